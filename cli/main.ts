@@ -1,0 +1,65 @@
+// metis-alerts: the pipeline's rules and router policy, locally and in dry-run (DESIGN.md section 5).
+// Exit 0 when the command ran (whatever fired), 2 on bad input or configuration, 1 on a bug.
+import { parseArgs } from 'node:util';
+import { UsageError } from './errors.ts';
+import { isInputError, parseInstant, readText, resolveConfig, type Output } from './io.ts';
+import { formatDeliveries, parseSignalFile, routeDryRun } from './commands/route.ts';
+
+const USAGE = `usage: metis-alerts <command> [options]
+
+commands:
+  route --signals FILE [--now ISO] [--config FILE] [--json]   the router policy on signals, dry-run
+
+exit status: 0 ran, 2 bad input or configuration`;
+
+type Command = (args: string[], out: Output) => Promise<void>;
+
+const COMMANDS: Record<string, Command> = {
+  route: async (args, out) => {
+    const { values } = parseArgs({
+      args,
+      options: { signals: { type: 'string' }, now: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false } },
+      strict: true,
+    });
+    if (!values.signals) throw new UsageError('route: --signals FILE is required');
+    const config = resolveConfig(values.config);
+    const now = parseInstant(values.now, '--now');
+    const signals = parseSignalFile(readText(values.signals, 'the signals file'), values.signals);
+    const { deliveries } = await routeDryRun(signals, config, now);
+    out.stdout.write(values.json ? `${JSON.stringify({ deliveries }, null, 2)}\n` : formatDeliveries(deliveries));
+  },
+};
+
+export async function main(argv: string[], out: Output): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    (name ? out.stdout : out.stderr).write(`${USAGE}\n`);
+    return name ? 0 : 2;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    out.stderr.write(`metis-alerts: unknown command "${name}"\n${USAGE}\n`);
+    return 2;
+  }
+  try {
+    await command(rest, out);
+    return 0;
+  } catch (error) {
+    if (isInputError(error) || isArgError(error)) {
+      out.stderr.write(`metis-alerts ${name}: ${oneLine((error as Error).message)}\n`);
+      return 2;
+    }
+    out.stderr.write(`metis-alerts ${name}: internal error: ${oneLine(String(error))}\n`);
+    return 1;
+  }
+}
+
+/** node:util parseArgs errors (unknown option, missing value) are bad input too. */
+function isArgError(error: unknown): boolean {
+  const code = (error as { code?: string })?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS');
+}
+
+function oneLine(text: string): string {
+  return text.split('\n')[0]!.trim();
+}

@@ -1,0 +1,20 @@
+// Reads and validates the configuration file for the CDK app and the CLI.
+import { readFileSync } from 'node:fs';
+import { ConfigError, parseConfig, type Config } from '../core/config.ts';
+
+export function loadConfigFile(path: string): Config {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(`${path}: cannot read the config file (${code ?? String(error)})`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  return parseConfig(raw, path);
+}

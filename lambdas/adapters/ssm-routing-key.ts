@@ -1,0 +1,57 @@
+// The PagerDuty routing key, read from an SSM SecureString (DESIGN.md section 7: never from env vars,
+// templates or logs). Powertools' SSMProvider caches the decrypted value for `maxAgeSeconds`, so a warm
+// router calls SSM at most every 5 minutes and picks up a rotated key without a redeploy.
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { ParameterNotFoundError } from '@aws-lambda-powertools/parameters';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+
+export interface SsmRoutingKeyOptions {
+  readonly client: SSMClient;
+  /** Name of the SecureString parameter the operator created, e.g. /metis-alerts/pagerduty/routing-key */
+  readonly parameterName: string;
+  /** @default 300 */
+  readonly maxAgeSeconds?: number;
+}
+
+export class SsmRoutingKey {
+  private readonly provider: SSMProvider;
+  private readonly parameterName: string;
+  private readonly maxAgeSeconds: number;
+
+  constructor(options: SsmRoutingKeyOptions) {
+    this.provider = new SSMProvider({ awsSdkV3Client: options.client });
+    this.parameterName = options.parameterName;
+    this.maxAgeSeconds = options.maxAgeSeconds ?? 300;
+  }
+
+  /**
+   * The decrypted key, or undefined when the parameter does not exist (the caller reports a config
+   * problem). Any other failure (AccessDenied, KMS, throttling) throws with the parameter's name and
+   * the SDK error as `cause`; the value never appears in an error.
+   */
+  async get(): Promise<string | undefined> {
+    try {
+      const value = await this.provider.get(this.parameterName, {
+        decrypt: true,
+        maxAge: this.maxAgeSeconds,
+        throwOnMissing: true,
+      });
+      return typeof value === 'string' ? value : undefined;
+    } catch (error) {
+      if (error instanceof ParameterNotFoundError || causeName(error) === 'ParameterNotFound') return undefined;
+      throw new Error(`cannot read SSM parameter ${this.parameterName}: ${causeName(error) ?? (error as Error).message}`, {
+        cause: error,
+      });
+    }
+  }
+
+  /** The provider as the function PagerDutyHttpClient expects. */
+  asProvider(): () => Promise<string | undefined> {
+    return () => this.get();
+  }
+}
+
+function causeName(error: unknown): string | undefined {
+  const cause = (error as { cause?: { name?: unknown } } | undefined)?.cause;
+  return typeof cause?.name === 'string' ? cause.name : undefined;
+}

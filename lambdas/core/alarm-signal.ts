@@ -1,0 +1,56 @@
+// CloudWatch "Alarm State Change" events -> signals. An alarm joins the pipeline by carrying the tag
+// `metis:severity=SEVn`; optional `metis:rule` / `metis:subject` / `metis:runbook` group several alarms
+// (e.g. a target's SEV1 and SEV2 alarms) into one incident.
+import { z } from 'zod';
+import { redactText } from './redact.ts';
+import { makeDedupKey, oneLine, SEVERITIES, type Severity, type Signal } from './signal.ts';
+
+export const alarmStateChangeSchema = z.object({
+  source: z.literal('aws.cloudwatch'),
+  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  time: z.string(),
+  resources: z.array(z.string()).min(1),
+  detail: z.object({
+    alarmName: z.string(),
+    state: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']), reason: z.string().default(''), timestamp: z.string().optional() }),
+    previousState: z.object({ value: z.string() }).optional(),
+    configuration: z.object({ description: z.string().nullish() }).passthrough().optional(),
+  }),
+});
+export type AlarmStateChange = z.infer<typeof alarmStateChangeSchema>;
+
+export const SEVERITY_TAG = 'metis:severity';
+
+export type AlarmSignalResult =
+  | { kind: 'signal'; signal: Signal }
+  | { kind: 'ignored'; reason: string };
+
+export function alarmSignal(event: AlarmStateChange, tags: Record<string, string>): AlarmSignalResult {
+  const severity = tags[SEVERITY_TAG];
+  const { alarmName, state } = event.detail;
+  if (severity === undefined) return { kind: 'ignored', reason: `alarm "${alarmName}" has no ${SEVERITY_TAG} tag` };
+  if (!(SEVERITIES as readonly string[]).includes(severity)) {
+    return { kind: 'ignored', reason: `alarm "${alarmName}" has ${SEVERITY_TAG}="${severity}", expected SEV1..SEV4` };
+  }
+  // INSUFFICIENT_DATA says nothing about the target; the heartbeat alarm covers "no data".
+  if (state.value === 'INSUFFICIENT_DATA') return { kind: 'ignored', reason: `alarm "${alarmName}" is INSUFFICIENT_DATA` };
+  const rule = tags['metis:rule'] && /^[a-z][a-z0-9_]{0,63}$/.test(tags['metis:rule']) ? tags['metis:rule'] : 'cloudwatch_alarm';
+  const subject = tags['metis:subject'] || alarmName;
+  const description = event.detail.configuration?.description;
+  const firing = state.value === 'ALARM';
+  return {
+    kind: 'signal',
+    signal: {
+      source: 'cloudwatch-alarm',
+      rule,
+      subject,
+      severity: severity as Severity,
+      status: firing ? 'firing' : 'resolved',
+      dedupKey: makeDedupKey(rule, subject),
+      summary: oneLine(redactText(`${alarmName} ${firing ? 'in ALARM' : 'back to OK'}: ${description ? `${description}; ` : ''}${state.reason}`)),
+      observedAt: new Date(state.timestamp ?? event.time).toISOString(),
+      details: { alarmName, alarmArn: event.resources[0], state: state.value, previousState: event.detail.previousState?.value, reason: redactText(state.reason) },
+      ...(tags['metis:runbook'] ? { runbook: tags['metis:runbook'] } : {}),
+    },
+  };
+}

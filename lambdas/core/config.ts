@@ -1,0 +1,190 @@
+// The one configuration file (DESIGN.md section 6): a zod schema that validates it at synth time and
+// at CLI start, and from which the committed JSON Schema is generated. Secrets never live here: the
+// PagerDuty routing key is named by its SSM parameter.
+import { z } from 'zod';
+import { SEVERITIES } from './signal.ts';
+
+const severity = z.enum(SEVERITIES);
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
+const weekday = z.enum(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
+const ianaZone = z.string().refine(isIanaZone, { message: 'expected an IANA time zone such as "Europe/Berlin"' });
+const ssmName = z
+  .string()
+  .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'expected an SSM parameter name starting with "/" (the secret itself never goes in config)');
+const positive = z.number().positive();
+
+function isIanaZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const ruleBase = { enabled: z.boolean().default(true) };
+
+export const rulesSchema = z
+  .strictObject({
+    model_error_rate: z
+      .strictObject({ ...ruleBase, threshold: z.number().gt(0).lt(1).default(0.05), minCalls: z.int().positive().default(20), windowMinutes: z.int().positive().default(10) })
+      .prefault({}),
+    provider_unavailable: z.strictObject({ ...ruleBase, windowMinutes: z.int().positive().default(15) }).prefault({}),
+    cost_projection: z
+      .strictObject({ ...ruleBase, dailyBudgetUsd: positive.optional(), factor: positive.default(2) })
+      .prefault({}),
+    bill_threshold: z
+      .strictObject({ ...ruleBase, dailyHardCapUsd: positive.optional(), monthlyHardCapUsd: positive.optional() })
+      .prefault({}),
+    key_spend_spike: z
+      .strictObject({ ...ruleBase, factor: positive.default(10), minUsd: positive.default(1) })
+      .prefault({}),
+    quota_alert: z.strictObject({ ...ruleBase, lookbackMinutes: z.int().positive().default(15) }).prefault({}),
+    latency_p95: z
+      .strictObject({ ...ruleBase, factor: positive.default(2), minCalls: z.int().positive().default(50), windowMinutes: z.int().positive().default(10) })
+      .prefault({}),
+    db_integrity: z.strictObject({ ...ruleBase }).prefault({}),
+    snapshot_stale: z.strictObject({ ...ruleBase, maxAgeMinutes: z.int().positive().default(10) }).prefault({}),
+    disk_usage: z.strictObject({ ...ruleBase, thresholdPct: z.number().gt(0).lte(100).default(80) }).prefault({}),
+    healthz_down: z.strictObject({ ...ruleBase }).prefault({}),
+    tls_expiry: z.strictObject({ ...ruleBase, warnDays: z.int().positive().default(14) }).prefault({}),
+    traceback: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(30) }).prefault({}),
+    quota_exceeded_sustained: z
+      .strictObject({ ...ruleBase, perMinute: z.int().nonnegative().default(1), minutes: z.int().positive().default(5) })
+      .prefault({}),
+    key_revoked_in_use: z
+      .strictObject({ ...ruleBase, count: z.int().nonnegative().default(10), windowMinutes: z.int().positive().default(5) })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const healthTargetSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'expected a short name of letters, digits, "-" or "_"'),
+  url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+  expectStatus: z.array(z.int().min(100).max(599)).nonempty().optional(),
+  bodyContains: z.string().optional(),
+  timeoutMs: z.int().min(100).max(20_000).default(5000),
+  /** Header name -> SSM parameter holding its value (for an authenticated health endpoint). */
+  headersFromSsm: z.record(z.string(), ssmName).optional(),
+});
+
+export const businessHoursSchema = z
+  .strictObject({
+    timezone: ianaZone.default('UTC'),
+    days: z.array(weekday).default(['Mon', 'Tue', 'Wed', 'Thu', 'Fri']),
+    start: hhmm.default('09:00'),
+    end: hhmm.default('17:00'),
+    holidays: z.array(isoDate).default([]),
+  })
+  .refine((b) => b.start < b.end, { message: 'business hours "start" must be before "end"', path: ['end'] })
+  .prefault({});
+
+const sinkRule = z.strictObject({
+  pagerduty: z.boolean(),
+  page: z.boolean(),
+  chatops: z.boolean(),
+});
+/** What each severity reaches in and out of business hours. SEV2 out of hours escalates, see `escalateAfterMinutes`. */
+const severityPolicy = z.strictObject({ businessHours: sinkRule, outOfHours: sinkRule, escalateOutOfHours: z.boolean().default(false) });
+
+export const DEFAULT_POLICY = {
+  SEV1: { businessHours: { pagerduty: true, page: true, chatops: true }, outOfHours: { pagerduty: true, page: true, chatops: true }, escalateOutOfHours: false },
+  SEV2: { businessHours: { pagerduty: true, page: true, chatops: true }, outOfHours: { pagerduty: false, page: false, chatops: true }, escalateOutOfHours: true },
+  SEV3: { businessHours: { pagerduty: false, page: false, chatops: true }, outOfHours: { pagerduty: false, page: false, chatops: true }, escalateOutOfHours: false },
+  SEV4: { businessHours: { pagerduty: false, page: false, chatops: true }, outOfHours: { pagerduty: false, page: false, chatops: true }, escalateOutOfHours: false },
+} as const;
+
+export const routingSchema = z
+  .strictObject({
+    policy: z.strictObject({ SEV1: severityPolicy, SEV2: severityPolicy, SEV3: severityPolicy, SEV4: severityPolicy }).default(structuredClone(DEFAULT_POLICY) as never),
+    escalateAfterMinutes: z.int().positive().default(30),
+    reminderMinutes: z.int().positive().default(30),
+    /** Resolved incidents are kept this long (DynamoDB TTL) for post-mortems. */
+    retainResolvedDays: z.int().positive().default(30),
+  })
+  .prefault({});
+
+const email = z.email({ error: 'expected an e-mail address' });
+const sms = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number such as "+4915112345678"');
+
+export const sinksSchema = z
+  .strictObject({
+    pagerduty: z
+      .strictObject({
+        routingKeyParameter: ssmName,
+        /** KMS key that encrypts the SecureString; default: the AWS-managed aws/ssm key. */
+        kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN').optional(),
+        eventsUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).default('https://events.pagerduty.com/v2/enqueue'),
+      })
+      .optional(),
+    page: z.strictObject({ emails: z.array(email).default([]), sms: z.array(sms).default([]) }).prefault({}),
+    chatops: z
+      .strictObject({
+        emails: z.array(email).default([]),
+        slack: z.strictObject({ workspaceId: z.string().min(1), channelId: z.string().min(1) }).optional(),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const snapshotSchema = z.strictObject({
+  /** Object key prefix in the stack's snapshot bucket; the shipper writes `<prefix>/latest.db.gz`. */
+  prefix: z.string().regex(/^[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/, 'expected an S3 key prefix without a trailing "/"').default('metis'),
+  scheduleMinutes: z.int().min(1).max(5).default(1),
+});
+
+export const logGroupSchema = z.strictObject({
+  name: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'expected a CloudWatch Logs log group name'),
+  filterPattern: z.string().min(1).default('?Traceback ?quota_exceeded ?key_revoked'),
+});
+
+export const configSchema = z.strictObject({
+  $schema: z.string().optional(),
+  /** Prefix of resource names and of the stack name. */
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,30}$/, 'expected a short name of letters, digits and "-"').default('MetisAlerts'),
+  runbookBaseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).default('https://runbooks.example.com/metis/incident-runbook'),
+  healthTargets: z.array(healthTargetSchema).default([]),
+  snapshot: snapshotSchema.optional(),
+  logGroups: z.array(logGroupSchema).default([]),
+  rules: rulesSchema,
+  businessHours: businessHoursSchema,
+  routing: routingSchema,
+  sinks: sinksSchema,
+});
+
+export type ConfigInput = z.input<typeof configSchema>;
+export type Config = z.output<typeof configSchema>;
+export type BusinessHours = Config['businessHours'];
+export type RoutingConfig = Config['routing'];
+export type SinkSelection = z.output<typeof sinkRule>;
+
+/** Bad configuration: one line naming the key path and what was expected. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Validate already-parsed JSON. Throws ConfigError naming the first offending key path. */
+export function parseConfig(raw: unknown, origin = 'config'): Config {
+  const result = configSchema.safeParse(raw);
+  if (result.success) {
+    const names = result.data.healthTargets.map((t) => t.name);
+    const dup = names.find((n, i) => names.indexOf(n) !== i);
+    if (dup) throw new ConfigError(`${origin}: healthTargets: duplicate target name "${dup}"`);
+    return result.data;
+  }
+  const issue = result.error.issues[0]!;
+  const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  throw new ConfigError(`${origin}: ${path}: ${message}`);
+}
+
+/** The defaults, as when the file is `{}`. */
+export function defaultConfig(): Config {
+  return parseConfig({});
+}
+
+export function configJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(configSchema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+}

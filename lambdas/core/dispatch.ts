@@ -1,0 +1,172 @@
+// Applies signals to the incident store and delivers what each transition owes, exactly once:
+// deliveries are recorded on the incident and claimed with a conditional write before sending, so
+// a retried or racing invocation neither pages twice nor drops a sink that failed.
+import type { DeliveryRecord, Incident } from './incident.ts';
+import type { IncidentStore, NotificationPublisher, PagerDutyClient, SendOutcome } from './ports.ts';
+import { redactText } from './redact.ts';
+import { pagerDutyEvent } from './render-pagerduty.ts';
+import { snsMessage } from './render-sns.ts';
+import type { RouterSettings } from './router-settings.ts';
+import { applySignal } from './routing-policy.ts';
+import { makeDedupKey, oneLine, type Signal } from './signal.ts';
+
+export interface DispatchDeps {
+  store: IncidentStore;
+  /** Absent when no PagerDuty integration is configured: the policy then never plans PagerDuty. */
+  pagerduty?: PagerDutyClient;
+  publisher: NotificationPublisher;
+  settings: RouterSettings;
+  /** The routing time for a signal: the wall clock in Lambda, the signal's own time in a replay. */
+  now: (signal: Signal) => Date;
+  /** How long a claim on a delivery holds before another invocation may take it over (a crashed sender). */
+  leaseSeconds?: number;
+  log?: (message: string, fields: Record<string, unknown>) => void;
+}
+
+export interface DispatchResult {
+  /** Every delivery attempted in this call, with its outcome. */
+  attempted: DeliveryRecord[];
+  /** Deliveries that failed and may succeed later: the caller fails the invocation so it is retried. */
+  retryableFailures: DeliveryRecord[];
+  /** SNS deliveries that retrying cannot fix (topic gone, KMS denied): the caller parks the event in the DLQ. */
+  permanentSnsFailures: DeliveryRecord[];
+}
+
+const MAX_WRITE_ATTEMPTS = 8;
+/** After this many attempts across invocations a delivery stops being retried. */
+const MAX_DELIVERY_ATTEMPTS = 10;
+const PIPELINE_RULE = 'pipeline_health';
+
+export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promise<DispatchResult> {
+  const settings = deps.pagerduty ? deps.settings : withoutPagerDuty(deps.settings);
+  const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
+  for (const signal of signals) {
+    await processSignal(signal, { ...deps, settings }, result);
+  }
+  await reportPagerDutyHealth(result, { ...deps, settings });
+  return result;
+}
+
+async function processSignal(signal: Signal, deps: DispatchDeps, result: DispatchResult): Promise<void> {
+  const now = deps.now(signal);
+  const leaseMs = (deps.leaseSeconds ?? 120) * 1000;
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const existing = await deps.store.get(signal.dedupKey);
+    const { next, changed } = applySignal(existing, signal, now, deps.settings);
+    const claimable = next.deliveries.filter((d) => isDeliverable(d, now));
+    if (!changed && claimable.length === 0) return;
+    const claimed = structuredClone(next);
+    const until = new Date(now.getTime() + leaseMs).toISOString();
+    for (const d of claimed.deliveries) if (claimable.some((c) => c.id === d.id)) d.claimedUntil = until;
+    claimed.updatedAt = changed ? now.toISOString() : claimed.updatedAt;
+    claimed.version = (existing?.version ?? 0) + 1;
+    if (!(await deps.store.put(claimed, existing?.version))) continue; // lost a race: re-read and re-decide
+    const outcomes = await send(claimed, claimable, deps, now);
+    result.attempted.push(...outcomes);
+    result.retryableFailures.push(...outcomes.filter((d) => d.status === 'failed' && d.retryable));
+    result.permanentSnsFailures.push(...outcomes.filter((d) => d.status === 'failed' && !d.retryable && d.sink !== 'pagerduty'));
+    await recordOutcomes(signal.dedupKey, outcomes, deps, now);
+    return;
+  }
+  throw new Error(`incident ${signal.dedupKey}: gave up after ${MAX_WRITE_ATTEMPTS} conflicting writes`);
+}
+
+function isDeliverable(d: DeliveryRecord, now: Date): boolean {
+  const due = d.status === 'pending' || (d.status === 'failed' && d.retryable === true && d.attempts < MAX_DELIVERY_ATTEMPTS);
+  return due && (!d.claimedUntil || Date.parse(d.claimedUntil) <= now.getTime());
+}
+
+async function send(incident: Incident, deliveries: DeliveryRecord[], deps: DispatchDeps, now: Date): Promise<DeliveryRecord[]> {
+  const done: DeliveryRecord[] = [];
+  for (const delivery of deliveries) {
+    const outcome = await sendOne(incident, delivery, deps, now);
+    const record: DeliveryRecord = { ...delivery, attempts: delivery.attempts + 1, lastAttemptAt: now.toISOString() };
+    delete record.claimedUntil;
+    if (outcome.ok) {
+      record.status = 'sent';
+      record.sentAt = now.toISOString();
+      delete record.error;
+      delete record.retryable;
+    } else {
+      record.status = 'failed';
+      record.retryable = outcome.retryable && record.attempts < MAX_DELIVERY_ATTEMPTS;
+      record.error = oneLine(redactText(`${outcome.kind}: ${outcome.reason}`), 500);
+      record.failureKind = outcome.kind;
+      deps.log?.('delivery failed', { dedupKey: incident.dedupKey, sink: record.sink, action: record.action, error: record.error, retryable: record.retryable });
+    }
+    done.push(record);
+  }
+  return done;
+}
+
+function sendOne(incident: Incident, delivery: DeliveryRecord, deps: DispatchDeps, now: Date): Promise<SendOutcome> {
+  if (delivery.sink === 'pagerduty') {
+    if (!deps.pagerduty) return Promise.resolve({ ok: false, retryable: false, kind: 'config', reason: 'PagerDuty is not configured' });
+    return deps.pagerduty.enqueue(pagerDutyEvent(incident, delivery, deps.settings));
+  }
+  return deps.publisher.publish(delivery.sink, snsMessage(incident, delivery, deps.settings, now));
+}
+
+/** Writes each delivery's outcome and a timeline line onto the incident, re-reading on a lost race. */
+async function recordOutcomes(dedupKey: string, outcomes: DeliveryRecord[], deps: DispatchDeps, now: Date): Promise<void> {
+  if (outcomes.length === 0) return;
+  for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
+    const current = await deps.store.get(dedupKey);
+    if (!current) return;
+    const next = structuredClone(current);
+    for (const outcome of outcomes) {
+      const index = next.deliveries.findIndex((d) => d.id === outcome.id);
+      if (index >= 0) next.deliveries[index] = outcome;
+      next.timeline.push({
+        at: now.toISOString(),
+        event: `${outcome.sink} ${outcome.action} ${outcome.severity} ${outcome.status === 'sent' ? 'sent' : `failed (${outcome.error})`}`,
+      });
+    }
+    next.version = current.version + 1;
+    if (await deps.store.put(next, current.version)) return;
+  }
+  throw new Error(`incident ${dedupKey}: could not record delivery outcomes after ${MAX_WRITE_ATTEMPTS} conflicting writes`);
+}
+
+/**
+ * A PagerDuty delivery that cannot succeed by retrying (routing key missing, event rejected) raises a
+ * SEV2 pipeline-health incident on the other sinks; the next successful PagerDuty delivery resolves it.
+ */
+async function reportPagerDutyHealth(result: DispatchResult, deps: DispatchDeps): Promise<void> {
+  const pd = result.attempted.filter((d) => d.sink === 'pagerduty');
+  const broken = pd.filter((d) => d.status === 'failed' && !d.retryable);
+  const healthy = pd.some((d) => d.status === 'sent');
+  const dedupKey = makeDedupKey(PIPELINE_RULE, 'pagerduty');
+  if (broken.length === 0 && !healthy) return;
+  if (broken.length === 0) {
+    const open = await deps.store.get(dedupKey);
+    if (open?.status !== 'open') return;
+    await processSignal({ ...open.lastSignal, status: 'resolved', summary: 'PagerDuty deliveries succeed again' }, deps, result);
+    return;
+  }
+  const first = broken[0]!;
+  const signal: Signal = {
+    source: 'pipeline',
+    rule: PIPELINE_RULE,
+    subject: 'pagerduty',
+    severity: 'SEV2',
+    status: 'firing',
+    dedupKey,
+    summary: oneLine(
+      `PagerDuty delivery failed for ${broken.map((d) => d.dedupKey).join(', ')} (${first.error}); SNS page/chatops still delivered. Check the routing-key SSM parameter and the integration.`,
+    ),
+    observedAt: first.lastAttemptAt ?? first.plannedAt,
+    details: { failures: broken.map((d) => ({ dedupKey: d.dedupKey, action: d.action, severity: d.severity, error: d.error })) },
+    runbook: 'Paging pipeline',
+  };
+  await processSignal(signal, deps, result);
+}
+
+function withoutPagerDuty(settings: RouterSettings): RouterSettings {
+  const policy = structuredClone(settings.routing.policy);
+  for (const rule of Object.values(policy)) {
+    rule.businessHours.pagerduty = false;
+    rule.outOfHours.pagerduty = false;
+  }
+  return { ...settings, routing: { ...settings.routing, policy } };
+}

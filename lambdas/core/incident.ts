@@ -1,0 +1,66 @@
+// The router's record of one alert episode, keyed by dedupKey. Stored in DynamoDB in the cloud and
+// in memory in the CLI; every transition is computed by pure functions over this shape.
+import type { Severity, Signal, SignalSource } from './signal.ts';
+
+export const SINKS = ['pagerduty', 'page', 'chatops'] as const;
+export type Sink = (typeof SINKS)[number];
+
+/** trigger/resolve on every sink; remind/escalate/suppressed are chatops posts. */
+export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed';
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+
+export interface Delivery {
+  sink: Sink;
+  action: DeliveryAction;
+  severity: Severity;
+  dedupKey: string;
+}
+
+/** A delivery as recorded on the incident, so a retried invocation sends only what is still pending. */
+export interface DeliveryRecord extends Delivery {
+  /** Unique within the incident: episode, sink, action and severity. */
+  id: string;
+  status: DeliveryStatus;
+  attempts: number;
+  plannedAt: string;
+  sentAt?: string;
+  lastAttemptAt?: string;
+  /** Why the last attempt failed (already redacted). */
+  error?: string;
+  failureKind?: 'rejected' | 'config' | 'transient';
+  /** Set on a failure that a later invocation may retry. */
+  retryable?: boolean;
+  /** A sender holds the delivery until then; another invocation takes it over only after. */
+  claimedUntil?: string;
+}
+
+export interface TimelineEntry {
+  at: string;
+  event: string;
+}
+
+export interface Incident {
+  dedupKey: string;
+  /** Increments each time the key fires again after a resolve: a new PagerDuty alert, new delivery ids. */
+  episode: number;
+  source: SignalSource;
+  rule: string;
+  subject: string;
+  severity: Severity;
+  status: 'open' | 'resolved';
+  openedAt: string;
+  updatedAt: string;
+  resolvedAt?: string;
+  lastSignal: Signal;
+  /** When a SEV2 opened out of hours is due to escalate to PagerDuty + page. */
+  escalateAt?: string;
+  /** Last chatops post, for the 30-minute status reminder. */
+  lastPostAt?: string;
+  deliveries: DeliveryRecord[];
+  timeline: TimelineEntry[];
+  /** Optimistic-locking counter: every write is conditional on the version read. */
+  version: number;
+  /** DynamoDB TTL (epoch seconds), set once resolved. */
+  expiresAt?: number;
+}

@@ -1,0 +1,57 @@
+// Interfaces the core owns and the adapters implement (DESIGN.md section 8). Nothing here does I/O.
+import type { Incident } from './incident.ts';
+import type { PagerDutyEvent } from './pagerduty.ts';
+import type { EvaluationReport, SignalSource } from './signal.ts';
+
+export interface IncidentStore {
+  get(dedupKey: string): Promise<Incident | undefined>;
+  /** Open incidents, optionally only those of one source. */
+  listOpen(source?: SignalSource): Promise<Incident[]>;
+  /**
+   * Conditional write: succeeds only if the stored version equals `expectedVersion`
+   * (`undefined` = the item must not exist yet). Returns false on a lost race, never overwrites.
+   */
+  put(incident: Incident, expectedVersion: number | undefined): Promise<boolean>;
+}
+
+export type SendOutcome =
+  | { ok: true }
+  /** `retryable` false: do not try again (400 from PagerDuty, routing key missing). */
+  | { ok: false; retryable: boolean; reason: string; kind: 'rejected' | 'config' | 'transient' };
+
+export interface PagerDutyClient {
+  /** Enqueue one event; the adapter adds the routing key and retries 429/5xx/network with backoff. */
+  enqueue(event: PagerDutyEvent): Promise<SendOutcome>;
+}
+
+export type TopicName = 'page' | 'chatops';
+
+export interface SnsMessage {
+  /** At most 100 printable ASCII chars, no line breaks. */
+  subject: string;
+  body: string;
+  /** Message attributes for subscription filter policies. */
+  attributes: { severity: string; rule: string; status: string };
+}
+
+export interface NotificationPublisher {
+  publish(topic: TopicName, message: SnsMessage): Promise<SendOutcome>;
+}
+
+export interface DeadLetterSink {
+  /** Park an event the router cannot process, with the reason, so nothing is lost and nothing loops. */
+  send(event: unknown, reason: string): Promise<void>;
+}
+
+export interface ReportPublisher {
+  publish(report: EvaluationReport): Promise<void>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface AlarmTagReader {
+  /** All tags of a CloudWatch alarm; throws when they cannot be read (the event must be retried, not dropped). */
+  tagsOf(alarmArn: string): Promise<Record<string, string>>;
+}

@@ -1,0 +1,50 @@
+// SNS messages for the page and chatops topics: ASCII subject <= 100 chars (SNS rejects longer
+// or multi-line subjects), a readable body, and attributes that subscription filter policies match.
+import type { DeliveryRecord, Incident } from './incident.ts';
+import type { SnsMessage } from './ports.ts';
+import { redactText, redactValue } from './redact.ts';
+import type { RouterSettings } from './router-settings.ts';
+import { runbookUrl } from './runbook-link.ts';
+
+const MAX_SUBJECT = 100;
+/** SNS allows 256 KB per message; keep a margin for attributes and encoding. */
+const MAX_BODY_BYTES = 200_000;
+
+const HEADLINE: Record<DeliveryRecord['action'], string> = {
+  trigger: 'FIRING',
+  resolve: 'RESOLVED',
+  remind: 'STATUS UPDATE DUE',
+  escalate: 'ESCALATED',
+  suppressed: 'SUPPRESSED',
+};
+
+export function snsSubject(incident: Incident, delivery: DeliveryRecord): string {
+  const raw = `[${delivery.severity}] ${HEADLINE[delivery.action]} ${incident.rule}: ${redactText(incident.subject)}`;
+  // eslint-disable-next-line no-control-regex
+  const ascii = raw.replace(/[^\x20-\x7e]+/g, '?');
+  return ascii.length <= MAX_SUBJECT ? ascii : `${ascii.slice(0, MAX_SUBJECT - 3)}...`;
+}
+
+export function snsMessage(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, now: Date): SnsMessage {
+  const signal = incident.lastSignal;
+  const lines = [
+    `${HEADLINE[delivery.action]} ${delivery.severity} ${incident.rule} for ${incident.subject}`,
+    '',
+    signal.summary,
+    '',
+    `Opened: ${incident.openedAt}`,
+    incident.resolvedAt ? `Resolved: ${incident.resolvedAt}` : `Last signal: ${signal.observedAt}`,
+    `Source: ${incident.source}`,
+    `Dedup key: ${incident.dedupKey}`,
+    `Runbook: ${runbookUrl(settings.runbookBaseUrl, signal.runbook)}`,
+    `Sent: ${now.toISOString()}`,
+  ];
+  let details = JSON.stringify(redactValue(signal.details), null, 2);
+  if (Buffer.byteLength(details) > MAX_BODY_BYTES) details = `[details omitted: ${Buffer.byteLength(details)} bytes]`;
+  const body = redactText([...lines, '', 'Details:', details].join('\n'));
+  return {
+    subject: snsSubject(incident, delivery),
+    body,
+    attributes: { severity: delivery.severity, rule: incident.rule, status: delivery.action === 'resolve' ? 'resolved' : 'firing' },
+  };
+}

@@ -1,0 +1,143 @@
+// The routing policy of DESIGN.md section 2 as pure functions:
+// (signal, incident state, now, settings) -> next incident state + the deliveries it owes.
+import { isBusinessHours } from './business-hours.ts';
+import type { SinkSelection } from './config.ts';
+import type { Delivery, DeliveryAction, DeliveryRecord, Incident, Sink } from './incident.ts';
+import { SINKS } from './incident.ts';
+import type { RouterSettings } from './router-settings.ts';
+import { isMoreSevere, type Severity, type Signal } from './signal.ts';
+
+export interface Transition {
+  next: Incident;
+  /** False when the signal changes nothing worth a write (a repeated firing). */
+  changed: boolean;
+}
+
+const MINUTE = 60_000;
+
+/** Which sinks a severity reaches now, and whether it escalates later. */
+export function sinksFor(severity: Severity, now: Date, settings: RouterSettings): { sinks: SinkSelection; escalates: boolean } {
+  const rule = settings.routing.policy[severity];
+  const inHours = isBusinessHours(now, settings.businessHours);
+  const sinks = inHours ? rule.businessHours : rule.outOfHours;
+  // Escalation only makes sense when nothing pages yet (no PagerDuty integration still has SNS page).
+  return { sinks, escalates: !inHours && rule.escalateOutOfHours && !sinks.pagerduty && !sinks.page };
+}
+
+/** A pipeline-health signal about a sink never routes to that sink (PagerDuty down must not page PagerDuty). */
+function allowedSinks(signal: Signal, selection: SinkSelection): Sink[] {
+  return SINKS.filter((sink) => selection[sink] && !(signal.source === 'pipeline' && signal.subject === sink));
+}
+
+export function deliveryId(episode: number, sink: Sink, action: DeliveryAction, severity: Severity): string {
+  return action === 'resolve' ? `${episode}:${sink}:resolve` : `${episode}:${sink}:${action}:${severity}`;
+}
+
+function record(incident: Incident, sink: Sink, action: DeliveryAction, severity: Severity, now: Date): DeliveryRecord {
+  return {
+    id: deliveryId(incident.episode, sink, action, severity),
+    sink,
+    action,
+    severity,
+    dedupKey: incident.dedupKey,
+    status: 'pending',
+    attempts: 0,
+    plannedAt: now.toISOString(),
+  };
+}
+
+/** Adds deliveries whose id is not on the incident yet (so a replay never plans one twice). */
+function plan(incident: Incident, wanted: DeliveryRecord[]): DeliveryRecord[] {
+  const known = new Set(incident.deliveries.map((d) => d.id));
+  const added = wanted.filter((d) => !known.has(d.id));
+  incident.deliveries.push(...added);
+  return added;
+}
+
+export function applySignal(existing: Incident | undefined, signal: Signal, now: Date, settings: RouterSettings): Transition {
+  const at = now.toISOString();
+  const open = existing?.status === 'open' ? existing : undefined;
+
+  if (signal.status === 'resolved') {
+    if (!open) return { next: existing ?? newIncident(signal, 0, at), changed: false };
+    return { next: resolveIncident(open, now, settings, signal.summary), changed: true };
+  }
+
+  if (!open) {
+    const incident = newIncident(signal, (existing?.episode ?? 0) + 1, at);
+    incident.version = existing?.version ?? 0;
+    const { sinks, escalates } = sinksFor(signal.severity, now, settings);
+    const targets = allowedSinks(signal, sinks);
+    plan(incident, targets.map((sink) => record(incident, sink, 'trigger', signal.severity, now)));
+    if (escalates) incident.escalateAt = new Date(now.getTime() + settings.routing.escalateAfterMinutes * MINUTE).toISOString();
+    if (targets.includes('chatops')) incident.lastPostAt = at;
+    incident.timeline.push({ at, event: `opened ${signal.severity}: ${targets.length ? `notified ${targets.join(', ')}` : 'no sink selected'}${escalates ? `; escalates at ${incident.escalateAt}` : ''}` });
+    return { next: incident, changed: true };
+  }
+
+  const next = structuredClone(open);
+  next.lastSignal = signal;
+  if (isMoreSevere(signal.severity, open.severity)) {
+    // Re-notify under the tighter policy: new delivery ids (they carry the severity).
+    next.severity = signal.severity;
+    next.updatedAt = at;
+    const { sinks, escalates } = sinksFor(signal.severity, now, settings);
+    const targets = allowedSinks(signal, sinks);
+    plan(next, targets.map((sink) => record(next, sink, 'trigger', signal.severity, now)));
+    if (targets.includes('pagerduty')) delete next.escalateAt;
+    else if (escalates && !next.escalateAt) next.escalateAt = new Date(now.getTime() + settings.routing.escalateAfterMinutes * MINUTE).toISOString();
+    if (targets.includes('chatops')) next.lastPostAt = at;
+    next.timeline.push({ at, event: `upgraded ${open.severity} -> ${signal.severity}: notified ${targets.join(', ') || 'no sink'}` });
+    return { next, changed: true };
+  }
+  if (signal.severity !== open.severity) {
+    // A downgrade is recorded, not notified: on-call re-evaluates severity at the next status update.
+    next.severity = signal.severity;
+    next.updatedAt = at;
+    next.timeline.push({ at, event: `downgraded ${open.severity} -> ${signal.severity}` });
+    return { next, changed: true };
+  }
+  return { next: open, changed: false };
+}
+
+/** Close an open incident: PagerDuty resolve and "resolved" posts on every sink it reached. */
+export function resolveIncident(open: Incident, now: Date, settings: RouterSettings, reason: string): Incident {
+  const at = now.toISOString();
+  const next = structuredClone(open);
+  next.status = 'resolved';
+  next.resolvedAt = at;
+  next.updatedAt = at;
+  delete next.escalateAt;
+  next.expiresAt = Math.floor(now.getTime() / 1000) + settings.routing.retainResolvedDays * 86_400;
+  const reached = new Set(
+    next.deliveries.filter((d) => d.action === 'trigger' && d.id.startsWith(`${next.episode}:`) && d.status !== 'failed').map((d) => d.sink),
+  );
+  reached.add('chatops');
+  const targets = SINKS.filter((sink) => reached.has(sink) && !(next.lastSignal.source === 'pipeline' && next.lastSignal.subject === sink));
+  plan(next, targets.map((sink) => record(next, sink, 'resolve', next.severity, now)));
+  next.timeline.push({ at, event: `resolved${reason ? `: ${reason}` : ''}` });
+  return next;
+}
+
+function newIncident(signal: Signal, episode: number, at: string): Incident {
+  return {
+    dedupKey: signal.dedupKey,
+    episode,
+    source: signal.source,
+    rule: signal.rule,
+    subject: signal.subject,
+    severity: signal.severity,
+    status: 'open',
+    openedAt: at,
+    updatedAt: at,
+    lastSignal: signal,
+    deliveries: [],
+    timeline: [],
+    version: 0,
+  };
+}
+
+/** Deliveries as the CLI prints them. */
+export function toDelivery(record: DeliveryRecord): Delivery {
+  return { sink: record.sink, action: record.action, severity: record.severity, dedupKey: record.dedupKey };
+}

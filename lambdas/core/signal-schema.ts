@@ -1,0 +1,32 @@
+// Runtime validation of signals and evaluation reports arriving at the router or the CLI.
+import { z } from 'zod';
+import { MAX_DEDUP_KEY, MAX_SUMMARY, SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
+
+const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 timestamp such as "2026-11-20T12:00:00Z"' });
+
+export const signalSchema = z.object({
+  source: z.enum(SIGNAL_SOURCES),
+  rule: z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'expected a rule id such as "model_error_rate"'),
+  subject: z.string().min(1).max(512),
+  severity: z.enum(SEVERITIES),
+  status: z.enum(['firing', 'resolved']),
+  dedupKey: z.string().min(1).max(MAX_DEDUP_KEY),
+  summary: z.string().min(1).max(MAX_SUMMARY),
+  observedAt: isoInstant,
+  details: z.record(z.string(), z.unknown()).default({}),
+  runbook: z.string().max(200).optional(),
+});
+
+export const evaluationReportSchema = z.object({
+  source: z.enum(SIGNAL_SOURCES),
+  evaluatedAt: isoInstant,
+  evaluated: z.array(z.string()),
+  signals: z.array(z.unknown()),
+});
+
+/** One line naming the first problem, for logs and the CLI's stderr. */
+export function describeIssue(error: z.ZodError, prefix = ''): string {
+  const issue = error.issues[0]!;
+  const path = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+  return `${path || '(root)'}: ${issue.message}`;
+}

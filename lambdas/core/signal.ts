@@ -1,0 +1,92 @@
+// The signal model shared by every detector, the router and the CLI (DESIGN.md section 2).
+
+export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+export const SIGNAL_SOURCES = ['probe', 'trace-db', 'logs', 'cloudwatch-alarm', 'manual', 'pipeline'] as const;
+/** `pipeline` is the pipeline's own health (e.g. PagerDuty unreachable); DESIGN.md lists the detector sources. */
+export type SignalSource = (typeof SIGNAL_SOURCES)[number];
+
+export type SignalStatus = 'firing' | 'resolved';
+
+export interface Signal {
+  source: SignalSource;
+  /** Rule id from DESIGN.md section 3, e.g. `model_error_rate`. */
+  rule: string;
+  /** What it is about: model id, key id, target name, provider, fingerprint. */
+  subject: string;
+  severity: Severity;
+  status: SignalStatus;
+  /** Stable `${rule}:${subject}`, at most 255 chars. */
+  dedupKey: string;
+  /** One line, at most 1024 chars, already redacted. */
+  summary: string;
+  /** ISO-8601 UTC. */
+  observedAt: string;
+  details: Record<string, unknown>;
+  /** Section of the runbook this alert belongs to. */
+  runbook?: string;
+}
+
+/** What a detector sends the router after each run. */
+export interface EvaluationReport {
+  source: SignalSource;
+  evaluatedAt: string;
+  /** Rule ids checked this run; an open incident of one of these rules absent from `signals` resolves. */
+  evaluated: string[];
+  /** Firing signals only. */
+  signals: Signal[];
+}
+
+export const MAX_DEDUP_KEY = 255;
+export const MAX_SUMMARY = 1024;
+
+/** Lower number = more severe. */
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.indexOf(severity) + 1;
+}
+
+export function isMoreSevere(a: Severity, b: Severity): boolean {
+  return severityRank(a) < severityRank(b);
+}
+
+export type PagerDutySeverity = 'critical' | 'error' | 'warning' | 'info';
+
+const PD_SEVERITY: Record<Severity, PagerDutySeverity> = {
+  SEV1: 'critical',
+  SEV2: 'error',
+  SEV3: 'warning',
+  SEV4: 'info',
+};
+
+export function toPagerDutySeverity(severity: Severity): PagerDutySeverity {
+  return PD_SEVERITY[severity];
+}
+
+/**
+ * `${rule}:${subject}` cut to 255 chars. A long subject keeps its head and gets a short hash of the
+ * whole, so two long subjects with the same prefix never share a key.
+ */
+export function makeDedupKey(rule: string, subject: string): string {
+  const key = `${rule}:${subject}`;
+  if (key.length <= MAX_DEDUP_KEY) return key;
+  const suffix = `~${fnv1a(key)}`;
+  return key.slice(0, MAX_DEDUP_KEY - suffix.length) + suffix;
+}
+
+/** One line (no control characters), at most `max` chars, with an ellipsis when cut. */
+export function oneLine(text: string, max = MAX_SUMMARY): string {
+  // eslint-disable-next-line no-control-regex
+  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+/** 32-bit FNV-1a as 8 hex chars: a cheap stable hash for keys, not for security. */
+export function fnv1a(text: string): string {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0).toString(16).padStart(8, '0');
+}

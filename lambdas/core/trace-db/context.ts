@@ -1,0 +1,160 @@
+// What every trace-DB rule gets (the query port, injected time, its thresholds, the snapshot's
+// metadata) and the helpers they share: window parameters, guarded JSON expressions, signal building.
+import type { Config } from '../config.ts';
+import { redactText, redactValue } from '../redact.ts';
+import { makeDedupKey, oneLine, type Severity, type Signal } from '../signal.ts';
+import type { SqlDatabase, SqlParams } from './sql-port.ts';
+import { coarseLowerBound, MS_PER_MINUTE, toJulianDay } from './time.ts';
+
+export type TraceDbRulesConfig = Config['rules'];
+
+/** Metadata the shipper attaches to the S3 object (DESIGN.md section 4), or the CLI's `--meta` file. */
+export interface SnapshotMeta {
+  /** When `sqlite3 .backup` ran (ISO-8601). */
+  takenAt?: string;
+  /** Percentage of the trace-DB volume in use, 0-100. */
+  volumeUsedPct?: number;
+  /** Size of the live database file. */
+  sourceBytes?: number;
+  /** Size of its write-ahead log. */
+  walBytes?: number;
+  /** `ok` or the first error line of `PRAGMA quick_check` on the live database. */
+  integrity?: string;
+}
+
+/** Section names of reference/incident-runbook.txt, for `Signal.runbook`. */
+export const RUNBOOK = {
+  providerDown: 'Provider down',
+  dbCorruption: 'Trace DB corruption or disk full',
+  keyCompromise: 'Gateway key compromise',
+  runawaySpend: 'Runaway key spend',
+  severity: 'Severity',
+  alertSources: 'Alert sources',
+} as const;
+
+/** The first move on-call makes for each kind of alert, quoted from the runbook. */
+export const FIRST_MOVE = {
+  providerDown:
+    "flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id and restart; keys that pin the dead provider keep failing until flipped",
+  keySpend: 'confirm in /analytics/by_key before revoking (it may be a legitimate CI burst; false revocations cost trust)',
+  dbDown: 'scale the gateway to zero (kubectl scale deploy/metis-gateway --replicas=0) before any restore; restoring under an active writer is unsafe',
+} as const;
+
+export interface RuleContext {
+  readonly db: SqlDatabase;
+  readonly now: Date;
+  readonly nowMs: number;
+  readonly rules: TraceDbRulesConfig;
+  readonly meta: SnapshotMeta;
+  /** The events table has a `key_id` column (used when the payload has no `gateway_key_id`). */
+  readonly hasKeyIdColumn: boolean;
+  /** Results shared between rules in one run (e.g. the spend totals). */
+  readonly memo: Map<string, unknown>;
+}
+
+/** What one rule returns when it was evaluated; `undefined` means "not evaluated" (off, no data). */
+export interface RuleOutcome {
+  signals: Signal[];
+}
+
+export interface TraceDbRule {
+  readonly id: string;
+  evaluate(ctx: RuleContext): RuleOutcome | undefined;
+}
+
+export function memo<T>(ctx: RuleContext, key: string, compute: () => T): T {
+  if (ctx.memo.has(key)) return ctx.memo.get(key) as T;
+  const value = compute();
+  ctx.memo.set(key, value);
+  return value;
+}
+
+/** Parameters of a window (from, now]: julian days for the exact test plus the coarse string bound. */
+export function windowParams(ctx: RuleContext, fromMs: number): { day: string; from: number; now: number } {
+  return { day: coarseLowerBound(fromMs), from: toJulianDay(fromMs), now: toJulianDay(ctx.nowMs) };
+}
+
+export function minutesAgo(ctx: RuleContext, minutes: number): number {
+  return ctx.nowMs - minutes * MS_PER_MINUTE;
+}
+
+/**
+ * Rows of `events` of one type whose timestamp lies in [:from, :now] as an instant. The string
+ * test first (cheap, index-friendly), then julianday() which accepts 'T' or space, fractions, 'Z'
+ * and offsets; unparseable timestamps give NULL and drop out; future (clock-skewed) rows drop out.
+ */
+export function inWindow(type: string): string {
+  return `type = '${type}' AND timestamp >= :day AND julianday(timestamp) BETWEEN :from AND :now`;
+}
+
+/** `json_extract(payload, path)` that yields NULL instead of an error on a malformed payload. */
+export function jsonField(path: string): string {
+  return `CASE WHEN json_valid(payload) THEN json_extract(payload, '${path}') END`;
+}
+
+/** The gateway key of an event: `$.gateway_key_id`, else the `key_id` column when there is one. */
+export function keyExpr(ctx: RuleContext): string {
+  return ctx.hasKeyIdColumn ? `COALESCE(${jsonField('$.gateway_key_id')}, key_id)` : jsonField('$.gateway_key_id');
+}
+
+export function query(ctx: RuleContext, sql: string, params?: SqlParams): Record<string, unknown>[] {
+  return ctx.db.all(sql, params);
+}
+
+export function num(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'bigint' ? Number(value) : 0;
+}
+
+export function numOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+export function text(value: unknown, fallback = '(unknown)'): string {
+  if (value === null || value === undefined || value === '') return fallback;
+  return typeof value === 'string' ? value : String(value);
+}
+
+/** Round for display and details: money to 4 decimals (as the runbook's ROUND(..., 4)), ratios to 4. */
+export function round(value: number, digits = 4): number {
+  const f = 10 ** digits;
+  return Math.round(value * f) / f;
+}
+
+export function usd(value: number): string {
+  return `$${value >= 100 ? value.toFixed(0) : value.toFixed(2)}`;
+}
+
+export function pct(share: number): string {
+  const p = share * 100;
+  return `${p >= 10 ? p.toFixed(0) : p.toFixed(1)}%`;
+}
+
+export interface SignalSpec {
+  rule: string;
+  subject: string;
+  severity: Severity;
+  summary: string;
+  details: Record<string, unknown>;
+  runbook: string;
+}
+
+/** A firing trace-DB signal: one-line redacted summary, redacted details, stable dedup key. */
+export function makeSignal(now: Date, spec: SignalSpec): Signal {
+  return {
+    source: 'trace-db',
+    rule: spec.rule,
+    subject: spec.subject,
+    severity: spec.severity,
+    status: 'firing',
+    dedupKey: makeDedupKey(spec.rule, spec.subject),
+    summary: oneLine(redactText(spec.summary)),
+    observedAt: now.toISOString(),
+    details: redactValue(spec.details),
+    runbook: spec.runbook,
+  };
+}
+
+/** `{ minutes, from, to }` as ISO text, for details. */
+export function windowDetails(ctx: RuleContext, fromMs: number): { minutes: number; from: string; to: string } {
+  return { minutes: Math.round((ctx.nowMs - fromMs) / MS_PER_MINUTE), from: new Date(fromMs).toISOString(), to: ctx.now.toISOString() };
+}

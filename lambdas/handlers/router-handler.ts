@@ -1,0 +1,91 @@
+// The router Lambda's logic with its adapters injected (makeRouterHandler(deps)): parse the event,
+// call core, hand the results to the adapters. Wiring from the environment lives in router.ts.
+import { alarmSignal } from '../core/alarm-signal.ts';
+import { routeSignals, type DispatchDeps, type DispatchResult } from '../core/dispatch.ts';
+import type { AlarmTagReader, DeadLetterSink } from '../core/ports.ts';
+import { InvalidReportError, parseReport, signalsFromReport } from '../core/report-signals.ts';
+import { classifyRouterEvent } from '../core/router-event.ts';
+import type { Signal } from '../core/signal.ts';
+
+export interface RouterLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface RouterHandlerDeps extends Omit<DispatchDeps, 'now' | 'log'> {
+  clock: () => Date;
+  deadLetter: DeadLetterSink;
+  alarmTags: AlarmTagReader;
+  logger: RouterLogger;
+}
+
+export type RouterOutcome =
+  | { status: 'routed'; signals: number; deliveries: number }
+  | { status: 'ignored'; reason: string }
+  | { status: 'dead-lettered'; reason: string };
+
+/** Thrown when a delivery failed but may succeed later: Lambda retries the event, then parks it in the DLQ. */
+export class DeliveryFailedError extends Error {
+  override readonly name = 'DeliveryFailedError';
+}
+
+export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => Promise<RouterOutcome> {
+  const dispatchDeps: DispatchDeps = {
+    ...deps,
+    now: () => deps.clock(),
+    log: (message, fields) => deps.logger.warn(message, fields),
+  };
+
+  async function deadLetter(event: unknown, reason: string): Promise<RouterOutcome> {
+    // Parked with its reason and acknowledged: a poison event must not be retried for hours.
+    deps.logger.error('event sent to the dead-letter queue', { reason });
+    await deps.deadLetter.send(event, reason);
+    return { status: 'dead-lettered', reason };
+  }
+
+  async function route(signals: Signal[]): Promise<RouterOutcome> {
+    const result: DispatchResult = await routeSignals(signals, dispatchDeps);
+    const failures = [...result.retryableFailures, ...result.permanentSnsFailures];
+    if (failures.length > 0) {
+      const failed = failures.map((d) => `${d.sink} ${d.action} ${d.dedupKey}: ${d.error}`).join('; ');
+      throw new DeliveryFailedError(`${failures.length} deliveries failed (retried by Lambda, then parked in the DLQ): ${failed}`);
+    }
+    deps.logger.info('routed', { signals: signals.length, deliveries: result.attempted.map((d) => `${d.sink} ${d.action} ${d.severity} ${d.dedupKey}`) });
+    return { status: 'routed', signals: signals.length, deliveries: result.attempted.length };
+  }
+
+  return async function handler(event: unknown): Promise<RouterOutcome> {
+    const classified = classifyRouterEvent(event);
+    switch (classified.kind) {
+      case 'unknown':
+        return deadLetter(event, classified.reason);
+      case 'report': {
+        let parsed: ReturnType<typeof parseReport>;
+        try {
+          parsed = parseReport(classified.detail);
+        } catch (error) {
+          if (error instanceof InvalidReportError) return deadLetter(event, error.message);
+          throw error;
+        }
+        const { report, rejected } = parsed;
+        if (rejected.length > 0) {
+          await deps.deadLetter.send({ source: report.source, evaluatedAt: report.evaluatedAt, rejected }, `${rejected.length} invalid signal(s) in a ${report.source} report: ${rejected[0]!.reason}`);
+          deps.logger.error('invalid signals sent to the dead-letter queue', { reasons: rejected.map((r) => r.reason) });
+        }
+        const rejectedRules = rejected.map((r) => (r.signal as { rule?: unknown })?.rule).filter((rule): rule is string => typeof rule === 'string');
+        const open = await deps.store.listOpen(report.source);
+        return route(signalsFromReport(report, open, rejectedRules.length ? rejectedRules : rejected.length ? report.evaluated : []));
+      }
+      case 'alarm': {
+        const arn = classified.event.resources[0]!;
+        const result = alarmSignal(classified.event, await deps.alarmTags.tagsOf(arn));
+        if (result.kind === 'ignored') {
+          deps.logger.info('alarm ignored', { reason: result.reason });
+          return { status: 'ignored', reason: result.reason };
+        }
+        return route([result.signal]);
+      }
+    }
+  };
+}

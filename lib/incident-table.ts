@@ -1,0 +1,36 @@
+// The router's incident store: one item per dedupKey, so a repeated signal updates instead of re-paging.
+// Resolved incidents expire through TTL after the configured retention (kept for post-mortems).
+import { RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Construct } from 'constructs';
+
+export interface IncidentTableProps {
+  /**
+   * What happens to the table (the incident history) when it leaves the stack.
+   * Deletion protection is on whenever the table is retained.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+export class IncidentTable extends Construct {
+  static readonly PARTITION_KEY = 'dedupKey';
+  static readonly TTL_ATTRIBUTE = 'expiresAt';
+
+  readonly table: Table;
+
+  constructor(scope: Construct, id: string, props: IncidentTableProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: IncidentTable.PARTITION_KEY, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: IncidentTable.TTL_ATTRIBUTE,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Summaries are redacted before they are stored; the AWS-managed key keeps the router's KMS grant small.
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
+    });
+  }
+}

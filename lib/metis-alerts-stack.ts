@@ -1,0 +1,75 @@
+// The metis-alerts stack: wires the parts of DESIGN.md section 1 from one validated Config. The detectors
+// (probe, trace-check, log-watch) attach later through the public fields: they put evaluation reports on
+// `bus` and tag their alarms with metis:severity; nothing else of theirs needs to know about sinks.
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import type { Config } from '../lambdas/core/config.ts';
+import { routerSettingsOf } from '../lambdas/core/router-settings.ts';
+import { AlertingKey } from './alerting-key.ts';
+import { DeadLetterQueue } from './dead-letter-queue.ts';
+import { IncidentTable } from './incident-table.ts';
+import { Notifications } from './notifications.ts';
+import { Router } from './router.ts';
+
+export interface MetisAlertsStackProps extends StackProps {
+  /** The validated configuration (`parseConfig` / `loadConfigFile`). */
+  readonly config: Config;
+}
+
+export class MetisAlertsStack extends Stack {
+  readonly config: Config;
+  readonly key: IKey;
+  readonly bus: EventBus;
+  readonly notifications: Notifications;
+  readonly deadLetterQueue: IQueue;
+  readonly incidentTable: ITable;
+  readonly router: Router;
+
+  constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
+    super(scope, id, { description: 'metis-alerts: detection and paging for a Metis gateway / agent-server deployment', ...props });
+    const { config } = props;
+    this.config = config;
+    const namePrefix = config.name;
+
+    this.key = new AlertingKey(this, 'AlertingKey', { aliasName: `${namePrefix}-alerting` }).key;
+    this.notifications = new Notifications(this, 'Notifications', {
+      namePrefix,
+      encryptionKey: this.key,
+      pageEmails: config.sinks.page.emails,
+      pageSms: config.sinks.page.sms,
+      chatopsEmails: config.sinks.chatops.emails,
+      chatopsSlack: config.sinks.chatops.slack,
+    });
+    const { pageTopic, chatopsTopic } = this.notifications;
+    this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', {
+      namePrefix,
+      encryptionKey: this.key,
+      alarmTopics: [pageTopic, chatopsTopic],
+    }).queue;
+    this.incidentTable = new IncidentTable(this, 'Incidents').table;
+    this.bus = new EventBus(this, 'Bus', { eventBusName: `${namePrefix}-bus`, description: 'metis-alerts evaluation reports' });
+
+    this.router = new Router(this, 'Router', {
+      namePrefix,
+      bus: this.bus,
+      incidentTable: this.incidentTable,
+      pageTopic,
+      chatopsTopic,
+      deadLetterQueue: this.deadLetterQueue,
+      encryptionKey: this.key,
+      settings: routerSettingsOf(config),
+      pagerDuty: config.sinks.pagerduty,
+    });
+
+    new CfnOutput(this, 'BusName', { value: this.bus.eventBusName, description: 'Event bus the detectors put evaluation reports on' });
+    new CfnOutput(this, 'BusArn', { value: this.bus.eventBusArn });
+    new CfnOutput(this, 'IncidentTableName', { value: this.incidentTable.tableName });
+    new CfnOutput(this, 'PageTopicArn', { value: pageTopic.topicArn });
+    new CfnOutput(this, 'ChatopsTopicArn', { value: chatopsTopic.topicArn });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl, description: 'Failed events; its alarm pages' });
+  }
+}

@@ -1,0 +1,250 @@
+// The router Lambda (DESIGN.md section 1): the only component that talks to PagerDuty and SNS. It receives
+// evaluation reports from the custom bus and every CloudWatch alarm state change from the default bus.
+// Its role names each resource it touches; the PagerDuty routing key is read from SSM at run time and
+// only the parameter's name ever reaches the template.
+import { fileURLToPath } from 'node:url';
+import { Aws, Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, type IDestination, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { RouterSettings } from '../lambdas/core/router-settings.ts';
+import { tagSeverity } from './severity-tag.ts';
+
+export interface PagerDutySink {
+  /** Name of the SSM SecureString parameter holding the routing key (created by the operator). */
+  readonly routingKeyParameter: string;
+  /**
+   * KMS key that encrypts the parameter.
+   * @default - the AWS-managed aws/ssm key, whose key policy already lets the account's principals decrypt through SSM
+   */
+  readonly kmsKeyArn?: string;
+  /** Events API v2 endpoint. */
+  readonly eventsUrl: string;
+}
+
+export interface RouterProps {
+  /** Prefix of the function, log group and alarm names. */
+  readonly namePrefix: string;
+  /** Custom bus the detectors put their evaluation reports on. */
+  readonly bus: IEventBus;
+  readonly incidentTable: ITable;
+  readonly pageTopic: ITopic;
+  readonly chatopsTopic: ITopic;
+  /** Receives events the rules could not deliver and invocations that failed after their retries. */
+  readonly deadLetterQueue: IQueue;
+  /** Key of the topics and the dead-letter queue. */
+  readonly encryptionKey: IKey;
+  /** The slice of the config the handler needs at run time, passed as ROUTER_SETTINGS. */
+  readonly settings: RouterSettings;
+  /**
+   * PagerDuty sink.
+   * @default - no PagerDuty: the router only publishes to SNS
+   */
+  readonly pagerDuty?: PagerDutySink;
+  /**
+   * Handler source file.
+   * @default lambdas/handlers/router.ts
+   */
+  readonly entry?: string;
+  /**
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Long enough for PagerDuty retries with backoff on a 429.
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Reserved concurrency. Leave unset on new accounts: their low concurrency quota rejects reservations.
+   * @default - unreserved
+   */
+  readonly reservedConcurrentExecutions?: number;
+  /**
+   * @default RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: RetentionDays;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** Lambda rejects more than 4 KB of environment; leave room for the ARNs and URLs next to the settings. */
+const MAX_SETTINGS_BYTES = 3072;
+/** ESM bundles have no `require`; some dependencies still call it for Node built-ins. */
+const ESM_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export class Router extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: LogGroup;
+  readonly errorsAlarm: Alarm;
+  readonly evaluationReportRule: Rule;
+  readonly alarmStateChangeRule: Rule;
+
+  constructor(scope: Construct, id: string, props: RouterProps) {
+    super(scope, id);
+    const settings = JSON.stringify(props.settings);
+    this.node.addValidation({
+      validate: () =>
+        Buffer.byteLength(settings) > MAX_SETTINGS_BYTES
+          ? [`settings: ${Buffer.byteLength(settings)} bytes as JSON, more than the ${MAX_SETTINGS_BYTES} that fit in the Lambda environment (shorten businessHours.holidays?)`]
+          : [],
+    });
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+    });
+    // Own role without the AWSLambdaBasicExecutionRole managed policy, which allows writing to every log group.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: 'metis-alerts router: incident store, alert topics, dead-letter queue, PagerDuty routing key',
+    });
+    this.logGroup.grantWrite(role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: props.entry ?? `${REPO_ROOT}lambdas/handlers/router.ts`,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(60),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      role,
+      logGroup: this.logGroup,
+      description: 'metis-alerts router: signals -> incidents -> PagerDuty / SNS',
+      retryAttempts: 2,
+      onFailure: queueDestination(props.deadLetterQueue),
+      environment: routerEnvironment(props, settings),
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+      },
+    });
+
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime the project targets (DESIGN/FACTS: handlers, AWS SDK v3 and Powertools are built and ' +
+        'tested for it); moving to a newer Node.js runtime is a deliberate upgrade, not a template default.',
+    });
+    this.grantRouterAccess(role, props);
+    this.evaluationReportRule = this.routeFrom('EvaluationReportRule', props, {
+      eventBus: props.bus,
+      description: 'Evaluation reports from the metis-alerts detectors',
+      eventPattern: { detailType: ['Metis Evaluation Report'] },
+    });
+    // Every alarm state change, ours and the operator's: the router ignores alarms without a metis:severity tag.
+    this.alarmStateChangeRule = this.routeFrom('AlarmStateChangeRule', props, {
+      description: 'CloudWatch alarm state changes (routed when the alarm carries a metis:severity tag)',
+      eventPattern: { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'] },
+    });
+
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmName: `${props.namePrefix}-router-errors`,
+      alarmDescription:
+        'The metis-alerts router failed at least once in 5 minutes: alerts may be late or missing. ' +
+        'Read the router log group; failed events end up in the dead-letter queue after two retries.',
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    this.errorsAlarm.addAlarmAction(new SnsAction(props.chatopsTopic));
+    tagSeverity(this.errorsAlarm, 'SEV3');
+  }
+
+  private routeFrom(id: string, props: RouterProps, rule: Omit<ConstructorParameters<typeof Rule>[2], 'targets'>): Rule {
+    return new Rule(this, id, {
+      ...rule,
+      targets: [
+        new LambdaFunction(this.function, {
+          deadLetterQueue: props.deadLetterQueue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(2),
+        }),
+      ],
+    });
+  }
+
+  private grantRouterAccess(role: Role, props: RouterProps): void {
+    props.incidentTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan');
+    role.addToPolicy(
+      new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [props.pageTopic.topicArn, props.chatopsTopic.topicArn] }),
+    );
+    role.addToPolicy(new PolicyStatement({ sid: 'ParkDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }));
+    // SNS and SQS encrypt with the alerting key on the publisher's behalf.
+    role.addToPolicy(
+      new PolicyStatement({ sid: 'UseAlertingKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.encryptionKey.keyArn] }),
+    );
+
+    const alarmArns = `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`;
+    role.addToPolicy(new PolicyStatement({ sid: 'ReadAlarmSeverityTags', actions: ['cloudwatch:ListTagsForResource'], resources: [alarmArns] }));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]`,
+      reason:
+        'The router reads the metis:severity tag of any alarm that changes state, including the operator\'s own alarms ' +
+        'whose names are unknown at deploy time; ListTagsForResource is read-only and limited to alarms of this account and region.',
+    });
+
+    if (props.pagerDuty) {
+      role.addToPolicy(
+        new PolicyStatement({
+          sid: 'ReadPagerDutyRoutingKey',
+          actions: ['ssm:GetParameter'],
+          resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${props.pagerDuty.routingKeyParameter}`],
+        }),
+      );
+      // The aws/ssm key needs no grant (its key policy allows the account through SSM); a customer key does.
+      if (props.pagerDuty.kmsKeyArn) {
+        role.addToPolicy(
+          new PolicyStatement({
+            sid: 'DecryptPagerDutyRoutingKey',
+            actions: ['kms:Decrypt'],
+            resources: [props.pagerDuty.kmsKeyArn],
+            conditions: { StringEquals: { 'kms:ViaService': `ssm.${Aws.REGION}.amazonaws.com` } },
+          }),
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Async on-failure destination. Unlike SqsDestination it grants nothing itself: SqsDestination's grant adds
+ * kms:Encrypt, kms:ReEncrypt* and kms:GenerateDataKey* on the key, where the role's ParkDeadLetters and
+ * UseAlertingKey statements are exactly what sending to the encrypted queue needs.
+ */
+function queueDestination(queue: IQueue): IDestination {
+  return { bind: () => ({ destination: queue.queueArn }) };
+}
+
+function routerEnvironment(props: RouterProps, settings: string): Record<string, string> {
+  return {
+    INCIDENT_TABLE: props.incidentTable.tableName,
+    PAGE_TOPIC_ARN: props.pageTopic.topicArn,
+    CHATOPS_TOPIC_ARN: props.chatopsTopic.topicArn,
+    DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.queueUrl,
+    ...(props.pagerDuty
+      ? { PAGERDUTY_ROUTING_KEY_PARAMETER: props.pagerDuty.routingKeyParameter, PAGERDUTY_EVENTS_URL: props.pagerDuty.eventsUrl }
+      : {}),
+    ROUTER_SETTINGS: settings,
+    POWERTOOLS_SERVICE_NAME: 'metis-alerts-router',
+    POWERTOOLS_METRICS_NAMESPACE: 'MetisAlerts',
+    NODE_OPTIONS: '--enable-source-maps',
+  };
+}

@@ -1,0 +1,62 @@
+// bin/app.ts as the CDK CLI runs it: a child process with context in CDK_CONTEXT_JSON and CDK_OUTDIR set.
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG_PATH, REPO_ROOT } from './synth-helpers.ts';
+
+const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+const APP = join(REPO_ROOT, 'bin', 'app.ts');
+
+function runApp(opts: { cwd: string; context?: Record<string, string>; outdir: string }) {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK_OUTDIR: opts.outdir };
+  delete env.CDK_CONTEXT_JSON;
+  if (opts.context) env.CDK_CONTEXT_JSON = JSON.stringify(opts.context);
+  const run = spawnSync(TSX, [APP], { cwd: opts.cwd, env, encoding: 'utf8', timeout: 90_000 });
+  if (run.error) throw run.error;
+  return { status: run.status, stderr: run.stderr };
+}
+
+function nonEmptyLines(text: string): string[] {
+  return text.split('\n').filter((line) => line.trim() !== '');
+}
+
+describe('bin/app.ts', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'metis-app-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('exits 2 with one line naming the key when the config is invalid', () => {
+    const config = join(dir, 'bad.json');
+    writeFileSync(config, JSON.stringify({ sinks: { pagerduty: { routingKeyParameter: 'abc' } } }));
+    const { status, stderr } = runApp({ cwd: REPO_ROOT, context: { config }, outdir: join(dir, 'out-bad') });
+    expect(status).toBe(2);
+    expect(nonEmptyLines(stderr)).toHaveLength(1);
+    expect(stderr).toContain(`${config}: sinks.pagerduty.routingKeyParameter: expected an SSM parameter name`);
+  });
+
+  it('exits 2 with one line naming the file when the config cannot be read', () => {
+    const config = join(dir, 'missing.json');
+    const { status, stderr } = runApp({ cwd: REPO_ROOT, context: { config }, outdir: join(dir, 'out-missing') });
+    expect(status).toBe(2);
+    expect(nonEmptyLines(stderr)).toEqual([`${config}: cannot read the config file (ENOENT)`]);
+  });
+
+  it('falls back to the example config, says so on stderr, and synthesizes past cdk-nag', () => {
+    const cwd = join(dir, 'project');
+    const outdir = join(dir, 'out-example');
+    mkdirSync(cwd);
+    copyFileSync(EXAMPLE_CONFIG_PATH, join(cwd, 'metis-alerts.config.example.json'));
+    const { status, stderr } = runApp({ cwd, outdir });
+    expect(status, stderr).toBe(0);
+    expect(stderr).toContain('metis-alerts: no metis-alerts.config.json, using metis-alerts.config.example.json');
+    const template = JSON.parse(readFileSync(join(outdir, 'metis-prod.template.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: { Runtime?: string } }>;
+    };
+    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
+    expect(functions.map((f) => f.Properties.Runtime)).toEqual(['nodejs22.x']);
+  });
+});

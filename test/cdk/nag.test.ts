@@ -1,0 +1,91 @@
+// cdk-nag v3 AwsSolutions on the stack, registered the way bin/app.ts does it. Findings are fixed where
+// possible; the few kept are acknowledged on the construct that owns them, each with its reason.
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG_PATH, buildStack, readJson } from './synth-helpers.ts';
+
+const OPTIONAL_SINKS_CONFIG = {
+  sinks: {
+    pagerduty: { routingKeyParameter: '/metis/pd', kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+    chatops: { slack: { workspaceId: 'T0123ABCD', channelId: 'C0456EFGH' } },
+  },
+};
+
+/** The acknowledgements this stack keeps; adding one is a decision, so it has to be added here too. */
+const EXPECTED_ACKNOWLEDGEMENTS = [
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]',
+  'AwsSolutions-L1',
+  'AwsSolutions-SQS3',
+];
+
+interface Acknowledgement {
+  readonly path: string;
+  readonly id: string;
+  readonly reason: unknown;
+}
+
+function acknowledgements(app: App): Acknowledgement[] {
+  return app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) =>
+        Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({
+          path: construct.node.path,
+          id: id.replace(/^annotation::/i, ''),
+          reason,
+        })),
+      ),
+  );
+}
+
+function findings(app: App): string[] {
+  return new AwsSolutionsChecks().validateScope(app).violations.flatMap((v) =>
+    v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`),
+  );
+}
+
+describe.each([
+  ['the example config', () => readJson(EXAMPLE_CONFIG_PATH)],
+  ['the optional sinks (customer-managed SSM key, Slack)', () => OPTIONAL_SINKS_CONFIG],
+])('AwsSolutions checks on the stack from %s', (_name, rawConfig) => {
+  let app: App;
+  let stack: Stack;
+  beforeAll(() => {
+    ({ app, stack } = buildStack(rawConfig(), (a) => Validations.of(a).addPlugins(new AwsSolutionsChecks(a))));
+  });
+
+  it('has zero unacknowledged findings', () => {
+    expect(findings(app)).toEqual([]);
+  });
+
+  it('synthesizes with the plugin registered (synth throws ValidationFailed on any finding)', () => {
+    const template = app.synth().getStackArtifact(stack.artifactId).template as { Resources: Record<string, { Type: string }> };
+    expect(Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function')).toHaveLength(1);
+  });
+
+  it('keeps only the expected acknowledgements, each with a reason', () => {
+    const acks = acknowledgements(app);
+    expect([...new Set(acks.map((a) => a.id))].sort()).toEqual(EXPECTED_ACKNOWLEDGEMENTS);
+    for (const ack of acks) {
+      expect(typeof ack.reason, `${ack.id} at ${ack.path}`).toBe('string');
+      expect((ack.reason as string).trim().length, `${ack.id} at ${ack.path}`).toBeGreaterThan(40);
+    }
+  });
+});
+
+describe('the AwsSolutions pack as used here', () => {
+  it('does report a finding when there is one (control for the zero-findings tests)', () => {
+    const app = new App();
+    new Queue(new Stack(app, 'Control'), 'PlainQueue');
+    expect(findings(app)).toContain('AwsSolutions-SQS4 at Control/PlainQueue/Resource');
+  });
+
+  it('honours an acknowledgement given in the form the stack uses', () => {
+    const app = new App();
+    const queue = new Queue(new Stack(app, 'Control'), 'PlainQueue');
+    Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS4', reason: 'control: acknowledged on purpose in this test' });
+    expect(findings(app).filter((f) => f.startsWith('AwsSolutions-SQS4'))).toEqual([]);
+  });
+});

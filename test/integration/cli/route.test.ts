@@ -1,0 +1,105 @@
+// `metis-alerts route` end to end: the dry-run decisions of DESIGN.md section 2 and exit 2 on bad input.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeDedupKey, type Severity, type Signal } from '../../../lambdas/core/signal.ts';
+import { runCli } from '../support/run-cli.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'metis-route-'));
+});
+
+function signal(rule: string, subject: string, severity: Severity, status: Signal['status'], observedAt: string): Signal {
+  return { source: 'trace-db', rule, subject, severity, status, dedupKey: makeDedupKey(rule, subject), summary: `${rule} ${subject} ${status}`, observedAt, details: {} };
+}
+
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+function routeJson(args: string[]): { deliveries: { sink: string; action: string; severity: string; dedupKey: string }[] } {
+  const run = runCli(['route', ...args, '--json']);
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  return JSON.parse(run.stdout);
+}
+
+describe('metis-alerts route --json', () => {
+  it('pages a SEV1 once on every sink, deduplicates the repeat and resolves with the same dedup key', () => {
+    const path = file('sev1.json', [
+      signal('bill_threshold', 'daily', 'SEV1', 'firing', '2026-11-28T03:00:00Z'),
+      signal('bill_threshold', 'daily', 'SEV1', 'firing', '2026-11-28T03:01:00Z'),
+      signal('bill_threshold', 'daily', 'SEV1', 'resolved', '2026-11-28T04:00:00Z'),
+    ]);
+    expect(routeJson(['--signals', path]).deliveries).toEqual([
+      { sink: 'pagerduty', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
+      { sink: 'page', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
+      { sink: 'chatops', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
+      { sink: 'pagerduty', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
+      { sink: 'page', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
+      { sink: 'chatops', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
+    ]);
+  });
+
+  it('sends a SEV2 on Saturday 03:00 to chatops only and on Tuesday 10:00 to PagerDuty too, in time order', () => {
+    const path = file('sev2.json', [
+      signal('model_error_rate', 'tuesday-model', 'SEV2', 'firing', '2026-11-24T10:00:00Z'),
+      signal('model_error_rate', 'saturday-model', 'SEV2', 'firing', '2026-11-28T03:00:00Z'),
+    ]);
+    const sinks = (key: string, deliveries: { sink: string; dedupKey: string }[]) => deliveries.filter((d) => d.dedupKey === key).map((d) => d.sink);
+    const { deliveries } = routeJson(['--signals', path]);
+    expect(sinks('model_error_rate:saturday-model', deliveries)).toEqual(['chatops']);
+    expect(sinks('model_error_rate:tuesday-model', deliveries)).toEqual(['pagerduty', 'page', 'chatops']);
+  });
+
+  it('routes every signal at --now when given, and reads the business hours of --config', () => {
+    const signals = file('now.json', [signal('model_error_rate', 'm', 'SEV2', 'firing', '2026-11-24T10:00:00Z')]);
+    const saturday = routeJson(['--signals', signals, '--now', '2026-11-28T03:00:00Z']);
+    expect(saturday.deliveries.map((d) => d.sink)).toEqual(['chatops']);
+    // 10:00Z on Tuesday is 19:00 in Tokyo: out of hours there.
+    const tokyo = file('tokyo.json', { businessHours: { timezone: 'Asia/Tokyo' } });
+    const tuesdayInTokyo = routeJson(['--signals', signals, '--config', tokyo]);
+    expect(tuesdayInTokyo.deliveries.map((d) => d.sink)).toEqual(['chatops']);
+  });
+
+  it('accepts check output ({ "signals": [...] }) and JSON Lines', () => {
+    const one = signal('quota_alert', 'gk_1', 'SEV3', 'firing', '2026-11-24T10:00:00Z');
+    const wrapped = routeJson(['--signals', file('wrapped.json', { evaluated: ['quota_alert'], signals: [one] })]);
+    const lines = routeJson(['--signals', file('lines.jsonl', `${JSON.stringify(one)}\n${JSON.stringify({ ...one, subject: 'gk_2', dedupKey: 'quota_alert:gk_2' })}\n`)]);
+    expect(wrapped.deliveries).toEqual([{ sink: 'chatops', action: 'trigger', severity: 'SEV3', dedupKey: 'quota_alert:gk_1' }]);
+    expect(lines.deliveries.map((d) => d.dedupKey)).toEqual(['quota_alert:gk_1', 'quota_alert:gk_2']);
+  });
+});
+
+describe('metis-alerts route: bad input exits 2 with one line on stderr', () => {
+  const cases: [string, () => string[], RegExp][] = [
+    ['a missing signals file', () => ['--signals', join(dir, 'absent.json')], /absent\.json: cannot read the signals file \(ENOENT\)/],
+    ['a file that is not JSON', () => ['--signals', file('garbage.json', 'not json at all\n{')], /garbage\.json: not JSON/],
+    ['a signal with a bad severity', () => ['--signals', file('sev9.json', [{ ...signal('r', 's', 'SEV1', 'firing', '2026-11-24T10:00:00Z'), severity: 'SEV9' }])], /signals\.0\.severity/],
+    ['a signal with a non-ISO time', () => ['--signals', file('time.json', [{ ...signal('r', 's', 'SEV1', 'firing', '2026-11-24T10:00:00Z'), observedAt: 'yesterday' }])], /signals\.0\.observedAt: expected an ISO-8601 timestamp/],
+    ['an object without signals', () => ['--signals', file('obj.json', { foo: 1 })], /expected an array of signals/],
+    ['a bad --now', () => ['--signals', file('ok.json', []), '--now', 'noon'], /--now: expected an ISO-8601 time/],
+    ['an invalid config naming the key path', () => ['--signals', file('ok2.json', []), '--config', file('bad-config.json', { businessHours: { start: '9am' } })], /businessHours\.start: expected a time "HH:MM"/],
+    ['an unknown config key', () => ['--signals', file('ok3.json', []), '--config', file('unknown.json', { rules: { model_eror_rate: {} } })], /rules: unknown key "model_eror_rate"/],
+    ['a missing --signals', () => [], /--signals FILE is required/],
+    ['an unknown option', () => ['--signals', file('ok4.json', []), '--bogus'], /Unknown option '--bogus'/],
+  ];
+  it.each(cases)('%s', (_name, args, message) => {
+    const run = runCli(['route', ...args()]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('an unknown command exits 2 and shows the usage', () => {
+    const run = runCli(['frobnicate']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/unknown command "frobnicate"/);
+  });
+});
