@@ -30,8 +30,8 @@ export class MetisAlertsStack extends Stack {
   readonly router: Router;
 
   constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
-    super(scope, id, { description: 'metis-alerts: detection and paging for a Metis gateway / agent-server deployment', ...props });
-    const { config } = props;
+    const { config, ...stackProps } = props;
+    super(scope, id, { description: 'metis-alerts: detection and paging for a Metis gateway / agent-server deployment', ...stackProps });
     this.config = config;
     const namePrefix = config.name;
 

@@ -168,6 +168,10 @@ export class Router extends Construct {
     tagSeverity(this.errorsAlarm, 'SEV3');
   }
 
+  /**
+   * EventBridge retries only deliveries it could not make (throttling, Lambda unavailable); after 8 tries or
+   * 2 hours the event goes to the DLQ, whose alarm pages. Function errors are Lambda's async retries (2).
+   */
   private routeFrom(id: string, props: RouterProps, rule: Omit<ConstructorParameters<typeof Rule>[2], 'targets'>): Rule {
     return new Rule(this, id, {
       ...rule,

@@ -52,9 +52,33 @@ export interface RuleContext {
   readonly memo: Map<string, unknown>;
 }
 
+/** Numbers for dashboards (EMF later): present when the rule that measures them ran. */
+export interface TraceDbMetrics {
+  /** model_error_rate's window, per `$.model`. */
+  errorShareByModel?: Record<string, { calls: number; errors: number; share: number }>;
+  spendTodayUsd?: number;
+  spendLastHourUsd?: number;
+  /** Spend today + last-hour spend x hours left today. */
+  projectedDailySpendUsd?: number;
+  monthToDateUsd?: number;
+  latencyP95Ms?: number | null;
+  latencyBaselineP95Ms?: number | null;
+  latencyWindowCalls?: number;
+  /** now - meta.takenAt. */
+  snapshotAgeSeconds?: number;
+  /** now - newest event at or before now. */
+  newestEventAgeSeconds?: number;
+  /** Events stamped later than now (beyond the 2-minute tolerance): ignored by every window. */
+  futureEvents?: number;
+  futureEventsMaxAheadSeconds?: number;
+  /** Per-rule run time, when the caller passes a timer. */
+  ruleDurationsMs?: Record<string, number>;
+}
+
 /** What one rule returns when it was evaluated; `undefined` means "not evaluated" (off, no data). */
 export interface RuleOutcome {
   signals: Signal[];
+  metrics?: TraceDbMetrics;
 }
 
 export interface TraceDbRule {
@@ -92,9 +116,18 @@ export function jsonField(path: string): string {
   return `CASE WHEN json_valid(payload) THEN json_extract(payload, '${path}') END`;
 }
 
-/** The gateway key of an event: `$.gateway_key_id`, else the `key_id` column when there is one. */
+/** The gateway key of an event: `$.gateway_key_id`, else the `key_id` column when there is one. Safe anywhere. */
 export function keyExpr(ctx: RuleContext): string {
   return ctx.hasKeyIdColumn ? `COALESCE(${jsonField('$.gateway_key_id')}, key_id)` : jsonField('$.gateway_key_id');
+}
+
+/**
+ * The same without the json_valid() guard, cheaper: only for the select list of a query whose WHERE
+ * already has `json_valid(payload)` (select-list expressions run only for rows that passed WHERE;
+ * never put it in a WHERE, where SQLite may evaluate it before the guard).
+ */
+export function keyExprValid(ctx: RuleContext): string {
+  return ctx.hasKeyIdColumn ? `COALESCE(json_extract(payload, '$.gateway_key_id'), key_id)` : `json_extract(payload, '$.gateway_key_id')`;
 }
 
 export function query(ctx: RuleContext, sql: string, params?: SqlParams): Record<string, unknown>[] {

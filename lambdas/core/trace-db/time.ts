@@ -23,7 +23,7 @@ export function fromJulianDay(jd: number): Date {
 }
 
 /** ISO-8601 UTC for a julianday() value read back from SQL, or null. */
-export function isoFromJulianDay(jd: unknown): string | null {
+export function isoFromJulianDayOrNull(jd: unknown): string | null {
   return typeof jd === 'number' && Number.isFinite(jd) ? fromJulianDay(jd).toISOString() : null;
 }
 

@@ -1,0 +1,102 @@
+// model_error_rate (SEV2): per `$.model`, llm.call_completed in the last `windowMinutes` (10): error
+// share > `threshold` (5 %) strictly and at least `minCalls` (20) calls. The runbook's cron recipe,
+// per model, with the provider split that tells on-call whether one provider carries the errors.
+import {
+  FIRST_MOVE,
+  inWindow,
+  makeSignal,
+  minutesAgo,
+  num,
+  pct,
+  query,
+  round,
+  RUNBOOK,
+  text,
+  windowDetails,
+  windowParams,
+  type RuleContext,
+  type RuleOutcome,
+  type TraceDbRule,
+} from './context.ts';
+
+export const MODEL_ERROR_RATE = 'model_error_rate';
+
+/** One pass over the window; malformed payloads are counted apart instead of failing the query. */
+const SQL = `
+SELECT json_valid(payload) AS valid,
+       CASE WHEN json_valid(payload) THEN json_extract(payload, '$.model') END AS model,
+       CASE WHEN json_valid(payload) THEN json_extract(payload, '$.provider') END AS provider,
+       COUNT(*) AS calls,
+       SUM(CASE WHEN json_valid(payload) THEN json_extract(payload, '$.stop_reason') END = 'error') AS errors
+FROM events
+WHERE ${inWindow('llm.call_completed')}
+GROUP BY 1, 2, 3`;
+
+interface ModelRow {
+  model: string;
+  calls: number;
+  errors: number;
+  providers: { provider: string; calls: number; errors: number }[];
+}
+
+export const modelErrorRate: TraceDbRule = {
+  id: MODEL_ERROR_RATE,
+  evaluate(ctx: RuleContext): RuleOutcome | undefined {
+    const cfg = ctx.rules.model_error_rate;
+    if (!cfg.enabled) return undefined;
+    const fromMs = minutesAgo(ctx, cfg.windowMinutes);
+    const rows = query(ctx, SQL, windowParams(ctx, fromMs));
+
+    const models = new Map<string, ModelRow>();
+    let malformed = 0;
+    for (const row of rows) {
+      if (!num(row.valid)) {
+        malformed += num(row.calls);
+        continue;
+      }
+      const model = text(row.model);
+      const entry = models.get(model) ?? { model, calls: 0, errors: 0, providers: [] };
+      const calls = num(row.calls);
+      const errors = num(row.errors);
+      entry.calls += calls;
+      entry.errors += errors;
+      entry.providers.push({ provider: text(row.provider), calls, errors });
+      models.set(model, entry);
+    }
+
+    const errorShareByModel: Record<string, { calls: number; errors: number; share: number }> = {};
+    const signals = [];
+    for (const m of [...models.values()].sort((a, b) => a.model.localeCompare(b.model))) {
+      // calls > 0 for every grouped model, so the share is always defined.
+      const share = m.errors / m.calls;
+      errorShareByModel[m.model] = { calls: m.calls, errors: m.errors, share: round(share, 6) };
+      if (m.calls < cfg.minCalls || !(share > cfg.threshold)) continue;
+      const providers = m.providers.sort((a, b) => b.errors - a.errors || b.calls - a.calls);
+      const split = providers.map((p) => `${p.provider} ${p.errors}/${p.calls}`).join(', ');
+      signals.push(
+        makeSignal(ctx.now, {
+          rule: MODEL_ERROR_RATE,
+          subject: m.model,
+          severity: 'SEV2',
+          runbook: RUNBOOK.providerDown,
+          summary:
+            `Model ${m.model}: ${m.errors} of ${m.calls} calls (${pct(share)}) ended stop_reason='error' in the last ${cfg.windowMinutes} min ` +
+            `(threshold > ${pct(cfg.threshold)}, min ${cfg.minCalls} calls); errors by provider: ${split}. ` +
+            `If one provider carries them, ${FIRST_MOVE.providerDown}.`,
+          details: {
+            value: round(share, 6),
+            threshold: cfg.threshold,
+            minCalls: cfg.minCalls,
+            window: windowDetails(ctx, fromMs),
+            calls: m.calls,
+            errors: m.errors,
+            errorPct: round(share * 100, 2),
+            byProvider: providers.map((p) => ({ ...p, errorPct: round((p.errors / p.calls) * 100, 2) })),
+            malformedPayloadsInWindow: malformed,
+          },
+        }),
+      );
+    }
+    return { signals, metrics: { errorShareByModel } };
+  },
+};

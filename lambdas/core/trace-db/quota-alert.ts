@@ -1,0 +1,76 @@
+// quota_alert (SEV3): `quota.alert` events for a key in the last `lookbackMinutes` (15). The gateway
+// fires quota.alert at 80 % of a key's cap (the soft threshold); the runbook says to tail it into
+// the same paging system. One query: per key the count, first and last time and the latest payload.
+import {
+  FIRST_MOVE,
+  inWindow,
+  keyExpr,
+  makeSignal,
+  minutesAgo,
+  num,
+  query,
+  RUNBOOK,
+  text,
+  windowDetails,
+  windowParams,
+  type RuleContext,
+  type RuleOutcome,
+  type TraceDbRule,
+} from './context.ts';
+import { isoFromJulianDayOrNull } from './time.ts';
+
+export const QUOTA_ALERT = 'quota_alert';
+
+const sql = (ctx: RuleContext) => `
+SELECT key, alerts, first_jd, last_jd, payload FROM (
+  SELECT key, payload,
+         COUNT(*) OVER k AS alerts, MIN(jd) OVER k AS first_jd, MAX(jd) OVER k AS last_jd,
+         ROW_NUMBER() OVER (PARTITION BY key ORDER BY jd DESC) AS rn
+  FROM (
+    SELECT ${keyExpr(ctx)} AS key, julianday(timestamp) AS jd, payload
+    FROM events
+    WHERE ${inWindow('quota.alert')}
+  )
+  WINDOW k AS (PARTITION BY key)
+)
+WHERE rn = 1
+ORDER BY alerts DESC, key`;
+
+export const quotaAlert: TraceDbRule = {
+  id: QUOTA_ALERT,
+  evaluate(ctx: RuleContext): RuleOutcome | undefined {
+    const cfg = ctx.rules.quota_alert;
+    if (!cfg.enabled) return undefined;
+    const fromMs = minutesAgo(ctx, cfg.lookbackMinutes);
+    const rows = query(ctx, sql(ctx), windowParams(ctx, fromMs));
+    const signals = rows.map((row) => {
+      const key = text(row.key);
+      const alerts = num(row.alerts);
+      let latest: unknown = null;
+      try {
+        latest = JSON.parse(text(row.payload, 'null'));
+      } catch {
+        latest = '(payload is not JSON)';
+      }
+      return makeSignal(ctx.now, {
+        rule: QUOTA_ALERT,
+        subject: key,
+        severity: 'SEV3',
+        runbook: RUNBOOK.runawaySpend,
+        summary:
+          `Key ${key}: ${alerts} quota.alert event${alerts === 1 ? '' : 's'} in the last ${cfg.lookbackMinutes} min (soft threshold, 80 % of its cap, reached; ` +
+          `the hard breaker has not tripped). Check its spend: ${FIRST_MOVE.keySpend}.`,
+        details: {
+          value: alerts,
+          threshold: 1,
+          window: windowDetails(ctx, fromMs),
+          alerts,
+          firstAt: isoFromJulianDayOrNull(row.first_jd),
+          lastAt: isoFromJulianDayOrNull(row.last_jd),
+          latestPayload: latest,
+        },
+      });
+    });
+    return { signals };
+  },
+};

@@ -1,0 +1,125 @@
+// The router handler when a sink is broken: PagerDuty not configured (routing-key parameter missing)
+// and an SNS topic that does not exist. The other sinks are still served exactly once, the broken one
+// is recorded on the incident, and a retried invocation sends only what is still owed.
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { DeliveryFailedError } from '../../lambdas/handlers/router-handler.ts';
+import { ACCOUNT, REGION, createTopicWithQueue } from './support/aws.ts';
+import {
+  SATURDAY_03,
+  TUESDAY_10,
+  createRouterWorld,
+  createTable,
+  deadLetters,
+  deliverySummary,
+  headlines,
+  incidentItem,
+  pdCalls,
+  published,
+  report,
+  reportEvent,
+  routerHandler,
+  signal,
+  type RouterWorld,
+} from './support/router-fixture.ts';
+
+let world: RouterWorld;
+
+beforeAll(async () => {
+  world = await createRouterWorld();
+});
+afterAll(async () => {
+  await world.close();
+});
+beforeEach(() => {
+  world.pd.reset();
+});
+
+const firing = (severity: string, rule: string, subject: string) => ({
+  subject: `[${severity}] FIRING ${rule}: ${subject}`,
+  attributes: { severity, rule, status: 'firing' },
+});
+
+describe('router handler: PagerDuty routing-key parameter missing', () => {
+  const MISSING = '/metis-alerts/pagerduty/never-created';
+  const sev1 = signal({ rule: 'healthz_down', subject: 'gateway', severity: 'SEV1', source: 'probe', summary: 'gateway GET /healthz failed twice (timeout)' });
+  const event = (at: string) => reportEvent(report(at, ['healthz_down'], [{ ...sev1, observedAt: at }], 'probe'), at, 'metis-alerts.probe');
+
+  it('in business hours: SEV1 reaches page + chatops, a pipeline_health SEV2 reaches page + chatops, PagerDuty sees nothing', async () => {
+    const tableName = await createTable(world, 'incidents-no-key-weekday');
+    const outcome = await routerHandler(world, { at: TUESDAY_10, tableName, routingKeyParameter: MISSING })(event(TUESDAY_10));
+    // Not retryable, so the handler must not throw (a retry would fail the same way for hours).
+    expect(outcome).toEqual({ status: 'routed', signals: 1, deliveries: 5 });
+    expect(world.pd.requests).toHaveLength(0);
+
+    expect(await headlines(world, world.page)).toEqual([firing('SEV1', 'healthz_down', 'gateway'), firing('SEV2', 'pipeline_health', 'pagerduty')]);
+    const chatops = await published(world, world.chatops);
+    expect(chatops.map(({ subject, attributes }) => ({ subject, attributes }))).toEqual([
+      firing('SEV1', 'healthz_down', 'gateway'),
+      firing('SEV2', 'pipeline_health', 'pagerduty'),
+    ]);
+    expect(chatops[1]!.message).toContain('PagerDuty delivery failed for healthz_down:gateway');
+    expect(chatops[1]!.message).toContain('routing key unavailable');
+
+    const incident = await incidentItem(world, 'healthz_down:gateway', tableName);
+    expect(deliverySummary(incident)).toEqual(['1:pagerduty:trigger:SEV1 failed 1', '1:page:trigger:SEV1 sent 1', '1:chatops:trigger:SEV1 sent 1']);
+    expect(incident?.deliveries[0]).toMatchObject({ failureKind: 'config', retryable: false, error: 'config: PagerDuty routing key unavailable: no key configured' });
+
+    const health = await incidentItem(world, 'pipeline_health:pagerduty', tableName);
+    expect(health).toMatchObject({ status: 'open', severity: 'SEV2', source: 'pipeline', rule: 'pipeline_health', subject: 'pagerduty' });
+    expect(deliverySummary(health)).toEqual(['1:page:trigger:SEV2 sent 1', '1:chatops:trigger:SEV2 sent 1']);
+    expect(await deadLetters(world)).toEqual([]);
+  });
+
+  it('out of hours: the pipeline_health SEV2 goes to chatops only and escalates later', async () => {
+    const tableName = await createTable(world, 'incidents-no-key-weekend');
+    const outcome = await routerHandler(world, { at: SATURDAY_03, tableName, routingKeyParameter: MISSING })(event(SATURDAY_03));
+    expect(outcome).toEqual({ status: 'routed', signals: 1, deliveries: 4 });
+    expect(world.pd.requests).toHaveLength(0);
+    expect(await headlines(world, world.page)).toEqual([firing('SEV1', 'healthz_down', 'gateway')]);
+    expect(await headlines(world, world.chatops)).toEqual([firing('SEV1', 'healthz_down', 'gateway'), firing('SEV2', 'pipeline_health', 'pagerduty')]);
+    const health = await incidentItem(world, 'pipeline_health:pagerduty', tableName);
+    expect(health).toMatchObject({ status: 'open', severity: 'SEV2', escalateAt: '2026-11-28T03:30:00.000Z' });
+    expect(deliverySummary(health)).toEqual(['1:chatops:trigger:SEV2 sent 1']);
+  });
+});
+
+describe('router handler: SNS page topic does not exist', () => {
+  const missingPage = `arn:aws:sns:${REGION}:${ACCOUNT}:metis-page-v2`;
+  const sev1 = signal({ rule: 'db_integrity', subject: 'trace.db', severity: 'SEV1', summary: 'PRAGMA quick_check failed' });
+  const event = reportEvent(report(TUESDAY_10, ['db_integrity'], [sev1]));
+
+  it('fails the invocation with DeliveryFailedError; PagerDuty and chatops are delivered once', async () => {
+    const invoke = routerHandler(world, { at: TUESDAY_10, topics: { page: missingPage } });
+    const error = await invoke(event).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect((error as Error).message).toMatch(/^1 deliveries failed .*: page trigger db_integrity:trace\.db: config: SNS publish to page failed: NotFound/);
+
+    expect(pdCalls(world)).toEqual([{ action: 'trigger', severity: 'critical', dedupKey: 'db_integrity:trace.db', status: 202 }]);
+    expect(await headlines(world, world.chatops)).toEqual([firing('SEV1', 'db_integrity', 'trace.db')]);
+    expect(await published(world, world.page)).toEqual([]);
+    const item = await incidentItem(world, sev1.dedupKey);
+    expect(deliverySummary(item)).toEqual(['1:pagerduty:trigger:SEV1 sent 1', '1:page:trigger:SEV1 failed 1', '1:chatops:trigger:SEV1 sent 1']);
+    // The handler throws instead of parking: Lambda's retries, then its on-failure destination, park it.
+    expect(await deadLetters(world)).toEqual([]);
+  });
+
+  it('the retried event, once the topic exists, delivers only the page message', async () => {
+    const page = await createTopicWithQueue(world.sns, world.sqs, 'metis-page-v2');
+    expect(page.topicArn).toBe(missingPage);
+
+    const retry = routerHandler(world, { at: '2026-11-24T10:01:00.000Z', topics: { page: page.topicArn } });
+    expect(await retry(event)).toEqual({ status: 'routed', signals: 1, deliveries: 1 });
+
+    expect(world.pd.requests).toHaveLength(0);
+    expect(await published(world, world.chatops)).toEqual([]);
+    expect(await headlines(world, page)).toEqual([firing('SEV1', 'db_integrity', 'trace.db')]);
+    expect(deliverySummary(await incidentItem(world, sev1.dedupKey))).toEqual([
+      '1:pagerduty:trigger:SEV1 sent 1',
+      '1:page:trigger:SEV1 sent 2',
+      '1:chatops:trigger:SEV1 sent 1',
+    ]);
+  });
+});

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, DEFAULT_POLICY, defaultConfig, parseConfig } from '../../../lambdas/core/config.ts';
+import { routerSettingsOf } from '../../../lambdas/core/router-settings.ts';
+
+function configError(raw: unknown, origin?: string): ConfigError {
+  try {
+    parseConfig(raw, origin);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error('expected a ConfigError, the config parsed');
+}
+
+const pagerduty = (routingKeyParameter: string) => ({ sinks: { pagerduty: { routingKeyParameter } } });
+const target = (name: string) => ({ name, url: 'https://gateway.example.com/healthz' });
+
+describe('parseConfig defaults', () => {
+  it('fills every default from an empty file', () => {
+    const config = defaultConfig();
+    expect(config.name).toBe('MetisAlerts');
+    expect(config.runbookBaseUrl).toBe('https://runbooks.example.com/metis/incident-runbook');
+    expect(config.healthTargets).toEqual([]);
+    expect(config.logGroups).toEqual([]);
+    expect(config.snapshot).toBeUndefined();
+    expect(config.businessHours).toEqual({ timezone: 'UTC', days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], start: '09:00', end: '17:00', holidays: [] });
+    expect(config.routing).toEqual({ policy: DEFAULT_POLICY, escalateAfterMinutes: 30, reminderMinutes: 30, retainResolvedDays: 30 });
+    expect(config.routing.policy.SEV2.outOfHours).toEqual({ pagerduty: false, page: false, chatops: true });
+    expect(config.routing.policy.SEV2.escalateOutOfHours).toBe(true);
+    expect(config.sinks.pagerduty).toBeUndefined();
+    expect(config.sinks.page).toEqual({ emails: [], sms: [] });
+    expect(config.sinks.chatops).toEqual({ emails: [] });
+    expect(config.rules.model_error_rate).toEqual({ enabled: true, threshold: 0.05, minCalls: 20, windowMinutes: 10 });
+    expect(config.rules.key_spend_spike).toEqual({ enabled: true, factor: 10, minUsd: 1 });
+    expect(config.rules.snapshot_stale).toEqual({ enabled: true, maxAgeMinutes: 10 });
+    expect(config.rules.disk_usage).toEqual({ enabled: true, thresholdPct: 80 });
+    expect(config.rules.cost_projection).toEqual({ enabled: true, factor: 2 });
+    expect(parseConfig({})).toEqual(config);
+  });
+
+  it('routerSettingsOf keeps exactly what the router needs', () => {
+    const settings = routerSettingsOf(parseConfig({ name: 'Prod', businessHours: { timezone: 'Europe/Berlin' } }));
+    expect(Object.keys(settings).sort()).toEqual(['businessHours', 'name', 'routing', 'runbookBaseUrl']);
+    expect(settings.name).toBe('Prod');
+    expect(settings.businessHours.timezone).toBe('Europe/Berlin');
+  });
+
+  it('returns independent values: changing one parsed config does not change the next one', () => {
+    const first = defaultConfig();
+    try {
+      first.routing.policy.SEV1.businessHours.page = false;
+      first.routing.policy.SEV2.outOfHours.pagerduty = true;
+      first.businessHours.days.push('Sat');
+      const second = defaultConfig();
+      expect(second.routing.policy.SEV1.businessHours.page).toBe(true);
+      expect(second.routing.policy.SEV2.outOfHours.pagerduty).toBe(false);
+      expect(second.businessHours.days).toEqual(['Mon', 'Tue', 'Wed', 'Thu', 'Fri']);
+      expect(parseConfig({ routing: { escalateAfterMinutes: 5 } }).routing.policy).toEqual(DEFAULT_POLICY);
+    } finally {
+      // Undo, in case the values are shared, so later tests in this file see the real defaults.
+      first.routing.policy.SEV1.businessHours.page = true;
+      first.routing.policy.SEV2.outOfHours.pagerduty = false;
+    }
+  });
+
+  it('accepts a full, valid file', () => {
+    const config = parseConfig({
+      name: 'Metis-Prod',
+      healthTargets: [target('gateway'), { name: 'server', url: 'http://10.0.0.5:8080/health', expectStatus: [200, 204] }],
+      businessHours: { timezone: 'Europe/Berlin', start: '08:30', end: '18:00', holidays: ['2026-12-24'] },
+      routing: { escalateAfterMinutes: 15 },
+      ...pagerduty('/metis/pagerduty/routing-key'),
+    });
+    expect(config.healthTargets.map((t) => [t.name, t.timeoutMs])).toEqual([
+      ['gateway', 5000],
+      ['server', 5000],
+    ]);
+    expect(config.sinks.pagerduty).toEqual({ routingKeyParameter: '/metis/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' });
+    expect(config.routing.escalateAfterMinutes).toBe(15);
+    expect(config.businessHours.start).toBe('08:30');
+  });
+});
+
+describe('parseConfig rejects bad values with the path of the offending key', () => {
+  it('names an unknown top-level key', () => {
+    const error = configError({ nmae: 'Prod' });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toBe('config: (root): unknown key "nmae"');
+  });
+
+  it('names an unknown nested key and its path', () => {
+    expect(configError({ rules: { model_error_rate: { treshold: 0.1 } } }).message).toBe('config: rules.model_error_rate: unknown key "treshold"');
+    expect(configError({ businessHours: { tz: 'Europe/Berlin' } }).message).toBe('config: businessHours: unknown key "tz"');
+    expect(configError({ sinks: { pagerduty: { routingKeyParameter: '/a/b', routingKey: 'abc' } } }).message).toBe(
+      'config: sinks.pagerduty: unknown key "routingKey"',
+    );
+  });
+
+  it('uses the origin in the message', () => {
+    expect(configError({ nmae: 'x' }, 'metis-alerts.config.json').message).toBe('metis-alerts.config.json: (root): unknown key "nmae"');
+  });
+
+  it.each(['Mars/Olympus', 'Europe/Berlinn', 'GMT+25', ''])('rejects the time zone %j', (timezone) => {
+    const error = configError({ businessHours: { timezone } });
+    expect(error.message).toMatch(/^config: businessHours\.timezone: /);
+    expect(error.message).toContain('IANA time zone');
+  });
+
+  it.each(['metis/pagerduty', 'R0123456789abcdef0123456789abcdef', 'arn:aws:ssm:eu-central-1:123456789012:parameter/metis', '', '/'])(
+    'rejects the routing-key parameter %j (not an SSM name starting with "/")',
+    (name) => {
+      const error = configError(pagerduty(name));
+      expect(error.message).toMatch(/^config: sinks\.pagerduty\.routingKeyParameter: /);
+    },
+  );
+
+  it('accepts routing-key parameter names starting with "/"', () => {
+    for (const name of ['/metis/pd', '/metis/pagerduty/routing-key', '/prod.metis/pd_key']) {
+      expect(parseConfig(pagerduty(name)).sinks.pagerduty?.routingKeyParameter).toBe(name);
+    }
+  });
+
+  it.each([
+    ['17:00', '09:00'],
+    ['09:00', '09:00'],
+    ['12:30', '12:29'],
+  ])('rejects business hours starting at %s and ending at %s', (start, end) => {
+    expect(configError({ businessHours: { start, end } }).message).toBe('config: businessHours.end: business hours "start" must be before "end"');
+  });
+
+  it.each(['9:00', '24:00', '17:60', '5pm'])('rejects the time %j', (start) => {
+    expect(configError({ businessHours: { start } }).message).toBe('config: businessHours.start: expected a time "HH:MM" (24 h)');
+  });
+
+  it('rejects duplicate health target names', () => {
+    const error = configError({ healthTargets: [target('gateway'), target('server'), target('gateway')] });
+    expect(error.message).toBe('config: healthTargets: duplicate target name "gateway"');
+  });
+
+  it('names the index of a bad array item', () => {
+    expect(configError({ healthTargets: [target('gateway'), { name: 'server', url: 'ftp://x' }] }).message).toMatch(/^config: healthTargets\.1\.url: /);
+    expect(configError({ businessHours: { days: ['Mon', 'Funday'] } }).message).toMatch(/^config: businessHours\.days\.1: /);
+    expect(configError({ businessHours: { holidays: ['2026-12-24', '24.12.2026'] } }).message).toBe('config: businessHours.holidays.1: expected a date "YYYY-MM-DD"');
+  });
+
+  it('rejects a non-positive escalation delay and an unknown severity in the policy', () => {
+    expect(configError({ routing: { escalateAfterMinutes: 0 } }).message).toMatch(/^config: routing\.escalateAfterMinutes: /);
+    const policy = { ...DEFAULT_POLICY, SEV5: DEFAULT_POLICY.SEV4 };
+    expect(configError({ routing: { policy } }).message).toBe('config: routing.policy: unknown key "SEV5"');
+  });
+
+  it('produces one-line messages', () => {
+    for (const raw of [{ nmae: 1 }, { businessHours: { timezone: 'X/Y' } }, { healthTargets: 'gateway' }, 42, null]) {
+      expect(configError(raw).message).not.toMatch(/[\r\n]/);
+    }
+  });
+});
