@@ -97,7 +97,7 @@ export const DEFAULT_POLICY = {
 
 export const routingSchema = z
   .strictObject({
-    policy: z.strictObject({ SEV1: severityPolicy, SEV2: severityPolicy, SEV3: severityPolicy, SEV4: severityPolicy }).default(structuredClone(DEFAULT_POLICY) as never),
+    policy: z.strictObject({ SEV1: severityPolicy, SEV2: severityPolicy, SEV3: severityPolicy, SEV4: severityPolicy }).default(() => structuredClone(DEFAULT_POLICY) as never),
     escalateAfterMinutes: z.int().positive().default(30),
     reminderMinutes: z.int().positive().default(30),
     /** Resolved incidents are kept this long (DynamoDB TTL) for post-mortems. */

@@ -19,25 +19,41 @@ const TOKEN_PATTERNS: RegExp[] = [
   // AWS access key ids.
   /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{16}(?![A-Z0-9])/g,
   // AWS secret access keys: 40 base64 chars with mixed case and a digit (git SHAs are lowercase hex).
-  /(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])/g,
+  // "/" and "=" may border it (KEY=..., creds/...): over-redacting a path segment is the cheaper mistake.
+  /(?<![A-Za-z0-9+])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9+])/g,
   // E-mail addresses.
   /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g,
 ];
 
-/** `"prompt": <value>` or `'prompt': <value>` inside a text (JSON or Python repr log lines). */
+/**
+ * A sensitive field followed by its value inside a text: `"prompt": ...` (JSON), `\"prompt\": ...` (JSON
+ * inside a JSON string), `'prompt': ...` (Python repr), `prompt="..."` (logfmt), `content='...'` (kwargs).
+ */
 const FIELD_IN_TEXT = new RegExp(
-  `(["'])(${[...SENSITIVE_FIELDS].map(escapeRegExp).join('|')})\\1\\s*[:=]\\s*`,
+  `(\\\\?["']|\\b)(${[...SENSITIVE_FIELDS].map(escapeRegExp).join('|')})\\1\\s*[:=]\\s*`,
   'gi',
 );
 /** `prompt=...` in key=value logs, up to the next whitespace. */
 const FIELD_KV_IN_TEXT = new RegExp(`\\b(${[...SENSITIVE_FIELDS].map(escapeRegExp).join('|')})=(?!["'\\[{])\\S+`, 'gi');
 
-/** Redact secrets and prompt content from free text. */
+/** Redact secrets and prompt content from free text. Idempotent: applied until nothing changes. */
 export function redactText(text: string): string {
-  let out = redactFieldValues(text);
-  out = out.replace(FIELD_KV_IN_TEXT, (_m, field: string) => `${field}=${REDACTED}`);
-  for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
+  let out = text;
+  // One replacement can expose another match (a token glued to a redacted one); a few passes reach the fixpoint.
+  for (let pass = 0; pass < 5; pass++) {
+    const next = redactOnce(out);
+    if (next === out) break;
+    out = next;
+  }
   return out;
+}
+
+function redactOnce(text: string): string {
+  // Tokens first, so "authorization=Bearer x" loses the token even though the field rule stops at the space.
+  let out = text;
+  for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
+  out = redactFieldValues(out);
+  return out.replace(FIELD_KV_IN_TEXT, (_m, field: string) => `${field}=${REDACTED}`);
 }
 
 /** Deep copy of `value` with every string redacted and sensitive fields replaced whole. */
@@ -53,7 +69,8 @@ function redactDeep(value: unknown, depth: number, seen: WeakSet<object>): unkno
   if (Array.isArray(value)) return value.map((item) => redactDeep(item, depth + 1, seen));
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = SENSITIVE_FIELDS.has(key.toLowerCase()) ? REDACTED : redactDeep(item, depth + 1, seen);
+    // Keys can carry secrets too (spend by owner e-mail, a token used as a map key).
+    out[redactText(key)] = SENSITIVE_FIELDS.has(key.toLowerCase()) ? REDACTED : redactDeep(item, depth + 1, seen);
   }
   return out;
 }
@@ -65,9 +82,13 @@ function redactFieldValues(text: string): string {
   FIELD_IN_TEXT.lastIndex = 0;
   for (let match = FIELD_IN_TEXT.exec(text); match; match = FIELD_IN_TEXT.exec(text)) {
     const valueStart = match.index + match[0].length;
-    const valueEnd = skipValue(text, valueStart);
+    const escaped = text[valueStart] === '\\' && text[valueStart + 1] === '"';
+    // An unquoted name with a bare value ("content: none") is prose or key=value; FIELD_KV_IN_TEXT covers the latter.
+    if (match[1] === '' && !escaped && !/["'[{]/.test(text[valueStart] ?? '')) continue;
+    const valueEnd = escaped ? skipEscapedString(text, valueStart) : skipValue(text, valueStart);
     if (valueEnd === valueStart) continue;
-    out += text.slice(last, valueStart) + (text[valueStart] === '"' || text[valueStart] === "'" ? `"${REDACTED}"` : REDACTED);
+    const quote = escaped ? '\\"' : text[valueStart] === '"' || text[valueStart] === "'" ? text[valueStart] : '';
+    out += text.slice(last, valueStart) + (quote ? `${quote}${REDACTED}${quote}` : REDACTED);
     last = valueEnd;
     FIELD_IN_TEXT.lastIndex = valueEnd;
   }
@@ -97,6 +118,15 @@ function skipValue(text: string, start: number): number {
   // A bare scalar (number, null, word): up to a delimiter.
   const rest = /^[^,}\]\s]+/.exec(text.slice(start));
   return start + (rest ? rest[0].length : 0);
+}
+
+/** A string quoted with `\\"` inside another JSON string: ends at the next `\\"` that is not itself escaped. */
+function skipEscapedString(text: string, start: number): number {
+  for (let i = start + 2; i < text.length; i++) {
+    if (text[i] === '\\' && text[i + 1] === '\\') i++;
+    else if (text[i] === '\\' && text[i + 1] === '"') return i + 2;
+  }
+  return text.length;
 }
 
 function skipString(text: string, start: number): number {

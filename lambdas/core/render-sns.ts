@@ -6,7 +6,8 @@ import { redactText, redactValue } from './redact.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { runbookUrl } from './runbook-link.ts';
 
-const MAX_SUBJECT = 100;
+/** SNS wants a subject of fewer than 100 characters. */
+const MAX_SUBJECT = 99;
 /** SNS allows 256 KB per message; keep a margin for attributes and encoding. */
 const MAX_BODY_BYTES = 200_000;
 

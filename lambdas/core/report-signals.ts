@@ -32,10 +32,13 @@ export function parseReport(raw: unknown): { report: EvaluationReport; rejected:
 export function signalsFromReport(report: EvaluationReport, openOfSource: Incident[], rejectedRules: string[] = []): Signal[] {
   const firing = report.signals.filter((s) => s.status === 'firing');
   const firingKeys = new Set(firing.map((s) => s.dedupKey));
+  // Explicit resolves in a report are applied as sent, whatever `evaluated` says.
+  const explicit = report.signals.filter((s) => s.status === 'resolved' && !firingKeys.has(s.dedupKey));
+  const explicitKeys = new Set(explicit.map((s) => s.dedupKey));
   // A rule with an invalid signal this run was not cleanly evaluated: resolving its incidents could hide an outage.
   const evaluated = new Set(report.evaluated.filter((rule) => !rejectedRules.includes(rule)));
   const resolved = openOfSource
-    .filter((incident) => incident.source === report.source && evaluated.has(incident.rule) && !firingKeys.has(incident.dedupKey))
+    .filter((incident) => incident.source === report.source && evaluated.has(incident.rule) && !firingKeys.has(incident.dedupKey) && !explicitKeys.has(incident.dedupKey))
     .map(
       (incident): Signal => ({
         ...incident.lastSignal,
@@ -44,5 +47,5 @@ export function signalsFromReport(report: EvaluationReport, openOfSource: Incide
         summary: `${incident.rule} no longer firing for ${incident.subject} (evaluated ${report.evaluatedAt})`,
       }),
     );
-  return [...firing, ...resolved];
+  return [...firing, ...explicit, ...resolved];
 }

@@ -94,6 +94,7 @@ export function applySignal(existing: Incident | undefined, signal: Signal, now:
     // A downgrade is recorded, not notified: on-call re-evaluates severity at the next status update.
     next.severity = signal.severity;
     next.updatedAt = at;
+    if (!sinksFor(signal.severity, now, settings).escalates) delete next.escalateAt;
     next.timeline.push({ at, event: `downgraded ${open.severity} -> ${signal.severity}` });
     return { next, changed: true };
   }
@@ -110,7 +111,11 @@ export function resolveIncident(open: Incident, now: Date, settings: RouterSetti
   delete next.escalateAt;
   next.expiresAt = Math.floor(now.getTime() / 1000) + settings.routing.retainResolvedDays * 86_400;
   const reached = new Set(
-    next.deliveries.filter((d) => d.action === 'trigger' && d.id.startsWith(`${next.episode}:`) && d.status !== 'failed').map((d) => d.sink),
+    // A trigger still pending or awaiting retry will reach its sink, so it owes a resolve too; one that
+    // was refused for good (PagerDuty 400, no routing key) opened nothing to resolve.
+    next.deliveries
+      .filter((d) => d.action === 'trigger' && d.id.startsWith(`${next.episode}:`) && (d.status !== 'failed' || d.retryable === true))
+      .map((d) => d.sink),
   );
   reached.add('chatops');
   const targets = SINKS.filter((sink) => reached.has(sink) && !(next.lastSignal.source === 'pipeline' && next.lastSignal.subject === sink));

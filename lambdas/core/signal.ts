@@ -74,11 +74,15 @@ export function makeDedupKey(rule: string, subject: string): string {
   return key.slice(0, MAX_DEDUP_KEY - suffix.length) + suffix;
 }
 
-/** One line (no control characters), at most `max` chars, with an ellipsis when cut. */
+/** One line (no control characters or Unicode line separators), at most `max` chars, with an ellipsis when cut. */
 export function oneLine(text: string, max = MAX_SUMMARY): string {
   // eslint-disable-next-line no-control-regex
-  const flat = text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  let cut = max - 1;
+  // Never split a surrogate pair (an emoji) in half.
+  if (/[\ud800-\udbff]/.test(flat[cut - 1] ?? '')) cut--;
+  return `${flat.slice(0, cut)}…`;
 }
 
 /** 32-bit FNV-1a as 8 hex chars: a cheap stable hash for keys, not for security. */

@@ -73,9 +73,8 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
           await deps.deadLetter.send({ source: report.source, evaluatedAt: report.evaluatedAt, rejected }, `${rejected.length} invalid signal(s) in a ${report.source} report: ${rejected[0]!.reason}`);
           deps.logger.error('invalid signals sent to the dead-letter queue', { reasons: rejected.map((r) => r.reason) });
         }
-        const rejectedRules = rejected.map((r) => (r.signal as { rule?: unknown })?.rule).filter((rule): rule is string => typeof rule === 'string');
         const open = await deps.store.listOpen(report.source);
-        return route(signalsFromReport(report, open, rejectedRules.length ? rejectedRules : rejected.length ? report.evaluated : []));
+        return route(signalsFromReport(report, open, rulesOf(rejected, report.evaluated)));
       }
       case 'alarm': {
         const arn = classified.event.resources[0]!;
@@ -88,4 +87,10 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
       }
     }
   };
+}
+
+/** Rules whose incidents this report must not resolve: those of invalid signals; all of them if one has no readable rule. */
+function rulesOf(rejected: { signal: unknown }[], evaluated: string[]): string[] {
+  const rules = rejected.map((r) => (r.signal as { rule?: unknown } | null)?.rule);
+  return rules.every((rule): rule is string => typeof rule === 'string') ? rules : evaluated;
 }

@@ -2,6 +2,7 @@
 // the PagerDuty fake out. Happy path, idempotent replays, resolution, PagerDuty retries inside one
 // attempt, business hours, and two racing invocations.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { IncidentStore } from '../../lambdas/core/ports.ts';
 import {
   DEFAULT_SETTINGS,
   SATURDAY_03,
@@ -20,7 +21,6 @@ import {
   signal,
   type RouterWorld,
 } from './support/router-fixture.ts';
-import type { IncidentStore } from '../../lambdas/core/ports.ts';
 
 let world: RouterWorld;
 

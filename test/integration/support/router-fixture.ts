@@ -281,6 +281,11 @@ export async function deadLetters(world: RouterWorld): Promise<{ reason: string;
   return (await takeAll(world.sqs, world.dlqUrl)).map((body) => JSON.parse(body) as { reason: string; event: unknown });
 }
 
+/** Forget the PagerDuty fake's requests but keep its alert state (to follow one alert across tests). */
+export function clearPdRequests(world: RouterWorld): void {
+  world.pd.requests.length = 0;
+}
+
 export interface PdCall {
   action: string;
   severity: string | undefined;

@@ -1,0 +1,139 @@
+// The trace-DB rule engine (DESIGN.md section 3): every rule over one snapshot, as plain data.
+// Pure: the database comes in through the SqlDatabase port, time is injected, nothing is read from
+// the environment. A snapshot that cannot be opened arrives as an OpenFailure and becomes a
+// `db_integrity` signal; a broken schema becomes a `trace_db_schema` signal and nothing else runs.
+import { redactText } from '../redact.ts';
+import { oneLine, type EvaluationReport, type Signal } from '../signal.ts';
+import { billThreshold } from './bill-threshold.ts';
+import { clockSkew } from './clock-skew.ts';
+import { round, type RuleContext, type SnapshotMeta, type TraceDbMetrics, type TraceDbRule, type TraceDbRulesConfig } from './context.ts';
+import { costProjection } from './cost-projection.ts';
+import { DB_INTEGRITY, dbIntegrity, openFailureSignal } from './db-integrity.ts';
+import { diskUsage } from './disk-usage.ts';
+import { keySpendSpike } from './key-spend-spike.ts';
+import { latencyP95 } from './latency-p95.ts';
+import { modelErrorRate } from './model-error-rate.ts';
+import { providerUnavailable } from './provider-unavailable.ts';
+import { quotaAlert } from './quota-alert.ts';
+import { checkSchema, schemaSignal, TRACE_DB_SCHEMA } from './schema.ts';
+import { snapshotStale } from './snapshot-stale.ts';
+import { spendTotals } from './spend.ts';
+import { isOpenFailure, type OpenFailure, type SqlDatabase } from './sql-port.ts';
+import { parseInstant } from './time.ts';
+
+/** In evaluation order: integrity first (a broken page explains every later failure). */
+export const TRACE_DB_RULES: readonly TraceDbRule[] = [
+  dbIntegrity,
+  modelErrorRate,
+  providerUnavailable,
+  costProjection,
+  billThreshold,
+  keySpendSpike,
+  quotaAlert,
+  latencyP95,
+  snapshotStale,
+  clockSkew,
+  diskUsage,
+];
+
+export interface EvaluateTraceDbOptions {
+  now: Date;
+  rules: TraceDbRulesConfig;
+  meta?: SnapshotMeta;
+  /** A monotonic clock in ms (e.g. performance.now) to fill `metrics.ruleDurationsMs`; core never reads one itself. */
+  timer?: () => number;
+}
+
+export interface TraceDbEvaluation {
+  /** Rule ids checked this run: an open incident of one of these absent from `signals` resolves. */
+  evaluated: string[];
+  /** Firing signals. */
+  signals: Signal[];
+  metrics: TraceDbMetrics;
+  /** Rules that threw (bad SQL, unreadable page): not in `evaluated`, so nothing resolves by mistake. */
+  errors: { rule: string; message: string }[];
+}
+
+export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: EvaluateTraceDbOptions): TraceDbEvaluation {
+  const { now, rules } = options;
+  const meta = options.meta ?? {};
+  const result: TraceDbEvaluation = { evaluated: [], signals: [], metrics: {}, errors: [] };
+  const takenAt = parseInstant(meta.takenAt);
+  if (takenAt !== undefined) result.metrics.snapshotAgeSeconds = Math.round((now.getTime() - takenAt) / 1000);
+
+  if (isOpenFailure(input)) {
+    if (rules.db_integrity.enabled) {
+      result.evaluated.push(DB_INTEGRITY);
+      result.signals.push(openFailureSignal(now, meta, input));
+    }
+    return result;
+  }
+
+  let schema;
+  try {
+    schema = checkSchema(input);
+  } catch (error) {
+    // Even the schema cannot be read: the file is damaged beyond a query.
+    if (rules.db_integrity.enabled) {
+      result.evaluated.push(DB_INTEGRITY);
+      result.signals.push(openFailureSignal(now, meta, { kind: 'open-failure', reason: 'not_sqlite', message: errorLine(error) }));
+    }
+    return result;
+  }
+  if (!schema.ok) {
+    result.signals.push(schemaSignal(now, schema, listTables(input)));
+    return result;
+  }
+  result.evaluated.push(TRACE_DB_SCHEMA);
+
+  const ctx: RuleContext = { db: input, now, nowMs: now.getTime(), rules, meta, hasKeyIdColumn: schema.hasKeyIdColumn, memo: new Map() };
+  const durations: Record<string, number> = {};
+  for (const rule of TRACE_DB_RULES) {
+    const started = options.timer?.();
+    try {
+      const outcome = rule.evaluate(ctx);
+      if (outcome) {
+        result.evaluated.push(rule.id);
+        result.signals.push(...outcome.signals);
+        Object.assign(result.metrics, outcome.metrics);
+      }
+    } catch (error) {
+      result.errors.push({ rule: rule.id, message: errorLine(error) });
+    }
+    if (started !== undefined && options.timer) durations[rule.id] = round(options.timer() - started, 1);
+  }
+
+  // Spend is a dashboard number even when no budget or cap is configured (both rules off); when
+  // either rule ran, this reuses its query's result.
+  {
+    const started = options.timer?.();
+    try {
+      const spend = spendTotals(ctx);
+      result.metrics.spendTodayUsd = round(spend.todayUsd, 4);
+      result.metrics.spendLastHourUsd = round(spend.lastHourUsd, 4);
+      result.metrics.projectedDailySpendUsd = round(spend.projectedTodayUsd, 4);
+    } catch (error) {
+      result.errors.push({ rule: 'spend_metrics', message: errorLine(error) });
+    }
+    if (started !== undefined && options.timer) durations.spend_metrics = round(options.timer() - started, 1);
+  }
+  if (options.timer) result.metrics.ruleDurationsMs = durations;
+  return result;
+}
+
+/** The detector's report for the router. */
+export function toEvaluationReport(evaluation: TraceDbEvaluation, now: Date): EvaluationReport {
+  return { source: 'trace-db', evaluatedAt: now.toISOString(), evaluated: [...evaluation.evaluated], signals: [...evaluation.signals] };
+}
+
+function listTables(db: SqlDatabase): string[] {
+  try {
+    return db.all(`SELECT name FROM sqlite_master WHERE type IN ('table', 'view') ORDER BY name LIMIT 50`).map((r) => String(r.name));
+  } catch {
+    return [];
+  }
+}
+
+function errorLine(error: unknown): string {
+  return oneLine(redactText(error instanceof Error ? error.message : String(error)), 300);
+}
