@@ -522,7 +522,7 @@ export async function writeWithSqlite3(path: string, options: FixtureOptions): P
         ? `${count},${csvField(e.type)},${csvField(e.timestamp)},${csvField(e.keyId)},${csvField(e.payload)}\n`
         : `${count},${csvField(e.type)},${csvField(e.timestamp)},${csvField(e.payload)}\n`;
       if (chunk.length > 1 << 20) {
-        if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+        if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
         chunk = '';
       }
     }

@@ -89,7 +89,11 @@ async function send(incident: Incident, deliveries: DeliveryRecord[], deps: Disp
       delete record.retryable;
     } else {
       record.status = 'failed';
-      record.retryable = outcome.retryable && record.attempts < MAX_DELIVERY_ATTEMPTS;
+      // An SNS topic that is missing or a KMS grant that is denied is an operator fix away: keep retrying it
+      // (the invocation fails and lands in the DLQ) rather than losing the page. PagerDuty config failures
+      // raise a pipeline-health incident instead.
+      const fixable = outcome.retryable || (record.sink !== 'pagerduty' && outcome.kind === 'config');
+      record.retryable = fixable && record.attempts < MAX_DELIVERY_ATTEMPTS;
       record.error = oneLine(redactText(`${outcome.kind}: ${outcome.reason}`), 500);
       record.failureKind = outcome.kind;
       deps.log?.('delivery failed', { dedupKey: incident.dedupKey, sink: record.sink, action: record.action, error: record.error, retryable: record.retryable });

@@ -133,3 +133,39 @@ describe('router handler: SNS page topic does not exist', () => {
     expect(item?.deliveries.find((d) => d.id === '1:page:trigger:SEV1')).toMatchObject({ status: 'sent', sentAt: '2026-11-24T10:01:00.000Z' });
   });
 });
+
+describe('router handler: PagerDuty down (5xx on every attempt)', () => {
+  const sev1 = signal({ rule: 'bill_threshold', subject: 'daily', severity: 'SEV1', summary: 'daily spend over the hard cap' });
+  const event = reportEvent(report(TUESDAY_10, ['bill_threshold'], [sev1]));
+
+  it('fails the invocation (retryable); page and chatops are delivered once; a retry sends only the PagerDuty trigger', async () => {
+    world.pd.setScript({ type: 'error' }, { type: 'error', status: 503 }, { type: 'error' }, { type: 'error', status: 502 });
+    const error = await routerHandler(world, { at: TUESDAY_10 })(event).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(DeliveryFailedError);
+    expect((error as Error).message).toMatch(/pagerduty trigger bill_threshold:daily: transient: PagerDuty unavailable after 4 attempts/);
+    expect(pdCalls(world).map((c) => c.status)).toEqual([500, 503, 500, 502]);
+    expect(await headlines(world, world.page)).toEqual([firing('SEV1', 'bill_threshold', 'daily')]);
+    expect(await headlines(world, world.chatops)).toEqual([firing('SEV1', 'bill_threshold', 'daily')]);
+    expect(deliverySummary(await incidentItem(world, sev1.dedupKey))).toEqual([
+      '1:pagerduty:trigger:SEV1 failed 1',
+      '1:page:trigger:SEV1 sent 1',
+      '1:chatops:trigger:SEV1 sent 1',
+    ]);
+    // A transient PagerDuty failure is not a configuration problem: no pipeline_health incident.
+    expect(await incidentItem(world, 'pipeline_health:pagerduty')).toBeUndefined();
+
+    world.pd.reset();
+    expect(await routerHandler(world, { at: '2026-11-24T10:01:00.000Z' })(event)).toEqual({ status: 'routed', signals: 1, deliveries: 1 });
+    expect(pdCalls(world)).toEqual([{ action: 'trigger', severity: 'critical', dedupKey: 'bill_threshold:daily', status: 202 }]);
+    expect(await published(world, world.page)).toEqual([]);
+    expect(await published(world, world.chatops)).toEqual([]);
+    expect(deliverySummary(await incidentItem(world, sev1.dedupKey))).toEqual([
+      '1:pagerduty:trigger:SEV1 sent 2',
+      '1:page:trigger:SEV1 sent 1',
+      '1:chatops:trigger:SEV1 sent 1',
+    ]);
+  });
+});

@@ -4,9 +4,6 @@
 // key-scoping rows (calls and cost per model over 24 h) for the firing keys.
 import {
   FIRST_MOVE,
-  inWindow,
-  keyExpr,
-  keyExprValid,
   makeSignal,
   num,
   query,
@@ -20,33 +17,28 @@ import {
   type RuleOutcome,
   type TraceDbRule,
 } from './context.ts';
+import { llmCalls } from './calls.ts';
 import { fromJulianDay, MS_PER_DAY, MS_PER_HOUR, toJulianDay } from './time.ts';
 
 export const KEY_SPEND_SPIKE = 'key_spend_spike';
 
 const BASELINE_HOURS = 7 * 24;
 
-const sql = (ctx: RuleContext) => `
+const sql = (calls: string) => `
 SELECT key,
        TOTAL(CASE WHEN jd >= :hourAgo THEN cost END) AS cost_1h,
        SUM(jd >= :hourAgo) AS calls_1h,
        TOTAL(CASE WHEN jd < :hourAgo THEN cost END) AS cost_base,
        MIN(MIN(jd)) OVER () AS first_jd
-FROM (
-  SELECT julianday(timestamp) AS jd, ${keyExprValid(ctx)} AS key, json_extract(payload, '$.usage.cost_usd') AS cost
-  FROM events
-  WHERE ${inWindow('llm.call_completed')} AND json_valid(payload)
-)
+FROM ${calls}
+WHERE jd BETWEEN :from AND :now
 GROUP BY key`;
 
-/** The runbook's key-compromise scoping query, for several keys at once. */
-const byModelSql = (ctx: RuleContext) => `
-SELECT key, model, COUNT(*) AS calls, TOTAL(cost) AS cost FROM (
-  SELECT ${keyExpr(ctx)} AS key, json_extract(payload, '$.model') AS model, json_extract(payload, '$.usage.cost_usd') AS cost
-  FROM events
-  WHERE ${inWindow('llm.call_completed')} AND json_valid(payload)
-)
-WHERE key IN (SELECT value FROM json_each(:keys))
+/** The runbook's key-compromise scoping query (calls and cost per model), for several keys at once. */
+const byModelSql = (calls: string) => `
+SELECT key, model, COUNT(*) AS calls, TOTAL(cost) AS cost
+FROM ${calls}
+WHERE jd BETWEEN :from AND :now AND key IN (SELECT value FROM json_each(:keys))
 GROUP BY key, model
 ORDER BY key, cost DESC`;
 
@@ -57,7 +49,7 @@ export const keySpendSpike: TraceDbRule = {
     if (!cfg.enabled) return undefined;
     const hourAgo = ctx.nowMs - MS_PER_HOUR;
     const baseFrom = hourAgo - BASELINE_HOURS * MS_PER_HOUR;
-    const rows = query(ctx, sql(ctx), { ...windowParams(ctx, baseFrom), hourAgo: toJulianDay(hourAgo) });
+    const rows = query(ctx, sql(llmCalls(ctx)), { ...windowParams(ctx, baseFrom), hourAgo: toJulianDay(hourAgo) });
     if (rows.length === 0) return { signals: [] };
 
     // A snapshot trimmed to fewer than 7 days would shrink every baseline: average over the hours
@@ -76,7 +68,7 @@ export const keySpendSpike: TraceDbRule = {
 
     const dayAgo = ctx.nowMs - MS_PER_DAY;
     const byModel = new Map<string, { model: string; calls: number; cost: number }[]>();
-    for (const r of query(ctx, byModelSql(ctx), { ...windowParams(ctx, dayAgo), keys: JSON.stringify(firing.map((k) => k.key)) })) {
+    for (const r of query(ctx, byModelSql(llmCalls(ctx)), { ...windowParams(ctx, dayAgo), keys: JSON.stringify(firing.map((k) => k.key)) })) {
       const list = byModel.get(text(r.key)) ?? [];
       list.push({ model: text(r.model), calls: num(r.calls), cost: round(num(r.cost), 4) });
       byModel.set(text(r.key), list);

@@ -1,9 +1,11 @@
 // latency_p95 (SEV3, the runbook's "elevated latency, p95 > 2x baseline"): p95 of `$.latency_ms`
 // over the last `windowMinutes` (10) > `factor` (2) x the p95 of the preceding 7 days, with at least
-// `minCalls` (50) calls in the window. One pass and one sort give both percentiles (nearest rank);
-// a per-model breakdown of the window is read only when it fires.
+// `minCalls` (50) calls in the window. Nearest-rank p95 from the extracted calls: one count, then
+// `ORDER BY latency DESC LIMIT 1 OFFSET n - ceil(0.95 n)` per period, which SQLite answers with a
+// bounded sorter (the top 5 %) instead of sorting every call. Non-numeric or negative latencies are
+// ignored. A per-model breakdown of the window is read only when it fires.
+import { llmCalls } from './calls.ts';
 import {
-  inWindow,
   makeSignal,
   minutesAgo,
   num,
@@ -13,7 +15,6 @@ import {
   RUNBOOK,
   text,
   windowDetails,
-  windowParams,
   type RuleContext,
   type RuleOutcome,
   type TraceDbRule,
@@ -22,47 +23,55 @@ import { MS_PER_DAY, toJulianDay } from './time.ts';
 
 export const LATENCY_P95 = 'latency_p95';
 
-/** Non-numeric or negative latencies are NULL; NULLs sort first, so ranks are shifted past them. */
-const LATENCY = `CASE WHEN json_type(payload, '$.latency_ms') IN ('integer', 'real') AND json_extract(payload, '$.latency_ms') >= 0
-  THEN json_extract(payload, '$.latency_ms') END`;
+const VALID = `typeof(latency) IN ('integer', 'real') AND latency >= 0`;
 
-const percentileSql = (partition: string, from: string) => `
-SELECT part, lat, n FROM (
-  SELECT part, lat,
-         ROW_NUMBER() OVER w - (COUNT(*) OVER p - COUNT(lat) OVER p) AS rn,
-         COUNT(lat) OVER p AS n
-  FROM (
-    SELECT ${partition} AS part, ${LATENCY} AS lat
-    FROM events
-    WHERE ${from} AND json_valid(payload)
-  )
-  WINDOW p AS (PARTITION BY part), w AS (PARTITION BY part ORDER BY lat)
+const countSql = (calls: string) => `
+SELECT SUM(jd >= :windowFrom) AS recent, SUM(jd < :windowFrom) AS base
+FROM ${calls}
+WHERE jd BETWEEN :from AND :now AND ${VALID}`;
+
+const percentileSql = (calls: string, upper: '<' | '<=') => `
+SELECT latency FROM ${calls}
+WHERE jd >= :lo AND jd ${upper} :hi AND ${VALID}
+ORDER BY latency DESC LIMIT 1 OFFSET :offset`;
+
+const byModelSql = (calls: string) => `
+SELECT model, lat, n FROM (
+  SELECT model, latency AS lat,
+         ROW_NUMBER() OVER (PARTITION BY model ORDER BY latency) AS rn,
+         COUNT(*) OVER (PARTITION BY model) AS n
+  FROM ${calls}
+  WHERE jd BETWEEN :from AND :now AND ${VALID}
 )
-WHERE n > 0 AND rn = (n * 95 + 99) / 100`;
+WHERE rn = (n * 95 + 99) / 100`;
 
-const BOTH_SQL = percentileSql('julianday(timestamp) >= :windowFrom', inWindow('llm.call_completed'));
-const BY_MODEL_SQL = percentileSql("json_extract(payload, '$.model')", inWindow('llm.call_completed'));
+/** Nearest-rank 95th percentile of the `n` calls in [lo, hi) or [lo, hi]. */
+function p95(ctx: RuleContext, calls: string, range: { lo: number; hi: number; upper: '<' | '<=' }, n: number): number | null {
+  if (n <= 0) return null;
+  const rank = Math.ceil((n * 95) / 100);
+  return numOrNull(query(ctx, percentileSql(calls, range.upper), { lo: range.lo, hi: range.hi, offset: n - rank })[0]?.latency);
+}
 
 export const latencyP95: TraceDbRule = {
   id: LATENCY_P95,
   evaluate(ctx: RuleContext): RuleOutcome | undefined {
     const cfg = ctx.rules.latency_p95;
     if (!cfg.enabled) return undefined;
+    const calls = llmCalls(ctx);
     const windowFrom = minutesAgo(ctx, cfg.windowMinutes);
     const baseFrom = windowFrom - 7 * MS_PER_DAY;
-    const rows = query(ctx, BOTH_SQL, { ...windowParams(ctx, baseFrom), windowFrom: toJulianDay(windowFrom) });
-    const recent = rows.find((r) => num(r.part) === 1);
-    const baseline = rows.find((r) => num(r.part) === 0);
-    const p95 = numOrNull(recent?.lat);
-    const baseP95 = numOrNull(baseline?.lat);
-    const calls = num(recent?.n);
-    const baseCalls = num(baseline?.n);
-    const metrics = { latencyP95Ms: p95, latencyBaselineP95Ms: baseP95, latencyWindowCalls: calls };
-    if (p95 === null || baseP95 === null || calls < cfg.minCalls || !(p95 > cfg.factor * baseP95)) return { signals: [], metrics };
+    const [w, b, now] = [toJulianDay(windowFrom), toJulianDay(baseFrom), toJulianDay(ctx.nowMs)];
+    const [counts = {}] = query(ctx, countSql(calls), { from: b, now, windowFrom: w });
+    const n = num(counts.recent);
+    const baseN = num(counts.base);
+    const recentP95 = p95(ctx, calls, { lo: w, hi: now, upper: '<=' }, n);
+    const baseP95 = p95(ctx, calls, { lo: b, hi: w, upper: '<' }, baseN);
+    const metrics = { latencyP95Ms: recentP95, latencyBaselineP95Ms: baseP95, latencyWindowCalls: n };
+    if (recentP95 === null || baseP95 === null || n < cfg.minCalls || !(recentP95 > cfg.factor * baseP95)) return { signals: [], metrics };
 
-    const byModel = query(ctx, BY_MODEL_SQL, windowParams(ctx, windowFrom))
-      .map((r) => ({ model: text(r.part), calls: num(r.n), p95Ms: num(r.lat) }))
-      .sort((a, b) => b.p95Ms - a.p95Ms);
+    const byModel = query(ctx, byModelSql(calls), { from: w, now })
+      .map((r) => ({ model: text(r.model), calls: num(r.n), p95Ms: num(r.lat) }))
+      .sort((a, b2) => b2.p95Ms - a.p95Ms);
     const slowest = byModel[0];
     return {
       metrics,
@@ -73,18 +82,20 @@ export const latencyP95: TraceDbRule = {
           severity: 'SEV3',
           runbook: RUNBOOK.severity,
           summary:
-            `Elevated latency: p95 ${Math.round(p95)} ms over the last ${cfg.windowMinutes} min (${calls} calls) is ${(p95 / baseP95).toFixed(1)}x ` +
+            `Elevated latency: p95 ${Math.round(recentP95)} ms over the last ${cfg.windowMinutes} min (${n} calls) is ${(recentP95 / baseP95).toFixed(1)}x ` +
             `the 7-day p95 of ${Math.round(baseP95)} ms (threshold ${cfg.factor}x).` +
-            (slowest ? ` Slowest model: ${slowest.model} (p95 ${Math.round(slowest.p95Ms)} ms); check its provider and, if it is down, flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id.` : ''),
+            (slowest
+              ? ` Slowest model: ${slowest.model} (p95 ${Math.round(slowest.p95Ms)} ms); check its provider and, if it is down, flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id.`
+              : ''),
           details: {
-            value: p95,
+            value: recentP95,
             threshold: round(cfg.factor * baseP95, 3),
             factor: cfg.factor,
             minCalls: cfg.minCalls,
             window: windowDetails(ctx, windowFrom),
-            calls,
+            calls: n,
             baselineP95Ms: baseP95,
-            baselineCalls: baseCalls,
+            baselineCalls: baseN,
             baselineWindow: { from: new Date(baseFrom).toISOString(), to: new Date(windowFrom).toISOString() },
             byModel,
           },

@@ -18,19 +18,19 @@ import {
   type RuleOutcome,
   type TraceDbRule,
 } from './context.ts';
+import { llmCalls } from './calls.ts';
 
 export const MODEL_ERROR_RATE = 'model_error_rate';
 
-/** One pass over the window; malformed payloads are counted apart instead of failing the query. */
-const SQL = `
-SELECT json_valid(payload) AS valid,
-       CASE WHEN json_valid(payload) THEN json_extract(payload, '$.model') END AS model,
-       CASE WHEN json_valid(payload) THEN json_extract(payload, '$.provider') END AS provider,
-       COUNT(*) AS calls,
-       SUM(CASE WHEN json_valid(payload) THEN json_extract(payload, '$.stop_reason') END = 'error') AS errors
-FROM events
-WHERE ${inWindow('llm.call_completed')}
-GROUP BY 1, 2, 3`;
+/** Per model and provider over the window, from the extracted calls (valid payloads only). */
+const sql = (calls: string) => `
+SELECT model, provider, COUNT(*) AS calls, TOTAL(error) AS errors
+FROM ${calls}
+WHERE jd BETWEEN :from AND :now
+GROUP BY 1, 2`;
+
+/** Malformed payloads in the window: counted for details, never a crash. */
+const MALFORMED_SQL = `SELECT COUNT(*) AS n FROM events WHERE ${inWindow('llm.call_completed')} AND NOT json_valid(payload)`;
 
 interface ModelRow {
   model: string;
@@ -45,15 +45,11 @@ export const modelErrorRate: TraceDbRule = {
     const cfg = ctx.rules.model_error_rate;
     if (!cfg.enabled) return undefined;
     const fromMs = minutesAgo(ctx, cfg.windowMinutes);
-    const rows = query(ctx, SQL, windowParams(ctx, fromMs));
+    const params = windowParams(ctx, fromMs);
+    const rows = query(ctx, sql(llmCalls(ctx)), params);
 
     const models = new Map<string, ModelRow>();
-    let malformed = 0;
     for (const row of rows) {
-      if (!num(row.valid)) {
-        malformed += num(row.calls);
-        continue;
-      }
       const model = text(row.model);
       const entry = models.get(model) ?? { model, calls: 0, errors: 0, providers: [] };
       const calls = num(row.calls);
@@ -63,6 +59,7 @@ export const modelErrorRate: TraceDbRule = {
       entry.providers.push({ provider: text(row.provider), calls, errors });
       models.set(model, entry);
     }
+    let malformed: number | undefined;
 
     const errorShareByModel: Record<string, { calls: number; errors: number; share: number }> = {};
     const signals = [];
@@ -92,7 +89,7 @@ export const modelErrorRate: TraceDbRule = {
             errors: m.errors,
             errorPct: round(share * 100, 2),
             byProvider: providers.map((p) => ({ ...p, errorPct: round((p.errors / p.calls) * 100, 2) })),
-            malformedPayloadsInWindow: malformed,
+            malformedPayloadsInWindow: (malformed ??= num(query(ctx, MALFORMED_SQL, params)[0]?.n)),
           },
         }),
       );

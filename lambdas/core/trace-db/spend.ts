@@ -1,7 +1,8 @@
 // Spend totals shared by cost_projection, bill_threshold and the spend metrics: one pass over the
 // llm.call_completed rows since the earliest boundary needed (start of today, the last hour, and the
 // start of the month when a monthly cap is set). Also the runbook's "top keys by cost" query.
-import { inWindow, keyExprValid, memo, num, query, round, text, windowParams, type RuleContext } from './context.ts';
+import { llmCalls } from './calls.ts';
+import { memo, num, query, round, text, windowParams, type RuleContext } from './context.ts';
 import { isoFromJulianDayOrNull, MS_PER_HOUR, startOfUtcDay, startOfUtcMonth, toJulianDay } from './time.ts';
 
 export interface SpendTotals {
@@ -16,16 +17,13 @@ export interface SpendTotals {
   monthDataFrom?: string | null;
 }
 
-const sql = (monthToDate: boolean) => `
+const sql = (calls: string, monthToDate: boolean) => `
 SELECT TOTAL(CASE WHEN jd >= :dayStart THEN cost END) AS today,
        TOTAL(CASE WHEN jd >= :hourAgo THEN cost END) AS last_hour,
        ${monthToDate ? 'TOTAL(cost)' : 'NULL'} AS month,
        MIN(jd) AS first_jd
-FROM (
-  SELECT julianday(timestamp) AS jd, json_extract(payload, '$.usage.cost_usd') AS cost
-  FROM events
-  WHERE ${inWindow('llm.call_completed')} AND json_valid(payload)
-)`;
+FROM ${calls}
+WHERE jd BETWEEN :from AND :now`;
 
 export function spendTotals(ctx: RuleContext): SpendTotals {
   const monthToDate = ctx.rules.bill_threshold.enabled && ctx.rules.bill_threshold.monthlyHardCapUsd !== undefined;
@@ -33,7 +31,7 @@ export function spendTotals(ctx: RuleContext): SpendTotals {
     const dayStart = startOfUtcDay(ctx.nowMs);
     const hourAgo = ctx.nowMs - MS_PER_HOUR;
     const from = Math.min(dayStart, hourAgo, monthToDate ? startOfUtcMonth(ctx.nowMs) : Infinity);
-    const [row = {}] = query(ctx, sql(monthToDate), {
+    const [row = {}] = query(ctx, sql(llmCalls(ctx), monthToDate), {
       ...windowParams(ctx, from),
       dayStart: toJulianDay(dayStart),
       hourAgo: toJulianDay(hourAgo),
@@ -65,10 +63,8 @@ export interface KeySpendRow {
 export function topKeysBySpend(ctx: RuleContext, fromMs: number, limit = 10): KeySpendRow[] {
   const rows = query(
     ctx,
-    `SELECT key, COUNT(*) AS calls, TOTAL(cost) AS cost FROM (
-       SELECT ${keyExprValid(ctx)} AS key, json_extract(payload, '$.usage.cost_usd') AS cost
-       FROM events WHERE ${inWindow('llm.call_completed')} AND json_valid(payload)
-     ) GROUP BY key ORDER BY cost DESC LIMIT :limit`,
+    `SELECT key, COUNT(*) AS calls, TOTAL(cost) AS cost FROM ${llmCalls(ctx)}
+     WHERE jd BETWEEN :from AND :now GROUP BY key ORDER BY cost DESC LIMIT :limit`,
     { ...windowParams(ctx, fromMs), limit },
   );
   return rows.map((r) => ({ gateway_key_id: text(r.key), calls: num(r.calls), cost: round(num(r.cost), 4) }));

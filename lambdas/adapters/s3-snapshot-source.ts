@@ -1,0 +1,74 @@
+// Reads the shipper's trace-DB snapshot from S3 (DESIGN.md section 4) with its metadata. A conditional
+// GET (If-None-Match) lets a warm Lambda keep the database it already opened while the ETag is unchanged.
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SnapshotMeta } from '../core/trace-db/context.ts';
+
+export type SnapshotFetch =
+  | { kind: 'object'; bytes: Uint8Array; etag: string | undefined; meta: SnapshotMeta; lastModified?: string }
+  | { kind: 'unchanged'; etag: string }
+  | { kind: 'missing'; message: string };
+
+export interface S3SnapshotSourceOptions {
+  readonly client: S3Client;
+  readonly bucket: string;
+  /** e.g. `metis/latest.db.gz` */
+  readonly key: string;
+}
+
+export class S3SnapshotSource {
+  private readonly client: S3Client;
+  private readonly bucket: string;
+  private readonly key: string;
+
+  constructor(options: S3SnapshotSourceOptions) {
+    this.client = options.client;
+    this.bucket = options.bucket;
+    this.key = options.key;
+  }
+
+  get location(): string {
+    return `s3://${this.bucket}/${this.key}`;
+  }
+
+  /** The object, or `unchanged` when its ETag still equals `knownEtag`, or `missing`. Other errors throw. */
+  async fetch(knownEtag?: string): Promise<SnapshotFetch> {
+    try {
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...(knownEtag ? { IfNoneMatch: knownEtag } : {}) }));
+      const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
+      return {
+        kind: 'object',
+        bytes,
+        etag: response.ETag,
+        meta: parseShipperMetadata(response.Metadata ?? {}),
+        ...(response.LastModified ? { lastModified: response.LastModified.toISOString() } : {}),
+      };
+    } catch (error) {
+      const name = (error as { name?: string }).name;
+      const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+      if (knownEtag && (status === 304 || name === 'NotModified')) return { kind: 'unchanged', etag: knownEtag };
+      if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return { kind: 'missing', message: `no snapshot at ${this.location}` };
+      throw new Error(`cannot read the snapshot ${this.location}: ${name ?? String(error)}`, { cause: error });
+    }
+  }
+}
+
+/** The shipper's object metadata (`taken-at`, `volume-used-pct`, ...) as the engine's SnapshotMeta; bad values are dropped. */
+export function parseShipperMetadata(metadata: Record<string, string>): SnapshotMeta {
+  const meta: SnapshotMeta = {};
+  const takenAt = metadata['taken-at'];
+  if (takenAt && !Number.isNaN(Date.parse(takenAt))) meta.takenAt = takenAt;
+  const number = (key: string): number | undefined => {
+    const value = metadata[key];
+    if (value === undefined || value.trim() === '') return undefined;
+    const parsed = Number(value);
+    return Number.isFinite(parsed) ? parsed : undefined;
+  };
+  const volume = number('volume-used-pct');
+  if (volume !== undefined) meta.volumeUsedPct = volume;
+  const source = number('source-bytes');
+  if (source !== undefined) meta.sourceBytes = source;
+  const wal = number('wal-bytes');
+  if (wal !== undefined) meta.walBytes = wal;
+  if (metadata.integrity) meta.integrity = metadata.integrity;
+  return meta;
+}
