@@ -2,23 +2,22 @@
 // evaluation reports from the custom bus and every CloudWatch alarm state change from the default bus.
 // Its role names each resource it touches; the PagerDuty routing key is read from SSM at run time and
 // only the parameter's name ever reaches the template.
-import { fileURLToPath } from 'node:url';
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
+import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IDestination } from 'aws-cdk-lib/aws-lambda';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, type IDestination, Runtime } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
-import { tagSeverity } from './severity-tag.ts';
+import { MetisFunction } from './metis-function.ts';
 
 export interface PagerDutySink {
   /** Name of the SSM SecureString parameter holding the routing key (created by the operator). */
@@ -76,11 +75,8 @@ export interface RouterProps {
   readonly logRetention?: RetentionDays;
 }
 
-const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Lambda rejects more than 4 KB of environment; leave room for the ARNs and URLs next to the settings. */
 const MAX_SETTINGS_BYTES = 3072;
-/** ESM bundles have no `require`; some dependencies still call it for Node built-ins. */
-const ESM_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export class Router extends Construct {
   readonly function: NodejsFunction;
@@ -99,48 +95,28 @@ export class Router extends Construct {
           : [],
     });
 
-    this.logGroup = new LogGroup(this, 'LogGroup', {
-      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
-    });
-    // Own role without the AWSLambdaBasicExecutionRole managed policy, which allows writing to every log group.
-    const role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
-      description: 'metis-alerts router: incident store, alert topics, dead-letter queue, PagerDuty routing key',
-    });
-    this.logGroup.grantWrite(role);
-
-    this.function = new NodejsFunction(this, 'Function', {
-      entry: props.entry ?? `${REPO_ROOT}lambdas/handlers/router.ts`,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
+    const lambda = new MetisFunction(this, 'Lambda', {
+      entry: props.entry ?? 'lambdas/handlers/router.ts',
+      description: 'metis-alerts router: signals -> incidents -> PagerDuty / SNS',
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(60),
-      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
-      role,
-      logGroup: this.logGroup,
-      description: 'metis-alerts router: signals -> incidents -> PagerDuty / SNS',
+      ...(props.reservedConcurrentExecutions !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrentExecutions } : {}),
+      ...(props.logRetention !== undefined ? { logRetention: props.logRetention } : {}),
       retryAttempts: 2,
       onFailure: queueDestination(props.deadLetterQueue),
       environment: routerEnvironment(props, settings),
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        minify: true,
-        sourceMap: true,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
+      errorsAlarm: {
+        name: `${props.namePrefix}-router-errors`,
+        // Not tagged: a tag would route it through the router, which may be what is failing (it posts to chatops directly).
+        description:
+          'The metis-alerts router failed at least once in 5 minutes: alerts may be late or missing. ' +
+          'Read the router log group; failed events end up in the dead-letter queue after two retries.',
       },
     });
-
-    Validations.of(this.function).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is the runtime the project targets (DESIGN/FACTS: handlers, AWS SDK v3 and Powertools are built and ' +
-        'tested for it); moving to a newer Node.js runtime is a deliberate upgrade, not a template default.',
-    });
+    this.function = lambda.function;
+    this.logGroup = lambda.logGroup;
+    this.errorsAlarm = lambda.errorsAlarm;
+    const role = lambda.role;
     this.grantRouterAccess(role, props);
     this.evaluationReportRule = this.routeFrom('EvaluationReportRule', props, {
       eventBus: props.bus,
@@ -153,19 +129,8 @@ export class Router extends Construct {
       eventPattern: { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'] },
     });
 
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmName: `${props.namePrefix}-router-errors`,
-      alarmDescription:
-        'The metis-alerts router failed at least once in 5 minutes: alerts may be late or missing. ' +
-        'Read the router log group; failed events end up in the dead-letter queue after two retries.',
-      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
-    });
+    // The router's own errors go straight to chatops: routing them through the router could hide them.
     this.errorsAlarm.addAlarmAction(new SnsAction(props.chatopsTopic));
-    tagSeverity(this.errorsAlarm, 'SEV3');
   }
 
   /**
@@ -249,6 +214,5 @@ function routerEnvironment(props: RouterProps, settings: string): Record<string,
     ROUTER_SETTINGS: settings,
     POWERTOOLS_SERVICE_NAME: 'metis-alerts-router',
     POWERTOOLS_METRICS_NAMESPACE: 'MetisAlerts',
-    NODE_OPTIONS: '--enable-source-maps',
   };
 }

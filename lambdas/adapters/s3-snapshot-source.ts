@@ -1,12 +1,8 @@
 // Reads the shipper's trace-DB snapshot from S3 (DESIGN.md section 4) with its metadata. A conditional
 // GET (If-None-Match) lets a warm Lambda keep the database it already opened while the ETag is unchanged.
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { SnapshotFetch, SnapshotSource } from '../core/ports.ts';
 import type { SnapshotMeta } from '../core/trace-db/context.ts';
-
-export type SnapshotFetch =
-  | { kind: 'object'; bytes: Uint8Array; etag: string | undefined; meta: SnapshotMeta; lastModified?: string }
-  | { kind: 'unchanged'; etag: string }
-  | { kind: 'missing'; message: string };
 
 export interface S3SnapshotSourceOptions {
   readonly client: S3Client;
@@ -15,7 +11,7 @@ export interface S3SnapshotSourceOptions {
   readonly key: string;
 }
 
-export class S3SnapshotSource {
+export class S3SnapshotSource implements SnapshotSource {
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly key: string;

@@ -2,6 +2,7 @@
 import type { Incident } from './incident.ts';
 import type { PagerDutyEvent } from './pagerduty.ts';
 import type { EvaluationReport, SignalSource } from './signal.ts';
+import type { SnapshotMeta } from './trace-db/context.ts';
 
 export interface IncidentStore {
   get(dedupKey: string): Promise<Incident | undefined>;
@@ -54,4 +55,16 @@ export interface Clock {
 export interface AlarmTagReader {
   /** All tags of a CloudWatch alarm; throws when they cannot be read (the event must be retried, not dropped). */
   tagsOf(alarmArn: string): Promise<Record<string, string>>;
+}
+
+export type SnapshotFetch =
+  | { kind: 'object'; bytes: Uint8Array; etag: string | undefined; meta: SnapshotMeta; lastModified?: string }
+  | { kind: 'unchanged'; etag: string }
+  | { kind: 'missing'; message: string };
+
+export interface SnapshotSource {
+  /** Where the snapshot lives, for messages (e.g. s3://bucket/metis/latest.db.gz). */
+  readonly location: string;
+  /** The snapshot, or `unchanged` while its ETag equals `knownEtag`, or `missing`. Other errors throw. */
+  fetch(knownEtag?: string): Promise<SnapshotFetch>;
 }

@@ -36,13 +36,13 @@ const OPTIONAL_SINKS_CONFIG = {
 };
 
 function routerEnvironment(synth: Synthesized): Record<string, Json> {
-  const fn = resource(synth.template, 'AWS::Lambda::Function', 'RouterFunction').resource;
+  const fn = resource(synth.template, 'AWS::Lambda::Function', 'RouterLambdaFunction').resource;
   return (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
 }
 
 function routerStatements(synth: Synthesized): Statement[] {
-  const policy = resource(synth.template, 'AWS::IAM::Policy', 'RouterRoleDefaultPolicy').resource;
-  const roleId = logicalId(synth.template, 'AWS::IAM::Role', 'RouterRole');
+  const policy = resource(synth.template, 'AWS::IAM::Policy', 'RouterLambdaRoleDefaultPolicy').resource;
+  const roleId = logicalId(synth.template, 'AWS::IAM::Role', 'RouterLambdaRole');
   expect(policy.Properties.Roles).toEqual([{ Ref: roleId }]);
   return (policy.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement;
 }
@@ -60,14 +60,14 @@ describe('stack from the example config', () => {
     synth = synthesize(readJson(EXAMPLE_CONFIG_PATH));
     const t = synth.template;
     ids = {
-      fn: logicalId(t, 'AWS::Lambda::Function', 'RouterFunction'),
+      fn: logicalId(t, 'AWS::Lambda::Function', 'RouterLambdaFunction'),
       dlq: logicalId(t, 'AWS::SQS::Queue', 'DeadLetterQueue'),
       bus: logicalId(t, 'AWS::Events::EventBus', 'Bus'),
       page: logicalId(t, 'AWS::SNS::Topic', 'NotificationsPage'),
       chatops: logicalId(t, 'AWS::SNS::Topic', 'NotificationsChatops'),
       key: logicalId(t, 'AWS::KMS::Key', 'AlertingKey'),
       table: logicalId(t, 'AWS::DynamoDB::Table', 'Incidents'),
-      logGroup: logicalId(t, 'AWS::Logs::LogGroup', 'RouterLogGroup'),
+      logGroup: logicalId(t, 'AWS::Logs::LogGroup', 'RouterLambdaLogGroup'),
     };
   });
 
@@ -116,7 +116,7 @@ describe('stack from the example config', () => {
   });
 
   it('runs the router on nodejs22.x / arm64 with an ESM bundle, a 1-month log group and DLQ on async failure', () => {
-    const fn = resource(synth.template, 'AWS::Lambda::Function', 'RouterFunction').resource.Properties;
+    const fn = resource(synth.template, 'AWS::Lambda::Function', 'RouterLambdaFunction').resource.Properties;
     expect(fn.Runtime).toBe('nodejs22.x');
     expect(fn.Architectures).toEqual(['arm64']);
     expect(fn.Handler).toBe('index.handler');
@@ -192,7 +192,7 @@ describe('stack from the example config', () => {
       .filter((arn) => arn.includes('*'));
     expect(wildcards).toEqual([`arn:${ALARM_ARNS}`]);
     expect(routerStatements(synth).every((s) => s.Effect === 'Allow' && !actionsOf(s).some((a) => a.endsWith('*')))).toBe(true);
-    const role = resource(synth.template, 'AWS::IAM::Role', 'RouterRole').resource.Properties;
+    const role = resource(synth.template, 'AWS::IAM::Role', 'RouterLambdaRole').resource.Properties;
     expect(role.ManagedPolicyArns).toBeUndefined();
   });
 
@@ -260,8 +260,8 @@ describe('stack from the example config', () => {
     expect(alarm.AlarmActions).toEqual([{ Ref: ids.page }, { Ref: ids.chatops }]);
   });
 
-  it('alarms on router errors (>= 1 in 5 minutes) to chatops, tagged SEV3', () => {
-    const alarm = resource(synth.template, 'AWS::CloudWatch::Alarm', 'RouterErrorsAlarm').resource.Properties;
+  it('alarms on router errors (>= 1 in 5 minutes) straight to chatops, untagged so it never depends on the router', () => {
+    const alarm = resource(synth.template, 'AWS::CloudWatch::Alarm', 'RouterLambdaErrorsAlarm').resource.Properties;
     expect(alarm).toMatchObject({
       Namespace: 'AWS/Lambda',
       MetricName: 'Errors',
@@ -271,8 +271,8 @@ describe('stack from the example config', () => {
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       Threshold: 1,
       EvaluationPeriods: 1,
-      Tags: [{ Key: 'metis:severity', Value: 'SEV3' }],
     });
+    expect(alarm.Tags).toBeUndefined();
     expect(alarm.AlarmActions).toEqual([{ Ref: ids.chatops }]);
   });
 

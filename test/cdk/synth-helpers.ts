@@ -48,7 +48,7 @@ export interface CfnResource {
   UpdateReplacePolicy?: string;
 }
 
-/** The one resource of a type whose logical id starts with the construct path's prefix, e.g. 'RouterFunction'. */
+/** The one resource of a type whose logical id starts with the construct path's prefix, e.g. 'RouterLambdaFunction'. */
 export function resource(template: Template, type: string, logicalIdPrefix: string): { id: string; resource: CfnResource } {
   const matches = Object.entries(template.findResources(type) as Record<string, CfnResource>).filter(([id]) =>
     id.startsWith(logicalIdPrefix),

@@ -36,6 +36,10 @@ export const RUNBOOK = {
 export const FIRST_MOVE = {
   providerDown:
     "flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id and restart; keys that pin the dead provider keep failing until flipped",
+  /** The provider-down move naming the dead `provider:model` and, when known, healthy alternatives. */
+  providerDownFor: (subject: string, healthy: readonly string[]): string =>
+    `flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id${healthy.length ? ` (routing ok in the window: ${healthy.join(', ')})` : ''} ` +
+    `and restart; keys that pin ${subject} keep failing until flipped`,
   keySpend: 'confirm in /analytics/by_key before revoking (it may be a legitimate CI burst; false revocations cost trust)',
   dbDown: 'scale the gateway to zero (kubectl scale deploy/metis-gateway --replicas=0) before any restore; restoring under an active writer is unsafe',
 } as const;
@@ -127,7 +131,7 @@ export function keyExpr(ctx: RuleContext): string {
  * never put it in a WHERE, where SQLite may evaluate it before the guard).
  */
 export function keyExprValid(ctx: RuleContext): string {
-  return ctx.hasKeyIdColumn ? `COALESCE(json_extract(payload, '$.gateway_key_id'), key_id)` : `json_extract(payload, '$.gateway_key_id')`;
+  return ctx.hasKeyIdColumn ? `COALESCE(payload ->> '$.gateway_key_id', key_id)` : `payload ->> '$.gateway_key_id'`;
 }
 
 export function query(ctx: RuleContext, sql: string, params?: SqlParams): Record<string, unknown>[] {
@@ -171,15 +175,18 @@ export interface SignalSpec {
   runbook: string;
 }
 
-/** A firing trace-DB signal: one-line redacted summary, redacted details, stable dedup key. */
+/** A firing trace-DB signal: redacted subject, one-line redacted summary, redacted details, stable dedup key. */
 export function makeSignal(now: Date, spec: SignalSpec): Signal {
+  // Subjects come from the data (model names, key ids) and leave the account too; redaction is
+  // deterministic, so the dedup key stays stable.
+  const subject = oneLine(redactText(spec.subject), 200);
   return {
     source: 'trace-db',
     rule: spec.rule,
-    subject: spec.subject,
+    subject,
     severity: spec.severity,
     status: 'firing',
-    dedupKey: makeDedupKey(spec.rule, spec.subject),
+    dedupKey: makeDedupKey(spec.rule, subject),
     summary: oneLine(redactText(spec.summary)),
     observedAt: now.toISOString(),
     details: redactValue(spec.details),

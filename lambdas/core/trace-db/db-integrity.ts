@@ -18,8 +18,10 @@ export const dbIntegrity: TraceDbRule = {
     let problems: string[];
     try {
       problems = query(ctx, `PRAGMA quick_check(${MAX_ERRORS})`)
-        .map((row) => text(Object.values(row)[0], ''))
-        .filter((line) => line !== 'ok');
+        .flatMap((row) => text(Object.values(row)[0], '').split('\n'))
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && line !== 'ok' && !line.startsWith('*** in database'))
+        .slice(0, MAX_ERRORS);
     } catch (error) {
       // A page so broken that quick_check itself fails is the strongest signal of all.
       problems = [`quick_check failed: ${(error as Error).message}`];

@@ -120,7 +120,6 @@ export const providerUnavailable: TraceDbRule = {
       const noFailover = num(row.no_failover);
       const failedOver = unavailable - noFailover;
       const alternatives = healthy.filter((h) => h !== subject).slice(0, 3);
-      const hint = alternatives.length ? ` (routing ok in the window: ${alternatives.join(', ')})` : '';
       const what =
         noFailover > 0
           ? `${noFailover} of ${unavailable} requests routed to it in the last ${cfg.windowMinutes} min had no failover (every hop unavailable)`
@@ -130,7 +129,7 @@ export const providerUnavailable: TraceDbRule = {
         subject,
         severity: noFailover > 0 ? 'SEV2' : 'SEV3',
         runbook: RUNBOOK.providerDown,
-        summary: `Provider ${subject} unavailable: ${what}. ${capitalise(FIRST_MOVE.providerDown.replace("canonical id", `canonical id${hint}`))}.`,
+        summary: `Provider ${subject} unavailable: ${what}. First move: ${FIRST_MOVE.providerDownFor(subject, alternatives)}.`,
         details: {
           value: unavailable,
           threshold: 0,
@@ -150,7 +149,3 @@ export const providerUnavailable: TraceDbRule = {
     return { signals };
   },
 };
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
-}

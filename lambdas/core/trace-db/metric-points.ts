@@ -1,0 +1,34 @@
+// The trace-check's numbers as CloudWatch metric points (one namespace, a `Model` dimension for the
+// per-model error share) for the dashboard; the handler emits them as EMF.
+import type { TraceDbMetrics } from './context.ts';
+
+export interface MetricPoint {
+  name: string;
+  unit: 'Percent' | 'None' | 'Milliseconds' | 'Seconds' | 'Count';
+  value: number;
+  dimensions?: Record<string, string>;
+}
+
+const MAX_MODELS = 20;
+
+export function traceMetricPoints(metrics: TraceDbMetrics): MetricPoint[] {
+  const points: MetricPoint[] = [];
+  const add = (name: string, unit: MetricPoint['unit'], value: number | null | undefined) => {
+    if (typeof value === 'number' && Number.isFinite(value)) points.push({ name, unit, value });
+  };
+  add('SpendTodayUsd', 'None', metrics.spendTodayUsd);
+  add('ProjectedDailySpendUsd', 'None', metrics.projectedDailySpendUsd);
+  add('MonthToDateUsd', 'None', metrics.monthToDateUsd);
+  add('LatencyP95Ms', 'Milliseconds', metrics.latencyP95Ms);
+  add('SnapshotAgeSeconds', 'Seconds', metrics.snapshotAgeSeconds);
+  add('NewestEventAgeSeconds', 'Seconds', metrics.newestEventAgeSeconds);
+  add('FutureEvents', 'Count', metrics.futureEvents);
+  // Busiest models first, capped: each model is a custom metric that costs money.
+  const models = Object.entries(metrics.errorShareByModel ?? {})
+    .sort((a, b) => b[1].calls - a[1].calls)
+    .slice(0, MAX_MODELS);
+  for (const [model, { share }] of models) {
+    points.push({ name: 'ErrorSharePercent', unit: 'Percent', value: Math.round(share * 10_000) / 100, dimensions: { Model: model } });
+  }
+  return points;
+}

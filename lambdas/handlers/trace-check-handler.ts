@@ -1,0 +1,81 @@
+// The trace-check Lambda's logic: fetch the snapshot (reusing the open database while the ETag is
+// unchanged), run every trace-DB rule, put the evaluation report on the bus, emit EMF metrics.
+import type { ReportPublisher, SnapshotSource } from '../core/ports.ts';
+import type { SnapshotMeta, TraceDbRulesConfig } from '../core/trace-db/context.ts';
+import { evaluateTraceDb, toEvaluationReport, type TraceDbEvaluation } from '../core/trace-db/evaluate.ts';
+import { traceMetricPoints, type MetricPoint } from '../core/trace-db/metric-points.ts';
+import { missingSnapshotEvaluation } from '../core/trace-db/missing-snapshot.ts';
+import { isOpenFailure, type OpenFailure, type SqlDatabase } from '../core/trace-db/sql-port.ts';
+
+export interface ClosableDatabase extends SqlDatabase {
+  close(): void;
+}
+
+export interface TraceCheckDeps {
+  source: SnapshotSource;
+  /** Gunzip if needed and open; a bad snapshot comes back as an OpenFailure. */
+  open: (bytes: Uint8Array) => Promise<ClosableDatabase | OpenFailure>;
+  publisher: ReportPublisher;
+  rules: TraceDbRulesConfig;
+  clock: () => Date;
+  metrics: (points: MetricPoint[]) => void;
+  logger: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
+  /** Monotonic ms clock for per-rule durations in the logs. */
+  timer?: () => number;
+}
+
+export interface TraceCheckOutcome {
+  snapshot: 'fetched' | 'reused' | 'missing';
+  evaluation: TraceDbEvaluation;
+}
+
+interface OpenSnapshot {
+  etag: string;
+  db: ClosableDatabase | OpenFailure;
+  meta: SnapshotMeta;
+}
+
+export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<TraceCheckOutcome> {
+  // Survives between invocations of a warm container: the parsed database of the last ETag.
+  let cached: OpenSnapshot | undefined;
+
+  function forget(): void {
+    if (cached && !isOpenFailure(cached.db)) cached.db.close();
+    cached = undefined;
+  }
+
+  return async function handler(): Promise<TraceCheckOutcome> {
+    const now = deps.clock();
+    const fetched = await deps.source.fetch(cached?.etag);
+    let snapshot: TraceCheckOutcome['snapshot'];
+    let evaluation: TraceDbEvaluation;
+    if (fetched.kind === 'missing') {
+      forget();
+      snapshot = 'missing';
+      evaluation = missingSnapshotEvaluation(now, deps.rules, deps.source.location);
+    } else {
+      if (fetched.kind === 'object') {
+        forget();
+        const db = await deps.open(fetched.bytes);
+        cached = { etag: fetched.etag ?? '', db, meta: fetched.meta };
+        snapshot = 'fetched';
+      } else {
+        snapshot = 'reused';
+      }
+      const current = cached!;
+      evaluation = evaluateTraceDb(current.db, { now, rules: deps.rules, meta: current.meta, ...(deps.timer ? { timer: deps.timer } : {}) });
+      // Without an ETag there is nothing to compare next time: do not hold the memory.
+      if (!current.etag) forget();
+    }
+    await deps.publisher.publish(toEvaluationReport(evaluation, now));
+    deps.metrics(traceMetricPoints(evaluation.metrics));
+    for (const error of evaluation.errors) deps.logger.warn('trace-DB rule failed', error);
+    deps.logger.info('trace check', {
+      snapshot,
+      evaluated: evaluation.evaluated,
+      firing: evaluation.signals.map((s) => `${s.severity} ${s.dedupKey}`),
+      ruleDurationsMs: evaluation.metrics.ruleDurationsMs,
+    });
+    return { snapshot, evaluation };
+  };
+}

@@ -1,0 +1,35 @@
+// trace-check Lambda entry: wires S3, sql.js (with its .wasm bundled as bytes), EventBridge and EMF.
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import wasmBinary from 'sql.js/dist/sql-wasm.wasm';
+import { emfPublisher } from '../adapters/emf-metrics.ts';
+import { EventBridgeReportPublisher } from '../adapters/eventbridge-report-publisher.ts';
+import { S3SnapshotSource } from '../adapters/s3-snapshot-source.ts';
+import { openSnapshot } from '../adapters/sqljs-database.ts';
+import { readTraceCheckEnvironment } from './trace-check-environment.ts';
+import { makeTraceCheckHandler } from './trace-check-handler.ts';
+
+const env = readTraceCheckEnvironment(process.env);
+const logger = new Logger();
+const metrics = new Metrics();
+
+const run = makeTraceCheckHandler({
+  source: new S3SnapshotSource({ client: new S3Client({}), bucket: env.SNAPSHOT_BUCKET, key: env.SNAPSHOT_KEY }),
+  open: (bytes) => openSnapshot(bytes, { wasmBinary }),
+  publisher: new EventBridgeReportPublisher({ client: new EventBridgeClient({}), eventBusName: env.EVENT_BUS_NAME }),
+  rules: env.TRACE_RULES,
+  clock: () => new Date(),
+  metrics: emfPublisher(metrics),
+  logger: {
+    info: (message, fields = {}) => logger.info(message, fields),
+    warn: (message, fields = {}) => logger.warn(message, fields),
+  },
+  timer: () => performance.now(),
+});
+
+export const handler = async (): Promise<{ snapshot: string; evaluated: number; firing: number }> => {
+  const { snapshot, evaluation } = await run();
+  return { snapshot, evaluated: evaluation.evaluated.length, firing: evaluation.signals.length };
+};

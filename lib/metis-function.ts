@@ -1,0 +1,98 @@
+// One Lambda of metis-alerts with the settings they all share: nodejs22.x on arm64, bundled locally by
+// esbuild as ESM (no Docker), its own role that writes only to its own log group, and an errors alarm.
+import { fileURLToPath } from 'node:url';
+import { Duration, Validations } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Severity } from '../lambdas/core/signal.ts';
+import { tagSeverity } from './severity-tag.ts';
+
+export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** ESM bundles have no `require`; some dependencies still call it for Node built-ins. */
+const ESM_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export interface MetisFunctionProps {
+  /** Handler file relative to the repository root, e.g. `lambdas/handlers/router.ts`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly environment: Record<string, string>;
+  /** @default 256 */
+  readonly memorySize?: number;
+  /** @default Duration.seconds(60) */
+  readonly timeout?: Duration;
+  /** @default - unreserved (new accounts' low concurrency quota rejects reservations) */
+  readonly reservedConcurrentExecutions?: number;
+  /** @default RetentionDays.ONE_MONTH */
+  readonly logRetention?: RetentionDays;
+  /** Extra esbuild settings, e.g. a loader for sql.js's .wasm. @default - none */
+  readonly bundling?: Pick<BundlingOptions, 'loader'>;
+  /** Async invocation retries. @default 2 (Lambda's default) */
+  readonly retryAttempts?: number;
+  /** Where failed async invocations go. @default - nowhere */
+  readonly onFailure?: IDestination;
+  /** The errors alarm: name, and the severity tag the router routes it with (untagged: the caller adds actions). */
+  readonly errorsAlarm: { readonly name: string; readonly severity?: Severity; readonly description: string };
+}
+
+export class MetisFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly errorsAlarm: Alarm;
+
+  constructor(scope: Construct, id: string, props: MetisFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'LogGroup', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    // Own role without the AWSLambdaBasicExecutionRole managed policy, which allows writing to every log group.
+    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: props.description });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      entry: `${REPO_ROOT}${props.entry}`,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeout ?? Duration.seconds(60),
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
+      role: this.role,
+      logGroup: this.logGroup,
+      description: props.description,
+      retryAttempts: props.retryAttempts ?? 2,
+      onFailure: props.onFailure,
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        ...props.bundling,
+      },
+    });
+    Validations.of(this.function).acknowledge({
+      id: 'AwsSolutions-L1',
+      reason:
+        'nodejs22.x is the runtime the project targets (DESIGN/FACTS: handlers, AWS SDK v3 and Powertools are built and ' +
+        'tested for it); moving to a newer Node.js runtime is a deliberate upgrade, not a template default.',
+    });
+
+    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
+      alarmName: props.errorsAlarm.name,
+      alarmDescription: props.errorsAlarm.description,
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    if (props.errorsAlarm.severity) tagSeverity(this.errorsAlarm, props.errorsAlarm.severity);
+  }
+}
