@@ -3,11 +3,14 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 import { isInputError, parseInstant, readText, resolveConfig, type Output } from './io.ts';
+import { checkDatabase, formatEvaluation, readMeta } from './commands/check.ts';
 import { formatDeliveries, parseSignalFile, routeDryRun } from './commands/route.ts';
 
 const USAGE = `usage: metis-alerts <command> [options]
 
 commands:
+  check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--json]
+                                                              every trace-DB rule on a SQLite file (plain or .gz)
   route --signals FILE [--now ISO] [--config FILE] [--json]   the router policy on signals, dry-run
 
 exit status: 0 ran, 2 bad input or configuration`;
@@ -15,6 +18,20 @@ exit status: 0 ran, 2 bad input or configuration`;
 type Command = (args: string[], out: Output) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
+  check: async (args, out) => {
+    const { values } = parseArgs({
+      args,
+      options: { db: { type: 'string' }, now: { type: 'string' }, config: { type: 'string' }, meta: { type: 'string' }, json: { type: 'boolean', default: false } },
+      strict: true,
+    });
+    if (!values.db) throw new UsageError('check: --db FILE is required');
+    const config = resolveConfig(values.config);
+    const now = parseInstant(values.now, '--now') ?? new Date();
+    const meta = values.meta ? readMeta(values.meta) : {};
+    const evaluation = await checkDatabase(values.db, config, now, meta);
+    const { evaluated, signals } = evaluation;
+    out.stdout.write(values.json ? `${JSON.stringify({ evaluated, signals }, null, 2)}\n` : formatEvaluation(evaluation));
+  },
   route: async (args, out) => {
     const { values } = parseArgs({
       args,

@@ -14,6 +14,7 @@ import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { IncidentTable } from './incident-table.ts';
 import { Notifications } from './notifications.ts';
 import { Router } from './router.ts';
+import { TraceChecks } from './trace-checks.ts';
 
 export interface MetisAlertsStackProps extends StackProps {
   /** The validated configuration (`parseConfig` / `loadConfigFile`). */
@@ -28,6 +29,8 @@ export class MetisAlertsStack extends Stack {
   readonly deadLetterQueue: IQueue;
   readonly incidentTable: ITable;
   readonly router: Router;
+  /** Present when the config has a `snapshot` section. */
+  readonly traceChecks?: TraceChecks;
 
   constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
     const { config, ...stackProps } = props;
@@ -64,6 +67,15 @@ export class MetisAlertsStack extends Stack {
       settings: routerSettingsOf(config),
       pagerDuty: config.sinks.pagerduty,
     });
+
+    if (config.snapshot) {
+      this.traceChecks = new TraceChecks(this, 'TraceChecks', { namePrefix, bus: this.bus, snapshot: config.snapshot, rules: config.rules });
+      const { bucket, snapshotKey, shipperPolicy, shipperPolicyDocument } = this.traceChecks.snapshots;
+      new CfnOutput(this, 'SnapshotBucketName', { value: bucket.bucketName, description: 'Bucket the snapshot shipper uploads to' });
+      new CfnOutput(this, 'SnapshotKey', { value: snapshotKey, description: 'Object key the shipper writes (SNAPSHOT_PREFIX/latest.db.gz)' });
+      new CfnOutput(this, 'ShipperPolicyArn', { value: shipperPolicy.managedPolicyArn, description: "Attach to the shipper's role: s3:PutObject on the prefix only" });
+      new CfnOutput(this, 'ShipperPolicyJson', { value: Stack.of(this).toJsonString(shipperPolicyDocument.toJSON()), description: 'The same policy as JSON' });
+    }
 
     new CfnOutput(this, 'BusName', { value: this.bus.eventBusName, description: 'Event bus the detectors put evaluation reports on' });
     new CfnOutput(this, 'BusArn', { value: this.bus.eventBusArn });

@@ -29,7 +29,7 @@ export interface MetisFunctionProps {
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** Extra esbuild settings, e.g. a loader for sql.js's .wasm. @default - none */
-  readonly bundling?: Pick<BundlingOptions, 'loader'>;
+  readonly bundling?: Pick<BundlingOptions, 'loader' | 'commandHooks' | 'sourceMap' | 'keepNames'>;
   /** Async invocation retries. @default 2 (Lambda's default) */
   readonly retryAttempts?: number;
   /** Where failed async invocations go. @default - nowhere */
@@ -72,6 +72,8 @@ export class MetisFunction extends Construct {
         format: OutputFormat.ESM,
         minify: true,
         sourceMap: true,
+        // Stack traces map to file:line without shipping every dependency's source text in the asset.
+        sourcesContent: false,
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         ...props.bundling,

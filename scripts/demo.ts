@@ -1,39 +1,64 @@
-// `npm run demo`: the whole local pipeline in-process, no AWS account: detectors' signals go through
-// the real router core with an in-memory incident store and dry-run sinks. Prints what would be paged
-// where and writes the exact PagerDuty / SNS payloads to .demo-out/payloads.jsonl.
+// `npm run demo`: the whole local pipeline in-process, no AWS account. A generated trace DB with injected
+// anomalies goes through the real trace-DB rules, and every signal through the real router core with an
+// in-memory incident store and dry-run sinks. Prints what would be paged where and writes the exact
+// PagerDuty / SNS payloads to .demo-out/payloads.jsonl.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MemoryIncidentStore } from '../lambdas/adapters/memory-incident-store.ts';
+import { gzipSync } from 'node:zlib';
+import { checkDatabase } from '../cli/commands/check.ts';
 import { DryRunSinks } from '../lambdas/adapters/dry-run-sinks.ts';
-import { defaultConfig } from '../lambdas/core/config.ts';
+import { MemoryIncidentStore } from '../lambdas/adapters/memory-incident-store.ts';
+import { parseConfig } from '../lambdas/core/config.ts';
 import { routeSignals } from '../lambdas/core/dispatch.ts';
+import { signalsFromReport } from '../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../lambdas/core/router-settings.ts';
-import { demoScenario } from './demo-scenario.ts';
+import { toEvaluationReport } from '../lambdas/core/trace-db/evaluate.ts';
+import { generateTraceDb } from '../tools/trace-db-fixture.ts';
+import { outOfHoursStep, scriptedSteps, type DemoStep } from './demo-scenario.ts';
 
 const outDir = process.env.DEMO_OUT ?? '.demo-out';
+const CHECK_AT = new Date('2026-11-24T10:30:00Z'); // a Tuesday, in business hours (UTC)
 
 async function main(): Promise<void> {
-  const config = defaultConfig();
+  // A daily budget turns on cost_projection; everything else runs with the defaults.
+  const config = parseConfig({ rules: { cost_projection: { dailyBudgetUsd: 100 }, bill_threshold: { dailyHardCapUsd: 2000 } } });
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
   const sinks = new DryRunSinks();
   const lines: string[] = [];
+  mkdirSync(outDir, { recursive: true });
 
-  for (const step of await demoScenario(config)) {
+  const dbFile = join(outDir, 'sample-trace.db.gz');
+  const bytes = await generateTraceDb({ events: 30_000, days: 7, end: CHECK_AT, seed: 7, anomalies: 'all' });
+  writeFileSync(dbFile, gzipSync(bytes));
+  const meta = { takenAt: new Date(CHECK_AT.getTime() - 60_000).toISOString(), volumeUsedPct: 83, integrity: 'ok' };
+  console.log(`generated ${dbFile}: 30 000 events over 7 days ending ${CHECK_AT.toISOString()}, with anomalies injected`);
+
+  const evaluation = await checkDatabase(dbFile, config, CHECK_AT, meta);
+  console.log(`trace-DB rules evaluated: ${evaluation.evaluated.join(', ')}`);
+  const report = toEvaluationReport(evaluation, CHECK_AT);
+  const steps: DemoStep[] = [
+    ...scriptedSteps(),
+    { at: CHECK_AT, title: 'trace-check: every trace-DB rule on the sample snapshot (Tuesday 10:30)', signals: report.signals, report },
+    { at: CHECK_AT, title: 'trace-check runs again on the same snapshot: everything deduplicated', signals: report.signals, report },
+    outOfHoursStep(),
+  ];
+
+  for (const step of steps) {
     console.log(`\n== ${step.at.toISOString()}  ${step.title}`);
     const before = sinks.payloads.length;
-    const result = await routeSignals(step.signals, { store, pagerduty: sinks, publisher: sinks, settings, now: () => step.at });
+    const signals = step.report ? signalsFromReport(step.report, await store.listOpen(step.report.source)) : step.signals;
+    const result = await routeSignals(signals, { store, pagerduty: sinks, publisher: sinks, settings, now: () => step.at });
     if (result.attempted.length === 0) console.log('   (nothing new: deduplicated or no sink selected)');
     for (const d of result.attempted) console.log(`   ${d.severity} -> ${d.sink.padEnd(9)} ${d.action.padEnd(8)} ${d.dedupKey}`);
     for (const payload of sinks.payloads.slice(before)) lines.push(JSON.stringify({ at: step.at.toISOString(), ...payload }));
   }
 
-  mkdirSync(outDir, { recursive: true });
   const file = join(outDir, 'payloads.jsonl');
   writeFileSync(file, `${lines.join('\n')}\n`);
   const open = (await store.listOpen()).map((i) => `${i.severity} ${i.dedupKey}`);
   console.log(`\n${lines.length} payloads written to ${file}`);
-  console.log(`open incidents at the end: ${open.length ? open.join(', ') : 'none'}`);
+  console.log(`open incidents at the end (${open.length}):\n  ${open.join('\n  ')}`);
 }
 
 main().catch((error) => {

@@ -45,12 +45,13 @@
 # Exit codes:
 #   0  shipped (integrity may be not ok, and source=raw when METIS_DB is not a SQLite database: the
 #      upload succeeded and the alert pipeline does the paging)
-#   1  unexpected failure (a command failed under set -e, interrupted)
+#   1  unexpected failure (a command failed under set -e)
 #   2  configuration error (SNAPSHOT_BUCKET unset, bad TRIM_HOURS, missing sqlite3/gzip/aws, bad WORK_DIR)
 #   3  METIS_DB missing, not a regular file or not readable; nothing uploaded
 #   4  snapshot failed (.backup failed for another reason: lock timeout, I/O error, scratch disk full;
 #      or gzip failed); nothing uploaded
 #   5  upload failed (credentials, bucket, network); nothing new in S3
+#   129/130/143  stopped by SIGHUP/SIGINT/SIGTERM (e.g. activeDeadlineSeconds); scratch directory removed
 set -eu
 
 PROG=ship-snapshot
@@ -65,9 +66,11 @@ warn() {
 }
 
 # First meaningful line of stdin, as a metadata-safe value: quick_check's "*** in database main ***"
-# header and blank lines skipped, printable ASCII only, " and \ replaced, at most 200 characters.
+# header and blank lines skipped, tabs as spaces, other non-printables and non-ASCII dropped, " -> ',
+# \ -> /, at most 200 characters.
 first_line() {
   awk 'NF && !/^\*\*\* in database / { print; exit }' |
+    LC_ALL=C tr '\t' ' ' |
     LC_ALL=C tr -cd '\040-\176' |
     LC_ALL=C tr '"\\' "'/" |
     LC_ALL=C cut -c1-200

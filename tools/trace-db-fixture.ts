@@ -9,11 +9,12 @@
 // Large files are written by the native `sqlite3` CLI from a generated CSV when it is on PATH (about
 // 10x faster than sql.js for 1 M events), else with sql.js in one transaction.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { gzipSync } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import initSqlJs from 'sql.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -629,7 +630,7 @@ async function main(argv: string[]): Promise<void> {
     const useCli = writer === 'sqlite3' || (writer === 'auto' && hasSqlite3Cli());
     if (useCli) await writeWithSqlite3(tmp, options);
     else writeFileSync(tmp, await generateTraceDb(options));
-    if (gzip) writeFileSync(out, gzipSync(readFileSync(tmp), { level: 6 }));
+    if (gzip) await pipeline(createReadStream(tmp), createGzip({ level: 6 }), createWriteStream(out));
     else renameOrCopy(tmp, out);
     const size = statSync(out).size;
     process.stderr.write(`wrote ${out}: ${(size / 1e6).toFixed(1)} MB, ~${options.events} events over ${options.days} d ending ${options.end.toISOString()} with ${useCli ? 'sqlite3' : 'sql.js'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -6,10 +6,12 @@
 // Prints the sql.js timings (cold run, warm re-run on the open snapshot) and, with --native, the
 // wall time of `sqlite3 FILE < script` for the same statements with parameters inlined.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadConfigFile } from '../lambdas/adapters/config-file.ts';
+import { decodeSnapshotBytes, isGzip } from '../lambdas/adapters/snapshot-bytes.ts';
 import { openSnapshot } from '../lambdas/adapters/sqljs-database.ts';
 import { defaultConfig } from '../lambdas/core/config.ts';
 import { evaluateTraceDb } from '../lambdas/core/trace-db/evaluate.ts';
@@ -97,8 +99,18 @@ async function main(argv: string[]): Promise<void> {
     slowest: [...coldStatements].sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => ({ ms: Math.round(s.ms), sql: s.sql.replace(/\s+/g, ' ').trim().slice(0, 100) })),
   };
   if (argv.includes('--native')) {
+    // The CLI cannot read gzip: inflate to a temp file first (not timed).
+    let nativePath = resolve(dbPath);
+    let tmp: string | undefined;
+    const raw = readFileSync(dbPath);
+    if (isGzip(raw)) {
+      tmp = mkdtempSync(join(tmpdir(), 'trace-db-sql-'));
+      nativePath = join(tmp, 'snapshot.db');
+      writeFileSync(nativePath, decodeSnapshotBytes(raw));
+    }
     const started = performance.now();
-    const r = spawnSync('sqlite3', ['-readonly', resolve(dbPath)], { input: script, encoding: 'utf8', maxBuffer: 1 << 26 });
+    const r = spawnSync('sqlite3', ['-readonly', nativePath], { input: script, encoding: 'utf8', maxBuffer: 1 << 26 });
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
     report.nativeMs = Math.round(performance.now() - started);
     if (r.status !== 0 || r.stderr.trim()) report.nativeError = r.stderr.trim() || `exit ${r.status}`;
     report.ratio = Math.round(((t2 - t1) / (report.nativeMs as number)) * 100) / 100;

@@ -34,8 +34,6 @@ export const RUNBOOK = {
 
 /** The first move on-call makes for each kind of alert, quoted from the runbook. */
 export const FIRST_MOVE = {
-  providerDown:
-    "flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id and restart; keys that pin the dead provider keep failing until flipped",
   /** The provider-down move naming the dead `provider:model` and, when known, healthy alternatives. */
   providerDownFor: (subject: string, healthy: readonly string[]): string =>
     `flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id${healthy.length ? ` (routing ok in the window: ${healthy.join(', ')})` : ''} ` +

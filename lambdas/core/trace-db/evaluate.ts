@@ -1,12 +1,13 @@
 // The trace-DB rule engine (DESIGN.md section 3): every rule over one snapshot, as plain data.
 // Pure: the database comes in through the SqlDatabase port, time is injected, nothing is read from
 // the environment. A snapshot that cannot be opened arrives as an OpenFailure and becomes a
-// `db_integrity` signal; a broken schema becomes a `trace_db_schema` signal and nothing else runs.
+// `db_integrity` signal; a broken schema becomes a `trace_db_schema` signal and no SQL rule runs.
+// In both cases only the metadata rule (disk_usage) is still evaluated: a full disk is a likely cause.
 import { redactText } from '../redact.ts';
 import { oneLine, type EvaluationReport, type Signal } from '../signal.ts';
 import { billThreshold } from './bill-threshold.ts';
 import { clockSkew } from './clock-skew.ts';
-import { round, type RuleContext, type SnapshotMeta, type TraceDbMetrics, type TraceDbRule, type TraceDbRulesConfig } from './context.ts';
+import { round, type RuleContext, type RuleOutcome, type SnapshotMeta, type TraceDbMetrics, type TraceDbRule, type TraceDbRulesConfig } from './context.ts';
 import { costProjection } from './cost-projection.ts';
 import { DB_INTEGRITY, dbIntegrity, openFailureSignal } from './db-integrity.ts';
 import { diskUsage } from './disk-usage.ts';
@@ -61,11 +62,19 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
   const takenAt = parseInstant(meta.takenAt);
   if (takenAt !== undefined) result.metrics.snapshotAgeSeconds = Math.round((now.getTime() - takenAt) / 1000);
 
+  const base = { now, nowMs: now.getTime(), rules, meta, memo: new Map<string, unknown>() };
+  /** Rules that need no SQL (disk_usage reads the shipper's metadata) run even when the DB cannot. */
+  const metaOnly = () => {
+    const ctx: RuleContext = { ...base, db: NO_DB, hasKeyIdColumn: false };
+    for (const rule of META_RULES) collect(result, rule, () => rule.evaluate(ctx));
+  };
+
   if (isOpenFailure(input)) {
     if (rules.db_integrity.enabled) {
       result.evaluated.push(DB_INTEGRITY);
       result.signals.push(openFailureSignal(now, meta, input));
     }
+    metaOnly();
     return result;
   }
 
@@ -76,30 +85,24 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
     // Even the schema cannot be read: the file is damaged beyond a query.
     if (rules.db_integrity.enabled) {
       result.evaluated.push(DB_INTEGRITY);
-      result.signals.push(openFailureSignal(now, meta, { kind: 'open-failure', reason: 'not_sqlite', message: errorLine(error) }));
+      result.signals.push(openFailureSignal(now, meta, { kind: 'open-failure', reason: 'unreadable', message: errorLine(error) }));
     }
+    metaOnly();
     return result;
   }
   if (!schema.ok) {
+    // No SQL rule can run: none is evaluated, so none of their open incidents resolves.
     result.signals.push(schemaSignal(now, schema, listTables(input)));
+    metaOnly();
     return result;
   }
   result.evaluated.push(TRACE_DB_SCHEMA);
 
-  const ctx: RuleContext = { db: input, now, nowMs: now.getTime(), rules, meta, hasKeyIdColumn: schema.hasKeyIdColumn, memo: new Map() };
+  const ctx: RuleContext = { ...base, db: input, hasKeyIdColumn: schema.hasKeyIdColumn };
   const durations: Record<string, number> = {};
   for (const rule of TRACE_DB_RULES) {
     const started = options.timer?.();
-    try {
-      const outcome = rule.evaluate(ctx);
-      if (outcome) {
-        result.evaluated.push(rule.id);
-        result.signals.push(...outcome.signals);
-        Object.assign(result.metrics, outcome.metrics);
-      }
-    } catch (error) {
-      result.errors.push({ rule: rule.id, message: errorLine(error) });
-    }
+    collect(result, rule, () => rule.evaluate(ctx));
     if (started !== undefined && options.timer) durations[rule.id] = round(options.timer() - started, 1);
   }
 
@@ -119,6 +122,27 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
   }
   if (options.timer) result.metrics.ruleDurationsMs = durations;
   return result;
+}
+
+/** Rules that read only the snapshot metadata. */
+const META_RULES: readonly TraceDbRule[] = [diskUsage];
+
+const NO_DB: SqlDatabase = {
+  all() {
+    throw new Error('no readable database');
+  },
+};
+
+function collect(result: TraceDbEvaluation, rule: TraceDbRule, run: () => RuleOutcome | undefined): void {
+  try {
+    const outcome = run();
+    if (!outcome) return;
+    result.evaluated.push(rule.id);
+    result.signals.push(...outcome.signals);
+    Object.assign(result.metrics, outcome.metrics);
+  } catch (error) {
+    result.errors.push({ rule: rule.id, message: errorLine(error) });
+  }
 }
 
 /** The detector's report for the router. */

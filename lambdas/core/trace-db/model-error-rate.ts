@@ -79,7 +79,7 @@ export const modelErrorRate: TraceDbRule = {
           summary:
             `Model ${m.model}: ${m.errors} of ${m.calls} calls (${pct(share)}) ended stop_reason='error' in the last ${cfg.windowMinutes} min ` +
             `(threshold > ${pct(cfg.threshold)}, min ${cfg.minCalls} calls); errors by provider: ${split}. ` +
-            `If one provider carries them, ${FIRST_MOVE.providerDown}.`,
+            `If ${providers[0]!.provider} is down: ${FIRST_MOVE.providerDownFor(`${providers[0]!.provider}:${m.model}`, [])}.`,
           details: {
             value: round(share, 6),
             threshold: cfg.threshold,

@@ -24,7 +24,7 @@ export const PROVIDER_UNAVAILABLE = 'provider_unavailable';
 /** Requests in the window with a well-formed chain, their hops, and per (provider, model) tallies. */
 const SQL = `
 WITH r AS MATERIALIZED (
-  SELECT rowid AS rid, julianday(timestamp) AS jd, payload
+  SELECT ROW_NUMBER() OVER () AS rid, julianday(timestamp) AS jd, payload
   FROM events
   WHERE ${inWindow('route.decided')}
     AND CASE WHEN json_valid(payload) THEN json_type(payload, '$.chain') END = 'array'

@@ -23,6 +23,8 @@ export type OpenFailureReason =
   | 'corrupt_gzip'
   /** Bytes that SQLite does not recognise as a database file. */
   | 'not_sqlite'
+  /** SQLite opened the file but cannot read even its schema (damaged first pages). */
+  | 'unreadable'
   /** Bigger than the reader accepts (the sql.js heap is limited to 2 GB). */
   | 'too_large';
 

@@ -33,7 +33,10 @@ export interface ShipperRun {
  * Runs the script with a clean environment: only PATH, dummy credentials and the moto endpoint, so the
  * machine's own AWS config or profile can never leak into a test. `env` values of `undefined` are dropped.
  */
-export function runShipper(env: Record<string, string | undefined>, options: { shell?: string; timeoutMs?: number } = {}): Promise<ShipperRun> {
+export function runShipper(
+  env: Record<string, string | undefined>,
+  options: { shell?: string; timeoutMs?: number; onSpawn?: (child: ChildProcess) => void } = {},
+): Promise<ShipperRun> {
   const scratch = mkdtempSync(join(tmpdir(), 'shipper-aws-'));
   const base: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
@@ -60,6 +63,7 @@ export function runShipper(env: Record<string, string | undefined>, options: { s
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 45_000);
+    options.onSpawn?.(child);
     child.once('error', (error) => {
       clearTimeout(timer);
       reject(error);
@@ -79,22 +83,27 @@ export function sqlite(db: string, ...commands: string[]): string {
 
 export const EVENTS_DDL = 'CREATE TABLE events (type TEXT NOT NULL, timestamp TEXT NOT NULL, payload TEXT NOT NULL)';
 
-/** A WAL-mode trace DB with `rows` recent llm.call_completed events (~200 bytes of payload each). */
-export function createTraceDb(path: string, rows: number): void {
+/**
+ * A WAL-mode trace DB with `rows` recent llm.call_completed events. `pageSize` 512 (SQLite's smallest)
+ * gives many pages per MB; zero padding keeps the gzipped snapshot small.
+ */
+export function createTraceDb(path: string, rows: number, options: { pageSize?: number } = {}): void {
   sqlite(
     path,
+    `PRAGMA page_size=${options.pageSize ?? 4096};`,
     'PRAGMA journal_mode=WAL;',
     `${EVENTS_DDL}; CREATE INDEX events_type_ts ON events(type, timestamp);`,
     `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${rows})
      INSERT INTO events SELECT 'llm.call_completed', strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-' || (i % 3600) || ' seconds'),
-       json_object('seq', i, 'model', 'anthropic:claude-haiku-4-5', 'stop_reason', 'end_turn', 'pad', hex(randomblob(80)))
+       json_object('seq', i, 'model', 'anthropic:claude-haiku-4-5', 'stop_reason', 'end_turn', 'pad', hex(zeroblob(100)))
      FROM n;`,
   );
 }
 
 /**
- * Another process writing to the DB: `sh` generating one INSERT (its own transaction) every ~10 ms into
- * a `sqlite3` process in WAL mode. It stops by itself after `seconds`; `stop()` kills its process group.
+ * Another process writing to the DB: `sh` feeding INSERTs, each its own transaction, as fast as a
+ * `sqlite3` process in WAL mode commits them (thousands per second here). It stops by itself after
+ * `seconds` (checked every 200 rows); `stop()` kills its process group.
  */
 export interface Writer {
   child: ChildProcess;
@@ -116,8 +125,7 @@ export function startWriter(db: string, dir: string, seconds: number): Writer {
       '  while :; do',
       '    i=$((i + 1))',
       "    printf \"INSERT INTO events VALUES ('llm.call_completed', strftime('%%Y-%%m-%%dT%%H:%%M:%%fZ', 'now'), json_object('writer', %d, 'pad', hex(randomblob(120))));\\n\" \"$i\"",
-      '    sleep 0.01',
-      '    if [ $((i % 10)) -eq 0 ] && [ "$(date +%s)" -ge "$end" ]; then break; fi',
+      '    if [ $((i % 200)) -eq 0 ] && [ "$(date +%s)" -ge "$end" ]; then break; fi',
       '  done',
       '} | sqlite3 "$db" >/dev/null',
       '',

@@ -1,0 +1,68 @@
+// `metis-alerts check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--json]`: every trace-DB rule on
+// a local SQLite file (plain or .gz), the same engine the trace-check Lambda runs.
+import { readFileSync } from 'node:fs';
+import { parseShipperMetadata } from '../../lambdas/adapters/s3-snapshot-source.ts';
+import { openSnapshot } from '../../lambdas/adapters/sqljs-database.ts';
+import type { Config } from '../../lambdas/core/config.ts';
+import type { SnapshotMeta } from '../../lambdas/core/trace-db/context.ts';
+import { evaluateTraceDb, type TraceDbEvaluation } from '../../lambdas/core/trace-db/evaluate.ts';
+import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
+import { UsageError } from '../errors.ts';
+import { readText } from '../io.ts';
+
+export async function checkDatabase(path: string, config: Config, now: Date, meta: SnapshotMeta = {}): Promise<TraceDbEvaluation> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`${path}: cannot read the database file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  // A corrupt or non-SQLite file is a finding (db_integrity), not bad input.
+  const db = await openSnapshot(bytes);
+  try {
+    return evaluateTraceDb(db, { now, rules: config.rules, meta });
+  } finally {
+    if (!isOpenFailure(db)) db.close();
+  }
+}
+
+/** `--meta FILE`: the engine's SnapshotMeta (`takenAt`, ...) or the shipper's S3 metadata (`taken-at`, ...). */
+export function readMeta(path: string): SnapshotMeta {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readText(path, 'the metadata file'));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+  }
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${path}: expected a JSON object of snapshot metadata`);
+  const entries = Object.entries(raw as Record<string, unknown>);
+  if (entries.some(([key]) => key.includes('-'))) {
+    return parseShipperMetadata(Object.fromEntries(entries.map(([k, v]) => [k.replace(/^x-amz-meta-/, ''), String(v)])));
+  }
+  const meta: SnapshotMeta = {};
+  const object = raw as Record<string, unknown>;
+  for (const key of ['takenAt', 'integrity'] as const) {
+    if (object[key] !== undefined) {
+      if (typeof object[key] !== 'string') throw new UsageError(`${path}: ${key}: expected a string`);
+      meta[key] = object[key] as string;
+    }
+  }
+  for (const key of ['volumeUsedPct', 'sourceBytes', 'walBytes'] as const) {
+    if (object[key] !== undefined) {
+      if (typeof object[key] !== 'number' || !Number.isFinite(object[key])) throw new UsageError(`${path}: ${key}: expected a number`);
+      meta[key] = object[key] as number;
+    }
+  }
+  const unknown = entries.map(([key]) => key).filter((key) => !['takenAt', 'integrity', 'volumeUsedPct', 'sourceBytes', 'walBytes'].includes(key));
+  if (unknown.length) throw new UsageError(`${path}: unknown key "${unknown[0]}" (expected takenAt, volumeUsedPct, sourceBytes, walBytes, integrity)`);
+  return meta;
+}
+
+export function formatEvaluation(evaluation: TraceDbEvaluation): string {
+  const lines = [`evaluated: ${evaluation.evaluated.join(', ') || '(none)'}`];
+  if (evaluation.signals.length === 0) lines.push('no signals fired');
+  for (const s of evaluation.signals) lines.push(`${s.severity}  ${s.dedupKey}\n      ${s.summary}`);
+  for (const e of evaluation.errors) lines.push(`rule ${e.rule} could not run: ${e.message}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,5 +1,0 @@
-// esbuild's `binary` loader turns an imported .wasm file into its bytes (see lib/trace-checks.ts).
-declare module '*.wasm' {
-  const bytes: Uint8Array;
-  export default bytes;
-}
