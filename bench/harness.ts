@@ -91,7 +91,7 @@ export interface ProcessResult {
 }
 
 /** Run a command to completion (no shell), feeding `input` on stdin; never throws on a non-zero exit. */
-export function runProcess(command: string, args: readonly string[], options: { cwd: string; input?: string; stdinFile?: number; env?: NodeJS.ProcessEnv }): Promise<ProcessResult> {
+export function runProcess(command: string, args: readonly string[], options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv }): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -1,0 +1,142 @@
+// `metis-alerts check` end to end on SQLite files written to disk: every rule through the CLI contract
+// of DESIGN.md section 5, the boundaries, the timestamp trap, and what each bad input does.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSqlJs } from '../../../lambdas/adapters/sqljs-database.ts';
+import type { Signal } from '../../../lambdas/core/signal.ts';
+import { ALL_ANOMALIES, buildTraceDb, generateTraceDb, type FixtureRow } from '../../../tools/trace-db-fixture.ts';
+import { at, calls, MIN, NOW, raw } from '../../unit/trace-db/helpers.ts';
+import { runCli } from '../support/run-cli.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'metis-check-'));
+});
+
+function file(name: string, content: Uint8Array | string | object): string {
+  const path = join(dir, name);
+  writeFileSync(path, content instanceof Uint8Array || typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+async function dbFile(name: string, rows: FixtureRow[]): Promise<string> {
+  return file(name, await buildTraceDb(rows));
+}
+
+function check(args: string[]): { evaluated: string[]; signals: Signal[] } {
+  const run = runCli(['check', ...args, '--now', NOW.toISOString(), '--json']);
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  const out = JSON.parse(run.stdout);
+  expect(Object.keys(out).sort()).toEqual(['evaluated', 'signals']);
+  return out;
+}
+
+const keys = (out: { signals: Signal[] }) => out.signals.map((s) => `${s.severity} ${s.dedupKey}`).sort();
+
+describe('metis-alerts check --json', () => {
+  it('names every injected anomaly of a generated gzipped DB, with the shipper metadata from --meta', async () => {
+    const db = file('fixture.db.gz', gzipSync(await generateTraceDb({ events: 6000, days: 2, end: NOW, seed: 11, anomalies: 'all' })));
+    const config = file('budget.json', { rules: { cost_projection: { dailyBudgetUsd: 5 } } });
+    const meta = file('meta.json', { 'taken-at': '2026-11-20T14:40:00Z', 'volume-used-pct': '91', 'source-bytes': '1000', 'wal-bytes': '0', integrity: 'ok' });
+    const out = check(['--db', db, '--config', config, '--meta', meta]);
+    const a = ALL_ANOMALIES;
+    expect(keys(out)).toEqual(
+      [
+        `SEV2 model_error_rate:${a.errorSpike.model}`,
+        `SEV2 provider_unavailable:${a.providerDownNoFailover.provider}:${a.providerDownNoFailover.model}`,
+        `SEV3 provider_unavailable:${a.providerDownFailover.provider}:${a.providerDownFailover.model}`,
+        `SEV3 key_spend_spike:${a.keySpendSpike.key}`,
+        `SEV3 quota_alert:${a.quotaAlerts.key}`,
+        'SEV3 latency_p95:gateway',
+        'SEV3 cost_projection:daily',
+        'SEV3 snapshot_stale:trace-db',
+        'SEV3 disk_usage:trace-db',
+        'SEV4 trace_db_clock_skew:trace-db',
+      ].sort(),
+    );
+    expect(out.evaluated).toContain('cost_projection');
+    expect(out.evaluated).not.toContain('bill_threshold'); // off unless a cap is set
+    for (const s of out.signals) expect(s.observedAt).toBe(NOW.toISOString());
+  });
+
+  it('does not fire model_error_rate at exactly 5 % or with 19 calls, and fires above 5 % with 20', async () => {
+    const exactly = await dbFile('exactly-5.db', calls(40, { fromAgo: 9 * MIN, model: 'm-five', errors: 2 }));
+    const nineteen = await dbFile('nineteen.db', calls(19, { fromAgo: 9 * MIN, model: 'm-few', errors: 10 }));
+    const above = await dbFile('above.db', calls(20, { fromAgo: 9 * MIN, model: 'm-six', errors: 2 }));
+    expect(check(['--db', exactly]).signals.filter((s) => s.rule === 'model_error_rate')).toEqual([]);
+    expect(check(['--db', nineteen]).signals.filter((s) => s.rule === 'model_error_rate')).toEqual([]);
+    const fired = check(['--db', above]).signals.filter((s) => s.rule === 'model_error_rate');
+    expect(fired.map((s) => [s.dedupKey, s.severity, s.details.calls, s.details.errors])).toEqual([['model_error_rate:m-six', 'SEV2', 20, 2]]);
+  });
+
+  it("compares timestamps as instants: the runbook's text comparison would count a whole day of errors", async () => {
+    // 30 failed calls stamped "2026-11-20 10:00:00" (hours before the window, space-separated) and 30 good
+    // ones in the window in ISO form. As text, '2026-11-20 10:00' > '2026-11-20T14:50' is false but
+    // '2026-11-20T...' > '2026-11-20 14:50:00' is true for ANY time that day, so the naive query mixes them.
+    const rows = [
+      ...Array.from({ length: 30 }, (_, i) => raw('llm.call_completed', `2026-11-20 10:${String(i).padStart(2, '0')}:00`, JSON.stringify({ model: 'trap', stop_reason: 'error', usage: { cost_usd: 0 } }))),
+      ...calls(30, { fromAgo: 9 * MIN, model: 'trap' }),
+    ];
+    const out = check(['--db', await dbFile('trap.db', rows)]);
+    expect(out.signals.filter((s) => s.rule === 'model_error_rate')).toEqual([]);
+    expect(at(9 * MIN)).toBe('2026-11-20T14:51:00.000Z');
+  });
+
+  it('applies --config thresholds', async () => {
+    const db = await dbFile('ten-pct.db', calls(40, { fromAgo: 9 * MIN, model: 'm-ten', errors: 4 }));
+    expect(check(['--db', db]).signals.map((s) => s.dedupKey)).toContain('model_error_rate:m-ten');
+    const lenient = file('lenient.json', { rules: { model_error_rate: { threshold: 0.2 } } });
+    expect(check(['--db', db, '--config', lenient]).signals.map((s) => s.dedupKey)).not.toContain('model_error_rate:m-ten');
+  });
+});
+
+describe('metis-alerts check: a damaged snapshot is a finding (exit 0), bad input exits 2', () => {
+  const integrity = (out: { evaluated: string[]; signals: Signal[] }) => out.signals.filter((s) => s.rule === 'db_integrity').map((s) => s.severity);
+
+  it('a file that is not SQLite gives a SEV1 db_integrity signal', () => {
+    const out = check(['--db', file('text.db', 'this is not a database, it is a shopping list\n'.repeat(100))]);
+    expect(integrity(out)).toEqual(['SEV1']);
+    expect(out.evaluated).toEqual(['db_integrity']);
+  });
+
+  it('a truncated gzip gives a SEV1 db_integrity signal naming the truncation', async () => {
+    const gz = gzipSync(await buildTraceDb(calls(50, { fromAgo: 9 * MIN })));
+    const out = check(['--db', file('cut.db.gz', gz.subarray(0, Math.floor(gz.length / 2)))]);
+    expect(integrity(out)).toEqual(['SEV1']);
+    expect(out.signals[0]!.summary).toMatch(/truncated/);
+  });
+
+  it('an empty file gives a SEV1 db_integrity signal', () => {
+    expect(integrity(check(['--db', file('empty.db', '')]))).toEqual(['SEV1']);
+  });
+
+  it('a DB without the events table gives one SEV2 trace_db_schema signal and evaluates no SQL rule', async () => {
+    const SQL = await loadSqlJs();
+    const foreign = new SQL.Database();
+    foreign.run('CREATE TABLE traces (id INTEGER PRIMARY KEY, body TEXT)');
+    const out = check(['--db', file('foreign.db', foreign.export())]);
+    foreign.close();
+    expect(out.signals.map((s) => [s.dedupKey, s.severity])).toEqual([['trace_db_schema:events', 'SEV2']]);
+    expect(out.signals[0]!.summary).toMatch(/events/);
+    expect(out.evaluated).not.toContain('model_error_rate');
+  });
+
+  const bad: [string, () => string[], RegExp][] = [
+    ['a missing DB file', () => ['--db', join(dir, 'absent.db')], /absent\.db: cannot read the database file \(ENOENT\)/],
+    ['a --meta file that is not JSON', () => ['--db', file('m1.db', ''), '--meta', file('meta-bad.json', '{')], /meta-bad\.json: not valid JSON/],
+    ['a --meta value of the wrong type', () => ['--db', file('m2.db', ''), '--meta', file('meta-type.json', { volumeUsedPct: 'high' })], /volumeUsedPct: expected a number/],
+    ['an unknown --meta key', () => ['--db', file('m3.db', ''), '--meta', file('meta-key.json', { takenat: 'x' })], /unknown key "takenat"/],
+    ['a missing --db', () => [], /--db FILE is required/],
+  ];
+  it.each(bad)('%s', (_name, args, message) => {
+    const run = runCli(['check', ...args()]);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
