@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSqlJs } from '../../../lambdas/adapters/sqljs-database.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
 import { ALL_ANOMALIES, buildTraceDb, generateTraceDb, type FixtureRow } from '../../../tools/trace-db-fixture.ts';
-import { at, calls, MIN, NOW, raw } from '../../unit/trace-db/helpers.ts';
+import { at, calls, MIN, NOW } from '../../unit/trace-db/helpers.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let dir: string;
@@ -73,15 +73,20 @@ describe('metis-alerts check --json', () => {
     expect(fired.map((s) => [s.dedupKey, s.severity, s.details.calls, s.details.errors])).toEqual([['model_error_rate:m-six', 'SEV2', 20, 2]]);
   });
 
-  it("compares timestamps as instants: the runbook's text comparison would count a whole day of errors", async () => {
-    // 30 failed calls stamped "2026-11-20 10:00:00" (hours before the window, space-separated) and 30 good
-    // ones in the window in ISO form. As text, '2026-11-20 10:00' > '2026-11-20T14:50' is false but
-    // '2026-11-20T...' > '2026-11-20 14:50:00' is true for ANY time that day, so the naive query mixes them.
-    const rows = [
-      ...Array.from({ length: 30 }, (_, i) => raw('llm.call_completed', `2026-11-20 10:${String(i).padStart(2, '0')}:00`, JSON.stringify({ model: 'trap', stop_reason: 'error', usage: { cost_usd: 0 } }))),
-      ...calls(30, { fromAgo: 9 * MIN, model: 'trap' }),
-    ];
-    const out = check(['--db', await dbFile('trap.db', rows)]);
+  it("compares timestamps as instants: the runbook's text comparison would count the whole day", async () => {
+    // 30 failed calls five hours ago and 30 good calls in the window, all ISO 'T...Z'. The runbook's
+    // `timestamp > datetime('now','-10 minutes')` compares '2026-11-20T10:00:00Z' with '2026-11-20 14:50:00' as
+    // text: 'T' sorts after ' ', so every call of the day is "in the window" and the share looks like 50 %.
+    const rows = [...calls(30, { fromAgo: 5 * 60 * MIN, toAgo: 4 * 60 * MIN, model: 'trap', errors: 30 }), ...calls(30, { fromAgo: 9 * MIN, model: 'trap' })];
+    const bytes = await buildTraceDb(rows);
+    const SQL = await loadSqlJs();
+    const naive = new SQL.Database(bytes);
+    const [[share]] = naive.exec(
+      "SELECT 100.0*SUM(json_extract(payload,'$.stop_reason')='error')/COUNT(*) FROM events WHERE type='llm.call_completed' AND timestamp > datetime('2026-11-20 15:00:00','-10 minutes')",
+    )[0]!.values as [[number]];
+    naive.close();
+    expect(share).toBe(50);
+    const out = check(['--db', file('trap.db', bytes)]);
     expect(out.signals.filter((s) => s.rule === 'model_error_rate')).toEqual([]);
     expect(at(9 * MIN)).toBe('2026-11-20T14:51:00.000Z');
   });

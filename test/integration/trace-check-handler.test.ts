@@ -1,0 +1,340 @@
+// The trace-check handler in-process with real SDK clients against moto: the shipper's gzipped snapshot
+// in S3 (with its metadata), sql.js opening it, the evaluation report on a custom bus routed to SQS, EMF
+// points handed to the metrics callback. Warm reuse while the ETag is unchanged; every kind of bad
+// snapshot gives a report, never a throw; a missing bus throws (so the errors alarm fires).
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { EventBridgeReportPublisher, ReportPublishError } from '../../lambdas/adapters/eventbridge-report-publisher.ts';
+import { S3SnapshotSource } from '../../lambdas/adapters/s3-snapshot-source.ts';
+import { openSnapshot } from '../../lambdas/adapters/sqljs-database.ts';
+import { parseConfig } from '../../lambdas/core/config.ts';
+import type { Signal } from '../../lambdas/core/signal.ts';
+import type { MetricPoint } from '../../lambdas/core/trace-db/metric-points.ts';
+import type { OpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
+import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
+import { makeTraceCheckHandler, type ClosableDatabase, type TraceCheckOutcome } from '../../lambdas/handlers/trace-check-handler.ts';
+import { ALL_ANOMALIES } from '../../tools/trace-db-fixture.ts';
+import { clientConfig } from './support/aws.ts';
+import {
+  SNAPSHOT_KEY,
+  createTraceCheckWorld,
+  deleteSnapshot,
+  firing,
+  fixtureDb,
+  healthyMetadata,
+  readReports,
+  sqliteWithoutEvents,
+  uploadSnapshot,
+  type FixtureDb,
+  type ShipperMetadata,
+  type TraceCheckWorld,
+} from './support/trace-check-world.ts';
+
+const NOW = new Date('2026-11-20T15:00:00.000Z');
+const MIN = 60_000;
+const RULES = parseConfig({ rules: { cost_projection: { dailyBudgetUsd: 5 } } }).rules;
+const A = ALL_ANOMALIES;
+
+/** Every trace-DB rule this config checks on a readable DB whose snapshot carries `volume-used-pct`. */
+const EVALUATED_ALL = [
+  'trace_db_schema',
+  'db_integrity',
+  'model_error_rate',
+  'provider_unavailable',
+  'cost_projection',
+  'key_spend_spike',
+  'quota_alert',
+  'latency_p95',
+  'snapshot_stale',
+  'trace_db_clock_skew',
+  'disk_usage',
+];
+
+/** What the rules must name on the all-anomalies fixture with a fresh, healthy snapshot. */
+const FIRING_ALL = [
+  `SEV2 model_error_rate:${A.errorSpike.model}`,
+  `SEV2 provider_unavailable:${A.providerDownNoFailover.provider}:${A.providerDownNoFailover.model}`,
+  `SEV3 provider_unavailable:${A.providerDownFailover.provider}:${A.providerDownFailover.model}`,
+  `SEV3 key_spend_spike:${A.keySpendSpike.key}`,
+  `SEV3 quota_alert:${A.quotaAlerts.key}`,
+  'SEV3 latency_p95:gateway',
+  'SEV3 cost_projection:daily',
+  'SEV4 trace_db_clock_skew:trace-db',
+].sort();
+
+let world: TraceCheckWorld;
+let anomalies: FixtureDb;
+let quiet: FixtureDb;
+
+beforeAll(async () => {
+  world = await createTraceCheckWorld();
+  anomalies = await fixtureDb({ events: 4000, days: 2, end: NOW, seed: 11, anomalies: 'all' });
+  quiet = await fixtureDb({ events: 3000, days: 2, end: NOW, seed: 12, anomalies: 'none' });
+});
+
+interface Harness {
+  run: () => Promise<TraceCheckOutcome>;
+  /** One entry per `open` call: the DB it returned (or the failure) and how often its close() ran. */
+  opened: { result: ClosableDatabase | OpenFailure; closes: number }[];
+  metrics: MetricPoint[][];
+  warnings: { message: string; fields?: Record<string, unknown> }[];
+  infos: { message: string; fields?: Record<string, unknown> }[];
+}
+
+/** A handler wired like lambdas/handlers/trace-check.ts, with `open` and `close` counted. */
+function harness(options: { key?: string; bus?: string; clock?: () => Date } = {}): Harness {
+  const h: Harness = { run: undefined as never, opened: [], metrics: [], warnings: [], infos: [] };
+  h.run = makeTraceCheckHandler({
+    source: new S3SnapshotSource({ client: world.s3, bucket: world.bucket, key: options.key ?? SNAPSHOT_KEY }),
+    open: async (bytes) => {
+      const result = await openSnapshot(bytes);
+      const entry = { result: result as ClosableDatabase | OpenFailure, closes: 0 };
+      h.opened.push(entry);
+      if (!isOpenFailure(result)) {
+        const close = result.close.bind(result);
+        result.close = () => {
+          entry.closes++;
+          close();
+        };
+      }
+      return result;
+    },
+    publisher: new EventBridgeReportPublisher({ client: new EventBridgeClient(clientConfig()), eventBusName: options.bus ?? world.bus }),
+    rules: RULES,
+    clock: options.clock ?? (() => NOW),
+    metrics: (points) => h.metrics.push(points),
+    logger: {
+      info: (message, fields) => h.infos.push({ message, fields }),
+      warn: (message, fields) => h.warnings.push({ message, fields }),
+    },
+  });
+  return h;
+}
+
+function only(signals: Signal[], rule: string): Signal {
+  const found = signals.filter((s) => s.rule === rule);
+  expect(found, rule).toHaveLength(1);
+  return found[0]!;
+}
+
+function point(points: MetricPoint[], name: string, dimensions?: Record<string, string>): MetricPoint {
+  const found = points.filter((p) => p.name === name && JSON.stringify(p.dimensions) === JSON.stringify(dimensions));
+  expect(found, `${name} ${JSON.stringify(dimensions ?? {})}`).toHaveLength(1);
+  return found[0]!;
+}
+
+describe('trace-check handler on a shipped snapshot with anomalies', () => {
+  const key = 'metis/latest.db.gz';
+  let h: Harness;
+  let first: TraceCheckOutcome;
+
+  beforeAll(async () => {
+    await uploadSnapshot(world, key, anomalies.gz, healthyMetadata(new Date(NOW.getTime() - MIN), anomalies.db.length));
+    h = harness({ key });
+    first = await h.run();
+  });
+
+  it('fetches the object and puts the evaluation report on the bus: source, time, evaluated rules, firing signals', async () => {
+    expect(first.snapshot).toBe('fetched');
+    const [event] = await readReports(world, 1);
+    expect(event!.source).toBe('metis-alerts.trace-db');
+    expect(event!['detail-type']).toBe('Metis Evaluation Report');
+    expect(event!.time).toBe('2026-11-20T15:00:00Z');
+    const report = event!.detail;
+    expect(report.source).toBe('trace-db');
+    expect(report.evaluatedAt).toBe(NOW.toISOString());
+    expect(report.evaluated).toEqual(EVALUATED_ALL);
+    expect(firing(report)).toEqual(FIRING_ALL);
+    // The report is exactly the evaluation (nothing lost in the JSON round trip through EventBridge and SQS).
+    expect(report.signals).toEqual(first.evaluation.signals);
+    for (const s of report.signals) {
+      expect(s).toMatchObject({ source: 'trace-db', status: 'firing', observedAt: NOW.toISOString() });
+      expect(s.summary).not.toMatch(/[\r\n]/);
+      expect(s.summary.length).toBeLessThanOrEqual(1024);
+    }
+    expect(only(report.signals, 'model_error_rate').details).toMatchObject({ threshold: 0.05 });
+    expect(h.warnings).toEqual([]);
+  });
+
+  it('the shipper metadata travels through S3: a fresh snapshot is not stale and 42 % disk use is quiet', () => {
+    expect(first.evaluation.metrics.snapshotAgeSeconds).toBe(60);
+    expect(first.evaluation.signals.map((s) => s.rule)).not.toContain('snapshot_stale');
+    expect(first.evaluation.signals.map((s) => s.rule)).not.toContain('disk_usage');
+    expect(first.evaluation.evaluated).toContain('disk_usage');
+  });
+
+  it('hands the EMF points to the metrics callback: error share of the spiking model, spend today, snapshot age', () => {
+    expect(h.metrics).toHaveLength(1);
+    const points = h.metrics[0]!;
+    const errorRate = only(first.evaluation.signals, 'model_error_rate');
+    const spike = point(points, 'ErrorSharePercent', { Model: A.errorSpike.model });
+    expect(spike).toEqual({ name: 'ErrorSharePercent', unit: 'Percent', value: errorRate.details.errorPct, dimensions: { Model: A.errorSpike.model } });
+    expect(spike.value).toBeGreaterThan(5);
+    // The quiet models are there too, below the threshold.
+    const others = points.filter((p) => p.name === 'ErrorSharePercent' && p.dimensions?.Model !== A.errorSpike.model);
+    expect(others.length).toBeGreaterThan(0);
+    for (const p of others) expect(p.value).toBeLessThanOrEqual(5);
+    const budget = only(first.evaluation.signals, 'cost_projection');
+    expect(point(points, 'SpendTodayUsd')).toEqual({ name: 'SpendTodayUsd', unit: 'None', value: budget.details.spendTodayUsd });
+    expect(point(points, 'ProjectedDailySpendUsd').value).toBe(budget.details.value);
+    expect(point(points, 'ProjectedDailySpendUsd').value).toBeGreaterThan(2 * 5);
+    expect(point(points, 'SnapshotAgeSeconds')).toEqual({ name: 'SnapshotAgeSeconds', unit: 'Seconds', value: 60 });
+    // Each clock-skewed request wrote two rows (route.decided + llm.call_completed) stamped in the future.
+    expect(point(points, 'FutureEvents').value).toBe(2 * A.clockSkew.count);
+  });
+
+  it('logs one summary line per run with the snapshot state and what fired', () => {
+    expect(h.infos).toHaveLength(1);
+    expect(h.infos[0]!.message).toBe('trace check');
+    expect(h.infos[0]!.fields).toMatchObject({ snapshot: 'fetched', evaluated: EVALUATED_ALL });
+    expect([...(h.infos[0]!.fields!.firing as string[])].sort()).toEqual(FIRING_ALL);
+  });
+
+  it('second run with the object unchanged: conditional GET answers not-modified, the open DB is reused, same report', async () => {
+    const again = await h.run();
+    expect(again.snapshot).toBe('reused');
+    expect(h.opened).toHaveLength(1);
+    expect(h.opened[0]!.closes).toBe(0);
+    const [event] = await readReports(world, 1);
+    expect(event!.detail.evaluated).toEqual(EVALUATED_ALL);
+    expect(firing(event!.detail)).toEqual(FIRING_ALL);
+    // The metadata of the cached snapshot is kept, too (snapshot age still measured from taken-at).
+    expect(again.evaluation.metrics.snapshotAgeSeconds).toBe(60);
+  });
+
+  it('after the shipper uploads a new DB (new ETag): fetched again, opened a second time, the old DB closed', async () => {
+    await uploadSnapshot(world, key, quiet.gz, healthyMetadata(new Date(NOW.getTime() - 30_000), quiet.db.length));
+    const third = await h.run();
+    expect(third.snapshot).toBe('fetched');
+    expect(h.opened).toHaveLength(2);
+    expect(h.opened[0]!.closes).toBe(1);
+    expect(h.opened[1]!.closes).toBe(0);
+    const [event] = await readReports(world, 1);
+    // The report now describes the new DB: no anomaly, so nothing fires, and every rule is still evaluated
+    // (the router resolves the incidents the first report opened).
+    expect(event!.detail.evaluated).toEqual(EVALUATED_ALL);
+    expect(firing(event!.detail)).toEqual([]);
+    expect(third.evaluation.metrics.snapshotAgeSeconds).toBe(30);
+    // And the next unchanged run reuses the new one.
+    expect((await h.run()).snapshot).toBe('reused');
+    expect(h.opened).toHaveLength(2);
+    await readReports(world, 1);
+  });
+
+  it('when the object disappears: missing, the cached DB is closed, and the report is the blind snapshot_stale SEV3', async () => {
+    await deleteSnapshot(world, key);
+    const gone = await h.run();
+    expect(gone.snapshot).toBe('missing');
+    expect(h.opened[1]!.closes).toBe(1);
+    const [event] = await readReports(world, 1);
+    expect(event!.detail.evaluated).toEqual(['snapshot_stale']);
+    expect(firing(event!.detail)).toEqual(['SEV3 snapshot_stale:trace-db']);
+  });
+});
+
+/** Uploads `body` with `metadata` under a key of its own, runs a fresh handler once, returns outcome and report. */
+async function runOn(name: string, body: Uint8Array | undefined, metadata: ShipperMetadata = {}) {
+  const key = `bad/${name}/latest.db.gz`;
+  if (body) await uploadSnapshot(world, key, body, metadata);
+  const h = harness({ key });
+  const outcome = await h.run();
+  const [event] = await readReports(world, 1);
+  return { key, h, outcome, report: event!.detail };
+}
+
+describe('bad snapshots give a report, never a throw', () => {
+  it('missing object: snapshot "missing", evaluated only snapshot_stale, one SEV3 naming the s3 location', async () => {
+    const { key, outcome, report, h } = await runOn('missing', undefined);
+    expect(outcome.snapshot).toBe('missing');
+    expect(h.opened).toHaveLength(0);
+    expect(report.evaluated).toEqual(['snapshot_stale']);
+    expect(firing(report)).toEqual(['SEV3 snapshot_stale:trace-db']);
+    const location = `s3://${world.bucket}/${key}`;
+    expect(report.signals[0]!.summary).toContain(location);
+    expect(report.signals[0]!.details).toMatchObject({ location, basis: 'missing' });
+  });
+
+  it('empty object (0 bytes): db_integrity SEV1, reason empty; the shipper metadata is carried in the details', async () => {
+    const { outcome, report } = await runOn('empty', new Uint8Array(0), { 'source-bytes': '1048576', 'wal-bytes': '4096', integrity: 'ok', 'taken-at': '2026-11-20T14:59:00Z' });
+    expect(outcome.snapshot).toBe('fetched');
+    expect(report.evaluated).toEqual(['db_integrity']);
+    expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
+    expect(report.signals[0]!.details).toMatchObject({
+      openFailure: { reason: 'empty' },
+      sourceBytes: 1048576,
+      walBytes: 4096,
+      shipperIntegrity: 'ok',
+      snapshotTakenAt: '2026-11-20T14:59:00Z',
+    });
+    expect(report.signals[0]!.summary).toContain('scale the gateway to zero');
+  });
+
+  it('truncated gzip (upload cut short): db_integrity SEV1 with the reason truncated_gzip', async () => {
+    const cut = anomalies.gz.subarray(0, Math.floor(anomalies.gz.length / 2));
+    const { report } = await runOn('truncated', cut);
+    expect(report.evaluated).toEqual(['db_integrity']);
+    expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
+    const failure = report.signals[0]!.details.openFailure as { reason: string; message: string };
+    expect(failure.reason).toBe('truncated_gzip');
+    expect(failure.message).toContain('truncated');
+    expect(report.signals[0]!.summary).toContain('truncated_gzip');
+  });
+
+  it('not SQLite (random bytes, gzipped): db_integrity SEV1 with the reason not_sqlite', async () => {
+    const { report, h } = await runOn('random', new Uint8Array(gzipSync(randomBytes(64 * 1024))));
+    expect(report.evaluated).toEqual(['db_integrity']);
+    expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
+    expect((report.signals[0]!.details.openFailure as { reason: string }).reason).toBe('not_sqlite');
+    expect(h.opened.map((o) => isOpenFailure(o.result))).toEqual([true]);
+  });
+
+  it('a SQLite DB without the events table: one trace_db_schema SEV2 and no SQL rule evaluated', async () => {
+    const db = await sqliteWithoutEvents();
+    const { report } = await runOn('no-events', new Uint8Array(gzipSync(db)), healthyMetadata(new Date(NOW.getTime() - MIN), db.length));
+    // Only the metadata rule (disk_usage, quiet at 42 %) is evaluated; no SQL rule, so no open incident resolves.
+    expect(report.evaluated).toEqual(['disk_usage']);
+    expect(firing(report)).toEqual(['SEV2 trace_db_schema:events']);
+    expect(report.signals[0]!.details).toMatchObject({ missing: ['type', 'timestamp', 'payload'], tables: ['traces'] });
+    expect(report.signals[0]!.summary).toContain('there is no events table');
+  });
+
+  it('metadata volume-used-pct=85: disk_usage SEV3 alongside the DB rules', async () => {
+    const { report } = await runOn('disk', quiet.gz, healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length, { 'volume-used-pct': '85', 'wal-bytes': '150000000' }));
+    expect(report.evaluated).toEqual(EVALUATED_ALL);
+    expect(firing(report)).toEqual(['SEV3 disk_usage:trace-db']);
+    expect(report.signals[0]!.details).toMatchObject({ value: 85, threshold: 80, walBytes: 150_000_000, sourceBytes: quiet.db.length });
+    expect(report.signals[0]!.summary).toContain('WAL 150 MB');
+  });
+
+  it('metadata taken-at 30 minutes old: snapshot_stale SEV3 based on the snapshot time', async () => {
+    const { report, h } = await runOn('stale', quiet.gz, healthyMetadata(new Date(NOW.getTime() - 30 * MIN), quiet.db.length));
+    expect(report.evaluated).toEqual(EVALUATED_ALL);
+    expect(firing(report)).toEqual(['SEV3 snapshot_stale:trace-db']);
+    expect(report.signals[0]!.details).toMatchObject({ value: 30, threshold: 10, basis: 'snapshot', snapshotTakenAt: '2026-11-20T14:30:00Z' });
+    expect(point(h.metrics[0]!, 'SnapshotAgeSeconds').value).toBe(1800);
+  });
+
+  it('the shipper reporting a damaged live DB (metadata integrity) is a db_integrity SEV1 on a readable snapshot', async () => {
+    const bad = '*** in database main *** Page 42: btreeInitPage() returns error code 11';
+    const { report } = await runOn('live-corrupt', quiet.gz, healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length, { integrity: bad }));
+    expect(report.evaluated).toEqual(EVALUATED_ALL);
+    expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
+    expect(report.signals[0]!.details).toMatchObject({ shipperIntegrity: bad });
+  });
+});
+
+describe('when the report cannot be delivered', () => {
+  it('a missing bus makes the handler throw (the scheduled invocation errors and the errors alarm fires)', async () => {
+    const key = 'bad/no-bus/latest.db.gz';
+    await uploadSnapshot(world, key, quiet.gz, healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length));
+    const h = harness({ key, bus: 'no-such-bus' });
+    const failed = h.run();
+    await expect(failed).rejects.toThrow(ReportPublishError);
+    await expect(failed).rejects.toThrow(/PutEvents to no-such-bus failed/);
+    // Nothing reached the real bus, and no metrics were emitted for the undelivered run.
+    expect(await readReports(world)).toEqual([]);
+    expect(h.metrics).toEqual([]);
+  });
+});
