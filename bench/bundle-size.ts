@@ -170,7 +170,7 @@ export const bundleSize: Benchmark = {
         a.users.length ? a.users.join(', ') : '(not referenced by a template)',
         a.hash.slice(0, 12),
         a.files.map((f) => `${f.path} ${bytes(f.bytes)}`).join(', '),
-        bytes(a.bytes),
+        `${bytes(a.bytes)} (${a.bytes} B)`,
         a.isTraceCheck ? traceCheckFlags(a).join('; ') || 'ok' : '',
       ]),
     );

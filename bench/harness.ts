@@ -69,7 +69,8 @@ export function bytes(n: number): string {
 export function ratio(a: number, b: number): string {
   if (!Number.isFinite(a) || !Number.isFinite(b) || b <= 0) return 'n/a';
   const r = a / b;
-  return `${r >= 10 ? r.toFixed(1) : r >= 0.1 ? r.toFixed(2) : r.toFixed(3)}x`;
+  const text = r < 0.1 ? r.toFixed(3) : r.toFixed(2);
+  return `${Number(text) >= 10 ? r.toFixed(1) : text}x`;
 }
 
 export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

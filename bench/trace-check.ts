@@ -147,6 +147,8 @@ export const traceCheck: Benchmark = {
       `Check: ${first.evaluated.length} rules evaluated, ${first.signals.length} signals firing, ${allErrors.length} rule errors` +
         `${allErrors.length ? ` (${allErrors.map((e) => `${e.rule}: ${e.message}`).join('; ')})` : ''}; ` +
         `warm runs ${warmMismatch ? 'DIFFER from' : 'match'} the cold run.`,
+      '',
+      `Firing: ${first.signals.length ? first.signals.map((s) => `\`${s}\``).join(', ') : 'none'}.`,
     ];
     if (!sqlite3) details.push('', 'The native `sqlite3` CLI is not on PATH: the baseline and the ratios against it are skipped.');
     return { rows, details: details.join('\n') };

@@ -40,6 +40,13 @@ export interface TimelineEntry {
   event: string;
 }
 
+/** One CloudWatch alarm of an incident that groups several (see alarm-group.ts). */
+export interface AlarmMember {
+  severity: Severity;
+  firing: boolean;
+  at: string;
+}
+
 export interface Incident {
   dedupKey: string;
   /** Increments each time the key fires again after a resolve: a new PagerDuty alert, new delivery ids. */
@@ -59,6 +66,8 @@ export interface Incident {
   lastPostAt?: string;
   deliveries: DeliveryRecord[];
   timeline: TimelineEntry[];
+  /** Member alarms by name, when the incident comes from CloudWatch alarms. */
+  alarms?: Record<string, AlarmMember>;
   /** Optimistic-locking counter: every write is conditional on the version read. */
   version: number;
   /** DynamoDB TTL (epoch seconds), set once resolved. */

@@ -1,5 +1,6 @@
 // The routing policy of DESIGN.md section 2 as pure functions:
 // (signal, incident state, now, settings) -> next incident state + the deliveries it owes.
+import { groupAlarmSignal, sameMembers } from './alarm-group.ts';
 import { isBusinessHours } from './business-hours.ts';
 import type { SinkSelection } from './config.ts';
 import type { Delivery, DeliveryAction, DeliveryRecord, Incident, Sink } from './incident.ts';
@@ -55,6 +56,18 @@ function plan(incident: Incident, wanted: DeliveryRecord[]): DeliveryRecord[] {
 }
 
 export function applySignal(existing: Incident | undefined, signal: Signal, now: Date, settings: RouterSettings): Transition {
+  const open = existing?.status === 'open' ? existing : undefined;
+  const grouped = groupAlarmSignal(open, signal);
+  const transition = applyGroupSignal(existing, grouped.signal, now, settings);
+  const untouched = !open && !transition.changed; // e.g. an OK from an alarm with no open incident
+  if (untouched || grouped.alarms === undefined || transition.next.status !== 'open' || sameMembers(transition.next.alarms, grouped.alarms)) return transition;
+  // A member alarm changed state without changing the incident's severity: still worth remembering.
+  const next = transition.changed ? transition.next : structuredClone(transition.next);
+  next.alarms = grouped.alarms;
+  return { next, changed: true };
+}
+
+function applyGroupSignal(existing: Incident | undefined, signal: Signal, now: Date, settings: RouterSettings): Transition {
   const at = now.toISOString();
   const open = existing?.status === 'open' ? existing : undefined;
 

@@ -88,16 +88,25 @@ describe('router handler: tagged CloudWatch alarms', () => {
     ]);
   });
 
-  it('OK resolves it: PD resolve with the same dedup_key, RESOLVED on page and chatops', async () => {
-    const at = '2026-11-24T10:10:00.000Z';
+  it('the SEV1 alarm back to OK while the SEV2 alarm is still in ALARM keeps the incident open as SEV2, sending nothing', async () => {
+    const at = '2026-11-24T10:08:00.000Z';
     const outcome = await routerHandler(world, { at })(alarmEvent('gateway-healthz-sev1', 'OK', at));
+    expect(outcome).toEqual({ status: 'routed', signals: 1, deliveries: 0 });
+    await expectNothingSent();
+    const item = await incidentItem(world, 'healthz_down:gateway');
+    expect(item).toMatchObject({ status: 'open', severity: 'SEV2' });
+  });
+
+  it('both alarms OK resolves it once: PD resolve with the same dedup_key, RESOLVED on page and chatops', async () => {
+    const at = '2026-11-24T10:10:00.000Z';
+    const outcome = await routerHandler(world, { at })(alarmEvent('gateway-healthz-sev2', 'OK', at));
     expect(outcome).toEqual({ status: 'routed', signals: 1, deliveries: 3 });
 
     expect(pdCalls(world)).toEqual([{ action: 'resolve', severity: undefined, dedupKey: 'healthz_down:gateway', status: 202 }]);
     expect(world.pd.requests[0]!.effect).toBe('resolved');
     expect(world.pd.incidentsOpened).toBe(1);
-    expect(await headlines(world, world.page)).toEqual([headline('SEV1', 'RESOLVED')]);
-    expect(await headlines(world, world.chatops)).toEqual([headline('SEV1', 'RESOLVED')]);
+    expect(await headlines(world, world.page)).toEqual([headline('SEV2', 'RESOLVED')]);
+    expect(await headlines(world, world.chatops)).toEqual([headline('SEV2', 'RESOLVED')]);
     const item = await incidentItem(world, 'healthz_down:gateway');
     expect(item).toMatchObject({ status: 'resolved', resolvedAt: at, expiresAt: Date.parse(at) / 1000 + 30 * 86_400 });
     expect(deliverySummary(item).slice(6)).toEqual(['1:pagerduty:resolve sent 1', '1:page:resolve sent 1', '1:chatops:resolve sent 1']);

@@ -1,0 +1,122 @@
+// `npm run bench`: runs every benchmark in BENCHMARKS, prints one Markdown report on stdout and writes
+// it to bench/results.md. Every figure is a ratio against a baseline measured in the same run
+// (DESIGN.md section 10); nothing asserts a wall-clock limit. Progress goes to stderr.
+//
+//   BENCH_EVENTS=N   size of the generated trace DB (default 1000000; e.g. 50000 for a quick run)
+//   BENCH_RUNS=N     timed runs per measurement, median reported (default 3)
+//   BENCH_ONLY=a,b   run only these benchmark ids
+//
+// Generated files (trace DBs, cdk.out) live in bench/.work/ (gitignored) and are reused when their
+// parameters match. Exit status 1 when a benchmark failed (its rows then read "n/a").
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleSize } from './bundle-size.ts';
+import { markdownTable, type BenchContext, type Benchmark, type SummaryRow } from './harness.ts';
+import { traceCheck } from './trace-check.ts';
+
+/**
+ * The benchmarks, in report order. To add one, write bench/<id>.ts exporting a `Benchmark`
+ * (bench/harness.ts: id, title, the metric names of its summary rows, and `run(ctx)` returning those
+ * rows plus a Markdown detail section) and list it here. Planned (DESIGN.md section 10):
+ *   - log-watch: events per second on 10 000-event batches vs a gunzip + JSON.parse-only baseline;
+ *   - cost-model: monthly AWS cost of the default deployment (from the synthesized resources) vs two
+ *     one-minute CloudWatch Synthetics canaries.
+ */
+export const BENCHMARKS: readonly Benchmark[] = [traceCheck, bundleSize];
+
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const RESULTS = join(REPO_ROOT, 'bench', 'results.md');
+
+function positiveInt(name: string, fallback: number): number {
+  const text = process.env[name];
+  if (text === undefined || text === '') return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new Error(`${name} must be a positive integer, got "${text}"`);
+  return n;
+}
+
+function environmentLine(): string {
+  const sqlite = spawnSync('sqlite3', ['-version'], { encoding: 'utf8' });
+  const sqliteVersion = sqlite.status === 0 ? sqlite.stdout.trim().split(' ')[0] : 'not found';
+  let sqlJsVersion = 'unknown';
+  try {
+    sqlJsVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'sql.js', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    // reported as unknown
+  }
+  const cpu = cpus();
+  return (
+    `${cpu[0]?.model.trim() ?? 'unknown CPU'} x ${cpu.length}, ${Math.round(totalmem() / 2 ** 30)} GiB, ${process.platform}/${process.arch}; ` +
+    `Node ${process.version}; sql.js ${sqlJsVersion}; sqlite3 CLI ${sqliteVersion}`
+  );
+}
+
+async function main(): Promise<number> {
+  const events = positiveInt('BENCH_EVENTS', 1_000_000);
+  const runs = positiveInt('BENCH_RUNS', 3);
+  const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = only.filter((id) => !BENCHMARKS.some((b) => b.id === id));
+  if (unknown.length) throw new Error(`BENCH_ONLY: unknown benchmark ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.id).join(', ')})`);
+  const selected = only.length ? BENCHMARKS.filter((b) => only.includes(b.id)) : BENCHMARKS;
+
+  const ctx: BenchContext = {
+    repoRoot: REPO_ROOT,
+    workDir: join(REPO_ROOT, 'bench', '.work'),
+    events,
+    runs,
+    log: (message) => process.stderr.write(`bench: ${message}\n`),
+  };
+
+  const rows: SummaryRow[] = [];
+  const sections: string[] = [];
+  let failed = 0;
+  for (const bench of selected) {
+    ctx.log(`== ${bench.id}`);
+    const started = performance.now();
+    try {
+      const result = await bench.run(ctx);
+      rows.push(...result.rows);
+      sections.push(`## ${bench.title}\n\n${result.details}`);
+    } catch (error) {
+      failed++;
+      const message = (error as Error).message ?? String(error);
+      ctx.log(`${bench.id} FAILED: ${message}`);
+      for (const metric of bench.metrics) rows.push({ benchmark: bench.id, metric, value: 'n/a', baseline: 'n/a', ratio: 'n/a', note: 'FAILED (see below)' });
+      sections.push(`## ${bench.title}\n\nFAILED:\n\n\`\`\`\n${message}\n\`\`\``);
+    }
+    ctx.log(`${bench.id} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  const report = [
+    '# metis-alerts benchmarks',
+    '',
+    `Written by \`npm run bench\` (BENCH_EVENTS=${events}, BENCH_RUNS=${runs}${only.length ? `, BENCH_ONLY=${only.join(',')}` : ''}). ` +
+      'Each ratio compares a measurement with a baseline taken in the same run; absolute figures depend on the machine.',
+    '',
+    `Machine: ${environmentLine()}.`,
+    '',
+    markdownTable(
+      ['benchmark', 'metric', 'value', 'baseline', 'ratio', 'note'],
+      rows.map((r) => [r.benchmark, r.metric, r.value, r.baseline, r.ratio, r.note]),
+    ),
+    '',
+    sections.join('\n\n'),
+    '',
+  ].join('\n');
+
+  process.stdout.write(report);
+  writeFileSync(RESULTS, report);
+  ctx.log(`wrote ${RESULTS}`);
+  return failed ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).message ?? String(error)}\n`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,163 @@
+// The shipped trace-check asset, not the TypeScript source: synthesize the stack from the example config
+// (NodejsFunction bundles with the local esbuild, as `cdk synth` does), check the asset holds exactly
+// index.mjs + sql-wasm.wasm under 1.5 MB, then import that index.mjs in-process with the environment the
+// stack gives the function (the AWS endpoint pointed at moto) and invoke its handler: it must find its
+// .wasm next to itself, read the snapshot from S3, evaluate and put the report on the bus.
+//
+// How the bundle's SDK clients reach moto: the bundle builds `new S3Client({})` / `new EventBridgeClient({})`,
+// and SDK v3 reads the endpoint from AWS_ENDPOINT_URL. It has no environment variable for S3 path-style
+// addressing (forcePathStyle is code-only config), but the S3 endpoint rules use path-style by themselves
+// when the custom endpoint's host is an IP address, and moto listens on 127.0.0.1: so the request goes to
+// http://127.0.0.1:PORT/<bucket>/<key>. The test asserts the object was read (snapshot 'fetched', rules
+// evaluated from its rows), which would fail if the SDK tried a virtual-hosted <bucket>.127.0.0.1 host.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { loadConfigFile } from '../../lambdas/adapters/config-file.ts';
+import { rulesSchema, type Config } from '../../lambdas/core/config.ts';
+import { EXAMPLE_CONFIG_PATH } from '../cdk/synth-helpers.ts';
+import { REGION, motoEndpoint } from './support/aws.ts';
+import { externalImports, overrideEnv, provideRuntimeSdk, synthTraceCheckAsset, type TraceCheckAsset } from './support/trace-check-bundle.ts';
+import { createTraceCheckWorld, fixtureDb, healthyMetadata, readReports, uploadSnapshot, type TraceCheckWorld } from './support/trace-check-world.ts';
+import { ALL_ANOMALIES } from '../../tools/trace-db-fixture.ts';
+
+const MAX_ASSET_BYTES = 1.5 * 1024 * 1024;
+
+/**
+ * Node's own loader, not vitest's module runner: the bundle runs exactly as the Lambda runtime would load
+ * it (its import.meta.url is the asset file, no transform in between). Node 20.19+ loads an ES module
+ * without top-level await through require().
+ */
+const nativeImport = async (url: string): Promise<Record<string, unknown>> => createRequire(import.meta.url)(fileURLToPath(url)) as Record<string, unknown>;
+
+let outdir: string;
+let config: Config;
+let asset: TraceCheckAsset;
+let world: TraceCheckWorld;
+
+beforeAll(async () => {
+  outdir = mkdtempSync(join(tmpdir(), 'metis-trace-check-asset-'));
+  config = loadConfigFile(EXAMPLE_CONFIG_PATH);
+  if (!config.snapshot) throw new Error(`${EXAMPLE_CONFIG_PATH} has no "snapshot" section: the stack would have no trace-check function`);
+  asset = synthTraceCheckAsset(config, outdir);
+  world = await createTraceCheckWorld();
+});
+
+afterAll(() => {
+  rmSync(outdir, { recursive: true, force: true });
+});
+
+describe('the synthesized trace-check asset', () => {
+  it('holds exactly index.mjs and sql-wasm.wasm, under 1.5 MB in total', () => {
+    expect(Object.keys(asset.files).sort()).toEqual(['index.mjs', 'sql-wasm.wasm']);
+    const total = Object.values(asset.files).reduce((a, b) => a + b, 0);
+    expect(total).toBeLessThan(MAX_ASSET_BYTES);
+    // The .wasm ships as the real file (about 650 KB), not as a stub.
+    expect(asset.files['sql-wasm.wasm']).toBeGreaterThan(400_000);
+    expect(asset.handler).toBe('index.handler');
+    expect(asset.runtime).toBe('nodejs22.x');
+  });
+
+  it('imports nothing from outside itself but Node built-ins and the AWS SDK v3 the Lambda runtime provides', () => {
+    const imports = externalImports(readFileSync(join(asset.dir, 'index.mjs'), 'utf8'));
+    expect(imports.filter((m) => !m.startsWith('node:') && !m.startsWith('@aws-sdk/'))).toEqual([]);
+    expect(imports).toEqual(expect.arrayContaining(['@aws-sdk/client-eventbridge', '@aws-sdk/client-s3']));
+  });
+});
+
+describe('the bundled handler, imported and invoked in-process against moto', () => {
+  let result: unknown;
+  let stdout: string[] = [];
+  let fixtureEnd: Date;
+
+  beforeAll(async () => {
+    const env = asset.environment;
+    // Literal values as synthesized; the two references (bucket and bus names) resolve to moto's.
+    expect(typeof env.SNAPSHOT_KEY).toBe('string');
+    expect(typeof env.TRACE_RULES).toBe('string');
+    const key = env.SNAPSHOT_KEY as string;
+    expect(key).toBe(`${config.snapshot!.prefix}/latest.db.gz`);
+
+    // The handler's clock is the real one: the fixture ends now, the shipper's snapshot was taken now.
+    fixtureEnd = new Date();
+    const fixture = await fixtureDb({ events: 3000, days: 2, end: fixtureEnd, seed: 21, anomalies: 'all' });
+    await uploadSnapshot(world, key, fixture.gz, healthyMetadata(fixtureEnd, fixture.db.length));
+
+    // NodejsFunction leaves @aws-sdk/* out of the bundle: the runtime has it, so the test supplies it too.
+    provideRuntimeSdk(asset.dir);
+    const restore = overrideEnv({
+      SNAPSHOT_BUCKET: world.bucket,
+      SNAPSHOT_KEY: key,
+      EVENT_BUS_NAME: world.bus,
+      TRACE_RULES: env.TRACE_RULES as string,
+      POWERTOOLS_SERVICE_NAME: env.POWERTOOLS_SERVICE_NAME as string,
+      POWERTOOLS_METRICS_NAMESPACE: env.POWERTOOLS_METRICS_NAMESPACE as string,
+      POWERTOOLS_DEV: undefined,
+      AWS_ENDPOINT_URL: motoEndpoint(),
+      AWS_REGION: REGION,
+      AWS_DEFAULT_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+      AWS_SESSION_TOKEN: undefined,
+      AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: join(outdir, 'no-aws-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(outdir, 'no-aws-credentials'),
+    });
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      stdout.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
+      return true;
+    });
+    try {
+      const bundle = await nativeImport(pathToFileURL(join(asset.dir, 'index.mjs')).href);
+      expect(typeof bundle.handler).toBe('function');
+      result = await (bundle.handler as () => Promise<unknown>)();
+    } finally {
+      write.mockRestore();
+      restore();
+    }
+  });
+
+  it('returns { snapshot: fetched, evaluated > 0, firing > 0 }', () => {
+    expect(result).toEqual({ snapshot: 'fetched', evaluated: expect.any(Number), firing: expect.any(Number) });
+    const { evaluated, firing } = result as { evaluated: number; firing: number };
+    expect(evaluated).toBeGreaterThan(0);
+    expect(firing).toBeGreaterThan(0);
+  });
+
+  it('puts the evaluation report on the bus: the SQL rules ran on the snapshot (sql.js found its .wasm)', async () => {
+    const [event] = await readReports(world, 1);
+    const report = event!.detail;
+    expect(event!.source).toBe('metis-alerts.trace-db');
+    expect(report.source).toBe('trace-db');
+    const { evaluated, firing } = result as { evaluated: number; firing: number };
+    expect(report.evaluated).toHaveLength(evaluated);
+    expect(report.signals).toHaveLength(firing);
+    expect(report.evaluated).toEqual(expect.arrayContaining(['trace_db_schema', 'db_integrity', 'model_error_rate', 'provider_unavailable', 'disk_usage']));
+    const keys = report.signals.map((s) => `${s.severity} ${s.dedupKey}`);
+    expect(keys).toEqual(expect.arrayContaining([`SEV2 model_error_rate:${ALL_ANOMALIES.errorSpike.model}`]));
+    // A readable snapshot: no integrity alarm, nothing from a failed open.
+    expect(keys.filter((k) => k.includes('db_integrity') || k.includes('trace_db_schema'))).toEqual([]);
+    expect(new Date(report.evaluatedAt).getTime()).toBeGreaterThanOrEqual(fixtureEnd.getTime());
+  });
+
+  it('uses the rules the stack synthesized into TRACE_RULES (the example config)', () => {
+    const rules = rulesSchema.parse(JSON.parse(asset.environment.TRACE_RULES as string));
+    expect(rules).toEqual(config.rules);
+    expect(rules.cost_projection.dailyBudgetUsd).toBe(250);
+  });
+
+  it('writes EMF metrics under the MetisAlerts namespace, including the spiking model error share', () => {
+    const emf = stdout
+      .flatMap((chunk) => chunk.split('\n'))
+      .filter((line) => line.includes('"_aws"'))
+      .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } });
+    expect(emf.length).toBeGreaterThan(0);
+    for (const doc of emf) expect(doc._aws.CloudWatchMetrics[0]!.Namespace).toBe('MetisAlerts');
+    const spike = emf.find((doc) => doc.Model === ALL_ANOMALIES.errorSpike.model && 'ErrorSharePercent' in doc);
+    expect(spike?.ErrorSharePercent).toBeGreaterThan(5);
+    expect(spike?.service).toBe('metis-alerts-trace-check');
+  });
+});
