@@ -8,6 +8,7 @@ import { pagerDutyEvent } from './render-pagerduty.ts';
 import { snsMessage } from './render-sns.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { applySignal } from './routing-policy.ts';
+import { sweepIncident, type SweepOptions } from './sweep-policy.ts';
 import { makeDedupKey, oneLine, type Signal } from './signal.ts';
 
 export interface DispatchDeps {
@@ -49,10 +50,22 @@ export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promi
 
 async function processSignal(signal: Signal, deps: DispatchDeps, result: DispatchResult): Promise<void> {
   const now = deps.now(signal);
+  await processTransition(signal.dedupKey, (existing) => applySignal(existing, signal, now, deps.settings), now, deps, result);
+}
+
+/** What a decision makes of the stored incident; `undefined` next = nothing to do. */
+export type Decide = (existing: Incident | undefined) => { next: Incident | undefined; changed: boolean };
+
+/**
+ * Read, decide, claim the deliveries with one conditional write, send them, record the outcomes.
+ * A lost race re-reads and decides again, so two invocations never both send one delivery.
+ */
+async function processTransition(dedupKey: string, decide: Decide, now: Date, deps: DispatchDeps, result: DispatchResult): Promise<void> {
   const leaseMs = (deps.leaseSeconds ?? 120) * 1000;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const existing = await deps.store.get(signal.dedupKey);
-    const { next, changed } = applySignal(existing, signal, now, deps.settings);
+    const existing = await deps.store.get(dedupKey);
+    const { next, changed } = decide(existing);
+    if (!next) return;
     const claimable = next.deliveries.filter((d) => isDeliverable(d, now));
     if (!changed && claimable.length === 0) return;
     const claimed = structuredClone(next);
@@ -65,10 +78,34 @@ async function processSignal(signal: Signal, deps: DispatchDeps, result: Dispatc
     result.attempted.push(...outcomes);
     result.retryableFailures.push(...outcomes.filter((d) => d.status === 'failed' && d.retryable));
     result.permanentSnsFailures.push(...outcomes.filter((d) => d.status === 'failed' && !d.retryable && d.sink !== 'pagerduty'));
-    await recordOutcomes(signal.dedupKey, outcomes, deps, now);
+    await recordOutcomes(dedupKey, outcomes, deps, now);
     return;
   }
-  throw new Error(`incident ${signal.dedupKey}: gave up after ${MAX_WRITE_ATTEMPTS} conflicting writes`);
+  throw new Error(`incident ${dedupKey}: gave up after ${MAX_WRITE_ATTEMPTS} conflicting writes`);
+}
+
+/**
+ * The sweeper's pass at `now`: each open incident's due escalation, reminder or quiet resolve, and any
+ * delivery still owed (a failed one to retry, or one whose sender crashed past its claim).
+ */
+export async function sweepIncidents(now: Date, options: SweepOptions, deps: DispatchDeps): Promise<DispatchResult> {
+  const settings = deps.pagerduty ? deps.settings : withoutPagerDuty(deps.settings);
+  const swept = { ...deps, settings };
+  const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
+  for (const incident of await deps.store.listOpen()) {
+    await processTransition(
+      incident.dedupKey,
+      (existing) => {
+        const next = existing && sweepIncident(existing, now, settings, options);
+        return next ? { next, changed: true } : { next: existing, changed: false };
+      },
+      now,
+      swept,
+      result,
+    );
+  }
+  await reportPagerDutyHealth(result, swept);
+  return result;
 }
 
 function isDeliverable(d: DeliveryRecord, now: Date): boolean {

@@ -28,8 +28,13 @@ export function snsSubject(incident: Incident, delivery: DeliveryRecord): string
 
 export function snsMessage(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, now: Date): SnsMessage {
   const signal = incident.lastSignal;
+  const ageMinutes = Math.max(0, Math.round((now.getTime() - Date.parse(incident.openedAt)) / 60_000));
   const lines = [
     `${HEADLINE[delivery.action]} ${delivery.severity} ${incident.rule} for ${incident.subject}`,
+    ...(delivery.action === 'remind'
+      ? [`${delivery.severity} open for ${ageMinutes} min: post a status update now (runbook: on every status change and at least every 30 min, even "still investigating").`]
+      : []),
+    ...(delivery.action === 'escalate' ? [`Still firing ${ageMinutes} min after it opened out of hours: now paging on-call.`] : []),
     '',
     signal.summary,
     '',

@@ -26,17 +26,19 @@ export function sinksFor(severity: Severity, now: Date, settings: RouterSettings
 }
 
 /** A pipeline-health signal about a sink never routes to that sink (PagerDuty down must not page PagerDuty). */
-function allowedSinks(signal: Signal, selection: SinkSelection): Sink[] {
+export function allowedSinks(signal: Signal, selection: SinkSelection): Sink[] {
   return SINKS.filter((sink) => selection[sink] && !(signal.source === 'pipeline' && signal.subject === sink));
 }
 
-export function deliveryId(episode: number, sink: Sink, action: DeliveryAction, severity: Severity): string {
-  return action === 'resolve' ? `${episode}:${sink}:resolve` : `${episode}:${sink}:${action}:${severity}`;
+/** `tag` tells repeated posts of one kind apart (each reminder is its own delivery). */
+export function deliveryId(episode: number, sink: Sink, action: DeliveryAction, severity: Severity, tag?: string): string {
+  const base = action === 'resolve' ? `${episode}:${sink}:resolve` : `${episode}:${sink}:${action}:${severity}`;
+  return tag ? `${base}:${tag}` : base;
 }
 
-function record(incident: Incident, sink: Sink, action: DeliveryAction, severity: Severity, now: Date): DeliveryRecord {
+export function record(incident: Incident, sink: Sink, action: DeliveryAction, severity: Severity, now: Date, tag?: string): DeliveryRecord {
   return {
-    id: deliveryId(incident.episode, sink, action, severity),
+    id: deliveryId(incident.episode, sink, action, severity, tag),
     sink,
     action,
     severity,
@@ -48,7 +50,7 @@ function record(incident: Incident, sink: Sink, action: DeliveryAction, severity
 }
 
 /** Adds deliveries whose id is not on the incident yet (so a replay never plans one twice). */
-function plan(incident: Incident, wanted: DeliveryRecord[]): DeliveryRecord[] {
+export function plan(incident: Incident, wanted: DeliveryRecord[]): DeliveryRecord[] {
   const known = new Set(incident.deliveries.map((d) => d.id));
   const added = wanted.filter((d) => !known.has(d.id));
   incident.deliveries.push(...added);

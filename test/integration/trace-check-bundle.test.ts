@@ -69,8 +69,14 @@ describe('the synthesized trace-check asset', () => {
 });
 
 describe('the bundled handler, imported and invoked in-process against moto', () => {
-  let result: unknown;
-  let stdout: string[] = [];
+  /** The handler's return value, or what it threw (asserted in the tests, so a failure names the cause). */
+  let invocation: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
+  const result = (): unknown => {
+    if (!invocation) throw new Error('the bundled handler was not invoked');
+    if (!invocation.ok) throw invocation.error;
+    return invocation.value;
+  };
+  const stdout: string[] = [];
   let fixtureEnd: Date;
 
   beforeAll(async () => {
@@ -112,8 +118,10 @@ describe('the bundled handler, imported and invoked in-process against moto', ()
     });
     try {
       const bundle = await nativeImport(pathToFileURL(join(asset.dir, 'index.mjs')).href);
-      expect(typeof bundle.handler).toBe('function');
-      result = await (bundle.handler as () => Promise<unknown>)();
+      if (typeof bundle.handler !== 'function') throw new Error(`the bundle exports no handler function (exports: ${Object.keys(bundle).join(', ')})`);
+      invocation = { ok: true, value: await (bundle.handler as () => Promise<unknown>)() };
+    } catch (error) {
+      invocation = { ok: false, error };
     } finally {
       write.mockRestore();
       restore();
@@ -121,18 +129,18 @@ describe('the bundled handler, imported and invoked in-process against moto', ()
   });
 
   it('returns { snapshot: fetched, evaluated > 0, firing > 0 }', () => {
-    expect(result).toEqual({ snapshot: 'fetched', evaluated: expect.any(Number), firing: expect.any(Number) });
-    const { evaluated, firing } = result as { evaluated: number; firing: number };
+    expect(result()).toEqual({ snapshot: 'fetched', evaluated: expect.any(Number), firing: expect.any(Number) });
+    const { evaluated, firing } = result() as { evaluated: number; firing: number };
     expect(evaluated).toBeGreaterThan(0);
     expect(firing).toBeGreaterThan(0);
   });
 
   it('puts the evaluation report on the bus: the SQL rules ran on the snapshot (sql.js found its .wasm)', async () => {
+    const { evaluated, firing } = result() as { evaluated: number; firing: number };
     const [event] = await readReports(world, 1);
     const report = event!.detail;
     expect(event!.source).toBe('metis-alerts.trace-db');
     expect(report.source).toBe('trace-db');
-    const { evaluated, firing } = result as { evaluated: number; firing: number };
     expect(report.evaluated).toHaveLength(evaluated);
     expect(report.signals).toHaveLength(firing);
     expect(report.evaluated).toEqual(expect.arrayContaining(['trace_db_schema', 'db_integrity', 'model_error_rate', 'provider_unavailable', 'disk_usage']));
@@ -150,6 +158,7 @@ describe('the bundled handler, imported and invoked in-process against moto', ()
   });
 
   it('writes EMF metrics under the MetisAlerts namespace, including the spiking model error share', () => {
+    result();
     const emf = stdout
       .flatMap((chunk) => chunk.split('\n'))
       .filter((line) => line.includes('"_aws"'))

@@ -1,0 +1,52 @@
+// What time alone does to an open incident (DESIGN.md section 2), for the sweeper and for replays:
+// the SEV2 out-of-hours escalation, the 30-minute "status update due" reminder of SEV1/SEV2 incidents,
+// and the quiet resolution of traceback incidents.
+import type { Incident } from './incident.ts';
+import type { RouterSettings } from './router-settings.ts';
+import { allowedSinks, plan, record, resolveIncident } from './routing-policy.ts';
+
+export interface SweepOptions {
+  /** A traceback incident with no new occurrence for this long resolves (rules.traceback.quietMinutes). */
+  tracebackQuietMinutes: number;
+}
+
+const MINUTE = 60_000;
+
+/** The incident after `now`'s due actions, or undefined when nothing is due. */
+export function sweepIncident(incident: Incident, now: Date, settings: RouterSettings, options: SweepOptions): Incident | undefined {
+  if (incident.status !== 'open') return undefined;
+  const at = now.toISOString();
+
+  if (incident.rule === 'traceback' && now.getTime() - Date.parse(incident.lastSignal.observedAt) >= options.tracebackQuietMinutes * MINUTE) {
+    return resolveIncident(incident, now, settings, `no new occurrence for ${options.tracebackQuietMinutes} min`);
+  }
+
+  const next = structuredClone(incident);
+  let changed = false;
+
+  if (next.escalateAt && Date.parse(next.escalateAt) <= now.getTime()) {
+    // Still firing after the grace period out of hours: page as business hours would have.
+    const rule = settings.routing.policy[next.severity].businessHours;
+    const targets = allowedSinks(next.lastSignal, { ...rule, chatops: false });
+    plan(next, targets.map((sink) => record(next, sink, 'trigger', next.severity, now)));
+    plan(next, [record(next, 'chatops', 'escalate', next.severity, now)]);
+    next.timeline.push({ at, event: `escalated after ${settings.routing.escalateAfterMinutes} min out of hours: notified ${[...targets, 'chatops'].join(', ')}` });
+    delete next.escalateAt;
+    next.lastPostAt = at;
+    changed = true;
+  }
+
+  const lastPost = Date.parse(next.lastPostAt ?? next.openedAt);
+  if ((next.severity === 'SEV1' || next.severity === 'SEV2') && now.getTime() - lastPost >= settings.routing.reminderMinutes * MINUTE) {
+    const ageMinutes = Math.round((now.getTime() - Date.parse(next.openedAt)) / MINUTE);
+    plan(next, [record(next, 'chatops', 'remind', next.severity, now, at)]);
+    next.timeline.push({ at, event: `status update due: ${next.severity} open for ${ageMinutes} min` });
+    next.lastPostAt = at;
+    changed = true;
+  }
+
+  if (!changed) return undefined;
+  next.updatedAt = at;
+  return next;
+}
+

@@ -1,0 +1,87 @@
+// What time alone does to open incidents: SEV2 out-of-hours escalation, 30-minute reminders, quiet
+// traceback resolution, and the sweeper's exactly-once delivery through the same claim machinery.
+import { describe, expect, it } from 'vitest';
+import { routeSignals, sweepIncidents, type DispatchDeps } from '../../../lambdas/core/dispatch.ts';
+import type { Incident } from '../../../lambdas/core/incident.ts';
+import { applySignal } from '../../../lambdas/core/routing-policy.ts';
+import { sweepIncident } from '../../../lambdas/core/sweep-policy.ts';
+import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal } from './support.ts';
+
+const S = settings();
+const OPTIONS = { tracebackQuietMinutes: 30 };
+const SAT_03_00 = new Date('2026-11-28T03:00:00Z');
+const plus = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000);
+
+function opened(overrides: Parameters<typeof signal>[0], at: Date): Incident {
+  return applySignal(undefined, signal({ observedAt: at.toISOString(), ...overrides }), at, S).next;
+}
+
+const added = (before: Incident, after: Incident | undefined) =>
+  (after?.deliveries ?? []).slice(before.deliveries.length).map((d) => `${d.sink} ${d.action} ${d.severity}`);
+
+describe('sweepIncident', () => {
+  it('escalates a SEV2 opened Saturday 03:00 at 03:30 if still open: PagerDuty + page + a chatops escalation note', () => {
+    const incident = opened({ severity: 'SEV2' }, SAT_03_00);
+    expect(incident.escalateAt).toBe('2026-11-28T03:30:00.000Z');
+    expect(sweepIncident(incident, plus(SAT_03_00, 29), S, OPTIONS)).toBeUndefined();
+    const escalated = sweepIncident(incident, plus(SAT_03_00, 30), S, OPTIONS)!;
+    expect(added(incident, escalated)).toEqual(['pagerduty trigger SEV2', 'page trigger SEV2', 'chatops escalate SEV2']);
+    expect(escalated.escalateAt).toBeUndefined();
+    expect(escalated.timeline.at(-1)!.event).toMatch(/^escalated after 30 min out of hours/);
+    // Escalating once only: the next sweep a minute later does nothing.
+    expect(sweepIncident(escalated, plus(SAT_03_00, 31), S, OPTIONS)).toBeUndefined();
+  });
+
+  it('does not escalate a SEV2 resolved at 03:20', () => {
+    const incident = opened({ severity: 'SEV2' }, SAT_03_00);
+    const resolved = applySignal(incident, signal({ severity: 'SEV2', status: 'resolved' }), plus(SAT_03_00, 20), S).next;
+    expect(sweepIncident(resolved, plus(SAT_03_00, 30), S, OPTIONS)).toBeUndefined();
+  });
+
+  it('reminds on chatops at 30 and 60 minutes for an open SEV1, naming its age, and never for SEV3', () => {
+    const tuesday = new Date('2026-11-24T10:00:00Z');
+    let incident = opened({ severity: 'SEV1' }, tuesday);
+    const reminders: string[] = [];
+    for (let minute = 5; minute <= 65; minute += 5) {
+      const next = sweepIncident(incident, plus(tuesday, minute), S, OPTIONS);
+      if (next) {
+        reminders.push(`${minute}: ${added(incident, next).join(', ')}`);
+        incident = next;
+      }
+    }
+    expect(reminders).toEqual(['30: chatops remind SEV1', '60: chatops remind SEV1']);
+    expect(incident.timeline.filter((t) => t.event.startsWith('status update due')).map((t) => t.event)).toEqual([
+      'status update due: SEV1 open for 30 min',
+      'status update due: SEV1 open for 60 min',
+    ]);
+    const sev3 = opened({ severity: 'SEV3' }, tuesday);
+    expect(sweepIncident(sev3, plus(tuesday, 90), S, OPTIONS)).toBeUndefined();
+  });
+
+  it('resolves a traceback incident after 30 quiet minutes, not before', () => {
+    const at = new Date('2026-11-24T10:00:00Z');
+    const incident = opened({ source: 'logs', rule: 'traceback', subject: 'KeyError@x.py', dedupKey: 'traceback:KeyError@x.py', severity: 'SEV3' }, at);
+    expect(sweepIncident(incident, plus(at, 29), S, OPTIONS)).toBeUndefined();
+    const quiet = sweepIncident(incident, plus(at, 30), S, OPTIONS)!;
+    expect(quiet.status).toBe('resolved');
+    expect(added(incident, quiet)).toEqual(['chatops resolve SEV3']);
+  });
+});
+
+describe('sweepIncidents', () => {
+  function deps(store: FakeIncidentStore, pd: FakePagerDuty, sns: FakePublisher, at: Date): DispatchDeps {
+    return { store, pagerduty: pd, publisher: sns, settings: S, now: () => at };
+  }
+
+  it('sends the escalation once even when two sweepers race', async () => {
+    const store = new FakeIncidentStore();
+    const pd = new FakePagerDuty();
+    const sns = new FakePublisher();
+    await routeSignals([signal({ severity: 'SEV2', observedAt: SAT_03_00.toISOString() })], deps(store, pd, sns, SAT_03_00));
+    expect(pd.events).toHaveLength(0);
+    const at = plus(SAT_03_00, 30);
+    await Promise.all([sweepIncidents(at, OPTIONS, deps(store, pd, sns, at)), sweepIncidents(at, OPTIONS, deps(store, pd, sns, at))]);
+    expect(pd.events.map((e) => `${e.event_action} ${e.payload?.severity}`)).toEqual(['trigger error']);
+    expect(sns.published.map((p) => `${p.topic} ${p.message.subject.split(' ')[1]}`).sort()).toEqual(['chatops ESCALATED', 'chatops FIRING', 'page FIRING']);
+  });
+});
