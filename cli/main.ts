@@ -5,12 +5,14 @@ import { UsageError } from './errors.ts';
 import { isInputError, parseInstant, readText, resolveConfig, type Output } from './io.ts';
 import { checkDatabase, formatEvaluation, readMeta } from './commands/check.ts';
 import { formatDeliveries, parseSignalFile, routeDryRun } from './commands/route.ts';
+import { runProbeCommand } from './commands/probe.ts';
 
 const USAGE = `usage: metis-alerts <command> [options]
 
 commands:
   check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--json]
                                                               every trace-DB rule on a SQLite file (plain or .gz)
+  probe --url URL [--timeout-ms N] [--json]                   probe one endpoint once (NODE_EXTRA_CA_CERTS to trust a private CA)
   route --signals FILE [--now ISO] [--config FILE] [--json]   the router policy on signals, dry-run
 
 exit status: 0 ran, 2 bad input or configuration`;
@@ -45,6 +47,7 @@ const COMMANDS: Record<string, Command> = {
     const { deliveries } = await routeDryRun(signals, config, now);
     out.stdout.write(values.json ? `${JSON.stringify({ deliveries }, null, 2)}\n` : formatDeliveries(deliveries));
   },
+  probe: runProbeCommand,
 };
 
 export async function main(argv: string[], out: Output): Promise<number> {

@@ -13,7 +13,9 @@ import { AlertingKey } from './alerting-key.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { IncidentTable } from './incident-table.ts';
 import { Notifications } from './notifications.ts';
+import { Probes } from './probes.ts';
 import { Router } from './router.ts';
+import { Sweeper } from './sweeper.ts';
 import { TraceChecks } from './trace-checks.ts';
 
 export interface MetisAlertsStackProps extends StackProps {
@@ -29,8 +31,11 @@ export class MetisAlertsStack extends Stack {
   readonly deadLetterQueue: IQueue;
   readonly incidentTable: ITable;
   readonly router: Router;
+  readonly sweeper: Sweeper;
   /** Present when the config has a `snapshot` section. */
   readonly traceChecks?: TraceChecks;
+  /** Present when the config has `healthTargets`. */
+  readonly probes?: Probes;
 
   constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
     const { config, ...stackProps } = props;
@@ -76,6 +81,22 @@ export class MetisAlertsStack extends Stack {
       new CfnOutput(this, 'ShipperPolicyArn', { value: shipperPolicy.managedPolicyArn, description: "Attach to the shipper's role: s3:PutObject on the prefix only" });
       new CfnOutput(this, 'ShipperPolicyJson', { value: Stack.of(this).toJsonString(shipperPolicyDocument.toJSON()), description: 'The same policy as JSON' });
     }
+
+    if (config.healthTargets.length > 0) {
+      this.probes = new Probes(this, 'Probes', { namePrefix, targets: config.healthTargets, rules: config.rules });
+    }
+
+    this.sweeper = new Sweeper(this, 'Sweeper', {
+      namePrefix,
+      incidentTable: this.incidentTable,
+      pageTopic,
+      chatopsTopic,
+      encryptionKey: this.key,
+      pagerDuty: config.sinks.pagerduty,
+      settings: routerSettingsOf(config),
+      tracebackQuietMinutes: config.rules.traceback.quietMinutes,
+      expectedSources: config.snapshot ? [{ source: 'trace-db', intervalMinutes: config.snapshot.scheduleMinutes }] : [],
+    });
 
     new CfnOutput(this, 'BusName', { value: this.bus.eventBusName, description: 'Event bus the detectors put evaluation reports on' });
     new CfnOutput(this, 'BusArn', { value: this.bus.eventBusArn });

@@ -12,8 +12,18 @@ import type { Severity } from '../lambdas/core/signal.ts';
 import { tagSeverity } from './severity-tag.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** ESM bundles have no `require`; some dependencies still call it for Node built-ins. */
-const ESM_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+/**
+ * ESM bundles have no `require`, `__filename` or `__dirname`; some dependencies still use them (sql.js
+ * resolves its .wasm from `__dirname`). Aliased imports keep the names free for the bundle.
+ */
+const ESM_REQUIRE_BANNER = [
+  "import { createRequire as __metisCreateRequire } from 'node:module';",
+  "import { fileURLToPath as __metisFileURLToPath } from 'node:url';",
+  "import { dirname as __metisDirname } from 'node:path';",
+  'const require = __metisCreateRequire(import.meta.url);',
+  'const __filename = __metisFileURLToPath(import.meta.url);',
+  'const __dirname = __metisDirname(__filename);',
+].join(' ');
 
 export interface MetisFunctionProps {
   /** Handler file relative to the repository root, e.g. `lambdas/handlers/router.ts`. */

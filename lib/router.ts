@@ -18,18 +18,9 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import { MetisFunction } from './metis-function.ts';
+import { grantNotificationAccess, notificationEnvironment, type PagerDutySink } from './notification-access.ts';
 
-export interface PagerDutySink {
-  /** Name of the SSM SecureString parameter holding the routing key (created by the operator). */
-  readonly routingKeyParameter: string;
-  /**
-   * KMS key that encrypts the parameter.
-   * @default - the AWS-managed aws/ssm key, whose key policy already lets the account's principals decrypt through SSM
-   */
-  readonly kmsKeyArn?: string;
-  /** Events API v2 endpoint. */
-  readonly eventsUrl: string;
-}
+export type { PagerDutySink } from './notification-access.ts';
 
 export interface RouterProps {
   /** Prefix of the function, log group and alarm names. */
@@ -151,16 +142,8 @@ export class Router extends Construct {
   }
 
   private grantRouterAccess(role: Role, props: RouterProps): void {
-    props.incidentTable.grant(role, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan');
-    role.addToPolicy(
-      new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [props.pageTopic.topicArn, props.chatopsTopic.topicArn] }),
-    );
+    grantNotificationAccess(role, props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan']);
     role.addToPolicy(new PolicyStatement({ sid: 'ParkDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }));
-    // SNS and SQS encrypt with the alerting key on the publisher's behalf.
-    role.addToPolicy(
-      new PolicyStatement({ sid: 'UseAlertingKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [props.encryptionKey.keyArn] }),
-    );
-
     const alarmArns = `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`;
     role.addToPolicy(new PolicyStatement({ sid: 'ReadAlarmSeverityTags', actions: ['cloudwatch:ListTagsForResource'], resources: [alarmArns] }));
     Validations.of(role).acknowledge({
@@ -169,27 +152,6 @@ export class Router extends Construct {
         'The router reads the metis:severity tag of any alarm that changes state, including the operator\'s own alarms ' +
         'whose names are unknown at deploy time; ListTagsForResource is read-only and limited to alarms of this account and region.',
     });
-
-    if (props.pagerDuty) {
-      role.addToPolicy(
-        new PolicyStatement({
-          sid: 'ReadPagerDutyRoutingKey',
-          actions: ['ssm:GetParameter'],
-          resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${props.pagerDuty.routingKeyParameter}`],
-        }),
-      );
-      // The aws/ssm key needs no grant (its key policy allows the account through SSM); a customer key does.
-      if (props.pagerDuty.kmsKeyArn) {
-        role.addToPolicy(
-          new PolicyStatement({
-            sid: 'DecryptPagerDutyRoutingKey',
-            actions: ['kms:Decrypt'],
-            resources: [props.pagerDuty.kmsKeyArn],
-            conditions: { StringEquals: { 'kms:ViaService': `ssm.${Aws.REGION}.amazonaws.com` } },
-          }),
-        );
-      }
-    }
   }
 }
 
@@ -204,15 +166,8 @@ function queueDestination(queue: IQueue): IDestination {
 
 function routerEnvironment(props: RouterProps, settings: string): Record<string, string> {
   return {
-    INCIDENT_TABLE: props.incidentTable.tableName,
-    PAGE_TOPIC_ARN: props.pageTopic.topicArn,
-    CHATOPS_TOPIC_ARN: props.chatopsTopic.topicArn,
+    ...notificationEnvironment(props, settings),
     DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.queueUrl,
-    ...(props.pagerDuty
-      ? { PAGERDUTY_ROUTING_KEY_PARAMETER: props.pagerDuty.routingKeyParameter, PAGERDUTY_EVENTS_URL: props.pagerDuty.eventsUrl }
-      : {}),
-    ROUTER_SETTINGS: settings,
     POWERTOOLS_SERVICE_NAME: 'metis-alerts-router',
-    POWERTOOLS_METRICS_NAMESPACE: 'MetisAlerts',
   };
 }

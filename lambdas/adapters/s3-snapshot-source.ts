@@ -1,6 +1,7 @@
-// Reads the shipper's trace-DB snapshot from S3 (DESIGN.md section 4) with its metadata. A conditional
-// GET (If-None-Match) lets a warm Lambda keep the database it already opened while the ETag is unchanged.
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+// Reads the shipper's trace-DB snapshot from S3 (DESIGN.md section 4) with its metadata. A HEAD first lets
+// a warm Lambda keep the database it already opened while the ETag is unchanged, and still read the
+// metadata of every upload (the same bytes can be re-shipped with a new taken-at and disk usage).
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { SnapshotFetch, SnapshotSource } from '../core/ports.ts';
 import type { SnapshotMeta } from '../core/trace-db/context.ts';
 
@@ -29,7 +30,11 @@ export class S3SnapshotSource implements SnapshotSource {
   /** The object, or `unchanged` when its ETag still equals `knownEtag`, or `missing`. Other errors throw. */
   async fetch(knownEtag?: string): Promise<SnapshotFetch> {
     try {
-      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key, ...(knownEtag ? { IfNoneMatch: knownEtag } : {}) }));
+      if (knownEtag) {
+        const head = await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: this.key }));
+        if (head.ETag === knownEtag) return { kind: 'unchanged', etag: knownEtag, meta: parseShipperMetadata(head.Metadata ?? {}) };
+      }
+      const response = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: this.key }));
       const bytes = response.Body ? await response.Body.transformToByteArray() : new Uint8Array();
       return {
         kind: 'object',
@@ -41,7 +46,6 @@ export class S3SnapshotSource implements SnapshotSource {
     } catch (error) {
       const name = (error as { name?: string }).name;
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (knownEtag && (status === 304 || name === 'NotModified')) return { kind: 'unchanged', etag: knownEtag };
       if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return { kind: 'missing', message: `no snapshot at ${this.location}` };
       throw new Error(`cannot read the snapshot ${this.location}: ${name ?? String(error)}`, { cause: error });
     }

@@ -59,12 +59,19 @@ export interface AlarmTagReader {
 
 export type SnapshotFetch =
   | { kind: 'object'; bytes: Uint8Array; etag: string | undefined; meta: SnapshotMeta; lastModified?: string }
-  | { kind: 'unchanged'; etag: string }
+  | { kind: 'unchanged'; etag: string; meta: SnapshotMeta }
   | { kind: 'missing'; message: string };
 
 export interface SnapshotSource {
   /** Where the snapshot lives, for messages (e.g. s3://bucket/metis/latest.db.gz). */
   readonly location: string;
-  /** The snapshot, or `unchanged` while its ETag equals `knownEtag`, or `missing`. Other errors throw. */
+  /** The snapshot, or `unchanged` (with fresh metadata) while its ETag equals `knownEtag`, or `missing`. Other errors throw. */
   fetch(knownEtag?: string): Promise<SnapshotFetch>;
+}
+
+export interface ReportHeartbeats {
+  /** Remember that `source` reported at `at` (the router calls it for every evaluation report). */
+  record(source: SignalSource, at: string): Promise<void>;
+  /** The last report time of each of these sources, where known. */
+  lastReports(sources: SignalSource[]): Promise<Partial<Record<SignalSource, string>>>;
 }

@@ -2,11 +2,11 @@
 import { z } from 'zod';
 import { routerSettingsSchema, type RouterSettings } from '../core/router-settings.ts';
 
-const environmentSchema = z.object({
+/** What every function that notifies needs (router and sweeper). */
+export const alertingFields = {
   INCIDENT_TABLE: z.string().min(1),
   PAGE_TOPIC_ARN: z.string().startsWith('arn:'),
   CHATOPS_TOPIC_ARN: z.string().startsWith('arn:'),
-  DEAD_LETTER_QUEUE_URL: z.url(),
   /** The SSM parameter's name, never the key; absent when no PagerDuty integration is configured. */
   PAGERDUTY_ROUTING_KEY_PARAMETER: z.string().startsWith('/').optional(),
   PAGERDUTY_EVENTS_URL: z.url().default('https://events.pagerduty.com/v2/enqueue'),
@@ -18,15 +18,22 @@ const environmentSchema = z.object({
       return z.NEVER;
     }
   }),
-});
+};
+
+const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });
 
 export type RouterEnvironment = z.output<typeof environmentSchema>;
 
 export function readRouterEnvironment(env: Record<string, string | undefined>): RouterEnvironment {
-  const parsed = environmentSchema.safeParse(env);
+  return readEnvironment(environmentSchema, env, 'router');
+}
+
+/** Parse a Lambda's environment once at module load; a bad value stops the cold start with its name. */
+export function readEnvironment<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>, what: string): z.output<T> {
+  const parsed = schema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new Error(`router environment: ${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`${what} environment: ${issue.path.join('.')}: ${issue.message}`);
   }
   return parsed.data;
 }

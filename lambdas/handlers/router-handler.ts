@@ -2,7 +2,7 @@
 // call core, hand the results to the adapters. Wiring from the environment lives in router.ts.
 import { alarmSignal } from '../core/alarm-signal.ts';
 import { routeSignals, type DispatchDeps, type DispatchResult } from '../core/dispatch.ts';
-import type { AlarmTagReader, DeadLetterSink } from '../core/ports.ts';
+import type { AlarmTagReader, DeadLetterSink, ReportHeartbeats } from '../core/ports.ts';
 import { InvalidReportError, parseReport, signalsFromReport } from '../core/report-signals.ts';
 import { classifyRouterEvent } from '../core/router-event.ts';
 import type { Signal } from '../core/signal.ts';
@@ -18,6 +18,8 @@ export interface RouterHandlerDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   deadLetter: DeadLetterSink;
   alarmTags: AlarmTagReader;
   logger: RouterLogger;
+  /** Remembers each source's last report so the sweeper can tell a stopped detector from a quiet one. */
+  heartbeats?: ReportHeartbeats;
 }
 
 export type RouterOutcome =
@@ -69,6 +71,7 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
           throw error;
         }
         const { report, rejected } = parsed;
+        await deps.heartbeats?.record(report.source, report.evaluatedAt);
         if (rejected.length > 0) {
           await deps.deadLetter.send({ source: report.source, evaluatedAt: report.evaluatedAt, rejected }, `${rejected.length} invalid signal(s) in a ${report.source} report: ${rejected[0]!.reason}`);
           deps.logger.error('invalid signals sent to the dead-letter queue', { reasons: rejected.map((r) => r.reason) });

@@ -61,6 +61,7 @@ export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<Trace
         snapshot = 'fetched';
       } else {
         snapshot = 'reused';
+        cached!.meta = fetched.meta;
       }
       const current = cached!;
       evaluation = evaluateTraceDb(current.db, { now, rules: deps.rules, meta: current.meta, ...(deps.timer ? { timer: deps.timer } : {}) });

@@ -1,4 +1,4 @@
-// trace-check Lambda entry: wires S3, sql.js (with its .wasm bundled as bytes), EventBridge and EMF.
+// trace-check Lambda entry: wires S3, sql.js (its .wasm shipped next to index.mjs), EventBridge and EMF.
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { Logger } from '@aws-lambda-powertools/logger';

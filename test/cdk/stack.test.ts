@@ -321,9 +321,11 @@ describe('stack from a minimal {} config', () => {
     expect(actions.filter((a) => a === 'kms:Decrypt')).toHaveLength(1);
   });
 
-  it('still has the rules, the DLQ alarm and the table', () => {
-    synth.template.resourceCountIs('AWS::Events::Rule', 2);
-    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 2);
+  it('still has the rules, the sweeper, the DLQ alarm and the table', () => {
+    // Router: reports + alarm state changes; sweeper: its schedule.
+    synth.template.resourceCountIs('AWS::Events::Rule', 3);
+    // DLQ depth, router errors, sweeper errors.
+    synth.template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
     synth.template.resourceCountIs('AWS::DynamoDB::Table', 1);
     expect(JSON.parse(routerEnvironment(synth).ROUTER_SETTINGS as string).businessHours.timezone).toBe('UTC');
   });

@@ -22,6 +22,7 @@ import {
   createTraceCheckWorld,
   deleteSnapshot,
   firing,
+  s3Client,
   fixtureDb,
   healthyMetadata,
   readReports,
@@ -76,6 +77,8 @@ beforeAll(async () => {
 
 interface Harness {
   run: () => Promise<TraceCheckOutcome>;
+  /** Every S3 request on the wire: its method (HEAD = ETag check, GET = download) and the status moto answered. */
+  gets: { method: string | undefined; status: number | undefined }[];
   /** One entry per `open` call: the DB it returned (or the failure) and how often its close() ran. */
   opened: { result: ClosableDatabase | OpenFailure; closes: number }[];
   metrics: MetricPoint[][];
@@ -85,9 +88,24 @@ interface Harness {
 
 /** A handler wired like lambdas/handlers/trace-check.ts, with `open` and `close` counted. */
 function harness(options: { key?: string; bus?: string; clock?: () => Date } = {}): Harness {
-  const h: Harness = { run: undefined as never, opened: [], metrics: [], warnings: [], infos: [] };
+  const h: Harness = { run: undefined as never, gets: [], opened: [], metrics: [], warnings: [], infos: [] };
+  const s3 = s3Client();
+  s3.middlewareStack.add(
+    (next) => async (args) => {
+      const method = (args.request as { method?: string }).method;
+      try {
+        const out = await next(args);
+        h.gets.push({ method, status: (out.response as { statusCode?: number }).statusCode });
+        return out;
+      } catch (error) {
+        h.gets.push({ method, status: (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode });
+        throw error;
+      }
+    },
+    { step: 'finalizeRequest', name: 'recordSnapshotGets' },
+  );
   h.run = makeTraceCheckHandler({
-    source: new S3SnapshotSource({ client: world.s3, bucket: world.bucket, key: options.key ?? SNAPSHOT_KEY }),
+    source: new S3SnapshotSource({ client: s3, bucket: world.bucket, key: options.key ?? SNAPSHOT_KEY }),
     open: async (bytes) => {
       const result = await openSnapshot(bytes);
       const entry = { result: result as ClosableDatabase | OpenFailure, closes: 0 };
@@ -129,9 +147,10 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
   const key = 'metis/latest.db.gz';
   let h: Harness;
   let first: TraceCheckOutcome;
+  let etag: string;
 
   beforeAll(async () => {
-    await uploadSnapshot(world, key, anomalies.gz, healthyMetadata(new Date(NOW.getTime() - MIN), anomalies.db.length));
+    etag = await uploadSnapshot(world, key, anomalies.gz, healthyMetadata(new Date(NOW.getTime() - MIN), anomalies.db.length));
     h = harness({ key });
     first = await h.run();
   });
@@ -192,9 +211,14 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     expect([...(h.infos[0]!.fields!.firing as string[])].sort()).toEqual(FIRING_ALL);
   });
 
-  it('second run with the object unchanged: conditional GET answers not-modified, the open DB is reused, same report', async () => {
+  it('second run with the object unchanged: a HEAD sees the same ETag, no download, the open DB is reused, same report', async () => {
     const again = await h.run();
     expect(again.snapshot).toBe('reused');
+    expect(etag).toMatch(/^"/);
+    expect(h.gets).toEqual([
+      { method: 'GET', status: 200 },
+      { method: 'HEAD', status: 200 },
+    ]);
     expect(h.opened).toHaveLength(1);
     expect(h.opened[0]!.closes).toBe(0);
     const [event] = await readReports(world, 1);
@@ -205,9 +229,15 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
   });
 
   it('after the shipper uploads a new DB (new ETag): fetched again, opened a second time, the old DB closed', async () => {
-    await uploadSnapshot(world, key, quiet.gz, healthyMetadata(new Date(NOW.getTime() - 30_000), quiet.db.length));
+    const newEtag = await uploadSnapshot(world, key, quiet.gz, healthyMetadata(new Date(NOW.getTime() - 30_000), quiet.db.length));
+    expect(newEtag).not.toBe(etag);
     const third = await h.run();
     expect(third.snapshot).toBe('fetched');
+    // The HEAD saw a new ETag, so the object was downloaded.
+    expect(h.gets.slice(-2)).toEqual([
+      { method: 'HEAD', status: 200 },
+      { method: 'GET', status: 200 },
+    ]);
     expect(h.opened).toHaveLength(2);
     expect(h.opened[0]!.closes).toBe(1);
     expect(h.opened[1]!.closes).toBe(0);
@@ -219,6 +249,7 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     expect(third.evaluation.metrics.snapshotAgeSeconds).toBe(30);
     // And the next unchanged run reuses the new one.
     expect((await h.run()).snapshot).toBe('reused');
+    expect(h.gets.at(-1)).toEqual({ method: 'HEAD', status: 200 });
     expect(h.opened).toHaveLength(2);
     await readReports(world, 1);
   });
@@ -231,6 +262,31 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     const [event] = await readReports(world, 1);
     expect(event!.detail.evaluated).toEqual(['snapshot_stale']);
     expect(firing(event!.detail)).toEqual(['SEV3 snapshot_stale:trace-db']);
+  });
+});
+
+describe('a re-upload of identical bytes (same ETag) with fresh shipper metadata', () => {
+  // A quiet gateway writes nothing between two shipper runs, so the backup is byte-identical; a gzip that
+  // stores no timestamp (busybox, `gzip -n`) then yields the same object body and the same ETag, while the
+  // metadata (taken-at, volume-used-pct) is new. Reusing the open DB is right; judging the new upload by
+  // the old upload's metadata is not: the newest snapshot is fresh and the volume is now 90 % full.
+  it('reuses the open DB but judges snapshot age and disk use by the newest upload', async () => {
+    const key = 'metis/identical/latest.db.gz';
+    const first = await uploadSnapshot(world, key, quiet.gz, healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length));
+    let now = NOW;
+    const h = harness({ key, clock: () => now });
+    expect((await h.run()).snapshot).toBe('fetched');
+    await readReports(world, 1);
+
+    const later = new Date(NOW.getTime() + 11 * MIN);
+    const second = await uploadSnapshot(world, key, quiet.gz, healthyMetadata(new Date(later.getTime() - MIN), quiet.db.length, { 'volume-used-pct': '90' }));
+    expect(second).toBe(first); // same bytes, same ETag
+    now = later;
+    const outcome = await h.run();
+    expect(h.opened).toHaveLength(1);
+    const [event] = await readReports(world, 1);
+    expect(firing(event!.detail)).toEqual(['SEV3 disk_usage:trace-db']);
+    expect(outcome.evaluation.metrics.snapshotAgeSeconds).toBe(60);
   });
 });
 

@@ -1,0 +1,151 @@
+// What one log line is about (DESIGN.md section 3, "Logs"): a Python traceback (plain text, or a JSON
+// log line from structlog / python-json-logger carrying `exc_info` / `exception` / `traceback`), a
+// `quota_exceeded` rejection or a `key_revoked` rejection of a gateway key. A line can be several
+// things at once (a JSON error line with a traceback that also names a key); it can also be nothing.
+import { redactText } from '../redact.ts';
+import { isObject } from './decode.ts';
+import { parseJsonObject } from './message.ts';
+import { exceptionLine, hasTracebackMarker, levelOfName, parseStructuredTraceback, parseTracebackText, type TracebackLevel, type TracebackParse } from './traceback.ts';
+
+export const KEY_KINDS = ['quota_exceeded', 'key_revoked'] as const;
+export type KeyKind = (typeof KEY_KINDS)[number];
+
+export interface KeyHit {
+  kind: KeyKind;
+  /** The gateway key id (`gk_...`), sanitised for use as a counter key; never a token. */
+  key: string;
+  /** Who sent the request, when the line says (JSON `client_ip` / `user_agent` ...): "find who still uses it". */
+  client?: { ip?: string; userAgent?: string };
+}
+
+export interface TracebackFinding {
+  /** `text`: a formatted traceback in the message (may be split: see TracebackParse.complete). `json`: a JSON log line's field. */
+  format: 'text' | 'json';
+  parse: TracebackParse;
+  level: TracebackLevel;
+  /** JSON lines: the log record's own message (`event` / `message` / `msg`), logger and level, for the excerpt. */
+  record?: string;
+}
+
+export interface Classification {
+  keyHits: KeyHit[];
+  traceback?: TracebackFinding;
+}
+
+const EXCEPTION_FIELDS = ['exc_info', 'exception', 'traceback', 'exc_text', 'stack_trace'];
+const LEVEL_FIELDS = ['level', 'levelname', 'severity', 'lvl', 'log.level'];
+const CODE_FIELDS = ['code', 'error', 'error_code', 'errorCode', 'event', 'reason'];
+const KEY_FIELDS = ['gateway_key_id', 'key_id', 'gatewayKeyId', 'keyId'];
+const IP_FIELDS = ['client_ip', 'remote_addr', 'source_ip', 'ip', 'client'];
+const UA_FIELDS = ['user_agent', 'userAgent', 'http_user_agent'];
+const MESSAGE_FIELDS = ['event', 'message', 'msg'];
+
+const KEY_ID = /(?<![A-Za-z0-9_])gk_[A-Za-z0-9]{3,64}(?![A-Za-z0-9])/;
+const SAFE_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
+const KIND_WORD: Record<KeyKind, RegExp> = {
+  quota_exceeded: /(?<![A-Za-z0-9])quota_exceeded(?![A-Za-z0-9])/,
+  key_revoked: /(?<![A-Za-z0-9])key_revoked(?![A-Za-z0-9])/,
+};
+
+/** Classify one application line (already unwrapped and sanitised, see message.ts). */
+export function classifyMessage(text: string): Classification {
+  const json = parseJsonObject(text);
+  return json ? classifyJson(json, text) : classifyText(text);
+}
+
+function classifyText(text: string): Classification {
+  const keyHits: KeyHit[] = [];
+  const key = KEY_ID.exec(text)?.[0];
+  if (key) {
+    for (const kind of KEY_KINDS) if (KIND_WORD[kind].test(text)) keyHits.push({ kind, key });
+  }
+  if (!hasTracebackMarker(text)) return { keyHits };
+  const parse = parseTracebackText(text);
+  return { keyHits, traceback: { format: 'text', parse, level: parse.level } };
+}
+
+function classifyJson(record: Record<string, unknown>, text: string): Classification {
+  const keyHits = jsonKeyHits(record, text);
+  const exception = EXCEPTION_FIELDS.map((field) => record[field]).find((value) => value !== undefined && value !== null && value !== false && value !== '');
+  if (exception === undefined) {
+    // A JSON line whose message embeds a formatted traceback (`"message": "boom\nTraceback ..."`).
+    const message = MESSAGE_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && hasTracebackMarker(v));
+    if (!message) return { keyHits };
+    return { keyHits, traceback: jsonTraceback(record, parseTracebackText(message)) };
+  }
+  let parse: TracebackParse | undefined;
+  if (typeof exception === 'string') {
+    if (hasTracebackMarker(exception)) parse = parseTracebackText(exception);
+    else {
+      // `"exception": "ValueError: bad"` without frames: the type is still worth having.
+      const last = exception.trim().split('\n').pop() ?? '';
+      const line = exceptionLine(last);
+      parse = emptyParse(line ? { ...line, text: last } : undefined);
+    }
+  } else if (Array.isArray(exception)) {
+    parse = parseStructuredTraceback(exception);
+  }
+  // `exc_info: true` or a shape we do not know: an exception was logged, its type is unknown.
+  return { keyHits, traceback: jsonTraceback(record, parse ?? emptyParse(undefined)) };
+}
+
+function jsonTraceback(record: Record<string, unknown>, parse: TracebackParse): TracebackFinding {
+  const levelName = LEVEL_FIELDS.map((field) => field.includes('.') ? nested(record, field) : record[field]).find((v): v is string => typeof v === 'string');
+  const level = levelName ? levelOfName(levelName) : 'unknown';
+  const message = MESSAGE_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string');
+  const logger = ['logger', 'name', 'logger_name'].map((f) => record[f]).find((v): v is string => typeof v === 'string');
+  const firstLine = message?.split('\n')[0];
+  const recordText = [levelName?.toUpperCase(), logger ? `[${logger}]` : undefined, firstLine].filter(Boolean).join(' ');
+  return { format: 'json', parse: { ...parse, header: recordText ? [recordText] : parse.header }, level, ...(recordText ? { record: recordText } : {}) };
+}
+
+function emptyParse(exception: { type: string; value?: string; text: string } | undefined): TracebackParse {
+  return {
+    complete: exception !== undefined,
+    ...(exception ? { excType: exception.type } : {}),
+    ...(exception?.value !== undefined ? { excValue: exception.value } : {}),
+    frameCount: 0,
+    chained: 0,
+    chainIncomplete: false,
+    header: [],
+    lastFrames: [],
+    excLines: exception ? [exception.text] : [],
+    level: 'unknown',
+  };
+}
+
+function jsonKeyHits(record: Record<string, unknown>, text: string): KeyHit[] {
+  const codes = new Set<string>();
+  for (const field of CODE_FIELDS) {
+    const value = record[field];
+    if (typeof value === 'string') codes.add(value);
+    else if (isObject(value)) {
+      // OpenAI-style error bodies: {"error": {"code": "quota_exceeded", "type": ...}}
+      for (const inner of ['code', 'type']) if (typeof value[inner] === 'string') codes.add(value[inner] as string);
+    }
+  }
+  let kinds = KEY_KINDS.filter((kind) => codes.has(kind));
+  // The code only in free text ("event": "rejected: quota_exceeded for gk_..."): fall back to the words.
+  if (kinds.length === 0) kinds = KEY_KINDS.filter((kind) => KIND_WORD[kind].test(text));
+  if (kinds.length === 0) return [];
+  const fieldKey = KEY_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  const key = fieldKey !== undefined ? sanitizeKey(fieldKey) : KEY_ID.exec(text)?.[0];
+  if (!key) return [];
+  const ip = IP_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v !== '');
+  const userAgent = UA_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v !== '');
+  const client = ip || userAgent ? { ...(ip ? { ip: ip.slice(0, 100) } : {}), ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}) } : undefined;
+  return kinds.map((kind) => ({ kind, key, ...(client ? { client } : {}) }));
+}
+
+/** A key id usable as a counter key and subject: redacted (a token logged as a key id must not be stored), safe characters, bounded. */
+export function sanitizeKey(raw: string): string {
+  const trimmed = raw.trim();
+  if (SAFE_KEY.test(trimmed) && redactText(trimmed) === trimmed) return trimmed;
+  return redactText(trimmed).replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 128) || '_';
+}
+
+function nested(record: Record<string, unknown>, path: string): unknown {
+  let value: unknown = record;
+  for (const part of path.split('.')) value = isObject(value) ? value[part] : undefined;
+  return value ?? record[path];
+}

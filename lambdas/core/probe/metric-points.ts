@@ -1,0 +1,57 @@
+// The probe's CloudWatch metrics (EMF, DESIGN.md section 1): per target and probe, `Failed` (0/1),
+// `LatencyMs` and `TlsDaysLeft`, high resolution (StorageResolution 1) so the healthz alarms can use 30 s
+// periods; plus one `ProbeHeartbeat` per completed run for the "monitoring blind" alarm. The alarms in
+// lib/probes.ts are built from these same names, so emitter and alarm cannot drift apart.
+import type { ProbeOutcome } from './result.ts';
+
+/** Powertools' `service` dimension of every probe metric (POWERTOOLS_SERVICE_NAME of the probe Lambda). */
+export const PROBE_SERVICE = 'metis-alerts-probe';
+export const TARGET_DIMENSION = 'Target';
+
+export const PROBE_METRIC = {
+  failed: 'Failed',
+  latencyMs: 'LatencyMs',
+  tlsDaysLeft: 'TlsDaysLeft',
+  heartbeat: 'ProbeHeartbeat',
+} as const;
+
+/** 1 = high resolution (sub-minute periods), 60 = standard. */
+export type StorageResolution = 1 | 60;
+
+export interface ProbeMetricPoint {
+  name: (typeof PROBE_METRIC)[keyof typeof PROBE_METRIC];
+  unit: 'Count' | 'Milliseconds' | 'None';
+  value: number;
+  storageResolution: StorageResolution;
+  /** Besides Powertools' `service`. */
+  dimensions: Record<string, string>;
+  /** When the probe started: the datapoint lands in that 30 s period. */
+  timestamp: Date;
+}
+
+/**
+ * The points of one probe of one target. `LatencyMs` only when an HTTP answer arrived (a refused
+ * connection's 1 ms or a timeout's 5000 ms would distort the latency graph; `Failed` already counts them).
+ * `TlsDaysLeft` whenever a certificate was seen, also on a TLS failure (an expired certificate reports a
+ * negative number, which is what the expired alarm watches). Nothing here carries a header or a body.
+ */
+export function probeMetricPoints(target: string, outcome: ProbeOutcome, at: Date): ProbeMetricPoint[] {
+  const dimensions = { [TARGET_DIMENSION]: target };
+  const point = (name: ProbeMetricPoint['name'], unit: ProbeMetricPoint['unit'], value: number): ProbeMetricPoint => ({
+    name,
+    unit,
+    value,
+    storageResolution: 1,
+    dimensions: { ...dimensions },
+    timestamp: at,
+  });
+  const points = [point(PROBE_METRIC.failed, 'Count', outcome.ok ? 0 : 1)];
+  if (outcome.status !== null) points.push(point(PROBE_METRIC.latencyMs, 'Milliseconds', outcome.latencyMs));
+  if (outcome.tlsDaysLeft !== null) points.push(point(PROBE_METRIC.tlsDaysLeft, 'None', outcome.tlsDaysLeft));
+  return points;
+}
+
+/** One per run that probed every target twice; its absence for 3 minutes is "monitoring blind". */
+export function heartbeatMetricPoint(at: Date): ProbeMetricPoint {
+  return { name: PROBE_METRIC.heartbeat, unit: 'Count', value: 1, storageResolution: 60, dimensions: {}, timestamp: at };
+}

@@ -1,0 +1,38 @@
+// The store and sinks the router and the sweeper share, built from their environment.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.ts';
+import { DynamoDbReportHeartbeats } from '../adapters/dynamodb-report-heartbeats.ts';
+import { PagerDutyHttpClient } from '../adapters/pagerduty-http-client.ts';
+import { SnsPublisher } from '../adapters/sns-publisher.ts';
+import { SsmRoutingKey } from '../adapters/ssm-routing-key.ts';
+import type { RouterEnvironment } from './router-environment.ts';
+
+type AlertingEnvironment = Omit<RouterEnvironment, 'DEAD_LETTER_QUEUE_URL'>;
+
+export function notificationAdapters(env: AlertingEnvironment) {
+  const dynamodb = new DynamoDBClient({});
+  const routingKeyParameter = env.PAGERDUTY_ROUTING_KEY_PARAMETER;
+  const pagerduty = routingKeyParameter
+    ? new PagerDutyHttpClient({
+        eventsUrl: env.PAGERDUTY_EVENTS_URL,
+        routingKey: new SsmRoutingKey({ client: new SSMClient({}), parameterName: routingKeyParameter }).asProvider(),
+      })
+    : undefined;
+  return {
+    store: new DynamoDbIncidentStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
+    heartbeats: new DynamoDbReportHeartbeats({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
+    ...(pagerduty ? { pagerduty } : {}),
+    publisher: new SnsPublisher({ client: new SNSClient({}), topics: { page: env.PAGE_TOPIC_ARN, chatops: env.CHATOPS_TOPIC_ARN } }),
+    settings: env.ROUTER_SETTINGS,
+  };
+}
+
+export function powertoolsLogger(logger: { info: (m: string, f: Record<string, unknown>) => void; warn: (m: string, f: Record<string, unknown>) => void; error: (m: string, f: Record<string, unknown>) => void }) {
+  return {
+    info: (message: string, fields: Record<string, unknown> = {}) => logger.info(message, fields),
+    warn: (message: string, fields: Record<string, unknown> = {}) => logger.warn(message, fields),
+    error: (message: string, fields: Record<string, unknown> = {}) => logger.error(message, fields),
+  };
+}

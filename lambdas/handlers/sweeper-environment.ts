@@ -1,0 +1,26 @@
+// The sweeper's environment: the router's notification settings plus what the sweep needs.
+import { z } from 'zod';
+import { SIGNAL_SOURCES } from '../core/signal.ts';
+import { alertingFields, readEnvironment } from './router-environment.ts';
+
+export const sweeperSettingsSchema = z.object({
+  tracebackQuietMinutes: z.int().positive(),
+  expectedSources: z.array(z.object({ source: z.enum(SIGNAL_SOURCES), intervalMinutes: z.int().positive() })),
+});
+export type SweeperSettings = z.output<typeof sweeperSettingsSchema>;
+
+const environmentSchema = z.object({
+  ...alertingFields,
+  SWEEPER_SETTINGS: z.string().transform((text, ctx): SweeperSettings => {
+    try {
+      return sweeperSettingsSchema.parse(JSON.parse(text));
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `invalid SWEEPER_SETTINGS: ${(error as Error).message.split('\n')[0]}` });
+      return z.NEVER;
+    }
+  }),
+});
+
+export function readSweeperEnvironment(env: Record<string, string | undefined>): z.output<typeof environmentSchema> {
+  return readEnvironment(environmentSchema, env, 'sweeper');
+}

@@ -1,0 +1,15 @@
+// Sweeper Lambda entry (scheduled every 5 minutes): wires real AWS clients into makeSweeperHandler.
+import { Logger } from '@aws-lambda-powertools/logger';
+import { notificationAdapters, powertoolsLogger } from './notification-adapters.ts';
+import { readSweeperEnvironment } from './sweeper-environment.ts';
+import { makeSweeperHandler } from './sweeper-handler.ts';
+
+const env = readSweeperEnvironment(process.env);
+
+export const handler = makeSweeperHandler({
+  ...notificationAdapters(env),
+  clock: () => new Date(),
+  expectedSources: env.SWEEPER_SETTINGS.expectedSources,
+  options: { tracebackQuietMinutes: env.SWEEPER_SETTINGS.tracebackQuietMinutes },
+  logger: powertoolsLogger(new Logger()),
+});

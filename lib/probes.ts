@@ -1,0 +1,231 @@
+// Health probes (DESIGN.md sections 1 and 3): a Lambda on a one-minute schedule probes every configured
+// target twice (30 s apart) and emits high-resolution EMF metrics; CloudWatch alarms on those metrics are
+// the detector. No alarm actions: every alarm state change reaches the router through the default bus,
+// and the router reads these alarms' tags (metis:severity / rule / subject / runbook) to route them.
+//
+// Per target:
+//   healthz_down SEV1  Failed Maximum, 30 s periods, 2 of 2 >= 1  (two consecutive failures within 60 s)
+//   healthz_down SEV2  Failed Maximum, 30 s periods, 1 of 1 >= 1  (one failure)
+//   tls_expiry   SEV3  TlsDaysLeft Minimum over 5 min < warnDays  (https targets only)
+//   tls_expiry   SEV2  TlsDaysLeft Minimum over 5 min < 0         (expired; https targets only)
+// Once: monitoring_blind SEV2 (subject `probe`): ProbeHeartbeat SampleCount < 1 over 3 min, missing = breaching.
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import type { Config } from '../lambdas/core/config.ts';
+import {
+  HEALTHZ_RULE,
+  HEARTBEAT_RULE,
+  HEARTBEAT_SUBJECT,
+  TLS_RULE,
+  heartbeatAlarmName,
+  probeAlarmName,
+  probeAlarmTags,
+} from '../lambdas/core/probe/alarms.ts';
+import { healthzAlarmDescription, heartbeatAlarmDescription, tlsAlarmDescription } from '../lambdas/core/probe/diagnosis.ts';
+import { PROBE_METRIC, PROBE_SERVICE, TARGET_DIMENSION } from '../lambdas/core/probe/metric-points.ts';
+import type { HealthTarget } from '../lambdas/core/probe/result.ts';
+import { MetisFunction } from './metis-function.ts';
+import { METRICS_NAMESPACE } from './trace-checks.ts';
+
+/** Spacing of the two probes of one run: two datapoints per target per minute. */
+export const PROBE_SPACING = Duration.seconds(30);
+/** Lambda environment variables are limited to 4 KB in total; the targets travel as JSON in one of them. */
+const MAX_TARGETS_JSON = 3500;
+
+export interface ProbesProps {
+  readonly namePrefix: string;
+  /** The config's healthTargets; at least one. */
+  readonly targets: readonly HealthTarget[];
+  /** `healthz_down.enabled`, `tls_expiry.enabled` and `tls_expiry.warnDays`. */
+  readonly rules: Pick<Config['rules'], 'healthz_down' | 'tls_expiry'>;
+}
+
+export interface TargetAlarms {
+  readonly healthzSev1?: Alarm;
+  readonly healthzSev2?: Alarm;
+  /** https targets only. */
+  readonly tlsSev3?: Alarm;
+  readonly tlsSev2?: Alarm;
+}
+
+export class Probes extends Construct {
+  readonly function: NodejsFunction;
+  readonly schedule: Rule;
+  readonly heartbeatAlarm: Alarm;
+  readonly errorsAlarm: Alarm;
+  /** By target name. */
+  readonly alarms: Readonly<Record<string, TargetAlarms>>;
+
+  constructor(scope: Construct, id: string, props: ProbesProps) {
+    super(scope, id);
+    const { namePrefix, targets, rules } = props;
+    if (targets.length === 0) throw new Error('Probes: props.targets is empty; create Probes only when config.healthTargets has entries');
+    const targetsJson = JSON.stringify(targets);
+    if (targetsJson.length > MAX_TARGETS_JSON) {
+      throw new Error(`Probes: props.targets is ${targetsJson.length} characters as JSON; Lambda environment variables allow about ${MAX_TARGETS_JSON} (use fewer or shorter targets)`);
+    }
+    const maxTimeoutMs = Math.max(...targets.map((t) => t.timeoutMs));
+
+    const lambda = new MetisFunction(this, 'Lambda', {
+      entry: 'lambdas/handlers/probe.ts',
+      description: 'metis-alerts probe: GET each health target twice a minute, EMF metrics for the healthz/tls alarms',
+      memorySize: 256,
+      // Round 1, 30 s spacing, round 2 (each round at most one target timeout; a TLS failure's certificate
+      // read stays within the same deadline), plus SSM and cold-start slack.
+      timeout: Duration.seconds(PROBE_SPACING.toSeconds() + 2 * Math.ceil(maxTimeoutMs / 1000) + 10),
+      // A missed run is replaced by the next one a minute later; a retry would only probe late.
+      retryAttempts: 0,
+      environment: {
+        PROBE_TARGETS: targetsJson,
+        PROBE_SPACING_MS: String(PROBE_SPACING.toMilliseconds()),
+        POWERTOOLS_SERVICE_NAME: PROBE_SERVICE,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+      },
+      errorsAlarm: {
+        name: `${namePrefix}-probe-errors`,
+        severity: 'SEV3',
+        description: 'probe Lambda failed at least once in 5 minutes: read its log group. If it keeps failing the probe heartbeat alarm (SEV2) fires.',
+      },
+    });
+    this.function = lambda.function;
+    this.errorsAlarm = lambda.errorsAlarm;
+
+    // Only the header parameters the config names; EMF metrics need no cloudwatch:PutMetricData. SecureStrings
+    // under the AWS-managed aws/ssm key need no kms:Decrypt grant (its key policy allows use through SSM).
+    const parameterArns = [...new Set(targets.flatMap((t) => Object.values(t.headersFromSsm ?? {})))]
+      .sort()
+      .map((name) => Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }));
+    if (parameterArns.length) {
+      lambda.role.addToPolicy(new PolicyStatement({ sid: 'ReadProbeHeaderParameters', actions: ['ssm:GetParameter'], resources: parameterArns }));
+    }
+
+    this.schedule = new Rule(this, 'Schedule', {
+      description: 'Probe the health targets (twice per run, 30 s apart)',
+      schedule: Schedule.rate(Duration.minutes(1)),
+      targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+
+    const alarms: Record<string, TargetAlarms> = {};
+    for (const target of targets) {
+      const entry: { -readonly [K in keyof TargetAlarms]: TargetAlarms[K] } = {};
+      const dimensionsMap = { service: PROBE_SERVICE, [TARGET_DIMENSION]: target.name };
+      if (rules.healthz_down.enabled) {
+        const failed = new Metric({ namespace: METRICS_NAMESPACE, metricName: PROBE_METRIC.failed, dimensionsMap, statistic: 'Maximum', period: PROBE_SPACING });
+        // Missing data is NOT breaching: a gap is "not measured", not "down". A probe that stops running must not
+        // page healthz_down for every target; the heartbeat alarm below says "monitoring blind" instead.
+        entry.healthzSev1 = this.alarm(`Healthz${target.name}Sev1`, {
+          alarmName: probeAlarmName(namePrefix, 'healthz', target.name, 'SEV1'),
+          description: healthzAlarmDescription(target, 'SEV1'),
+          metric: failed,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          threshold: 1,
+          evaluationPeriods: 2,
+          datapointsToAlarm: 2,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+          tags: probeAlarmTags(HEALTHZ_RULE, target.name, 'SEV1'),
+        });
+        entry.healthzSev2 = this.alarm(`Healthz${target.name}Sev2`, {
+          alarmName: probeAlarmName(namePrefix, 'healthz', target.name, 'SEV2'),
+          description: healthzAlarmDescription(target, 'SEV2'),
+          metric: failed,
+          comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+          threshold: 1,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          treatMissingData: TreatMissingData.NOT_BREACHING,
+          tags: probeAlarmTags(HEALTHZ_RULE, target.name, 'SEV2'),
+        });
+      }
+      if (rules.tls_expiry.enabled && new URL(target.url).protocol === 'https:') {
+        const daysLeft = new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: PROBE_METRIC.tlsDaysLeft,
+          dimensionsMap,
+          statistic: 'Minimum',
+          period: Duration.minutes(5),
+        });
+        const warnDays = rules.tls_expiry.warnDays;
+        // Missing data (target down: no certificate seen) keeps the current state: an expiring-certificate
+        // incident should neither resolve nor re-open because the endpoint was briefly unreachable.
+        entry.tlsSev3 = this.alarm(`Tls${target.name}Sev3`, {
+          alarmName: probeAlarmName(namePrefix, 'tls', target.name, 'SEV3'),
+          description: tlsAlarmDescription(target, 'expiring', warnDays),
+          metric: daysLeft,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          threshold: warnDays,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          treatMissingData: TreatMissingData.IGNORE,
+          tags: probeAlarmTags(TLS_RULE, target.name, 'SEV3'),
+        });
+        entry.tlsSev2 = this.alarm(`Tls${target.name}Sev2`, {
+          alarmName: probeAlarmName(namePrefix, 'tls', target.name, 'SEV2'),
+          description: tlsAlarmDescription(target, 'expired', warnDays),
+          metric: daysLeft,
+          comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+          threshold: 0,
+          evaluationPeriods: 1,
+          datapointsToAlarm: 1,
+          treatMissingData: TreatMissingData.IGNORE,
+          tags: probeAlarmTags(TLS_RULE, target.name, 'SEV2'),
+        });
+      }
+      alarms[target.name] = entry;
+    }
+    this.alarms = alarms;
+
+    // The one alarm that watches the watcher: missing data IS breaching here, because no heartbeat is exactly
+    // the failure (schedule disabled, Lambda crashing, header parameter gone, throttled).
+    this.heartbeatAlarm = this.alarm('Heartbeat', {
+      alarmName: heartbeatAlarmName(namePrefix),
+      description: heartbeatAlarmDescription(),
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: PROBE_METRIC.heartbeat,
+        dimensionsMap: { service: PROBE_SERVICE },
+        statistic: 'SampleCount',
+        period: Duration.minutes(3),
+      }),
+      comparisonOperator: ComparisonOperator.LESS_THAN_THRESHOLD,
+      threshold: 1,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      treatMissingData: TreatMissingData.BREACHING,
+      tags: probeAlarmTags(HEARTBEAT_RULE, HEARTBEAT_SUBJECT, 'SEV2'),
+    });
+  }
+
+  private alarm(
+    id: string,
+    spec: {
+      alarmName: string;
+      description: string;
+      metric: Metric;
+      comparisonOperator: ComparisonOperator;
+      threshold: number;
+      evaluationPeriods: number;
+      datapointsToAlarm: number;
+      treatMissingData: TreatMissingData;
+      tags: Record<string, string>;
+    },
+  ): Alarm {
+    const alarm = new Alarm(this, id, {
+      alarmName: spec.alarmName,
+      alarmDescription: spec.description,
+      metric: spec.metric,
+      comparisonOperator: spec.comparisonOperator,
+      threshold: spec.threshold,
+      evaluationPeriods: spec.evaluationPeriods,
+      datapointsToAlarm: spec.datapointsToAlarm,
+      treatMissingData: spec.treatMissingData,
+    });
+    for (const [key, value] of Object.entries(spec.tags)) Tags.of(alarm).add(key, value);
+    return alarm;
+  }
+}
+

@@ -1,0 +1,57 @@
+// The sweeper (DESIGN.md section 1): every 5 minutes it does what time alone does to open incidents
+// (SEV2 out-of-hours escalation, 30-minute reminders, quiet traceback resolution), retries deliveries
+// still owed, and raises "monitoring blind" when a detector stops reporting.
+import { Duration } from 'aws-cdk-lib';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { Construct } from 'constructs';
+import type { RouterSettings } from '../lambdas/core/router-settings.ts';
+import type { SourceExpectation } from '../lambdas/core/source-health.ts';
+import { MetisFunction } from './metis-function.ts';
+import { grantNotificationAccess, notificationEnvironment, type NotificationTargets } from './notification-access.ts';
+
+export interface SweeperProps extends NotificationTargets {
+  readonly namePrefix: string;
+  readonly settings: RouterSettings;
+  /** rules.traceback.quietMinutes */
+  readonly tracebackQuietMinutes: number;
+  /** Detectors that report on a schedule; one silent for three intervals raises "monitoring blind". */
+  readonly expectedSources: SourceExpectation[];
+  /** @default Duration.minutes(5) */
+  readonly interval?: Duration;
+}
+
+export class Sweeper extends Construct {
+  readonly function: NodejsFunction;
+  readonly schedule: Rule;
+
+  constructor(scope: Construct, id: string, props: SweeperProps) {
+    super(scope, id);
+    const interval = props.interval ?? Duration.minutes(5);
+    const lambda = new MetisFunction(this, 'Lambda', {
+      entry: 'lambdas/handlers/sweeper.ts',
+      description: 'metis-alerts sweeper: escalations, reminders, quiet resolves, stalled detectors',
+      timeout: Duration.seconds(120),
+      // The next sweep does the same work minutes later; an old retried one would only race it.
+      retryAttempts: 0,
+      environment: {
+        ...notificationEnvironment(props, JSON.stringify(props.settings)),
+        SWEEPER_SETTINGS: JSON.stringify({ tracebackQuietMinutes: props.tracebackQuietMinutes, expectedSources: props.expectedSources }),
+        POWERTOOLS_SERVICE_NAME: 'metis-alerts-sweeper',
+      },
+      errorsAlarm: {
+        name: `${props.namePrefix}-sweeper-errors`,
+        severity: 'SEV3',
+        description: 'The metis-alerts sweeper failed: escalations and reminders may be late. Read its log group.',
+      },
+    });
+    this.function = lambda.function;
+    grantNotificationAccess(lambda.role, props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem']);
+    this.schedule = new Rule(this, 'Schedule', {
+      description: 'Sweep open incidents',
+      schedule: Schedule.rate(interval),
+      targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
+    });
+  }
+}
