@@ -2,7 +2,7 @@
 // at CLI start, and from which the committed JSON Schema is generated. Secrets never live here: the
 // PagerDuty routing key is named by its SSM parameter.
 import { z } from 'zod';
-import { SEVERITIES } from './signal.ts';
+import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
 
 const severity = z.enum(SEVERITIES);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
@@ -95,6 +95,42 @@ export const DEFAULT_POLICY = {
   SEV4: { businessHours: { pagerduty: false, page: false, chatops: true }, outOfHours: { pagerduty: false, page: false, chatops: true }, escalateOutOfHours: false },
 } as const;
 
+/** Alertmanager-style label matchers over a signal: every listed label must take one of the listed values. */
+const matcherSchema = z.strictObject({
+  source: z.array(z.enum(SIGNAL_SOURCES)).nonempty().optional(),
+  rule: z.array(z.string().min(1)).nonempty().optional(),
+  subject: z.array(z.string().min(1)).nonempty().optional(),
+  severity: z.array(z.enum(SEVERITIES)).nonempty().optional(),
+});
+
+export const inhibitionSchema = z.strictObject({
+  name: z.string().min(1).max(64),
+  /** While an open incident matches this... */
+  source: matcherSchema,
+  /** ...signals matching this are recorded and posted to chatops as suppressed, not paged. */
+  target: matcherSchema,
+  /** Labels that must be equal on both sides (e.g. ["subject"]). */
+  equal: z.array(z.enum(['source', 'rule', 'subject'])).default([]),
+});
+
+/** Default: while a health target is down hard (SEV1), trace-DB and log signals are its symptoms, not new pages. */
+export const DEFAULT_INHIBITIONS = [
+  { name: 'gateway-down', source: { rule: ['healthz_down'], severity: ['SEV1'] }, target: { source: ['trace-db', 'logs'] }, equal: [] },
+] as const;
+
+export const maintenanceWindowSchema = z
+  .strictObject({
+    name: z.string().min(1).max(64),
+    /** Rules it silences; absent: all rules. */
+    rules: z.array(z.string().min(1)).nonempty().optional(),
+    subjects: z.array(z.string().min(1)).nonempty().optional(),
+    timezone: ianaZone.default('UTC'),
+    days: z.array(weekday).nonempty(),
+    start: hhmm,
+    end: hhmm,
+  })
+  .refine((w) => w.start < w.end, { message: 'maintenance window "start" must be before "end"', path: ['end'] });
+
 export const routingSchema = z
   .strictObject({
     policy: z.strictObject({ SEV1: severityPolicy, SEV2: severityPolicy, SEV3: severityPolicy, SEV4: severityPolicy }).default(() => structuredClone(DEFAULT_POLICY) as never),
@@ -102,6 +138,8 @@ export const routingSchema = z
     reminderMinutes: z.int().positive().default(30),
     /** Resolved incidents are kept this long (DynamoDB TTL) for post-mortems. */
     retainResolvedDays: z.int().positive().default(30),
+    inhibitions: z.array(inhibitionSchema).default(() => structuredClone(DEFAULT_INHIBITIONS) as never),
+    maintenanceWindows: z.array(maintenanceWindowSchema).default([]),
   })
   .prefault({});
 
@@ -158,6 +196,9 @@ export type Config = z.output<typeof configSchema>;
 export type BusinessHours = Config['businessHours'];
 export type RoutingConfig = Config['routing'];
 export type SinkSelection = z.output<typeof sinkRule>;
+export type Inhibition = z.output<typeof inhibitionSchema>;
+export type SignalMatcher = z.output<typeof matcherSchema>;
+export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;
 
 /** Bad configuration: one line naming the key path and what was expected. */
 export class ConfigError extends Error {

@@ -2,12 +2,14 @@
 // deliveries are recorded on the incident and claimed with a conditional write before sending, so
 // a retried or racing invocation neither pages twice nor drops a sink that failed.
 import type { DeliveryRecord, Incident } from './incident.ts';
-import type { IncidentStore, NotificationPublisher, PagerDutyClient, SendOutcome } from './ports.ts';
+import type { IncidentStore, NotificationPublisher, PagerDutyClient, SendOutcome, SilenceStore } from './ports.ts';
 import { redactText } from './redact.ts';
 import { pagerDutyEvent } from './render-pagerduty.ts';
 import { snsMessage } from './render-sns.ts';
 import type { RouterSettings } from './router-settings.ts';
-import { applySignal } from './routing-policy.ts';
+import { applySignal, releaseIfClear } from './routing-policy.ts';
+import { silenceEnd, type Silence } from './silence.ts';
+import { inhibitorFor, mayBeInhibited, silenceFor, type RoutingContext } from './suppression.ts';
 import { sweepIncident, type SweepOptions } from './sweep-policy.ts';
 import { makeDedupKey, oneLine, type Signal } from './signal.ts';
 
@@ -22,6 +24,14 @@ export interface DispatchDeps {
   /** How long a claim on a delivery holds before another invocation may take it over (a crashed sender). */
   leaseSeconds?: number;
   log?: (message: string, fields: Record<string, unknown>) => void;
+  /** One-off silences (`metis-alerts silence add`); maintenance windows come from settings. */
+  silences?: SilenceStore;
+}
+
+/** What one routeSignals/sweep call loads at most once: silences, and open incidents until a write. */
+interface CallCache {
+  silences?: Silence[];
+  open?: Incident[];
 }
 
 export interface DispatchResult {
@@ -41,16 +51,31 @@ const PIPELINE_RULE = 'pipeline_health';
 export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promise<DispatchResult> {
   const settings = deps.pagerduty ? deps.settings : withoutPagerDuty(deps.settings);
   const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
+  const cache: CallCache = {};
   for (const signal of signals) {
-    await processSignal(signal, { ...deps, settings }, result);
+    await processSignal(signal, { ...deps, settings }, result, cache);
   }
   await reportPagerDutyHealth(result, { ...deps, settings });
   return result;
 }
 
-async function processSignal(signal: Signal, deps: DispatchDeps, result: DispatchResult): Promise<void> {
+async function processSignal(signal: Signal, deps: DispatchDeps, result: DispatchResult, cache: CallCache = {}): Promise<void> {
   const now = deps.now(signal);
-  await processTransition(signal.dedupKey, (existing) => applySignal(existing, signal, now, deps.settings), now, deps, result);
+  const context = await routingContext(signal, now, deps, cache);
+  const wrote = await processTransition(signal.dedupKey, (existing) => applySignal(existing, signal, now, deps.settings, context), now, deps, result);
+  if (wrote) delete cache.open; // an incident opened or closed: inhibitors may have changed
+}
+
+/** Silences, maintenance windows and inhibitions that apply to a firing signal now. */
+async function routingContext(signal: Signal, now: Date, deps: DispatchDeps, cache: CallCache): Promise<RoutingContext> {
+  if (signal.status !== 'firing') return {};
+  const { inhibitions, maintenanceWindows } = deps.settings.routing;
+  cache.silences ??= deps.silences ? await deps.silences.listCurrent() : [];
+  const silencedBy = silenceFor(signal, cache.silences, maintenanceWindows, now);
+  if (!mayBeInhibited(signal, inhibitions)) return silencedBy ? { silencedBy } : {};
+  cache.open ??= await deps.store.listOpen();
+  const inhibitedBy = inhibitorFor(signal, cache.open, inhibitions);
+  return { ...(silencedBy ? { silencedBy } : {}), ...(inhibitedBy ? { inhibitedBy } : {}) };
 }
 
 /** What a decision makes of the stored incident; `undefined` next = nothing to do. */
@@ -60,14 +85,14 @@ export type Decide = (existing: Incident | undefined) => { next: Incident | unde
  * Read, decide, claim the deliveries with one conditional write, send them, record the outcomes.
  * A lost race re-reads and decides again, so two invocations never both send one delivery.
  */
-async function processTransition(dedupKey: string, decide: Decide, now: Date, deps: DispatchDeps, result: DispatchResult): Promise<void> {
+async function processTransition(dedupKey: string, decide: Decide, now: Date, deps: DispatchDeps, result: DispatchResult): Promise<boolean> {
   const leaseMs = (deps.leaseSeconds ?? 120) * 1000;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const existing = await deps.store.get(dedupKey);
     const { next, changed } = decide(existing);
-    if (!next) return;
+    if (!next) return false;
     const claimable = next.deliveries.filter((d) => isDeliverable(d, now));
-    if (!changed && claimable.length === 0) return;
+    if (!changed && claimable.length === 0) return false;
     const claimed = structuredClone(next);
     const until = new Date(now.getTime() + leaseMs).toISOString();
     for (const d of claimed.deliveries) if (claimable.some((c) => c.id === d.id)) d.claimedUntil = until;
@@ -79,7 +104,7 @@ async function processTransition(dedupKey: string, decide: Decide, now: Date, de
     result.retryableFailures.push(...outcomes.filter((d) => d.status === 'failed' && d.retryable));
     result.permanentSnsFailures.push(...outcomes.filter((d) => d.status === 'failed' && !d.retryable && d.sink !== 'pagerduty'));
     await recordOutcomes(dedupKey, outcomes, deps, now);
-    return;
+    return true;
   }
   throw new Error(`incident ${dedupKey}: gave up after ${MAX_WRITE_ATTEMPTS} conflicting writes`);
 }
@@ -92,11 +117,17 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
   const settings = deps.pagerduty ? deps.settings : withoutPagerDuty(deps.settings);
   const swept = { ...deps, settings };
   const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
-  for (const incident of await deps.store.listOpen()) {
+  const silences = deps.silences ? await deps.silences.listCurrent() : [];
+  const open = await deps.store.listOpen();
+  await announceEndedSilences(silences, open, now, swept);
+  for (const incident of open) {
+    const context = await stillQuiet(incident, silences, now, swept);
     await processTransition(
       incident.dedupKey,
       (existing) => {
-        const next = existing && sweepIncident(existing, now, settings, options);
+        if (!existing) return { next: undefined, changed: false };
+        const released = releaseIfClear(existing, now, settings, context) ?? existing;
+        const next = sweepIncident(released, now, settings, options) ?? (released !== existing ? released : undefined);
         return next ? { next, changed: true } : { next: existing, changed: false };
       },
       now,
@@ -106,6 +137,40 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
   }
   await reportPagerDutyHealth(result, swept);
   return result;
+}
+
+/** Whether what kept an incident quiet still applies: its silence or window, or its inhibitor still open and matching. */
+async function stillQuiet(incident: Incident, silences: Silence[], now: Date, deps: DispatchDeps): Promise<RoutingContext> {
+  const context: RoutingContext = {};
+  if (incident.silencedBy) {
+    const silencedBy = silenceFor(incident.lastSignal, silences, deps.settings.routing.maintenanceWindows, now);
+    if (silencedBy) context.silencedBy = silencedBy;
+  }
+  if (incident.suppressedBy) {
+    const inhibitor = await deps.store.get(incident.suppressedBy);
+    const inhibitedBy = inhibitor ? inhibitorFor({ ...incident.lastSignal, severity: incident.severity }, [inhibitor], deps.settings.routing.inhibitions) : undefined;
+    if (inhibitedBy) context.inhibitedBy = inhibitedBy;
+  }
+  return context;
+}
+
+/** One chatops notice per ended silence, saying what it still covered (or that it outlived its incidents). */
+async function announceEndedSilences(silences: Silence[], open: Incident[], now: Date, deps: DispatchDeps): Promise<void> {
+  for (const silence of silences) {
+    if (silenceEnd(silence) > now.getTime() || !deps.silences) continue;
+    if (!(await deps.silences.markEndAnnounced(silence.id, now.toISOString()))) continue; // another sweeper posted it
+    const covered = open.filter((i) => i.silencedBy === silence.id);
+    const scope = `${silence.rule}${silence.subject ? `:${silence.subject}` : ' (all subjects)'}`;
+    const body = covered.length
+      ? `Silence ${silence.id} on ${scope} ended at ${new Date(silenceEnd(silence)).toISOString()} (${silence.reason}). Still firing, now notified: ${covered.map((i) => `${i.severity} ${i.dedupKey}`).join(', ')}.`
+      : `Silence ${silence.id} on ${scope} ended at ${new Date(silenceEnd(silence)).toISOString()} (${silence.reason}). It outlived every incident it covered: nothing it silenced is still firing.`;
+    const outcome = await deps.publisher.publish('chatops', {
+      subject: oneLine(redactText(`[metis-alerts] silence ${silence.id} ended: ${scope}`), 99),
+      body: redactText(body),
+      attributes: { severity: 'SEV4', rule: 'silence', status: 'resolved' },
+    });
+    if (!outcome.ok) deps.log?.('silence end notice failed', { silence: silence.id, reason: outcome.reason });
+  }
 }
 
 function isDeliverable(d: DeliveryRecord, now: Date): boolean {

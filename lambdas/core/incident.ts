@@ -66,6 +66,10 @@ export interface Incident {
   lastPostAt?: string;
   deliveries: DeliveryRecord[];
   timeline: TimelineEntry[];
+  /** Silence or maintenance window that kept it from notifying (see suppression.ts). */
+  silencedBy?: string;
+  /** Open incident whose inhibition turned its pages into chatops "suppressed" posts. */
+  suppressedBy?: string;
   /** Member alarms by name, when the incident comes from CloudWatch alarms. */
   alarms?: Record<string, AlarmMember>;
   /** Optimistic-locking counter: every write is conditional on the version read. */

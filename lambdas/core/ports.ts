@@ -2,6 +2,7 @@
 import type { Incident } from './incident.ts';
 import type { PagerDutyEvent } from './pagerduty.ts';
 import type { EvaluationReport, SignalSource } from './signal.ts';
+import type { Silence } from './silence.ts';
 import type { SnapshotMeta } from './trace-db/context.ts';
 
 export interface IncidentStore {
@@ -74,4 +75,15 @@ export interface ReportHeartbeats {
   record(source: SignalSource, at: string): Promise<void>;
   /** The last report time of each of these sources, where known. */
   lastReports(sources: SignalSource[]): Promise<Partial<Record<SignalSource, string>>>;
+}
+
+export interface SilenceStore {
+  put(silence: Silence): Promise<void>;
+  /** Every silence not yet announced as ended (active, future, or ended but not posted yet). */
+  listCurrent(): Promise<Silence[]>;
+  /** All silences, for `silence list --all`. */
+  listAll(): Promise<Silence[]>;
+  get(id: string): Promise<Silence | undefined>;
+  /** Conditionally set `endAnnouncedAt` (only if not set yet): true for the one caller that may post the end notice. */
+  markEndAnnounced(id: string, at: string): Promise<boolean>;
 }

@@ -6,6 +6,7 @@ import type { SinkSelection } from './config.ts';
 import type { Delivery, DeliveryAction, DeliveryRecord, Incident, Sink } from './incident.ts';
 import { SINKS } from './incident.ts';
 import type { RouterSettings } from './router-settings.ts';
+import type { RoutingContext } from './suppression.ts';
 import { isMoreSevere, type Severity, type Signal } from './signal.ts';
 
 export interface Transition {
@@ -57,10 +58,10 @@ export function plan(incident: Incident, wanted: DeliveryRecord[]): DeliveryReco
   return added;
 }
 
-export function applySignal(existing: Incident | undefined, signal: Signal, now: Date, settings: RouterSettings): Transition {
+export function applySignal(existing: Incident | undefined, signal: Signal, now: Date, settings: RouterSettings, context: RoutingContext = {}): Transition {
   const open = existing?.status === 'open' ? existing : undefined;
   const grouped = groupAlarmSignal(open, signal);
-  const transition = applyGroupSignal(existing, grouped.signal, now, settings);
+  const transition = applyGroupSignal(existing, grouped.signal, now, settings, context);
   const untouched = !open && !transition.changed; // e.g. an OK from an alarm with no open incident
   if (untouched || grouped.alarms === undefined || transition.next.status !== 'open' || sameMembers(transition.next.alarms, grouped.alarms)) return transition;
   // A member alarm changed state without changing the incident's severity: still worth remembering.
@@ -69,7 +70,34 @@ export function applySignal(existing: Incident | undefined, signal: Signal, now:
   return { next, changed: true };
 }
 
-function applyGroupSignal(existing: Incident | undefined, signal: Signal, now: Date, settings: RouterSettings): Transition {
+/**
+ * Plans what `severity` owes now under the policy, or under a silence (nothing) or an inhibition (one
+ * chatops "suppressed" post). Returns the timeline wording.
+ */
+function notify(incident: Incident, severity: Severity, now: Date, settings: RouterSettings, context: RoutingContext): string {
+  const at = now.toISOString();
+  if (context.silencedBy) {
+    incident.silencedBy = context.silencedBy.id;
+    return `silenced by ${context.silencedBy.id} (${context.silencedBy.reason}): not notified`;
+  }
+  delete incident.silencedBy;
+  if (context.inhibitedBy) {
+    incident.suppressedBy = context.inhibitedBy.dedupKey;
+    plan(incident, [record(incident, 'chatops', 'suppressed', severity, now)]);
+    incident.lastPostAt = at;
+    return `suppressed by ${context.inhibitedBy.dedupKey} (inhibition ${context.inhibitedBy.inhibition}): posted to chatops, not paged`;
+  }
+  delete incident.suppressedBy;
+  const { sinks, escalates } = sinksFor(severity, now, settings);
+  const targets = allowedSinks(incident.lastSignal, sinks);
+  plan(incident, targets.map((sink) => record(incident, sink, 'trigger', severity, now)));
+  if (targets.includes('pagerduty')) delete incident.escalateAt;
+  else if (escalates && !incident.escalateAt) incident.escalateAt = new Date(now.getTime() + settings.routing.escalateAfterMinutes * MINUTE).toISOString();
+  if (targets.includes('chatops')) incident.lastPostAt = at;
+  return `${targets.length ? `notified ${targets.join(', ')}` : 'no sink selected'}${incident.escalateAt ? `; escalates at ${incident.escalateAt}` : ''}`;
+}
+
+function applyGroupSignal(existing: Incident | undefined, signal: Signal, now: Date, settings: RouterSettings, context: RoutingContext): Transition {
   const at = now.toISOString();
   const open = existing?.status === 'open' ? existing : undefined;
 
@@ -81,12 +109,7 @@ function applyGroupSignal(existing: Incident | undefined, signal: Signal, now: D
   if (!open) {
     const incident = newIncident(signal, (existing?.episode ?? 0) + 1, at);
     incident.version = existing?.version ?? 0;
-    const { sinks, escalates } = sinksFor(signal.severity, now, settings);
-    const targets = allowedSinks(signal, sinks);
-    plan(incident, targets.map((sink) => record(incident, sink, 'trigger', signal.severity, now)));
-    if (escalates) incident.escalateAt = new Date(now.getTime() + settings.routing.escalateAfterMinutes * MINUTE).toISOString();
-    if (targets.includes('chatops')) incident.lastPostAt = at;
-    incident.timeline.push({ at, event: `opened ${signal.severity}: ${targets.length ? `notified ${targets.join(', ')}` : 'no sink selected'}${escalates ? `; escalates at ${incident.escalateAt}` : ''}` });
+    incident.timeline.push({ at, event: `opened ${signal.severity}: ${notify(incident, signal.severity, now, settings, context)}` });
     return { next: incident, changed: true };
   }
 
@@ -96,13 +119,7 @@ function applyGroupSignal(existing: Incident | undefined, signal: Signal, now: D
     // Re-notify under the tighter policy: new delivery ids (they carry the severity).
     next.severity = signal.severity;
     next.updatedAt = at;
-    const { sinks, escalates } = sinksFor(signal.severity, now, settings);
-    const targets = allowedSinks(signal, sinks);
-    plan(next, targets.map((sink) => record(next, sink, 'trigger', signal.severity, now)));
-    if (targets.includes('pagerduty')) delete next.escalateAt;
-    else if (escalates && !next.escalateAt) next.escalateAt = new Date(now.getTime() + settings.routing.escalateAfterMinutes * MINUTE).toISOString();
-    if (targets.includes('chatops')) next.lastPostAt = at;
-    next.timeline.push({ at, event: `upgraded ${open.severity} -> ${signal.severity}: notified ${targets.join(', ') || 'no sink'}` });
+    next.timeline.push({ at, event: `upgraded ${open.severity} -> ${signal.severity}: ${notify(next, signal.severity, now, settings, context)}` });
     return { next, changed: true };
   }
   if (signal.severity !== open.severity) {
@@ -113,7 +130,23 @@ function applyGroupSignal(existing: Incident | undefined, signal: Signal, now: D
     next.timeline.push({ at, event: `downgraded ${open.severity} -> ${signal.severity}` });
     return { next, changed: true };
   }
-  return { next: open, changed: false };
+  const release = releaseIfClear(next, now, settings, context);
+  return release ? { next: release, changed: true } : { next: open, changed: false };
+}
+
+/**
+ * An incident kept quiet by a silence or an inhibition that no longer applies is notified now, under the
+ * policy for its current severity (used by the router on a repeated signal and by the sweeper).
+ */
+export function releaseIfClear(incident: Incident, now: Date, settings: RouterSettings, context: RoutingContext): Incident | undefined {
+  const wasSilenced = incident.silencedBy !== undefined && !context.silencedBy;
+  const wasSuppressed = incident.suppressedBy !== undefined && !context.inhibitedBy && !context.silencedBy;
+  if (!wasSilenced && !wasSuppressed) return undefined;
+  const next = structuredClone(incident);
+  const why = wasSilenced ? `silence ${incident.silencedBy} over` : `inhibition by ${incident.suppressedBy} released`;
+  next.updatedAt = now.toISOString();
+  next.timeline.push({ at: now.toISOString(), event: `${why}, still firing: ${notify(next, next.severity, now, settings, context)}` });
+  return next;
 }
 
 /** Close an open incident: PagerDuty resolve and "resolved" posts on every sink it reached. */
@@ -129,10 +162,9 @@ export function resolveIncident(open: Incident, now: Date, settings: RouterSetti
     // A trigger still pending or awaiting retry will reach its sink, so it owes a resolve too; one that
     // was refused for good (PagerDuty 400, no routing key) opened nothing to resolve.
     next.deliveries
-      .filter((d) => d.action === 'trigger' && d.id.startsWith(`${next.episode}:`) && (d.status !== 'failed' || d.retryable === true))
+      .filter((d) => (d.action === 'trigger' || d.action === 'suppressed') && d.id.startsWith(`${next.episode}:`) && (d.status !== 'failed' || d.retryable === true))
       .map((d) => d.sink),
   );
-  reached.add('chatops');
   const targets = SINKS.filter((sink) => reached.has(sink) && !(next.lastSignal.source === 'pipeline' && next.lastSignal.subject === sink));
   plan(next, targets.map((sink) => record(next, sink, 'resolve', next.severity, now)));
   next.timeline.push({ at, event: `resolved${reason ? `: ${reason}` : ''}` });

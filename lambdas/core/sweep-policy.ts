@@ -21,6 +21,8 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
     return resolveIncident(incident, now, settings, `no new occurrence for ${options.tracebackQuietMinutes} min`);
   }
 
+  // Silenced or suppressed incidents stay quiet until released (dispatch.ts releases them first).
+  if (incident.silencedBy || incident.suppressedBy) return undefined;
   const next = structuredClone(incident);
   let changed = false;
 

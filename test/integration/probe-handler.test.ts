@@ -147,7 +147,7 @@ describe('probe handler', () => {
       ['warn', 'server', 1, 'http_status', 503, 'sick_app'],
       ['warn', 'server', 2, 'http_status', 503, 'sick_app'],
     ]);
-    expect(failed[0]!.fields.message).toContain('kubectl logs -n metis-gateway deploy/metis-gateway --tail=100 -c gateway');
+    expect(failed[0]!.fields.explanation).toContain('kubectl logs -n metis-gateway deploy/metis-gateway --tail=100 -c gateway');
     expect(h.logs.filter((l) => l.message === 'probe ok').map((l) => [l.fields.target, l.fields.tlsDaysLeft])).toEqual([
       ['gateway', 5],
       ['gateway', 5],

@@ -19,8 +19,8 @@ export interface ProbeLogRecord {
   tlsDaysLeft: number | null;
   detail: string | null;
   diagnosis: DiagnosisKind;
-  /** `headline; first: move` for failures, `up: ...` otherwise. */
-  message: string;
+  /** `headline; first: move` for failures, `up: ...` otherwise. (Not `message`: Powertools Logger reserves that key.) */
+  explanation: string;
 }
 
 export function probeLogRecord(probe: TargetProbe, round: number): ProbeLogRecord {
@@ -36,7 +36,7 @@ export function probeLogRecord(probe: TargetProbe, round: number): ProbeLogRecor
     tlsDaysLeft: outcome.tlsDaysLeft,
     detail: outcome.detail,
     diagnosis: diagnose(outcome).kind,
-    message: diagnosisText(outcome),
+    explanation: diagnosisText(outcome),
   };
 }
 

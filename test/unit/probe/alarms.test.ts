@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { alarmSignal } from '../../../lambdas/core/alarm-signal.ts';
+import type { Signal } from '../../../lambdas/core/signal.ts';
 import { healthzAlarmTransitions, heartbeatAlarmName, probeAlarmName, probeAlarmTags } from '../../../lambdas/core/probe/alarms.ts';
 import { outcome } from './support.ts';
 
@@ -59,5 +61,33 @@ describe('healthzAlarmTransitions', () => {
     ]);
     expect(step(1, outcome()).map((s) => [s.severity, s.status])).toEqual([['SEV2', 'resolved']]);
     expect(step(0, outcome())).toEqual([]);
+  });
+});
+
+describe('the preview matches what the router builds from the real alarm', () => {
+  it('alarmSignal() on a state change of the tagged SEV2 alarm gives the same identity, severity and runbook', () => {
+    const [preview] = healthzAlarmTransitions({ prefix: 'metis-prod', target: 'gateway', outcome: failing, previousFailures: 0, at: AT });
+    const alarmName = probeAlarmName('metis-prod', 'healthz', 'gateway', 'SEV2');
+    const result = alarmSignal(
+      {
+        source: 'aws.cloudwatch',
+        'detail-type': 'CloudWatch Alarm State Change',
+        time: AT.toISOString(),
+        resources: [`arn:aws:cloudwatch:eu-west-1:111122223333:alarm:${alarmName}`],
+        detail: {
+          alarmName,
+          state: { value: 'ALARM', reason: 'Threshold Crossed: 1 datapoint [1.0] was >= 1.0', timestamp: AT.toISOString() },
+          previousState: { value: 'OK' },
+          configuration: { description: 'healthz_down SEV2' },
+        },
+      },
+      probeAlarmTags('healthz_down', 'gateway', 'SEV2'),
+    );
+    expect(result.kind).toBe('signal');
+    const real = (result as { signal: Signal }).signal;
+    const identity = (s: Signal) => ({ source: s.source, rule: s.rule, subject: s.subject, severity: s.severity, status: s.status, dedupKey: s.dedupKey, runbook: s.runbook, alarmName: s.details.alarmName, observedAt: s.observedAt });
+    expect(identity(preview!)).toEqual(identity(real));
+    expect(real.summary.startsWith(`${alarmName} in ALARM: `)).toBe(true);
+    expect(preview!.summary.startsWith(`${alarmName} in ALARM: `)).toBe(true);
   });
 });

@@ -7,7 +7,7 @@ const down = { target: 'gateway', outcome: outcome({ ok: false, failure: 'http_s
 const timedOut = { target: 'gateway', outcome: outcome({ ok: false, failure: 'timeout', status: null, detail: 'no answer within 5000 ms', latencyMs: 5000, tlsDaysLeft: null }) };
 
 describe('probeLogRecord', () => {
-  it('has the result, the diagnosis kind and the message, nothing else', () => {
+  it('has the result, the diagnosis kind and its explanation, nothing else', () => {
     expect(probeLogRecord(down, 2)).toEqual({
       target: 'gateway',
       url: URL_GW,
@@ -19,7 +19,7 @@ describe('probeLogRecord', () => {
       tlsDaysLeft: 60,
       detail: 'HTTP 503 (expected 2xx)',
       diagnosis: 'sick_app',
-      message: `sick app: ${URL_GW} answered HTTP 503; first: check the app logs: kubectl logs -n metis-gateway deploy/metis-gateway --tail=100 -c gateway (or docker compose logs --tail=100 gateway)`,
+      explanation: `sick app: ${URL_GW} answered HTTP 503; first: check the app logs: kubectl logs -n metis-gateway deploy/metis-gateway --tail=100 -c gateway (or docker compose logs --tail=100 gateway)`,
     });
   });
 });

@@ -24,7 +24,14 @@ describe('parseConfig defaults', () => {
     expect(config.logGroups).toEqual([]);
     expect(config.snapshot).toBeUndefined();
     expect(config.businessHours).toEqual({ timezone: 'UTC', days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], start: '09:00', end: '17:00', holidays: [] });
-    expect(config.routing).toEqual({ policy: DEFAULT_POLICY, escalateAfterMinutes: 30, reminderMinutes: 30, retainResolvedDays: 30 });
+    expect(config.routing).toEqual({
+      policy: DEFAULT_POLICY,
+      escalateAfterMinutes: 30,
+      reminderMinutes: 30,
+      retainResolvedDays: 30,
+      inhibitions: [{ name: 'gateway-down', source: { rule: ['healthz_down'], severity: ['SEV1'] }, target: { source: ['trace-db', 'logs'] }, equal: [] }],
+      maintenanceWindows: [],
+    });
     expect(config.routing.policy.SEV2.outOfHours).toEqual({ pagerduty: false, page: false, chatops: true });
     expect(config.routing.policy.SEV2.escalateOutOfHours).toBe(true);
     expect(config.sinks.pagerduty).toBeUndefined();

@@ -1,0 +1,485 @@
+// log-watch's run over one batch, the same in the Lambda, the CLI, the demo and the bench: decode,
+// classify every event, complete split tracebacks (from the batch itself when it holds the whole stream,
+// else through the LogFetcher port), add the per-minute counters once per batch, read them back and
+// evaluate the three log rules. Time is injected; AWS is reached only through the ports.
+import { createHash } from 'node:crypto';
+import { redactText } from '../redact.ts';
+import type { Signal } from '../signal.ts';
+import { classifyMessage, KEY_KINDS, type Classification, type KeyHit, type KeyKind, type TracebackFinding } from './classify.ts';
+import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, type LogEvent } from './decode.ts';
+import { applicationText } from './message.ts';
+import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
+import {
+  epochMinute,
+  evaluateLogRules,
+  keyRuleWindow,
+  logSubject,
+  MS_PER_MINUTE,
+  TRACEBACK_COUNT_WINDOW_MINUTES,
+  type KeyActivity,
+  type LogRulesConfig,
+  type TracebackGroup,
+  type TracebackOccurrence,
+} from './rules.ts';
+import { fingerprintOf, TracebackAssembler } from './traceback.ts';
+
+export interface ScanLimits {
+  /** CloudWatch Logs calls for split tracebacks per batch; the rest are reported with an unknown type. */
+  maxFetches: number;
+  /** Following events read (from the batch or fetched) to complete one split traceback. */
+  followMaxEvents: number;
+  /** Log time after a split traceback's first line searched for its exception line (ms). */
+  followMaxSpanMs: number;
+  maxTracebackSignals: number;
+  maxKeySignals: number;
+  /** Events stamped up to this far after `now` still count (clock skew between hosts). */
+  futureToleranceMs: number;
+}
+
+export const DEFAULT_SCAN_LIMITS: ScanLimits = {
+  maxFetches: 10,
+  followMaxEvents: 200,
+  followMaxSpanMs: 10_000,
+  maxTracebackSignals: 20,
+  maxKeySignals: 50,
+  futureToleranceMs: 120_000,
+};
+
+export interface ScanDeps {
+  counters: LogCounters;
+  /** Fetches a split traceback's following lines; without it, they are looked for in the batch only. */
+  fetcher?: LogFetcher;
+  rules: LogRulesConfig;
+  now: Date;
+  limits?: Partial<ScanLimits>;
+  decodeLimits?: DecodeLimits;
+}
+
+export interface ScanStats {
+  events: number;
+  malformedEvents: number;
+  tracebacks: number;
+  /** Tracebacks logged below ERROR (logger.warning(..., exc_info=True)): not the runbook's "ERROR traceback". */
+  tracebacksBelowError: number;
+  /** Tracebacks stamped before the quiet window (a late or retried batch) or too far in the future. */
+  tracebacksOutsideWindow: number;
+  quotaExceeded: number;
+  keyRevoked: number;
+  /** Text tracebacks whose exception line was not in their own message. */
+  splitTracebacks: number;
+  completedInBatch: number;
+  completedByFetch: number;
+  unresolved: number;
+  fetchCalls: number;
+  fetchFailures: number;
+  counterIncrements: number;
+}
+
+export interface LogScan {
+  outcome: 'scanned' | 'control' | 'rejected';
+  /** Present when outcome is `rejected`. */
+  failure?: DecodeFailure;
+  logGroup?: string;
+  logStream?: string;
+  evaluated: string[];
+  /** Firing signals. */
+  signals: Signal[];
+  stats: ScanStats;
+  /** Counters could not be written or read: the key rules were not evaluated (the caller should fail the invocation so Lambda retries). */
+  counterError?: string;
+  /** Things worth a warning in the logs (fetch failures, capped rules). */
+  warnings: string[];
+}
+
+export function emptyStats(): ScanStats {
+  return {
+    events: 0,
+    malformedEvents: 0,
+    tracebacks: 0,
+    tracebacksBelowError: 0,
+    tracebacksOutsideWindow: 0,
+    quotaExceeded: 0,
+    keyRevoked: 0,
+    splitTracebacks: 0,
+    completedInBatch: 0,
+    completedByFetch: 0,
+    unresolved: 0,
+    fetchCalls: 0,
+    fetchFailures: 0,
+    counterIncrements: 0,
+  };
+}
+
+/**
+ * The entry point for the handler and the bench: a subscription event (`{"awslogs":{"data":...}}`) or a
+ * decoded DATA_MESSAGE / CONTROL_MESSAGE. Never throws on bad input: a DecodeFailure comes back as
+ * outcome `rejected`. Port failures other than the counters' (which set `counterError`) propagate.
+ */
+export async function scanBatch(input: unknown, deps: ScanDeps): Promise<LogScan> {
+  const decoded = decodeLogInput(input, deps.decodeLimits);
+  if (decoded.kind === 'failure') return { outcome: 'rejected', failure: decoded, evaluated: [], signals: [], stats: emptyStats(), warnings: [] };
+  if (decoded.kind === 'control') {
+    return { outcome: 'control', logGroup: decoded.logGroup, logStream: decoded.logStream, evaluated: [], signals: [], stats: emptyStats(), warnings: [] };
+  }
+  return scanLogBatch(decoded.batch, deps);
+}
+
+/** The same on an already decoded batch (the CLI's plain lines). */
+export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<LogScan> {
+  const limits = { ...DEFAULT_SCAN_LIMITS, ...deps.limits };
+  const { rules, now } = deps;
+  const nowMs = now.getTime();
+  const nowMinute = epochMinute(nowMs);
+  const stats = emptyStats();
+  stats.events = batch.logEvents.length;
+  stats.malformedEvents = batch.malformedEvents;
+  const warnings: string[] = [];
+
+  const texts: (string | undefined)[] = new Array(batch.logEvents.length);
+  const textAt = (index: number): string => (texts[index] ??= applicationText(batch.logEvents[index]!.message));
+  const consumed = new Uint8Array(batch.logEvents.length);
+  const completer = new SplitCompleter(batch, textAt, consumed, deps.fetcher, limits, stats, warnings);
+
+  const occurrences: TracebackOccurrence[] = [];
+  const keyHits: { hit: KeyHit; event: LogEvent; text: string }[] = [];
+
+  for (let index = 0; index < batch.logEvents.length; index++) {
+    if (consumed[index]) continue;
+    const event = batch.logEvents[index]!;
+    const text = textAt(index);
+    const classification: Classification = classifyMessage(text);
+    for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
+    if (!classification.traceback) continue;
+    consumed[index] = 1;
+    const finding = classification.traceback;
+    let completion: TracebackOccurrence['completion'] = 'message';
+    let unresolvedReason: string | undefined;
+    if (finding.format === 'text' && !finding.parse.complete) {
+      stats.splitTracebacks++;
+      const completed = await completer.complete(index, finding);
+      completion = completed.completion;
+      unresolvedReason = completed.reason;
+      finding.parse = completed.parse;
+      finding.level = completed.parse.level === 'unknown' ? finding.level : completed.parse.level;
+    } else if (finding.format === 'json' && !finding.parse.complete) {
+      completion = 'unresolved';
+      unresolvedReason = 'the JSON log line carries an exception without its type';
+      stats.unresolved++;
+    }
+    stats.tracebacks++;
+    occurrences.push({
+      timestamp: event.timestamp,
+      logGroup: batch.logGroup,
+      logStream: batch.logStream,
+      fingerprint: logSubject(fingerprintOf(finding.parse, batch.logGroup)),
+      finding,
+      completion,
+      ...(unresolvedReason ? { unresolvedReason } : {}),
+    });
+  }
+
+  // Which occurrences the rules see: ERROR (or unknown level) tracebacks within the quiet window.
+  const windowStart = nowMs - rules.traceback.quietMinutes * MS_PER_MINUTE;
+  const signalled = occurrences.filter((o) => {
+    if (o.finding.level === 'below-error') {
+      stats.tracebacksBelowError++;
+      return false;
+    }
+    if (o.timestamp < windowStart || o.timestamp > nowMs + limits.futureToleranceMs) {
+      stats.tracebacksOutsideWindow++;
+      return false;
+    }
+    return true;
+  });
+  const groups = groupTracebacks(signalled);
+  const activity = keyActivity(keyHits, batch.logGroup);
+  stats.quotaExceeded = keyHits.filter((k) => k.hit.kind === 'quota_exceeded').length;
+  stats.keyRevoked = keyHits.filter((k) => k.hit.kind === 'key_revoked').length;
+
+  const enabled: Record<CounterKind, boolean> = {
+    traceback: rules.traceback.enabled,
+    quota_exceeded: rules.quota_exceeded_sustained.enabled,
+    key_revoked: rules.key_revoked_in_use.enabled,
+  };
+  const increments = counterIncrements(signalled, keyHits, enabled);
+  stats.counterIncrements = increments.length;
+
+  let counterError: string | undefined;
+  let tracebackCounts: MinuteCounts | undefined;
+  const keyCounts: Partial<Record<KeyKind, MinuteCounts>> = {};
+  try {
+    await deps.counters.add(batchId(batch), increments);
+    if (enabled.traceback && groups.length > 0) {
+      tracebackCounts = await deps.counters.read('traceback', groups.map((g) => g.fingerprint), nowMinute - TRACEBACK_COUNT_WINDOW_MINUTES + 1, nowMinute);
+    }
+    for (const kind of KEY_KINDS) {
+      if (!enabled[kind]) continue;
+      const { from, to } = keyRuleWindow(rules, kind, nowMinute);
+      const keys = await deps.counters.keys(kind, from, to);
+      keyCounts[kind] = keys.length ? await deps.counters.read(kind, keys, from, to) : new Map();
+    }
+  } catch (error) {
+    counterError = `${(error as Error).name}: ${(error as Error).message}`;
+    tracebackCounts = undefined;
+    for (const kind of KEY_KINDS) delete keyCounts[kind];
+  }
+
+  const outcome = evaluateLogRules({
+    now,
+    rules,
+    tracebacks: groups,
+    ...(tracebackCounts ? { tracebackCounts } : {}),
+    keyCounts,
+    keyActivity: activity,
+    maxTracebackSignals: limits.maxTracebackSignals,
+    maxKeySignals: limits.maxKeySignals,
+  });
+  for (const cap of outcome.capped) {
+    warnings.push(`${cap.rule}: ${cap.firing} subjects firing, reported the ${cap.reported} busiest${cap.rule === 'traceback' ? '' : ' (rule not evaluated this run, so nothing resolves)'}`);
+  }
+  return {
+    outcome: 'scanned',
+    logGroup: batch.logGroup,
+    logStream: batch.logStream,
+    evaluated: outcome.evaluated,
+    signals: outcome.signals,
+    stats,
+    ...(counterError ? { counterError } : {}),
+    warnings,
+  };
+}
+
+/** A stable id of the batch's content: a retried invocation gets the same id, so its counts are not added twice. */
+export function batchId(batch: LogBatch): string {
+  const hash = createHash('sha256');
+  hash.update(`${batch.logGroup}\n${batch.logStream}\n`);
+  for (const event of batch.logEvents) hash.update(`${event.id}\u0000${event.timestamp}\u0000${event.message}\u0001`);
+  return hash.digest('base64url').slice(0, 22);
+}
+
+function groupTracebacks(occurrences: readonly TracebackOccurrence[]): TracebackGroup[] {
+  const groups = new Map<string, TracebackGroup>();
+  for (const o of occurrences) {
+    const group = groups.get(o.fingerprint);
+    if (!group) {
+      groups.set(o.fingerprint, { fingerprint: o.fingerprint, count: 1, firstSeen: o.timestamp, lastSeen: o.timestamp, latest: o, logStreams: [o.logStream] });
+      continue;
+    }
+    group.count++;
+    group.firstSeen = Math.min(group.firstSeen, o.timestamp);
+    if (o.timestamp >= group.lastSeen) {
+      group.lastSeen = o.timestamp;
+      group.latest = o;
+    }
+    if (group.logStreams.length < 5 && !group.logStreams.includes(o.logStream)) group.logStreams.push(o.logStream);
+  }
+  return [...groups.values()];
+}
+
+const SAMPLE_CHARS = 500;
+
+function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string }[], logGroup: string): Map<string, KeyActivity> {
+  const out = new Map<string, KeyActivity & { clientCounts: Map<string, { ip?: string; userAgent?: string; count: number }>; latestText: string }>();
+  for (const { hit, event, text } of hits) {
+    const id = `${hit.kind}#${hit.key}`;
+    let entry = out.get(id);
+    if (!entry) {
+      entry = { kind: hit.kind, key: hit.key, logGroup, count: 0, firstSeen: event.timestamp, lastSeen: event.timestamp, sample: '', clients: [], clientCounts: new Map(), latestText: text };
+      out.set(id, entry);
+    }
+    entry.count++;
+    entry.firstSeen = Math.min(entry.firstSeen, event.timestamp);
+    if (event.timestamp >= entry.lastSeen) {
+      entry.lastSeen = event.timestamp;
+      entry.latestText = text;
+    }
+    if (hit.client) {
+      const clientKey = `${hit.client.ip ?? ''}|${hit.client.userAgent ?? ''}`;
+      const client = entry.clientCounts.get(clientKey) ?? { ...hit.client, count: 0 };
+      client.count++;
+      entry.clientCounts.set(clientKey, client);
+    }
+  }
+  const result = new Map<string, KeyActivity>();
+  for (const [id, entry] of out) {
+    const { clientCounts, latestText, ...rest } = entry;
+    // Redact the whole line before cutting it: a cut must never leave half a token behind.
+    const redacted = redactText(latestText);
+    result.set(id, {
+      ...rest,
+      sample: redacted.length > SAMPLE_CHARS ? `${redacted.slice(0, SAMPLE_CHARS - 1)}…` : redacted,
+      clients: [...clientCounts.values()].sort((a, b) => b.count - a.count).slice(0, 5),
+    });
+  }
+  return result;
+}
+
+function counterIncrements(
+  tracebacks: readonly TracebackOccurrence[],
+  keyHits: readonly { hit: KeyHit; event: LogEvent }[],
+  enabled: Record<CounterKind, boolean>,
+): CounterIncrement[] {
+  const sums = new Map<string, CounterIncrement>();
+  const add = (kind: CounterKind, key: string, timestamp: number) => {
+    if (!enabled[kind]) return;
+    const minute = epochMinute(timestamp);
+    const id = `${kind}\u0000${key}\u0000${minute}`;
+    const current = sums.get(id);
+    if (current) current.n++;
+    else sums.set(id, { kind, key, minute, n: 1 });
+  };
+  for (const o of tracebacks) add('traceback', o.fingerprint, o.timestamp);
+  for (const { hit, event } of keyHits) add(hit.kind, hit.key, event.timestamp);
+  return [...sums.values()];
+}
+
+interface Completed {
+  parse: TracebackFinding['parse'];
+  completion: TracebackOccurrence['completion'];
+  reason?: string;
+}
+
+/**
+ * Finds the rest of a traceback whose message stops before the exception line. A contiguous batch (the
+ * whole stream) holds the following lines itself. A subscription batch holds only lines that matched
+ * the filter, so the following lines of the same stream are fetched (bounded by events and log time);
+ * fetched lists are kept per batch, so one fetch serves every split traceback it covers. Batch events
+ * the traceback swallowed (a chained traceback's second "Traceback" line matched the filter too) are
+ * marked consumed so they are not reported twice.
+ */
+class SplitCompleter {
+  private fetched: LogEvent[][] = [];
+
+  constructor(
+    private readonly batch: LogBatch,
+    private readonly textAt: (index: number) => string,
+    private readonly consumed: Uint8Array,
+    private readonly fetcher: LogFetcher | undefined,
+    private readonly limits: ScanLimits,
+    private readonly stats: ScanStats,
+    private readonly warnings: string[],
+  ) {}
+
+  async complete(index: number, finding: TracebackFinding): Promise<Completed> {
+    const anchor = this.batch.logEvents[index]!;
+    if (this.batch.contiguous) {
+      const inBatch = this.inBatch(index);
+      if (inBatch.parse.complete) return inBatch;
+      this.stats.unresolved++;
+      return { parse: inBatch.parse, completion: 'unresolved', reason: 'the exception line did not follow in the log' };
+    }
+
+    // Subscription batch: a list fetched for an earlier split traceback may already cover this one.
+    for (const list of this.fetched) {
+      const at = anchorIndex(list, anchor);
+      if (at < 0) continue;
+      const run = assemble(this.textAt(index), list.slice(at + 1).map((e) => applicationText(e.message)));
+      if (run.parse.complete) return this.done(run, list, at);
+    }
+    let reason: string;
+    let best = finding.parse;
+    if (!this.fetcher) {
+      reason = 'only its first line matched the subscription filter and there is no CloudWatch Logs access to fetch the rest';
+    } else if (this.stats.fetchCalls >= this.limits.maxFetches) {
+      reason = `more than ${this.limits.maxFetches} split tracebacks in one batch`;
+    } else {
+      this.stats.fetchCalls++;
+      const result = await this.fetcher.following({
+        logGroup: this.batch.logGroup,
+        logStream: this.batch.logStream,
+        startTime: anchor.timestamp,
+        maxEvents: this.limits.followMaxEvents,
+        maxSpanMs: this.limits.followMaxSpanMs,
+      });
+      if (!result.ok) {
+        this.stats.fetchFailures++;
+        this.warnings.push(`split traceback in ${this.batch.logGroup}/${this.batch.logStream}: fetching the following lines failed: ${result.reason}`);
+        reason = `fetching the following lines failed (${oneLineReason(result.reason)})`;
+      } else {
+        this.fetched.push(result.events);
+        const at = anchorIndex(result.events, anchor);
+        // The anchor not in the list (id or clock mismatch): the lines from its timestamp on are still the best guess.
+        const after = at >= 0 ? result.events.slice(at + 1) : result.events.filter((e) => e.timestamp >= anchor.timestamp && e.message !== anchor.message);
+        const run = assemble(this.textAt(index), after.map((e) => applicationText(e.message)));
+        if (run.parse.complete) return this.done(run, after, -1);
+        best = run.parse;
+        reason = `the exception line was not within ${this.limits.followMaxEvents} events / ${this.limits.followMaxSpanMs / 1000} s of log after the first line`;
+      }
+    }
+    // Last resort: the batch's own later lines (the exception line may have matched the filter too).
+    const inBatch = this.inBatch(index);
+    if (inBatch.parse.complete) return inBatch;
+    this.stats.unresolved++;
+    return { parse: best, completion: 'unresolved', reason };
+  }
+
+  /** The traceback completed from the batch's following events of the same stream (`batch`), or the partial parse. */
+  private inBatch(index: number): Completed {
+    const anchor = this.batch.logEvents[index]!;
+    const following: { text: string; index: number }[] = [];
+    for (let j = index + 1; j < this.batch.logEvents.length && following.length < this.limits.followMaxEvents; j++) {
+      const event = this.batch.logEvents[j]!;
+      if (event.timestamp - anchor.timestamp > this.limits.followMaxSpanMs) break;
+      if (!this.consumed[j]) following.push({ text: this.textAt(j), index: j });
+    }
+    const run = assemble(this.textAt(index), following.map((f) => f.text));
+    if (!run.parse.complete) return { parse: run.parse, completion: 'unresolved' };
+    for (const i of run.consumed) this.consumed[following[i]!.index] = 1;
+    this.stats.completedInBatch++;
+    return { parse: run.parse, completion: 'batch' };
+  }
+
+  private done(run: { parse: Completed['parse']; consumed: number[] }, list: LogEvent[], at: number): Completed {
+    this.stats.completedByFetch++;
+    const used = new Set(run.consumed);
+    this.markSwallowed(list.slice(at + 1).filter((_, i) => used.has(i)));
+    return { parse: run.parse, completion: 'fetched' };
+  }
+
+  /** Batch events that are among the fetched lines the traceback consumed: by event id, else by time and text, in order. */
+  private markSwallowed(swallowed: LogEvent[]): void {
+    if (swallowed.length === 0) return;
+    const ids = new Set(swallowed.map((e) => e.id));
+    const byContent = new Map<string, number>();
+    for (const e of swallowed) byContent.set(`${e.timestamp}\u0000${e.message}`, (byContent.get(`${e.timestamp}\u0000${e.message}`) ?? 0) + 1);
+    const last = swallowed[swallowed.length - 1]!.timestamp;
+    for (let j = 0; j < this.batch.logEvents.length; j++) {
+      const event = this.batch.logEvents[j]!;
+      if (this.consumed[j] || event.timestamp > last) continue;
+      const key = `${event.timestamp}\u0000${event.message}`;
+      if (ids.has(event.id)) this.consumed[j] = 1;
+      else if ((byContent.get(key) ?? 0) > 0) {
+        byContent.set(key, byContent.get(key)! - 1);
+        this.consumed[j] = 1;
+      }
+    }
+  }
+}
+
+/** Where the batch's event is in a fetched list: same id, else the first event with the same time and text. */
+function anchorIndex(list: readonly LogEvent[], anchor: LogEvent): number {
+  const byId = list.findIndex((e) => e.id === anchor.id);
+  if (byId >= 0) return byId;
+  return list.findIndex((e) => e.timestamp === anchor.timestamp && e.message === anchor.message);
+}
+
+/** Feed the anchor's text and then the following texts; which following texts (by index) were part of the traceback. */
+function assemble(anchorText: string, following: readonly string[]): { parse: TracebackFinding['parse']; consumed: number[] } {
+  const assembler = new TracebackAssembler();
+  for (const line of anchorText.split('\n')) assembler.push(line);
+  const consumed: number[] = [];
+  for (let i = 0; i < following.length && !assembler.done; i++) {
+    let used = false;
+    for (const line of following[i]!.split('\n')) {
+      const result = assembler.push(line);
+      if (result === 'consumed') used = true;
+      if (result === 'done') break;
+    }
+    if (used) consumed.push(i);
+  }
+  return { parse: assembler.result(), consumed };
+}
+
+function oneLineReason(reason: string): string {
+  return reason.split('\n')[0]!.slice(0, 200);
+}

@@ -1,0 +1,165 @@
+// Inhibition (the gateway is down: trace-DB and log symptoms go to chatops as suppressed), its release,
+// silences that expire mid-incident, and recurring maintenance windows.
+import { describe, expect, it } from 'vitest';
+import { routeSignals, sweepIncidents, type DispatchDeps } from '../../../lambdas/core/dispatch.ts';
+import type { SilenceStore } from '../../../lambdas/core/ports.ts';
+import type { Silence } from '../../../lambdas/core/silence.ts';
+import type { Signal } from '../../../lambdas/core/signal.ts';
+import { windowActive } from '../../../lambdas/core/suppression.ts';
+import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal } from './support.ts';
+
+const TUE = new Date('2026-11-24T10:00:00Z');
+const at = (minutes: number) => new Date(TUE.getTime() + minutes * 60_000);
+const OPTIONS = { tracebackQuietMinutes: 30 };
+
+class Silences implements SilenceStore {
+  constructor(readonly items: Silence[] = []) {}
+  async put(s: Silence) {
+    this.items.push(structuredClone(s));
+  }
+  async listCurrent() {
+    return this.items.filter((s) => !s.endAnnouncedAt).map((s) => structuredClone(s));
+  }
+  async listAll() {
+    return this.items.map((s) => structuredClone(s));
+  }
+  async get(id: string) {
+    return this.items.find((s) => s.id === id);
+  }
+  async markEndAnnounced(id: string, when: string) {
+    const s = this.items.find((x) => x.id === id);
+    if (!s || s.endAnnouncedAt) return false;
+    s.endAnnouncedAt = when;
+    return true;
+  }
+}
+
+function world(overrides: Parameters<typeof settings>[0] = {}, silences = new Silences()) {
+  const store = new FakeIncidentStore();
+  const pd = new FakePagerDuty();
+  const sns = new FakePublisher();
+  const deps = (now: Date): DispatchDeps => ({ store, pagerduty: pd, publisher: sns, settings: settings(overrides), now: () => now, silences });
+  const sent = () => [
+    ...pd.events.map((e) => `pagerduty ${e.event_action} ${e.dedup_key}`),
+    ...sns.published.map((p) => `${p.topic} ${p.message.subject.split(' ')[1]} ${p.message.subject.split(' ').slice(2).join(' ')}`),
+  ];
+  const mark = () => ({ pd: pd.events.length, sns: sns.published.length });
+  /** What was sent after `m`, PagerDuty first. */
+  const since = (m: { pd: number; sns: number }) => [
+    ...pd.events.slice(m.pd).map((e) => `pagerduty ${e.event_action} ${e.dedup_key}`),
+    ...sns.published.slice(m.sns).map((p) => `${p.topic} ${p.message.subject.split(' ')[1]} ${p.message.subject.split(' ').slice(2).join(' ')}`),
+  ];
+  return { store, pd, sns, deps, sent, silences, mark, since };
+}
+
+const gatewayDown = (status: Signal['status'] = 'firing', minutes = 0) =>
+  signal({ source: 'cloudwatch-alarm', rule: 'healthz_down', subject: 'gateway', dedupKey: 'healthz_down:gateway', severity: 'SEV1', status, observedAt: at(minutes).toISOString() });
+const errorRate = (minutes = 1) =>
+  signal({ source: 'trace-db', rule: 'model_error_rate', subject: 'gpt-4o', dedupKey: 'model_error_rate:gpt-4o', severity: 'SEV2', observedAt: at(minutes).toISOString() });
+
+describe('inhibition', () => {
+  it('while the gateway is SEV1 down, a trace-DB SEV2 is recorded and posted to chatops as suppressed, not paged', async () => {
+    const w = world();
+    await routeSignals([gatewayDown()], w.deps(at(0)));
+    const before = w.mark();
+    await routeSignals([errorRate()], w.deps(at(1)));
+    expect(w.since(before)).toEqual(['chatops SUPPRESSED model_error_rate: gpt-4o']);
+    const incident = w.store.peek('model_error_rate:gpt-4o')!;
+    expect(incident.suppressedBy).toBe('healthz_down:gateway');
+    expect(incident.timeline[0]!.event).toBe('opened SEV2: suppressed by healthz_down:gateway (inhibition gateway-down): posted to chatops, not paged');
+  });
+
+  it('is released when the gateway recovers: the still-firing symptom is paged at the next sweep', async () => {
+    const w = world();
+    await routeSignals([gatewayDown()], w.deps(at(0)));
+    await routeSignals([errorRate()], w.deps(at(1)));
+    await routeSignals([gatewayDown('resolved', 5)], w.deps(at(5)));
+    const before = w.mark();
+    await sweepIncidents(at(6), OPTIONS, w.deps(at(6)));
+    expect(w.since(before).sort()).toEqual([
+      'chatops FIRING model_error_rate: gpt-4o',
+      'page FIRING model_error_rate: gpt-4o',
+      'pagerduty trigger model_error_rate:gpt-4o',
+    ]);
+    expect(w.store.peek('model_error_rate:gpt-4o')!.suppressedBy).toBeUndefined();
+    const events = w.store.peek('model_error_rate:gpt-4o')!.timeline.map((t) => t.event);
+    expect(events.filter((e) => e.startsWith('inhibition'))).toEqual(['inhibition by healthz_down:gateway released, still firing: notified pagerduty, page, chatops']);
+  });
+
+  it('does not inhibit when the gateway is only SEV2, nor signals of other sources', async () => {
+    const w = world();
+    await routeSignals([{ ...gatewayDown(), severity: 'SEV2' }], w.deps(at(0)));
+    await routeSignals([errorRate()], w.deps(at(1)));
+    expect(w.store.peek('model_error_rate:gpt-4o')!.suppressedBy).toBeUndefined();
+    expect(w.pd.events.map((e) => e.dedup_key)).toContain('model_error_rate:gpt-4o');
+  });
+
+  it('honours equal labels', async () => {
+    const w = world({ routing: { inhibitions: [{ name: 'same-subject', source: { rule: ['provider_unavailable'] }, target: { rule: ['model_error_rate'] }, equal: ['subject'] }] } });
+    const provider = signal({ rule: 'provider_unavailable', subject: 'gpt-4o', dedupKey: 'provider_unavailable:gpt-4o', severity: 'SEV2', observedAt: at(0).toISOString() });
+    await routeSignals([provider], w.deps(at(0)));
+    await routeSignals([errorRate(1), { ...errorRate(1), subject: 'claude', dedupKey: 'model_error_rate:claude' }], w.deps(at(1)));
+    expect(w.store.peek('model_error_rate:gpt-4o')!.suppressedBy).toBe('provider_unavailable:gpt-4o');
+    expect(w.store.peek('model_error_rate:claude')!.suppressedBy).toBeUndefined();
+  });
+});
+
+describe('silences', () => {
+  const silence: Silence = { id: 'sil_1', rule: 'model_error_rate', startsAt: at(0).toISOString(), endsAt: at(30).toISOString(), reason: 'provider maintenance', createdBy: 'ops', createdAt: at(0).toISOString() };
+
+  it('a silenced signal is recorded, not notified; when the silence expires mid-incident it is notified and the end is announced once', async () => {
+    const w = world({}, new Silences([structuredClone(silence)]));
+    await routeSignals([errorRate(1)], w.deps(at(1)));
+    expect(w.sent()).toEqual([]);
+    expect(w.store.peek('model_error_rate:gpt-4o')).toMatchObject({ status: 'open', silencedBy: 'sil_1' });
+    await sweepIncidents(at(25), OPTIONS, w.deps(at(25)));
+    expect(w.sent()).toEqual([]); // still silenced: no reminder, nothing
+    await sweepIncidents(at(30), OPTIONS, w.deps(at(30)));
+    expect(w.sent().sort()).toEqual([
+      'chatops FIRING model_error_rate: gpt-4o',
+      'chatops silence sil_1 ended: model_error_rate (all subjects)',
+      'page FIRING model_error_rate: gpt-4o',
+      'pagerduty trigger model_error_rate:gpt-4o',
+    ]);
+    const notice = w.sns.published.find((p) => p.message.subject.includes('silence'))!.message.body;
+    expect(notice).toContain('Still firing, now notified: SEV2 model_error_rate:gpt-4o');
+    await sweepIncidents(at(35), OPTIONS, w.deps(at(35)));
+    expect(w.sent().filter((s) => s.includes('silence'))).toHaveLength(1);
+  });
+
+  it('a silence that outlives its incident says so when it ends, and the resolve of a silenced incident sends nothing', async () => {
+    const w = world({}, new Silences([structuredClone(silence)]));
+    await routeSignals([errorRate(1)], w.deps(at(1)));
+    await routeSignals([{ ...errorRate(10), status: 'resolved' }], w.deps(at(10)));
+    expect(w.sent()).toEqual([]);
+    await sweepIncidents(at(31), OPTIONS, w.deps(at(31)));
+    expect(w.sent()).toEqual(['chatops silence sil_1 ended: model_error_rate (all subjects)']);
+    expect(w.sns.published[0]!.message.body).toContain('It outlived every incident it covered');
+  });
+
+  it('covers only its subject when one is given', async () => {
+    const w = world({}, new Silences([{ ...silence, subject: 'claude' }]));
+    await routeSignals([errorRate(1)], w.deps(at(1)));
+    expect(w.pd.events.map((e) => e.dedup_key)).toEqual(['model_error_rate:gpt-4o']);
+  });
+});
+
+describe('maintenance windows', () => {
+  const window = { name: 'db-vacuum', rules: ['latency_p95'] as [string], timezone: 'Europe/Berlin', days: ['Sun'] as ['Sun'], start: '02:00', end: '04:00' };
+
+  it('is active in its zone on its days and times only, for its rules only', () => {
+    // Sunday 2026-11-29 02:30 in Berlin is 01:30Z.
+    expect(windowActive(window, { rule: 'latency_p95', subject: 'gateway' }, new Date('2026-11-29T01:30:00Z'))).toBe(true);
+    expect(windowActive(window, { rule: 'latency_p95', subject: 'gateway' }, new Date('2026-11-29T03:00:00Z'))).toBe(false);
+    expect(windowActive(window, { rule: 'model_error_rate', subject: 'gateway' }, new Date('2026-11-29T01:30:00Z'))).toBe(false);
+    expect(windowActive(window, { rule: 'latency_p95', subject: 'gateway' }, new Date('2026-11-28T01:30:00Z'))).toBe(false);
+  });
+
+  it('silences a matching signal inside the window', async () => {
+    const w = world({ routing: { maintenanceWindows: [window] } });
+    const slow = signal({ rule: 'latency_p95', subject: 'gateway', dedupKey: 'latency_p95:gateway', severity: 'SEV3', observedAt: '2026-11-29T01:30:00Z' });
+    await routeSignals([slow], w.deps(new Date('2026-11-29T01:30:00Z')));
+    expect(w.sent()).toEqual([]);
+    expect(w.store.peek('latency_p95:gateway')!.silencedBy).toBe('window:db-vacuum');
+  });
+});
