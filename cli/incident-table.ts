@@ -34,7 +34,7 @@ export async function onTable<T>(tableName: string, operation: () => Promise<T>)
     return await operation();
   } catch (error) {
     const name = (error as { name?: string })?.name ?? '';
-    const message = String((error as Error)?.message ?? error).split('\n')[0];
+    const message = String((error as Error)?.message ?? error).split('\n')[0] ?? '';
     if (name === 'ResourceNotFoundException') throw new UsageError(`table "${tableName}" not found in this account and region: ${HOW_TO_FIND}`);
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
       throw new UsageError(`no AWS credentials (set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): ${message}`);

@@ -13,7 +13,9 @@ commands:
   check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--json]
                                                               every trace-DB rule on a SQLite file (plain or .gz)
   probe --url URL [--timeout-ms N] [--json]                   probe one endpoint once (NODE_EXTRA_CA_CERTS to trust a private CA)
-  route --signals FILE [--now ISO] [--config FILE] [--json]   the router policy on signals, dry-run
+  route --signals FILE [--now ISO] [--config FILE] [--sweep-minutes N] [--json]
+                                                              the router policy on signals, dry-run, with the
+                                                              sweeper's ticks between their times (a backtest)
 
 exit status: 0 ran, 2 bad input or configuration`;
 
@@ -37,14 +39,16 @@ const COMMANDS: Record<string, Command> = {
   route: async (args, out) => {
     const { values } = parseArgs({
       args,
-      options: { signals: { type: 'string' }, now: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: { signals: { type: 'string' }, now: { type: 'string' }, config: { type: 'string' }, 'sweep-minutes': { type: 'string' }, json: { type: 'boolean', default: false } },
       strict: true,
     });
     if (!values.signals) throw new UsageError('route: --signals FILE is required');
     const config = resolveConfig(values.config);
     const now = parseInstant(values.now, '--now');
     const signals = parseSignalFile(readText(values.signals, 'the signals file'), values.signals);
-    const { deliveries } = await routeDryRun(signals, config, now);
+    const sweepMinutes = values['sweep-minutes'] === undefined ? 5 : Number(values['sweep-minutes']);
+    if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0) throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);
+    const { deliveries } = await routeDryRun(signals, config, { ...(now ? { now } : {}), sweepMinutes });
     out.stdout.write(values.json ? `${JSON.stringify({ deliveries }, null, 2)}\n` : formatDeliveries(deliveries));
   },
   probe: runProbeCommand,

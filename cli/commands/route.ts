@@ -3,7 +3,7 @@
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
 import { DryRunSinks, type DryRunPayload } from '../../lambdas/adapters/dry-run-sinks.ts';
 import type { Config } from '../../lambdas/core/config.ts';
-import { routeSignals } from '../../lambdas/core/dispatch.ts';
+import { routeSignals, sweepIncidents } from '../../lambdas/core/dispatch.ts';
 import type { Delivery } from '../../lambdas/core/incident.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { toDelivery } from '../../lambdas/core/routing-policy.ts';
@@ -38,21 +38,45 @@ export function parseSignalFile(text: string, origin: string): Signal[] {
   });
 }
 
-export async function routeDryRun(signals: Signal[], config: Config, now?: Date): Promise<RouteResult> {
+export interface RouteOptions {
+  /** Route every signal at this time instead of its own (no sweeps then). */
+  now?: Date;
+  /** Simulated sweeper period between the signals' times; 0 turns the sweeps off. Default 5. */
+  sweepMinutes?: number;
+}
+
+/**
+ * Replays the signals in time order through the router core, with the sweeper's ticks in between (on
+ * the 5-minute grid of its schedule), so a file of signals replays a whole incident: escalation,
+ * reminders, inhibition release, resolve. A backtest of the deployed behaviour, in dry-run.
+ */
+export async function routeDryRun(signals: Signal[], config: Config, options: RouteOptions = {}): Promise<RouteResult> {
   // Stable sort by time: the file's order breaks ties.
   const ordered = signals
     .map((signal, index) => ({ signal, index }))
     .sort((a, b) => Date.parse(a.signal.observedAt) - Date.parse(b.signal.observedAt) || a.index - b.index)
     .map((entry) => entry.signal);
   const sinks = new DryRunSinks();
-  const result = await routeSignals(ordered, {
-    store: new MemoryIncidentStore(),
-    pagerduty: sinks,
-    publisher: sinks,
-    settings: routerSettingsOf(config),
-    now: (signal) => now ?? new Date(signal.observedAt),
-  });
-  return { deliveries: result.attempted.map(toDelivery), payloads: sinks.payloads };
+  const settings = routerSettingsOf(config);
+  const store = new MemoryIncidentStore();
+  const deps = { store, pagerduty: sinks, publisher: sinks, settings };
+  const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
+  const deliveries: Delivery[] = [];
+  let clock: number | undefined;
+  for (const signal of ordered) {
+    const at = options.now ?? new Date(signal.observedAt);
+    if (sweepMs > 0 && clock !== undefined) {
+      for (let tick = Math.floor(clock / sweepMs) * sweepMs + sweepMs; tick < at.getTime(); tick += sweepMs) {
+        const when = new Date(tick);
+        const swept = await sweepIncidents(when, { tracebackQuietMinutes: config.rules.traceback.quietMinutes }, { ...deps, now: () => when });
+        deliveries.push(...swept.attempted.map(toDelivery));
+      }
+    }
+    clock = at.getTime();
+    const routed = await routeSignals([signal], { ...deps, now: () => at });
+    deliveries.push(...routed.attempted.map(toDelivery));
+  }
+  return { deliveries, payloads: sinks.payloads };
 }
 
 export function formatDeliveries(deliveries: Delivery[]): string {

@@ -181,7 +181,7 @@ function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: 
       logGroup: latest.logGroup,
       logStream: latest.logStream,
       logStreams: group.logStreams,
-      completion: latest.completion,
+      completedFrom: latest.completion,
       ...(latest.unresolvedReason ? { unresolvedReason: latest.unresolvedReason } : {}),
       format: latest.finding.format,
       excerpt: tracebackExcerpt(parse),

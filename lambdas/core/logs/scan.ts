@@ -21,7 +21,7 @@ import {
   type TracebackGroup,
   type TracebackOccurrence,
 } from './rules.ts';
-import { fingerprintOf, TracebackAssembler } from './traceback.ts';
+import { exceptionLine, fingerprintOf, lineLevel, TracebackAssembler } from './traceback.ts';
 
 export interface ScanLimits {
   /** CloudWatch Logs calls for split tracebacks per batch; the rest are reported with an unknown type. */
@@ -373,7 +373,7 @@ class SplitCompleter {
     for (const list of this.fetched) {
       const at = anchorIndex(list, anchor);
       if (at < 0) continue;
-      const run = assemble(this.textAt(index), list.slice(at + 1).map((e) => applicationText(e.message)));
+      const run = assemble(headerBefore(list, at), this.textAt(index), list.slice(at + 1).map((e) => applicationText(e.message)));
       if (run.parse.complete) return this.done(run, list, at);
     }
     let reason: string;
@@ -387,9 +387,10 @@ class SplitCompleter {
       const result = await this.fetcher.following({
         logGroup: this.batch.logGroup,
         logStream: this.batch.logStream,
-        startTime: anchor.timestamp,
+        // A moment earlier: the log record's own line ("ERROR ... unhandled error") says the level and the request.
+        startTime: anchor.timestamp - HEADER_LOOKBACK_MS,
         maxEvents: this.limits.followMaxEvents,
-        maxSpanMs: this.limits.followMaxSpanMs,
+        maxSpanMs: this.limits.followMaxSpanMs + HEADER_LOOKBACK_MS,
       });
       if (!result.ok) {
         this.stats.fetchFailures++;
@@ -400,7 +401,7 @@ class SplitCompleter {
         const at = anchorIndex(result.events, anchor);
         // The anchor not in the list (id or clock mismatch): the lines from its timestamp on are still the best guess.
         const after = at >= 0 ? result.events.slice(at + 1) : result.events.filter((e) => e.timestamp >= anchor.timestamp && e.message !== anchor.message);
-        const run = assemble(this.textAt(index), after.map((e) => applicationText(e.message)));
+        const run = assemble(at >= 0 ? headerBefore(result.events, at) : undefined, this.textAt(index), after.map((e) => applicationText(e.message)));
         if (run.parse.complete) return this.done(run, after, -1);
         best = run.parse;
         reason = `the exception line was not within ${this.limits.followMaxEvents} events / ${this.limits.followMaxSpanMs / 1000} s of log after the first line`;
@@ -422,7 +423,7 @@ class SplitCompleter {
       if (event.timestamp - anchor.timestamp > this.limits.followMaxSpanMs) break;
       if (!this.consumed[j]) following.push({ text: this.textAt(j), index: j });
     }
-    const run = assemble(this.textAt(index), following.map((f) => f.text));
+    const run = assemble(headerBefore(this.batch.logEvents, index, this.textAt), this.textAt(index), following.map((f) => f.text));
     if (!run.parse.complete) return { parse: run.parse, completion: 'unresolved' };
     for (const i of run.consumed) this.consumed[following[i]!.index] = 1;
     this.stats.completedInBatch++;
@@ -456,6 +457,25 @@ class SplitCompleter {
   }
 }
 
+/** How far before a split traceback's first line its log record's own line (level, logger, request) is looked for. */
+const HEADER_LOOKBACK_MS = 1000;
+
+/**
+ * The line just before a split traceback's first line when it is its log record's own line: written
+ * within HEADER_LOOKBACK_MS, one line, not a traceback line, at ERROR or worse. Python's logging writes
+ * the record and its traceback in one go, so the runtime's split leaves the record line right before.
+ * A line below ERROR is ignored rather than trusted: it may be unrelated output (a traceback printed
+ * without a record), and demoting a real crash to "below ERROR" would hide it.
+ */
+function headerBefore(list: readonly LogEvent[], at: number, textOf: (index: number) => string = (i) => applicationText(list[i]!.message)): string | undefined {
+  const anchor = list[at];
+  const previous = list[at - 1];
+  if (!anchor || !previous || anchor.timestamp - previous.timestamp > HEADER_LOOKBACK_MS) return undefined;
+  const text = textOf(at - 1);
+  if (text.includes('\n') || /^\s/.test(text) || text.includes('Traceback') || exceptionLine(text)) return undefined;
+  return lineLevel(text) === 'error' ? text : undefined;
+}
+
 /** Where the batch's event is in a fetched list: same id, else the first event with the same time and text. */
 function anchorIndex(list: readonly LogEvent[], anchor: LogEvent): number {
   const byId = list.findIndex((e) => e.id === anchor.id);
@@ -464,8 +484,9 @@ function anchorIndex(list: readonly LogEvent[], anchor: LogEvent): number {
 }
 
 /** Feed the anchor's text and then the following texts; which following texts (by index) were part of the traceback. */
-function assemble(anchorText: string, following: readonly string[]): { parse: TracebackFinding['parse']; consumed: number[] } {
+function assemble(header: string | undefined, anchorText: string, following: readonly string[]): { parse: TracebackFinding['parse']; consumed: number[] } {
   const assembler = new TracebackAssembler();
+  if (header !== undefined) assembler.push(header);
   for (const line of anchorText.split('\n')) assembler.push(line);
   const consumed: number[] = [];
   for (let i = 0; i < following.length && !assembler.done; i++) {

@@ -226,10 +226,16 @@ export function exceptionLine(line: string): { type: string; value?: string } | 
 
 function levelOfHeader(header: readonly string[]): TracebackLevel {
   for (const line of header) {
-    const level = LEVEL.exec(line)?.[1];
-    if (level) return levelOfName(level);
+    const level = lineLevel(line);
+    if (level !== 'unknown') return level;
   }
   return 'unknown';
+}
+
+/** The level a log line names in capitals (`ERROR [app]`, `ERROR:root:`, uvicorn's `ERROR:    `), or unknown. */
+export function lineLevel(line: string): TracebackLevel {
+  const level = LEVEL.exec(line)?.[1];
+  return level ? levelOfName(level) : 'unknown';
 }
 
 /** A level name from text or a JSON field: error-or-worse, below error, or not a level. */

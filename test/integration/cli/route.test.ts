@@ -39,6 +39,8 @@ describe('metis-alerts route --json', () => {
       { sink: 'pagerduty', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'page', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'chatops', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
+      // The simulated sweeper's 03:30 tick: no status post for 30 minutes.
+      { sink: 'chatops', action: 'remind', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'pagerduty', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'page', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'chatops', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
@@ -50,10 +52,31 @@ describe('metis-alerts route --json', () => {
       signal('model_error_rate', 'tuesday-model', 'SEV2', 'firing', '2026-11-24T10:00:00Z'),
       signal('model_error_rate', 'saturday-model', 'SEV2', 'firing', '2026-11-28T03:00:00Z'),
     ]);
-    const sinks = (key: string, deliveries: { sink: string; dedupKey: string }[]) => deliveries.filter((d) => d.dedupKey === key).map((d) => d.sink);
+    const sinks = (key: string, deliveries: { sink: string; action: string; dedupKey: string }[]) =>
+      deliveries.filter((d) => d.dedupKey === key && d.action === 'trigger').map((d) => d.sink);
     const { deliveries } = routeJson(['--signals', path]);
     expect(sinks('model_error_rate:saturday-model', deliveries)).toEqual(['chatops']);
     expect(sinks('model_error_rate:tuesday-model', deliveries)).toEqual(['pagerduty', 'page', 'chatops']);
+  });
+
+  it('replays a SEV2 opened out of hours: escalated at +30 min, reminded every 30 min, resolved', () => {
+    const path = file('backtest.json', [
+      signal('model_error_rate', 'gpt-4o', 'SEV2', 'firing', '2026-11-28T03:00:00Z'),
+      signal('model_error_rate', 'gpt-4o', 'SEV2', 'resolved', '2026-11-28T04:10:00Z'),
+    ]);
+    const actions = routeJson(['--signals', path]).deliveries.map((d) => `${d.sink} ${d.action}`);
+    expect(actions).toEqual([
+      'chatops trigger', // 03:00 out of hours: chatops only
+      'pagerduty trigger', // 03:30 still firing: escalated
+      'page trigger',
+      'chatops escalate',
+      'chatops remind', // 04:00: 30 min since the escalation post
+      'pagerduty resolve', // 04:10
+      'page resolve',
+      'chatops resolve',
+    ]);
+    const off = routeJson(['--signals', path, '--sweep-minutes', '0']).deliveries.map((d) => `${d.sink} ${d.action}`);
+    expect(off).toEqual(['chatops trigger', 'chatops resolve']);
   });
 
   it('routes every signal at --now when given, and reads the business hours of --config', () => {

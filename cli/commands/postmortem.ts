@@ -1,0 +1,80 @@
+// `metis-alerts postmortem DEDUP_KEY [--db FILE] [--now ISO] [--table NAME]`: a Markdown post-mortem
+// draft in the runbook's exact heading set, from the incident stored under DEDUP_KEY. With --db (a
+// trace-DB file, plain or .gz, e.g. the snapshot from S3) the Impact section gets the requests dropped
+// during the incident. --now ends an ongoing incident's window (default: the current time).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { DynamoDbIncidentStore } from '../../lambdas/adapters/dynamodb-incident-store.ts';
+import { openSnapshot } from '../../lambdas/adapters/sqljs-database.ts';
+import type { Incident } from '../../lambdas/core/incident.ts';
+import { renderPostmortem } from '../../lambdas/core/postmortem.ts';
+import { countRequestsDropped, type RequestsDropped } from '../../lambdas/core/trace-db/requests-dropped.ts';
+import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
+import { UsageError } from '../errors.ts';
+import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
+import { parseInstant, type Output } from '../io.ts';
+
+export interface PostmortemCommandDeps {
+  env: NodeJS.ProcessEnv;
+  /** The stored item under a dedup key (tests may pass a fake); default: DynamoDbIncidentStore.get. */
+  get?: (tableName: string, dedupKey: string) => Promise<unknown>;
+}
+
+export async function runPostmortemCommand(args: string[], out: Output, deps: PostmortemCommandDeps = { env: process.env }): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { db: { type: 'string' }, now: { type: 'string' }, table: { type: 'string' } },
+    allowPositionals: true,
+    strict: true,
+  });
+  if (positionals.length !== 1 || !positionals[0]!.trim()) {
+    throw new UsageError(`expected one DEDUP_KEY (e.g. model_error_rate:claude-sonnet-4; see metis-alerts incidents), got ${positionals.length}`);
+  }
+  const dedupKey = positionals[0]!;
+  const now = parseInstant(values.now, '--now') ?? new Date();
+  const tableName = resolveTableName(values.table, deps.env);
+  const get = deps.get ?? ((name: string, key: string) => new DynamoDbIncidentStore({ client: incidentTableClient(), tableName: name }).get(key));
+  const item = await onTable(tableName, () => get(tableName, dedupKey));
+  if (item === undefined) throw new UsageError(`no incident "${dedupKey}" in table ${tableName} (see metis-alerts incidents; resolved ones expire after the retention)`);
+  const incident = asIncident(item, dedupKey);
+
+  let requestsDropped: RequestsDropped | undefined;
+  if (values.db !== undefined) {
+    const to = incident.status === 'resolved' && incident.resolvedAt ? new Date(incident.resolvedAt) : now;
+    requestsDropped = await countFromFile(values.db, { from: new Date(incident.openedAt), to });
+  }
+  out.stdout.write(renderPostmortem({ incident, now, ...(requestsDropped ? { requestsDropped } : {}) }));
+}
+
+/** Silence and heartbeat items share the table: only a well-formed incident gets a post-mortem. */
+function asIncident(item: unknown, dedupKey: string): Incident {
+  const candidate = item as Partial<Incident>;
+  const wellFormed =
+    (candidate.status === 'open' || candidate.status === 'resolved') &&
+    typeof candidate.openedAt === 'string' &&
+    !Number.isNaN(Date.parse(candidate.openedAt)) &&
+    Array.isArray(candidate.timeline) &&
+    Array.isArray(candidate.deliveries) &&
+    typeof candidate.lastSignal === 'object' &&
+    candidate.lastSignal !== null;
+  if (!wellFormed) throw new UsageError(`"${dedupKey}" is not an incident (the table also holds silences and heartbeats; see metis-alerts incidents)`);
+  return candidate as Incident;
+}
+
+async function countFromFile(path: string, window: { from: Date; to: Date }): Promise<RequestsDropped> {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new UsageError(`--db ${path}: cannot read the trace DB (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const db = await openSnapshot(bytes);
+  if (isOpenFailure(db)) throw new UsageError(`--db ${path}: not a usable trace DB (${db.message})`);
+  try {
+    return countRequestsDropped(db, window);
+  } catch (error) {
+    throw new UsageError(`--db ${path}: cannot count requests dropped (${String((error as Error).message ?? error).split('\n')[0]})`);
+  } finally {
+    db.close();
+  }
+}
