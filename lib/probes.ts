@@ -43,6 +43,12 @@ export interface ProbesProps {
   readonly targets: readonly HealthTarget[];
   /** `healthz_down.enabled`, `tls_expiry.enabled` and `tls_expiry.warnDays`. */
   readonly rules: Pick<Config['rules'], 'healthz_down' | 'tls_expiry'>;
+  /**
+   * The function mostly sleeps (30 s between rounds) and is billed for it every minute: 128 MB keeps that at
+   * about 43 200 x 31 s x 0.125 GB = 167 000 GB-s a month (about USD 2.2 on arm64 outside the free tier).
+   * @default 128
+   */
+  readonly memorySize?: number;
 }
 
 export interface TargetAlarms {
@@ -74,7 +80,7 @@ export class Probes extends Construct {
     const lambda = new MetisFunction(this, 'Lambda', {
       entry: 'lambdas/handlers/probe.ts',
       description: 'metis-alerts probe: GET each health target twice a minute, EMF metrics for the healthz/tls alarms',
-      memorySize: 256,
+      memorySize: props.memorySize ?? 128,
       // Round 1, 30 s spacing, round 2 (each round at most one target timeout; a TLS failure's certificate
       // read stays within the same deadline), plus SSM and cold-start slack.
       timeout: Duration.seconds(PROBE_SPACING.toSeconds() + 2 * Math.ceil(maxTimeoutMs / 1000) + 10),
@@ -116,8 +122,9 @@ export class Probes extends Construct {
       const dimensionsMap = { service: PROBE_SERVICE, [TARGET_DIMENSION]: target.name };
       if (rules.healthz_down.enabled) {
         const failed = new Metric({ namespace: METRICS_NAMESPACE, metricName: PROBE_METRIC.failed, dimensionsMap, statistic: 'Maximum', period: PROBE_SPACING });
-        // Missing data is NOT breaching: a gap is "not measured", not "down". A probe that stops running must not
-        // page healthz_down for every target; the heartbeat alarm below says "monitoring blind" instead.
+        // Missing data keeps the last state (IGNORE): a gap is "not measured", neither "down" (a probe that stops
+        // must not page healthz_down for every target) nor "healthy" (it must not resolve an outage in progress).
+        // The heartbeat alarm below says "monitoring blind" instead.
         entry.healthzSev1 = this.alarm(`Healthz${target.name}Sev1`, {
           alarmName: probeAlarmName(namePrefix, 'healthz', target.name, 'SEV1'),
           description: healthzAlarmDescription(target, 'SEV1'),
@@ -126,7 +133,7 @@ export class Probes extends Construct {
           threshold: 1,
           evaluationPeriods: 2,
           datapointsToAlarm: 2,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
+          treatMissingData: TreatMissingData.IGNORE,
           tags: probeAlarmTags(HEALTHZ_RULE, target.name, 'SEV1'),
         });
         entry.healthzSev2 = this.alarm(`Healthz${target.name}Sev2`, {
@@ -137,7 +144,7 @@ export class Probes extends Construct {
           threshold: 1,
           evaluationPeriods: 1,
           datapointsToAlarm: 1,
-          treatMissingData: TreatMissingData.NOT_BREACHING,
+          treatMissingData: TreatMissingData.IGNORE,
           tags: probeAlarmTags(HEALTHZ_RULE, target.name, 'SEV2'),
         });
       }

@@ -1,7 +1,8 @@
-// `npm run demo`: the whole local pipeline in-process, no AWS account. A generated trace DB with injected
-// anomalies goes through the real trace-DB rules, and every signal through the real router core with an
-// in-memory incident store and dry-run sinks. Prints what would be paged where and writes the exact
-// PagerDuty / SNS payloads to .demo-out/payloads.jsonl.
+// `npm run demo`: the whole local pipeline in-process, no AWS account. Real detectors on local data (a
+// generated trace DB with injected anomalies, real HTTP targets probed by the probe Lambda's own code),
+// every signal through the real router core and sweeper with an in-memory incident store and dry-run
+// sinks. Prints what would be paged where and writes the exact PagerDuty / SNS payloads to
+// .demo-out/payloads.jsonl.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -9,12 +10,13 @@ import { checkDatabase } from '../cli/commands/check.ts';
 import { DryRunSinks } from '../lambdas/adapters/dry-run-sinks.ts';
 import { MemoryIncidentStore } from '../lambdas/adapters/memory-incident-store.ts';
 import { parseConfig } from '../lambdas/core/config.ts';
-import { routeSignals } from '../lambdas/core/dispatch.ts';
+import { routeSignals, sweepIncidents } from '../lambdas/core/dispatch.ts';
 import { signalsFromReport } from '../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../lambdas/core/router-settings.ts';
 import { toEvaluationReport } from '../lambdas/core/trace-db/evaluate.ts';
 import { generateTraceDb } from '../tools/trace-db-fixture.ts';
-import { outOfHoursStep, scriptedSteps, type DemoStep } from './demo-scenario.ts';
+import { probeDemoSteps } from './demo-probes.ts';
+import { outOfHoursSteps, type DemoStep } from './demo-scenario.ts';
 
 const outDir = process.env.DEMO_OUT ?? '.demo-out';
 const CHECK_AT = new Date('2026-11-24T10:30:00Z'); // a Tuesday, in business hours (UTC)
@@ -33,24 +35,36 @@ async function main(): Promise<void> {
   writeFileSync(dbFile, gzipSync(bytes));
   const meta = { takenAt: new Date(CHECK_AT.getTime() - 60_000).toISOString(), volumeUsedPct: 83, integrity: 'ok' };
   console.log(`generated ${dbFile}: 30 000 events over 7 days ending ${CHECK_AT.toISOString()}, with anomalies injected`);
-
   const evaluation = await checkDatabase(dbFile, config, CHECK_AT, meta);
   console.log(`trace-DB rules evaluated: ${evaluation.evaluated.join(', ')}`);
   const report = toEvaluationReport(evaluation, CHECK_AT);
+
+  // Later that day the gateway is healthy again: a snapshot without anomalies resolves what the first opened.
+  const RECOVERED_AT = new Date('2026-11-24T12:00:00Z');
+  const quietFile = join(outDir, 'sample-trace-recovered.db.gz');
+  writeFileSync(quietFile, gzipSync(await generateTraceDb({ events: 30_000, days: 7, end: RECOVERED_AT, seed: 7, anomalies: 'none' })));
+  const recovered = toEvaluationReport(
+    await checkDatabase(quietFile, config, RECOVERED_AT, { takenAt: new Date(RECOVERED_AT.getTime() - 60_000).toISOString(), volumeUsedPct: 41, integrity: 'ok' }),
+    RECOVERED_AT,
+  );
+
   const steps: DemoStep[] = [
-    ...scriptedSteps(),
     { at: CHECK_AT, title: 'trace-check: every trace-DB rule on the sample snapshot (Tuesday 10:30)', signals: report.signals, report },
     { at: CHECK_AT, title: 'trace-check runs again on the same snapshot: everything deduplicated', signals: report.signals, report },
-    outOfHoursStep(),
+    ...(await probeDemoSteps({ prefix: config.name })),
+    { at: RECOVERED_AT, title: 'trace-check 12:00 on a healthy snapshot: every trace-DB incident resolves', signals: recovered.signals, report: recovered },
+    ...outOfHoursSteps(),
   ];
 
   for (const step of steps) {
     console.log(`\n== ${step.at.toISOString()}  ${step.title}`);
     const before = sinks.payloads.length;
-    const signals = step.report ? signalsFromReport(step.report, await store.listOpen(step.report.source)) : step.signals;
-    const result = await routeSignals(signals, { store, pagerduty: sinks, publisher: sinks, settings, now: () => step.at });
+    const deps = { store, pagerduty: sinks, publisher: sinks, settings, now: () => step.at };
+    const result = step.sweep
+      ? await sweepIncidents(step.at, { tracebackQuietMinutes: config.rules.traceback.quietMinutes }, deps)
+      : await routeSignals(step.report ? signalsFromReport(step.report, await store.listOpen(step.report.source)) : step.signals, deps);
     if (result.attempted.length === 0) console.log('   (nothing new: deduplicated or no sink selected)');
-    for (const d of result.attempted) console.log(`   ${d.severity} -> ${d.sink.padEnd(9)} ${d.action.padEnd(8)} ${d.dedupKey}`);
+    for (const d of result.attempted) console.log(`   ${d.severity} -> ${d.sink.padEnd(9)} ${d.action.padEnd(9)} ${d.dedupKey}`);
     for (const payload of sinks.payloads.slice(before)) lines.push(JSON.stringify({ at: step.at.toISOString(), ...payload }));
   }
 

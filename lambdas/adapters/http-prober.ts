@@ -1,7 +1,7 @@
 // One GET of a health endpoint with node:http / node:https (not fetch: the peer certificate is needed for
 // days-left), under one hard deadline that covers DNS, connect, TLS, headers and the body read (capped at
-// 64 KB). Whatever the endpoint does, the answer is a ProbeOutcome, never a throw; only a malformed URL
-// throws (ProbeRequestError), because that is the caller's mistake, not the target's.
+// 64 KB). Whatever the endpoint does, the answer is a ProbeOutcome, never a rejection; only a malformed URL
+// or an unusable header value rejects (ProbeRequestError), because that is the caller's mistake, not the target's.
 import { request as httpRequest, type ClientRequest, type IncomingMessage, type RequestOptions } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
@@ -68,7 +68,7 @@ export class HttpProber {
     this.userAgent = options.userAgent ?? 'metis-alerts-probe/1';
   }
 
-  /** Rejects only with ProbeRequestError (a malformed URL); every target behaviour resolves to an outcome. */
+  /** Rejects only with ProbeRequestError (a malformed URL, an unusable header); whatever the target does resolves to an outcome. */
   probe(request: ProbeRequest): Promise<ProbeOutcome> {
     let url: URL;
     try {
@@ -83,7 +83,7 @@ export class HttpProber {
     const deadline = started + timeoutMs;
     const elapsed = () => Math.max(0, Math.round(this.timer() - started));
 
-    return new Promise<ProbeOutcome>((resolve) => {
+    return new Promise<ProbeOutcome>((resolve, reject) => {
       let settled = false;
       let status: number | null = null;
       let certificate: PeerCertificate | undefined;
@@ -153,7 +153,9 @@ export class HttpProber {
           return;
         }
         // Verification failed before any request was sent: read the certificate's expiry over a second
-        // handshake that sends nothing (headers may carry secrets and go only to a verified server).
+        // handshake that sends nothing (headers may carry secrets and go only to a verified server). It has
+        // the rest of the deadline as its own budget; the verdict is already `tls`, never a late `timeout`.
+        clearTimeout(timer);
         this.readCertificate(url, Math.max(0, deadline - this.timer())).then((peer) => {
           if (peer) certificate = peer;
           finish({ ok: false, failure, status, latencyMs, tlsDaysLeft: daysLeft(), detail });
@@ -164,10 +166,11 @@ export class HttpProber {
       try {
         req = send(url, options, onResponse);
       } catch (error) {
-        // e.g. an invalid header value: the request never left.
+        // An unusable header (e.g. a line break in a value from SSM): our configuration, not the target, so
+        // no outcome that would page healthz_down. Node's message names the header, never its value.
         clearTimeout(timer);
         settled = true;
-        resolve({ url: shownUrl, ok: false, failure: 'connection', status: null, latencyMs: elapsed(), tlsDaysLeft: null, detail: describeError((error as NodeJS.ErrnoException).code, (error as Error).message) });
+        reject(new ProbeRequestError(`cannot build the request: ${describeError((error as NodeJS.ErrnoException).code, (error as Error).message)}`, { cause: error }));
         return;
       }
       req.on('error', onError);

@@ -75,9 +75,10 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     expect(permissions.map((p) => [p.Properties.Action, p.Properties.Principal])).toEqual([['lambda:InvokeFunction', 'events.amazonaws.com']]);
   });
 
-  it('function: nodejs22.x arm64, timeout 30 s + 2 x the longest target timeout + 10 s slack, no async retries', () => {
+  it('function: nodejs22.x arm64 128 MB, timeout 30 s + 2 x the longest target timeout + 10 s slack, no async retries', () => {
     expect(fn.Properties.Runtime).toBe('nodejs22.x');
     expect(fn.Properties.Architectures).toEqual(['arm64']);
+    expect(fn.Properties.MemorySize).toBe(128);
     // server's 8000 ms: 30 + 2 x 8 + 10.
     expect(fn.Properties.Timeout).toBe(56);
     const config = Object.values(synth.template.findResources('AWS::Lambda::EventInvokeConfig') as Record<string, CfnResource>).find(
@@ -129,7 +130,7 @@ describe('probes with an https target (headers from SSM) and an http target', ()
         DatapointsToAlarm: 2,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         Threshold: 1,
-        TreatMissingData: 'notBreaching',
+        TreatMissingData: 'ignore',
       });
       expect(alarm.AlarmActions).toBeUndefined();
       expect(tagsOf(alarm)).toEqual({ 'metis:severity': 'SEV1', 'metis:rule': 'healthz_down', 'metis:subject': target, 'metis:runbook': 'Alert sources' });
@@ -151,7 +152,7 @@ describe('probes with an https target (headers from SSM) and an http target', ()
         DatapointsToAlarm: 1,
         ComparisonOperator: 'GreaterThanOrEqualToThreshold',
         Threshold: 1,
-        TreatMissingData: 'notBreaching',
+        TreatMissingData: 'ignore',
       });
       expect(tagsOf(alarm)).toEqual({ 'metis:severity': 'SEV2', 'metis:rule': 'healthz_down', 'metis:subject': target, 'metis:runbook': 'Alert sources' });
     }

@@ -185,6 +185,17 @@ describe('probe handler', () => {
     ]);
   });
 
+  it('a header value the prober cannot send: that target is skipped with the reason, nothing of the value logged', async () => {
+    await putSecureString(ssmClient(), '/metis-alerts/probe/broken', 'line-one\nline-two-secret');
+    const h = harness([{ name: 'gateway', url: gateway.url, headersFromSsm: { 'x-health-token': '/metis-alerts/probe/broken' }, timeoutMs: 3000 }]);
+    const result = await h.run();
+    expect(result.heartbeat).toBe(false);
+    expect(result.rounds).toEqual([[], []]);
+    expect(result.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^prober failed: cannot build the request: ERR_INVALID_CHAR/), expect.any(String)]);
+    expect(h.lines()).toEqual([]);
+    expect(JSON.stringify(h.logs)).not.toContain('line-two-secret');
+  });
+
   it('keeps the rounds 30 s apart start to start: a slow first round shortens the wait, a round over 30 s skips it', async () => {
     const ok: ProbeOutcome = { url: 'http://x/healthz', ok: true, failure: null, status: 200, latencyMs: 4000, tlsDaysLeft: null, detail: null };
     const slow = harness([{ name: 'gateway', url: 'http://x/healthz' }], {

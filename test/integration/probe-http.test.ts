@@ -136,6 +136,16 @@ describe('HttpProber over http', () => {
     await expect(prober.probe({ url: 'not a url' })).rejects.toThrow(ProbeRequestError);
     await expect(prober.probe({ url: 'ftp://127.0.0.1/x' })).rejects.toThrow('expected an http:// or https:// URL');
   });
+
+  it('a header value that cannot be sent (line break) rejects naming the header, not the value, and sends nothing', async () => {
+    const t = await target(answer(200));
+    const failure = new HttpProber({ clock }).probe({ url: t.url, headers: { 'x-probe-token': 'tok\nen-value' } });
+    await expect(failure).rejects.toThrow(ProbeRequestError);
+    const message = await failure.catch((error: Error) => error.message);
+    expect(message).toMatch(/^cannot build the request: ERR_INVALID_CHAR: .*"x-probe-token"/);
+    expect(message).not.toContain('en-value');
+    expect(t.requests).toEqual([]);
+  });
 });
 
 describe('HttpProber over https', () => {

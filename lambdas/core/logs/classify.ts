@@ -5,7 +5,7 @@
 import { redactText } from '../redact.ts';
 import { isObject } from './decode.ts';
 import { parseJsonObject } from './message.ts';
-import { exceptionLine, hasTracebackMarker, levelOfName, parseStructuredTraceback, parseTracebackText, type TracebackLevel, type TracebackParse } from './traceback.ts';
+import { exceptionLine, hasTracebackMarker, levelOfName, parseStructuredTraceback, preCut, parseTracebackText, type TracebackLevel, type TracebackParse } from './traceback.ts';
 
 export const KEY_KINDS = ['quota_exceeded', 'key_revoked'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
@@ -78,7 +78,7 @@ function classifyJson(record: Record<string, unknown>, text: string): Classifica
     if (hasTracebackMarker(exception)) parse = parseTracebackText(exception);
     else {
       // `"exception": "ValueError: bad"` without frames: the type is still worth having.
-      const last = exception.trim().split('\n').pop() ?? '';
+      const last = preCut(exception.trim().split('\n').pop() ?? '', 4000);
       const line = exceptionLine(last);
       parse = emptyParse(line ? { ...line, text: last } : undefined);
     }
@@ -90,11 +90,11 @@ function classifyJson(record: Record<string, unknown>, text: string): Classifica
 }
 
 function jsonTraceback(record: Record<string, unknown>, parse: TracebackParse): TracebackFinding {
-  const levelName = LEVEL_FIELDS.map((field) => field.includes('.') ? nested(record, field) : record[field]).find((v): v is string => typeof v === 'string');
+  const levelName = LEVEL_FIELDS.map((field) => (field.includes('.') ? nested(record, field) : record[field])).find((v): v is string => typeof v === 'string' && v.length <= 20);
   const level = levelName ? levelOfName(levelName) : 'unknown';
   const message = MESSAGE_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string');
-  const logger = ['logger', 'name', 'logger_name'].map((f) => record[f]).find((v): v is string => typeof v === 'string');
-  const firstLine = message?.split('\n')[0];
+  const logger = ['logger', 'name', 'logger_name'].map((f) => record[f]).find((v): v is string => typeof v === 'string' && v.length <= 200);
+  const firstLine = message === undefined ? undefined : preCut(message.split('\n')[0]!, 1000);
   const recordText = [levelName?.toUpperCase(), logger ? `[${logger}]` : undefined, firstLine].filter(Boolean).join(' ');
   return { format: 'json', parse: { ...parse, header: recordText ? [recordText] : parse.header }, level, ...(recordText ? { record: recordText } : {}) };
 }

@@ -21,7 +21,7 @@ import {
   type TracebackGroup,
   type TracebackOccurrence,
 } from './rules.ts';
-import { exceptionLine, fingerprintOf, lineLevel, TracebackAssembler } from './traceback.ts';
+import { exceptionLine, fingerprintOf, lineLevel, preCut, TracebackAssembler } from './traceback.ts';
 
 export interface ScanLimits {
   /** CloudWatch Logs calls for split tracebacks per batch; the rest are reported with an unknown type. */
@@ -303,8 +303,8 @@ function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string
   const result = new Map<string, KeyActivity>();
   for (const [id, entry] of out) {
     const { clientCounts, latestText, ...rest } = entry;
-    // Redact the whole line before cutting it: a cut must never leave half a token behind.
-    const redacted = redactText(latestText);
+    // Redact before cutting to the sample's length; preCut drops the token a bound cuts through.
+    const redacted = redactText(preCut(latestText, 2000));
     result.set(id, {
       ...rest,
       sample: redacted.length > SAMPLE_CHARS ? `${redacted.slice(0, SAMPLE_CHARS - 1)}…` : redacted,

@@ -53,6 +53,8 @@ const EXCEPTION = /^((?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*))(?:(:
 const BARE_EXCEPTION_SUFFIX = /(?:Error|Exception|Interrupt|Exit|Warning|Iteration|Timeout|Cancelled|Exceeded|Failure|Fault)$/;
 const LEVEL = /\b(DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|CRITICAL|FATAL|EXCEPTION)\b/;
 const LAST_FRAMES = 3;
+/** Longest piece of a log line kept for the excerpt (redaction is superlinear on long runs of token characters). */
+const MAX_KEPT_LINE = 4000;
 /** Lines of other output tolerated between a traceback's lines (another coroutine's log record) before giving up. */
 const MAX_FOREIGN_LINES = 20;
 const MAX_HEADER_LINES = 2;
@@ -101,7 +103,7 @@ export class TracebackAssembler {
         if (HEADER.test(line)) {
           this.startBlock();
         } else if (line.trim() !== '') {
-          this.header.push(line);
+          this.header.push(preCut(line, MAX_KEPT_LINE));
           if (this.header.length > MAX_HEADER_LINES) this.header.shift();
         }
         return 'consumed';
@@ -116,7 +118,7 @@ export class TracebackAssembler {
         }
         // Multi-line exception messages (pydantic's ValidationError): indented continuation lines.
         if (/^\s/.test(line) && !FRAME.test(line) && block.excLines.length < 3) {
-          block.excLines.push(line);
+          block.excLines.push(preCut(line, MAX_KEPT_LINE));
           return 'consumed';
         }
         this.state = 'done';
@@ -144,7 +146,7 @@ export class TracebackAssembler {
     const block = this.current!;
     const frame = FRAME.exec(line);
     if (frame) {
-      const parsed: Frame = { file: frame[1]!, line: Number(frame[2]), func: frame[3] ?? '<module>' };
+      const parsed: Frame = { file: preCut(frame[1]!, 500), line: Number(frame[2]), func: preCut(frame[3] ?? '<module>', 200) };
       block.frameCount++;
       if (!block.firstFrame) block.firstFrame = parsed;
       block.lastFrames.push(parsed);
@@ -160,14 +162,14 @@ export class TracebackAssembler {
       // Source line, caret markers (3.11+), "[Previous line repeated N more times]".
       const last = block.lastFrames[block.lastFrames.length - 1];
       const code = line.trim();
-      if (last && last.code === undefined && code !== '' && !/^[~^\s]+$/.test(code)) last.code = code;
+      if (last && last.code === undefined && code !== '' && !/^[~^\s]+$/.test(code)) last.code = preCut(code, 1000);
       return 'consumed';
     }
     const exception = exceptionLine(line.replace(/^\s*\|\s?/, ''));
     if (exception) {
-      block.excType = exception.type;
-      block.excValue = exception.value;
-      block.excLines.push(line);
+      block.excType = preCut(exception.type, 200);
+      block.excValue = exception.value === undefined ? undefined : preCut(exception.value, 1000);
+      block.excLines.push(preCut(line, MAX_KEPT_LINE));
       this.state = 'after';
       return 'consumed';
     }
@@ -199,6 +201,15 @@ export class TracebackAssembler {
       level: levelOfHeader(this.header),
     };
   }
+}
+
+/**
+ * `text` cut to at most `max` chars for redaction and display, dropping the run of non-space characters
+ * the cut went through: a token cut in half could slip past the redaction patterns, a dropped one cannot.
+ */
+export function preCut(text: string, max: number): string {
+  if (text.length <= max) return text;
+  return `${text.slice(0, max).replace(/\S*$/, '')}…`;
 }
 
 /** Parse one piece of text (a message, or a JSON field holding a formatted traceback). */
@@ -255,16 +266,16 @@ export function parseStructuredTraceback(stacks: unknown[]): TracebackParse | un
   const [raised] = stacks;
   if (typeof raised !== 'object' || raised === null || Array.isArray(raised)) return undefined;
   const stack = raised as Record<string, unknown>;
-  const excType = typeof stack.exc_type === 'string' && stack.exc_type ? stack.exc_type : undefined;
+  const excType = typeof stack.exc_type === 'string' && stack.exc_type ? preCut(stack.exc_type, 200) : undefined;
   if (!excType && !Array.isArray(stack.frames)) return undefined;
   const frames: Frame[] = (Array.isArray(stack.frames) ? stack.frames : []).flatMap((raw: unknown): Frame[] => {
     if (typeof raw !== 'object' || raw === null) return [];
     const f = raw as Record<string, unknown>;
     if (typeof f.filename !== 'string') return [];
     const code = typeof f.line === 'string' && f.line.trim() ? f.line.trim() : undefined;
-    return [{ file: f.filename, line: typeof f.lineno === 'number' ? f.lineno : null, func: typeof f.name === 'string' ? f.name : '<module>', ...(code ? { code } : {}) }];
+    return [{ file: preCut(f.filename, 500), line: typeof f.lineno === 'number' ? f.lineno : null, func: preCut(typeof f.name === 'string' ? f.name : '<module>', 200), ...(code ? { code: preCut(code, 1000) } : {}) }];
   });
-  const excValue = typeof stack.exc_value === 'string' && stack.exc_value !== '' ? stack.exc_value.split('\n')[0]! : undefined;
+  const excValue = typeof stack.exc_value === 'string' && stack.exc_value !== '' ? preCut(stack.exc_value.split('\n')[0]!, 1000) : undefined;
   const lastFrames = frames.slice(-LAST_FRAMES);
   return {
     complete: excType !== undefined,
