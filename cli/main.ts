@@ -4,7 +4,10 @@ import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 import { isInputError, parseInstant, readText, resolveConfig, type Output } from './io.ts';
 import { checkDatabase, formatEvaluation, readMeta } from './commands/check.ts';
+import { runIncidentsCommand } from './commands/incidents.ts';
+import { runPostmortemCommand } from './commands/postmortem.ts';
 import { formatDeliveries, parseSignalFile, routeDryRun } from './commands/route.ts';
+import { runSilenceCommand } from './commands/silence.ts';
 import { runProbeCommand } from './commands/probe.ts';
 
 const USAGE = `usage: metis-alerts <command> [options]
@@ -16,12 +19,22 @@ commands:
   route --signals FILE [--now ISO] [--config FILE] [--sweep-minutes N] [--json]
                                                               the router policy on signals, dry-run, with the
                                                               sweeper's ticks between their times (a backtest)
+  silence add --rule R [--subject S] (--for 2h|90m|1d|1h30m | --until ISO) --reason TEXT [--now ISO] [--table NAME] [--json]
+                                                              silence a rule (or one subject of it) in the deployed router
+  silence list [--all] [--now ISO] [--table NAME] [--json]    active and pending silences (--all: ended ones too)
+  silence expire ID [--now ISO] [--table NAME] [--json]       end a silence now
+  incidents [--open] [--table NAME] [--json]                  incidents in the deployed incident table, oldest first
+  postmortem DEDUP_KEY [--db FILE] [--now ISO] [--table NAME] Markdown post-mortem draft (runbook template) for one incident
 
+table commands: --table NAME or METIS_ALERTS_TABLE (the stack's IncidentTableName output); AWS credentials/region from the usual AWS environment
 exit status: 0 ran, 2 bad input or configuration`;
 
 type Command = (args: string[], out: Output) => Promise<void>;
 
 const COMMANDS: Record<string, Command> = {
+  silence: runSilenceCommand,
+  incidents: runIncidentsCommand,
+  postmortem: runPostmortemCommand,
   check: async (args, out) => {
     const { values } = parseArgs({
       args,

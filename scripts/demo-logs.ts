@@ -91,7 +91,7 @@ export async function logDemoSteps(start: Date = new Date('2026-11-24T10:40:00Z'
   };
 
   const steps: LogDemoStep[] = [];
-  steps.push(await run(t0, t0 + 30_000, 'log-watch: a traceback split over 8 log events; the rest of the stream is fetched to name the exception (SEV2)'));
+  steps.push(await run(t0, t0 + 30_000, 'log-watch: a traceback split into one event per line, only its first line matched the filter; the rest of the stream is fetched to name the exception (SEV2)'));
   // The flood arrives batch by batch; one batch a minute.
   for (let m = 1; m <= 5; m++) {
     const step = await run(t0 + m * min, t0 + (m + 1) * min, `log-watch: quota_exceeded batch ${m} of tenant ACME`);
@@ -100,7 +100,9 @@ export async function logDemoSteps(start: Date = new Date('2026-11-24T10:40:00Z'
     }
   }
   // 10:46 - 10:50 (the last flood minute plus the revoked key) in one batch.
-  steps.push(await run(t0 + 6 * min, t0 + 10 * min, 'log-watch: revoked key tried 12 times in 3 minutes (SEV3 key_revoked_in_use); ACME still flooding'));
-  steps.push(await run(t0 + 10 * min, t0 + 16 * min + 1_000, 'log-watch: quiet again; the counter rules, evaluated, resolve both key incidents'));
+  steps.push(
+    await run(t0 + 6 * min, t0 + 10 * min, 'log-watch: a revoked key tried 12 times in 3 minutes (SEV3 key_revoked_in_use); ACME stopped at 10:46, so its quota incident resolves'),
+  );
+  steps.push(await run(t0 + 10 * min, t0 + 16 * min + 1_000, 'log-watch: one more revoked-key attempt 6 minutes later, below the threshold: key_revoked_in_use resolves'));
   return steps;
 }

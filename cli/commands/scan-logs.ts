@@ -43,11 +43,12 @@ export async function scanLogFile(path: string, config: Config, now?: Date, cloc
     }
     batch = decoded.batch;
   } else {
-    batch = plainLinesBatch(text, { fallbackTime: (now ?? clock()).getTime(), logStream: basename(path) });
+    batch = plainLinesBatch(text, { fallbackTime: (now ?? clock()).getTime(), logGroup: basename(path), logStream: basename(path) });
   }
   const newest = batch.logEvents.reduce((max, e) => Math.max(max, e.timestamp), Number.NEGATIVE_INFINITY);
   const at = now ?? (Number.isFinite(newest) ? new Date(newest) : clock());
-  const scan = await scanLogBatch(batch, { counters: new MemoryLogCounters(), rules: config.rules, now: at });
+  // Windows end at `at`: lines stamped later are left out (no clock-skew tolerance offline).
+  const scan = await scanLogBatch(batch, { counters: new MemoryLogCounters(), rules: config.rules, now: at, limits: { futureToleranceMs: 0 } });
   return { file: path, form, now: at, scan };
 }
 
@@ -81,6 +82,7 @@ export function formatLogScan(result: LogFileScan): string {
   if (s.malformedEvents) lines.push(`${s.malformedEvents} malformed events skipped (no numeric timestamp or no string message)`);
   if (s.tracebacksBelowError) lines.push(`${s.tracebacksBelowError} traceback(s) logged below ERROR ignored`);
   if (s.tracebacksOutsideWindow) lines.push(`${s.tracebacksOutsideWindow} traceback(s) outside the quiet window ending at --now ignored`);
+  if (s.keyEventsAfterNow) lines.push(`${s.keyEventsAfterNow} quota_exceeded / key_revoked line(s) after --now ignored`);
   for (const warning of scan.warnings) lines.push(`warning: ${warning}`);
   if (scan.signals.length === 0 && scan.outcome !== 'control') lines.push('no signals fired');
   for (const signal of scan.signals) lines.push(`${signal.severity}  ${signal.dedupKey}\n      ${signal.summary}`);

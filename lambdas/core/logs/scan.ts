@@ -32,7 +32,7 @@ export interface ScanLimits {
   followMaxSpanMs: number;
   maxTracebackSignals: number;
   maxKeySignals: number;
-  /** Events stamped up to this far after `now` still count (clock skew between hosts). */
+  /** Events stamped up to this far after `now` still count (clock skew between hosts); the CLI uses 0 (windows end at --now). */
   futureToleranceMs: number;
 }
 
@@ -65,6 +65,8 @@ export interface ScanStats {
   tracebacksOutsideWindow: number;
   quotaExceeded: number;
   keyRevoked: number;
+  /** quota_exceeded / key_revoked lines stamped after `now` (+ futureToleranceMs): not counted. */
+  keyEventsAfterNow: number;
   /** Text tracebacks whose exception line was not in their own message. */
   splitTracebacks: number;
   completedInBatch: number;
@@ -100,6 +102,7 @@ export function emptyStats(): ScanStats {
     tracebacksOutsideWindow: 0,
     quotaExceeded: 0,
     keyRevoked: 0,
+    keyEventsAfterNow: 0,
     splitTracebacks: 0,
     completedInBatch: 0,
     completedByFetch: 0,
@@ -148,7 +151,9 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     const event = batch.logEvents[index]!;
     const text = textAt(index);
     const classification: Classification = classifyMessage(text);
-    for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
+    // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
+    if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
+    else if (classification.keyHits.length) stats.keyEventsAfterNow++;
     if (!classification.traceback) continue;
     consumed[index] = 1;
     const finding = classification.traceback;

@@ -1,0 +1,229 @@
+// The LogWatch construct: in a bare stack with an EventBus (the stack does not create it yet), and through
+// a test-only subclass of MetisAlertsStack that applies the two wiring lines the stack will get, so the
+// whole template is checked with cdk-nag and cfn-lint as deployed.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { App, Stack, Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { EventBus } from 'aws-cdk-lib/aws-events';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { Construct } from 'constructs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig, type Config } from '../../lambdas/core/config.ts';
+import { LogWatch } from '../../lib/log-watch.ts';
+import { MetisAlertsStack, type MetisAlertsStackProps } from '../../lib/metis-alerts-stack.ts';
+import { actionsOf, cdkJsonContext, EXAMPLE_CONFIG_PATH, readJson, render, resource, resourcesOf, type CfnResource, type Json, type Statement } from './synth-helpers.ts';
+
+const GATEWAY = '/metis/prod/gateway';
+const SERVER = '/metis/prod/agent-server';
+const CONFIG = parseConfig({
+  name: 'metis-logs',
+  logGroups: [{ name: GATEWAY }, { name: SERVER, filterPattern: '?Traceback ?"Exception in ASGI application"' }],
+  rules: { quota_exceeded_sustained: { perMinute: 2, minutes: 4 } },
+});
+const ARN = (group: string) => `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${group}:*`;
+
+function bareStack(config: Config, beforeApp?: (app: App) => void): { app: App; stack: Stack; logWatch: LogWatch } {
+  const app = new App({ context: cdkJsonContext() });
+  beforeApp?.(app);
+  const stack = new Stack(app, 'LogWatchTest');
+  const bus = new EventBus(stack, 'Bus', { eventBusName: 'metis-logs-bus' });
+  const logWatch = new LogWatch(stack, 'LogWatch', { namePrefix: config.name, bus, logGroups: config.logGroups, rules: config.rules });
+  return { app, stack, logWatch };
+}
+
+/**
+ * MetisAlertsStack plus the wiring lines the lead adds to it (see the report). Until then this subclass adds
+ * LogWatch itself; once the stack has it, the subclass adds nothing and the test checks the real wiring.
+ * (No field declared here: with ES2022 class fields it would reset the base class's `logWatch`.)
+ */
+class WiredStack extends MetisAlertsStack {
+  constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    if (config.logGroups.length > 0 && !this.node.tryFindChild('LogWatch')) {
+      new LogWatch(this, 'LogWatch', { namePrefix: config.name, bus: this.bus, logGroups: config.logGroups, rules: config.rules });
+    }
+  }
+}
+
+function ofType(template: Template, type: string): [string, CfnResource][] {
+  return Object.entries(template.findResources(type) as Record<string, CfnResource>);
+}
+
+function findings(app: App): string[] {
+  return new AwsSolutionsChecks().validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+}
+
+function acknowledgements(app: App): { path: string; id: string; reason: unknown }[] {
+  return app.node.findAll().flatMap((construct) =>
+    construct.node.metadata
+      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+      .flatMap((entry) => Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
+  );
+}
+
+describe('LogWatch in a bare stack', () => {
+  let app: App;
+  let template: Template;
+  let fnId: string;
+  beforeAll(() => {
+    let stack: Stack;
+    ({ app, stack } = bareStack(CONFIG, (a) => Validations.of(a).addPlugins(new AwsSolutionsChecks(a))));
+    template = Template.fromStack(stack);
+    fnId = resource(template, 'AWS::Lambda::Function', 'LogWatchLambdaFunction').id;
+  });
+
+  it('subscribes each configured log group with its pattern to the function, after the invoke permission exists', () => {
+    const filters = ofType(template, 'AWS::Logs::SubscriptionFilter');
+    expect(filters.map(([, r]) => [r.Properties.LogGroupName, r.Properties.FilterPattern]).sort()).toEqual([
+      [SERVER, '?Traceback ?"Exception in ASGI application"'],
+      [GATEWAY, '?Traceback ?quota_exceeded ?key_revoked'],
+    ]);
+    const permissions = ofType(template, 'AWS::Lambda::Permission');
+    expect(permissions).toHaveLength(2);
+    for (const [, filter] of filters) {
+      expect(filter.Properties.DestinationArn).toEqual({ 'Fn::GetAtt': [fnId, 'Arn'] });
+      const group = filter.Properties.LogGroupName as string;
+      const [permissionId] = permissions.find(([, p]) => render(p.Properties.SourceArn) === ARN(group))!;
+      expect((filter as CfnResource & { DependsOn?: string[] }).DependsOn).toContain(permissionId);
+    }
+  });
+
+  it('lets only logs.amazonaws.com invoke, from each watched group', () => {
+    const permissions = ofType(template, 'AWS::Lambda::Permission').map(([, p]) => p.Properties);
+    for (const p of permissions) {
+      expect(p).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'logs.amazonaws.com', FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+    }
+    expect(permissions.map((p) => render(p.SourceArn)).sort()).toEqual([ARN(SERVER), ARN(GATEWAY)].sort());
+  });
+
+  it('keeps counters in an on-demand table with TTL and point-in-time recovery', () => {
+    const [[, table]] = ofType(template, 'AWS::DynamoDB::Table') as [[string, CfnResource]];
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: 'counter', KeyType: 'HASH' },
+        { AttributeName: 'minute', KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        { AttributeName: 'counter', AttributeType: 'S' },
+        { AttributeName: 'minute', AttributeType: 'N' },
+      ],
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  it('grants exactly: its own log group, the counters table, PutEvents on the bus, FilterLogEvents on the watched groups', () => {
+    const { resource: policy } = resource(template, 'AWS::IAM::Policy', 'LogWatchLambdaRoleDefaultPolicy');
+    const statements = (policy.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement;
+    const tableId = resource(template, 'AWS::DynamoDB::Table', 'LogWatchCounters').id;
+    const ownLogs = resource(template, 'AWS::Logs::LogGroup', 'LogWatchLambdaLogGroup').id;
+    const busId = resource(template, 'AWS::Events::EventBus', 'Bus').id;
+    expect(statements.map((s) => ({ actions: actionsOf(s), resources: resourcesOf(s), effect: s.Effect })).sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!))).toEqual([
+      { actions: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resources: [`\${${tableId}.Arn}`], effect: 'Allow' },
+      { actions: ['events:PutEvents'], resources: [`\${${busId}.Arn}`], effect: 'Allow' },
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`\${${ownLogs}.Arn}`], effect: 'Allow' },
+      { actions: ['logs:FilterLogEvents'], resources: [ARN(SERVER), ARN(GATEWAY)].sort(), effect: 'Allow' },
+    ]);
+  });
+
+  it('runs nodejs22.x on arm64 with the rules and names it needs, retried twice', () => {
+    const fn = resource(template, 'AWS::Lambda::Function', 'LogWatchLambdaFunction').resource.Properties;
+    expect(fn).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 512, Timeout: 60 });
+    const env = (fn.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(env.COUNTERS_TABLE).toEqual({ Ref: resource(template, 'AWS::DynamoDB::Table', 'LogWatchCounters').id });
+    expect(env.EVENT_BUS_NAME).toEqual({ Ref: resource(template, 'AWS::Events::EventBus', 'Bus').id });
+    expect(JSON.parse(env.LOG_RULES as string)).toEqual({
+      traceback: CONFIG.rules.traceback,
+      quota_exceeded_sustained: { enabled: true, perMinute: 2, minutes: 4 },
+      key_revoked_in_use: CONFIG.rules.key_revoked_in_use,
+    });
+    const invoke = ofType(template, 'AWS::Lambda::EventInvokeConfig')[0]![1].Properties;
+    expect(invoke.MaximumRetryAttempts).toBe(2);
+  });
+
+  it('alarms on its errors and on rejected batches, both tagged SEV3 for the router', () => {
+    const alarms = ofType(template, 'AWS::CloudWatch::Alarm').map(([, a]) => a.Properties);
+    expect(alarms.map((a) => [a.AlarmName, a.Namespace, a.MetricName, a.Threshold, a.Tags]).sort()).toEqual([
+      ['metis-logs-log-watch-errors', 'AWS/Lambda', 'Errors', 1, [{ Key: 'metis:severity', Value: 'SEV3' }]],
+      ['metis-logs-log-watch-rejected-batches', 'MetisAlerts', 'RejectedBatches', 1, [{ Key: 'metis:severity', Value: 'SEV3' }]],
+    ]);
+    const rejected = alarms.find((a) => a.MetricName === 'RejectedBatches')!;
+    expect(rejected.Dimensions).toEqual([{ Name: 'service', Value: 'metis-alerts-log-watch' }]);
+  });
+
+  it('has zero cdk-nag findings; acknowledges only the runtime and the log-group ARN suffix, each with a reason', () => {
+    expect(findings(app)).toEqual([]);
+    const acks = acknowledgements(app);
+    expect([...new Set(acks.map((a) => a.id))].sort()).toEqual([
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/metis/prod/agent-server:*]',
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/metis/prod/gateway:*]',
+      'AwsSolutions-L1',
+    ]);
+    for (const ack of acks) expect(String(ack.reason).length).toBeGreaterThan(40);
+  });
+});
+
+describe('LogWatch props', () => {
+  it('keeps the subscription filters (same logical ids) when the config lists the groups in another order', () => {
+    const ids = (config: Config) => ofType(Template.fromStack(bareStack(config).stack), 'AWS::Logs::SubscriptionFilter').map(([id]) => id).sort();
+    const reversed = parseConfig({ ...CONFIG, logGroups: [...CONFIG.logGroups].reverse() });
+    expect(ids(reversed)).toEqual(ids(CONFIG));
+  });
+
+  it('rejects an empty list and a duplicate group, naming the prop', () => {
+    expect(() => bareStack(parseConfig({ logGroups: [] }))).toThrow('LogWatch: logGroups must name at least one log group');
+    expect(() => bareStack(parseConfig({ logGroups: [{ name: GATEWAY }, { name: GATEWAY }] }))).toThrow(`LogWatch: logGroups names "${GATEWAY}" twice`);
+  });
+});
+
+describe('LogWatch wired into MetisAlertsStack (test-only subclass) from the example config', () => {
+  let dir: string;
+  let app: App;
+  let stack: WiredStack;
+  beforeAll(() => {
+    app = new App({ context: cdkJsonContext() });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const config = parseConfig(readJson(EXAMPLE_CONFIG_PATH));
+    stack = new WiredStack(app, config.name, { config });
+    dir = mkdtempSync(join(tmpdir(), 'metis-log-watch-lint-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('subscribes the example log group and reports to the stack bus', () => {
+    const template = Template.fromStack(stack);
+    const filters = ofType(template, 'AWS::Logs::SubscriptionFilter');
+    expect(filters.map(([, f]) => f.Properties.LogGroupName)).toEqual(['/metis/prod/gateway']);
+    const env = (resource(template, 'AWS::Lambda::Function', 'LogWatchLambdaFunction').resource.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(env.EVENT_BUS_NAME).toEqual({ Ref: resource(template, 'AWS::Events::EventBus', 'Bus').id });
+  });
+
+  it('has zero unacknowledged cdk-nag findings in the whole stack', () => {
+    expect(findings(app)).toEqual([]);
+  });
+
+  it('passes cfn-lint without errors', () => {
+    const file = join(dir, 'wired.template.json');
+    writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON(), null, 1));
+    const run = spawnSync('cfn-lint', ['--format', 'json', '--', file], { encoding: 'utf8' });
+    if (run.error) throw run.error;
+    const matches = run.stdout.trim() ? (JSON.parse(run.stdout) as { Level: string; Rule: { Id: string }; Message: string }[]) : [];
+    expect(matches.filter((m) => m.Level === 'Error').map((m) => `${m.Rule.Id} ${m.Message}`)).toEqual([]);
+    expect((run.status ?? -1) & 1).toBe(0);
+    expect((run.status ?? -1) & 2).toBe(0);
+  });
+
+  it('passes cfn-lint on the bare-stack template too', () => {
+    const file = join(dir, 'bare.template.json');
+    writeFileSync(file, JSON.stringify(Template.fromStack(bareStack(CONFIG).stack).toJSON(), null, 1));
+    const run = spawnSync('cfn-lint', ['--format', 'json', '--', file], { encoding: 'utf8' });
+    const matches = run.stdout.trim() ? (JSON.parse(run.stdout) as { Level: string }[]) : [];
+    expect(matches.filter((m) => m.Level === 'Error')).toEqual([]);
+    expect((run.status ?? -1) & 3).toBe(0);
+  });
+});

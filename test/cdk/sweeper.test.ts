@@ -1,0 +1,298 @@
+// The sweeper Lambda (lib/sweeper.ts, wired in lib/metis-alerts-stack.ts): its 5-minute schedule, runtime,
+// the exact environment its handler reads (lambdas/handlers/sweeper-environment.ts), least-privilege IAM,
+// its SEV3-tagged errors alarm, cdk-nag and cfn-lint. One synthesis per config, with the AwsSolutions
+// plugin registered on the app (synth fails on any unacknowledged finding).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
+import { readSweeperEnvironment, sweeperSettingsSchema } from '../../lambdas/handlers/sweeper-environment.ts';
+import {
+  EXAMPLE_CONFIG_PATH,
+  actionsOf,
+  buildStack,
+  logicalId,
+  readJson,
+  render,
+  resource,
+  resourcesOf,
+  type Json,
+  type Statement,
+  type Synthesized,
+} from './synth-helpers.ts';
+
+const CUSTOMER_KEY = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
+
+interface Variant {
+  name: string;
+  raw: unknown;
+  /** What SWEEPER_SETTINGS must hold. */
+  sweeper: { tracebackQuietMinutes: number; expectedSources: { source: string; intervalMinutes: number }[] };
+  /** The routing-key parameter when PagerDuty is configured. */
+  pagerDuty?: { parameter: string; eventsUrl: string; kmsKeyArn?: string };
+}
+
+const VARIANTS: Variant[] = [
+  {
+    name: 'the example config (PagerDuty with the aws/ssm key, snapshot every 1 min)',
+    raw: readJson(EXAMPLE_CONFIG_PATH),
+    sweeper: { tracebackQuietMinutes: 30, expectedSources: [{ source: 'trace-db', intervalMinutes: 1 }] },
+    pagerDuty: { parameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' },
+  },
+  {
+    name: 'the minimal config {} (no PagerDuty, no snapshot)',
+    raw: {},
+    sweeper: { tracebackQuietMinutes: 30, expectedSources: [] },
+  },
+  {
+    name: 'a staging config (customer-managed SSM key, EU events URL, snapshot every 5 min, 45 quiet minutes)',
+    raw: {
+      name: 'metis-staging',
+      snapshot: { prefix: 'metis/staging', scheduleMinutes: 5 },
+      rules: { traceback: { quietMinutes: 45 } },
+      sinks: { pagerduty: { routingKeyParameter: '/metis/staging/pd-key', kmsKeyArn: CUSTOMER_KEY, eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue' } },
+    },
+    sweeper: { tracebackQuietMinutes: 45, expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }] },
+    pagerDuty: { parameter: '/metis/staging/pd-key', eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue', kmsKeyArn: CUSTOMER_KEY },
+  },
+];
+
+/** Each variant synthesized once, with cdk-nag's AwsSolutions registered as bin/app.ts registers it. */
+const synths = new Map<string, Synthesized>();
+beforeAll(() => {
+  for (const variant of VARIANTS) {
+    const built = buildStack(variant.raw, (app) => Validations.of(app).addPlugins(new AwsSolutionsChecks(app)));
+    synths.set(variant.name, { ...built, template: Template.fromStack(built.stack) });
+  }
+});
+
+function ids(synth: Synthesized) {
+  const t = synth.template;
+  return {
+    fn: logicalId(t, 'AWS::Lambda::Function', 'SweeperLambdaFunction'),
+    role: logicalId(t, 'AWS::IAM::Role', 'SweeperLambdaRole'),
+    logGroup: logicalId(t, 'AWS::Logs::LogGroup', 'SweeperLambdaLogGroup'),
+    rule: logicalId(t, 'AWS::Events::Rule', 'SweeperSchedule'),
+    table: logicalId(t, 'AWS::DynamoDB::Table', 'Incidents'),
+    page: logicalId(t, 'AWS::SNS::Topic', 'NotificationsPage'),
+    chatops: logicalId(t, 'AWS::SNS::Topic', 'NotificationsChatops'),
+    key: logicalId(t, 'AWS::KMS::Key', 'AlertingKey'),
+  };
+}
+
+function sweeperEnvironment(synth: Synthesized): Record<string, Json> {
+  const fn = resource(synth.template, 'AWS::Lambda::Function', 'SweeperLambdaFunction').resource;
+  return (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+}
+
+function sweeperStatements(synth: Synthesized): Statement[] {
+  const policies = Object.values(synth.template.findResources('AWS::IAM::Policy') as Record<string, { Properties: Record<string, Json> }>).filter((p) =>
+    JSON.stringify(p.Properties.Roles).includes(ids(synth).role),
+  );
+  expect(policies, 'policies attached to the sweeper role').toHaveLength(1);
+  expect(policies[0]!.Properties.Roles).toEqual([{ Ref: ids(synth).role }]);
+  return (policies[0]!.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement;
+}
+
+function statementFor(statements: Statement[], action: string): Statement {
+  const found = statements.filter((s) => actionsOf(s).includes(action));
+  expect(found, action).toHaveLength(1);
+  return found[0]!;
+}
+
+describe.each(VARIANTS)('sweeper from $name', (variant) => {
+  let synth: Synthesized;
+  let id: ReturnType<typeof ids>;
+  beforeAll(() => {
+    synth = synths.get(variant.name)!;
+    id = ids(synth);
+  });
+
+  it('runs every 5 minutes: one schedule rule targeting the sweeper function (no retries), allowed to invoke it', () => {
+    const rules = Object.values(synth.template.findResources('AWS::Events::Rule') as Record<string, { Properties: Record<string, Json> }>).filter((r) =>
+      JSON.stringify(r.Properties.Targets).includes(`"${id.fn}"`),
+    );
+    expect(rules).toHaveLength(1);
+    const rule = rules[0]!.Properties;
+    expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
+    expect(rule.State).toBe('ENABLED');
+    expect(rule.EventPattern).toBeUndefined();
+    expect(rule.Targets).toEqual([{ Id: 'Target0', Arn: { 'Fn::GetAtt': [id.fn, 'Arn'] }, RetryPolicy: { MaximumRetryAttempts: 0 } }]);
+    synth.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [id.fn, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [id.rule, 'Arn'] },
+    });
+    // A failed sweep is not retried asynchronously either: the next one runs in 5 minutes.
+    synth.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: id.fn }, MaximumRetryAttempts: 0 });
+  });
+
+  it('is a nodejs22.x arm64 function with its own 1-month log group', () => {
+    const fn = resource(synth.template, 'AWS::Lambda::Function', 'SweeperLambdaFunction').resource.Properties;
+    expect(fn.Runtime).toBe('nodejs22.x');
+    expect(fn.Architectures).toEqual(['arm64']);
+    expect(fn.Handler).toBe('index.handler');
+    expect(fn.Timeout).toBe(120);
+    expect(fn.Role).toEqual({ 'Fn::GetAtt': [id.role, 'Arn'] });
+    expect(fn.LoggingConfig).toEqual({ LogGroup: { Ref: id.logGroup } });
+    expect(resource(synth.template, 'AWS::Logs::LogGroup', 'SweeperLambdaLogGroup').resource.Properties.RetentionInDays).toBe(30);
+  });
+
+  it('has exactly the environment the handler reads (PagerDuty variables only with PagerDuty configured)', () => {
+    const env = sweeperEnvironment(synth);
+    const expected = [
+      'INCIDENT_TABLE',
+      'PAGE_TOPIC_ARN',
+      'CHATOPS_TOPIC_ARN',
+      'ROUTER_SETTINGS',
+      'SWEEPER_SETTINGS',
+      'POWERTOOLS_SERVICE_NAME',
+      'POWERTOOLS_METRICS_NAMESPACE',
+      'NODE_OPTIONS',
+      ...(variant.pagerDuty ? ['PAGERDUTY_ROUTING_KEY_PARAMETER', 'PAGERDUTY_EVENTS_URL'] : []),
+    ];
+    expect(Object.keys(env).sort()).toEqual(expected.sort());
+    expect(env.INCIDENT_TABLE).toEqual({ Ref: id.table });
+    expect(env.PAGE_TOPIC_ARN).toEqual({ Ref: id.page });
+    expect(env.CHATOPS_TOPIC_ARN).toEqual({ Ref: id.chatops });
+    expect(env.POWERTOOLS_SERVICE_NAME).toBe('metis-alerts-sweeper');
+    expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('MetisAlerts');
+    expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    if (variant.pagerDuty) {
+      // The parameter's name, never the key.
+      expect(env.PAGERDUTY_ROUTING_KEY_PARAMETER).toBe(variant.pagerDuty.parameter);
+      expect(env.PAGERDUTY_EVENTS_URL).toBe(variant.pagerDuty.eventsUrl);
+    }
+  });
+
+  it('passes SWEEPER_SETTINGS that sweeperSettingsSchema accepts: trace-db expected every snapshot.scheduleMinutes only with a snapshot, quiet minutes from config', () => {
+    const raw = JSON.parse(sweeperEnvironment(synth).SWEEPER_SETTINGS as string);
+    expect(sweeperSettingsSchema.parse(raw)).toEqual(variant.sweeper);
+    expect(raw).toEqual(variant.sweeper);
+    expect(raw.tracebackQuietMinutes).toBe(synth.config.rules.traceback.quietMinutes);
+    expect(raw.expectedSources).toEqual(synth.config.snapshot ? [{ source: 'trace-db', intervalMinutes: synth.config.snapshot.scheduleMinutes }] : []);
+    expect(JSON.parse(sweeperEnvironment(synth).ROUTER_SETTINGS as string)).toEqual(routerSettingsOf(synth.config));
+  });
+
+  it('starts: readSweeperEnvironment accepts the environment once CloudFormation has resolved its references', () => {
+    const resolved: Record<string, string> = {
+      [id.table]: `${synth.config.name}-Incidents-ABC123`,
+      [id.page]: 'arn:aws:sns:eu-central-1:111122223333:page',
+      [id.chatops]: 'arn:aws:sns:eu-central-1:111122223333:chatops',
+    };
+    const env = Object.fromEntries(
+      Object.entries(sweeperEnvironment(synth)).map(([name, value]) => [name, typeof value === 'string' ? value : resolved[(value as { Ref: string }).Ref]]),
+    );
+    const parsed = readSweeperEnvironment(env);
+    expect(parsed.SWEEPER_SETTINGS).toEqual(variant.sweeper);
+    expect(parsed.ROUTER_SETTINGS).toEqual(routerSettingsOf(synth.config));
+    expect(parsed.PAGERDUTY_ROUTING_KEY_PARAMETER).toBe(variant.pagerDuty?.parameter);
+  });
+
+  it('names only its own resources: table reads/writes on the table, sns:Publish on the two topics, the alerting key, and the routing-key parameter only with PagerDuty', () => {
+    const statements = sweeperStatements(synth);
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    expect(resourcesOf(statementFor(statements, 'logs:PutLogEvents'))).toEqual([`\${${id.logGroup}.Arn}`]);
+
+    const table = statementFor(statements, 'dynamodb:GetItem');
+    expect(actionsOf(table)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan']);
+    expect(resourcesOf(table)).toEqual([`\${${id.table}.Arn}`]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toHaveLength(4);
+
+    const publish = statementFor(statements, 'sns:Publish');
+    expect(actionsOf(publish)).toEqual(['sns:Publish']);
+    expect(resourcesOf(publish)).toEqual([`\${${id.chatops}}`, `\${${id.page}}`].sort());
+
+    const alertingKey = statements.filter((s) => resourcesOf(s).includes(`\${${id.key}.Arn}`));
+    expect(alertingKey).toHaveLength(1);
+    expect(actionsOf(alertingKey[0]!)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
+
+    const ssm = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('ssm:')));
+    if (variant.pagerDuty) {
+      expect(ssm).toHaveLength(1);
+      expect(actionsOf(ssm[0]!)).toEqual(['ssm:GetParameter']);
+      expect(resourcesOf(ssm[0]!)).toEqual([`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${variant.pagerDuty.parameter}`]);
+    } else {
+      expect(ssm).toEqual([]);
+    }
+
+    const customerKey = statements.filter((s) => resourcesOf(s).includes(CUSTOMER_KEY));
+    if (variant.pagerDuty?.kmsKeyArn) {
+      expect(customerKey).toHaveLength(1);
+      expect(actionsOf(customerKey[0]!)).toEqual(['kms:Decrypt']);
+      expect(render(customerKey[0]!.Condition?.StringEquals?.['kms:ViaService'])).toBe('ssm.${AWS::Region}.amazonaws.com');
+    } else {
+      expect(customerKey).toEqual([]);
+    }
+
+    // Nothing else: logs, table, topics, alerting key, and (with PagerDuty) the parameter and its customer key.
+    expect(statements).toHaveLength(4 + (variant.pagerDuty ? 1 : 0) + (variant.pagerDuty?.kmsKeyArn ? 1 : 0));
+    expect(statements.flatMap(resourcesOf).filter((arn) => arn.includes('*'))).toEqual([]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
+    expect(resource(synth.template, 'AWS::IAM::Role', 'SweeperLambdaRole').resource.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+
+  it('has an errors alarm on the sweeper function, tagged metis:severity=SEV3 so the router routes it', () => {
+    const alarm = resource(synth.template, 'AWS::CloudWatch::Alarm', 'SweeperLambdaErrorsAlarm').resource.Properties;
+    expect(alarm.AlarmName).toBe(`${synth.config.name}-sweeper-errors`);
+    expect(alarm).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: id.fn } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    expect(alarm.Tags).toEqual([{ Key: 'metis:severity', Value: 'SEV3' }]);
+  });
+
+  it('has zero unacknowledged cdk-nag AwsSolutions findings; the sweeper keeps only the runtime acknowledgement, with its reason', () => {
+    const findings = new AwsSolutionsChecks().validateScope(synth.app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
+    expect(findings).toEqual([]);
+    const sweeperAcks = synth.app.node
+      .findAll()
+      .filter((c) => c.node.path.startsWith(`${synth.stack.node.id}/Sweeper/`))
+      .flatMap((c) =>
+        c.node.metadata
+          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+          .flatMap((m) => Object.entries(m.data as Record<string, unknown>).map(([rule, reason]) => ({ rule: rule.replace(/^annotation::/i, ''), reason }))),
+      );
+    expect(sweeperAcks.map((a) => a.rule)).toEqual(['AwsSolutions-L1']);
+    expect(String(sweeperAcks[0]!.reason).length).toBeGreaterThan(40);
+  });
+});
+
+describe('cfn-lint on the sweeper variants', () => {
+  const ERRORS = 2;
+  const COULD_NOT_RUN = 1;
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'metis-sweeper-lint-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('finds no errors in any of the templates', () => {
+    const files = VARIANTS.map((variant, index) => {
+      const file = join(dir, `variant-${index}.template.json`);
+      writeFileSync(file, JSON.stringify(synths.get(variant.name)!.template.toJSON(), null, 1));
+      return file;
+    });
+    const run = spawnSync('cfn-lint', ['--format', 'json', '--', ...files], { encoding: 'utf8' });
+    if (run.error) throw run.error;
+    const matches = run.stdout.trim() ? (JSON.parse(run.stdout) as { Level: string; Rule: { Id: string }; Message: string; Filename: string }[]) : [];
+    expect(matches.filter((m) => m.Level === 'Error').map((m) => `${m.Filename}: ${m.Rule.Id} ${m.Message}`)).toEqual([]);
+    expect((run.status ?? -1) & COULD_NOT_RUN, run.stderr).toBe(0);
+    expect((run.status ?? -1) & ERRORS).toBe(0);
+    // The sweeper is in every template linted.
+    for (const variant of VARIANTS) expect(logicalId(synths.get(variant.name)!.template, 'AWS::Lambda::Function', 'SweeperLambdaFunction')).toMatch(/^SweeperLambdaFunction/);
+  });
+});
