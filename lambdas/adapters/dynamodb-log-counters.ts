@@ -87,10 +87,10 @@ export class DynamoDbLogCounters implements LogCounters {
           new QueryCommand({
             TableName: this.tableName,
             ConsistentRead: true,
-            KeyConditionExpression: '#pk = :pk AND #minute BETWEEN :from AND :to',
+            KeyConditionExpression: '#pk = :pk AND #minute BETWEEN :first AND :last',
             ProjectionExpression: '#keys',
             ExpressionAttributeNames: { '#pk': COUNTER_PARTITION_KEY, '#minute': COUNTER_SORT_KEY, '#keys': 'keys' },
-            ExpressionAttributeValues: { ':pk': { S: indexPartition(kind) }, ':from': { N: String(fromMinute) }, ':to': { N: String(toMinute) } },
+            ExpressionAttributeValues: { ':pk': { S: indexPartition(kind) }, ':first': { N: String(fromMinute) }, ':last': { N: String(toMinute) } },
             ExclusiveStartKey: startKey,
           }),
         );

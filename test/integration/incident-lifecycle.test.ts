@@ -7,13 +7,25 @@
 // One moto world per file; each test gets its own incident table (an open SEV1 in one test must not
 // inhibit another's signals) and starts with empty queues and a reset PagerDuty fake.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { CloudWatchAlarmTags } from '../../lambdas/adapters/cloudwatch-alarm-tags.ts';
+import { DynamoDbSilenceStore } from '../../lambdas/adapters/dynamodb-silence-store.ts';
+import { SqsDeadLetterSink } from '../../lambdas/adapters/sqs-dead-letter.ts';
 import type { Signal } from '../../lambdas/core/signal.ts';
-import { Lane, NOTHING, plus, raceBarrier, takeSent } from './support/lifecycle-world.ts';
+import { notificationAdapters } from '../../lambdas/handlers/notification-adapters.ts';
+import { readRouterEnvironment } from '../../lambdas/handlers/router-environment.ts';
+import { makeRouterHandler } from '../../lambdas/handlers/router-handler.ts';
+import { readSweeperEnvironment } from '../../lambdas/handlers/sweeper-environment.ts';
+import { makeSweeperHandler } from '../../lambdas/handlers/sweeper-handler.ts';
+import { motoEndpoint } from './support/aws.ts';
+import { Lane, NOTHING, collectingLogger, plus, raceBarrier, takeSent } from './support/lifecycle-world.ts';
 import {
+  DEFAULT_SETTINGS,
+  ROUTING_KEY_PARAMETER,
   SATURDAY_03,
   TUESDAY_10,
   alarmEvent,
   createRouterWorld,
+  createTable,
   deadLetters,
   deliverySummary,
   incidentItem,
@@ -441,5 +453,72 @@ describe('a traceback that keeps recurring', () => {
     // 10:50: 30 quiet minutes after the 10:20 occurrence.
     await l.sweep(plus(T, 50));
     expect(await incidentItem(world, key, l.tableName)).toMatchObject({ status: 'resolved', resolvedAt: plus(T, 50) });
+  });
+});
+
+describe('the Lambdas as wired from their environment (router.ts / sweeper.ts: notificationAdapters)', () => {
+  // The SDK clients notificationAdapters creates take their endpoint from AWS_ENDPOINT_URL, so the
+  // handlers are built exactly as the Lambda entry files build them, only pointed at moto.
+  const AWS_ENV = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+  let saved: Record<string, string | undefined>;
+  beforeAll(() => {
+    saved = Object.fromEntries(AWS_ENV.map((name) => [name, process.env[name]]));
+    Object.assign(process.env, { AWS_ENDPOINT_URL: motoEndpoint(), AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+  });
+  afterAll(() => {
+    for (const name of AWS_ENV) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it('honour a silence added to the deployed incident table (`metis-alerts silence add`): nothing sent while it lasts, the end announced by the sweeper', async () => {
+    const tableName = await createTable(world, `lifecycle-${++tables}`);
+    const T = TUESDAY_10;
+    await new DynamoDbSilenceStore({ client: world.dynamo, tableName }).put({
+      id: 'sil_deployed01',
+      rule: 'model_error_rate',
+      startsAt: plus(T, -5),
+      endsAt: plus(T, 20),
+      reason: 'provider maintenance window',
+      createdBy: 'alice',
+      createdAt: plus(T, -5),
+    });
+    const environment = {
+      INCIDENT_TABLE: tableName,
+      PAGE_TOPIC_ARN: world.page.topicArn,
+      CHATOPS_TOPIC_ARN: world.chatops.topicArn,
+      PAGERDUTY_ROUTING_KEY_PARAMETER: ROUTING_KEY_PARAMETER,
+      PAGERDUTY_EVENTS_URL: world.pd.eventsUrl,
+      ROUTER_SETTINGS: JSON.stringify(DEFAULT_SETTINGS),
+    };
+    const logs: { level: string; message: string }[] = [];
+    const routerEnv = readRouterEnvironment({ ...environment, DEAD_LETTER_QUEUE_URL: world.dlqUrl });
+    const router = makeRouterHandler({
+      ...notificationAdapters(routerEnv),
+      clock: () => new Date(T),
+      deadLetter: new SqsDeadLetterSink({ client: world.sqs, queueUrl: routerEnv.DEAD_LETTER_QUEUE_URL }),
+      alarmTags: new CloudWatchAlarmTags({ client: world.cloudwatch }),
+      logger: collectingLogger(logs),
+    });
+    expect(await router(traceReport(T, [errorRate(T)]))).toMatchObject({ status: 'routed', signals: 1 });
+    expect(await takeSent(world), 'a silenced signal is recorded, not notified').toEqual(NOTHING);
+    expect(await incidentItem(world, 'model_error_rate:gpt-4o', tableName)).toMatchObject({ status: 'open', silencedBy: 'sil_deployed01' });
+
+    const sweeperEnv = readSweeperEnvironment({ ...environment, SWEEPER_SETTINGS: JSON.stringify({ tracebackQuietMinutes: 30, expectedSources: [] }) });
+    const sweeper = makeSweeperHandler({
+      ...notificationAdapters(sweeperEnv),
+      clock: () => new Date(plus(T, 20)),
+      expectedSources: sweeperEnv.SWEEPER_SETTINGS.expectedSources,
+      options: { tracebackQuietMinutes: sweeperEnv.SWEEPER_SETTINGS.tracebackQuietMinutes },
+      logger: collectingLogger(logs),
+    });
+    await sweeper();
+    const sent = await takeSent(world);
+    expect(sent.pd).toEqual(['trigger error model_error_rate:gpt-4o 202']);
+    expect(sent.chatops.sort()).toEqual(
+      [subject('SEV2', 'FIRING', 'model_error_rate', 'gpt-4o'), '[metis-alerts] silence sil_deployed01 ended: model_error_rate (all subjects)'].sort(),
+    );
+    expect(logs.filter((l) => l.level !== 'info')).toEqual([]);
   });
 });

@@ -11,19 +11,19 @@ export function logMetricPoints(scan: LogScan): MetricPoint[] {
   if (scan.outcome === 'control') return [{ name: 'ControlMessages', unit: 'Count', value: 1 }];
   const s = scan.stats;
   const count = (name: string, value: number): MetricPoint => ({ name, unit: 'Count', value });
-  return [
-    count('LogEvents', s.events),
-    count('MalformedLogEvents', s.malformedEvents),
-    count('Tracebacks', s.tracebacks),
-    count('TracebacksBelowError', s.tracebacksBelowError),
-    count('TracebacksOutsideWindow', s.tracebacksOutsideWindow),
-    count('QuotaExceeded', s.quotaExceeded),
-    count('KeyRevoked', s.keyRevoked),
-    count('SplitTracebacks', s.splitTracebacks),
-    count('SplitTracebacksFetched', s.completedByFetch),
-    count('TracebacksTypeUnknown', s.unresolved),
-    count('LogFetchFailures', s.fetchFailures),
-    count('CounterErrors', scan.counterError ? 1 : 0),
-    count('SignalsFiring', scan.signals.length),
+  // Always: the volume per class (a dashboard wants zeros). Only when it happened: the rest, so a healthy
+  // deployment does not pay for custom metrics that are always 0.
+  const points = [count('LogEvents', s.events), count('Tracebacks', s.tracebacks), count('QuotaExceeded', s.quotaExceeded), count('KeyRevoked', s.keyRevoked)];
+  const sometimes: [string, number][] = [
+    ['MalformedLogEvents', s.malformedEvents],
+    ['TracebacksBelowError', s.tracebacksBelowError],
+    ['TracebacksOutsideWindow', s.tracebacksOutsideWindow],
+    ['SplitTracebacks', s.splitTracebacks],
+    ['SplitTracebacksFetched', s.completedByFetch],
+    ['TracebacksTypeUnknown', s.unresolved],
+    ['LogFetchFailures', s.fetchFailures],
+    ['CounterErrors', scan.counterError ? 1 : 0],
   ];
+  for (const [name, value] of sometimes) if (value > 0) points.push(count(name, value));
+  return points;
 }

@@ -462,8 +462,13 @@ class SplitCompleter {
   }
 }
 
-/** How far before a split traceback's first line its log record's own line (level, logger, request) is looked for. */
-const HEADER_LOOKBACK_MS = 1000;
+/**
+ * How far before a split traceback's first line its log record's own line (level, logger, request) is
+ * looked for. Python's logging writes the record and its traceback in one write, so the runtime stamps
+ * them within a millisecond or two; a short lookback keeps busy streams from spending the fetch's event
+ * budget on unrelated earlier lines.
+ */
+const HEADER_LOOKBACK_MS = 100;
 
 /**
  * The line just before a split traceback's first line when it is its log record's own line: written

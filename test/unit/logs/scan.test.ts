@@ -107,7 +107,7 @@ describe('a traceback split by the container runtime (only its first line matche
     expect(signal!.details).toMatchObject({ typeKnown: true, completedFrom: 'fetched', frames: 3 });
     // The log record's own line, written just before, says ERROR and which request it was.
     expect(signal!.details.excerpt).toMatch(/^2026-11-20 12:00:01,234 ERROR \[metis.gateway.app\] unhandled error/);
-    expect(cloudWatch.requests).toEqual([{ logGroup: LOG_GROUP, logStream: STREAM, startTime: T + 1 - 1000, maxEvents: 200, maxSpanMs: 11_000 }]);
+    expect(cloudWatch.requests).toEqual([{ logGroup: LOG_GROUP, logStream: STREAM, startTime: T + 1 - 100, maxEvents: 200, maxSpanMs: 10_100 }]);
     expect(scan.stats).toMatchObject({ splitTracebacks: 1, completedByFetch: 1, fetchCalls: 1, unresolved: 0 });
   });
 
