@@ -47,7 +47,8 @@ export class Sweeper extends Construct {
       },
     });
     this.function = lambda.function;
-    grantNotificationAccess(lambda.role, props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem']);
+    // UpdateItem: marking a silence's end notice as posted (conditional, so two sweepers post it once).
+    grantNotificationAccess(lambda.role, props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem']);
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Sweep open incidents',
       schedule: Schedule.rate(interval),

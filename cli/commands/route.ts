@@ -62,17 +62,18 @@ export async function routeDryRun(signals: Signal[], config: Config, options: Ro
   const deps = { store, pagerduty: sinks, publisher: sinks, settings };
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
-  let clock: number | undefined;
+  let nextTick: number | undefined;
   for (const signal of ordered) {
     const at = options.now ?? new Date(signal.observedAt);
-    if (sweepMs > 0 && clock !== undefined) {
-      for (let tick = Math.floor(clock / sweepMs) * sweepMs + sweepMs; tick < at.getTime(); tick += sweepMs) {
-        const when = new Date(tick);
+    if (sweepMs > 0) {
+      // The deployed sweeper runs on the 5-minute grid; a tick at the signal's own time runs first.
+      nextTick ??= Math.floor(at.getTime() / sweepMs) * sweepMs + sweepMs;
+      for (; nextTick <= at.getTime(); nextTick += sweepMs) {
+        const when = new Date(nextTick);
         const swept = await sweepIncidents(when, { tracebackQuietMinutes: config.rules.traceback.quietMinutes }, { ...deps, now: () => when });
         deliveries.push(...swept.attempted.map(toDelivery));
       }
     }
-    clock = at.getTime();
     const routed = await routeSignals([signal], { ...deps, now: () => at });
     deliveries.push(...routed.attempted.map(toDelivery));
   }

@@ -14,7 +14,9 @@ export class DynamoDbReportHeartbeats implements ReportHeartbeats {
     this.documents = DynamoDBDocumentClient.from(options.client);
   }
 
-  async record(source: SignalSource, at: string): Promise<void> {
+  async record(source: SignalSource, reportedAt: string): Promise<void> {
+    // Normalised to UTC ISO so the conditional compares instants (reports may carry an offset).
+    const at = new Date(reportedAt).toISOString();
     // Only move forward: a late, retried report must not make a stopped source look alive.
     try {
       await this.documents.send(

@@ -5,7 +5,8 @@ import type { SignalSource } from '../core/signal.ts';
 export class MemoryReportHeartbeats implements ReportHeartbeats {
   private readonly last = new Map<SignalSource, string>();
 
-  async record(source: SignalSource, at: string): Promise<void> {
+  async record(source: SignalSource, reportedAt: string): Promise<void> {
+    const at = new Date(reportedAt).toISOString(); // compare instants, not text with offsets
     const current = this.last.get(source);
     if (!current || current < at) this.last.set(source, at);
   }

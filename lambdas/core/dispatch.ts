@@ -62,8 +62,19 @@ export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promi
 async function processSignal(signal: Signal, deps: DispatchDeps, result: DispatchResult, cache: CallCache = {}): Promise<void> {
   const now = deps.now(signal);
   const context = await routingContext(signal, now, deps, cache);
-  const wrote = await processTransition(signal.dedupKey, (existing) => applySignal(existing, signal, now, deps.settings, context), now, deps, result);
-  if (wrote) delete cache.open; // an incident opened or closed: inhibitors may have changed
+  let openedOrClosed = false;
+  await processTransition(
+    signal.dedupKey,
+    (existing) => {
+      const transition = applySignal(existing, signal, now, deps.settings, context);
+      openedOrClosed = transition.changed && existing?.status !== transition.next.status;
+      return transition;
+    },
+    now,
+    deps,
+    result,
+  );
+  if (openedOrClosed) delete cache.open; // inhibitors may have changed
 }
 
 /** Silences, maintenance windows and inhibitions that apply to a firing signal now. */

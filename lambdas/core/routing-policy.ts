@@ -131,7 +131,11 @@ function applyGroupSignal(existing: Incident | undefined, signal: Signal, now: D
     return { next, changed: true };
   }
   const release = releaseIfClear(next, now, settings, context);
-  return release ? { next: release, changed: true } : { next: open, changed: false };
+  if (release) return { next: release, changed: true };
+  // Same severity again: nothing to notify, but keep the newest signal (its details, and its time:
+  // a traceback resolves after quiet minutes counted from its LAST occurrence).
+  if (Date.parse(signal.observedAt) > Date.parse(open.lastSignal.observedAt)) return { next, changed: true };
+  return { next: open, changed: false };
 }
 
 /**

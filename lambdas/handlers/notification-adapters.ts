@@ -4,6 +4,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../adapters/dynamodb-report-heartbeats.ts';
+import { DynamoDbSilenceStore } from '../adapters/dynamodb-silence-store.ts';
 import { PagerDutyHttpClient } from '../adapters/pagerduty-http-client.ts';
 import { SnsPublisher } from '../adapters/sns-publisher.ts';
 import { SsmRoutingKey } from '../adapters/ssm-routing-key.ts';
@@ -23,6 +24,7 @@ export function notificationAdapters(env: AlertingEnvironment) {
   return {
     store: new DynamoDbIncidentStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     heartbeats: new DynamoDbReportHeartbeats({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
+    silences: new DynamoDbSilenceStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     ...(pagerduty ? { pagerduty } : {}),
     publisher: new SnsPublisher({ client: new SNSClient({}), topics: { page: env.PAGE_TOPIC_ARN, chatops: env.CHATOPS_TOPIC_ARN } }),
     settings: env.ROUTER_SETTINGS,

@@ -201,7 +201,7 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     expect(resourcesOf(statementFor(statements, 'logs:PutLogEvents'))).toEqual([`\${${id.logGroup}.Arn}`]);
 
     const table = statementFor(statements, 'dynamodb:GetItem');
-    expect(actionsOf(table)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan']);
+    expect(actionsOf(table)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
     expect(resourcesOf(table)).toEqual([`\${${id.table}.Arn}`]);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toHaveLength(4);
 

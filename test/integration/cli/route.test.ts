@@ -39,7 +39,8 @@ describe('metis-alerts route --json', () => {
       { sink: 'pagerduty', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'page', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'chatops', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
-      // The simulated sweeper's 03:30 tick: no status post for 30 minutes.
+      // The simulated sweeper's 03:30 and 04:00 ticks (a tick at a signal's own time runs first).
+      { sink: 'chatops', action: 'remind', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'chatops', action: 'remind', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'pagerduty', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
       { sink: 'page', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
