@@ -110,9 +110,11 @@ export class DynamoDbLogCounters implements LogCounters {
     }
     const out: MinuteCounts = new Map();
     const prefix = `${kind}#`;
-    try {
-      for (let start = 0; start < wanted.length; start += BATCH_GET_MAX) {
-        let pending: Record<string, AttributeValue>[] = wanted.slice(start, start + BATCH_GET_MAX);
+    const pages: (() => Promise<void>)[] = [];
+    for (let start = 0; start < wanted.length; start += BATCH_GET_MAX) {
+      const page = wanted.slice(start, start + BATCH_GET_MAX);
+      pages.push(async () => {
+        let pending: Record<string, AttributeValue>[] = page;
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt > UNPROCESSED_RETRIES) throw new Error(`${pending.length} keys still unprocessed after ${UNPROCESSED_RETRIES} retries`);
           if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
@@ -140,7 +142,10 @@ export class DynamoDbLogCounters implements LogCounters {
           }
           pending = result.UnprocessedKeys?.[this.tableName]?.Keys ?? [];
         }
-      }
+      });
+    }
+    try {
+      await runLimited(pages, this.concurrency);
     } catch (error) {
       throw new LogCountersError(`reading ${kind} counters from ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
     }

@@ -203,7 +203,7 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     const table = statementFor(statements, 'dynamodb:GetItem');
     expect(actionsOf(table)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
     expect(resourcesOf(table)).toEqual([`\${${id.table}.Arn}`]);
-    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toHaveLength(4);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toHaveLength(5);
 
     const publish = statementFor(statements, 'sns:Publish');
     expect(actionsOf(publish)).toEqual(['sns:Publish']);

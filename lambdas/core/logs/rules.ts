@@ -90,6 +90,8 @@ export interface LogRuleInput {
   tracebackCounts?: MinuteCounts;
   /** Per kind, the counts of every key seen in the rule's window; a kind is absent when its counters were not readable. */
   keyCounts: Partial<Record<KeyKind, MinuteCounts>>;
+  /** Kinds whose counts cover only some keys of the window: their rule fires but is not evaluated. */
+  partialKinds?: readonly KeyKind[];
   /** This batch's activity per `${kind}#${key}`, for details. */
   keyActivity: ReadonlyMap<string, KeyActivity>;
   /** At most this many signals per rule in one report (EventBridge entries are at most 256 KB). */
@@ -139,7 +141,7 @@ export function evaluateLogRules(input: LogRuleInput): LogRuleOutcome {
       .sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
     const kept = firing.slice(0, input.maxKeySignals);
     if (kept.length < firing.length) capped.push({ rule, firing: firing.length, reported: kept.length });
-    else evaluated.push(rule);
+    else if (!input.partialKinds?.includes(kind)) evaluated.push(rule);
     for (const judged of kept) signals.push(keySignal(input, kind, judged));
   }
   return { evaluated, signals, capped };

@@ -32,6 +32,11 @@ export interface ScanLimits {
   followMaxSpanMs: number;
   maxTracebackSignals: number;
   maxKeySignals: number;
+  /**
+   * Keys read back per key rule and run. Beyond it (a flood across thousands of keys) only this batch's
+   * keys are judged and the rule is not listed as evaluated, so nothing resolves on a partial view.
+   */
+  maxKeysJudged: number;
   /** Events stamped up to this far after `now` still count (clock skew between hosts); the CLI uses 0 (windows end at --now). */
   futureToleranceMs: number;
 }
@@ -42,6 +47,7 @@ export const DEFAULT_SCAN_LIMITS: ScanLimits = {
   followMaxSpanMs: 10_000,
   maxTracebackSignals: 20,
   maxKeySignals: 50,
+  maxKeysJudged: 2000,
   futureToleranceMs: 120_000,
 };
 
@@ -212,6 +218,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
   let counterError: string | undefined;
   let tracebackCounts: MinuteCounts | undefined;
   const keyCounts: Partial<Record<KeyKind, MinuteCounts>> = {};
+  const partialKinds: KeyKind[] = [];
   try {
     await deps.counters.add(batchId(batch), increments);
     if (enabled.traceback && groups.length > 0) {
@@ -220,7 +227,12 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     for (const kind of KEY_KINDS) {
       if (!enabled[kind]) continue;
       const { from, to } = keyRuleWindow(rules, kind, nowMinute);
-      const keys = await deps.counters.keys(kind, from, to);
+      let keys = await deps.counters.keys(kind, from, to);
+      if (keys.length > limits.maxKeysJudged) {
+        warnings.push(`${kind}: ${keys.length} keys in the window, more than ${limits.maxKeysJudged}: judged only this batch's keys, rule not evaluated`);
+        partialKinds.push(kind);
+        keys = [...new Set([...activity.values()].filter((a) => a.kind === kind).map((a) => a.key))].slice(0, limits.maxKeysJudged);
+      }
       keyCounts[kind] = keys.length ? await deps.counters.read(kind, keys, from, to) : new Map();
     }
   } catch (error) {
@@ -235,6 +247,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     tracebacks: groups,
     ...(tracebackCounts ? { tracebackCounts } : {}),
     keyCounts,
+    partialKinds,
     keyActivity: activity,
     maxTracebackSignals: limits.maxTracebackSignals,
     maxKeySignals: limits.maxKeySignals,
