@@ -7,6 +7,7 @@ import { checkDatabase, formatEvaluation, readMeta } from './commands/check.ts';
 import { runIncidentsCommand } from './commands/incidents.ts';
 import { runPostmortemCommand } from './commands/postmortem.ts';
 import { formatDeliveries, parseSignalFile, routeDryRun } from './commands/route.ts';
+import { scanLogsCommand } from './commands/scan-logs.ts';
 import { runSilenceCommand } from './commands/silence.ts';
 import { runProbeCommand } from './commands/probe.ts';
 
@@ -25,6 +26,9 @@ commands:
   silence expire ID [--now ISO] [--table NAME] [--json]       end a silence now
   incidents [--open] [--table NAME] [--json]                  incidents in the deployed incident table, oldest first
   postmortem DEDUP_KEY [--db FILE] [--now ISO] [--table NAME] Markdown post-mortem draft (runbook template) for one incident
+  scan-logs --file FILE [--now ISO] [--config FILE] [--json]  the log rules on a subscription event, a decoded
+                                                              DATA_MESSAGE or plain log lines (windows end at --now,
+                                                              else the newest event)
 
 table commands: --table NAME or METIS_ALERTS_TABLE (the stack's IncidentTableName output); AWS credentials/region from the usual AWS environment
 exit status: 0 ran, 2 bad input or configuration`;
@@ -35,6 +39,7 @@ const COMMANDS: Record<string, Command> = {
   silence: runSilenceCommand,
   incidents: runIncidentsCommand,
   postmortem: runPostmortemCommand,
+  'scan-logs': scanLogsCommand,
   check: async (args, out) => {
     const { values } = parseArgs({
       args,

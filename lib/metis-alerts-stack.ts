@@ -13,6 +13,7 @@ import { AlertingKey } from './alerting-key.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { IncidentTable } from './incident-table.ts';
 import { Notifications } from './notifications.ts';
+import { LogWatch } from './log-watch.ts';
 import { Probes } from './probes.ts';
 import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
@@ -36,6 +37,8 @@ export class MetisAlertsStack extends Stack {
   readonly traceChecks?: TraceChecks;
   /** Present when the config has `healthTargets`. */
   readonly probes?: Probes;
+  /** Present when the config names log groups. */
+  readonly logWatch?: LogWatch;
 
   constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
     const { config, ...stackProps } = props;
@@ -84,6 +87,9 @@ export class MetisAlertsStack extends Stack {
 
     if (config.healthTargets.length > 0) {
       this.probes = new Probes(this, 'Probes', { namePrefix, targets: config.healthTargets, rules: config.rules });
+    }
+    if (config.logGroups.length > 0) {
+      this.logWatch = new LogWatch(this, 'LogWatch', { namePrefix, bus: this.bus, logGroups: config.logGroups, rules: config.rules });
     }
 
     this.sweeper = new Sweeper(this, 'Sweeper', {

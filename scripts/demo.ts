@@ -1,5 +1,6 @@
 // `npm run demo`: the whole local pipeline in-process, no AWS account. Real detectors on local data (a
-// generated trace DB with injected anomalies, real HTTP targets probed by the probe Lambda's own code),
+// generated trace DB with injected anomalies, a gateway log stream with a traceback and a quota flood,
+// real HTTP targets probed by the probe Lambda's own code),
 // every signal through the real router core and sweeper with an in-memory incident store and dry-run
 // sinks. Prints what would be paged where and writes the exact PagerDuty / SNS payloads to
 // .demo-out/payloads.jsonl.
@@ -15,6 +16,7 @@ import { signalsFromReport } from '../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../lambdas/core/router-settings.ts';
 import { toEvaluationReport } from '../lambdas/core/trace-db/evaluate.ts';
 import { generateTraceDb } from '../tools/trace-db-fixture.ts';
+import { logDemoSteps } from './demo-logs.ts';
 import { probeDemoSteps } from './demo-probes.ts';
 import { outOfHoursSteps, type DemoStep } from './demo-scenario.ts';
 
@@ -51,6 +53,7 @@ async function main(): Promise<void> {
   const steps: DemoStep[] = [
     { at: CHECK_AT, title: 'trace-check: every trace-DB rule on the sample snapshot (Tuesday 10:30)', signals: report.signals, report },
     { at: CHECK_AT, title: 'trace-check runs again on the same snapshot: everything deduplicated', signals: report.signals, report },
+    ...(await logDemoSteps()),
     ...(await probeDemoSteps({ prefix: config.name })),
     { at: RECOVERED_AT, title: 'trace-check 12:00 on a healthy snapshot: every trace-DB incident resolves', signals: recovered.signals, report: recovered },
     ...outOfHoursSteps(),

@@ -32,7 +32,7 @@ export interface DynamoDbLogCountersOptions {
   readonly tableName: string;
   /** How long a counter item lives after its minute. @default 1440 (one day; the rules look back minutes) */
   readonly retentionMinutes?: number;
-  /** Parallel UpdateItem calls per add. @default 16 */
+  /** Parallel requests (UpdateItem per add, BatchGetItem pages per read). @default 16 */
   readonly concurrency?: number;
   /** Keys per index update (a DynamoDB item is at most 400 KB). @default 1000 */
   readonly indexChunk?: number;

@@ -22,7 +22,9 @@ const TOKEN_PATTERNS: RegExp[] = [
   // "/" and "=" may border it (KEY=..., creds/...): over-redacting a path segment is the cheaper mistake.
   /(?<![A-Za-z0-9+])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9+])/g,
   // E-mail addresses.
-  /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g,
+  // The lookbehind anchors the match at the start of a local part: without it a long run of word
+  // characters is retried from every position (quadratic).
+  /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+/g,
 ];
 
 /**

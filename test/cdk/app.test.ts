@@ -57,7 +57,7 @@ describe('bin/app.ts', () => {
       Resources: Record<string, { Type: string; Properties: { Runtime?: string } }>;
     };
     const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function');
-    // Router, sweeper, trace-check (the example has a snapshot) and probe (it has health targets), one runtime.
-    expect(functions.map((f) => f.Properties.Runtime)).toEqual(['nodejs22.x', 'nodejs22.x', 'nodejs22.x', 'nodejs22.x']);
+    // Router, sweeper, trace-check (snapshot), probe (health targets) and log-watch (log groups), one runtime.
+    expect(functions.map((f) => f.Properties.Runtime)).toEqual(['nodejs22.x', 'nodejs22.x', 'nodejs22.x', 'nodejs22.x', 'nodejs22.x']);
   });
 });

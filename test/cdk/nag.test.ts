@@ -19,6 +19,8 @@ const BASE_ACKNOWLEDGEMENTS = [
   'AwsSolutions-L1',
   'AwsSolutions-SQS3',
 ];
+/** With log groups: log-watch reads the rest of a split traceback from its group's streams. */
+const LOG_WATCH_ACKNOWLEDGEMENTS = ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/metis/prod/gateway:*]'];
 /** With a snapshot bucket: no access logs (S1) and the shipper's prefix wildcard. */
 const SNAPSHOT_ACKNOWLEDGEMENTS = ['AwsSolutions-IAM5[Resource::<TraceChecksSnapshotsBucketF4D836A9.Arn>/metis/prod/*]', 'AwsSolutions-S1'];
 
@@ -50,7 +52,7 @@ function findings(app: App): string[] {
 
 describe.each([
   // Router, sweeper, trace-check (snapshot), probe (health targets), log-watch (log groups).
-  ['the example config', () => readJson(EXAMPLE_CONFIG_PATH), [...BASE_ACKNOWLEDGEMENTS, ...SNAPSHOT_ACKNOWLEDGEMENTS].sort(), 4],
+  ['the example config', () => readJson(EXAMPLE_CONFIG_PATH), [...BASE_ACKNOWLEDGEMENTS, ...SNAPSHOT_ACKNOWLEDGEMENTS, ...LOG_WATCH_ACKNOWLEDGEMENTS].sort(), 5],
   ['the optional sinks (customer-managed SSM key, Slack)', () => OPTIONAL_SINKS_CONFIG, BASE_ACKNOWLEDGEMENTS, 2],
 ])('AwsSolutions checks on the stack from %s', (_name, rawConfig, expectedAcknowledgements, lambdas) => {
   let app: App;

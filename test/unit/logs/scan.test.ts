@@ -231,6 +231,17 @@ describe('counters', () => {
     expect(tracebacks(scan.signals)[0]!.summary).toContain('1x in this batch');
   });
 
+  it('with more keys in the window than it judges: fires for this batch\'s keys, does not list the rule as evaluated', async () => {
+    const counters = new MemoryLogCounters();
+    const earlier = dataMessage(['gk_01A', 'gk_01B', 'gk_01C', 'gk_01D'].map((key, i) => ({ id: `e${i}`, timestamp: T, message: quotaExceededJson(key) })));
+    await scanBatch(earlier, { counters, rules: RULES, now: NOW });
+    const flood = dataMessage(Array.from({ length: 5 }, (_, m) => eventsOf([quotaExceededJson('gk_01Z'), quotaExceededJson('gk_01Z')], T - 4 * MIN + m * MIN, 1000, m * 2)).flat());
+    const scan = await scanBatch(flood, { counters, rules: RULES, now: NOW, limits: { maxKeysJudged: 3 } });
+    expect(scan.signals.map((s) => s.dedupKey)).toEqual([`${QUOTA_RULE}:gk_01Z`]);
+    expect(scan.evaluated).toEqual([KEY_REVOKED_RULE]);
+    expect(scan.warnings).toContain("quota_exceeded: 5 keys in the window, more than 3: judged only this batch's keys, rule not evaluated");
+  });
+
   it('disabled rules are neither counted nor evaluated', async () => {
     const counters = new MemoryLogCounters();
     const rules = rulesWith({ traceback: { enabled: false }, quota_exceeded_sustained: { enabled: false } });
