@@ -15,17 +15,17 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleSize } from './bundle-size.ts';
 import { markdownTable, type BenchContext, type Benchmark, type SummaryRow } from './harness.ts';
+import { logWatch } from './log-watch.ts';
 import { traceCheck } from './trace-check.ts';
 
 /**
  * The benchmarks, in report order. To add one, write bench/<id>.ts exporting a `Benchmark`
  * (bench/harness.ts: id, title, the metric names of its summary rows, and `run(ctx)` returning those
  * rows plus a Markdown detail section) and list it here. Planned (DESIGN.md section 10):
- *   - log-watch: events per second on 10 000-event batches vs a gunzip + JSON.parse-only baseline;
  *   - cost-model: monthly AWS cost of the default deployment (from the synthesized resources) vs two
  *     one-minute CloudWatch Synthetics canaries.
  */
-export const BENCHMARKS: readonly Benchmark[] = [traceCheck, bundleSize];
+export const BENCHMARKS: readonly Benchmark[] = [traceCheck, logWatch, bundleSize];
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(REPO_ROOT, 'bench', 'results.md');
