@@ -9,6 +9,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '../lambdas/core/config.ts';
 import { routerSettingsOf } from '../lambdas/core/router-settings.ts';
+import { sweepOptionsOf } from '../lambdas/core/sweep-policy.ts';
 import { AlertingKey } from './alerting-key.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { IncidentTable } from './incident-table.ts';
@@ -100,7 +101,7 @@ export class MetisAlertsStack extends Stack {
       encryptionKey: this.key,
       pagerDuty: config.sinks.pagerduty,
       settings: routerSettingsOf(config),
-      tracebackQuietMinutes: config.rules.traceback.quietMinutes,
+      ...sweepOptionsOf(config),
       expectedSources: config.snapshot ? [{ source: 'trace-db', intervalMinutes: config.snapshot.scheduleMinutes }] : [],
     });
 

@@ -16,6 +16,8 @@ export interface SweeperProps extends NotificationTargets {
   readonly settings: RouterSettings;
   /** rules.traceback.quietMinutes */
   readonly tracebackQuietMinutes: number;
+  /** Rules resolved by the sweeper when their detector has been quiet this long (log-watch key rules). @default - none */
+  readonly quietResolveMinutes?: Record<string, number>;
   /** Detectors that report on a schedule; one silent for three intervals raises "monitoring blind". */
   readonly expectedSources: SourceExpectation[];
   /** @default Duration.minutes(5) */
@@ -37,7 +39,11 @@ export class Sweeper extends Construct {
       retryAttempts: 0,
       environment: {
         ...notificationEnvironment(props, JSON.stringify(props.settings)),
-        SWEEPER_SETTINGS: JSON.stringify({ tracebackQuietMinutes: props.tracebackQuietMinutes, expectedSources: props.expectedSources }),
+        SWEEPER_SETTINGS: JSON.stringify({
+          tracebackQuietMinutes: props.tracebackQuietMinutes,
+          quietResolveMinutes: props.quietResolveMinutes ?? {},
+          expectedSources: props.expectedSources,
+        }),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-sweeper',
       },
       errorsAlarm: {

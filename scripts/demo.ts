@@ -14,6 +14,7 @@ import { parseConfig } from '../lambdas/core/config.ts';
 import { routeSignals, sweepIncidents } from '../lambdas/core/dispatch.ts';
 import { signalsFromReport } from '../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../lambdas/core/router-settings.ts';
+import { sweepOptionsOf } from '../lambdas/core/sweep-policy.ts';
 import { toEvaluationReport } from '../lambdas/core/trace-db/evaluate.ts';
 import { generateTraceDb } from '../tools/trace-db-fixture.ts';
 import { logDemoSteps } from './demo-logs.ts';
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     const before = sinks.payloads.length;
     const deps = { store, pagerduty: sinks, publisher: sinks, settings, now: () => step.at };
     const result = step.sweep
-      ? await sweepIncidents(step.at, { tracebackQuietMinutes: config.rules.traceback.quietMinutes }, deps)
+      ? await sweepIncidents(step.at, sweepOptionsOf(config), deps)
       : await routeSignals(step.report ? signalsFromReport(step.report, await store.listOpen(step.report.source)) : step.signals, deps);
     if (result.attempted.length === 0) console.log('   (nothing new: deduplicated or no sink selected)');
     for (const d of result.attempted) console.log(`   ${d.severity} -> ${d.sink.padEnd(9)} ${d.action.padEnd(9)} ${d.dedupKey}`);

@@ -4,6 +4,7 @@ import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-stor
 import { DryRunSinks, type DryRunPayload } from '../../lambdas/adapters/dry-run-sinks.ts';
 import type { Config } from '../../lambdas/core/config.ts';
 import { routeSignals, sweepIncidents } from '../../lambdas/core/dispatch.ts';
+import { sweepOptionsOf } from '../../lambdas/core/sweep-policy.ts';
 import type { Delivery } from '../../lambdas/core/incident.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { toDelivery } from '../../lambdas/core/routing-policy.ts';
@@ -70,7 +71,7 @@ export async function routeDryRun(signals: Signal[], config: Config, options: Ro
       nextTick ??= Math.floor(at.getTime() / sweepMs) * sweepMs + sweepMs;
       for (; nextTick <= at.getTime(); nextTick += sweepMs) {
         const when = new Date(nextTick);
-        const swept = await sweepIncidents(when, { tracebackQuietMinutes: config.rules.traceback.quietMinutes }, { ...deps, now: () => when });
+        const swept = await sweepIncidents(when, sweepOptionsOf(config), { ...deps, now: () => when });
         deliveries.push(...swept.attempted.map(toDelivery));
       }
     }

@@ -1,6 +1,7 @@
 // What time alone does to an open incident (DESIGN.md section 2), for the sweeper and for replays:
 // the SEV2 out-of-hours escalation, the 30-minute "status update due" reminder of SEV1/SEV2 incidents,
 // and the quiet resolution of traceback incidents.
+import type { Config } from './config.ts';
 import type { Incident } from './incident.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { allowedSinks, plan, record, resolveIncident } from './routing-policy.ts';
@@ -8,6 +9,21 @@ import { allowedSinks, plan, record, resolveIncident } from './routing-policy.ts
 export interface SweepOptions {
   /** A traceback incident with no new occurrence for this long resolves (rules.traceback.quietMinutes). */
   tracebackQuietMinutes: number;
+  /**
+   * Other rules whose detector only reports when matching input arrives (log watch): when the logs go
+   * quiet no report resolves them, so they resolve once their last signal is this many minutes old.
+   */
+  quietResolveMinutes?: Record<string, number>;
+}
+
+/** The sweep options a configuration implies. */
+export function sweepOptionsOf(config: Pick<Config, 'rules'>): Required<SweepOptions> {
+  const { traceback, quota_exceeded_sustained: quota, key_revoked_in_use: revoked } = config.rules;
+  return {
+    tracebackQuietMinutes: traceback.quietMinutes,
+    // One minute past the rule's window: by then a still-firing key would have been reported again.
+    quietResolveMinutes: { quota_exceeded_sustained: quota.minutes + 1, key_revoked_in_use: revoked.windowMinutes + 1 },
+  };
 }
 
 const MINUTE = 60_000;
@@ -17,8 +33,9 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
   if (incident.status !== 'open') return undefined;
   const at = now.toISOString();
 
-  if (incident.rule === 'traceback' && now.getTime() - Date.parse(incident.lastSignal.observedAt) >= options.tracebackQuietMinutes * MINUTE) {
-    return resolveIncident(incident, now, settings, `no new occurrence for ${options.tracebackQuietMinutes} min`);
+  const quietMinutes = incident.rule === 'traceback' ? options.tracebackQuietMinutes : options.quietResolveMinutes?.[incident.rule];
+  if (quietMinutes !== undefined && now.getTime() - Date.parse(incident.lastSignal.observedAt) >= quietMinutes * MINUTE) {
+    return resolveIncident(incident, now, settings, `no new occurrence for ${quietMinutes} min`);
   }
 
   // Silenced or suppressed incidents stay quiet until released (dispatch.ts releases them first).

@@ -5,6 +5,7 @@ import { alertingFields, readEnvironment } from './router-environment.ts';
 
 export const sweeperSettingsSchema = z.object({
   tracebackQuietMinutes: z.int().positive(),
+  quietResolveMinutes: z.record(z.string(), z.int().positive()).default({}),
   expectedSources: z.array(z.object({ source: z.enum(SIGNAL_SOURCES), intervalMinutes: z.int().positive() })),
 });
 export type SweeperSettings = z.output<typeof sweeperSettingsSchema>;

@@ -10,6 +10,6 @@ export const handler = makeSweeperHandler({
   ...notificationAdapters(env),
   clock: () => new Date(),
   expectedSources: env.SWEEPER_SETTINGS.expectedSources,
-  options: { tracebackQuietMinutes: env.SWEEPER_SETTINGS.tracebackQuietMinutes },
+  options: { tracebackQuietMinutes: env.SWEEPER_SETTINGS.tracebackQuietMinutes, quietResolveMinutes: env.SWEEPER_SETTINGS.quietResolveMinutes },
   logger: powertoolsLogger(new Logger()),
 });

@@ -32,7 +32,7 @@ interface Variant {
   name: string;
   raw: unknown;
   /** What SWEEPER_SETTINGS must hold. */
-  sweeper: { tracebackQuietMinutes: number; expectedSources: { source: string; intervalMinutes: number }[] };
+  sweeper: { tracebackQuietMinutes: number; quietResolveMinutes: Record<string, number>; expectedSources: { source: string; intervalMinutes: number }[] };
   /** The routing-key parameter when PagerDuty is configured. */
   pagerDuty?: { parameter: string; eventsUrl: string; kmsKeyArn?: string };
 }
@@ -41,13 +41,13 @@ const VARIANTS: Variant[] = [
   {
     name: 'the example config (PagerDuty with the aws/ssm key, snapshot every 1 min)',
     raw: readJson(EXAMPLE_CONFIG_PATH),
-    sweeper: { tracebackQuietMinutes: 30, expectedSources: [{ source: 'trace-db', intervalMinutes: 1 }] },
+    sweeper: { tracebackQuietMinutes: 30, quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 }, expectedSources: [{ source: 'trace-db', intervalMinutes: 1 }] },
     pagerDuty: { parameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' },
   },
   {
     name: 'the minimal config {} (no PagerDuty, no snapshot)',
     raw: {},
-    sweeper: { tracebackQuietMinutes: 30, expectedSources: [] },
+    sweeper: { tracebackQuietMinutes: 30, quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 }, expectedSources: [] },
   },
   {
     name: 'a staging config (customer-managed SSM key, EU events URL, snapshot every 5 min, 45 quiet minutes)',
@@ -57,7 +57,7 @@ const VARIANTS: Variant[] = [
       rules: { traceback: { quietMinutes: 45 } },
       sinks: { pagerduty: { routingKeyParameter: '/metis/staging/pd-key', kmsKeyArn: CUSTOMER_KEY, eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue' } },
     },
-    sweeper: { tracebackQuietMinutes: 45, expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }] },
+    sweeper: { tracebackQuietMinutes: 45, quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 }, expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }] },
     pagerDuty: { parameter: '/metis/staging/pd-key', eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue', kmsKeyArn: CUSTOMER_KEY },
   },
 ];

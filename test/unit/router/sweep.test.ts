@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { routeSignals, sweepIncidents, type DispatchDeps } from '../../../lambdas/core/dispatch.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
 import { applySignal } from '../../../lambdas/core/routing-policy.ts';
-import { sweepIncident } from '../../../lambdas/core/sweep-policy.ts';
+import { sweepIncident, sweepOptionsOf } from '../../../lambdas/core/sweep-policy.ts';
+import { parseConfig } from '../../../lambdas/core/config.ts';
 import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal } from './support.ts';
 
 const S = settings();
@@ -56,6 +57,20 @@ describe('sweepIncident', () => {
     ]);
     const sev3 = opened({ severity: 'SEV3' }, tuesday);
     expect(sweepIncident(sev3, plus(tuesday, 90), S, OPTIONS)).toBeUndefined();
+  });
+
+  it('resolves a quota or revoked-key incident once its window has passed with no new report (the logs went quiet)', () => {
+    const at = new Date('2026-11-24T10:00:00Z');
+    const options = sweepOptionsOf(parseConfig({}));
+    expect(options.quietResolveMinutes).toEqual({ quota_exceeded_sustained: 6, key_revoked_in_use: 6 });
+    const incident = opened({ source: 'logs', rule: 'quota_exceeded_sustained', subject: 'gk_1', dedupKey: 'quota_exceeded_sustained:gk_1', severity: 'SEV3' }, at);
+    expect(sweepIncident(incident, plus(at, 5), S, options)).toBeUndefined();
+    const quiet = sweepIncident(incident, plus(at, 6), S, options)!;
+    expect(quiet.status).toBe('resolved');
+    expect(quiet.timeline.at(-1)!.event).toBe('resolved: no new occurrence for 6 min');
+    // A rule without a quiet time (reported every run by its detector) never resolves this way.
+    const rate = opened({ severity: 'SEV3' }, at);
+    expect(sweepIncident(rate, plus(at, 600), S, options)).toBeUndefined();
   });
 
   it('resolves a traceback incident after 30 quiet minutes, not before', () => {
