@@ -10,6 +10,7 @@ import { emfPublisher } from '../adapters/emf-metrics.ts';
 import { EventBridgeReportPublisher } from '../adapters/eventbridge-report-publisher.ts';
 import { readLogWatchEnvironment } from './log-watch-environment.ts';
 import { makeLogWatchHandler } from './log-watch-handler.ts';
+import { handlerLogger } from './environment.ts';
 
 const env = readLogWatchEnvironment(process.env);
 const logger = new Logger();
@@ -22,11 +23,7 @@ const run = makeLogWatchHandler({
   rules: env.LOG_RULES,
   clock: () => new Date(),
   metrics: emfPublisher(metrics),
-  logger: {
-    info: (message, fields = {}) => logger.info(message, fields),
-    warn: (message, fields = {}) => logger.warn(message, fields),
-    error: (message, fields = {}) => logger.error(message, fields),
-  },
+  logger: handlerLogger(logger),
 });
 
 export const handler = async (event: unknown): Promise<{ outcome: string; events: number; firing: number }> => {

@@ -30,11 +30,3 @@ export function notificationAdapters(env: AlertingEnvironment) {
     settings: env.ROUTER_SETTINGS,
   };
 }
-
-export function powertoolsLogger(logger: { info: (m: string, f: Record<string, unknown>) => void; warn: (m: string, f: Record<string, unknown>) => void; error: (m: string, f: Record<string, unknown>) => void }) {
-  return {
-    info: (message: string, fields: Record<string, unknown> = {}) => logger.info(message, fields),
-    warn: (message: string, fields: Record<string, unknown> = {}) => logger.warn(message, fields),
-    error: (message: string, fields: Record<string, unknown> = {}) => logger.error(message, fields),
-  };
-}

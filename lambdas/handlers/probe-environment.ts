@@ -1,17 +1,11 @@
 // The probe's environment, validated once at module load (the stack sets it; see lib/probes.ts).
 import { z } from 'zod';
 import { healthTargetSchema } from '../core/config.ts';
+import { jsonVariable, readEnvironment } from './environment.ts';
 
 const environmentSchema = z.object({
   /** JSON array of the config's healthTargets (names of SSM parameters, never their values). */
-  PROBE_TARGETS: z.string().transform((text, ctx) => {
-    try {
-      return z.array(healthTargetSchema).parse(JSON.parse(text));
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `invalid PROBE_TARGETS: ${(error as Error).message.split('\n')[0]}` });
-      return z.NEVER;
-    }
-  }),
+  PROBE_TARGETS: jsonVariable('PROBE_TARGETS', z.array(healthTargetSchema)),
   /** Spacing of the two rounds in one run. @default 30000 */
   PROBE_SPACING_MS: z.coerce.number().int().min(0).max(30_000).default(30_000),
 });
@@ -19,10 +13,5 @@ const environmentSchema = z.object({
 export type ProbeEnvironment = z.output<typeof environmentSchema>;
 
 export function readProbeEnvironment(env: Record<string, string | undefined>): ProbeEnvironment {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`probe environment: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
+  return readEnvironment(environmentSchema, env, 'probe');
 }

@@ -8,6 +8,7 @@ import { probeEmfPublisher } from '../adapters/probe-emf.ts';
 import { SsmProbeHeaders } from '../adapters/ssm-probe-headers.ts';
 import { readProbeEnvironment } from './probe-environment.ts';
 import { makeProbeHandler } from './probe-handler.ts';
+import { handlerLogger } from './environment.ts';
 
 const env = readProbeEnvironment(process.env);
 const logger = new Logger();
@@ -24,11 +25,7 @@ const run = makeProbeHandler({
   },
   clock: () => new Date(),
   metrics: probeEmfPublisher(metrics),
-  logger: {
-    info: (message, fields = {}) => logger.info(message, fields),
-    warn: (message, fields = {}) => logger.warn(message, fields),
-    error: (message, fields = {}) => logger.error(message, fields),
-  },
+  logger: handlerLogger(logger),
   spacingMs: env.PROBE_SPACING_MS,
 });
 

@@ -1,6 +1,7 @@
 // The router's environment, validated once at module load (the stack sets these; see lib/router.ts).
 import { z } from 'zod';
-import { routerSettingsSchema, type RouterSettings } from '../core/router-settings.ts';
+import { routerSettingsSchema } from '../core/router-settings.ts';
+import { jsonVariable, readEnvironment } from './environment.ts';
 
 /** What every function that notifies needs (router and sweeper). */
 export const alertingFields = {
@@ -10,14 +11,7 @@ export const alertingFields = {
   /** The SSM parameter's name, never the key; absent when no PagerDuty integration is configured. */
   PAGERDUTY_ROUTING_KEY_PARAMETER: z.string().startsWith('/').optional(),
   PAGERDUTY_EVENTS_URL: z.url().default('https://events.pagerduty.com/v2/enqueue'),
-  ROUTER_SETTINGS: z.string().transform((text, ctx): RouterSettings => {
-    try {
-      return routerSettingsSchema.parse(JSON.parse(text));
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `invalid ROUTER_SETTINGS: ${(error as Error).message.split('\n')[0]}` });
-      return z.NEVER;
-    }
-  }),
+  ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
 };
 
 const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });
@@ -26,14 +20,4 @@ export type RouterEnvironment = z.output<typeof environmentSchema>;
 
 export function readRouterEnvironment(env: Record<string, string | undefined>): RouterEnvironment {
   return readEnvironment(environmentSchema, env, 'router');
-}
-
-/** Parse a Lambda's environment once at module load; a bad value stops the cold start with its name. */
-export function readEnvironment<T extends z.ZodType>(schema: T, env: Record<string, string | undefined>, what: string): z.output<T> {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${what} environment: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
 }

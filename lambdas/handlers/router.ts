@@ -4,7 +4,8 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { CloudWatchAlarmTags } from '../adapters/cloudwatch-alarm-tags.ts';
 import { SqsDeadLetterSink } from '../adapters/sqs-dead-letter.ts';
-import { notificationAdapters, powertoolsLogger } from './notification-adapters.ts';
+import { handlerLogger } from './environment.ts';
+import { notificationAdapters } from './notification-adapters.ts';
 import { readRouterEnvironment } from './router-environment.ts';
 import { makeRouterHandler } from './router-handler.ts';
 
@@ -15,5 +16,5 @@ export const handler = makeRouterHandler({
   clock: () => new Date(),
   deadLetter: new SqsDeadLetterSink({ client: new SQSClient({}), queueUrl: env.DEAD_LETTER_QUEUE_URL }),
   alarmTags: new CloudWatchAlarmTags({ client: new CloudWatchClient({}) }),
-  logger: powertoolsLogger(new Logger()),
+  logger: handlerLogger(new Logger()),
 });

@@ -1,7 +1,8 @@
 // The sweeper's environment: the router's notification settings plus what the sweep needs.
 import { z } from 'zod';
 import { SIGNAL_SOURCES } from '../core/signal.ts';
-import { alertingFields, readEnvironment } from './router-environment.ts';
+import { jsonVariable, readEnvironment } from './environment.ts';
+import { alertingFields } from './router-environment.ts';
 
 export const sweeperSettingsSchema = z.object({
   tracebackQuietMinutes: z.int().positive(),
@@ -12,14 +13,7 @@ export type SweeperSettings = z.output<typeof sweeperSettingsSchema>;
 
 const environmentSchema = z.object({
   ...alertingFields,
-  SWEEPER_SETTINGS: z.string().transform((text, ctx): SweeperSettings => {
-    try {
-      return sweeperSettingsSchema.parse(JSON.parse(text));
-    } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `invalid SWEEPER_SETTINGS: ${(error as Error).message.split('\n')[0]}` });
-      return z.NEVER;
-    }
-  }),
+  SWEEPER_SETTINGS: jsonVariable('SWEEPER_SETTINGS', sweeperSettingsSchema),
 });
 
 export function readSweeperEnvironment(env: Record<string, string | undefined>): z.output<typeof environmentSchema> {

@@ -1,6 +1,7 @@
 // Sweeper Lambda entry (scheduled every 5 minutes): wires real AWS clients into makeSweeperHandler.
 import { Logger } from '@aws-lambda-powertools/logger';
-import { notificationAdapters, powertoolsLogger } from './notification-adapters.ts';
+import { handlerLogger } from './environment.ts';
+import { notificationAdapters } from './notification-adapters.ts';
 import { readSweeperEnvironment } from './sweeper-environment.ts';
 import { makeSweeperHandler } from './sweeper-handler.ts';
 
@@ -11,5 +12,5 @@ export const handler = makeSweeperHandler({
   clock: () => new Date(),
   expectedSources: env.SWEEPER_SETTINGS.expectedSources,
   options: { tracebackQuietMinutes: env.SWEEPER_SETTINGS.tracebackQuietMinutes, quietResolveMinutes: env.SWEEPER_SETTINGS.quietResolveMinutes },
-  logger: powertoolsLogger(new Logger()),
+  logger: handlerLogger(new Logger()),
 });

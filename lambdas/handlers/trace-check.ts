@@ -11,6 +11,7 @@ import { S3SnapshotSource } from '../adapters/s3-snapshot-source.ts';
 import { openSnapshot } from '../adapters/sqljs-database.ts';
 import { readTraceCheckEnvironment } from './trace-check-environment.ts';
 import { makeTraceCheckHandler } from './trace-check-handler.ts';
+import { handlerLogger } from './environment.ts';
 
 const env = readTraceCheckEnvironment(process.env);
 // The stack copies sql-wasm.wasm next to the bundled index.mjs (lib/trace-checks.ts).
@@ -25,10 +26,7 @@ const run = makeTraceCheckHandler({
   rules: env.TRACE_RULES,
   clock: () => new Date(),
   metrics: emfPublisher(metrics),
-  logger: {
-    info: (message, fields = {}) => logger.info(message, fields),
-    warn: (message, fields = {}) => logger.warn(message, fields),
-  },
+  logger: handlerLogger(logger),
   timer: () => performance.now(),
 });
 
