@@ -1,10 +1,11 @@
 // Bundle size of every Lambda asset (DESIGN.md section 10): synthesize the stack once with the CDK CLI
-// into bench/.work/cdk.out, list each asset directory's files and bytes, and name the function that
-// uses it (the template's Code.S3Key / `aws:asset:path` metadata -> `aws:cdk:path`). The baseline is
-// the whole sql.js package: what shipping it as a node module would cost instead of bundling.
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// into bench/.work/cdk.out (bench/synth.ts), list each asset directory's files and bytes, and name the
+// function that uses it (the template's Code.S3Key / `aws:asset:path` metadata -> `aws:cdk:path`). The
+// baseline is the whole sql.js package: what shipping it as a node module would cost instead of bundling.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { bytes, markdownTable, ratio, runProcess, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
+import { bytes, markdownTable, ratio, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
+import { readTemplates, synthStack, type CfnResource } from './synth.ts';
 
 /** DESIGN.md section 10 / lib/trace-checks.ts: the trace-check asset stays under 1.5 MB (decimal). */
 export const TRACE_CHECK_LIMIT_BYTES = 1_500_000;
@@ -30,8 +31,6 @@ interface AssetEntry {
   isFunction: boolean;
   isTraceCheck: boolean;
 }
-
-type CfnResource = { Type?: string; Properties?: Record<string, unknown>; Metadata?: Record<string, unknown> };
 
 export function listFiles(root: string): FileEntry[] {
   const out: FileEntry[] = [];
@@ -59,32 +58,9 @@ function assetHashOf(resource: CfnResource): string | undefined {
   return undefined;
 }
 
-async function synth(ctx: BenchContext): Promise<string> {
-  const outDir = join(ctx.workDir, 'cdk.out');
-  rmSync(outDir, { recursive: true, force: true });
-  mkdirSync(ctx.workDir, { recursive: true });
-  // The example config (snapshot set, so the trace-check function exists) without its relative $schema.
-  const example = JSON.parse(readFileSync(join(ctx.repoRoot, 'metis-alerts.config.example.json'), 'utf8')) as Record<string, unknown>;
-  delete example.$schema;
-  const configPath = join(ctx.workDir, 'bench.config.json');
-  writeFileSync(configPath, `${JSON.stringify(example, null, 2)}\n`);
-
-  const localCdk = join(ctx.repoRoot, 'node_modules', '.bin', 'cdk');
-  const [command, prefix] = existsSync(localCdk) ? [localCdk, []] : ['npx', ['--no-install', 'cdk']];
-  const args = [...prefix, 'synth', '--quiet', '--no-notices', '-c', `config=${configPath}`, '--output', outDir];
-  ctx.log(`synthesizing the stack: cdk ${args.slice(prefix.length).join(' ')} ...`);
-  const r = await runProcess(command, args, { cwd: ctx.repoRoot, env: { ...process.env, CDK_DISABLE_CLI_TELEMETRY: 'true' } });
-  if (r.code !== 0) throw new Error(`cdk synth failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().slice(-3000)}`);
-  ctx.log(`synthesized in ${(r.wallMs / 1000).toFixed(1)} s`);
-  return outDir;
-}
-
 export function readAssets(outDir: string): AssetEntry[] {
-  const manifest = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8')) as { artifacts?: Record<string, { type?: string; properties?: { templateFile?: string } }> };
   const users = new Map<string, { path: string; isFunction: boolean; isTraceCheck: boolean }[]>();
-  for (const artifact of Object.values(manifest.artifacts ?? {})) {
-    if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties?.templateFile) continue;
-    const template = JSON.parse(readFileSync(join(outDir, artifact.properties.templateFile), 'utf8')) as { Resources?: Record<string, CfnResource> };
+  for (const { template } of readTemplates(outDir)) {
     for (const [logicalId, resource] of Object.entries(template.Resources ?? {})) {
       const hash = assetHashOf(resource);
       if (!hash) continue;
@@ -134,7 +110,8 @@ export const bundleSize: Benchmark = {
   metrics: Object.values(METRICS),
 
   async run(ctx: BenchContext): Promise<BenchResult> {
-    const outDir = await synth(ctx);
+    // Always afresh: the bundles are what is measured (cost-model then reuses this cdk.out).
+    const { outDir } = await synthStack(ctx, { reuse: false });
     const assets = readAssets(outDir);
     const lambdaAssets = assets.filter((a) => a.isFunction);
     const traceCheck = assets.filter((a) => a.isTraceCheck);

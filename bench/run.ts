@@ -14,6 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleSize } from './bundle-size.ts';
+import { costModel } from './cost-model.ts';
 import { markdownTable, type BenchContext, type Benchmark, type SummaryRow } from './harness.ts';
 import { logWatch } from './log-watch.ts';
 import { traceCheck } from './trace-check.ts';
@@ -21,11 +22,9 @@ import { traceCheck } from './trace-check.ts';
 /**
  * The benchmarks, in report order. To add one, write bench/<id>.ts exporting a `Benchmark`
  * (bench/harness.ts: id, title, the metric names of its summary rows, and `run(ctx)` returning those
- * rows plus a Markdown detail section) and list it here. Planned (DESIGN.md section 10):
- *   - cost-model: monthly AWS cost of the default deployment (from the synthesized resources) vs two
- *     one-minute CloudWatch Synthetics canaries.
+ * rows plus a Markdown detail section) and list it here.
  */
-export const BENCHMARKS: readonly Benchmark[] = [traceCheck, logWatch, bundleSize];
+export const BENCHMARKS: readonly Benchmark[] = [traceCheck, logWatch, bundleSize, costModel];
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(REPO_ROOT, 'bench', 'results.md');

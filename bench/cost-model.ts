@@ -1,0 +1,724 @@
+// Monthly AWS cost of the default deployment (DESIGN.md section 10): a cost model over the resources of the
+// synthesized stack (metis-alerts.config.example.json -> bench/.work/cdk.out, bench/synth.ts), against
+// the obvious alternative for the probing part: one one-minute CloudWatch Synthetics canary per health
+// target. The template says what exists, its memory sizes, schedules, alarm periods, log retention and
+// bucket lifecycle; WORKLOAD below says how long a run takes and how much traffic there is, each figure
+// with where it comes from; bench/cost-prices.ts holds the list prices. Nothing is timed: the result is
+// a pure function of the template, the config and those constants.
+import { readFileSync } from 'node:fs';
+import { parseConfig, type Config } from '../lambdas/core/config.ts';
+import { heartbeatMetricPoint, probeMetricPoints } from '../lambdas/core/probe/metric-points.ts';
+import type { ProbeOutcome } from '../lambdas/core/probe/result.ts';
+import { traceMetricPoints } from '../lambdas/core/trace-db/metric-points.ts';
+import * as P from './cost-prices.ts';
+import { markdownTable, ratio, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
+import { readTemplates, synthStack, type CfnResource, type CfnTemplate } from './synth.ts';
+
+const DAYS_PER_MONTH = 30;
+const MINUTES_PER_MONTH = DAYS_PER_MONTH * 24 * 60; // 43,200
+const GIB = 2 ** 30; // AWS bills storage and transfer "GB" as 2^30 bytes
+const MIB = 2 ** 20;
+
+/** Workload assumptions. The template gives memory sizes and schedules; these give durations and traffic. */
+export const WORKLOAD = {
+  /** One probe round GETs every target in parallel; a healthy answer takes well under a second (timeout 5 s). */
+  probeRoundSeconds: 0.5,
+  /** A probe run is 2 rounds, PROBE_SPACING_MS (30 s in the template) apart: ~31 s billed per run. */
+  probeRounds: 2,
+  /**
+   * trace-check on the open database (snapshot unchanged): bench/results.md, trace-check "warm: evaluate again
+   * on the open DB" 1.25 s on the 1 M-event DB, plus the HEAD request: ~1.3 s. Measured on the x86 bench
+   * machine, taken as the arm64 duration at 2048 MB.
+   */
+  traceCheckWarmSeconds: 1.3,
+  /** trace-check on a new snapshot: bench/results.md "cold total (read + open + evaluate)" 4.67 s: ~4.7 s. */
+  traceCheckColdSeconds: 4.7,
+  /** The shipper uploads every minute (shipper/README.md: CronJob `* * * * *`), so every trace-check run sees a new snapshot. */
+  shipperIntervalMinutes: 1,
+  /** Gzipped snapshot: bench/results.md, the 1 M-event 7-day DB gzips to 55.6 MB: ~60 MB. */
+  snapshotBytes: 60_000_000,
+  /** `aws s3 cp` (shipper/ship-snapshot.sh) uploads in 8 MiB parts above an 8 MiB threshold: Create + parts + Complete PUT-class requests. */
+  multipartChunkBytes: 8 * MIB,
+  /** S3 expires a noncurrent version at the first midnight UTC after NoncurrentDays: on average half a day later. */
+  noncurrentExpiryLagDays: 0.5,
+  /** Sweeper run (list open incidents and silences, rarely an escalation). */
+  sweeperSeconds: 0.5,
+  /** Router invocation (one report or one alarm state change). */
+  routerSeconds: 0.3,
+  /** CloudWatch alarm state changes routed per day (all alarms of the account reach the rule; untagged ones are ignored). */
+  alarmStateChangesPerDay: 50,
+  /** log-watch invocations per day (subscription batches of gateway lines matching the filter). */
+  logWatchInvocationsPerDay: 1_000,
+  logWatchSeconds: 0.2,
+  /** CloudWatch Logs per invocation: START/END/REPORT, the handler's JSON lines and the EMF lines. */
+  logBytesPerInvocation: 2_048,
+  /** Models in model_error_rate's window: one ErrorSharePercent metric each. */
+  modelsReporting: 5,
+  /** log-watch metrics emitted on every batch (lambdas/core/logs/metrics.ts; the others only when they happen). */
+  logWatchMetrics: ['LogEvents', 'Tracebacks', 'QuotaExceeded', 'KeyRevoked'],
+  /** Incidents table size (open + resolved kept 30 days, plus silences and heartbeats): ~100 items of 1 KB. A consistent Scan reads 1 RRU per 4 KB. */
+  incidentTableBytes: 100 * 1_024,
+  /** Both tables hold well under 10 MB (storage and PITR priced on that). */
+  tableBytes: 10 * 1_000_000,
+  /** SNS publishes per day (chat-ops mostly, pages rarely), each delivered to one e-mail subscription; SMS not priced. */
+  snsPublishesPerDay: 100,
+  /** Messages reaching the dead-letter queue per month (send + receive + delete each). */
+  deadLettersPerMonth: 10,
+  /** KMS: DynamoDB refreshes each table's key from KMS about every 5 minutes while the table is in use. */
+  ddbKmsRequestsPerTableHour: 12,
+  /** KMS requests per SNS publish to a CMK-encrypted topic (GenerateDataKey, Decrypt on delivery). */
+  kmsRequestsPerSnsPublish: 2,
+} as const;
+
+/** The baseline: one one-minute CloudWatch Synthetics heartbeat canary per health target. */
+export const CANARY = {
+  intervalMinutes: 1,
+  /** A heartbeat canary (Puppeteer runtime, one page load) runs ~5-10 s: 7 s. */
+  runSeconds: 7,
+  /** Synthetics' default canary memory (1000 MB, minimum 960 MB), on x86_64. */
+  memoryMb: 1_000,
+  /** Artifacts per run in the canary's S3 bucket: log, HAR, report JSON, screenshot. */
+  artifactPutsPerRun: 4,
+  artifactBytesPerRun: 100 * 1_024,
+  /** Kept by a 30-day lifecycle rule you add yourself (the default keeps them forever). */
+  artifactRetentionDays: 30,
+  logBytesPerRun: 2_048,
+  /** One standard alarm on SuccessPercent per canary (1-minute period). */
+  alarmsPerCanary: 1,
+} as const;
+
+const METRICS = {
+  all: 'monthly cost of the example deployment (all parts)',
+  probing: 'health probing alone (probe Lambda + its alarms + metrics)',
+} as const;
+
+type Part = 'probe' | 'trace-check' | 'router' | 'sweeper' | 'log-watch' | 'shared';
+const PARTS: readonly Part[] = ['probe', 'trace-check', 'router', 'sweeper', 'log-watch', 'shared'];
+/** Top-level construct id (first segment of `aws:cdk:path` after the stack, or the logical id's prefix) -> part. */
+const PART_OF_CONSTRUCT: Record<string, Part> = { Probes: 'probe', TraceChecks: 'trace-check', Router: 'router', Sweeper: 'sweeper', LogWatch: 'log-watch' };
+
+export interface LineItem {
+  part: Part;
+  resource: string;
+  quantity: string;
+  unitPrice: string;
+  usd: number;
+}
+
+interface FunctionInfo {
+  logicalId: string;
+  part: Part;
+  memoryMb: number;
+  arm64: boolean;
+  env: Record<string, unknown>;
+  /** Every schedule (rate in minutes) targeting it. */
+  scheduleMinutes: number[];
+  eventRules: number;
+  subscriptionFilters: number;
+  logRetentionDays: number | undefined;
+}
+
+interface AlarmInfo {
+  logicalId: string;
+  part: Part;
+  highRes: boolean;
+  metrics: number;
+}
+
+/** What the template holds, as the model needs it. */
+export interface Inventory {
+  functions: FunctionInfo[];
+  alarms: AlarmInfo[];
+  tables: { logicalId: string; part: Part; onDemand: boolean; pitr: boolean; kmsCmk: boolean }[];
+  topics: { logicalId: string; subscriptions: Record<string, number> }[];
+  queues: string[];
+  buckets: { logicalId: string; part: Part; versioned: boolean; noncurrentDays: number | undefined }[];
+  kmsKeys: { logicalId: string; rotation: boolean }[];
+  logGroups: number;
+  dashboards: { logicalId: string; part: Part }[];
+  customBuses: number;
+  typeCounts: Map<string, number>;
+  /** Resource types the model does not price (and does not know to be free). */
+  unpriced: string[];
+}
+
+/** Resource types that cost nothing by themselves (or whose cost is in a priced resource's line). */
+const FREE_TYPES = new Set([
+  'AWS::IAM::Role',
+  'AWS::IAM::Policy',
+  'AWS::IAM::ManagedPolicy',
+  'AWS::Lambda::Permission',
+  'AWS::Lambda::EventInvokeConfig',
+  'AWS::KMS::Alias',
+  'AWS::SNS::TopicPolicy',
+  'AWS::SNS::Subscription',
+  'AWS::SQS::QueuePolicy',
+  'AWS::S3::BucketPolicy',
+  'AWS::Events::Rule',
+  'AWS::Events::EventBus',
+  'AWS::Logs::SubscriptionFilter',
+  'AWS::CDK::Metadata',
+]);
+const PRICED_TYPES = new Set([
+  'AWS::Lambda::Function',
+  'AWS::CloudWatch::Alarm',
+  'AWS::DynamoDB::Table',
+  'AWS::SNS::Topic',
+  'AWS::SQS::Queue',
+  'AWS::S3::Bucket',
+  'AWS::KMS::Key',
+  'AWS::Logs::LogGroup',
+  'AWS::CloudWatch::Dashboard',
+]);
+
+function partOf(logicalId: string, resource: CfnResource): Part {
+  const path = resource.Metadata?.['aws:cdk:path'];
+  const construct = typeof path === 'string' ? path.split('/')[1] ?? '' : (Object.keys(PART_OF_CONSTRUCT).find((c) => logicalId.startsWith(c)) ?? '');
+  return PART_OF_CONSTRUCT[construct] ?? 'shared';
+}
+
+/** `{ Ref: X }` / `{ Fn::GetAtt: [X, ...] }` -> X. */
+function refOf(value: unknown): string | undefined {
+  if (value && typeof value === 'object') {
+    const v = value as { Ref?: unknown; 'Fn::GetAtt'?: unknown };
+    if (typeof v.Ref === 'string') return v.Ref;
+    if (Array.isArray(v['Fn::GetAtt']) && typeof v['Fn::GetAtt'][0] === 'string') return v['Fn::GetAtt'][0];
+  }
+  return undefined;
+}
+
+/** `rate(1 minute)`, `rate(5 minutes)`, `rate(2 hours)`, `rate(1 day)` -> minutes. Cron is not modelled. */
+export function rateMinutes(expression: string): number {
+  const m = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression.trim());
+  if (!m) throw new Error(`cost-model: unsupported schedule expression "${expression}" (only rate(N minutes|hours|days))`);
+  const n = Number(m[1]);
+  const unit = m[2]!.replace(/s$/, '');
+  return n * (unit === 'minute' ? 1 : unit === 'hour' ? 60 : 1_440);
+}
+
+export function inventory(template: CfnTemplate): Inventory {
+  const resources = Object.entries(template.Resources ?? {});
+  const typeCounts = new Map<string, number>();
+  for (const [, r] of resources) typeCounts.set(r.Type ?? '?', (typeCounts.get(r.Type ?? '?') ?? 0) + 1);
+  const props = (r: CfnResource) => r.Properties ?? {};
+  const logRetention = new Map<string, number | undefined>();
+  for (const [id, r] of resources) if (r.Type === 'AWS::Logs::LogGroup') logRetention.set(id, props(r).RetentionInDays as number | undefined);
+
+  const functions = new Map<string, FunctionInfo>();
+  for (const [id, r] of resources) {
+    if (r.Type !== 'AWS::Lambda::Function') continue;
+    const p = props(r);
+    const logGroup = refOf((p.LoggingConfig as { LogGroup?: unknown } | undefined)?.LogGroup);
+    functions.set(id, {
+      logicalId: id,
+      part: partOf(id, r),
+      memoryMb: typeof p.MemorySize === 'number' ? p.MemorySize : 128,
+      arm64: Array.isArray(p.Architectures) && p.Architectures.includes('arm64'),
+      env: ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}),
+      scheduleMinutes: [],
+      eventRules: 0,
+      subscriptionFilters: 0,
+      logRetentionDays: logGroup ? logRetention.get(logGroup) : undefined,
+    });
+  }
+  for (const [, r] of resources) {
+    const p = props(r);
+    if (r.Type === 'AWS::Events::Rule') {
+      for (const target of (p.Targets as { Arn?: unknown }[] | undefined) ?? []) {
+        const fn = functions.get(refOf(target.Arn) ?? '');
+        if (!fn) continue;
+        if (typeof p.ScheduleExpression === 'string') fn.scheduleMinutes.push(rateMinutes(p.ScheduleExpression));
+        else fn.eventRules++;
+      }
+    }
+    if (r.Type === 'AWS::Logs::SubscriptionFilter') {
+      const fn = functions.get(refOf(p.DestinationArn) ?? '');
+      if (fn) fn.subscriptionFilters++;
+    }
+  }
+
+  const alarms: AlarmInfo[] = [];
+  for (const [id, r] of resources) {
+    if (r.Type !== 'AWS::CloudWatch::Alarm') continue;
+    const p = props(r);
+    const queries = (p.Metrics as { MetricStat?: { Period?: number }; Expression?: string }[] | undefined) ?? [];
+    const stats = queries.filter((q) => q.MetricStat);
+    // A metric-math alarm pays for each metric it reads; anomaly detection (ThresholdMetricId) for 3.
+    const metrics = (queries.length ? stats.length : 1) * (p.ThresholdMetricId ? 3 : 1);
+    const periods = queries.length ? stats.map((s) => s.MetricStat?.Period ?? 60) : [typeof p.Period === 'number' ? p.Period : 60];
+    alarms.push({ logicalId: id, part: partOf(id, r), highRes: periods.some((period) => period < 60), metrics });
+  }
+
+  const out: Inventory = {
+    functions: [...functions.values()],
+    alarms,
+    tables: [],
+    topics: [],
+    queues: [],
+    buckets: [],
+    kmsKeys: [],
+    logGroups: logRetention.size,
+    dashboards: [],
+    customBuses: typeCounts.get('AWS::Events::EventBus') ?? 0,
+    typeCounts,
+    unpriced: [...typeCounts.keys()].filter((t) => !FREE_TYPES.has(t) && !PRICED_TYPES.has(t)).sort(),
+  };
+  const topicIndex = new Map<string, Record<string, number>>();
+  for (const [id, r] of resources) {
+    const p = props(r);
+    switch (r.Type) {
+      case 'AWS::DynamoDB::Table':
+        out.tables.push({
+          logicalId: id,
+          part: partOf(id, r),
+          onDemand: p.BillingMode === 'PAY_PER_REQUEST',
+          pitr: (p.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: boolean } | undefined)?.PointInTimeRecoveryEnabled === true,
+          kmsCmk: (p.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId !== undefined,
+        });
+        break;
+      case 'AWS::SNS::Topic': {
+        const subscriptions: Record<string, number> = {};
+        topicIndex.set(id, subscriptions);
+        out.topics.push({ logicalId: id, subscriptions });
+        break;
+      }
+      case 'AWS::SQS::Queue':
+        out.queues.push(id);
+        break;
+      case 'AWS::S3::Bucket': {
+        const rules = ((p.LifecycleConfiguration as { Rules?: { Status?: string; NoncurrentVersionExpiration?: { NoncurrentDays?: number } }[] } | undefined)?.Rules ?? []).filter(
+          (rule) => rule.Status === 'Enabled' && rule.NoncurrentVersionExpiration?.NoncurrentDays !== undefined,
+        );
+        const days = rules.map((rule) => rule.NoncurrentVersionExpiration!.NoncurrentDays!);
+        out.buckets.push({
+          logicalId: id,
+          part: partOf(id, r),
+          versioned: (p.VersioningConfiguration as { Status?: string } | undefined)?.Status === 'Enabled',
+          noncurrentDays: days.length ? Math.min(...days) : undefined,
+        });
+        break;
+      }
+      case 'AWS::KMS::Key':
+        out.kmsKeys.push({ logicalId: id, rotation: p.EnableKeyRotation === true });
+        break;
+      case 'AWS::CloudWatch::Dashboard':
+        out.dashboards.push({ logicalId: id, part: partOf(id, r) });
+        break;
+    }
+  }
+  for (const [, r] of resources) {
+    if (r.Type !== 'AWS::SNS::Subscription') continue;
+    const subscriptions = topicIndex.get(refOf(props(r).TopicArn) ?? '');
+    const protocol = String(props(r).Protocol ?? '?');
+    if (subscriptions) subscriptions[protocol] = (subscriptions[protocol] ?? 0) + 1;
+  }
+  return out;
+}
+
+// --- formatting --------------------------------------------------------------------------------------
+
+function usd(x: number): string {
+  if (x === 0) return '$0.00';
+  if (Math.abs(x) < 0.005) return `$${x.toPrecision(2)}`;
+  return `$${x.toFixed(2)}`;
+}
+
+function n(x: number, digits = 0): string {
+  return x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
+}
+
+/** A unit price: `price` per `per` units, e.g. unit(0.2 / 1e6, 1e6, 'requests') -> "$0.20 / 1M requests". */
+function unit(price: number, per: number, label: string): string {
+  const amount = Number((price * per).toPrecision(6));
+  const scale = per >= 1_000_000 ? `${per / 1_000_000}M ` : per >= 1_000 ? `${n(per)} ` : '';
+  const [whole, fraction = ''] = amount.toString().split('.');
+  return `$${whole}.${fraction.padEnd(2, '0')} / ${scale}${label}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${n(count)} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function gib(bytes: number): string {
+  return `${n(bytes / GIB, bytes / GIB < 10 ? 3 : 1)} GB`;
+}
+
+// --- the model -----------------------------------------------------------------------------------------
+
+function only<T>(items: T[], what: string): T {
+  if (items.length !== 1) throw new Error(`cost-model: expected exactly one ${what} in the template, found ${items.length}`);
+  return items[0]!;
+}
+
+function runsPerMonth(fn: FunctionInfo): number {
+  if (fn.scheduleMinutes.length === 0) throw new Error(`cost-model: ${fn.logicalId} (${fn.part}) has no rate() schedule in the template`);
+  return fn.scheduleMinutes.reduce((sum, minutes) => sum + MINUTES_PER_MONTH / minutes, 0);
+}
+
+interface Workload {
+  invocations: Map<Part, number>;
+  gbSeconds: Map<Part, { gbs: number; detail: string }>;
+  notes: string[];
+  facts: Record<string, number>;
+}
+
+export interface CostModel {
+  inventory: Inventory;
+  deployment: LineItem[];
+  canaries: LineItem[];
+  facts: Record<string, number>;
+  assumptions: string[];
+}
+
+export function computeCostModel(template: CfnTemplate, config: Config): CostModel {
+  const inv = inventory(template);
+  const items: LineItem[] = [];
+  const add = (part: Part, resource: string, quantity: string, unitPrice: string, cost: number) => items.push({ part, resource, quantity, unitPrice, usd: cost });
+  const fnOf = (part: Part) => only(inv.functions.filter((f) => f.part === part), `${part} function`);
+  const unknown = inv.functions.filter((f) => f.part === 'shared');
+  if (unknown.length) throw new Error(`cost-model: no workload model for function(s) ${unknown.map((f) => f.logicalId).join(', ')}`);
+
+  // Invocations and billed duration per function.
+  const probe = fnOf('probe');
+  const traceCheck = fnOf('trace-check');
+  const router = fnOf('router');
+  const sweeper = fnOf('sweeper');
+  const logWatch = fnOf('log-watch');
+
+  const probeRuns = runsPerMonth(probe);
+  const spacingSeconds = Number(probe.env.PROBE_SPACING_MS ?? 30_000) / 1_000;
+  const probeSeconds = (WORKLOAD.probeRounds - 1) * spacingSeconds + WORKLOAD.probeRounds * WORKLOAD.probeRoundSeconds;
+  const probeTargets = JSON.parse(String(probe.env.PROBE_TARGETS ?? '[]')) as { name: string; url: string }[];
+
+  const traceRuns = runsPerMonth(traceCheck);
+  const snapshotsPerMonth = MINUTES_PER_MONTH / WORKLOAD.shipperIntervalMinutes;
+  const coldRuns = Math.min(traceRuns, snapshotsPerMonth);
+  const warmRuns = traceRuns - coldRuns;
+  const traceSeconds = coldRuns * WORKLOAD.traceCheckColdSeconds + warmRuns * WORKLOAD.traceCheckWarmSeconds;
+
+  const sweeperRuns = runsPerMonth(sweeper);
+  const logWatchRuns = WORKLOAD.logWatchInvocationsPerDay * DAYS_PER_MONTH;
+  if (logWatch.subscriptionFilters === 0) throw new Error('cost-model: log-watch has no subscription filter in the template');
+  const alarmChanges = WORKLOAD.alarmStateChangesPerDay * DAYS_PER_MONTH;
+  // Every trace-check run and every log-watch batch puts one evaluation report on the bus (their
+  // handlers publish unconditionally / whenever a rule was evaluated); the router gets each, plus the
+  // alarm state changes from the default bus.
+  const reports = traceRuns + logWatchRuns;
+  const routerRuns = reports + alarmChanges;
+  if (router.eventRules === 0) throw new Error('cost-model: the router has no event rule in the template');
+
+  const lambda: { fn: FunctionInfo; runs: number; seconds: number; how: string }[] = [
+    { fn: probe, runs: probeRuns, seconds: probeRuns * probeSeconds, how: `${n(probeRuns)} runs x ${n(probeSeconds, 1)} s` },
+    {
+      fn: traceCheck,
+      runs: traceRuns,
+      seconds: traceSeconds,
+      how: `${n(coldRuns)} new-snapshot runs x ${WORKLOAD.traceCheckColdSeconds} s${warmRuns ? ` + ${n(warmRuns)} unchanged x ${WORKLOAD.traceCheckWarmSeconds} s` : ''}`,
+    },
+    { fn: router, runs: routerRuns, seconds: routerRuns * WORKLOAD.routerSeconds, how: `${n(routerRuns)} invocations x ${WORKLOAD.routerSeconds} s` },
+    { fn: sweeper, runs: sweeperRuns, seconds: sweeperRuns * WORKLOAD.sweeperSeconds, how: `${n(sweeperRuns)} runs x ${WORKLOAD.sweeperSeconds} s` },
+    { fn: logWatch, runs: logWatchRuns, seconds: logWatchRuns * WORKLOAD.logWatchSeconds, how: `${n(logWatchRuns)} batches x ${WORKLOAD.logWatchSeconds} s` },
+  ];
+  for (const { fn, runs, seconds, how } of lambda) {
+    const gbs = (seconds * fn.memoryMb) / 1_024;
+    const price = fn.arm64 ? P.LAMBDA_ARM64_PER_GB_SECOND : P.LAMBDA_X86_PER_GB_SECOND;
+    add(fn.part, `Lambda compute (${fn.memoryMb} MB, ${fn.arm64 ? 'arm64' : 'x86_64'})`, `${n(gbs)} GB-s (${how})`, unit(price, 1, 'GB-s'), gbs * price);
+    add(fn.part, 'Lambda requests', n(runs), unit(P.LAMBDA_PER_REQUEST, 1e6, 'requests'), runs * P.LAMBDA_PER_REQUEST);
+    const ingest = runs * WORKLOAD.logBytesPerInvocation;
+    const storedMonths = (fn.logRetentionDays ?? 365) / DAYS_PER_MONTH;
+    add(fn.part, 'CloudWatch Logs ingestion', `${gib(ingest)} (${n(runs)} x ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB)`, unit(P.CW_LOGS_INGEST_PER_GB, 1, 'GB'), (ingest / GIB) * P.CW_LOGS_INGEST_PER_GB);
+    add(
+      fn.part,
+      `CloudWatch Logs storage (${fn.logRetentionDays ?? 'no expiry: 365'} days kept)`,
+      `${gib(ingest * storedMonths)}-month`,
+      unit(P.CW_LOGS_STORAGE_PER_GB_MONTH, 1, 'GB-month'),
+      ((ingest * storedMonths) / GIB) * P.CW_LOGS_STORAGE_PER_GB_MONTH,
+    );
+  }
+
+  // Alarms, by part and resolution (each alarm metric billed).
+  for (const part of PARTS) {
+    for (const highRes of [true, false]) {
+      const list = inv.alarms.filter((a) => a.part === part && a.highRes === highRes);
+      if (!list.length) continue;
+      const metrics = list.reduce((sum, a) => sum + a.metrics, 0);
+      const price = highRes ? P.CW_ALARM_HIGH_RES_PER_METRIC_MONTH : P.CW_ALARM_STANDARD_PER_METRIC_MONTH;
+      add(part, `CloudWatch alarms, ${highRes ? 'high-resolution (period < 60 s)' : 'standard'}`, `${plural(list.length, 'alarm')}, ${plural(metrics, 'metric')}`, unit(price, 1, 'alarm metric-month'), metrics * price);
+    }
+  }
+
+  // Custom metrics (EMF), counted by running the emitters themselves.
+  const at = new Date(0);
+  const probeMetrics = new Set<string>();
+  for (const target of probeTargets) {
+    const https = target.url.startsWith('https:');
+    const outcome = { url: target.url, ok: true, failure: null, status: 200, latencyMs: 100, tlsDaysLeft: https ? 60 : null, detail: null } as unknown as ProbeOutcome;
+    for (const p of probeMetricPoints(target.name, outcome, at)) probeMetrics.add(`${p.name}:${JSON.stringify(p.dimensions)}`);
+  }
+  probeMetrics.add(heartbeatMetricPoint(at).name);
+  const models = Object.fromEntries(Array.from({ length: WORKLOAD.modelsReporting }, (_, i) => [`model-${i + 1}`, { calls: 100, errors: 1, share: 0.01 }]));
+  const traceMetrics = new Set(
+    traceMetricPoints({ spendTodayUsd: 1, projectedDailySpendUsd: 1, monthToDateUsd: 1, latencyP95Ms: 1, snapshotAgeSeconds: 1, newestEventAgeSeconds: 1, futureEvents: 0, errorShareByModel: models }).map(
+      (p) => `${p.name}:${JSON.stringify(p.dimensions ?? {})}`,
+    ),
+  );
+  const metricLines: [Part, number, string][] = [
+    ['probe', probeMetrics.size, `${probeTargets.length} targets x (Failed, LatencyMs${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`],
+    ['trace-check', traceMetrics.size, `${traceMetrics.size - WORKLOAD.modelsReporting} + ErrorSharePercent x ${WORKLOAD.modelsReporting} models`],
+    ['log-watch', WORKLOAD.logWatchMetrics.length, WORKLOAD.logWatchMetrics.join(', ')],
+  ];
+  for (const [part, count, what] of metricLines) add(part, 'CloudWatch custom metrics (EMF)', `${count} (${what})`, unit(P.CW_CUSTOM_METRIC_PER_MONTH, 1, 'metric-month'), count * P.CW_CUSTOM_METRIC_PER_MONTH);
+
+  for (const dashboard of inv.dashboards) add(dashboard.part, 'CloudWatch dashboard', '1', unit(P.CW_DASHBOARD_PER_MONTH, 1, 'dashboard-month'), P.CW_DASHBOARD_PER_MONTH);
+
+  // The snapshot bucket: the shipper's uploads, trace-check's HEAD + GET, current and noncurrent versions.
+  const bucket = only(inv.buckets, 'S3 bucket');
+  const parts = WORKLOAD.snapshotBytes > WORKLOAD.multipartChunkBytes ? Math.ceil(WORKLOAD.snapshotBytes / WORKLOAD.multipartChunkBytes) : 0;
+  const putsPerUpload = parts ? parts + 2 : 1;
+  const puts = snapshotsPerMonth * putsPerUpload;
+  add(bucket.part, 'S3 PUT requests (shipper uploads)', `${n(puts)} (${n(snapshotsPerMonth)} uploads x ${putsPerUpload}: multipart ${parts} parts + create/complete)`, unit(P.S3_PER_PUT_REQUEST, 1_000, 'requests'), puts * P.S3_PER_PUT_REQUEST);
+  const gets = coldRuns * 2 + warmRuns;
+  add(bucket.part, 'S3 GET/HEAD requests (trace-check)', `${n(gets)} (HEAD + GET per new snapshot${warmRuns ? ', HEAD when unchanged' : ''})`, unit(P.S3_PER_GET_REQUEST, 1_000, 'requests'), gets * P.S3_PER_GET_REQUEST);
+  const noncurrent = bucket.versioned ? (bucket.noncurrentDays !== undefined ? (snapshotsPerMonth / DAYS_PER_MONTH) * (bucket.noncurrentDays + WORKLOAD.noncurrentExpiryLagDays) : Number.POSITIVE_INFINITY) : 0;
+  if (!Number.isFinite(noncurrent)) throw new Error('cost-model: the versioned bucket never expires noncurrent versions: storage grows without bound');
+  const stored = WORKLOAD.snapshotBytes * (1 + noncurrent);
+  add(
+    bucket.part,
+    'S3 Standard storage (snapshot + noncurrent versions)',
+    `${gib(stored)}-month (${n(WORKLOAD.snapshotBytes / 1e6)} MB x (1 + ${n(noncurrent)} versions: ${n(snapshotsPerMonth / DAYS_PER_MONTH)}/day x ${bucket.noncurrentDays}+${WORKLOAD.noncurrentExpiryLagDays} days))`,
+    unit(P.S3_STANDARD_PER_GB_MONTH, 1, 'GB-month'),
+    (stored / GIB) * P.S3_STANDARD_PER_GB_MONTH,
+  );
+  add(bucket.part, 'Data transfer in (shipper -> S3) and S3 -> Lambda, same region', gib(snapshotsPerMonth * WORKLOAD.snapshotBytes), 'free', 0);
+
+  // EventBridge: reports on the custom bus; alarm state changes and schedules are free.
+  add('trace-check', 'EventBridge custom events (reports)', n(traceRuns), unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'), traceRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT);
+  add('log-watch', 'EventBridge custom events (reports)', n(logWatchRuns), unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'), logWatchRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT);
+  add('router', 'EventBridge alarm state changes (AWS service events)', n(alarmChanges), 'free', alarmChanges * P.EVENTBRIDGE_PER_AWS_SERVICE_EVENT);
+  const scheduled = probeRuns + traceRuns + sweeperRuns;
+  add('shared', 'EventBridge scheduled invocations (probe, trace-check, sweeper)', n(scheduled), 'free', scheduled * P.EVENTBRIDGE_PER_SCHEDULED_INVOCATION);
+
+  // DynamoDB on-demand requests (consistent reads: 1 RRU per 4 KB; items <= 1 KB: 1 WRU per write).
+  const incidents = only(inv.tables.filter((t) => t.part === 'shared'), 'incidents table');
+  const scanRru = Math.ceil(WORKLOAD.incidentTableBytes / 4_096);
+  const table = incidents.logicalId.replace(/[0-9A-F]{8}$/, '');
+  const perCallRru = 2 * scanRru + 2;
+  const ddb: [Part, number, string, number][] = [
+    // Per report: heartbeat put (1 WRU); listOpen + silences scans; ~2 consistent gets for the report's signals.
+    ['router', reports, 'reports', 1],
+    // Per alarm state change: the same scans and gets, a conditional put claiming the delivery, a put recording it.
+    ['router', alarmChanges, 'alarm changes', 2],
+    // Per sweep: heartbeats batch-get, listOpen + silences scans; a write only when something is due (~1 in 10).
+    ['sweeper', sweeperRuns, 'sweeps', 0.1],
+  ];
+  for (const [part, count, what, wru] of ddb) {
+    const rru = count * perCallRru;
+    add(part, `DynamoDB on-demand reads (${table}, ${what})`, `${n(rru)} RRU (${n(count)} x (2 scans x ${scanRru} + 2))`, unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU'), rru * P.DDB_PER_READ_REQUEST_UNIT);
+    add(part, `DynamoDB on-demand writes (${table}, ${what})`, `${n(count * wru)} WRU (${n(count)} x ${wru})`, unit(P.DDB_PER_WRITE_REQUEST_UNIT, 1e6, 'WRU'), count * wru * P.DDB_PER_WRITE_REQUEST_UNIT);
+  }
+  // log-watch: per batch ~2 counter UpdateItems and a window query/batch-get of ~5 RRU.
+  add('log-watch', 'DynamoDB on-demand reads (counters)', `${n(logWatchRuns * 5)} RRU (${n(logWatchRuns)} batches x 5)`, unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU'), logWatchRuns * 5 * P.DDB_PER_READ_REQUEST_UNIT);
+  add('log-watch', 'DynamoDB on-demand writes (counters)', `${n(logWatchRuns * 2)} WRU (${n(logWatchRuns)} batches x 2)`, unit(P.DDB_PER_WRITE_REQUEST_UNIT, 1e6, 'WRU'), logWatchRuns * 2 * P.DDB_PER_WRITE_REQUEST_UNIT);
+  for (const table of inv.tables) if (!table.onDemand) throw new Error(`cost-model: table ${table.logicalId} is not on-demand (provisioned capacity is not modelled)`);
+  const tableGb = (inv.tables.length * WORKLOAD.tableBytes) / GIB;
+  const pitrTables = inv.tables.filter((t) => t.pitr).length;
+  add(
+    'shared',
+    `DynamoDB storage${pitrTables ? ` + PITR (${pitrTables} tables)` : ''}`,
+    `${inv.tables.length} tables x < ${n(WORKLOAD.tableBytes / 1e6)} MB`,
+    `${unit(P.DDB_STORAGE_PER_GB_MONTH, 1, 'GB-month')} + ${unit(P.DDB_PITR_PER_GB_MONTH, 1, 'GB-month')}`,
+    tableGb * P.DDB_STORAGE_PER_GB_MONTH + ((pitrTables * WORKLOAD.tableBytes) / GIB) * P.DDB_PITR_PER_GB_MONTH,
+  );
+
+  // CloudWatch API: the router reads each changed alarm's tags (ListTagsForResource).
+  add('router', 'CloudWatch API requests (ListTagsForResource)', n(alarmChanges), unit(P.CW_API_PER_REQUEST, 1_000, 'requests'), alarmChanges * P.CW_API_PER_REQUEST);
+
+  // SNS, SQS, KMS (shared).
+  const publishes = WORKLOAD.snsPublishesPerDay * DAYS_PER_MONTH;
+  const subscriptions = inv.topics.reduce((acc, t) => {
+    for (const [protocol, count] of Object.entries(t.subscriptions)) acc[protocol] = (acc[protocol] ?? 0) + count;
+    return acc;
+  }, {} as Record<string, number>);
+  add('shared', `SNS publishes (${inv.topics.length} topics)`, n(publishes), unit(P.SNS_PER_PUBLISH, 1e6, 'publishes'), publishes * P.SNS_PER_PUBLISH);
+  if (subscriptions.email) add('shared', `SNS e-mail deliveries (${subscriptions.email} e-mail subscriptions)`, n(publishes), unit(P.SNS_PER_EMAIL, 100_000, 'e-mails'), publishes * P.SNS_PER_EMAIL);
+  const sqsRequests = inv.queues.length * WORKLOAD.deadLettersPerMonth * 3;
+  add('shared', `SQS requests (${inv.queues.length} dead-letter queue)`, `${n(sqsRequests)} (${WORKLOAD.deadLettersPerMonth} dead letters x send/receive/delete)`, unit(P.SQS_PER_REQUEST, 1e6, 'requests'), sqsRequests * P.SQS_PER_REQUEST);
+  add('shared', `KMS customer managed keys${inv.kmsKeys.some((k) => k.rotation) ? ' (rotation on: first year)' : ''}`, n(inv.kmsKeys.length), unit(P.KMS_PER_KEY_MONTH, 1, 'key-month'), inv.kmsKeys.length * P.KMS_PER_KEY_MONTH);
+  const kmsRequests = inv.tables.length * WORKLOAD.ddbKmsRequestsPerTableHour * 24 * DAYS_PER_MONTH + publishes * WORKLOAD.kmsRequestsPerSnsPublish;
+  add(
+    'shared',
+    'KMS requests',
+    `${n(kmsRequests)} (${inv.tables.length} DynamoDB table keys x ${WORKLOAD.ddbKmsRequestsPerTableHour}/h; ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish)`,
+    unit(P.KMS_PER_REQUEST, 10_000, 'requests'),
+    kmsRequests * P.KMS_PER_REQUEST,
+  );
+
+  // --- baseline: one 1-minute Synthetics canary per health target.
+  const canaryItems: LineItem[] = [];
+  const canaryAdd = (resource: string, quantity: string, unitPrice: string, cost: number) => canaryItems.push({ part: 'probe', resource, quantity, unitPrice, usd: cost });
+  const canaries = config.healthTargets.length;
+  const canaryRuns = canaries * (MINUTES_PER_MONTH / CANARY.intervalMinutes);
+  canaryAdd('Synthetics canary runs', `${n(canaryRuns)} (${canaries} canaries x ${n(MINUTES_PER_MONTH / CANARY.intervalMinutes)})`, unit(P.SYNTHETICS_PER_CANARY_RUN, 1, 'run'), canaryRuns * P.SYNTHETICS_PER_CANARY_RUN);
+  const canaryGbs = (canaryRuns * CANARY.runSeconds * CANARY.memoryMb) / 1_024;
+  canaryAdd(
+    `Canary Lambda compute (${n(CANARY.memoryMb)} MB, x86_64)`,
+    `${n(canaryGbs)} GB-s (${n(canaryRuns)} runs x ${CANARY.runSeconds} s)`,
+    unit(P.LAMBDA_X86_PER_GB_SECOND, 1, 'GB-s'),
+    canaryGbs * P.LAMBDA_X86_PER_GB_SECOND,
+  );
+  canaryAdd('Canary Lambda requests', n(canaryRuns), unit(P.LAMBDA_PER_REQUEST, 1e6, 'requests'), canaryRuns * P.LAMBDA_PER_REQUEST);
+  const canaryPuts = canaryRuns * CANARY.artifactPutsPerRun;
+  canaryAdd('S3 PUT requests (canary artifacts)', `${n(canaryPuts)} (${CANARY.artifactPutsPerRun} per run)`, unit(P.S3_PER_PUT_REQUEST, 1_000, 'requests'), canaryPuts * P.S3_PER_PUT_REQUEST);
+  const artifactBytes = (canaryRuns / DAYS_PER_MONTH) * CANARY.artifactRetentionDays * CANARY.artifactBytesPerRun;
+  canaryAdd(
+    'S3 Standard storage (canary artifacts)',
+    `${gib(artifactBytes)}-month (${n(CANARY.artifactBytesPerRun / 1_024)} KB per run, kept ${CANARY.artifactRetentionDays} days)`,
+    unit(P.S3_STANDARD_PER_GB_MONTH, 1, 'GB-month'),
+    (artifactBytes / GIB) * P.S3_STANDARD_PER_GB_MONTH,
+  );
+  const canaryLog = canaryRuns * CANARY.logBytesPerRun;
+  canaryAdd('CloudWatch Logs ingestion', `${gib(canaryLog)} (${n(canaryRuns)} x ${n(CANARY.logBytesPerRun / 1_024)} KB)`, unit(P.CW_LOGS_INGEST_PER_GB, 1, 'GB'), (canaryLog / GIB) * P.CW_LOGS_INGEST_PER_GB);
+  canaryAdd('CloudWatch Logs storage (30 days kept)', `${gib(canaryLog)}-month`, unit(P.CW_LOGS_STORAGE_PER_GB_MONTH, 1, 'GB-month'), (canaryLog / GIB) * P.CW_LOGS_STORAGE_PER_GB_MONTH);
+  const canaryAlarms = canaries * CANARY.alarmsPerCanary;
+  canaryAdd('CloudWatch alarms, standard (SuccessPercent, 1 min)', `${plural(canaryAlarms, 'alarm')}, ${plural(canaryAlarms, 'metric')}`, unit(P.CW_ALARM_STANDARD_PER_METRIC_MONTH, 1, 'alarm metric-month'), canaryAlarms * P.CW_ALARM_STANDARD_PER_METRIC_MONTH);
+
+  const facts = {
+    probeRuns,
+    probeSeconds,
+    probeTargets: probeTargets.length,
+    traceRuns,
+    coldRuns,
+    warmRuns,
+    routerRuns,
+    reports,
+    sweeperRuns,
+    logWatchRuns,
+    alarmChanges,
+    canaries,
+    canaryRuns,
+    noncurrentVersions: noncurrent,
+    scanRru,
+    putsPerUpload,
+  };
+
+  const assumptions = [
+    `A month is ${DAYS_PER_MONTH} days (${n(MINUTES_PER_MONTH)} minutes). Prices: ${P.PRICES_SOURCE} (bench/cost-prices.ts). "GB" of storage and logs is 2^30 bytes; Lambda GB-s is MemorySize / 1024 x seconds.`,
+    `From the template: ${inv.functions.length} functions with their MemorySize and architecture, each rate() schedule targeting them (probe every ${probe.scheduleMinutes.join('+')} min, trace-check every ${traceCheck.scheduleMinutes.join('+')} min — config snapshot.scheduleMinutes = ${config.snapshot?.scheduleMinutes ?? 'n/a'}, sweeper every ${sweeper.scheduleMinutes.join('+')} min), the router's event rules, log-watch's subscription filter, every alarm's period (< 60 s = high resolution) and metric count, log-group retention, the bucket's versioning and NoncurrentDays (${bucket.noncurrentDays ?? 'none'}), table billing mode and PITR, topics and their subscriptions, KMS keys, the dashboard.`,
+    `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS).`,
+    `trace-check: the shipper uploads every ${WORKLOAD.shipperIntervalMinutes} min (shipper/README.md), so every run reads a new snapshot: ${WORKLOAD.traceCheckColdSeconds} s (bench/results.md cold total 4.67 s on the 1 M-event DB); a run on an unchanged snapshot would take ${WORKLOAD.traceCheckWarmSeconds} s (warm 1.25 s + HEAD). Durations measured on the x86 bench machine, taken as-is for arm64 at 2048 MB; INIT time of the rare new containers not counted.`,
+    `Snapshot ${n(WORKLOAD.snapshotBytes / 1e6)} MB gzipped (bench/results.md: 55.6 MB); \`aws s3 cp\` uploads it in ${parts} parts of 8 MiB (${putsPerUpload} PUT-class requests per upload, not 1); trace-check does HEAD + GET per new snapshot. With versioning, each upload leaves a noncurrent version kept NoncurrentDays + ~0.5 day (expiry at the next midnight UTC): ${n(noncurrent)} versions.`,
+    `Router: one invocation per evaluation report (every trace-check run and every log-watch batch publishes one) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
+    `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
+    `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts, lambdas/core/trace-db/metric-points.ts): ${probeMetrics.size} probe (high resolution costs the same as standard), ${traceMetrics.size} trace-check with ${WORKLOAD.modelsReporting} models, ${WORKLOAD.logWatchMetrics.length} log-watch (the conditional ones, emitted only when something happens, left out).`,
+    `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; the router scans open incidents and silences per report, the sweeper per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
+    `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from the DynamoDB table keys (AWS managed, ~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
+    `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
+    `Canaries: ${canaries} heartbeat canaries (one per health target), every ${CANARY.intervalMinutes} min, ${CANARY.runSeconds} s per run at ${n(CANARY.memoryMb)} MB on x86_64 (Synthetics default memory), ${CANARY.artifactPutsPerRun} artifact PUTs and ${n(CANARY.artifactBytesPerRun / 1_024)} KB per run kept ${CANARY.artifactRetentionDays} days, ${n(CANARY.logBytesPerRun / 1_024)} KB of logs per run, one standard alarm each; their CloudWatchSynthetics metrics are not counted as custom metrics.`,
+    'No free tier anywhere (Lambda, CloudWatch, DynamoDB, KMS, SNS).',
+  ];
+  return { inventory: inv, deployment: items, canaries: canaryItems, facts, assumptions };
+}
+
+function sum(items: readonly LineItem[]): number {
+  return items.reduce((total, item) => total + item.usd, 0);
+}
+
+function lineTable(items: readonly LineItem[], withPart: boolean): string {
+  const rows = items.map((i) => [...(withPart ? [i.part] : []), i.resource, i.quantity, i.unitPrice, usd(i.usd)]);
+  rows.push([...(withPart ? [''] : []), '**total**', '', '', `**${usd(sum(items))}**`]);
+  return markdownTable([...(withPart ? ['part'] : []), 'resource', 'quantity / month', 'unit price', 'USD / month'], rows);
+}
+
+export const costModel: Benchmark = {
+  id: 'cost-model',
+  title: 'cost model: monthly AWS cost vs Synthetics canaries',
+  metrics: Object.values(METRICS),
+
+  async run(ctx: BenchContext): Promise<BenchResult> {
+    const { outDir, configPath, reused } = await synthStack(ctx, { reuse: true });
+    const { template } = only(readTemplates(outDir), 'stack');
+    const config = parseConfig(JSON.parse(readFileSync(configPath, 'utf8')), configPath);
+    const model = computeCostModel(template, config);
+    const probe = only(model.inventory.functions.filter((f) => f.part === 'probe'), 'probe function');
+
+    const total = sum(model.deployment);
+    const probing = model.deployment.filter((i) => i.part === 'probe');
+    const probingTotal = sum(probing);
+    const canaryTotal = sum(model.canaries);
+    const canaryLabel = `${model.facts.canaries} one-minute Synthetics canaries: ${usd(canaryTotal)}/month`;
+    const unpriced = model.inventory.unpriced.length ? `; NOT priced: ${model.inventory.unpriced.join(', ')}` : '';
+    const rows: SummaryRow[] = [
+      {
+        benchmark: 'cost-model',
+        metric: METRICS.all,
+        value: `${usd(total)}/month`,
+        baseline: canaryLabel,
+        ratio: ratio(total, canaryTotal),
+        note: `${model.deployment.length} line items over ${[...model.inventory.typeCounts.values()].reduce((a, b) => a + b, 0)} template resources; us-east-1 list prices, no free tier; the canaries only probe${unpriced}`,
+      },
+      {
+        benchmark: 'cost-model',
+        metric: METRICS.probing,
+        value: `${usd(probingTotal)}/month`,
+        baseline: canaryLabel,
+        ratio: ratio(probingTotal, canaryTotal),
+        note: `${model.facts.probeTargets} targets probed twice a minute (30 s alarm periods) vs once a minute per canary`,
+      },
+    ];
+
+    const subtotals = markdownTable(
+      ['part', 'USD / month', 'share'],
+      [
+        ...PARTS.map((part) => {
+          const s = sum(model.deployment.filter((i) => i.part === part));
+          return [part, usd(s), `${((100 * s) / total).toFixed(1)} %`];
+        }),
+        ['**total**', `**${usd(total)}**`, '100 %'],
+      ],
+    );
+    const resources = markdownTable(
+      ['resource type', 'count', 'priced as'],
+      [...model.inventory.typeCounts.entries()]
+        .sort((a, b) => a[0].localeCompare(b[0]))
+        .map(([type, count]) => [type, String(count), PRICED_TYPES.has(type) ? 'line items below' : FREE_TYPES.has(type) ? 'free (or in another line)' : 'NOT PRICED']),
+    );
+    const details = [
+      `Template: \`cdk synth\` of metis-alerts.config.example.json (${reused ? 'reused bench/.work/cdk.out, synthesized from the same config and sources' : 'synthesized into bench/.work/cdk.out'}). ` +
+        `Prices: ${P.PRICES_SOURCE}; constants in bench/cost-prices.ts. Workload: WORKLOAD and CANARY in bench/cost-model.ts.`,
+      '',
+      `Deployment ${usd(total)}/month vs ${canaryLabel} (${ratio(total, canaryTotal)}); health probing alone ${usd(probingTotal)}/month (${ratio(probingTotal, canaryTotal)}).`,
+      '',
+      `Largest line items: ${[...model.deployment]
+        .sort((a, b) => b.usd - a.usd)
+        .slice(0, 5)
+        .map((i) => `${i.part} ${i.resource} ${usd(i.usd)}`)
+        .join('; ')}.`,
+      '',
+      'Per part:',
+      '',
+      subtotals,
+      '',
+      'The example deployment, every line item:',
+      '',
+      lineTable(model.deployment, true),
+      '',
+      `Baseline: ${model.facts.canaries} one-minute CloudWatch Synthetics heartbeat canaries (${config.healthTargets.map((t) => `${t.name} ${new URL(t.url).pathname}`).join(', ')}):`,
+      '',
+      lineTable(model.canaries, false),
+      '',
+      'The canaries give probing only: no trace-DB rules (spend, error rates, latency, quota, snapshot health), no log watching, no incident routing, deduplication, escalation or PagerDuty, and a 1-minute alarm period instead of 30 s. ' +
+        (total < canaryTotal
+          ? `Even so they cost ${ratio(canaryTotal, total)} the whole deployment: per run a canary pays $${P.SYNTHETICS_PER_CANARY_RUN} plus a ~1 GB x86 Lambda for seconds, where one ${probe.memoryMb} MB probe invocation covers every target, twice.`
+          : `The whole deployment costs ${ratio(total, canaryTotal)} the canaries, for far more than probing.`),
+      '',
+      'Resources in the template:',
+      '',
+      resources,
+      '',
+      'Assumptions:',
+      '',
+      ...model.assumptions.map((a) => `- ${a}`),
+    ].join('\n');
+    return { rows, details };
+  },
+};
