@@ -1,19 +1,16 @@
 // The LogWatch construct: in a bare stack with an EventBus (the stack does not create it yet), and through
 // a test-only subclass of MetisAlertsStack that applies the two wiring lines the stack will get, so the
 // whole template is checked with cdk-nag and cfn-lint as deployed.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
+import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { EventBus } from 'aws-cdk-lib/aws-events';
-import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../lambdas/core/config.ts';
 import { LogWatch } from '../../lib/log-watch.ts';
 import { MetisAlertsStack, type MetisAlertsStackProps } from '../../lib/metis-alerts-stack.ts';
+import { cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
+import { acknowledgements, findings, withAwsSolutions } from './nag-helpers.ts';
 import { actionsOf, cdkJsonContext, EXAMPLE_CONFIG_PATH, readJson, render, resource, resourcesOf, type CfnResource, type Json, type Statement } from './synth-helpers.ts';
 
 const GATEWAY = '/metis/prod/gateway';
@@ -53,25 +50,13 @@ function ofType(template: Template, type: string): [string, CfnResource][] {
   return Object.entries(template.findResources(type) as Record<string, CfnResource>);
 }
 
-function findings(app: App): string[] {
-  return new AwsSolutionsChecks().validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
-}
-
-function acknowledgements(app: App): { path: string; id: string; reason: unknown }[] {
-  return app.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) => Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason }))),
-  );
-}
-
 describe('LogWatch in a bare stack', () => {
   let app: App;
   let template: Template;
   let fnId: string;
   beforeAll(() => {
     let stack: Stack;
-    ({ app, stack } = bareStack(CONFIG, (a) => Validations.of(a).addPlugins(new AwsSolutionsChecks(a))));
+    ({ app, stack } = bareStack(CONFIG, withAwsSolutions));
     template = Template.fromStack(stack);
     fnId = resource(template, 'AWS::Lambda::Function', 'LogWatchLambdaFunction').id;
   });
@@ -183,17 +168,14 @@ describe('LogWatch props', () => {
 });
 
 describe('LogWatch wired into MetisAlertsStack (test-only subclass) from the example config', () => {
-  let dir: string;
   let app: App;
   let stack: WiredStack;
   beforeAll(() => {
     app = new App({ context: cdkJsonContext() });
-    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    withAwsSolutions(app);
     const config = parseConfig(readJson(EXAMPLE_CONFIG_PATH));
     stack = new WiredStack(app, config.name, { config });
-    dir = mkdtempSync(join(tmpdir(), 'metis-log-watch-lint-'));
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('subscribes the example log group and reports to the stack bus', () => {
     const template = Template.fromStack(stack);
@@ -208,22 +190,15 @@ describe('LogWatch wired into MetisAlertsStack (test-only subclass) from the exa
   });
 
   it('passes cfn-lint without errors', () => {
-    const file = join(dir, 'wired.template.json');
-    writeFileSync(file, JSON.stringify(Template.fromStack(stack).toJSON(), null, 1));
-    const run = spawnSync('cfn-lint', ['--format', 'json', '--', file], { encoding: 'utf8' });
-    if (run.error) throw run.error;
-    const matches = run.stdout.trim() ? (JSON.parse(run.stdout) as { Level: string; Rule: { Id: string }; Message: string }[]) : [];
-    expect(matches.filter((m) => m.Level === 'Error').map((m) => `${m.Rule.Id} ${m.Message}`)).toEqual([]);
-    expect((run.status ?? -1) & 1).toBe(0);
-    expect((run.status ?? -1) & 2).toBe(0);
+    const { status, matches } = cfnLintTemplates({ wired: Template.fromStack(stack) });
+    expect(lintErrors(matches)).toEqual([]);
+    expect(status & 1).toBe(0);
+    expect(status & 2).toBe(0);
   });
 
   it('passes cfn-lint on the bare-stack template too', () => {
-    const file = join(dir, 'bare.template.json');
-    writeFileSync(file, JSON.stringify(Template.fromStack(bareStack(CONFIG).stack).toJSON(), null, 1));
-    const run = spawnSync('cfn-lint', ['--format', 'json', '--', file], { encoding: 'utf8' });
-    const matches = run.stdout.trim() ? (JSON.parse(run.stdout) as { Level: string }[]) : [];
+    const { status, matches } = cfnLintTemplates({ bare: Template.fromStack(bareStack(CONFIG).stack) });
     expect(matches.filter((m) => m.Level === 'Error')).toEqual([]);
-    expect((run.status ?? -1) & 3).toBe(0);
+    expect(status & 3).toBe(0);
   });
 });

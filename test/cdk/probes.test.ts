@@ -3,16 +3,13 @@
 // least-privilege IAM (logs + ssm:GetParameter on the named parameters, nothing else), per-target healthz
 // alarms (30 s periods, 2 of 2 / 1 of 1, missing data not breaching), TLS alarms only for https, the heartbeat
 // alarm (missing data breaching), the routing tags, cdk-nag and cfn-lint. Without healthTargets: none of it.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, Stack, Validations } from 'aws-cdk-lib';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { App, Stack } from 'aws-cdk-lib';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import type { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
 import { Probes } from '../../lib/probes.ts';
+import { cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
+import { acknowledgements, expectReasons, findings, synthesizedFunctionIds, withAwsSolutions } from './nag-helpers.ts';
 import {
   actionsOf,
   buildStack,
@@ -217,19 +214,10 @@ describe('probes with an https target (headers from SSM) and an http target', ()
   });
 
   it('cfn-lint finds no errors in the template', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metis-probes-lint-'));
-    try {
-      const file = join(dir, 'probes.template.json');
-      writeFileSync(file, JSON.stringify(synth.template.toJSON()));
-      const run = spawnSync('cfn-lint', ['--format', 'json', '--', file], { encoding: 'utf8' });
-      if (run.error) throw run.error;
-      const matches = run.stdout.trim() ? (JSON.parse(run.stdout) as { Level: string; Rule: { Id: string }; Message: string }[]) : [];
-      expect(matches.filter((m) => m.Level === 'Error').map((m) => `${m.Rule.Id} ${m.Message}`)).toEqual([]);
-      expect((run.status ?? -1) & 1, run.stderr).toBe(0); // 1 = cfn-lint could not run
-      expect((run.status ?? -1) & 2).toBe(0); // 2 = errors
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { status, matches, stderr } = cfnLintTemplates({ probes: synth.template });
+    expect(lintErrors(matches)).toEqual([]);
+    expect(status & 1, stderr).toBe(0); // 1 = cfn-lint could not run
+    expect(status & 2).toBe(0); // 2 = errors
   });
 });
 
@@ -271,27 +259,13 @@ describe('probes: rule switches and absence', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// cdk-nag v3 AwsSolutions, registered the way bin/app.ts does it (same helpers as test/cdk/nag.test.ts).
-
-function findings(app: App): string[] {
-  return new AwsSolutionsChecks().validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
-}
-
-function acknowledgements(app: App): { path: string; id: string; reason: unknown }[] {
-  return app.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) =>
-        Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason })),
-      ),
-  );
-}
+// cdk-nag v3 AwsSolutions, registered the way bin/app.ts does it (nag-helpers.ts, as in test/cdk/nag.test.ts).
 
 describe('AwsSolutions checks on the stack with the probe config', () => {
   let app: App;
   let stack: Stack;
   beforeAll(() => {
-    ({ app, stack } = buildStack(PROBE_CONFIG, (a) => Validations.of(a).addPlugins(new AwsSolutionsChecks(a))));
+    ({ app, stack } = buildStack(PROBE_CONFIG, withAwsSolutions));
   });
 
   it('has zero unacknowledged findings', () => {
@@ -299,16 +273,12 @@ describe('AwsSolutions checks on the stack with the probe config', () => {
   });
 
   it('synthesizes with the plugin registered (synth throws ValidationFailed on any finding)', () => {
-    const template = app.synth().getStackArtifact(stack.artifactId).template as { Resources: Record<string, { Type: string }> };
-    expect(Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('ProbesLambdaFunction'))).toHaveLength(1);
+    expect(synthesizedFunctionIds(app, stack, 'ProbesLambdaFunction')).toHaveLength(1);
   });
 
   it('every acknowledgement carries a reason; the probes add only the pinned-runtime one every MetisFunction carries', () => {
     const acks = acknowledgements(app);
-    for (const ack of acks) {
-      expect(typeof ack.reason, `${ack.id} at ${ack.path}`).toBe('string');
-      expect((ack.reason as string).trim().length, `${ack.id} at ${ack.path}`).toBeGreaterThan(40);
-    }
+    expectReasons(acks);
     expect(acks.filter((a) => a.path.includes('/Probes/')).map((a) => a.id)).toEqual(['AwsSolutions-L1']);
   });
 });

@@ -7,11 +7,13 @@ import {
   EXAMPLE_CONFIG_PATH,
   actionsOf,
   buildStack,
+  functionEnvironment,
   logicalId,
   readJson,
   render,
   resource,
   resourcesOf,
+  statementFor,
   synthesize,
   type Json,
   type Statement,
@@ -36,8 +38,7 @@ const OPTIONAL_SINKS_CONFIG = {
 };
 
 function routerEnvironment(synth: Synthesized): Record<string, Json> {
-  const fn = resource(synth.template, 'AWS::Lambda::Function', 'RouterLambdaFunction').resource;
-  return (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+  return functionEnvironment(synth.template, 'RouterLambdaFunction');
 }
 
 function routerStatements(synth: Synthesized): Statement[] {
@@ -45,12 +46,6 @@ function routerStatements(synth: Synthesized): Statement[] {
   const roleId = logicalId(synth.template, 'AWS::IAM::Role', 'RouterLambdaRole');
   expect(policy.Properties.Roles).toEqual([{ Ref: roleId }]);
   return (policy.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement;
-}
-
-function statementFor(statements: Statement[], action: string): Statement {
-  const found = statements.filter((s) => actionsOf(s).includes(action));
-  expect(found, action).toHaveLength(1);
-  return found[0]!;
 }
 
 describe('stack from the example config', () => {

@@ -2,25 +2,23 @@
 // the exact environment its handler reads (lambdas/handlers/sweeper-environment.ts), least-privilege IAM,
 // its SEV3-tagged errors alarm, cdk-nag and cfn-lint. One synthesis per config, with the AwsSolutions
 // plugin registered on the app (synth fails on any unacknowledged finding).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { readSweeperEnvironment, sweeperSettingsSchema } from '../../lambdas/handlers/sweeper-environment.ts';
+import { COULD_NOT_RUN, ERRORS, cfnLintTemplates } from './cfn-lint-helpers.ts';
+import { acknowledgements, findings, withAwsSolutions } from './nag-helpers.ts';
 import {
   EXAMPLE_CONFIG_PATH,
   actionsOf,
   buildStack,
+  functionEnvironment,
   logicalId,
   readJson,
   render,
   resource,
   resourcesOf,
+  statementFor,
   type Json,
   type Statement,
   type Synthesized,
@@ -66,7 +64,7 @@ const VARIANTS: Variant[] = [
 const synths = new Map<string, Synthesized>();
 beforeAll(() => {
   for (const variant of VARIANTS) {
-    const built = buildStack(variant.raw, (app) => Validations.of(app).addPlugins(new AwsSolutionsChecks(app)));
+    const built = buildStack(variant.raw, withAwsSolutions);
     synths.set(variant.name, { ...built, template: Template.fromStack(built.stack) });
   }
 });
@@ -86,8 +84,7 @@ function ids(synth: Synthesized) {
 }
 
 function sweeperEnvironment(synth: Synthesized): Record<string, Json> {
-  const fn = resource(synth.template, 'AWS::Lambda::Function', 'SweeperLambdaFunction').resource;
-  return (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+  return functionEnvironment(synth.template, 'SweeperLambdaFunction');
 }
 
 function sweeperStatements(synth: Synthesized): Statement[] {
@@ -97,12 +94,6 @@ function sweeperStatements(synth: Synthesized): Statement[] {
   expect(policies, 'policies attached to the sweeper role').toHaveLength(1);
   expect(policies[0]!.Properties.Roles).toEqual([{ Ref: ids(synth).role }]);
   return (policies[0]!.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement;
-}
-
-function statementFor(statements: Statement[], action: string): Statement {
-  const found = statements.filter((s) => actionsOf(s).includes(action));
-  expect(found, action).toHaveLength(1);
-  return found[0]!;
 }
 
 describe.each(VARIANTS)('sweeper from $name', (variant) => {
@@ -256,42 +247,19 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
   });
 
   it('has zero unacknowledged cdk-nag AwsSolutions findings; the sweeper keeps only the runtime acknowledgement, with its reason', () => {
-    const findings = new AwsSolutionsChecks().validateScope(synth.app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
-    expect(findings).toEqual([]);
-    const sweeperAcks = synth.app.node
-      .findAll()
-      .filter((c) => c.node.path.startsWith(`${synth.stack.node.id}/Sweeper/`))
-      .flatMap((c) =>
-        c.node.metadata
-          .filter((m) => m.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-          .flatMap((m) => Object.entries(m.data as Record<string, unknown>).map(([rule, reason]) => ({ rule: rule.replace(/^annotation::/i, ''), reason }))),
-      );
-    expect(sweeperAcks.map((a) => a.rule)).toEqual(['AwsSolutions-L1']);
+    expect(findings(synth.app)).toEqual([]);
+    const sweeperAcks = acknowledgements(synth.app).filter((a) => a.path.startsWith(`${synth.stack.node.id}/Sweeper/`));
+    expect(sweeperAcks.map((a) => a.id)).toEqual(['AwsSolutions-L1']);
     expect(String(sweeperAcks[0]!.reason).length).toBeGreaterThan(40);
   });
 });
 
 describe('cfn-lint on the sweeper variants', () => {
-  const ERRORS = 2;
-  const COULD_NOT_RUN = 1;
-  let dir: string;
-  beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'metis-sweeper-lint-'));
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
   it('finds no errors in any of the templates', () => {
-    const files = VARIANTS.map((variant, index) => {
-      const file = join(dir, `variant-${index}.template.json`);
-      writeFileSync(file, JSON.stringify(synths.get(variant.name)!.template.toJSON(), null, 1));
-      return file;
-    });
-    const run = spawnSync('cfn-lint', ['--format', 'json', '--', ...files], { encoding: 'utf8' });
-    if (run.error) throw run.error;
-    const matches = run.stdout.trim() ? (JSON.parse(run.stdout) as { Level: string; Rule: { Id: string }; Message: string; Filename: string }[]) : [];
+    const { status, matches, stderr } = cfnLintTemplates(Object.fromEntries(VARIANTS.map((variant, index) => [`variant-${index}`, synths.get(variant.name)!.template])));
     expect(matches.filter((m) => m.Level === 'Error').map((m) => `${m.Filename}: ${m.Rule.Id} ${m.Message}`)).toEqual([]);
-    expect((run.status ?? -1) & COULD_NOT_RUN, run.stderr).toBe(0);
-    expect((run.status ?? -1) & ERRORS).toBe(0);
+    expect(status & COULD_NOT_RUN, stderr).toBe(0);
+    expect(status & ERRORS).toBe(0);
     // The sweeper is in every template linted.
     for (const variant of VARIANTS) expect(logicalId(synths.get(variant.name)!.template, 'AWS::Lambda::Function', 'SweeperLambdaFunction')).toMatch(/^SweeperLambdaFunction/);
   });

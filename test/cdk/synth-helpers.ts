@@ -1,9 +1,10 @@
 // Shared by the CDK tests: build the stack the way bin/app.ts does (same feature flags as cdk.json),
-// and small readers over the synthesized template.
+// and small readers over the synthesized template (statementFor also checks the statement is unique).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { expect } from 'vitest';
 import { parseConfig, type Config } from '../../lambdas/core/config.ts';
 import { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
 
@@ -62,6 +63,12 @@ export function logicalId(template: Template, type: string, logicalIdPrefix: str
   return resource(template, type, logicalIdPrefix).id;
 }
 
+/** The environment variables of the one function whose logical id starts with `logicalIdPrefix`. */
+export function functionEnvironment(template: Template, logicalIdPrefix: string): Record<string, Json> {
+  const fn = resource(template, 'AWS::Lambda::Function', logicalIdPrefix).resource;
+  return (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+}
+
 /**
  * Render an intrinsic as text so ARNs can be compared: {Ref: X} -> ${X}, GetAtt -> ${X.Attr}, Join -> concatenation.
  */
@@ -93,4 +100,11 @@ export function actionsOf(statement: Statement): string[] {
 
 export function resourcesOf(statement: Statement): string[] {
   return ([] as Json[]).concat(statement.Resource).map(render).sort();
+}
+
+/** The one statement that grants `action` (expects exactly one). */
+export function statementFor(statements: Statement[], action: string): Statement {
+  const found = statements.filter((s) => actionsOf(s).includes(action));
+  expect(found, action).toHaveLength(1);
+  return found[0]!;
 }

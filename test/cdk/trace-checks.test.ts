@@ -2,16 +2,13 @@
 // `snapshot: { prefix: 'metis/prod', scheduleMinutes: 2 }`: schedule, function settings, environment,
 // least-privilege IAM, the snapshot bucket, the shipper policy, outputs, the errors alarm's severity tag,
 // cdk-nag and cfn-lint. And without `snapshot`: none of it. Synthesized once per config (beforeAll).
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { App, type CfnElement, Stack, Validations } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks } from 'cdk-nag';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { rulesSchema } from '../../lambdas/core/config.ts';
 import type { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
+import { cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
+import { acknowledgements, expectReasons, findings, synthesizedFunctionIds, withAwsSolutions } from './nag-helpers.ts';
 import {
   actionsOf,
   buildStack,
@@ -218,19 +215,10 @@ describe('trace checks with snapshot: { prefix: metis/prod, scheduleMinutes: 2 }
   });
 
   it('cfn-lint finds no errors in the template', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'metis-trace-checks-lint-'));
-    try {
-      const file = join(dir, 'trace-checks.template.json');
-      writeFileSync(file, JSON.stringify(synth.template.toJSON(), null, 1));
-      const run = spawnSync('cfn-lint', ['--format', 'json', '--', file], { encoding: 'utf8' });
-      if (run.error) throw run.error;
-      const matches = run.stdout.trim() ? (JSON.parse(run.stdout) as { Level: string; Rule: { Id: string }; Message: string }[]) : [];
-      expect(matches.filter((m) => m.Level === 'Error').map((m) => `${m.Rule.Id} ${m.Message}`)).toEqual([]);
-      expect((run.status ?? -1) & 1, run.stderr).toBe(0); // 1 = cfn-lint could not run
-      expect((run.status ?? -1) & 2).toBe(0); // 2 = errors
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const { status, matches, stderr } = cfnLintTemplates({ 'trace-checks': synth.template });
+    expect(lintErrors(matches)).toEqual([]);
+    expect(status & 1, stderr).toBe(0); // 1 = cfn-lint could not run
+    expect(status & 2).toBe(0); // 2 = errors
   });
 });
 
@@ -272,33 +260,13 @@ describe('without snapshot in the config', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// cdk-nag v3 AwsSolutions, registered the way bin/app.ts does it (same helpers as test/cdk/nag.test.ts).
-
-interface Acknowledgement {
-  readonly path: string;
-  readonly id: string;
-  readonly reason: unknown;
-}
-
-function acknowledgements(app: App): Acknowledgement[] {
-  return app.node.findAll().flatMap((construct) =>
-    construct.node.metadata
-      .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
-      .flatMap((entry) =>
-        Object.entries(entry.data as Record<string, unknown>).map(([id, reason]) => ({ path: construct.node.path, id: id.replace(/^annotation::/i, ''), reason })),
-      ),
-  );
-}
-
-function findings(app: App): string[] {
-  return new AwsSolutionsChecks().validateScope(app).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} at ${r.constructPath}`));
-}
+// cdk-nag v3 AwsSolutions, registered the way bin/app.ts does it (nag-helpers.ts, as in test/cdk/nag.test.ts).
 
 describe('AwsSolutions checks on the stack with the snapshot config', () => {
   let app: App;
   let stack: Stack;
   beforeAll(() => {
-    ({ app, stack } = buildStack(SNAPSHOT_CONFIG, (a) => Validations.of(a).addPlugins(new AwsSolutionsChecks(a))));
+    ({ app, stack } = buildStack(SNAPSHOT_CONFIG, withAwsSolutions));
   });
 
   it('has zero unacknowledged findings', () => {
@@ -306,16 +274,12 @@ describe('AwsSolutions checks on the stack with the snapshot config', () => {
   });
 
   it('synthesizes with the plugin registered (synth throws ValidationFailed on any finding)', () => {
-    const template = app.synth().getStackArtifact(stack.artifactId).template as { Resources: Record<string, { Type: string }> };
-    expect(Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith('TraceChecksLambdaFunction'))).toHaveLength(1);
+    expect(synthesizedFunctionIds(app, stack, 'TraceChecksLambdaFunction')).toHaveLength(1);
   });
 
   it('every acknowledgement carries a reason; the trace checks add only the bucket access-log and shipper-prefix ones', () => {
     const acks = acknowledgements(app);
-    for (const ack of acks) {
-      expect(typeof ack.reason, `${ack.id} at ${ack.path}`).toBe('string');
-      expect((ack.reason as string).trim().length, `${ack.id} at ${ack.path}`).toBeGreaterThan(40);
-    }
+    expectReasons(acks);
     const bucket = (stack as MetisAlertsStack).traceChecks!.snapshots.bucket;
     const bucketId = stack.getLogicalId(bucket.node.defaultChild as CfnElement);
     const ours = acks.filter((a) => a.path.includes('/TraceChecks/'));

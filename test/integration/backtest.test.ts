@@ -13,19 +13,17 @@
 // per incident in the same order, sentAt non-decreasing along the list), the PagerDuty fake's requests
 // in arrival order, and each SNS subscriber queue drained after every invocation (subject headline +
 // the body's "Dedup key:" line), so no sink can have received something the list does not show.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseSignalFile, routeDryRun } from '../../cli/commands/route.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import type { Incident } from '../../lambdas/core/incident.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import type { Severity, Signal, SignalSource } from '../../lambdas/core/signal.ts';
-import { DeliveryRecorder, Lane, type Delivered } from './support/lifecycle-world.ts';
+import { DeliveryRecorder, Lane, useLifecycleWorld, type Delivered } from './support/lifecycle-world.ts';
 import {
   alarmEvent,
-  createRouterWorld,
   deadLetters,
   published,
-  putTaggedAlarm,
   report,
   reportEvent,
   type RouterWorld,
@@ -35,23 +33,8 @@ const CONFIG = parseConfig({});
 const SWEEP_MS = 5 * 60_000;
 
 let world: RouterWorld;
+useLifecycleWorld((created) => (world = created));
 let tables = 0;
-
-beforeAll(async () => {
-  world = await createRouterWorld();
-  const group = { 'metis:rule': 'healthz_down', 'metis:subject': 'gateway', 'metis:runbook': 'Healthz' };
-  await putTaggedAlarm(world, 'gateway-healthz-sev2', { 'metis:severity': 'SEV2', ...group });
-  await putTaggedAlarm(world, 'gateway-healthz-sev1', { 'metis:severity': 'SEV1', ...group });
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(async () => {
-  world.pd.reset();
-  await published(world, world.page);
-  await published(world, world.chatops);
-  await deadLetters(world);
-});
 
 // ---------- the scenario: what happened, as events (deployed) and as the backtest file's signals ----------
 

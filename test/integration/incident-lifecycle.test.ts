@@ -6,7 +6,7 @@
 //
 // One moto world per file; each test gets its own incident table (an open SEV1 in one test must not
 // inhibit another's signals) and starts with empty queues and a reset PagerDuty fake.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchAlarmTags } from '../../lambdas/adapters/cloudwatch-alarm-tags.ts';
 import { DynamoDbSilenceStore } from '../../lambdas/adapters/dynamodb-silence-store.ts';
 import { SqsDeadLetterSink } from '../../lambdas/adapters/sqs-dead-letter.ts';
@@ -17,20 +17,18 @@ import { makeRouterHandler } from '../../lambdas/handlers/router-handler.ts';
 import { readSweeperEnvironment } from '../../lambdas/handlers/sweeper-environment.ts';
 import { makeSweeperHandler } from '../../lambdas/handlers/sweeper-handler.ts';
 import { motoEndpoint } from './support/aws.ts';
-import { Lane, NOTHING, collectingLogger, plus, raceBarrier, takeSent } from './support/lifecycle-world.ts';
+import { Lane, NOTHING, collectingLogger, plus, raceBarrier, takeSent, useLifecycleWorld } from './support/lifecycle-world.ts';
 import {
   DEFAULT_SETTINGS,
   ROUTING_KEY_PARAMETER,
   SATURDAY_03,
   TUESDAY_10,
   alarmEvent,
-  createRouterWorld,
   createTable,
   deadLetters,
   deliverySummary,
   incidentItem,
   published,
-  putTaggedAlarm,
   report,
   reportEvent,
   signal,
@@ -38,23 +36,8 @@ import {
 } from './support/router-fixture.ts';
 
 let world: RouterWorld;
+useLifecycleWorld((created) => (world = created));
 let tables = 0;
-
-beforeAll(async () => {
-  world = await createRouterWorld();
-  const group = { 'metis:rule': 'healthz_down', 'metis:subject': 'gateway', 'metis:runbook': 'Healthz' };
-  await putTaggedAlarm(world, 'gateway-healthz-sev2', { 'metis:severity': 'SEV2', ...group });
-  await putTaggedAlarm(world, 'gateway-healthz-sev1', { 'metis:severity': 'SEV1', ...group });
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(async () => {
-  world.pd.reset();
-  await published(world, world.page);
-  await published(world, world.chatops);
-  await deadLetters(world);
-});
 
 async function lane(options: Omit<ConstructorParameters<typeof Lane>[1], 'tableName'> = {}): Promise<Lane> {
   return Lane.create(world, { tableName: `lifecycle-${++tables}`, ...options });

@@ -1,45 +1,38 @@
 // The router handler on CloudWatch "Alarm State Change" events: alarms created in moto with
 // PutMetricAlarm + Tags, tags read back through ListTagsForResource. Tagged alarms are routed like
 // any signal (grouped by metis:rule / metis:subject); untagged or INSUFFICIENT_DATA ones are ignored.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TUESDAY_10,
   alarmEvent,
   clearPdRequests,
-  createRouterWorld,
   deadLetters,
   deliverySummary,
+  firing,
   headlines,
   incidentItem,
   pdCalls,
   published,
+  putHealthzAlarms,
   putTaggedAlarm,
+  resolved,
   routerHandler,
+  useRouterWorld,
   type RouterWorld,
 } from './support/router-fixture.ts';
 
 let world: RouterWorld;
-
-beforeAll(async () => {
-  world = await createRouterWorld();
-  const group = { 'metis:rule': 'healthz_down', 'metis:subject': 'gateway', 'metis:runbook': 'Healthz' };
-  await putTaggedAlarm(world, 'gateway-healthz-sev2', { 'metis:severity': 'SEV2', ...group });
-  await putTaggedAlarm(world, 'gateway-healthz-sev1', { 'metis:severity': 'SEV1', ...group });
-  await putTaggedAlarm(world, 'operator-own', { team: 'sre' });
-  await putTaggedAlarm(world, 'disk-sev3', { 'metis:severity': 'SEV3', 'metis:rule': 'disk_usage', 'metis:subject': 'gateway-host' });
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(() => {
+useRouterWorld((created) => (world = created), {
+  async setup(created) {
+    await putHealthzAlarms(created);
+    await putTaggedAlarm(created, 'operator-own', { team: 'sre' });
+    await putTaggedAlarm(created, 'disk-sev3', { 'metis:severity': 'SEV3', 'metis:rule': 'disk_usage', 'metis:subject': 'gateway-host' });
+  },
   // Requests only: the fake's alert state follows the one PagerDuty alert across the tests below.
-  clearPdRequests(world);
+  beforeEachTest: clearPdRequests,
 });
 
-const headline = (severity: string, headlineWord: 'FIRING' | 'RESOLVED') => ({
-  subject: `[${severity}] ${headlineWord} healthz_down: gateway`,
-  attributes: { severity, rule: 'healthz_down', status: headlineWord === 'FIRING' ? 'firing' : 'resolved' },
-});
+const headline = (severity: string, headlineWord: 'FIRING' | 'RESOLVED') => (headlineWord === 'FIRING' ? firing : resolved)(severity, 'healthz_down', 'gateway');
 
 async function expectNothingSent(): Promise<void> {
   expect(world.pd.requests).toHaveLength(0);

@@ -1,10 +1,9 @@
 // The router handler on input it cannot route: each is parked on the SQS dead-letter queue with a
 // reason naming what is wrong, acknowledged (no throw: a poison event must not be retried for hours),
 // and never resolves anything by mistake.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   TUESDAY_10,
-  createRouterWorld,
   deadLetters,
   deliverySummary,
   headlines,
@@ -14,20 +13,12 @@ import {
   reportEvent,
   routerHandler,
   signal,
+  useRouterWorld,
   type RouterWorld,
 } from './support/router-fixture.ts';
 
 let world: RouterWorld;
-
-beforeAll(async () => {
-  world = await createRouterWorld();
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(() => {
-  world.pd.reset();
-});
+useRouterWorld((created) => (world = created));
 
 async function expectNothingSent(): Promise<void> {
   expect(world.pd.requests).toHaveLength(0);

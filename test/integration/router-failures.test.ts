@@ -1,16 +1,16 @@
 // The router handler when a sink is broken: PagerDuty not configured (routing-key parameter missing)
 // and an SNS topic that does not exist. The other sinks are still served exactly once, the broken one
 // is recorded on the incident, and a retried invocation sends only what is still owed.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DeliveryFailedError } from '../../lambdas/handlers/router-handler.ts';
 import { ACCOUNT, REGION, createTopicWithQueue } from './support/aws.ts';
 import {
   SATURDAY_03,
   TUESDAY_10,
-  createRouterWorld,
   createTable,
   deadLetters,
   deliverySummary,
+  firing,
   headlines,
   incidentItem,
   pdCalls,
@@ -19,25 +19,12 @@ import {
   reportEvent,
   routerHandler,
   signal,
+  useRouterWorld,
   type RouterWorld,
 } from './support/router-fixture.ts';
 
 let world: RouterWorld;
-
-beforeAll(async () => {
-  world = await createRouterWorld();
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(() => {
-  world.pd.reset();
-});
-
-const firing = (severity: string, rule: string, subject: string) => ({
-  subject: `[${severity}] FIRING ${rule}: ${subject}`,
-  attributes: { severity, rule, status: 'firing' },
-});
+useRouterWorld((created) => (world = created));
 
 describe('router handler: PagerDuty routing-key parameter missing', () => {
   const MISSING = '/metis-alerts/pagerduty/never-created';

@@ -1,47 +1,31 @@
 // The router handler end to end: EventBridge report envelopes in, real DynamoDB/SNS/SQS/SSM (moto) and
 // the PagerDuty fake out. Happy path, idempotent replays, resolution, PagerDuty retries inside one
 // attempt, business hours, and two racing invocations.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { IncidentStore } from '../../lambdas/core/ports.ts';
+import { describe, expect, it } from 'vitest';
+import { raceBarrier } from './support/lifecycle-world.ts';
 import {
   DEFAULT_SETTINGS,
   SATURDAY_03,
   TUESDAY_10,
-  createRouterWorld,
   createTable,
   deadLetters,
   deliverySummary,
+  firing,
   headlines,
   incidentItem,
   pdCalls,
   published,
   report,
   reportEvent,
+  resolved,
   routerHandler,
   signal,
+  useRouterWorld,
   type RouterWorld,
 } from './support/router-fixture.ts';
 
 let world: RouterWorld;
-
-beforeAll(async () => {
-  world = await createRouterWorld();
-});
-afterAll(async () => {
-  await world.close();
-});
-beforeEach(() => {
-  world.pd.reset();
-});
-
-const firing = (severity: string, rule: string, subject: string) => ({
-  subject: `[${severity}] FIRING ${rule}: ${subject}`,
-  attributes: { severity, rule, status: 'firing' },
-});
-const resolved = (severity: string, rule: string, subject: string) => ({
-  subject: `[${severity}] RESOLVED ${rule}: ${subject}`,
-  attributes: { severity, rule, status: 'resolved' },
-});
+useRouterWorld((created) => (world = created));
 
 describe('router handler: a SEV1 from a trace-db report', () => {
   const sev1 = signal({ rule: 'model_error_rate', subject: 'claude-sonnet-4', severity: 'SEV1', summary: 'error rate 40% on claude-sonnet-4 (threshold 5%)' });
@@ -179,34 +163,12 @@ describe('router handler: concurrent invocations', () => {
     // Two containers handling a duplicate delivery: separate handler instances, one table. A barrier
     // holds each invocation's first read of the incident until both have read it (both see "absent"),
     // so the race on the conditional create is certain, not left to scheduling.
-    let arrived = 0;
-    let release!: () => void;
-    const bothRead = new Promise<void>((resolve) => (release = resolve));
-    const creates: boolean[] = [];
-    const racing = (base: IncidentStore): IncidentStore => {
-      let first = true;
-      return {
-        listOpen: (source) => base.listOpen(source),
-        async get(key) {
-          const result = await base.get(key);
-          if (key === sev1.dedupKey && first) {
-            first = false;
-            if (++arrived === 2) release();
-            await bothRead;
-          }
-          return result;
-        },
-        async put(incident, expected) {
-          const ok = await base.put(incident, expected);
-          if (expected === undefined) creates.push(ok);
-          return ok;
-        },
-      };
-    };
+    const race = raceBarrier(sev1.dedupKey, 2);
     const [a, b] = await Promise.all([
-      routerHandler(world, { at: TUESDAY_10, wrapStore: racing })(event),
-      routerHandler(world, { at: TUESDAY_10, wrapStore: racing })(structuredClone(event)),
+      routerHandler(world, { at: TUESDAY_10, wrapStore: race.wrap })(event),
+      routerHandler(world, { at: TUESDAY_10, wrapStore: race.wrap })(structuredClone(event)),
     ]);
+    const creates = race.puts.filter((p) => p.expected === undefined).map((p) => p.ok);
     expect(creates.sort()).toEqual([false, true]);
     expect([a.status, b.status]).toEqual(['routed', 'routed']);
     const deliveries = [a, b].map((o) => (o.status === 'routed' ? o.deliveries : -1)).sort();

@@ -12,35 +12,19 @@
 // evaluated from its rows), which would fail if the SDK tried a virtual-hosted <bucket>.127.0.0.1 host.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfigFile } from '../../lambdas/adapters/config-file.ts';
 import { rulesSchema, type Config } from '../../lambdas/core/config.ts';
 import { ALL_ANOMALIES } from '../../tools/trace-db-fixture.ts';
 import { EXAMPLE_CONFIG_PATH, REPO_ROOT } from '../cdk/synth-helpers.ts';
-import { REGION, motoEndpoint } from './support/aws.ts';
-import { externalImports, overrideEnv, provideRuntimeSdk, synthTraceCheckAsset, type TraceCheckAsset } from './support/trace-check-bundle.ts';
+import { externalImports } from './support/bundle.ts';
+import { invokeBundledHandler, runtimeEnv, type Invocation } from './support/run-bundle.ts';
+import { synthTraceCheckAsset, type TraceCheckAsset } from './support/trace-check-bundle.ts';
 import { createTraceCheckWorld, fixtureDb, healthyMetadata, readReports, uploadSnapshot, type TraceCheckWorld } from './support/trace-check-world.ts';
 
 /** DESIGN.md section 10: the sql.js asset ships only its JS (bundled) and sql-wasm.wasm; 1.5 MB, counted in decimal. */
 const MAX_ASSET_BYTES = 1_500_000;
-
-/**
- * Node's own loader, not vitest's module runner: the bundle runs as the Lambda runtime would load it (its
- * import.meta.url is the asset file, no transform in between). vitest gives `new Function('return import(u)')`
- * no dynamic-import callback, so this goes through require(), which loads an ES module without top-level
- * await on Node >= 20.19; older Node falls back to vitest's own import().
- */
-async function nativeImport(url: string): Promise<Record<string, unknown>> {
-  try {
-    return createRequire(import.meta.url)(fileURLToPath(url)) as Record<string, unknown>;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ERR_REQUIRE_ESM') throw error;
-    return (await import(/* @vite-ignore */ url)) as Record<string, unknown>;
-  }
-}
 
 let outdir: string;
 let config: Config;
@@ -80,7 +64,7 @@ describe('the synthesized trace-check asset', () => {
 
 describe('the bundled handler, imported and invoked in-process against moto', () => {
   /** The handler's return value, or what it threw (asserted in the tests, so a failure names the cause). */
-  let invocation: { ok: true; value: unknown } | { ok: false; error: unknown } | undefined;
+  let invocation: Invocation | undefined;
   const result = (): unknown => {
     if (!invocation) throw new Error('the bundled handler was not invoked');
     if (!invocation.ok) throw invocation.error;
@@ -102,40 +86,9 @@ describe('the bundled handler, imported and invoked in-process against moto', ()
     const fixture = await fixtureDb({ events: 3000, days: 2, end: fixtureEnd, seed: 21, anomalies: 'all' });
     await uploadSnapshot(world, key, fixture.gz, healthyMetadata(fixtureEnd, fixture.db.length));
 
-    // NodejsFunction leaves @aws-sdk/* out of the bundle: the runtime has it, so the test supplies it too.
-    provideRuntimeSdk(asset.dir);
-    const restore = overrideEnv({
-      SNAPSHOT_BUCKET: world.bucket,
-      SNAPSHOT_KEY: key,
-      EVENT_BUS_NAME: world.bus,
-      TRACE_RULES: env.TRACE_RULES as string,
-      POWERTOOLS_SERVICE_NAME: env.POWERTOOLS_SERVICE_NAME as string,
-      POWERTOOLS_METRICS_NAMESPACE: env.POWERTOOLS_METRICS_NAMESPACE as string,
-      POWERTOOLS_DEV: undefined,
-      AWS_ENDPOINT_URL: motoEndpoint(),
-      AWS_REGION: REGION,
-      AWS_DEFAULT_REGION: REGION,
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-      AWS_SESSION_TOKEN: undefined,
-      AWS_PROFILE: undefined,
-      AWS_CONFIG_FILE: join(outdir, 'no-aws-config'),
-      AWS_SHARED_CREDENTIALS_FILE: join(outdir, 'no-aws-credentials'),
-    });
-    const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      stdout.push(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'));
-      return true;
-    });
-    try {
-      const bundle = await nativeImport(pathToFileURL(join(asset.dir, 'index.mjs')).href);
-      if (typeof bundle.handler !== 'function') throw new Error(`the bundle exports no handler function (exports: ${Object.keys(bundle).join(', ')})`);
-      invocation = { ok: true, value: await (bundle.handler as () => Promise<unknown>)() };
-    } catch (error) {
-      invocation = { ok: false, error };
-    } finally {
-      write.mockRestore();
-      restore();
-    }
+    // NodejsFunction leaves @aws-sdk/* out of the bundle: the runtime has it, so invokeBundledHandler supplies it too.
+    const vars = { SNAPSHOT_BUCKET: world.bucket, SNAPSHOT_KEY: key, EVENT_BUS_NAME: world.bus, TRACE_RULES: env.TRACE_RULES as string };
+    invocation = await invokeBundledHandler(asset.dir, { ...vars, ...runtimeEnv(env, outdir) }, [], stdout);
   });
 
   it('returns { snapshot: fetched, evaluated > 0, firing > 0 }', () => {

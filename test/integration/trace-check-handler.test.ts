@@ -16,6 +16,7 @@ import type { OpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { makeTraceCheckHandler, type ClosableDatabase, type TraceCheckOutcome } from '../../lambdas/handlers/trace-check-handler.ts';
 import { ALL_ANOMALIES } from '../../tools/trace-db-fixture.ts';
+import { FIRING_ALL_ANOMALIES, MIN, NOW } from '../unit/trace-db/helpers.ts';
 import { clientConfig } from './support/aws.ts';
 import {
   SNAPSHOT_KEY,
@@ -33,8 +34,6 @@ import {
   type TraceCheckWorld,
 } from './support/trace-check-world.ts';
 
-const NOW = new Date('2026-11-20T15:00:00.000Z');
-const MIN = 60_000;
 const RULES = parseConfig({ rules: { cost_projection: { dailyBudgetUsd: 5 } } }).rules;
 const A = ALL_ANOMALIES;
 
@@ -52,18 +51,6 @@ const EVALUATED_ALL = [
   'trace_db_clock_skew',
   'disk_usage',
 ];
-
-/** What the rules must name on the all-anomalies fixture with a fresh, healthy snapshot. */
-const FIRING_ALL = [
-  `SEV2 model_error_rate:${A.errorSpike.model}`,
-  `SEV2 provider_unavailable:${A.providerDownNoFailover.provider}:${A.providerDownNoFailover.model}`,
-  `SEV3 provider_unavailable:${A.providerDownFailover.provider}:${A.providerDownFailover.model}`,
-  `SEV3 key_spend_spike:${A.keySpendSpike.key}`,
-  `SEV3 quota_alert:${A.quotaAlerts.key}`,
-  'SEV3 latency_p95:gateway',
-  'SEV3 cost_projection:daily',
-  'SEV4 trace_db_clock_skew:trace-db',
-].sort();
 
 let world: TraceCheckWorld;
 let anomalies: FixtureDb;
@@ -165,7 +152,7 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     expect(report.source).toBe('trace-db');
     expect(report.evaluatedAt).toBe(NOW.toISOString());
     expect(report.evaluated).toEqual(EVALUATED_ALL);
-    expect(firing(report)).toEqual(FIRING_ALL);
+    expect(firing(report)).toEqual(FIRING_ALL_ANOMALIES);
     // The report is exactly the evaluation (nothing lost in the JSON round trip through EventBridge and SQS).
     expect(report.signals).toEqual(first.evaluation.signals);
     for (const s of report.signals) {
@@ -208,7 +195,7 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     expect(h.infos).toHaveLength(1);
     expect(h.infos[0]!.message).toBe('trace check');
     expect(h.infos[0]!.fields).toMatchObject({ snapshot: 'fetched', evaluated: EVALUATED_ALL });
-    expect([...(h.infos[0]!.fields!.firing as string[])].sort()).toEqual(FIRING_ALL);
+    expect([...(h.infos[0]!.fields!.firing as string[])].sort()).toEqual(FIRING_ALL_ANOMALIES);
   });
 
   it('second run with the object unchanged: a HEAD sees the same ETag, no download, the open DB is reused, same report', async () => {
@@ -223,7 +210,7 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     expect(h.opened[0]!.closes).toBe(0);
     const [event] = await readReports(world, 1);
     expect(event!.detail.evaluated).toEqual(EVALUATED_ALL);
-    expect(firing(event!.detail)).toEqual(FIRING_ALL);
+    expect(firing(event!.detail)).toEqual(FIRING_ALL_ANOMALIES);
     // The metadata of the cached snapshot is kept, too (snapshot age still measured from taken-at).
     expect(again.evaluation.metrics.snapshotAgeSeconds).toBe(60);
   });

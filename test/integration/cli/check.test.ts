@@ -7,8 +7,8 @@ import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSqlJs } from '../../../lambdas/adapters/sqljs-database.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
-import { ALL_ANOMALIES, buildTraceDb, generateTraceDb, type FixtureRow } from '../../../tools/trace-db-fixture.ts';
-import { at, calls, MIN, NOW } from '../../unit/trace-db/helpers.ts';
+import { buildTraceDb, generateTraceDb, type FixtureRow } from '../../../tools/trace-db-fixture.ts';
+import { at, calls, FIRING_ALL_ANOMALIES_STALE_FULL, MIN, NOW } from '../../unit/trace-db/helpers.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let dir: string;
@@ -43,21 +43,7 @@ describe('metis-alerts check --json', () => {
     const config = file('budget.json', { rules: { cost_projection: { dailyBudgetUsd: 5 } } });
     const meta = file('meta.json', { 'taken-at': '2026-11-20T14:40:00Z', 'volume-used-pct': '91', 'source-bytes': '1000', 'wal-bytes': '0', integrity: 'ok' });
     const out = check(['--db', db, '--config', config, '--meta', meta]);
-    const a = ALL_ANOMALIES;
-    expect(keys(out)).toEqual(
-      [
-        `SEV2 model_error_rate:${a.errorSpike.model}`,
-        `SEV2 provider_unavailable:${a.providerDownNoFailover.provider}:${a.providerDownNoFailover.model}`,
-        `SEV3 provider_unavailable:${a.providerDownFailover.provider}:${a.providerDownFailover.model}`,
-        `SEV3 key_spend_spike:${a.keySpendSpike.key}`,
-        `SEV3 quota_alert:${a.quotaAlerts.key}`,
-        'SEV3 latency_p95:gateway',
-        'SEV3 cost_projection:daily',
-        'SEV3 snapshot_stale:trace-db',
-        'SEV3 disk_usage:trace-db',
-        'SEV4 trace_db_clock_skew:trace-db',
-      ].sort(),
-    );
+    expect(keys(out)).toEqual(FIRING_ALL_ANOMALIES_STALE_FULL);
     expect(out.evaluated).toContain('cost_projection');
     expect(out.evaluated).not.toContain('bill_threshold'); // off unless a cap is set
     for (const s of out.signals) expect(s.observedAt).toBe(NOW.toISOString());

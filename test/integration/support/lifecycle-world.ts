@@ -1,7 +1,8 @@
 // The router AND the sweeper in-process, wired as lambdas/handlers/router.ts and sweeper.ts wire them
 // (DynamoDbIncidentStore, DynamoDbReportHeartbeats, SnsPublisher, PagerDutyHttpClient with the routing key
 // read from SSM) plus the DynamoDbSilenceStore, all on one incident table in moto, each invocation with
-// its own fixed clock. Builds on router-fixture's world (topics + reader queues, PagerDuty fake).
+// its own fixed clock. Builds on router-fixture's world (topics + reader queues, PagerDuty fake);
+// useLifecycleWorld() registers a lifecycle file's hooks on it.
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CloudWatchAlarmTags } from '../../../lambdas/adapters/cloudwatch-alarm-tags.ts';
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
@@ -17,9 +18,32 @@ import type { RouterSettings } from '../../../lambdas/core/router-settings.ts';
 import type { SourceExpectation } from '../../../lambdas/core/source-health.ts';
 import { makeRouterHandler, type RouterLogger, type RouterOutcome } from '../../../lambdas/handlers/router-handler.ts';
 import { makeSweeperHandler } from '../../../lambdas/handlers/sweeper-handler.ts';
-import { DEFAULT_SETTINGS, ROUTING_KEY_PARAMETER, createTable, pdCalls, published, type RouterWorld } from './router-fixture.ts';
+import {
+  DEFAULT_SETTINGS,
+  ROUTING_KEY_PARAMETER,
+  createTable,
+  deadLetters,
+  pdCalls,
+  published,
+  putHealthzAlarms,
+  useRouterWorld,
+  type RouterWorld,
+} from './router-fixture.ts';
 
 export const plus = (iso: string, minutes: number): string => new Date(Date.parse(iso) + minutes * 60_000).toISOString();
+
+/** Before each test: a reset PagerDuty fake and empty page, chatops and dead-letter queues. */
+export async function drainSinks(world: RouterWorld): Promise<void> {
+  world.pd.reset();
+  await published(world, world.page);
+  await published(world, world.chatops);
+  await deadLetters(world);
+}
+
+/** A lifecycle file's hooks: one router world with the two healthz alarms, every sink drained before each test. */
+export function useLifecycleWorld(onCreated: (world: RouterWorld) => void): void {
+  useRouterWorld(onCreated, { setup: putHealthzAlarms, beforeEachTest: drainSinks });
+}
 
 export interface LaneOptions {
   tableName: string;

@@ -1,11 +1,12 @@
 // The router handler in-process with real SDK clients against moto (DynamoDB incident table, SNS page +
 // chatops topics each read through an SQS subscriber, SQS dead-letter queue, SSM SecureString routing
-// key, CloudWatch alarm tags) and the schema-checking PagerDuty fake. One world per test file: call
-// createRouterWorld() in beforeAll (it resets moto) and world.close() in afterAll.
+// key, CloudWatch alarm tags) and the schema-checking PagerDuty fake. One world per test file:
+// useRouterWorld() registers the hooks (createRouterWorld() before all, it resets moto; close after all).
 import { randomUUID } from 'node:crypto';
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { CloudWatchAlarmTags } from '../../../lambdas/adapters/cloudwatch-alarm-tags.ts';
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
 import { PagerDutyHttpClient } from '../../../lambdas/adapters/pagerduty-http-client.ts';
@@ -97,6 +98,32 @@ export async function createRouterWorld(): Promise<RouterWorld> {
     dlqUrl,
     close: () => pd.close(),
   };
+}
+
+export interface WorldHooks {
+  /** Runs once after the world is created, e.g. to put tagged alarms. */
+  setup?: (world: RouterWorld) => Promise<void>;
+  /** Runs before each test. @default resets the PagerDuty fake (requests and alert state) */
+  beforeEachTest?: (world: RouterWorld) => void | Promise<void>;
+}
+
+/**
+ * Registers a test file's world hooks: createRouterWorld() before all tests (handed to `onCreated`, then
+ * `hooks.setup`), world.close() after them, `hooks.beforeEachTest` before each.
+ */
+export function useRouterWorld(onCreated: (world: RouterWorld) => void, hooks: WorldHooks = {}): void {
+  let world: RouterWorld;
+  beforeAll(async () => {
+    world = await createRouterWorld();
+    onCreated(world);
+    await hooks.setup?.(world);
+  });
+  afterAll(async () => {
+    await world.close();
+  });
+  beforeEach(async () => {
+    await (hooks.beforeEachTest ?? ((w: RouterWorld) => w.pd.reset()))(world);
+  });
 }
 
 export interface LogEntry {
@@ -229,6 +256,13 @@ export async function putTaggedAlarm(world: RouterWorld, name: string, tags: Rec
   );
 }
 
+/** The two alarms tagged healthz_down:gateway (SEV2 and SEV1, runbook Healthz): one incident group. */
+export async function putHealthzAlarms(world: RouterWorld): Promise<void> {
+  const group = { 'metis:rule': 'healthz_down', 'metis:subject': 'gateway', 'metis:runbook': 'Healthz' };
+  await putTaggedAlarm(world, 'gateway-healthz-sev2', { 'metis:severity': 'SEV2', ...group });
+  await putTaggedAlarm(world, 'gateway-healthz-sev1', { 'metis:severity': 'SEV1', ...group });
+}
+
 // ---------- reading what was sent ----------
 
 export interface Published {
@@ -276,6 +310,18 @@ export async function published(world: RouterWorld, topic: Topic): Promise<Publi
 export async function headlines(world: RouterWorld, topic: Topic): Promise<{ subject: string | undefined; attributes: Record<string, string> }[]> {
   return (await published(world, topic)).map(({ subject, attributes }) => ({ subject, attributes }));
 }
+
+/** A FIRING notification's headline, as headlines() returns it. */
+export const firing = (severity: string, rule: string, subject: string) => ({
+  subject: `[${severity}] FIRING ${rule}: ${subject}`,
+  attributes: { severity, rule, status: 'firing' },
+});
+
+/** A RESOLVED notification's headline, as headlines() returns it. */
+export const resolved = (severity: string, rule: string, subject: string) => ({
+  subject: `[${severity}] RESOLVED ${rule}: ${subject}`,
+  attributes: { severity, rule, status: 'resolved' },
+});
 
 export async function deadLetters(world: RouterWorld): Promise<{ reason: string; event: unknown }[]> {
   return (await takeAll(world.sqs, world.dlqUrl)).map((body) => JSON.parse(body) as { reason: string; event: unknown });

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { openSqlJs } from '../../../lambdas/adapters/sqljs-database.ts';
 import { evaluateTraceDb, toEvaluationReport, TRACE_DB_RULES } from '../../../lambdas/core/trace-db/evaluate.ts';
 import type { SqlDatabase } from '../../../lambdas/core/trace-db/sql-port.ts';
-import { ALL_ANOMALIES, buildTraceDb, generateTraceDb } from '../../../tools/trace-db-fixture.ts';
-import { byRule, call, calls, evaluateRows, MIN, NOW, only, openRows, rulesWith } from './helpers.ts';
+import { buildTraceDb, generateTraceDb } from '../../../tools/trace-db-fixture.ts';
+import { byRule, call, calls, evaluateRows, FIRING_ALL_ANOMALIES_STALE_FULL, MIN, NOW, only, openRows, rulesWith } from './helpers.ts';
 
 const DEFAULT_EVALUATED = [
   'trace_db_schema',
@@ -125,21 +125,7 @@ describe('evaluateTraceDb', () => {
     const result = evaluateTraceDb(db, { now: NOW, rules, meta: { takenAt: '2026-11-20T14:40:00Z', volumeUsedPct: 91, integrity: 'ok' } });
     db.close();
     expect(result.errors).toEqual([]);
-    const a = ALL_ANOMALIES;
-    expect(result.signals.map((s) => `${s.severity} ${s.dedupKey}`).sort()).toEqual(
-      [
-        `SEV2 model_error_rate:${a.errorSpike.model}`,
-        `SEV2 provider_unavailable:${a.providerDownNoFailover.provider}:${a.providerDownNoFailover.model}`,
-        `SEV3 provider_unavailable:${a.providerDownFailover.provider}:${a.providerDownFailover.model}`,
-        `SEV3 key_spend_spike:${a.keySpendSpike.key}`,
-        `SEV3 quota_alert:${a.quotaAlerts.key}`,
-        'SEV3 latency_p95:gateway',
-        'SEV3 cost_projection:daily',
-        'SEV3 snapshot_stale:trace-db',
-        'SEV3 disk_usage:trace-db',
-        'SEV4 trace_db_clock_skew:trace-db',
-      ].sort(),
-    );
+    expect(result.signals.map((s) => `${s.severity} ${s.dedupKey}`).sort()).toEqual(FIRING_ALL_ANOMALIES_STALE_FULL);
     expect(result.evaluated).toEqual([...DEFAULT_EVALUATED.slice(0, 4), 'cost_projection', ...DEFAULT_EVALUATED.slice(4), 'disk_usage']);
     for (const s of result.signals) {
       expect(s.summary.length).toBeLessThanOrEqual(1024);

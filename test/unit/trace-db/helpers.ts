@@ -1,10 +1,11 @@
-// Small hand-made trace DBs for the rule tests: rows are built relative to a fixed `now`.
+// Small hand-made trace DBs for the rule tests: rows are built relative to a fixed `now`; and what the
+// rules name on the generated all-anomalies fixture.
 import { openSqlJs, type SqlJsDatabase } from '../../../lambdas/adapters/sqljs-database.ts';
 import { parseConfig, type ConfigInput } from '../../../lambdas/core/config.ts';
 import type { SnapshotMeta, TraceDbRulesConfig } from '../../../lambdas/core/trace-db/context.ts';
 import { evaluateTraceDb, type TraceDbEvaluation } from '../../../lambdas/core/trace-db/evaluate.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
-import { buildTraceDb, type FixtureRow, type IndexStyle } from '../../../tools/trace-db-fixture.ts';
+import { ALL_ANOMALIES, buildTraceDb, type FixtureRow, type IndexStyle } from '../../../tools/trace-db-fixture.ts';
 
 export const NOW = new Date('2026-11-20T15:00:00.000Z');
 export const MIN = 60_000;
@@ -115,3 +116,23 @@ export async function evaluateRows(
 export function byRule(result: TraceDbEvaluation, rule: string): Signal[] {
   return result.signals.filter((s) => s.rule === rule);
 }
+
+const A = ALL_ANOMALIES;
+
+/**
+ * `SEVn dedupKey` (sorted) of what the rules name on the generated all-anomalies fixture with
+ * cost_projection.dailyBudgetUsd 5 and a fresh, healthy snapshot: one signal per injected anomaly.
+ */
+export const FIRING_ALL_ANOMALIES = [
+  `SEV2 model_error_rate:${A.errorSpike.model}`,
+  `SEV2 provider_unavailable:${A.providerDownNoFailover.provider}:${A.providerDownNoFailover.model}`,
+  `SEV3 provider_unavailable:${A.providerDownFailover.provider}:${A.providerDownFailover.model}`,
+  `SEV3 key_spend_spike:${A.keySpendSpike.key}`,
+  `SEV3 quota_alert:${A.quotaAlerts.key}`,
+  'SEV3 latency_p95:gateway',
+  'SEV3 cost_projection:daily',
+  'SEV4 trace_db_clock_skew:trace-db',
+].sort();
+
+/** The same with a snapshot taken 20 minutes before NOW on a 91 % full volume: also snapshot_stale and disk_usage. */
+export const FIRING_ALL_ANOMALIES_STALE_FULL = [...FIRING_ALL_ANOMALIES, 'SEV3 snapshot_stale:trace-db', 'SEV3 disk_usage:trace-db'].sort();
