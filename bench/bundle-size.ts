@@ -100,7 +100,8 @@ export function traceCheckFlags(asset: AssetEntry): string[] {
   if (asset.bytes > TRACE_CHECK_LIMIT_BYTES) flags.push(`FLAG: ${bytes(asset.bytes)} is over ${bytes(TRACE_CHECK_LIMIT_BYTES)}`);
   const extra = asset.files.map((f) => f.path).filter((p) => !(TRACE_CHECK_FILES as readonly string[]).includes(p));
   if (extra.length) flags.push(`FLAG: unexpected files ${extra.join(', ')}`);
-  if (!asset.files.some((f) => f.path === 'sql-wasm.wasm')) flags.push('note: no sql-wasm.wasm (fine only if the .wasm is bundled as bytes)');
+  if (!asset.files.some((f) => f.path === 'sql-wasm.wasm'))
+    flags.push('note: no sql-wasm.wasm (fine only if the .wasm is bundled as bytes)');
   return flags;
 }
 

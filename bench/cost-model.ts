@@ -95,7 +95,13 @@ const METRICS = {
 type Part = 'probe' | 'trace-check' | 'router' | 'sweeper' | 'log-watch' | 'shared';
 const PARTS: readonly Part[] = ['probe', 'trace-check', 'router', 'sweeper', 'log-watch', 'shared'];
 /** Top-level construct id (first segment of `aws:cdk:path` after the stack, or the logical id's prefix) -> part. */
-const PART_OF_CONSTRUCT: Record<string, Part> = { Probes: 'probe', TraceChecks: 'trace-check', Router: 'router', Sweeper: 'sweeper', LogWatch: 'log-watch' };
+const PART_OF_CONSTRUCT: Record<string, Part> = {
+  Probes: 'probe',
+  TraceChecks: 'trace-check',
+  Router: 'router',
+  Sweeper: 'sweeper',
+  LogWatch: 'log-watch',
+};
 
 export interface LineItem {
   part: Part;
@@ -173,7 +179,8 @@ const PRICED_TYPES = new Set([
 
 function partOf(logicalId: string, resource: CfnResource): Part {
   const path = resource.Metadata?.['aws:cdk:path'];
-  const construct = typeof path === 'string' ? path.split('/')[1] ?? '' : (Object.keys(PART_OF_CONSTRUCT).find((c) => logicalId.startsWith(c)) ?? '');
+  const construct =
+    typeof path === 'string' ? (path.split('/')[1] ?? '') : (Object.keys(PART_OF_CONSTRUCT).find((c) => logicalId.startsWith(c)) ?? '');
   return PART_OF_CONSTRUCT[construct] ?? 'shared';
 }
 
@@ -202,7 +209,8 @@ export function inventory(template: CfnTemplate): Inventory {
   for (const [, r] of resources) typeCounts.set(r.Type ?? '?', (typeCounts.get(r.Type ?? '?') ?? 0) + 1);
   const props = (r: CfnResource) => r.Properties ?? {};
   const logRetention = new Map<string, number | undefined>();
-  for (const [id, r] of resources) if (r.Type === 'AWS::Logs::LogGroup') logRetention.set(id, props(r).RetentionInDays as number | undefined);
+  for (const [id, r] of resources)
+    if (r.Type === 'AWS::Logs::LogGroup') logRetention.set(id, props(r).RetentionInDays as number | undefined);
 
   const functions = new Map<string, FunctionInfo>();
   for (const [id, r] of resources) {
@@ -214,7 +222,7 @@ export function inventory(template: CfnTemplate): Inventory {
       part: partOf(id, r),
       memoryMb: typeof p.MemorySize === 'number' ? p.MemorySize : 128,
       arm64: Array.isArray(p.Architectures) && p.Architectures.includes('arm64'),
-      env: ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}),
+      env: (p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {},
       scheduleMinutes: [],
       eventRules: 0,
       subscriptionFilters: 0,
@@ -272,7 +280,9 @@ export function inventory(template: CfnTemplate): Inventory {
           logicalId: id,
           part: partOf(id, r),
           onDemand: p.BillingMode === 'PAY_PER_REQUEST',
-          pitr: (p.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: boolean } | undefined)?.PointInTimeRecoveryEnabled === true,
+          pitr:
+            (p.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: boolean } | undefined)?.PointInTimeRecoveryEnabled ===
+            true,
           kmsCmk: (p.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId !== undefined,
         });
         break;
@@ -286,9 +296,13 @@ export function inventory(template: CfnTemplate): Inventory {
         out.queues.push(id);
         break;
       case 'AWS::S3::Bucket': {
-        const rules = ((p.LifecycleConfiguration as { Rules?: { Status?: string; NoncurrentVersionExpiration?: { NoncurrentDays?: number } }[] } | undefined)?.Rules ?? []).filter(
-          (rule) => rule.Status === 'Enabled' && rule.NoncurrentVersionExpiration?.NoncurrentDays !== undefined,
-        );
+        const rules = (
+          (
+            p.LifecycleConfiguration as
+              | { Rules?: { Status?: string; NoncurrentVersionExpiration?: { NoncurrentDays?: number } }[] }
+              | undefined
+          )?.Rules ?? []
+        ).filter((rule) => rule.Status === 'Enabled' && rule.NoncurrentVersionExpiration?.NoncurrentDays !== undefined);
         const days = rules.map((rule) => rule.NoncurrentVersionExpiration!.NoncurrentDays!);
         out.buckets.push({
           logicalId: id,
@@ -373,8 +387,13 @@ export interface CostModel {
 export function computeCostModel(template: CfnTemplate, config: Config): CostModel {
   const inv = inventory(template);
   const items: LineItem[] = [];
-  const add = (part: Part, resource: string, quantity: string, unitPrice: string, cost: number) => items.push({ part, resource, quantity, unitPrice, usd: cost });
-  const fnOf = (part: Part) => only(inv.functions.filter((f) => f.part === part), `${part} function`);
+  const add = (part: Part, resource: string, quantity: string, unitPrice: string, cost: number) =>
+    items.push({ part, resource, quantity, unitPrice, usd: cost });
+  const fnOf = (part: Part) =>
+    only(
+      inv.functions.filter((f) => f.part === part),
+      `${part} function`,
+    );
   const unknown = inv.functions.filter((f) => f.part === 'shared');
   if (unknown.length) throw new Error(`cost-model: no workload model for function(s) ${unknown.map((f) => f.logicalId).join(', ')}`);
 
@@ -415,18 +434,45 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
       seconds: traceSeconds,
       how: `${n(coldRuns)} new-snapshot runs x ${WORKLOAD.traceCheckColdSeconds} s${warmRuns ? ` + ${n(warmRuns)} unchanged x ${WORKLOAD.traceCheckWarmSeconds} s` : ''}`,
     },
-    { fn: router, runs: routerRuns, seconds: routerRuns * WORKLOAD.routerSeconds, how: `${n(routerRuns)} invocations x ${WORKLOAD.routerSeconds} s` },
-    { fn: sweeper, runs: sweeperRuns, seconds: sweeperRuns * WORKLOAD.sweeperSeconds, how: `${n(sweeperRuns)} runs x ${WORKLOAD.sweeperSeconds} s` },
-    { fn: logWatch, runs: logWatchRuns, seconds: logWatchRuns * WORKLOAD.logWatchSeconds, how: `${n(logWatchRuns)} batches x ${WORKLOAD.logWatchSeconds} s` },
+    {
+      fn: router,
+      runs: routerRuns,
+      seconds: routerRuns * WORKLOAD.routerSeconds,
+      how: `${n(routerRuns)} invocations x ${WORKLOAD.routerSeconds} s`,
+    },
+    {
+      fn: sweeper,
+      runs: sweeperRuns,
+      seconds: sweeperRuns * WORKLOAD.sweeperSeconds,
+      how: `${n(sweeperRuns)} runs x ${WORKLOAD.sweeperSeconds} s`,
+    },
+    {
+      fn: logWatch,
+      runs: logWatchRuns,
+      seconds: logWatchRuns * WORKLOAD.logWatchSeconds,
+      how: `${n(logWatchRuns)} batches x ${WORKLOAD.logWatchSeconds} s`,
+    },
   ];
   for (const { fn, runs, seconds, how } of lambda) {
     const gbs = (seconds * fn.memoryMb) / 1_024;
     const price = fn.arm64 ? P.LAMBDA_ARM64_PER_GB_SECOND : P.LAMBDA_X86_PER_GB_SECOND;
-    add(fn.part, `Lambda compute (${fn.memoryMb} MB, ${fn.arm64 ? 'arm64' : 'x86_64'})`, `${n(gbs)} GB-s (${how})`, unit(price, 1, 'GB-s'), gbs * price);
+    add(
+      fn.part,
+      `Lambda compute (${fn.memoryMb} MB, ${fn.arm64 ? 'arm64' : 'x86_64'})`,
+      `${n(gbs)} GB-s (${how})`,
+      unit(price, 1, 'GB-s'),
+      gbs * price,
+    );
     add(fn.part, 'Lambda requests', n(runs), unit(P.LAMBDA_PER_REQUEST, 1e6, 'requests'), runs * P.LAMBDA_PER_REQUEST);
     const ingest = runs * WORKLOAD.logBytesPerInvocation;
     const storedMonths = (fn.logRetentionDays ?? 365) / DAYS_PER_MONTH;
-    add(fn.part, 'CloudWatch Logs ingestion', `${gib(ingest)} (${n(runs)} x ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB)`, unit(P.CW_LOGS_INGEST_PER_GB, 1, 'GB'), (ingest / GIB) * P.CW_LOGS_INGEST_PER_GB);
+    add(
+      fn.part,
+      'CloudWatch Logs ingestion',
+      `${gib(ingest)} (${n(runs)} x ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB)`,
+      unit(P.CW_LOGS_INGEST_PER_GB, 1, 'GB'),
+      (ingest / GIB) * P.CW_LOGS_INGEST_PER_GB,
+    );
     add(
       fn.part,
       `CloudWatch Logs storage (${fn.logRetentionDays ?? 'no expiry: 365'} days kept)`,
@@ -443,7 +489,13 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
       if (!list.length) continue;
       const metrics = list.reduce((sum, a) => sum + a.metrics, 0);
       const price = highRes ? P.CW_ALARM_HIGH_RES_PER_METRIC_MONTH : P.CW_ALARM_STANDARD_PER_METRIC_MONTH;
-      add(part, `CloudWatch alarms, ${highRes ? 'high-resolution (period < 60 s)' : 'standard'}`, `${plural(list.length, 'alarm')}, ${plural(metrics, 'metric')}`, unit(price, 1, 'alarm metric-month'), metrics * price);
+      add(
+        part,
+        `CloudWatch alarms, ${highRes ? 'high-resolution (period < 60 s)' : 'standard'}`,
+        `${plural(list.length, 'alarm')}, ${plural(metrics, 'metric')}`,
+        unit(price, 1, 'alarm metric-month'),
+        metrics * price,
+      );
     }
   }
 
@@ -452,35 +504,86 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   const probeMetrics = new Set<string>();
   for (const target of probeTargets) {
     const https = target.url.startsWith('https:');
-    const outcome = { url: target.url, ok: true, failure: null, status: 200, latencyMs: 100, tlsDaysLeft: https ? 60 : null, detail: null } as unknown as ProbeOutcome;
+    const outcome = {
+      url: target.url,
+      ok: true,
+      failure: null,
+      status: 200,
+      latencyMs: 100,
+      tlsDaysLeft: https ? 60 : null,
+      detail: null,
+    } as unknown as ProbeOutcome;
     for (const p of probeMetricPoints(target.name, outcome, at)) probeMetrics.add(`${p.name}:${JSON.stringify(p.dimensions)}`);
   }
   probeMetrics.add(heartbeatMetricPoint(at).name);
-  const models = Object.fromEntries(Array.from({ length: WORKLOAD.modelsReporting }, (_, i) => [`model-${i + 1}`, { calls: 100, errors: 1, share: 0.01 }]));
+  const models = Object.fromEntries(
+    Array.from({ length: WORKLOAD.modelsReporting }, (_, i) => [`model-${i + 1}`, { calls: 100, errors: 1, share: 0.01 }]),
+  );
   const traceMetrics = new Set(
-    traceMetricPoints({ spendTodayUsd: 1, projectedDailySpendUsd: 1, monthToDateUsd: 1, latencyP95Ms: 1, snapshotAgeSeconds: 1, newestEventAgeSeconds: 1, futureEvents: 0, errorShareByModel: models }).map(
-      (p) => `${p.name}:${JSON.stringify(p.dimensions ?? {})}`,
-    ),
+    traceMetricPoints({
+      spendTodayUsd: 1,
+      projectedDailySpendUsd: 1,
+      monthToDateUsd: 1,
+      latencyP95Ms: 1,
+      snapshotAgeSeconds: 1,
+      newestEventAgeSeconds: 1,
+      futureEvents: 0,
+      errorShareByModel: models,
+    }).map((p) => `${p.name}:${JSON.stringify(p.dimensions ?? {})}`),
   );
   const metricLines: [Part, number, string][] = [
-    ['probe', probeMetrics.size, `${probeTargets.length} targets x (Failed, LatencyMs${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`],
-    ['trace-check', traceMetrics.size, `${traceMetrics.size - WORKLOAD.modelsReporting} + ErrorSharePercent x ${WORKLOAD.modelsReporting} models`],
+    [
+      'probe',
+      probeMetrics.size,
+      `${probeTargets.length} targets x (Failed, LatencyMs${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`,
+    ],
+    [
+      'trace-check',
+      traceMetrics.size,
+      `${traceMetrics.size - WORKLOAD.modelsReporting} + ErrorSharePercent x ${WORKLOAD.modelsReporting} models`,
+    ],
     ['log-watch', WORKLOAD.logWatchMetrics.length, WORKLOAD.logWatchMetrics.join(', ')],
   ];
-  for (const [part, count, what] of metricLines) add(part, 'CloudWatch custom metrics (EMF)', `${count} (${what})`, unit(P.CW_CUSTOM_METRIC_PER_MONTH, 1, 'metric-month'), count * P.CW_CUSTOM_METRIC_PER_MONTH);
+  for (const [part, count, what] of metricLines)
+    add(
+      part,
+      'CloudWatch custom metrics (EMF)',
+      `${count} (${what})`,
+      unit(P.CW_CUSTOM_METRIC_PER_MONTH, 1, 'metric-month'),
+      count * P.CW_CUSTOM_METRIC_PER_MONTH,
+    );
 
-  for (const dashboard of inv.dashboards) add(dashboard.part, 'CloudWatch dashboard', '1', unit(P.CW_DASHBOARD_PER_MONTH, 1, 'dashboard-month'), P.CW_DASHBOARD_PER_MONTH);
+  for (const dashboard of inv.dashboards)
+    add(dashboard.part, 'CloudWatch dashboard', '1', unit(P.CW_DASHBOARD_PER_MONTH, 1, 'dashboard-month'), P.CW_DASHBOARD_PER_MONTH);
 
   // The snapshot bucket: the shipper's uploads, trace-check's HEAD + GET, current and noncurrent versions.
   const bucket = only(inv.buckets, 'S3 bucket');
-  const parts = WORKLOAD.snapshotBytes > WORKLOAD.multipartChunkBytes ? Math.ceil(WORKLOAD.snapshotBytes / WORKLOAD.multipartChunkBytes) : 0;
+  const parts =
+    WORKLOAD.snapshotBytes > WORKLOAD.multipartChunkBytes ? Math.ceil(WORKLOAD.snapshotBytes / WORKLOAD.multipartChunkBytes) : 0;
   const putsPerUpload = parts ? parts + 2 : 1;
   const puts = snapshotsPerMonth * putsPerUpload;
-  add(bucket.part, 'S3 PUT requests (shipper uploads)', `${n(puts)} (${n(snapshotsPerMonth)} uploads x ${putsPerUpload}: multipart ${parts} parts + create/complete)`, unit(P.S3_PER_PUT_REQUEST, 1_000, 'requests'), puts * P.S3_PER_PUT_REQUEST);
+  add(
+    bucket.part,
+    'S3 PUT requests (shipper uploads)',
+    `${n(puts)} (${n(snapshotsPerMonth)} uploads x ${putsPerUpload}: multipart ${parts} parts + create/complete)`,
+    unit(P.S3_PER_PUT_REQUEST, 1_000, 'requests'),
+    puts * P.S3_PER_PUT_REQUEST,
+  );
   const gets = coldRuns * 2 + warmRuns;
-  add(bucket.part, 'S3 GET/HEAD requests (trace-check)', `${n(gets)} (HEAD + GET per new snapshot${warmRuns ? ', HEAD when unchanged' : ''})`, unit(P.S3_PER_GET_REQUEST, 1_000, 'requests'), gets * P.S3_PER_GET_REQUEST);
-  const noncurrent = bucket.versioned ? (bucket.noncurrentDays !== undefined ? (snapshotsPerMonth / DAYS_PER_MONTH) * (bucket.noncurrentDays + WORKLOAD.noncurrentExpiryLagDays) : Number.POSITIVE_INFINITY) : 0;
-  if (!Number.isFinite(noncurrent)) throw new Error('cost-model: the versioned bucket never expires noncurrent versions: storage grows without bound');
+  add(
+    bucket.part,
+    'S3 GET/HEAD requests (trace-check)',
+    `${n(gets)} (HEAD + GET per new snapshot${warmRuns ? ', HEAD when unchanged' : ''})`,
+    unit(P.S3_PER_GET_REQUEST, 1_000, 'requests'),
+    gets * P.S3_PER_GET_REQUEST,
+  );
+  const noncurrent = bucket.versioned
+    ? bucket.noncurrentDays !== undefined
+      ? (snapshotsPerMonth / DAYS_PER_MONTH) * (bucket.noncurrentDays + WORKLOAD.noncurrentExpiryLagDays)
+      : Number.POSITIVE_INFINITY
+    : 0;
+  if (!Number.isFinite(noncurrent))
+    throw new Error('cost-model: the versioned bucket never expires noncurrent versions: storage grows without bound');
   const stored = WORKLOAD.snapshotBytes * (1 + noncurrent);
   add(
     bucket.part,
@@ -489,17 +592,50 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     unit(P.S3_STANDARD_PER_GB_MONTH, 1, 'GB-month'),
     (stored / GIB) * P.S3_STANDARD_PER_GB_MONTH,
   );
-  add(bucket.part, 'Data transfer in (shipper -> S3) and S3 -> Lambda, same region', gib(snapshotsPerMonth * WORKLOAD.snapshotBytes), 'free', 0);
+  add(
+    bucket.part,
+    'Data transfer in (shipper -> S3) and S3 -> Lambda, same region',
+    gib(snapshotsPerMonth * WORKLOAD.snapshotBytes),
+    'free',
+    0,
+  );
 
   // EventBridge: reports on the custom bus; alarm state changes and schedules are free.
-  add('trace-check', 'EventBridge custom events (reports)', n(traceRuns), unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'), traceRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT);
-  add('log-watch', 'EventBridge custom events (reports)', n(logWatchRuns), unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'), logWatchRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT);
-  add('router', 'EventBridge alarm state changes (AWS service events)', n(alarmChanges), 'free', alarmChanges * P.EVENTBRIDGE_PER_AWS_SERVICE_EVENT);
+  add(
+    'trace-check',
+    'EventBridge custom events (reports)',
+    n(traceRuns),
+    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
+    traceRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
+  );
+  add(
+    'log-watch',
+    'EventBridge custom events (reports)',
+    n(logWatchRuns),
+    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
+    logWatchRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
+  );
+  add(
+    'router',
+    'EventBridge alarm state changes (AWS service events)',
+    n(alarmChanges),
+    'free',
+    alarmChanges * P.EVENTBRIDGE_PER_AWS_SERVICE_EVENT,
+  );
   const scheduled = probeRuns + traceRuns + sweeperRuns;
-  add('shared', 'EventBridge scheduled invocations (probe, trace-check, sweeper)', n(scheduled), 'free', scheduled * P.EVENTBRIDGE_PER_SCHEDULED_INVOCATION);
+  add(
+    'shared',
+    'EventBridge scheduled invocations (probe, trace-check, sweeper)',
+    n(scheduled),
+    'free',
+    scheduled * P.EVENTBRIDGE_PER_SCHEDULED_INVOCATION,
+  );
 
   // DynamoDB on-demand requests (consistent reads: 1 RRU per 4 KB; items <= 1 KB: 1 WRU per write).
-  const incidents = only(inv.tables.filter((t) => t.part === 'shared'), 'incidents table');
+  const incidents = only(
+    inv.tables.filter((t) => t.part === 'shared'),
+    'incidents table',
+  );
   const scanRru = Math.ceil(WORKLOAD.incidentTableBytes / 4_096);
   const table = incidents.logicalId.replace(/[0-9A-F]{8}$/, '');
   const perCallRru = 2 * scanRru + 2;
@@ -513,13 +649,38 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   ];
   for (const [part, count, what, wru] of ddb) {
     const rru = count * perCallRru;
-    add(part, `DynamoDB on-demand reads (${table}, ${what})`, `${n(rru)} RRU (${n(count)} x (2 scans x ${scanRru} + 2))`, unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU'), rru * P.DDB_PER_READ_REQUEST_UNIT);
-    add(part, `DynamoDB on-demand writes (${table}, ${what})`, `${n(count * wru)} WRU (${n(count)} x ${wru})`, unit(P.DDB_PER_WRITE_REQUEST_UNIT, 1e6, 'WRU'), count * wru * P.DDB_PER_WRITE_REQUEST_UNIT);
+    add(
+      part,
+      `DynamoDB on-demand reads (${table}, ${what})`,
+      `${n(rru)} RRU (${n(count)} x (2 scans x ${scanRru} + 2))`,
+      unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU'),
+      rru * P.DDB_PER_READ_REQUEST_UNIT,
+    );
+    add(
+      part,
+      `DynamoDB on-demand writes (${table}, ${what})`,
+      `${n(count * wru)} WRU (${n(count)} x ${wru})`,
+      unit(P.DDB_PER_WRITE_REQUEST_UNIT, 1e6, 'WRU'),
+      count * wru * P.DDB_PER_WRITE_REQUEST_UNIT,
+    );
   }
   // log-watch: per batch ~2 counter UpdateItems and a window query/batch-get of ~5 RRU.
-  add('log-watch', 'DynamoDB on-demand reads (counters)', `${n(logWatchRuns * 5)} RRU (${n(logWatchRuns)} batches x 5)`, unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU'), logWatchRuns * 5 * P.DDB_PER_READ_REQUEST_UNIT);
-  add('log-watch', 'DynamoDB on-demand writes (counters)', `${n(logWatchRuns * 2)} WRU (${n(logWatchRuns)} batches x 2)`, unit(P.DDB_PER_WRITE_REQUEST_UNIT, 1e6, 'WRU'), logWatchRuns * 2 * P.DDB_PER_WRITE_REQUEST_UNIT);
-  for (const table of inv.tables) if (!table.onDemand) throw new Error(`cost-model: table ${table.logicalId} is not on-demand (provisioned capacity is not modelled)`);
+  add(
+    'log-watch',
+    'DynamoDB on-demand reads (counters)',
+    `${n(logWatchRuns * 5)} RRU (${n(logWatchRuns)} batches x 5)`,
+    unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU'),
+    logWatchRuns * 5 * P.DDB_PER_READ_REQUEST_UNIT,
+  );
+  add(
+    'log-watch',
+    'DynamoDB on-demand writes (counters)',
+    `${n(logWatchRuns * 2)} WRU (${n(logWatchRuns)} batches x 2)`,
+    unit(P.DDB_PER_WRITE_REQUEST_UNIT, 1e6, 'WRU'),
+    logWatchRuns * 2 * P.DDB_PER_WRITE_REQUEST_UNIT,
+  );
+  for (const table of inv.tables)
+    if (!table.onDemand) throw new Error(`cost-model: table ${table.logicalId} is not on-demand (provisioned capacity is not modelled)`);
   const tableGb = (inv.tables.length * WORKLOAD.tableBytes) / GIB;
   const pitrTables = inv.tables.filter((t) => t.pitr).length;
   add(
@@ -531,20 +692,55 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   );
 
   // CloudWatch API: the router reads each changed alarm's tags (ListTagsForResource).
-  add('router', 'CloudWatch API requests (ListTagsForResource)', n(alarmChanges), unit(P.CW_API_PER_REQUEST, 1_000, 'requests'), alarmChanges * P.CW_API_PER_REQUEST);
+  add(
+    'router',
+    'CloudWatch API requests (ListTagsForResource)',
+    n(alarmChanges),
+    unit(P.CW_API_PER_REQUEST, 1_000, 'requests'),
+    alarmChanges * P.CW_API_PER_REQUEST,
+  );
 
   // SNS, SQS, KMS (shared).
   const publishes = WORKLOAD.snsPublishesPerDay * DAYS_PER_MONTH;
-  const subscriptions = inv.topics.reduce((acc, t) => {
-    for (const [protocol, count] of Object.entries(t.subscriptions)) acc[protocol] = (acc[protocol] ?? 0) + count;
-    return acc;
-  }, {} as Record<string, number>);
-  add('shared', `SNS publishes (${inv.topics.length} topics)`, n(publishes), unit(P.SNS_PER_PUBLISH, 1e6, 'publishes'), publishes * P.SNS_PER_PUBLISH);
-  if (subscriptions.email) add('shared', `SNS e-mail deliveries (${subscriptions.email} e-mail subscriptions)`, n(publishes), unit(P.SNS_PER_EMAIL, 100_000, 'e-mails'), publishes * P.SNS_PER_EMAIL);
+  const subscriptions = inv.topics.reduce(
+    (acc, t) => {
+      for (const [protocol, count] of Object.entries(t.subscriptions)) acc[protocol] = (acc[protocol] ?? 0) + count;
+      return acc;
+    },
+    {} as Record<string, number>,
+  );
+  add(
+    'shared',
+    `SNS publishes (${inv.topics.length} topics)`,
+    n(publishes),
+    unit(P.SNS_PER_PUBLISH, 1e6, 'publishes'),
+    publishes * P.SNS_PER_PUBLISH,
+  );
+  if (subscriptions.email)
+    add(
+      'shared',
+      `SNS e-mail deliveries (${subscriptions.email} e-mail subscriptions)`,
+      n(publishes),
+      unit(P.SNS_PER_EMAIL, 100_000, 'e-mails'),
+      publishes * P.SNS_PER_EMAIL,
+    );
   const sqsRequests = inv.queues.length * WORKLOAD.deadLettersPerMonth * 3;
-  add('shared', `SQS requests (${inv.queues.length} dead-letter queue)`, `${n(sqsRequests)} (${WORKLOAD.deadLettersPerMonth} dead letters x send/receive/delete)`, unit(P.SQS_PER_REQUEST, 1e6, 'requests'), sqsRequests * P.SQS_PER_REQUEST);
-  add('shared', `KMS customer managed keys${inv.kmsKeys.some((k) => k.rotation) ? ' (rotation on: first year)' : ''}`, n(inv.kmsKeys.length), unit(P.KMS_PER_KEY_MONTH, 1, 'key-month'), inv.kmsKeys.length * P.KMS_PER_KEY_MONTH);
-  const kmsRequests = inv.tables.length * WORKLOAD.ddbKmsRequestsPerTableHour * 24 * DAYS_PER_MONTH + publishes * WORKLOAD.kmsRequestsPerSnsPublish;
+  add(
+    'shared',
+    `SQS requests (${inv.queues.length} dead-letter queue)`,
+    `${n(sqsRequests)} (${WORKLOAD.deadLettersPerMonth} dead letters x send/receive/delete)`,
+    unit(P.SQS_PER_REQUEST, 1e6, 'requests'),
+    sqsRequests * P.SQS_PER_REQUEST,
+  );
+  add(
+    'shared',
+    `KMS customer managed keys${inv.kmsKeys.some((k) => k.rotation) ? ' (rotation on: first year)' : ''}`,
+    n(inv.kmsKeys.length),
+    unit(P.KMS_PER_KEY_MONTH, 1, 'key-month'),
+    inv.kmsKeys.length * P.KMS_PER_KEY_MONTH,
+  );
+  const kmsRequests =
+    inv.tables.length * WORKLOAD.ddbKmsRequestsPerTableHour * 24 * DAYS_PER_MONTH + publishes * WORKLOAD.kmsRequestsPerSnsPublish;
   add(
     'shared',
     'KMS requests',
@@ -555,10 +751,16 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
 
   // --- baseline: one 1-minute Synthetics canary per health target.
   const canaryItems: LineItem[] = [];
-  const canaryAdd = (resource: string, quantity: string, unitPrice: string, cost: number) => canaryItems.push({ part: 'probe', resource, quantity, unitPrice, usd: cost });
+  const canaryAdd = (resource: string, quantity: string, unitPrice: string, cost: number) =>
+    canaryItems.push({ part: 'probe', resource, quantity, unitPrice, usd: cost });
   const canaries = config.healthTargets.length;
   const canaryRuns = canaries * (MINUTES_PER_MONTH / CANARY.intervalMinutes);
-  canaryAdd('Synthetics canary runs', `${n(canaryRuns)} (${canaries} canaries x ${n(MINUTES_PER_MONTH / CANARY.intervalMinutes)})`, unit(P.SYNTHETICS_PER_CANARY_RUN, 1, 'run'), canaryRuns * P.SYNTHETICS_PER_CANARY_RUN);
+  canaryAdd(
+    'Synthetics canary runs',
+    `${n(canaryRuns)} (${canaries} canaries x ${n(MINUTES_PER_MONTH / CANARY.intervalMinutes)})`,
+    unit(P.SYNTHETICS_PER_CANARY_RUN, 1, 'run'),
+    canaryRuns * P.SYNTHETICS_PER_CANARY_RUN,
+  );
   const canaryGbs = (canaryRuns * CANARY.runSeconds * CANARY.memoryMb) / 1_024;
   canaryAdd(
     `Canary Lambda compute (${n(CANARY.memoryMb)} MB, x86_64)`,
@@ -568,7 +770,12 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   );
   canaryAdd('Canary Lambda requests', n(canaryRuns), unit(P.LAMBDA_PER_REQUEST, 1e6, 'requests'), canaryRuns * P.LAMBDA_PER_REQUEST);
   const canaryPuts = canaryRuns * CANARY.artifactPutsPerRun;
-  canaryAdd('S3 PUT requests (canary artifacts)', `${n(canaryPuts)} (${CANARY.artifactPutsPerRun} per run)`, unit(P.S3_PER_PUT_REQUEST, 1_000, 'requests'), canaryPuts * P.S3_PER_PUT_REQUEST);
+  canaryAdd(
+    'S3 PUT requests (canary artifacts)',
+    `${n(canaryPuts)} (${CANARY.artifactPutsPerRun} per run)`,
+    unit(P.S3_PER_PUT_REQUEST, 1_000, 'requests'),
+    canaryPuts * P.S3_PER_PUT_REQUEST,
+  );
   const artifactBytes = (canaryRuns / DAYS_PER_MONTH) * CANARY.artifactRetentionDays * CANARY.artifactBytesPerRun;
   canaryAdd(
     'S3 Standard storage (canary artifacts)',
@@ -577,10 +784,25 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     (artifactBytes / GIB) * P.S3_STANDARD_PER_GB_MONTH,
   );
   const canaryLog = canaryRuns * CANARY.logBytesPerRun;
-  canaryAdd('CloudWatch Logs ingestion', `${gib(canaryLog)} (${n(canaryRuns)} x ${n(CANARY.logBytesPerRun / 1_024)} KB)`, unit(P.CW_LOGS_INGEST_PER_GB, 1, 'GB'), (canaryLog / GIB) * P.CW_LOGS_INGEST_PER_GB);
-  canaryAdd('CloudWatch Logs storage (30 days kept)', `${gib(canaryLog)}-month`, unit(P.CW_LOGS_STORAGE_PER_GB_MONTH, 1, 'GB-month'), (canaryLog / GIB) * P.CW_LOGS_STORAGE_PER_GB_MONTH);
+  canaryAdd(
+    'CloudWatch Logs ingestion',
+    `${gib(canaryLog)} (${n(canaryRuns)} x ${n(CANARY.logBytesPerRun / 1_024)} KB)`,
+    unit(P.CW_LOGS_INGEST_PER_GB, 1, 'GB'),
+    (canaryLog / GIB) * P.CW_LOGS_INGEST_PER_GB,
+  );
+  canaryAdd(
+    'CloudWatch Logs storage (30 days kept)',
+    `${gib(canaryLog)}-month`,
+    unit(P.CW_LOGS_STORAGE_PER_GB_MONTH, 1, 'GB-month'),
+    (canaryLog / GIB) * P.CW_LOGS_STORAGE_PER_GB_MONTH,
+  );
   const canaryAlarms = canaries * CANARY.alarmsPerCanary;
-  canaryAdd('CloudWatch alarms, standard (SuccessPercent, 1 min)', `${plural(canaryAlarms, 'alarm')}, ${plural(canaryAlarms, 'metric')}`, unit(P.CW_ALARM_STANDARD_PER_METRIC_MONTH, 1, 'alarm metric-month'), canaryAlarms * P.CW_ALARM_STANDARD_PER_METRIC_MONTH);
+  canaryAdd(
+    'CloudWatch alarms, standard (SuccessPercent, 1 min)',
+    `${plural(canaryAlarms, 'alarm')}, ${plural(canaryAlarms, 'metric')}`,
+    unit(P.CW_ALARM_STANDARD_PER_METRIC_MONTH, 1, 'alarm metric-month'),
+    canaryAlarms * P.CW_ALARM_STANDARD_PER_METRIC_MONTH,
+  );
 
   const facts = {
     probeRuns,
@@ -639,7 +861,10 @@ export const costModel: Benchmark = {
     const { template } = only(readTemplates(outDir), 'stack');
     const config = parseConfig(JSON.parse(readFileSync(configPath, 'utf8')), configPath);
     const model = computeCostModel(template, config);
-    const probe = only(model.inventory.functions.filter((f) => f.part === 'probe'), 'probe function');
+    const probe = only(
+      model.inventory.functions.filter((f) => f.part === 'probe'),
+      'probe function',
+    );
 
     const total = sum(model.deployment);
     const probing = model.deployment.filter((i) => i.part === 'probe');
@@ -680,7 +905,11 @@ export const costModel: Benchmark = {
       ['resource type', 'count', 'priced as'],
       [...model.inventory.typeCounts.entries()]
         .sort((a, b) => a[0].localeCompare(b[0]))
-        .map(([type, count]) => [type, String(count), PRICED_TYPES.has(type) ? 'line items below' : FREE_TYPES.has(type) ? 'free (or in another line)' : 'NOT PRICED']),
+        .map(([type, count]) => [
+          type,
+          String(count),
+          PRICED_TYPES.has(type) ? 'line items below' : FREE_TYPES.has(type) ? 'free (or in another line)' : 'NOT PRICED',
+        ]),
     );
     const details = [
       `Template: \`cdk synth\` of metis-alerts.config.example.json (${reused ? 'reused bench/.work/cdk.out, synthesized from the same config and sources' : 'synthesized into bench/.work/cdk.out'}). ` +

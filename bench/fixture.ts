@@ -3,7 +3,17 @@
 // the sqlite3 CLI, minutes with sql.js. Both the plain file (for native sqlite3) and its .gz (what
 // the shipper uploads and trace-check downloads) are kept.
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  createReadStream,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -43,8 +53,19 @@ interface FixtureParams {
 
 export async function traceDbFixture(repoRoot: string, workDir: string, events: number, log: (m: string) => void): Promise<TraceDbFixture> {
   mkdirSync(workDir, { recursive: true });
-  const generator = createHash('sha256').update(readFileSync(join(repoRoot, 'tools/trace-db-fixture.ts'))).digest('hex').slice(0, 16);
-  const params: FixtureParams = { events, days: FIXTURE_DAYS, end: FIXTURE_END, seed: FIXTURE_SEED, anomalies: 'all', gzipLevel: GZIP_LEVEL, generator };
+  const generator = createHash('sha256')
+    .update(readFileSync(join(repoRoot, 'tools/trace-db-fixture.ts')))
+    .digest('hex')
+    .slice(0, 16);
+  const params: FixtureParams = {
+    events,
+    days: FIXTURE_DAYS,
+    end: FIXTURE_END,
+    seed: FIXTURE_SEED,
+    anomalies: 'all',
+    gzipLevel: GZIP_LEVEL,
+    generator,
+  };
   const base = join(workDir, `trace-${events}ev-${FIXTURE_DAYS}d-seed${FIXTURE_SEED}`);
   const dbPath = `${base}.db`;
   const gzPath = `${base}.db.gz`;

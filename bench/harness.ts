@@ -92,7 +92,11 @@ export interface ProcessResult {
 }
 
 /** Run a command to completion (no shell), feeding `input` on stdin; never throws on a non-zero exit. */
-export function runProcess(command: string, args: readonly string[], options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv }): Promise<ProcessResult> {
+export function runProcess(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; input?: string; env?: NodeJS.ProcessEnv },
+): Promise<ProcessResult> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -102,7 +106,13 @@ export function runProcess(command: string, args: readonly string[], options: { 
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code, signal) => {
-      resolve({ code, signal, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), wallMs: performance.now() - started });
+      resolve({
+        code,
+        signal,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+        wallMs: performance.now() - started,
+      });
     });
     child.stdin.on('error', () => {});
     child.stdin.end(options.input ?? '');

@@ -20,9 +20,23 @@ function batch(seed: number): { awslogs: { data: string } } {
     const kind = i % 10;
     const message =
       kind < 5
-        ? JSON.stringify({ level: 'warning', event: 'request rejected', code: 'quota_exceeded', gateway_key_id: key, path: '/v1/messages', ts: new Date(timestamp).toISOString() })
+        ? JSON.stringify({
+            level: 'warning',
+            event: 'request rejected',
+            code: 'quota_exceeded',
+            gateway_key_id: key,
+            path: '/v1/messages',
+            ts: new Date(timestamp).toISOString(),
+          })
         : kind < 8
-          ? JSON.stringify({ level: 'info', status: 401, code: 'key_revoked', gateway_key_id: key, ip: '203.0.113.7', prompt: 'never logged but redacted if it were' })
+          ? JSON.stringify({
+              level: 'info',
+              status: 401,
+              code: 'key_revoked',
+              gateway_key_id: key,
+              ip: '203.0.113.7',
+              prompt: 'never logged but redacted if it were',
+            })
           : kind < 9
             ? `INFO:     10.0.3.17:52144 - "POST /v1/chat/completions HTTP/1.1" 429 Too Many Requests quota_exceeded ${key}`
             : [
@@ -36,7 +50,14 @@ function batch(seed: number): { awslogs: { data: string } } {
               ].join('\n');
     logEvents.push({ id: String(i), timestamp, message });
   }
-  const payload = { messageType: 'DATA_MESSAGE', owner: '111122223333', logGroup: '/metis/prod/gateway', logStream: `gateway/bench/${seed}`, subscriptionFilters: ['metis'], logEvents };
+  const payload = {
+    messageType: 'DATA_MESSAGE',
+    owner: '111122223333',
+    logGroup: '/metis/prod/gateway',
+    logStream: `gateway/bench/${seed}`,
+    subscriptionFilters: ['metis'],
+    logEvents,
+  };
   return { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(payload))).toString('base64') } };
 }
 
@@ -61,7 +82,9 @@ export const logWatch: Benchmark = {
       start = performance.now();
       for (const b of batches) signals = (await scanBatch(b, { counters, rules, now })).signals.length;
       scanRates.push((BATCHES * BATCH_EVENTS) / ((performance.now() - start) / 1000));
-      ctx.log(`log-watch run ${run + 1}/${ctx.runs}: ${Math.round(scanRates.at(-1)!)} events/s (baseline ${Math.round(baselineRates.at(-1)!)})`);
+      ctx.log(
+        `log-watch run ${run + 1}/${ctx.runs}: ${Math.round(scanRates.at(-1)!)} events/s (baseline ${Math.round(baselineRates.at(-1)!)})`,
+      );
     }
     const scan = median(scanRates);
     const base = median(baselineRates);
@@ -82,10 +105,13 @@ export const logWatch: Benchmark = {
       details: [
         `Each run scans ${BATCHES} subscription batches of ${BATCH_EVENTS.toLocaleString('en-US')} events (base64 + gzip + JSON, as CloudWatch Logs delivers them) with in-memory counters, after the baseline decodes the same batches. The last batch raised ${signals} signals.`,
         '',
-        markdownTable(['measure', 'median', 'runs'], [
-          ['whole scan', fmt(scan), scanRates.map((r) => Math.round(r).toLocaleString('en-US')).join(', ')],
-          ['gunzip + JSON.parse only', fmt(base), baselineRates.map((r) => Math.round(r).toLocaleString('en-US')).join(', ')],
-        ]),
+        markdownTable(
+          ['measure', 'median', 'runs'],
+          [
+            ['whole scan', fmt(scan), scanRates.map((r) => Math.round(r).toLocaleString('en-US')).join(', ')],
+            ['gunzip + JSON.parse only', fmt(base), baselineRates.map((r) => Math.round(r).toLocaleString('en-US')).join(', ')],
+          ],
+        ),
       ].join('\n'),
     };
   },

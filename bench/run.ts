@@ -42,7 +42,8 @@ function environmentLine(): string {
   const sqliteVersion = sqlite.status === 0 ? sqlite.stdout.trim().split(' ')[0] : 'not found';
   let sqlJsVersion = 'unknown';
   try {
-    sqlJsVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'sql.js', 'package.json'), 'utf8')) as { version: string }).version;
+    sqlJsVersion = (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', 'sql.js', 'package.json'), 'utf8')) as { version: string })
+      .version;
   } catch {
     // reported as unknown
   }
@@ -56,9 +57,13 @@ function environmentLine(): string {
 async function main(): Promise<number> {
   const events = positiveInt('BENCH_EVENTS', 1_000_000);
   const runs = positiveInt('BENCH_RUNS', 3);
-  const only = (process.env.BENCH_ONLY ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const only = (process.env.BENCH_ONLY ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = only.filter((id) => !BENCHMARKS.some((b) => b.id === id));
-  if (unknown.length) throw new Error(`BENCH_ONLY: unknown benchmark ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.id).join(', ')})`);
+  if (unknown.length)
+    throw new Error(`BENCH_ONLY: unknown benchmark ${unknown.join(', ')} (known: ${BENCHMARKS.map((b) => b.id).join(', ')})`);
   const selected = only.length ? BENCHMARKS.filter((b) => only.includes(b.id)) : BENCHMARKS;
 
   const ctx: BenchContext = {
@@ -83,7 +88,8 @@ async function main(): Promise<number> {
       failed++;
       const message = (error as Error).message ?? String(error);
       ctx.log(`${bench.id} FAILED: ${message}`);
-      for (const metric of bench.metrics) rows.push({ benchmark: bench.id, metric, value: 'n/a', baseline: 'n/a', ratio: 'n/a', note: 'FAILED (see below)' });
+      for (const metric of bench.metrics)
+        rows.push({ benchmark: bench.id, metric, value: 'n/a', baseline: 'n/a', ratio: 'n/a', note: 'FAILED (see below)' });
       sections.push(`## ${bench.title}\n\nFAILED:\n\n\`\`\`\n${message}\n\`\`\``);
     }
     ctx.log(`${bench.id} took ${((performance.now() - started) / 1000).toFixed(1)} s`);

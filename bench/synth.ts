@@ -69,7 +69,12 @@ export async function synthStack(ctx: BenchContext, options: { reuse: boolean })
   const configText = benchConfigText(ctx.repoRoot);
   const fingerprint = inputFingerprint(ctx.repoRoot, configText);
 
-  if (options.reuse && existsSync(join(outDir, 'manifest.json')) && existsSync(stampPath) && readFileSync(stampPath, 'utf8').trim() === fingerprint) {
+  if (
+    options.reuse &&
+    existsSync(join(outDir, 'manifest.json')) &&
+    existsSync(stampPath) &&
+    readFileSync(stampPath, 'utf8').trim() === fingerprint
+  ) {
     ctx.log(`reusing ${relative(ctx.repoRoot, outDir)} (synthesized from the same config and sources)`);
     return { outDir, configPath, reused: true };
   }

@@ -57,7 +57,8 @@ async function main(argv: string[]): Promise<void> {
   const dbPath = arg(argv, 'db');
   const nowText = arg(argv, 'now');
   const configPath = arg(argv, 'config');
-  if (!dbPath || !nowText || !configPath) throw new Error('usage: trace-check-child.ts --db FILE --now ISO --config FILE [--warm N] [--script OUT.sql]');
+  if (!dbPath || !nowText || !configPath)
+    throw new Error('usage: trace-check-child.ts --db FILE --now ISO --config FILE [--warm N] [--script OUT.sql]');
   const now = new Date(nowText);
   const warmRuns = Number(arg(argv, 'warm') ?? '1');
   const rules = loadConfigFile(configPath).rules;
@@ -74,7 +75,13 @@ async function main(argv: string[]): Promise<void> {
   const t3 = performance.now();
   if (isOpenFailure(opened)) throw new Error(`cannot open ${dbPath}: ${opened.message}`);
   // What the shipper would attach as object metadata: a fresh, healthy snapshot.
-  const meta = { takenAt: new Date(now.getTime() - 30_000).toISOString(), volumeUsedPct: 40, sourceBytes: opened.sizeBytes, walBytes: 0, integrity: 'ok' };
+  const meta = {
+    takenAt: new Date(now.getTime() - 30_000).toISOString(),
+    volumeUsedPct: 40,
+    sourceBytes: opened.sizeBytes,
+    walBytes: 0,
+    integrity: 'ok',
+  };
   const recorder = recordingDatabase(opened);
   const cold = evaluateTraceDb(recorder, { now, rules, meta, timer });
   const t4 = performance.now();

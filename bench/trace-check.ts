@@ -6,7 +6,19 @@ import { spawnSync } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE_DAYS, FIXTURE_SEED, traceDbFixture, type TraceDbFixture } from './fixture.ts';
-import { bytes, markdownTable, median, millis, ratio, runProcess, seconds, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
+import {
+  bytes,
+  markdownTable,
+  median,
+  millis,
+  ratio,
+  runProcess,
+  seconds,
+  type BenchContext,
+  type BenchResult,
+  type Benchmark,
+  type SummaryRow,
+} from './harness.ts';
 import type { TraceCheckChildReport } from './trace-check-child.ts';
 
 const CONFIG = 'metis-alerts.config.example.json';
@@ -31,7 +43,19 @@ async function primePageCache(path: string): Promise<void> {
 }
 
 async function coldRun(ctx: BenchContext, fixture: TraceDbFixture, scriptPath?: string): Promise<TraceCheckChildReport> {
-  const args = ['--import', 'tsx', 'bench/trace-check-child.ts', '--db', fixture.gzPath, '--now', fixture.end.toISOString(), '--config', CONFIG, '--warm', '1'];
+  const args = [
+    '--import',
+    'tsx',
+    'bench/trace-check-child.ts',
+    '--db',
+    fixture.gzPath,
+    '--now',
+    fixture.end.toISOString(),
+    '--config',
+    CONFIG,
+    '--warm',
+    '1',
+  ];
   if (scriptPath) args.push('--script', scriptPath);
   const r = await runProcess(process.execPath, args, { cwd: ctx.repoRoot });
   if (r.code !== 0) throw new Error(`trace-check child failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().slice(-2000)}`);
@@ -41,7 +65,8 @@ async function coldRun(ctx: BenchContext, fixture: TraceDbFixture, scriptPath?: 
 
 async function nativeRun(ctx: BenchContext, fixture: TraceDbFixture, script: string): Promise<number> {
   const r = await runProcess('sqlite3', ['-batch', '-readonly', fixture.dbPath], { cwd: ctx.repoRoot, input: script });
-  if (r.code !== 0 || r.stderr.trim()) throw new Error(`native sqlite3 replay failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().slice(-2000)}`);
+  if (r.code !== 0 || r.stderr.trim())
+    throw new Error(`native sqlite3 replay failed (exit ${r.code ?? r.signal}): ${r.stderr.trim().slice(-2000)}`);
   return r.wallMs;
 }
 
@@ -85,32 +110,94 @@ export const traceCheck: Benchmark = {
     const first = children[0]!;
     // Each cold run is paired with the native replay right after it: the median of the per-pair ratios
     // holds up better than a ratio of medians when other work on the machine comes and goes.
-    const paired = (values: readonly number[]): number => (native.length === values.length ? median(values.map((v, i) => v / native[i]!)) : Number.NaN);
+    const paired = (values: readonly number[]): number =>
+      native.length === values.length ? median(values.map((v, i) => v / native[i]!)) : Number.NaN;
     const pairedRatio = (values: readonly number[]): string => {
       const r = paired(values);
       return Number.isFinite(r) ? ratio(r, 1) : 'n/a';
     };
-    const nativeLabel = sqlite3 ? `native sqlite3 ${sqlite3}, same SQL: ${seconds(nativeMs)}` : 'native sqlite3 not found: comparison skipped';
+    const nativeLabel = sqlite3
+      ? `native sqlite3 ${sqlite3}, same SQL: ${seconds(nativeMs)}`
+      : 'native sqlite3 not found: comparison skipped';
     const nativeNote = sqlite3 ? '' : 'install the sqlite3 CLI for the baseline';
 
     const rows: SummaryRow[] = [
-      { benchmark: 'trace-check', metric: METRICS.cold, value: seconds(median(cold)), baseline: nativeLabel, ratio: pairedRatio(cold), note: nativeNote || `median of ${ctx.runs}, ratio paired run by run; sql.js init (${millis(median(pick((c) => c.initMs)))}) not included` },
-      { benchmark: 'trace-check', metric: METRICS.warm, value: seconds(median(warm)), baseline: nativeLabel, ratio: pairedRatio(warm), note: `${nativeNote || `median of ${ctx.runs}, ratio paired run by run`}; ${first.warmStatements} of ${first.statements} statements (JSON extraction kept from the cold run)` },
-      { benchmark: 'trace-check', metric: METRICS.rssDb, value: bytes(peak), baseline: `DB file ${bytes(fixture.dbBytes)}`, ratio: ratio(peak, fixture.dbBytes), note: `median of ${ctx.runs}; ${bytes(before)} before reading the snapshot` },
-      { benchmark: 'trace-check', metric: METRICS.rssGz, value: bytes(peak), baseline: `.gz ${bytes(fixture.gzBytes)}`, ratio: ratio(peak, fixture.gzBytes), note: `median of ${ctx.runs}` },
+      {
+        benchmark: 'trace-check',
+        metric: METRICS.cold,
+        value: seconds(median(cold)),
+        baseline: nativeLabel,
+        ratio: pairedRatio(cold),
+        note:
+          nativeNote ||
+          `median of ${ctx.runs}, ratio paired run by run; sql.js init (${millis(median(pick((c) => c.initMs)))}) not included`,
+      },
+      {
+        benchmark: 'trace-check',
+        metric: METRICS.warm,
+        value: seconds(median(warm)),
+        baseline: nativeLabel,
+        ratio: pairedRatio(warm),
+        note: `${nativeNote || `median of ${ctx.runs}, ratio paired run by run`}; ${first.warmStatements} of ${first.statements} statements (JSON extraction kept from the cold run)`,
+      },
+      {
+        benchmark: 'trace-check',
+        metric: METRICS.rssDb,
+        value: bytes(peak),
+        baseline: `DB file ${bytes(fixture.dbBytes)}`,
+        ratio: ratio(peak, fixture.dbBytes),
+        note: `median of ${ctx.runs}; ${bytes(before)} before reading the snapshot`,
+      },
+      {
+        benchmark: 'trace-check',
+        metric: METRICS.rssGz,
+        value: bytes(peak),
+        baseline: `.gz ${bytes(fixture.gzBytes)}`,
+        ratio: ratio(peak, fixture.gzBytes),
+        note: `median of ${ctx.runs}`,
+      },
     ];
 
     const vsNative = (values: readonly number[]) => (sqlite3 ? pairedRatio(values) : 'n/a');
     const phases = markdownTable(
       ['measure', 'median', 'min - max', 'vs native (median of paired ratios)'],
       [
-        ['sql.js module init (WASM compile; once per container, not in cold)', millis(median(pick((c) => c.initMs))), range(pick((c) => c.initMs), millis), ''],
-        ['read .gz file', millis(median(pick((c) => c.readMs))), range(pick((c) => c.readMs), millis), ''],
-        ['openSnapshot: gunzip + copy into the WASM heap', millis(median(pick((c) => c.openMs))), range(pick((c) => c.openMs), millis), ''],
+        [
+          'sql.js module init (WASM compile; once per container, not in cold)',
+          millis(median(pick((c) => c.initMs))),
+          range(
+            pick((c) => c.initMs),
+            millis,
+          ),
+          '',
+        ],
+        [
+          'read .gz file',
+          millis(median(pick((c) => c.readMs))),
+          range(
+            pick((c) => c.readMs),
+            millis,
+          ),
+          '',
+        ],
+        [
+          'openSnapshot: gunzip + copy into the WASM heap',
+          millis(median(pick((c) => c.openMs))),
+          range(
+            pick((c) => c.openMs),
+            millis,
+          ),
+          '',
+        ],
         ['evaluate all rules, first time on the new DB', millis(median(evaluate)), range(evaluate, millis), vsNative(evaluate)],
         ['cold total (read + open + evaluate)', millis(median(cold)), range(cold, millis), vsNative(cold)],
         ['warm: evaluate again on the open DB', millis(median(warm)), range(warm, millis), vsNative(warm)],
-        [`native sqlite3 CLI, same ${first.statements} statements on the plain file (process wall time)`, sqlite3 ? millis(nativeMs) : 'skipped', sqlite3 ? range(native, millis) : 'n/a', sqlite3 ? '1.00x' : 'n/a'],
+        [
+          `native sqlite3 CLI, same ${first.statements} statements on the plain file (process wall time)`,
+          sqlite3 ? millis(nativeMs) : 'skipped',
+          sqlite3 ? range(native, millis) : 'n/a',
+          sqlite3 ? '1.00x' : 'n/a',
+        ],
       ],
     );
 
@@ -128,7 +215,11 @@ export const traceCheck: Benchmark = {
     const ruleIds = [...new Set(children.flatMap((c) => [...Object.keys(c.ruleMsCold), ...Object.keys(c.ruleMsWarm)]))];
     const perRule = markdownTable(
       ['rule', 'cold ms (median)', 'warm ms (median)'],
-      ruleIds.map((id) => [id, millis(median(children.map((c) => c.ruleMsCold[id] ?? Number.NaN))), millis(median(children.map((c) => c.ruleMsWarm[id] ?? Number.NaN)))]),
+      ruleIds.map((id) => [
+        id,
+        millis(median(children.map((c) => c.ruleMsCold[id] ?? Number.NaN))),
+        millis(median(children.map((c) => c.ruleMsWarm[id] ?? Number.NaN))),
+      ]),
     );
 
     const allErrors = children.flatMap((c) => c.errors);
@@ -140,7 +231,7 @@ export const traceCheck: Benchmark = {
       '',
       `Each of the ${ctx.runs} runs starts a fresh \`node --import tsx bench/trace-check-child.ts\` (a cold container), times the phases ` +
         'inside it, re-evaluates once on the open DB (warm), then the native sqlite3 CLI replays the SQL recorded in the first cold run ' +
-        '(tools/trace-db-sql.ts `recordingDatabase` + `toSqliteScript`, parameters inlined, output to /dev/null). Peak RSS is the child\'s maxRSS ' +
+        "(tools/trace-db-sql.ts `recordingDatabase` + `toSqliteScript`, parameters inlined, output to /dev/null). Peak RSS is the child's maxRSS " +
         'right after the cold run. The warm run reuses the temp table of extracted llm calls the cold run built on the same connection ' +
         `(lambdas/core/trace-db/calls.ts), so it runs ${first.warmStatements} statements where the cold run and the native replay run ${first.statements}.`,
       '',

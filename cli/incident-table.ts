@@ -18,7 +18,9 @@ export function resolveTableName(flag: string | undefined, env: NodeJS.ProcessEn
   if (flag !== undefined && name === '') throw new UsageError('--table: expected a table name');
   if (name === '') throw new UsageError(`no incident table: ${HOW_TO_FIND}`);
   if (!/^[A-Za-z0-9_.-]{3,255}$/.test(name)) {
-    throw new UsageError(`${flag !== undefined ? '--table' : TABLE_ENV}: "${name}" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`);
+    throw new UsageError(
+      `${flag !== undefined ? '--table' : TABLE_ENV}: "${name}" is not a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)`,
+    );
   }
   return name;
 }
@@ -38,11 +40,13 @@ export async function onTable<T>(tableName: string, operation: () => Promise<T>)
   } catch (error) {
     const name = (error as { name?: string })?.name ?? '';
     const message = String((error as Error)?.message ?? error).split('\n')[0] ?? '';
-    if (name === 'ResourceNotFoundException') throw new UsageError(`table "${tableName}" not found in this account and region: ${HOW_TO_FIND}`);
+    if (name === 'ResourceNotFoundException')
+      throw new UsageError(`table "${tableName}" not found in this account and region: ${HOW_TO_FIND}`);
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {
       throw new UsageError(`no AWS credentials (set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY): ${message}`);
     }
-    if (/region is missing|region not accepted/i.test(message)) throw new UsageError('no AWS region: set AWS_REGION (or a region in your AWS profile)');
+    if (/region is missing|region not accepted/i.test(message))
+      throw new UsageError('no AWS region: set AWS_REGION (or a region in your AWS profile)');
     if (['AccessDeniedException', 'UnrecognizedClientException', 'ExpiredTokenException', 'InvalidSignatureException'].includes(name)) {
       throw new UsageError(`AWS refused access to table "${tableName}" (${name}): ${message}`);
     }

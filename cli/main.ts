@@ -43,7 +43,13 @@ const COMMANDS: Record<string, Command> = {
   check: async (args, out) => {
     const { values } = parseArgs({
       args,
-      options: { db: { type: 'string' }, now: { type: 'string' }, config: { type: 'string' }, meta: { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: {
+        db: { type: 'string' },
+        now: { type: 'string' },
+        config: { type: 'string' },
+        meta: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
       strict: true,
     });
     if (!values.db) throw new UsageError('check: --db FILE is required');
@@ -57,7 +63,13 @@ const COMMANDS: Record<string, Command> = {
   route: async (args, out) => {
     const { values } = parseArgs({
       args,
-      options: { signals: { type: 'string' }, now: { type: 'string' }, config: { type: 'string' }, 'sweep-minutes': { type: 'string' }, json: { type: 'boolean', default: false } },
+      options: {
+        signals: { type: 'string' },
+        now: { type: 'string' },
+        config: { type: 'string' },
+        'sweep-minutes': { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
       strict: true,
     });
     if (!values.signals) throw new UsageError('route: --signals FILE is required');
@@ -65,7 +77,8 @@ const COMMANDS: Record<string, Command> = {
     const now = parseInstant(values.now, '--now');
     const signals = parseSignalFile(readText(values.signals, 'the signals file'), values.signals);
     const sweepMinutes = values['sweep-minutes'] === undefined ? 5 : Number(values['sweep-minutes']);
-    if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0) throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);
+    if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0)
+      throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);
     const { deliveries } = await routeDryRun(signals, config, { ...(now ? { now } : {}), sweepMinutes });
     out.stdout.write(values.json ? `${JSON.stringify({ deliveries }, null, 2)}\n` : formatDeliveries(deliveries));
   },

@@ -41,7 +41,7 @@ export class DeadLetterQueue extends Construct {
     Validations.of(this.queue).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself the dead-letter queue: of the EventBridge rule targets and of the router\'s asynchronous ' +
+        "This queue is itself the dead-letter queue: of the EventBridge rule targets and of the router's asynchronous " +
         'on-failure destination, which cdk-nag does not recognise (it only sees queue redrive policies and Lambda DeadLetterConfig).',
     });
 

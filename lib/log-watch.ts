@@ -54,7 +54,10 @@ export class LogWatch extends Construct {
     if (props.logGroups.length === 0) throw new Error('LogWatch: logGroups must name at least one log group (config logGroups[])');
     const names = props.logGroups.map((g) => g.name);
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-    if (duplicate) throw new Error(`LogWatch: logGroups names "${duplicate}" twice; CloudWatch Logs allows at most two subscription filters per log group`);
+    if (duplicate)
+      throw new Error(
+        `LogWatch: logGroups names "${duplicate}" twice; CloudWatch Logs allows at most two subscription filters per log group`,
+      );
 
     // Counters live minutes (the rules look back at most a few); the TTL removes them after a day.
     this.countersTable = new Table(this, 'Counters', {
@@ -70,7 +73,7 @@ export class LogWatch extends Construct {
 
     const rules = props.rules;
     const lambda = new MetisFunction(this, 'Lambda', {
-      entry: 'lambdas/handlers/log-watch.ts',
+      entry: 'lambdas/functions/log-watch/index.ts',
       description: 'metis-alerts log-watch: tracebacks, quota_exceeded and key_revoked in the gateway logs',
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(60),
@@ -79,7 +82,11 @@ export class LogWatch extends Construct {
       environment: {
         EVENT_BUS_NAME: props.bus.eventBusName,
         COUNTERS_TABLE: this.countersTable.tableName,
-        LOG_RULES: JSON.stringify({ traceback: rules.traceback, quota_exceeded_sustained: rules.quota_exceeded_sustained, key_revoked_in_use: rules.key_revoked_in_use }),
+        LOG_RULES: JSON.stringify({
+          traceback: rules.traceback,
+          quota_exceeded_sustained: rules.quota_exceeded_sustained,
+          key_revoked_in_use: rules.key_revoked_in_use,
+        }),
         POWERTOOLS_SERVICE_NAME: LOG_WATCH_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
       },
@@ -100,7 +107,9 @@ export class LogWatch extends Construct {
         resources: [this.countersTable.tableArn],
       }),
     );
-    lambda.role.addToPolicy(new PolicyStatement({ sid: 'PutEvaluationReports', actions: ['events:PutEvents'], resources: [props.bus.eventBusArn] }));
+    lambda.role.addToPolicy(
+      new PolicyStatement({ sid: 'PutEvaluationReports', actions: ['events:PutEvents'], resources: [props.bus.eventBusArn] }),
+    );
 
     const groups: ILogGroup[] = [];
     this.subscriptionFilters = props.logGroups.map(({ name, filterPattern }) => {
@@ -117,7 +126,9 @@ export class LogWatch extends Construct {
     });
 
     // Split tracebacks: read the rest of the stream, in the watched groups only.
-    lambda.role.addToPolicy(new PolicyStatement({ sid: 'ReadSplitTracebacks', actions: ['logs:FilterLogEvents'], resources: groups.map((g) => g.logGroupArn) }));
+    lambda.role.addToPolicy(
+      new PolicyStatement({ sid: 'ReadSplitTracebacks', actions: ['logs:FilterLogEvents'], resources: groups.map((g) => g.logGroupArn) }),
+    );
     Validations.of(lambda.role).acknowledge(
       ...props.logGroups.map(({ name }) => ({
         id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:${name}:*]`,

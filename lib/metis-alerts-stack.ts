@@ -78,12 +78,26 @@ export class MetisAlertsStack extends Stack {
     });
 
     if (config.snapshot) {
-      this.traceChecks = new TraceChecks(this, 'TraceChecks', { namePrefix, bus: this.bus, snapshot: config.snapshot, rules: config.rules });
+      this.traceChecks = new TraceChecks(this, 'TraceChecks', {
+        namePrefix,
+        bus: this.bus,
+        snapshot: config.snapshot,
+        rules: config.rules,
+      });
       const { bucket, snapshotKey, shipperPolicy, shipperPolicyDocument } = this.traceChecks.snapshots;
       new CfnOutput(this, 'SnapshotBucketName', { value: bucket.bucketName, description: 'Bucket the snapshot shipper uploads to' });
-      new CfnOutput(this, 'SnapshotKey', { value: snapshotKey, description: 'Object key the shipper writes (SNAPSHOT_PREFIX/latest.db.gz)' });
-      new CfnOutput(this, 'ShipperPolicyArn', { value: shipperPolicy.managedPolicyArn, description: "Attach to the shipper's role: s3:PutObject on the prefix only" });
-      new CfnOutput(this, 'ShipperPolicyJson', { value: Stack.of(this).toJsonString(shipperPolicyDocument.toJSON()), description: 'The same policy as JSON' });
+      new CfnOutput(this, 'SnapshotKey', {
+        value: snapshotKey,
+        description: 'Object key the shipper writes (SNAPSHOT_PREFIX/latest.db.gz)',
+      });
+      new CfnOutput(this, 'ShipperPolicyArn', {
+        value: shipperPolicy.managedPolicyArn,
+        description: "Attach to the shipper's role: s3:PutObject on the prefix only",
+      });
+      new CfnOutput(this, 'ShipperPolicyJson', {
+        value: Stack.of(this).toJsonString(shipperPolicyDocument.toJSON()),
+        description: 'The same policy as JSON',
+      });
     }
 
     if (config.healthTargets.length > 0) {

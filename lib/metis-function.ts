@@ -26,7 +26,7 @@ const ESM_REQUIRE_BANNER = [
 ].join(' ');
 
 export interface MetisFunctionProps {
-  /** Handler file relative to the repository root, e.g. `lambdas/handlers/router.ts`. */
+  /** Handler file relative to the repository root, e.g. `lambdas/functions/router/index.ts`. */
   readonly entry: string;
   readonly description: string;
   readonly environment: Record<string, string>;

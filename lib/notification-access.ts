@@ -32,10 +32,20 @@ export interface NotificationTargets {
 export function grantNotificationAccess(role: Role, targets: NotificationTargets, tableActions: string[]): void {
   targets.incidentTable.grant(role, ...tableActions);
   role.addToPolicy(
-    new PolicyStatement({ sid: 'PublishAlerts', actions: ['sns:Publish'], resources: [targets.pageTopic.topicArn, targets.chatopsTopic.topicArn] }),
+    new PolicyStatement({
+      sid: 'PublishAlerts',
+      actions: ['sns:Publish'],
+      resources: [targets.pageTopic.topicArn, targets.chatopsTopic.topicArn],
+    }),
   );
   // SNS and SQS encrypt with the alerting key on the publisher's behalf.
-  role.addToPolicy(new PolicyStatement({ sid: 'UseAlertingKey', actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [targets.encryptionKey.keyArn] }));
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'UseAlertingKey',
+      actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      resources: [targets.encryptionKey.keyArn],
+    }),
+  );
   if (!targets.pagerDuty) return;
   role.addToPolicy(
     new PolicyStatement({
@@ -57,7 +67,7 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
   }
 }
 
-/** Environment names read by lambdas/handlers/router-environment.ts (alertingFields); never a secret value. */
+/** Environment names read by lambdas/functions/router/env.ts (alertingFields); never a secret value. */
 export function notificationEnvironment(targets: NotificationTargets, settingsJson: string): Record<string, string> {
   return {
     INCIDENT_TABLE: targets.incidentTable.tableName,

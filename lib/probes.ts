@@ -73,12 +73,14 @@ export class Probes extends Construct {
     if (targets.length === 0) throw new Error('Probes: props.targets is empty; create Probes only when config.healthTargets has entries');
     const targetsJson = JSON.stringify(targets);
     if (targetsJson.length > MAX_TARGETS_JSON) {
-      throw new Error(`Probes: props.targets is ${targetsJson.length} characters as JSON; Lambda environment variables allow about ${MAX_TARGETS_JSON} (use fewer or shorter targets)`);
+      throw new Error(
+        `Probes: props.targets is ${targetsJson.length} characters as JSON; Lambda environment variables allow about ${MAX_TARGETS_JSON} (use fewer or shorter targets)`,
+      );
     }
     const maxTimeoutMs = Math.max(...targets.map((t) => t.timeoutMs));
 
     const lambda = new MetisFunction(this, 'Lambda', {
-      entry: 'lambdas/handlers/probe.ts',
+      entry: 'lambdas/functions/probe/index.ts',
       description: 'metis-alerts probe: GET each health target twice a minute, EMF metrics for the healthz/tls alarms',
       memorySize: props.memorySize ?? 128,
       // Round 1, 30 s spacing, round 2 (each round at most one target timeout; a TLS failure's certificate
@@ -95,7 +97,8 @@ export class Probes extends Construct {
       errorsAlarm: {
         name: `${namePrefix}-probe-errors`,
         severity: 'SEV3',
-        description: 'probe Lambda failed at least once in 5 minutes: read its log group. If it keeps failing the probe heartbeat alarm (SEV2) fires.',
+        description:
+          'probe Lambda failed at least once in 5 minutes: read its log group. If it keeps failing the probe heartbeat alarm (SEV2) fires.',
       },
     });
     this.function = lambda.function;
@@ -107,7 +110,9 @@ export class Probes extends Construct {
       .sort()
       .map((name) => Stack.of(this).formatArn({ service: 'ssm', resource: 'parameter', resourceName: name.replace(/^\//, '') }));
     if (parameterArns.length) {
-      lambda.role.addToPolicy(new PolicyStatement({ sid: 'ReadProbeHeaderParameters', actions: ['ssm:GetParameter'], resources: parameterArns }));
+      lambda.role.addToPolicy(
+        new PolicyStatement({ sid: 'ReadProbeHeaderParameters', actions: ['ssm:GetParameter'], resources: parameterArns }),
+      );
     }
 
     this.schedule = new Rule(this, 'Schedule', {
@@ -121,7 +126,13 @@ export class Probes extends Construct {
       const entry: { -readonly [K in keyof TargetAlarms]: TargetAlarms[K] } = {};
       const dimensionsMap = { service: PROBE_SERVICE, [TARGET_DIMENSION]: target.name };
       if (rules.healthz_down.enabled) {
-        const failed = new Metric({ namespace: METRICS_NAMESPACE, metricName: PROBE_METRIC.failed, dimensionsMap, statistic: 'Maximum', period: PROBE_SPACING });
+        const failed = new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: PROBE_METRIC.failed,
+          dimensionsMap,
+          statistic: 'Maximum',
+          period: PROBE_SPACING,
+        });
         // Missing data keeps the last state (IGNORE): a gap is "not measured", neither "down" (a probe that stops
         // must not page healthz_down for every target) nor "healthy" (it must not resolve an outage in progress).
         // The heartbeat alarm below says "monitoring blind" instead.
@@ -235,4 +246,3 @@ export class Probes extends Construct {
     return alarm;
   }
 }
-

@@ -43,7 +43,7 @@ export interface RouterProps {
   readonly pagerDuty?: PagerDutySink;
   /**
    * Handler source file.
-   * @default lambdas/handlers/router.ts
+   * @default lambdas/functions/router/index.ts
    */
   readonly entry?: string;
   /**
@@ -82,12 +82,14 @@ export class Router extends Construct {
     this.node.addValidation({
       validate: () =>
         Buffer.byteLength(settings) > MAX_SETTINGS_BYTES
-          ? [`settings: ${Buffer.byteLength(settings)} bytes as JSON, more than the ${MAX_SETTINGS_BYTES} that fit in the Lambda environment (shorten businessHours.holidays?)`]
+          ? [
+              `settings: ${Buffer.byteLength(settings)} bytes as JSON, more than the ${MAX_SETTINGS_BYTES} that fit in the Lambda environment (shorten businessHours.holidays?)`,
+            ]
           : [],
     });
 
     const lambda = new MetisFunction(this, 'Lambda', {
-      entry: props.entry ?? 'lambdas/handlers/router.ts',
+      entry: props.entry ?? 'lambdas/functions/router/index.ts',
       description: 'metis-alerts router: signals -> incidents -> PagerDuty / SNS',
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(60),
@@ -143,13 +145,17 @@ export class Router extends Construct {
 
   private grantRouterAccess(role: Role, props: RouterProps): void {
     grantNotificationAccess(role, props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan']);
-    role.addToPolicy(new PolicyStatement({ sid: 'ParkDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }));
+    role.addToPolicy(
+      new PolicyStatement({ sid: 'ParkDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
+    );
     const alarmArns = `arn:${Aws.PARTITION}:cloudwatch:${Aws.REGION}:${Aws.ACCOUNT_ID}:alarm:*`;
-    role.addToPolicy(new PolicyStatement({ sid: 'ReadAlarmSeverityTags', actions: ['cloudwatch:ListTagsForResource'], resources: [alarmArns] }));
+    role.addToPolicy(
+      new PolicyStatement({ sid: 'ReadAlarmSeverityTags', actions: ['cloudwatch:ListTagsForResource'], resources: [alarmArns] }),
+    );
     Validations.of(role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:cloudwatch:<AWS::Region>:<AWS::AccountId>:alarm:*]`,
       reason:
-        'The router reads the metis:severity tag of any alarm that changes state, including the operator\'s own alarms ' +
+        "The router reads the metis:severity tag of any alarm that changes state, including the operator's own alarms " +
         'whose names are unknown at deploy time; ListTagsForResource is read-only and limited to alarms of this account and region.',
     });
   }

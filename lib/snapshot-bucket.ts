@@ -33,7 +33,11 @@ export class SnapshotBucket extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
       versioned: true,
       lifecycleRules: [
-        { id: 'expire-old-snapshots', noncurrentVersionExpiration: props.keepOldVersions ?? Duration.days(3), abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        {
+          id: 'expire-old-snapshots',
+          noncurrentVersionExpiration: props.keepOldVersions ?? Duration.days(3),
+          abortIncompleteMultipartUploadAfter: Duration.days(1),
+        },
       ],
       // The snapshots are copies of the gateway's own DB; keep them if the stack goes (they may hold evidence).
       removalPolicy: RemovalPolicy.RETAIN,
@@ -47,7 +51,11 @@ export class SnapshotBucket extends Construct {
 
     this.shipperPolicyDocument = new PolicyDocument({
       statements: [
-        new PolicyStatement({ sid: 'UploadTraceDbSnapshot', actions: ['s3:PutObject'], resources: [this.bucket.arnForObjects(`${props.prefix}/*`)] }),
+        new PolicyStatement({
+          sid: 'UploadTraceDbSnapshot',
+          actions: ['s3:PutObject'],
+          resources: [this.bucket.arnForObjects(`${props.prefix}/*`)],
+        }),
       ],
     });
     this.shipperPolicy = new ManagedPolicy(this, 'ShipperPolicy', {

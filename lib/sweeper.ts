@@ -32,7 +32,7 @@ export class Sweeper extends Construct {
     super(scope, id);
     const interval = props.interval ?? Duration.minutes(5);
     const lambda = new MetisFunction(this, 'Lambda', {
-      entry: 'lambdas/handlers/sweeper.ts',
+      entry: 'lambdas/functions/sweeper/index.ts',
       description: 'metis-alerts sweeper: escalations, reminders, quiet resolves, stalled detectors',
       timeout: Duration.seconds(120),
       // The next sweep does the same work minutes later; an old retried one would only race it.
@@ -54,7 +54,13 @@ export class Sweeper extends Construct {
     });
     this.function = lambda.function;
     // UpdateItem: marking a silence's end notice as posted (conditional, so two sweepers post it once).
-    grantNotificationAccess(lambda.role, props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan', 'dynamodb:BatchGetItem']);
+    grantNotificationAccess(lambda.role, props, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Scan',
+      'dynamodb:BatchGetItem',
+    ]);
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Sweep open incidents',
       schedule: Schedule.rate(interval),

@@ -39,7 +39,7 @@ export class TraceChecks extends Construct {
     const minutes = props.snapshot.scheduleMinutes;
 
     const lambda = new MetisFunction(this, 'Lambda', {
-      entry: 'lambdas/handlers/trace-check.ts',
+      entry: 'lambdas/functions/trace-check/index.ts',
       description: 'metis-alerts trace-check: trace-DB rules over the newest snapshot',
       memorySize: props.memorySize ?? 2048,
       // Must end before the next scheduled run.
@@ -67,12 +67,21 @@ export class TraceChecks extends Construct {
     });
     this.function = lambda.function;
 
-    lambda.role.addToPolicy(new PolicyStatement({ sid: 'ReadSnapshot', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(snapshotKey)] }));
+    lambda.role.addToPolicy(
+      new PolicyStatement({ sid: 'ReadSnapshot', actions: ['s3:GetObject'], resources: [bucket.arnForObjects(snapshotKey)] }),
+    );
     // Without ListBucket a missing object answers 403 instead of 404 and would read as a permissions problem.
     lambda.role.addToPolicy(
-      new PolicyStatement({ sid: 'SeeMissingSnapshot', actions: ['s3:ListBucket'], resources: [bucket.bucketArn], conditions: { StringEquals: { 's3:prefix': snapshotKey } } }),
+      new PolicyStatement({
+        sid: 'SeeMissingSnapshot',
+        actions: ['s3:ListBucket'],
+        resources: [bucket.bucketArn],
+        conditions: { StringEquals: { 's3:prefix': snapshotKey } },
+      }),
     );
-    lambda.role.addToPolicy(new PolicyStatement({ sid: 'PutEvaluationReports', actions: ['events:PutEvents'], resources: [props.bus.eventBusArn] }));
+    lambda.role.addToPolicy(
+      new PolicyStatement({ sid: 'PutEvaluationReports', actions: ['events:PutEvents'], resources: [props.bus.eventBusArn] }),
+    );
 
     this.schedule = new Rule(this, 'Schedule', {
       description: `Run the trace-DB rules every ${minutes} minute(s)`,
@@ -90,7 +99,12 @@ export class TraceChecks extends Construct {
         [
           new GraphWidget({
             title: 'Error share per model (%)',
-            left: [new MathExpression({ expression: `SEARCH('{${METRICS_NAMESPACE},Model,service} MetricName="ErrorSharePercent"', 'Maximum', 60)`, label: '' })],
+            left: [
+              new MathExpression({
+                expression: `SEARCH('{${METRICS_NAMESPACE},Model,service} MetricName="ErrorSharePercent"', 'Maximum', 60)`,
+                label: '',
+              }),
+            ],
             width: 12,
           }),
           graph('Snapshot age (s)', ['SnapshotAgeSeconds', 'NewestEventAgeSeconds']),
@@ -105,7 +119,9 @@ function copySqlJsWasm(): NonNullable<BundlingOptions['commandHooks']> {
   return {
     beforeBundling: () => [],
     beforeInstall: () => [],
-    afterBundling: (inputDir: string, outputDir: string) => [`cp "${inputDir}/node_modules/sql.js/dist/sql-wasm.wasm" "${outputDir}/sql-wasm.wasm"`],
+    afterBundling: (inputDir: string, outputDir: string) => [
+      `cp "${inputDir}/node_modules/sql.js/dist/sql-wasm.wasm" "${outputDir}/sql-wasm.wasm"`,
+    ],
   };
 }
 
@@ -113,6 +129,15 @@ function graph(title: string, names: string[]): GraphWidget {
   return new GraphWidget({
     title,
     width: 12,
-    left: names.map((name) => new Metric({ namespace: METRICS_NAMESPACE, metricName: name, dimensionsMap: { service: 'metis-alerts-trace-check' }, statistic: 'Maximum', period: Duration.minutes(1) })),
+    left: names.map(
+      (name) =>
+        new Metric({
+          namespace: METRICS_NAMESPACE,
+          metricName: name,
+          dimensionsMap: { service: 'metis-alerts-trace-check' },
+          statistic: 'Maximum',
+          period: Duration.minutes(1),
+        }),
+    ),
   });
 }

@@ -34,7 +34,16 @@ function gatewayStream(start: number): LogEvent[] {
   const min = 60_000;
 
   at(1_000, 'INFO:     10.0.3.17:52144 - "POST /v1/chat/completions HTTP/1.1" 200 OK');
-  at(2_000, JSON.stringify({ timestamp: iso(2_000), level: 'info', event: 'llm.call_completed', model: 'anthropic:claude-haiku-4-5', latency_ms: 812 }));
+  at(
+    2_000,
+    JSON.stringify({
+      timestamp: iso(2_000),
+      level: 'info',
+      event: 'llm.call_completed',
+      model: 'anthropic:claude-haiku-4-5',
+      latency_ms: 812,
+    }),
+  );
   // A stdlib-logging traceback, split by the container runtime: only "Traceback ..." matches the filter.
   const tb = [
     `${iso(5_000).replace('T', ' ').replace('Z', '').replace('.', ',')} ERROR [metis.gateway.app] unhandled error on POST /v1/chat/completions request_id=req_01JA2B3C4D`,
@@ -53,24 +62,66 @@ function gatewayStream(start: number): LogEvent[] {
   // 10:41 - 10:46: tenant ACME floods its cap, 3 rejections a minute.
   for (let m = 1; m <= 6; m++) {
     for (const s of [5, 25, 45]) {
-      at(m * min + s * 1000, JSON.stringify({ timestamp: iso(m * min + s * 1000), level: 'warning', event: 'quota.rejected', status: 429, code: 'quota_exceeded', gateway_key_id: ACME, daily_cap_usd: 5, spent_usd: 5.07 }));
+      at(
+        m * min + s * 1000,
+        JSON.stringify({
+          timestamp: iso(m * min + s * 1000),
+          level: 'warning',
+          event: 'quota.rejected',
+          status: 429,
+          code: 'quota_exceeded',
+          gateway_key_id: ACME,
+          daily_cap_usd: 5,
+          spent_usd: 5.07,
+        }),
+      );
     }
   }
   // 10:47 - 10:49: a revoked key is still tried, 4 times a minute, from one client.
   for (let m = 7; m <= 9; m++) {
     for (const s of [3, 18, 33, 48]) {
-      at(m * min + s * 1000, JSON.stringify({ timestamp: iso(m * min + s * 1000), level: 'warning', event: 'auth.rejected', status: 401, code: 'key_revoked', gateway_key_id: REVOKED, client_ip: '203.0.113.7', user_agent: 'acme-batch/2.3 python-httpx/0.27.0' }));
+      at(
+        m * min + s * 1000,
+        JSON.stringify({
+          timestamp: iso(m * min + s * 1000),
+          level: 'warning',
+          event: 'auth.rejected',
+          status: 401,
+          code: 'key_revoked',
+          gateway_key_id: REVOKED,
+          client_ip: '203.0.113.7',
+          user_agent: 'acme-batch/2.3 python-httpx/0.27.0',
+        }),
+      );
     }
   }
   // 10:56: one more revoked-key attempt; everything else is quiet.
-  at(16 * min, JSON.stringify({ timestamp: iso(16 * min), level: 'warning', event: 'auth.rejected', status: 401, code: 'key_revoked', gateway_key_id: REVOKED, client_ip: '203.0.113.7' }));
+  at(
+    16 * min,
+    JSON.stringify({
+      timestamp: iso(16 * min),
+      level: 'warning',
+      event: 'auth.rejected',
+      status: 401,
+      code: 'key_revoked',
+      gateway_key_id: REVOKED,
+      client_ip: '203.0.113.7',
+    }),
+  );
   return events;
 }
 
 /** What CloudWatch delivers for the events of [from, to): the lines matching the filter pattern, as a DATA_MESSAGE. */
 function deliveredBatch(stream: readonly LogEvent[], from: number, to: number): unknown {
   const logEvents = stream.filter((e) => e.timestamp >= from && e.timestamp < to && FILTER_TERMS.some((term) => e.message.includes(term)));
-  return { messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: LOG_GROUP, logStream: STREAM, subscriptionFilters: ['metis-log-watch'], logEvents };
+  return {
+    messageType: 'DATA_MESSAGE',
+    owner: '123456789012',
+    logGroup: LOG_GROUP,
+    logStream: STREAM,
+    subscriptionFilters: ['metis-log-watch'],
+    logEvents,
+  };
 }
 
 /** The demo's log-watch runs, 10:40-10:56 on Tuesday 2026-11-24 (business hours) unless `start` says otherwise. */
@@ -91,7 +142,13 @@ export async function logDemoSteps(start: Date = new Date('2026-11-24T10:40:00Z'
   };
 
   const steps: LogDemoStep[] = [];
-  steps.push(await run(t0, t0 + 30_000, 'log-watch: a traceback split into one event per line, only its first line matched the filter; the rest of the stream is fetched to name the exception (SEV2)'));
+  steps.push(
+    await run(
+      t0,
+      t0 + 30_000,
+      'log-watch: a traceback split into one event per line, only its first line matched the filter; the rest of the stream is fetched to name the exception (SEV2)',
+    ),
+  );
   // The flood arrives batch by batch; one batch a minute.
   for (let m = 1; m <= 5; m++) {
     const step = await run(t0 + m * min, t0 + (m + 1) * min, `log-watch: quota_exceeded batch ${m} of tenant ACME`);
@@ -101,8 +158,18 @@ export async function logDemoSteps(start: Date = new Date('2026-11-24T10:40:00Z'
   }
   // 10:46 - 10:50 (the last flood minute plus the revoked key) in one batch.
   steps.push(
-    await run(t0 + 6 * min, t0 + 10 * min, 'log-watch: a revoked key tried 12 times in 3 minutes (SEV3 key_revoked_in_use); ACME stopped at 10:46, so its quota incident resolves'),
+    await run(
+      t0 + 6 * min,
+      t0 + 10 * min,
+      'log-watch: a revoked key tried 12 times in 3 minutes (SEV3 key_revoked_in_use); ACME stopped at 10:46, so its quota incident resolves',
+    ),
   );
-  steps.push(await run(t0 + 10 * min, t0 + 16 * min + 1_000, 'log-watch: one more revoked-key attempt 6 minutes later, below the threshold: key_revoked_in_use resolves'));
+  steps.push(
+    await run(
+      t0 + 10 * min,
+      t0 + 16 * min + 1_000,
+      'log-watch: one more revoked-key attempt 6 minutes later, below the threshold: key_revoked_in_use resolves',
+    ),
+  );
   return steps;
 }

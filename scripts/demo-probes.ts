@@ -28,9 +28,15 @@ export async function probeDemoSteps(options: ProbeDemoOptions = {}): Promise<Pr
   const start = options.start ?? new Date('2026-11-24T11:00:00Z');
   const prefix = options.prefix ?? 'MetisAlerts';
   let serverStatus = 503;
-  const gateway = await listen(createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')));
+  const gateway = await listen(
+    createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')),
+  );
   const server = await listen(
-    createServer((_req, res) => res.writeHead(serverStatus, { 'content-type': 'application/json' }).end(serverStatus === 200 ? '{"status":"ok"}' : '{"status":"unavailable"}')),
+    createServer((_req, res) =>
+      res
+        .writeHead(serverStatus, { 'content-type': 'application/json' })
+        .end(serverStatus === 200 ? '{"status":"ok"}' : '{"status":"unavailable"}'),
+    ),
   );
   try {
     const prober = new HttpProber({ clock: () => start });
@@ -42,7 +48,9 @@ export async function probeDemoSteps(options: ProbeDemoOptions = {}): Promise<Pr
     const steps: ProbeDemoStep[] = [];
 
     const round = async (at: Date, label: string): Promise<void> => {
-      const results = await Promise.all(targets.map(async (t) => ({ target: t.name, outcome: await prober.probe({ url: t.url, timeoutMs: 2000 }) })));
+      const results = await Promise.all(
+        targets.map(async (t) => ({ target: t.name, outcome: await prober.probe({ url: t.url, timeoutMs: 2000 }) })),
+      );
       const signals: Signal[] = [];
       for (const { target, outcome } of results) {
         const previousFailures = failures.get(target)!;

@@ -31,7 +31,11 @@ export function outOfHoursSteps(): DemoStep[] {
   };
   const later = (minutes: number) => new Date(SATURDAY.getTime() + minutes * 60_000);
   return [
-    { at: SATURDAY, title: 'Saturday 03:00: a model error rate SEV2 out of hours: chatops now, PagerDuty only if it escalates', signals: [signal] },
+    {
+      at: SATURDAY,
+      title: 'Saturday 03:00: a model error rate SEV2 out of hours: chatops now, PagerDuty only if it escalates',
+      signals: [signal],
+    },
     { at: later(30), title: 'sweeper 03:30: still firing 30 min later: escalated to PagerDuty + page', signals: [], sweep: true },
     { at: later(60), title: 'sweeper 04:00: SEV2 open 60 min, no post for 30: "status update due" on chatops', signals: [], sweep: true },
   ];

@@ -47,7 +47,11 @@ async function main(): Promise<void> {
   const quietFile = join(outDir, 'sample-trace-recovered.db.gz');
   writeFileSync(quietFile, gzipSync(await generateTraceDb({ events: 30_000, days: 7, end: RECOVERED_AT, seed: 7, anomalies: 'none' })));
   const recovered = toEvaluationReport(
-    await checkDatabase(quietFile, config, RECOVERED_AT, { takenAt: new Date(RECOVERED_AT.getTime() - 60_000).toISOString(), volumeUsedPct: 41, integrity: 'ok' }),
+    await checkDatabase(quietFile, config, RECOVERED_AT, {
+      takenAt: new Date(RECOVERED_AT.getTime() - 60_000).toISOString(),
+      volumeUsedPct: 41,
+      integrity: 'ok',
+    }),
     RECOVERED_AT,
   );
 
@@ -56,7 +60,12 @@ async function main(): Promise<void> {
     { at: CHECK_AT, title: 'trace-check runs again on the same snapshot: everything deduplicated', signals: report.signals, report },
     ...(await logDemoSteps()),
     ...(await probeDemoSteps({ prefix: config.name })),
-    { at: RECOVERED_AT, title: 'trace-check 12:00 on a healthy snapshot: every trace-DB incident resolves', signals: recovered.signals, report: recovered },
+    {
+      at: RECOVERED_AT,
+      title: 'trace-check 12:00 on a healthy snapshot: every trace-DB incident resolves',
+      signals: recovered.signals,
+      report: recovered,
+    },
     ...outOfHoursSteps(),
   ];
 

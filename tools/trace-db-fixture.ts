@@ -275,7 +275,11 @@ class EventFactory {
           gateway_key_id: shape.key,
           requested_model: shape.spec.model,
           pinned: shape.pinned ?? rand() < 0.3,
-          chain: chain.map((h) => (h.verdict === 'ok' ? { provider: h.provider, model: h.model, verdict: h.verdict } : { provider: h.provider, model: h.model, verdict: h.verdict, reason: 'adapter_probe_failed' })),
+          chain: chain.map((h) =>
+            h.verdict === 'ok'
+              ? { provider: h.provider, model: h.model, verdict: h.verdict }
+              : { provider: h.provider, model: h.model, verdict: h.verdict, reason: 'adapter_probe_failed' },
+          ),
           decision_ms: 1 + Math.floor(rand() * 3),
         }),
       },
@@ -300,7 +304,12 @@ class EventFactory {
         model: served.model,
         provider: shape.provider ?? served.provider,
         stop_reason: stop,
-        usage: { input_tokens: inTok, output_tokens: stop === 'error' ? 0 : outTok, cache_read_tokens: rand() < 0.2 ? Math.floor(inTok / 2) : 0, cost_usd: stop === 'error' ? 0 : usd },
+        usage: {
+          input_tokens: inTok,
+          output_tokens: stop === 'error' ? 0 : outTok,
+          cache_read_tokens: rand() < 0.2 ? Math.floor(inTok / 2) : 0,
+          cost_usd: stop === 'error' ? 0 : usd,
+        },
         latency_ms: latency,
         ttft_ms: Math.round(latency * 0.3),
         stream: rand() < 0.6,
@@ -318,10 +327,17 @@ function resolveAnomalies(anomalies: FixtureOptions['anomalies']): FixtureAnomal
 }
 
 /** Anomaly rows, unsorted. */
-function anomalyEvents(a: FixtureAnomalies, endMs: number, factory: EventFactory, rand: () => number, keys: { id: string }[]): FixtureEvent[] {
+function anomalyEvents(
+  a: FixtureAnomalies,
+  endMs: number,
+  factory: EventFactory,
+  rand: () => number,
+  keys: { id: string }[],
+): FixtureEvent[] {
   const out: FixtureEvent[] = [];
   const within = (minutes: number, i: number, n: number) => endMs - minutes * 60_000 + ((i + 0.5) / n) * (minutes * 60_000 - 2000);
-  const specOf = (provider: string, model: string): ModelSpec => MODELS.find((m) => m.model === model) ?? { ...MODELS[0]!, provider, model };
+  const specOf = (provider: string, model: string): ModelSpec =>
+    MODELS.find((m) => m.model === model) ?? { ...MODELS[0]!, provider, model };
   const anyKey = () => keys[Math.floor(rand() * keys.length)]!.id;
 
   if (a.errorSpike) {
@@ -330,7 +346,14 @@ function anomalyEvents(a: FixtureAnomalies, endMs: number, factory: EventFactory
     for (let i = 0; i < s.calls; i++) {
       // Exactly `errors` failures, spread evenly over the calls.
       const isError = Math.floor(((i + 1) * errors) / s.calls) > Math.floor((i * errors) / s.calls);
-      out.push(...factory.request({ ms: within(s.minutes, i, s.calls), key: anyKey(), spec: specOf(s.provider, s.model), stopReason: isError ? 'error' : 'end_turn' }));
+      out.push(
+        ...factory.request({
+          ms: within(s.minutes, i, s.calls),
+          key: anyKey(),
+          spec: specOf(s.provider, s.model),
+          stopReason: isError ? 'error' : 'end_turn',
+        }),
+      );
     }
   }
   for (const down of [a.providerDownNoFailover, a.providerDownFailover]) {
@@ -339,14 +362,25 @@ function anomalyEvents(a: FixtureAnomalies, endMs: number, factory: EventFactory
       const spec = specOf(down.provider, down.model);
       const chain = [{ provider: down.provider, model: down.model, verdict: 'unavailable' }];
       if (down.failoverTo) chain.push({ provider: down.failoverTo.provider, model: down.failoverTo.model, verdict: 'ok' });
-      out.push(...factory.request({ ms: within(down.minutes, i, down.requests), key: anyKey(), spec, chain, noCall: !down.failoverTo, pinned: !down.failoverTo }));
+      out.push(
+        ...factory.request({
+          ms: within(down.minutes, i, down.requests),
+          key: anyKey(),
+          spec,
+          chain,
+          noCall: !down.failoverTo,
+          pinned: !down.failoverTo,
+        }),
+      );
     }
   }
   if (a.keySpendSpike) {
     const s = a.keySpendSpike;
     const spec = MODELS[1]!;
     for (let i = 0; i < s.calls; i++) {
-      out.push(...factory.request({ ms: within(s.minutes, i, s.calls), key: s.key, spec, costUsd: Math.round((s.usd / s.calls) * 1e6) / 1e6 }));
+      out.push(
+        ...factory.request({ ms: within(s.minutes, i, s.calls), key: s.key, spec, costUsd: Math.round((s.usd / s.calls) * 1e6) / 1e6 }),
+      );
     }
   }
   if (a.quotaAlerts) {
@@ -366,13 +400,23 @@ function anomalyEvents(a: FixtureAnomalies, endMs: number, factory: EventFactory
     const s = a.latencySpike;
     for (let i = 0; i < s.calls; i++) {
       const spec = MODELS[i % MODELS.length]!;
-      out.push(...factory.request({ ms: within(s.minutes, i, s.calls), key: anyKey(), spec, latencyMs: Math.round(s.latencyMs * (0.8 + 0.4 * rand())), stopReason: 'end_turn' }));
+      out.push(
+        ...factory.request({
+          ms: within(s.minutes, i, s.calls),
+          key: anyKey(),
+          spec,
+          latencyMs: Math.round(s.latencyMs * (0.8 + 0.4 * rand())),
+          stopReason: 'end_turn',
+        }),
+      );
     }
   }
   if (a.clockSkew) {
     const s = a.clockSkew;
     for (let i = 0; i < s.count; i++) {
-      out.push(...factory.request({ ms: endMs + s.aheadMinutes * 60_000 + i * 1000, key: anyKey(), spec: MODELS[0]!, stopReason: 'error' }));
+      out.push(
+        ...factory.request({ ms: endMs + s.aheadMinutes * 60_000 + i * 1000, key: anyKey(), spec: MODELS[0]!, stopReason: 'error' }),
+      );
     }
   }
   if (a.badPayloads) {
@@ -380,7 +424,8 @@ function anomalyEvents(a: FixtureAnomalies, endMs: number, factory: EventFactory
     const n = s.invalidJson + s.missingFields;
     for (let i = 0; i < n; i++) {
       const ms = within(10, i, n);
-      const payload = i < s.invalidJson ? `{"model": "claude-haiku-4-5", "stop_reason": "error", truncated` : i % 2 ? '{}' : '"just a string"';
+      const payload =
+        i < s.invalidJson ? `{"model": "claude-haiku-4-5", "stop_reason": "error", truncated` : i % 2 ? '{}' : '"just a string"';
       out.push({ type: 'llm.call_completed', ms, timestamp: formatTimestamp(ms, 'python', rand), keyId: null, payload });
     }
   }
@@ -407,7 +452,12 @@ export function* generateEvents(options: FixtureOptions): Generator<FixtureEvent
   const startMs = endMs - options.days * 86_400_000;
   const anomalies = resolveAnomalies(options.anomalies);
   const dayStart = Date.UTC(options.end.getUTCFullYear(), options.end.getUTCMonth(), options.end.getUTCDate());
-  const factory = new EventFactory(rand, style, anomalies.budgetOverrun ? dayStart : Infinity, anomalies.budgetOverrun?.costMultiplier ?? 1);
+  const factory = new EventFactory(
+    rand,
+    style,
+    anomalies.budgetOverrun ? dayStart : Infinity,
+    anomalies.budgetOverrun?.costMultiplier ?? 1,
+  );
   const keys = makeKeys(mulberry32(seed ^ 0x5eed), 40);
   const keyWeight = keys.reduce((s, k) => s + k.weight, 0);
   const special = new Set<string>([anomalies.keySpendSpike?.key, anomalies.quotaAlerts?.key].filter((k): k is string => !!k));
@@ -428,7 +478,13 @@ export function* generateEvents(options: FixtureOptions): Generator<FixtureEvent
     const batch = factory.request({ ms, key, spec: pickModel(rand()) });
     // Occasional quota alerts long ago (must not fire now): about one per 5000 requests.
     if (rand() < 0.0002 && ms < endMs - 3_600_000) {
-      batch.push({ type: 'quota.alert', ms: ms + 5, timestamp: formatTimestamp(ms + 5, style, rand), keyId: key, payload: JSON.stringify({ gateway_key_id: key, kind: 'daily_cap_soft', threshold_pct: 80, spent_usd: 4, cap_usd: 5 }) });
+      batch.push({
+        type: 'quota.alert',
+        ms: ms + 5,
+        timestamp: formatTimestamp(ms + 5, style, rand),
+        keyId: key,
+        payload: JSON.stringify({ gateway_key_id: key, kind: 'daily_cap_soft', threshold_pct: 80, spent_usd: 4, cap_usd: 5 }),
+      });
     }
     for (const e of batch) insertSorted(pending, e);
     // Emit everything that can no longer be overtaken (a call completes at most 1 s after routing).
@@ -474,7 +530,10 @@ export async function generateTraceDb(options: FixtureOptions): Promise<Uint8Arr
 }
 
 /** SQLite file bytes holding exactly these events (tests build hand-made DBs with it). */
-export async function buildTraceDb(events: Iterable<FixtureRow>, options: Pick<FixtureOptions, 'keyIdColumn' | 'index'> = {}): Promise<Uint8Array> {
+export async function buildTraceDb(
+  events: Iterable<FixtureRow>,
+  options: Pick<FixtureOptions, 'keyIdColumn' | 'index'> = {},
+): Promise<Uint8Array> {
   sqlJs ??= initSqlJs({ useOldExtensionFunctions: false } as Parameters<typeof initSqlJs>[0]);
   const SQL = await sqlJs;
   const db = new SQL.Database();
@@ -618,7 +677,16 @@ function parseArgs(argv: string[]): CliArgs {
     out: resolve(out),
     gzip: flags.has('gzip'),
     writer,
-    options: { events, days, end, seed: Number(args.get('seed') ?? '1'), anomalies, index, timestamps, keyIdColumn: flags.has('key-id-column') },
+    options: {
+      events,
+      days,
+      end,
+      seed: Number(args.get('seed') ?? '1'),
+      anomalies,
+      index,
+      timestamps,
+      keyIdColumn: flags.has('key-id-column'),
+    },
   };
 }
 
@@ -633,7 +701,9 @@ async function main(argv: string[]): Promise<void> {
     if (gzip) await pipeline(createReadStream(tmp), createGzip({ level: 6 }), createWriteStream(out));
     else renameOrCopy(tmp, out);
     const size = statSync(out).size;
-    process.stderr.write(`wrote ${out}: ${(size / 1e6).toFixed(1)} MB, ~${options.events} events over ${options.days} d ending ${options.end.toISOString()} with ${useCli ? 'sqlite3' : 'sql.js'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    process.stderr.write(
+      `wrote ${out}: ${(size / 1e6).toFixed(1)} MB, ~${options.events} events over ${options.days} d ending ${options.end.toISOString()} with ${useCli ? 'sqlite3' : 'sql.js'} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+    );
   } finally {
     rmSync(dirname(tmp), { recursive: true, force: true });
   }

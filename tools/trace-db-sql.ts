@@ -25,7 +25,10 @@ export interface RecordedStatement {
 }
 
 /** Wraps a database so every statement, its parameters, time and row count are kept. */
-export function recordingDatabase(inner: SqlDatabase, clock: () => number = () => performance.now()): SqlDatabase & { statements: RecordedStatement[] } {
+export function recordingDatabase(
+  inner: SqlDatabase,
+  clock: () => number = () => performance.now(),
+): SqlDatabase & { statements: RecordedStatement[] } {
   const statements: RecordedStatement[] = [];
   return {
     statements,
@@ -96,7 +99,10 @@ async function main(argv: string[]): Promise<void> {
     statements: coldStatements.length,
     evaluated: cold.evaluated,
     signals: cold.signals.map((s) => s.dedupKey),
-    slowest: [...coldStatements].sort((a, b) => b.ms - a.ms).slice(0, 5).map((s) => ({ ms: Math.round(s.ms), sql: s.sql.replace(/\s+/g, ' ').trim().slice(0, 100) })),
+    slowest: [...coldStatements]
+      .sort((a, b) => b.ms - a.ms)
+      .slice(0, 5)
+      .map((s) => ({ ms: Math.round(s.ms), sql: s.sql.replace(/\s+/g, ' ').trim().slice(0, 100) })),
   };
   if (argv.includes('--native')) {
     // The CLI cannot read gzip: inflate to a temp file first (not timed).

@@ -35,7 +35,8 @@ export function readMeta(path: string): SnapshotMeta {
     if (error instanceof UsageError) throw error;
     throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
   }
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new UsageError(`${path}: expected a JSON object of snapshot metadata`);
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
+    throw new UsageError(`${path}: expected a JSON object of snapshot metadata`);
   const entries = Object.entries(raw as Record<string, unknown>);
   if (entries.some(([key]) => key.includes('-'))) {
     return parseShipperMetadata(Object.fromEntries(entries.map(([k, v]) => [k.replace(/^x-amz-meta-/, ''), String(v)])));
@@ -54,8 +55,11 @@ export function readMeta(path: string): SnapshotMeta {
       meta[key] = object[key] as number;
     }
   }
-  const unknown = entries.map(([key]) => key).filter((key) => !['takenAt', 'integrity', 'volumeUsedPct', 'sourceBytes', 'walBytes'].includes(key));
-  if (unknown.length) throw new UsageError(`${path}: unknown key "${unknown[0]}" (expected takenAt, volumeUsedPct, sourceBytes, walBytes, integrity)`);
+  const unknown = entries
+    .map(([key]) => key)
+    .filter((key) => !['takenAt', 'integrity', 'volumeUsedPct', 'sourceBytes', 'walBytes'].includes(key));
+  if (unknown.length)
+    throw new UsageError(`${path}: unknown key "${unknown[0]}" (expected takenAt, volumeUsedPct, sourceBytes, walBytes, integrity)`);
   return meta;
 }
 

@@ -51,7 +51,8 @@ export async function runIncidentsCommand(args: string[], out: Output, deps: Inc
     strict: true,
   });
   const tableName = resolveTableName(values.table, deps.env);
-  const list = deps.list ?? ((name: string, openOnly: boolean) => listIncidents({ client: incidentTableClient(), tableName: name, openOnly }));
+  const list =
+    deps.list ?? ((name: string, openOnly: boolean) => listIncidents({ client: incidentTableClient(), tableName: name, openOnly }));
   const rows = (await onTable(tableName, () => list(tableName, values.open))).map(toIncidentRow);
   if (values.json) {
     out.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);

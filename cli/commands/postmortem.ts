@@ -28,14 +28,20 @@ export async function runPostmortemCommand(args: string[], out: Output, deps: Po
     strict: true,
   });
   if (positionals.length !== 1 || !positionals[0]!.trim()) {
-    throw new UsageError(`expected one DEDUP_KEY (e.g. model_error_rate:claude-sonnet-4; see metis-alerts incidents), got ${positionals.length}`);
+    throw new UsageError(
+      `expected one DEDUP_KEY (e.g. model_error_rate:claude-sonnet-4; see metis-alerts incidents), got ${positionals.length}`,
+    );
   }
   const dedupKey = positionals[0]!;
   const now = parseInstant(values.now, '--now') ?? new Date();
   const tableName = resolveTableName(values.table, deps.env);
-  const get = deps.get ?? ((name: string, key: string) => new DynamoDbIncidentStore({ client: incidentTableClient(), tableName: name }).get(key));
+  const get =
+    deps.get ?? ((name: string, key: string) => new DynamoDbIncidentStore({ client: incidentTableClient(), tableName: name }).get(key));
   const item = await onTable(tableName, () => get(tableName, dedupKey));
-  if (item === undefined) throw new UsageError(`no incident "${dedupKey}" in table ${tableName} (see metis-alerts incidents; resolved ones expire after the retention)`);
+  if (item === undefined)
+    throw new UsageError(
+      `no incident "${dedupKey}" in table ${tableName} (see metis-alerts incidents; resolved ones expire after the retention)`,
+    );
   const incident = asIncident(item, dedupKey);
 
   let requestsDropped: RequestsDropped | undefined;
@@ -57,7 +63,8 @@ function asIncident(item: unknown, dedupKey: string): Incident {
     Array.isArray(candidate.deliveries) &&
     typeof candidate.lastSignal === 'object' &&
     candidate.lastSignal !== null;
-  if (!wellFormed) throw new UsageError(`"${dedupKey}" is not an incident (the table also holds silences and heartbeats; see metis-alerts incidents)`);
+  if (!wellFormed)
+    throw new UsageError(`"${dedupKey}" is not an incident (the table also holds silences and heartbeats; see metis-alerts incidents)`);
   return candidate as Incident;
 }
 

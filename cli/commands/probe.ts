@@ -39,12 +39,19 @@ export function parseTimeout(value: string | undefined): number {
 }
 
 export function formatProbe(outcome: ProbeOutcome): string {
-  const tls = outcome.tlsDaysLeft === null ? '' : outcome.tlsDaysLeft < 0 ? `, certificate expired ${-outcome.tlsDaysLeft} day(s) ago` : `, certificate expires in ${outcome.tlsDaysLeft} day(s)`;
+  const tls =
+    outcome.tlsDaysLeft === null
+      ? ''
+      : outcome.tlsDaysLeft < 0
+        ? `, certificate expired ${-outcome.tlsDaysLeft} day(s) ago`
+        : `, certificate expires in ${outcome.tlsDaysLeft} day(s)`;
   if (outcome.ok) return `ok      ${outcome.url}  HTTP ${outcome.status} in ${outcome.latencyMs} ms${tls}\n`;
   const { headline, firstMove } = diagnose(outcome);
-  return [
-    `FAILED  ${outcome.url}  ${outcome.failure}${outcome.detail ? `: ${outcome.detail}` : ''} after ${outcome.latencyMs} ms${tls}`,
-    `        ${headline}`,
-    `        first: ${firstMove}`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `FAILED  ${outcome.url}  ${outcome.failure}${outcome.detail ? `: ${outcome.detail}` : ''} after ${outcome.latencyMs} ms${tls}`,
+      `        ${headline}`,
+      `        first: ${firstMove}`,
+    ].join('\n') + '\n'
+  );
 }

@@ -39,7 +39,20 @@ export async function scanLogFile(path: string, config: Config, now?: Date, cloc
     if (decoded.kind === 'failure') throw new UsageError(`${path}: ${decoded.message}`);
     if (decoded.kind === 'control') {
       const at = now ?? clock();
-      return { file: path, form: 'CONTROL_MESSAGE', now: at, scan: { outcome: 'control', logGroup: decoded.logGroup, logStream: decoded.logStream, evaluated: [], signals: [], stats: emptyStats(), warnings: [] } };
+      return {
+        file: path,
+        form: 'CONTROL_MESSAGE',
+        now: at,
+        scan: {
+          outcome: 'control',
+          logGroup: decoded.logGroup,
+          logStream: decoded.logStream,
+          evaluated: [],
+          signals: [],
+          stats: emptyStats(),
+          warnings: [],
+        },
+      };
     }
     batch = decoded.batch;
   } else {
@@ -48,7 +61,12 @@ export async function scanLogFile(path: string, config: Config, now?: Date, cloc
   const newest = batch.logEvents.reduce((max, e) => Math.max(max, e.timestamp), Number.NEGATIVE_INFINITY);
   const at = now ?? (Number.isFinite(newest) ? new Date(newest) : clock());
   // Windows end at `at`: lines stamped later are left out (no clock-skew tolerance offline).
-  const scan = await scanLogBatch(batch, { counters: new MemoryLogCounters(), rules: config.rules, now: at, limits: { futureToleranceMs: 0 } });
+  const scan = await scanLogBatch(batch, {
+    counters: new MemoryLogCounters(),
+    rules: config.rules,
+    now: at,
+    limits: { futureToleranceMs: 0 },
+  });
   return { file: path, form, now: at, scan };
 }
 

@@ -40,7 +40,8 @@ export function parseDuration(text: string): number {
   const m = /^(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?$/.exec(text.trim());
   const ms = m ? (Number(m[1] ?? 0) * 1440 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0)) * 60_000 : 0;
   if (!m || ms <= 0) throw new UsageError(`--for: expected a duration such as 90m, 2h, 1d or 1h30m, got "${text}"`);
-  if (ms > MAX_SILENCE_MS) throw new UsageError(`--for: at most 30d, got "${text}" (use a maintenance window in the config for recurring quiet times)`);
+  if (ms > MAX_SILENCE_MS)
+    throw new UsageError(`--for: at most 30d, got "${text}" (use a maintenance window in the config for recurring quiet times)`);
   return ms;
 }
 
@@ -58,7 +59,8 @@ export function buildSilence(input: SilenceAddInput, now: Date, id: string, crea
   if (!rule) throw new UsageError('--rule RULE is required (a rule id such as model_error_rate)');
   if (!RULE_PATTERN.test(rule)) throw new UsageError(`--rule: expected a rule id such as "model_error_rate", got "${input.rule}"`);
   const subject = input.subject === undefined ? undefined : oneLine(input.subject, 200);
-  if (subject === '') throw new UsageError('--subject: expected the subject to silence (leave the flag out to silence every subject of the rule)');
+  if (subject === '')
+    throw new UsageError('--subject: expected the subject to silence (leave the flag out to silence every subject of the rule)');
   const reason = oneLine(redactText(input.reason ?? ''), MAX_REASON_CHARS);
   if (!reason) throw new UsageError('--reason TEXT is required (say why, so on-call knows what is muted)');
   if (input.for !== undefined && input.until !== undefined) throw new UsageError('give either --for or --until, not both');
@@ -70,7 +72,10 @@ export function buildSilence(input: SilenceAddInput, now: Date, id: string, crea
   } else {
     endsMs = parseInstant(input.until, '--until')!.getTime();
     if (endsMs <= now.getTime()) throw new UsageError(`--until: ${input.until} is not in the future (now is ${now.toISOString()})`);
-    if (endsMs - now.getTime() > MAX_SILENCE_MS) throw new UsageError(`--until: at most 30 days ahead, got ${input.until} (use a maintenance window in the config for recurring quiet times)`);
+    if (endsMs - now.getTime() > MAX_SILENCE_MS)
+      throw new UsageError(
+        `--until: at most 30 days ahead, got ${input.until} (use a maintenance window in the config for recurring quiet times)`,
+      );
   }
   const at = now.toISOString();
   return {
@@ -113,7 +118,9 @@ export async function runSilenceCommand(args: string[], out: Output, deps: Silen
     case 'expire':
       return silenceExpire(rest, out, deps);
     default:
-      throw new UsageError(sub ? `unknown subcommand "${sub}" (expected add, list or expire)` : 'expected a subcommand: add, list or expire');
+      throw new UsageError(
+        sub ? `unknown subcommand "${sub}" (expected add, list or expire)` : 'expected a subcommand: add, list or expire',
+      );
   }
 }
 
@@ -158,7 +165,12 @@ async function silenceAdd(args: string[], out: Output, deps: SilenceCommandDeps)
 async function silenceList(args: string[], out: Output, deps: SilenceCommandDeps): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { all: { type: 'boolean', default: false }, now: { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      all: { type: 'boolean', default: false },
+      now: { type: 'string' },
+      table: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const now = parseInstant(values.now, '--now') ?? new Date();
@@ -193,13 +205,18 @@ async function silenceExpire(args: string[], out: Output, deps: SilenceCommandDe
   if (positionals.length !== 1) throw new UsageError(`expire: expected one silence id (sil_...), got ${positionals.length}`);
   const given = positionals[0]!.trim();
   const id = given.toLowerCase();
-  if (!ID_PATTERN.test(id)) throw new UsageError(`expire: "${given}" is not a silence id (sil_ and 10 letters or digits; see silence list)`);
+  if (!ID_PATTERN.test(id))
+    throw new UsageError(`expire: "${given}" is not a silence id (sil_ and 10 letters or digits; see silence list)`);
   const now = parseInstant(values.now, '--now') ?? new Date();
   const { store, tableName } = openStore(values.table, deps);
   const silence = await onTable(tableName, () => store.get(id));
   if (!silence) throw new UsageError(`expire: no silence ${id} in table ${tableName} (see silence list --all)`);
   if (silenceEnd(silence) <= now.getTime()) {
-    out.stdout.write(values.json ? `${JSON.stringify(silence, null, 2)}\n` : `${id} already ended at ${new Date(silenceEnd(silence)).toISOString()}; nothing changed\n`);
+    out.stdout.write(
+      values.json
+        ? `${JSON.stringify(silence, null, 2)}\n`
+        : `${id} already ended at ${new Date(silenceEnd(silence)).toISOString()}; nothing changed\n`,
+    );
     return;
   }
   const expired: Silence = { ...silence, expiredAt: now.toISOString() };

@@ -52,7 +52,10 @@ export class CloudWatchLogFetcher implements LogFetcher {
       }
     } catch (error) {
       const name = (error as Error).name;
-      return { ok: false, reason: `FilterLogEvents on ${request.logGroup}/${request.logStream}: ${name === 'AbortError' || name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${name}: ${(error as Error).message}`}` };
+      return {
+        ok: false,
+        reason: `FilterLogEvents on ${request.logGroup}/${request.logStream}: ${name === 'AbortError' || name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${name}: ${(error as Error).message}`}`,
+      };
     }
     events.sort((a, b) => a.timestamp - b.timestamp);
     const truncated = events.length >= request.maxEvents || nextToken !== undefined;

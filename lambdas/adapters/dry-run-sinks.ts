@@ -3,9 +3,7 @@
 import type { PagerDutyEvent } from '../core/pagerduty.ts';
 import type { NotificationPublisher, PagerDutyClient, SendOutcome, SnsMessage, TopicName } from '../core/ports.ts';
 
-export type DryRunPayload =
-  | { sink: 'pagerduty'; event: PagerDutyEvent }
-  | { sink: TopicName; message: SnsMessage };
+export type DryRunPayload = { sink: 'pagerduty'; event: PagerDutyEvent } | { sink: TopicName; message: SnsMessage };
 
 export class DryRunSinks implements PagerDutyClient, NotificationPublisher {
   readonly payloads: DryRunPayload[] = [];

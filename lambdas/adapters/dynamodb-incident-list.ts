@@ -20,7 +20,11 @@ export interface ListIncidentsOptions {
 export async function listIncidents(options: ListIncidentsOptions): Promise<Incident[]> {
   const documents = DynamoDBDocumentClient.from(options.client);
   const filter: Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> = options.openOnly
-    ? { FilterExpression: '#status = :open', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':open': 'open' } }
+    ? {
+        FilterExpression: '#status = :open',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':open': 'open' },
+      }
     : { FilterExpression: 'attribute_exists(#status)', ExpressionAttributeNames: { '#status': 'status' } };
   const incidents: Incident[] = [];
   let startKey: Record<string, unknown> | undefined;

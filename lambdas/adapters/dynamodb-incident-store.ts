@@ -2,13 +2,7 @@
 // two router invocations handling the same signal (Lambda async retries, duplicate deliveries) can
 // never both notify: the loser's conditional put fails and it re-reads.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  type ScanCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../core/incident.ts';
 import type { IncidentStore } from '../core/ports.ts';
 import type { SignalSource } from '../core/signal.ts';
@@ -40,9 +34,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
 
   async get(dedupKey: string): Promise<Incident | undefined> {
     // Strongly consistent: the version read here is the one the next conditional put is checked against.
-    const result = await this.documents.send(
-      new GetCommand({ TableName: this.tableName, Key: { dedupKey }, ConsistentRead: true }),
-    );
+    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { dedupKey }, ConsistentRead: true }));
     return result.Item as Incident | undefined;
   }
 

@@ -57,8 +57,9 @@ export class DynamoDbLogCounters implements LogCounters {
   }
 
   async add(batchId: string, increments: readonly CounterIncrement[]): Promise<void> {
-    const updates: (() => Promise<void>)[] = increments.map((inc) => () =>
-      this.update(`${inc.kind}#${inc.key}`, inc.minute, batchId, 'ADD #count :n', { ':n': { N: String(inc.n) } }, { '#count': 'count' }),
+    const updates: (() => Promise<void>)[] = increments.map(
+      (inc) => () =>
+        this.update(`${inc.kind}#${inc.key}`, inc.minute, batchId, 'ADD #count :n', { ':n': { N: String(inc.n) } }, { '#count': 'count' }),
     );
     const index = new Map<string, { kind: CounterKind; minute: number; keys: Set<string> }>();
     for (const inc of increments) {
@@ -72,7 +73,16 @@ export class DynamoDbLogCounters implements LogCounters {
       for (let start = 0, chunk = 0; start < all.length; start += this.indexChunk, chunk++) {
         const part = all.slice(start, start + this.indexChunk);
         // Each chunk has its own marker: the first chunk's marker must not make the second look applied.
-        updates.push(() => this.update(indexPartition(kind), minute, `${batchId}:${chunk}`, 'ADD #keys :keys', { ':keys': { SS: part } }, { '#keys': 'keys' }));
+        updates.push(() =>
+          this.update(
+            indexPartition(kind),
+            minute,
+            `${batchId}:${chunk}`,
+            'ADD #keys :keys',
+            { ':keys': { SS: part } },
+            { '#keys': 'keys' },
+          ),
+        );
       }
     }
     await runLimited(updates, this.concurrency);
@@ -90,7 +100,11 @@ export class DynamoDbLogCounters implements LogCounters {
             KeyConditionExpression: '#pk = :pk AND #minute BETWEEN :first AND :last',
             ProjectionExpression: '#keys',
             ExpressionAttributeNames: { '#pk': COUNTER_PARTITION_KEY, '#minute': COUNTER_SORT_KEY, '#keys': 'keys' },
-            ExpressionAttributeValues: { ':pk': { S: indexPartition(kind) }, ':first': { N: String(fromMinute) }, ':last': { N: String(toMinute) } },
+            ExpressionAttributeValues: {
+              ':pk': { S: indexPartition(kind) },
+              ':first': { N: String(fromMinute) },
+              ':last': { N: String(toMinute) },
+            },
             ExclusiveStartKey: startKey,
           }),
         );
@@ -98,7 +112,10 @@ export class DynamoDbLogCounters implements LogCounters {
         startKey = page.LastEvaluatedKey;
       } while (startKey);
     } catch (error) {
-      throw new LogCountersError(`reading the ${kind} key index from ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+      throw new LogCountersError(
+        `reading the ${kind} key index from ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     return [...keys].sort();
   }
@@ -116,7 +133,8 @@ export class DynamoDbLogCounters implements LogCounters {
       pages.push(async () => {
         let pending: Record<string, AttributeValue>[] = page;
         for (let attempt = 0; pending.length > 0; attempt++) {
-          if (attempt > UNPROCESSED_RETRIES) throw new Error(`${pending.length} keys still unprocessed after ${UNPROCESSED_RETRIES} retries`);
+          if (attempt > UNPROCESSED_RETRIES)
+            throw new Error(`${pending.length} keys still unprocessed after ${UNPROCESSED_RETRIES} retries`);
           if (attempt > 0) await sleep(Math.min(1000, 25 * 2 ** attempt));
           const result = await this.client.send(
             new BatchGetItemCommand({
@@ -147,7 +165,10 @@ export class DynamoDbLogCounters implements LogCounters {
     try {
       await runLimited(pages, this.concurrency);
     } catch (error) {
-      throw new LogCountersError(`reading ${kind} counters from ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+      throw new LogCountersError(
+        `reading ${kind} counters from ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
     return out;
   }
@@ -179,7 +200,10 @@ export class DynamoDbLogCounters implements LogCounters {
     } catch (error) {
       // Already applied by an earlier attempt of the same batch: exactly what the condition is for.
       if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return;
-      throw new LogCountersError(`adding to ${partition} minute ${minute} in ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`, { cause: error });
+      throw new LogCountersError(
+        `adding to ${partition} minute ${minute} in ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`,
+        { cause: error },
+      );
     }
   }
 }

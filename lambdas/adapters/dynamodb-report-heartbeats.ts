@@ -35,7 +35,9 @@ export class DynamoDbReportHeartbeats implements ReportHeartbeats {
   async lastReports(sources: SignalSource[]): Promise<Partial<Record<SignalSource, string>>> {
     if (sources.length === 0) return {};
     const response = await this.documents.send(
-      new BatchGetCommand({ RequestItems: { [this.options.tableName]: { Keys: sources.map((s) => ({ dedupKey: key(s) })), ConsistentRead: true } } }),
+      new BatchGetCommand({
+        RequestItems: { [this.options.tableName]: { Keys: sources.map((s) => ({ dedupKey: key(s) })), ConsistentRead: true } },
+      }),
     );
     const out: Partial<Record<SignalSource, string>> = {};
     for (const item of response.Responses?.[this.options.tableName] ?? []) out[item.source as SignalSource] = String(item.lastReportAt);

@@ -3,14 +3,7 @@
 // incident store's scans (`status = open`) never return them. Each item gets the table's TTL attribute
 // (`expiresAt`) some days after the silence ends, so ended silences do not pile up.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import {
-  DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  ScanCommand,
-  UpdateCommand,
-  type ScanCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { SilenceStore } from '../core/ports.ts';
 import { silenceEnd, type Silence } from '../core/silence.ts';
 import { bySilenceStart } from './silence-order.ts';
@@ -19,7 +12,18 @@ export const SILENCE_KIND = 'silence';
 export const silenceKey = (id: string): string => `silence#${id}`;
 
 /** The Silence fields, in the order they are read back (anything else on the item is table plumbing). */
-const SILENCE_FIELDS = ['id', 'rule', 'subject', 'startsAt', 'endsAt', 'reason', 'createdBy', 'createdAt', 'expiredAt', 'endAnnouncedAt'] as const;
+const SILENCE_FIELDS = [
+  'id',
+  'rule',
+  'subject',
+  'startsAt',
+  'endsAt',
+  'reason',
+  'createdBy',
+  'createdAt',
+  'expiredAt',
+  'endAnnouncedAt',
+] as const;
 
 export interface DynamoDbSilenceStoreOptions {
   /** A plain DynamoDBClient; the store wraps it in a DocumentClient. */
@@ -75,7 +79,9 @@ export class DynamoDbSilenceStore implements SilenceStore {
   }
 
   async get(id: string): Promise<Silence | undefined> {
-    const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { dedupKey: silenceKey(id) }, ConsistentRead: true }));
+    const result = await this.documents.send(
+      new GetCommand({ TableName: this.tableName, Key: { dedupKey: silenceKey(id) }, ConsistentRead: true }),
+    );
     return result.Item?.kind === SILENCE_KIND ? pickSilence(result.Item as Silence) : undefined;
   }
 
@@ -99,12 +105,20 @@ export class DynamoDbSilenceStore implements SilenceStore {
     }
   }
 
-  private async scan(filter: Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>): Promise<Silence[]> {
+  private async scan(
+    filter: Pick<ScanCommandInput, 'FilterExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+  ): Promise<Silence[]> {
     const silences: Silence[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.documents.send(
-        new ScanCommand({ TableName: this.tableName, ConsistentRead: true, Limit: this.scanPageSize, ...filter, ExclusiveStartKey: startKey }),
+        new ScanCommand({
+          TableName: this.tableName,
+          ConsistentRead: true,
+          Limit: this.scanPageSize,
+          ...filter,
+          ExclusiveStartKey: startKey,
+        }),
       );
       for (const item of page.Items ?? []) silences.push(pickSilence(item as Silence));
       startKey = page.LastEvaluatedKey;

@@ -105,7 +105,8 @@ export class HttpProber {
           status,
           latencyMs: elapsed(),
           tlsDaysLeft: daysLeft(),
-          detail: status === null ? `no answer within ${timeoutMs} ms` : `HTTP ${status} but the body did not arrive within ${timeoutMs} ms`,
+          detail:
+            status === null ? `no answer within ${timeoutMs} ms` : `HTTP ${status} but the body did not arrive within ${timeoutMs} ms`,
         });
       }, timeoutMs);
 
@@ -170,7 +171,12 @@ export class HttpProber {
         // no outcome that would page healthz_down. Node's message names the header, never its value.
         clearTimeout(timer);
         settled = true;
-        reject(new ProbeRequestError(`cannot build the request: ${describeError((error as NodeJS.ErrnoException).code, (error as Error).message)}`, { cause: error }));
+        reject(
+          new ProbeRequestError(
+            `cannot build the request: ${describeError((error as NodeJS.ErrnoException).code, (error as Error).message)}`,
+            { cause: error },
+          ),
+        );
         return;
       }
       req.on('error', onError);
@@ -226,7 +232,8 @@ export function parseProbeUrl(text: string): URL {
   } catch {
     throw new ProbeRequestError(`not an absolute URL: "${text}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ProbeRequestError(`expected an http:// or https:// URL, got "${url.protocol}"`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new ProbeRequestError(`expected an http:// or https:// URL, got "${url.protocol}"`);
   if (!url.hostname) throw new ProbeRequestError(`no host in URL "${text}"`);
   return url;
 }

@@ -16,7 +16,10 @@ export class MemorySilenceStore implements SilenceStore {
   }
 
   async listCurrent(): Promise<Silence[]> {
-    return [...this.items.values()].filter((s) => s.endAnnouncedAt === undefined).map((s) => structuredClone(s)).sort(bySilenceStart);
+    return [...this.items.values()]
+      .filter((s) => s.endAnnouncedAt === undefined)
+      .map((s) => structuredClone(s))
+      .sort(bySilenceStart);
   }
 
   async listAll(): Promise<Silence[]> {

@@ -96,7 +96,9 @@ export class PagerDutyHttpClient implements PagerDutyClient {
         if (attempt >= this.maxAttempts) break;
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
         if (retryAfter !== undefined && retryAfter > this.maxDelayMs) {
-          return transient(`PagerDuty rate limited; Retry-After ${Math.ceil(retryAfter / 1000)} s exceeds the ${this.maxDelayMs} ms budget (${lastFailure})`);
+          return transient(
+            `PagerDuty rate limited; Retry-After ${Math.ceil(retryAfter / 1000)} s exceeds the ${this.maxDelayMs} ms budget (${lastFailure})`,
+          );
         }
         await this.sleep(retryAfter ?? this.backoff(attempt));
         continue;
@@ -105,7 +107,12 @@ export class PagerDutyHttpClient implements PagerDutyClient {
         return config(`PagerDuty answered HTTP ${response.status} at ${this.eventsUrl}${detail ? `: ${detail}` : ''}`);
       }
       // 400 (invalid event), 413 (too large) and other 4xx: the same request would fail again.
-      return { ok: false, retryable: false, kind: 'rejected', reason: cut(`PagerDuty rejected the event (HTTP ${response.status})${detail ? `: ${detail}` : ''}`) };
+      return {
+        ok: false,
+        retryable: false,
+        kind: 'rejected',
+        reason: cut(`PagerDuty rejected the event (HTTP ${response.status})${detail ? `: ${detail}` : ''}`),
+      };
     }
     return transient(`PagerDuty unavailable after ${this.maxAttempts} attempts (last: ${scrub(lastFailure)})`);
   }

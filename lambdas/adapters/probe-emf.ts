@@ -17,7 +17,12 @@ export function probeEmfPublisher(metrics: Metrics): (points: ProbeMetricPoint[]
       // The probe's start time, so round 1 and round 2 (30 s later) land in consecutive 30 s periods.
       metrics.setTimestamp(first.timestamp);
       for (const point of group) {
-        metrics.addMetric(point.name, point.unit, point.value, point.storageResolution === 1 ? MetricResolution.High : MetricResolution.Standard);
+        metrics.addMetric(
+          point.name,
+          point.unit,
+          point.value,
+          point.storageResolution === 1 ? MetricResolution.High : MetricResolution.Standard,
+        );
       }
       metrics.publishStoredMetrics();
     }

@@ -46,7 +46,8 @@ export class S3SnapshotSource implements SnapshotSource {
     } catch (error) {
       const name = (error as { name?: string }).name;
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-      if (name === 'NoSuchKey' || name === 'NotFound' || status === 404) return { kind: 'missing', message: `no snapshot at ${this.location}` };
+      if (name === 'NoSuchKey' || name === 'NotFound' || status === 404)
+        return { kind: 'missing', message: `no snapshot at ${this.location}` };
       throw new Error(`cannot read the snapshot ${this.location}: ${name ?? String(error)}`, { cause: error });
     }
   }

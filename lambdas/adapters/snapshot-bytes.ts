@@ -41,7 +41,8 @@ export function decodeSnapshotBytes(bytes: Uint8Array, options: DecodeOptions = 
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_SNAPSHOT_BYTES;
   if (bytes.length === 0) throw new SnapshotError('snapshot is empty (0 bytes)', 'empty');
   if (!isGzip(bytes)) {
-    if (bytes.length > maxBytes) throw new SnapshotError(`snapshot is ${bytes.length} bytes, more than the ${maxBytes} accepted`, 'too_large');
+    if (bytes.length > maxBytes)
+      throw new SnapshotError(`snapshot is ${bytes.length} bytes, more than the ${maxBytes} accepted`, 'too_large');
     return bytes;
   }
   let out: Buffer;
@@ -53,7 +54,11 @@ export function decodeSnapshotBytes(bytes: Uint8Array, options: DecodeOptions = 
       throw new SnapshotError(`gzipped snapshot inflates to more than ${maxBytes} bytes`, 'too_large', { cause: error });
     }
     if (code === 'Z_BUF_ERROR') {
-      throw new SnapshotDecodeError(`gzipped snapshot is truncated (${bytes.length} bytes read; the upload or copy was cut short)`, 'truncated_gzip', { cause: error });
+      throw new SnapshotDecodeError(
+        `gzipped snapshot is truncated (${bytes.length} bytes read; the upload or copy was cut short)`,
+        'truncated_gzip',
+        { cause: error },
+      );
     }
     throw new SnapshotDecodeError(`gzipped snapshot is corrupt (${(error as Error).message})`, 'corrupt_gzip', { cause: error });
   }
@@ -66,4 +71,3 @@ export function snapshotFailure(error: unknown): OpenFailure {
   if (error instanceof SnapshotError) return error.toOpenFailure();
   throw error;
 }
-

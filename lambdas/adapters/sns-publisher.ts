@@ -19,7 +19,16 @@ const MAX_BODY_BYTES = 250 * 1024;
 
 /** Errors that the same request would hit again: surfaced as non-retryable. */
 const REJECTED = new Set(['InvalidParameterException', 'InvalidParameterValueException', 'InvalidParameter', 'ParameterValueInvalid']);
-const CONFIG = new Set(['NotFoundException', 'NotFound', 'AuthorizationErrorException', 'AuthorizationError', 'KMSDisabledException', 'KMSNotFoundException', 'KMSAccessDeniedException', 'KMSInvalidStateException']);
+const CONFIG = new Set([
+  'NotFoundException',
+  'NotFound',
+  'AuthorizationErrorException',
+  'AuthorizationError',
+  'KMSDisabledException',
+  'KMSNotFoundException',
+  'KMSAccessDeniedException',
+  'KMSInvalidStateException',
+]);
 
 export class SnsPublisher implements NotificationPublisher {
   private readonly client: SNSClient;
@@ -62,7 +71,10 @@ export class SnsPublisher implements NotificationPublisher {
  * builds such subjects; this guard keeps a stray character from turning a page into a 400.
  */
 export function safeSubject(subject: string): string {
-  const flat = subject.replace(/[^\x20-\x7e]+/g, ' ').replace(/ {2,}/g, ' ').trim();
+  const flat = subject
+    .replace(/[^\x20-\x7e]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
   const cut = flat.length <= 99 ? flat : `${flat.slice(0, 96)}...`;
   return cut || 'metis-alerts notification';
 }

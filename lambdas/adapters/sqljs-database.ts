@@ -90,7 +90,10 @@ export async function openSqlJs(bytes: Uint8Array, options: SqlJsLoadOptions = {
  * Gunzip if needed and open: a bad snapshot (empty, truncated or corrupt gzip, not SQLite, too large)
  * comes back as an OpenFailure for the engine to report as `db_integrity`; other errors are thrown.
  */
-export async function openSnapshot(bytes: Uint8Array, options: SqlJsLoadOptions & DecodeOptions = {}): Promise<SqlJsDatabase | OpenFailure> {
+export async function openSnapshot(
+  bytes: Uint8Array,
+  options: SqlJsLoadOptions & DecodeOptions = {},
+): Promise<SqlJsDatabase | OpenFailure> {
   try {
     return await openSqlJs(decodeSnapshotBytes(bytes, options), options);
   } catch (error) {

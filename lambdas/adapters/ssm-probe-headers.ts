@@ -45,7 +45,10 @@ export class SsmProbeHeaders {
     try {
       value = await this.provider.get(parameterName, { decrypt: true, maxAge: this.maxAgeSeconds, throwOnMissing: true });
     } catch (error) {
-      const reason = error instanceof ParameterNotFoundError || causeName(error) === 'ParameterNotFound' ? 'parameter not found' : (causeName(error) ?? (error as Error).name);
+      const reason =
+        error instanceof ParameterNotFoundError || causeName(error) === 'ParameterNotFound'
+          ? 'parameter not found'
+          : (causeName(error) ?? (error as Error).name);
       throw new ProbeHeadersError(parameterName, reason, { cause: error });
     }
     if (typeof value !== 'string' || value === '') throw new ProbeHeadersError(parameterName, 'empty value');

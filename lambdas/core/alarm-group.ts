@@ -34,5 +34,3 @@ export function sameMembers(a: Record<string, AlarmMember> | undefined, b: Recor
   }
   return true;
 }
-
-

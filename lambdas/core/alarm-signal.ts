@@ -12,7 +12,11 @@ export const alarmStateChangeSchema = z.object({
   resources: z.array(z.string()).min(1),
   detail: z.object({
     alarmName: z.string(),
-    state: z.object({ value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']), reason: z.string().default(''), timestamp: z.string().optional() }),
+    state: z.object({
+      value: z.enum(['OK', 'ALARM', 'INSUFFICIENT_DATA']),
+      reason: z.string().default(''),
+      timestamp: z.string().optional(),
+    }),
     previousState: z.object({ value: z.string() }).optional(),
     configuration: z.object({ description: z.string().nullish() }).passthrough().optional(),
   }),
@@ -21,9 +25,7 @@ export type AlarmStateChange = z.infer<typeof alarmStateChangeSchema>;
 
 export const SEVERITY_TAG = 'metis:severity';
 
-export type AlarmSignalResult =
-  | { kind: 'signal'; signal: Signal }
-  | { kind: 'ignored'; reason: string };
+export type AlarmSignalResult = { kind: 'signal'; signal: Signal } | { kind: 'ignored'; reason: string };
 
 export function alarmSignal(event: AlarmStateChange, tags: Record<string, string>): AlarmSignalResult {
   const severity = tags[SEVERITY_TAG];
@@ -47,9 +49,17 @@ export function alarmSignal(event: AlarmStateChange, tags: Record<string, string
       severity: severity as Severity,
       status: firing ? 'firing' : 'resolved',
       dedupKey: makeDedupKey(rule, subject),
-      summary: oneLine(redactText(`${alarmName} ${firing ? 'in ALARM' : 'back to OK'}: ${description ? `${description}; ` : ''}${state.reason}`)),
+      summary: oneLine(
+        redactText(`${alarmName} ${firing ? 'in ALARM' : 'back to OK'}: ${description ? `${description}; ` : ''}${state.reason}`),
+      ),
       observedAt: new Date(state.timestamp ?? event.time).toISOString(),
-      details: { alarmName, alarmArn: event.resources[0], state: state.value, previousState: event.detail.previousState?.value, reason: redactText(state.reason) },
+      details: {
+        alarmName,
+        alarmArn: event.resources[0],
+        state: state.value,
+        previousState: event.detail.previousState?.value,
+        reason: redactText(state.reason),
+      },
       ...(tags['metis:runbook'] ? { runbook: tags['metis:runbook'] } : {}),
     },
   };

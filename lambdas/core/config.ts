@@ -28,21 +28,27 @@ const ruleBase = { enabled: z.boolean().default(true) };
 export const rulesSchema = z
   .strictObject({
     model_error_rate: z
-      .strictObject({ ...ruleBase, threshold: z.number().gt(0).lt(1).default(0.05), minCalls: z.int().positive().default(20), windowMinutes: z.int().positive().default(10) })
+      .strictObject({
+        ...ruleBase,
+        threshold: z.number().gt(0).lt(1).default(0.05),
+        minCalls: z.int().positive().default(20),
+        windowMinutes: z.int().positive().default(10),
+      })
       .prefault({}),
     provider_unavailable: z.strictObject({ ...ruleBase, windowMinutes: z.int().positive().default(15) }).prefault({}),
-    cost_projection: z
-      .strictObject({ ...ruleBase, dailyBudgetUsd: positive.optional(), factor: positive.default(2) })
-      .prefault({}),
+    cost_projection: z.strictObject({ ...ruleBase, dailyBudgetUsd: positive.optional(), factor: positive.default(2) }).prefault({}),
     bill_threshold: z
       .strictObject({ ...ruleBase, dailyHardCapUsd: positive.optional(), monthlyHardCapUsd: positive.optional() })
       .prefault({}),
-    key_spend_spike: z
-      .strictObject({ ...ruleBase, factor: positive.default(10), minUsd: positive.default(1) })
-      .prefault({}),
+    key_spend_spike: z.strictObject({ ...ruleBase, factor: positive.default(10), minUsd: positive.default(1) }).prefault({}),
     quota_alert: z.strictObject({ ...ruleBase, lookbackMinutes: z.int().positive().default(15) }).prefault({}),
     latency_p95: z
-      .strictObject({ ...ruleBase, factor: positive.default(2), minCalls: z.int().positive().default(50), windowMinutes: z.int().positive().default(10) })
+      .strictObject({
+        ...ruleBase,
+        factor: positive.default(2),
+        minCalls: z.int().positive().default(50),
+        windowMinutes: z.int().positive().default(10),
+      })
       .prefault({}),
     db_integrity: z.strictObject({ ...ruleBase }).prefault({}),
     snapshot_stale: z.strictObject({ ...ruleBase, maxAgeMinutes: z.int().positive().default(10) }).prefault({}),
@@ -89,10 +95,26 @@ const sinkRule = z.strictObject({
 const severityPolicy = z.strictObject({ businessHours: sinkRule, outOfHours: sinkRule, escalateOutOfHours: z.boolean().default(false) });
 
 export const DEFAULT_POLICY = {
-  SEV1: { businessHours: { pagerduty: true, page: true, chatops: true }, outOfHours: { pagerduty: true, page: true, chatops: true }, escalateOutOfHours: false },
-  SEV2: { businessHours: { pagerduty: true, page: true, chatops: true }, outOfHours: { pagerduty: false, page: false, chatops: true }, escalateOutOfHours: true },
-  SEV3: { businessHours: { pagerduty: false, page: false, chatops: true }, outOfHours: { pagerduty: false, page: false, chatops: true }, escalateOutOfHours: false },
-  SEV4: { businessHours: { pagerduty: false, page: false, chatops: true }, outOfHours: { pagerduty: false, page: false, chatops: true }, escalateOutOfHours: false },
+  SEV1: {
+    businessHours: { pagerduty: true, page: true, chatops: true },
+    outOfHours: { pagerduty: true, page: true, chatops: true },
+    escalateOutOfHours: false,
+  },
+  SEV2: {
+    businessHours: { pagerduty: true, page: true, chatops: true },
+    outOfHours: { pagerduty: false, page: false, chatops: true },
+    escalateOutOfHours: true,
+  },
+  SEV3: {
+    businessHours: { pagerduty: false, page: false, chatops: true },
+    outOfHours: { pagerduty: false, page: false, chatops: true },
+    escalateOutOfHours: false,
+  },
+  SEV4: {
+    businessHours: { pagerduty: false, page: false, chatops: true },
+    outOfHours: { pagerduty: false, page: false, chatops: true },
+    escalateOutOfHours: false,
+  },
 } as const;
 
 /** Alertmanager-style label matchers over a signal: every listed label must take one of the listed values. */
@@ -133,7 +155,9 @@ export const maintenanceWindowSchema = z
 
 export const routingSchema = z
   .strictObject({
-    policy: z.strictObject({ SEV1: severityPolicy, SEV2: severityPolicy, SEV3: severityPolicy, SEV4: severityPolicy }).default(() => structuredClone(DEFAULT_POLICY) as never),
+    policy: z
+      .strictObject({ SEV1: severityPolicy, SEV2: severityPolicy, SEV3: severityPolicy, SEV4: severityPolicy })
+      .default(() => structuredClone(DEFAULT_POLICY) as never),
     escalateAfterMinutes: z.int().positive().default(30),
     reminderMinutes: z.int().positive().default(30),
     /** Resolved incidents are kept this long (DynamoDB TTL) for post-mortems. */
@@ -152,7 +176,10 @@ export const sinksSchema = z
       .strictObject({
         routingKeyParameter: ssmName,
         /** KMS key that encrypts the SecureString; default: the AWS-managed aws/ssm key. */
-        kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN').optional(),
+        kmsKeyArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
+          .optional(),
         eventsUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).default('https://events.pagerduty.com/v2/enqueue'),
       })
       .optional(),
@@ -168,7 +195,10 @@ export const sinksSchema = z
 
 export const snapshotSchema = z.strictObject({
   /** Object key prefix in the stack's snapshot bucket; the shipper writes `<prefix>/latest.db.gz`. */
-  prefix: z.string().regex(/^[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/, 'expected an S3 key prefix without a trailing "/"').default('metis'),
+  prefix: z
+    .string()
+    .regex(/^[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/, 'expected an S3 key prefix without a trailing "/"')
+    .default('metis'),
   scheduleMinutes: z.int().min(1).max(5).default(1),
 });
 
@@ -180,8 +210,13 @@ export const logGroupSchema = z.strictObject({
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   /** Prefix of resource names and of the stack name. */
-  name: z.string().regex(/^[A-Za-z][A-Za-z0-9-]{0,30}$/, 'expected a short name of letters, digits and "-"').default('MetisAlerts'),
-  runbookBaseUrl: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }).default('https://runbooks.example.com/metis/incident-runbook'),
+  name: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9-]{0,30}$/, 'expected a short name of letters, digits and "-"')
+    .default('MetisAlerts'),
+  runbookBaseUrl: z
+    .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
+    .default('https://runbooks.example.com/metis/incident-runbook'),
   healthTargets: z.array(healthTargetSchema).default([]),
   snapshot: snapshotSchema.optional(),
   logGroups: z.array(logGroupSchema).default([]),
@@ -217,7 +252,8 @@ export function parseConfig(raw: unknown, origin = 'config'): Config {
   const issue = result.error.issues[0]!;
   const path = issue.path.length ? issue.path.map(String).join('.') : '(root)';
   let message = issue.message;
-  if (issue.code === 'unrecognized_keys') message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
+  if (issue.code === 'unrecognized_keys')
+    message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   throw new ConfigError(`${origin}: ${path}: ${message}`);
 }
 

@@ -96,7 +96,13 @@ export type Decide = (existing: Incident | undefined) => { next: Incident | unde
  * Read, decide, claim the deliveries with one conditional write, send them, record the outcomes.
  * A lost race re-reads and decides again, so two invocations never both send one delivery.
  */
-async function processTransition(dedupKey: string, decide: Decide, now: Date, deps: DispatchDeps, result: DispatchResult): Promise<boolean> {
+async function processTransition(
+  dedupKey: string,
+  decide: Decide,
+  now: Date,
+  deps: DispatchDeps,
+  result: DispatchResult,
+): Promise<boolean> {
   const leaseMs = (deps.leaseSeconds ?? 120) * 1000;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     const existing = await deps.store.get(dedupKey);
@@ -159,7 +165,9 @@ async function stillQuiet(incident: Incident, silences: Silence[], now: Date, de
   }
   if (incident.suppressedBy) {
     const inhibitor = await deps.store.get(incident.suppressedBy);
-    const inhibitedBy = inhibitor ? inhibitorFor({ ...incident.lastSignal, severity: incident.severity }, [inhibitor], deps.settings.routing.inhibitions) : undefined;
+    const inhibitedBy = inhibitor
+      ? inhibitorFor({ ...incident.lastSignal, severity: incident.severity }, [inhibitor], deps.settings.routing.inhibitions)
+      : undefined;
     if (inhibitedBy) context.inhibitedBy = inhibitedBy;
   }
   return context;
@@ -209,7 +217,13 @@ async function send(incident: Incident, deliveries: DeliveryRecord[], deps: Disp
       record.retryable = fixable && record.attempts < MAX_DELIVERY_ATTEMPTS;
       record.error = oneLine(redactText(`${outcome.kind}: ${outcome.reason}`), 500);
       record.failureKind = outcome.kind;
-      deps.log?.('delivery failed', { dedupKey: incident.dedupKey, sink: record.sink, action: record.action, error: record.error, retryable: record.retryable });
+      deps.log?.('delivery failed', {
+        dedupKey: incident.dedupKey,
+        sink: record.sink,
+        action: record.action,
+        error: record.error,
+        retryable: record.retryable,
+      });
     }
     done.push(record);
   }

@@ -55,7 +55,9 @@ export function renderPostmortem(input: PostmortemInput): string {
   const stamp = (ms: number): string => (spansDays ? `${utcDate(ms)} ${utcTime(ms)}` : utcTime(ms));
 
   const title = titleOf(incident);
-  const duration = ongoing ? `ongoing (${formatDuration(endMs - openedMs)} as of ${utcDateTime(endMs)} UTC)` : formatDuration(endMs - openedMs);
+  const duration = ongoing
+    ? `ongoing (${formatDuration(endMs - openedMs)} as of ${utcDateTime(endMs)} UTC)`
+    : formatDuration(endMs - openedMs);
   const lines: string[] = [
     `# Incident ${Number.isNaN(openedMs) ? 'YYYY-MM-DD' : utcDate(openedMs)} — ${title}`,
     '',
@@ -70,7 +72,8 @@ export function renderPostmortem(input: PostmortemInput): string {
     '## Timeline (UTC)',
     '',
   ];
-  if (entries.length === 0 && !Number.isNaN(openedMs)) lines.push(`- ${stamp(openedMs)} — first signal: incident opened ${clean(incident.severity)}`);
+  if (entries.length === 0 && !Number.isNaN(openedMs))
+    lines.push(`- ${stamp(openedMs)} — first signal: incident opened ${clean(incident.severity)}`);
   for (const entry of entries) lines.push(`- ${stamp(entry.ms)} — ${entry.event}`);
   if (ongoing) lines.push(`- ${stamp(endMs)} — still open when this draft was written`);
   lines.push(
@@ -140,7 +143,10 @@ function requestsDroppedText(result: RequestsDropped | undefined): string {
 function pagingFailures(incident: Incident): string[] {
   return incident.deliveries
     .filter((d) => d.id.startsWith(`${incident.episode}:`) && d.status === 'failed')
-    .map((d) => `- Paging: ${d.sink} ${d.action} ${d.severity} failed${d.error ? ` (${clean(d.error)})` : ''}${d.lastAttemptAt ? ` at ${utcDateTime(Date.parse(d.lastAttemptAt))} UTC` : ''}`);
+    .map(
+      (d) =>
+        `- Paging: ${d.sink} ${d.action} ${d.severity} failed${d.error ? ` (${clean(d.error)})` : ''}${d.lastAttemptAt ? ` at ${utcDateTime(Date.parse(d.lastAttemptAt))} UTC` : ''}`,
+    );
 }
 
 function clean(text: unknown): string {

@@ -31,10 +31,7 @@ const TOKEN_PATTERNS: RegExp[] = [
  * A sensitive field followed by its value inside a text: `"prompt": ...` (JSON), `\"prompt\": ...` (JSON
  * inside a JSON string), `'prompt': ...` (Python repr), `prompt="..."` (logfmt), `content='...'` (kwargs).
  */
-const FIELD_IN_TEXT = new RegExp(
-  `(\\\\?["']|\\b)(${[...SENSITIVE_FIELDS].map(escapeRegExp).join('|')})\\1\\s*[:=]\\s*`,
-  'gi',
-);
+const FIELD_IN_TEXT = new RegExp(`(\\\\?["']|\\b)(${[...SENSITIVE_FIELDS].map(escapeRegExp).join('|')})\\1\\s*[:=]\\s*`, 'gi');
 /** `prompt=...` in key=value logs, up to the next whitespace. */
 const FIELD_KV_IN_TEXT = new RegExp(`\\b(${[...SENSITIVE_FIELDS].map(escapeRegExp).join('|')})=(?!["'\\[{])\\S+`, 'gi');
 

@@ -32,7 +32,9 @@ export function snsMessage(incident: Incident, delivery: DeliveryRecord, setting
   const lines = [
     `${HEADLINE[delivery.action]} ${delivery.severity} ${incident.rule} for ${incident.subject}`,
     ...(delivery.action === 'remind'
-      ? [`${delivery.severity} open for ${ageMinutes} min: post a status update now (runbook: on every status change and at least every 30 min, even "still investigating").`]
+      ? [
+          `${delivery.severity} open for ${ageMinutes} min: post a status update now (runbook: on every status change and at least every 30 min, even "still investigating").`,
+        ]
       : []),
     ...(delivery.action === 'escalate' ? [`Still firing ${ageMinutes} min after it opened out of hours: now paging on-call.`] : []),
     '',

@@ -23,7 +23,11 @@ export function parseReport(raw: unknown): { report: EvaluationReport; rejected:
   envelope.data.signals.forEach((candidate, index) => {
     const parsed = signalSchema.safeParse(candidate);
     if (!parsed.success) rejected.push({ signal: candidate, reason: describeIssue(parsed.error, `signals.${index}`) });
-    else if (parsed.data.source !== envelope.data.source) rejected.push({ signal: candidate, reason: `signals.${index}.source: "${parsed.data.source}" in a "${envelope.data.source}" report` });
+    else if (parsed.data.source !== envelope.data.source)
+      rejected.push({
+        signal: candidate,
+        reason: `signals.${index}.source: "${parsed.data.source}" in a "${envelope.data.source}" report`,
+      });
     else signals.push(parsed.data as Signal);
   });
   return { report: { ...envelope.data, signals }, rejected };
@@ -38,7 +42,13 @@ export function signalsFromReport(report: EvaluationReport, openOfSource: Incide
   // A rule with an invalid signal this run was not cleanly evaluated: resolving its incidents could hide an outage.
   const evaluated = new Set(report.evaluated.filter((rule) => !rejectedRules.includes(rule)));
   const resolved = openOfSource
-    .filter((incident) => incident.source === report.source && evaluated.has(incident.rule) && !firingKeys.has(incident.dedupKey) && !explicitKeys.has(incident.dedupKey))
+    .filter(
+      (incident) =>
+        incident.source === report.source &&
+        evaluated.has(incident.rule) &&
+        !firingKeys.has(incident.dedupKey) &&
+        !explicitKeys.has(incident.dedupKey),
+    )
     .map(
       (incident): Signal => ({
         ...incident.lastSignal,

@@ -37,7 +37,14 @@ export function deliveryId(episode: number, sink: Sink, action: DeliveryAction, 
   return tag ? `${base}:${tag}` : base;
 }
 
-export function record(incident: Incident, sink: Sink, action: DeliveryAction, severity: Severity, now: Date, tag?: string): DeliveryRecord {
+export function record(
+  incident: Incident,
+  sink: Sink,
+  action: DeliveryAction,
+  severity: Severity,
+  now: Date,
+  tag?: string,
+): DeliveryRecord {
   return {
     id: deliveryId(incident.episode, sink, action, severity, tag),
     sink,
@@ -58,12 +65,19 @@ export function plan(incident: Incident, wanted: DeliveryRecord[]): DeliveryReco
   return added;
 }
 
-export function applySignal(existing: Incident | undefined, signal: Signal, now: Date, settings: RouterSettings, context: RoutingContext = {}): Transition {
+export function applySignal(
+  existing: Incident | undefined,
+  signal: Signal,
+  now: Date,
+  settings: RouterSettings,
+  context: RoutingContext = {},
+): Transition {
   const open = existing?.status === 'open' ? existing : undefined;
   const grouped = groupAlarmSignal(open, signal);
   const transition = applyGroupSignal(existing, grouped.signal, now, settings, context);
   const untouched = !open && !transition.changed; // e.g. an OK from an alarm with no open incident
-  if (untouched || grouped.alarms === undefined || transition.next.status !== 'open' || sameMembers(transition.next.alarms, grouped.alarms)) return transition;
+  if (untouched || grouped.alarms === undefined || transition.next.status !== 'open' || sameMembers(transition.next.alarms, grouped.alarms))
+    return transition;
   // A member alarm changed state without changing the incident's severity: still worth remembering.
   const next = transition.changed ? transition.next : structuredClone(transition.next);
   next.alarms = grouped.alarms;
@@ -90,14 +104,24 @@ function notify(incident: Incident, severity: Severity, now: Date, settings: Rou
   delete incident.suppressedBy;
   const { sinks, escalates } = sinksFor(severity, now, settings);
   const targets = allowedSinks(incident.lastSignal, sinks);
-  plan(incident, targets.map((sink) => record(incident, sink, 'trigger', severity, now)));
+  plan(
+    incident,
+    targets.map((sink) => record(incident, sink, 'trigger', severity, now)),
+  );
   if (targets.includes('pagerduty')) delete incident.escalateAt;
-  else if (escalates && !incident.escalateAt) incident.escalateAt = new Date(now.getTime() + settings.routing.escalateAfterMinutes * MINUTE).toISOString();
+  else if (escalates && !incident.escalateAt)
+    incident.escalateAt = new Date(now.getTime() + settings.routing.escalateAfterMinutes * MINUTE).toISOString();
   if (targets.includes('chatops')) incident.lastPostAt = at;
   return `${targets.length ? `notified ${targets.join(', ')}` : 'no sink selected'}${incident.escalateAt ? `; escalates at ${incident.escalateAt}` : ''}`;
 }
 
-function applyGroupSignal(existing: Incident | undefined, signal: Signal, now: Date, settings: RouterSettings, context: RoutingContext): Transition {
+function applyGroupSignal(
+  existing: Incident | undefined,
+  signal: Signal,
+  now: Date,
+  settings: RouterSettings,
+  context: RoutingContext,
+): Transition {
   const at = now.toISOString();
   const open = existing?.status === 'open' ? existing : undefined;
 
@@ -119,7 +143,10 @@ function applyGroupSignal(existing: Incident | undefined, signal: Signal, now: D
     // Re-notify under the tighter policy: new delivery ids (they carry the severity).
     next.severity = signal.severity;
     next.updatedAt = at;
-    next.timeline.push({ at, event: `upgraded ${open.severity} -> ${signal.severity}: ${notify(next, signal.severity, now, settings, context)}` });
+    next.timeline.push({
+      at,
+      event: `upgraded ${open.severity} -> ${signal.severity}: ${notify(next, signal.severity, now, settings, context)}`,
+    });
     return { next, changed: true };
   }
   if (signal.severity !== open.severity) {
@@ -166,11 +193,19 @@ export function resolveIncident(open: Incident, now: Date, settings: RouterSetti
     // A trigger still pending or awaiting retry will reach its sink, so it owes a resolve too; one that
     // was refused for good (PagerDuty 400, no routing key) opened nothing to resolve.
     next.deliveries
-      .filter((d) => (d.action === 'trigger' || d.action === 'suppressed') && d.id.startsWith(`${next.episode}:`) && (d.status !== 'failed' || d.retryable === true))
+      .filter(
+        (d) =>
+          (d.action === 'trigger' || d.action === 'suppressed') &&
+          d.id.startsWith(`${next.episode}:`) &&
+          (d.status !== 'failed' || d.retryable === true),
+      )
       .map((d) => d.sink),
   );
   const targets = SINKS.filter((sink) => reached.has(sink) && !(next.lastSignal.source === 'pipeline' && next.lastSignal.subject === sink));
-  plan(next, targets.map((sink) => record(next, sink, 'resolve', next.severity, now)));
+  plan(
+    next,
+    targets.map((sink) => record(next, sink, 'resolve', next.severity, now)),
+  );
   next.timeline.push({ at, event: `resolved${reason ? `: ${reason}` : ''}` });
   return next;
 }

@@ -17,7 +17,12 @@ export interface SourceExpectation {
  * One signal per expected source: firing when stale, resolved when fresh. A source never seen is judged
  * from `watchingSince` (when the sweeper first ran), so a fresh deployment gets time for its first run.
  */
-export function sourceHealthSignals(lastReports: Partial<Record<SignalSource, string>>, expected: SourceExpectation[], now: Date, watchingSince: string): Signal[] {
+export function sourceHealthSignals(
+  lastReports: Partial<Record<SignalSource, string>>,
+  expected: SourceExpectation[],
+  now: Date,
+  watchingSince: string,
+): Signal[] {
   return expected.map(({ source, intervalMinutes }) => {
     const last = lastReports[source];
     const ageMinutes = (now.getTime() - Date.parse(last ?? watchingSince)) / 60_000;

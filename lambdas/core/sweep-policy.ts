@@ -47,9 +47,15 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
     // Still firing after the grace period out of hours: page as business hours would have.
     const rule = settings.routing.policy[next.severity].businessHours;
     const targets = allowedSinks(next.lastSignal, { ...rule, chatops: false });
-    plan(next, targets.map((sink) => record(next, sink, 'trigger', next.severity, now)));
+    plan(
+      next,
+      targets.map((sink) => record(next, sink, 'trigger', next.severity, now)),
+    );
     plan(next, [record(next, 'chatops', 'escalate', next.severity, now)]);
-    next.timeline.push({ at, event: `escalated after ${settings.routing.escalateAfterMinutes} min out of hours: notified ${[...targets, 'chatops'].join(', ')}` });
+    next.timeline.push({
+      at,
+      event: `escalated after ${settings.routing.escalateAfterMinutes} min out of hours: notified ${[...targets, 'chatops'].join(', ')}`,
+    });
     delete next.escalateAt;
     next.lastPostAt = at;
     changed = true;
@@ -68,4 +74,3 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
   next.updatedAt = at;
   return next;
 }
-

@@ -16,7 +16,10 @@ describe('cfn-lint', () => {
       minimal: {},
       'optional-sinks': {
         sinks: {
-          pagerduty: { routingKeyParameter: '/metis/pd', kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+          pagerduty: {
+            routingKeyParameter: '/metis/pd',
+            kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+          },
           chatops: { slack: { workspaceId: 'T0123ABCD', channelId: 'C0456EFGH' } },
         },
       },

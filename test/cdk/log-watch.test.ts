@@ -11,7 +11,18 @@ import { LogWatch } from '../../lib/log-watch.ts';
 import { MetisAlertsStack, type MetisAlertsStackProps } from '../../lib/metis-alerts-stack.ts';
 import { cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
 import { acknowledgements, findings, withAwsSolutions } from './nag-helpers.ts';
-import { actionsOf, cdkJsonContext, EXAMPLE_CONFIG_PATH, readJson, render, resource, resourcesOf, type CfnResource, type Json, type Statement } from './synth-helpers.ts';
+import {
+  actionsOf,
+  cdkJsonContext,
+  EXAMPLE_CONFIG_PATH,
+  readJson,
+  render,
+  resource,
+  resourcesOf,
+  type CfnResource,
+  type Json,
+  type Statement,
+} from './synth-helpers.ts';
 
 const GATEWAY = '/metis/prod/gateway';
 const SERVER = '/metis/prod/agent-server';
@@ -80,7 +91,11 @@ describe('LogWatch in a bare stack', () => {
   it('lets only logs.amazonaws.com invoke, from each watched group', () => {
     const permissions = ofType(template, 'AWS::Lambda::Permission').map(([, p]) => p.Properties);
     for (const p of permissions) {
-      expect(p).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'logs.amazonaws.com', FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] } });
+      expect(p).toMatchObject({
+        Action: 'lambda:InvokeFunction',
+        Principal: 'logs.amazonaws.com',
+        FunctionName: { 'Fn::GetAtt': [fnId, 'Arn'] },
+      });
     }
     expect(permissions.map((p) => render(p.SourceArn)).sort()).toEqual([ARN(SERVER), ARN(GATEWAY)].sort());
   });
@@ -109,7 +124,11 @@ describe('LogWatch in a bare stack', () => {
     const tableId = resource(template, 'AWS::DynamoDB::Table', 'LogWatchCounters').id;
     const ownLogs = resource(template, 'AWS::Logs::LogGroup', 'LogWatchLambdaLogGroup').id;
     const busId = resource(template, 'AWS::Events::EventBus', 'Bus').id;
-    expect(statements.map((s) => ({ actions: actionsOf(s), resources: resourcesOf(s), effect: s.Effect })).sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!))).toEqual([
+    expect(
+      statements
+        .map((s) => ({ actions: actionsOf(s), resources: resourcesOf(s), effect: s.Effect }))
+        .sort((a, b) => a.actions[0]!.localeCompare(b.actions[0]!)),
+    ).toEqual([
       { actions: ['dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'], resources: [`\${${tableId}.Arn}`], effect: 'Allow' },
       { actions: ['events:PutEvents'], resources: [`\${${busId}.Arn}`], effect: 'Allow' },
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [`\${${ownLogs}.Arn}`], effect: 'Allow' },
@@ -156,14 +175,19 @@ describe('LogWatch in a bare stack', () => {
 
 describe('LogWatch props', () => {
   it('keeps the subscription filters (same logical ids) when the config lists the groups in another order', () => {
-    const ids = (config: Config) => ofType(Template.fromStack(bareStack(config).stack), 'AWS::Logs::SubscriptionFilter').map(([id]) => id).sort();
+    const ids = (config: Config) =>
+      ofType(Template.fromStack(bareStack(config).stack), 'AWS::Logs::SubscriptionFilter')
+        .map(([id]) => id)
+        .sort();
     const reversed = parseConfig({ ...CONFIG, logGroups: [...CONFIG.logGroups].reverse() });
     expect(ids(reversed)).toEqual(ids(CONFIG));
   });
 
   it('rejects an empty list and a duplicate group, naming the prop', () => {
     expect(() => bareStack(parseConfig({ logGroups: [] }))).toThrow('LogWatch: logGroups must name at least one log group');
-    expect(() => bareStack(parseConfig({ logGroups: [{ name: GATEWAY }, { name: GATEWAY }] }))).toThrow(`LogWatch: logGroups names "${GATEWAY}" twice`);
+    expect(() => bareStack(parseConfig({ logGroups: [{ name: GATEWAY }, { name: GATEWAY }] }))).toThrow(
+      `LogWatch: logGroups names "${GATEWAY}" twice`,
+    );
   });
 });
 
@@ -181,7 +205,11 @@ describe('LogWatch wired into MetisAlertsStack (test-only subclass) from the exa
     const template = Template.fromStack(stack);
     const filters = ofType(template, 'AWS::Logs::SubscriptionFilter');
     expect(filters.map(([, f]) => f.Properties.LogGroupName)).toEqual(['/metis/prod/gateway']);
-    const env = (resource(template, 'AWS::Lambda::Function', 'LogWatchLambdaFunction').resource.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    const env = (
+      resource(template, 'AWS::Lambda::Function', 'LogWatchLambdaFunction').resource.Properties.Environment as {
+        Variables: Record<string, Json>;
+      }
+    ).Variables;
     expect(env.EVENT_BUS_NAME).toEqual({ Ref: resource(template, 'AWS::Events::EventBus', 'Bus').id });
   });
 

@@ -8,7 +8,10 @@ import { EXAMPLE_CONFIG_PATH, buildStack, readJson } from './synth-helpers.ts';
 
 const OPTIONAL_SINKS_CONFIG = {
   sinks: {
-    pagerduty: { routingKeyParameter: '/metis/pd', kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab' },
+    pagerduty: {
+      routingKeyParameter: '/metis/pd',
+      kmsKeyArn: 'arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+    },
     chatops: { slack: { workspaceId: 'T0123ABCD', channelId: 'C0456EFGH' } },
   },
 };
@@ -20,13 +23,20 @@ const BASE_ACKNOWLEDGEMENTS = [
   'AwsSolutions-SQS3',
 ];
 /** With log groups: log-watch reads the rest of a split traceback from its group's streams. */
-const LOG_WATCH_ACKNOWLEDGEMENTS = ['AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/metis/prod/gateway:*]'];
+const LOG_WATCH_ACKNOWLEDGEMENTS = [
+  'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/metis/prod/gateway:*]',
+];
 /** With a snapshot bucket: no access logs (S1) and the shipper's prefix wildcard. */
 const SNAPSHOT_ACKNOWLEDGEMENTS = ['AwsSolutions-IAM5[Resource::<TraceChecksSnapshotsBucketF4D836A9.Arn>/metis/prod/*]', 'AwsSolutions-S1'];
 
 describe.each([
   // Router, sweeper, trace-check (snapshot), probe (health targets), log-watch (log groups).
-  ['the example config', () => readJson(EXAMPLE_CONFIG_PATH), [...BASE_ACKNOWLEDGEMENTS, ...SNAPSHOT_ACKNOWLEDGEMENTS, ...LOG_WATCH_ACKNOWLEDGEMENTS].sort(), 5],
+  [
+    'the example config',
+    () => readJson(EXAMPLE_CONFIG_PATH),
+    [...BASE_ACKNOWLEDGEMENTS, ...SNAPSHOT_ACKNOWLEDGEMENTS, ...LOG_WATCH_ACKNOWLEDGEMENTS].sort(),
+    5,
+  ],
   ['the optional sinks (customer-managed SSM key, Slack)', () => OPTIONAL_SINKS_CONFIG, BASE_ACKNOWLEDGEMENTS, 2],
 ])('AwsSolutions checks on the stack from %s', (_name, rawConfig, expectedAcknowledgements, lambdas) => {
   let app: App;

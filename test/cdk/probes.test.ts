@@ -40,7 +40,9 @@ const SERVICE_DIM = { Name: 'service', Value: 'metis-alerts-probe' };
 
 /** The alarms of the Probes construct (logical ids under `Probes`), by AlarmName. */
 function alarmsByName(synth: Synthesized): Record<string, Record<string, Json>> {
-  const alarms = Object.entries(synth.template.findResources('AWS::CloudWatch::Alarm') as Record<string, CfnResource>).filter(([id]) => id.startsWith('Probes'));
+  const alarms = Object.entries(synth.template.findResources('AWS::CloudWatch::Alarm') as Record<string, CfnResource>).filter(([id]) =>
+    id.startsWith('Probes'),
+  );
   return Object.fromEntries(alarms.map(([, a]) => [String(a.Properties.AlarmName), a.Properties]));
 }
 
@@ -69,7 +71,9 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     const permissions = Object.values(synth.template.findResources('AWS::Lambda::Permission') as Record<string, CfnResource>).filter(
       (p) => render(p.Properties.FunctionName) === `\${${fnId}.Arn}`,
     );
-    expect(permissions.map((p) => [p.Properties.Action, p.Properties.Principal])).toEqual([['lambda:InvokeFunction', 'events.amazonaws.com']]);
+    expect(permissions.map((p) => [p.Properties.Action, p.Properties.Principal])).toEqual([
+      ['lambda:InvokeFunction', 'events.amazonaws.com'],
+    ]);
   });
 
   it('function: nodejs22.x arm64 128 MB, timeout 30 s + 2 x the longest target timeout + 10 s slack, no async retries', () => {
@@ -130,7 +134,12 @@ describe('probes with an https target (headers from SSM) and an http target', ()
         TreatMissingData: 'ignore',
       });
       expect(alarm.AlarmActions).toBeUndefined();
-      expect(tagsOf(alarm)).toEqual({ 'metis:severity': 'SEV1', 'metis:rule': 'healthz_down', 'metis:subject': target, 'metis:runbook': 'Alert sources' });
+      expect(tagsOf(alarm)).toEqual({
+        'metis:severity': 'SEV1',
+        'metis:rule': 'healthz_down',
+        'metis:subject': target,
+        'metis:runbook': 'Alert sources',
+      });
       expect(alarm.AlarmDescription).toContain(`5xx = sick app: check the app logs: ${KUBECTL}`);
       expect(alarm.AlarmDescription).toContain('timeout, refused, reset or DNS = ingress or network broken');
       expect(String(alarm.AlarmDescription).length).toBeLessThanOrEqual(1024);
@@ -151,7 +160,12 @@ describe('probes with an https target (headers from SSM) and an http target', ()
         Threshold: 1,
         TreatMissingData: 'ignore',
       });
-      expect(tagsOf(alarm)).toEqual({ 'metis:severity': 'SEV2', 'metis:rule': 'healthz_down', 'metis:subject': target, 'metis:runbook': 'Alert sources' });
+      expect(tagsOf(alarm)).toEqual({
+        'metis:severity': 'SEV2',
+        'metis:rule': 'healthz_down',
+        'metis:subject': target,
+        'metis:runbook': 'Alert sources',
+      });
     }
   });
 
@@ -171,8 +185,18 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     };
     expect(sev3).toMatchObject({ ...common, Threshold: 14 });
     expect(sev2).toMatchObject({ ...common, Threshold: 0 });
-    expect(tagsOf(sev3)).toEqual({ 'metis:severity': 'SEV3', 'metis:rule': 'tls_expiry', 'metis:subject': 'gateway', 'metis:runbook': 'Alert sources' });
-    expect(tagsOf(sev2)).toEqual({ 'metis:severity': 'SEV2', 'metis:rule': 'tls_expiry', 'metis:subject': 'gateway', 'metis:runbook': 'Alert sources' });
+    expect(tagsOf(sev3)).toEqual({
+      'metis:severity': 'SEV3',
+      'metis:rule': 'tls_expiry',
+      'metis:subject': 'gateway',
+      'metis:runbook': 'Alert sources',
+    });
+    expect(tagsOf(sev2)).toEqual({
+      'metis:severity': 'SEV2',
+      'metis:rule': 'tls_expiry',
+      'metis:subject': 'gateway',
+      'metis:runbook': 'Alert sources',
+    });
     expect(sev2.AlarmDescription).toContain('has EXPIRED');
     expect(sev3.AlarmDescription).toContain('expires in less than 14 days');
     expect(Object.keys(alarms).filter((name) => name.startsWith('metis-probe-tls-server'))).toEqual([]);
@@ -193,7 +217,12 @@ describe('probes with an https target (headers from SSM) and an http target', ()
       TreatMissingData: 'breaching',
     });
     expect(alarm.AlarmDescription).toMatch(/^monitoring blind: probe not running\./);
-    expect(tagsOf(alarm)).toEqual({ 'metis:severity': 'SEV2', 'metis:rule': 'monitoring_blind', 'metis:subject': 'probe', 'metis:runbook': 'Alert sources' });
+    expect(tagsOf(alarm)).toEqual({
+      'metis:severity': 'SEV2',
+      'metis:rule': 'monitoring_blind',
+      'metis:subject': 'probe',
+      'metis:runbook': 'Alert sources',
+    });
   });
 
   it('exactly these probe alarms, none with actions (the router gets every state change from EventBridge)', () => {
@@ -237,7 +266,11 @@ describe('probes: rule switches and absence', () => {
     expect(Object.keys(synth.template.findResources('AWS::Lambda::Function')).filter((id) => id.startsWith('Probes'))).toEqual([]);
     expect(Object.keys(synth.template.findResources('AWS::Events::Rule')).filter((id) => id.startsWith('Probes'))).toEqual([]);
     expect(alarmsByName(synth)).toEqual({});
-    expect(Object.values(synth.template.findResources('AWS::CloudWatch::Alarm') as Record<string, CfnResource>).map((a) => String(a.Properties.AlarmName)).filter((n) => /healthz|tls-|probe-/.test(n))).toEqual([]);
+    expect(
+      Object.values(synth.template.findResources('AWS::CloudWatch::Alarm') as Record<string, CfnResource>)
+        .map((a) => String(a.Properties.AlarmName))
+        .filter((n) => /healthz|tls-|probe-/.test(n)),
+    ).toEqual([]);
   });
 
   it('an http-only config without headers: no ssm statement at all', () => {
@@ -252,9 +285,17 @@ describe('probes: rule switches and absence', () => {
 
   it('the construct names the prop it rejects', () => {
     const rules = parseConfig({}).rules;
-    expect(() => new Probes(new Stack(new App(), 'Empty'), 'Probes', { namePrefix: 'x', targets: [], rules })).toThrow(/props\.targets is empty/);
-    const many = Array.from({ length: 40 }, (_, i) => parseConfig({ healthTargets: [{ name: `target-${i}`, url: `https://host-${i}.metis.example.com/healthz` }] }).healthTargets[0]!);
-    expect(() => new Probes(new Stack(new App(), 'Big'), 'Probes', { namePrefix: 'x', targets: many, rules })).toThrow(/props\.targets is \d+ characters as JSON/);
+    expect(() => new Probes(new Stack(new App(), 'Empty'), 'Probes', { namePrefix: 'x', targets: [], rules })).toThrow(
+      /props\.targets is empty/,
+    );
+    const many = Array.from(
+      { length: 40 },
+      (_, i) =>
+        parseConfig({ healthTargets: [{ name: `target-${i}`, url: `https://host-${i}.metis.example.com/healthz` }] }).healthTargets[0]!,
+    );
+    expect(() => new Probes(new Stack(new App(), 'Big'), 'Probes', { namePrefix: 'x', targets: many, rules })).toThrow(
+      /props\.targets is \d+ characters as JSON/,
+    );
   });
 });
 

@@ -168,13 +168,20 @@ describe('stack from the example config', () => {
     const statements = routerStatements(synth);
     const byAction = (action: string) => resourcesOf(statementFor(statements, action));
     expect(byAction('logs:PutLogEvents')).toEqual([`\${${ids.logGroup}.Arn}`]);
-    expect(actionsOf(statementFor(statements, 'dynamodb:PutItem'))).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan']);
+    expect(actionsOf(statementFor(statements, 'dynamodb:PutItem'))).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+    ]);
     expect(byAction('dynamodb:PutItem')).toEqual([`\${${ids.table}.Arn}`]);
     expect(byAction('sns:Publish')).toEqual([`\${${ids.chatops}}`, `\${${ids.page}}`].sort());
     expect(byAction('sqs:SendMessage')).toEqual([`\${${ids.dlq}.Arn}`]);
     expect(actionsOf(statementFor(statements, 'kms:GenerateDataKey'))).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
     expect(byAction('kms:GenerateDataKey')).toEqual([`\${${ids.key}.Arn}`]);
-    expect(byAction('ssm:GetParameter')).toEqual([`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${ROUTING_KEY_PARAMETER}`]);
+    expect(byAction('ssm:GetParameter')).toEqual([
+      `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${ROUTING_KEY_PARAMETER}`,
+    ]);
     expect(byAction('cloudwatch:ListTagsForResource')).toEqual([`arn:${ALARM_ARNS}`]);
     // The aws/ssm key's own policy lets the account decrypt through SSM: no extra kms statement.
     expect(statements.filter((s) => actionsOf(s).includes('kms:Decrypt'))).toHaveLength(1);
@@ -209,7 +216,10 @@ describe('stack from the example config', () => {
   it('encrypts both topics and the queue with the rotating alerting key, and enforces TLS on the topics', () => {
     const t = synth.template;
     expect(resource(t, 'AWS::KMS::Key', 'AlertingKey').resource.Properties.EnableKeyRotation).toBe(true);
-    for (const [topicId, topicName] of [[ids.page, 'metis-prod-page'], [ids.chatops, 'metis-prod-chatops']] as const) {
+    for (const [topicId, topicName] of [
+      [ids.page, 'metis-prod-page'],
+      [ids.chatops, 'metis-prod-chatops'],
+    ] as const) {
       const topic = t.findResources('AWS::SNS::Topic')[topicId] as { Properties: Record<string, Json> };
       expect(topic.Properties.KmsMasterKeyId).toEqual({ 'Fn::GetAtt': [ids.key, 'Arn'] });
       expect(topic.Properties.TopicName).toBe(topicName);
@@ -232,7 +242,8 @@ describe('stack from the example config', () => {
     const policy = resource(synth.template, 'AWS::KMS::Key', 'AlertingKey').resource.Properties.KeyPolicy as unknown as {
       Statement: Statement[];
     };
-    const forService = (service: string) => policy.Statement.find((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: service }));
+    const forService = (service: string) =>
+      policy.Statement.find((s) => JSON.stringify(s.Principal) === JSON.stringify({ Service: service }));
     expect(actionsOf(forService('cloudwatch.amazonaws.com')!)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
     expect(forService('cloudwatch.amazonaws.com')!.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } });
     expect(actionsOf(forService('events.amazonaws.com')!)).toEqual(['kms:Decrypt', 'kms:GenerateDataKey*']);
@@ -355,7 +366,9 @@ describe('stack with the optional sinks (customer-managed SSM key, Slack)', () =
       SlackWorkspaceId: 'T0123ABCD',
       SlackChannelId: 'C0456EFGH',
       SnsTopicArns: [{ Ref: chatops }],
-      GuardrailPolicies: [Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::aws:policy/CloudWatchReadOnlyAccess'])]) })],
+      GuardrailPolicies: [
+        Match.objectLike({ 'Fn::Join': Match.arrayWith([Match.arrayWith([':iam::aws:policy/CloudWatchReadOnlyAccess'])]) }),
+      ],
     });
   });
 });

@@ -1,11 +1,11 @@
 // The sweeper Lambda (lib/sweeper.ts, wired in lib/metis-alerts-stack.ts): its 5-minute schedule, runtime,
-// the exact environment its handler reads (lambdas/handlers/sweeper-environment.ts), least-privilege IAM,
+// the exact environment its handler reads (lambdas/functions/sweeper/env.ts), least-privilege IAM,
 // its SEV3-tagged errors alarm, cdk-nag and cfn-lint. One synthesis per config, with the AwsSolutions
 // plugin registered on the app (synth fails on any unacknowledged finding).
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
-import { readSweeperEnvironment, sweeperSettingsSchema } from '../../lambdas/handlers/sweeper-environment.ts';
+import { readSweeperEnvironment, sweeperSettingsSchema } from '../../lambdas/functions/sweeper/env.ts';
 import { COULD_NOT_RUN, ERRORS, cfnLintTemplates } from './cfn-lint-helpers.ts';
 import { acknowledgements, findings, withAwsSolutions } from './nag-helpers.ts';
 import {
@@ -30,7 +30,11 @@ interface Variant {
   name: string;
   raw: unknown;
   /** What SWEEPER_SETTINGS must hold. */
-  sweeper: { tracebackQuietMinutes: number; quietResolveMinutes: Record<string, number>; expectedSources: { source: string; intervalMinutes: number }[] };
+  sweeper: {
+    tracebackQuietMinutes: number;
+    quietResolveMinutes: Record<string, number>;
+    expectedSources: { source: string; intervalMinutes: number }[];
+  };
   /** The routing-key parameter when PagerDuty is configured. */
   pagerDuty?: { parameter: string; eventsUrl: string; kmsKeyArn?: string };
 }
@@ -39,13 +43,21 @@ const VARIANTS: Variant[] = [
   {
     name: 'the example config (PagerDuty with the aws/ssm key, snapshot every 1 min)',
     raw: readJson(EXAMPLE_CONFIG_PATH),
-    sweeper: { tracebackQuietMinutes: 30, quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 }, expectedSources: [{ source: 'trace-db', intervalMinutes: 1 }] },
+    sweeper: {
+      tracebackQuietMinutes: 30,
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      expectedSources: [{ source: 'trace-db', intervalMinutes: 1 }],
+    },
     pagerDuty: { parameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' },
   },
   {
     name: 'the minimal config {} (no PagerDuty, no snapshot)',
     raw: {},
-    sweeper: { tracebackQuietMinutes: 30, quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 }, expectedSources: [] },
+    sweeper: {
+      tracebackQuietMinutes: 30,
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      expectedSources: [],
+    },
   },
   {
     name: 'a staging config (customer-managed SSM key, EU events URL, snapshot every 5 min, 45 quiet minutes)',
@@ -53,9 +65,19 @@ const VARIANTS: Variant[] = [
       name: 'metis-staging',
       snapshot: { prefix: 'metis/staging', scheduleMinutes: 5 },
       rules: { traceback: { quietMinutes: 45 } },
-      sinks: { pagerduty: { routingKeyParameter: '/metis/staging/pd-key', kmsKeyArn: CUSTOMER_KEY, eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue' } },
+      sinks: {
+        pagerduty: {
+          routingKeyParameter: '/metis/staging/pd-key',
+          kmsKeyArn: CUSTOMER_KEY,
+          eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue',
+        },
+      },
     },
-    sweeper: { tracebackQuietMinutes: 45, quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 }, expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }] },
+    sweeper: {
+      tracebackQuietMinutes: 45,
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }],
+    },
     pagerDuty: { parameter: '/metis/staging/pd-key', eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue', kmsKeyArn: CUSTOMER_KEY },
   },
 ];
@@ -88,9 +110,9 @@ function sweeperEnvironment(synth: Synthesized): Record<string, Json> {
 }
 
 function sweeperStatements(synth: Synthesized): Statement[] {
-  const policies = Object.values(synth.template.findResources('AWS::IAM::Policy') as Record<string, { Properties: Record<string, Json> }>).filter((p) =>
-    JSON.stringify(p.Properties.Roles).includes(ids(synth).role),
-  );
+  const policies = Object.values(
+    synth.template.findResources('AWS::IAM::Policy') as Record<string, { Properties: Record<string, Json> }>,
+  ).filter((p) => JSON.stringify(p.Properties.Roles).includes(ids(synth).role));
   expect(policies, 'policies attached to the sweeper role').toHaveLength(1);
   expect(policies[0]!.Properties.Roles).toEqual([{ Ref: ids(synth).role }]);
   return (policies[0]!.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement;
@@ -105,9 +127,9 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
   });
 
   it('runs every 5 minutes: one schedule rule targeting the sweeper function (no retries), allowed to invoke it', () => {
-    const rules = Object.values(synth.template.findResources('AWS::Events::Rule') as Record<string, { Properties: Record<string, Json> }>).filter((r) =>
-      JSON.stringify(r.Properties.Targets).includes(`"${id.fn}"`),
-    );
+    const rules = Object.values(
+      synth.template.findResources('AWS::Events::Rule') as Record<string, { Properties: Record<string, Json> }>,
+    ).filter((r) => JSON.stringify(r.Properties.Targets).includes(`"${id.fn}"`));
     expect(rules).toHaveLength(1);
     const rule = rules[0]!.Properties;
     expect(rule.ScheduleExpression).toBe('rate(5 minutes)');
@@ -167,7 +189,9 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     expect(sweeperSettingsSchema.parse(raw)).toEqual(variant.sweeper);
     expect(raw).toEqual(variant.sweeper);
     expect(raw.tracebackQuietMinutes).toBe(synth.config.rules.traceback.quietMinutes);
-    expect(raw.expectedSources).toEqual(synth.config.snapshot ? [{ source: 'trace-db', intervalMinutes: synth.config.snapshot.scheduleMinutes }] : []);
+    expect(raw.expectedSources).toEqual(
+      synth.config.snapshot ? [{ source: 'trace-db', intervalMinutes: synth.config.snapshot.scheduleMinutes }] : [],
+    );
     expect(JSON.parse(sweeperEnvironment(synth).ROUTER_SETTINGS as string)).toEqual(routerSettingsOf(synth.config));
   });
 
@@ -178,7 +202,10 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
       [id.chatops]: 'arn:aws:sns:eu-central-1:111122223333:chatops',
     };
     const env = Object.fromEntries(
-      Object.entries(sweeperEnvironment(synth)).map(([name, value]) => [name, typeof value === 'string' ? value : resolved[(value as { Ref: string }).Ref]]),
+      Object.entries(sweeperEnvironment(synth)).map(([name, value]) => [
+        name,
+        typeof value === 'string' ? value : resolved[(value as { Ref: string }).Ref],
+      ]),
     );
     const parsed = readSweeperEnvironment(env);
     expect(parsed.SWEEPER_SETTINGS).toEqual(variant.sweeper);
@@ -192,7 +219,13 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     expect(resourcesOf(statementFor(statements, 'logs:PutLogEvents'))).toEqual([`\${${id.logGroup}.Arn}`]);
 
     const table = statementFor(statements, 'dynamodb:GetItem');
-    expect(actionsOf(table)).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan', 'dynamodb:UpdateItem']);
+    expect(actionsOf(table)).toEqual([
+      'dynamodb:BatchGetItem',
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:Scan',
+      'dynamodb:UpdateItem',
+    ]);
     expect(resourcesOf(table)).toEqual([`\${${id.table}.Arn}`]);
     expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toHaveLength(5);
 
@@ -208,7 +241,9 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     if (variant.pagerDuty) {
       expect(ssm).toHaveLength(1);
       expect(actionsOf(ssm[0]!)).toEqual(['ssm:GetParameter']);
-      expect(resourcesOf(ssm[0]!)).toEqual([`arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${variant.pagerDuty.parameter}`]);
+      expect(resourcesOf(ssm[0]!)).toEqual([
+        `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${variant.pagerDuty.parameter}`,
+      ]);
     } else {
       expect(ssm).toEqual([]);
     }
@@ -256,11 +291,16 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
 
 describe('cfn-lint on the sweeper variants', () => {
   it('finds no errors in any of the templates', () => {
-    const { status, matches, stderr } = cfnLintTemplates(Object.fromEntries(VARIANTS.map((variant, index) => [`variant-${index}`, synths.get(variant.name)!.template])));
+    const { status, matches, stderr } = cfnLintTemplates(
+      Object.fromEntries(VARIANTS.map((variant, index) => [`variant-${index}`, synths.get(variant.name)!.template])),
+    );
     expect(matches.filter((m) => m.Level === 'Error').map((m) => `${m.Filename}: ${m.Rule.Id} ${m.Message}`)).toEqual([]);
     expect(status & COULD_NOT_RUN, stderr).toBe(0);
     expect(status & ERRORS).toBe(0);
     // The sweeper is in every template linted.
-    for (const variant of VARIANTS) expect(logicalId(synths.get(variant.name)!.template, 'AWS::Lambda::Function', 'SweeperLambdaFunction')).toMatch(/^SweeperLambdaFunction/);
+    for (const variant of VARIANTS)
+      expect(logicalId(synths.get(variant.name)!.template, 'AWS::Lambda::Function', 'SweeperLambdaFunction')).toMatch(
+        /^SweeperLambdaFunction/,
+      );
   });
 });

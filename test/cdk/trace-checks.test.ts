@@ -37,7 +37,6 @@ const SNAPSHOT_CONFIG = {
   },
 };
 
-
 interface Ids {
   fn: string;
   role: string;
@@ -82,12 +81,23 @@ describe('trace checks with snapshot: { prefix: metis/prod, scheduleMinutes: 2 }
       (p) => render(p.Properties.FunctionName) === `\${${ids.fn}.Arn}`,
     );
     expect(permissions.map((p) => p.Properties)).toEqual([
-      { Action: 'lambda:InvokeFunction', FunctionName: { 'Fn::GetAtt': [ids.fn, 'Arn'] }, Principal: 'events.amazonaws.com', SourceArn: { 'Fn::GetAtt': [ids.rule, 'Arn'] } },
+      {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [ids.fn, 'Arn'] },
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [ids.rule, 'Arn'] },
+      },
     ]);
   });
 
   it('is nodejs22.x on arm64 with 2048 MB and a timeout shorter than 120 s and than the schedule period', () => {
-    expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], MemorySize: 2048, Handler: 'index.handler', Role: { 'Fn::GetAtt': [ids.role, 'Arn'] } });
+    expect(fn.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      MemorySize: 2048,
+      Handler: 'index.handler',
+      Role: { 'Fn::GetAtt': [ids.role, 'Arn'] },
+    });
     const timeout = fn.Properties.Timeout as number;
     expect(timeout).toBeLessThan(120);
     expect(timeout).toBeLessThan(2 * 60);
@@ -117,7 +127,11 @@ describe('trace checks with snapshot: { prefix: metis/prod, scheduleMinutes: 2 }
     expect(typeof env.TRACE_RULES).toBe('string');
     const rules = rulesSchema.parse(JSON.parse(env.TRACE_RULES as string));
     expect(rules).toEqual(synth.config.rules);
-    expect(rules).toMatchObject({ cost_projection: { dailyBudgetUsd: 120 }, model_error_rate: { threshold: 0.1, minCalls: 30 }, latency_p95: { enabled: false } });
+    expect(rules).toMatchObject({
+      cost_projection: { dailyBudgetUsd: 120 },
+      model_error_rate: { threshold: 0.1, minCalls: 30 },
+      latency_p95: { enabled: false },
+    });
   });
 
   it('IAM: GetObject on the snapshot object only, ListBucket for that key only, PutEvents on the bus, its own log writes; nothing else', () => {
@@ -154,9 +168,16 @@ describe('trace checks with snapshot: { prefix: metis/prod, scheduleMinutes: 2 }
     expect(bucket.DeletionPolicy).toBe('Retain');
     expect(bucket.UpdateReplacePolicy).toBe('Retain');
     const p = bucket.Properties;
-    expect(p.BucketEncryption).toEqual({ ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] });
+    expect(p.BucketEncryption).toEqual({
+      ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+    });
     expect(p.VersioningConfiguration).toEqual({ Status: 'Enabled' });
-    expect(p.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+    expect(p.PublicAccessBlockConfiguration).toEqual({
+      BlockPublicAcls: true,
+      BlockPublicPolicy: true,
+      IgnorePublicAcls: true,
+      RestrictPublicBuckets: true,
+    });
     expect(p.OwnershipControls).toEqual({ Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] });
     const rules = (p.LifecycleConfiguration as { Rules: Record<string, Json>[] }).Rules;
     expect(rules).toHaveLength(1);
@@ -171,16 +192,21 @@ describe('trace checks with snapshot: { prefix: metis/prod, scheduleMinutes: 2 }
     const statements = statementsOf({ Type: '', Properties: policy });
     expect(statements).toHaveLength(1);
     const [tls] = statements;
-    expect(tls).toMatchObject({ Effect: 'Deny', Action: 's3:*', Principal: { AWS: '*' }, Condition: { Bool: { 'aws:SecureTransport': 'false' } } });
+    expect(tls).toMatchObject({
+      Effect: 'Deny',
+      Action: 's3:*',
+      Principal: { AWS: '*' },
+      Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+    });
     expect(resourcesOf(tls!)).toEqual([`\${${ids.bucket}.Arn}`, `\${${ids.bucket}.Arn}/*`]);
   });
 
   it('shipper managed policy: exactly s3:PutObject on <bucket>/metis/prod/*, attached to nothing in the stack', () => {
     const policy = resource(synth.template, 'AWS::IAM::ManagedPolicy', 'TraceChecksSnapshotsShipperPolicy').resource.Properties;
     const statements = statementsOf({ Type: '', Properties: policy });
-    expect(statements.map((s) => ({ effect: s.Effect, actions: actionsOf(s), resources: resourcesOf(s), condition: s.Condition ?? null }))).toEqual([
-      { effect: 'Allow', actions: ['s3:PutObject'], resources: [`\${${ids.bucket}.Arn}/${PREFIX}/*`], condition: null },
-    ]);
+    expect(
+      statements.map((s) => ({ effect: s.Effect, actions: actionsOf(s), resources: resourcesOf(s), condition: s.Condition ?? null })),
+    ).toEqual([{ effect: 'Allow', actions: ['s3:PutObject'], resources: [`\${${ids.bucket}.Arn}/${PREFIX}/*`], condition: null }]);
     expect(policy.Roles).toBeUndefined();
     expect(policy.Users).toBeUndefined();
     expect(policy.Groups).toBeUndefined();
@@ -253,7 +279,11 @@ describe('without snapshot in the config', () => {
     // No other function reads a snapshot either.
     const functions = Object.values(template.findResources('AWS::Lambda::Function') as Record<string, CfnResource>);
     expect(functions.filter((f) => JSON.stringify(f.Properties.Environment ?? {}).includes('SNAPSHOT_'))).toEqual([]);
-    expect(Object.values(template.findResources('AWS::Events::Rule') as Record<string, CfnResource>).filter((r) => r.Properties.ScheduleExpression !== undefined && String(r.Properties.Description).includes('trace-DB'))).toEqual([]);
+    expect(
+      Object.values(template.findResources('AWS::Events::Rule') as Record<string, CfnResource>).filter(
+        (r) => r.Properties.ScheduleExpression !== undefined && String(r.Properties.Description).includes('trace-DB'),
+      ),
+    ).toEqual([]);
     const outputs = Object.keys(template.toJSON().Outputs as Record<string, unknown>);
     expect(outputs.filter((o) => /Snapshot|Shipper/.test(o))).toEqual([]);
   });
@@ -285,7 +315,9 @@ describe('AwsSolutions checks on the stack with the snapshot config', () => {
     const ours = acks.filter((a) => a.path.includes('/TraceChecks/'));
     // The bucket's access-log finding and the shipper's prefix wildcard, plus the pinned-runtime one every
     // MetisFunction carries; nothing acknowledged for the trace-check role (it has no wildcard to excuse).
-    expect(ours.map((a) => a.id).sort()).toEqual(['AwsSolutions-IAM5[Resource::<' + bucketId + '.Arn>/' + PREFIX + '/*]', 'AwsSolutions-L1', 'AwsSolutions-S1'].sort());
+    expect(ours.map((a) => a.id).sort()).toEqual(
+      ['AwsSolutions-IAM5[Resource::<' + bucketId + '.Arn>/' + PREFIX + '/*]', 'AwsSolutions-L1', 'AwsSolutions-S1'].sort(),
+    );
     expect(ours.find((a) => a.id.startsWith('AwsSolutions-IAM5'))?.path).toMatch(/\/TraceChecks\/Snapshots\/ShipperPolicy$/);
   });
 });

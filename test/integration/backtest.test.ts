@@ -20,14 +20,7 @@ import type { Incident } from '../../lambdas/core/incident.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import type { Severity, Signal, SignalSource } from '../../lambdas/core/signal.ts';
 import { DeliveryRecorder, Lane, useLifecycleWorld, type Delivered } from './support/lifecycle-world.ts';
-import {
-  alarmEvent,
-  deadLetters,
-  published,
-  report,
-  reportEvent,
-  type RouterWorld,
-} from './support/router-fixture.ts';
+import { alarmEvent, deadLetters, published, report, reportEvent, type RouterWorld } from './support/router-fixture.ts';
 
 const CONFIG = parseConfig({});
 const SWEEP_MS = 5 * 60_000;
@@ -86,8 +79,17 @@ function logsStep(at: string, firingNow: Signal[]): Step {
   return { at, event: reportEvent(report(at, LOG_RULES, firingNow, 'logs'), at, 'metis-alerts.logs'), signals: firingNow };
 }
 
-const errorSpike = (at: string) => firing('trace-db', 'model_error_rate', 'gpt-4o', 'SEV2', at, 'gpt-4o error share 38 % over 10 min (152 of 400 calls)');
-const traceback = (at: string) => firing('logs', 'traceback', 'ConnectionError@db/pool.py:88', 'SEV2', at, 'ERROR Traceback: ConnectionError: connection refused (db/pool.py:88)');
+const errorSpike = (at: string) =>
+  firing('trace-db', 'model_error_rate', 'gpt-4o', 'SEV2', at, 'gpt-4o error share 38 % over 10 min (152 of 400 calls)');
+const traceback = (at: string) =>
+  firing(
+    'logs',
+    'traceback',
+    'ConnectionError@db/pool.py:88',
+    'SEV2',
+    at,
+    'ERROR Traceback: ConnectionError: connection refused (db/pool.py:88)',
+  );
 
 /**
  * The gateway's backend dies at 16:50 on a Tuesday: the probe fails once (SEV2 alarm), then twice (SEV1);
@@ -107,14 +109,20 @@ const OUTAGE: Step[] = [
   traceStep(day('17:06:40'), [errorSpike(day('17:06:40'))]),
   alarmStep(day('17:07:30'), 'gateway-healthz-sev1', 'OK'),
   alarmStep(day('17:08:30'), 'gateway-healthz-sev2', 'OK'),
-  traceStep(day('17:11:40'), [], [{ ...errorSpike(day('17:11:40')), status: 'resolved', summary: 'model_error_rate no longer firing for gpt-4o' }]),
+  traceStep(
+    day('17:11:40'),
+    [],
+    [{ ...errorSpike(day('17:11:40')), status: 'resolved', summary: 'model_error_rate no longer firing for gpt-4o' }],
+  ),
   logsStep(day('17:14:10'), [traceback(day('17:14:10'))]),
   traceStep(day('17:16:40'), []),
   logsStep(day('17:19:10'), [traceback(day('17:19:10'))]),
   traceStep(day('17:21:40'), []),
   traceStep(day('17:31:40'), []),
   traceStep(day('17:41:40'), []),
-  traceStep(day('17:52:40'), [firing('trace-db', 'latency_p95', 'gateway', 'SEV3', day('17:52:40'), 'p95 latency 5400 ms > 2 x baseline 1900 ms')]),
+  traceStep(day('17:52:40'), [
+    firing('trace-db', 'latency_p95', 'gateway', 'SEV3', day('17:52:40'), 'p95 latency 5400 ms > 2 x baseline 1900 ms'),
+  ]),
 ];
 
 // ---------- the two paths ----------
@@ -176,7 +184,11 @@ async function deployed(steps: Step[], sweepFirst = true): Promise<DeployedRun> 
   });
   const recorder = new DeliveryRecorder();
   type Invocation = { at: number; order: number; run: () => Promise<unknown> };
-  const invocations: Invocation[] = steps.map((step) => ({ at: Date.parse(step.at), order: 1, run: () => lane.route(step.at, step.event, { wrapStore: recorder.wrap }) }));
+  const invocations: Invocation[] = steps.map((step) => ({
+    at: Date.parse(step.at),
+    order: 1,
+    run: () => lane.route(step.at, step.event, { wrapStore: recorder.wrap }),
+  }));
   const first = Date.parse(steps[0]!.at);
   const last = Date.parse(steps.at(-1)!.at);
   for (let tick = Math.floor(first / SWEEP_MS) * SWEEP_MS + SWEEP_MS; tick < last; tick += SWEEP_MS) {
@@ -188,7 +200,9 @@ async function deployed(steps: Step[], sweepFirst = true): Promise<DeployedRun> 
   for (const invocation of invocations) {
     const before = recorder.log.length;
     await invocation.run();
-    const recorded = recorder.log.slice(before).map((d) => `${d.sink} ${d.action} ${d.sink === 'pagerduty' && d.action === 'resolve' ? '(resolve)' : d.severity} ${d.dedupKey}`);
+    const recorded = recorder.log
+      .slice(before)
+      .map((d) => `${d.sink} ${d.action} ${d.sink === 'pagerduty' && d.action === 'resolve' ? '(resolve)' : d.severity} ${d.dedupKey}`);
     const traffic = await sinkTraffic();
     const when = new Date(invocation.at).toISOString();
     // Per sink, in order: what the sinks received in this invocation is exactly what was recorded.
@@ -213,7 +227,10 @@ async function expectItemsAgree(run: DeployedRun): Promise<void> {
   const recordedKeys = run.recorder.log.map((d) => `${d.dedupKey}#${d.id}`);
   expect(fromItems.map((x) => x.key).sort()).toEqual([...recordedKeys].sort());
   for (const incident of incidents) {
-    expect(incident.deliveries.map((d) => `${incident.dedupKey}#${d.id}`), incident.dedupKey).toEqual(recordedKeys.filter((k) => k.startsWith(`${incident.dedupKey}#`)));
+    expect(
+      incident.deliveries.map((d) => `${incident.dedupKey}#${d.id}`),
+      incident.dedupKey,
+    ).toEqual(recordedKeys.filter((k) => k.startsWith(`${incident.dedupKey}#`)));
   }
   const sentAt = new Map(fromItems.map(({ key, d }) => [key, Date.parse(d.sentAt!)]));
   const times = recordedKeys.map((k) => sentAt.get(k)!);

@@ -25,7 +25,10 @@ async function putAlarm(name: string, tags: { Key: string; Value: string }[]): P
 
 beforeAll(async () => {
   await resetMoto();
-  await putAlarm('gateway-healthz', [{ Key: 'metis:severity', Value: 'SEV1' }, { Key: 'team', Value: 'sre' }]);
+  await putAlarm('gateway-healthz', [
+    { Key: 'metis:severity', Value: 'SEV1' },
+    { Key: 'team', Value: 'sre' },
+  ]);
   await putAlarm('operator-own', [{ Key: 'team', Value: 'sre' }]);
 });
 

@@ -11,11 +11,11 @@ import { CloudWatchAlarmTags } from '../../lambdas/adapters/cloudwatch-alarm-tag
 import { DynamoDbSilenceStore } from '../../lambdas/adapters/dynamodb-silence-store.ts';
 import { SqsDeadLetterSink } from '../../lambdas/adapters/sqs-dead-letter.ts';
 import type { Signal } from '../../lambdas/core/signal.ts';
-import { notificationAdapters } from '../../lambdas/handlers/notification-adapters.ts';
-import { readRouterEnvironment } from '../../lambdas/handlers/router-environment.ts';
-import { makeRouterHandler } from '../../lambdas/handlers/router-handler.ts';
-import { readSweeperEnvironment } from '../../lambdas/handlers/sweeper-environment.ts';
-import { makeSweeperHandler } from '../../lambdas/handlers/sweeper-handler.ts';
+import { notificationAdapters } from '../../lambdas/functions/commons/notification-adapters.ts';
+import { readRouterEnvironment } from '../../lambdas/functions/router/env.ts';
+import { makeRouterHandler } from '../../lambdas/functions/router/handler.ts';
+import { readSweeperEnvironment } from '../../lambdas/functions/sweeper/env.ts';
+import { makeSweeperHandler } from '../../lambdas/functions/sweeper/handler.ts';
 import { motoEndpoint } from './support/aws.ts';
 import { Lane, NOTHING, collectingLogger, plus, raceBarrier, takeSent, useLifecycleWorld } from './support/lifecycle-world.ts';
 import {
@@ -44,7 +44,14 @@ async function lane(options: Omit<ConstructorParameters<typeof Lane>[1], 'tableN
 }
 
 const errorRate = (at: string, overrides: Partial<Signal> = {}): Signal =>
-  signal({ rule: 'model_error_rate', subject: 'gpt-4o', severity: 'SEV2', observedAt: at, summary: 'gpt-4o error share 20 % over 10 min (40 of 200 calls)', ...overrides });
+  signal({
+    rule: 'model_error_rate',
+    subject: 'gpt-4o',
+    severity: 'SEV2',
+    observedAt: at,
+    summary: 'gpt-4o error share 20 % over 10 min (40 of 200 calls)',
+    ...overrides,
+  });
 
 /** A trace-check run's report on the bus: these rules evaluated, these signals firing. */
 const traceReport = (at: string, firing: Signal[], evaluated = ['model_error_rate', 'provider_unavailable']) =>
@@ -61,7 +68,11 @@ async function expectClean(l: Lane): Promise<void> {
 describe('a SEV2 out of hours (Saturday 03:00 UTC, default business hours)', () => {
   it('goes to chatops only, escalates at the 03:30 sweep (PagerDuty error + page + chatops ESCALATED), once', async () => {
     const l = await lane();
-    expect(await l.route(SATURDAY_03, traceReport(SATURDAY_03, [errorRate(SATURDAY_03)]))).toEqual({ status: 'routed', signals: 1, deliveries: 1 });
+    expect(await l.route(SATURDAY_03, traceReport(SATURDAY_03, [errorRate(SATURDAY_03)]))).toEqual({
+      status: 'routed',
+      signals: 1,
+      deliveries: 1,
+    });
     expect(await takeSent(world)).toEqual({ ...NOTHING, chatops: [subject('SEV2', 'FIRING', 'model_error_rate', 'gpt-4o')] });
     expect((await incidentItem(world, 'model_error_rate:gpt-4o', l.tableName))?.escalateAt).toBe('2026-11-28T03:30:00.000Z');
 
@@ -121,8 +132,18 @@ describe('a SEV2 out of hours (Saturday 03:00 UTC, default business hours)', () 
 describe('status-update reminders', () => {
   it('a SEV1 opened Tuesday 10:00 gets exactly two chatops STATUS UPDATE DUE posts, at the 10:30 and 11:00 sweeps, naming its age', async () => {
     const l = await lane();
-    const integrity = signal({ rule: 'db_integrity', subject: 'trace-db', severity: 'SEV1', observedAt: TUESDAY_10, summary: 'snapshot fails PRAGMA quick_check' });
-    expect(await l.route(TUESDAY_10, traceReport(TUESDAY_10, [integrity], ['db_integrity']))).toEqual({ status: 'routed', signals: 1, deliveries: 3 });
+    const integrity = signal({
+      rule: 'db_integrity',
+      subject: 'trace-db',
+      severity: 'SEV1',
+      observedAt: TUESDAY_10,
+      summary: 'snapshot fails PRAGMA quick_check',
+    });
+    expect(await l.route(TUESDAY_10, traceReport(TUESDAY_10, [integrity], ['db_integrity']))).toEqual({
+      status: 'routed',
+      signals: 1,
+      deliveries: 3,
+    });
     expect(await takeSent(world)).toEqual({
       pd: ['trigger critical db_integrity:trace-db 202'],
       page: [subject('SEV1', 'FIRING', 'db_integrity', 'trace-db')],
@@ -163,14 +184,22 @@ describe('status-update reminders', () => {
 });
 
 describe('a severity upgrade mid-incident', () => {
-  it('SEV2 -> SEV1 out of hours (the target\'s two alarms) pages at once under the SEV1 policy, never escalates again, and reminds 30 min after the last post', async () => {
+  it("SEV2 -> SEV1 out of hours (the target's two alarms) pages at once under the SEV1 policy, never escalates again, and reminds 30 min after the last post", async () => {
     const l = await lane();
-    expect(await l.route(SATURDAY_03, alarmEvent('gateway-healthz-sev2', 'ALARM', SATURDAY_03))).toEqual({ status: 'routed', signals: 1, deliveries: 1 });
+    expect(await l.route(SATURDAY_03, alarmEvent('gateway-healthz-sev2', 'ALARM', SATURDAY_03))).toEqual({
+      status: 'routed',
+      signals: 1,
+      deliveries: 1,
+    });
     expect(await takeSent(world)).toEqual({ ...NOTHING, chatops: [subject('SEV2', 'FIRING', 'healthz_down', 'gateway')] });
     expect(await l.sweep(plus(SATURDAY_03, 5))).toEqual({ deliveries: 0 });
 
     const upgradeAt = plus(SATURDAY_03, 10);
-    expect(await l.route(upgradeAt, alarmEvent('gateway-healthz-sev1', 'ALARM', upgradeAt))).toEqual({ status: 'routed', signals: 1, deliveries: 3 });
+    expect(await l.route(upgradeAt, alarmEvent('gateway-healthz-sev1', 'ALARM', upgradeAt))).toEqual({
+      status: 'routed',
+      signals: 1,
+      deliveries: 3,
+    });
     expect(await takeSent(world)).toEqual({
       pd: ['trigger critical healthz_down:gateway 202'],
       page: [subject('SEV1', 'FIRING', 'healthz_down', 'gateway')],
@@ -224,7 +253,11 @@ describe('inhibition and its release', () => {
     });
 
     const symptomAt = plus(TUESDAY_10, 1);
-    expect(await l.route(symptomAt, traceReport(symptomAt, [errorRate(symptomAt)]))).toEqual({ status: 'routed', signals: 1, deliveries: 1 });
+    expect(await l.route(symptomAt, traceReport(symptomAt, [errorRate(symptomAt)]))).toEqual({
+      status: 'routed',
+      signals: 1,
+      deliveries: 1,
+    });
     expect(await takeSent(world)).toEqual({ ...NOTHING, chatops: [subject('SEV2', 'SUPPRESSED', 'model_error_rate', 'gpt-4o')] });
     const suppressed = await incidentItem(world, 'model_error_rate:gpt-4o', l.tableName);
     expect(suppressed).toMatchObject({ status: 'open', severity: 'SEV2', suppressedBy: 'healthz_down:gateway' });
@@ -235,7 +268,11 @@ describe('inhibition and its release', () => {
     expect(await takeSent(world)).toEqual(NOTHING);
 
     const recoveredAt = plus(TUESDAY_10, 6);
-    expect(await l.route(recoveredAt, alarmEvent('gateway-healthz-sev1', 'OK', recoveredAt))).toEqual({ status: 'routed', signals: 1, deliveries: 3 });
+    expect(await l.route(recoveredAt, alarmEvent('gateway-healthz-sev1', 'OK', recoveredAt))).toEqual({
+      status: 'routed',
+      signals: 1,
+      deliveries: 3,
+    });
     expect(await takeSent(world)).toEqual({
       pd: ['resolve - healthz_down:gateway 202'],
       page: [subject('SEV1', 'RESOLVED', 'healthz_down', 'gateway')],
@@ -251,7 +288,9 @@ describe('inhibition and its release', () => {
     const released = await incidentItem(world, 'model_error_rate:gpt-4o', l.tableName);
     expect(released?.status).toBe('open');
     expect(released?.suppressedBy).toBeUndefined();
-    expect(released?.timeline.map((t) => t.event)).toContain('inhibition by healthz_down:gateway released, still firing: notified pagerduty, page, chatops');
+    expect(released?.timeline.map((t) => t.event)).toContain(
+      'inhibition by healthz_down:gateway released, still firing: notified pagerduty, page, chatops',
+    );
 
     expect(await l.sweep(plus(TUESDAY_10, 15))).toEqual({ deliveries: 0 });
     expect(await takeSent(world)).toEqual(NOTHING);
@@ -286,10 +325,15 @@ describe('a silence that expires mid-incident', () => {
     expect(await l.sweep(plus(T, 20))).toEqual({ deliveries: 3 });
     const chatops = await published(world, world.chatops);
     expect(chatops.map((p) => p.subject).sort()).toEqual(
-      [subject('SEV2', 'FIRING', 'model_error_rate', 'gpt-4o'), '[metis-alerts] silence sil_lifecycle01 ended: model_error_rate (all subjects)'].sort(),
+      [
+        subject('SEV2', 'FIRING', 'model_error_rate', 'gpt-4o'),
+        '[metis-alerts] silence sil_lifecycle01 ended: model_error_rate (all subjects)',
+      ].sort(),
     );
     const notice = chatops.find((p) => p.subject?.includes('silence'))!;
-    expect(notice.message).toContain('Silence sil_lifecycle01 on model_error_rate (all subjects) ended at 2026-11-24T10:20:00.000Z (provider maintenance window).');
+    expect(notice.message).toContain(
+      'Silence sil_lifecycle01 on model_error_rate (all subjects) ended at 2026-11-24T10:20:00.000Z (provider maintenance window).',
+    );
     expect(notice.message).toContain('Still firing, now notified: SEV2 model_error_rate:gpt-4o.');
     expect(await takeSent(world)).toEqual({
       pd: ['trigger error model_error_rate:gpt-4o 202'],
@@ -298,7 +342,9 @@ describe('a silence that expires mid-incident', () => {
     });
     const notified = await incidentItem(world, 'model_error_rate:gpt-4o', l.tableName);
     expect(notified?.silencedBy).toBeUndefined();
-    expect(notified?.timeline.map((t) => t.event)).toContain('silence sil_lifecycle01 over, still firing: notified pagerduty, page, chatops');
+    expect(notified?.timeline.map((t) => t.event)).toContain(
+      'silence sil_lifecycle01 over, still firing: notified pagerduty, page, chatops',
+    );
     expect(await l.silences.get('sil_lifecycle01')).toMatchObject({ endAnnouncedAt: plus(T, 20) });
     expect(await l.silences.listCurrent()).toEqual([]);
 
@@ -311,7 +357,13 @@ describe('a silence that expires mid-incident', () => {
 describe('racing invocations', () => {
   it('two router invocations of the same event on one table deliver once: one PagerDuty trigger, one page, one chatops', async () => {
     const l = await lane();
-    const sev1 = signal({ rule: 'bill_threshold', subject: 'daily', severity: 'SEV1', observedAt: TUESDAY_10, summary: 'spend today $1200 > cap $1000' });
+    const sev1 = signal({
+      rule: 'bill_threshold',
+      subject: 'daily',
+      severity: 'SEV1',
+      observedAt: TUESDAY_10,
+      summary: 'spend today $1200 > cap $1000',
+    });
     const event = traceReport(TUESDAY_10, [sev1], ['bill_threshold']);
     const race = raceBarrier('bill_threshold:daily', 2);
     const outcomes = await Promise.all([
@@ -319,7 +371,12 @@ describe('racing invocations', () => {
       l.route(TUESDAY_10, structuredClone(event), { wrapStore: race.wrap }),
     ]);
     // Both read "absent" before either wrote: exactly one conditional create won.
-    expect(race.puts.filter((p) => p.expected === undefined).map((p) => p.ok).sort()).toEqual([false, true]);
+    expect(
+      race.puts
+        .filter((p) => p.expected === undefined)
+        .map((p) => p.ok)
+        .sort(),
+    ).toEqual([false, true]);
     expect(outcomes.map((o) => (o.status === 'routed' ? o.deliveries : -1)).sort()).toEqual([0, 3]);
     expect(await takeSent(world)).toEqual({
       pd: ['trigger critical bill_threshold:daily 202'],
@@ -389,7 +446,9 @@ describe('a stalled detector (expectedSources: trace-db every 1 min)', () => {
     await l.sweep(plus(T, 7));
     const resolved = subject('SEV2', 'RESOLVED', 'source_stale', 'trace-db');
     expect(await takeSent(world)).toEqual(
-      inHours ? { pd: ['resolve - source_stale:trace-db 202'], page: [resolved], chatops: [resolved] } : { ...NOTHING, chatops: [resolved] },
+      inHours
+        ? { pd: ['resolve - source_stale:trace-db 202'], page: [resolved], chatops: [resolved] }
+        : { ...NOTHING, chatops: [resolved] },
     );
     expect(await incidentItem(world, 'source_stale:trace-db', l.tableName)).toMatchObject({ status: 'resolved', resolvedAt: plus(T, 7) });
     await expectClean(l);
@@ -419,8 +478,16 @@ describe('a traceback that keeps recurring', () => {
     const l = await lane();
     const T = TUESDAY_10;
     const traceback = (at: string) =>
-      signal({ source: 'logs', rule: 'traceback', subject: 'ConnectionError@db/pool.py:88', severity: 'SEV2', observedAt: at, summary: 'ERROR Traceback: ConnectionError in db/pool.py:88' });
-    const logsReport = (at: string) => reportEvent(report(at, ['quota_exceeded_sustained', 'key_revoked_in_use'], [traceback(at)], 'logs'), at, 'metis-alerts.logs');
+      signal({
+        source: 'logs',
+        rule: 'traceback',
+        subject: 'ConnectionError@db/pool.py:88',
+        severity: 'SEV2',
+        observedAt: at,
+        summary: 'ERROR Traceback: ConnectionError in db/pool.py:88',
+      });
+    const logsReport = (at: string) =>
+      reportEvent(report(at, ['quota_exceeded_sustained', 'key_revoked_in_use'], [traceback(at)], 'logs'), at, 'metis-alerts.logs');
     const key = 'traceback:ConnectionError@db/pool.py:88';
 
     await l.route(T, logsReport(T));
@@ -446,7 +513,12 @@ describe('the Lambdas as wired from their environment (router.ts / sweeper.ts: n
   let saved: Record<string, string | undefined>;
   beforeAll(() => {
     saved = Object.fromEntries(AWS_ENV.map((name) => [name, process.env[name]]));
-    Object.assign(process.env, { AWS_ENDPOINT_URL: motoEndpoint(), AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing' });
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: motoEndpoint(),
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: 'testing',
+      AWS_SECRET_ACCESS_KEY: 'testing',
+    });
   });
   afterAll(() => {
     for (const name of AWS_ENV) {
@@ -488,7 +560,10 @@ describe('the Lambdas as wired from their environment (router.ts / sweeper.ts: n
     expect(await takeSent(world), 'a silenced signal is recorded, not notified').toEqual(NOTHING);
     expect(await incidentItem(world, 'model_error_rate:gpt-4o', tableName)).toMatchObject({ status: 'open', silencedBy: 'sil_deployed01' });
 
-    const sweeperEnv = readSweeperEnvironment({ ...environment, SWEEPER_SETTINGS: JSON.stringify({ tracebackQuietMinutes: 30, expectedSources: [] }) });
+    const sweeperEnv = readSweeperEnvironment({
+      ...environment,
+      SWEEPER_SETTINGS: JSON.stringify({ tracebackQuietMinutes: 30, expectedSources: [] }),
+    });
     const sweeper = makeSweeperHandler({
       ...notificationAdapters(sweeperEnv),
       clock: () => new Date(plus(T, 20)),
@@ -500,7 +575,10 @@ describe('the Lambdas as wired from their environment (router.ts / sweeper.ts: n
     const sent = await takeSent(world);
     expect(sent.pd).toEqual(['trigger error model_error_rate:gpt-4o 202']);
     expect(sent.chatops.sort()).toEqual(
-      [subject('SEV2', 'FIRING', 'model_error_rate', 'gpt-4o'), '[metis-alerts] silence sil_deployed01 ended: model_error_rate (all subjects)'].sort(),
+      [
+        subject('SEV2', 'FIRING', 'model_error_rate', 'gpt-4o'),
+        '[metis-alerts] silence sil_deployed01 ended: model_error_rate (all subjects)',
+      ].sort(),
     );
     expect(logs.filter((l) => l.level !== 'info')).toEqual([]);
   });

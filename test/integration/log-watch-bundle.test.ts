@@ -14,7 +14,15 @@ import { LogWatch } from '../../lib/log-watch.ts';
 import { cdkJsonContext } from '../cdk/synth-helpers.ts';
 import { dataMessage, splitEvents, STDLIB_TRACEBACK, subscriptionEvent, UVICORN_ACCESS_401 } from '../unit/logs/fixtures.ts';
 import { externalImports, synthFunctionAsset, type FunctionAsset } from './support/bundle.ts';
-import { COUNTERS_TABLE, BUS, createLogWatchWorld, LOG_GROUP, putStream, readReports, type LogWatchWorld } from './support/log-watch-world.ts';
+import {
+  COUNTERS_TABLE,
+  BUS,
+  createLogWatchWorld,
+  LOG_GROUP,
+  putStream,
+  readReports,
+  type LogWatchWorld,
+} from './support/log-watch-world.ts';
 import { invokeBundledHandler, runtimeEnv, type Invocation } from './support/run-bundle.ts';
 
 /** Synthesizes a stack holding only LogWatch and finds its function's asset directory in the cloud assembly. */
@@ -22,7 +30,12 @@ function synthLogWatchAsset(outdir: string): FunctionAsset {
   const app = new App({ outdir, context: cdkJsonContext() });
   const stack = new Stack(app, 'LogWatchBundle');
   const config = parseConfig({ logGroups: [{ name: LOG_GROUP }] });
-  new LogWatch(stack, 'LogWatch', { namePrefix: 'bundle', bus: new EventBus(stack, 'Bus'), logGroups: config.logGroups, rules: config.rules });
+  new LogWatch(stack, 'LogWatch', {
+    namePrefix: 'bundle',
+    bus: new EventBus(stack, 'Bus'),
+    logGroups: config.logGroups,
+    rules: config.rules,
+  });
   return synthFunctionAsset(app, stack, 'LogWatchLambdaFunction');
 }
 
@@ -43,7 +56,9 @@ describe('the synthesized log-watch asset', () => {
     expect(Object.keys(asset.files).sort()).toEqual(['index.mjs', 'index.mjs.map']);
     const imports = externalImports(readFileSync(join(asset.dir, 'index.mjs'), 'utf8'));
     expect(imports.filter((m) => !m.startsWith('node:') && !m.startsWith('@aws-sdk/'))).toEqual([]);
-    expect(imports).toEqual(expect.arrayContaining(['@aws-sdk/client-cloudwatch-logs', '@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge']));
+    expect(imports).toEqual(
+      expect.arrayContaining(['@aws-sdk/client-cloudwatch-logs', '@aws-sdk/client-dynamodb', '@aws-sdk/client-eventbridge']),
+    );
   });
 });
 
@@ -56,7 +71,12 @@ describe('the bundled handler against moto', () => {
   beforeAll(async () => {
     const lines = splitEvents([UVICORN_ACCESS_401, STDLIB_TRACEBACK].join('\n'), start);
     await putStream(world, stream, lines);
-    const event = subscriptionEvent(dataMessage(lines.filter((e) => e.message.includes('Traceback')), { logStream: stream }));
+    const event = subscriptionEvent(
+      dataMessage(
+        lines.filter((e) => e.message.includes('Traceback')),
+        { logStream: stream },
+      ),
+    );
     const vars = { EVENT_BUS_NAME: BUS, COUNTERS_TABLE, LOG_RULES: asset.environment.LOG_RULES as string };
     invocation = await invokeBundledHandler(asset.dir, { ...vars, ...runtimeEnv(asset.environment, outdir) }, [event], stdout);
   });
@@ -68,11 +88,21 @@ describe('the bundled handler against moto', () => {
 
   it('put the traceback, completed from CloudWatch Logs, on the bus', async () => {
     const [report] = await readReports(world, 1);
-    expect(report!.detail.signals.map((s) => [s.dedupKey, s.details.completedFrom])).toEqual([['traceback:sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event', 'fetched']]);
+    expect(report!.detail.signals.map((s) => [s.dedupKey, s.details.completedFrom])).toEqual([
+      ['traceback:sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event', 'fetched'],
+    ]);
   });
 
   it('wrote EMF metrics under the MetisAlerts namespace', () => {
-    const emf = stdout.map((line) => { try { return JSON.parse(line) as Record<string, unknown>; } catch { return undefined; } }).find((o) => o && '_aws' in o);
+    const emf = stdout
+      .map((line) => {
+        try {
+          return JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          return undefined;
+        }
+      })
+      .find((o) => o && '_aws' in o);
     expect(emf).toMatchObject({ LogEvents: 1, Tracebacks: 1, SplitTracebacksFetched: 1, service: 'metis-alerts-log-watch' });
     expect(JSON.stringify(emf)).toContain('"Namespace":"MetisAlerts"');
   });

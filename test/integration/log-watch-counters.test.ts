@@ -13,7 +13,10 @@ beforeAll(async () => {
 
 const M = 29_500_000;
 const increments: CounterIncrement[] = [
-  ...Array.from({ length: 150 }, (_, i): CounterIncrement => ({ kind: 'quota_exceeded', key: `gk_01K${i}`, minute: M + (i % 6), n: i + 1 })),
+  ...Array.from(
+    { length: 150 },
+    (_, i): CounterIncrement => ({ kind: 'quota_exceeded', key: `gk_01K${i}`, minute: M + (i % 6), n: i + 1 }),
+  ),
   { kind: 'key_revoked', key: 'gk_01R', minute: M, n: 4 },
   { kind: 'traceback', key: 'ValueError@/app/a.py:f', minute: M + 1, n: 2 },
 ];
@@ -31,7 +34,7 @@ async function exercise(counters: LogCounters) {
     k0: [...(read.get('gk_01K0') ?? new Map())],
     k149: [...(read.get('gk_01K149') ?? new Map())],
     total: [...read.values()].flatMap((m) => [...m.values()]).reduce((a, b) => a + b, 0),
-    revoked: [...((await counters.read('key_revoked', ['gk_01R', 'gk_01NONE'], M - 5, M)).entries())].map(([k, m]) => [k, [...m]]),
+    revoked: [...(await counters.read('key_revoked', ['gk_01R', 'gk_01NONE'], M - 5, M)).entries()].map(([k, m]) => [k, [...m]]),
     traceback: await counters.keys('traceback', M, M + 1),
   };
 }

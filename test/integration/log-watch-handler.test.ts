@@ -8,7 +8,7 @@ import { DynamoDbLogCounters } from '../../lambdas/adapters/dynamodb-log-counter
 import { REPORT_DETAIL_TYPE } from '../../lambdas/adapters/eventbridge-report-publisher.ts';
 import { epochMinute, KEY_REVOKED_RULE, QUOTA_RULE } from '../../lambdas/core/logs/rules.ts';
 import { signalSchema } from '../../lambdas/core/signal-schema.ts';
-import { LogCountersUnavailableError } from '../../lambdas/handlers/log-watch-handler.ts';
+import { LogCountersUnavailableError } from '../../lambdas/functions/log-watch/handler.ts';
 import {
   dataMessage,
   eventsOf,
@@ -20,7 +20,16 @@ import {
   UVICORN_ACCESS_401,
   UVICORN_TRACEBACK,
 } from '../unit/logs/fixtures.ts';
-import { createCountersTable, createLogWatchWorld, LOG_GROUP, logWatchHandler, putStream, readReports, recentMinute, type LogWatchWorld } from './support/log-watch-world.ts';
+import {
+  createCountersTable,
+  createLogWatchWorld,
+  LOG_GROUP,
+  logWatchHandler,
+  putStream,
+  readReports,
+  recentMinute,
+  type LogWatchWorld,
+} from './support/log-watch-world.ts';
 
 let world: LogWatchWorld;
 /** A fresh counters table per test: the key rules judge every key of the window, so tests must not share one. */
@@ -38,7 +47,9 @@ beforeEach(async () => {
 });
 
 async function countOf(partition: string, minute: number): Promise<number | undefined> {
-  const item = await world.dynamo.send(new GetItemCommand({ TableName: table, Key: { counter: { S: partition }, minute: { N: String(minute) } }, ConsistentRead: true }));
+  const item = await world.dynamo.send(
+    new GetItemCommand({ TableName: table, Key: { counter: { S: partition }, minute: { N: String(minute) } }, ConsistentRead: true }),
+  );
   return item.Item?.count?.N === undefined ? undefined : Number(item.Item.count.N);
 }
 
@@ -46,16 +57,46 @@ describe('counters in DynamoDB', () => {
   it('add up across two invocations: 6 then 5 revoked-key attempts fire on the second (more than 10)', async () => {
     const key = 'gk_01TWOINVOCATIONS';
     const { run } = logWatchHandler(world, at(40_000), { table });
-    const first = await run(subscriptionEvent(dataMessage(eventsOf(Array.from({ length: 6 }, () => keyRevokedJson(key)), T + 1000, 100), { logStream: 'pod-a' })));
+    const first = await run(
+      subscriptionEvent(
+        dataMessage(
+          eventsOf(
+            Array.from({ length: 6 }, () => keyRevokedJson(key)),
+            T + 1000,
+            100,
+          ),
+          { logStream: 'pod-a' },
+        ),
+      ),
+    );
     expect(first.scan.signals).toEqual([]);
-    const second = await run(subscriptionEvent(dataMessage(eventsOf(Array.from({ length: 5 }, () => keyRevokedJson(key)), T + 2000, 100, 100), { logStream: 'pod-b' })));
+    const second = await run(
+      subscriptionEvent(
+        dataMessage(
+          eventsOf(
+            Array.from({ length: 5 }, () => keyRevokedJson(key)),
+            T + 2000,
+            100,
+            100,
+          ),
+          { logStream: 'pod-b' },
+        ),
+      ),
+    );
     expect(second.scan.signals.map((s) => s.dedupKey)).toEqual([`${KEY_REVOKED_RULE}:${key}`]);
     expect(await countOf(`key_revoked#${key}`, epochMinute(T))).toBe(11);
     const index = await world.dynamo.send(
-      new QueryCommand({ TableName: table, KeyConditionExpression: '#k = :k', ExpressionAttributeNames: { '#k': 'counter' }, ExpressionAttributeValues: { ':k': { S: 'index#key_revoked' } } }),
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: '#k = :k',
+        ExpressionAttributeNames: { '#k': 'counter' },
+        ExpressionAttributeValues: { ':k': { S: 'index#key_revoked' } },
+      }),
     );
     expect(index.Items?.flatMap((i) => i.keys?.SS ?? [])).toContain(key);
-    const item = await world.dynamo.send(new GetItemCommand({ TableName: table, Key: { counter: { S: `key_revoked#${key}` }, minute: { N: String(epochMinute(T)) } } }));
+    const item = await world.dynamo.send(
+      new GetItemCommand({ TableName: table, Key: { counter: { S: `key_revoked#${key}` }, minute: { N: String(epochMinute(T)) } } }),
+    );
     expect(Number(item.Item?.expiresAt?.N)).toBe((epochMinute(T) + 1 + 1440) * 60);
     const reports = await readReports(world, 2);
     expect(reports.map((r) => r.detail.signals.length)).toEqual([0, 1]);
@@ -63,7 +104,16 @@ describe('counters in DynamoDB', () => {
 
   it('a retried invocation (the same event twice) is counted once', async () => {
     const key = 'gk_01RETRIED';
-    const event = subscriptionEvent(dataMessage(eventsOf(Array.from({ length: 7 }, () => keyRevokedJson(key)), T + 3000, 100, 200)));
+    const event = subscriptionEvent(
+      dataMessage(
+        eventsOf(
+          Array.from({ length: 7 }, () => keyRevokedJson(key)),
+          T + 3000,
+          100,
+          200,
+        ),
+      ),
+    );
     const { run } = logWatchHandler(world, at(40_000), { table });
     await run(event);
     await run(event);
@@ -74,7 +124,21 @@ describe('counters in DynamoDB', () => {
     const key = 'gk_01CONCURRENT';
     const { run } = logWatchHandler(world, at(50_000), { table });
     await Promise.all(
-      Array.from({ length: 8 }, (_, i) => run(subscriptionEvent(dataMessage(eventsOf(Array.from({ length: 3 }, () => quotaExceededJson(key)), T + 5000 + i * 100, 10, 1000 + i * 10), { logStream: `pod-${i}` })))),
+      Array.from({ length: 8 }, (_, i) =>
+        run(
+          subscriptionEvent(
+            dataMessage(
+              eventsOf(
+                Array.from({ length: 3 }, () => quotaExceededJson(key)),
+                T + 5000 + i * 100,
+                10,
+                1000 + i * 10,
+              ),
+              { logStream: `pod-${i}` },
+            ),
+          ),
+        ),
+      ),
     );
     expect(await countOf(`quota_exceeded#${key}`, epochMinute(T))).toBe(24);
   });
@@ -84,7 +148,11 @@ describe('counters in DynamoDB', () => {
     let outcome;
     for (let m = 0; m < 5; m++) {
       const { run } = logWatchHandler(world, at(m * 60_000 + 50_000), { table });
-      outcome = await run(subscriptionEvent(dataMessage(eventsOf([quotaExceededJson(key), quotaExceededJson(key)], T + m * 60_000 + 10_000, 1000, 2000 + m * 10))));
+      outcome = await run(
+        subscriptionEvent(
+          dataMessage(eventsOf([quotaExceededJson(key), quotaExceededJson(key)], T + m * 60_000 + 10_000, 1000, 2000 + m * 10)),
+        ),
+      );
     }
     expect(outcome!.scan.signals.map((s) => s.dedupKey)).toEqual([`${QUOTA_RULE}:${key}`]);
     const reports = await readReports(world, 5);
@@ -109,7 +177,11 @@ describe('a traceback split by the container runtime', () => {
     expect(scan.stats).toMatchObject({ splitTracebacks: 1, completedByFetch: 1, fetchCalls: 1 });
     const [report] = await readReports(world, 1);
     const [signal] = report!.detail.signals;
-    expect(signal).toMatchObject({ rule: 'traceback', severity: 'SEV2', subject: 'sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event' });
+    expect(signal).toMatchObject({
+      rule: 'traceback',
+      severity: 'SEV2',
+      subject: 'sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event',
+    });
     expect(signal!.details).toMatchObject({ typeKnown: true, completedFrom: 'fetched', logGroup: LOG_GROUP, logStream: stream });
     expect(signal!.details.excerpt).toContain('sqlite3.OperationalError: database is locked');
     expect(report!.detail.evaluated).not.toContain('traceback');
@@ -132,7 +204,11 @@ describe('bad input is counted and logged, never thrown', () => {
     ['data that is not base64', { awslogs: { data: '!!not base64!!' } }, 'not_base64'],
     ['data that is not gzip', { awslogs: { data: Buffer.from('{"logEvents":[]}').toString('base64') } }, 'not_gzip'],
     ['data that is not JSON', { awslogs: { data: 'H4sIAAAAAAAAA8tIzcnJBwCGphA2BQAAAA==' } }, 'not_json'],
-    ['a message without logEvents', subscriptionEvent({ messageType: 'DATA_MESSAGE', logGroup: LOG_GROUP, logStream: 's' }), 'no_log_events'],
+    [
+      'a message without logEvents',
+      subscriptionEvent({ messageType: 'DATA_MESSAGE', logGroup: LOG_GROUP, logStream: 's' }),
+      'no_log_events',
+    ],
   ])('%s: resolves, logs the reason, counts RejectedBatches, puts nothing on the bus', async (_name, input, reason) => {
     const { run, recorded } = logWatchHandler(world, at(0), { table });
     const { scan, report } = await run(input);
@@ -145,7 +221,16 @@ describe('bad input is counted and logged, never thrown', () => {
 
   it('a CONTROL_MESSAGE is ignored: no report', async () => {
     const { run } = logWatchHandler(world, at(0), { table });
-    const { scan } = await run(subscriptionEvent({ messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [] }));
+    const { scan } = await run(
+      subscriptionEvent({
+        messageType: 'CONTROL_MESSAGE',
+        owner: 'CloudwatchLogs',
+        logGroup: '',
+        logStream: '',
+        subscriptionFilters: [],
+        logEvents: [],
+      }),
+    );
     expect(scan.outcome).toBe('control');
     expect(await readReports(world)).toEqual([]);
   });
@@ -166,12 +251,21 @@ describe('bad input is counted and logged, never thrown', () => {
 describe('a 10 000-event batch', () => {
   it('is scanned, counted in DynamoDB and reported in one invocation', async () => {
     const messages = Array.from({ length: 10_000 }, (_, i) =>
-      i % 4 === 0 ? quotaExceededJson(`gk_01BIG${i % 12}`) : i % 4 === 1 ? keyRevokedJson('gk_01BIGREVOKED') : i % 400 === 2 ? STDLIB_TRACEBACK : UVICORN_ACCESS_401,
+      i % 4 === 0
+        ? quotaExceededJson(`gk_01BIG${i % 12}`)
+        : i % 4 === 1
+          ? keyRevokedJson('gk_01BIGREVOKED')
+          : i % 400 === 2
+            ? STDLIB_TRACEBACK
+            : UVICORN_ACCESS_401,
     );
     const { run, recorded } = logWatchHandler(world, at(59_000), { table });
     const { scan, report } = await run(subscriptionEvent(dataMessage(eventsOf(messages, T + 30_000, 2, 50_000), { logStream: 'pod-big' })));
     expect(scan.stats).toMatchObject({ events: 10_000, quotaExceeded: 2500, keyRevoked: 2500, tracebacks: 25 });
-    expect(report?.signals.map((s) => s.dedupKey).sort()).toEqual([`${KEY_REVOKED_RULE}:gk_01BIGREVOKED`, 'traceback:sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event']);
+    expect(report?.signals.map((s) => s.dedupKey).sort()).toEqual([
+      `${KEY_REVOKED_RULE}:gk_01BIGREVOKED`,
+      'traceback:sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event',
+    ]);
     expect(await countOf('key_revoked#gk_01BIGREVOKED', epochMinute(T + 30_000))).toBe(2500);
     expect(recorded.metrics[0]).toContainEqual({ name: 'LogEvents', unit: 'Count', value: 10_000 });
     await readReports(world, 1);
@@ -183,7 +277,9 @@ describe('when the counters table is unavailable', () => {
     const { run, recorded } = logWatchHandler(world, at(30_000), {
       counters: new DynamoDbLogCounters({ client: world.dynamo, tableName: 'no-such-table' }),
     });
-    await expect(run(subscriptionEvent(dataMessage(eventsOf([STDLIB_TRACEBACK, keyRevokedJson('gk_01X')], T + 1000))))).rejects.toBeInstanceOf(LogCountersUnavailableError);
+    await expect(
+      run(subscriptionEvent(dataMessage(eventsOf([STDLIB_TRACEBACK, keyRevokedJson('gk_01X')], T + 1000)))),
+    ).rejects.toBeInstanceOf(LogCountersUnavailableError);
     const [report] = await readReports(world, 1);
     expect(report!.detail.evaluated).toEqual([]);
     expect(report!.detail.signals.map((s) => s.rule)).toEqual(['traceback']);

@@ -100,9 +100,7 @@ describe('FakePagerDuty validation', () => {
       "'images[0].src' must be an https URL",
     ]);
     expect(validateEvent({ ...base, severity: 'critical' })).toEqual(["Unknown field 'severity'"]);
-    expect(validateEvent({ ...base, dedup_key: 'k'.repeat(256) })).toEqual([
-      "'dedup_key' must be at most 255 characters, got 256",
-    ]);
+    expect(validateEvent({ ...base, dedup_key: 'k'.repeat(256) })).toEqual(["'dedup_key' must be at most 255 characters, got 256"]);
   });
 
   it('answers an invalid event with 400 without consuming the script', async () => {

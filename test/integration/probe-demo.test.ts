@@ -11,9 +11,15 @@ import { probeDemoSteps } from '../../scripts/demo-probes.ts';
 describe('probeDemoSteps', () => {
   it('first failure SEV2, second SEV1 (same dedup key), recovery resolves both; the healthy target raises nothing', async () => {
     const steps = await probeDemoSteps({ start: new Date('2026-11-24T11:00:00Z'), prefix: 'metis-demo' });
-    expect(steps.map((s) => s.at.toISOString())).toEqual(['2026-11-24T11:00:00.000Z', '2026-11-24T11:00:30.000Z', '2026-11-24T11:05:00.000Z']);
+    expect(steps.map((s) => s.at.toISOString())).toEqual([
+      '2026-11-24T11:00:00.000Z',
+      '2026-11-24T11:00:30.000Z',
+      '2026-11-24T11:05:00.000Z',
+    ]);
     expect(steps[0]!.title).toBe('probe round 1: gateway ok (HTTP 200); server FAILED http_status 503 -> sick app');
-    expect(steps.map((s) => s.signals.map((x) => [x.source, x.rule, x.subject, x.severity, x.status, x.dedupKey, x.details.alarmName]))).toEqual([
+    expect(
+      steps.map((s) => s.signals.map((x) => [x.source, x.rule, x.subject, x.severity, x.status, x.dedupKey, x.details.alarmName])),
+    ).toEqual([
       [['cloudwatch-alarm', 'healthz_down', 'server', 'SEV2', 'firing', 'healthz_down:server', 'metis-demo-healthz-server-sev2']],
       [['cloudwatch-alarm', 'healthz_down', 'server', 'SEV1', 'firing', 'healthz_down:server', 'metis-demo-healthz-server-sev1']],
       [

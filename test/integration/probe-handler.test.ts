@@ -10,7 +10,7 @@ import { SsmProbeHeaders } from '../../lambdas/adapters/ssm-probe-headers.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import { PROBE_SERVICE } from '../../lambdas/core/probe/metric-points.ts';
 import type { ProbeOutcome } from '../../lambdas/core/probe/result.ts';
-import { makeProbeHandler, type ProbeHandlerDeps } from '../../lambdas/handlers/probe-handler.ts';
+import { makeProbeHandler, type ProbeHandlerDeps } from '../../lambdas/functions/probe/handler.ts';
 import { putSecureString, resetMoto, ssmClient } from './support/aws.ts';
 import { answer, startTarget, type TestTarget } from './support/probe-targets.ts';
 import { selfSignedCertificate, type TestCertificate } from './support/test-certs.ts';
@@ -20,7 +20,14 @@ const TOKEN_PARAMETER = '/metis-alerts/probe/gateway-token';
 const TOKEN = 'probe-token-8f3a1c2d9e';
 
 interface Emf {
-  _aws: { Timestamp: number; CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string; Unit: string; StorageResolution?: number }[] }[] };
+  _aws: {
+    Timestamp: number;
+    CloudWatchMetrics: {
+      Namespace: string;
+      Dimensions: string[][];
+      Metrics: { Name: string; Unit: string; StorageResolution?: number }[];
+    }[];
+  };
   [key: string]: unknown;
 }
 
@@ -73,7 +80,10 @@ function harness(rawTargets: unknown[], overrides: Partial<ProbeHandlerDeps> = {
   const clock = () => new Date(now);
   const prober = new HttpProber({ ca: [cert.cert], clock });
   const headers = new SsmProbeHeaders({ client: ssmClient() });
-  const log = (level: string) => (message: string, fields: Record<string, unknown> = {}) => logs.push({ level, message, fields });
+  const log =
+    (level: string) =>
+    (message: string, fields: Record<string, unknown> = {}) =>
+      logs.push({ level, message, fields });
   const run = makeProbeHandler({
     targets: parseConfig({ healthTargets: rawTargets }).healthTargets,
     probe: (call) => prober.probe(call),
@@ -187,17 +197,30 @@ describe('probe handler', () => {
 
   it('a header value the prober cannot send: that target is skipped with the reason, nothing of the value logged', async () => {
     await putSecureString(ssmClient(), '/metis-alerts/probe/broken', 'line-one\nline-two-secret');
-    const h = harness([{ name: 'gateway', url: gateway.url, headersFromSsm: { 'x-health-token': '/metis-alerts/probe/broken' }, timeoutMs: 3000 }]);
+    const h = harness([
+      { name: 'gateway', url: gateway.url, headersFromSsm: { 'x-health-token': '/metis-alerts/probe/broken' }, timeoutMs: 3000 },
+    ]);
     const result = await h.run();
     expect(result.heartbeat).toBe(false);
     expect(result.rounds).toEqual([[], []]);
-    expect(result.skipped.map((s) => s.reason)).toEqual([expect.stringMatching(/^prober failed: cannot build the request: ERR_INVALID_CHAR/), expect.any(String)]);
+    expect(result.skipped.map((s) => s.reason)).toEqual([
+      expect.stringMatching(/^prober failed: cannot build the request: ERR_INVALID_CHAR/),
+      expect.any(String),
+    ]);
     expect(h.lines()).toEqual([]);
     expect(JSON.stringify(h.logs)).not.toContain('line-two-secret');
   });
 
   it('keeps the rounds 30 s apart start to start: a slow first round shortens the wait, a round over 30 s skips it', async () => {
-    const ok: ProbeOutcome = { url: 'http://x/healthz', ok: true, failure: null, status: 200, latencyMs: 4000, tlsDaysLeft: null, detail: null };
+    const ok: ProbeOutcome = {
+      url: 'http://x/healthz',
+      ok: true,
+      failure: null,
+      status: 200,
+      latencyMs: 4000,
+      tlsDaysLeft: null,
+      detail: null,
+    };
     const slow = harness([{ name: 'gateway', url: 'http://x/healthz' }], {
       probe: async () => {
         slow.advance(4000);
@@ -206,7 +229,12 @@ describe('probe handler', () => {
     });
     await slow.run();
     expect(slow.sleeps).toEqual([26_000]);
-    expect(slow.lines().filter((l) => l.Target === 'gateway').map((l) => l._aws.Timestamp - START)).toEqual([0, 30_000]);
+    expect(
+      slow
+        .lines()
+        .filter((l) => l.Target === 'gateway')
+        .map((l) => l._aws.Timestamp - START),
+    ).toEqual([0, 30_000]);
 
     const slower = harness([{ name: 'gateway', url: 'http://x/healthz' }], {
       probe: async () => {

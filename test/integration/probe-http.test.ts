@@ -111,13 +111,24 @@ describe('HttpProber over http', () => {
       res.write('{"status":');
     });
     const outcome = await new HttpProber({ clock }).probe({ url: t.url, timeoutMs: 300 });
-    expect(outcome).toMatchObject({ ok: false, failure: 'timeout', status: 200, detail: 'HTTP 200 but the body did not arrive within 300 ms' });
+    expect(outcome).toMatchObject({
+      ok: false,
+      failure: 'timeout',
+      status: 200,
+      detail: 'HTTP 200 but the body did not arrive within 300 ms',
+    });
   });
 
   it('a closed port: connection (ECONNREFUSED)', async () => {
     const port = await closedPort();
     const outcome = await new HttpProber({ clock }).probe({ url: `http://127.0.0.1:${port}/healthz`, timeoutMs: 2000 });
-    expect(outcome).toMatchObject({ ok: false, failure: 'connection', status: null, tlsDaysLeft: null, detail: 'ECONNREFUSED: connection refused' });
+    expect(outcome).toMatchObject({
+      ok: false,
+      failure: 'connection',
+      status: null,
+      tlsDaysLeft: null,
+      detail: 'ECONNREFUSED: connection refused',
+    });
     expect(diagnose(outcome).kind).toBe('ingress_or_network');
   });
 
@@ -157,8 +168,18 @@ describe('HttpProber over https', () => {
 
   it('the same certificate untrusted: tls (self-signed), days-left still read, and no request (no header) reached the server', async () => {
     const t = await target(answer(200), { tls: expiresIn5Days });
-    const outcome = await new HttpProber({ clock }).probe({ url: t.url, timeoutMs: 3000, headers: { authorization: 'Bearer secret-header' } });
-    expect(outcome).toMatchObject({ ok: false, failure: 'tls', status: null, tlsDaysLeft: 5, detail: 'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate' });
+    const outcome = await new HttpProber({ clock }).probe({
+      url: t.url,
+      timeoutMs: 3000,
+      headers: { authorization: 'Bearer secret-header' },
+    });
+    expect(outcome).toMatchObject({
+      ok: false,
+      failure: 'tls',
+      status: null,
+      tlsDaysLeft: 5,
+      detail: 'DEPTH_ZERO_SELF_SIGNED_CERT: self-signed certificate',
+    });
     expect(t.requests).toEqual([]);
     expect(diagnose(outcome).kind).toBe('certificate');
   });
@@ -166,7 +187,13 @@ describe('HttpProber over https', () => {
   it('an expired certificate, even trusted: tls (CERT_HAS_EXPIRED) with negative tlsDaysLeft', async () => {
     const t = await target(answer(200), { tls: expired });
     const trusted = await new HttpProber({ clock, ca: [expired.cert] }).probe({ url: t.url, timeoutMs: 3000 });
-    expect(trusted).toMatchObject({ ok: false, failure: 'tls', status: null, tlsDaysLeft: -3, detail: 'CERT_HAS_EXPIRED: certificate has expired' });
+    expect(trusted).toMatchObject({
+      ok: false,
+      failure: 'tls',
+      status: null,
+      tlsDaysLeft: -3,
+      detail: 'CERT_HAS_EXPIRED: certificate has expired',
+    });
     const untrusted = await new HttpProber({ clock }).probe({ url: t.url, timeoutMs: 3000 });
     expect(untrusted).toMatchObject({ ok: false, failure: 'tls', tlsDaysLeft: -3 });
     expect(t.requests).toEqual([]);

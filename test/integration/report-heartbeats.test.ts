@@ -25,7 +25,8 @@ beforeEach(async () => {
 
 async function rawItem(source: string): Promise<Record<string, unknown> | undefined> {
   const documents = DynamoDBDocumentClient.from(client());
-  return (await documents.send(new GetCommand({ TableName: tableName, Key: { dedupKey: `heartbeat#${source}` }, ConsistentRead: true }))).Item;
+  return (await documents.send(new GetCommand({ TableName: tableName, Key: { dedupKey: `heartbeat#${source}` }, ConsistentRead: true })))
+    .Item;
 }
 
 /** lastReports as instants (ms), so the stored representation of a time does not matter. */
@@ -38,9 +39,17 @@ describe('DynamoDbReportHeartbeats', () => {
   it('round-trips the last report of each source, stored as a heartbeat#<source> item', async () => {
     await heartbeats.record('trace-db', '2026-11-24T10:00:00.000Z');
     await heartbeats.record('logs', '2026-11-24T10:00:30.000Z');
-    expect(await heartbeats.lastReports(['trace-db', 'logs'])).toEqual({ 'trace-db': '2026-11-24T10:00:00.000Z', logs: '2026-11-24T10:00:30.000Z' });
+    expect(await heartbeats.lastReports(['trace-db', 'logs'])).toEqual({
+      'trace-db': '2026-11-24T10:00:00.000Z',
+      logs: '2026-11-24T10:00:30.000Z',
+    });
     expect(await heartbeats.lastReports(['logs'])).toEqual({ logs: '2026-11-24T10:00:30.000Z' });
-    expect(await rawItem('trace-db')).toEqual({ dedupKey: 'heartbeat#trace-db', kind: 'heartbeat', source: 'trace-db', lastReportAt: '2026-11-24T10:00:00.000Z' });
+    expect(await rawItem('trace-db')).toEqual({
+      dedupKey: 'heartbeat#trace-db',
+      kind: 'heartbeat',
+      source: 'trace-db',
+      lastReportAt: '2026-11-24T10:00:00.000Z',
+    });
   });
 
   it('moves forward with each newer report', async () => {
@@ -57,7 +66,10 @@ describe('DynamoDbReportHeartbeats', () => {
     expect(await heartbeats.lastReports(['trace-db'])).toEqual({ 'trace-db': '2026-11-24T10:05:00.000Z' });
     // Per source: an older report of another source is recorded as usual.
     await heartbeats.record('logs', '2026-11-24T09:00:00.000Z');
-    expect(await heartbeats.lastReports(['trace-db', 'logs'])).toEqual({ 'trace-db': '2026-11-24T10:05:00.000Z', logs: '2026-11-24T09:00:00.000Z' });
+    expect(await heartbeats.lastReports(['trace-db', 'logs'])).toEqual({
+      'trace-db': '2026-11-24T10:05:00.000Z',
+      logs: '2026-11-24T09:00:00.000Z',
+    });
   });
 
   it('compares report times as instants: a late report stamped with an offset does not move it back, and newer ones still move it forward', async () => {

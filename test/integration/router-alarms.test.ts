@@ -32,7 +32,8 @@ useRouterWorld((created) => (world = created), {
   beforeEachTest: clearPdRequests,
 });
 
-const headline = (severity: string, headlineWord: 'FIRING' | 'RESOLVED') => (headlineWord === 'FIRING' ? firing : resolved)(severity, 'healthz_down', 'gateway');
+const headline = (severity: string, headlineWord: 'FIRING' | 'RESOLVED') =>
+  (headlineWord === 'FIRING' ? firing : resolved)(severity, 'healthz_down', 'gateway');
 
 async function expectNothingSent(): Promise<void> {
   expect(world.pd.requests).toHaveLength(0);
@@ -55,7 +56,12 @@ describe('router handler: tagged CloudWatch alarms', () => {
     expect(item?.lastSignal).toMatchObject({
       observedAt: TUESDAY_10,
       runbook: 'Healthz',
-      details: { alarmName: 'gateway-healthz-sev2', alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:gateway-healthz-sev2', state: 'ALARM', previousState: 'OK' },
+      details: {
+        alarmName: 'gateway-healthz-sev2',
+        alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:gateway-healthz-sev2',
+        state: 'ALARM',
+        previousState: 'OK',
+      },
     });
   });
 

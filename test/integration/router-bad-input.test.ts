@@ -28,7 +28,15 @@ async function expectNothingSent(): Promise<void> {
 
 describe('router handler: bad input is dead-lettered with a reason', () => {
   it('(a) an unknown detail-type: parked with the reason and the original event', async () => {
-    const event = { version: '0', id: 'e-1', 'detail-type': 'Metis Something Else', source: 'metis-alerts.trace-db', time: TUESDAY_10, resources: [], detail: { x: 1 } };
+    const event = {
+      version: '0',
+      id: 'e-1',
+      'detail-type': 'Metis Something Else',
+      source: 'metis-alerts.trace-db',
+      time: TUESDAY_10,
+      resources: [],
+      detail: { x: 1 },
+    };
     const outcome = await routerHandler(world, { at: TUESDAY_10 })(event);
     expect(outcome).toEqual({ status: 'dead-lettered', reason: 'unsupported detail-type "Metis Something Else"' });
 
@@ -86,7 +94,9 @@ describe('router handler: bad input is dead-lettered with a reason', () => {
   it('(d) not an object at all (a string): parked', async () => {
     const outcome = await routerHandler(world, { at: TUESDAY_10 })('{"detail-type":"Metis Evaluation Report"}');
     expect(outcome).toEqual({ status: 'dead-lettered', reason: 'event is not a JSON object' });
-    expect(await deadLetters(world)).toEqual([{ reason: 'event is not a JSON object', event: '{"detail-type":"Metis Evaluation Report"}' }]);
+    expect(await deadLetters(world)).toEqual([
+      { reason: 'event is not a JSON object', event: '{"detail-type":"Metis Evaluation Report"}' },
+    ]);
     await expectNothingSent();
   });
 

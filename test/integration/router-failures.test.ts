@@ -2,7 +2,7 @@
 // and an SNS topic that does not exist. The other sinks are still served exactly once, the broken one
 // is recorded on the incident, and a retried invocation sends only what is still owed.
 import { describe, expect, it } from 'vitest';
-import { DeliveryFailedError } from '../../lambdas/handlers/router-handler.ts';
+import { DeliveryFailedError } from '../../lambdas/functions/router/handler.ts';
 import { ACCOUNT, REGION, createTopicWithQueue } from './support/aws.ts';
 import {
   SATURDAY_03,
@@ -28,7 +28,13 @@ useRouterWorld((created) => (world = created));
 
 describe('router handler: PagerDuty routing-key parameter missing', () => {
   const MISSING = '/metis-alerts/pagerduty/never-created';
-  const sev1 = signal({ rule: 'healthz_down', subject: 'gateway', severity: 'SEV1', source: 'probe', summary: 'gateway GET /healthz failed twice (timeout)' });
+  const sev1 = signal({
+    rule: 'healthz_down',
+    subject: 'gateway',
+    severity: 'SEV1',
+    source: 'probe',
+    summary: 'gateway GET /healthz failed twice (timeout)',
+  });
   const event = (at: string) => reportEvent(report(at, ['healthz_down'], [{ ...sev1, observedAt: at }], 'probe'), at, 'metis-alerts.probe');
 
   it('in business hours: SEV1 reaches page + chatops, a pipeline_health SEV2 reaches page + chatops, PagerDuty sees nothing', async () => {
@@ -38,7 +44,10 @@ describe('router handler: PagerDuty routing-key parameter missing', () => {
     expect(outcome).toEqual({ status: 'routed', signals: 1, deliveries: 5 });
     expect(world.pd.requests).toHaveLength(0);
 
-    expect(await headlines(world, world.page)).toEqual([firing('SEV1', 'healthz_down', 'gateway'), firing('SEV2', 'pipeline_health', 'pagerduty')]);
+    expect(await headlines(world, world.page)).toEqual([
+      firing('SEV1', 'healthz_down', 'gateway'),
+      firing('SEV2', 'pipeline_health', 'pagerduty'),
+    ]);
     const chatops = await published(world, world.chatops);
     expect(chatops.map(({ subject, attributes }) => ({ subject, attributes }))).toEqual([
       firing('SEV1', 'healthz_down', 'gateway'),
@@ -48,8 +57,16 @@ describe('router handler: PagerDuty routing-key parameter missing', () => {
     expect(chatops[1]!.message).toContain('routing key unavailable');
 
     const incident = await incidentItem(world, 'healthz_down:gateway', tableName);
-    expect(deliverySummary(incident)).toEqual(['1:pagerduty:trigger:SEV1 failed 1', '1:page:trigger:SEV1 sent 1', '1:chatops:trigger:SEV1 sent 1']);
-    expect(incident?.deliveries[0]).toMatchObject({ failureKind: 'config', retryable: false, error: 'config: PagerDuty routing key unavailable: no key configured' });
+    expect(deliverySummary(incident)).toEqual([
+      '1:pagerduty:trigger:SEV1 failed 1',
+      '1:page:trigger:SEV1 sent 1',
+      '1:chatops:trigger:SEV1 sent 1',
+    ]);
+    expect(incident?.deliveries[0]).toMatchObject({
+      failureKind: 'config',
+      retryable: false,
+      error: 'config: PagerDuty routing key unavailable: no key configured',
+    });
 
     const health = await incidentItem(world, 'pipeline_health:pagerduty', tableName);
     expect(health).toMatchObject({ status: 'open', severity: 'SEV2', source: 'pipeline', rule: 'pipeline_health', subject: 'pagerduty' });
@@ -63,7 +80,10 @@ describe('router handler: PagerDuty routing-key parameter missing', () => {
     expect(outcome).toEqual({ status: 'routed', signals: 1, deliveries: 4 });
     expect(world.pd.requests).toHaveLength(0);
     expect(await headlines(world, world.page)).toEqual([firing('SEV1', 'healthz_down', 'gateway')]);
-    expect(await headlines(world, world.chatops)).toEqual([firing('SEV1', 'healthz_down', 'gateway'), firing('SEV2', 'pipeline_health', 'pagerduty')]);
+    expect(await headlines(world, world.chatops)).toEqual([
+      firing('SEV1', 'healthz_down', 'gateway'),
+      firing('SEV2', 'pipeline_health', 'pagerduty'),
+    ]);
     const health = await incidentItem(world, 'pipeline_health:pagerduty', tableName);
     expect(health).toMatchObject({ status: 'open', severity: 'SEV2', escalateAt: '2026-11-28T03:30:00.000Z' });
     expect(deliverySummary(health)).toEqual(['1:chatops:trigger:SEV2 sent 1']);
@@ -82,13 +102,19 @@ describe('router handler: SNS page topic does not exist', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(DeliveryFailedError);
-    expect((error as Error).message).toMatch(/^1 deliveries failed .*: page trigger db_integrity:trace\.db: config: SNS publish to page failed: NotFound/);
+    expect((error as Error).message).toMatch(
+      /^1 deliveries failed .*: page trigger db_integrity:trace\.db: config: SNS publish to page failed: NotFound/,
+    );
 
     expect(pdCalls(world)).toEqual([{ action: 'trigger', severity: 'critical', dedupKey: 'db_integrity:trace.db', status: 202 }]);
     expect(await headlines(world, world.chatops)).toEqual([firing('SEV1', 'db_integrity', 'trace.db')]);
     expect(await published(world, world.page)).toEqual([]);
     const item = await incidentItem(world, sev1.dedupKey);
-    expect(deliverySummary(item)).toEqual(['1:pagerduty:trigger:SEV1 sent 1', '1:page:trigger:SEV1 failed 1', '1:chatops:trigger:SEV1 sent 1']);
+    expect(deliverySummary(item)).toEqual([
+      '1:pagerduty:trigger:SEV1 sent 1',
+      '1:page:trigger:SEV1 failed 1',
+      '1:chatops:trigger:SEV1 sent 1',
+    ]);
     // The handler throws instead of parking: Lambda's retries, then its on-failure destination, park it.
     expect(await deadLetters(world)).toEqual([]);
   });
@@ -116,8 +142,14 @@ describe('router handler: SNS page topic does not exist', () => {
     expect(await published(world, world.chatops)).toEqual([]);
     expect(await headlines(world, page)).toEqual([firing('SEV1', 'db_integrity', 'trace.db')]);
     const item = await incidentItem(world, sev1.dedupKey);
-    expect(deliverySummary(item).filter((d) => !d.startsWith('1:page:'))).toEqual(['1:pagerduty:trigger:SEV1 sent 1', '1:chatops:trigger:SEV1 sent 1']);
-    expect(item?.deliveries.find((d) => d.id === '1:page:trigger:SEV1')).toMatchObject({ status: 'sent', sentAt: '2026-11-24T10:01:00.000Z' });
+    expect(deliverySummary(item).filter((d) => !d.startsWith('1:page:'))).toEqual([
+      '1:pagerduty:trigger:SEV1 sent 1',
+      '1:chatops:trigger:SEV1 sent 1',
+    ]);
+    expect(item?.deliveries.find((d) => d.id === '1:page:trigger:SEV1')).toMatchObject({
+      status: 'sent',
+      sentAt: '2026-11-24T10:01:00.000Z',
+    });
   });
 });
 

@@ -28,15 +28,24 @@ let world: RouterWorld;
 useRouterWorld((created) => (world = created));
 
 describe('router handler: a SEV1 from a trace-db report', () => {
-  const sev1 = signal({ rule: 'model_error_rate', subject: 'claude-sonnet-4', severity: 'SEV1', summary: 'error rate 40% on claude-sonnet-4 (threshold 5%)' });
+  const sev1 = signal({
+    rule: 'model_error_rate',
+    subject: 'claude-sonnet-4',
+    severity: 'SEV1',
+    summary: 'error rate 40% on claude-sonnet-4 (threshold 5%)',
+  });
   const firingReport = reportEvent(report(TUESDAY_10, ['model_error_rate'], [sev1]));
 
   it('pages once: one PagerDuty trigger (critical), one page and one chatops message', async () => {
     const outcome = await routerHandler(world, { at: TUESDAY_10 })(firingReport);
     expect(outcome).toEqual({ status: 'routed', signals: 1, deliveries: 3 });
 
-    expect(pdCalls(world)).toEqual([{ action: 'trigger', severity: 'critical', dedupKey: 'model_error_rate:claude-sonnet-4', status: 202 }]);
-    expect(world.pd.openAlerts()).toEqual([expect.objectContaining({ dedupKey: sev1.dedupKey, severity: 'critical', status: 'triggered', triggers: 1 })]);
+    expect(pdCalls(world)).toEqual([
+      { action: 'trigger', severity: 'critical', dedupKey: 'model_error_rate:claude-sonnet-4', status: 202 },
+    ]);
+    expect(world.pd.openAlerts()).toEqual([
+      expect.objectContaining({ dedupKey: sev1.dedupKey, severity: 'critical', status: 'triggered', triggers: 1 }),
+    ]);
     const body = world.pd.requests[0]!.body as { payload: { summary: string; source: string; class: string; component: string } };
     expect(body.payload).toMatchObject({
       summary: '[SEV1] error rate 40% on claude-sonnet-4 (threshold 5%)',
@@ -46,14 +55,23 @@ describe('router handler: a SEV1 from a trace-db report', () => {
     });
 
     const page = await published(world, world.page);
-    expect(page.map(({ subject, attributes }) => ({ subject, attributes }))).toEqual([firing('SEV1', 'model_error_rate', 'claude-sonnet-4')]);
+    expect(page.map(({ subject, attributes }) => ({ subject, attributes }))).toEqual([
+      firing('SEV1', 'model_error_rate', 'claude-sonnet-4'),
+    ]);
     expect(page[0]!.topicArn).toBe(world.page.topicArn);
     expect(page[0]!.message).toContain('Dedup key: model_error_rate:claude-sonnet-4');
     expect(page[0]!.message).toContain(`Runbook: ${DEFAULT_SETTINGS.runbookBaseUrl}#provider-outage`);
     expect(await headlines(world, world.chatops)).toEqual([firing('SEV1', 'model_error_rate', 'claude-sonnet-4')]);
 
     const item = await incidentItem(world, sev1.dedupKey);
-    expect(item).toMatchObject({ status: 'open', severity: 'SEV1', episode: 1, source: 'trace-db', rule: 'model_error_rate', openedAt: TUESDAY_10 });
+    expect(item).toMatchObject({
+      status: 'open',
+      severity: 'SEV1',
+      episode: 1,
+      source: 'trace-db',
+      rule: 'model_error_rate',
+      openedAt: TUESDAY_10,
+    });
     expect(deliverySummary(item)).toEqual([
       '1:pagerduty:trigger:SEV1 sent 1',
       '1:page:trigger:SEV1 sent 1',
@@ -116,7 +134,9 @@ describe('router handler: PagerDuty rate limiting', () => {
       '1:page:trigger:SEV1 sent 1',
       '1:chatops:trigger:SEV1 sent 1',
     ]);
-    expect(item?.timeline.filter((t) => t.event.startsWith('pagerduty trigger'))).toEqual([{ at: TUESDAY_10, event: 'pagerduty trigger SEV1 sent' }]);
+    expect(item?.timeline.filter((t) => t.event.startsWith('pagerduty trigger'))).toEqual([
+      { at: TUESDAY_10, event: 'pagerduty trigger SEV1 sent' },
+    ]);
     expect(await headlines(world, world.page)).toEqual([firing('SEV1', 'provider_unavailable', 'anthropic')]);
     expect(await headlines(world, world.chatops)).toEqual([firing('SEV1', 'provider_unavailable', 'anthropic')]);
   });

@@ -64,7 +64,11 @@ describe('shipper/k8s/cronjob.yaml', () => {
     expect(env.METIS_DB).toBe(`${mounts['trace-db']?.mountPath}/metis.db`);
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(pod.securityContext.fsGroup).toBeUndefined();
-    expect(container.securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+    expect(container.securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
     expect(container.resources.requests).toMatchObject({ cpu: expect.any(String), memory: expect.any(String) });
     expect(container.resources.limits.memory).toBeDefined();
   });
@@ -72,7 +76,9 @@ describe('shipper/k8s/cronjob.yaml', () => {
   it("mounts the gateway's PVC read-write (WAL -shm) on the gateway's node", () => {
     const mount = (container.volumeMounts as Array<{ name: string; readOnly?: boolean }>).find((entry) => entry.name === 'trace-db')!;
     expect(mount.readOnly).toBe(false);
-    const volume = (pod.volumes as Array<{ name: string; persistentVolumeClaim?: { claimName: string; readOnly?: boolean } }>).find((entry) => entry.name === 'trace-db')!;
+    const volume = (pod.volumes as Array<{ name: string; persistentVolumeClaim?: { claimName: string; readOnly?: boolean } }>).find(
+      (entry) => entry.name === 'trace-db',
+    )!;
     expect(volume.persistentVolumeClaim?.claimName).toBeTruthy();
     expect(volume.persistentVolumeClaim?.readOnly).not.toBe(true);
     const [term] = pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution;
@@ -99,7 +105,9 @@ describe('shipper/k8s/cronjob.yaml', () => {
     const configMap = built.find((doc) => doc.kind === 'ConfigMap')!;
     expect(configMap.data['ship-snapshot.sh']).toBe(script);
     const builtPod = built.find((doc) => doc.kind === 'CronJob')!.spec.jobTemplate.spec.template.spec;
-    const scriptVolume = (builtPod.volumes as Array<{ name: string; configMap?: { name: string } }>).find((volume) => volume.name === 'script')!;
+    const scriptVolume = (builtPod.volumes as Array<{ name: string; configMap?: { name: string } }>).find(
+      (volume) => volume.name === 'script',
+    )!;
     expect(scriptVolume.configMap?.name).toBe(configMap.metadata.name);
   });
 });

@@ -64,7 +64,14 @@ function shippedLine(run: ShipperRun): { target: string; bytes: number; integrit
   const match = /^shipped (s3:\/\/\S+) bytes=(\d+) integrity=(ok|"[^"]*") taken-at=(\S+) source=(sqlite|raw) trim=(.*)$/.exec(lines[0]!);
   expect(match, `unexpected log line: ${lines[0]}`).not.toBeNull();
   const [, target, bytes, integrity, takenAt, source, trim] = match!;
-  return { target: target!, bytes: Number(bytes), integrity: integrity!.replace(/^"|"$/g, ''), takenAt: takenAt!, source: source!, trim: trim! };
+  return {
+    target: target!,
+    bytes: Number(bytes),
+    integrity: integrity!.replace(/^"|"$/g, ''),
+    takenAt: takenAt!,
+    source: source!,
+    trim: trim!,
+  };
 }
 
 function expectTakenAtWithin(takenAt: string | undefined, run: ShipperRun): void {
@@ -125,7 +132,9 @@ describe('ship-snapshot.sh under an active writer', () => {
     expect(shippedRows).toBeGreaterThanOrEqual(rowsBefore);
     expect(shippedRows).toBeLessThanOrEqual(rowsAtEnd);
     // Rows still in the source's -wal at backup time are in the copy (the writer's inserts).
-    expect(Number(sqlite(copy, "SELECT count(*) FROM events WHERE json_extract(payload, '$.writer') IS NOT NULL;"))).toBeGreaterThanOrEqual(20);
+    expect(Number(sqlite(copy, "SELECT count(*) FROM events WHERE json_extract(payload, '$.writer') IS NOT NULL;"))).toBeGreaterThanOrEqual(
+      20,
+    );
 
     const meta = shipped.metadata;
     expect(Object.keys(meta).sort()).toEqual(['integrity', 'source-bytes', 'taken-at', 'volume-used-pct', 'wal-bytes']);
@@ -193,7 +202,9 @@ describe('ship-snapshot.sh TRIM_HOURS', () => {
       db,
       'PRAGMA journal_mode=WAL;',
       `${EVENTS_DDL};`,
-      ...rows.map(([name, timestamp]) => `INSERT INTO events VALUES ('llm.call_completed', '${timestamp}', json_object('name', '${name}'));`),
+      ...rows.map(
+        ([name, timestamp]) => `INSERT INTO events VALUES ('llm.call_completed', '${timestamp}', json_object('name', '${name}'));`,
+      ),
       // Bulk of old rows, so the trim frees pages and VACUUM has something to reclaim.
       `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000)
        INSERT INTO events SELECT 'llm.call_completed', '${isoZ(now - 48 * HOUR)}', json_object('name', 'bulk-old', 'pad', hex(randomblob(100))) FROM n;`,
@@ -239,7 +250,10 @@ describe('ship-snapshot.sh with a broken source', () => {
   it('ships a file that is not SQLite as-is (gzipped) with integrity naming the error, exit 0', async () => {
     const work = dir('notdb');
     const db = join(work, 'metis.db');
-    const original = Buffer.concat([Buffer.from('this is not a SQLite database\n'.repeat(200)), Buffer.from([0, 1, 2, 0xff, 0xfe, 0x1f, 0x8b])]);
+    const original = Buffer.concat([
+      Buffer.from('this is not a SQLite database\n'.repeat(200)),
+      Buffer.from([0, 1, 2, 0xff, 0xfe, 0x1f, 0x8b]),
+    ]);
     writeFileSync(db, original);
 
     const run = await runShipper({ METIS_DB: db, SNAPSHOT_BUCKET: BUCKET, SNAPSHOT_PREFIX: 'notdb' });
@@ -266,7 +280,7 @@ describe('ship-snapshot.sh with a broken source', () => {
     expect(fetched.kind === 'object' ? fetched.meta.integrity : fetched.kind).toBe(line.integrity);
   });
 
-  it('ships a SQLite file whose pages are corrupt with integrity = quick_check\'s first error, exit 0', async () => {
+  it("ships a SQLite file whose pages are corrupt with integrity = quick_check's first error, exit 0", async () => {
     const work = dir('corrupt');
     const db = join(work, 'metis.db');
     createTraceDb(db, 3_000);
@@ -283,7 +297,9 @@ describe('ship-snapshot.sh with a broken source', () => {
 
     expect(run.status).toBe(0);
     // The trim is skipped on a corrupt copy (shipped whole, for forensics), with one warning.
-    expect(run.stderr.trim().split('\n')).toEqual(['ship-snapshot: warning: integrity is not ok; TRIM_HOURS ignored, the whole copy is shipped']);
+    expect(run.stderr.trim().split('\n')).toEqual([
+      'ship-snapshot: warning: integrity is not ok; TRIM_HOURS ignored, the whole copy is shipped',
+    ]);
     const line = shippedLine(run);
     expect(line).toMatchObject({ source: 'sqlite', trim: 'skipped' });
     const shipped = await getShipped(s3, BUCKET, 'corrupt/latest.db.gz');

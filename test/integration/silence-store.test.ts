@@ -97,7 +97,9 @@ describe('the shared incident table', () => {
     await createIncidentTable(client, 'silences-wire');
     const store = new DynamoDbSilenceStore({ client, tableName: 'silences-wire' });
     await store.put(silence({ expiredAt: '2026-11-20T13:00:00.000Z' }));
-    const { Item } = await client.send(new GetItemCommand({ TableName: 'silences-wire', Key: { dedupKey: { S: 'silence#sil_0000000001' } } }));
+    const { Item } = await client.send(
+      new GetItemCommand({ TableName: 'silences-wire', Key: { dedupKey: { S: 'silence#sil_0000000001' } } }),
+    );
     expect(Item?.kind).toEqual({ S: 'silence' });
     expect(Item?.rule).toEqual({ S: 'model_error_rate' });
     expect(Item).not.toHaveProperty('status');
@@ -112,7 +114,11 @@ describe('the shared incident table', () => {
     const silences = new DynamoDbSilenceStore({ client, tableName });
     const heartbeats = new DynamoDbReportHeartbeats({ client, tableName });
     const open = makeIncident();
-    const resolved = makeIncident({ status: 'resolved', resolvedAt: '2026-11-20T13:00:00.000Z', lastSignal: makeSignal({ rule: 'quota_alert', subject: 'gk_1' }) });
+    const resolved = makeIncident({
+      status: 'resolved',
+      resolvedAt: '2026-11-20T13:00:00.000Z',
+      lastSignal: makeSignal({ rule: 'quota_alert', subject: 'gk_1' }),
+    });
     await incidents.put(open, undefined);
     await incidents.put(resolved, undefined);
     await silences.put(silence());

@@ -2,7 +2,17 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SnsPublisher, safeSubject } from '../../lambdas/adapters/sns-publisher.ts';
-import { ACCOUNT, REGION, clientConfig, createTopicWithQueue, drainQueue, resetMoto, snsClient, snsEnvelope, sqsClient } from './support/aws.ts';
+import {
+  ACCOUNT,
+  REGION,
+  clientConfig,
+  createTopicWithQueue,
+  drainQueue,
+  resetMoto,
+  snsClient,
+  snsEnvelope,
+  sqsClient,
+} from './support/aws.ts';
 
 const sns = snsClient();
 const sqs = sqsClient();
@@ -69,7 +79,11 @@ describe('SnsPublisher', () => {
   it('returns a non-retryable config outcome, without throwing, when the topic does not exist', async () => {
     const missing = `arn:aws:sns:${REGION}:${ACCOUNT}:no-such-topic`;
     const broken = new SnsPublisher({ client: sns, topics: { page: missing, chatops: missing } });
-    const outcome = await broken.publish('page', { subject: 's', body: 'b', attributes: { severity: 'SEV1', rule: 'r', status: 'firing' } });
+    const outcome = await broken.publish('page', {
+      subject: 's',
+      body: 'b',
+      attributes: { severity: 'SEV1', rule: 'r', status: 'firing' },
+    });
     expect(outcome).toMatchObject({ ok: false, retryable: false, kind: 'config' });
     expect(outcome.ok === false && outcome.reason).toMatch(/^SNS publish to page failed: NotFound/);
   });
@@ -78,7 +92,11 @@ describe('SnsPublisher', () => {
     // A closed port: connection refused on every attempt.
     const unreachable = new SNSClient({ ...clientConfig(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
     const broken = new SnsPublisher({ client: unreachable, topics: { page: page.topicArn, chatops: chatops.topicArn } });
-    const outcome = await broken.publish('page', { subject: 's', body: 'b', attributes: { severity: 'SEV1', rule: 'r', status: 'firing' } });
+    const outcome = await broken.publish('page', {
+      subject: 's',
+      body: 'b',
+      attributes: { severity: 'SEV1', rule: 'r', status: 'firing' },
+    });
     expect(outcome).toMatchObject({ ok: false, retryable: true, kind: 'transient' });
   });
 });

@@ -42,13 +42,21 @@ describe('SqsDeadLetterSink', () => {
     const body = deadLetterBody(circular, 'r', 10_000);
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(10_000);
     expect(JSON.parse(body).event.truncated).toBe(true);
-    expect(JSON.parse(deadLetterBody({ n: 10n, self: circular }, 'r', 1_000_000)).event).toMatchObject({ n: '10', self: { n: '10', self: '[Circular]' } });
+    expect(JSON.parse(deadLetterBody({ n: 10n, self: circular }, 'r', 1_000_000)).event).toMatchObject({
+      n: '10',
+      self: { n: '10', self: '[Circular]' },
+    });
   });
 
   it('throws when SQS refuses, so the invocation fails instead of losing the event', async () => {
     const missing = new SqsDeadLetterSink({ client: sqs, queueUrl: queueUrl.replace('metis-router-dlq', 'no-such-queue') });
-    await expect(missing.send({}, 'r')).rejects.toThrow(/^cannot send to the dead-letter queue .*no-such-queue: (QueueDoesNotExist|AWS\.SimpleQueueService\.NonExistentQueue)$/);
-    const unreachable = new SqsDeadLetterSink({ client: new SQSClient({ ...clientConfig(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }), queueUrl });
+    await expect(missing.send({}, 'r')).rejects.toThrow(
+      /^cannot send to the dead-letter queue .*no-such-queue: (QueueDoesNotExist|AWS\.SimpleQueueService\.NonExistentQueue)$/,
+    );
+    const unreachable = new SqsDeadLetterSink({
+      client: new SQSClient({ ...clientConfig(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 }),
+      queueUrl,
+    });
     await expect(unreachable.send({}, 'r')).rejects.toThrow(/cannot send to the dead-letter queue/);
   });
 });

@@ -21,7 +21,14 @@ import { EXAMPLE_CONFIG_PATH, REPO_ROOT } from '../cdk/synth-helpers.ts';
 import { externalImports } from './support/bundle.ts';
 import { invokeBundledHandler, runtimeEnv, type Invocation } from './support/run-bundle.ts';
 import { synthTraceCheckAsset, type TraceCheckAsset } from './support/trace-check-bundle.ts';
-import { createTraceCheckWorld, fixtureDb, healthyMetadata, readReports, uploadSnapshot, type TraceCheckWorld } from './support/trace-check-world.ts';
+import {
+  createTraceCheckWorld,
+  fixtureDb,
+  healthyMetadata,
+  readReports,
+  uploadSnapshot,
+  type TraceCheckWorld,
+} from './support/trace-check-world.ts';
 
 /** DESIGN.md section 10: the sql.js asset ships only its JS (bundled) and sql-wasm.wasm; 1.5 MB, counted in decimal. */
 const MAX_ASSET_BYTES = 1_500_000;
@@ -106,7 +113,9 @@ describe('the bundled handler, imported and invoked in-process against moto', ()
     expect(report.source).toBe('trace-db');
     expect(report.evaluated).toHaveLength(evaluated);
     expect(report.signals).toHaveLength(firing);
-    expect(report.evaluated).toEqual(expect.arrayContaining(['trace_db_schema', 'db_integrity', 'model_error_rate', 'provider_unavailable', 'disk_usage']));
+    expect(report.evaluated).toEqual(
+      expect.arrayContaining(['trace_db_schema', 'db_integrity', 'model_error_rate', 'provider_unavailable', 'disk_usage']),
+    );
     const keys = report.signals.map((s) => `${s.severity} ${s.dedupKey}`);
     expect(keys).toEqual(expect.arrayContaining([`SEV2 model_error_rate:${ALL_ANOMALIES.errorSpike.model}`]));
     // A readable snapshot: no integrity alarm, nothing from a failed open.
@@ -124,7 +133,12 @@ describe('the bundled handler, imported and invoked in-process against moto', ()
     const emf = stdout
       .flatMap((chunk) => chunk.split('\n'))
       .filter((line) => line.includes('"_aws"'))
-      .map((line) => JSON.parse(line) as Record<string, unknown> & { _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] } });
+      .map(
+        (line) =>
+          JSON.parse(line) as Record<string, unknown> & {
+            _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+          },
+      );
     expect(emf.length).toBeGreaterThan(0);
     for (const doc of emf) expect(doc._aws.CloudWatchMetrics[0]!.Namespace).toBe('MetisAlerts');
     const spike = emf.find((doc) => doc.Model === ALL_ANOMALIES.errorSpike.model && 'ErrorSharePercent' in doc);

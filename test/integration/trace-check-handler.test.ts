@@ -14,7 +14,7 @@ import type { Signal } from '../../lambdas/core/signal.ts';
 import type { MetricPoint } from '../../lambdas/core/trace-db/metric-points.ts';
 import type { OpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
-import { makeTraceCheckHandler, type ClosableDatabase, type TraceCheckOutcome } from '../../lambdas/handlers/trace-check-handler.ts';
+import { makeTraceCheckHandler, type ClosableDatabase, type TraceCheckOutcome } from '../../lambdas/functions/trace-check/handler.ts';
 import { ALL_ANOMALIES } from '../../tools/trace-db-fixture.ts';
 import { FIRING_ALL_ANOMALIES, MIN, NOW } from '../unit/trace-db/helpers.ts';
 import { clientConfig } from './support/aws.ts';
@@ -73,7 +73,7 @@ interface Harness {
   infos: { message: string; fields?: Record<string, unknown> }[];
 }
 
-/** A handler wired like lambdas/handlers/trace-check.ts, with `open` and `close` counted. */
+/** A handler wired like lambdas/functions/trace-check/index.ts, with `open` and `close` counted. */
 function harness(options: { key?: string; bus?: string; clock?: () => Date } = {}): Harness {
   const h: Harness = { run: undefined as never, gets: [], opened: [], metrics: [], warnings: [], infos: [] };
   const s3 = s3Client();
@@ -176,7 +176,12 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     const points = h.metrics[0]!;
     const errorRate = only(first.evaluation.signals, 'model_error_rate');
     const spike = point(points, 'ErrorSharePercent', { Model: A.errorSpike.model });
-    expect(spike).toEqual({ name: 'ErrorSharePercent', unit: 'Percent', value: errorRate.details.errorPct, dimensions: { Model: A.errorSpike.model } });
+    expect(spike).toEqual({
+      name: 'ErrorSharePercent',
+      unit: 'Percent',
+      value: errorRate.details.errorPct,
+      dimensions: { Model: A.errorSpike.model },
+    });
     expect(spike.value).toBeGreaterThan(5);
     // The quiet models are there too, below the threshold.
     const others = points.filter((p) => p.name === 'ErrorSharePercent' && p.dimensions?.Model !== A.errorSpike.model);
@@ -266,7 +271,12 @@ describe('a re-upload of identical bytes (same ETag) with fresh shipper metadata
     await readReports(world, 1);
 
     const later = new Date(NOW.getTime() + 11 * MIN);
-    const second = await uploadSnapshot(world, key, quiet.gz, healthyMetadata(new Date(later.getTime() - MIN), quiet.db.length, { 'volume-used-pct': '90' }));
+    const second = await uploadSnapshot(
+      world,
+      key,
+      quiet.gz,
+      healthyMetadata(new Date(later.getTime() - MIN), quiet.db.length, { 'volume-used-pct': '90' }),
+    );
     expect(second).toBe(first); // same bytes, same ETag
     now = later;
     const outcome = await h.run();
@@ -300,7 +310,12 @@ describe('bad snapshots give a report, never a throw', () => {
   });
 
   it('empty object (0 bytes): db_integrity SEV1, reason empty; the shipper metadata is carried in the details', async () => {
-    const { outcome, report } = await runOn('empty', new Uint8Array(0), { 'source-bytes': '1048576', 'wal-bytes': '4096', integrity: 'ok', 'taken-at': '2026-11-20T14:59:00Z' });
+    const { outcome, report } = await runOn('empty', new Uint8Array(0), {
+      'source-bytes': '1048576',
+      'wal-bytes': '4096',
+      integrity: 'ok',
+      'taken-at': '2026-11-20T14:59:00Z',
+    });
     expect(outcome.snapshot).toBe('fetched');
     expect(report.evaluated).toEqual(['db_integrity']);
     expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
@@ -344,7 +359,11 @@ describe('bad snapshots give a report, never a throw', () => {
   });
 
   it('metadata volume-used-pct=85: disk_usage SEV3 alongside the DB rules', async () => {
-    const { report } = await runOn('disk', quiet.gz, healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length, { 'volume-used-pct': '85', 'wal-bytes': '150000000' }));
+    const { report } = await runOn(
+      'disk',
+      quiet.gz,
+      healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length, { 'volume-used-pct': '85', 'wal-bytes': '150000000' }),
+    );
     expect(report.evaluated).toEqual(EVALUATED_ALL);
     expect(firing(report)).toEqual(['SEV3 disk_usage:trace-db']);
     expect(report.signals[0]!.details).toMatchObject({ value: 85, threshold: 80, walBytes: 150_000_000, sourceBytes: quiet.db.length });
@@ -355,13 +374,22 @@ describe('bad snapshots give a report, never a throw', () => {
     const { report, h } = await runOn('stale', quiet.gz, healthyMetadata(new Date(NOW.getTime() - 30 * MIN), quiet.db.length));
     expect(report.evaluated).toEqual(EVALUATED_ALL);
     expect(firing(report)).toEqual(['SEV3 snapshot_stale:trace-db']);
-    expect(report.signals[0]!.details).toMatchObject({ value: 30, threshold: 10, basis: 'snapshot', snapshotTakenAt: '2026-11-20T14:30:00Z' });
+    expect(report.signals[0]!.details).toMatchObject({
+      value: 30,
+      threshold: 10,
+      basis: 'snapshot',
+      snapshotTakenAt: '2026-11-20T14:30:00Z',
+    });
     expect(point(h.metrics[0]!, 'SnapshotAgeSeconds').value).toBe(1800);
   });
 
   it('the shipper reporting a damaged live DB (metadata integrity) is a db_integrity SEV1 on a readable snapshot', async () => {
     const bad = '*** in database main *** Page 42: btreeInitPage() returns error code 11';
-    const { report } = await runOn('live-corrupt', quiet.gz, healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length, { integrity: bad }));
+    const { report } = await runOn(
+      'live-corrupt',
+      quiet.gz,
+      healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length, { integrity: bad }),
+    );
     expect(report.evaluated).toEqual(EVALUATED_ALL);
     expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
     expect(report.signals[0]!.details).toMatchObject({ shipperIntegrity: bad });

@@ -5,7 +5,16 @@
 import { redactText } from '../redact.ts';
 import { isObject } from './decode.ts';
 import { parseJsonObject } from './message.ts';
-import { exceptionLine, hasTracebackMarker, levelOfName, parseStructuredTraceback, preCut, parseTracebackText, type TracebackLevel, type TracebackParse } from './traceback.ts';
+import {
+  exceptionLine,
+  hasTracebackMarker,
+  levelOfName,
+  parseStructuredTraceback,
+  preCut,
+  parseTracebackText,
+  type TracebackLevel,
+  type TracebackParse,
+} from './traceback.ts';
 
 export const KEY_KINDS = ['quota_exceeded', 'key_revoked'] as const;
 export type KeyKind = (typeof KEY_KINDS)[number];
@@ -66,7 +75,9 @@ function classifyText(text: string): Classification {
 
 function classifyJson(record: Record<string, unknown>, text: string): Classification {
   const keyHits = jsonKeyHits(record, text);
-  const exception = EXCEPTION_FIELDS.map((field) => record[field]).find((value) => value !== undefined && value !== null && value !== false && value !== '');
+  const exception = EXCEPTION_FIELDS.map((field) => record[field]).find(
+    (value) => value !== undefined && value !== null && value !== false && value !== '',
+  );
   if (exception === undefined) {
     // A JSON line whose message embeds a formatted traceback (`"message": "boom\nTraceback ..."`).
     const message = MESSAGE_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && hasTracebackMarker(v));
@@ -90,13 +101,20 @@ function classifyJson(record: Record<string, unknown>, text: string): Classifica
 }
 
 function jsonTraceback(record: Record<string, unknown>, parse: TracebackParse): TracebackFinding {
-  const levelName = LEVEL_FIELDS.map((field) => (field.includes('.') ? nested(record, field) : record[field])).find((v): v is string => typeof v === 'string' && v.length <= 20);
+  const levelName = LEVEL_FIELDS.map((field) => (field.includes('.') ? nested(record, field) : record[field])).find(
+    (v): v is string => typeof v === 'string' && v.length <= 20,
+  );
   const level = levelName ? levelOfName(levelName) : 'unknown';
   const message = MESSAGE_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string');
   const logger = ['logger', 'name', 'logger_name'].map((f) => record[f]).find((v): v is string => typeof v === 'string' && v.length <= 200);
   const firstLine = message === undefined ? undefined : preCut(message.split('\n')[0]!, 1000);
   const recordText = [levelName?.toUpperCase(), logger ? `[${logger}]` : undefined, firstLine].filter(Boolean).join(' ');
-  return { format: 'json', parse: { ...parse, header: recordText ? [recordText] : parse.header }, level, ...(recordText ? { record: recordText } : {}) };
+  return {
+    format: 'json',
+    parse: { ...parse, header: recordText ? [recordText] : parse.header },
+    level,
+    ...(recordText ? { record: recordText } : {}),
+  };
 }
 
 function emptyParse(exception: { type: string; value?: string; text: string } | undefined): TracebackParse {
@@ -133,7 +151,8 @@ function jsonKeyHits(record: Record<string, unknown>, text: string): KeyHit[] {
   if (!key) return [];
   const ip = IP_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v !== '');
   const userAgent = UA_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v !== '');
-  const client = ip || userAgent ? { ...(ip ? { ip: ip.slice(0, 100) } : {}), ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}) } : undefined;
+  const client =
+    ip || userAgent ? { ...(ip ? { ip: ip.slice(0, 100) } : {}), ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}) } : undefined;
   return kinds.map((kind) => ({ kind, key, ...(client ? { client } : {}) }));
 }
 
@@ -141,7 +160,11 @@ function jsonKeyHits(record: Record<string, unknown>, text: string): KeyHit[] {
 export function sanitizeKey(raw: string): string {
   const trimmed = raw.trim();
   if (SAFE_KEY.test(trimmed) && redactText(trimmed) === trimmed) return trimmed;
-  return redactText(trimmed).replace(/[^A-Za-z0-9_.:-]/g, '_').slice(0, 128) || '_';
+  return (
+    redactText(trimmed)
+      .replace(/[^A-Za-z0-9_.:-]/g, '_')
+      .slice(0, 128) || '_'
+  );
 }
 
 function nested(record: Record<string, unknown>, path: string): unknown {

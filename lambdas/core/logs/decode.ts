@@ -30,7 +30,14 @@ export interface LogBatch {
   malformedEvents: number;
 }
 
-export const DECODE_FAILURE_REASONS = ['not_subscription_event', 'not_base64', 'not_gzip', 'too_large', 'not_json', 'no_log_events'] as const;
+export const DECODE_FAILURE_REASONS = [
+  'not_subscription_event',
+  'not_base64',
+  'not_gzip',
+  'too_large',
+  'not_json',
+  'no_log_events',
+] as const;
 export type DecodeFailureReason = (typeof DECODE_FAILURE_REASONS)[number];
 
 export interface DecodeFailure {
@@ -63,10 +70,12 @@ function failure(reason: DecodeFailureReason, message: string): DecodeFailure {
  * object. Anything else is a DecodeFailure.
  */
 export function decodeLogInput(input: unknown, limits: DecodeLimits = {}): Decoded {
-  if (!isObject(input)) return failure('not_subscription_event', `expected a CloudWatch Logs subscription event object, got ${describe(input)}`);
+  if (!isObject(input))
+    return failure('not_subscription_event', `expected a CloudWatch Logs subscription event object, got ${describe(input)}`);
   if ('awslogs' in input) {
     const awslogs = input.awslogs;
-    if (!isObject(awslogs) || typeof awslogs.data !== 'string') return failure('not_subscription_event', 'awslogs.data is missing or not a string');
+    if (!isObject(awslogs) || typeof awslogs.data !== 'string')
+      return failure('not_subscription_event', 'awslogs.data is missing or not a string');
     return decodeAwsLogsData(awslogs.data, limits);
   }
   if ('logEvents' in input || 'messageType' in input) return parseDataMessage(input);
@@ -80,7 +89,8 @@ export function decodeAwsLogsData(data: string, limits: DecodeLimits = {}): Deco
     return failure('not_base64', `awslogs.data is not base64 (${data.length} chars)`);
   }
   const zipped = Buffer.from(compact, 'base64');
-  if (zipped.length < 18 || zipped[0] !== 0x1f || zipped[1] !== 0x8b) return failure('not_gzip', `awslogs.data is base64 but not gzip (${zipped.length} bytes, no gzip header)`);
+  if (zipped.length < 18 || zipped[0] !== 0x1f || zipped[1] !== 0x8b)
+    return failure('not_gzip', `awslogs.data is base64 but not gzip (${zipped.length} bytes, no gzip header)`);
   const maxOutputLength = limits.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
   let json: Buffer;
   try {
@@ -96,7 +106,10 @@ export function decodeAwsLogsData(data: string, limits: DecodeLimits = {}): Deco
   try {
     parsed = JSON.parse(json.toString('utf8'));
   } catch (error) {
-    return failure('not_json', `awslogs.data gunzips to ${json.length} bytes that are not JSON (${(error as Error).message.split('\n')[0]})`);
+    return failure(
+      'not_json',
+      `awslogs.data gunzips to ${json.length} bytes that are not JSON (${(error as Error).message.split('\n')[0]})`,
+    );
   }
   return parseDataMessage(parsed);
 }
@@ -119,7 +132,9 @@ export function parseDataMessage(value: unknown): Decoded {
     }
     logEvents.push({ id: typeof raw.id === 'string' && raw.id ? raw.id : String(index), timestamp: raw.timestamp, message: raw.message });
   });
-  const filters = Array.isArray(value.subscriptionFilters) ? value.subscriptionFilters.filter((f): f is string => typeof f === 'string') : [];
+  const filters = Array.isArray(value.subscriptionFilters)
+    ? value.subscriptionFilters.filter((f): f is string => typeof f === 'string')
+    : [];
   return {
     kind: 'data',
     batch: {

@@ -24,7 +24,11 @@ export function applicationText(message: string): string {
   if (cri) text = text.slice(cri[0].length);
   if (text.startsWith('{"log"') || (text.startsWith('{') && text.includes('"log"'))) {
     const wrapped = parseJsonObject(text);
-    if (wrapped && typeof wrapped.log === 'string' && ('stream' in wrapped || 'time' in wrapped || 'kubernetes' in wrapped || 'docker' in wrapped)) {
+    if (
+      wrapped &&
+      typeof wrapped.log === 'string' &&
+      ('stream' in wrapped || 'time' in wrapped || 'kubernetes' in wrapped || 'docker' in wrapped)
+    ) {
       text = wrapped.log;
     }
   }

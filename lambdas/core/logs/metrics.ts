@@ -13,7 +13,12 @@ export function logMetricPoints(scan: LogScan): MetricPoint[] {
   const count = (name: string, value: number): MetricPoint => ({ name, unit: 'Count', value });
   // Always: the volume per class (a dashboard wants zeros). Only when it happened: the rest, so a healthy
   // deployment does not pay for custom metrics that are always 0.
-  const points = [count('LogEvents', s.events), count('Tracebacks', s.tracebacks), count('QuotaExceeded', s.quotaExceeded), count('KeyRevoked', s.keyRevoked)];
+  const points = [
+    count('LogEvents', s.events),
+    count('Tracebacks', s.tracebacks),
+    count('QuotaExceeded', s.quotaExceeded),
+    count('KeyRevoked', s.keyRevoked),
+  ];
   const sometimes: [string, number][] = [
     ['MalformedLogEvents', s.malformedEvents],
     ['TracebacksBelowError', s.tracebacksBelowError],

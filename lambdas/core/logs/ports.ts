@@ -44,8 +44,7 @@ export interface FollowingEventsRequest {
 
 export type FetchedEvents =
   /** Events of the stream from startTime, in order; `truncated` when maxEvents cut the list. */
-  | { ok: true; events: LogEvent[]; truncated: boolean }
-  | { ok: false; reason: string };
+  { ok: true; events: LogEvent[]; truncated: boolean } | { ok: false; reason: string };
 
 export interface LogFetcher {
   /** Never throws: a failure comes back as `{ ok: false, reason }` and the traceback is reported with an unknown type. */

@@ -153,7 +153,9 @@ function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: 
   const typeKnown = parse.complete && parse.excType !== undefined;
   const where = frameLabel(parse.innermost);
   const line = parse.innermost?.line;
-  const windowCount = input.tracebackCounts ? sumMinutes(input.tracebackCounts.get(group.fingerprint), nowMinute - TRACEBACK_COUNT_WINDOW_MINUTES + 1, nowMinute) : undefined;
+  const windowCount = input.tracebackCounts
+    ? sumMinutes(input.tracebackCounts.get(group.fingerprint), nowMinute - TRACEBACK_COUNT_WINDOW_MINUTES + 1, nowMinute)
+    : undefined;
   // The counters include this batch; if they were written before a clock-skewed batch, never report fewer than seen here.
   const inWindow = windowCount === undefined ? undefined : Math.max(windowCount, group.count);
   const what = typeKnown
@@ -206,7 +208,11 @@ function judgeKey(input: LogRuleInput, kind: KeyKind, key: string, counts: Map<n
     for (let m = from; m <= to; m++) out.push({ minute: new Date(m * MS_PER_MINUTE).toISOString(), count: counts.get(m) ?? 0 });
     return out;
   };
-  const windowOf = (from: number, to: number) => ({ minutes: to - from + 1, from: new Date(from * MS_PER_MINUTE).toISOString(), to: new Date((to + 1) * MS_PER_MINUTE).toISOString() });
+  const windowOf = (from: number, to: number) => ({
+    minutes: to - from + 1,
+    from: new Date(from * MS_PER_MINUTE).toISOString(),
+    to: new Date((to + 1) * MS_PER_MINUTE).toISOString(),
+  });
   if (kind === 'quota_exceeded') {
     const { perMinute, minutes } = input.rules.quota_exceeded_sustained;
     // The window ending at the current minute, else the one ending at the minute before (the current one is still filling).
@@ -224,7 +230,8 @@ function judgeKey(input: LogRuleInput, kind: KeyKind, key: string, counts: Map<n
   for (const end of [nowMinute, nowMinute - 1]) {
     const from = end - windowMinutes + 1;
     const total = sumMinutes(counts, from, end);
-    if (total > count && (!best || total > best.value)) best = { key, value: total, perMinute: list(from, end), window: windowOf(from, end) };
+    if (total > count && (!best || total > best.value))
+      best = { key, value: total, perMinute: list(from, end), window: windowOf(from, end) };
   }
   return best;
 }
@@ -252,7 +259,16 @@ function keySignal(input: LogRuleInput, kind: KeyKind, judged: Judged): Signal {
       summary:
         `Key ${judged.key}: quota_exceeded in each of the last ${minutes} min (at least ${judged.value}/min, ${total} in all; threshold more than ${perMinute}/min). ` +
         `First move: ${LOG_FIRST_MOVE.quota}.`,
-      details: { key: judged.key, value: judged.value, threshold: perMinute, total, perMinute: judged.perMinute, window: judged.window, firstMove: LOG_FIRST_MOVE.quota, ...batchDetails },
+      details: {
+        key: judged.key,
+        value: judged.value,
+        threshold: perMinute,
+        total,
+        perMinute: judged.perMinute,
+        window: judged.window,
+        firstMove: LOG_FIRST_MOVE.quota,
+        ...batchDetails,
+      },
     });
   }
   const { count, windowMinutes } = input.rules.key_revoked_in_use;
@@ -266,7 +282,15 @@ function keySignal(input: LogRuleInput, kind: KeyKind, judged: Judged): Signal {
     summary:
       `Revoked key ${judged.key} still in use: ${judged.value} requests rejected with 401 key_revoked in ${windowMinutes} min (threshold more than ${count})${whoText}. ` +
       `First move: ${LOG_FIRST_MOVE.keyRevoked}.`,
-    details: { key: judged.key, value: judged.value, threshold: count, perMinute: judged.perMinute, window: judged.window, firstMove: LOG_FIRST_MOVE.keyRevoked, ...batchDetails },
+    details: {
+      key: judged.key,
+      value: judged.value,
+      threshold: count,
+      perMinute: judged.perMinute,
+      window: judged.window,
+      firstMove: LOG_FIRST_MOVE.keyRevoked,
+      ...batchDetails,
+    },
   });
 }
 

@@ -126,9 +126,18 @@ export function emptyStats(): ScanStats {
  */
 export async function scanBatch(input: unknown, deps: ScanDeps): Promise<LogScan> {
   const decoded = decodeLogInput(input, deps.decodeLimits);
-  if (decoded.kind === 'failure') return { outcome: 'rejected', failure: decoded, evaluated: [], signals: [], stats: emptyStats(), warnings: [] };
+  if (decoded.kind === 'failure')
+    return { outcome: 'rejected', failure: decoded, evaluated: [], signals: [], stats: emptyStats(), warnings: [] };
   if (decoded.kind === 'control') {
-    return { outcome: 'control', logGroup: decoded.logGroup, logStream: decoded.logStream, evaluated: [], signals: [], stats: emptyStats(), warnings: [] };
+    return {
+      outcome: 'control',
+      logGroup: decoded.logGroup,
+      logStream: decoded.logStream,
+      evaluated: [],
+      signals: [],
+      stats: emptyStats(),
+      warnings: [],
+    };
   }
   return scanLogBatch(decoded.batch, deps);
 }
@@ -222,14 +231,21 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
   try {
     await deps.counters.add(batchId(batch), increments);
     if (enabled.traceback && groups.length > 0) {
-      tracebackCounts = await deps.counters.read('traceback', groups.map((g) => g.fingerprint), nowMinute - TRACEBACK_COUNT_WINDOW_MINUTES + 1, nowMinute);
+      tracebackCounts = await deps.counters.read(
+        'traceback',
+        groups.map((g) => g.fingerprint),
+        nowMinute - TRACEBACK_COUNT_WINDOW_MINUTES + 1,
+        nowMinute,
+      );
     }
     for (const kind of KEY_KINDS) {
       if (!enabled[kind]) continue;
       const { from, to } = keyRuleWindow(rules, kind, nowMinute);
       let keys = await deps.counters.keys(kind, from, to);
       if (keys.length > limits.maxKeysJudged) {
-        warnings.push(`${kind}: ${keys.length} keys in the window, more than ${limits.maxKeysJudged}: judged only this batch's keys, rule not evaluated`);
+        warnings.push(
+          `${kind}: ${keys.length} keys in the window, more than ${limits.maxKeysJudged}: judged only this batch's keys, rule not evaluated`,
+        );
         partialKinds.push(kind);
         keys = [...new Set([...activity.values()].filter((a) => a.kind === kind).map((a) => a.key))].slice(0, limits.maxKeysJudged);
       }
@@ -253,7 +269,9 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     maxKeySignals: limits.maxKeySignals,
   });
   for (const cap of outcome.capped) {
-    warnings.push(`${cap.rule}: ${cap.firing} subjects firing, reported the ${cap.reported} busiest${cap.rule === 'traceback' ? '' : ' (rule not evaluated this run, so nothing resolves)'}`);
+    warnings.push(
+      `${cap.rule}: ${cap.firing} subjects firing, reported the ${cap.reported} busiest${cap.rule === 'traceback' ? '' : ' (rule not evaluated this run, so nothing resolves)'}`,
+    );
   }
   return {
     outcome: 'scanned',
@@ -280,7 +298,14 @@ function groupTracebacks(occurrences: readonly TracebackOccurrence[]): Traceback
   for (const o of occurrences) {
     const group = groups.get(o.fingerprint);
     if (!group) {
-      groups.set(o.fingerprint, { fingerprint: o.fingerprint, count: 1, firstSeen: o.timestamp, lastSeen: o.timestamp, latest: o, logStreams: [o.logStream] });
+      groups.set(o.fingerprint, {
+        fingerprint: o.fingerprint,
+        count: 1,
+        firstSeen: o.timestamp,
+        lastSeen: o.timestamp,
+        latest: o,
+        logStreams: [o.logStream],
+      });
       continue;
     }
     group.count++;
@@ -297,12 +322,26 @@ function groupTracebacks(occurrences: readonly TracebackOccurrence[]): Traceback
 const SAMPLE_CHARS = 500;
 
 function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string }[], logGroup: string): Map<string, KeyActivity> {
-  const out = new Map<string, KeyActivity & { clientCounts: Map<string, { ip?: string; userAgent?: string; count: number }>; latestText: string }>();
+  const out = new Map<
+    string,
+    KeyActivity & { clientCounts: Map<string, { ip?: string; userAgent?: string; count: number }>; latestText: string }
+  >();
   for (const { hit, event, text } of hits) {
     const id = `${hit.kind}#${hit.key}`;
     let entry = out.get(id);
     if (!entry) {
-      entry = { kind: hit.kind, key: hit.key, logGroup, count: 0, firstSeen: event.timestamp, lastSeen: event.timestamp, sample: '', clients: [], clientCounts: new Map(), latestText: text };
+      entry = {
+        kind: hit.kind,
+        key: hit.key,
+        logGroup,
+        count: 0,
+        firstSeen: event.timestamp,
+        lastSeen: event.timestamp,
+        sample: '',
+        clients: [],
+        clientCounts: new Map(),
+        latestText: text,
+      };
       out.set(id, entry);
     }
     entry.count++;
@@ -391,7 +430,11 @@ class SplitCompleter {
     for (const list of this.fetched) {
       const at = anchorIndex(list, anchor);
       if (at < 0) continue;
-      const run = assemble(headerBefore(list, at), this.textAt(index), list.slice(at + 1).map((e) => applicationText(e.message)));
+      const run = assemble(
+        headerBefore(list, at),
+        this.textAt(index),
+        list.slice(at + 1).map((e) => applicationText(e.message)),
+      );
       if (run.parse.complete) return this.done(run, list, at);
     }
     let reason: string;
@@ -412,14 +455,23 @@ class SplitCompleter {
       });
       if (!result.ok) {
         this.stats.fetchFailures++;
-        this.warnings.push(`split traceback in ${this.batch.logGroup}/${this.batch.logStream}: fetching the following lines failed: ${result.reason}`);
+        this.warnings.push(
+          `split traceback in ${this.batch.logGroup}/${this.batch.logStream}: fetching the following lines failed: ${result.reason}`,
+        );
         reason = `fetching the following lines failed (${oneLineReason(result.reason)})`;
       } else {
         this.fetched.push(result.events);
         const at = anchorIndex(result.events, anchor);
         // The anchor not in the list (id or clock mismatch): the lines from its timestamp on are still the best guess.
-        const after = at >= 0 ? result.events.slice(at + 1) : result.events.filter((e) => e.timestamp >= anchor.timestamp && e.message !== anchor.message);
-        const run = assemble(at >= 0 ? headerBefore(result.events, at) : undefined, this.textAt(index), after.map((e) => applicationText(e.message)));
+        const after =
+          at >= 0
+            ? result.events.slice(at + 1)
+            : result.events.filter((e) => e.timestamp >= anchor.timestamp && e.message !== anchor.message);
+        const run = assemble(
+          at >= 0 ? headerBefore(result.events, at) : undefined,
+          this.textAt(index),
+          after.map((e) => applicationText(e.message)),
+        );
         if (run.parse.complete) return this.done(run, after, -1);
         best = run.parse;
         reason = `the exception line was not within ${this.limits.followMaxEvents} events / ${this.limits.followMaxSpanMs / 1000} s of log after the first line`;
@@ -441,7 +493,11 @@ class SplitCompleter {
       if (event.timestamp - anchor.timestamp > this.limits.followMaxSpanMs) break;
       if (!this.consumed[j]) following.push({ text: this.textAt(j), index: j });
     }
-    const run = assemble(headerBefore(this.batch.logEvents, index, this.textAt), this.textAt(index), following.map((f) => f.text));
+    const run = assemble(
+      headerBefore(this.batch.logEvents, index, this.textAt),
+      this.textAt(index),
+      following.map((f) => f.text),
+    );
     if (!run.parse.complete) return { parse: run.parse, completion: 'unresolved' };
     for (const i of run.consumed) this.consumed[following[i]!.index] = 1;
     this.stats.completedInBatch++;
@@ -460,7 +516,8 @@ class SplitCompleter {
     if (swallowed.length === 0) return;
     const ids = new Set(swallowed.map((e) => e.id));
     const byContent = new Map<string, number>();
-    for (const e of swallowed) byContent.set(`${e.timestamp}\u0000${e.message}`, (byContent.get(`${e.timestamp}\u0000${e.message}`) ?? 0) + 1);
+    for (const e of swallowed)
+      byContent.set(`${e.timestamp}\u0000${e.message}`, (byContent.get(`${e.timestamp}\u0000${e.message}`) ?? 0) + 1);
     const last = swallowed[swallowed.length - 1]!.timestamp;
     for (let j = 0; j < this.batch.logEvents.length; j++) {
       const event = this.batch.logEvents[j]!;
@@ -490,7 +547,11 @@ const HEADER_LOOKBACK_MS = 100;
  * A line below ERROR is ignored rather than trusted: it may be unrelated output (a traceback printed
  * without a record), and demoting a real crash to "below ERROR" would hide it.
  */
-function headerBefore(list: readonly LogEvent[], at: number, textOf: (index: number) => string = (i) => applicationText(list[i]!.message)): string | undefined {
+function headerBefore(
+  list: readonly LogEvent[],
+  at: number,
+  textOf: (index: number) => string = (i) => applicationText(list[i]!.message),
+): string | undefined {
   const anchor = list[at];
   const previous = list[at - 1];
   if (!anchor || !previous || anchor.timestamp - previous.timestamp > HEADER_LOOKBACK_MS) return undefined;
@@ -507,7 +568,11 @@ function anchorIndex(list: readonly LogEvent[], anchor: LogEvent): number {
 }
 
 /** Feed the anchor's text and then the following texts; which following texts (by index) were part of the traceback. */
-function assemble(header: string | undefined, anchorText: string, following: readonly string[]): { parse: TracebackFinding['parse']; consumed: number[] } {
+function assemble(
+  header: string | undefined,
+  anchorText: string,
+  following: readonly string[],
+): { parse: TracebackFinding['parse']; consumed: number[] } {
   const assembler = new TracebackAssembler();
   if (header !== undefined) assembler.push(header);
   for (const line of anchorText.split('\n')) assembler.push(line);

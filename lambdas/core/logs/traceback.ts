@@ -47,7 +47,8 @@ export interface TracebackParse {
 export const TRACEBACK_MARKER = 'Traceback (most recent call last):';
 const HEADER = /^\s*(?:[|+]\s*)*(?:Exception Group )?Traceback \(most recent call last\):\s*$/;
 const FRAME = /^\s*(?:\|\s*)*File "(.*)", line (\d+)(?:, in (.+?))?\s*$/;
-const CHAIN = /^\s*(?:\|\s*)*(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)\s*$/;
+const CHAIN =
+  /^\s*(?:\|\s*)*(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)\s*$/;
 const EXCEPTION = /^((?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*))(?:(:) ?(.*))?$/;
 /** An exception line without a message must look like one: `KeyboardInterrupt`, `asyncio.CancelledError`. */
 const BARE_EXCEPTION_SUFFIX = /(?:Error|Exception|Interrupt|Exit|Warning|Iteration|Timeout|Cancelled|Exceeded|Failure|Fault)$/;
@@ -273,9 +274,17 @@ export function parseStructuredTraceback(stacks: unknown[]): TracebackParse | un
     const f = raw as Record<string, unknown>;
     if (typeof f.filename !== 'string') return [];
     const code = typeof f.line === 'string' && f.line.trim() ? f.line.trim() : undefined;
-    return [{ file: preCut(f.filename, 500), line: typeof f.lineno === 'number' ? f.lineno : null, func: preCut(typeof f.name === 'string' ? f.name : '<module>', 200), ...(code ? { code: preCut(code, 1000) } : {}) }];
+    return [
+      {
+        file: preCut(f.filename, 500),
+        line: typeof f.lineno === 'number' ? f.lineno : null,
+        func: preCut(typeof f.name === 'string' ? f.name : '<module>', 200),
+        ...(code ? { code: preCut(code, 1000) } : {}),
+      },
+    ];
   });
-  const excValue = typeof stack.exc_value === 'string' && stack.exc_value !== '' ? preCut(stack.exc_value.split('\n')[0]!, 1000) : undefined;
+  const excValue =
+    typeof stack.exc_value === 'string' && stack.exc_value !== '' ? preCut(stack.exc_value.split('\n')[0]!, 1000) : undefined;
   const lastFrames = frames.slice(-LAST_FRAMES);
   return {
     complete: excType !== undefined,

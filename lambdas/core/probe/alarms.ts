@@ -48,7 +48,9 @@ export function healthzAlarmTransitions(input: {
   const { prefix, target, outcome, previousFailures, at } = input;
   if (outcome.ok) {
     const back: Severity[] = previousFailures >= 2 ? ['SEV1', 'SEV2'] : previousFailures === 1 ? ['SEV2'] : [];
-    return back.map((severity) => signal(severity, false, `${probeAlarmName(prefix, 'healthz', target, severity)} back to OK: ${diagnosisText(outcome)}`));
+    return back.map((severity) =>
+      signal(severity, false, `${probeAlarmName(prefix, 'healthz', target, severity)} back to OK: ${diagnosisText(outcome)}`),
+    );
   }
   const failures = previousFailures + 1;
   if (failures > 2) return [];

@@ -27,7 +27,11 @@ export function classifyResponse(status: number, body: string, expect: ProbeExpe
   }
   if (expect.bodyContains !== undefined && !body.includes(expect.bodyContains)) {
     const where = bodyTruncated ? ' in the first bytes read' : '';
-    return { ok: false, failure: 'http_status', detail: `HTTP ${status} but the body does not contain ${JSON.stringify(expect.bodyContains)}${where}` };
+    return {
+      ok: false,
+      failure: 'http_status',
+      detail: `HTTP ${status} but the body does not contain ${JSON.stringify(expect.bodyContains)}${where}`,
+    };
   }
   return { ok: true, detail: null };
 }

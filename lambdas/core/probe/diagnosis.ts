@@ -143,7 +143,7 @@ export function tlsAlarmDescription(target: { name: string; url: string }, kind:
 export function heartbeatAlarmDescription(): string {
   return cap(
     'monitoring blind: probe not running. No ProbeHeartbeat in 3 minutes: the health probes are not measuring, so healthz_down and ' +
-      'tls_expiry alarms cannot fire (their missing data reads as OK). First: read the probe Lambda\'s log group and its errors ' +
+      "tls_expiry alarms cannot fire (their missing data reads as OK). First: read the probe Lambda's log group and its errors " +
       'alarm; check the schedule rule is enabled and the SSM header parameters exist; meanwhile probe by hand: npx metis-alerts probe --url URL.',
   );
 }

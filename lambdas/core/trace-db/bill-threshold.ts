@@ -16,7 +16,13 @@ export const billThreshold: TraceDbRule = {
     const signals = [];
     const checks = [
       { subject: 'daily', cap: cfg.dailyHardCapUsd, value: spend.todayUsd, fromMs: startOfUtcDay(ctx.nowMs), label: 'today (UTC)' },
-      { subject: 'monthly', cap: cfg.monthlyHardCapUsd, value: spend.monthToDateUsd ?? 0, fromMs: startOfUtcMonth(ctx.nowMs), label: 'month to date' },
+      {
+        subject: 'monthly',
+        cap: cfg.monthlyHardCapUsd,
+        value: spend.monthToDateUsd ?? 0,
+        fromMs: startOfUtcMonth(ctx.nowMs),
+        label: 'month to date',
+      },
     ];
     for (const check of checks) {
       if (check.cap === undefined || !(check.value > check.cap)) continue;

@@ -39,7 +39,8 @@ export const FIRST_MOVE = {
     `flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id${healthy.length ? ` (routing ok in the window: ${healthy.join(', ')})` : ''} ` +
     `and restart; keys that pin ${subject} keep failing until flipped`,
   keySpend: 'confirm in /analytics/by_key before revoking (it may be a legitimate CI burst; false revocations cost trust)',
-  dbDown: 'scale the gateway to zero (kubectl scale deploy/metis-gateway --replicas=0) before any restore; restoring under an active writer is unsafe',
+  dbDown:
+    'scale the gateway to zero (kubectl scale deploy/metis-gateway --replicas=0) before any restore; restoring under an active writer is unsafe',
 } as const;
 
 export interface RuleContext {

@@ -2,7 +2,17 @@
 // SQLite database (engine input is an OpenFailure), `PRAGMA quick_check` on it is not ok, or the
 // shipper's own quick_check of the live database (S3 metadata `integrity`) is not ok.
 import type { Signal } from '../signal.ts';
-import { FIRST_MOVE, makeSignal, query, RUNBOOK, text, type RuleContext, type RuleOutcome, type SnapshotMeta, type TraceDbRule } from './context.ts';
+import {
+  FIRST_MOVE,
+  makeSignal,
+  query,
+  RUNBOOK,
+  text,
+  type RuleContext,
+  type RuleOutcome,
+  type SnapshotMeta,
+  type TraceDbRule,
+} from './context.ts';
 import type { OpenFailure } from './sql-port.ts';
 
 export const DB_INTEGRITY = 'db_integrity';
@@ -33,7 +43,9 @@ export const dbIntegrity: TraceDbRule = {
     return {
       signals: [
         integritySignal(ctx.now, ctx.meta, {
-          what: problems.length ? `the trace-DB snapshot fails PRAGMA quick_check (${first})` : `the shipper's quick_check of the live trace DB is not ok (${shipper})`,
+          what: problems.length
+            ? `the trace-DB snapshot fails PRAGMA quick_check (${first})`
+            : `the shipper's quick_check of the live trace DB is not ok (${shipper})`,
           details: { value: problems.length || 1, threshold: 0, quickCheck: problems.length ? problems : ['ok'] },
         }),
       ],

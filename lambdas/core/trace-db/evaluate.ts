@@ -7,7 +7,15 @@ import { redactText } from '../redact.ts';
 import { oneLine, type EvaluationReport, type Signal } from '../signal.ts';
 import { billThreshold } from './bill-threshold.ts';
 import { clockSkew } from './clock-skew.ts';
-import { round, type RuleContext, type RuleOutcome, type SnapshotMeta, type TraceDbMetrics, type TraceDbRule, type TraceDbRulesConfig } from './context.ts';
+import {
+  round,
+  type RuleContext,
+  type RuleOutcome,
+  type SnapshotMeta,
+  type TraceDbMetrics,
+  type TraceDbRule,
+  type TraceDbRulesConfig,
+} from './context.ts';
 import { costProjection } from './cost-projection.ts';
 import { DB_INTEGRITY, dbIntegrity, openFailureSignal } from './db-integrity.ts';
 import { diskUsage } from './disk-usage.ts';

@@ -60,7 +60,13 @@ export const keySpendSpike: TraceDbRule = {
 
     const ranked = rows
       .filter((r) => r.key !== null && r.key !== undefined)
-      .map((r) => ({ key: text(r.key), cost1h: num(r.cost_1h), calls1h: num(r.calls_1h), costBase: num(r.cost_base), meanHourly: num(r.cost_base) / baselineHours }))
+      .map((r) => ({
+        key: text(r.key),
+        cost1h: num(r.cost_1h),
+        calls1h: num(r.calls_1h),
+        costBase: num(r.cost_base),
+        meanHourly: num(r.cost_base) / baselineHours,
+      }))
       .sort((a, b) => b.cost1h - a.cost1h);
     // cost1h >= factor x (costBase / hours), without the division's rounding.
     const firing = ranked.filter((k) => k.cost1h >= cfg.minUsd && k.cost1h * baselineHours >= cfg.factor * k.costBase);
@@ -68,7 +74,10 @@ export const keySpendSpike: TraceDbRule = {
 
     const dayAgo = ctx.nowMs - MS_PER_DAY;
     const byModel = new Map<string, { model: string; calls: number; cost: number }[]>();
-    for (const r of query(ctx, byModelSql(llmCalls(ctx)), { ...windowParams(ctx, dayAgo), keys: JSON.stringify(firing.map((k) => k.key)) })) {
+    for (const r of query(ctx, byModelSql(llmCalls(ctx)), {
+      ...windowParams(ctx, dayAgo),
+      keys: JSON.stringify(firing.map((k) => k.key)),
+    })) {
       const list = byModel.get(text(r.key)) ?? [];
       list.push({ model: text(r.model), calls: num(r.calls), cost: round(num(r.cost), 4) });
       byModel.set(text(r.key), list);
@@ -76,7 +85,10 @@ export const keySpendSpike: TraceDbRule = {
 
     const signals = firing.map((k) => {
       const ratio = k.meanHourly > 0 ? k.cost1h / k.meanHourly : null;
-      const versus = ratio === null ? `with no spend in the preceding ${Math.round(baselineHours)} h` : `${ratio.toFixed(0)}x its hourly mean of ${usd(k.meanHourly)} over the preceding ${Math.round(baselineHours)} h`;
+      const versus =
+        ratio === null
+          ? `with no spend in the preceding ${Math.round(baselineHours)} h`
+          : `${ratio.toFixed(0)}x its hourly mean of ${usd(k.meanHourly)} over the preceding ${Math.round(baselineHours)} h`;
       return makeSignal(ctx.now, {
         rule: KEY_SPEND_SPIKE,
         subject: k.key,

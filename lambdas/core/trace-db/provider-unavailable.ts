@@ -104,7 +104,13 @@ export const providerUnavailable: TraceDbRule = {
         continue;
       }
       if (!Array.isArray(chain)) continue;
-      const entry = { at: text(row.timestamp), gateway_key_id: row.key ?? null, pinned: row.pinned === null ? null : Boolean(row.pinned), requested_model: row.requested_model ?? null, chain };
+      const entry = {
+        at: text(row.timestamp),
+        gateway_key_id: row.key ?? null,
+        pinned: row.pinned === null ? null : Boolean(row.pinned),
+        requested_model: row.requested_model ?? null,
+        chain,
+      };
       for (const hop of chain as Hop[]) {
         if (!hop || typeof hop !== 'object' || hop.verdict !== 'unavailable') continue;
         const subject = subjectOf(hop.provider, hop.model);

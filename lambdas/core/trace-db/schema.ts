@@ -20,11 +20,18 @@ export function checkSchema(db: SqlDatabase): SchemaCheck {
   const columns = new Set(db.all(`SELECT name FROM pragma_table_info('events')`).map((r) => text(r.name, '').toLowerCase()));
   const hasEvents = columns.size > 0;
   const missing = REQUIRED_COLUMNS.filter((c) => !columns.has(c));
-  return { ok: hasEvents && missing.length === 0, hasEvents, missing: hasEvents ? missing : [...REQUIRED_COLUMNS], hasKeyIdColumn: columns.has('key_id') };
+  return {
+    ok: hasEvents && missing.length === 0,
+    hasEvents,
+    missing: hasEvents ? missing : [...REQUIRED_COLUMNS],
+    hasKeyIdColumn: columns.has('key_id'),
+  };
 }
 
 export function schemaSignal(now: Date, check: SchemaCheck, tables: string[]): Signal {
-  const what = check.hasEvents ? `the events table lacks column${check.missing.length > 1 ? 's' : ''} ${check.missing.join(', ')}` : 'there is no events table';
+  const what = check.hasEvents
+    ? `the events table lacks column${check.missing.length > 1 ? 's' : ''} ${check.missing.join(', ')}`
+    : 'there is no events table';
   return makeSignal(now, {
     rule: TRACE_DB_SCHEMA,
     subject: 'events',

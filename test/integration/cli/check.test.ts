@@ -41,7 +41,13 @@ describe('metis-alerts check --json', () => {
   it('names every injected anomaly of a generated gzipped DB, with the shipper metadata from --meta', async () => {
     const db = file('fixture.db.gz', gzipSync(await generateTraceDb({ events: 6000, days: 2, end: NOW, seed: 11, anomalies: 'all' })));
     const config = file('budget.json', { rules: { cost_projection: { dailyBudgetUsd: 5 } } });
-    const meta = file('meta.json', { 'taken-at': '2026-11-20T14:40:00Z', 'volume-used-pct': '91', 'source-bytes': '1000', 'wal-bytes': '0', integrity: 'ok' });
+    const meta = file('meta.json', {
+      'taken-at': '2026-11-20T14:40:00Z',
+      'volume-used-pct': '91',
+      'source-bytes': '1000',
+      'wal-bytes': '0',
+      integrity: 'ok',
+    });
     const out = check(['--db', db, '--config', config, '--meta', meta]);
     expect(keys(out)).toEqual(FIRING_ALL_ANOMALIES_STALE_FULL);
     expect(out.evaluated).toContain('cost_projection');
@@ -56,14 +62,19 @@ describe('metis-alerts check --json', () => {
     expect(check(['--db', exactly]).signals.filter((s) => s.rule === 'model_error_rate')).toEqual([]);
     expect(check(['--db', nineteen]).signals.filter((s) => s.rule === 'model_error_rate')).toEqual([]);
     const fired = check(['--db', above]).signals.filter((s) => s.rule === 'model_error_rate');
-    expect(fired.map((s) => [s.dedupKey, s.severity, s.details.calls, s.details.errors])).toEqual([['model_error_rate:m-six', 'SEV2', 20, 2]]);
+    expect(fired.map((s) => [s.dedupKey, s.severity, s.details.calls, s.details.errors])).toEqual([
+      ['model_error_rate:m-six', 'SEV2', 20, 2],
+    ]);
   });
 
   it("compares timestamps as instants: the runbook's text comparison would count the whole day", async () => {
     // 30 failed calls five hours ago and 30 good calls in the window, all ISO 'T...Z'. The runbook's
     // `timestamp > datetime('now','-10 minutes')` compares '2026-11-20T10:00:00Z' with '2026-11-20 14:50:00' as
     // text: 'T' sorts after ' ', so every call of the day is "in the window" and the share looks like 50 %.
-    const rows = [...calls(30, { fromAgo: 5 * 60 * MIN, toAgo: 4 * 60 * MIN, model: 'trap', errors: 30 }), ...calls(30, { fromAgo: 9 * MIN, model: 'trap' })];
+    const rows = [
+      ...calls(30, { fromAgo: 5 * 60 * MIN, toAgo: 4 * 60 * MIN, model: 'trap', errors: 30 }),
+      ...calls(30, { fromAgo: 9 * MIN, model: 'trap' }),
+    ];
     const bytes = await buildTraceDb(rows);
     const SQL = await loadSqlJs();
     const naive = new SQL.Database(bytes);
@@ -86,7 +97,8 @@ describe('metis-alerts check --json', () => {
 });
 
 describe('metis-alerts check: a damaged snapshot is a finding (exit 0), bad input exits 2', () => {
-  const integrity = (out: { evaluated: string[]; signals: Signal[] }) => out.signals.filter((s) => s.rule === 'db_integrity').map((s) => s.severity);
+  const integrity = (out: { evaluated: string[]; signals: Signal[] }) =>
+    out.signals.filter((s) => s.rule === 'db_integrity').map((s) => s.severity);
 
   it('a file that is not SQLite gives a SEV1 db_integrity signal', () => {
     const out = check(['--db', file('text.db', 'this is not a database, it is a shopping list\n'.repeat(100))]);
@@ -118,9 +130,21 @@ describe('metis-alerts check: a damaged snapshot is a finding (exit 0), bad inpu
 
   const bad: [string, () => string[], RegExp][] = [
     ['a missing DB file', () => ['--db', join(dir, 'absent.db')], /absent\.db: cannot read the database file \(ENOENT\)/],
-    ['a --meta file that is not JSON', () => ['--db', file('m1.db', ''), '--meta', file('meta-bad.json', '{')], /meta-bad\.json: not valid JSON/],
-    ['a --meta value of the wrong type', () => ['--db', file('m2.db', ''), '--meta', file('meta-type.json', { volumeUsedPct: 'high' })], /volumeUsedPct: expected a number/],
-    ['an unknown --meta key', () => ['--db', file('m3.db', ''), '--meta', file('meta-key.json', { takenat: 'x' })], /unknown key "takenat"/],
+    [
+      'a --meta file that is not JSON',
+      () => ['--db', file('m1.db', ''), '--meta', file('meta-bad.json', '{')],
+      /meta-bad\.json: not valid JSON/,
+    ],
+    [
+      'a --meta value of the wrong type',
+      () => ['--db', file('m2.db', ''), '--meta', file('meta-type.json', { volumeUsedPct: 'high' })],
+      /volumeUsedPct: expected a number/,
+    ],
+    [
+      'an unknown --meta key',
+      () => ['--db', file('m3.db', ''), '--meta', file('meta-key.json', { takenat: 'x' })],
+      /unknown key "takenat"/,
+    ],
     ['a missing --db', () => [], /--db FILE is required/],
   ];
   it.each(bad)('%s', (_name, args, message) => {

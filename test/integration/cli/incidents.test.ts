@@ -18,12 +18,23 @@ useAwsCliEnv(TABLE);
 const later = makeIncident({
   openedAt: '2026-11-20T13:00:00.000Z',
   severity: 'SEV1',
-  lastSignal: makeSignal({ rule: 'healthz_down', subject: 'gateway', source: 'probe', severity: 'SEV1', summary: 'gateway /healthz failed twice in 60 s (HTTP 503)' }),
+  lastSignal: makeSignal({
+    rule: 'healthz_down',
+    subject: 'gateway',
+    source: 'probe',
+    severity: 'SEV1',
+    summary: 'gateway /healthz failed twice in 60 s (HTTP 503)',
+  }),
 });
 const earlier = makeIncident({
   // Same instant as 11:00Z, written with an offset: text order would put it after `later`.
   openedAt: '2026-11-20T12:00:00+01:00',
-  lastSignal: makeSignal({ rule: 'quota_alert', subject: 'gk_1', severity: 'SEV3', summary: 'quota.alert spam for gk_1 owned by ops@example.com' }),
+  lastSignal: makeSignal({
+    rule: 'quota_alert',
+    subject: 'gk_1',
+    severity: 'SEV3',
+    summary: 'quota.alert spam for gk_1 owned by ops@example.com',
+  }),
   severity: 'SEV3',
   episode: 3,
 });
@@ -104,7 +115,9 @@ describe('metis-alerts incidents', () => {
     const lines = ok(['incidents', '--open']).trimEnd().split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[0]).toMatch(/^OPENED +SEV +STATUS +RESOLVED +DEDUP KEY +SUMMARY$/);
-    expect(lines[1]).toMatch(/^2026-11-20T12:00:00\+01:00 +SEV3 +open +- +quota_alert:gk_1 +quota\.alert spam for gk_1 owned by \[REDACTED\]$/);
+    expect(lines[1]).toMatch(
+      /^2026-11-20T12:00:00\+01:00 +SEV3 +open +- +quota_alert:gk_1 +quota\.alert spam for gk_1 owned by \[REDACTED\]$/,
+    );
     expect(lines[2]).toMatch(/^2026-11-20T13:00:00\.000Z +SEV1 +open +- +healthz_down:gateway +gateway \/healthz failed/);
   });
 

@@ -18,7 +18,16 @@ const TABLE = 'postmortem-cli';
 
 /** The runbook template's headings, copied by hand (the runbook is not read at test time). */
 const TITLE = /^# Incident \d{4}-\d{2}-\d{2} — \S.*$/;
-const SECTIONS = ['## Summary', '## Timeline (UTC)', '## Impact', '## Root cause', '## Contributing factors', '## What went well', '## What went poorly', '## Action items'];
+const SECTIONS = [
+  '## Summary',
+  '## Timeline (UTC)',
+  '## Impact',
+  '## Root cause',
+  '## Contributing factors',
+  '## What went well',
+  '## What went poorly',
+  '## Action items',
+];
 
 useAwsCliEnv(TABLE);
 
@@ -112,7 +121,9 @@ describe('metis-alerts postmortem', () => {
     );
     expect(markdown).toContain('- 12:15 — upgraded SEV2 -> SEV1: notified pagerduty, page, chatops\n');
     expect(markdown).toContain('- 13:30 — resolved: model_error_rate evaluated without firing\n');
-    expect(lineStarting(markdown, 'Last alert:')).toBe('Last alert: Model claude-sonnet-4: 9 of 40 calls failed; key [REDACTED] in the error');
+    expect(lineStarting(markdown, 'Last alert:')).toBe(
+      'Last alert: Model claude-sonnet-4: 9 of 40 calls failed; key [REDACTED] in the error',
+    );
     expect(markdown).not.toContain('sk-ant-');
   });
 
@@ -122,16 +133,28 @@ describe('metis-alerts postmortem', () => {
 
   it('drafts an ongoing incident up to --now, counting calls up to then', () => {
     const markdown = ok(['postmortem', ongoing.dedupKey, '--db', dbGz, '--now', '2026-11-20T15:10:00Z']);
-    expect(lineStarting(markdown, '**Severity:**')).toBe('**Severity:** SEV1 **Duration:** ongoing (01:10 as of 2026-11-20 15:10 UTC) **Customer impact:** <plain English>');
+    expect(lineStarting(markdown, '**Severity:**')).toBe(
+      '**Severity:** SEV1 **Duration:** ongoing (01:10 as of 2026-11-20 15:10 UTC) **Customer impact:** <plain English>',
+    );
     // 14:00 is the only failed call in [14:00, 15:10]; the DB's last call (15:00) is before --now.
-    expect(lineStarting(markdown, '- Requests dropped:')).toMatch(/^- Requests dropped: 1 \(.*from 2026-11-20 14:00 to 2026-11-20 15:10 UTC; the trace DB holds calls from 2026-11-20 11:00 to 2026-11-20 15:00 UTC only, so this may undercount\)$/);
+    expect(lineStarting(markdown, '- Requests dropped:')).toMatch(
+      /^- Requests dropped: 1 \(.*from 2026-11-20 14:00 to 2026-11-20 15:10 UTC; the trace DB holds calls from 2026-11-20 11:00 to 2026-11-20 15:00 UTC only, so this may undercount\)$/,
+    );
   });
 
   it('exits 2 with one line on bad input', () => {
     expectUsageError(runCli(['postmortem']), 'postmortem', /expected one DEDUP_KEY/);
-    expectUsageError(runCli(['postmortem', 'model_error_rate:nope']), 'postmortem', /no incident "model_error_rate:nope" in table postmortem-cli/);
+    expectUsageError(
+      runCli(['postmortem', 'model_error_rate:nope']),
+      'postmortem',
+      /no incident "model_error_rate:nope" in table postmortem-cli/,
+    );
     expectUsageError(runCli(['postmortem', 'silence#sil_0000000001']), 'postmortem', /"silence#sil_0000000001" is not an incident/);
-    expectUsageError(runCli(['postmortem', resolved.dedupKey, '--db', join(dir, 'missing.db')]), 'postmortem', /--db .*missing\.db: cannot read the trace DB \(ENOENT\)/);
+    expectUsageError(
+      runCli(['postmortem', resolved.dedupKey, '--db', join(dir, 'missing.db')]),
+      'postmortem',
+      /--db .*missing\.db: cannot read the trace DB \(ENOENT\)/,
+    );
     const junk = join(dir, 'junk.db');
     writeFileSync(junk, 'this is not sqlite, not even close'.repeat(20));
     expectUsageError(runCli(['postmortem', resolved.dedupKey, '--db', junk]), 'postmortem', /--db .*junk\.db: not a usable trace DB/);

@@ -64,11 +64,21 @@ describe('metis-alerts probe --json', () => {
 
   it('closed port: connection', async () => {
     const port = await closedPort();
-    expect(await probeJson(['--url', `http://127.0.0.1:${port}/healthz`])).toMatchObject({ ok: false, failure: 'connection', status: null, tlsDaysLeft: null });
+    expect(await probeJson(['--url', `http://127.0.0.1:${port}/healthz`])).toMatchObject({
+      ok: false,
+      failure: 'connection',
+      status: null,
+      tlsDaysLeft: null,
+    });
   });
 
   it('certificate expiring in 5 days, CA trusted via NODE_EXTRA_CA_CERTS: ok with tlsDaysLeft 5', async () => {
-    expect(await probeJson(['--url', tls5.url], { NODE_EXTRA_CA_CERTS: fiveDays.certPath })).toMatchObject({ ok: true, failure: null, status: 200, tlsDaysLeft: 5 });
+    expect(await probeJson(['--url', tls5.url], { NODE_EXTRA_CA_CERTS: fiveDays.certPath })).toMatchObject({
+      ok: true,
+      failure: null,
+      status: 200,
+      tlsDaysLeft: 5,
+    });
   });
 
   it('the same certificate untrusted: tls, tlsDaysLeft still 5', async () => {
@@ -76,7 +86,12 @@ describe('metis-alerts probe --json', () => {
   });
 
   it('expired certificate (trusted or not): tls with negative tlsDaysLeft', async () => {
-    expect(await probeJson(['--url', tlsExpired.url], { NODE_EXTRA_CA_CERTS: expired.certPath })).toMatchObject({ ok: false, failure: 'tls', status: null, tlsDaysLeft: -3 });
+    expect(await probeJson(['--url', tlsExpired.url], { NODE_EXTRA_CA_CERTS: expired.certPath })).toMatchObject({
+      ok: false,
+      failure: 'tls',
+      status: null,
+      tlsDaysLeft: -3,
+    });
     expect(await probeJson(['--url', tlsExpired.url])).toMatchObject({ ok: false, failure: 'tls', tlsDaysLeft: -3 });
   });
 });
@@ -93,7 +108,9 @@ describe('metis-alerts probe (text)', () => {
   it('a healthy https target prints ok with the certificate days', async () => {
     const run = await runCliAsync(['probe', '--url', tls5.url], { NODE_EXTRA_CA_CERTS: fiveDays.certPath });
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(new RegExp(`^ok {6}${tls5.url.replace(/[.]/g, '\\.')} {2}HTTP 200 in \\d+ ms, certificate expires in 5 day\\(s\\)\\n$`));
+    expect(run.stdout).toMatch(
+      new RegExp(`^ok {6}${tls5.url.replace(/[.]/g, '\\.')} {2}HTTP 200 in \\d+ ms, certificate expires in 5 day\\(s\\)\\n$`),
+    );
   });
 });
 
@@ -102,8 +119,14 @@ describe('metis-alerts probe: bad input exits 2 with one line', () => {
     [['--url', 'not a url'], 'metis-alerts probe: --url: not an absolute URL: "not a url"'],
     [['--url', 'ftp://127.0.0.1/x'], 'metis-alerts probe: --url: expected an http:// or https:// URL, got "ftp:"'],
     [[], 'metis-alerts probe: --url URL is required'],
-    [['--url', 'http://127.0.0.1/', '--timeout-ms', 'soon'], 'metis-alerts probe: --timeout-ms: expected whole milliseconds from 1 to 120000, got "soon"'],
-    [['--url', 'http://127.0.0.1/', '--timeout-ms', '0'], 'metis-alerts probe: --timeout-ms: expected whole milliseconds from 1 to 120000, got "0"'],
+    [
+      ['--url', 'http://127.0.0.1/', '--timeout-ms', 'soon'],
+      'metis-alerts probe: --timeout-ms: expected whole milliseconds from 1 to 120000, got "soon"',
+    ],
+    [
+      ['--url', 'http://127.0.0.1/', '--timeout-ms', '0'],
+      'metis-alerts probe: --timeout-ms: expected whole milliseconds from 1 to 120000, got "0"',
+    ],
   ])('%j', async (args, message) => {
     const run = await runCliAsync(['probe', ...args]);
     expect(run.status).toBe(2);

@@ -12,7 +12,17 @@ beforeAll(() => {
 });
 
 function signal(rule: string, subject: string, severity: Severity, status: Signal['status'], observedAt: string): Signal {
-  return { source: 'trace-db', rule, subject, severity, status, dedupKey: makeDedupKey(rule, subject), summary: `${rule} ${subject} ${status}`, observedAt, details: {} };
+  return {
+    source: 'trace-db',
+    rule,
+    subject,
+    severity,
+    status,
+    dedupKey: makeDedupKey(rule, subject),
+    summary: `${rule} ${subject} ${status}`,
+    observedAt,
+    details: {},
+  };
 }
 
 function file(name: string, content: unknown): string {
@@ -93,7 +103,10 @@ describe('metis-alerts route --json', () => {
   it('accepts check output ({ "signals": [...] }) and JSON Lines', () => {
     const one = signal('quota_alert', 'gk_1', 'SEV3', 'firing', '2026-11-24T10:00:00Z');
     const wrapped = routeJson(['--signals', file('wrapped.json', { evaluated: ['quota_alert'], signals: [one] })]);
-    const lines = routeJson(['--signals', file('lines.jsonl', `${JSON.stringify(one)}\n${JSON.stringify({ ...one, subject: 'gk_2', dedupKey: 'quota_alert:gk_2' })}\n`)]);
+    const lines = routeJson([
+      '--signals',
+      file('lines.jsonl', `${JSON.stringify(one)}\n${JSON.stringify({ ...one, subject: 'gk_2', dedupKey: 'quota_alert:gk_2' })}\n`),
+    ]);
     expect(wrapped.deliveries).toEqual([{ sink: 'chatops', action: 'trigger', severity: 'SEV3', dedupKey: 'quota_alert:gk_1' }]);
     expect(lines.deliveries.map((d) => d.dedupKey)).toEqual(['quota_alert:gk_1', 'quota_alert:gk_2']);
   });
@@ -103,12 +116,28 @@ describe('metis-alerts route: bad input exits 2 with one line on stderr', () => 
   const cases: [string, () => string[], RegExp][] = [
     ['a missing signals file', () => ['--signals', join(dir, 'absent.json')], /absent\.json: cannot read the signals file \(ENOENT\)/],
     ['a file that is not JSON', () => ['--signals', file('garbage.json', 'not json at all\n{')], /garbage\.json: not JSON/],
-    ['a signal with a bad severity', () => ['--signals', file('sev9.json', [{ ...signal('r', 's', 'SEV1', 'firing', '2026-11-24T10:00:00Z'), severity: 'SEV9' }])], /signals\.0\.severity/],
-    ['a signal with a non-ISO time', () => ['--signals', file('time.json', [{ ...signal('r', 's', 'SEV1', 'firing', '2026-11-24T10:00:00Z'), observedAt: 'yesterday' }])], /signals\.0\.observedAt: expected an ISO-8601 timestamp/],
+    [
+      'a signal with a bad severity',
+      () => ['--signals', file('sev9.json', [{ ...signal('r', 's', 'SEV1', 'firing', '2026-11-24T10:00:00Z'), severity: 'SEV9' }])],
+      /signals\.0\.severity/,
+    ],
+    [
+      'a signal with a non-ISO time',
+      () => ['--signals', file('time.json', [{ ...signal('r', 's', 'SEV1', 'firing', '2026-11-24T10:00:00Z'), observedAt: 'yesterday' }])],
+      /signals\.0\.observedAt: expected an ISO-8601 timestamp/,
+    ],
     ['an object without signals', () => ['--signals', file('obj.json', { foo: 1 })], /expected an array of signals/],
     ['a bad --now', () => ['--signals', file('ok.json', []), '--now', 'noon'], /--now: expected an ISO-8601 time/],
-    ['an invalid config naming the key path', () => ['--signals', file('ok2.json', []), '--config', file('bad-config.json', { businessHours: { start: '9am' } })], /businessHours\.start: expected a time "HH:MM"/],
-    ['an unknown config key', () => ['--signals', file('ok3.json', []), '--config', file('unknown.json', { rules: { model_eror_rate: {} } })], /rules: unknown key "model_eror_rate"/],
+    [
+      'an invalid config naming the key path',
+      () => ['--signals', file('ok2.json', []), '--config', file('bad-config.json', { businessHours: { start: '9am' } })],
+      /businessHours\.start: expected a time "HH:MM"/,
+    ],
+    [
+      'an unknown config key',
+      () => ['--signals', file('ok3.json', []), '--config', file('unknown.json', { rules: { model_eror_rate: {} } })],
+      /rules: unknown key "model_eror_rate"/,
+    ],
     ['a missing --signals', () => [], /--signals FILE is required/],
     ['an unknown option', () => ['--signals', file('ok4.json', []), '--bogus'], /Unknown option '--bogus'/],
   ];

@@ -7,7 +7,15 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { signalSchema } from '../../../lambdas/core/signal-schema.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
-import { dataMessage, eventsOf, keyRevokedJson, quotaExceededJson, STDLIB_TRACEBACK, subscriptionEvent, UVICORN_ACCESS_401 } from '../../unit/logs/fixtures.ts';
+import {
+  dataMessage,
+  eventsOf,
+  keyRevokedJson,
+  quotaExceededJson,
+  STDLIB_TRACEBACK,
+  subscriptionEvent,
+  UVICORN_ACCESS_401,
+} from '../../unit/logs/fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
 
 const T = Date.parse('2026-11-20T12:00:00Z');
@@ -58,7 +66,11 @@ describe('metis-alerts scan-logs --json: the three input forms', () => {
     expect(out.evaluated).toEqual([QUOTA, REVOKED]);
     expect(keys(out)).toEqual([`SEV2 ${TRACEBACK}`, `SEV3 ${QUOTA}:gk_01ACME`, `SEV3 ${REVOKED}:gk_01REVOKED`].sort());
     const traceback = out.signals.find((s) => s.rule === 'traceback')!;
-    expect(traceback.details).toMatchObject({ completedFrom: 'batch', exceptionType: 'sqlite3.OperationalError', logStream: 'gateway.log' });
+    expect(traceback.details).toMatchObject({
+      completedFrom: 'batch',
+      exceptionType: 'sqlite3.OperationalError',
+      logStream: 'gateway.log',
+    });
     expect(traceback.summary).toContain('First move: check the gateway logs');
   });
 
@@ -70,14 +82,21 @@ describe('metis-alerts scan-logs --json: the three input forms', () => {
   });
 
   it('a decoded DATA_MESSAGE', () => {
-    const events = eventsOf(Array.from({ length: 10 }, () => quotaExceededJson('gk_01ACME')), T, 30_000);
+    const events = eventsOf(
+      Array.from({ length: 10 }, () => quotaExceededJson('gk_01ACME')),
+      T,
+      30_000,
+    );
     const out = scan(['--file', file('decoded.json', dataMessage(events))]);
     // 2 per minute 12:00-12:04, windows ending at the newest event (12:04:30): sustained.
     expect(keys(out)).toEqual([`SEV3 ${QUOTA}:gk_01ACME`]);
   });
 
   it('a CONTROL_MESSAGE: nothing to scan, nothing evaluated', () => {
-    expect(scan(['--file', file('control.json', subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }))])).toEqual({ evaluated: [], signals: [] });
+    expect(scan(['--file', file('control.json', subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }))])).toEqual({
+      evaluated: [],
+      signals: [],
+    });
   });
 });
 
@@ -110,7 +129,9 @@ describe('human output', () => {
   it('says what was scanned, what was evaluated and each signal with its summary', () => {
     const run = runCli(['scan-logs', '--file', file('human.log', kubectlCapture())], { cwd: dir });
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('human.log (plain log lines): 32 events, 1 traceback, 10 quota_exceeded, 11 key_revoked; windows end 2026-11-20T12:04:50.000Z');
+    expect(run.stdout).toContain(
+      'human.log (plain log lines): 32 events, 1 traceback, 10 quota_exceeded, 11 key_revoked; windows end 2026-11-20T12:04:50.000Z',
+    );
     expect(run.stdout).toContain('evaluated: quota_exceeded_sustained, key_revoked_in_use');
     expect(run.stdout).toContain(`SEV2  ${TRACEBACK}`);
   });
@@ -119,12 +140,28 @@ describe('human output', () => {
 describe('exit 2 with one line on bad input', () => {
   it.each([
     ['no --file', () => ['scan-logs'], /^metis-alerts scan-logs: scan-logs: --file FILE is required$/],
-    ['a file that does not exist', () => ['scan-logs', '--file', join(dir, 'missing.log')], /missing\.log: cannot read the log file \(ENOENT\)$/],
+    [
+      'a file that does not exist',
+      () => ['scan-logs', '--file', join(dir, 'missing.log')],
+      /missing\.log: cannot read the log file \(ENOENT\)$/,
+    ],
     ['a directory', () => ['scan-logs', '--file', dir], /cannot read the log file \(EISDIR\)$/],
     ['an empty file', () => ['scan-logs', '--file', file('empty.log', '\n\n')], /empty file, no log lines to scan$/],
-    ['awslogs data that is not base64', () => ['scan-logs', '--file', file('bad64.json', { awslogs: { data: '***' } })], /awslogs\.data is not base64/],
-    ['awslogs data that is not gzip', () => ['scan-logs', '--file', file('badgz.json', { awslogs: { data: Buffer.from('plain').toString('base64') } })], /not gzip/],
-    ['a DATA_MESSAGE without logEvents', () => ['scan-logs', '--file', file('nolog.json', { messageType: 'DATA_MESSAGE', logGroup: 'g' })], /without logEvents/],
+    [
+      'awslogs data that is not base64',
+      () => ['scan-logs', '--file', file('bad64.json', { awslogs: { data: '***' } })],
+      /awslogs\.data is not base64/,
+    ],
+    [
+      'awslogs data that is not gzip',
+      () => ['scan-logs', '--file', file('badgz.json', { awslogs: { data: Buffer.from('plain').toString('base64') } })],
+      /not gzip/,
+    ],
+    [
+      'a DATA_MESSAGE without logEvents',
+      () => ['scan-logs', '--file', file('nolog.json', { messageType: 'DATA_MESSAGE', logGroup: 'g' })],
+      /without logEvents/,
+    ],
     ['a bad --now', () => ['scan-logs', '--file', file('ok.log', 'x'), '--now', 'yesterday'], /--now: expected an ISO-8601 time/],
     ['an unknown option', () => ['scan-logs', '--file', file('ok2.log', 'x'), '--since', '5m'], /Unknown option '--since'/],
   ])('%s', (_name, args, message) => {

@@ -39,7 +39,20 @@ async function itemCount(table: string): Promise<number> {
 
 describe('metis-alerts silence: add, list, expire', () => {
   it('round-trips through the table', async () => {
-    const first = json<Silence>(['silence', 'add', '--rule', 'model_error_rate', '--subject', 'claude-sonnet-4', '--for', '2h', '--reason', 'provider maintenance', '--now', NOW]);
+    const first = json<Silence>([
+      'silence',
+      'add',
+      '--rule',
+      'model_error_rate',
+      '--subject',
+      'claude-sonnet-4',
+      '--for',
+      '2h',
+      '--reason',
+      'provider maintenance',
+      '--now',
+      NOW,
+    ]);
     expect(first.id).toMatch(ID);
     expect(first).toMatchObject({
       rule: 'model_error_rate',
@@ -59,8 +72,22 @@ describe('metis-alerts silence: add, list, expire', () => {
     expect(Item?.kind).toEqual({ S: 'silence' });
 
     // Five minutes later, so the two list in a known order (ids are random; the order is startsAt, then id).
-    const human = ok(['silence', 'add', '--rule', 'traceback', '--until', '2026-11-20T13:30:00Z', '--reason', 'deploy of v2.3', '--now', '2026-11-20T12:05:00Z']);
-    const second = /^created (sil_\w{10}): rule traceback, all subjects from 2026-11-20T12:05:00.000Z to 2026-11-20T13:30:00.000Z\n  reason: deploy of v2.3\n  end it early: metis-alerts silence expire (sil_\w{10})\n$/.exec(human);
+    const human = ok([
+      'silence',
+      'add',
+      '--rule',
+      'traceback',
+      '--until',
+      '2026-11-20T13:30:00Z',
+      '--reason',
+      'deploy of v2.3',
+      '--now',
+      '2026-11-20T12:05:00Z',
+    ]);
+    const second =
+      /^created (sil_\w{10}): rule traceback, all subjects from 2026-11-20T12:05:00.000Z to 2026-11-20T13:30:00.000Z\n  reason: deploy of v2.3\n  end it early: metis-alerts silence expire (sil_\w{10})\n$/.exec(
+        human,
+      );
     expect(second, human).not.toBeNull();
     expect(second![1]).toBe(second![2]);
     const secondId = second![1]!;
@@ -73,7 +100,11 @@ describe('metis-alerts silence: add, list, expire', () => {
     ]);
     const table = ok(['silence', 'list', '--now', '2026-11-20T12:30:00Z']).split('\n');
     expect(table[0]).toMatch(/^ID +STATE +RULE +SUBJECT +STARTS +ENDS +BY +REASON$/);
-    expect(table[1]).toMatch(new RegExp(`^${first.id} +active +model_error_rate +claude-sonnet-4 +2026-11-20T12:00:00.000Z +2026-11-20T14:00:00.000Z +\\S+ +provider maintenance$`));
+    expect(table[1]).toMatch(
+      new RegExp(
+        `^${first.id} +active +model_error_rate +claude-sonnet-4 +2026-11-20T12:00:00.000Z +2026-11-20T14:00:00.000Z +\\S+ +provider maintenance$`,
+      ),
+    );
     expect(table[2]).toMatch(new RegExp(`^${secondId} +active +traceback +\\(all\\) `));
 
     expect(ok(['silence', 'expire', first.id, '--now', '2026-11-20T12:45:00Z'])).toBe(
@@ -92,7 +123,20 @@ describe('metis-alerts silence: add, list, expire', () => {
 
   it('--table wins over METIS_ALERTS_TABLE', async () => {
     const before = await itemCount(TABLE);
-    const added = json<Silence>(['silence', 'add', '--rule', 'quota_alert', '--for', '30m', '--reason', 'load test', '--table', OTHER_TABLE, '--now', NOW]);
+    const added = json<Silence>([
+      'silence',
+      'add',
+      '--rule',
+      'quota_alert',
+      '--for',
+      '30m',
+      '--reason',
+      'load test',
+      '--table',
+      OTHER_TABLE,
+      '--now',
+      NOW,
+    ]);
     expect(await itemCount(TABLE)).toBe(before);
     expect(json<Listed[]>(['silence', 'list', '--table', OTHER_TABLE, '--now', NOW]).map((s) => s.id)).toEqual([added.id]);
   });
@@ -109,11 +153,23 @@ describe('metis-alerts silence: bad input exits 2 with one line and writes nothi
   it.each<[string, string[], RegExp]>([
     ['no --reason', [...add, '--for', '2h'], /--reason TEXT is required/],
     ['an empty --reason', [...add, '--for', '2h', '--reason', ' '], /--reason TEXT is required/],
-    ['both --for and --until', [...add, '--for', '2h', '--until', '2026-11-20T13:00:00Z', '--reason', 'x'], /either --for or --until, not both/],
+    [
+      'both --for and --until',
+      [...add, '--for', '2h', '--until', '2026-11-20T13:00:00Z', '--reason', 'x'],
+      /either --for or --until, not both/,
+    ],
     ['neither --for nor --until', [...add, '--reason', 'x'], /--for DURATION \(e\.g\. 2h\) or --until ISO is required/],
-    ['--until in the past', [...add, '--until', '2026-11-20T11:00:00Z', '--reason', 'x'], /^metis-alerts silence: --until: 2026-11-20T11:00:00Z is not in the future \(now is 2026-11-20T12:00:00.000Z\)$/],
+    [
+      '--until in the past',
+      [...add, '--until', '2026-11-20T11:00:00Z', '--reason', 'x'],
+      /^metis-alerts silence: --until: 2026-11-20T11:00:00Z is not in the future \(now is 2026-11-20T12:00:00.000Z\)$/,
+    ],
     ['a bad --for', [...add, '--for', '2 hours', '--reason', 'x'], /--for: expected a duration such as 90m, 2h, 1d or 1h30m/],
-    ['a rule that is not a rule id', ['silence', 'add', '--rule', 'Model Errors', '--for', '2h', '--reason', 'x'], /--rule: expected a rule id/],
+    [
+      'a rule that is not a rule id',
+      ['silence', 'add', '--rule', 'Model Errors', '--for', '2h', '--reason', 'x'],
+      /--rule: expected a rule id/,
+    ],
     ['an unknown flag', [...add, '--for', '2h', '--reason', 'x', '--forever'], /--forever/],
     ['no subcommand', ['silence'], /expected a subcommand: add, list or expire/],
   ])('%s', async (_name, args, pattern) => {
@@ -123,19 +179,34 @@ describe('metis-alerts silence: bad input exits 2 with one line and writes nothi
   });
 
   it('an unknown id to expire', () => {
-    expectUsageError(runCli(['silence', 'expire', 'sil_zzzzzzzzzz']), 'silence', /^metis-alerts silence: expire: no silence sil_zzzzzzzzzz in table metis-alerts-incidents/);
+    expectUsageError(
+      runCli(['silence', 'expire', 'sil_zzzzzzzzzz']),
+      'silence',
+      /^metis-alerts silence: expire: no silence sil_zzzzzzzzzz in table metis-alerts-incidents/,
+    );
     expectUsageError(runCli(['silence', 'expire', 'model_error_rate:x']), 'silence', /is not a silence id/);
   });
 
   it('a table that does not exist', () => {
-    expectUsageError(runCli(['silence', 'list', '--table', 'no-such-table']), 'silence', /table "no-such-table" not found .*IncidentTableName/);
+    expectUsageError(
+      runCli(['silence', 'list', '--table', 'no-such-table']),
+      'silence',
+      /table "no-such-table" not found .*IncidentTableName/,
+    );
   });
 
   it('no table configured: says where to find it', () => {
     stubTableEnv(undefined);
     try {
-      for (const args of [['silence', 'list'], ['silence', 'add', '--rule', 'traceback', '--for', '1h', '--reason', 'x']]) {
-        expectUsageError(runCli(args), 'silence', /no incident table: pass --table NAME or set METIS_ALERTS_TABLE .*aws cloudformation describe-stacks .*IncidentTableName/);
+      for (const args of [
+        ['silence', 'list'],
+        ['silence', 'add', '--rule', 'traceback', '--for', '1h', '--reason', 'x'],
+      ]) {
+        expectUsageError(
+          runCli(args),
+          'silence',
+          /no incident table: pass --table NAME or set METIS_ALERTS_TABLE .*aws cloudformation describe-stacks .*IncidentTableName/,
+        );
       }
     } finally {
       stubTableEnv(TABLE);

@@ -75,11 +75,7 @@ export async function createQueue(sqs: SQSClient, name: string): Promise<{ queue
  * A topic with one SQS subscriber (raw delivery off, see the file comment). moto does not check the
  * queue policy; a real deployment needs one allowing sns.amazonaws.com to SendMessage.
  */
-export async function createTopicWithQueue(
-  sns: SNSClient,
-  sqs: SQSClient,
-  name: string,
-): Promise<{ topicArn: string; queueUrl: string }> {
+export async function createTopicWithQueue(sns: SNSClient, sqs: SQSClient, name: string): Promise<{ topicArn: string; queueUrl: string }> {
   const topic = await sns.send(new CreateTopicCommand({ Name: name }));
   const topicArn = topic.TopicArn;
   if (!topicArn) throw new Error(`CreateTopic ${name} returned no ARN`);

@@ -32,11 +32,14 @@ export interface FunctionAsset {
 export function synthFunctionAsset(app: App, stack: Stack, logicalIdPrefix: string): FunctionAsset {
   const assembly = app.synth();
   const template = assembly.getStackArtifact(stack.artifactId).template as { Resources: Record<string, CfnFunction> };
-  const functions = Object.entries(template.Resources).filter(([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(logicalIdPrefix));
+  const functions = Object.entries(template.Resources).filter(
+    ([id, r]) => r.Type === 'AWS::Lambda::Function' && id.startsWith(logicalIdPrefix),
+  );
   if (functions.length !== 1) throw new Error(`expected one ${logicalIdPrefix}* function in the template, found ${functions.length}`);
   const fn = functions[0]![1];
   const s3Key = fn.Properties.Code?.S3Key;
-  if (typeof s3Key !== 'string' || !s3Key.endsWith('.zip')) throw new Error(`${logicalIdPrefix} code is not a zip asset: ${JSON.stringify(fn.Properties.Code)}`);
+  if (typeof s3Key !== 'string' || !s3Key.endsWith('.zip'))
+    throw new Error(`${logicalIdPrefix} code is not a zip asset: ${JSON.stringify(fn.Properties.Code)}`);
   const hash = s3Key.slice(0, -'.zip'.length);
 
   // The asset manifest(s) of the assembly say where each file asset's source lies.

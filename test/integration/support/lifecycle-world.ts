@@ -1,4 +1,4 @@
-// The router AND the sweeper in-process, wired as lambdas/handlers/router.ts and sweeper.ts wire them
+// The router AND the sweeper in-process, wired as lambdas/functions/router/index.ts and sweeper.ts wire them
 // (DynamoDbIncidentStore, DynamoDbReportHeartbeats, SnsPublisher, PagerDutyHttpClient with the routing key
 // read from SSM) plus the DynamoDbSilenceStore, all on one incident table in moto, each invocation with
 // its own fixed clock. Builds on router-fixture's world (topics + reader queues, PagerDuty fake);
@@ -16,8 +16,8 @@ import type { DeliveryRecord, Incident } from '../../../lambdas/core/incident.ts
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';
 import type { RouterSettings } from '../../../lambdas/core/router-settings.ts';
 import type { SourceExpectation } from '../../../lambdas/core/source-health.ts';
-import { makeRouterHandler, type RouterLogger, type RouterOutcome } from '../../../lambdas/handlers/router-handler.ts';
-import { makeSweeperHandler } from '../../../lambdas/handlers/sweeper-handler.ts';
+import { makeRouterHandler, type RouterLogger, type RouterOutcome } from '../../../lambdas/functions/router/handler.ts';
+import { makeSweeperHandler } from '../../../lambdas/functions/sweeper/handler.ts';
 import {
   DEFAULT_SETTINGS,
   ROUTING_KEY_PARAMETER,
@@ -104,7 +104,10 @@ export class Lane {
         sleep: async () => {},
         random: () => 0.5,
       }),
-      publisher: new SnsPublisher({ client: this.world.sns, topics: { page: this.world.page.topicArn, chatops: this.world.chatops.topicArn } }),
+      publisher: new SnsPublisher({
+        client: this.world.sns,
+        topics: { page: this.world.page.topicArn, chatops: this.world.chatops.topicArn },
+      }),
       settings: this.options.settings ?? DEFAULT_SETTINGS,
       logger: collectingLogger(this.logs),
     };
@@ -143,7 +146,9 @@ export class Lane {
     const items: Record<string, unknown>[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
-      const page = await this.world.documents.send(new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }));
+      const page = await this.world.documents.send(
+        new ScanCommand({ TableName: this.tableName, ConsistentRead: true, ExclusiveStartKey: startKey }),
+      );
       items.push(...(page.Items ?? []));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
@@ -238,7 +243,15 @@ export class DeliveryRecorder {
           const id = `${incident.dedupKey}#${d.id}`;
           if ((d.status === 'sent' || d.status === 'failed') && !this.seen.has(id)) {
             this.seen.add(id);
-            this.log.push({ sink: d.sink, action: d.action, severity: d.severity, dedupKey: d.dedupKey, id: d.id, status: d.status, at: d.lastAttemptAt ?? '' });
+            this.log.push({
+              sink: d.sink,
+              action: d.action,
+              severity: d.severity,
+              dedupKey: d.dedupKey,
+              id: d.id,
+              status: d.status,
+              at: d.lastAttemptAt ?? '',
+            });
           }
         }
       }

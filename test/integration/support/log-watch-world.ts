@@ -8,12 +8,16 @@ import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type EventBri
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { CloudWatchLogFetcher } from '../../../lambdas/adapters/cloudwatch-log-fetcher.ts';
 import { COUNTER_PARTITION_KEY, COUNTER_SORT_KEY, DynamoDbLogCounters } from '../../../lambdas/adapters/dynamodb-log-counters.ts';
-import { EventBridgeReportPublisher, REPORT_DETAIL_TYPE, REPORT_SOURCE_PREFIX } from '../../../lambdas/adapters/eventbridge-report-publisher.ts';
+import {
+  EventBridgeReportPublisher,
+  REPORT_DETAIL_TYPE,
+  REPORT_SOURCE_PREFIX,
+} from '../../../lambdas/adapters/eventbridge-report-publisher.ts';
 import { parseConfig } from '../../../lambdas/core/config.ts';
 import type { LogEvent } from '../../../lambdas/core/logs/decode.ts';
 import type { EvaluationReport } from '../../../lambdas/core/signal.ts';
 import type { MetricPoint } from '../../../lambdas/core/trace-db/metric-points.ts';
-import { makeLogWatchHandler, type LogWatchDeps, type LogWatchOutcome } from '../../../lambdas/handlers/log-watch-handler.ts';
+import { makeLogWatchHandler, type LogWatchDeps, type LogWatchOutcome } from '../../../lambdas/functions/log-watch/handler.ts';
 import { clientConfig, createQueue, drainQueue, dynamoClient, eventBridgeClient, resetMoto, sqsClient } from './aws.ts';
 
 export const COUNTERS_TABLE = 'metis-log-counters';
@@ -39,7 +43,13 @@ export async function createLogWatchWorld(): Promise<LogWatchWorld> {
   await createCountersTable(dynamo, COUNTERS_TABLE);
   await events.send(new CreateEventBusCommand({ Name: BUS }));
   const queue = await createQueue(sqs, 'log-watch-reports');
-  await events.send(new PutRuleCommand({ Name: 'reports-to-router', EventBusName: BUS, EventPattern: JSON.stringify({ source: [{ prefix: REPORT_SOURCE_PREFIX }], 'detail-type': [REPORT_DETAIL_TYPE] }) }));
+  await events.send(
+    new PutRuleCommand({
+      Name: 'reports-to-router',
+      EventBusName: BUS,
+      EventPattern: JSON.stringify({ source: [{ prefix: REPORT_SOURCE_PREFIX }], 'detail-type': [REPORT_DETAIL_TYPE] }),
+    }),
+  );
   await events.send(new PutTargetsCommand({ Rule: 'reports-to-router', EventBusName: BUS, Targets: [{ Id: 'q', Arn: queue.queueArn }] }));
   await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP }));
   return { dynamo, logs, events, sqs, queueUrl: queue.queueUrl };
@@ -71,7 +81,11 @@ export async function putStream(world: LogWatchWorld, logStream: string, events:
   await world.logs.send(new CreateLogStreamCommand({ logGroupName: LOG_GROUP, logStreamName: logStream }));
   for (let start = 0; start < events.length; start += 1000) {
     await world.logs.send(
-      new PutLogEventsCommand({ logGroupName: LOG_GROUP, logStreamName: logStream, logEvents: events.slice(start, start + 1000).map((e) => ({ timestamp: e.timestamp, message: e.message })) }),
+      new PutLogEventsCommand({
+        logGroupName: LOG_GROUP,
+        logStreamName: logStream,
+        logEvents: events.slice(start, start + 1000).map((e) => ({ timestamp: e.timestamp, message: e.message })),
+      }),
     );
   }
 }

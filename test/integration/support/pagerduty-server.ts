@@ -106,9 +106,7 @@ export class FakePagerDuty {
   }
 
   openAlerts(routingKey?: string): Alert[] {
-    return this.alerts.filter(
-      (alert) => alert.status !== 'resolved' && (routingKey === undefined || alert.routingKey === routingKey),
-    );
+    return this.alerts.filter((alert) => alert.status !== 'resolved' && (routingKey === undefined || alert.routingKey === routingKey));
   }
 
   /** How many alerts (PagerDuty incidents) were ever opened. */
@@ -182,7 +180,13 @@ export class FakePagerDuty {
       case 'rate-limit': {
         const headers: Record<string, string> =
           step.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(step.retryAfterSeconds) };
-        return this.answer(response, record, 429, { status: 'throttle event', message: 'Requests for this service are arriving too quickly.' }, headers);
+        return this.answer(
+          response,
+          record,
+          429,
+          { status: 'throttle event', message: 'Requests for this service are arriving too quickly.' },
+          headers,
+        );
       }
       case 'error':
         return this.answer(response, record, step.status ?? 500, { status: 'error', message: 'Internal server error' });
@@ -250,8 +254,7 @@ const SEVERITIES = new Set(['critical', 'error', 'warning', 'info']);
 const ACTIONS = new Set(['trigger', 'acknowledge', 'resolve']);
 const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim().length > 0;
 
 /** Events API v2 schema check; returns one message per violation (empty = valid). */

@@ -2,7 +2,13 @@
 // they received, a port nobody listens on, and an async CLI runner (run-cli.ts's spawnSync would block
 // the event loop these in-process servers answer from).
 import { spawn } from 'node:child_process';
-import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -24,14 +30,19 @@ export interface TargetOptions {
   readonly path?: string;
 }
 
-export async function startTarget(handler: (req: IncomingMessage, res: ServerResponse) => void, options: TargetOptions = {}): Promise<TestTarget> {
+export async function startTarget(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  options: TargetOptions = {},
+): Promise<TestTarget> {
   const requests: TestTarget['requests'] = [];
   const host = options.host ?? '127.0.0.1';
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     requests.push({ path: req.url ?? '', headers: req.headers });
     handler(req, res);
   };
-  const server: Server = options.tls ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest) : createHttpServer(onRequest);
+  const server: Server = options.tls
+    ? createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest)
+    : createHttpServer(onRequest);
   // A failed TLS handshake is expected in these tests; keep it from surfacing as an unhandled error.
   server.on('tlsClientError', () => {});
   await new Promise<void>((resolve, reject) => {
@@ -87,9 +98,15 @@ export async function resettingServer(): Promise<{ url: string; close(): Promise
 const BIN = fileURLToPath(new URL('../../../bin/metis-alerts.mjs', import.meta.url));
 
 /** The real CLI entry in a child process, without blocking this process's servers. */
-export function runCliAsync(args: string[], env: Record<string, string | undefined> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function runCliAsync(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: { ...process.env, NO_COLOR: '1', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

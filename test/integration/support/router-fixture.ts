@@ -18,7 +18,7 @@ import type { Incident } from '../../../lambdas/core/incident.ts';
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';
 import { routerSettingsOf, type RouterSettings } from '../../../lambdas/core/router-settings.ts';
 import type { EvaluationReport, Signal } from '../../../lambdas/core/signal.ts';
-import { makeRouterHandler, type RouterLogger, type RouterOutcome } from '../../../lambdas/handlers/router-handler.ts';
+import { makeRouterHandler, type RouterLogger, type RouterOutcome } from '../../../lambdas/functions/router/handler.ts';
 import {
   ACCOUNT,
   REGION,
@@ -161,7 +161,11 @@ export function routerHandler(world: RouterWorld, options: HandlerOptions): (eve
     store: options.wrapStore ? options.wrapStore(store) : store,
     pagerduty: new PagerDutyHttpClient({
       eventsUrl: world.pd.eventsUrl,
-      routingKey: new SsmRoutingKey({ client: world.ssm, parameterName: options.routingKeyParameter ?? ROUTING_KEY_PARAMETER, maxAgeSeconds: 0 }).asProvider(),
+      routingKey: new SsmRoutingKey({
+        client: world.ssm,
+        parameterName: options.routingKeyParameter ?? ROUTING_KEY_PARAMETER,
+        maxAgeSeconds: 0,
+      }).asProvider(),
       sleep: async () => {},
       random: () => 0.5,
     }),
@@ -307,7 +311,10 @@ export async function published(world: RouterWorld, topic: Topic): Promise<Publi
 }
 
 /** Subject + attributes only: what the assertions compare. */
-export async function headlines(world: RouterWorld, topic: Topic): Promise<{ subject: string | undefined; attributes: Record<string, string> }[]> {
+export async function headlines(
+  world: RouterWorld,
+  topic: Topic,
+): Promise<{ subject: string | undefined; attributes: Record<string, string> }[]> {
   return (await published(world, topic)).map(({ subject, attributes }) => ({ subject, attributes }));
 }
 

@@ -80,7 +80,12 @@ async function nativeImport(url: string): Promise<Record<string, unknown>> {
  * Provides the runtime SDK beside `assetDir`, then with `env` set and stdout captured into `stdout`, imports
  * the asset's index.mjs and calls its handler with `args`; the environment and stdout are restored after.
  */
-export async function invokeBundledHandler(assetDir: string, env: Record<string, string | undefined>, args: unknown[], stdout: string[]): Promise<Invocation> {
+export async function invokeBundledHandler(
+  assetDir: string,
+  env: Record<string, string | undefined>,
+  args: unknown[],
+  stdout: string[],
+): Promise<Invocation> {
   provideRuntimeSdk(assetDir);
   const restore = overrideEnv(env);
   const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
@@ -89,7 +94,8 @@ export async function invokeBundledHandler(assetDir: string, env: Record<string,
   });
   try {
     const bundle = await nativeImport(pathToFileURL(join(assetDir, 'index.mjs')).href);
-    if (typeof bundle.handler !== 'function') throw new Error(`the bundle exports no handler function (exports: ${Object.keys(bundle).join(', ')})`);
+    if (typeof bundle.handler !== 'function')
+      throw new Error(`the bundle exports no handler function (exports: ${Object.keys(bundle).join(', ')})`);
     return { ok: true, value: await (bundle.handler as (...handlerArgs: unknown[]) => Promise<unknown>)(...args) };
   } catch (error) {
     return { ok: false, error };

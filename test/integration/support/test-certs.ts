@@ -61,10 +61,36 @@ export function selfSignedCertificate(options: { notBefore: Date; notAfter: Date
   );
   const openssl = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   try {
-    openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', path('key.pem'), '-out', path('req.csr'), '-subj', `/CN=${options.commonName ?? 'localhost'}`]);
     openssl([
-      'ca', '-batch', '-config', path('ca.cnf'), '-selfsign', '-keyfile', path('key.pem'), '-in', path('req.csr'), '-out', path('cert.pem'),
-      '-startdate', asn1Time(options.notBefore), '-enddate', asn1Time(options.notAfter), '-notext',
+      'req',
+      '-new',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      path('key.pem'),
+      '-out',
+      path('req.csr'),
+      '-subj',
+      `/CN=${options.commonName ?? 'localhost'}`,
+    ]);
+    openssl([
+      'ca',
+      '-batch',
+      '-config',
+      path('ca.cnf'),
+      '-selfsign',
+      '-keyfile',
+      path('key.pem'),
+      '-in',
+      path('req.csr'),
+      '-out',
+      path('cert.pem'),
+      '-startdate',
+      asn1Time(options.notBefore),
+      '-enddate',
+      asn1Time(options.notAfter),
+      '-notext',
     ]);
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });

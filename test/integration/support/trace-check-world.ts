@@ -69,7 +69,12 @@ export function healthyMetadata(takenAt: Date, sourceBytes: number, overrides: S
   };
 }
 
-export async function uploadSnapshot(world: TraceCheckWorld, key: string, body: Uint8Array, metadata: ShipperMetadata = {}): Promise<string> {
+export async function uploadSnapshot(
+  world: TraceCheckWorld,
+  key: string,
+  body: Uint8Array,
+  metadata: ShipperMetadata = {},
+): Promise<string> {
   const put = await world.s3.send(
     new PutObjectCommand({
       Bucket: world.bucket,

@@ -115,14 +115,18 @@ describe('runSilenceCommand with an in-memory store', () => {
 
   it('adds, lists current only, expires, and lists everything with --all', async () => {
     const { store, run } = cli();
-    const added = JSON.parse(await run(['add', '--rule', 'traceback', '--for', '1h', '--reason', 'deploy', '--now', '2026-11-20T12:00:00Z', '--json']));
+    const added = JSON.parse(
+      await run(['add', '--rule', 'traceback', '--for', '1h', '--reason', 'deploy', '--now', '2026-11-20T12:00:00Z', '--json']),
+    );
     expect(added).toMatchObject({ id: 'sil_0000000000', createdBy: 'bob', endsAt: '2026-11-20T13:00:00.000Z' });
     await run(['add', '--rule', 'quota_alert', '--subject', 'gk_1', '--for', '10m', '--reason', 'noisy', '--now', '2026-11-20T12:00:00Z']);
 
     const current = JSON.parse(await run(['list', '--now', '2026-11-20T12:30:00Z', '--json']));
     expect(current.map((s: Silence & { state: string }) => [s.id, s.state])).toEqual([['sil_0000000000', 'active']]);
 
-    expect(await run(['expire', 'SIL_0000000000', '--now', '2026-11-20T12:40:00Z'])).toMatch(/^expired sil_0000000000 \(rule traceback, all subjects\) at 2026-11-20T12:40:00.000Z/);
+    expect(await run(['expire', 'SIL_0000000000', '--now', '2026-11-20T12:40:00Z'])).toMatch(
+      /^expired sil_0000000000 \(rule traceback, all subjects\) at 2026-11-20T12:40:00.000Z/,
+    );
     expect((await store.get('sil_0000000000'))?.expiredAt).toBe('2026-11-20T12:40:00.000Z');
     expect(await run(['list', '--now', '2026-11-20T12:41:00Z'])).toBe('no active or pending silences (--all for ended ones)\n');
     const all = JSON.parse(await run(['list', '--all', '--now', '2026-11-20T12:41:00Z', '--json']));
@@ -131,7 +135,9 @@ describe('runSilenceCommand with an in-memory store', () => {
       ['sil_0000000001', 'ended'],
     ]);
     // Expiring an ended silence changes nothing.
-    expect(await run(['expire', 'sil_0000000001', '--now', '2026-11-20T12:41:00Z'])).toBe('sil_0000000001 already ended at 2026-11-20T12:10:00.000Z; nothing changed\n');
+    expect(await run(['expire', 'sil_0000000001', '--now', '2026-11-20T12:41:00Z'])).toBe(
+      'sil_0000000001 already ended at 2026-11-20T12:10:00.000Z; nothing changed\n',
+    );
     expect((await store.get('sil_0000000001'))?.expiredAt).toBeUndefined();
   });
 

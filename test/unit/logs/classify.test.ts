@@ -29,7 +29,12 @@ describe('tracebacks in text', () => {
     const t = traceback(STDLIB_TRACEBACK);
     expect(t).toMatchObject({ format: 'text', level: 'error' });
     expect(t.parse).toMatchObject({ complete: true, excType: 'sqlite3.OperationalError', excValue: 'database is locked', frameCount: 3 });
-    expect(t.parse.innermost).toEqual({ file: '/app/metis/gateway/db.py', line: 88, func: 'insert_event', code: 'await conn.execute(INSERT_EVENT, params)' });
+    expect(t.parse.innermost).toEqual({
+      file: '/app/metis/gateway/db.py',
+      line: 88,
+      func: 'insert_event',
+      code: 'await conn.execute(INSERT_EVENT, params)',
+    });
     expect(t.fingerprint).toBe('sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event');
   });
 
@@ -66,9 +71,13 @@ describe('tracebacks in text', () => {
   });
 
   it('a SyntaxError frame has no function; a bare KeyboardInterrupt is an exception line', () => {
-    const syntax = traceback('Traceback (most recent call last):\n  File "/app/plugins/x.py", line 3\n    def f(:\n          ^\nSyntaxError: invalid syntax');
+    const syntax = traceback(
+      'Traceback (most recent call last):\n  File "/app/plugins/x.py", line 3\n    def f(:\n          ^\nSyntaxError: invalid syntax',
+    );
     expect(syntax.fingerprint).toBe('SyntaxError@/app/plugins/x.py:<module>');
-    const interrupt = traceback('Traceback (most recent call last):\n  File "/app/main.py", line 9, in <module>\n    serve()\nKeyboardInterrupt');
+    const interrupt = traceback(
+      'Traceback (most recent call last):\n  File "/app/main.py", line 9, in <module>\n    serve()\nKeyboardInterrupt',
+    );
     expect(interrupt.parse.excType).toBe('KeyboardInterrupt');
   });
 
@@ -112,11 +121,21 @@ describe('tracebacks in JSON log lines', () => {
   });
 
   it('`exception` with only the exception line still gives the type', () => {
-    expect(traceback(JSON.stringify({ event: 'x', level: 'critical', exception: 'ValueError: bad config' })).fingerprint).toBe('ValueError@/metis/prod/gateway');
+    expect(traceback(JSON.stringify({ event: 'x', level: 'critical', exception: 'ValueError: bad config' })).fingerprint).toBe(
+      'ValueError@/metis/prod/gateway',
+    );
   });
 
   it('a JSON line at warning level with exc_info is below error', () => {
-    expect(traceback(JSON.stringify({ event: 'retrying', level: 'warning', exc_info: 'Traceback (most recent call last):\n  File "/app/a.py", line 1, in f\n    g()\nTimeoutError' })).level).toBe('below-error');
+    expect(
+      traceback(
+        JSON.stringify({
+          event: 'retrying',
+          level: 'warning',
+          exc_info: 'Traceback (most recent call last):\n  File "/app/a.py", line 1, in f\n    g()\nTimeoutError',
+        }),
+      ).level,
+    ).toBe('below-error');
   });
 
   it('a JSON line without any exception field is not a traceback', () => {
@@ -127,17 +146,27 @@ describe('tracebacks in JSON log lines', () => {
 describe('quota_exceeded and key_revoked', () => {
   it("the gateway's 401 key_revoked JSON: key and who sent it", () => {
     expect(classifyMessage(keyRevokedJson('gk_01HXYZ8K3M4N5P6Q7R8S'))).toEqual({
-      keyHits: [{ kind: 'key_revoked', key: 'gk_01HXYZ8K3M4N5P6Q7R8S', client: { ip: '203.0.113.7', userAgent: 'acme-batch/2.3 python-httpx/0.27.0' } }],
+      keyHits: [
+        {
+          kind: 'key_revoked',
+          key: 'gk_01HXYZ8K3M4N5P6Q7R8S',
+          client: { ip: '203.0.113.7', userAgent: 'acme-batch/2.3 python-httpx/0.27.0' },
+        },
+      ],
     });
   });
 
   it('a 429 quota_exceeded JSON with an OpenAI-style error body and `key_id`', () => {
-    expect(classifyMessage(quotaExceededJson('gk_01J8ZQ4TENANTACME')).keyHits).toEqual([{ kind: 'quota_exceeded', key: 'gk_01J8ZQ4TENANTACME' }]);
+    expect(classifyMessage(quotaExceededJson('gk_01J8ZQ4TENANTACME')).keyHits).toEqual([
+      { kind: 'quota_exceeded', key: 'gk_01J8ZQ4TENANTACME' },
+    ]);
   });
 
   it('plain text with the word and a gk_ key id', () => {
     expect(classifyMessage(quotaExceededText('gk_01TENANTB')).keyHits).toEqual([{ kind: 'quota_exceeded', key: 'gk_01TENANTB' }]);
-    expect(classifyMessage('WARNING key_revoked request for gk_01ABCDEF from 10.0.0.9').keyHits).toEqual([{ kind: 'key_revoked', key: 'gk_01ABCDEF' }]);
+    expect(classifyMessage('WARNING key_revoked request for gk_01ABCDEF from 10.0.0.9').keyHits).toEqual([
+      { kind: 'key_revoked', key: 'gk_01ABCDEF' },
+    ]);
   });
 
   it('the word without a key id, or a key id without the word, is not counted', () => {
@@ -151,7 +180,9 @@ describe('quota_exceeded and key_revoked', () => {
   });
 
   it('a key id field holding a secret is redacted before it becomes a counter key', () => {
-    expect(classifyMessage(JSON.stringify({ code: 'key_revoked', key_id: 'sk-ant-api03-abcdefghijklmnop' })).keyHits[0]!.key).toBe('_REDACTED_');
+    expect(classifyMessage(JSON.stringify({ code: 'key_revoked', key_id: 'sk-ant-api03-abcdefghijklmnop' })).keyHits[0]!.key).toBe(
+      '_REDACTED_',
+    );
     expect(sanitizeKey('gk_01ABC')).toBe('gk_01ABC');
   });
 

@@ -11,7 +11,14 @@ describe('decodeLogInput: the subscription event', () => {
     const decoded = decodeLogInput(subscriptionEvent(dataMessage(eventsOf(['a', 'b'], T))));
     expect(decoded.kind).toBe('data');
     if (decoded.kind !== 'data') return;
-    expect(decoded.batch).toMatchObject({ logGroup: LOG_GROUP, logStream: STREAM, subscriptionFilters: ['metis-log-watch'], owner: '123456789012', contiguous: false, malformedEvents: 0 });
+    expect(decoded.batch).toMatchObject({
+      logGroup: LOG_GROUP,
+      logStream: STREAM,
+      subscriptionFilters: ['metis-log-watch'],
+      owner: '123456789012',
+      contiguous: false,
+      malformedEvents: 0,
+    });
     expect(decoded.batch.logEvents.map((e) => [e.timestamp, e.message])).toEqual([
       [T, 'a'],
       [T + 1000, 'b'],
@@ -19,7 +26,16 @@ describe('decodeLogInput: the subscription event', () => {
   });
 
   it('returns CONTROL_MESSAGE as control (CloudWatch checks the destination with it)', () => {
-    const decoded = decodeLogInput(subscriptionEvent({ messageType: 'CONTROL_MESSAGE', owner: 'CloudwatchLogs', logGroup: '', logStream: '', subscriptionFilters: [], logEvents: [{ id: '', timestamp: T, message: 'CWL CONTROL MESSAGE: Checking health of destination Lambda.' }] }));
+    const decoded = decodeLogInput(
+      subscriptionEvent({
+        messageType: 'CONTROL_MESSAGE',
+        owner: 'CloudwatchLogs',
+        logGroup: '',
+        logStream: '',
+        subscriptionFilters: [],
+        logEvents: [{ id: '', timestamp: T, message: 'CWL CONTROL MESSAGE: Checking health of destination Lambda.' }],
+      }),
+    );
     expect(decoded.kind).toBe('control');
   });
 
@@ -32,10 +48,28 @@ describe('decodeLogInput: the subscription event', () => {
     ['data that is not base64', { awslogs: { data: 'this is *not* base64!' } }, 'not_base64'],
     ['base64 with a bad length', { awslogs: { data: 'abc' } }, 'not_base64'],
     ['base64 that is not gzip', { awslogs: { data: Buffer.from('{"logEvents":[]} plain json').toString('base64') } }, 'not_gzip'],
-    ['gzip cut in the middle', { awslogs: { data: gzipSync(Buffer.from(JSON.stringify(dataMessage(eventsOf(['a'.repeat(5000)], T))))).subarray(0, 60).toString('base64') } }, 'not_gzip'],
-    ['gzip of something that is not JSON', { awslogs: { data: gzipSync(Buffer.from('Traceback (most recent call last):')).toString('base64') } }, 'not_json'],
+    [
+      'gzip cut in the middle',
+      {
+        awslogs: {
+          data: gzipSync(Buffer.from(JSON.stringify(dataMessage(eventsOf(['a'.repeat(5000)], T)))))
+            .subarray(0, 60)
+            .toString('base64'),
+        },
+      },
+      'not_gzip',
+    ],
+    [
+      'gzip of something that is not JSON',
+      { awslogs: { data: gzipSync(Buffer.from('Traceback (most recent call last):')).toString('base64') } },
+      'not_json',
+    ],
     ['gzip of a JSON array', { awslogs: { data: gzipSync(Buffer.from('[1,2,3]')).toString('base64') } }, 'not_json'],
-    ['a DATA_MESSAGE without logEvents', subscriptionEvent({ messageType: 'DATA_MESSAGE', logGroup: LOG_GROUP, logStream: STREAM }), 'no_log_events'],
+    [
+      'a DATA_MESSAGE without logEvents',
+      subscriptionEvent({ messageType: 'DATA_MESSAGE', logGroup: LOG_GROUP, logStream: STREAM }),
+      'no_log_events',
+    ],
     ['a DATA_MESSAGE with an empty logEvents', subscriptionEvent(dataMessage([])), 'no_log_events'],
     ['logEvents that is not an array', subscriptionEvent({ messageType: 'DATA_MESSAGE', logEvents: { 0: 'x' } }), 'no_log_events'],
     ['an event that is not a subscription event', { Records: [] }, 'not_subscription_event'],
@@ -49,7 +83,10 @@ describe('decodeLogInput: the subscription event', () => {
 
   it('refuses a gzip bomb instead of inflating it', () => {
     const bomb = gzipSync(Buffer.alloc(8 * 1024 * 1024, 0x20));
-    expect(decodeAwsLogsData(bomb.toString('base64'), { maxDecodedBytes: 1024 * 1024 })).toMatchObject({ kind: 'failure', reason: 'too_large' });
+    expect(decodeAwsLogsData(bomb.toString('base64'), { maxDecodedBytes: 1024 * 1024 })).toMatchObject({
+      kind: 'failure',
+      reason: 'too_large',
+    });
   });
 
   it('drops and counts events without a numeric timestamp or a string message', () => {
@@ -77,7 +114,10 @@ describe('plain log lines', () => {
 
   it('uses the fallback time when no line has a stamp, and the first stamp for lines before it', () => {
     expect(plainLinesBatch('a\nb', { fallbackTime: T }).logEvents.map((e) => e.timestamp)).toEqual([T, T]);
-    expect(plainLinesBatch('a\n2026-11-20 12:00:05 x', { fallbackTime: 0 }).logEvents.map((e) => e.timestamp)).toEqual([T + 5000, T + 5000]);
+    expect(plainLinesBatch('a\n2026-11-20 12:00:05 x', { fallbackTime: 0 }).logEvents.map((e) => e.timestamp)).toEqual([
+      T + 5000,
+      T + 5000,
+    ]);
   });
 
   it.each([
@@ -99,7 +139,9 @@ describe('plain log lines', () => {
 
 describe('the application text of a message', () => {
   it('unwraps Docker / Fluent Bit JSON and strips the trailing newline', () => {
-    expect(applicationText('{"log":"Traceback (most recent call last):\\n","stream":"stderr","time":"2026-11-20T12:00:01.1Z"}')).toBe('Traceback (most recent call last):');
+    expect(applicationText('{"log":"Traceback (most recent call last):\\n","stream":"stderr","time":"2026-11-20T12:00:01.1Z"}')).toBe(
+      'Traceback (most recent call last):',
+    );
     expect(applicationText(JSON.stringify({ log: 'x', kubernetes: { pod_name: 'p' } }))).toBe('x');
   });
 
@@ -109,7 +151,9 @@ describe('the application text of a message', () => {
   });
 
   it('strips the CRI prefix (containerd / CRI-O)', () => {
-    expect(applicationText('2026-11-20T12:00:01.123456789Z stderr P Traceback (most recent call last):')).toBe('Traceback (most recent call last):');
+    expect(applicationText('2026-11-20T12:00:01.123456789Z stderr P Traceback (most recent call last):')).toBe(
+      'Traceback (most recent call last):',
+    );
   });
 
   it('makes binary garbage printable: control bytes and lone surrogates become U+FFFD, tabs and newlines stay', () => {

@@ -7,8 +7,16 @@ describe('logDemoSteps', () => {
   it('fires a fetched traceback, the quota flood and the revoked key, then resolves through evaluated reports', async () => {
     const steps = await logDemoSteps();
     expect(steps.map((s) => [s.at.toISOString(), s.signals.map((x) => `${x.severity} ${x.dedupKey}`), s.report.evaluated])).toEqual([
-      ['2026-11-24T10:40:30.000Z', ['SEV2 traceback:sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event'], ['quota_exceeded_sustained', 'key_revoked_in_use']],
-      ['2026-11-24T10:46:00.000Z', ['SEV3 quota_exceeded_sustained:gk_01J8ZQ4TENANTACME7Q3V'], ['quota_exceeded_sustained', 'key_revoked_in_use']],
+      [
+        '2026-11-24T10:40:30.000Z',
+        ['SEV2 traceback:sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event'],
+        ['quota_exceeded_sustained', 'key_revoked_in_use'],
+      ],
+      [
+        '2026-11-24T10:46:00.000Z',
+        ['SEV3 quota_exceeded_sustained:gk_01J8ZQ4TENANTACME7Q3V'],
+        ['quota_exceeded_sustained', 'key_revoked_in_use'],
+      ],
       ['2026-11-24T10:50:00.000Z', ['SEV3 key_revoked_in_use:gk_01HXYZ8K3M4N5P6Q7R8S'], ['quota_exceeded_sustained', 'key_revoked_in_use']],
       ['2026-11-24T10:56:01.000Z', [], ['quota_exceeded_sustained', 'key_revoked_in_use']],
     ]);

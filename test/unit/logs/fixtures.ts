@@ -71,8 +71,20 @@ export const STRUCTLOG_DICT_TRACEBACK = JSON.stringify({
       syntax_error: null,
       is_cause: false,
       frames: [
-        { filename: '/app/metis/gateway/routes.py', lineno: 200, name: 'chat_completions', line: '', locals: { prompt: 'PATIENT RECORD 4711 please summarise' } },
-        { filename: '/app/metis/gateway/routing.py', lineno: 51, name: 'pick_model', line: '', locals: { body: { messages: [{ role: 'user', content: 'my secret plan' }] } } },
+        {
+          filename: '/app/metis/gateway/routes.py',
+          lineno: 200,
+          name: 'chat_completions',
+          line: '',
+          locals: { prompt: 'PATIENT RECORD 4711 please summarise' },
+        },
+        {
+          filename: '/app/metis/gateway/routing.py',
+          lineno: 51,
+          name: 'pick_model',
+          line: '',
+          locals: { body: { messages: [{ role: 'user', content: 'my secret plan' }] } },
+        },
       ],
     },
   ],
@@ -108,7 +120,16 @@ export function keyRevokedJson(key: string, at = '2026-11-20T12:00:05.512Z', ip 
 
 /** The gateway's 429 when a key hits its cap, OpenAI-style error body with the key as `key_id`. */
 export function quotaExceededJson(key: string, at = '2026-11-20T12:00:06.001Z'): string {
-  return JSON.stringify({ ts: at, level: 'warning', event: 'quota.rejected', status: 429, error: { code: 'quota_exceeded', type: 'rate_limit_error' }, key_id: key, daily_cap_usd: 5, spent_usd: 5.02 });
+  return JSON.stringify({
+    ts: at,
+    level: 'warning',
+    event: 'quota.rejected',
+    status: 429,
+    error: { code: 'quota_exceeded', type: 'rate_limit_error' },
+    key_id: key,
+    daily_cap_usd: 5,
+    spent_usd: 5.02,
+  });
 }
 
 export function quotaExceededText(key: string, stamp = '2026-11-20 12:00:06,789'): string {
@@ -169,7 +190,15 @@ export interface DataMessage {
 }
 
 export function dataMessage(logEvents: LogEvent[], overrides: Partial<DataMessage> = {}): DataMessage {
-  return { messageType: 'DATA_MESSAGE', owner: '123456789012', logGroup: LOG_GROUP, logStream: STREAM, subscriptionFilters: ['metis-log-watch'], logEvents, ...overrides };
+  return {
+    messageType: 'DATA_MESSAGE',
+    owner: '123456789012',
+    logGroup: LOG_GROUP,
+    logStream: STREAM,
+    subscriptionFilters: ['metis-log-watch'],
+    logEvents,
+    ...overrides,
+  };
 }
 
 /** The Lambda event CloudWatch Logs sends: base64(gzip(JSON)). */

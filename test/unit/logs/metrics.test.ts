@@ -9,7 +9,10 @@ const deps = () => ({ counters: new MemoryLogCounters(), rules: rulesWith(), now
 
 describe('logMetricPoints', () => {
   it('always counts events per class; the rest only when they happened', async () => {
-    const scan = await scanBatch(dataMessage(eventsOf([STDLIB_TRACEBACK, keyRevokedJson('gk_01A'), UVICORN_ACCESS_401, 'Traceback (most recent call last):'], T)), deps());
+    const scan = await scanBatch(
+      dataMessage(eventsOf([STDLIB_TRACEBACK, keyRevokedJson('gk_01A'), UVICORN_ACCESS_401, 'Traceback (most recent call last):'], T)),
+      deps(),
+    );
     expect(logMetricPoints(scan)).toEqual([
       { name: 'LogEvents', unit: 'Count', value: 4 },
       { name: 'Tracebacks', unit: 'Count', value: 2 },
@@ -21,7 +24,11 @@ describe('logMetricPoints', () => {
   });
 
   it('a rejected batch is one RejectedBatches, a control message one ControlMessages', async () => {
-    expect(logMetricPoints(await scanBatch({ awslogs: { data: '%' } }, deps()))).toEqual([{ name: 'RejectedBatches', unit: 'Count', value: 1 }]);
-    expect(logMetricPoints(await scanBatch({ messageType: 'CONTROL_MESSAGE' }, deps()))).toEqual([{ name: 'ControlMessages', unit: 'Count', value: 1 }]);
+    expect(logMetricPoints(await scanBatch({ awslogs: { data: '%' } }, deps()))).toEqual([
+      { name: 'RejectedBatches', unit: 'Count', value: 1 },
+    ]);
+    expect(logMetricPoints(await scanBatch({ messageType: 'CONTROL_MESSAGE' }, deps()))).toEqual([
+      { name: 'ControlMessages', unit: 'Count', value: 1 },
+    ]);
   });
 });

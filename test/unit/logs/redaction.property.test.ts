@@ -13,7 +13,8 @@ const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
 const DIGITS = '0123456789';
 const ALNUM = UPPER + LOWER + DIGITS;
-const chars = (alphabet: string, min: number, max: number) => fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max });
+const chars = (alphabet: string, min: number, max: number) =>
+  fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max });
 
 /** Each kind of secret DESIGN.md section 7 names: the text as logged and the part that must not leave. */
 const SECRET = fc.oneof(
@@ -25,18 +26,46 @@ const SECRET = fc.oneof(
   chars(`${ALNUM}/+`, 40, 40)
     .filter((t) => /[A-Z]/.test(t) && /[a-z]/.test(t) && /[0-9]/.test(t))
     .map((t) => ({ text: t, secret: t })),
-  fc.tuple(chars(LOWER, 1, 12), chars(LOWER, 2, 10), chars(LOWER, 2, 4)).map(([user, host, tld]) => ({ text: `${user}@${host}.${tld}`, secret: `${user}@${host}.${tld}` })),
+  fc
+    .tuple(chars(LOWER, 1, 12), chars(LOWER, 2, 10), chars(LOWER, 2, 4))
+    .map(([user, host, tld]) => ({ text: `${user}@${host}.${tld}`, secret: `${user}@${host}.${tld}` })),
 );
 const SEP = fc.constantFrom(' ', ': ', '=', '="', "'", ' (', ', ', '/');
 
 /** Where the secret goes; each builds the stream lines (one event per line where the runtime would split them). */
 const PLACES: Record<string, (s: string) => string[]> = {
-  'the log record line': (s) => [`2026-11-20 12:00:01,000 ERROR [metis.gateway.app] request failed ${s}`, 'Traceback (most recent call last):', '  File "/app/metis/gateway/app.py", line 3, in handle', '    call()', 'RuntimeError: upstream failed'],
-  'the exception message': (s) => ['Traceback (most recent call last):', '  File "/app/metis/gateway/app.py", line 3, in handle', '    call()', `ValueError: bad credentials${s}`],
-  'a source line': (s) => ['Traceback (most recent call last):', '  File "/app/metis/gateway/app.py", line 3, in handle', `    client = Client(key${s})`, 'ValueError: bad'],
-  'a structlog JSON line': (s) => [JSON.stringify({ event: `provider call failed${s}`, level: 'error', exception: `Traceback (most recent call last):\n  File "/app/a.py", line 1, in f\n    g()\nValueError: x${s}` })],
-  'a key_revoked JSON line': (s) => Array.from({ length: 11 }, () => JSON.stringify({ level: 'warning', code: 'key_revoked', gateway_key_id: 'gk_01LEAKY', note: `caller${s}` })),
-  'a quota_exceeded text line': (s) => Array.from({ length: 12 }, (_, i) => `2026-11-20 12:0${Math.floor(i / 2.4)}:00,000 WARNING quota_exceeded key=gk_01FLOOD header${s}`),
+  'the log record line': (s) => [
+    `2026-11-20 12:00:01,000 ERROR [metis.gateway.app] request failed ${s}`,
+    'Traceback (most recent call last):',
+    '  File "/app/metis/gateway/app.py", line 3, in handle',
+    '    call()',
+    'RuntimeError: upstream failed',
+  ],
+  'the exception message': (s) => [
+    'Traceback (most recent call last):',
+    '  File "/app/metis/gateway/app.py", line 3, in handle',
+    '    call()',
+    `ValueError: bad credentials${s}`,
+  ],
+  'a source line': (s) => [
+    'Traceback (most recent call last):',
+    '  File "/app/metis/gateway/app.py", line 3, in handle',
+    `    client = Client(key${s})`,
+    'ValueError: bad',
+  ],
+  'a structlog JSON line': (s) => [
+    JSON.stringify({
+      event: `provider call failed${s}`,
+      level: 'error',
+      exception: `Traceback (most recent call last):\n  File "/app/a.py", line 1, in f\n    g()\nValueError: x${s}`,
+    }),
+  ],
+  'a key_revoked JSON line': (s) =>
+    Array.from({ length: 11 }, () =>
+      JSON.stringify({ level: 'warning', code: 'key_revoked', gateway_key_id: 'gk_01LEAKY', note: `caller${s}` }),
+    ),
+  'a quota_exceeded text line': (s) =>
+    Array.from({ length: 12 }, (_, i) => `2026-11-20 12:0${Math.floor(i / 2.4)}:00,000 WARNING quota_exceeded key=gk_01FLOOD header${s}`),
 };
 
 function strings(value: unknown, out: string[] = []): string[] {
@@ -64,11 +93,18 @@ describe('no secret leaves in a log signal', () => {
           const lines = build(`${before}${text}${after}`);
           const start = Date.parse('2026-11-20T12:00:00Z');
           // Either every line in one event each (split by the runtime, rest fetched) or the record as one event.
-          const stream = split ? splitEvents(lines.join('\n'), start) : eventsOf(lines.length > 5 ? lines : [lines.join('\n')], start, 1000);
+          const stream = split
+            ? splitEvents(lines.join('\n'), start)
+            : eventsOf(lines.length > 5 ? lines : [lines.join('\n')], start, 1000);
           const delivered = split ? stream.filter((e) => /Traceback|quota_exceeded|key_revoked/.test(e.message)) : stream;
           const fetcher = new MemoryLogFetcher();
           fetcher.append(LOG_GROUP, STREAM, stream);
-          const scan = await scanBatch(dataMessage(delivered), { counters: new MemoryLogCounters(), fetcher, rules: rulesWith({ quota_exceeded_sustained: { minutes: 1 } }), now: new Date(start + 30_000) });
+          const scan = await scanBatch(dataMessage(delivered), {
+            counters: new MemoryLogCounters(),
+            fetcher,
+            rules: rulesWith({ quota_exceeded_sustained: { minutes: 1 } }),
+            now: new Date(start + 30_000),
+          });
           expect(scan.signals.length, 'the scenario must fire, or the property proves nothing').toBeGreaterThan(0);
           const leaving = scan.signals.flatMap((s: Signal) => [s.subject, s.summary, s.dedupKey, ...strings(s.details)]);
           for (const piece of pieces(secret)) {

@@ -29,7 +29,9 @@ function evaluate(input: Partial<LogRuleInput> & { now: Date }): ReturnType<type
 
 const at = (hhmmss: string) => new Date(`2026-11-20T${hhmmss}Z`);
 const quotaFiring = (perMinute: number[], now: Date, rules = rulesWith()) =>
-  evaluate({ now, rules, keyCounts: { quota_exceeded: countsOf(perMinute), key_revoked: new Map() } }).signals.filter((s) => s.rule === QUOTA_RULE);
+  evaluate({ now, rules, keyCounts: { quota_exceeded: countsOf(perMinute), key_revoked: new Map() } }).signals.filter(
+    (s) => s.rule === QUOTA_RULE,
+  );
 
 describe('quota_exceeded_sustained: more than perMinute (1) in EACH of the last minutes (5)', () => {
   it('exactly 1 per minute in each of 5 minutes does not fire', () => {
@@ -38,7 +40,14 @@ describe('quota_exceeded_sustained: more than perMinute (1) in EACH of the last 
 
   it('2 per minute in each of 5 minutes fires, SEV3, for the key', () => {
     const [signal] = quotaFiring([2, 2, 2, 2, 2], at('12:04:30'));
-    expect(signal).toMatchObject({ source: 'logs', rule: QUOTA_RULE, subject: KEY, severity: 'SEV3', status: 'firing', dedupKey: `${QUOTA_RULE}:${KEY}` });
+    expect(signal).toMatchObject({
+      source: 'logs',
+      rule: QUOTA_RULE,
+      subject: KEY,
+      severity: 'SEV3',
+      status: 'firing',
+      dedupKey: `${QUOTA_RULE}:${KEY}`,
+    });
     expect(signal!.details).toMatchObject({ value: 2, threshold: 1, total: 10 });
     expect((signal!.details.perMinute as { count: number }[]).map((m) => m.count)).toEqual([2, 2, 2, 2, 2]);
     expect(signalSchema.safeParse(signal).success).toBe(true);
@@ -76,7 +85,9 @@ describe('quota_exceeded_sustained: more than perMinute (1) in EACH of the last 
 
 describe('key_revoked_in_use: more than count (10) in windowMinutes (5)', () => {
   const revoked = (perMinute: number[], now: Date, rules = rulesWith()) =>
-    evaluate({ now, rules, keyCounts: { quota_exceeded: new Map(), key_revoked: countsOf(perMinute) } }).signals.filter((s) => s.rule === KEY_REVOKED_RULE);
+    evaluate({ now, rules, keyCounts: { quota_exceeded: new Map(), key_revoked: countsOf(perMinute) } }).signals.filter(
+      (s) => s.rule === KEY_REVOKED_RULE,
+    );
 
   it('10 in the window does not fire', () => {
     expect(revoked([2, 2, 2, 2, 2], at('12:04:30'))).toEqual([]);
@@ -110,7 +121,19 @@ describe('key_revoked_in_use: more than count (10) in windowMinutes (5)', () => 
       tracebacks: [],
       keyCounts: { key_revoked: countsOf([0, 0, 0, 0, 12]) },
       keyActivity: new Map([
-        [`key_revoked#${KEY}`, { kind: 'key_revoked', key: KEY, logGroup: '/g', count: 12, firstSeen: T0 + 4 * MIN, lastSeen: T0 + 4 * MIN + 50_000, sample: '{"code":"key_revoked"}', clients: [{ ip: '203.0.113.7', userAgent: 'acme-batch/2.3', count: 12 }] }],
+        [
+          `key_revoked#${KEY}`,
+          {
+            kind: 'key_revoked',
+            key: KEY,
+            logGroup: '/g',
+            count: 12,
+            firstSeen: T0 + 4 * MIN,
+            lastSeen: T0 + 4 * MIN + 50_000,
+            sample: '{"code":"key_revoked"}',
+            clients: [{ ip: '203.0.113.7', userAgent: 'acme-batch/2.3', count: 12 }],
+          },
+        ],
       ]),
       maxTracebackSignals: 20,
       maxKeySignals: 50,
@@ -131,13 +154,19 @@ describe('evaluated: only the rules this run could judge', () => {
   });
 
   it('leaves out a disabled rule and fires nothing for it', () => {
-    const outcome = evaluate({ now: at('12:04:30'), rules: rulesWith({ quota_exceeded_sustained: { enabled: false } }), keyCounts: { quota_exceeded: countsOf([5, 5, 5, 5, 5]), key_revoked: new Map() } });
+    const outcome = evaluate({
+      now: at('12:04:30'),
+      rules: rulesWith({ quota_exceeded_sustained: { enabled: false } }),
+      keyCounts: { quota_exceeded: countsOf([5, 5, 5, 5, 5]), key_revoked: new Map() },
+    });
     expect(outcome.evaluated).toEqual([KEY_REVOKED_RULE]);
     expect(outcome.signals).toEqual([]);
   });
 
   it('a rule with more firing keys than one report carries is reported for the busiest and not evaluated', () => {
-    const counts: MinuteCounts = new Map(['gk_a1', 'gk_b2', 'gk_c3'].map((key, i) => [key, new Map([0, 1, 2, 3, 4].map((m) => [M0 + m, 5 + i] as [number, number]))]));
+    const counts: MinuteCounts = new Map(
+      ['gk_a1', 'gk_b2', 'gk_c3'].map((key, i) => [key, new Map([0, 1, 2, 3, 4].map((m) => [M0 + m, 5 + i] as [number, number]))]),
+    );
     const outcome = evaluate({ now: at('12:04:30'), keyCounts: { quota_exceeded: counts, key_revoked: new Map() }, maxKeySignals: 2 });
     expect(outcome.signals.map((s) => s.subject)).toEqual(['gk_c3', 'gk_b2']);
     expect(outcome.evaluated).toEqual([KEY_REVOKED_RULE]);

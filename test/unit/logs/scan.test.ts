@@ -47,15 +47,31 @@ function splitStream(text: string, start: number, firstId = 0): { stream: LogEve
 
 describe('one signal per fingerprint', () => {
   it('counts occurrences, keeps first/last seen, the log group and stream, a redacted excerpt', async () => {
-    const messages = [STDLIB_TRACEBACK, UVICORN_ACCESS_401, STDLIB_TRACEBACK.replace('line 88', 'line 90'), UVICORN_TRACEBACK, STDLIB_TRACEBACK];
-    const scan = await scanBatch(subscriptionEvent(dataMessage(eventsOf(messages, T, 2000))), { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
+    const messages = [
+      STDLIB_TRACEBACK,
+      UVICORN_ACCESS_401,
+      STDLIB_TRACEBACK.replace('line 88', 'line 90'),
+      UVICORN_TRACEBACK,
+      STDLIB_TRACEBACK,
+    ];
+    const scan = await scanBatch(subscriptionEvent(dataMessage(eventsOf(messages, T, 2000))), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: NOW,
+    });
     const signals = tracebacks(scan.signals);
     expect(signals.map((s) => [s.subject, s.details.countInBatch])).toEqual([
       ['sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event', 3],
       ['httpx.ReadTimeout@httpx/_models.py:aiter_lines', 1],
     ]);
     const [db] = signals;
-    expect(db).toMatchObject({ source: 'logs', severity: 'SEV2', status: 'firing', runbook: 'Mitigate', observedAt: new Date(T + 8000).toISOString() });
+    expect(db).toMatchObject({
+      source: 'logs',
+      severity: 'SEV2',
+      status: 'firing',
+      runbook: 'Mitigate',
+      observedAt: new Date(T + 8000).toISOString(),
+    });
     expect(db!.details).toMatchObject({
       exceptionType: 'sqlite3.OperationalError',
       typeKnown: true,
@@ -74,20 +90,32 @@ describe('one signal per fingerprint', () => {
   });
 
   it('never lists traceback in evaluated; lists the key rules the counters judged', async () => {
-    const scan = await scanBatch(dataMessage(eventsOf([STDLIB_TRACEBACK], T)), { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
+    const scan = await scanBatch(dataMessage(eventsOf([STDLIB_TRACEBACK], T)), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: NOW,
+    });
     expect(scan.evaluated).toEqual([QUOTA_RULE, KEY_REVOKED_RULE]);
     expect(tracebacks(scan.signals)).toHaveLength(1);
   });
 
   it('ignores tracebacks logged below ERROR and those older than the quiet window', async () => {
     const old = eventsOf([STDLIB_TRACEBACK], T - 31 * MIN);
-    const scan = await scanBatch(dataMessage([...old, ...eventsOf([WARNING_TRACEBACK], T, 1000, 5)]), { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
+    const scan = await scanBatch(dataMessage([...old, ...eventsOf([WARNING_TRACEBACK], T, 1000, 5)]), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: NOW,
+    });
     expect(scan.signals).toEqual([]);
     expect(scan.stats).toMatchObject({ tracebacks: 2, tracebacksBelowError: 1, tracebacksOutsideWindow: 1 });
   });
 
   it('a JSON traceback (structlog dict_tracebacks) never shows locals', async () => {
-    const scan = await scanBatch(dataMessage(eventsOf([STRUCTLOG_DICT_TRACEBACK], T)), { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
+    const scan = await scanBatch(dataMessage(eventsOf([STRUCTLOG_DICT_TRACEBACK], T)), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: NOW,
+    });
     const text = JSON.stringify(scan.signals);
     expect(text).toContain('KeyError@/app/metis/gateway/routing.py:pick_model');
     expect(text).not.toContain('PATIENT');
@@ -101,13 +129,20 @@ describe('a traceback split by the container runtime (only its first line matche
     expect(delivered).toHaveLength(1);
     const cloudWatch = new MemoryLogFetcher();
     cloudWatch.append(LOG_GROUP, STREAM, stream);
-    const scan = await scanBatch(subscriptionEvent(dataMessage(delivered)), { counters: new MemoryLogCounters(), fetcher: cloudWatch, rules: RULES, now: NOW });
+    const scan = await scanBatch(subscriptionEvent(dataMessage(delivered)), {
+      counters: new MemoryLogCounters(),
+      fetcher: cloudWatch,
+      rules: RULES,
+      now: NOW,
+    });
     const [signal] = tracebacks(scan.signals);
     expect(signal!.subject).toBe('sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event');
     expect(signal!.details).toMatchObject({ typeKnown: true, completedFrom: 'fetched', frames: 3 });
     // The log record's own line, written just before, says ERROR and which request it was.
     expect(signal!.details.excerpt).toMatch(/^2026-11-20 12:00:01,234 ERROR \[metis.gateway.app\] unhandled error/);
-    expect(cloudWatch.requests).toEqual([{ logGroup: LOG_GROUP, logStream: STREAM, startTime: T + 1 - 100, maxEvents: 200, maxSpanMs: 10_100 }]);
+    expect(cloudWatch.requests).toEqual([
+      { logGroup: LOG_GROUP, logStream: STREAM, startTime: T + 1 - 100, maxEvents: 200, maxSpanMs: 10_100 },
+    ]);
     expect(scan.stats).toMatchObject({ splitTracebacks: 1, completedByFetch: 1, fetchCalls: 1, unresolved: 0 });
   });
 
@@ -115,7 +150,12 @@ describe('a traceback split by the container runtime (only its first line matche
     const { delivered } = splitStream(STDLIB_TRACEBACK, T);
     const cloudWatch = new MemoryLogFetcher();
     cloudWatch.failWith = 'AccessDeniedException: not authorized to perform logs:FilterLogEvents';
-    const scan = await scanBatch(dataMessage(delivered), { counters: new MemoryLogCounters(), fetcher: cloudWatch, rules: RULES, now: NOW });
+    const scan = await scanBatch(dataMessage(delivered), {
+      counters: new MemoryLogCounters(),
+      fetcher: cloudWatch,
+      rules: RULES,
+      now: NOW,
+    });
     const [signal] = tracebacks(scan.signals);
     expect(signal).toMatchObject({ severity: 'SEV2', subject: `unknown@${LOG_GROUP}` });
     expect(signal!.details).toMatchObject({ typeKnown: false, exceptionType: null, completedFrom: 'unresolved' });
@@ -126,10 +166,21 @@ describe('a traceback split by the container runtime (only its first line matche
 
   it('says the type is unknown when the exception line is not within the bounds', async () => {
     // 250 frames: the exception line is event 503, beyond the 200 fetched.
-    const { stream, delivered } = splitStream(STDLIB_TRACEBACK.replace(/(\n {2}File "\/app\/metis\/gateway\/db\.py")/, `${'\n  File "/app/x.py", line 1, in f\n    f()'.repeat(250)}$1`), T);
+    const { stream, delivered } = splitStream(
+      STDLIB_TRACEBACK.replace(
+        /(\n {2}File "\/app\/metis\/gateway\/db\.py")/,
+        `${'\n  File "/app/x.py", line 1, in f\n    f()'.repeat(250)}$1`,
+      ),
+      T,
+    );
     const cloudWatch = new MemoryLogFetcher();
     cloudWatch.append(LOG_GROUP, STREAM, stream);
-    const scan = await scanBatch(dataMessage(delivered), { counters: new MemoryLogCounters(), fetcher: cloudWatch, rules: RULES, now: NOW });
+    const scan = await scanBatch(dataMessage(delivered), {
+      counters: new MemoryLogCounters(),
+      fetcher: cloudWatch,
+      rules: RULES,
+      now: NOW,
+    });
     const [signal] = tracebacks(scan.signals);
     expect(signal!.details.typeKnown).toBe(false);
     expect(signal!.subject).toBe('unknown@/app/x.py:f');
@@ -141,7 +192,12 @@ describe('a traceback split by the container runtime (only its first line matche
     expect(delivered).toHaveLength(2); // both "Traceback (most recent call last):" lines matched
     const cloudWatch = new MemoryLogFetcher();
     cloudWatch.append(LOG_GROUP, STREAM, stream);
-    const scan = await scanBatch(dataMessage(delivered), { counters: new MemoryLogCounters(), fetcher: cloudWatch, rules: RULES, now: NOW });
+    const scan = await scanBatch(dataMessage(delivered), {
+      counters: new MemoryLogCounters(),
+      fetcher: cloudWatch,
+      rules: RULES,
+      now: NOW,
+    });
     expect(tracebacks(scan.signals).map((s) => [s.subject, s.details.countInBatch, s.details.chainedExceptions])).toEqual([
       ['metis.gateway.errors.UnknownKey@/app/metis/gateway/keys.py:lookup', 1, 1],
     ]);
@@ -159,7 +215,13 @@ describe('a traceback split by the container runtime (only its first line matche
         delivered.push(...parts.delivered);
       }
     }
-    const scan = await scanBatch(dataMessage(delivered), { counters: new MemoryLogCounters(), fetcher: cloudWatch, rules: RULES, now: new Date(T + 5 * MIN), limits: { maxFetches: 4 } });
+    const scan = await scanBatch(dataMessage(delivered), {
+      counters: new MemoryLogCounters(),
+      fetcher: cloudWatch,
+      rules: RULES,
+      now: new Date(T + 5 * MIN),
+      limits: { maxFetches: 4 },
+    });
     expect(cloudWatch.requests).toHaveLength(4);
     expect(scan.stats).toMatchObject({ splitTracebacks: 24, completedByFetch: 8, unresolved: 16 });
     expect(tracebacks(scan.signals).map((s) => [s.subject, s.details.countInBatch])).toEqual([
@@ -169,9 +231,19 @@ describe('a traceback split by the container runtime (only its first line matche
   });
 
   it('in plain lines (the whole stream) completes from the following lines without a fetch, and never counts a traceback line as a key event', async () => {
-    const text = ['2026-11-20T12:00:00Z INFO start', ...STDLIB_TRACEBACK.replace('database is locked', 'quota_exceeded for gk_01NOTAREJECTION').split('\n'), quotaExceededText('gk_01REALKEY', '2026-11-20 12:00:02,000')].join('\n');
-    const scan = await scanLogBatch(plainLinesBatch(text, { fallbackTime: 0 }), { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
-    expect(tracebacks(scan.signals).map((s) => [s.subject, s.details.completedFrom])).toEqual([['sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event', 'batch']]);
+    const text = [
+      '2026-11-20T12:00:00Z INFO start',
+      ...STDLIB_TRACEBACK.replace('database is locked', 'quota_exceeded for gk_01NOTAREJECTION').split('\n'),
+      quotaExceededText('gk_01REALKEY', '2026-11-20 12:00:02,000'),
+    ].join('\n');
+    const scan = await scanLogBatch(plainLinesBatch(text, { fallbackTime: 0 }), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: NOW,
+    });
+    expect(tracebacks(scan.signals).map((s) => [s.subject, s.details.completedFrom])).toEqual([
+      ['sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event', 'batch'],
+    ]);
     expect(scan.stats.quotaExceeded).toBe(1);
   });
 
@@ -179,7 +251,10 @@ describe('a traceback split by the container runtime (only its first line matche
     const lines = STDLIB_TRACEBACK.split('\n');
     lines.splice(4, 0, 'INFO:     10.0.3.17:52144 - "GET /healthz HTTP/1.1" 200 OK');
     const batch = plainLinesBatch(lines.join('\n'), { fallbackTime: T });
-    const scan = await scanLogBatch({ ...batch, logEvents: batch.logEvents }, { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
+    const scan = await scanLogBatch(
+      { ...batch, logEvents: batch.logEvents },
+      { counters: new MemoryLogCounters(), rules: RULES, now: NOW },
+    );
     expect(tracebacks(scan.signals).map((s) => s.subject)).toEqual(['sqlite3.OperationalError@/app/metis/gateway/db.py:insert_event']);
   });
 });
@@ -189,7 +264,12 @@ describe('counters', () => {
     const counters = new MemoryLogCounters();
     let last;
     for (let m = 0; m < 5; m++) {
-      const events = eventsOf([quotaExceededJson('gk_01ACME'), quotaExceededJson('gk_01ACME'), quotaExceededText('gk_01OTHER')], T + m * MIN + 1000, 10_000, m * 10);
+      const events = eventsOf(
+        [quotaExceededJson('gk_01ACME'), quotaExceededJson('gk_01ACME'), quotaExceededText('gk_01OTHER')],
+        T + m * MIN + 1000,
+        10_000,
+        m * 10,
+      );
       last = await scanBatch(subscriptionEvent(dataMessage(events)), { counters, rules: RULES, now: new Date(T + m * MIN + 40_000) });
       if (m < 4) expect(last.signals).toEqual([]);
     }
@@ -199,20 +279,44 @@ describe('counters', () => {
 
   it('count a retried batch once', async () => {
     const counters = new MemoryLogCounters();
-    const event = subscriptionEvent(dataMessage(eventsOf(Array.from({ length: 6 }, () => keyRevokedJson('gk_01REVOKED')), T)));
+    const event = subscriptionEvent(
+      dataMessage(
+        eventsOf(
+          Array.from({ length: 6 }, () => keyRevokedJson('gk_01REVOKED')),
+          T,
+        ),
+      ),
+    );
     expect((await scanBatch(event, { counters, rules: RULES, now: NOW })).signals).toEqual([]);
     // Lambda retries the same event: still 6, not 12.
     expect((await scanBatch(event, { counters, rules: RULES, now: NOW })).signals).toEqual([]);
-    const more = dataMessage(eventsOf(Array.from({ length: 5 }, () => keyRevokedJson('gk_01REVOKED')), T + 5000, 100, 50));
-    expect((await scanBatch(more, { counters, rules: RULES, now: NOW })).signals.map((s) => s.dedupKey)).toEqual([`${KEY_REVOKED_RULE}:gk_01REVOKED`]);
+    const more = dataMessage(
+      eventsOf(
+        Array.from({ length: 5 }, () => keyRevokedJson('gk_01REVOKED')),
+        T + 5000,
+        100,
+        50,
+      ),
+    );
+    expect((await scanBatch(more, { counters, rules: RULES, now: NOW })).signals.map((s) => s.dedupKey)).toEqual([
+      `${KEY_REVOKED_RULE}:gk_01REVOKED`,
+    ]);
   });
 
   it('judge keys seen in earlier batches too, so a key that went quiet can resolve', async () => {
     const counters = new MemoryLogCounters();
-    const flood = dataMessage(Array.from({ length: 5 }, (_, m) => eventsOf([quotaExceededJson('gk_01ACME'), quotaExceededJson('gk_01ACME')], T + m * MIN, 1000, m * 2)).flat());
+    const flood = dataMessage(
+      Array.from({ length: 5 }, (_, m) =>
+        eventsOf([quotaExceededJson('gk_01ACME'), quotaExceededJson('gk_01ACME')], T + m * MIN, 1000, m * 2),
+      ).flat(),
+    );
     expect((await scanBatch(flood, { counters, rules: RULES, now: new Date(T + 4 * MIN + 30_000) })).signals).toHaveLength(1);
     // Two minutes later a batch about something else: the rule is evaluated and gk_01ACME is not firing.
-    const later = await scanBatch(dataMessage(eventsOf([keyRevokedJson('gk_01OTHER')], T + 6 * MIN + 10_000, 1000, 99)), { counters, rules: RULES, now: new Date(T + 6 * MIN + 20_000) });
+    const later = await scanBatch(dataMessage(eventsOf([keyRevokedJson('gk_01OTHER')], T + 6 * MIN + 10_000, 1000, 99)), {
+      counters,
+      rules: RULES,
+      now: new Date(T + 6 * MIN + 20_000),
+    });
     expect(later.evaluated).toContain(QUOTA_RULE);
     expect(later.signals).toEqual([]);
   });
@@ -225,17 +329,27 @@ describe('counters', () => {
       keys: async () => [],
       read: async () => new Map(),
     };
-    const scan = await scanBatch(dataMessage(eventsOf([STDLIB_TRACEBACK, keyRevokedJson('gk_01X')], T)), { counters: broken, rules: RULES, now: NOW });
+    const scan = await scanBatch(dataMessage(eventsOf([STDLIB_TRACEBACK, keyRevokedJson('gk_01X')], T)), {
+      counters: broken,
+      rules: RULES,
+      now: NOW,
+    });
     expect(scan.evaluated).toEqual([]);
     expect(scan.counterError).toContain('ProvisionedThroughputExceededException');
     expect(tracebacks(scan.signals)[0]!.summary).toContain('1x in this batch');
   });
 
-  it('with more keys in the window than it judges: fires for this batch\'s keys, does not list the rule as evaluated', async () => {
+  it("with more keys in the window than it judges: fires for this batch's keys, does not list the rule as evaluated", async () => {
     const counters = new MemoryLogCounters();
-    const earlier = dataMessage(['gk_01A', 'gk_01B', 'gk_01C', 'gk_01D'].map((key, i) => ({ id: `e${i}`, timestamp: T, message: quotaExceededJson(key) })));
+    const earlier = dataMessage(
+      ['gk_01A', 'gk_01B', 'gk_01C', 'gk_01D'].map((key, i) => ({ id: `e${i}`, timestamp: T, message: quotaExceededJson(key) })),
+    );
     await scanBatch(earlier, { counters, rules: RULES, now: NOW });
-    const flood = dataMessage(Array.from({ length: 5 }, (_, m) => eventsOf([quotaExceededJson('gk_01Z'), quotaExceededJson('gk_01Z')], T - 4 * MIN + m * MIN, 1000, m * 2)).flat());
+    const flood = dataMessage(
+      Array.from({ length: 5 }, (_, m) =>
+        eventsOf([quotaExceededJson('gk_01Z'), quotaExceededJson('gk_01Z')], T - 4 * MIN + m * MIN, 1000, m * 2),
+      ).flat(),
+    );
     const scan = await scanBatch(flood, { counters, rules: RULES, now: NOW, limits: { maxKeysJudged: 3 } });
     expect(scan.signals.map((s) => s.dedupKey)).toEqual([`${QUOTA_RULE}:gk_01Z`]);
     expect(scan.evaluated).toEqual([KEY_REVOKED_RULE]);
@@ -245,7 +359,11 @@ describe('counters', () => {
   it('disabled rules are neither counted nor evaluated', async () => {
     const counters = new MemoryLogCounters();
     const rules = rulesWith({ traceback: { enabled: false }, quota_exceeded_sustained: { enabled: false } });
-    const scan = await scanBatch(dataMessage(eventsOf([STDLIB_TRACEBACK, quotaExceededJson('gk_01A'), keyRevokedJson('gk_01B')], T)), { counters, rules, now: NOW });
+    const scan = await scanBatch(dataMessage(eventsOf([STDLIB_TRACEBACK, quotaExceededJson('gk_01A'), keyRevokedJson('gk_01B')], T)), {
+      counters,
+      rules,
+      now: NOW,
+    });
     expect(scan.signals).toEqual([]);
     expect(scan.evaluated).toEqual([KEY_REVOKED_RULE]);
     const kinds: CounterKind[] = ['traceback', 'quota_exceeded', 'key_revoked'];
@@ -274,13 +392,22 @@ describe('bad and hostile input', () => {
   });
 
   it('a CONTROL_MESSAGE is ignored', async () => {
-    const scan = await scanBatch(subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }), { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
+    const scan = await scanBatch(subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: NOW,
+    });
     expect(scan).toMatchObject({ outcome: 'control', evaluated: [], signals: [] });
   });
 
   it('binary garbage in messages: scanned, nothing fires, nothing throws', async () => {
-    const garbage = Array.from({ length: 50 }, (_, i) => Buffer.from(Array.from({ length: 512 }, (_, j) => (i * 7919 + j * 31) % 256)).toString('latin1'));
-    const scan = await scanBatch(subscriptionEvent(dataMessage(eventsOf([...garbage, `Traceback (most recent call last):\u0000\u00ff\ud800`], T))), { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
+    const garbage = Array.from({ length: 50 }, (_, i) =>
+      Buffer.from(Array.from({ length: 512 }, (_, j) => (i * 7919 + j * 31) % 256)).toString('latin1'),
+    );
+    const scan = await scanBatch(
+      subscriptionEvent(dataMessage(eventsOf([...garbage, `Traceback (most recent call last):\u0000\u00ff\ud800`], T))),
+      { counters: new MemoryLogCounters(), rules: RULES, now: NOW },
+    );
     expect(scan.outcome).toBe('scanned');
     expect(scan.stats.events).toBe(51);
     expect(tracebacks(scan.signals)).toHaveLength(1);
@@ -288,7 +415,14 @@ describe('bad and hostile input', () => {
   });
 
   it('a message that is all secrets leaves nothing of them in the signal', async () => {
-    const secrets = ['gw_live_4f9a8b7c6d5e4f3a2b1c0d9e', 'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz012345', 'AKIAIOSFODNN7EXAMPLE', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'oncall@example.com', 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl'];
+    const secrets = [
+      'gw_live_4f9a8b7c6d5e4f3a2b1c0d9e',
+      'sk-ant-api03-AbCdEfGhIjKlMnOpQrStUvWxYz012345',
+      'AKIAIOSFODNN7EXAMPLE',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'oncall@example.com',
+      'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxIn0.c2lnbmF0dXJl',
+    ];
     const message = [
       secrets.join(' '),
       'Traceback (most recent call last):',
@@ -296,8 +430,20 @@ describe('bad and hostile input', () => {
       `    verify(${secrets.join(', ')})`,
       `ValueError: ${secrets.join(' ')}`,
     ].join('\n');
-    const json = JSON.stringify({ level: 'warning', code: 'key_revoked', gateway_key_id: 'gk_01LEAKY', authorization: secrets[5], prompt: 'tell me the secret', token: secrets[0], email: secrets[4] });
-    const scan = await scanBatch(dataMessage(eventsOf([message, ...Array.from({ length: 11 }, () => json)], T, 100)), { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
+    const json = JSON.stringify({
+      level: 'warning',
+      code: 'key_revoked',
+      gateway_key_id: 'gk_01LEAKY',
+      authorization: secrets[5],
+      prompt: 'tell me the secret',
+      token: secrets[0],
+      email: secrets[4],
+    });
+    const scan = await scanBatch(dataMessage(eventsOf([message, ...Array.from({ length: 11 }, () => json)], T, 100)), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: NOW,
+    });
     expect(scan.signals.map((s) => s.rule).sort()).toEqual([KEY_REVOKED_RULE, 'traceback']);
     const text = JSON.stringify(scan.signals);
     for (const secret of [...secrets, 'tell me the secret', 'eyJhbGciOiJIUzI1NiJ9']) expect(text).not.toContain(secret);
@@ -307,13 +453,19 @@ describe('bad and hostile input', () => {
   it('a 10 000-event batch: every event classified, one signal per fingerprint, capped, a report EventBridge accepts', async () => {
     const messages: string[] = [];
     for (let i = 0; i < 10_000; i++) {
-      if (i % 10 === 0) messages.push(STDLIB_TRACEBACK.replace('in insert_event', `in insert_event_${i % 40}`)); // 4 fingerprints... x 250
-      else if (i % 10 === 1) messages.push(STDLIB_TRACEBACK.replace('sqlite3.OperationalError', `gateway.Error${i}`)); // 1000 distinct fingerprints
+      if (i % 10 === 0)
+        messages.push(STDLIB_TRACEBACK.replace('in insert_event', `in insert_event_${i % 40}`)); // 4 fingerprints... x 250
+      else if (i % 10 === 1)
+        messages.push(STDLIB_TRACEBACK.replace('sqlite3.OperationalError', `gateway.Error${i}`)); // 1000 distinct fingerprints
       else if (i % 10 < 5) messages.push(quotaExceededJson(`gk_01KEY${i % 7}`));
       else if (i % 10 < 7) messages.push(keyRevokedJson(`gk_01REV${i % 3}`));
       else messages.push(UVICORN_ACCESS_401);
     }
-    const scan = await scanBatch(subscriptionEvent(dataMessage(eventsOf(messages, T, 5))), { counters: new MemoryLogCounters(), rules: RULES, now: new Date(T + 60_000) });
+    const scan = await scanBatch(subscriptionEvent(dataMessage(eventsOf(messages, T, 5))), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: new Date(T + 60_000),
+    });
     expect(scan.stats).toMatchObject({ events: 10_000, tracebacks: 2000, quotaExceeded: 3000, keyRevoked: 2000 });
     const tb = tracebacks(scan.signals);
     expect(tb).toHaveLength(20);

@@ -13,7 +13,9 @@ describe('fingerprint: exception type + innermost frame, stable across noise', (
   });
 
   it('ignores the exception message and memory addresses in it', () => {
-    expect(fingerprint(base.replace('database is locked', 'database is locked (conn <Connection at 0x7f3a2b1c9d40>)'))).toBe(fingerprint(base));
+    expect(fingerprint(base.replace('database is locked', 'database is locked (conn <Connection at 0x7f3a2b1c9d40>)'))).toBe(
+      fingerprint(base),
+    );
   });
 
   it('ignores memory addresses in function names', () => {
@@ -24,7 +26,8 @@ describe('fingerprint: exception type + innermost frame, stable across noise', (
   });
 
   it('ignores where the virtualenv and the Python version live', () => {
-    const lib = (path: string) => `Traceback (most recent call last):\n  File "${path}", line 963, in aiter_lines\n    x\nhttpx.ReadTimeout: timed out`;
+    const lib = (path: string) =>
+      `Traceback (most recent call last):\n  File "${path}", line 963, in aiter_lines\n    x\nhttpx.ReadTimeout: timed out`;
     const fingerprints = [
       '/app/.venv/lib/python3.12/site-packages/httpx/_models.py',
       '/usr/local/lib/python3.11/site-packages/httpx/_models.py',

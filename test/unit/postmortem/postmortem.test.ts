@@ -24,7 +24,10 @@ const RUNBOOK_SECTIONS = [
 ];
 /** `**Severity:** SEV<n> **Duration:** HH:MM **Customer impact:** <plain English>` */
 const SEVERITY_LINE = /^\*\*Severity:\*\* SEV[1-4] \*\*Duration:\*\* (.+) \*\*Customer impact:\*\* <plain English>$/;
-const ACTION_ITEMS_HEADER = ['| Item | Owner | Due | Tracking |', '|--------------------------------------|---------|------------|---------------|'];
+const ACTION_ITEMS_HEADER = [
+  '| Item | Owner | Due | Tracking |',
+  '|--------------------------------------|---------|------------|---------------|',
+];
 
 const NOW = new Date('2026-11-20T15:00:00.000Z');
 
@@ -36,7 +39,7 @@ function signal(overrides: Partial<Signal> = {}): Signal {
     severity: 'SEV2',
     status: 'firing',
     dedupKey: 'model_error_rate:claude-sonnet-4',
-    summary: 'Model claude-sonnet-4: 9 of 40 calls (22%) ended stop_reason=\'error\' in the last 10 min',
+    summary: "Model claude-sonnet-4: 9 of 40 calls (22%) ended stop_reason='error' in the last 10 min",
     observedAt: '2026-11-20T12:00:00.000Z',
     details: {},
     runbook: 'Provider down',
@@ -209,9 +212,17 @@ describe('timeline', () => {
 describe('severity', () => {
   it('takes the highest of the current severity, the timeline and this episode’s deliveries', () => {
     expect(highestSeverity(resolvedIncident())).toBe('SEV1');
-    const plain = resolvedIncident({ severity: 'SEV3', timeline: [{ at: '2026-11-20T12:00:00.000Z', event: 'opened SEV3: notified chatops' }], deliveries: [] });
+    const plain = resolvedIncident({
+      severity: 'SEV3',
+      timeline: [{ at: '2026-11-20T12:00:00.000Z', event: 'opened SEV3: notified chatops' }],
+      deliveries: [],
+    });
     expect(highestSeverity(plain)).toBe('SEV3');
-    const byDelivery = resolvedIncident({ severity: 'SEV3', timeline: [], deliveries: [delivery({ id: '1:page:trigger:SEV2', sink: 'page', severity: 'SEV2' })] });
+    const byDelivery = resolvedIncident({
+      severity: 'SEV3',
+      timeline: [],
+      deliveries: [delivery({ id: '1:page:trigger:SEV2', sink: 'page', severity: 'SEV2' })],
+    });
     expect(highestSeverity(byDelivery)).toBe('SEV2');
   });
 
@@ -219,7 +230,10 @@ describe('severity', () => {
     const incident = resolvedIncident({
       episode: 2,
       severity: 'SEV3',
-      deliveries: [delivery({ id: '1:pagerduty:trigger:SEV1', severity: 'SEV1' }), delivery({ id: '2:chatops:trigger:SEV3', sink: 'chatops', severity: 'SEV3' })],
+      deliveries: [
+        delivery({ id: '1:pagerduty:trigger:SEV1', severity: 'SEV1' }),
+        delivery({ id: '2:chatops:trigger:SEV3', sink: 'chatops', severity: 'SEV3' }),
+      ],
       timeline: [
         { at: '2026-11-20T12:00:00.000Z', event: 'opened SEV3: notified chatops' },
         { at: '2026-11-20T13:00:00.000Z', event: 'resolved: alarm text said SEV1 once' },
@@ -240,7 +254,9 @@ describe('impact: requests dropped', () => {
   });
 
   it('says n/a without a trace DB', () => {
-    expect(lineStarting(renderPostmortem({ incident: resolvedIncident(), now: NOW }), '- Requests dropped:')).toBe('- Requests dropped: n/a (no --db given)');
+    expect(lineStarting(renderPostmortem({ incident: resolvedIncident(), now: NOW }), '- Requests dropped:')).toBe(
+      '- Requests dropped: n/a (no --db given)',
+    );
   });
 
   it('gives the count and its window when the DB covers the incident', () => {
@@ -251,13 +267,23 @@ describe('impact: requests dropped', () => {
   });
 
   it('warns of an undercount when the DB ends before the incident did, and of an empty DB', () => {
-    const partial = renderPostmortem({ incident: resolvedIncident(), now: NOW, requestsDropped: counted({ count: 3, lastCallAt: '2026-11-20T13:00:00.000Z' }) });
+    const partial = renderPostmortem({
+      incident: resolvedIncident(),
+      now: NOW,
+      requestsDropped: counted({ count: 3, lastCallAt: '2026-11-20T13:00:00.000Z' }),
+    });
     expect(lineStarting(partial, '- Requests dropped:')).toBe(
       "- Requests dropped: 3 (llm.call_completed with stop_reason='error' from 2026-11-20 12:00 to 2026-11-20 13:35 UTC; " +
         'the trace DB holds calls from 2026-11-13 00:00 to 2026-11-20 13:00 UTC only, so this may undercount)',
     );
-    const empty = renderPostmortem({ incident: resolvedIncident(), now: NOW, requestsDropped: counted({ count: 0, firstCallAt: null, lastCallAt: null }) });
-    expect(lineStarting(empty, '- Requests dropped:')).toMatch(/^- Requests dropped: 0 \(.*the trace DB holds no llm\.call_completed events at all/);
+    const empty = renderPostmortem({
+      incident: resolvedIncident(),
+      now: NOW,
+      requestsDropped: counted({ count: 0, firstCallAt: null, lastCallAt: null }),
+    });
+    expect(lineStarting(empty, '- Requests dropped:')).toMatch(
+      /^- Requests dropped: 0 \(.*the trace DB holds no llm\.call_completed events at all/,
+    );
   });
 });
 
@@ -266,7 +292,13 @@ describe('contributing factors', () => {
     const incident = resolvedIncident({
       deliveries: [
         delivery({}),
-        delivery({ id: '1:page:trigger:SEV2', sink: 'page', status: 'failed', error: 'SNS AuthorizationError for ops@example.com', lastAttemptAt: '2026-11-20T12:00:05.000Z' }),
+        delivery({
+          id: '1:page:trigger:SEV2',
+          sink: 'page',
+          status: 'failed',
+          error: 'SNS AuthorizationError for ops@example.com',
+          lastAttemptAt: '2026-11-20T12:00:05.000Z',
+        }),
       ],
     });
     const lines = renderPostmortem({ incident, now: NOW }).split('\n');
@@ -306,7 +338,10 @@ describe('an ongoing incident', () => {
     const line = lineStarting(markdown, '**Severity:**');
     expect(line).toBe('**Severity:** SEV1 **Duration:** ongoing (02:10 as of 2026-11-20 14:10 UTC) **Customer impact:** <plain English>');
     expect(line).toMatch(SEVERITY_LINE);
-    expect(timelineLines(markdown).slice(0, 2)).toEqual(['- 12:00 — opened SEV1: notified pagerduty, page, chatops', '- 14:10 — still open when this draft was written']);
+    expect(timelineLines(markdown).slice(0, 2)).toEqual([
+      '- 12:00 — opened SEV1: notified pagerduty, page, chatops',
+      '- 14:10 — still open when this draft was written',
+    ]);
     expect(markdown).toContain('it was still open at 2026-11-20 14:10 UTC.');
     expect(headings(markdown).slice(1)).toEqual(RUNBOOK_SECTIONS);
   });

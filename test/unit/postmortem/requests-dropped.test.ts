@@ -61,7 +61,11 @@ describe('countRequestsDropped', () => {
   });
 
   it('reports the calls the DB holds, so a DB that ends inside the window is flagged', async () => {
-    const covering = await db([call('2026-11-20 11:00:00', 'end_turn'), failed('2026-11-20T12:05:00Z'), call('2026-11-20T13:30:00+00:00', 'end_turn')]);
+    const covering = await db([
+      call('2026-11-20 11:00:00', 'end_turn'),
+      failed('2026-11-20T12:05:00Z'),
+      call('2026-11-20T13:30:00+00:00', 'end_turn'),
+    ]);
     const full = countRequestsDropped(covering, { from: FROM, to: TO });
     expect(full).toEqual({
       count: 1,

@@ -25,7 +25,8 @@ describe('alarm names and tags', () => {
 });
 
 describe('healthzAlarmTransitions', () => {
-  const step = (previousFailures: number, o = failing) => healthzAlarmTransitions({ prefix: 'metis-prod', target: 'gateway', outcome: o, previousFailures, at: AT });
+  const step = (previousFailures: number, o = failing) =>
+    healthzAlarmTransitions({ prefix: 'metis-prod', target: 'gateway', outcome: o, previousFailures, at: AT });
 
   it('first failure: the SEV2 alarm fires, as the router would build it from the alarm', () => {
     const [signal, ...rest] = step(0);
@@ -49,7 +50,12 @@ describe('healthzAlarmTransitions', () => {
 
   it('second failure in a row: the SEV1 alarm fires with the same dedup key; a third changes nothing', () => {
     const [signal] = step(1);
-    expect(signal).toMatchObject({ severity: 'SEV1', status: 'firing', dedupKey: 'healthz_down:gateway', details: { alarmName: 'metis-prod-healthz-gateway-sev1' } });
+    expect(signal).toMatchObject({
+      severity: 'SEV1',
+      status: 'firing',
+      dedupKey: 'healthz_down:gateway',
+      details: { alarmName: 'metis-prod-healthz-gateway-sev1' },
+    });
     expect(signal!.summary).toContain('2 consecutive probes failed (2 of 2 datapoints >= 1)');
     expect(step(2)).toEqual([]);
   });
@@ -85,7 +91,17 @@ describe('the preview matches what the router builds from the real alarm', () =>
     );
     expect(result.kind).toBe('signal');
     const real = (result as { signal: Signal }).signal;
-    const identity = (s: Signal) => ({ source: s.source, rule: s.rule, subject: s.subject, severity: s.severity, status: s.status, dedupKey: s.dedupKey, runbook: s.runbook, alarmName: s.details.alarmName, observedAt: s.observedAt });
+    const identity = (s: Signal) => ({
+      source: s.source,
+      rule: s.rule,
+      subject: s.subject,
+      severity: s.severity,
+      status: s.status,
+      dedupKey: s.dedupKey,
+      runbook: s.runbook,
+      alarmName: s.details.alarmName,
+      observedAt: s.observedAt,
+    });
     expect(identity(preview!)).toEqual(identity(real));
     expect(real.summary.startsWith(`${alarmName} in ALARM: `)).toBe(true);
     expect(preview!.summary.startsWith(`${alarmName} in ALARM: `)).toBe(true);

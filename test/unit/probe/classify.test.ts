@@ -11,7 +11,11 @@ describe('classifyResponse', () => {
   });
 
   it("uses the target's expectStatus instead of 2xx when given", () => {
-    expect(classifyResponse(204, '', { expectStatus: [200] })).toEqual({ ok: false, failure: 'http_status', detail: 'HTTP 204 (expected 200)' });
+    expect(classifyResponse(204, '', { expectStatus: [200] })).toEqual({
+      ok: false,
+      failure: 'http_status',
+      detail: 'HTTP 204 (expected 200)',
+    });
     expect(classifyResponse(401, '', { expectStatus: [200, 401] })).toEqual({ ok: true, detail: null });
     expect(isExpectedStatus(418, [418])).toBe(true);
     expect(isExpectedStatus(200, [])).toBe(true);

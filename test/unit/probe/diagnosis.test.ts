@@ -27,7 +27,9 @@ describe('diagnose: the runbook first move per failure class', () => {
   });
 
   it('timeout = ingress or network broken', () => {
-    const d = diagnose(outcome({ ok: false, failure: 'timeout', status: null, latencyMs: 5000, detail: 'no answer within 5000 ms', tlsDaysLeft: null }));
+    const d = diagnose(
+      outcome({ ok: false, failure: 'timeout', status: null, latencyMs: 5000, detail: 'no answer within 5000 ms', tlsDaysLeft: null }),
+    );
     expect(d.kind).toBe('ingress_or_network');
     expect(d.headline).toBe(`ingress or network broken: no answer from ${URL_GW} (no answer within 5000 ms)`);
     expect(d.firstMove).toBe(
@@ -44,15 +46,30 @@ describe('diagnose: the runbook first move per failure class', () => {
   });
 
   it('TLS = certificate: check expiry and chain, with an openssl command for this host', () => {
-    const d = diagnose(outcome({ ok: false, failure: 'tls', status: null, detail: 'CERT_HAS_EXPIRED: certificate has expired', tlsDaysLeft: -3 }));
+    const d = diagnose(
+      outcome({ ok: false, failure: 'tls', status: null, detail: 'CERT_HAS_EXPIRED: certificate has expired', tlsDaysLeft: -3 }),
+    );
     expect(d.kind).toBe('certificate');
-    expect(d.headline).toBe(`certificate problem on ${URL_GW} (CERT_HAS_EXPIRED: certificate has expired), certificate expired 3 day(s) ago`);
+    expect(d.headline).toBe(
+      `certificate problem on ${URL_GW} (CERT_HAS_EXPIRED: certificate has expired), certificate expired 3 day(s) ago`,
+    );
     expect(d.firstMove).toBe(
       "check the certificate's expiry and chain: openssl s_client -connect gateway.metis.example.com:443 -servername gateway.metis.example.com </dev/null " +
         '| openssl x509 -noout -dates -issuer -subject; renew or fix the ingress TLS secret',
     );
-    const untrusted = diagnose(outcome({ ok: false, failure: 'tls', status: null, url: 'https://127.0.0.1:8443/h', detail: 'DEPTH_ZERO_SELF_SIGNED_CERT', tlsDaysLeft: 5 }));
-    expect(untrusted.headline).toBe('certificate problem on https://127.0.0.1:8443/h (DEPTH_ZERO_SELF_SIGNED_CERT), certificate expires in 5 day(s)');
+    const untrusted = diagnose(
+      outcome({
+        ok: false,
+        failure: 'tls',
+        status: null,
+        url: 'https://127.0.0.1:8443/h',
+        detail: 'DEPTH_ZERO_SELF_SIGNED_CERT',
+        tlsDaysLeft: 5,
+      }),
+    );
+    expect(untrusted.headline).toBe(
+      'certificate problem on https://127.0.0.1:8443/h (DEPTH_ZERO_SELF_SIGNED_CERT), certificate expires in 5 day(s)',
+    );
     expect(untrusted.firstMove).toContain('openssl s_client -connect 127.0.0.1:8443 -servername 127.0.0.1');
   });
 

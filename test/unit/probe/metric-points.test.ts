@@ -14,7 +14,11 @@ describe('probeMetricPoints', () => {
   });
 
   it('a 503 over http: Failed 1 and the latency of the answer, no TlsDaysLeft', () => {
-    const points = probeMetricPoints('server', outcome({ url: 'http://10.0.0.5/health', ok: false, failure: 'http_status', status: 503, latencyMs: 12, tlsDaysLeft: null }), AT);
+    const points = probeMetricPoints(
+      'server',
+      outcome({ url: 'http://10.0.0.5/health', ok: false, failure: 'http_status', status: 503, latencyMs: 12, tlsDaysLeft: null }),
+      AT,
+    );
     expect(points.map((p) => [p.name, p.value])).toEqual([
       ['Failed', 1],
       ['LatencyMs', 12],
@@ -44,6 +48,13 @@ describe('probeMetricPoints', () => {
 
 describe('heartbeatMetricPoint', () => {
   it('one ProbeHeartbeat count, standard resolution, no Target', () => {
-    expect(heartbeatMetricPoint(AT)).toEqual({ name: 'ProbeHeartbeat', unit: 'Count', value: 1, storageResolution: 60, dimensions: {}, timestamp: AT });
+    expect(heartbeatMetricPoint(AT)).toEqual({
+      name: 'ProbeHeartbeat',
+      unit: 'Count',
+      value: 1,
+      storageResolution: 60,
+      dimensions: {},
+      timestamp: AT,
+    });
   });
 });

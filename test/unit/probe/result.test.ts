@@ -25,7 +25,14 @@ describe('toProbeJson', () => {
   it('is exactly the CLI contract of DESIGN.md section 5, in its order, without the detail', () => {
     const json = toProbeJson(outcome({ ok: false, failure: 'http_status', status: 503, detail: 'HTTP 503 (expected 2xx)' }));
     expect(Object.keys(json)).toEqual(['url', 'ok', 'failure', 'status', 'latencyMs', 'tlsDaysLeft']);
-    expect(json).toEqual({ url: 'https://gateway.metis.example.com/healthz', ok: false, failure: 'http_status', status: 503, latencyMs: 42, tlsDaysLeft: 60 });
+    expect(json).toEqual({
+      url: 'https://gateway.metis.example.com/healthz',
+      ok: false,
+      failure: 'http_status',
+      status: 503,
+      latencyMs: 42,
+      tlsDaysLeft: 60,
+    });
   });
 
   it('names the four failure classes', () => {

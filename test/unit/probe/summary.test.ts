@@ -3,8 +3,14 @@ import { probeLogRecord, probeRunSummary } from '../../../lambdas/core/probe/sum
 import { URL_GW, outcome } from './support.ts';
 
 const ok = { target: 'server', outcome: outcome({ url: 'https://agents.example.com/health' }) };
-const down = { target: 'gateway', outcome: outcome({ ok: false, failure: 'http_status', status: 503, detail: 'HTTP 503 (expected 2xx)', latencyMs: 8 }) };
-const timedOut = { target: 'gateway', outcome: outcome({ ok: false, failure: 'timeout', status: null, detail: 'no answer within 5000 ms', latencyMs: 5000, tlsDaysLeft: null }) };
+const down = {
+  target: 'gateway',
+  outcome: outcome({ ok: false, failure: 'http_status', status: 503, detail: 'HTTP 503 (expected 2xx)', latencyMs: 8 }),
+};
+const timedOut = {
+  target: 'gateway',
+  outcome: outcome({ ok: false, failure: 'timeout', status: null, detail: 'no answer within 5000 ms', latencyMs: 5000, tlsDaysLeft: null }),
+};
 
 describe('probeLogRecord', () => {
   it('has the result, the diagnosis kind and its explanation, nothing else', () => {

@@ -69,7 +69,11 @@ describe('alarm groups', () => {
   });
 
   it('resolves at once when the only firing alarm clears, and opens a fresh group on the next failure', () => {
-    const steps = replay([alarm('gw-sev2', 'SEV2', 'firing', 0), alarm('gw-sev2', 'SEV2', 'resolved', 1), alarm('gw-sev1', 'SEV1', 'firing', 2)]);
+    const steps = replay([
+      alarm('gw-sev2', 'SEV2', 'firing', 0),
+      alarm('gw-sev2', 'SEV2', 'resolved', 1),
+      alarm('gw-sev1', 'SEV1', 'firing', 2),
+    ]);
     expect(steps.map((s) => [s.incident.status, s.incident.episode])).toEqual([
       ['open', 1],
       ['resolved', 1],

@@ -23,13 +23,26 @@ describe('parseConfig defaults', () => {
     expect(config.healthTargets).toEqual([]);
     expect(config.logGroups).toEqual([]);
     expect(config.snapshot).toBeUndefined();
-    expect(config.businessHours).toEqual({ timezone: 'UTC', days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'], start: '09:00', end: '17:00', holidays: [] });
+    expect(config.businessHours).toEqual({
+      timezone: 'UTC',
+      days: ['Mon', 'Tue', 'Wed', 'Thu', 'Fri'],
+      start: '09:00',
+      end: '17:00',
+      holidays: [],
+    });
     expect(config.routing).toEqual({
       policy: DEFAULT_POLICY,
       escalateAfterMinutes: 30,
       reminderMinutes: 30,
       retainResolvedDays: 30,
-      inhibitions: [{ name: 'gateway-down', source: { rule: ['healthz_down'], severity: ['SEV1'] }, target: { source: ['trace-db', 'logs'] }, equal: [] }],
+      inhibitions: [
+        {
+          name: 'gateway-down',
+          source: { rule: ['healthz_down'], severity: ['SEV1'] },
+          target: { source: ['trace-db', 'logs'] },
+          equal: [],
+        },
+      ],
       maintenanceWindows: [],
     });
     expect(config.routing.policy.SEV2.outOfHours).toEqual({ pagerduty: false, page: false, chatops: true });
@@ -82,7 +95,10 @@ describe('parseConfig defaults', () => {
       ['gateway', 5000],
       ['server', 5000],
     ]);
-    expect(config.sinks.pagerduty).toEqual({ routingKeyParameter: '/metis/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' });
+    expect(config.sinks.pagerduty).toEqual({
+      routingKeyParameter: '/metis/pagerduty/routing-key',
+      eventsUrl: 'https://events.pagerduty.com/v2/enqueue',
+    });
     expect(config.routing.escalateAfterMinutes).toBe(15);
     expect(config.businessHours.start).toBe('08:30');
   });
@@ -97,7 +113,9 @@ describe('parseConfig rejects bad values with the path of the offending key', ()
   });
 
   it('names an unknown nested key and its path', () => {
-    expect(configError({ rules: { model_error_rate: { treshold: 0.1 } } }).message).toBe('config: rules.model_error_rate: unknown key "treshold"');
+    expect(configError({ rules: { model_error_rate: { treshold: 0.1 } } }).message).toBe(
+      'config: rules.model_error_rate: unknown key "treshold"',
+    );
     expect(configError({ businessHours: { tz: 'Europe/Berlin' } }).message).toBe('config: businessHours: unknown key "tz"');
     expect(configError({ sinks: { pagerduty: { routingKeyParameter: '/a/b', routingKey: 'abc' } } }).message).toBe(
       'config: sinks.pagerduty: unknown key "routingKey"',
@@ -133,7 +151,9 @@ describe('parseConfig rejects bad values with the path of the offending key', ()
     ['09:00', '09:00'],
     ['12:30', '12:29'],
   ])('rejects business hours starting at %s and ending at %s', (start, end) => {
-    expect(configError({ businessHours: { start, end } }).message).toBe('config: businessHours.end: business hours "start" must be before "end"');
+    expect(configError({ businessHours: { start, end } }).message).toBe(
+      'config: businessHours.end: business hours "start" must be before "end"',
+    );
   });
 
   it.each(['9:00', '24:00', '17:60', '5pm'])('rejects the time %j', (start) => {
@@ -146,9 +166,13 @@ describe('parseConfig rejects bad values with the path of the offending key', ()
   });
 
   it('names the index of a bad array item', () => {
-    expect(configError({ healthTargets: [target('gateway'), { name: 'server', url: 'ftp://x' }] }).message).toMatch(/^config: healthTargets\.1\.url: /);
+    expect(configError({ healthTargets: [target('gateway'), { name: 'server', url: 'ftp://x' }] }).message).toMatch(
+      /^config: healthTargets\.1\.url: /,
+    );
     expect(configError({ businessHours: { days: ['Mon', 'Funday'] } }).message).toMatch(/^config: businessHours\.days\.1: /);
-    expect(configError({ businessHours: { holidays: ['2026-12-24', '24.12.2026'] } }).message).toBe('config: businessHours.holidays.1: expected a date "YYYY-MM-DD"');
+    expect(configError({ businessHours: { holidays: ['2026-12-24', '24.12.2026'] } }).message).toBe(
+      'config: businessHours.holidays.1: expected a date "YYYY-MM-DD"',
+    );
   });
 
   it('rejects a non-positive escalation delay and an unknown severity in the policy', () => {

@@ -101,7 +101,14 @@ describe('routeSignals', () => {
     const first = await routeSignals([sev1()], w.deps());
 
     expect(first.retryableFailures).toHaveLength(1);
-    expect(first.retryableFailures[0]).toMatchObject({ sink: 'pagerduty', action: 'trigger', status: 'failed', retryable: true, failureKind: 'transient', attempts: 1 });
+    expect(first.retryableFailures[0]).toMatchObject({
+      sink: 'pagerduty',
+      action: 'trigger',
+      status: 'failed',
+      retryable: true,
+      failureKind: 'transient',
+      attempts: 1,
+    });
     expect(first.retryableFailures[0]?.error).toBe('transient: HTTP 503 from events.pagerduty.com');
     expect(w.sns.published.map((p) => p.topic)).toEqual(['page', 'chatops']);
     // A transient failure is not a broken integration: no pipeline-health incident.
@@ -127,7 +134,11 @@ describe('routeSignals', () => {
     expect(results.slice(0, 9).every((r) => r.retryableFailures.length === 1)).toBe(true);
     expect(results[9]?.retryableFailures).toEqual([]);
     expect(results[10]?.attempted).toEqual([]);
-    expect(w.store.peek(KEY)!.deliveries.find((d) => d.sink === 'pagerduty')).toMatchObject({ status: 'failed', attempts: 10, retryable: false });
+    expect(w.store.peek(KEY)!.deliveries.find((d) => d.sink === 'pagerduty')).toMatchObject({
+      status: 'failed',
+      attempts: 10,
+      retryable: false,
+    });
     expect(w.store.peek(PIPELINE_KEY)?.status).toBe('open');
     expect(w.sns.on('page').map((m) => m.attributes.rule)).toEqual(['model_error_rate', 'pipeline_health']);
   });
@@ -160,7 +171,11 @@ describe('routeSignals', () => {
     expect(result.retryableFailures).toEqual([]);
     expect(w.pd.events.map((e) => e.dedup_key)).toEqual([KEY]);
     const stored = w.store.peek(KEY)!;
-    expect(stored.deliveries.find((d) => d.sink === 'pagerduty')).toMatchObject({ status: 'failed', retryable: false, failureKind: 'config' });
+    expect(stored.deliveries.find((d) => d.sink === 'pagerduty')).toMatchObject({
+      status: 'failed',
+      retryable: false,
+      failureKind: 'config',
+    });
 
     const health = w.store.peek(PIPELINE_KEY)!;
     expect(health).toMatchObject({ status: 'open', severity: 'SEV2', source: 'pipeline', rule: 'pipeline_health', subject: 'pagerduty' });
@@ -240,13 +255,21 @@ describe('routeSignals', () => {
     const w = world();
     const deps = { ...w.deps() };
     delete deps.pagerduty;
-    await routeSignals([sev1(), signal({ rule: 'latency_p95', subject: 'gpt-4o', dedupKey: 'latency_p95:gpt-4o', severity: 'SEV2' })], deps);
+    await routeSignals(
+      [sev1(), signal({ rule: 'latency_p95', subject: 'gpt-4o', dedupKey: 'latency_p95:gpt-4o', severity: 'SEV2' })],
+      deps,
+    );
     await routeSignals([sev1({ status: 'resolved' })], { ...deps, now: () => later(5) });
 
     expect(w.pd.events).toEqual([]);
     const incidents = [w.store.peek(KEY)!, w.store.peek('latency_p95:gpt-4o')!];
     expect(incidents.flatMap((i) => i.deliveries).some((d) => d.sink === 'pagerduty')).toBe(false);
-    expect(incidents[0]!.deliveries.map((d) => d.id)).toEqual(['1:page:trigger:SEV1', '1:chatops:trigger:SEV1', '1:page:resolve', '1:chatops:resolve']);
+    expect(incidents[0]!.deliveries.map((d) => d.id)).toEqual([
+      '1:page:trigger:SEV1',
+      '1:chatops:trigger:SEV1',
+      '1:page:resolve',
+      '1:chatops:resolve',
+    ]);
     expect(incidents[1]!.deliveries.map((d) => d.id)).toEqual(['1:page:trigger:SEV2', '1:chatops:trigger:SEV2']);
     // A missing integration is a configuration choice, not a pipeline failure.
     expect(w.store.peek(PIPELINE_KEY)).toBeUndefined();
@@ -266,7 +289,12 @@ describe('routeSignals', () => {
 
   it('redacts the error recorded for a failed delivery', async () => {
     const w = world();
-    w.pd.script = () => ({ ok: false, retryable: true, kind: 'transient', reason: 'proxy echoed Authorization: Bearer abcdef0123456789ABCDEF' });
+    w.pd.script = () => ({
+      ok: false,
+      retryable: true,
+      kind: 'transient',
+      reason: 'proxy echoed Authorization: Bearer abcdef0123456789ABCDEF',
+    });
     const result = await routeSignals([sev1()], w.deps());
     expect(result.retryableFailures[0]?.error).toBe('transient: proxy echoed Authorization: [REDACTED]');
     expect(JSON.stringify(w.store.peek(KEY))).not.toContain('abcdef0123456789ABCDEF');

@@ -12,7 +12,10 @@ const PROVIDER_KEY = 'sk-proj-Zx81kQ0pLmN4vBt7RsUw2yEa';
 const PROMPT = 'Summarise the merger memo for ACME board';
 
 /** An incident opened by the real policy (SEV1 reaches every sink) and its delivery for `sink`. */
-function opened(overrides: Partial<Signal> = {}, sink: DeliveryRecord['sink'] = 'pagerduty'): { incident: Incident; delivery: DeliveryRecord } {
+function opened(
+  overrides: Partial<Signal> = {},
+  sink: DeliveryRecord['sink'] = 'pagerduty',
+): { incident: Incident; delivery: DeliveryRecord } {
   const incident = applySignal(undefined, signal({ severity: 'SEV1', ...overrides }), TUE_10_00, defaults).next;
   const delivery = incident.deliveries.find((d) => d.sink === sink);
   if (!delivery) throw new Error(`no ${sink} delivery planned`);
@@ -46,7 +49,12 @@ describe('pagerDutyEvent', () => {
       client_url: BASE,
     });
     expect(event.client).toBe('metis-alerts');
-    expect(event.payload?.custom_details).toMatchObject({ rule: 'model_error_rate', subject: 'gpt-4o', severity: 'SEV1', details: { value: 0.12, threshold: 0.05 } });
+    expect(event.payload?.custom_details).toMatchObject({
+      rule: 'model_error_rate',
+      subject: 'gpt-4o',
+      severity: 'SEV1',
+      details: { value: 0.12, threshold: 0.05 },
+    });
   });
 
   it('cuts a 5000-char summary to at most 1024 chars on one line', () => {
@@ -91,7 +99,9 @@ describe('pagerDutyEvent', () => {
     const bare = applySignal(undefined, noRunbook, TUE_10_00, defaults).next;
     expect(pagerDutyEvent(bare, bare.deliveries[0]!, defaults).links?.[0]?.href).toBe(BASE);
     const custom = settings({ runbookBaseUrl: 'https://wiki.internal/ops/metis' });
-    expect(pagerDutyEvent(withSection.incident, withSection.delivery, custom).links?.[0]?.href).toBe('https://wiki.internal/ops/metis#provider-down-failover');
+    expect(pagerDutyEvent(withSection.incident, withSection.delivery, custom).links?.[0]?.href).toBe(
+      'https://wiki.internal/ops/metis#provider-down-failover',
+    );
     expect(pagerDutyEvent(withSection.incident, withSection.delivery, custom).client_url).toBe('https://wiki.internal/ops/metis');
   });
 
@@ -115,7 +125,10 @@ describe('pagerDutyEvent', () => {
   it('renders a resolve as only event_action and dedup_key', () => {
     const { incident } = opened();
     const done = resolved(incident, 'pagerduty');
-    expect(pagerDutyEvent(done.incident, done.delivery, defaults)).toEqual({ event_action: 'resolve', dedup_key: 'model_error_rate:gpt-4o' });
+    expect(pagerDutyEvent(done.incident, done.delivery, defaults)).toEqual({
+      event_action: 'resolve',
+      dedup_key: 'model_error_rate:gpt-4o',
+    });
   });
 
   it('replaces huge details by a note and stays under 512 KB', () => {
@@ -152,7 +165,11 @@ describe('SNS messages', () => {
 
   it('sets severity, rule and status attributes for trigger and resolve', () => {
     const { incident, delivery } = opened({ severity: 'SEV2' }, 'page');
-    expect(snsMessage(incident, delivery, defaults, TUE_10_00).attributes).toEqual({ severity: 'SEV2', rule: 'model_error_rate', status: 'firing' });
+    expect(snsMessage(incident, delivery, defaults, TUE_10_00).attributes).toEqual({
+      severity: 'SEV2',
+      rule: 'model_error_rate',
+      status: 'firing',
+    });
     const done = resolved(incident, 'chatops');
     const message = snsMessage(done.incident, done.delivery, defaults, new Date('2026-11-17T11:00:00Z'));
     expect(message.attributes).toEqual({ severity: 'SEV2', rule: 'model_error_rate', status: 'resolved' });

@@ -48,26 +48,29 @@ const SEPARATOR = fc.constantFrom(' ', '"', "'", ':', '=', ',', '/', '\n', '(', 
  */
 const FRAGMENT = fc.oneof(
   { arbitrary: fc.string({ maxLength: 16 }), weight: 1 },
-  { arbitrary: fc.constantFrom(
-    'Authorization',
-    'authorization',
-    'token',
-    'api_key',
-    'AWS_SECRET_ACCESS_KEY',
-    'aws_secret_access_key',
-    'password',
-    'key',
-    'user',
-    'email',
-    'header',
-    'request failed',
-    '"',
-    "'",
-    '{',
-    '}',
-    ' ',
-    'x-api-key',
-  ), weight: 2 },
+  {
+    arbitrary: fc.constantFrom(
+      'Authorization',
+      'authorization',
+      'token',
+      'api_key',
+      'AWS_SECRET_ACCESS_KEY',
+      'aws_secret_access_key',
+      'password',
+      'key',
+      'user',
+      'email',
+      'header',
+      'request failed',
+      '"',
+      "'",
+      '{',
+      '}',
+      ' ',
+      'x-api-key',
+    ),
+    weight: 2,
+  },
 );
 const SURROUNDING = fc.array(FRAGMENT, { maxLength: 4 }).map((parts) => parts.join(''));
 
@@ -114,11 +117,19 @@ describe('redactText: secrets never survive', () => {
     ['JSON-ish unquoted Bearer header', '"authorization": Bearer eyJhbGciOiJIUzI1NiJ9abcdef012345', 'eyJhbGciOiJIUzI1NiJ9abcdef012345'],
     ['HTTP header', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9abcdef012345', 'eyJhbGciOiJIUzI1NiJ9abcdef012345'],
     ['env-style AWS secret', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
-    ['ini-style AWS secret', 'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
+    [
+      'ini-style AWS secret',
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    ],
     ['AWS secret after a slash', 'creds/wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
     ['AWS access key id', 'using AKIAIOSFODNN7EXAMPLE for s3', 'AKIAIOSFODNN7EXAMPLE'],
     ['gateway token in URL', 'GET /v1/chat?token=gw_live_8f3kD02mQp', 'gw_live_8f3kD02mQp'],
-    ['Anthropic key in quotes', `x-api-key: 'sk-ant-api03-AbCdEf0123456789_-xyzXYZ0123456789abcdef-AA'`, 'sk-ant-api03-AbCdEf0123456789_-xyzXYZ0123456789abcdef-AA'],
+    [
+      'Anthropic key in quotes',
+      `x-api-key: 'sk-ant-api03-AbCdEf0123456789_-xyzXYZ0123456789abcdef-AA'`,
+      'sk-ant-api03-AbCdEf0123456789_-xyzXYZ0123456789abcdef-AA',
+    ],
     ['e-mail in parentheses', 'quota exceeded (owner alice.smith+metis@example.co.uk)', 'alice.smith+metis@example.co.uk'],
   ])('%s', (_label, line, secret) => {
     const out = redactText(line);
@@ -133,9 +144,9 @@ describe('redactValue: secrets never survive in nested objects and arrays', () =
       fc.assert(
         fc.property(
           secret.chain(({ text, secret: s }) =>
-            fc.tuple(SURROUNDING, SEPARATOR, SEPARATOR, SURROUNDING).chain(([before, sep1, sep2, after]) =>
-              nest(`${before}${sep1}${text}${sep2}${after}`).map((value) => ({ value, s })),
-            ),
+            fc
+              .tuple(SURROUNDING, SEPARATOR, SEPARATOR, SURROUNDING)
+              .chain(([before, sep1, sep2, after]) => nest(`${before}${sep1}${text}${sep2}${after}`).map((value) => ({ value, s }))),
           ),
           ({ value, s }) => {
             const before = structuredClone(value);
@@ -172,11 +183,15 @@ const FIELD = fc.constantFrom(...PROMPT_FIELDS);
 const CONTENT = fc.oneof(
   fc.string({ minLength: 1, maxLength: 80 }),
   fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }),
-  fc.array(fc.record({ role: fc.constantFrom('user', 'assistant'), content: fc.string({ minLength: 1, maxLength: 40 }) }), { minLength: 1, maxLength: 3 }),
+  fc.array(fc.record({ role: fc.constantFrom('user', 'assistant'), content: fc.string({ minLength: 1, maxLength: 40 }) }), {
+    minLength: 1,
+    maxLength: 3,
+  }),
 );
 
 /** The strings of a content value (a string or a list of messages). */
-const contentStrings = (content: unknown): string[] => strings(content).filter((s) => s !== 'role' && s !== 'content' && s !== 'user' && s !== 'assistant');
+const contentStrings = (content: unknown): string[] =>
+  strings(content).filter((s) => s !== 'role' && s !== 'content' && s !== 'user' && s !== 'assistant');
 
 /** Python repr of a str, as `repr()` prints it. */
 function pyRepr(text: string): string {
@@ -198,7 +213,10 @@ function pyRepr(text: string): string {
 function pyReprValue(value: unknown): string {
   if (typeof value === 'string') return pyRepr(value);
   if (Array.isArray(value)) return `[${value.map(pyReprValue).join(', ')}]`;
-  if (value !== null && typeof value === 'object') return `{${Object.entries(value).map(([k, v]) => `${pyRepr(k)}: ${pyReprValue(v)}`).join(', ')}}`;
+  if (value !== null && typeof value === 'object')
+    return `{${Object.entries(value)
+      .map(([k, v]) => `${pyRepr(k)}: ${pyReprValue(v)}`)
+      .join(', ')}}`;
   return String(value);
 }
 
@@ -210,30 +228,43 @@ function checkable(needle: string, rest: string): boolean {
 describe('prompt and completion content is redacted', () => {
   it('in objects at any depth', () => {
     fc.assert(
-      fc.property(FIELD, CONTENT, fc.array(fc.constantFrom('details', 'rows', 'request', 'body'), { maxLength: 5 }), (field, content, path) => {
-        let value: unknown = { model: 'gpt-4o', [field]: content };
-        for (const key of path) value = { [key]: [value] };
-        let out = redactValue(value) as Record<string, unknown>;
-        for (const key of [...path].reverse()) out = (out[key] as Record<string, unknown>[])[0]!;
-        expect(out).toEqual({ model: 'gpt-4o', [field]: REDACTED });
-      }),
+      fc.property(
+        FIELD,
+        CONTENT,
+        fc.array(fc.constantFrom('details', 'rows', 'request', 'body'), { maxLength: 5 }),
+        (field, content, path) => {
+          let value: unknown = { model: 'gpt-4o', [field]: content };
+          for (const key of path) value = { [key]: [value] };
+          let out = redactValue(value) as Record<string, unknown>;
+          for (const key of [...path].reverse()) out = (out[key] as Record<string, unknown>[])[0]!;
+          expect(out).toEqual({ model: 'gpt-4o', [field]: REDACTED });
+        },
+      ),
       RUNS,
     );
   });
 
   it('inside JSON text embedded in a log line', () => {
     fc.assert(
-      fc.property(FIELD, CONTENT, fc.string({ maxLength: 20 }), fc.string({ maxLength: 20 }), fc.boolean(), (field, content, before, after, nested) => {
-        const payload = (c: unknown) => (nested ? { request: { model: 'gpt-4o', [field]: c }, status: 500 } : { model: 'gpt-4o', [field]: c });
-        const line = `${before} ERROR upstream failed ${JSON.stringify(payload(content))} ${after}`;
-        const rest = `${before} ERROR upstream failed ${JSON.stringify(payload(''))} ${after}`;
-        const out = redactText(line);
-        expect(out).toContain(REDACTED);
-        for (const text of contentStrings(content)) {
-          const rendered = JSON.stringify(text).slice(1, -1);
-          if (checkable(rendered, rest)) expect(out).not.toContain(rendered);
-        }
-      }),
+      fc.property(
+        FIELD,
+        CONTENT,
+        fc.string({ maxLength: 20 }),
+        fc.string({ maxLength: 20 }),
+        fc.boolean(),
+        (field, content, before, after, nested) => {
+          const payload = (c: unknown) =>
+            nested ? { request: { model: 'gpt-4o', [field]: c }, status: 500 } : { model: 'gpt-4o', [field]: c };
+          const line = `${before} ERROR upstream failed ${JSON.stringify(payload(content))} ${after}`;
+          const rest = `${before} ERROR upstream failed ${JSON.stringify(payload(''))} ${after}`;
+          const out = redactText(line);
+          expect(out).toContain(REDACTED);
+          for (const text of contentStrings(content)) {
+            const rendered = JSON.stringify(text).slice(1, -1);
+            if (checkable(rendered, rest)) expect(out).not.toContain(rendered);
+          }
+        },
+      ),
       RUNS,
     );
   });
@@ -262,7 +293,10 @@ describe('prompt and completion content is redacted', () => {
     ['unquoted key=value', 'model=gpt-4o prompt=tell_me_the_secret_merger_plan status=500'],
     ['logfmt quoted key=value', 'model=gpt-4o prompt="tell me the secret merger plan" status=500'],
     ['Python keyword repr', "ChatMessage(role='user', content='tell me the secret merger plan')"],
-    ['JSON string inside a JSON log line', JSON.stringify({ level: 'ERROR', msg: JSON.stringify({ prompt: 'tell me the secret merger plan' }) })],
+    [
+      'JSON string inside a JSON log line',
+      JSON.stringify({ level: 'ERROR', msg: JSON.stringify({ prompt: 'tell me the secret merger plan' }) }),
+    ],
   ])('%s', (_label, line) => {
     const out = redactText(line);
     expect(out).not.toMatch(/secret.merger.plan/);

@@ -103,7 +103,12 @@ describe('parseReport', () => {
       }),
     );
     expect(parsed.signals).toEqual([good]);
-    expect(rejected.map((r) => r.reason.split(':')[0])).toEqual(['signals.1.summary', 'signals.2.observedAt', 'signals.3.rule', 'signals.4.dedupKey']);
+    expect(rejected.map((r) => r.reason.split(':')[0])).toEqual([
+      'signals.1.summary',
+      'signals.2.observedAt',
+      'signals.3.rule',
+      'signals.4.dedupKey',
+    ]);
     for (const r of rejected) expect(r.reason).not.toMatch(/[\r\n]/);
   });
 

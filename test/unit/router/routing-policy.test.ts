@@ -68,7 +68,9 @@ describe('applySignal: opening', () => {
     expect(next.dedupKey).toBe('model_error_rate:gpt-4o');
     expect(next.openedAt).toBe(now.toISOString());
     expect(deliveries(next)).toEqual([trigger(1, 'pagerduty', 'SEV1'), trigger(1, 'page', 'SEV1'), trigger(1, 'chatops', 'SEV1')]);
-    expect(next.deliveries.every((d) => d.dedupKey === 'model_error_rate:gpt-4o' && d.attempts === 0 && d.plannedAt === now.toISOString())).toBe(true);
+    expect(
+      next.deliveries.every((d) => d.dedupKey === 'model_error_rate:gpt-4o' && d.attempts === 0 && d.plannedAt === now.toISOString()),
+    ).toBe(true);
     expect(next.escalateAt).toBeUndefined();
     expect(next.lastPostAt).toBe(now.toISOString());
   });
@@ -176,7 +178,12 @@ describe('resolve', () => {
 
   it('a SEV1 resolves on PagerDuty, page and chatops', () => {
     const first = delivered(open('SEV1', SAT_03_00));
-    const { next, changed } = applySignal(first, signal({ severity: 'SEV1', status: 'resolved', summary: 'back to normal' }), resolvedAt, defaults);
+    const { next, changed } = applySignal(
+      first,
+      signal({ severity: 'SEV1', status: 'resolved', summary: 'back to normal' }),
+      resolvedAt,
+      defaults,
+    );
     expect(changed).toBe(true);
     expect(next.status).toBe('resolved');
     expect(next.resolvedAt).toBe(resolvedAt.toISOString());
@@ -206,7 +213,11 @@ describe('resolve', () => {
     pd.status = 'failed';
     pd.retryable = false;
     const { next } = applySignal(first, signal({ severity: 'SEV1', status: 'resolved' }), resolvedAt, defaults);
-    expect(deliveries(next).slice(3).map((d) => d.id)).toEqual(['1:page:resolve', '1:chatops:resolve']);
+    expect(
+      deliveries(next)
+        .slice(3)
+        .map((d) => d.id),
+    ).toEqual(['1:page:resolve', '1:chatops:resolve']);
   });
 
   it('resolveIncident uses the configured retention', () => {
@@ -264,7 +275,12 @@ describe('pipeline-health signals', () => {
   it('upgrading and resolving it never plans PagerDuty either', () => {
     const first = delivered(applySignal(undefined, signal({ ...pipeline, severity: 'SEV2' }), SAT_03_00, defaults).next);
     const up = delivered(applySignal(first, signal({ ...pipeline, severity: 'SEV1' }), new Date('2026-11-21T03:05:00Z'), defaults).next);
-    const done = applySignal(up, signal({ ...pipeline, severity: 'SEV1', status: 'resolved' }), new Date('2026-11-21T03:10:00Z'), defaults).next;
+    const done = applySignal(
+      up,
+      signal({ ...pipeline, severity: 'SEV1', status: 'resolved' }),
+      new Date('2026-11-21T03:10:00Z'),
+      defaults,
+    ).next;
     expect(done.status).toBe('resolved');
     expect(done.deliveries.some((d) => d.sink === 'pagerduty')).toBe(false);
     expect(done.deliveries.filter((d) => d.action === 'resolve').map((d) => d.sink)).toEqual(['page', 'chatops']);

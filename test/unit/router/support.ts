@@ -3,7 +3,14 @@
 import { defaultConfig, parseConfig, type ConfigInput } from '../../../lambdas/core/config.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
 import type { PagerDutyEvent } from '../../../lambdas/core/pagerduty.ts';
-import type { IncidentStore, NotificationPublisher, PagerDutyClient, SendOutcome, SnsMessage, TopicName } from '../../../lambdas/core/ports.ts';
+import type {
+  IncidentStore,
+  NotificationPublisher,
+  PagerDutyClient,
+  SendOutcome,
+  SnsMessage,
+  TopicName,
+} from '../../../lambdas/core/ports.ts';
 import { routerSettingsOf, type RouterSettings } from '../../../lambdas/core/router-settings.ts';
 import { makeDedupKey, type Signal, type SignalSource } from '../../../lambdas/core/signal.ts';
 

@@ -38,7 +38,14 @@ function world(overrides: Parameters<typeof settings>[0] = {}, silences = new Si
   const store = new FakeIncidentStore();
   const pd = new FakePagerDuty();
   const sns = new FakePublisher();
-  const deps = (now: Date): DispatchDeps => ({ store, pagerduty: pd, publisher: sns, settings: settings(overrides), now: () => now, silences });
+  const deps = (now: Date): DispatchDeps => ({
+    store,
+    pagerduty: pd,
+    publisher: sns,
+    settings: settings(overrides),
+    now: () => now,
+    silences,
+  });
   const sent = () => [
     ...pd.events.map((e) => `pagerduty ${e.event_action} ${e.dedup_key}`),
     ...sns.published.map((p) => `${p.topic} ${p.message.subject.split(' ')[1]} ${p.message.subject.split(' ').slice(2).join(' ')}`),
@@ -47,15 +54,32 @@ function world(overrides: Parameters<typeof settings>[0] = {}, silences = new Si
   /** What was sent after `m`, PagerDuty first. */
   const since = (m: { pd: number; sns: number }) => [
     ...pd.events.slice(m.pd).map((e) => `pagerduty ${e.event_action} ${e.dedup_key}`),
-    ...sns.published.slice(m.sns).map((p) => `${p.topic} ${p.message.subject.split(' ')[1]} ${p.message.subject.split(' ').slice(2).join(' ')}`),
+    ...sns.published
+      .slice(m.sns)
+      .map((p) => `${p.topic} ${p.message.subject.split(' ')[1]} ${p.message.subject.split(' ').slice(2).join(' ')}`),
   ];
   return { store, pd, sns, deps, sent, silences, mark, since };
 }
 
 const gatewayDown = (status: Signal['status'] = 'firing', minutes = 0) =>
-  signal({ source: 'cloudwatch-alarm', rule: 'healthz_down', subject: 'gateway', dedupKey: 'healthz_down:gateway', severity: 'SEV1', status, observedAt: at(minutes).toISOString() });
+  signal({
+    source: 'cloudwatch-alarm',
+    rule: 'healthz_down',
+    subject: 'gateway',
+    dedupKey: 'healthz_down:gateway',
+    severity: 'SEV1',
+    status,
+    observedAt: at(minutes).toISOString(),
+  });
 const errorRate = (minutes = 1) =>
-  signal({ source: 'trace-db', rule: 'model_error_rate', subject: 'gpt-4o', dedupKey: 'model_error_rate:gpt-4o', severity: 'SEV2', observedAt: at(minutes).toISOString() });
+  signal({
+    source: 'trace-db',
+    rule: 'model_error_rate',
+    subject: 'gpt-4o',
+    dedupKey: 'model_error_rate:gpt-4o',
+    severity: 'SEV2',
+    observedAt: at(minutes).toISOString(),
+  });
 
 describe('inhibition', () => {
   it('while the gateway is SEV1 down, a trace-DB SEV2 is recorded and posted to chatops as suppressed, not paged', async () => {
@@ -66,7 +90,9 @@ describe('inhibition', () => {
     expect(w.since(before)).toEqual(['chatops SUPPRESSED model_error_rate: gpt-4o']);
     const incident = w.store.peek('model_error_rate:gpt-4o')!;
     expect(incident.suppressedBy).toBe('healthz_down:gateway');
-    expect(incident.timeline[0]!.event).toBe('opened SEV2: suppressed by healthz_down:gateway (inhibition gateway-down): posted to chatops, not paged');
+    expect(incident.timeline[0]!.event).toBe(
+      'opened SEV2: suppressed by healthz_down:gateway (inhibition gateway-down): posted to chatops, not paged',
+    );
   });
 
   it('is released when the gateway recovers: the still-firing symptom is paged at the next sweep', async () => {
@@ -83,7 +109,9 @@ describe('inhibition', () => {
     ]);
     expect(w.store.peek('model_error_rate:gpt-4o')!.suppressedBy).toBeUndefined();
     const events = w.store.peek('model_error_rate:gpt-4o')!.timeline.map((t) => t.event);
-    expect(events.filter((e) => e.startsWith('inhibition'))).toEqual(['inhibition by healthz_down:gateway released, still firing: notified pagerduty, page, chatops']);
+    expect(events.filter((e) => e.startsWith('inhibition'))).toEqual([
+      'inhibition by healthz_down:gateway released, still firing: notified pagerduty, page, chatops',
+    ]);
   });
 
   it('does not inhibit when the gateway is only SEV2, nor signals of other sources', async () => {
@@ -95,8 +123,20 @@ describe('inhibition', () => {
   });
 
   it('honours equal labels', async () => {
-    const w = world({ routing: { inhibitions: [{ name: 'same-subject', source: { rule: ['provider_unavailable'] }, target: { rule: ['model_error_rate'] }, equal: ['subject'] }] } });
-    const provider = signal({ rule: 'provider_unavailable', subject: 'gpt-4o', dedupKey: 'provider_unavailable:gpt-4o', severity: 'SEV2', observedAt: at(0).toISOString() });
+    const w = world({
+      routing: {
+        inhibitions: [
+          { name: 'same-subject', source: { rule: ['provider_unavailable'] }, target: { rule: ['model_error_rate'] }, equal: ['subject'] },
+        ],
+      },
+    });
+    const provider = signal({
+      rule: 'provider_unavailable',
+      subject: 'gpt-4o',
+      dedupKey: 'provider_unavailable:gpt-4o',
+      severity: 'SEV2',
+      observedAt: at(0).toISOString(),
+    });
     await routeSignals([provider], w.deps(at(0)));
     await routeSignals([errorRate(1), { ...errorRate(1), subject: 'claude', dedupKey: 'model_error_rate:claude' }], w.deps(at(1)));
     expect(w.store.peek('model_error_rate:gpt-4o')!.suppressedBy).toBe('provider_unavailable:gpt-4o');
@@ -105,7 +145,15 @@ describe('inhibition', () => {
 });
 
 describe('silences', () => {
-  const silence: Silence = { id: 'sil_1', rule: 'model_error_rate', startsAt: at(0).toISOString(), endsAt: at(30).toISOString(), reason: 'provider maintenance', createdBy: 'ops', createdAt: at(0).toISOString() };
+  const silence: Silence = {
+    id: 'sil_1',
+    rule: 'model_error_rate',
+    startsAt: at(0).toISOString(),
+    endsAt: at(30).toISOString(),
+    reason: 'provider maintenance',
+    createdBy: 'ops',
+    createdAt: at(0).toISOString(),
+  };
 
   it('a silenced signal is recorded, not notified; when the silence expires mid-incident it is notified and the end is announced once', async () => {
     const w = world({}, new Silences([structuredClone(silence)]));
@@ -145,7 +193,14 @@ describe('silences', () => {
 });
 
 describe('maintenance windows', () => {
-  const window = { name: 'db-vacuum', rules: ['latency_p95'] as [string], timezone: 'Europe/Berlin', days: ['Sun'] as ['Sun'], start: '02:00', end: '04:00' };
+  const window = {
+    name: 'db-vacuum',
+    rules: ['latency_p95'] as [string],
+    timezone: 'Europe/Berlin',
+    days: ['Sun'] as ['Sun'],
+    start: '02:00',
+    end: '04:00',
+  };
 
   it('is active in its zone on its days and times only, for its rules only', () => {
     // Sunday 2026-11-29 02:30 in Berlin is 01:30Z.
@@ -157,7 +212,13 @@ describe('maintenance windows', () => {
 
   it('silences a matching signal inside the window', async () => {
     const w = world({ routing: { maintenanceWindows: [window] } });
-    const slow = signal({ rule: 'latency_p95', subject: 'gateway', dedupKey: 'latency_p95:gateway', severity: 'SEV3', observedAt: '2026-11-29T01:30:00Z' });
+    const slow = signal({
+      rule: 'latency_p95',
+      subject: 'gateway',
+      dedupKey: 'latency_p95:gateway',
+      severity: 'SEV3',
+      observedAt: '2026-11-29T01:30:00Z',
+    });
     await routeSignals([slow], w.deps(new Date('2026-11-29T01:30:00Z')));
     expect(w.sent()).toEqual([]);
     expect(w.store.peek('latency_p95:gateway')!.silencedBy).toBe('window:db-vacuum');

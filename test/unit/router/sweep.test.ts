@@ -63,7 +63,10 @@ describe('sweepIncident', () => {
     const at = new Date('2026-11-24T10:00:00Z');
     const options = sweepOptionsOf(parseConfig({}));
     expect(options.quietResolveMinutes).toEqual({ quota_exceeded_sustained: 6, key_revoked_in_use: 6 });
-    const incident = opened({ source: 'logs', rule: 'quota_exceeded_sustained', subject: 'gk_1', dedupKey: 'quota_exceeded_sustained:gk_1', severity: 'SEV3' }, at);
+    const incident = opened(
+      { source: 'logs', rule: 'quota_exceeded_sustained', subject: 'gk_1', dedupKey: 'quota_exceeded_sustained:gk_1', severity: 'SEV3' },
+      at,
+    );
     expect(sweepIncident(incident, plus(at, 5), S, options)).toBeUndefined();
     const quiet = sweepIncident(incident, plus(at, 6), S, options)!;
     expect(quiet.status).toBe('resolved');
@@ -75,7 +78,10 @@ describe('sweepIncident', () => {
 
   it('resolves a traceback incident after 30 quiet minutes, not before', () => {
     const at = new Date('2026-11-24T10:00:00Z');
-    const incident = opened({ source: 'logs', rule: 'traceback', subject: 'KeyError@x.py', dedupKey: 'traceback:KeyError@x.py', severity: 'SEV3' }, at);
+    const incident = opened(
+      { source: 'logs', rule: 'traceback', subject: 'KeyError@x.py', dedupKey: 'traceback:KeyError@x.py', severity: 'SEV3' },
+      at,
+    );
     expect(sweepIncident(incident, plus(at, 29), S, OPTIONS)).toBeUndefined();
     const quiet = sweepIncident(incident, plus(at, 30), S, OPTIONS)!;
     expect(quiet.status).toBe('resolved');
@@ -97,6 +103,10 @@ describe('sweepIncidents', () => {
     const at = plus(SAT_03_00, 30);
     await Promise.all([sweepIncidents(at, OPTIONS, deps(store, pd, sns, at)), sweepIncidents(at, OPTIONS, deps(store, pd, sns, at))]);
     expect(pd.events.map((e) => `${e.event_action} ${e.payload?.severity}`)).toEqual(['trigger error']);
-    expect(sns.published.map((p) => `${p.topic} ${p.message.subject.split(' ')[1]}`).sort()).toEqual(['chatops ESCALATED', 'chatops FIRING', 'page FIRING']);
+    expect(sns.published.map((p) => `${p.topic} ${p.message.subject.split(' ')[1]}`).sort()).toEqual([
+      'chatops ESCALATED',
+      'chatops FIRING',
+      'page FIRING',
+    ]);
   });
 });

@@ -29,7 +29,12 @@ describe('trace_db_schema', () => {
     expect(withMeta.signals.map((s) => s.dedupKey)).toEqual(['trace_db_schema:events', 'disk_usage:trace-db']);
     expect(result.evaluated).toEqual([]);
     expect(result.signals).toHaveLength(1);
-    expect(result.signals[0]).toMatchObject({ rule: 'trace_db_schema', subject: 'events', severity: 'SEV2', dedupKey: 'trace_db_schema:events' });
+    expect(result.signals[0]).toMatchObject({
+      rule: 'trace_db_schema',
+      subject: 'events',
+      severity: 'SEV2',
+      dedupKey: 'trace_db_schema:events',
+    });
     expect(result.signals[0]!.details).toMatchObject({ missing: ['type', 'timestamp', 'payload'], tables: ['traces'] });
     expect(result.signals[0]!.summary).toContain('there is no events table');
   });
@@ -65,7 +70,13 @@ describe('evaluateTraceDb', () => {
     expect(result.evaluated).toEqual(DEFAULT_EVALUATED.filter((r) => r !== 'snapshot_stale'));
     expect(result.signals).toEqual([]);
     expect(result.errors).toEqual([]);
-    expect(result.metrics).toMatchObject({ errorShareByModel: {}, spendTodayUsd: 0, projectedDailySpendUsd: 0, latencyP95Ms: null, futureEvents: 0 });
+    expect(result.metrics).toMatchObject({
+      errorShareByModel: {},
+      spendTodayUsd: 0,
+      projectedDailySpendUsd: 0,
+      latencyP95Ms: null,
+      futureEvents: 0,
+    });
   });
 
   it('every rule can be switched off: only the schema and clock checks remain', async () => {
@@ -76,8 +87,24 @@ describe('evaluateTraceDb', () => {
 
   it('a rule that throws is reported in errors and left out of evaluated; the others still run', async () => {
     const db = await openRows(calls(30, { fromAgo: 9 * MIN, errors: 6 }));
-    const flaky: SqlDatabase = { all: (sql, params) => (sql.includes('quick_check') ? (() => { throw new Error('disk I/O error'); })() : db.all(sql, params)) };
-    const broken: SqlDatabase = { all: (sql, params) => (sql.includes('pragma_table_info') ? db.all(sql, params) : sql.includes('route.decided') ? (() => { throw new Error('boom sk-live-abcdefghijklmnopqrstu'); })() : db.all(sql, params)) };
+    const flaky: SqlDatabase = {
+      all: (sql, params) =>
+        sql.includes('quick_check')
+          ? (() => {
+              throw new Error('disk I/O error');
+            })()
+          : db.all(sql, params),
+    };
+    const broken: SqlDatabase = {
+      all: (sql, params) =>
+        sql.includes('pragma_table_info')
+          ? db.all(sql, params)
+          : sql.includes('route.decided')
+            ? (() => {
+                throw new Error('boom sk-live-abcdefghijklmnopqrstu');
+              })()
+            : db.all(sql, params),
+    };
     const a = evaluateTraceDb(flaky, { now: NOW, rules: rulesWith() });
     // quick_check failing is itself an integrity failure, not an engine error.
     expect(byRule(a, 'db_integrity')[0]?.details.quickCheck).toEqual(['quick_check failed: disk I/O error']);
@@ -98,11 +125,14 @@ describe('evaluateTraceDb', () => {
     expect(log.filter((s) => /INSERT INTO temp\.metis_alerts_llm_calls\s/.test(s))).toHaveLength(1);
     log.length = 0;
     const later = new Date(NOW.getTime() + 2 * MIN);
-    expect(evaluateTraceDb(spy, { now: later, rules: only(['model_error_rate']) }).metrics.errorShareByModel).toEqual({ 'claude-haiku-4-5': { calls: 27, errors: 0, share: 0 } });
+    expect(evaluateTraceDb(spy, { now: later, rules: only(['model_error_rate']) }).metrics.errorShareByModel).toEqual({
+      'claude-haiku-4-5': { calls: 27, errors: 0, share: 0 },
+    });
     expect(log.filter((s) => /INSERT INTO temp\.metis_alerts_llm_calls\s/.test(s))).toHaveLength(0);
     // New rows on the same connection invalidate the extraction.
     const more = call({ ago: MIN, error: true });
-    for (let i = 0; i < 10; i++) db.all('INSERT INTO events (type, timestamp, payload) VALUES (:t, :ts, :p)', { t: more.type, ts: more.timestamp, p: more.payload });
+    for (let i = 0; i < 10; i++)
+      db.all('INSERT INTO events (type, timestamp, payload) VALUES (:t, :ts, :p)', { t: more.type, ts: more.timestamp, p: more.payload });
     const third = evaluateTraceDb(spy, { now: NOW, rules: only(['model_error_rate']) });
     db.close();
     expect(byRule(third, 'model_error_rate')[0]?.details).toMatchObject({ calls: 40, errors: 10 });
@@ -114,7 +144,12 @@ describe('evaluateTraceDb', () => {
     const result = evaluateTraceDb(db, { now: NOW, rules: rulesWith(), timer: () => (t += 5) });
     db.close();
     expect(result.metrics.ruleDurationsMs).toMatchObject({ db_integrity: 5, model_error_rate: 5, spend_metrics: 5 });
-    expect(toEvaluationReport(result, NOW)).toEqual({ source: 'trace-db', evaluatedAt: NOW.toISOString(), evaluated: result.evaluated, signals: [] });
+    expect(toEvaluationReport(result, NOW)).toEqual({
+      source: 'trace-db',
+      evaluatedAt: NOW.toISOString(),
+      evaluated: result.evaluated,
+      signals: [],
+    });
     expect(TRACE_DB_RULES.map((r) => r.id)).toContain('disk_usage');
   });
 
@@ -138,7 +173,11 @@ describe('evaluateTraceDb', () => {
   it('on the same fixture without anomalies nothing fires', async () => {
     const bytes = await generateTraceDb({ events: 6000, days: 2, end: NOW, seed: 11, anomalies: 'none' });
     const db = await openSqlJs(bytes);
-    const result = evaluateTraceDb(db, { now: NOW, rules: rulesWith(), meta: { takenAt: '2026-11-20T14:59:00Z', volumeUsedPct: 40, integrity: 'ok' } });
+    const result = evaluateTraceDb(db, {
+      now: NOW,
+      rules: rulesWith(),
+      meta: { takenAt: '2026-11-20T14:59:00Z', volumeUsedPct: 40, integrity: 'ok' },
+    });
     db.close();
     expect(result.signals).toEqual([]);
     expect(result.evaluated).toEqual([...DEFAULT_EVALUATED, 'disk_usage']);
@@ -147,7 +186,10 @@ describe('evaluateTraceDb', () => {
 
 describe('snapshot metadata', () => {
   it('an unopenable snapshot still reports disk usage from its metadata', () => {
-    const result = evaluateTraceDb({ kind: 'open-failure', reason: 'truncated_gzip', message: 'cut short' }, { now: NOW, rules: rulesWith(), meta: { volumeUsedPct: 99 } });
+    const result = evaluateTraceDb(
+      { kind: 'open-failure', reason: 'truncated_gzip', message: 'cut short' },
+      { now: NOW, rules: rulesWith(), meta: { volumeUsedPct: 99 } },
+    );
     expect(result.evaluated).toEqual(['db_integrity', 'disk_usage']);
     expect(result.signals.map((s) => [s.dedupKey, s.severity])).toEqual([
       ['db_integrity:trace-db', 'SEV1'],
@@ -162,7 +204,13 @@ describe('snapshot_stale and disk_usage', () => {
     const byMeta = await evaluateRows(rows, { rules: only(['snapshot_stale']), meta: { takenAt: '2026-11-20T14:45:00+00:00' } });
     const [s] = byRule(byMeta, 'snapshot_stale');
     expect(s).toMatchObject({ severity: 'SEV3', subject: 'trace-db', dedupKey: 'snapshot_stale:trace-db' });
-    expect(s!.details).toMatchObject({ value: 15, threshold: 10, basis: 'snapshot', newestEventAt: '2026-11-20T14:30:00.000Z', newestEventAgeMinutes: 30 });
+    expect(s!.details).toMatchObject({
+      value: 15,
+      threshold: 10,
+      basis: 'snapshot',
+      newestEventAt: '2026-11-20T14:30:00.000Z',
+      newestEventAgeMinutes: 30,
+    });
     expect(byMeta.metrics).toMatchObject({ snapshotAgeSeconds: 900, newestEventAgeSeconds: 1800 });
     // A fresh snapshot of a quiet gateway is not stale.
     const fresh = await evaluateRows(rows, { rules: only(['snapshot_stale']), meta: { takenAt: '2026-11-20T14:55:00Z' } });
@@ -184,14 +232,19 @@ describe('snapshot_stale and disk_usage', () => {
   });
 
   it('disk_usage fires SEV3 at >= 80 % from the shipper metadata and is not evaluated without it', async () => {
-    const at80 = await evaluateRows([], { rules: only(['disk_usage']), meta: { volumeUsedPct: 80, walBytes: 150_000_000, sourceBytes: 2_000_000_000 } });
+    const at80 = await evaluateRows([], {
+      rules: only(['disk_usage']),
+      meta: { volumeUsedPct: 80, walBytes: 150_000_000, sourceBytes: 2_000_000_000 },
+    });
     const [s] = byRule(at80, 'disk_usage');
     expect(s).toMatchObject({ severity: 'SEV3', subject: 'trace-db', dedupKey: 'disk_usage:trace-db' });
     expect(s!.details).toMatchObject({ value: 80, threshold: 80, walBytes: 150_000_000, sourceBytes: 2_000_000_000 });
     expect(s!.summary).toContain('WAL 150 MB');
     expect(s!.summary).toContain('scale the gateway to zero');
     expect((await evaluateRows([], { rules: only(['disk_usage']), meta: { volumeUsedPct: 79.9 } })).signals).toEqual([]);
-    expect((await evaluateRows([], { rules: only(['disk_usage'], { disk_usage: { thresholdPct: 95 } }), meta: { volumeUsedPct: 90 } })).signals).toEqual([]);
+    expect(
+      (await evaluateRows([], { rules: only(['disk_usage'], { disk_usage: { thresholdPct: 95 } }), meta: { volumeUsedPct: 90 } })).signals,
+    ).toEqual([]);
     const none = await evaluateRows([], { rules: only(['disk_usage']) });
     expect(none.evaluated).not.toContain('disk_usage');
   });

@@ -60,7 +60,10 @@ export function call(spec: CallSpec): FixtureRow {
 }
 
 /** `n` calls spread evenly over [fromAgo, toAgo) before NOW; the first `errors` of them fail. */
-export function calls(n: number, spec: Omit<CallSpec, 'ago' | 'error'> & { fromAgo: number; toAgo?: number; errors?: number }): FixtureRow[] {
+export function calls(
+  n: number,
+  spec: Omit<CallSpec, 'ago' | 'error'> & { fromAgo: number; toAgo?: number; errors?: number },
+): FixtureRow[] {
   const toAgo = spec.toAgo ?? 0;
   return Array.from({ length: n }, (_, i) =>
     call({ ...spec, ago: spec.fromAgo - ((spec.fromAgo - toAgo) * (i + 0.5)) / n, error: i < (spec.errors ?? 0) }),
@@ -74,11 +77,21 @@ export interface Hop {
 }
 
 export function route(ago: number, chain: Hop[] | unknown, extra: Record<string, unknown> = {}, style: Style = 'iso-z'): FixtureRow {
-  return { type: 'route.decided', timestamp: at(ago, style), keyId: null, payload: JSON.stringify({ gateway_key_id: 'gk_route', pinned: false, chain, ...extra }) };
+  return {
+    type: 'route.decided',
+    timestamp: at(ago, style),
+    keyId: null,
+    payload: JSON.stringify({ gateway_key_id: 'gk_route', pinned: false, chain, ...extra }),
+  };
 }
 
 export function quota(ago: number, key: string, extra: Record<string, unknown> = {}): FixtureRow {
-  return { type: 'quota.alert', timestamp: at(ago), keyId: key, payload: JSON.stringify({ gateway_key_id: key, threshold_pct: 80, ...extra }) };
+  return {
+    type: 'quota.alert',
+    timestamp: at(ago),
+    keyId: key,
+    payload: JSON.stringify({ gateway_key_id: key, threshold_pct: 80, ...extra }),
+  };
 }
 
 export function raw(type: string, timestamp: string, payload: string, keyId: string | null = null): FixtureRow {
@@ -107,7 +120,11 @@ export async function evaluateRows(
 ): Promise<TraceDbEvaluation> {
   const db = await openRows(rows, { keyIdColumn: options.keyIdColumn });
   try {
-    return evaluateTraceDb(db, { now: options.now ?? NOW, rules: options.rules ?? rulesWith(), ...(options.meta ? { meta: options.meta } : {}) });
+    return evaluateTraceDb(db, {
+      now: options.now ?? NOW,
+      rules: options.rules ?? rulesWith(),
+      ...(options.meta ? { meta: options.meta } : {}),
+    });
   } finally {
     db.close();
   }

@@ -13,7 +13,13 @@ const lastHour = (key: string, usd: number, n = 4, model = 'claude-sonnet-4-5'):
 
 describe('key_spend_spike', () => {
   it('fires SEV3 per key at >= 10x its mean hourly spend and >= $1, with the 24 h per-model rows', async () => {
-    const rows = [anchor, ...hourly('gk_spike', 0.01), ...lastHour('gk_spike', 1), ...hourly('gk_steady', 0.5), ...lastHour('gk_steady', 0.5)];
+    const rows = [
+      anchor,
+      ...hourly('gk_spike', 0.01),
+      ...lastHour('gk_spike', 1),
+      ...hourly('gk_steady', 0.5),
+      ...lastHour('gk_steady', 0.5),
+    ];
     const result = await evaluateRows(rows, { rules: RULES });
     const [s, ...rest] = byRule(result, 'key_spend_spike');
     expect(rest).toEqual([]);

@@ -49,7 +49,10 @@ describe('model_error_rate', () => {
   });
 
   it('does not fire at exactly 5 % (strictly greater) and fires just above', async () => {
-    const exactly = await evaluateRows([...calls(20, { fromAgo: 9 * MIN, errors: 1 }), ...calls(60, { fromAgo: 9 * MIN, model: 'm2', errors: 3 })], { rules: RULES });
+    const exactly = await evaluateRows(
+      [...calls(20, { fromAgo: 9 * MIN, errors: 1 }), ...calls(60, { fromAgo: 9 * MIN, model: 'm2', errors: 3 })],
+      { rules: RULES },
+    );
     expect(byRule(exactly, 'model_error_rate')).toEqual([]);
     expect(exactly.metrics.errorShareByModel?.['m2']).toEqual({ calls: 60, errors: 3, share: 0.05 });
     const above = await evaluateRows(calls(59, { fromAgo: 9 * MIN, errors: 3 }), { rules: RULES });
@@ -67,9 +70,19 @@ describe('model_error_rate', () => {
   it('takes threshold, minCalls and windowMinutes from config', async () => {
     const rows = [...calls(10, { fromAgo: 25 * MIN, toAgo: 11 * MIN, errors: 2 }), ...calls(10, { fromAgo: 9 * MIN })];
     expect(byRule(await evaluateRows(rows, { rules: RULES }), 'model_error_rate')).toEqual([]);
-    const wide = await evaluateRows(rows, { rules: only(['model_error_rate'], { model_error_rate: { windowMinutes: 30, minCalls: 20, threshold: 0.09 } }) });
-    expect(byRule(wide, 'model_error_rate')[0]?.details).toMatchObject({ calls: 20, errors: 2, value: 0.1, threshold: 0.09, window: { minutes: 30 } });
-    const strict = await evaluateRows(rows, { rules: only(['model_error_rate'], { model_error_rate: { windowMinutes: 30, threshold: 0.1 } }) });
+    const wide = await evaluateRows(rows, {
+      rules: only(['model_error_rate'], { model_error_rate: { windowMinutes: 30, minCalls: 20, threshold: 0.09 } }),
+    });
+    expect(byRule(wide, 'model_error_rate')[0]?.details).toMatchObject({
+      calls: 20,
+      errors: 2,
+      value: 0.1,
+      threshold: 0.09,
+      window: { minutes: 30 },
+    });
+    const strict = await evaluateRows(rows, {
+      rules: only(['model_error_rate'], { model_error_rate: { windowMinutes: 30, threshold: 0.1 } }),
+    });
     expect(byRule(strict, 'model_error_rate')).toEqual([]);
   });
 
@@ -104,7 +117,11 @@ describe('model_error_rate', () => {
 
   it('accepts T or space, fractional seconds, Z and +00:00 or other offsets as the same instants', async () => {
     const styles = ['iso-z', 'space', 'python', 'offset'] as const;
-    const rows = styles.flatMap((style) => [call({ ago: 5 * MIN, style, error: true }), call({ ago: 11 * MIN, style, error: true }), ...Array.from({ length: 5 }, () => call({ ago: 4 * MIN, style }))]);
+    const rows = styles.flatMap((style) => [
+      call({ ago: 5 * MIN, style, error: true }),
+      call({ ago: 11 * MIN, style, error: true }),
+      ...Array.from({ length: 5 }, () => call({ ago: 4 * MIN, style })),
+    ]);
     const result = await evaluateRows(rows, { rules: only(['model_error_rate'], { model_error_rate: { minCalls: 24 } }) });
     // Per style: 1 error + 5 good in the window, the 11-minute-old error outside it.
     expect(byRule(result, 'model_error_rate')[0]?.details).toMatchObject({ calls: 24, errors: 4 });
@@ -130,7 +147,10 @@ describe('model_error_rate', () => {
   });
 
   it('ignores events stamped in the future (clock-skewed snapshot) and reports the skew', async () => {
-    const rows = [...calls(20, { fromAgo: 9 * MIN }), ...Array.from({ length: 20 }, (_, i) => call({ ago: -(30 * MIN + i * 1000), error: true }))];
+    const rows = [
+      ...calls(20, { fromAgo: 9 * MIN }),
+      ...Array.from({ length: 20 }, (_, i) => call({ ago: -(30 * MIN + i * 1000), error: true })),
+    ];
     const result = await evaluateRows(rows, { rules: RULES });
     expect(byRule(result, 'model_error_rate')).toEqual([]);
     expect(result.metrics.errorShareByModel).toEqual({ 'claude-haiku-4-5': { calls: 20, errors: 0, share: 0 } });

@@ -37,16 +37,32 @@ describe('provider_unavailable', () => {
     });
     // The runbook's detect query rows: recent chains, newest first.
     expect(s!.details.recentChains).toEqual([
-      { at: '2026-11-20T14:58:00.000Z', gateway_key_id: 'gk_route', pinned: false, requested_model: null, chain: [down('anthropic', 'claude-sonnet-4-5'), ok('openrouter', 'anthropic/claude-sonnet-4-5')] },
-      { at: '2026-11-20T14:57:00.000Z', gateway_key_id: 'gk_pinned', pinned: true, requested_model: null, chain: [down('anthropic', 'claude-sonnet-4-5')] },
+      {
+        at: '2026-11-20T14:58:00.000Z',
+        gateway_key_id: 'gk_route',
+        pinned: false,
+        requested_model: null,
+        chain: [down('anthropic', 'claude-sonnet-4-5'), ok('openrouter', 'anthropic/claude-sonnet-4-5')],
+      },
+      {
+        at: '2026-11-20T14:57:00.000Z',
+        gateway_key_id: 'gk_pinned',
+        pinned: true,
+        requested_model: null,
+        chain: [down('anthropic', 'claude-sonnet-4-5')],
+      },
     ]);
     expect(s!.summary).toContain('1 of 2 requests');
-    expect(s!.summary).toContain("flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id (routing ok in the window: openai:gpt-4o-mini");
+    expect(s!.summary).toContain(
+      "flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id (routing ok in the window: openai:gpt-4o-mini",
+    );
     expect(s!.summary).toContain('keys that pin anthropic:claude-sonnet-4-5 keep failing until flipped');
   });
 
   it('SEV3 when every request with the unavailable hop failed over', async () => {
-    const rows = Array.from({ length: 5 }, (_, i) => route((i + 1) * MIN, [down('google', 'gemini-2.5-flash'), ok('openrouter', 'google/gemini-2.5-flash')]));
+    const rows = Array.from({ length: 5 }, (_, i) =>
+      route((i + 1) * MIN, [down('google', 'gemini-2.5-flash'), ok('openrouter', 'google/gemini-2.5-flash')]),
+    );
     const [s, ...rest] = byRule(await evaluateRows(rows, { rules: RULES }), 'provider_unavailable');
     expect(rest).toEqual([]);
     expect(s).toMatchObject({ subject: 'google:gemini-2.5-flash', severity: 'SEV3' });
@@ -80,7 +96,9 @@ describe('provider_unavailable', () => {
     ];
     const result = await evaluateRows(rows, { rules: RULES });
     expect(result.errors).toEqual([]);
-    expect(byRule(result, 'provider_unavailable').map((s) => [s.subject, s.severity, s.details.requestsWithUnavailableHop])).toEqual([['anthropic:a', 'SEV3', 1]]);
+    expect(byRule(result, 'provider_unavailable').map((s) => [s.subject, s.severity, s.details.requestsWithUnavailableHop])).toEqual([
+      ['anthropic:a', 'SEV3', 1],
+    ]);
   });
 
   it('a hop without a model is named by its provider alone; no traffic means no signal', async () => {

@@ -41,7 +41,9 @@ describe('quota_alert', () => {
 
   it('reads a malformed quota.alert without crashing (subject unknown, payload flagged)', async () => {
     const result = await evaluateRows([raw('quota.alert', at(MIN), 'not json')], { rules: RULES });
-    expect(byRule(result, 'quota_alert').map((s) => [s.subject, s.details.latestPayload])).toEqual([['(unknown)', '(payload is not JSON)']]);
+    expect(byRule(result, 'quota_alert').map((s) => [s.subject, s.details.latestPayload])).toEqual([
+      ['(unknown)', '(payload is not JSON)'],
+    ]);
   });
 });
 
@@ -49,7 +51,8 @@ describe('latency_p95', () => {
   const RULES = only(['latency_p95']);
   /** 100 baseline calls over the 7 days before the window, latencies 10, 20, ... 1000 ms: p95 = 950. */
   const baseline: FixtureRow[] = Array.from({ length: 100 }, (_, i) => call({ ago: 11 * MIN + i * HOUR, latency: 10 * (i + 1) }));
-  const recent = (n: number, latency: number, model = 'claude-haiku-4-5') => Array.from({ length: n }, (_, i) => call({ ago: 9 * MIN - i * 5000, latency, model }));
+  const recent = (n: number, latency: number, model = 'claude-haiku-4-5') =>
+    Array.from({ length: n }, (_, i) => call({ ago: 9 * MIN - i * 5000, latency, model }));
 
   it('fires SEV3 when the 10-minute p95 is above 2x the 7-day p95 with at least 50 calls', async () => {
     const result = await evaluateRows([...baseline, ...recent(40, 1901), ...recent(10, 3000, 'gpt-4.1')], { rules: RULES });
@@ -75,7 +78,9 @@ describe('latency_p95', () => {
     const few = await evaluateRows([...baseline, ...recent(49, 5000)], { rules: RULES });
     expect(byRule(few, 'latency_p95')).toEqual([]);
     expect(few.metrics).toMatchObject({ latencyP95Ms: 5000, latencyWindowCalls: 49 });
-    const configured = await evaluateRows([...baseline, ...recent(49, 5000)], { rules: only(['latency_p95'], { latency_p95: { minCalls: 49 } }) });
+    const configured = await evaluateRows([...baseline, ...recent(49, 5000)], {
+      rules: only(['latency_p95'], { latency_p95: { minCalls: 49 } }),
+    });
     expect(byRule(configured, 'latency_p95')).toHaveLength(1);
   });
 

@@ -42,12 +42,26 @@ describe('snapshot bytes', () => {
     const opened = await openSnapshot(gz.subarray(0, gz.length - 100));
     expect(isOpenFailure(opened)).toBe(true);
     expect(opened).toMatchObject({ kind: 'open-failure', reason: 'truncated_gzip' });
-    const result = evaluateTraceDb(opened as never, { now: NOW, rules: rulesWith(), meta: { integrity: 'ok', takenAt: '2026-11-20T14:59:00Z' } });
+    const result = evaluateTraceDb(opened as never, {
+      now: NOW,
+      rules: rulesWith(),
+      meta: { integrity: 'ok', takenAt: '2026-11-20T14:59:00Z' },
+    });
     expect(result.evaluated).toEqual(['db_integrity']);
     expect(result.signals).toHaveLength(1);
     const [s] = result.signals;
-    expect(s).toMatchObject({ rule: 'db_integrity', subject: 'trace-db', severity: 'SEV1', dedupKey: 'db_integrity:trace-db', runbook: 'Trace DB corruption or disk full' });
-    expect(s!.details).toMatchObject({ openFailure: { reason: 'truncated_gzip' }, shipperIntegrity: 'ok', snapshotTakenAt: '2026-11-20T14:59:00Z' });
+    expect(s).toMatchObject({
+      rule: 'db_integrity',
+      subject: 'trace-db',
+      severity: 'SEV1',
+      dedupKey: 'db_integrity:trace-db',
+      runbook: 'Trace DB corruption or disk full',
+    });
+    expect(s!.details).toMatchObject({
+      openFailure: { reason: 'truncated_gzip' },
+      shipperIntegrity: 'ok',
+      snapshotTakenAt: '2026-11-20T14:59:00Z',
+    });
     expect(s!.summary).toContain('scale the gateway to zero');
     expect(s!.summary).toContain('before any restore');
     expect(result.metrics.snapshotAgeSeconds).toBe(60);
@@ -90,7 +104,9 @@ describe('sql.js adapter', () => {
 
   it('binds named parameters with or without the colon, positional ones, and closes', async () => {
     const db = await openSqlJs(await smallDb());
-    expect(db.all('SELECT :a AS a, $b AS b, :c AS c, :d AS d', { a: 1, $b: 'two', c: true, d: null })).toEqual([{ a: 1, b: 'two', c: 1, d: null }]);
+    expect(db.all('SELECT :a AS a, $b AS b, :c AS c, :d AS d', { a: 1, $b: 'two', c: true, d: null })).toEqual([
+      { a: 1, b: 'two', c: 1, d: null },
+    ]);
     expect(db.all('SELECT ? + ? AS sum', [2, 3])).toEqual([{ sum: 5 }]);
     expect(db.all('SELECT count(*) AS n FROM events')).toEqual([{ n: 30 }]);
     expect(db.sizeBytes).toBeGreaterThan(0);
@@ -127,6 +143,9 @@ describe('db_integrity', () => {
     expect(healthy.signals).toEqual([]);
     const shipper = await evaluateRows(rows, { rules: only(['db_integrity']), meta: { integrity: 'database disk image is malformed' } });
     expect(byRule(shipper, 'db_integrity')[0]).toMatchObject({ severity: 'SEV1' });
-    expect(byRule(shipper, 'db_integrity')[0]!.details).toMatchObject({ quickCheck: ['ok'], shipperIntegrity: 'database disk image is malformed' });
+    expect(byRule(shipper, 'db_integrity')[0]!.details).toMatchObject({
+      quickCheck: ['ok'],
+      shipperIntegrity: 'database disk image is malformed',
+    });
   });
 });

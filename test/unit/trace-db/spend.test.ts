@@ -79,17 +79,29 @@ describe('bill_threshold', () => {
     const [s] = byRule(result, 'bill_threshold');
     expect(s).toMatchObject({ subject: 'monthly', severity: 'SEV1', dedupKey: 'bill_threshold:monthly' });
     // 100 (Nov 5) + 7 (yesterday) + 12 (today); October and the future are out.
-    expect(s!.details).toMatchObject({ value: 119, threshold: 100, dataFrom: '2026-11-05T15:00:00.000Z', window: { from: '2026-11-01T00:00:00.000Z' } });
+    expect(s!.details).toMatchObject({
+      value: 119,
+      threshold: 100,
+      dataFrom: '2026-11-05T15:00:00.000Z',
+      window: { from: '2026-11-01T00:00:00.000Z' },
+    });
     expect(result.metrics.monthToDateUsd).toBe(119);
   });
 
   it('both caps can fire at once', async () => {
-    const result = await evaluateRows(rows, { rules: only(['bill_threshold'], { bill_threshold: { dailyHardCapUsd: 5, monthlyHardCapUsd: 50 } }) });
+    const result = await evaluateRows(rows, {
+      rules: only(['bill_threshold'], { bill_threshold: { dailyHardCapUsd: 5, monthlyHardCapUsd: 50 } }),
+    });
     expect(byRule(result, 'bill_threshold').map((s) => s.dedupKey)).toEqual(['bill_threshold:daily', 'bill_threshold:monthly']);
   });
 
   it('an empty day spends nothing and does not fire', async () => {
-    const result = await evaluateRows([], { rules: only(['bill_threshold', 'cost_projection'], { bill_threshold: { dailyHardCapUsd: 1 }, cost_projection: { dailyBudgetUsd: 1 } }) });
+    const result = await evaluateRows([], {
+      rules: only(['bill_threshold', 'cost_projection'], {
+        bill_threshold: { dailyHardCapUsd: 1 },
+        cost_projection: { dailyBudgetUsd: 1 },
+      }),
+    });
     expect(result.evaluated).toEqual(expect.arrayContaining(['bill_threshold', 'cost_projection']));
     expect(result.signals).toEqual([]);
     expect(result.metrics).toMatchObject({ spendTodayUsd: 0, spendLastHourUsd: 0, projectedDailySpendUsd: 0 });

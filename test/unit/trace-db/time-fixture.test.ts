@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { openSqlJs } from '../../../lambdas/adapters/sqljs-database.ts';
-import { coarseLowerBound, fromJulianDay, parseInstant, startOfUtcDay, startOfUtcMonth, toJulianDay } from '../../../lambdas/core/trace-db/time.ts';
+import {
+  coarseLowerBound,
+  fromJulianDay,
+  parseInstant,
+  startOfUtcDay,
+  startOfUtcMonth,
+  toJulianDay,
+} from '../../../lambdas/core/trace-db/time.ts';
 import { buildTraceDb, generateEvents, generateTraceDb, type FixtureEvent } from '../../../tools/trace-db-fixture.ts';
 import { NOW } from './helpers.ts';
 
@@ -12,7 +19,12 @@ describe('time', () => {
       fc.property(fc.integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2100, 0, 1) }), (ms) => {
         const iso = new Date(ms).toISOString();
         const forms = [iso, iso.replace('T', ' '), iso.replace('Z', '+00:00'), `${iso.slice(0, 23)}456+00:00`];
-        const [row] = db.all('SELECT julianday(:a) AS a, julianday(:b) AS b, julianday(:c) AS c, julianday(:d) AS d', { a: forms[0], b: forms[1], c: forms[2], d: forms[3] });
+        const [row] = db.all('SELECT julianday(:a) AS a, julianday(:b) AS b, julianday(:c) AS c, julianday(:d) AS d', {
+          a: forms[0],
+          b: forms[1],
+          c: forms[2],
+          d: forms[3],
+        });
         const jd = toJulianDay(ms);
         expect(row).toEqual({ a: jd, b: jd, c: jd, d: jd });
         expect(fromJulianDay(jd).getTime()).toBe(ms);
@@ -67,16 +79,33 @@ describe('fixture generator', () => {
     const events = [...generateEvents({ ...opts, anomalies: 'none' })];
     const call = events.find((e): e is FixtureEvent => e.type === 'llm.call_completed')!;
     const payload = JSON.parse(call.payload);
-    expect(payload).toMatchObject({ model: expect.any(String), provider: expect.any(String), stop_reason: expect.any(String), gateway_key_id: expect.stringMatching(/^gk_/), latency_ms: expect.any(Number), usage: { cost_usd: expect.any(Number) } });
+    expect(payload).toMatchObject({
+      model: expect.any(String),
+      provider: expect.any(String),
+      stop_reason: expect.any(String),
+      gateway_key_id: expect.stringMatching(/^gk_/),
+      latency_ms: expect.any(Number),
+      usage: { cost_usd: expect.any(Number) },
+    });
     expect(call.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00$/);
     const routeEvent = events.find((e) => e.type === 'route.decided')!;
-    expect(JSON.parse(routeEvent.payload).chain[0]).toMatchObject({ provider: expect.any(String), model: expect.any(String), verdict: 'ok' });
+    expect(JSON.parse(routeEvent.payload).chain[0]).toMatchObject({
+      provider: expect.any(String),
+      model: expect.any(String),
+      verdict: 'ok',
+    });
   });
 
   it('builds a SQLite file with the events table, optional key_id column and index', async () => {
     const bytes = await generateTraceDb({ ...opts, events: 500, keyIdColumn: true, index: 'ts', timestamps: 'mixed' });
     const db = await openSqlJs(bytes);
-    expect(db.all(`SELECT name FROM pragma_table_info('events') ORDER BY cid`).map((r) => r.name)).toEqual(['id', 'type', 'timestamp', 'key_id', 'payload']);
+    expect(db.all(`SELECT name FROM pragma_table_info('events') ORDER BY cid`).map((r) => r.name)).toEqual([
+      'id',
+      'type',
+      'timestamp',
+      'key_id',
+      'payload',
+    ]);
     expect(db.all(`SELECT name FROM sqlite_master WHERE type = 'index'`)).toEqual([{ name: 'idx_events_ts' }]);
     const [{ n, spaced } = {}] = db.all(`SELECT COUNT(*) AS n, SUM(timestamp LIKE '____-__-__ __:__:__') AS spaced FROM events`);
     expect(n).toBeGreaterThan(480);

@@ -1,11 +1,11 @@
 // The trace-check Lambda's logic: fetch the snapshot (reusing the open database while the ETag is
 // unchanged), run every trace-DB rule, put the evaluation report on the bus, emit EMF metrics.
-import type { ReportPublisher, SnapshotSource } from '../core/ports.ts';
-import type { SnapshotMeta, TraceDbRulesConfig } from '../core/trace-db/context.ts';
-import { evaluateTraceDb, toEvaluationReport, type TraceDbEvaluation } from '../core/trace-db/evaluate.ts';
-import { traceMetricPoints, type MetricPoint } from '../core/trace-db/metric-points.ts';
-import { missingSnapshotEvaluation } from '../core/trace-db/missing-snapshot.ts';
-import { isOpenFailure, type OpenFailure, type SqlDatabase } from '../core/trace-db/sql-port.ts';
+import type { ReportPublisher, SnapshotSource } from '../../core/ports.ts';
+import type { SnapshotMeta, TraceDbRulesConfig } from '../../core/trace-db/context.ts';
+import { evaluateTraceDb, toEvaluationReport, type TraceDbEvaluation } from '../../core/trace-db/evaluate.ts';
+import { traceMetricPoints, type MetricPoint } from '../../core/trace-db/metric-points.ts';
+import { missingSnapshotEvaluation } from '../../core/trace-db/missing-snapshot.ts';
+import { isOpenFailure, type OpenFailure, type SqlDatabase } from '../../core/trace-db/sql-port.ts';
 
 export interface ClosableDatabase extends SqlDatabase {
   close(): void;
@@ -64,7 +64,12 @@ export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<Trace
         cached!.meta = fetched.meta;
       }
       const current = cached!;
-      evaluation = evaluateTraceDb(current.db, { now, rules: deps.rules, meta: current.meta, ...(deps.timer ? { timer: deps.timer } : {}) });
+      evaluation = evaluateTraceDb(current.db, {
+        now,
+        rules: deps.rules,
+        meta: current.meta,
+        ...(deps.timer ? { timer: deps.timer } : {}),
+      });
       // Without an ETag there is nothing to compare next time: do not hold the memory.
       if (!current.etag) forget();
     }

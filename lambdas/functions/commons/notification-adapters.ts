@@ -2,13 +2,13 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDbIncidentStore } from '../adapters/dynamodb-incident-store.ts';
-import { DynamoDbReportHeartbeats } from '../adapters/dynamodb-report-heartbeats.ts';
-import { DynamoDbSilenceStore } from '../adapters/dynamodb-silence-store.ts';
-import { PagerDutyHttpClient } from '../adapters/pagerduty-http-client.ts';
-import { SnsPublisher } from '../adapters/sns-publisher.ts';
-import { SsmRoutingKey } from '../adapters/ssm-routing-key.ts';
-import type { RouterEnvironment } from './router-environment.ts';
+import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
+import { DynamoDbReportHeartbeats } from '../../adapters/dynamodb-report-heartbeats.ts';
+import { DynamoDbSilenceStore } from '../../adapters/dynamodb-silence-store.ts';
+import { PagerDutyHttpClient } from '../../adapters/pagerduty-http-client.ts';
+import { SnsPublisher } from '../../adapters/sns-publisher.ts';
+import { SsmRoutingKey } from '../../adapters/ssm-routing-key.ts';
+import type { RouterEnvironment } from '../router/env.ts';
 
 type AlertingEnvironment = Omit<RouterEnvironment, 'DEAD_LETTER_QUEUE_URL'>;
 

@@ -1,7 +1,7 @@
 // The probe's environment, validated once at module load (the stack sets it; see lib/probes.ts).
 import { z } from 'zod';
-import { healthTargetSchema } from '../core/config.ts';
-import { jsonVariable, readEnvironment } from './environment.ts';
+import { healthTargetSchema } from '../../core/config.ts';
+import { jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 const environmentSchema = z.object({
   /** JSON array of the config's healthTargets (names of SSM parameters, never their values). */

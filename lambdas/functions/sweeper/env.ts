@@ -1,8 +1,8 @@
 // The sweeper's environment: the router's notification settings plus what the sweep needs.
 import { z } from 'zod';
-import { SIGNAL_SOURCES } from '../core/signal.ts';
-import { jsonVariable, readEnvironment } from './environment.ts';
-import { alertingFields } from './router-environment.ts';
+import { SIGNAL_SOURCES } from '../../core/signal.ts';
+import { jsonVariable, readEnvironment } from '../commons/environment.ts';
+import { alertingFields } from '../router/env.ts';
 
 export const sweeperSettingsSchema = z.object({
   tracebackQuietMinutes: z.int().positive(),

@@ -1,10 +1,10 @@
 // The sweeper Lambda's logic (every 5 minutes): due escalations, reminders and quiet resolves of open
 // incidents, deliveries still owed, and a pipeline-health signal for any detector that stopped reporting.
-import { routeSignals, sweepIncidents, type DispatchDeps, type DispatchResult } from '../core/dispatch.ts';
-import type { ReportHeartbeats } from '../core/ports.ts';
-import { sourceHealthSignals, type SourceExpectation } from '../core/source-health.ts';
-import type { SweepOptions } from '../core/sweep-policy.ts';
-import { DeliveryFailedError, type RouterLogger } from './router-handler.ts';
+import { routeSignals, sweepIncidents, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
+import type { ReportHeartbeats } from '../../core/ports.ts';
+import { sourceHealthSignals, type SourceExpectation } from '../../core/source-health.ts';
+import type { SweepOptions } from '../../core/sweep-policy.ts';
+import { DeliveryFailedError, type RouterLogger } from '../router/handler.ts';
 
 export interface SweeperDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   clock: () => Date;
@@ -25,10 +25,18 @@ export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliverie
     if (!last.pipeline) await deps.heartbeats.record('pipeline', watchingSince);
     const health = await routeSignals(sourceHealthSignals(last, deps.expectedSources, now, watchingSince), dispatch);
     const attempted = [...swept.attempted, ...health.attempted];
-    const failures = [...swept.retryableFailures, ...swept.permanentSnsFailures, ...health.retryableFailures, ...health.permanentSnsFailures];
+    const failures = [
+      ...swept.retryableFailures,
+      ...swept.permanentSnsFailures,
+      ...health.retryableFailures,
+      ...health.permanentSnsFailures,
+    ];
     deps.logger.info('swept', { deliveries: attempted.map((d) => `${d.sink} ${d.action} ${d.severity} ${d.dedupKey}`) });
     // The next sweep in 5 minutes retries what failed; failing the invocation makes the errors alarm see it.
-    if (failures.length > 0) throw new DeliveryFailedError(`${failures.length} deliveries failed: ${failures.map((d) => `${d.sink} ${d.action} ${d.dedupKey}: ${d.error}`).join('; ')}`);
+    if (failures.length > 0)
+      throw new DeliveryFailedError(
+        `${failures.length} deliveries failed: ${failures.map((d) => `${d.sink} ${d.action} ${d.dedupKey}: ${d.error}`).join('; ')}`,
+      );
     return { deliveries: attempted.length };
   };
 }

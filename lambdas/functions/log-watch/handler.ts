@@ -2,13 +2,13 @@
 // batch is counted and logged, never thrown: Lambda would retry a poison batch for hours), ignore
 // CONTROL_MESSAGEs, classify, complete split tracebacks from CloudWatch Logs, add the per-minute
 // counters, evaluate the log rules, put the evaluation report on the bus, emit EMF counts per class.
-import type { LogCounters, LogFetcher } from '../core/logs/ports.ts';
-import type { LogRulesConfig } from '../core/logs/rules.ts';
-import { logMetricPoints } from '../core/logs/metrics.ts';
-import { scanBatch, type LogScan, type ScanLimits } from '../core/logs/scan.ts';
-import type { ReportPublisher } from '../core/ports.ts';
-import type { EvaluationReport } from '../core/signal.ts';
-import type { MetricPoint } from '../core/trace-db/metric-points.ts';
+import type { LogCounters, LogFetcher } from '../../core/logs/ports.ts';
+import type { LogRulesConfig } from '../../core/logs/rules.ts';
+import { logMetricPoints } from '../../core/logs/metrics.ts';
+import { scanBatch, type LogScan, type ScanLimits } from '../../core/logs/scan.ts';
+import type { ReportPublisher } from '../../core/ports.ts';
+import type { EvaluationReport } from '../../core/signal.ts';
+import type { MetricPoint } from '../../core/trace-db/metric-points.ts';
 
 type Fields = Record<string, unknown>;
 
@@ -20,7 +20,11 @@ export interface LogWatchDeps {
   rules: LogRulesConfig;
   clock: () => Date;
   metrics: (points: MetricPoint[]) => void;
-  logger: { info(message: string, fields?: Fields): void; warn(message: string, fields?: Fields): void; error(message: string, fields?: Fields): void };
+  logger: {
+    info(message: string, fields?: Fields): void;
+    warn(message: string, fields?: Fields): void;
+    error(message: string, fields?: Fields): void;
+  };
   limits?: Partial<ScanLimits>;
 }
 
@@ -41,7 +45,13 @@ export interface LogWatchOutcome {
 export function makeLogWatchHandler(deps: LogWatchDeps): (event: unknown) => Promise<LogWatchOutcome> {
   return async function handler(event: unknown): Promise<LogWatchOutcome> {
     const now = deps.clock();
-    const scan = await scanBatch(event, { counters: deps.counters, rules: deps.rules, now, ...(deps.fetcher ? { fetcher: deps.fetcher } : {}), ...(deps.limits ? { limits: deps.limits } : {}) });
+    const scan = await scanBatch(event, {
+      counters: deps.counters,
+      rules: deps.rules,
+      now,
+      ...(deps.fetcher ? { fetcher: deps.fetcher } : {}),
+      ...(deps.limits ? { limits: deps.limits } : {}),
+    });
     deps.metrics(logMetricPoints(scan));
 
     if (scan.outcome === 'rejected') {
@@ -68,7 +78,9 @@ export function makeLogWatchHandler(deps: LogWatchDeps): (event: unknown) => Pro
       firing: scan.signals.map((s) => `${s.severity} ${s.dedupKey}`),
     });
     if (scan.counterError) {
-      deps.logger.error('log counters unavailable: quota_exceeded_sustained and key_revoked_in_use not evaluated', { problem: scan.counterError });
+      deps.logger.error('log counters unavailable: quota_exceeded_sustained and key_revoked_in_use not evaluated', {
+        problem: scan.counterError,
+      });
       throw new LogCountersUnavailableError(`log counters unavailable (${scan.counterError}); the batch will be retried`);
     }
     return { scan, ...(report ? { report } : {}) };

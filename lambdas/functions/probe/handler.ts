@@ -3,9 +3,9 @@
 // 30 s periods. Results go out as EMF metrics (Failed, LatencyMs, TlsDaysLeft per Target) that the high-
 // resolution alarms page on; there is no evaluation report. One ProbeHeartbeat per run in which every
 // target was probed feeds the "monitoring blind" alarm.
-import { heartbeatMetricPoint, probeMetricPoints, type ProbeMetricPoint } from '../core/probe/metric-points.ts';
-import type { HealthTarget, ProbeOutcome } from '../core/probe/result.ts';
-import { probeLogRecord, probeRunSummary, type ProbeRunSummary, type TargetProbe } from '../core/probe/summary.ts';
+import { heartbeatMetricPoint, probeMetricPoints, type ProbeMetricPoint } from '../../core/probe/metric-points.ts';
+import type { HealthTarget, ProbeOutcome } from '../../core/probe/result.ts';
+import { probeLogRecord, probeRunSummary, type ProbeRunSummary, type TargetProbe } from '../../core/probe/summary.ts';
 
 export interface ProbeCall {
   url: string;

@@ -3,12 +3,12 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HttpProber } from '../adapters/http-prober.ts';
-import { probeEmfPublisher } from '../adapters/probe-emf.ts';
-import { SsmProbeHeaders } from '../adapters/ssm-probe-headers.ts';
-import { readProbeEnvironment } from './probe-environment.ts';
-import { makeProbeHandler } from './probe-handler.ts';
-import { handlerLogger } from './environment.ts';
+import { HttpProber } from '../../adapters/http-prober.ts';
+import { probeEmfPublisher } from '../../adapters/probe-emf.ts';
+import { SsmProbeHeaders } from '../../adapters/ssm-probe-headers.ts';
+import { readProbeEnvironment } from './env.ts';
+import { makeProbeHandler } from './handler.ts';
+import { handlerLogger } from '../commons/environment.ts';
 
 const env = readProbeEnvironment(process.env);
 const logger = new Logger();

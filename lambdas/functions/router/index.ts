@@ -2,12 +2,12 @@
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchAlarmTags } from '../adapters/cloudwatch-alarm-tags.ts';
-import { SqsDeadLetterSink } from '../adapters/sqs-dead-letter.ts';
-import { handlerLogger } from './environment.ts';
-import { notificationAdapters } from './notification-adapters.ts';
-import { readRouterEnvironment } from './router-environment.ts';
-import { makeRouterHandler } from './router-handler.ts';
+import { CloudWatchAlarmTags } from '../../adapters/cloudwatch-alarm-tags.ts';
+import { SqsDeadLetterSink } from '../../adapters/sqs-dead-letter.ts';
+import { handlerLogger } from '../commons/environment.ts';
+import { notificationAdapters } from '../commons/notification-adapters.ts';
+import { readRouterEnvironment } from './env.ts';
+import { makeRouterHandler } from './handler.ts';
 
 const env = readRouterEnvironment(process.env);
 

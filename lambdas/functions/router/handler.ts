@@ -1,11 +1,11 @@
 // The router Lambda's logic with its adapters injected (makeRouterHandler(deps)): parse the event,
 // call core, hand the results to the adapters. Wiring from the environment lives in router.ts.
-import { alarmSignal } from '../core/alarm-signal.ts';
-import { routeSignals, type DispatchDeps, type DispatchResult } from '../core/dispatch.ts';
-import type { AlarmTagReader, DeadLetterSink, ReportHeartbeats } from '../core/ports.ts';
-import { InvalidReportError, parseReport, signalsFromReport } from '../core/report-signals.ts';
-import { classifyRouterEvent } from '../core/router-event.ts';
-import type { Signal } from '../core/signal.ts';
+import { alarmSignal } from '../../core/alarm-signal.ts';
+import { routeSignals, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
+import type { AlarmTagReader, DeadLetterSink, ReportHeartbeats } from '../../core/ports.ts';
+import { InvalidReportError, parseReport, signalsFromReport } from '../../core/report-signals.ts';
+import { classifyRouterEvent } from '../../core/router-event.ts';
+import type { Signal } from '../../core/signal.ts';
 
 export interface RouterLogger {
   info(message: string, fields?: Record<string, unknown>): void;
@@ -53,7 +53,10 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
       const failed = failures.map((d) => `${d.sink} ${d.action} ${d.dedupKey}: ${d.error}`).join('; ');
       throw new DeliveryFailedError(`${failures.length} deliveries failed (retried by Lambda, then parked in the DLQ): ${failed}`);
     }
-    deps.logger.info('routed', { signals: signals.length, deliveries: result.attempted.map((d) => `${d.sink} ${d.action} ${d.severity} ${d.dedupKey}`) });
+    deps.logger.info('routed', {
+      signals: signals.length,
+      deliveries: result.attempted.map((d) => `${d.sink} ${d.action} ${d.severity} ${d.dedupKey}`),
+    });
     return { status: 'routed', signals: signals.length, deliveries: result.attempted.length };
   }
 
@@ -73,7 +76,10 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
         const { report, rejected } = parsed;
         await deps.heartbeats?.record(report.source, report.evaluatedAt);
         if (rejected.length > 0) {
-          await deps.deadLetter.send({ source: report.source, evaluatedAt: report.evaluatedAt, rejected }, `${rejected.length} invalid signal(s) in a ${report.source} report: ${rejected[0]!.reason}`);
+          await deps.deadLetter.send(
+            { source: report.source, evaluatedAt: report.evaluatedAt, rejected },
+            `${rejected.length} invalid signal(s) in a ${report.source} report: ${rejected[0]!.reason}`,
+          );
           deps.logger.error('invalid signals sent to the dead-letter queue', { reasons: rejected.map((r) => r.reason) });
         }
         const open = await deps.store.listOpen(report.source);

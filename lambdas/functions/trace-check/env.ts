@@ -1,7 +1,7 @@
 // The trace-check's environment, validated once at module load (the stack sets these; see lib/trace-checks.ts).
 import { z } from 'zod';
-import { rulesSchema } from '../core/config.ts';
-import { jsonVariable, readEnvironment } from './environment.ts';
+import { rulesSchema } from '../../core/config.ts';
+import { jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 const environmentSchema = z.object({
   SNAPSHOT_BUCKET: z.string().min(3),

@@ -1,7 +1,7 @@
 // The router's environment, validated once at module load (the stack sets these; see lib/router.ts).
 import { z } from 'zod';
-import { routerSettingsSchema } from '../core/router-settings.ts';
-import { jsonVariable, readEnvironment } from './environment.ts';
+import { routerSettingsSchema } from '../../core/router-settings.ts';
+import { jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 /** What every function that notifies needs (router and sweeper). */
 export const alertingFields = {

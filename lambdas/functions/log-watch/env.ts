@@ -1,7 +1,7 @@
 // The log-watch's environment, validated once at module load (the stack sets these; see lib/log-watch.ts).
 import { z } from 'zod';
-import { rulesSchema } from '../core/config.ts';
-import { jsonVariable, readEnvironment } from './environment.ts';
+import { rulesSchema } from '../../core/config.ts';
+import { jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 const environmentSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1),

@@ -5,13 +5,13 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emfPublisher } from '../adapters/emf-metrics.ts';
-import { EventBridgeReportPublisher } from '../adapters/eventbridge-report-publisher.ts';
-import { S3SnapshotSource } from '../adapters/s3-snapshot-source.ts';
-import { openSnapshot } from '../adapters/sqljs-database.ts';
-import { readTraceCheckEnvironment } from './trace-check-environment.ts';
-import { makeTraceCheckHandler } from './trace-check-handler.ts';
-import { handlerLogger } from './environment.ts';
+import { emfPublisher } from '../../adapters/emf-metrics.ts';
+import { EventBridgeReportPublisher } from '../../adapters/eventbridge-report-publisher.ts';
+import { S3SnapshotSource } from '../../adapters/s3-snapshot-source.ts';
+import { openSnapshot } from '../../adapters/sqljs-database.ts';
+import { readTraceCheckEnvironment } from './env.ts';
+import { makeTraceCheckHandler } from './handler.ts';
+import { handlerLogger } from '../commons/environment.ts';
 
 const env = readTraceCheckEnvironment(process.env);
 // The stack copies sql-wasm.wasm next to the bundled index.mjs (lib/trace-checks.ts).
