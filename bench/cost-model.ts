@@ -369,13 +369,6 @@ function runsPerMonth(fn: FunctionInfo): number {
   return fn.scheduleMinutes.reduce((sum, minutes) => sum + MINUTES_PER_MONTH / minutes, 0);
 }
 
-interface Workload {
-  invocations: Map<Part, number>;
-  gbSeconds: Map<Part, { gbs: number; detail: string }>;
-  notes: string[];
-  facts: Record<string, number>;
-}
-
 export interface CostModel {
   inventory: Inventory;
   deployment: LineItem[];

@@ -50,8 +50,6 @@ export const S3_PER_PUT_REQUEST = 0.005 / 1_000;
 export const S3_PER_GET_REQUEST = 0.0004 / 1_000;
 /** S3 Standard storage, first 50 TB: $0.023 per GB-month. */
 export const S3_STANDARD_PER_GB_MONTH = 0.023;
-/** Data transfer into AWS and from S3 to Lambda in the same region: free. */
-export const DATA_TRANSFER_IN_PER_GB = 0;
 
 // --- KMS ------------------------------------------------------------------------------------------
 /** KMS customer managed key: $1.00 per key per month (each automatic rotation adds $1 for the first two rotations; first year: $1). */

@@ -56,7 +56,7 @@ function gatewayStream(start: number): LogEvent[] {
     '    await conn.execute(INSERT_EVENT, params)',
     'sqlite3.OperationalError: database is locked',
   ];
-  tb.forEach((line, i) => at(5_000 + i, line));
+  for (const [i, line] of tb.entries()) at(5_000 + i, line);
   at(9_000, 'INFO:     10.0.3.17:52150 - "POST /v1/chat/completions HTTP/1.1" 500 Internal Server Error');
 
   // 10:41 - 10:46: tenant ACME floods its cap, 3 rejections a minute.

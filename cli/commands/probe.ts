@@ -47,11 +47,10 @@ export function formatProbe(outcome: ProbeOutcome): string {
         : `, certificate expires in ${outcome.tlsDaysLeft} day(s)`;
   if (outcome.ok) return `ok      ${outcome.url}  HTTP ${outcome.status} in ${outcome.latencyMs} ms${tls}\n`;
   const { headline, firstMove } = diagnose(outcome);
-  return (
-    [
-      `FAILED  ${outcome.url}  ${outcome.failure}${outcome.detail ? `: ${outcome.detail}` : ''} after ${outcome.latencyMs} ms${tls}`,
-      `        ${headline}`,
-      `        first: ${firstMove}`,
-    ].join('\n') + '\n'
-  );
+  return [
+    `FAILED  ${outcome.url}  ${outcome.failure}${outcome.detail ? `: ${outcome.detail}` : ''} after ${outcome.latencyMs} ms${tls}`,
+    `        ${headline}`,
+    `        first: ${firstMove}`,
+    '',
+  ].join('\n');
 }

@@ -83,5 +83,5 @@ export async function routeDryRun(signals: Signal[], config: Config, options: Ro
 
 export function formatDeliveries(deliveries: Delivery[]): string {
   if (deliveries.length === 0) return 'no deliveries\n';
-  return deliveries.map((d) => `${d.severity}  ${d.sink.padEnd(9)} ${d.action.padEnd(9)} ${d.dedupKey}`).join('\n') + '\n';
+  return `${deliveries.map((d) => `${d.severity}  ${d.sink.padEnd(9)} ${d.action.padEnd(9)} ${d.dedupKey}`).join('\n')}\n`;
 }

@@ -158,7 +158,8 @@ async function silenceAdd(args: string[], out: Output, deps: SilenceCommandDeps)
       `created ${silence.id}: ${scopeOf(silence)} from ${silence.startsAt} to ${silence.endsAt}`,
       `  reason: ${silence.reason}`,
       `  end it early: metis-alerts silence expire ${silence.id}`,
-    ].join('\n') + '\n',
+      '',
+    ].join('\n'),
   );
 }
 

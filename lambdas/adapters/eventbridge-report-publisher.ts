@@ -1,6 +1,11 @@
 // Detectors hand their evaluation reports to the router through the custom EventBridge bus
 // (DESIGN.md section 1: detectors never notify anyone themselves).
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import {
+  PutEventsCommand,
+  type EventBridgeClient,
+  type PutEventsCommandOutput,
+  type PutEventsRequestEntry,
+} from '@aws-sdk/client-eventbridge';
 import type { ReportPublisher } from '../core/ports.ts';
 import type { EvaluationReport } from '../core/signal.ts';
 import { utf8Bytes } from './truncate.ts';
@@ -55,7 +60,7 @@ export class EventBridgeReportPublisher implements ReportPublisher {
       );
     }
 
-    let result;
+    let result: PutEventsCommandOutput;
     try {
       result = await this.client.send(new PutEventsCommand({ Entries: [entry] }));
     } catch (error) {

@@ -184,7 +184,7 @@ export class HttpProber {
         req.on('socket', (socket) => {
           (socket as TLSSocket).once('secureConnect', () => {
             const peer = (socket as TLSSocket).getPeerCertificate();
-            if (peer && peer.valid_to) certificate = peer;
+            if (peer?.valid_to) certificate = peer;
           });
         });
       }
@@ -208,7 +208,7 @@ export class HttpProber {
         done = true;
         clearTimeout(timer);
         socket.destroy();
-        resolve(peer && peer.valid_to ? peer : undefined);
+        resolve(peer?.valid_to ? peer : undefined);
       };
       const socket = tlsConnect({
         host,

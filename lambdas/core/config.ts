@@ -4,7 +4,6 @@
 import { z } from 'zod';
 import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
 
-const severity = z.enum(SEVERITIES);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
 const weekday = z.enum(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
@@ -229,7 +228,6 @@ export const configSchema = z.strictObject({
 export type ConfigInput = z.input<typeof configSchema>;
 export type Config = z.output<typeof configSchema>;
 export type BusinessHours = Config['businessHours'];
-export type RoutingConfig = Config['routing'];
 export type SinkSelection = z.output<typeof sinkRule>;
 export type Inhibition = z.output<typeof inhibitionSchema>;
 export type SignalMatcher = z.output<typeof matcherSchema>;

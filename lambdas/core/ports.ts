@@ -49,10 +49,6 @@ export interface ReportPublisher {
   publish(report: EvaluationReport): Promise<void>;
 }
 
-export interface Clock {
-  now(): Date;
-}
-
 export interface AlarmTagReader {
   /** All tags of a CloudWatch alarm; throws when they cannot be read (the event must be retried, not dropped). */
   tagsOf(alarmArn: string): Promise<Record<string, string>>;

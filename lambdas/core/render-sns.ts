@@ -21,7 +21,7 @@ const HEADLINE: Record<DeliveryRecord['action'], string> = {
 
 export function snsSubject(incident: Incident, delivery: DeliveryRecord): string {
   const raw = `[${delivery.severity}] ${HEADLINE[delivery.action]} ${incident.rule}: ${redactText(incident.subject)}`;
-  // eslint-disable-next-line no-control-regex
+  // SNS subjects take printable ASCII only, no line breaks.
   const ascii = raw.replace(/[^\x20-\x7e]+/g, '?');
   return ascii.length <= MAX_SUBJECT ? ascii : `${ascii.slice(0, MAX_SUBJECT - 3)}...`;
 }

@@ -1,5 +1,5 @@
 // The slice of the configuration the router needs; the stack passes it to the Lambda as ROUTER_SETTINGS.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { configSchema, type Config } from './config.ts';
 
 export const routerSettingsSchema = configSchema.pick({ name: true, runbookBaseUrl: true, businessHours: true, routing: true });

@@ -76,8 +76,8 @@ export function makeDedupKey(rule: string, subject: string): string {
 
 /** One line (no control characters or Unicode line separators), at most `max` chars, with an ellipsis when cut. */
 export function oneLine(text: string, max = MAX_SUMMARY): string {
-  // eslint-disable-next-line no-control-regex
   const flat = text
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: a summary must be one printable line
     .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
     .replace(/ {2,}/g, ' ')
     .trim();

@@ -110,8 +110,8 @@ describe('probes with an https target (headers from SSM) and an http target', ()
       [
         ['ssm:GetParameter'],
         [
-          'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/metis/probe/gateway-auth',
-          'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/metis/probe/gateway-token',
+          `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/metis/probe/gateway-auth`,
+          `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/metis/probe/gateway-token`,
         ],
       ],
     ]);

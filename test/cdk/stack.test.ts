@@ -21,7 +21,7 @@ import {
 } from './synth-helpers.ts';
 
 const ROUTING_KEY_PARAMETER = '/metis-alerts/pagerduty/routing-key';
-const ALARM_ARNS = '${AWS::Partition}:cloudwatch:${AWS::Region}:${AWS::AccountId}:alarm:*';
+const ALARM_ARNS = `\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:*`;
 /** PagerDuty integration keys are 32 alphanumerics; the rest are the tokens DESIGN.md section 7 redacts. */
 const SECRET_PATTERNS = [/^[A-Za-z0-9]{32}$/, /\bsk-[A-Za-z0-9-]{8,}/, /\bgw_[A-Za-z0-9]{8,}/, /\bAKIA[0-9A-Z]{16}\b/, /-----BEGIN /];
 
@@ -353,7 +353,7 @@ describe('stack with the optional sinks (customer-managed SSM key, Slack)', () =
       }),
     ]);
     expect(resourcesOf(statementFor(statements, 'ssm:GetParameter'))).toEqual([
-      'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/metis/staging/pagerduty-key',
+      `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/metis/staging/pagerduty-key`,
     ]);
     const env = routerEnvironment(synth);
     expect(env.PAGERDUTY_ROUTING_KEY_PARAMETER).toBe('/metis/staging/pagerduty-key');

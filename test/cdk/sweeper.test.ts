@@ -252,7 +252,7 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     if (variant.pagerDuty?.kmsKeyArn) {
       expect(customerKey).toHaveLength(1);
       expect(actionsOf(customerKey[0]!)).toEqual(['kms:Decrypt']);
-      expect(render(customerKey[0]!.Condition?.StringEquals?.['kms:ViaService'])).toBe('ssm.${AWS::Region}.amazonaws.com');
+      expect(render(customerKey[0]!.Condition?.StringEquals?.['kms:ViaService'])).toBe(`ssm.\${AWS::Region}.amazonaws.com`);
     } else {
       expect(customerKey).toEqual([]);
     }

@@ -2,8 +2,8 @@
 // `snapshot: { prefix: 'metis/prod', scheduleMinutes: 2 }`: schedule, function settings, environment,
 // least-privilege IAM, the snapshot bucket, the shipper policy, outputs, the errors alarm's severity tag,
 // cdk-nag and cfn-lint. And without `snapshot`: none of it. Synthesized once per config (beforeAll).
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import type { App, CfnElement, Stack } from 'aws-cdk-lib';
+import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rulesSchema } from '../../lambdas/core/config.ts';
 import type { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
@@ -316,7 +316,7 @@ describe('AwsSolutions checks on the stack with the snapshot config', () => {
     // The bucket's access-log finding and the shipper's prefix wildcard, plus the pinned-runtime one every
     // MetisFunction carries; nothing acknowledged for the trace-check role (it has no wildcard to excuse).
     expect(ours.map((a) => a.id).sort()).toEqual(
-      ['AwsSolutions-IAM5[Resource::<' + bucketId + '.Arn>/' + PREFIX + '/*]', 'AwsSolutions-L1', 'AwsSolutions-S1'].sort(),
+      [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${PREFIX}/*]`, 'AwsSolutions-L1', 'AwsSolutions-S1'].sort(),
     );
     expect(ours.find((a) => a.id.startsWith('AwsSolutions-IAM5'))?.path).toMatch(/\/TraceChecks\/Snapshots\/ShipperPolicy$/);
   });

@@ -8,7 +8,7 @@ import { DynamoDbLogCounters } from '../../lambdas/adapters/dynamodb-log-counter
 import { REPORT_DETAIL_TYPE } from '../../lambdas/adapters/eventbridge-report-publisher.ts';
 import { epochMinute, KEY_REVOKED_RULE, QUOTA_RULE } from '../../lambdas/core/logs/rules.ts';
 import { signalSchema } from '../../lambdas/core/signal-schema.ts';
-import { LogCountersUnavailableError } from '../../lambdas/functions/log-watch/handler.ts';
+import { LogCountersUnavailableError, type LogWatchOutcome } from '../../lambdas/functions/log-watch/handler.ts';
 import {
   dataMessage,
   eventsOf,
@@ -145,7 +145,7 @@ describe('counters in DynamoDB', () => {
 
   it('judge a quota flood over five minutes of separate invocations and put the signal on the bus', async () => {
     const key = 'gk_01FLOODING';
-    let outcome;
+    let outcome: LogWatchOutcome | undefined;
     for (let m = 0; m < 5; m++) {
       const { run } = logWatchHandler(world, at(m * 60_000 + 50_000), { table });
       outcome = await run(

@@ -47,7 +47,7 @@ describe('PagerDutyHttpClient', () => {
   it('trims whitespace around the key (a trailing newline is a common SSM paste error)', async () => {
     const outcome = await client({ routingKey: async () => `${ROUTING_KEY}\n` }).enqueue(triggerEvent());
     expect(outcome).toEqual({ ok: true });
-    expect((fake.requests[0]?.body as { routing_key: string }).routing_key).toBe(ROUTING_KEY);
+    expect(fake.requests[0]?.body).toMatchObject({ routing_key: ROUTING_KEY });
   });
 
   it('does not retry a 400 and returns PagerDuty’s message as a rejected outcome', async () => {

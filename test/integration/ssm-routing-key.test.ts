@@ -52,7 +52,7 @@ describe('SsmRoutingKey', () => {
       sleep,
     });
     expect(await good.enqueue(triggerEvent())).toEqual({ ok: true });
-    expect((fake.requests[0]?.body as { routing_key: string }).routing_key).toBe(ROUTING_KEY);
+    expect(fake.requests[0]?.body).toMatchObject({ routing_key: ROUTING_KEY });
 
     const missing = new PagerDutyHttpClient({
       eventsUrl: fake.eventsUrl,

@@ -57,10 +57,6 @@ export interface DecodeLimits {
 const DEFAULT_MAX_DECODED_BYTES = 64 * 1024 * 1024;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
-export function isDecodeFailure(value: unknown): value is DecodeFailure {
-  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'failure';
-}
-
 function failure(reason: DecodeFailureReason, message: string): DecodeFailure {
   return { kind: 'failure', reason, message };
 }

@@ -86,7 +86,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
     return result;
   }
 
-  let schema;
+  let schema: ReturnType<typeof checkSchema>;
   try {
     schema = checkSchema(input);
   } catch (error) {

@@ -59,7 +59,12 @@ export const modelErrorRate: TraceDbRule = {
       entry.providers.push({ provider: text(row.provider), calls, errors });
       models.set(model, entry);
     }
+    // Counted once, and only when some model fires.
     let malformed: number | undefined;
+    const malformedPayloads = (): number => {
+      malformed ??= num(query(ctx, MALFORMED_SQL, params)[0]?.n);
+      return malformed;
+    };
 
     const errorShareByModel: Record<string, { calls: number; errors: number; share: number }> = {};
     const signals = [];
@@ -89,7 +94,7 @@ export const modelErrorRate: TraceDbRule = {
             errors: m.errors,
             errorPct: round(share * 100, 2),
             byProvider: providers.map((p) => ({ ...p, errorPct: round((p.errors / p.calls) * 100, 2) })),
-            malformedPayloadsInWindow: (malformed ??= num(query(ctx, MALFORMED_SQL, params)[0]?.n)),
+            malformedPayloadsInWindow: malformedPayloads(),
           },
         }),
       );

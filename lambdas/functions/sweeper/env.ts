@@ -9,7 +9,6 @@ export const sweeperSettingsSchema = z.object({
   quietResolveMinutes: z.record(z.string(), z.int().positive()).default({}),
   expectedSources: z.array(z.object({ source: z.enum(SIGNAL_SOURCES), intervalMinutes: z.int().positive() })),
 });
-export type SweeperSettings = z.output<typeof sweeperSettingsSchema>;
 
 const environmentSchema = z.object({
   ...alertingFields,

@@ -85,7 +85,7 @@ describe('metis-alerts silence: add, list, expire', () => {
       '2026-11-20T12:05:00Z',
     ]);
     const second =
-      /^created (sil_\w{10}): rule traceback, all subjects from 2026-11-20T12:05:00.000Z to 2026-11-20T13:30:00.000Z\n  reason: deploy of v2.3\n  end it early: metis-alerts silence expire (sil_\w{10})\n$/.exec(
+      /^created (sil_\w{10}): rule traceback, all subjects from 2026-11-20T12:05:00.000Z to 2026-11-20T13:30:00.000Z\n {2}reason: deploy of v2.3\n {2}end it early: metis-alerts silence expire (sil_\w{10})\n$/.exec(
         human,
       );
     expect(second, human).not.toBeNull();

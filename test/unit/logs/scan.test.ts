@@ -6,7 +6,7 @@ import { MemoryLogFetcher } from '../../../lambdas/adapters/memory-log-fetcher.t
 import { plainLinesBatch, type LogEvent } from '../../../lambdas/core/logs/decode.ts';
 import type { CounterKind, LogCounters } from '../../../lambdas/core/logs/ports.ts';
 import { KEY_REVOKED_RULE, QUOTA_RULE } from '../../../lambdas/core/logs/rules.ts';
-import { batchId, scanBatch, scanLogBatch } from '../../../lambdas/core/logs/scan.ts';
+import { batchId, type LogScan, scanBatch, scanLogBatch } from '../../../lambdas/core/logs/scan.ts';
 import { REDACTED } from '../../../lambdas/core/redact.ts';
 import { evaluationReportSchema, signalSchema } from '../../../lambdas/core/signal-schema.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
@@ -262,7 +262,7 @@ describe('a traceback split by the container runtime (only its first line matche
 describe('counters', () => {
   it('add up across batches (a quota flood delivered one batch per minute)', async () => {
     const counters = new MemoryLogCounters();
-    let last;
+    let last: LogScan | undefined;
     for (let m = 0; m < 5; m++) {
       const events = eventsOf(
         [quotaExceededJson('gk_01ACME'), quotaExceededJson('gk_01ACME'), quotaExceededText('gk_01OTHER')],
@@ -411,6 +411,7 @@ describe('bad and hostile input', () => {
     expect(scan.outcome).toBe('scanned');
     expect(scan.stats.events).toBe(51);
     expect(tracebacks(scan.signals)).toHaveLength(1);
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the assertion is that no control byte survives
     expect(JSON.stringify(scan.signals)).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
   });
 

@@ -8,7 +8,7 @@ const AT = new Date('2026-11-20T03:00:00.000Z');
 const failing = outcome({ ok: false, failure: 'http_status', status: 503, detail: 'HTTP 503 (expected 2xx)' });
 
 describe('alarm names and tags', () => {
-  it('names alarms `${prefix}-${kind}-${target}-${sev}` and the heartbeat `${prefix}-probe-heartbeat`', () => {
+  it('names alarms `<prefix>-<kind>-<target>-<sev>` and the heartbeat `<prefix>-probe-heartbeat`', () => {
     expect(probeAlarmName('metis-prod', 'healthz', 'gateway', 'SEV1')).toBe('metis-prod-healthz-gateway-sev1');
     expect(probeAlarmName('metis-prod', 'tls', 'server', 'SEV3')).toBe('metis-prod-tls-server-sev3');
     expect(heartbeatAlarmName('metis-prod')).toBe('metis-prod-probe-heartbeat');

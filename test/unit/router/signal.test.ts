@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { makeDedupKey, MAX_DEDUP_KEY, oneLine, toPagerDutySeverity } from '../../../lambdas/core/signal.ts';
 
 describe('makeDedupKey', () => {
-  it('is `${rule}:${subject}` when it fits', () => {
+  it('is `<rule>:<subject>` when it fits', () => {
     expect(makeDedupKey('model_error_rate', 'gpt-4o')).toBe('model_error_rate:gpt-4o');
     const exact = makeDedupKey('r', 'x'.repeat(253));
     expect(exact).toBe(`r:${'x'.repeat(253)}`);
@@ -49,6 +49,7 @@ describe('oneLine', () => {
       fc.property(fc.string({ maxLength: 3000 }), fc.integer({ min: 1, max: 1024 }), (text, max) => {
         const out = oneLine(text, max);
         expect(out.length).toBeLessThanOrEqual(max);
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: the assertion is that no control character survives
         expect(out).not.toMatch(/[\u0000-\u001f\u007f]/);
       }),
       { numRuns: 300 },

@@ -119,7 +119,12 @@ describe('evaluateTraceDb', () => {
   it('re-evaluating the open snapshot reuses the extracted calls, and sees rows added since', async () => {
     const db = await openRows(calls(30, { fromAgo: 9 * MIN }));
     const log: string[] = [];
-    const spy: SqlDatabase = { all: (sql, params) => (log.push(sql), db.all(sql, params)) };
+    const spy: SqlDatabase = {
+      all: (sql, params) => {
+        log.push(sql);
+        return db.all(sql, params);
+      },
+    };
     const first = evaluateTraceDb(spy, { now: NOW, rules: only(['model_error_rate']) });
     expect(first.signals).toEqual([]);
     expect(log.filter((s) => /INSERT INTO temp\.metis_alerts_llm_calls\s/.test(s))).toHaveLength(1);

@@ -54,7 +54,7 @@ describe('model_error_rate', () => {
       { rules: RULES },
     );
     expect(byRule(exactly, 'model_error_rate')).toEqual([]);
-    expect(exactly.metrics.errorShareByModel?.['m2']).toEqual({ calls: 60, errors: 3, share: 0.05 });
+    expect(exactly.metrics.errorShareByModel?.m2).toEqual({ calls: 60, errors: 3, share: 0.05 });
     const above = await evaluateRows(calls(59, { fromAgo: 9 * MIN, errors: 3 }), { rules: RULES });
     expect(byRule(above, 'model_error_rate').map((s) => s.subject)).toEqual(['claude-haiku-4-5']);
   });
