@@ -1,4 +1,4 @@
-// Bundle size of every Lambda asset (DESIGN.md section 10): synthesize the stack once with the CDK CLI
+// Bundle size of every Lambda asset (docs/architecture.md, Conventions): synthesize the stack once with the CDK CLI
 // into bench/.work/cdk.out (bench/synth.ts), list each asset directory's files and bytes, and name the
 // function that uses it (the template's Code.S3Key / `aws:asset:path` metadata -> `aws:cdk:path`). The
 // baseline is the whole sql.js package: what shipping it as a node module would cost instead of bundling.
@@ -7,7 +7,7 @@ import { join, relative } from 'node:path';
 import { bytes, markdownTable, ratio, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
 import { readTemplates, synthStack, type CfnResource } from './synth.ts';
 
-/** DESIGN.md section 10 / lib/trace-checks.ts: the trace-check asset stays under 1.5 MB (decimal). */
+/** docs/architecture.md, Conventions / lib/trace-checks.ts: the trace-check asset stays under 1.5 MB (decimal). */
 export const TRACE_CHECK_LIMIT_BYTES = 1_500_000;
 export const TRACE_CHECK_FILES = ['index.mjs', 'sql-wasm.wasm'] as const;
 

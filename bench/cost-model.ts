@@ -1,4 +1,4 @@
-// Monthly AWS cost of the default deployment (DESIGN.md section 10): a cost model over the resources of the
+// Monthly AWS cost of the default deployment (docs/architecture.md, Conventions): a cost model over the resources of the
 // synthesized stack (metis-alerts.config.example.json -> bench/.work/cdk.out, bench/synth.ts), against
 // the obvious alternative for the probing part: one one-minute CloudWatch Synthetics canary per health
 // target. The template says what exists, its memory sizes, schedules, alarm periods, log retention and

@@ -1,6 +1,6 @@
 // What every benchmark module shares: the context run.ts hands it, the rows it hands back, and the
 // few helpers that keep the report's numbers in one format. Benchmarks report ratios against a
-// baseline measured in the same run (DESIGN.md section 10); nothing here asserts a time limit.
+// baseline measured in the same run (docs/architecture.md, Conventions); nothing here asserts a time limit.
 import { spawn } from 'node:child_process';
 
 export interface BenchContext {

@@ -1,4 +1,4 @@
-// log-watch throughput (DESIGN.md section 10): events per second through the whole scan (decode,
+// log-watch throughput (docs/architecture.md, Conventions): events per second through the whole scan (decode,
 // classify, traceback assembly, counters, rules, redaction) on 10 000-event subscription batches, against
 // a baseline that only gunzips and JSON.parses the same batches, measured in the same run.
 import { gunzipSync, gzipSync } from 'node:zlib';

@@ -1,6 +1,6 @@
 // `npm run bench`: runs every benchmark in BENCHMARKS, prints one Markdown report on stdout and writes
 // it to bench/results.md. Every figure is a ratio against a baseline measured in the same run
-// (DESIGN.md section 10); nothing asserts a wall-clock limit. Progress goes to stderr.
+// (docs/architecture.md, Conventions); nothing asserts a wall-clock limit. Progress goes to stderr.
 //
 //   BENCH_EVENTS=N   size of the generated trace DB (default 1000000; e.g. 50000 for a quick run)
 //   BENCH_RUNS=N     timed runs per measurement, median reported (default 3)

@@ -1,5 +1,5 @@
-// trace-check on sql.js vs the native sqlite3 CLI running the same SQL on the same file (DESIGN.md
-// section 10): cold (from the .gz bytes, in a fresh process), warm (same open database, evaluated
+// trace-check on sql.js vs the native sqlite3 CLI running the same SQL on the same file (docs/architecture.md,
+// Conventions): cold (from the .gz bytes, in a fresh process), warm (same open database, evaluated
 // again) and peak memory vs DB size. The cold run and the native replay alternate, run by run, so a
 // drift in the machine's speed moves both.
 import { spawnSync } from 'node:child_process';

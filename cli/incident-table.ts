@@ -28,7 +28,7 @@ export function resolveTableName(flag: string | undefined, env: NodeJS.ProcessEn
 /** A client from the default chain; the SDK itself honours AWS_ENDPOINT_URL(_DYNAMODB) and AWS_REGION. */
 export function incidentTableClient(): DynamoDBClient {
   // The CLI promises one stderr line on failure; on Node 20 the SDK would add its eight-line notice that
-  // releases after January 2027 need Node 22 (FACTS.md: harmless here). Set the variable to "false" to see it.
+  // releases after January 2027 need Node 22 (docs/operations-notes.md: harmless here). Set the variable to "false" to see it.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new DynamoDBClient({});
 }

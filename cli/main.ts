@@ -1,4 +1,4 @@
-// metis-alerts: the pipeline's rules and router policy, locally and in dry-run (DESIGN.md section 5).
+// metis-alerts: the pipeline's rules and router policy, locally and in dry-run (docs/architecture.md, CLI).
 // Exit 0 when the command ran (whatever fired), 2 on bad input or configuration, 1 on a bug.
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';

@@ -1,4 +1,4 @@
-// log-watch (DESIGN.md sections 1, 3): a CloudWatch Logs subscription filter on each configured gateway
+// log-watch (docs/architecture.md, Parts): a CloudWatch Logs subscription filter on each configured gateway
 // log group (`?Traceback ?quota_exceeded ?key_revoked` by default) invokes one Lambda that classifies the
 // lines, completes split tracebacks from the same stream, keeps per-key per-minute counters in DynamoDB
 // and puts an evaluation report on the bus. CloudWatch Logs allows at most two subscription filters per

@@ -1,4 +1,4 @@
-// The metis-alerts stack: wires the parts of DESIGN.md section 1 from one validated Config. The detectors
+// The metis-alerts stack: wires the parts of docs/architecture.md from one validated Config. The detectors
 // (probe, trace-check, log-watch) attach later through the public fields: they put evaluation reports on
 // `bus` and tag their alarms with metis:severity; nothing else of theirs needs to know about sinks.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';

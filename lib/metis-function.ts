@@ -92,7 +92,7 @@ export class MetisFunction extends Construct {
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'nodejs22.x is the runtime the project targets (DESIGN/FACTS: handlers, AWS SDK v3 and Powertools are built and ' +
+        'nodejs22.x is the runtime the project targets (docs/operations-notes.md: handlers, AWS SDK v3 and Powertools are built and ' +
         'tested for it); moving to a newer Node.js runtime is a deliberate upgrade, not a template default.',
     });
 

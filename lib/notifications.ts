@@ -1,4 +1,4 @@
-// The two SNS sinks of the routing policy (DESIGN.md section 2): "page" wakes people, "chatops" is the
+// The two SNS sinks of the routing policy (docs/architecture.md, Contracts): "page" wakes people, "chatops" is the
 // shared queue everything reaches. Subscriptions come from config; Slack goes through AWS Chatbot.
 import { Aws } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';

@@ -1,4 +1,4 @@
-// Health probes (DESIGN.md sections 1 and 3): a Lambda on a one-minute schedule probes every configured
+// Health probes (docs/architecture.md, Parts): a Lambda on a one-minute schedule probes every configured
 // target twice (30 s apart) and emits high-resolution EMF metrics; CloudWatch alarms on those metrics are
 // the detector. No alarm actions: every alarm state change reaches the router through the default bus,
 // and the router reads these alarms' tags (metis:severity / rule / subject / runbook) to route them.

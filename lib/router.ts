@@ -1,4 +1,4 @@
-// The router Lambda (DESIGN.md section 1): the only component that talks to PagerDuty and SNS. It receives
+// The router Lambda (docs/architecture.md, Data flow): the only component that talks to PagerDuty and SNS. It receives
 // evaluation reports from the custom bus and every CloudWatch alarm state change from the default bus.
 // Its role names each resource it touches; the PagerDuty routing key is read from SSM at run time and
 // only the parameter's name ever reaches the template.

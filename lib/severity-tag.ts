@@ -1,5 +1,5 @@
 // The router reads this tag from an alarm's "CloudWatch Alarm State Change" event to know how loud to be
-// (DESIGN.md section 1): any alarm tagged with it, ours or the operator's own, is routed like a signal.
+// (docs/architecture.md, Data flow): any alarm tagged with it, ours or the operator's own, is routed like a signal.
 import { Tags } from 'aws-cdk-lib';
 import type { IAlarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Severity } from '../lambdas/core/signal.ts';

@@ -1,4 +1,4 @@
-// The bucket the shipper uploads trace-DB snapshots to (DESIGN.md section 4): encrypted, TLS-only, no
+// The bucket the shipper uploads trace-DB snapshots to (docs/architecture.md, Snapshot shipping): encrypted, TLS-only, no
 // public access, versioned with old versions expiring, plus the shipper's least-privilege policy.
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';

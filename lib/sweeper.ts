@@ -1,4 +1,4 @@
-// The sweeper (DESIGN.md section 1): every 5 minutes it does what time alone does to open incidents
+// The sweeper (docs/architecture.md, Parts): every 5 minutes it does what time alone does to open incidents
 // (SEV2 out-of-hours escalation, 30-minute reminders, quiet traceback resolution), retries deliveries
 // still owed, and raises "monitoring blind" when a detector stops reporting.
 import { Duration } from 'aws-cdk-lib';

@@ -1,4 +1,4 @@
-// trace-check (DESIGN.md sections 1, 3): on a schedule, reads the newest trace-DB snapshot from S3 with
+// trace-check (docs/architecture.md, Parts): on a schedule, reads the newest trace-DB snapshot from S3 with
 // sql.js, runs every trace-DB rule and puts the evaluation report on the bus. Its numbers go out as EMF
 // metrics under the MetisAlerts namespace, shown on a small dashboard.
 import { Duration, Stack } from 'aws-cdk-lib';
@@ -20,7 +20,7 @@ export interface TraceChecksProps {
   readonly snapshot: NonNullable<Config['snapshot']>;
   readonly rules: Config['rules'];
   /**
-   * The whole database lives in the WASM heap: about 3.4x the DB size at peak (FACTS.md), so 2 GB serves
+   * The whole database lives in the WASM heap: about 3.4x the DB size at peak (docs/operations-notes.md), so 2 GB serves
    * a DB of roughly 500 MB.
    * @default 2048
    */
@@ -48,7 +48,7 @@ export class TraceChecks extends Construct {
       retryAttempts: 0,
       // sql.js ships as its JS (bundled) and sql-wasm.wasm copied next to index.mjs: not the whole 31 MB package,
       // and no base64 copy of the .wasm inside the bundle.
-      // No source map (it would double the asset, DESIGN.md section 10 keeps it under 1.5 MB); keepNames keeps
+      // No source map (it would double the asset, docs/architecture.md keeps it under 1.5 MB); keepNames keeps
       // function names readable in stack traces instead.
       bundling: { commandHooks: copySqlJsWasm(), sourceMap: false, keepNames: true },
       environment: {

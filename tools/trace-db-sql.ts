@@ -1,5 +1,5 @@
 // Records the SQL the trace-DB engine runs and replays it with the native sqlite3 CLI: the baseline
-// of the benchmark (DESIGN.md section 10, "versus the native sqlite3 CLI running the same SQL").
+// of the benchmark (docs/architecture.md, Conventions: "versus the native sqlite3 CLI running the same SQL").
 //
 //   npx tsx tools/trace-db-sql.ts --db FILE [--now ISO] [--config FILE] [--script OUT.sql] [--native]
 //

@@ -1,5 +1,5 @@
 // `metis-alerts probe --url URL [--timeout-ms N] [--json]`: one GET of an endpoint with the probe Lambda's
-// own prober and classification (DESIGN.md section 5). Exit 0 whatever the target answered (a failing
+// own prober and classification (docs/architecture.md, CLI). Exit 0 whatever the target answered (a failing
 // target is a finding, not an error); exit 2 for a bad URL or flag. To trust a private CA, set
 // NODE_EXTRA_CA_CERTS=/path/ca.pem: Node adds it to its default store, which the prober uses.
 import { parseArgs } from 'node:util';

@@ -81,7 +81,7 @@ function parseWhole(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** What `--json` prints: exactly `{ evaluated, signals }` (DESIGN.md section 5). */
+/** What `--json` prints: exactly `{ evaluated, signals }` (docs/architecture.md, CLI). */
 export function logScanJson(result: LogFileScan): string {
   const { evaluated, signals } = result.scan;
   return `${JSON.stringify({ evaluated, signals }, null, 2)}\n`;

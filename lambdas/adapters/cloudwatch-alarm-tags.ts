@@ -1,4 +1,4 @@
-// Any CloudWatch alarm tagged `metis:severity=SEVn` is routed like a signal (DESIGN.md section 1).
+// Any CloudWatch alarm tagged `metis:severity=SEVn` is routed like a signal (docs/architecture.md, Data flow).
 // Alarm state-change events do not carry tags, so the router looks them up; a small per-ARN cache
 // keeps a flapping alarm from calling ListTagsForResource on every transition.
 import { ListTagsForResourceCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';

@@ -1,5 +1,5 @@
 // Detectors hand their evaluation reports to the router through the custom EventBridge bus
-// (DESIGN.md section 1: detectors never notify anyone themselves).
+// (docs/architecture.md, Data flow: detectors never notify anyone themselves).
 import {
   PutEventsCommand,
   type EventBridgeClient,

@@ -1,4 +1,4 @@
-// Reads the shipper's trace-DB snapshot from S3 (DESIGN.md section 4) with its metadata. A HEAD first lets
+// Reads the shipper's trace-DB snapshot from S3 (docs/architecture.md, Snapshot shipping) with its metadata. A HEAD first lets
 // a warm Lambda keep the database it already opened while the ETag is unchanged, and still read the
 // metadata of every upload (the same bytes can be re-shipped with a new taken-at and disk usage).
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';

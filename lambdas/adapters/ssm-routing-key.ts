@@ -1,4 +1,4 @@
-// The PagerDuty routing key, read from an SSM SecureString (DESIGN.md section 7: never from env vars,
+// The PagerDuty routing key, read from an SSM SecureString (docs/architecture.md, Security: never from env vars,
 // templates or logs). Powertools' SSMProvider caches the decrypted value for `maxAgeSeconds`, so a warm
 // router calls SSM at most every 5 minutes and picks up a rotated key without a redeploy.
 import type { SSMClient } from '@aws-sdk/client-ssm';

@@ -1,4 +1,4 @@
-// The one configuration file (DESIGN.md section 6): a zod schema that validates it at synth time and
+// The one configuration file (docs/architecture.md, Configuration): a zod schema that validates it at synth time and
 // at CLI start, and from which the committed JSON Schema is generated. Secrets never live here: the
 // PagerDuty routing key is named by its SSM parameter.
 import { z } from 'zod';

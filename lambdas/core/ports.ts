@@ -1,4 +1,4 @@
-// Interfaces the core owns and the adapters implement (DESIGN.md section 8). Nothing here does I/O.
+// Interfaces the core owns and the adapters implement (docs/architecture.md, Parts). Nothing here does I/O.
 import type { Incident } from './incident.ts';
 import type { PagerDutyEvent } from './pagerduty.ts';
 import type { EvaluationReport, SignalSource } from './signal.ts';

@@ -1,5 +1,5 @@
 // The one redaction function every alert text passes through before it leaves the account
-// (DESIGN.md section 7). Exposure of customer prompts is a SEV1 in the runbook: when unsure, redact.
+// (docs/architecture.md, Security). Exposure of customer prompts is a SEV1 in the runbook: when unsure, redact.
 
 export const REDACTED = '[REDACTED]';
 

@@ -1,4 +1,4 @@
-// PagerDuty Events API v2 payloads (FACTS.md): summary <= 1024, dedup_key <= 255, runbook link,
+// PagerDuty Events API v2 payloads (docs/operations-notes.md): summary <= 1024, dedup_key <= 255, runbook link,
 // redacted custom_details. The routing key is added by the adapter, never here.
 import type { DeliveryRecord, Incident } from './incident.ts';
 import type { PagerDutyEvent } from './pagerduty.ts';

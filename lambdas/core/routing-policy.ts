@@ -1,4 +1,4 @@
-// The routing policy of DESIGN.md section 2 as pure functions:
+// The routing policy (docs/architecture.md, Contracts) as pure functions:
 // (signal, incident state, now, settings) -> next incident state + the deliveries it owes.
 import { groupAlarmSignal, sameMembers } from './alarm-group.ts';
 import { isBusinessHours } from './business-hours.ts';

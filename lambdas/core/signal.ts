@@ -1,17 +1,17 @@
-// The signal model shared by every detector, the router and the CLI (DESIGN.md section 2).
+// The signal model shared by every detector, the router and the CLI (docs/architecture.md, Contracts).
 
 export const SEVERITIES = ['SEV1', 'SEV2', 'SEV3', 'SEV4'] as const;
 export type Severity = (typeof SEVERITIES)[number];
 
 export const SIGNAL_SOURCES = ['probe', 'trace-db', 'logs', 'cloudwatch-alarm', 'manual', 'pipeline'] as const;
-/** `pipeline` is the pipeline's own health (e.g. PagerDuty unreachable); DESIGN.md lists the detector sources. */
+/** `pipeline` is the pipeline's own health (e.g. PagerDuty unreachable); docs/architecture.md lists the detector sources. */
 export type SignalSource = (typeof SIGNAL_SOURCES)[number];
 
 export type SignalStatus = 'firing' | 'resolved';
 
 export interface Signal {
   source: SignalSource;
-  /** Rule id from DESIGN.md section 3, e.g. `model_error_rate`. */
+  /** Rule id from docs/runbook-mapping.md, e.g. `model_error_rate`. */
   rule: string;
   /** What it is about: model id, key id, target name, provider, fingerprint. */
   subject: string;

@@ -1,4 +1,4 @@
-// What time alone does to an open incident (DESIGN.md section 2), for the sweeper and for replays:
+// What time alone does to an open incident (docs/architecture.md, Contracts), for the sweeper and for replays:
 // the SEV2 out-of-hours escalation, the 30-minute "status update due" reminder of SEV1/SEV2 incidents,
 // and the quiet resolution of traceback incidents.
 import type { Config } from './config.ts';

@@ -22,7 +22,7 @@ import {
 
 const ROUTING_KEY_PARAMETER = '/metis-alerts/pagerduty/routing-key';
 const ALARM_ARNS = `\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:*`;
-/** PagerDuty integration keys are 32 alphanumerics; the rest are the tokens DESIGN.md section 7 redacts. */
+/** PagerDuty integration keys are 32 alphanumerics; the rest are the tokens docs/architecture.md (Security) redacts. */
 const SECRET_PATTERNS = [/^[A-Za-z0-9]{32}$/, /\bsk-[A-Za-z0-9-]{8,}/, /\bgw_[A-Za-z0-9]{8,}/, /\bAKIA[0-9A-Z]{16}\b/, /-----BEGIN /];
 
 const OPTIONAL_SINKS_CONFIG = {

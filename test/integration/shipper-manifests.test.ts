@@ -1,4 +1,4 @@
-// The shipper's deployment files say what README.md and DESIGN.md promise: the CronJob's schedule,
+// The shipper's deployment files say what README.md and shipper/README.md promise: the CronJob's schedule,
 // concurrency and security settings, IRSA instead of keys, the gateway volume mounted so that SQLite WAL
 // reads work; the compose service's 60 s loop with no inline secrets. YAML is parsed with python3's
 // PyYAML (installed with moto on these machines), so no YAML dependency is added for this.

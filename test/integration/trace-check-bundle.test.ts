@@ -30,7 +30,7 @@ import {
   type TraceCheckWorld,
 } from './support/trace-check-world.ts';
 
-/** DESIGN.md section 10: the sql.js asset ships only its JS (bundled) and sql-wasm.wasm; 1.5 MB, counted in decimal. */
+/** docs/architecture.md, Conventions: the sql.js asset ships only its JS (bundled) and sql-wasm.wasm; 1.5 MB, counted in decimal. */
 const MAX_ASSET_BYTES = 1_500_000;
 
 let outdir: string;

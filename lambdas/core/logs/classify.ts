@@ -1,4 +1,4 @@
-// What one log line is about (DESIGN.md section 3, "Logs"): a Python traceback (plain text, or a JSON
+// What one log line is about (docs/runbook-mapping.md, log watch rows): a Python traceback (plain text, or a JSON
 // log line from structlog / python-json-logger carrying `exc_info` / `exception` / `traceback`), a
 // `quota_exceeded` rejection or a `key_revoked` rejection of a gateway key. A line can be several
 // things at once (a JSON error line with a traceback that also names a key); it can also be nothing.

@@ -1,4 +1,4 @@
-// What log-watch receives, as plain data (DESIGN.md section 1; FACTS.md "CloudWatch Logs"): a
+// What log-watch receives, as plain data (docs/operations-notes.md, CloudWatch): a
 // subscription event `{"awslogs":{"data": base64(gzip(JSON))}}`, the decoded JSON (DATA_MESSAGE or
 // CONTROL_MESSAGE), or, for the CLI, plain log lines. Pure: node:zlib's synchronous gunzip is a
 // computation, not I/O. Bad input never throws: it comes back as a DecodeFailure value that the caller

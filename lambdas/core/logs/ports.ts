@@ -1,4 +1,4 @@
-// Interfaces log-watch's core owns and its adapters implement (DESIGN.md section 8): the per-minute
+// Interfaces log-watch's core owns and its adapters implement (docs/architecture.md, Parts): the per-minute
 // counters (DynamoDB in the Lambda, in memory in the CLI, demo and bench) and the fetcher of a split
 // traceback's following lines (CloudWatch Logs). Nothing here does I/O.
 import type { LogEvent } from './decode.ts';

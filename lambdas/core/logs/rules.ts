@@ -1,4 +1,4 @@
-// The three log rules (DESIGN.md section 3), pure: what the batch showed plus the per-minute counters in,
+// The three log rules (docs/runbook-mapping.md), pure: what the batch showed plus the per-minute counters in,
 // signals and the list of rules this run could judge out.
 //
 // - traceback (SEV2): one signal per fingerprint seen in the batch. Never listed in `evaluated`: a batch

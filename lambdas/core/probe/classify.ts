@@ -1,5 +1,5 @@
 // Classification of one probe: an HTTP answer against the target's expectations, and a transport error
-// code into the failure classes the runbook diagnoses differently (DESIGN.md section 3).
+// code into the failure classes the runbook diagnoses differently (docs/runbook-mapping.md).
 import type { ProbeFailure } from './result.ts';
 
 export interface ProbeExpectation {

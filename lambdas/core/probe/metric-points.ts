@@ -1,4 +1,4 @@
-// The probe's CloudWatch metrics (EMF, DESIGN.md section 1): per target and probe, `Failed` (0/1),
+// The probe's CloudWatch metrics (EMF, docs/operations-notes.md): per target and probe, `Failed` (0/1),
 // `LatencyMs` and `TlsDaysLeft`, high resolution (StorageResolution 1) so the healthz alarms can use 30 s
 // periods; plus one `ProbeHeartbeat` per completed run for the "monitoring blind" alarm. The alarms in
 // lib/probes.ts are built from these same names, so emitter and alarm cannot drift apart.

@@ -1,4 +1,4 @@
-// The probe result model (DESIGN.md sections 3 and 5): what one GET of a health endpoint found. The six
+// The probe result model (docs/architecture.md, CLI): what one GET of a health endpoint found. The six
 // fields of ProbeResult are exactly the CLI's `probe --json` output; ProbeOutcome adds a one-line reason
 // for logs and the diagnosis. Pure: no I/O, time comes in as arguments.
 import type { Config } from '../config.ts';
@@ -30,7 +30,7 @@ export interface ProbeOutcome extends ProbeResult {
   detail: string | null;
 }
 
-/** Exactly the CLI JSON (DESIGN.md section 5), in its field order: nothing more leaks into the contract. */
+/** Exactly the CLI JSON (docs/architecture.md, CLI), in its field order: nothing more leaks into the contract. */
 export function toProbeJson(result: ProbeResult): ProbeResult {
   const { url, ok, failure, status, latencyMs, tlsDaysLeft } = result;
   return { url, ok, failure, status, latencyMs, tlsDaysLeft };

@@ -1,6 +1,6 @@
 // trace_db_clock_skew (SEV4, chatops only): events stamped more than 2 minutes after `now`. Every
 // window ignores them (they would otherwise count in "the last 10 minutes" forever); this says so.
-// Not a rule of DESIGN.md's table, so it has no config switch; it is evaluated whenever the schema is.
+// Not a runbook row (docs/runbook-mapping.md), so it has no config switch; it is evaluated whenever the schema is.
 import { makeSignal, RUNBOOK, type RuleContext, type RuleOutcome, type TraceDbRule } from './context.ts';
 import { DB_SUBJECT } from './db-integrity.ts';
 import { freshness, SKEW_TOLERANCE_MS } from './freshness.ts';

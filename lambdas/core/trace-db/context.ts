@@ -8,7 +8,7 @@ import { coarseLowerBound, MS_PER_MINUTE, toJulianDay } from './time.ts';
 
 export type TraceDbRulesConfig = Config['rules'];
 
-/** Metadata the shipper attaches to the S3 object (DESIGN.md section 4), or the CLI's `--meta` file. */
+/** Metadata the shipper attaches to the S3 object (docs/architecture.md, Snapshot shipping), or the CLI's `--meta` file. */
 export interface SnapshotMeta {
   /** When `sqlite3 .backup` ran (ISO-8601). */
   takenAt?: string;

@@ -1,4 +1,4 @@
-// The trace-DB rule engine (DESIGN.md section 3): every rule over one snapshot, as plain data.
+// The trace-DB rule engine (docs/runbook-mapping.md): every rule over one snapshot, as plain data.
 // Pure: the database comes in through the SqlDatabase port, time is injected, nothing is read from
 // the environment. A snapshot that cannot be opened arrives as an OpenFailure and becomes a
 // `db_integrity` signal; a broken schema becomes a `trace_db_schema` signal and no SQL rule runs.

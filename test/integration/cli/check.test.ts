@@ -1,5 +1,5 @@
 // `metis-alerts check` end to end on SQLite files written to disk: every rule through the CLI contract
-// of DESIGN.md section 5, the boundaries, the timestamp trap, and what each bad input does.
+// of docs/architecture.md (CLI), the boundaries, the timestamp trap, and what each bad input does.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -1,5 +1,5 @@
 // `metis-alerts probe` end to end, as an operator runs it: the real CLI in a child process against real
-// servers on 127.0.0.1, the JSON contract of DESIGN.md section 5 with the right failure class for each,
+// servers on 127.0.0.1, the JSON contract of docs/architecture.md (CLI) with the right failure class for each,
 // exit 0 whatever the target answered, exit 2 with one stderr line on bad input. A private CA is trusted
 // the way Node documents it, through NODE_EXTRA_CA_CERTS.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

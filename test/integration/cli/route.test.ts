@@ -1,4 +1,4 @@
-// `metis-alerts route` end to end: the dry-run decisions of DESIGN.md section 2 and exit 2 on bad input.
+// `metis-alerts route` end to end: the dry-run decisions of docs/architecture.md (Contracts) and exit 2 on bad input.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

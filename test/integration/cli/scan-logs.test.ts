@@ -1,4 +1,4 @@
-// `metis-alerts scan-logs` end to end on files: the three input forms of DESIGN.md section 5 (a
+// `metis-alerts scan-logs` end to end on files: the three input forms of docs/architecture.md (CLI) (a
 // subscription event, a decoded DATA_MESSAGE, plain log lines), where the windows end (--now, else the
 // newest event), the exact `--json` shape, and exit 2 with one line for each kind of bad input.
 import { mkdtempSync, writeFileSync } from 'node:fs';

@@ -24,7 +24,7 @@ const START_TIMEOUT_MS = 45_000;
 const START_ATTEMPTS = 3;
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // FACTS.md: the SDK's Node 20 deprecation warning is harmless here; keep it out of every test's output.
+  // docs/operations-notes.md: the SDK's Node 20 deprecation warning is harmless here; keep it out of every test's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const existing = process.env.MOTO_ENDPOINT;
   if (existing) {

@@ -1,6 +1,6 @@
 // A local stand-in for the PagerDuty Events API v2 (POST /v2/enqueue), used by the integration tests.
 //
-// - Every request is checked against the Events API v2 schema (FACTS.md); an invalid event gets
+// - Every request is checked against the Events API v2 schema (docs/operations-notes.md); an invalid event gets
 //   PagerDuty's 400 `{ status: 'invalid event', message, errors }` whatever the script says.
 //   It is stricter than PagerDuty in one way: unknown fields are rejected, so a typo in the adapter
 //   (e.g. `severity` outside `payload`) fails a test instead of being silently ignored.

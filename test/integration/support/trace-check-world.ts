@@ -1,6 +1,6 @@
 // The trace-check's AWS side against moto: the snapshot bucket, the custom bus with a rule that copies
 // every evaluation report to an SQS queue (the router's rule matches the same source prefix and
-// detail-type), plus gzipped fixture DBs uploaded the way the shipper uploads them (DESIGN.md section 4).
+// detail-type), plus gzipped fixture DBs uploaded the way the shipper uploads them (docs/architecture.md, Snapshot shipping).
 // One world per test file: createTraceCheckWorld() resets moto.
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';

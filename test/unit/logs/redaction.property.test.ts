@@ -16,7 +16,7 @@ const ALNUM = UPPER + LOWER + DIGITS;
 const chars = (alphabet: string, min: number, max: number) =>
   fc.string({ unit: fc.constantFrom(...alphabet), minLength: min, maxLength: max });
 
-/** Each kind of secret DESIGN.md section 7 names: the text as logged and the part that must not leave. */
+/** Each kind of secret docs/architecture.md (Security) names: the text as logged and the part that must not leave. */
 const SECRET = fc.oneof(
   chars(`${ALNUM}_-`, 16, 40).map((t) => ({ text: `gw_${t}`, secret: `gw_${t}` })),
   chars(`${ALNUM}_-`, 20, 48).map((t) => ({ text: `sk-${t}`, secret: `sk-${t}` })),

@@ -22,7 +22,7 @@ describe('tlsDaysLeft', () => {
 });
 
 describe('toProbeJson', () => {
-  it('is exactly the CLI contract of DESIGN.md section 5, in its order, without the detail', () => {
+  it('is exactly the CLI contract of docs/architecture.md (CLI), in its order, without the detail', () => {
     const json = toProbeJson(outcome({ ok: false, failure: 'http_status', status: 503, detail: 'HTTP 503 (expected 2xx)' }));
     expect(Object.keys(json)).toEqual(['url', 'ok', 'failure', 'status', 'latencyMs', 'tlsDaysLeft']);
     expect(json).toEqual({

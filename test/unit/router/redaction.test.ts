@@ -14,7 +14,7 @@ const ALNUM = UPPER + LOWER + DIGITS;
 const chars = (alphabet: string, minLength: number, maxLength: number): fc.Arbitrary<string> =>
   fc.string({ unit: fc.constantFrom(...alphabet), minLength, maxLength });
 
-/** Each kind of secret DESIGN.md section 7 names; `secret` is what must not leave the account. */
+/** Each kind of secret docs/architecture.md (Security) names; `secret` is what must not leave the account. */
 const SECRET_KINDS: Record<string, fc.Arbitrary<{ text: string; secret: string }>> = {
   'gateway token gw_': chars(`${ALNUM}_-`, 16, 48).map((t) => ({ text: `gw_${t}`, secret: `gw_${t}` })),
   'provider key sk-': chars(`${ALNUM}_-`, 20, 64).map((t) => ({ text: `sk-${t}`, secret: `sk-${t}` })),
