@@ -4,8 +4,6 @@
 import { ListTagsForResourceCommand, type CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { AlarmTagReader } from '../core/ports.ts';
 
-export const SEVERITY_TAG = 'metis:severity';
-
 export interface CloudWatchAlarmTagsOptions {
   readonly client: CloudWatchClient;
   /** How long a lookup is reused; tags rarely change. @default 300000 (5 minutes) */
@@ -40,12 +38,6 @@ export class CloudWatchAlarmTags implements AlarmTagReader {
       if (this.cache.get(alarmArn)?.tags === tags) this.cache.delete(alarmArn);
     });
     return tags.then((value) => ({ ...value }));
-  }
-
-  /** The `metis:severity` tag value (trimmed), or undefined if the alarm has none. */
-  async severityOf(alarmArn: string): Promise<string | undefined> {
-    const value = (await this.tagsOf(alarmArn))[SEVERITY_TAG]?.trim();
-    return value ? value : undefined;
   }
 
   private async fetch(alarmArn: string): Promise<Record<string, string>> {

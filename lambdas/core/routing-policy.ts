@@ -58,11 +58,9 @@ export function record(
 }
 
 /** Adds deliveries whose id is not on the incident yet (so a replay never plans one twice). */
-export function plan(incident: Incident, wanted: DeliveryRecord[]): DeliveryRecord[] {
+export function plan(incident: Incident, wanted: DeliveryRecord[]): void {
   const known = new Set(incident.deliveries.map((d) => d.id));
-  const added = wanted.filter((d) => !known.has(d.id));
-  incident.deliveries.push(...added);
-  return added;
+  incident.deliveries.push(...wanted.filter((d) => !known.has(d.id)));
 }
 
 export function applySignal(

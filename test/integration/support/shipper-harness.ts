@@ -4,7 +4,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
@@ -57,7 +57,8 @@ export function runShipper(
   }
   const startedAt = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(options.shell ?? posixShell(), [SHIPPER_SCRIPT], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+    // cwd is the run's scratch dir: a relative path the script resolves can never land in the repository.
+    const child = spawn(options.shell ?? posixShell(), [SHIPPER_SCRIPT], { cwd: scratch, env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -76,9 +77,14 @@ export function runShipper(
   });
 }
 
-/** Runs SQL (or dot-commands) on a database with the sqlite3 CLI; returns trimmed stdout. */
+/**
+ * Runs SQL (or dot-commands) on a database with the sqlite3 CLI; returns trimmed stdout. sqlite3 creates
+ * an empty file for a path that does not exist (how an empty crashcopy.db once got into the repository),
+ * so `db` must be absolute and the CLI runs in the temp dir.
+ */
 export function sqlite(db: string, ...commands: string[]): string {
-  return execFileSync('sqlite3', ['-bail', '-cmd', '.timeout 10000', db, ...commands], { encoding: 'utf8' }).trim();
+  if (!isAbsolute(db)) throw new Error(`sqlite(): give an absolute path under a temp dir, not "${db}"`);
+  return execFileSync('sqlite3', ['-bail', '-cmd', '.timeout 10000', db, ...commands], { cwd: tmpdir(), encoding: 'utf8' }).trim();
 }
 
 export const EVENTS_DDL = 'CREATE TABLE events (type TEXT NOT NULL, timestamp TEXT NOT NULL, payload TEXT NOT NULL)';
@@ -132,7 +138,7 @@ export function startWriter(db: string, dir: string, seconds: number): Writer {
     ].join('\n'),
   );
   // detached: own process group, so stop() reaches sh, the loop's subshell and sqlite3 at once.
-  const child = spawn('sh', [script, db, String(seconds)], { detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn('sh', [script, db, String(seconds)], { cwd: dir, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   let done = false;
