@@ -1,11 +1,7 @@
 // Detectors hand their evaluation reports to the router through the custom EventBridge bus
 // (docs/architecture.md, Data flow: detectors never notify anyone themselves).
-import {
-  PutEventsCommand,
-  type EventBridgeClient,
-  type PutEventsCommandOutput,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
+import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import type { ReportPublisher } from '../core/ports.ts';
 import type { EvaluationReport } from '../core/signal.ts';
 import { utf8Bytes } from './truncate.ts';
