@@ -82,6 +82,8 @@ export interface TraceDbMetrics {
 export interface RuleOutcome {
   signals: Signal[];
   metrics?: TraceDbMetrics;
+  /** Subjects checked with enough data and found fine: the evidence that resolves their open incidents. */
+  healthy?: string[];
 }
 
 export interface TraceDbRule {
@@ -178,7 +180,7 @@ export interface SignalSpec {
 export function makeSignal(now: Date, spec: SignalSpec): Signal {
   // Subjects come from the data (model names, key ids) and leave the account too; redaction is
   // deterministic, so the dedup key stays stable.
-  const subject = oneLine(redactText(spec.subject), 200);
+  const subject = signalSubject(spec.subject);
   return {
     source: 'trace-db',
     rule: spec.rule,
@@ -191,6 +193,11 @@ export function makeSignal(now: Date, spec: SignalSpec): Signal {
     details: redactValue(spec.details),
     runbook: spec.runbook,
   };
+}
+
+/** A subject as signals carry it (redacted, one line, at most 200 chars), so `healthy` lists match incidents. */
+export function signalSubject(raw: string): string {
+  return oneLine(redactText(raw), 200);
 }
 
 /** `{ minutes, from, to }` as ISO text, for details. */

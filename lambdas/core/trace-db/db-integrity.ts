@@ -38,7 +38,7 @@ export const dbIntegrity: TraceDbRule = {
     }
     const shipper = ctx.meta.integrity;
     const shipperBad = shipper !== undefined && shipper.trim().toLowerCase() !== 'ok';
-    if (problems.length === 0 && !shipperBad) return { signals: [] };
+    if (problems.length === 0 && !shipperBad) return { signals: [], healthy: [DB_SUBJECT] };
     const first = problems[0] ?? `live database: ${shipper}`;
     return {
       signals: [

@@ -29,6 +29,7 @@ import { snapshotStale } from './snapshot-stale.ts';
 import { spendTotals } from './spend.ts';
 import { isOpenFailure, type OpenFailure, type SqlDatabase } from './sql-port.ts';
 import { parseInstant } from './time.ts';
+import { addHealthy } from './healthy.ts';
 
 /** In evaluation order: integrity first (a broken page explains every later failure). */
 export const TRACE_DB_RULES: readonly TraceDbRule[] = [
@@ -58,6 +59,8 @@ export interface TraceDbEvaluation {
   evaluated: string[];
   /** Firing signals. */
   signals: Signal[];
+  /** Per rule, subjects checked with enough data and found fine (the only evidence that resolves). */
+  healthy: Record<string, string[]>;
   metrics: TraceDbMetrics;
   /** Rules that threw (bad SQL, unreadable page): not in `evaluated`, so nothing resolves by mistake. */
   errors: { rule: string; message: string }[];
@@ -66,7 +69,7 @@ export interface TraceDbEvaluation {
 export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: EvaluateTraceDbOptions): TraceDbEvaluation {
   const { now, rules } = options;
   const meta = options.meta ?? {};
-  const result: TraceDbEvaluation = { evaluated: [], signals: [], metrics: {}, errors: [] };
+  const result: TraceDbEvaluation = { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [] };
   const takenAt = parseInstant(meta.takenAt);
   if (takenAt !== undefined) result.metrics.snapshotAgeSeconds = Math.round((now.getTime() - takenAt) / 1000);
 
@@ -105,6 +108,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
     return result;
   }
   result.evaluated.push(TRACE_DB_SCHEMA);
+  addHealthy(result, TRACE_DB_SCHEMA, ['events']);
 
   const ctx: RuleContext = { ...base, db: input, hasKeyIdColumn: schema.hasKeyIdColumn };
   const durations: Record<string, number> = {};
@@ -148,6 +152,7 @@ function collect(result: TraceDbEvaluation, rule: TraceDbRule, run: () => RuleOu
     result.evaluated.push(rule.id);
     result.signals.push(...outcome.signals);
     Object.assign(result.metrics, outcome.metrics);
+    addHealthy(result, rule.id, outcome.healthy);
   } catch (error) {
     result.errors.push({ rule: rule.id, message: errorLine(error) });
   }
@@ -155,7 +160,13 @@ function collect(result: TraceDbEvaluation, rule: TraceDbRule, run: () => RuleOu
 
 /** The detector's report for the router. */
 export function toEvaluationReport(evaluation: TraceDbEvaluation, now: Date): EvaluationReport {
-  return { source: 'trace-db', evaluatedAt: now.toISOString(), evaluated: [...evaluation.evaluated], signals: [...evaluation.signals] };
+  return {
+    source: 'trace-db',
+    evaluatedAt: now.toISOString(),
+    evaluated: [...evaluation.evaluated],
+    healthy: structuredClone(evaluation.healthy ?? {}),
+    signals: [...evaluation.signals],
+  };
 }
 
 function listTables(db: SqlDatabase): string[] {

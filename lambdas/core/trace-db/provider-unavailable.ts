@@ -88,12 +88,12 @@ export const providerUnavailable: TraceDbRule = {
     const subjectOf = (provider: unknown, model: unknown) =>
       canonicalId(text(provider), model === null || model === undefined || model === '' ? null : text(model));
     const down = rows.filter((r) => num(r.unavailable) > 0);
-    if (down.length === 0) return { signals: [] };
-
+    // Routed to and never unavailable in the window: the evidence that resolves its incident.
     const healthy = rows
       .filter((r) => num(r.unavailable) === 0 && num(r.ok_hops) > 0)
       .sort((a, b) => num(b.ok_hops) - num(a.ok_hops))
       .map((r) => subjectOf(r.provider, r.model));
+    if (down.length === 0) return { signals: [], healthy };
 
     const recent = new Map<string, unknown[]>();
     for (const row of query(ctx, RECENT_SQL, params)) {
@@ -152,6 +152,6 @@ export const providerUnavailable: TraceDbRule = {
         },
       });
     });
-    return { signals };
+    return { signals, healthy };
   },
 };

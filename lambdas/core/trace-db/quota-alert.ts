@@ -17,7 +17,8 @@ import {
   type RuleOutcome,
   type TraceDbRule,
 } from './context.ts';
-import { isoFromJulianDayOrNull } from './time.ts';
+import { gatewayWriting } from './data-freshness.ts';
+import { isoFromJulianDayOrNull, MS_PER_DAY } from './time.ts';
 
 export const QUOTA_ALERT = 'quota_alert';
 
@@ -35,6 +36,9 @@ SELECT key, alerts, first_jd, last_jd, payload FROM (
 )
 WHERE rn = 1
 ORDER BY alerts DESC, key`;
+
+/** Keys that raised quota.alert over the last day: the ones whose quiet window is evidence they calmed down. */
+const RECENT_KEYS_SQL = (ctx: RuleContext) => `SELECT DISTINCT ${keyExpr(ctx)} AS key FROM events WHERE ${inWindow('quota.alert')}`;
 
 export const quotaAlert: TraceDbRule = {
   id: QUOTA_ALERT,
@@ -71,6 +75,13 @@ export const quotaAlert: TraceDbRule = {
         },
       });
     });
-    return { signals };
+    // The healthy state is an absence, so it counts only while the gateway is still writing events.
+    const alerting = new Set(rows.map((row) => text(row.key)));
+    const healthy = gatewayWriting(ctx)
+      ? query(ctx, RECENT_KEYS_SQL(ctx), windowParams(ctx, ctx.nowMs - MS_PER_DAY))
+          .map((row) => text(row.key))
+          .filter((key) => !alerting.has(key))
+      : [];
+    return { signals, healthy };
   },
 };
