@@ -39,6 +39,9 @@ export function snsMessage(incident: Incident, delivery: DeliveryRecord, setting
         ]
       : []),
     ...(delivery.action === 'escalate' ? [`Still firing ${ageMinutes} min after it opened out of hours: now paging on-call.`] : []),
+    ...(delivery.action === 'suppressed' && incident.suppressedBy
+      ? [`Suppressed by ${incident.suppressedBy}: a symptom of that open incident (its thread), recorded and not paged.`]
+      : []),
     '',
     signal.summary,
     '',

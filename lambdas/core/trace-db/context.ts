@@ -5,6 +5,7 @@ import { redactText, redactValue } from '../redact.ts';
 import { makeDedupKey, oneLine, type Severity, type Signal } from '../signal.ts';
 import type { SqlDatabase, SqlParams } from './sql-port.ts';
 import { coarseLowerBound, MS_PER_MINUTE, toJulianDay } from './time.ts';
+import { instantSql } from './instant-sql.ts';
 
 export type TraceDbRulesConfig = Config['rules'];
 
@@ -113,7 +114,7 @@ export function minutesAgo(ctx: RuleContext, minutes: number): number {
  * and offsets; unparseable timestamps give NULL and drop out; future (clock-skewed) rows drop out.
  */
 export function inWindow(type: string): string {
-  return `type = '${type}' AND timestamp >= :day AND julianday(timestamp) BETWEEN :from AND :now`;
+  return `type = '${type}' AND timestamp >= :day AND ${instantSql()} BETWEEN :from AND :now`;
 }
 
 /** `json_extract(payload, path)` that yields NULL instead of an error on a malformed payload. */

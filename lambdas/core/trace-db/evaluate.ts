@@ -30,9 +30,14 @@ import { spendTotals } from './spend.ts';
 import { isOpenFailure, type OpenFailure, type SqlDatabase } from './sql-port.ts';
 import { parseInstant } from './time.ts';
 import { addHealthy } from './healthy.ts';
+import { badTimestamps } from './bad-timestamps.ts';
+import { errorRateOverall } from './error-rate-overall.ts';
+import { trafficStopped } from './traffic-stopped.ts';
+import { SNAPSHOT_UNREADABLE, snapshotUnreadable, transferDamage, unreadableSignal } from './snapshot-unreadable.ts';
 
 /** In evaluation order: integrity first (a broken page explains every later failure). */
 export const TRACE_DB_RULES: readonly TraceDbRule[] = [
+  snapshotUnreadable,
   dbIntegrity,
   modelErrorRate,
   providerUnavailable,
@@ -44,6 +49,10 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   snapshotStale,
   clockSkew,
   diskUsage,
+  // Trust at the edges (rules added after the runbook's table).
+  errorRateOverall,
+  trafficStopped,
+  badTimestamps,
 ];
 
 export interface EvaluateTraceDbOptions {
@@ -81,7 +90,12 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
   };
 
   if (isOpenFailure(input)) {
-    if (rules.db_integrity.enabled) {
+    const damage = rules.snapshot_unreadable.enabled ? transferDamage(meta, input.file, input.reason) : undefined;
+    if (damage) {
+      // Damaged on the way: a SEV3 to retry, and the database's own state stays unknown (db_integrity not evaluated).
+      result.evaluated.push(SNAPSHOT_UNREADABLE);
+      result.signals.push(unreadableSignal(now, meta, damage, { reason: input.reason, message: input.message }));
+    } else if (rules.db_integrity.enabled) {
       result.evaluated.push(DB_INTEGRITY);
       result.signals.push(openFailureSignal(now, meta, input));
     }
@@ -93,8 +107,12 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
   try {
     schema = checkSchema(input);
   } catch (error) {
-    // Even the schema cannot be read: the file is damaged beyond a query.
-    if (rules.db_integrity.enabled) {
+    // Even the schema cannot be read: the file is damaged beyond a query (or cut short on the way).
+    const damage = rules.snapshot_unreadable.enabled ? transferDamage(meta, input.file, 'unreadable') : undefined;
+    if (damage) {
+      result.evaluated.push(SNAPSHOT_UNREADABLE);
+      result.signals.push(unreadableSignal(now, meta, damage, { reason: 'unreadable', message: errorLine(error) }));
+    } else if (rules.db_integrity.enabled) {
       result.evaluated.push(DB_INTEGRITY);
       result.signals.push(openFailureSignal(now, meta, { kind: 'open-failure', reason: 'unreadable', message: errorLine(error) }));
     }

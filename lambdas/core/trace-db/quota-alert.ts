@@ -19,6 +19,7 @@ import {
 } from './context.ts';
 import { gatewayWriting } from './data-freshness.ts';
 import { isoFromJulianDayOrNull, MS_PER_DAY } from './time.ts';
+import { instantSql } from './instant-sql.ts';
 
 export const QUOTA_ALERT = 'quota_alert';
 
@@ -28,7 +29,7 @@ SELECT key, alerts, first_jd, last_jd, payload FROM (
          COUNT(*) OVER k AS alerts, MIN(jd) OVER k AS first_jd, MAX(jd) OVER k AS last_jd,
          ROW_NUMBER() OVER (PARTITION BY key ORDER BY jd DESC) AS rn
   FROM (
-    SELECT ${keyExpr(ctx)} AS key, julianday(timestamp) AS jd, payload
+    SELECT ${keyExpr(ctx)} AS key, ${instantSql()} AS jd, payload
     FROM events
     WHERE ${inWindow('quota.alert')}
   )

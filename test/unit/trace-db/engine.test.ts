@@ -148,6 +148,8 @@ describe('evaluateTraceDb', () => {
       source: 'trace-db',
       evaluatedAt: NOW.toISOString(),
       evaluated: result.evaluated,
+      // An empty DB: only what needs no traffic is known fine; no model, provider or key is named healthy.
+      healthy: { trace_db_schema: ['events'], db_integrity: ['trace-db'], trace_db_clock_skew: ['trace-db'] },
       signals: [],
     });
     expect(TRACE_DB_RULES.map((r) => r.id)).toContain('disk_usage');
