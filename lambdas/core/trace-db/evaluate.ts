@@ -46,13 +46,13 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   keySpendSpike,
   quotaAlert,
   latencyP95,
-  snapshotStale,
-  clockSkew,
-  diskUsage,
   // Trust at the edges (rules added after the runbook's table).
   errorRateOverall,
   trafficStopped,
   badTimestamps,
+  snapshotStale,
+  clockSkew,
+  diskUsage,
 ];
 
 export interface EvaluateTraceDbOptions {

@@ -122,11 +122,17 @@ describe('inhibition', () => {
     expect(w.pd.events.map((e) => e.dedup_key)).toContain('model_error_rate:gpt-4o');
   });
 
-  it('honours equal labels', async () => {
+  it('honours equal labels (and lowerSeverityOnly: false lets a SEV2 inhibit a SEV2)', async () => {
     const w = world({
       routing: {
         inhibitions: [
-          { name: 'same-subject', source: { rule: ['provider_unavailable'] }, target: { rule: ['model_error_rate'] }, equal: ['subject'] },
+          {
+            name: 'same-subject',
+            source: { rule: ['provider_unavailable'] },
+            target: { rule: ['model_error_rate'] },
+            equal: ['subject'],
+            lowerSeverityOnly: false,
+          },
         ],
       },
     });
