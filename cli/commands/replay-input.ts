@@ -12,7 +12,7 @@ export function parseReplayFile(text: string, origin: string): ReplayEntry[] {
   let items: unknown[];
   try {
     const whole: unknown = JSON.parse(text);
-    items = Array.isArray(whole) ? whole : isReportLike(whole) ? [whole] : (whole as { signals?: unknown })?.signals as unknown[];
+    items = Array.isArray(whole) ? whole : isReportLike(whole) ? [whole] : ((whole as { signals?: unknown })?.signals as unknown[]);
   } catch {
     const lines = text.split('\n').filter((line) => line.trim());
     items = lines.map((line, index) => {

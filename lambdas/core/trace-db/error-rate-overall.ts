@@ -71,9 +71,7 @@ export const errorRateOverall: TraceDbRule = {
             errors,
             errorPct: round(share * 100, 2),
             modelsWithErrors: erring.length,
-            byModel: models
-              .slice(0, MODELS_IN_DETAILS)
-              .map((m) => ({ ...m, errorPct: round((m.errors / m.calls) * 100, 2) })),
+            byModel: models.slice(0, MODELS_IN_DETAILS).map((m) => ({ ...m, errorPct: round((m.errors / m.calls) * 100, 2) })),
           },
         }),
       ],

@@ -104,7 +104,11 @@ describe('provider_unavailable', () => {
   it('failover means a later hop served the request: a later error, over_budget or silent hop is no failover (SEV2)', async () => {
     const served = (verdict: string) => [route(MIN, [down('anthropic', 'a'), { provider: 'openai', model: 'b', verdict }])];
     const severity = async (rows: ReturnType<typeof served>) =>
-      byRule(await evaluateRows(rows, { rules: RULES }), 'provider_unavailable').map((s) => [s.subject, s.severity, s.details.requestsWithoutFailover]);
+      byRule(await evaluateRows(rows, { rules: RULES }), 'provider_unavailable').map((s) => [
+        s.subject,
+        s.severity,
+        s.details.requestsWithoutFailover,
+      ]);
     expect(await severity(served('selected'))).toEqual([['anthropic:a', 'SEV3', 0]]);
     expect(await severity(served('ok'))).toEqual([['anthropic:a', 'SEV3', 0]]);
     expect(await severity(served('error'))).toEqual([['anthropic:a', 'SEV2', 1]]);

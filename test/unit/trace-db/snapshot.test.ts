@@ -62,9 +62,9 @@ describe('snapshot bytes', () => {
     const fired = (m: typeof meta | { integrity: string }) =>
       evaluateTraceDb(opened as never, { now: NOW, rules: rulesWith(), meta: m }).signals.map((s) => `${s.severity} ${s.rule}`);
     expect(fired(meta).filter((s) => /unreadable|integrity/.test(s))).toEqual(['SEV3 snapshot_unreadable']);
-    expect(fired({ ...meta, integrity: 'Page 7: btreeInitPage() returns error code 11' }).filter((s) => /unreadable|integrity/.test(s))).toEqual([
-      'SEV1 db_integrity',
-    ]);
+    expect(
+      fired({ ...meta, integrity: 'Page 7: btreeInitPage() returns error code 11' }).filter((s) => /unreadable|integrity/.test(s)),
+    ).toEqual(['SEV1 db_integrity']);
     if (!isOpenFailure(opened)) opened.close();
   });
 
