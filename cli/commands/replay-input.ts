@@ -19,7 +19,7 @@ export function parseReplayFile(text: string, origin: string): ReplayEntry[] {
       try {
         return JSON.parse(line) as unknown;
       } catch (error) {
-        throw new UsageError(`${origin}: line ${index + 1}: not JSON, a JSON array or JSON Lines (${(error as Error).message})`);
+        throw new UsageError(`${origin}: not JSON, a JSON array or JSON Lines (line ${index + 1}: ${(error as Error).message})`);
       }
     });
   }

@@ -39,7 +39,8 @@ function scan(args: string[]): { evaluated: string[]; signals: Signal[] } {
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const out = JSON.parse(run.stdout);
-  expect(Object.keys(out).sort()).toEqual(['evaluated', 'signals']);
+  // An evaluation report: `route --signals` replays it as the deployed router would.
+  expect(Object.keys(out).sort()).toEqual(['evaluated', 'evaluatedAt', 'healthy', 'signals', 'source']);
   for (const signal of out.signals) expect(signalSchema.safeParse(signal).success).toBe(true);
   return out;
 }
