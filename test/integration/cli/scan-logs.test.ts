@@ -94,8 +94,10 @@ describe('metis-alerts scan-logs --json: the three input forms', () => {
   });
 
   it('a CONTROL_MESSAGE: nothing to scan, nothing evaluated', () => {
-    expect(scan(['--file', file('control.json', subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }))])).toEqual({
+    expect(scan(['--file', file('control.json', subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }))])).toMatchObject({
+      source: 'logs',
       evaluated: [],
+      healthy: {},
       signals: [],
     });
   });
