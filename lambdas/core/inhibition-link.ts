@@ -14,7 +14,7 @@ export function linkInhibited(
   suppressed: Pick<Incident, 'dedupKey' | 'episode' | 'severity'>,
   now: Date,
 ): { next: Incident | undefined; changed: boolean } {
-  if (!inhibitor || inhibitor.status !== 'open') return { next: inhibitor, changed: false };
+  if (inhibitor?.status !== 'open') return { next: inhibitor, changed: false };
   const link = `${suppressed.dedupKey}#${suppressed.episode}`;
   if (inhibitor.inhibits?.includes(link)) return { next: inhibitor, changed: false };
   const next = structuredClone(inhibitor);
