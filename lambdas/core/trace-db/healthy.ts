@@ -2,8 +2,11 @@
 // found fine. Only these resolve open incidents, so a subject whose data vanished stays open.
 import { signalSubject } from './context.ts';
 
-/** More subjects than this for one rule are not listed (the report must fit an EventBridge entry); the rest stay open. */
-export const MAX_HEALTHY_PER_RULE = 2000;
+/**
+ * More subjects than this for one rule are not listed: the report must fit one 256 KB EventBridge entry
+ * (a few key-based rules x 500 ids of ~30 chars stays far below it). The rest stay open until listed.
+ */
+export const MAX_HEALTHY_PER_RULE = 500;
 
 /** Records a rule's healthy subjects, normalised as signals carry them, without the ones it fired for. */
 export function addHealthy(
