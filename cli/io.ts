@@ -25,11 +25,18 @@ export function readText(path: string, what: string): string {
   }
 }
 
+/**
+ * An instant with its zone (`Z` or `+hh:mm`). A time without one would be read in the machine's local time,
+ * so the same command would answer differently under another TZ: refused.
+ */
 export function parseInstant(value: string | undefined, flag: string): Date | undefined {
   if (value === undefined) return undefined;
   const date = new Date(value);
   if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime())) {
     throw new UsageError(`${flag}: expected an ISO-8601 time such as 2026-11-20T12:00:00Z, got "${value}"`);
+  }
+  if (!/(?:[zZ]|[+-]\d{2}:?\d{2})$/.test(value.trim())) {
+    throw new UsageError(`${flag}: "${value}" has no time zone; add Z (UTC) or an offset such as +01:00`);
   }
   return date;
 }

@@ -6,7 +6,8 @@ import { isInputError, parseInstant, readText, resolveConfig, type Output } from
 import { checkDatabase, formatEvaluation, readMeta } from './commands/check.ts';
 import { runIncidentsCommand } from './commands/incidents.ts';
 import { runPostmortemCommand } from './commands/postmortem.ts';
-import { formatDeliveries, parseSignalFile, routeDryRun } from './commands/route.ts';
+import { formatDeliveries, routeReplay } from './commands/route.ts';
+import { parseReplayFile } from './commands/replay-input.ts';
 import { scanLogsCommand } from './commands/scan-logs.ts';
 import { runSilenceCommand } from './commands/silence.ts';
 import { runProbeCommand } from './commands/probe.ts';
@@ -18,8 +19,10 @@ commands:
                                                               every trace-DB rule on a SQLite file (plain or .gz)
   probe --url URL [--timeout-ms N] [--json]                   probe one endpoint once (NODE_EXTRA_CA_CERTS to trust a private CA)
   route --signals FILE [--now ISO] [--config FILE] [--sweep-minutes N] [--json]
-                                                              the router policy on signals, dry-run, with the
-                                                              sweeper's ticks between their times (a backtest)
+                                                              the router policy on signals or on JSON Lines of
+                                                              evaluation reports / check / scan-logs outputs,
+                                                              dry-run, with the sweeper's ticks between their
+                                                              times (a backtest; resolves need healthy evidence)
   silence add --rule R [--subject S] (--for 2h|90m|1d|1h30m | --until ISO) --reason TEXT [--now ISO] [--table NAME] [--json]
                                                               silence a rule (or one subject of it) in the deployed router
   silence list [--all] [--now ISO] [--table NAME] [--json]    active and pending silences (--all: ended ones too)
@@ -57,8 +60,10 @@ const COMMANDS: Record<string, Command> = {
     const now = parseInstant(values.now, '--now') ?? new Date();
     const meta = values.meta ? readMeta(values.meta) : {};
     const evaluation = await checkDatabase(values.db, config, now, meta);
-    const { evaluated, signals } = evaluation;
-    out.stdout.write(values.json ? `${JSON.stringify({ evaluated, signals }, null, 2)}\n` : formatEvaluation(evaluation));
+    const { evaluated, healthy, signals } = evaluation;
+    // With source and evaluatedAt, each output is an evaluation report that `route --signals` replays.
+    const json = { source: 'trace-db', evaluatedAt: now.toISOString(), evaluated, healthy, signals };
+    out.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : formatEvaluation(evaluation));
   },
   route: async (args, out) => {
     const { values } = parseArgs({
@@ -75,11 +80,11 @@ const COMMANDS: Record<string, Command> = {
     if (!values.signals) throw new UsageError('route: --signals FILE is required');
     const config = resolveConfig(values.config);
     const now = parseInstant(values.now, '--now');
-    const signals = parseSignalFile(readText(values.signals, 'the signals file'), values.signals);
+    const entries = parseReplayFile(readText(values.signals, 'the signals file'), values.signals);
     const sweepMinutes = values['sweep-minutes'] === undefined ? 5 : Number(values['sweep-minutes']);
     if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0)
       throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);
-    const { deliveries } = await routeDryRun(signals, config, { ...(now ? { now } : {}), sweepMinutes });
+    const { deliveries } = await routeReplay(entries, config, { ...(now ? { now } : {}), sweepMinutes });
     out.stdout.write(values.json ? `${JSON.stringify({ deliveries }, null, 2)}\n` : formatDeliveries(deliveries));
   },
   probe: runProbeCommand,

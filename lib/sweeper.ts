@@ -18,6 +18,8 @@ export interface SweeperProps extends NotificationTargets {
   readonly tracebackQuietMinutes: number;
   /** Rules resolved by the sweeper when their detector has been quiet this long (log-watch key rules). @default - none */
   readonly quietResolveMinutes?: Record<string, number>;
+  /** Per source: minutes without a firing signal after which a reminder says "no data since HH:MM". @default - none */
+  readonly noDataAfterMinutes?: Partial<Record<string, number>>;
   /** Detectors that report on a schedule; one silent for three intervals raises "monitoring blind". */
   readonly expectedSources: SourceExpectation[];
   /** @default Duration.minutes(5) */
@@ -42,6 +44,7 @@ export class Sweeper extends Construct {
         SWEEPER_SETTINGS: JSON.stringify({
           tracebackQuietMinutes: props.tracebackQuietMinutes,
           quietResolveMinutes: props.quietResolveMinutes ?? {},
+          noDataAfterMinutes: props.noDataAfterMinutes ?? {},
           expectedSources: props.expectedSources,
         }),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-sweeper',

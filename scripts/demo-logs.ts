@@ -16,7 +16,7 @@ export interface LogDemoStep {
   at: Date;
   title: string;
   signals: Signal[];
-  /** The log-watch run's report: open logs incidents of evaluated rules that no longer fire resolve. */
+  /** The log-watch run's report: open logs incidents whose keys it names healthy resolve. */
   report: EvaluationReport;
 }
 
@@ -137,7 +137,13 @@ export async function logDemoSteps(start: Date = new Date('2026-11-24T10:40:00Z'
   const run = async (from: number, to: number, title: string): Promise<LogDemoStep> => {
     const at = new Date(to);
     const scan = await scanBatch(deliveredBatch(stream, from, to), { counters, fetcher: cloudWatch, rules, now: at });
-    const report: EvaluationReport = { source: 'logs', evaluatedAt: at.toISOString(), evaluated: scan.evaluated, signals: scan.signals };
+    const report: EvaluationReport = {
+      source: 'logs',
+      evaluatedAt: at.toISOString(),
+      evaluated: scan.evaluated,
+      healthy: scan.healthy ?? {},
+      signals: scan.signals,
+    };
     return { at, title, signals: scan.signals, report };
   };
 

@@ -6,7 +6,7 @@ export interface DemoStep {
   at: Date;
   title: string;
   signals: Signal[];
-  /** A detector run: its open incidents of evaluated rules that no longer fire are resolved. */
+  /** A detector run: its open incidents whose subjects it names healthy are resolved. */
   report?: EvaluationReport;
   /** A sweeper tick at `at` instead of signals. */
   sweep?: boolean;

@@ -42,10 +42,12 @@ async function main(): Promise<void> {
   console.log(`trace-DB rules evaluated: ${evaluation.evaluated.join(', ')}`);
   const report = toEvaluationReport(evaluation, CHECK_AT);
 
-  // Later that day the gateway is healthy again: a snapshot without anomalies resolves what the first opened.
+  // Later that day the gateway is healthy again: a busy snapshot without anomalies resolves what it has
+  // evidence for (models and providers with enough calls, the spend projection, latency). The keys of the
+  // first snapshot do not appear in this one at all: no data is not recovery, so their incidents stay open.
   const RECOVERED_AT = new Date('2026-11-24T12:00:00Z');
   const quietFile = join(outDir, 'sample-trace-recovered.db.gz');
-  writeFileSync(quietFile, gzipSync(await generateTraceDb({ events: 30_000, days: 7, end: RECOVERED_AT, seed: 7, anomalies: 'none' })));
+  writeFileSync(quietFile, gzipSync(await generateTraceDb({ events: 60_000, days: 2, end: RECOVERED_AT, seed: 7, anomalies: 'none' })));
   const recovered = toEvaluationReport(
     await checkDatabase(quietFile, config, RECOVERED_AT, {
       takenAt: new Date(RECOVERED_AT.getTime() - 60_000).toISOString(),
@@ -62,7 +64,7 @@ async function main(): Promise<void> {
     ...(await probeDemoSteps({ prefix: config.name })),
     {
       at: RECOVERED_AT,
-      title: 'trace-check 12:00 on a healthy snapshot: every trace-DB incident resolves',
+      title: 'trace-check 12:00 on a healthy snapshot: what it finds healthy resolves; keys it has no data for stay open',
       signals: recovered.signals,
       report: recovered,
     },

@@ -8,9 +8,9 @@ import { sweepOptionsOf } from '../../lambdas/core/sweep-policy.ts';
 import type { Delivery } from '../../lambdas/core/incident.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { toDelivery } from '../../lambdas/core/routing-policy.ts';
-import { describeIssue, signalSchema } from '../../lambdas/core/signal-schema.ts';
+import { signalsFromReport } from '../../lambdas/core/report-signals.ts';
 import type { Signal } from '../../lambdas/core/signal.ts';
-import { UsageError } from '../errors.ts';
+import { parseReplayFile, type ReplayEntry } from './replay-input.ts';
 
 export interface RouteResult {
   deliveries: Delivery[];
@@ -19,24 +19,7 @@ export interface RouteResult {
 
 /** Accepts a JSON array of signals, `{ "signals": [...] }` (a report or `check` output), or JSON Lines. */
 export function parseSignalFile(text: string, origin: string): Signal[] {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    const lines = text.split('\n').filter((line) => line.trim());
-    try {
-      raw = lines.map((line) => JSON.parse(line));
-    } catch (error) {
-      throw new UsageError(`${origin}: not JSON, a JSON array or JSON Lines (${(error as Error).message})`);
-    }
-  }
-  const list = Array.isArray(raw) ? raw : (raw as { signals?: unknown })?.signals;
-  if (!Array.isArray(list)) throw new UsageError(`${origin}: expected an array of signals or an object with a "signals" array`);
-  return list.map((candidate, index) => {
-    const parsed = signalSchema.safeParse(candidate);
-    if (!parsed.success) throw new UsageError(`${origin}: ${describeIssue(parsed.error, `signals.${index}`)}`);
-    return parsed.data as Signal;
-  });
+  return parseReplayFile(text, origin).flatMap((entry) => (entry.kind === 'signal' ? [entry.signal] : entry.report.signals));
 }
 
 export interface RouteOptions {
@@ -46,17 +29,27 @@ export interface RouteOptions {
   sweepMinutes?: number;
 }
 
+/** Replays plain signals (see routeReplay). */
+export function routeDryRun(signals: Signal[], config: Config, options: RouteOptions = {}): Promise<RouteResult> {
+  return routeReplay(
+    signals.map((signal): ReplayEntry => ({ kind: 'signal', at: Date.parse(signal.observedAt), signal })),
+    config,
+    options,
+  );
+}
+
 /**
- * Replays the signals in time order through the router core, with the sweeper's ticks in between (on
- * the 5-minute grid of its schedule), so a file of signals replays a whole incident: escalation,
- * reminders, inhibition release, resolve. A backtest of the deployed behaviour, in dry-run.
+ * Replays signals and evaluation reports in time order through the router core, with the sweeper's ticks
+ * in between (on the 5-minute grid of its schedule), so a file replays a whole incident: escalation,
+ * reminders, inhibition release, resolve. A report resolves exactly what the deployed router would: the
+ * open incidents of its source whose subject it names healthy. A backtest of the deployed behaviour, in dry-run.
  */
-export async function routeDryRun(signals: Signal[], config: Config, options: RouteOptions = {}): Promise<RouteResult> {
+export async function routeReplay(entries: ReplayEntry[], config: Config, options: RouteOptions = {}): Promise<RouteResult> {
   // Stable sort by time: the file's order breaks ties.
-  const ordered = signals
-    .map((signal, index) => ({ signal, index }))
-    .sort((a, b) => Date.parse(a.signal.observedAt) - Date.parse(b.signal.observedAt) || a.index - b.index)
-    .map((entry) => entry.signal);
+  const ordered = entries
+    .map((entry, index) => ({ entry, index }))
+    .sort((a, b) => a.entry.at - b.entry.at || a.index - b.index)
+    .map((item) => item.entry);
   const sinks = new DryRunSinks();
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
@@ -64,8 +57,8 @@ export async function routeDryRun(signals: Signal[], config: Config, options: Ro
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
   let nextTick: number | undefined;
-  for (const signal of ordered) {
-    const at = options.now ?? new Date(signal.observedAt);
+  for (const entry of ordered) {
+    const at = options.now ?? new Date(entry.at);
     if (sweepMs > 0) {
       // The deployed sweeper runs on the 5-minute grid; a tick at the signal's own time runs first.
       nextTick ??= Math.floor(at.getTime() / sweepMs) * sweepMs + sweepMs;
@@ -75,7 +68,9 @@ export async function routeDryRun(signals: Signal[], config: Config, options: Ro
         deliveries.push(...swept.attempted.map(toDelivery));
       }
     }
-    const routed = await routeSignals([signal], { ...deps, now: () => at });
+    // As the deployed router does with a report: its firing signals plus the resolves its evidence allows.
+    const signals = entry.kind === 'signal' ? [entry.signal] : signalsFromReport(entry.report, await store.listOpen(entry.report.source));
+    const routed = await routeSignals(signals, { ...deps, now: () => at });
     deliveries.push(...routed.attempted.map(toDelivery));
   }
   return { deliveries, payloads: sinks.payloads };

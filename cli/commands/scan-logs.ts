@@ -81,10 +81,11 @@ function parseWhole(text: string): Record<string, unknown> | undefined {
   }
 }
 
-/** What `--json` prints: exactly `{ evaluated, signals }` (docs/architecture.md, CLI). */
+/** What `--json` prints: an evaluation report (docs/architecture.md, CLI), a line `route --signals` can replay. */
 export function logScanJson(result: LogFileScan): string {
-  const { evaluated, signals } = result.scan;
-  return `${JSON.stringify({ evaluated, signals }, null, 2)}\n`;
+  const { evaluated, healthy = {}, signals } = result.scan;
+  const report = { source: 'logs', evaluatedAt: result.now.toISOString(), evaluated, healthy, signals };
+  return `${JSON.stringify(report, null, 2)}\n`;
 }
 
 export function formatLogScan(result: LogFileScan): string {

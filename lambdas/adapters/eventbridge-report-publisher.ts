@@ -35,8 +35,8 @@ export class EventBridgeReportPublisher implements ReportPublisher {
 
   /**
    * Throws ReportPublishError if the report is too large or EventBridge does not accept it, so the
-   * detector's invocation fails visibly. A report is never split: the router resolves every evaluated
-   * rule absent from `signals`, so a partial report would resolve live incidents.
+   * detector's invocation fails visibly. A report is never split: the router resolves what `healthy`
+   * names, and a report cut in two would pair one half's evidence with the other half's silence.
    */
   async publish(report: EvaluationReport): Promise<void> {
     const entry: PutEventsRequestEntry = {

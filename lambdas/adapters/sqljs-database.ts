@@ -3,7 +3,8 @@
 // WASM heap, so open one snapshot at a time and close it when the ETag changes.
 import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
-import type { OpenFailure, SqlDatabase, SqlParams } from '../core/trace-db/sql-port.ts';
+import type { OpenFailure, SnapshotFile, SqlDatabase, SqlParams } from '../core/trace-db/sql-port.ts';
+import { snapshotFile } from '../core/trace-db/sqlite-header.ts';
 import { decodeSnapshotBytes, snapshotFailure, SnapshotError, type DecodeOptions } from './snapshot-bytes.ts';
 
 export interface SqlJsLoadOptions {
@@ -35,6 +36,8 @@ export function loadSqlJs(options: SqlJsLoadOptions = {}): Promise<SqlJsStatic> 
 /** One open snapshot. Implements the core's SqlDatabase port. */
 export class SqlJsDatabase implements SqlDatabase {
   private closed = false;
+  /** Size and declared size of the opened file (set by openSnapshot). */
+  file?: SnapshotFile;
 
   constructor(
     private readonly db: Database,
@@ -94,10 +97,20 @@ export async function openSnapshot(
   bytes: Uint8Array,
   options: SqlJsLoadOptions & DecodeOptions = {},
 ): Promise<SqlJsDatabase | OpenFailure> {
+  let decoded: Uint8Array;
   try {
-    return await openSqlJs(decodeSnapshotBytes(bytes, options), options);
+    decoded = decodeSnapshotBytes(bytes, options);
   } catch (error) {
     return snapshotFailure(error);
+  }
+  // The file's own size facts travel with the result, so the engine can tell a copy cut short from corruption.
+  const file = snapshotFile(decoded);
+  try {
+    const db = await openSqlJs(decoded, options);
+    db.file = file;
+    return db;
+  } catch (error) {
+    return { ...snapshotFailure(error), file };
   }
 }
 

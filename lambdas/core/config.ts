@@ -61,6 +61,20 @@ export const rulesSchema = z
     key_revoked_in_use: z
       .strictObject({ ...ruleBase, count: z.int().nonnegative().default(10), windowMinutes: z.int().positive().default(5) })
       .prefault({}),
+    // Trust at the edges: errors spread over many models, the gateway going quiet, transfer damage, bad timestamps.
+    error_rate_overall: z
+      .strictObject({
+        ...ruleBase,
+        threshold: z.number().gt(0).lt(1).default(0.05),
+        minCalls: z.int().positive().default(50),
+        windowMinutes: z.int().positive().default(10),
+      })
+      .prefault({}),
+    traffic_stopped: z
+      .strictObject({ ...ruleBase, minutes: z.int().positive().default(10), minCalls: z.int().positive().default(20) })
+      .prefault({}),
+    snapshot_unreadable: z.strictObject({ ...ruleBase }).prefault({}),
+    trace_db_bad_timestamps: z.strictObject({ ...ruleBase }).prefault({}),
   })
   .prefault({});
 
@@ -132,11 +146,22 @@ export const inhibitionSchema = z.strictObject({
   target: matcherSchema,
   /** Labels that must be equal on both sides (e.g. ["subject"]). */
   equal: z.array(z.enum(['source', 'rule', 'subject'])).default([]),
+  /** Inhibit only signals less severe than the open incident: a SEV1 (a corrupt DB during an outage) still pages. */
+  lowerSeverityOnly: z.boolean().default(true),
 });
 
-/** Default: while a health target is down hard (SEV1), trace-DB and log signals are its symptoms, not new pages. */
+/**
+ * Default: while a health target is down hard (SEV1), less severe trace-DB and log signals are its symptoms,
+ * not new pages. A SEV1 of its own (db_integrity, bill_threshold, prompt_exposure) still pages.
+ */
 export const DEFAULT_INHIBITIONS = [
-  { name: 'gateway-down', source: { rule: ['healthz_down'], severity: ['SEV1'] }, target: { source: ['trace-db', 'logs'] }, equal: [] },
+  {
+    name: 'gateway-down',
+    source: { rule: ['healthz_down'], severity: ['SEV1'] },
+    target: { source: ['trace-db', 'logs'] },
+    equal: [],
+    lowerSeverityOnly: true,
+  },
 ] as const;
 
 export const maintenanceWindowSchema = z

@@ -8,6 +8,7 @@ import { pagerDutyEvent } from './render-pagerduty.ts';
 import { snsMessage } from './render-sns.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { applySignal, releaseIfClear } from './routing-policy.ts';
+import { linkInhibited } from './inhibition-link.ts';
 import { silenceEnd, type Silence } from './silence.ts';
 import { inhibitorFor, mayBeInhibited, silenceFor, type RoutingContext } from './suppression.ts';
 import { sweepIncident, type SweepOptions } from './sweep-policy.ts';
@@ -63,17 +64,24 @@ async function processSignal(signal: Signal, deps: DispatchDeps, result: Dispatc
   const now = deps.now(signal);
   const context = await routingContext(signal, now, deps, cache);
   let openedOrClosed = false;
+  let after: Incident | undefined;
   await processTransition(
     signal.dedupKey,
     (existing) => {
       const transition = applySignal(existing, signal, now, deps.settings, context);
       openedOrClosed = transition.changed && existing?.status !== transition.next.status;
+      after = transition.next;
       return transition;
     },
     now,
     deps,
     result,
   );
+  const inhibitor = context.inhibitedBy?.dedupKey;
+  if (inhibitor && after?.suppressedBy === inhibitor) {
+    const symptom = after;
+    await processTransition(inhibitor, (existing) => linkInhibited(existing, symptom, now), now, deps, result);
+  }
   if (openedOrClosed) delete cache.open; // inhibitors may have changed
 }
 

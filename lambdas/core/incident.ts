@@ -70,6 +70,10 @@ export interface Incident {
   silencedBy?: string;
   /** Open incident whose inhibition turned its pages into chatops "suppressed" posts. */
   suppressedBy?: string;
+  /** Set at a reminder when the subject has had no data (neither firing nor healthy) since then (evidence.ts). */
+  noDataSince?: string;
+  /** Incidents this one inhibits (their pages became chatops "suppressed" posts), by dedupKey. */
+  inhibits?: string[];
   /** Member alarms by name, when the incident comes from CloudWatch alarms. */
   alarms?: Record<string, AlarmMember>;
   /** Optimistic-locking counter: every write is conditional on the version read. */

@@ -5,6 +5,7 @@ import type { SnsMessage } from './ports.ts';
 import { redactText, redactValue } from './redact.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { runbookUrl } from './runbook-link.ts';
+import { noDataLine } from './evidence.ts';
 
 /** SNS wants a subject of fewer than 100 characters. */
 const MAX_SUBJECT = 99;
@@ -34,9 +35,13 @@ export function snsMessage(incident: Incident, delivery: DeliveryRecord, setting
     ...(delivery.action === 'remind'
       ? [
           `${delivery.severity} open for ${ageMinutes} min: post a status update now (runbook: on every status change and at least every 30 min, even "still investigating").`,
+          ...(incident.noDataSince ? [noDataLine(incident.noDataSince)] : []),
         ]
       : []),
     ...(delivery.action === 'escalate' ? [`Still firing ${ageMinutes} min after it opened out of hours: now paging on-call.`] : []),
+    ...(delivery.action === 'suppressed' && incident.suppressedBy
+      ? [`Suppressed by ${incident.suppressedBy}: a symptom of that open incident (its thread), recorded and not paged.`]
+      : []),
     '',
     signal.summary,
     '',

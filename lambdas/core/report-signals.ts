@@ -1,5 +1,6 @@
 // Turns an evaluation report into the signals the router applies: the firing ones as sent, plus a
-// resolve for each open incident whose rule the source evaluated this run without firing it.
+// resolve for each open incident whose subject the report names under `healthy[rule]`. A resolve needs
+// evidence: an open incident whose subject had no data this run (silence, too few calls) stays open.
 import type { Incident } from './incident.ts';
 import { describeIssue, evaluationReportSchema, signalSchema } from './signal-schema.ts';
 import type { EvaluationReport, Signal } from './signal.ts';
@@ -46,6 +47,7 @@ export function signalsFromReport(report: EvaluationReport, openOfSource: Incide
       (incident) =>
         incident.source === report.source &&
         evaluated.has(incident.rule) &&
+        isHealthy(report, incident) &&
         !firingKeys.has(incident.dedupKey) &&
         !explicitKeys.has(incident.dedupKey),
     )
@@ -54,8 +56,13 @@ export function signalsFromReport(report: EvaluationReport, openOfSource: Incide
         ...incident.lastSignal,
         status: 'resolved',
         observedAt: report.evaluatedAt,
-        summary: `${incident.rule} no longer firing for ${incident.subject} (evaluated ${report.evaluatedAt})`,
+        summary: `${incident.rule} checked and fine for ${incident.subject} (evaluated ${report.evaluatedAt})`,
       }),
     );
   return [...firing, ...explicit, ...resolved];
+}
+
+/** Whether the report names the incident's subject as checked with enough data and found fine. */
+export function isHealthy(report: Pick<EvaluationReport, 'healthy'>, incident: Pick<Incident, 'rule' | 'subject'>): boolean {
+  return report.healthy?.[incident.rule]?.includes(incident.subject) ?? false;
 }

@@ -21,6 +21,7 @@ export const evaluationReportSchema = z.object({
   source: z.enum(SIGNAL_SOURCES),
   evaluatedAt: isoInstant,
   evaluated: z.array(z.string()),
+  healthy: z.record(z.string(), z.array(z.string())).default({}),
   signals: z.array(z.unknown()),
 });
 

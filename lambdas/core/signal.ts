@@ -32,8 +32,13 @@ export interface Signal {
 export interface EvaluationReport {
   source: SignalSource;
   evaluatedAt: string;
-  /** Rule ids checked this run; an open incident of one of these rules absent from `signals` resolves. */
+  /** Rule ids checked this run. */
   evaluated: string[];
+  /**
+   * Per rule, the subjects checked with enough data and found fine: the only evidence that resolves an open
+   * incident (report-signals.ts). A subject with no data stays open; absent = nothing is known to be fine.
+   */
+  healthy?: Record<string, string[]>;
   /** Firing signals only. */
   signals: Signal[];
 }

@@ -5,7 +5,7 @@ import { zonedTime } from './business-hours.ts';
 import type { Inhibition, MaintenanceWindow, SignalMatcher } from './config.ts';
 import type { Incident } from './incident.ts';
 import { activeSilenceFor, type Silence } from './silence.ts';
-import type { Signal } from './signal.ts';
+import { isMoreSevere, type Signal } from './signal.ts';
 
 export interface RoutingContext {
   /** A silence or maintenance window covers the signal: record, do not notify. */
@@ -39,7 +39,9 @@ export function inhibitorFor(signal: Signal, open: Incident[], inhibitions: Inhi
         incident.status === 'open' &&
         incident.dedupKey !== signal.dedupKey &&
         matches(inhibition.source, incident) &&
-        inhibition.equal.every((label) => incident[label] === signal[label]),
+        inhibition.equal.every((label) => incident[label] === signal[label]) &&
+        // Inhibition never hides a signal as severe as its inhibitor (unless configured to).
+        (inhibition.lowerSeverityOnly === false || isMoreSevere(incident.severity, signal.severity)),
     );
     if (source) return { dedupKey: source.dedupKey, inhibition: inhibition.name };
   }

@@ -2,7 +2,9 @@
 // the SEV2 out-of-hours escalation, the 30-minute "status update due" reminder of SEV1/SEV2 incidents,
 // and the quiet resolution of traceback incidents.
 import type { Config } from './config.ts';
+import { clockTime, noDataSince } from './evidence.ts';
 import type { Incident } from './incident.ts';
+import type { SignalSource } from './signal.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { allowedSinks, plan, record, resolveIncident } from './routing-policy.ts';
 
@@ -14,15 +16,22 @@ export interface SweepOptions {
    * quiet no report resolves them, so they resolve once their last signal is this many minutes old.
    */
   quietResolveMinutes?: Record<string, number>;
+  /**
+   * Per source whose detector re-sends firing signals every run: after this many minutes without one (and
+   * without a healthy verdict, which would have resolved it) the reminder says "no data since HH:MM".
+   */
+  noDataAfterMinutes?: Partial<Record<SignalSource, number>>;
 }
 
 /** The sweep options a configuration implies. */
-export function sweepOptionsOf(config: Pick<Config, 'rules'>): Required<SweepOptions> {
+export function sweepOptionsOf(config: Pick<Config, 'rules'> & Partial<Pick<Config, 'snapshot'>>): Required<SweepOptions> {
   const { traceback, quota_exceeded_sustained: quota, key_revoked_in_use: revoked } = config.rules;
   return {
     tracebackQuietMinutes: traceback.quietMinutes,
     // One minute past the rule's window: by then a still-firing key would have been reported again.
     quietResolveMinutes: { quota_exceeded_sustained: quota.minutes + 1, key_revoked_in_use: revoked.windowMinutes + 1 },
+    // Three missed trace-check runs, at least 5 minutes.
+    noDataAfterMinutes: { 'trace-db': Math.max(5, 3 * (config.snapshot?.scheduleMinutes ?? 1)) },
   };
 }
 
@@ -64,8 +73,14 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
   const lastPost = Date.parse(next.lastPostAt ?? next.openedAt);
   if ((next.severity === 'SEV1' || next.severity === 'SEV2') && now.getTime() - lastPost >= settings.routing.reminderMinutes * MINUTE) {
     const ageMinutes = Math.round((now.getTime() - Date.parse(next.openedAt)) / MINUTE);
+    const since = noDataSince(next, now, options.noDataAfterMinutes?.[next.source]);
+    if (since) next.noDataSince = since;
+    else delete next.noDataSince;
     plan(next, [record(next, 'chatops', 'remind', next.severity, now, at)]);
-    next.timeline.push({ at, event: `status update due: ${next.severity} open for ${ageMinutes} min` });
+    next.timeline.push({
+      at,
+      event: `status update due: ${next.severity} open for ${ageMinutes} min${since ? `; no data since ${clockTime(since)}` : ''}`,
+    });
     next.lastPostAt = at;
     changed = true;
   }

@@ -33,6 +33,8 @@ interface Variant {
   sweeper: {
     tracebackQuietMinutes: number;
     quietResolveMinutes: Record<string, number>;
+    /** Trace-DB reminders say "no data since HH:MM" after this many minutes without a firing signal. */
+    noDataAfterMinutes: Record<string, number>;
     expectedSources: { source: string; intervalMinutes: number }[];
   };
   /** The routing-key parameter when PagerDuty is configured. */
@@ -46,6 +48,7 @@ const VARIANTS: Variant[] = [
     sweeper: {
       tracebackQuietMinutes: 30,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      noDataAfterMinutes: { 'trace-db': 5 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 1 }],
     },
     pagerDuty: { parameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' },
@@ -56,6 +59,7 @@ const VARIANTS: Variant[] = [
     sweeper: {
       tracebackQuietMinutes: 30,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      noDataAfterMinutes: { 'trace-db': 5 },
       expectedSources: [],
     },
   },
@@ -76,6 +80,7 @@ const VARIANTS: Variant[] = [
     sweeper: {
       tracebackQuietMinutes: 45,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      noDataAfterMinutes: { 'trace-db': 15 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }],
     },
     pagerDuty: { parameter: '/metis/staging/pd-key', eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue', kmsKeyArn: CUSTOMER_KEY },

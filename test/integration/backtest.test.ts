@@ -14,7 +14,8 @@
 // in arrival order, and each SNS subscriber queue drained after every invocation (subject headline +
 // the body's "Dedup key:" line), so no sink can have received something the list does not show.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseSignalFile, routeDryRun } from '../../cli/commands/route.ts';
+import { parseReplayFile } from '../../cli/commands/replay-input.ts';
+import { parseSignalFile, routeDryRun, routeReplay } from '../../cli/commands/route.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import type { Incident } from '../../lambdas/core/incident.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
@@ -70,9 +71,16 @@ function firing(source: SignalSource, rule: string, subject: string, severity: S
 const TRACE_RULES = ['model_error_rate', 'provider_unavailable', 'latency_p95'];
 const LOG_RULES = ['quota_exceeded_sustained', 'key_revoked_in_use']; // traceback is never "evaluated": it resolves when quiet
 
-/** A trace-check run: `firing` as sent; `resolves` are what the backtest file lists for rules that stopped firing. */
-function traceStep(at: string, firingNow: Signal[], resolves: Signal[] = [], evaluated = TRACE_RULES): Step {
-  return { at, event: reportEvent(report(at, evaluated, firingNow), at, 'metis-alerts.trace-db'), signals: [...firingNow, ...resolves] };
+/**
+ * A trace-check run: `firing` as sent, `healthy` the subjects it found fine; `resolves` are what the backtest
+ * file of plain signals lists for them.
+ */
+function traceStep(at: string, firingNow: Signal[], resolves: Signal[] = [], healthy: Record<string, string[]> = {}): Step {
+  return {
+    at,
+    event: reportEvent(report(at, TRACE_RULES, firingNow, 'trace-db', healthy), at, 'metis-alerts.trace-db'),
+    signals: [...firingNow, ...resolves],
+  };
 }
 
 function logsStep(at: string, firingNow: Signal[]): Step {
@@ -113,6 +121,7 @@ const OUTAGE: Step[] = [
     day('17:11:40'),
     [],
     [{ ...errorSpike(day('17:11:40')), status: 'resolved', summary: 'model_error_rate no longer firing for gpt-4o' }],
+    { model_error_rate: ['gpt-4o'] },
   ),
   logsStep(day('17:14:10'), [traceback(day('17:14:10'))]),
   traceStep(day('17:16:40'), []),
@@ -133,6 +142,15 @@ const line = (d: Delivered) => `${d.sink} ${d.action} ${d.severity} ${d.dedupKey
 async function dryRun(steps: Step[]): Promise<string[]> {
   const file = JSON.stringify(steps.flatMap((s) => s.signals));
   const { deliveries } = await routeDryRun(parseSignalFile(file, 'backtest.json'), CONFIG);
+  return deliveries.map(line);
+}
+
+/** (i') The same outage as `route --signals` reads it from JSON Lines of the reports themselves (alarms as signals). */
+async function reportReplay(steps: Step[]): Promise<string[]> {
+  const lines = steps.flatMap((s) =>
+    s.event['detail-type'] === 'Metis Evaluation Report' ? [JSON.stringify(s.event.detail)] : s.signals.map((x) => JSON.stringify(x)),
+  );
+  const { deliveries } = await routeReplay(parseReplayFile(lines.join('\n'), 'backtest.jsonl'), CONFIG);
   return deliveries.map(line);
 }
 
@@ -253,6 +271,10 @@ describe('backtest: routeDryRun replays what the deployed router + sweeper do', 
     await expectItemsAgree(run);
   });
 
+  it('replaying the reports themselves (route --signals on JSON Lines of reports) gives the same deliveries', async () => {
+    expect(await reportReplay(OUTAGE)).toEqual(run.deliveries);
+  });
+
   it('and that list is what the routing policy says for this outage', () => {
     const gw = 'healthz_down:gateway';
     const er = 'model_error_rate:gpt-4o';
@@ -298,8 +320,8 @@ describe('backtest: a signal exactly on a sweeper tick', () => {
   // Another signal arrives at exactly 03:30:00. Whether the deployed sweep at 03:30 runs just before or
   // just after that router invocation, the escalation is sent at 03:30, before anything that happens later.
   const sat = (hhmmss: string) => `2026-11-28T${hhmmss}.000Z`;
-  // Each report evaluated only the rule it fires, so none resolves another's incident.
-  const only = (signal: Signal): Step => traceStep(signal.observedAt, [signal], [], [signal.rule]);
+  // Each report names nothing healthy, so none resolves another's incident.
+  const only = (signal: Signal): Step => traceStep(signal.observedAt, [signal]);
   const STEPS: Step[] = [
     only(errorSpike(sat('03:00:00'))),
     only(firing('trace-db', 'trace_db_clock_skew', 'gateway', 'SEV4', sat('03:30:00'), '12 events stamped in the future')),

@@ -53,9 +53,13 @@ const errorRate = (at: string, overrides: Partial<Signal> = {}): Signal =>
     ...overrides,
   });
 
-/** A trace-check run's report on the bus: these rules evaluated, these signals firing. */
-const traceReport = (at: string, firing: Signal[], evaluated = ['model_error_rate', 'provider_unavailable']) =>
-  reportEvent(report(at, evaluated, firing), at);
+/** A trace-check run's report on the bus: these rules evaluated, these signals firing, these subjects healthy. */
+const traceReport = (
+  at: string,
+  firing: Signal[],
+  evaluated = ['model_error_rate', 'provider_unavailable'],
+  healthy: Record<string, string[]> = {},
+) => reportEvent(report(at, evaluated, firing, 'trace-db', healthy), at);
 
 const subject = (severity: string, headline: string, rule: string, what: string) => `[${severity}] ${headline} ${rule}: ${what}`;
 
@@ -110,8 +114,12 @@ describe('a SEV2 out of hours (Saturday 03:00 UTC, default business hours)', () 
     const l = await lane();
     await l.route(SATURDAY_03, traceReport(SATURDAY_03, [errorRate(SATURDAY_03)]));
     const at = plus(SATURDAY_03, 20);
-    // The next trace-check run evaluated the rule and it no longer fires.
-    expect(await l.route(at, traceReport(at, []))).toEqual({ status: 'routed', signals: 1, deliveries: 1 });
+    // The next trace-check run evaluated the rule and found the model healthy.
+    expect(await l.route(at, traceReport(at, [], undefined, { model_error_rate: ['gpt-4o'] }))).toEqual({
+      status: 'routed',
+      signals: 1,
+      deliveries: 1,
+    });
     expect(await takeSent(world)).toEqual({
       ...NOTHING,
       chatops: [subject('SEV2', 'FIRING', 'model_error_rate', 'gpt-4o'), subject('SEV2', 'RESOLVED', 'model_error_rate', 'gpt-4o')],

@@ -89,9 +89,20 @@ describe('router handler: a SEV1 from a trace-db report', () => {
     expect(deliverySummary(await incidentItem(world, sev1.dedupKey))).toHaveLength(3);
   });
 
-  it('resolves when the rule was evaluated without the signal: PD resolve + RESOLVED page/chatops', async () => {
+  it('a report that evaluated the rule but does not name the subject healthy resolves nothing (no data is not recovery)', async () => {
+    const at = '2026-11-24T10:05:00.000Z';
+    const outcome = await routerHandler(world, { at })(
+      reportEvent(report(at, ['model_error_rate'], [], 'trace-db', { model_error_rate: ['gpt-4o'] }), at),
+    );
+    expect(outcome).toEqual({ status: 'routed', signals: 0, deliveries: 0 });
+    expect(await incidentItem(world, sev1.dedupKey)).toMatchObject({ status: 'open' });
+  });
+
+  it('resolves when the report names the subject healthy: PD resolve + RESOLVED page/chatops', async () => {
     const at = '2026-11-24T10:10:00.000Z';
-    const outcome = await routerHandler(world, { at })(reportEvent(report(at, ['model_error_rate'], []), at));
+    const outcome = await routerHandler(world, { at })(
+      reportEvent(report(at, ['model_error_rate'], [], 'trace-db', { model_error_rate: ['claude-sonnet-4'] }), at),
+    );
     expect(outcome).toEqual({ status: 'routed', signals: 1, deliveries: 3 });
 
     expect(pdCalls(world)).toEqual([{ action: 'resolve', severity: undefined, dedupKey: 'model_error_rate:claude-sonnet-4', status: 202 }]);

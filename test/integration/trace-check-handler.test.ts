@@ -40,6 +40,7 @@ const A = ALL_ANOMALIES;
 /** Every trace-DB rule this config checks on a readable DB whose snapshot carries `volume-used-pct`. */
 const EVALUATED_ALL = [
   'trace_db_schema',
+  'snapshot_unreadable',
   'db_integrity',
   'model_error_rate',
   'provider_unavailable',
@@ -47,6 +48,9 @@ const EVALUATED_ALL = [
   'key_spend_spike',
   'quota_alert',
   'latency_p95',
+  'error_rate_overall',
+  'traffic_stopped',
+  'trace_db_bad_timestamps',
   'snapshot_stale',
   'trace_db_clock_skew',
   'disk_usage',
@@ -155,6 +159,10 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     expect(firing(report)).toEqual(FIRING_ALL_ANOMALIES);
     // The report is exactly the evaluation (nothing lost in the JSON round trip through EventBridge and SQS).
     expect(report.signals).toEqual(first.evaluation.signals);
+    // ...and carries the evidence that resolves: the spiking model is not healthy, the quiet ones are.
+    expect(report.healthy).toEqual(first.evaluation.healthy);
+    expect(report.healthy!.model_error_rate).not.toContain(A.errorSpike.model);
+    expect(report.healthy!.model_error_rate!.length).toBeGreaterThan(0);
     for (const s of report.signals) {
       expect(s).toMatchObject({ source: 'trace-db', status: 'firing', observedAt: NOW.toISOString() });
       expect(s.summary).not.toMatch(/[\r\n]/);
@@ -309,7 +317,7 @@ describe('bad snapshots give a report, never a throw', () => {
     expect(report.signals[0]!.details).toMatchObject({ location, basis: 'missing' });
   });
 
-  it('empty object (0 bytes): db_integrity SEV1, reason empty; the shipper metadata is carried in the details', async () => {
+  it('empty object (0 bytes) after the shipper checked integrity=ok: snapshot_unreadable SEV3 (a transfer problem), metadata in the details', async () => {
     const { outcome, report } = await runOn('empty', new Uint8Array(0), {
       'source-bytes': '1048576',
       'wal-bytes': '4096',
@@ -317,27 +325,38 @@ describe('bad snapshots give a report, never a throw', () => {
       'taken-at': '2026-11-20T14:59:00Z',
     });
     expect(outcome.snapshot).toBe('fetched');
-    expect(report.evaluated).toEqual(['db_integrity']);
-    expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
+    expect(report.evaluated).toEqual(['snapshot_unreadable']);
+    expect(firing(report)).toEqual(['SEV3 snapshot_unreadable:trace-db']);
     expect(report.signals[0]!.details).toMatchObject({
       openFailure: { reason: 'empty' },
       sourceBytes: 1048576,
-      walBytes: 4096,
       shipperIntegrity: 'ok',
       snapshotTakenAt: '2026-11-20T14:59:00Z',
     });
+    expect(report.signals[0]!.summary).not.toContain('scale the gateway to zero');
+  });
+
+  it('empty object without shipper metadata: db_integrity SEV1, reason empty (nothing says the DB checked out)', async () => {
+    const { report } = await runOn('empty-bare', new Uint8Array(0));
+    expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
     expect(report.signals[0]!.summary).toContain('scale the gateway to zero');
   });
 
-  it('truncated gzip (upload cut short): db_integrity SEV1 with the reason truncated_gzip', async () => {
+  it('truncated gzip (upload cut short) with integrity=ok metadata: snapshot_unreadable SEV3, retry / check the shipper', async () => {
     const cut = anomalies.gz.subarray(0, Math.floor(anomalies.gz.length / 2));
-    const { report } = await runOn('truncated', cut);
-    expect(report.evaluated).toEqual(['db_integrity']);
-    expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
+    const { report } = await runOn('truncated', cut, healthyMetadata(new Date(NOW.getTime() - MIN), anomalies.db.length));
+    expect(report.evaluated).toEqual(['snapshot_unreadable', 'disk_usage']);
+    expect(firing(report)).toEqual(['SEV3 snapshot_unreadable:trace-db']);
     const failure = report.signals[0]!.details.openFailure as { reason: string; message: string };
     expect(failure.reason).toBe('truncated_gzip');
     expect(failure.message).toContain('truncated');
-    expect(report.signals[0]!.summary).toContain('truncated_gzip');
+    expect(report.signals[0]!.summary).toContain('check the shipper');
+  });
+
+  it('truncated gzip while the shipper reported a failed check: db_integrity SEV1', async () => {
+    const cut = anomalies.gz.subarray(0, Math.floor(anomalies.gz.length / 2));
+    const { report } = await runOn('truncated-bad', cut, { integrity: 'database disk image is malformed' });
+    expect(firing(report)).toEqual(['SEV1 db_integrity:trace-db']);
   });
 
   it('not SQLite (random bytes, gzipped): db_integrity SEV1 with the reason not_sqlite', async () => {
@@ -372,7 +391,8 @@ describe('bad snapshots give a report, never a throw', () => {
 
   it('metadata taken-at 30 minutes old: snapshot_stale SEV3 based on the snapshot time', async () => {
     const { report, h } = await runOn('stale', quiet.gz, healthyMetadata(new Date(NOW.getTime() - 30 * MIN), quiet.db.length));
-    expect(report.evaluated).toEqual(EVALUATED_ALL);
+    // traffic_stopped does not judge a stale snapshot.
+    expect(report.evaluated).toEqual(EVALUATED_ALL.filter((r) => r !== 'traffic_stopped'));
     expect(firing(report)).toEqual(['SEV3 snapshot_stale:trace-db']);
     expect(report.signals[0]!.details).toMatchObject({
       value: 30,

@@ -100,6 +100,8 @@ export interface LogRuleInput {
 
 export interface LogRuleOutcome {
   evaluated: string[];
+  /** Per key rule, the keys whose counters were read over the window and found below the threshold. */
+  healthy: Record<string, string[]>;
   signals: Signal[];
   /** Rules with more firing subjects than one report carries: reported the busiest, not evaluated. */
   capped: { rule: string; firing: number; reported: number }[];
@@ -117,6 +119,7 @@ export function keyRuleWindow(rules: LogRulesConfig, kind: KeyKind, nowMinute: n
 
 export function evaluateLogRules(input: LogRuleInput): LogRuleOutcome {
   const evaluated: string[] = [];
+  const healthy: Record<string, string[]> = {};
   const signals: Signal[] = [];
   const capped: LogRuleOutcome['capped'] = [];
   const nowMinute = epochMinute(input.now.getTime());
@@ -134,16 +137,22 @@ export function evaluateLogRules(input: LogRuleInput): LogRuleOutcome {
   ] as const) {
     const counts = input.keyCounts[kind];
     if (!enabled || !counts) continue;
-    const firing = [...counts.entries()]
-      .map(([key, perMinute]) => judgeKey(input, kind, key, perMinute, nowMinute))
-      .filter((judged): judged is Judged => judged !== undefined)
+    const judged = [...counts.entries()].map(([key, perMinute]) => ({ key, judged: judgeKey(input, kind, key, perMinute, nowMinute) }));
+    const firing = judged
+      .map((j) => j.judged)
+      .filter((j): j is Judged => j !== undefined)
       .sort((a, b) => b.value - a.value || a.key.localeCompare(b.key));
     const kept = firing.slice(0, input.maxKeySignals);
     if (kept.length < firing.length) capped.push({ rule, firing: firing.length, reported: kept.length });
-    else if (!input.partialKinds?.includes(kind)) evaluated.push(rule);
+    else if (!input.partialKinds?.includes(kind)) {
+      evaluated.push(rule);
+      // Keys whose counters cover the window and stay below the threshold: the evidence that resolves them.
+      const fine = judged.filter((j) => j.judged === undefined).map((j) => logSubject(j.key));
+      if (fine.length) healthy[rule] = fine;
+    }
     for (const judged of kept) signals.push(keySignal(input, kind, judged));
   }
-  return { evaluated, signals, capped };
+  return { evaluated, healthy, signals, capped };
 }
 
 function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: number): Signal {

@@ -90,6 +90,8 @@ export interface LogScan {
   logGroup?: string;
   logStream?: string;
   evaluated: string[];
+  /** Per rule, subjects checked and found fine (see rules.ts); absent when nothing was judged. */
+  healthy?: Record<string, string[]>;
   /** Firing signals. */
   signals: Signal[];
   stats: ScanStats;
@@ -278,6 +280,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     logGroup: batch.logGroup,
     logStream: batch.logStream,
     evaluated: outcome.evaluated,
+    healthy: outcome.healthy,
     signals: outcome.signals,
     stats,
     ...(counterError ? { counterError } : {}),

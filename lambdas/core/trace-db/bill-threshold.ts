@@ -14,6 +14,7 @@ export const billThreshold: TraceDbRule = {
     if (!cfg.enabled || (cfg.dailyHardCapUsd === undefined && cfg.monthlyHardCapUsd === undefined)) return undefined;
     const spend = spendTotals(ctx);
     const signals = [];
+    const healthy: string[] = [];
     const checks = [
       { subject: 'daily', cap: cfg.dailyHardCapUsd, value: spend.todayUsd, fromMs: startOfUtcDay(ctx.nowMs), label: 'today (UTC)' },
       {
@@ -25,7 +26,11 @@ export const billThreshold: TraceDbRule = {
       },
     ];
     for (const check of checks) {
-      if (check.cap === undefined || !(check.value > check.cap)) continue;
+      if (check.cap === undefined) continue;
+      if (!(check.value > check.cap)) {
+        healthy.push(check.subject);
+        continue;
+      }
       const topKeys = topKeysBySpend(ctx, check.fromMs);
       const top = topKeys[0];
       signals.push(
@@ -48,6 +53,6 @@ export const billThreshold: TraceDbRule = {
         }),
       );
     }
-    return { signals, metrics: spend.monthToDateUsd !== undefined ? { monthToDateUsd: round(spend.monthToDateUsd, 4) } : {} };
+    return { signals, healthy, metrics: spend.monthToDateUsd !== undefined ? { monthToDateUsd: round(spend.monthToDateUsd, 4) } : {} };
   },
 };

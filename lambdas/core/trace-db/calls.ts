@@ -7,6 +7,7 @@
 // Only rows with a valid JSON payload and a parseable timestamp are copied (model_error_rate counts
 // malformed payloads separately). Costs and latencies are copied as stored; readers filter types.
 import { keyExprValid, memo, query, type RuleContext } from './context.ts';
+import { instantSql } from './instant-sql.ts';
 
 export const CALLS_TABLE = 'temp.metis_alerts_llm_calls';
 const STAMP_TABLE = 'temp.metis_alerts_llm_calls_stamp';
@@ -46,10 +47,10 @@ function build(ctx: RuleContext): void {
   query(
     ctx,
     `INSERT INTO ${CALLS_TABLE}
-     SELECT julianday(timestamp), ${keyExprValid(ctx)}, payload ->> '$.model', payload ->> '$.provider',
+     SELECT ${instantSql()}, ${keyExprValid(ctx)}, payload ->> '$.model', payload ->> '$.provider',
             payload ->> '$.usage.cost_usd', payload ->> '$.latency_ms', (payload ->> '$.stop_reason') = 'error'
      FROM events
-     WHERE type = 'llm.call_completed' AND julianday(timestamp) IS NOT NULL AND json_valid(payload)`,
+     WHERE type = 'llm.call_completed' AND ${instantSql()} IS NOT NULL AND json_valid(payload)`,
   );
   query(ctx, `CREATE INDEX ${CALLS_TABLE}_jd ON ${CALLS_TABLE.replace(/^temp\./, '')} (jd)`);
   // Written as the count *after* this one-row insert, so the stamp row itself is not a change.

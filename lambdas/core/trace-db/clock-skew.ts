@@ -14,7 +14,7 @@ export const clockSkew: TraceDbRule = {
     const fresh = freshness(ctx);
     const aheadMs = fresh.latestFutureMs === null ? 0 : fresh.latestFutureMs - ctx.nowMs;
     const metrics = { futureEvents: fresh.futureEvents, futureEventsMaxAheadSeconds: Math.round(aheadMs / 1000) };
-    if (fresh.futureEvents === 0) return { signals: [], metrics };
+    if (fresh.futureEvents === 0) return { signals: [], metrics, healthy: [DB_SUBJECT] };
     return {
       metrics,
       signals: [

@@ -5,6 +5,7 @@ import { redactText, redactValue } from '../redact.ts';
 import { makeDedupKey, oneLine, type Severity, type Signal } from '../signal.ts';
 import type { SqlDatabase, SqlParams } from './sql-port.ts';
 import { coarseLowerBound, MS_PER_MINUTE, toJulianDay } from './time.ts';
+import { instantSql } from './instant-sql.ts';
 
 export type TraceDbRulesConfig = Config['rules'];
 
@@ -82,6 +83,8 @@ export interface TraceDbMetrics {
 export interface RuleOutcome {
   signals: Signal[];
   metrics?: TraceDbMetrics;
+  /** Subjects checked with enough data and found fine: the evidence that resolves their open incidents. */
+  healthy?: string[];
 }
 
 export interface TraceDbRule {
@@ -111,7 +114,7 @@ export function minutesAgo(ctx: RuleContext, minutes: number): number {
  * and offsets; unparseable timestamps give NULL and drop out; future (clock-skewed) rows drop out.
  */
 export function inWindow(type: string): string {
-  return `type = '${type}' AND timestamp >= :day AND julianday(timestamp) BETWEEN :from AND :now`;
+  return `type = '${type}' AND timestamp >= :day AND ${instantSql()} BETWEEN :from AND :now`;
 }
 
 /** `json_extract(payload, path)` that yields NULL instead of an error on a malformed payload. */
@@ -178,7 +181,7 @@ export interface SignalSpec {
 export function makeSignal(now: Date, spec: SignalSpec): Signal {
   // Subjects come from the data (model names, key ids) and leave the account too; redaction is
   // deterministic, so the dedup key stays stable.
-  const subject = oneLine(redactText(spec.subject), 200);
+  const subject = signalSubject(spec.subject);
   return {
     source: 'trace-db',
     rule: spec.rule,
@@ -191,6 +194,11 @@ export function makeSignal(now: Date, spec: SignalSpec): Signal {
     details: redactValue(spec.details),
     runbook: spec.runbook,
   };
+}
+
+/** A subject as signals carry it (redacted, one line, at most 200 chars), so `healthy` lists match incidents. */
+export function signalSubject(raw: string): string {
+  return oneLine(redactText(raw), 200);
 }
 
 /** `{ minutes, from, to }` as ISO text, for details. */

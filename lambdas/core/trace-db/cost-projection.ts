@@ -1,6 +1,7 @@
 // cost_projection (SEV3): spend today (UTC) + last-60-min spend x hours left today > `factor` (2) x
 // `dailyBudgetUsd`. Off unless a budget is set. The runbook's "daily cost projection > 2x budget".
 import { FIRST_MOVE, makeSignal, round, RUNBOOK, usd, type RuleContext, type RuleOutcome, type TraceDbRule } from './context.ts';
+import { gatewayWriting } from './data-freshness.ts';
 import { spendTotals, topKeysBySpend } from './spend.ts';
 import { MS_PER_HOUR, startOfUtcDay } from './time.ts';
 
@@ -13,7 +14,7 @@ export const costProjection: TraceDbRule = {
     if (!cfg.enabled || cfg.dailyBudgetUsd === undefined) return undefined;
     const spend = spendTotals(ctx);
     const limit = cfg.factor * cfg.dailyBudgetUsd;
-    if (!(spend.projectedTodayUsd > limit)) return { signals: [] };
+    if (!(spend.projectedTodayUsd > limit)) return { signals: [], ...(gatewayWriting(ctx) ? { healthy: ['daily'] } : {}) };
     const topKeys = topKeysBySpend(ctx, ctx.nowMs - MS_PER_HOUR);
     const top = topKeys[0];
     return {

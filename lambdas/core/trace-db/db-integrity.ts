@@ -5,6 +5,7 @@ import type { Signal } from '../signal.ts';
 import {
   FIRST_MOVE,
   makeSignal,
+  memo,
   query,
   RUNBOOK,
   text,
@@ -14,6 +15,7 @@ import {
   type TraceDbRule,
 } from './context.ts';
 import type { OpenFailure } from './sql-port.ts';
+import { transferDamage } from './snapshot-unreadable.ts';
 
 export const DB_INTEGRITY = 'db_integrity';
 export const DB_SUBJECT = 'trace-db';
@@ -25,20 +27,12 @@ export const dbIntegrity: TraceDbRule = {
   id: DB_INTEGRITY,
   evaluate(ctx: RuleContext): RuleOutcome | undefined {
     if (!ctx.rules.db_integrity.enabled) return undefined;
-    let problems: string[];
-    try {
-      problems = query(ctx, `PRAGMA quick_check(${MAX_ERRORS})`)
-        .flatMap((row) => text(Object.values(row)[0], '').split('\n'))
-        .map((line) => line.trim())
-        .filter((line) => line !== '' && line !== 'ok' && !line.startsWith('*** in database'))
-        .slice(0, MAX_ERRORS);
-    } catch (error) {
-      // A page so broken that quick_check itself fails is the strongest signal of all.
-      problems = [`quick_check failed: ${(error as Error).message}`];
-    }
+    const problems = quickCheckProblems(ctx);
     const shipper = ctx.meta.integrity;
     const shipperBad = shipper !== undefined && shipper.trim().toLowerCase() !== 'ok';
-    if (problems.length === 0 && !shipperBad) return { signals: [] };
+    if (problems.length === 0 && !shipperBad) return { signals: [], healthy: [DB_SUBJECT] };
+    // Damaged on the way while the live DB checked ok: snapshot_unreadable's finding, and the DB's state is unknown.
+    if (!shipperBad && ctx.rules.snapshot_unreadable.enabled && transferDamage(ctx.meta, ctx.db.file)) return { signals: [] };
     const first = problems[0] ?? `live database: ${shipper}`;
     return {
       signals: [
@@ -52,6 +46,22 @@ export const dbIntegrity: TraceDbRule = {
     };
   },
 };
+
+/** `PRAGMA quick_check` error lines (none when ok), run once per evaluation. */
+export function quickCheckProblems(ctx: RuleContext): string[] {
+  return memo(ctx, 'quick-check', () => {
+    try {
+      return query(ctx, `PRAGMA quick_check(${MAX_ERRORS})`)
+        .flatMap((row) => text(Object.values(row)[0], '').split('\n'))
+        .map((line) => line.trim())
+        .filter((line) => line !== '' && line !== 'ok' && !line.startsWith('*** in database'))
+        .slice(0, MAX_ERRORS);
+    } catch (error) {
+      // A page so broken that quick_check itself fails is the strongest signal of all.
+      return [`quick_check failed: ${(error as Error).message}`];
+    }
+  });
+}
 
 /** The engine's db_integrity signal for a snapshot that could not be opened at all. */
 export function openFailureSignal(now: Date, meta: SnapshotMeta, failure: OpenFailure): Signal {

@@ -12,7 +12,7 @@ export const diskUsage: TraceDbRule = {
     const cfg = ctx.rules.disk_usage;
     const used = ctx.meta.volumeUsedPct;
     if (!cfg.enabled || typeof used !== 'number' || !Number.isFinite(used)) return undefined;
-    if (used < cfg.thresholdPct) return { signals: [] };
+    if (used < cfg.thresholdPct) return { signals: [], healthy: [DB_SUBJECT] };
     const wal = ctx.meta.walBytes;
     return {
       signals: [

@@ -29,9 +29,15 @@ import { snapshotStale } from './snapshot-stale.ts';
 import { spendTotals } from './spend.ts';
 import { isOpenFailure, type OpenFailure, type SqlDatabase } from './sql-port.ts';
 import { parseInstant } from './time.ts';
+import { addHealthy } from './healthy.ts';
+import { badTimestamps } from './bad-timestamps.ts';
+import { errorRateOverall } from './error-rate-overall.ts';
+import { trafficStopped } from './traffic-stopped.ts';
+import { SNAPSHOT_UNREADABLE, snapshotUnreadable, transferDamage, unreadableSignal } from './snapshot-unreadable.ts';
 
 /** In evaluation order: integrity first (a broken page explains every later failure). */
 export const TRACE_DB_RULES: readonly TraceDbRule[] = [
+  snapshotUnreadable,
   dbIntegrity,
   modelErrorRate,
   providerUnavailable,
@@ -40,6 +46,10 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   keySpendSpike,
   quotaAlert,
   latencyP95,
+  // Trust at the edges (rules added after the runbook's table).
+  errorRateOverall,
+  trafficStopped,
+  badTimestamps,
   snapshotStale,
   clockSkew,
   diskUsage,
@@ -58,6 +68,8 @@ export interface TraceDbEvaluation {
   evaluated: string[];
   /** Firing signals. */
   signals: Signal[];
+  /** Per rule, subjects checked with enough data and found fine (the only evidence that resolves). */
+  healthy: Record<string, string[]>;
   metrics: TraceDbMetrics;
   /** Rules that threw (bad SQL, unreadable page): not in `evaluated`, so nothing resolves by mistake. */
   errors: { rule: string; message: string }[];
@@ -66,7 +78,7 @@ export interface TraceDbEvaluation {
 export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: EvaluateTraceDbOptions): TraceDbEvaluation {
   const { now, rules } = options;
   const meta = options.meta ?? {};
-  const result: TraceDbEvaluation = { evaluated: [], signals: [], metrics: {}, errors: [] };
+  const result: TraceDbEvaluation = { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [] };
   const takenAt = parseInstant(meta.takenAt);
   if (takenAt !== undefined) result.metrics.snapshotAgeSeconds = Math.round((now.getTime() - takenAt) / 1000);
 
@@ -78,7 +90,12 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
   };
 
   if (isOpenFailure(input)) {
-    if (rules.db_integrity.enabled) {
+    const damage = rules.snapshot_unreadable.enabled ? transferDamage(meta, input.file, input.reason) : undefined;
+    if (damage) {
+      // Damaged on the way: a SEV3 to retry, and the database's own state stays unknown (db_integrity not evaluated).
+      result.evaluated.push(SNAPSHOT_UNREADABLE);
+      result.signals.push(unreadableSignal(now, meta, damage, { reason: input.reason, message: input.message }));
+    } else if (rules.db_integrity.enabled) {
       result.evaluated.push(DB_INTEGRITY);
       result.signals.push(openFailureSignal(now, meta, input));
     }
@@ -90,8 +107,12 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
   try {
     schema = checkSchema(input);
   } catch (error) {
-    // Even the schema cannot be read: the file is damaged beyond a query.
-    if (rules.db_integrity.enabled) {
+    // Even the schema cannot be read: the file is damaged beyond a query (or cut short on the way).
+    const damage = rules.snapshot_unreadable.enabled ? transferDamage(meta, input.file, 'unreadable') : undefined;
+    if (damage) {
+      result.evaluated.push(SNAPSHOT_UNREADABLE);
+      result.signals.push(unreadableSignal(now, meta, damage, { reason: 'unreadable', message: errorLine(error) }));
+    } else if (rules.db_integrity.enabled) {
       result.evaluated.push(DB_INTEGRITY);
       result.signals.push(openFailureSignal(now, meta, { kind: 'open-failure', reason: 'unreadable', message: errorLine(error) }));
     }
@@ -105,6 +126,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
     return result;
   }
   result.evaluated.push(TRACE_DB_SCHEMA);
+  addHealthy(result, TRACE_DB_SCHEMA, ['events']);
 
   const ctx: RuleContext = { ...base, db: input, hasKeyIdColumn: schema.hasKeyIdColumn };
   const durations: Record<string, number> = {};
@@ -148,6 +170,7 @@ function collect(result: TraceDbEvaluation, rule: TraceDbRule, run: () => RuleOu
     result.evaluated.push(rule.id);
     result.signals.push(...outcome.signals);
     Object.assign(result.metrics, outcome.metrics);
+    addHealthy(result, rule.id, outcome.healthy);
   } catch (error) {
     result.errors.push({ rule: rule.id, message: errorLine(error) });
   }
@@ -155,7 +178,13 @@ function collect(result: TraceDbEvaluation, rule: TraceDbRule, run: () => RuleOu
 
 /** The detector's report for the router. */
 export function toEvaluationReport(evaluation: TraceDbEvaluation, now: Date): EvaluationReport {
-  return { source: 'trace-db', evaluatedAt: now.toISOString(), evaluated: [...evaluation.evaluated], signals: [...evaluation.signals] };
+  return {
+    source: 'trace-db',
+    evaluatedAt: now.toISOString(),
+    evaluated: [...evaluation.evaluated],
+    healthy: structuredClone(evaluation.healthy ?? {}),
+    signals: [...evaluation.signals],
+  };
 }
 
 function listTables(db: SqlDatabase): string[] {

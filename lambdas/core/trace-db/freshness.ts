@@ -4,6 +4,7 @@
 // index on (type, timestamp) SQLite scans the index, not the table).
 import { memo, num, numOrNull, query, type RuleContext } from './context.ts';
 import { coarseLowerBound, fromJulianDay, MS_PER_MINUTE, toJulianDay } from './time.ts';
+import { instantSql } from './instant-sql.ts';
 
 /** Events up to this far ahead of `now` are ordinary clock jitter, not skew. */
 export const SKEW_TOLERANCE_MS = 2 * MS_PER_MINUTE;
@@ -21,10 +22,10 @@ const RECENT_SQL = `
 SELECT MAX(CASE WHEN jd <= :now THEN jd END) AS newest,
        SUM(jd > :skew) AS future,
        MAX(CASE WHEN jd > :skew THEN jd END) AS latest
-FROM (SELECT julianday(timestamp) AS jd FROM events WHERE timestamp >= :day)`;
+FROM (SELECT ${instantSql()} AS jd FROM events WHERE timestamp >= :day)`;
 
 /** Fallback when nothing is recent: the newest event anywhere (a full scan, only on a quiet DB). */
-const ANY_SQL = `SELECT MAX(jd) AS newest FROM (SELECT julianday(timestamp) AS jd FROM events) WHERE jd <= :now`;
+const ANY_SQL = `SELECT MAX(jd) AS newest FROM (SELECT ${instantSql()} AS jd FROM events) WHERE jd <= :now`;
 
 export function freshness(ctx: RuleContext): Freshness {
   return memo(ctx, 'freshness', () => {

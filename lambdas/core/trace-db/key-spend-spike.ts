@@ -17,6 +17,7 @@ import {
   type RuleOutcome,
   type TraceDbRule,
 } from './context.ts';
+import { gatewayWriting } from './data-freshness.ts';
 import { llmCalls } from './calls.ts';
 import { fromJulianDay, MS_PER_DAY, MS_PER_HOUR, toJulianDay } from './time.ts';
 
@@ -70,7 +71,10 @@ export const keySpendSpike: TraceDbRule = {
       .sort((a, b) => b.cost1h - a.cost1h);
     // cost1h >= factor x (costBase / hours), without the division's rounding.
     const firing = ranked.filter((k) => k.cost1h >= cfg.minUsd && k.cost1h * baselineHours >= cfg.factor * k.costBase);
-    if (firing.length === 0) return { signals: [] };
+    // A key with calls in the last hour was measured; one with none is fine only while the gateway still writes.
+    const writing = gatewayWriting(ctx);
+    const healthy = ranked.filter((k) => !firing.includes(k) && (k.calls1h > 0 || writing)).map((k) => k.key);
+    if (firing.length === 0) return { signals: [], healthy };
 
     const dayAgo = ctx.nowMs - MS_PER_DAY;
     const byModel = new Map<string, { model: string; calls: number; cost: number }[]>();
@@ -110,6 +114,6 @@ export const keySpendSpike: TraceDbRule = {
         },
       });
     });
-    return { signals };
+    return { signals, healthy };
   },
 };

@@ -67,7 +67,11 @@ export const latencyP95: TraceDbRule = {
     const recentP95 = p95(ctx, calls, { lo: w, hi: now, upper: '<=' }, n);
     const baseP95 = p95(ctx, calls, { lo: b, hi: w, upper: '<' }, baseN);
     const metrics = { latencyP95Ms: recentP95, latencyBaselineP95Ms: baseP95, latencyWindowCalls: n };
-    if (recentP95 === null || baseP95 === null || n < cfg.minCalls || !(recentP95 > cfg.factor * baseP95)) return { signals: [], metrics };
+    if (recentP95 === null || baseP95 === null || n < cfg.minCalls || !(recentP95 > cfg.factor * baseP95)) {
+      // Fine only when measured: enough calls in the window and a baseline to compare with.
+      const measured = recentP95 !== null && baseP95 !== null && n >= cfg.minCalls;
+      return { signals: [], metrics, ...(measured ? { healthy: ['gateway'] } : {}) };
+    }
 
     const byModel = query(ctx, byModelSql(calls), { from: w, now })
       .map((r) => ({ model: text(r.model), calls: num(r.n), p95Ms: num(r.lat) }))

@@ -6,7 +6,7 @@ import { SNAPSHOT_STALE } from './snapshot-stale.ts';
 import type { TraceDbEvaluation } from './evaluate.ts';
 
 export function missingSnapshotEvaluation(now: Date, rules: TraceDbRulesConfig, location: string): TraceDbEvaluation {
-  if (!rules.snapshot_stale.enabled) return { evaluated: [], signals: [], metrics: {}, errors: [] };
+  if (!rules.snapshot_stale.enabled) return { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [] };
   return {
     evaluated: [SNAPSHOT_STALE],
     signals: [
@@ -19,6 +19,7 @@ export function missingSnapshotEvaluation(now: Date, rules: TraceDbRulesConfig, 
         details: { location, basis: 'missing' },
       }),
     ],
+    healthy: {},
     metrics: {},
     errors: [],
   };

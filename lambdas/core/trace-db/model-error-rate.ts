@@ -68,10 +68,13 @@ export const modelErrorRate: TraceDbRule = {
 
     const errorShareByModel: Record<string, { calls: number; errors: number; share: number }> = {};
     const signals = [];
+    const healthy: string[] = [];
     for (const m of [...models.values()].sort((a, b) => a.model.localeCompare(b.model))) {
       // calls > 0 for every grouped model, so the share is always defined.
       const share = m.errors / m.calls;
       errorShareByModel[m.model] = { calls: m.calls, errors: m.errors, share: round(share, 6) };
+      // Below minCalls a model is neither firing nor healthy: its open incident stays open.
+      if (m.calls >= cfg.minCalls && !(share > cfg.threshold)) healthy.push(m.model);
       if (m.calls < cfg.minCalls || !(share > cfg.threshold)) continue;
       const providers = m.providers.sort((a, b) => b.errors - a.errors || b.calls - a.calls);
       const split = providers.map((p) => `${p.provider} ${p.errors}/${p.calls}`).join(', ');
@@ -99,6 +102,6 @@ export const modelErrorRate: TraceDbRule = {
         }),
       );
     }
-    return { signals, metrics: { errorShareByModel } };
+    return { signals, healthy, metrics: { errorShareByModel } };
   },
 };

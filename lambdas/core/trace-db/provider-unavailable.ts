@@ -1,7 +1,8 @@
 // provider_unavailable (SEV2 / SEV3): per provider and model, route.decided in the last
 // `windowMinutes` (15) with a chain hop verdict 'unavailable' -- how routing flags a provider down.
-// SEV2 when some request had no hop that was not unavailable (no failover: the request failed),
-// SEV3 when every such request failed over. Subject: the canonical id `provider:model`.
+// SEV2 when some request was not served by a later hop (no failover: a later hop that answered
+// `error`, `over_budget` or nothing served nobody), SEV3 when every such request failed over to a hop
+// that served it (`selected` / `ok`). Subject: the canonical id `provider:model`.
 import {
   FIRST_MOVE,
   inWindow,
@@ -18,19 +19,20 @@ import {
   type TraceDbRule,
 } from './context.ts';
 import { isoFromJulianDayOrNull } from './time.ts';
+import { instantSql } from './instant-sql.ts';
 
 export const PROVIDER_UNAVAILABLE = 'provider_unavailable';
 
 /** Requests in the window with a well-formed chain, their hops, and per (provider, model) tallies. */
 const SQL = `
 WITH r AS MATERIALIZED (
-  SELECT ROW_NUMBER() OVER () AS rid, julianday(timestamp) AS jd, payload
+  SELECT ROW_NUMBER() OVER () AS rid, ${instantSql()} AS jd, payload
   FROM events
   WHERE ${inWindow('route.decided')}
     AND CASE WHEN json_valid(payload) THEN json_type(payload, '$.chain') END = 'array'
 ),
 hops AS (
-  SELECT r.rid AS rid, r.jd AS jd,
+  SELECT r.rid AS rid, r.jd AS jd, h.key AS idx,
          json_extract(h.value, '$.provider') AS provider,
          json_extract(h.value, '$.model') AS model,
          json_extract(h.value, '$.verdict') AS verdict
@@ -38,12 +40,13 @@ hops AS (
   WHERE h.type = 'object'
 ),
 req AS (
-  SELECT rid, MAX(COALESCE(verdict, '') <> 'unavailable') AS has_other FROM hops GROUP BY rid
+  -- The last hop that served the request; an unavailable hop before it failed over, one after it did not.
+  SELECT rid, MAX(CASE WHEN verdict IN ('selected', 'ok') THEN idx END) AS served_idx FROM hops GROUP BY rid
 )
 SELECT hops.provider AS provider, hops.model AS model,
        COUNT(DISTINCT CASE WHEN verdict = 'unavailable' THEN hops.rid END) AS unavailable,
-       COUNT(DISTINCT CASE WHEN verdict = 'unavailable' AND req.has_other = 0 THEN hops.rid END) AS no_failover,
-       SUM(verdict = 'ok') AS ok_hops,
+       COUNT(DISTINCT CASE WHEN verdict = 'unavailable' AND COALESCE(req.served_idx, -1) <= hops.idx THEN hops.rid END) AS no_failover,
+       SUM(verdict IN ('selected', 'ok')) AS ok_hops,
        MIN(CASE WHEN verdict = 'unavailable' THEN jd END) AS first_jd,
        MAX(CASE WHEN verdict = 'unavailable' THEN jd END) AS last_jd
 FROM hops JOIN req ON req.rid = hops.rid
@@ -51,7 +54,7 @@ GROUP BY 1, 2`;
 
 /** The runbook's detect query: recent chains (newest first) that mention an unavailable hop. */
 const RECENT_SQL = `
-SELECT timestamp, julianday(timestamp) AS jd,
+SELECT timestamp, ${instantSql()} AS jd,
        json_extract(payload, '$.chain') AS chain,
        json_extract(payload, '$.gateway_key_id') AS key,
        json_extract(payload, '$.pinned') AS pinned,
@@ -88,12 +91,12 @@ export const providerUnavailable: TraceDbRule = {
     const subjectOf = (provider: unknown, model: unknown) =>
       canonicalId(text(provider), model === null || model === undefined || model === '' ? null : text(model));
     const down = rows.filter((r) => num(r.unavailable) > 0);
-    if (down.length === 0) return { signals: [] };
-
+    // Routed to and never unavailable in the window: the evidence that resolves its incident.
     const healthy = rows
       .filter((r) => num(r.unavailable) === 0 && num(r.ok_hops) > 0)
       .sort((a, b) => num(b.ok_hops) - num(a.ok_hops))
       .map((r) => subjectOf(r.provider, r.model));
+    if (down.length === 0) return { signals: [], healthy };
 
     const recent = new Map<string, unknown[]>();
     for (const row of query(ctx, RECENT_SQL, params)) {
@@ -128,7 +131,7 @@ export const providerUnavailable: TraceDbRule = {
       const alternatives = healthy.filter((h) => h !== subject).slice(0, 3);
       const what =
         noFailover > 0
-          ? `${noFailover} of ${unavailable} requests routed to it in the last ${cfg.windowMinutes} min had no failover (every hop unavailable)`
+          ? `${noFailover} of ${unavailable} requests routed to it in the last ${cfg.windowMinutes} min had no failover (no later hop served them)`
           : `all ${unavailable} requests routed to it in the last ${cfg.windowMinutes} min failed over`;
       return makeSignal(ctx.now, {
         rule: PROVIDER_UNAVAILABLE,
@@ -152,6 +155,6 @@ export const providerUnavailable: TraceDbRule = {
         },
       });
     });
-    return { signals };
+    return { signals, healthy };
   },
 };

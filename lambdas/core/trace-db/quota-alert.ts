@@ -17,7 +17,9 @@ import {
   type RuleOutcome,
   type TraceDbRule,
 } from './context.ts';
-import { isoFromJulianDayOrNull } from './time.ts';
+import { gatewayWriting } from './data-freshness.ts';
+import { isoFromJulianDayOrNull, MS_PER_DAY } from './time.ts';
+import { instantSql } from './instant-sql.ts';
 
 export const QUOTA_ALERT = 'quota_alert';
 
@@ -27,7 +29,7 @@ SELECT key, alerts, first_jd, last_jd, payload FROM (
          COUNT(*) OVER k AS alerts, MIN(jd) OVER k AS first_jd, MAX(jd) OVER k AS last_jd,
          ROW_NUMBER() OVER (PARTITION BY key ORDER BY jd DESC) AS rn
   FROM (
-    SELECT ${keyExpr(ctx)} AS key, julianday(timestamp) AS jd, payload
+    SELECT ${keyExpr(ctx)} AS key, ${instantSql()} AS jd, payload
     FROM events
     WHERE ${inWindow('quota.alert')}
   )
@@ -35,6 +37,9 @@ SELECT key, alerts, first_jd, last_jd, payload FROM (
 )
 WHERE rn = 1
 ORDER BY alerts DESC, key`;
+
+/** Keys that raised quota.alert over the last day: the ones whose quiet window is evidence they calmed down. */
+const RECENT_KEYS_SQL = (ctx: RuleContext) => `SELECT DISTINCT ${keyExpr(ctx)} AS key FROM events WHERE ${inWindow('quota.alert')}`;
 
 export const quotaAlert: TraceDbRule = {
   id: QUOTA_ALERT,
@@ -71,6 +76,13 @@ export const quotaAlert: TraceDbRule = {
         },
       });
     });
-    return { signals };
+    // The healthy state is an absence, so it counts only while the gateway is still writing events.
+    const alerting = new Set(rows.map((row) => text(row.key)));
+    const healthy = gatewayWriting(ctx)
+      ? query(ctx, RECENT_KEYS_SQL(ctx), windowParams(ctx, ctx.nowMs - MS_PER_DAY))
+          .map((row) => text(row.key))
+          .filter((key) => !alerting.has(key))
+      : [];
+    return { signals, healthy };
   },
 };

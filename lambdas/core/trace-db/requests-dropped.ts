@@ -6,6 +6,7 @@
 import { jsonField } from './context.ts';
 import type { SqlDatabase } from './sql-port.ts';
 import { coarseLowerBound, isoFromJulianDayOrNull, toJulianDay } from './time.ts';
+import { instantSql } from './instant-sql.ts';
 
 export interface RequestsDropped {
   /** Failed calls in the window. */
@@ -22,12 +23,12 @@ const COUNT_SQL = `
 SELECT COUNT(*) AS n FROM events
 WHERE type = 'llm.call_completed'
   AND timestamp >= :day
-  AND julianday(timestamp) BETWEEN :from AND :to
+  AND ${instantSql()} BETWEEN :from AND :to
   AND ${jsonField('$.stop_reason')} = 'error'`;
 
 const COVERAGE_SQL = `
 SELECT MIN(jd) AS first, MAX(jd) AS last
-FROM (SELECT julianday(timestamp) AS jd FROM events WHERE type = 'llm.call_completed')`;
+FROM (SELECT ${instantSql()} AS jd FROM events WHERE type = 'llm.call_completed')`;
 
 /** Throws when the database has no `events` table or SQLite reports an error (the caller names the file). */
 export function countRequestsDropped(db: SqlDatabase, window: { from: Date; to: Date }): RequestsDropped {

@@ -20,7 +20,7 @@ export const snapshotStale: TraceDbRule = {
     const basis = takenAtMs !== undefined ? 'snapshot' : newestAgeMs !== null ? 'newest event' : undefined;
     if (basis === undefined) return undefined; // no snapshot time and no events: nothing to judge
     const ageMs = takenAtMs !== undefined ? ctx.nowMs - takenAtMs : newestAgeMs!;
-    if (!(ageMs > cfg.maxAgeMinutes * MS_PER_MINUTE)) return { signals: [], metrics };
+    if (!(ageMs > cfg.maxAgeMinutes * MS_PER_MINUTE)) return { signals: [], metrics, healthy: [DB_SUBJECT] };
     const ageMin = ageMs / MS_PER_MINUTE;
     const what =
       basis === 'snapshot'

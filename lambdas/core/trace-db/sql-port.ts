@@ -11,6 +11,14 @@ export interface SqlDatabase {
    * Throws when SQLite reports an error (malformed page, bad SQL).
    */
   all(sql: string, params?: SqlParams): Record<string, unknown>[];
+  /** What the reader knows of the file it opened (tells transfer damage from corruption). */
+  readonly file?: SnapshotFile;
+}
+
+/** The decoded snapshot file: its size, and the size its SQLite header declares (page size x page count). */
+export interface SnapshotFile {
+  readonly bytes: number;
+  readonly declaredBytes?: number;
 }
 
 /** Why a snapshot could not be opened as a database at all. */
@@ -37,6 +45,8 @@ export interface OpenFailure {
   readonly reason: OpenFailureReason;
   /** One line, safe to show (no payload content). */
   readonly message: string;
+  /** Present when the bytes were decoded (gunzipped) before opening failed. */
+  readonly file?: SnapshotFile;
 }
 
 export function openFailure(reason: OpenFailureReason, message: string): OpenFailure {

@@ -67,7 +67,13 @@ export function makeLogWatchHandler(deps: LogWatchDeps): (event: unknown) => Pro
     for (const warning of scan.warnings) deps.logger.warn(warning, { logGroup: scan.logGroup, logStream: scan.logStream });
     let report: EvaluationReport | undefined;
     if (scan.signals.length > 0 || scan.evaluated.length > 0) {
-      report = { source: 'logs', evaluatedAt: now.toISOString(), evaluated: scan.evaluated, signals: scan.signals };
+      report = {
+        source: 'logs',
+        evaluatedAt: now.toISOString(),
+        evaluated: scan.evaluated,
+        healthy: scan.healthy ?? {},
+        signals: scan.signals,
+      };
       await deps.publisher.publish(report);
     }
     deps.logger.info('log batch scanned', {

@@ -7,6 +7,7 @@ import { alertingFields } from '../router/env.ts';
 export const sweeperSettingsSchema = z.object({
   tracebackQuietMinutes: z.int().positive(),
   quietResolveMinutes: z.record(z.string(), z.int().positive()).default({}),
+  noDataAfterMinutes: z.partialRecord(z.enum(SIGNAL_SOURCES), z.int().positive()).default({}),
   expectedSources: z.array(z.object({ source: z.enum(SIGNAL_SOURCES), intervalMinutes: z.int().positive() })),
 });
 

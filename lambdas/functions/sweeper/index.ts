@@ -14,6 +14,7 @@ export const handler = makeSweeperHandler({
   options: {
     tracebackQuietMinutes: env.SWEEPER_SETTINGS.tracebackQuietMinutes,
     quietResolveMinutes: env.SWEEPER_SETTINGS.quietResolveMinutes,
+    noDataAfterMinutes: env.SWEEPER_SETTINGS.noDataAfterMinutes,
   },
   logger: handlerLogger(new Logger()),
 });

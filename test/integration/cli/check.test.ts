@@ -31,7 +31,8 @@ function check(args: string[]): { evaluated: string[]; signals: Signal[] } {
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const out = JSON.parse(run.stdout);
-  expect(Object.keys(out).sort()).toEqual(['evaluated', 'signals']);
+  // An evaluation report: `route --signals` replays it as the deployed router would.
+  expect(Object.keys(out).sort()).toEqual(['evaluated', 'evaluatedAt', 'healthy', 'signals', 'source']);
   return out;
 }
 
@@ -106,11 +107,20 @@ describe('metis-alerts check: a damaged snapshot is a finding (exit 0), bad inpu
     expect(out.evaluated).toEqual(['db_integrity']);
   });
 
-  it('a truncated gzip gives a SEV1 db_integrity signal naming the truncation', async () => {
+  it('a truncated gzip is transfer damage: snapshot_unreadable SEV3 naming the truncation, no db_integrity', async () => {
     const gz = gzipSync(await buildTraceDb(calls(50, { fromAgo: 9 * MIN })));
-    const out = check(['--db', file('cut.db.gz', gz.subarray(0, Math.floor(gz.length / 2)))]);
-    expect(integrity(out)).toEqual(['SEV1']);
+    const meta = file('cut.meta.json', { 'taken-at': NOW.toISOString(), integrity: 'ok', 'source-bytes': '8192' });
+    const out = check(['--db', file('cut.db.gz', gz.subarray(0, Math.floor(gz.length / 2))), '--meta', meta]);
+    expect(integrity(out)).toEqual([]);
+    expect(out.signals.map((s) => `${s.severity} ${s.rule}`)).toEqual(['SEV3 snapshot_unreadable']);
     expect(out.signals[0]!.summary).toMatch(/truncated/);
+  });
+
+  it("a --now without a time zone is refused (exit 2): it would be read in the machine's local time", () => {
+    const run = runCli(['check', '--db', file('zone.db', ''), '--now', '2026-11-20T15:00:00']);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/--now: "2026-11-20T15:00:00" has no time zone/);
+    expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
   it('an empty file gives a SEV1 db_integrity signal', () => {

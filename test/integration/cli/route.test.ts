@@ -128,6 +128,7 @@ describe('metis-alerts route: bad input exits 2 with one line on stderr', () => 
     ],
     ['an object without signals', () => ['--signals', file('obj.json', { foo: 1 })], /expected an array of signals/],
     ['a bad --now', () => ['--signals', file('ok.json', []), '--now', 'noon'], /--now: expected an ISO-8601 time/],
+    ['a --now without a zone', () => ['--signals', file('ok.json', []), '--now', '2026-11-24T10:00:00'], /--now: .* has no time zone/],
     [
       'an invalid config naming the key path',
       () => ['--signals', file('ok2.json', []), '--config', file('bad-config.json', { businessHours: { start: '9am' } })],

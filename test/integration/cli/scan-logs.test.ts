@@ -39,7 +39,8 @@ function scan(args: string[]): { evaluated: string[]; signals: Signal[] } {
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   const out = JSON.parse(run.stdout);
-  expect(Object.keys(out).sort()).toEqual(['evaluated', 'signals']);
+  // An evaluation report: `route --signals` replays it as the deployed router would.
+  expect(Object.keys(out).sort()).toEqual(['evaluated', 'evaluatedAt', 'healthy', 'signals', 'source']);
   for (const signal of out.signals) expect(signalSchema.safeParse(signal).success).toBe(true);
   return out;
 }
@@ -93,8 +94,10 @@ describe('metis-alerts scan-logs --json: the three input forms', () => {
   });
 
   it('a CONTROL_MESSAGE: nothing to scan, nothing evaluated', () => {
-    expect(scan(['--file', file('control.json', subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }))])).toEqual({
+    expect(scan(['--file', file('control.json', subscriptionEvent({ messageType: 'CONTROL_MESSAGE', logEvents: [] }))])).toMatchObject({
+      source: 'logs',
       evaluated: [],
+      healthy: {},
       signals: [],
     });
   });

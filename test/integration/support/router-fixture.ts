@@ -196,8 +196,15 @@ export function signal(overrides: Partial<Signal> & Pick<Signal, 'rule' | 'subje
   };
 }
 
-export function report(evaluatedAt: string, evaluated: string[], signals: unknown[], source = 'trace-db'): EvaluationReport {
-  return { source, evaluatedAt, evaluated, signals } as EvaluationReport;
+/** `healthy` is the evidence that resolves: per rule, the subjects the run found fine. */
+export function report(
+  evaluatedAt: string,
+  evaluated: string[],
+  signals: unknown[],
+  source = 'trace-db',
+  healthy: Record<string, string[]> = {},
+): EvaluationReport {
+  return { source, evaluatedAt, evaluated, healthy, signals } as EvaluationReport;
 }
 
 /** The EventBridge envelope a detector's report arrives in. */

@@ -173,3 +173,17 @@ describe('evaluated: only the rules this run could judge', () => {
     expect(outcome.capped).toEqual([{ rule: QUOTA_RULE, firing: 3, reported: 2 }]);
   });
 });
+
+describe('healthy: the keys whose counters cover the window and stay below the threshold', () => {
+  it('names a key that calmed down healthy, never one that fires, and nothing for a capped rule', () => {
+    const counts: MinuteCounts = new Map([
+      ['gk_calm', new Map([[M0, 3]])],
+      ['gk_flood', new Map([0, 1, 2, 3, 4].map((m) => [M0 + m, 5] as [number, number]))],
+    ]);
+    const outcome = evaluate({ now: at('12:04:30'), keyCounts: { quota_exceeded: counts, key_revoked: new Map() } });
+    expect(outcome.signals.map((s) => s.subject)).toEqual(['gk_flood']);
+    expect(outcome.healthy).toEqual({ [QUOTA_RULE]: ['gk_calm'] });
+    const capped = evaluate({ now: at('12:04:30'), keyCounts: { quota_exceeded: counts, key_revoked: new Map() }, maxKeySignals: 0 });
+    expect(capped.healthy).toEqual({});
+  });
+});

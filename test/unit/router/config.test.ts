@@ -41,6 +41,7 @@ describe('parseConfig defaults', () => {
           source: { rule: ['healthz_down'], severity: ['SEV1'] },
           target: { source: ['trace-db', 'logs'] },
           equal: [],
+          lowerSeverityOnly: true,
         },
       ],
       maintenanceWindows: [],

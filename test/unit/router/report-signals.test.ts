@@ -12,13 +12,20 @@ function openIncident(overrides: Partial<Signal>): Incident {
 }
 
 function report(overrides: Partial<EvaluationReport> = {}): EvaluationReport {
-  return { source: 'trace-db', evaluatedAt: EVALUATED_AT, evaluated: ['model_error_rate'], signals: [], ...overrides };
+  return {
+    source: 'trace-db',
+    evaluatedAt: EVALUATED_AT,
+    evaluated: ['model_error_rate'],
+    healthy: { model_error_rate: ['gpt-4o', 'claude-sonnet-4'], latency_p95: ['gpt-4o'] },
+    signals: [],
+    ...overrides,
+  };
 }
 
 describe('signalsFromReport', () => {
   const gpt = openIncident({ rule: 'model_error_rate', subject: 'gpt-4o' });
 
-  it('resolves an open incident whose rule was evaluated without firing', () => {
+  it('resolves an open incident whose subject the report names as healthy', () => {
     const out = signalsFromReport(report(), [gpt]);
     expect(out).toHaveLength(1);
     const [resolved] = out;
@@ -31,7 +38,14 @@ describe('signalsFromReport', () => {
       status: 'resolved',
       observedAt: EVALUATED_AT,
     });
-    expect(resolved?.summary).toBe(`model_error_rate no longer firing for gpt-4o (evaluated ${EVALUATED_AT})`);
+    expect(resolved?.summary).toBe(`model_error_rate checked and fine for gpt-4o (evaluated ${EVALUATED_AT})`);
+  });
+
+  it('keeps open an incident whose rule ran but whose subject had no data (silence is not recovery)', () => {
+    // The model's traffic vanished: the rule ran, the model is neither firing nor healthy.
+    expect(signalsFromReport(report({ healthy: { model_error_rate: ['claude-sonnet-4'] } }), [gpt])).toEqual([]);
+    // A report without any `healthy` (an older detector) resolves nothing either.
+    expect(signalsFromReport(report({ healthy: undefined }), [gpt])).toEqual([]);
   });
 
   it('keeps a firing signal firing and does not resolve its incident', () => {
@@ -61,6 +75,7 @@ describe('signalsFromReport', () => {
       source: 'trace-db',
       evaluatedAt: EVALUATED_AT,
       evaluated: ['model_error_rate', 'latency_p95'],
+      healthy: { model_error_rate: ['gpt-4o'], latency_p95: ['gpt-4o'] },
       signals: [{ ...signal({ subject: 'claude-sonnet-4' }), severity: 'SEV9' }],
     };
     const { report: parsed, rejected } = parseReport(raw);

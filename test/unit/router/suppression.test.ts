@@ -6,6 +6,7 @@ import type { SilenceStore } from '../../../lambdas/core/ports.ts';
 import type { Silence } from '../../../lambdas/core/silence.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
 import { windowActive } from '../../../lambdas/core/suppression.ts';
+import { chatopsThreadId } from '../../../lambdas/core/inhibition-link.ts';
 import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal } from './support.ts';
 
 const TUE = new Date('2026-11-24T10:00:00Z');
@@ -114,6 +115,40 @@ describe('inhibition', () => {
     ]);
   });
 
+  it('never hides a SEV1: db_integrity SEV1 during a SEV1 healthz outage still pages, while a SEV2 symptom is suppressed', async () => {
+    const w = world();
+    await routeSignals([gatewayDown()], w.deps(at(0)));
+    const before = w.mark();
+    const corrupt = signal({ rule: 'db_integrity', subject: 'trace-db', dedupKey: 'db_integrity:trace-db', severity: 'SEV1' });
+    await routeSignals([{ ...corrupt, observedAt: at(1).toISOString() }], w.deps(at(1)));
+    expect(w.since(before).sort()).toEqual([
+      'chatops FIRING db_integrity: trace-db',
+      'page FIRING db_integrity: trace-db',
+      'pagerduty trigger db_integrity:trace-db',
+    ]);
+    expect(w.store.peek('db_integrity:trace-db')!.suppressedBy).toBeUndefined();
+  });
+
+  it("links an inhibited signal to the inhibiting incident: the inhibitor's timeline names it, the post names the inhibitor and its thread", async () => {
+    const w = world();
+    await routeSignals([gatewayDown()], w.deps(at(0)));
+    await routeSignals([errorRate(1)], w.deps(at(1)));
+    await routeSignals([errorRate(2)], w.deps(at(2))); // a repeat links nothing twice
+    const inhibitor = w.store.peek('healthz_down:gateway')!;
+    expect(inhibitor.inhibits).toEqual(['model_error_rate:gpt-4o#1']);
+    expect(inhibitor.timeline.filter((t) => t.event.startsWith('inhibits'))).toEqual([
+      {
+        at: at(1).toISOString(),
+        event: "inhibits SEV2 model_error_rate:gpt-4o: posted to chatops in this incident's thread as suppressed, not paged",
+      },
+    ]);
+    const symptom = w.store.peek('model_error_rate:gpt-4o')!;
+    expect(chatopsThreadId(symptom)).toBe('healthz_down:gateway');
+    expect(chatopsThreadId(inhibitor)).toBe('healthz_down:gateway');
+    const post = w.sns.published.find((p) => p.message.subject.includes('SUPPRESSED'))!;
+    expect(post.message.body).toContain('Suppressed by healthz_down:gateway: a symptom of that open incident (its thread)');
+  });
+
   it('does not inhibit when the gateway is only SEV2, nor signals of other sources', async () => {
     const w = world();
     await routeSignals([{ ...gatewayDown(), severity: 'SEV2' }], w.deps(at(0)));
@@ -122,11 +157,17 @@ describe('inhibition', () => {
     expect(w.pd.events.map((e) => e.dedup_key)).toContain('model_error_rate:gpt-4o');
   });
 
-  it('honours equal labels', async () => {
+  it('honours equal labels (and lowerSeverityOnly: false lets a SEV2 inhibit a SEV2)', async () => {
     const w = world({
       routing: {
         inhibitions: [
-          { name: 'same-subject', source: { rule: ['provider_unavailable'] }, target: { rule: ['model_error_rate'] }, equal: ['subject'] },
+          {
+            name: 'same-subject',
+            source: { rule: ['provider_unavailable'] },
+            target: { rule: ['model_error_rate'] },
+            equal: ['subject'],
+            lowerSeverityOnly: false,
+          },
         ],
       },
     });

@@ -7,12 +7,16 @@ import { byRule, call, calls, evaluateRows, FIRING_ALL_ANOMALIES_STALE_FULL, MIN
 
 const DEFAULT_EVALUATED = [
   'trace_db_schema',
+  'snapshot_unreadable',
   'db_integrity',
   'model_error_rate',
   'provider_unavailable',
   'key_spend_spike',
   'quota_alert',
   'latency_p95',
+  'error_rate_overall',
+  'traffic_stopped',
+  'trace_db_bad_timestamps',
   'snapshot_stale',
   'trace_db_clock_skew',
 ];
@@ -153,6 +157,14 @@ describe('evaluateTraceDb', () => {
       source: 'trace-db',
       evaluatedAt: NOW.toISOString(),
       evaluated: result.evaluated,
+      // An empty DB: only what needs no traffic is known fine; no model, provider or key is named healthy.
+      healthy: {
+        trace_db_schema: ['events'],
+        snapshot_unreadable: ['trace-db'],
+        db_integrity: ['trace-db'],
+        trace_db_bad_timestamps: ['trace-db'],
+        trace_db_clock_skew: ['trace-db'],
+      },
       signals: [],
     });
     expect(TRACE_DB_RULES.map((r) => r.id)).toContain('disk_usage');
@@ -166,7 +178,9 @@ describe('evaluateTraceDb', () => {
     db.close();
     expect(result.errors).toEqual([]);
     expect(result.signals.map((s) => `${s.severity} ${s.dedupKey}`).sort()).toEqual(FIRING_ALL_ANOMALIES_STALE_FULL);
-    expect(result.evaluated).toEqual([...DEFAULT_EVALUATED.slice(0, 4), 'cost_projection', ...DEFAULT_EVALUATED.slice(4), 'disk_usage']);
+    // The snapshot is 20 minutes old: traffic_stopped does not judge a stale snapshot (snapshot_stale does).
+    const notStale = DEFAULT_EVALUATED.filter((r) => r !== 'traffic_stopped');
+    expect(result.evaluated).toEqual([...notStale.slice(0, 5), 'cost_projection', ...notStale.slice(5), 'disk_usage']);
     for (const s of result.signals) {
       expect(s.summary.length).toBeLessThanOrEqual(1024);
       expect(s.summary).not.toMatch(/[\n\r]/);
@@ -192,7 +206,7 @@ describe('evaluateTraceDb', () => {
 describe('snapshot metadata', () => {
   it('an unopenable snapshot still reports disk usage from its metadata', () => {
     const result = evaluateTraceDb(
-      { kind: 'open-failure', reason: 'truncated_gzip', message: 'cut short' },
+      { kind: 'open-failure', reason: 'not_sqlite', message: 'file is not a database' },
       { now: NOW, rules: rulesWith(), meta: { volumeUsedPct: 99 } },
     );
     expect(result.evaluated).toEqual(['db_integrity', 'disk_usage']);

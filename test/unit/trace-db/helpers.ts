@@ -142,6 +142,8 @@ const A = ALL_ANOMALIES;
  */
 export const FIRING_ALL_ANOMALIES = [
   `SEV2 model_error_rate:${A.errorSpike.model}`,
+  // The spike also lifts the share over all models past 5 %.
+  'SEV2 error_rate_overall:all-models',
   `SEV2 provider_unavailable:${A.providerDownNoFailover.provider}:${A.providerDownNoFailover.model}`,
   `SEV3 provider_unavailable:${A.providerDownFailover.provider}:${A.providerDownFailover.model}`,
   `SEV3 key_spend_spike:${A.keySpendSpike.key}`,

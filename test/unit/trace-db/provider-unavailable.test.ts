@@ -85,7 +85,7 @@ describe('provider_unavailable', () => {
     expect(byRule(wider, 'provider_unavailable').map((s) => s.subject)).toEqual(['anthropic:a', 'openai:b']);
   });
 
-  it('ignores malformed payloads, non-array chains and non-object hops; a hop without a verdict counts as not unavailable', async () => {
+  it('ignores malformed payloads, non-array chains and non-object hops; a later hop without a verdict served nobody (SEV2)', async () => {
     const rows = [
       raw('route.decided', at(MIN), '{"chain": [{"provider": "x", "verdict": "unavailable"}'),
       route(MIN, 'not-a-chain'),
@@ -97,8 +97,31 @@ describe('provider_unavailable', () => {
     const result = await evaluateRows(rows, { rules: RULES });
     expect(result.errors).toEqual([]);
     expect(byRule(result, 'provider_unavailable').map((s) => [s.subject, s.severity, s.details.requestsWithUnavailableHop])).toEqual([
-      ['anthropic:a', 'SEV3', 1],
+      ['anthropic:a', 'SEV2', 1],
     ]);
+  });
+
+  it('failover means a later hop served the request: a later error, over_budget or silent hop is no failover (SEV2)', async () => {
+    const served = (verdict: string) => [route(MIN, [down('anthropic', 'a'), { provider: 'openai', model: 'b', verdict }])];
+    const severity = async (rows: ReturnType<typeof served>) =>
+      byRule(await evaluateRows(rows, { rules: RULES }), 'provider_unavailable').map((s) => [
+        s.subject,
+        s.severity,
+        s.details.requestsWithoutFailover,
+      ]);
+    expect(await severity(served('selected'))).toEqual([['anthropic:a', 'SEV3', 0]]);
+    expect(await severity(served('ok'))).toEqual([['anthropic:a', 'SEV3', 0]]);
+    expect(await severity(served('error'))).toEqual([['anthropic:a', 'SEV2', 1]]);
+    expect(await severity(served('over_budget'))).toEqual([['anthropic:a', 'SEV2', 1]]);
+    // A hop that served the request BEFORE the unavailable one is no failover from it either.
+    expect(await severity([route(MIN, [ok('openai', 'b'), down('anthropic', 'a')])])).toEqual([['anthropic:a', 'SEV2', 1]]);
+  });
+
+  it('names the providers that routed fine as healthy (the evidence that resolves them), never the one that was down', async () => {
+    const result = await evaluateRows([route(MIN, [down('anthropic', 'a'), ok('openai', 'b')]), route(2 * MIN, [ok('mistral', 'c')])], {
+      rules: RULES,
+    });
+    expect([...(result.healthy.provider_unavailable ?? [])].sort()).toEqual(['mistral:c', 'openai:b']);
   });
 
   it('a hop without a model is named by its provider alone; no traffic means no signal', async () => {

@@ -37,15 +37,45 @@ describe('snapshot bytes', () => {
     expect(new SnapshotDecodeError('x', 'truncated_gzip')).toBeInstanceOf(SnapshotError);
   });
 
-  it('openSnapshot turns a truncated gzip into an OpenFailure that the engine reports as db_integrity SEV1', async () => {
+  it('a gzip cut short while the shipper reported integrity=ok is snapshot_unreadable SEV3 (retry), not a SEV1 scale-to-zero', async () => {
     const gz = gzipSync(await smallDb());
     const opened = await openSnapshot(gz.subarray(0, gz.length - 100));
-    expect(isOpenFailure(opened)).toBe(true);
     expect(opened).toMatchObject({ kind: 'open-failure', reason: 'truncated_gzip' });
     const result = evaluateTraceDb(opened as never, {
       now: NOW,
       rules: rulesWith(),
       meta: { integrity: 'ok', takenAt: '2026-11-20T14:59:00Z' },
+    });
+    // db_integrity is not evaluated: the database's own state is unknown, so nothing of it resolves either.
+    expect(result.evaluated).toEqual(['snapshot_unreadable']);
+    expect(result.signals.map((s) => [s.dedupKey, s.severity])).toEqual([['snapshot_unreadable:trace-db', 'SEV3']]);
+    expect(result.signals[0]!.details).toMatchObject({ damage: 'the gzip stream is cut short', openFailure: { reason: 'truncated_gzip' } });
+    expect(result.signals[0]!.summary).toContain('check the shipper');
+    expect(result.signals[0]!.summary).not.toContain('scale the gateway to zero');
+  });
+
+  it('a SQLite file shorter than its header declares, shipped with integrity=ok, is snapshot_unreadable; a failed shipper check keeps db_integrity SEV1', async () => {
+    const db = await smallDb();
+    const cut = db.subarray(0, Math.floor(db.length / 2 / 4096) * 4096 + 100);
+    const meta = { integrity: 'ok', sourceBytes: db.length, takenAt: '2026-11-20T14:59:00Z' };
+    const opened = await openSnapshot(cut);
+    const fired = (m: typeof meta | { integrity: string }) =>
+      evaluateTraceDb(opened as never, { now: NOW, rules: rulesWith(), meta: m }).signals.map((s) => `${s.severity} ${s.rule}`);
+    expect(fired(meta).filter((s) => /unreadable|integrity/.test(s))).toEqual(['SEV3 snapshot_unreadable']);
+    expect(
+      fired({ ...meta, integrity: 'Page 7: btreeInitPage() returns error code 11' }).filter((s) => /unreadable|integrity/.test(s)),
+    ).toEqual(['SEV1 db_integrity']);
+    if (!isOpenFailure(opened)) opened.close();
+  });
+
+  it('openSnapshot: a complete snapshot that is not SQLite stays db_integrity SEV1 even with integrity=ok', async () => {
+    const bytes = new TextEncoder().encode('not a database at all\n'.repeat(50));
+    const opened = await openSnapshot(gzipSync(bytes));
+    expect(isOpenFailure(opened)).toBe(true);
+    const result = evaluateTraceDb(opened as never, {
+      now: NOW,
+      rules: rulesWith(),
+      meta: { integrity: 'ok', sourceBytes: bytes.length, takenAt: '2026-11-20T14:59:00Z' },
     });
     expect(result.evaluated).toEqual(['db_integrity']);
     expect(result.signals).toHaveLength(1);
@@ -58,7 +88,7 @@ describe('snapshot bytes', () => {
       runbook: 'Trace DB corruption or disk full',
     });
     expect(s!.details).toMatchObject({
-      openFailure: { reason: 'truncated_gzip' },
+      openFailure: { reason: 'not_sqlite' },
       shipperIntegrity: 'ok',
       snapshotTakenAt: '2026-11-20T14:59:00Z',
     });

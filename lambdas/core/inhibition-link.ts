@@ -1,0 +1,27 @@
+// An inhibited signal is linked to the incident that inhibits it: the inhibitor's timeline names each
+// symptom it holds back, and a chatops notifier posts the symptom in the inhibitor's thread, so on-call
+// sees in one place everything the outage is hiding.
+import type { Incident } from './incident.ts';
+
+/** The chatops thread an incident's posts belong in: its inhibitor's while it is suppressed, else its own. */
+export function chatopsThreadId(incident: Pick<Incident, 'dedupKey' | 'suppressedBy'>): string {
+  return incident.suppressedBy ?? incident.dedupKey;
+}
+
+/** The inhibitor with the suppressed incident recorded (once per episode of the symptom), or unchanged. */
+export function linkInhibited(
+  inhibitor: Incident | undefined,
+  suppressed: Pick<Incident, 'dedupKey' | 'episode' | 'severity'>,
+  now: Date,
+): { next: Incident | undefined; changed: boolean } {
+  if (inhibitor?.status !== 'open') return { next: inhibitor, changed: false };
+  const link = `${suppressed.dedupKey}#${suppressed.episode}`;
+  if (inhibitor.inhibits?.includes(link)) return { next: inhibitor, changed: false };
+  const next = structuredClone(inhibitor);
+  next.inhibits = [...(next.inhibits ?? []), link];
+  next.timeline.push({
+    at: now.toISOString(),
+    event: `inhibits ${suppressed.severity} ${suppressed.dedupKey}: posted to chatops in this incident's thread as suppressed, not paged`,
+  });
+  return { next, changed: true };
+}

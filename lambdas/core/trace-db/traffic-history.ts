@@ -1,0 +1,24 @@
+// History question of traffic_stopped: how many llm.call_completed fell in a past window. Asked of the
+// events table with instants (a snapshot bounded to about a day may answer it from its rollup tables
+// instead: this is the one function to point there).
+import { num, query, type RuleContext } from './context.ts';
+import { instantSql } from './instant-sql.ts';
+import { coarseLowerBound, MS_PER_DAY, toJulianDay } from './time.ts';
+
+/** Calls completed in (fromMs, toMs], compared as instants; the string bounds only let SQLite skip rows. */
+export function callsBetween(ctx: RuleContext, fromMs: number, toMs: number): number {
+  const [row = {}] = query(
+    ctx,
+    `SELECT COUNT(*) AS n FROM events
+     WHERE type = 'llm.call_completed' AND timestamp >= :day AND timestamp < :dayAfter
+       AND ${instantSql()} > :from AND ${instantSql()} <= :to`,
+    {
+      day: coarseLowerBound(fromMs),
+      // A day past the end: an offset moves the written date by at most 14 hours.
+      dayAfter: new Date(toMs + 2 * MS_PER_DAY).toISOString().slice(0, 10),
+      from: toJulianDay(fromMs),
+      to: toJulianDay(toMs),
+    },
+  );
+  return num(row.n);
+}
