@@ -25,6 +25,8 @@ export type LogRulesConfig = Pick<Config['rules'], 'traceback' | 'quota_exceeded
 export const TRACEBACK_RULE = 'traceback';
 export const QUOTA_RULE = 'quota_exceeded_sustained';
 export const KEY_REVOKED_RULE = 'key_revoked_in_use';
+/** Every rule log-watch evaluates: tells a replayed `scan-logs` output from a `check` one. */
+export const LOG_RULE_IDS = [TRACEBACK_RULE, QUOTA_RULE, KEY_REVOKED_RULE] as const;
 /** The runbook's "any ERROR traceback within 5 min": the window a traceback's count is reported over. */
 export const TRACEBACK_COUNT_WINDOW_MINUTES = 5;
 export const MS_PER_MINUTE = 60_000;
