@@ -62,6 +62,12 @@ export const rulesSchema = z
     key_revoked_in_use: z
       .strictObject({ ...ruleBase, count: z.int().nonnegative().default(10), windowMinutes: z.int().positive().default(5) })
       .prefault({}),
+    // Key compromise, prompt exposure, backups, SEV4 noise (issue 13).
+    /** Uses key_spend_spike's factor and minUsd: the same spike, plus new models or no daily cap. */
+    key_compromise_suspected: z.strictObject({ ...ruleBase }).prefault({}),
+    backup_stale: z.strictObject({ ...ruleBase, maxAgeHours: positive.default(26) }).prefault({}),
+    prompt_exposure: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(60) }).prefault({}),
+    log_noise: z.strictObject({ ...ruleBase }).prefault({}),
   })
   .prefault({});
 

@@ -20,6 +20,7 @@ import { costProjection } from './cost-projection.ts';
 import { DB_INTEGRITY, dbIntegrity, openFailureSignal } from './db-integrity.ts';
 import { diskUsage } from './disk-usage.ts';
 import { keySpendSpike } from './key-spend-spike.ts';
+import { keyCompromise } from './key-compromise.ts';
 import { latencyP95 } from './latency-p95.ts';
 import { modelErrorRate } from './model-error-rate.ts';
 import { providerUnavailable } from './provider-unavailable.ts';
@@ -38,6 +39,7 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   costProjection,
   billThreshold,
   keySpendSpike,
+  keyCompromise,
   quotaAlert,
   latencyP95,
   snapshotStale,

@@ -11,6 +11,7 @@ const DEFAULT_EVALUATED = [
   'model_error_rate',
   'provider_unavailable',
   'key_spend_spike',
+  'key_compromise_suspected',
   'quota_alert',
   'latency_p95',
   'snapshot_stale',
