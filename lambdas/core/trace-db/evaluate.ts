@@ -5,6 +5,7 @@
 // In both cases only the metadata rule (disk_usage) is still evaluated: a full disk is a likely cause.
 import { redactText } from '../redact.ts';
 import { oneLine, type EvaluationReport, type Signal } from '../signal.ts';
+import { backupMetrics, backupStale } from './backup-stale.ts';
 import { billThreshold } from './bill-threshold.ts';
 import { clockSkew } from './clock-skew.ts';
 import {
@@ -45,6 +46,7 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   snapshotStale,
   clockSkew,
   diskUsage,
+  backupStale,
 ];
 
 export interface EvaluateTraceDbOptions {
@@ -71,6 +73,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
   const result: TraceDbEvaluation = { evaluated: [], signals: [], metrics: {}, errors: [] };
   const takenAt = parseInstant(meta.takenAt);
   if (takenAt !== undefined) result.metrics.snapshotAgeSeconds = Math.round((now.getTime() - takenAt) / 1000);
+  Object.assign(result.metrics, backupMetrics(now, meta));
 
   const base = { now, nowMs: now.getTime(), rules, meta, memo: new Map<string, unknown>() };
   /** Rules that need no SQL (disk_usage reads the shipper's metadata) run even when the DB cannot. */
@@ -135,7 +138,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
 }
 
 /** Rules that read only the snapshot metadata. */
-const META_RULES: readonly TraceDbRule[] = [diskUsage];
+const META_RULES: readonly TraceDbRule[] = [diskUsage, backupStale];
 
 const NO_DB: SqlDatabase = {
   all() {
