@@ -7,6 +7,7 @@ import { redactText } from '../redact.ts';
 import { oneLine, type EvaluationReport, type Signal } from '../signal.ts';
 import { backupMetrics, backupStale } from './backup-stale.ts';
 import { billThreshold } from './bill-threshold.ts';
+import { blastRadius, withBlastRadius } from './blast-radius.ts';
 import { clockSkew } from './clock-skew.ts';
 import {
   round,
@@ -88,6 +89,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
       result.signals.push(openFailureSignal(now, meta, input));
     }
     metaOnly();
+    result.signals = withBlastRadius(result.signals, () => ({ unavailable: 'the trace DB could not be read' }));
     return result;
   }
 
@@ -101,12 +103,14 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
       result.signals.push(openFailureSignal(now, meta, { kind: 'open-failure', reason: 'unreadable', message: errorLine(error) }));
     }
     metaOnly();
+    result.signals = withBlastRadius(result.signals, () => ({ unavailable: 'the trace DB could not be read' }));
     return result;
   }
   if (!schema.ok) {
     // No SQL rule can run: none is evaluated, so none of their open incidents resolves.
     result.signals.push(schemaSignal(now, schema, listTables(input)));
     metaOnly();
+    result.signals = withBlastRadius(result.signals, () => ({ unavailable: 'the trace DB has no usable events table' }));
     return result;
   }
   result.evaluated.push(TRACE_DB_SCHEMA);
@@ -134,6 +138,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
     if (started !== undefined && options.timer) durations.spend_metrics = round(options.timer() - started, 1);
   }
   if (options.timer) result.metrics.ruleDurationsMs = durations;
+  result.signals = withBlastRadius(result.signals, () => blastRadius(ctx));
   return result;
 }
 
