@@ -1,8 +1,9 @@
 // log-watch (DESIGN.md sections 1, 3): a CloudWatch Logs subscription filter on each configured gateway
-// log group (`?Traceback ?quota_exceeded ?key_revoked` by default) invokes one Lambda that classifies the
-// lines, completes split tracebacks from the same stream, keeps per-key per-minute counters in DynamoDB
-// and puts an evaluation report on the bus. CloudWatch Logs allows at most two subscription filters per
-// log group: this adds one to each configured group.
+// log group (DEFAULT_LOG_FILTER_PATTERN by default: tracebacks, quota/revoked keys, prompt content,
+// deprecations) invokes one Lambda that classifies the lines, completes split tracebacks from the same
+// stream, keeps per-key per-minute counters in DynamoDB and puts an evaluation report on the bus.
+// CloudWatch Logs allows at most two subscription filters per log group: this adds one to each
+// configured group.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';

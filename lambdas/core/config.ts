@@ -3,6 +3,7 @@
 // PagerDuty routing key is named by its SSM parameter.
 import { z } from 'zod';
 import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
+import { DEFAULT_LOG_FILTER_PATTERN } from './logs/filter-pattern.ts';
 
 const severity = z.enum(SEVERITIES);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
@@ -210,7 +211,7 @@ export const snapshotSchema = z.strictObject({
 
 export const logGroupSchema = z.strictObject({
   name: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'expected a CloudWatch Logs log group name'),
-  filterPattern: z.string().min(1).default('?Traceback ?quota_exceeded ?key_revoked'),
+  filterPattern: z.string().min(1).default(DEFAULT_LOG_FILTER_PATTERN),
 });
 
 export const configSchema = z.strictObject({

@@ -76,7 +76,10 @@ describe('LogWatch in a bare stack', () => {
     const filters = ofType(template, 'AWS::Logs::SubscriptionFilter');
     expect(filters.map(([, r]) => [r.Properties.LogGroupName, r.Properties.FilterPattern]).sort()).toEqual([
       [SERVER, '?Traceback ?"Exception in ASGI application"'],
-      [GATEWAY, '?Traceback ?quota_exceeded ?key_revoked'],
+      [
+        GATEWAY,
+        '?Traceback ?quota_exceeded ?key_revoked ?messages ?"prompt=" ?"completion=" ?DeprecationWarning ?FutureWarning ?deprecated',
+      ],
     ]);
     const permissions = ofType(template, 'AWS::Lambda::Permission');
     expect(permissions).toHaveLength(2);

@@ -45,7 +45,7 @@ const VARIANTS: Variant[] = [
     raw: readJson(EXAMPLE_CONFIG_PATH),
     sweeper: {
       tracebackQuietMinutes: 30,
-      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 1 }],
     },
     pagerDuty: { parameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' },
@@ -55,7 +55,7 @@ const VARIANTS: Variant[] = [
     raw: {},
     sweeper: {
       tracebackQuietMinutes: 30,
-      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
       expectedSources: [],
     },
   },
@@ -75,7 +75,7 @@ const VARIANTS: Variant[] = [
     },
     sweeper: {
       tracebackQuietMinutes: 45,
-      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }],
     },
     pagerDuty: { parameter: '/metis/staging/pd-key', eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue', kmsKeyArn: CUSTOMER_KEY },

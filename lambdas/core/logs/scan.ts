@@ -7,6 +7,7 @@ import { redactText } from '../redact.ts';
 import type { Signal } from '../signal.ts';
 import { classifyMessage, KEY_KINDS, type Classification, type KeyHit, type KeyKind, type TracebackFinding } from './classify.ts';
 import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, type LogEvent } from './decode.ts';
+import { LogFindings } from './findings.ts';
 import { applicationText } from './message.ts';
 import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
 import {
@@ -158,6 +159,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
   const consumed = new Uint8Array(batch.logEvents.length);
   const completer = new SplitCompleter(batch, textAt, consumed, deps.fetcher, limits, stats, warnings);
 
+  const findings = new LogFindings(batch.logGroup, batch.logStream, rules);
   const occurrences: TracebackOccurrence[] = [];
   const keyHits: { hit: KeyHit; event: LogEvent; text: string }[] = [];
 
@@ -169,6 +171,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
     if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
     else if (classification.keyHits.length) stats.keyEventsAfterNow++;
+    findings.observe(event, text, classification.traceback !== undefined);
     if (!classification.traceback) continue;
     consumed[index] = 1;
     const finding = classification.traceback;
@@ -278,7 +281,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     logGroup: batch.logGroup,
     logStream: batch.logStream,
     evaluated: outcome.evaluated,
-    signals: outcome.signals,
+    signals: [...outcome.signals, ...findings.signals(now)],
     stats,
     ...(counterError ? { counterError } : {}),
     warnings,
