@@ -13,14 +13,19 @@ export interface NoiseFinding {
 
 const DEPRECATION_CLASSES = new Set(['DeprecationWarning', 'PendingDeprecationWarning', 'FutureWarning']);
 /** `warnings.warn` output: `/app/metis/x.py:12: DeprecationWarning: datetime.utcnow() is deprecated`. */
-const PY_WARNING = /([\w./\\-]+\.py):(\d+): (\w*Warning): /;
+// The lookbehind starts a path only at a token's start: without it a long token is retried from every
+// position (quadratic).
+const PY_WARNING = /(?<![\w./\\-])([\w./\\-]+\.py):(\d+): (\w*Warning): /;
 const WARNING_CLASS =
   /\b(DeprecationWarning|PendingDeprecationWarning|FutureWarning|ResourceWarning|RuntimeWarning|UserWarning|SyntaxWarning)\b/;
 const DEPRECATED_WORD = /\bdeprecated\b/i;
+const MAX_TEXT = 4096;
 
 export function logNoiseOf(text: string): NoiseFinding | undefined {
   // Most lines mention neither: skip the regexes for them (log-watch's throughput is benchmarked).
   if (!text.includes('Warning') && !text.includes('eprecat') && !text.includes('EPRECAT')) return undefined;
+  // The place is at the start of a warnings.warn line; bounding the text keeps the regexes linear on a huge line.
+  if (text.length > MAX_TEXT) text = text.slice(0, MAX_TEXT);
   const located = PY_WARNING.exec(text);
   if (located) {
     const cls = located[3]!;
