@@ -7,6 +7,7 @@ import { openSqlJs } from '../lambdas/adapters/sqljs-database.ts';
 import { parseConfig } from '../lambdas/core/config.ts';
 import { plainLinesBatch } from '../lambdas/core/logs/decode.ts';
 import { scanLogBatch } from '../lambdas/core/logs/scan.ts';
+import type { Signal } from '../lambdas/core/signal.ts';
 import { evaluateTraceDb } from '../lambdas/core/trace-db/evaluate.ts';
 import { buildTraceDb, type FixtureRow } from '../tools/trace-db-fixture.ts';
 import type { DemoStep } from './demo-scenario.ts';
@@ -46,7 +47,7 @@ export async function severityTableSteps(at: Date = new Date('2026-11-24T11:30:0
     rows.push(call(now, 55 * MIN - i * MIN, CI_KEY, 'claude-haiku-4-5', 0.05)); // $2: a nightly build on its usual model
   }
   const db = await openSqlJs(await buildTraceDb(rows));
-  let keySignals;
+  let keySignals: Signal[];
   try {
     const evaluation = evaluateTraceDb(db, { now: at, rules, meta: { takenAt: at.toISOString() } });
     keySignals = evaluation.signals.filter((s) => s.rule === 'key_compromise_suspected' || s.rule === 'key_spend_spike');
