@@ -29,7 +29,7 @@ export interface LogWatchProps {
   readonly bus: IEventBus;
   /** Existing log groups to watch (`config.logGroups`); at least one, names unique. */
   readonly logGroups: Config['logGroups'];
-  /** The rules; log-watch reads `traceback`, `quota_exceeded_sustained` and `key_revoked_in_use`. */
+  /** The rules; log-watch reads `traceback`, `quota_exceeded_sustained`, `key_revoked_in_use`, `prompt_exposure` and `log_noise`. */
   readonly rules: Config['rules'];
   /**
    * A 10 000-event batch is decoded and classified in memory.
@@ -87,6 +87,8 @@ export class LogWatch extends Construct {
           traceback: rules.traceback,
           quota_exceeded_sustained: rules.quota_exceeded_sustained,
           key_revoked_in_use: rules.key_revoked_in_use,
+          prompt_exposure: rules.prompt_exposure,
+          log_noise: rules.log_noise,
         }),
         POWERTOOLS_SERVICE_NAME: LOG_WATCH_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

@@ -149,6 +149,8 @@ describe('LogWatch in a bare stack', () => {
       traceback: CONFIG.rules.traceback,
       quota_exceeded_sustained: { enabled: true, perMinute: 2, minutes: 4 },
       key_revoked_in_use: CONFIG.rules.key_revoked_in_use,
+      prompt_exposure: { enabled: true, quietMinutes: 60 },
+      log_noise: { enabled: true },
     });
     const invoke = ofType(template, 'AWS::Lambda::EventInvokeConfig')[0]![1].Properties;
     expect(invoke.MaximumRetryAttempts).toBe(2);
