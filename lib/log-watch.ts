@@ -1,8 +1,9 @@
 // log-watch (docs/architecture.md, Parts): a CloudWatch Logs subscription filter on each configured gateway
-// log group (`?Traceback ?quota_exceeded ?key_revoked` by default) invokes one Lambda that classifies the
-// lines, completes split tracebacks from the same stream, keeps per-key per-minute counters in DynamoDB
-// and puts an evaluation report on the bus. CloudWatch Logs allows at most two subscription filters per
-// log group: this adds one to each configured group.
+// log group (DEFAULT_LOG_FILTER_PATTERN by default: tracebacks, quota/revoked keys, prompt content,
+// deprecations) invokes one Lambda that classifies the lines, completes split tracebacks from the same
+// stream, keeps per-key per-minute counters in DynamoDB and puts an evaluation report on the bus.
+// CloudWatch Logs allows at most two subscription filters per log group: this adds one to each
+// configured group.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
@@ -28,7 +29,7 @@ export interface LogWatchProps {
   readonly bus: IEventBus;
   /** Existing log groups to watch (`config.logGroups`); at least one, names unique. */
   readonly logGroups: Config['logGroups'];
-  /** The rules; log-watch reads `traceback`, `quota_exceeded_sustained` and `key_revoked_in_use`. */
+  /** The rules; log-watch reads `traceback`, `quota_exceeded_sustained`, `key_revoked_in_use`, `prompt_exposure` and `log_noise`. */
   readonly rules: Config['rules'];
   /**
    * A 10 000-event batch is decoded and classified in memory.
@@ -86,6 +87,8 @@ export class LogWatch extends Construct {
           traceback: rules.traceback,
           quota_exceeded_sustained: rules.quota_exceeded_sustained,
           key_revoked_in_use: rules.key_revoked_in_use,
+          prompt_exposure: rules.prompt_exposure,
+          log_noise: rules.log_noise,
         }),
         POWERTOOLS_SERVICE_NAME: LOG_WATCH_SERVICE,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,

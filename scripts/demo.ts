@@ -9,7 +9,9 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { checkDatabase } from '../cli/commands/check.ts';
 import { DryRunSinks } from '../lambdas/adapters/dry-run-sinks.ts';
+import { MemoryDigestStore } from '../lambdas/adapters/memory-digest-store.ts';
 import { MemoryIncidentStore } from '../lambdas/adapters/memory-incident-store.ts';
+import { postDueDigests } from '../lambdas/core/digest.ts';
 import { parseConfig } from '../lambdas/core/config.ts';
 import { routeSignals, sweepIncidents } from '../lambdas/core/dispatch.ts';
 import { signalsFromReport } from '../lambdas/core/report-signals.ts';
@@ -19,6 +21,7 @@ import { toEvaluationReport } from '../lambdas/core/trace-db/evaluate.ts';
 import { generateTraceDb } from '../tools/trace-db-fixture.ts';
 import { logDemoSteps } from './demo-logs.ts';
 import { probeDemoSteps } from './demo-probes.ts';
+import { digestSweepStep, severityTableSteps } from './demo-severity-table.ts';
 import { outOfHoursSteps, type DemoStep } from './demo-scenario.ts';
 
 const outDir = process.env.DEMO_OUT ?? '.demo-out';
@@ -30,6 +33,7 @@ async function main(): Promise<void> {
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
   const sinks = new DryRunSinks();
+  const digests = new MemoryDigestStore();
   const lines: string[] = [];
   mkdirSync(outDir, { recursive: true });
 
@@ -62,22 +66,27 @@ async function main(): Promise<void> {
     { at: CHECK_AT, title: 'trace-check runs again on the same snapshot: everything deduplicated', signals: report.signals, report },
     ...(await logDemoSteps()),
     ...(await probeDemoSteps({ prefix: config.name })),
+    ...(await severityTableSteps()),
     {
       at: RECOVERED_AT,
       title: 'trace-check 12:00 on a healthy snapshot: what it finds healthy resolves; keys it has no data for stay open',
       signals: recovered.signals,
       report: recovered,
     },
+    digestSweepStep(),
     ...outOfHoursSteps(),
   ];
 
   for (const step of steps) {
     console.log(`\n== ${step.at.toISOString()}  ${step.title}`);
     const before = sinks.payloads.length;
-    const deps = { store, pagerduty: sinks, publisher: sinks, settings, now: () => step.at };
+    const deps = { store, pagerduty: sinks, publisher: sinks, settings, digests, now: () => step.at };
     const result = step.sweep
       ? await sweepIncidents(step.at, sweepOptionsOf(config), deps)
       : await routeSignals(step.report ? signalsFromReport(step.report, await store.listOpen(step.report.source)) : step.signals, deps);
+    if (step.sweep)
+      for (const id of (await postDueDigests(step.at, { digests, publisher: sinks })).posted)
+        console.log(`   SEV4 -> chatops   digest    ${id}`);
     if (result.attempted.length === 0) console.log('   (nothing new: deduplicated or no sink selected)');
     for (const d of result.attempted) console.log(`   ${d.severity} -> ${d.sink.padEnd(9)} ${d.action.padEnd(9)} ${d.dedupKey}`);
     for (const payload of sinks.payloads.slice(before)) lines.push(JSON.stringify({ at: step.at.toISOString(), ...payload }));

@@ -43,7 +43,7 @@ export function readMeta(path: string): SnapshotMeta {
   }
   const meta: SnapshotMeta = {};
   const object = raw as Record<string, unknown>;
-  for (const key of ['takenAt', 'integrity'] as const) {
+  for (const key of ['takenAt', 'integrity', 'lastBackupAt'] as const) {
     if (object[key] !== undefined) {
       if (typeof object[key] !== 'string') throw new UsageError(`${path}: ${key}: expected a string`);
       meta[key] = object[key] as string;
@@ -57,9 +57,11 @@ export function readMeta(path: string): SnapshotMeta {
   }
   const unknown = entries
     .map(([key]) => key)
-    .filter((key) => !['takenAt', 'integrity', 'volumeUsedPct', 'sourceBytes', 'walBytes'].includes(key));
+    .filter((key) => !['takenAt', 'integrity', 'volumeUsedPct', 'sourceBytes', 'walBytes', 'lastBackupAt'].includes(key));
   if (unknown.length)
-    throw new UsageError(`${path}: unknown key "${unknown[0]}" (expected takenAt, volumeUsedPct, sourceBytes, walBytes, integrity)`);
+    throw new UsageError(
+      `${path}: unknown key "${unknown[0]}" (expected takenAt, volumeUsedPct, sourceBytes, walBytes, integrity, lastBackupAt)`,
+    );
   return meta;
 }
 

@@ -71,5 +71,7 @@ export function parseShipperMetadata(metadata: Record<string, string>): Snapshot
   const wal = number('wal-bytes');
   if (wal !== undefined) meta.walBytes = wal;
   if (metadata.integrity) meta.integrity = metadata.integrity;
+  const lastBackupAt = metadata['last-backup-at'];
+  if (lastBackupAt && !Number.isNaN(Date.parse(lastBackupAt))) meta.lastBackupAt = lastBackupAt;
   return meta;
 }

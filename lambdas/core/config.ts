@@ -3,6 +3,7 @@
 // PagerDuty routing key is named by its SSM parameter.
 import { z } from 'zod';
 import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
+import { DEFAULT_LOG_FILTER_PATTERN } from './logs/filter-pattern.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
@@ -75,6 +76,12 @@ export const rulesSchema = z
       .prefault({}),
     snapshot_unreadable: z.strictObject({ ...ruleBase }).prefault({}),
     trace_db_bad_timestamps: z.strictObject({ ...ruleBase }).prefault({}),
+    // Key compromise, prompt exposure, backups, SEV4 noise (issue 13).
+    /** Uses key_spend_spike's factor and minUsd: the same spike, plus new models or no daily cap. */
+    key_compromise_suspected: z.strictObject({ ...ruleBase }).prefault({}),
+    backup_stale: z.strictObject({ ...ruleBase, maxAgeHours: positive.default(26) }).prefault({}),
+    prompt_exposure: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(60) }).prefault({}),
+    log_noise: z.strictObject({ ...ruleBase }).prefault({}),
   })
   .prefault({});
 
@@ -228,7 +235,7 @@ export const snapshotSchema = z.strictObject({
 
 export const logGroupSchema = z.strictObject({
   name: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'expected a CloudWatch Logs log group name'),
-  filterPattern: z.string().min(1).default('?Traceback ?quota_exceeded ?key_revoked'),
+  filterPattern: z.string().min(1).default(DEFAULT_LOG_FILTER_PATTERN),
 });
 
 export const configSchema = z.strictObject({

@@ -1,6 +1,7 @@
 // Applies signals to the incident store and delivers what each transition owes, exactly once:
 // deliveries are recorded on the incident and claimed with a conditional write before sending, so
 // a retried or racing invocation neither pages twice nor drops a sink that failed.
+import { isDigestSignal, recordInDigest, type DigestStore } from './digest.ts';
 import type { DeliveryRecord, Incident } from './incident.ts';
 import type { IncidentStore, NotificationPublisher, PagerDutyClient, SendOutcome, SilenceStore } from './ports.ts';
 import { redactText } from './redact.ts';
@@ -27,6 +28,8 @@ export interface DispatchDeps {
   log?: (message: string, fields: Record<string, unknown>) => void;
   /** One-off silences (`metis-alerts silence add`); maintenance windows come from settings. */
   silences?: SilenceStore;
+  /** SEV4 digest rules' signals are folded into daily digests here instead of opening incidents (digest.ts). */
+  digests?: DigestStore;
 }
 
 /** What one routeSignals/sweep call loads at most once: silences, and open incidents until a write. */
@@ -54,6 +57,10 @@ export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promi
   const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
   const cache: CallCache = {};
   for (const signal of signals) {
+    if (deps.digests && isDigestSignal(signal)) {
+      await recordInDigest(deps.digests, signal, deps.now(signal));
+      continue;
+    }
     await processSignal(signal, { ...deps, settings }, result, cache);
   }
   await reportPagerDutyHealth(result, { ...deps, settings });

@@ -29,7 +29,12 @@ export function sweepOptionsOf(config: Pick<Config, 'rules'> & Partial<Pick<Conf
   return {
     tracebackQuietMinutes: traceback.quietMinutes,
     // One minute past the rule's window: by then a still-firing key would have been reported again.
-    quietResolveMinutes: { quota_exceeded_sustained: quota.minutes + 1, key_revoked_in_use: revoked.windowMinutes + 1 },
+    quietResolveMinutes: {
+      quota_exceeded_sustained: quota.minutes + 1,
+      key_revoked_in_use: revoked.windowMinutes + 1,
+      // Log lines with prompt content: resolved once none has been seen for this long (issue 13).
+      prompt_exposure: config.rules.prompt_exposure.quietMinutes,
+    },
     // Three missed trace-check runs, at least 5 minutes.
     noDataAfterMinutes: { 'trace-db': Math.max(5, 3 * (config.snapshot?.scheduleMinutes ?? 1)) },
   };

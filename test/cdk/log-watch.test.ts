@@ -76,7 +76,10 @@ describe('LogWatch in a bare stack', () => {
     const filters = ofType(template, 'AWS::Logs::SubscriptionFilter');
     expect(filters.map(([, r]) => [r.Properties.LogGroupName, r.Properties.FilterPattern]).sort()).toEqual([
       [SERVER, '?Traceback ?"Exception in ASGI application"'],
-      [GATEWAY, '?Traceback ?quota_exceeded ?key_revoked'],
+      [
+        GATEWAY,
+        '?Traceback ?quota_exceeded ?key_revoked ?messages ?"prompt=" ?"completion=" ?DeprecationWarning ?FutureWarning ?deprecated',
+      ],
     ]);
     const permissions = ofType(template, 'AWS::Lambda::Permission');
     expect(permissions).toHaveLength(2);
@@ -146,6 +149,8 @@ describe('LogWatch in a bare stack', () => {
       traceback: CONFIG.rules.traceback,
       quota_exceeded_sustained: { enabled: true, perMinute: 2, minutes: 4 },
       key_revoked_in_use: CONFIG.rules.key_revoked_in_use,
+      prompt_exposure: { enabled: true, quietMinutes: 60 },
+      log_noise: { enabled: true },
     });
     const invoke = ofType(template, 'AWS::Lambda::EventInvokeConfig')[0]![1].Properties;
     expect(invoke.MaximumRetryAttempts).toBe(2);

@@ -47,7 +47,7 @@ const VARIANTS: Variant[] = [
     raw: readJson(EXAMPLE_CONFIG_PATH),
     sweeper: {
       tracebackQuietMinutes: 30,
-      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
       noDataAfterMinutes: { 'trace-db': 5 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 1 }],
     },
@@ -58,7 +58,7 @@ const VARIANTS: Variant[] = [
     raw: {},
     sweeper: {
       tracebackQuietMinutes: 30,
-      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
       noDataAfterMinutes: { 'trace-db': 5 },
       expectedSources: [],
     },
@@ -79,7 +79,7 @@ const VARIANTS: Variant[] = [
     },
     sweeper: {
       tracebackQuietMinutes: 45,
-      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6 },
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
       noDataAfterMinutes: { 'trace-db': 15 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }],
     },

@@ -20,7 +20,9 @@ import type { MinuteCounts } from './ports.ts';
 import { frameLabel, tracebackExcerpt } from './traceback.ts';
 import type { TracebackFinding } from './classify.ts';
 
-export type LogRulesConfig = Pick<Config['rules'], 'traceback' | 'quota_exceeded_sustained' | 'key_revoked_in_use'>;
+export type LogRulesConfig = Pick<Config['rules'], 'traceback' | 'quota_exceeded_sustained' | 'key_revoked_in_use'> &
+  /** Optional so callers that predate them keep compiling: absent means enabled with defaults (findings.ts). */
+  Partial<Pick<Config['rules'], 'prompt_exposure' | 'log_noise'>>;
 
 export const TRACEBACK_RULE = 'traceback';
 export const QUOTA_RULE = 'quota_exceeded_sustained';
@@ -35,6 +37,8 @@ export const LOG_RUNBOOK = {
   traceback: 'Mitigate',
   quota: RUNBOOK.runawaySpend,
   keyRevoked: RUNBOOK.keyCompromise,
+  promptExposure: RUNBOOK.severity,
+  noise: RUNBOOK.severity,
 } as const;
 
 export const LOG_FIRST_MOVE = {

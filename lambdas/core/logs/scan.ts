@@ -7,6 +7,7 @@ import { redactText } from '../redact.ts';
 import type { Signal } from '../signal.ts';
 import { classifyMessage, KEY_KINDS, type Classification, type KeyHit, type KeyKind, type TracebackFinding } from './classify.ts';
 import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, type LogEvent } from './decode.ts';
+import { LogFindings } from './findings.ts';
 import { applicationText } from './message.ts';
 import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
 import {
@@ -160,6 +161,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
   const consumed = new Uint8Array(batch.logEvents.length);
   const completer = new SplitCompleter(batch, textAt, consumed, deps.fetcher, limits, stats, warnings);
 
+  const findings = new LogFindings(batch.logGroup, batch.logStream, rules);
   const occurrences: TracebackOccurrence[] = [];
   const keyHits: { hit: KeyHit; event: LogEvent; text: string }[] = [];
 
@@ -171,6 +173,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
     if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
     else if (classification.keyHits.length) stats.keyEventsAfterNow++;
+    findings.observe(event, text, classification.traceback !== undefined);
     if (!classification.traceback) continue;
     consumed[index] = 1;
     const finding = classification.traceback;
@@ -281,7 +284,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     logStream: batch.logStream,
     evaluated: outcome.evaluated,
     healthy: outcome.healthy,
-    signals: outcome.signals,
+    signals: [...outcome.signals, ...findings.signals(now)],
     stats,
     ...(counterError ? { counterError } : {}),
     warnings,

@@ -21,6 +21,8 @@ export interface SnapshotMeta {
   walBytes?: number;
   /** `ok` or the first error line of `PRAGMA quick_check` on the live database. */
   integrity?: string;
+  /** Newest daily backup the shipper found (BACKUP_GLOB), ISO-8601; absent: backups are not watched. */
+  lastBackupAt?: string;
 }
 
 /** Section names of reference/incident-runbook.txt, for `Signal.runbook`. */
@@ -77,6 +79,10 @@ export interface TraceDbMetrics {
   futureEventsMaxAheadSeconds?: number;
   /** Per-rule run time, when the caller passes a timer. */
   ruleDurationsMs?: Record<string, number>;
+  /** Whether the shipper reports `lastBackupAt` (a dashboard shows "not watched" rather than green). */
+  backupWatch?: 'watched' | 'not watched' | 'unreadable';
+  /** now - meta.lastBackupAt. */
+  backupAgeSeconds?: number;
 }
 
 /** What one rule returns when it was evaluated; `undefined` means "not evaluated" (off, no data). */

@@ -5,7 +5,9 @@
 // In both cases only the metadata rule (disk_usage) is still evaluated: a full disk is a likely cause.
 import { redactText } from '../redact.ts';
 import { oneLine, type EvaluationReport, type Signal } from '../signal.ts';
+import { backupMetrics, backupStale } from './backup-stale.ts';
 import { billThreshold } from './bill-threshold.ts';
+import { blastRadius, withBlastRadius } from './blast-radius.ts';
 import { clockSkew } from './clock-skew.ts';
 import {
   round,
@@ -20,6 +22,7 @@ import { costProjection } from './cost-projection.ts';
 import { DB_INTEGRITY, dbIntegrity, openFailureSignal } from './db-integrity.ts';
 import { diskUsage } from './disk-usage.ts';
 import { keySpendSpike } from './key-spend-spike.ts';
+import { keyCompromise } from './key-compromise.ts';
 import { latencyP95 } from './latency-p95.ts';
 import { modelErrorRate } from './model-error-rate.ts';
 import { providerUnavailable } from './provider-unavailable.ts';
@@ -44,6 +47,7 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   costProjection,
   billThreshold,
   keySpendSpike,
+  keyCompromise,
   quotaAlert,
   latencyP95,
   // Trust at the edges (rules added after the runbook's table).
@@ -53,6 +57,7 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   snapshotStale,
   clockSkew,
   diskUsage,
+  backupStale,
 ];
 
 export interface EvaluateTraceDbOptions {
@@ -81,6 +86,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
   const result: TraceDbEvaluation = { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [] };
   const takenAt = parseInstant(meta.takenAt);
   if (takenAt !== undefined) result.metrics.snapshotAgeSeconds = Math.round((now.getTime() - takenAt) / 1000);
+  Object.assign(result.metrics, backupMetrics(now, meta));
 
   const base = { now, nowMs: now.getTime(), rules, meta, memo: new Map<string, unknown>() };
   /** Rules that need no SQL (disk_usage reads the shipper's metadata) run even when the DB cannot. */
@@ -100,6 +106,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
       result.signals.push(openFailureSignal(now, meta, input));
     }
     metaOnly();
+    result.signals = withBlastRadius(result.signals, () => ({ unavailable: 'the trace DB could not be read' }));
     return result;
   }
 
@@ -117,12 +124,14 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
       result.signals.push(openFailureSignal(now, meta, { kind: 'open-failure', reason: 'unreadable', message: errorLine(error) }));
     }
     metaOnly();
+    result.signals = withBlastRadius(result.signals, () => ({ unavailable: 'the trace DB could not be read' }));
     return result;
   }
   if (!schema.ok) {
     // No SQL rule can run: none is evaluated, so none of their open incidents resolves.
     result.signals.push(schemaSignal(now, schema, listTables(input)));
     metaOnly();
+    result.signals = withBlastRadius(result.signals, () => ({ unavailable: 'the trace DB has no usable events table' }));
     return result;
   }
   result.evaluated.push(TRACE_DB_SCHEMA);
@@ -151,11 +160,12 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
     if (started !== undefined && options.timer) durations.spend_metrics = round(options.timer() - started, 1);
   }
   if (options.timer) result.metrics.ruleDurationsMs = durations;
+  result.signals = withBlastRadius(result.signals, () => blastRadius(ctx));
   return result;
 }
 
 /** Rules that read only the snapshot metadata. */
-const META_RULES: readonly TraceDbRule[] = [diskUsage];
+const META_RULES: readonly TraceDbRule[] = [diskUsage, backupStale];
 
 const NO_DB: SqlDatabase = {
   all() {

@@ -1,10 +1,11 @@
 // key_spend_spike (SEV3): per gateway key, last-60-min spend >= `factor` (10) x the mean hourly
-// spend of the preceding 7 days, and >= `minUsd` (1.00). One pass over 7 days + 1 hour gives every
-// key's hour and baseline; a second query, only when something fires, gives the runbook's
+// spend of the preceding 7 days, and >= `minUsd` (1.00). One query gives every key's last hour, the
+// baseline comes through key-history.ts; key_compromise_suspected reuses the result. A second query, only when something fires, gives the runbook's
 // key-scoping rows (calls and cost per model over 24 h) for the firing keys.
 import {
   FIRST_MOVE,
   makeSignal,
+  memo,
   num,
   query,
   round,
@@ -19,18 +20,16 @@ import {
 } from './context.ts';
 import { gatewayWriting } from './data-freshness.ts';
 import { llmCalls } from './calls.ts';
-import { fromJulianDay, MS_PER_DAY, MS_PER_HOUR, toJulianDay } from './time.ts';
+import { keySpendHistory } from './key-history.ts';
+import { MS_PER_DAY, MS_PER_HOUR } from './time.ts';
 
 export const KEY_SPEND_SPIKE = 'key_spend_spike';
 
 const BASELINE_HOURS = 7 * 24;
 
-const sql = (calls: string) => `
-SELECT key,
-       TOTAL(CASE WHEN jd >= :hourAgo THEN cost END) AS cost_1h,
-       SUM(jd >= :hourAgo) AS calls_1h,
-       TOTAL(CASE WHEN jd < :hourAgo THEN cost END) AS cost_base,
-       MIN(MIN(jd)) OVER () AS first_jd
+/** Spend and calls per key in the last hour (the baseline comes from key-history.ts). */
+const lastHourSql = (calls: string) => `
+SELECT key, TOTAL(cost) AS cost_1h, COUNT(*) AS calls_1h
 FROM ${calls}
 WHERE jd BETWEEN :from AND :now
 GROUP BY key`;
@@ -43,49 +42,95 @@ WHERE jd BETWEEN :from AND :now AND key IN (SELECT value FROM json_each(:keys))
 GROUP BY key, model
 ORDER BY key, cost DESC`;
 
+export interface SpendSpike {
+  key: string;
+  cost1h: number;
+  calls1h: number;
+  costBase: number;
+  meanHourly: number;
+}
+
+export interface SpendSpikes {
+  /** Every key with a call in the last hour, by last-hour spend, highest first. */
+  ranked: SpendSpike[];
+  /** Keys at >= factor x their hourly normal and >= minUsd. */
+  firing: SpendSpike[];
+  hourAgo: number;
+  /** Hours the baseline really covers (a trimmed snapshot covers fewer than 168). */
+  baselineHours: number;
+  coveredFrom: number;
+  /** Keys with spend in the baseline but no call in the last hour. */
+  idleKeys: string[];
+}
+
+/**
+ * The spike computation key_spend_spike and key_compromise_suspected share (computed once per run):
+ * `undefined` when there is less than one hour of history before the window (no baseline), `null`
+ * when there is no call at all in the 7 days + 1 hour.
+ */
+export function spendSpikes(ctx: RuleContext): SpendSpikes | null | undefined {
+  return memo(ctx, 'key-spend-spikes', () => {
+    const cfg = ctx.rules.key_spend_spike;
+    const hourAgo = ctx.nowMs - MS_PER_HOUR;
+    const baseFrom = hourAgo - BASELINE_HOURS * MS_PER_HOUR;
+    const lastHour = query(ctx, lastHourSql(llmCalls(ctx)), windowParams(ctx, hourAgo));
+    const history = keySpendHistory(ctx, baseFrom, hourAgo);
+    if (lastHour.length === 0 && history.firstCallMs === null) return null;
+
+    // A snapshot trimmed to fewer than 7 days would shrink every baseline: average over the hours
+    // the data covers. Less than one hour of history before the window: no baseline, not evaluated.
+    if (history.firstCallMs === null) return undefined;
+    const coveredFrom = Math.max(baseFrom, history.firstCallMs);
+    const baselineHours = Math.min(BASELINE_HOURS, (hourAgo - coveredFrom) / MS_PER_HOUR);
+    if (!(baselineHours >= 1)) return undefined;
+
+    const ranked = lastHour
+      .filter((r) => r.key !== null && r.key !== undefined)
+      .map((r) => {
+        const costBase = history.spendByKey.get(text(r.key)) ?? 0;
+        return { key: text(r.key), cost1h: num(r.cost_1h), calls1h: num(r.calls_1h), costBase, meanHourly: costBase / baselineHours };
+      })
+      .sort((a, b) => b.cost1h - a.cost1h);
+    // cost1h >= factor x (costBase / hours), without the division's rounding.
+    const firing = ranked.filter((k) => k.cost1h >= cfg.minUsd && k.cost1h * baselineHours >= cfg.factor * k.costBase);
+    const active = new Set(ranked.map((k) => k.key));
+    const idleKeys = [...history.spendByKey.keys()].filter((key) => !active.has(key));
+    return { ranked, firing, hourAgo, baselineHours, coveredFrom, idleKeys };
+  });
+}
+
+/** The runbook's key-scoping rows (calls and cost per model over the last 24 h) for each key. */
+export function last24hByModel(ctx: RuleContext, keys: readonly string[]): Map<string, { model: string; calls: number; cost: number }[]> {
+  const byModel = new Map<string, { model: string; calls: number; cost: number }[]>();
+  if (keys.length === 0) return byModel;
+  for (const r of query(ctx, byModelSql(llmCalls(ctx)), {
+    ...windowParams(ctx, ctx.nowMs - MS_PER_DAY),
+    keys: JSON.stringify(keys),
+  })) {
+    const list = byModel.get(text(r.key)) ?? [];
+    list.push({ model: text(r.model), calls: num(r.calls), cost: round(num(r.cost), 4) });
+    byModel.set(text(r.key), list);
+  }
+  return byModel;
+}
+
 export const keySpendSpike: TraceDbRule = {
   id: KEY_SPEND_SPIKE,
   evaluate(ctx: RuleContext): RuleOutcome | undefined {
     const cfg = ctx.rules.key_spend_spike;
     if (!cfg.enabled) return undefined;
-    const hourAgo = ctx.nowMs - MS_PER_HOUR;
-    const baseFrom = hourAgo - BASELINE_HOURS * MS_PER_HOUR;
-    const rows = query(ctx, sql(llmCalls(ctx)), { ...windowParams(ctx, baseFrom), hourAgo: toJulianDay(hourAgo) });
-    if (rows.length === 0) return { signals: [] };
-
-    // A snapshot trimmed to fewer than 7 days would shrink every baseline: average over the hours
-    // the data covers. Less than one hour of history before the window: no baseline, not evaluated.
-    const coveredFrom = Math.max(baseFrom, fromJulianDay(num(rows[0]!.first_jd)).getTime());
-    const baselineHours = Math.min(BASELINE_HOURS, (hourAgo - coveredFrom) / MS_PER_HOUR);
-    if (!(baselineHours >= 1)) return undefined;
-
-    const ranked = rows
-      .filter((r) => r.key !== null && r.key !== undefined)
-      .map((r) => ({
-        key: text(r.key),
-        cost1h: num(r.cost_1h),
-        calls1h: num(r.calls_1h),
-        costBase: num(r.cost_base),
-        meanHourly: num(r.cost_base) / baselineHours,
-      }))
-      .sort((a, b) => b.cost1h - a.cost1h);
-    // cost1h >= factor x (costBase / hours), without the division's rounding.
-    const firing = ranked.filter((k) => k.cost1h >= cfg.minUsd && k.cost1h * baselineHours >= cfg.factor * k.costBase);
+    const spikes = spendSpikes(ctx);
+    if (spikes === null) return { signals: [] };
+    if (spikes === undefined) return undefined;
+    const { ranked, firing, hourAgo, baselineHours, coveredFrom } = spikes;
     // A key with calls in the last hour was measured; one with none is fine only while the gateway still writes.
-    const writing = gatewayWriting(ctx);
-    const healthy = ranked.filter((k) => !firing.includes(k) && (k.calls1h > 0 || writing)).map((k) => k.key);
+    const healthy = ranked.filter((k) => !firing.includes(k)).map((k) => k.key);
+    if (gatewayWriting(ctx)) healthy.push(...spikes.idleKeys);
     if (firing.length === 0) return { signals: [], healthy };
-
-    const dayAgo = ctx.nowMs - MS_PER_DAY;
-    const byModel = new Map<string, { model: string; calls: number; cost: number }[]>();
-    for (const r of query(ctx, byModelSql(llmCalls(ctx)), {
-      ...windowParams(ctx, dayAgo),
-      keys: JSON.stringify(firing.map((k) => k.key)),
-    })) {
-      const list = byModel.get(text(r.key)) ?? [];
-      list.push({ model: text(r.model), calls: num(r.calls), cost: round(num(r.cost), 4) });
-      byModel.set(text(r.key), list);
-    }
+    const byModel = last24hByModel(
+      ctx,
+      firing.map((k) => k.key),
+    );
 
     const signals = firing.map((k) => {
       const ratio = k.meanHourly > 0 ? k.cost1h / k.meanHourly : null;

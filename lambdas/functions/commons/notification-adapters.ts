@@ -2,6 +2,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDbDigestStore } from '../../adapters/dynamodb-digest-store.ts';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../adapters/dynamodb-report-heartbeats.ts';
 import { DynamoDbSilenceStore } from '../../adapters/dynamodb-silence-store.ts';
@@ -25,6 +26,7 @@ export function notificationAdapters(env: AlertingEnvironment) {
     store: new DynamoDbIncidentStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     heartbeats: new DynamoDbReportHeartbeats({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     silences: new DynamoDbSilenceStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
+    digests: new DynamoDbDigestStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     ...(pagerduty ? { pagerduty } : {}),
     publisher: new SnsPublisher({ client: new SNSClient({}), topics: { page: env.PAGE_TOPIC_ARN, chatops: env.CHATOPS_TOPIC_ARN } }),
     settings: env.ROUTER_SETTINGS,

@@ -10,6 +10,8 @@ const environmentSchema = z.object({
     traceback: rules.traceback,
     quota_exceeded_sustained: rules.quota_exceeded_sustained,
     key_revoked_in_use: rules.key_revoked_in_use,
+    prompt_exposure: rules.prompt_exposure,
+    log_noise: rules.log_noise,
   })),
 });
 

@@ -1,6 +1,7 @@
 // The sweeper Lambda's logic (every 5 minutes): due escalations, reminders and quiet resolves of open
 // incidents, deliveries still owed, and a pipeline-health signal for any detector that stopped reporting.
 import { routeSignals, sweepIncidents, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
+import { postDueDigests } from '../../core/digest.ts';
 import type { ReportHeartbeats } from '../../core/ports.ts';
 import { sourceHealthSignals, type SourceExpectation } from '../../core/source-health.ts';
 import type { SweepOptions } from '../../core/sweep-policy.ts';
@@ -24,12 +25,16 @@ export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliverie
     const watchingSince = last.pipeline ?? now.toISOString();
     if (!last.pipeline) await deps.heartbeats.record('pipeline', watchingSince);
     const health = await routeSignals(sourceHealthSignals(last, deps.expectedSources, now, watchingSince), dispatch);
+    // Yesterday's SEV4 digests, each posted to chatops once (issue 13).
+    const digests = deps.digests ? await postDueDigests(now, { digests: deps.digests, publisher: deps.publisher }) : undefined;
+    if (digests?.posted.length) deps.logger.info('digests posted', { digests: digests.posted });
     const attempted = [...swept.attempted, ...health.attempted];
     const failures = [
       ...swept.retryableFailures,
       ...swept.permanentSnsFailures,
       ...health.retryableFailures,
       ...health.permanentSnsFailures,
+      ...(digests?.failed ?? []).map((f) => ({ sink: 'chatops', action: 'digest', dedupKey: f.id, error: f.reason })),
     ];
     deps.logger.info('swept', { deliveries: attempted.map((d) => `${d.sink} ${d.action} ${d.severity} ${d.dedupKey}`) });
     // The next sweep in 5 minutes retries what failed; failing the invocation makes the errors alarm see it.

@@ -14,6 +14,7 @@ import { SnsPublisher } from '../../../lambdas/adapters/sns-publisher.ts';
 import { SqsDeadLetterSink } from '../../../lambdas/adapters/sqs-dead-letter.ts';
 import { SsmRoutingKey } from '../../../lambdas/adapters/ssm-routing-key.ts';
 import { parseConfig } from '../../../lambdas/core/config.ts';
+import type { DigestStore } from '../../../lambdas/core/digest.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';
 import { routerSettingsOf, type RouterSettings } from '../../../lambdas/core/router-settings.ts';
@@ -145,6 +146,8 @@ export interface HandlerOptions {
   routingKeyParameter?: string;
   /** Wraps the DynamoDB store (e.g. to hold two invocations at a barrier so they really race). */
   wrapStore?: (store: IncidentStore) => IncidentStore;
+  /** The SEV4 digest store (as the deployed router wires it); absent: SEV4 signals open incidents. */
+  digests?: DigestStore;
 }
 
 /** makeRouterHandler wired to the world's real adapters, as router.ts wires them from the environment. */
@@ -174,6 +177,7 @@ export function routerHandler(world: RouterWorld, options: HandlerOptions): (eve
       topics: { page: options.topics?.page ?? world.page.topicArn, chatops: options.topics?.chatops ?? world.chatops.topicArn },
     }),
     settings: options.settings ?? DEFAULT_SETTINGS,
+    ...(options.digests ? { digests: options.digests } : {}),
     clock: () => new Date(fixed),
     deadLetter: new SqsDeadLetterSink({ client: world.sqs, queueUrl: world.dlqUrl }),
     alarmTags: new CloudWatchAlarmTags({ client: world.cloudwatch }),

@@ -445,7 +445,7 @@ describe('bad and hostile input', () => {
       rules: RULES,
       now: NOW,
     });
-    expect(scan.signals.map((s) => s.rule).sort()).toEqual([KEY_REVOKED_RULE, 'traceback']);
+    expect(scan.signals.map((s) => s.rule).sort()).toEqual([KEY_REVOKED_RULE, 'prompt_exposure', 'traceback']);
     const text = JSON.stringify(scan.signals);
     for (const secret of [...secrets, 'tell me the secret', 'eyJhbGciOiJIUzI1NiJ9']) expect(text).not.toContain(secret);
     expect(text).toContain(REDACTED);

@@ -12,6 +12,7 @@ const DEFAULT_EVALUATED = [
   'model_error_rate',
   'provider_unavailable',
   'key_spend_spike',
+  'key_compromise_suspected',
   'quota_alert',
   'latency_p95',
   'error_rate_overall',

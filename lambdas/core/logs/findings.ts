@@ -1,0 +1,151 @@
+// The per-line findings of log-watch beyond the three counted rules: prompt_exposure (SEV1) and
+// log_noise (SEV4). Collected while scan.ts walks the batch, turned into signals once per batch.
+// Neither rule lists itself in `evaluated`: a batch without a finding says nothing about the rest of the
+// logs. A prompt_exposure incident resolves in the sweeper after `quietMinutes` without a new line; a
+// log_noise signal goes into the router's daily digest, never a page.
+import type { Config } from '../config.ts';
+import { redactText } from '../redact.ts';
+import type { Signal } from '../signal.ts';
+import type { LogEvent } from './decode.ts';
+import { logNoiseOf } from './log-noise.ts';
+import { promptExposureOf, type ExposureKind } from './prompt-exposure.ts';
+import { LOG_RUNBOOK, makeLogSignal } from './rules.ts';
+
+export const PROMPT_EXPOSURE_RULE = 'prompt_exposure';
+export const LOG_NOISE_RULE = 'log_noise';
+
+type FindingRules = Partial<Pick<Config['rules'], 'prompt_exposure' | 'log_noise'>>;
+
+export const PROMPT_EXPOSURE_FIRST_MOVE =
+  'stop the leak first: turn off request/response body logging (or drop the log level) and redeploy; restrict read access to the log group, ' +
+  'then expire or delete the affected streams and post the status-page notice (runbook severity table: exposure of customer prompts is SEV1)';
+
+const MAX_STREAMS = 10;
+const MAX_NOISE_SIGNALS = 20;
+const NOISE_SAMPLE_CHARS = 300;
+
+interface StreamTally {
+  logStream: string;
+  lines: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export class LogFindings {
+  private readonly exposure = new Map<string, StreamTally>();
+  private readonly kinds = new Set<ExposureKind>();
+  private readonly noise = new Map<string, { category: string; count: number; firstSeen: number; lastSeen: number; sample: string }>();
+  private readonly exposureOn: boolean;
+  private readonly noiseOn: boolean;
+
+  constructor(
+    private readonly logGroup: string,
+    private readonly logStream: string,
+    rules: FindingRules,
+  ) {
+    this.exposureOn = rules.prompt_exposure?.enabled ?? true;
+    this.noiseOn = rules.log_noise?.enabled ?? true;
+  }
+
+  /** One application line (already unwrapped); `isTraceback`: the traceback rule owns it, it is not noise. */
+  observe(event: LogEvent, text: string, isTraceback: boolean): void {
+    if (this.exposureOn) {
+      const kinds = promptExposureOf(text);
+      if (kinds.length) {
+        for (const k of kinds) this.kinds.add(k);
+        const tally = this.exposure.get(this.logStream) ?? {
+          logStream: this.logStream,
+          lines: 0,
+          firstSeen: event.timestamp,
+          lastSeen: event.timestamp,
+        };
+        tally.lines++;
+        tally.firstSeen = Math.min(tally.firstSeen, event.timestamp);
+        tally.lastSeen = Math.max(tally.lastSeen, event.timestamp);
+        this.exposure.set(this.logStream, tally);
+        // A line with prompt content is never quoted as a noise sample.
+        return;
+      }
+    }
+    if (!this.noiseOn || isTraceback) return;
+    const noise = logNoiseOf(text);
+    if (!noise) return;
+    const entry = this.noise.get(noise.subject);
+    if (entry) {
+      entry.count++;
+      entry.firstSeen = Math.min(entry.firstSeen, event.timestamp);
+      entry.lastSeen = Math.max(entry.lastSeen, event.timestamp);
+    } else {
+      const sample = redactText(text.slice(0, 2000));
+      this.noise.set(noise.subject, {
+        category: noise.category,
+        count: 1,
+        firstSeen: event.timestamp,
+        lastSeen: event.timestamp,
+        sample: sample.length > NOISE_SAMPLE_CHARS ? `${sample.slice(0, NOISE_SAMPLE_CHARS - 1)}…` : sample,
+      });
+    }
+  }
+
+  signals(now: Date): Signal[] {
+    const out: Signal[] = [];
+    const streams = [...this.exposure.values()].sort((a, b) => a.firstSeen - b.firstSeen);
+    if (streams.length) {
+      const lines = streams.reduce((sum, s) => sum + s.lines, 0);
+      const first = Math.min(...streams.map((s) => s.firstSeen));
+      const last = Math.max(...streams.map((s) => s.lastSeen));
+      const kinds = [...this.kinds].sort();
+      const what = kinds.map((k) => (k === 'messages' ? 'request bodies with a messages array' : `${k} fields`)).join(', ');
+      out.push(
+        makeLogSignal(new Date(Math.min(last, now.getTime())), {
+          rule: PROMPT_EXPOSURE_RULE,
+          subject: this.logGroup,
+          severity: 'SEV1',
+          runbook: LOG_RUNBOOK.promptExposure,
+          summary:
+            `Customer prompt/completion content written to the logs: ${lines} line${lines === 1 ? '' : 's'} (${what}) in ${this.logGroup}, ` +
+            `stream ${streams[0]!.logStream}, first at ${new Date(first).toISOString()} (content not quoted). First move: ${PROMPT_EXPOSURE_FIRST_MOVE}.`,
+          details: {
+            value: lines,
+            threshold: 0,
+            logGroup: this.logGroup,
+            logStreams: streams.slice(0, MAX_STREAMS).map((s) => ({
+              logStream: s.logStream,
+              lines: s.lines,
+              firstSeen: new Date(s.firstSeen).toISOString(),
+              lastSeen: new Date(s.lastSeen).toISOString(),
+            })),
+            lineCount: lines,
+            firstSeen: new Date(first).toISOString(),
+            lastSeen: new Date(last).toISOString(),
+            fieldKinds: kinds,
+            contentQuoted: false,
+            firstMove: PROMPT_EXPOSURE_FIRST_MOVE,
+          },
+        }),
+      );
+    }
+    const noisy = [...this.noise.entries()].sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0])).slice(0, MAX_NOISE_SIGNALS);
+    for (const [subject, n] of noisy) {
+      out.push(
+        makeLogSignal(new Date(Math.min(n.lastSeen, now.getTime())), {
+          rule: LOG_NOISE_RULE,
+          subject,
+          severity: 'SEV4',
+          runbook: LOG_RUNBOOK.noise,
+          summary: `Log noise (${n.category}) in ${this.logGroup}: ${subject}, ${n.count}x in this batch. Best effort: fix in the next sprint.`,
+          details: {
+            value: n.count,
+            category: n.category,
+            logGroup: this.logGroup,
+            logStream: this.logStream,
+            firstSeen: new Date(n.firstSeen).toISOString(),
+            lastSeen: new Date(n.lastSeen).toISOString(),
+            sample: n.sample,
+          },
+        }),
+      );
+    }
+    return out;
+  }
+}

@@ -1,0 +1,109 @@
+// prompt_exposure (SEV1, the runbook's "exposure of customer prompts / completions"): a log line that
+// carries prompt or completion content: a request body with a `messages` array whose entries hold
+// text, or a `prompt` / `completion` field with free text (JSON, Python repr, or key=value logs).
+// The finding names where (log group, stream), when (first and last time) and how many lines; it never
+// keeps a character of the content: only the kind of field that held it.
+
+import { parseJsonObject } from './message.ts';
+
+export type ExposureKind = 'messages' | 'prompt' | 'completion';
+
+/** The field kinds a line exposes (empty: none). Cheap for the lines that mention none of the words. */
+export function promptExposureOf(text: string): ExposureKind[] {
+  if (!text.includes('messages') && !text.includes('prompt') && !text.includes('completion')) return [];
+  const found = new Set<ExposureKind>();
+  const json = parseJsonObject(text) ?? embeddedJson(text);
+  if (json !== undefined) walk(json, found, 0);
+  // Bounded: the text patterns are linear per match, but a megabyte line is not worth the time.
+  if (found.size === 0) scanText(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text, found);
+  return [...found].sort();
+}
+
+const PLACEHOLDER =
+  /^(?:\[?(?:redacted|filtered|hidden|omitted|removed|masked|scrubbed)\]?|<[^<>]*>|\*+|none|null|nil|undefined|true|false|-|\.\.\.|…)$/i;
+
+/** Free text: letters and a space, or a long run with letters; placeholders, ids and numbers are not. */
+export function isFreeText(value: string): boolean {
+  const v = value.trim();
+  if (v === '' || PLACEHOLDER.test(v) || v.includes('[REDACTED]')) return false;
+  if (!/\p{L}/u.test(v)) return false;
+  return /\s/.test(v) || v.length >= 24;
+}
+
+const MAX_DEPTH = 6;
+const MAX_TEXT = 16_384;
+
+function walk(value: unknown, found: Set<ExposureKind>, depth: number): void {
+  if (depth > MAX_DEPTH || value === null || typeof value !== 'object') {
+    // A body logged as a string inside a JSON line: `"body": "{\"messages\": [...]}"`.
+    if (typeof value === 'string' && depth <= MAX_DEPTH && value.length > 2 && value.trimStart().startsWith('{')) {
+      const inner = parseJsonObject(value);
+      if (inner) walk(inner, found, depth + 1);
+    }
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value.slice(0, 50)) walk(item, found, depth + 1);
+    return;
+  }
+  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+    if (key === 'messages' && Array.isArray(inner) && inner.some(messageHasText)) found.add('messages');
+    else if ((key === 'prompt' || key === 'completion') && hasText(inner)) found.add(key);
+    else walk(inner, found, depth + 1);
+  }
+}
+
+function messageHasText(message: unknown): boolean {
+  if (message === null || typeof message !== 'object') return false;
+  return hasText((message as Record<string, unknown>).content);
+}
+
+/** A string of free text, or content parts (`[{type: "text", text: ...}]`) holding one. */
+function hasText(value: unknown): boolean {
+  if (typeof value === 'string') return isFreeText(value);
+  if (Array.isArray(value)) {
+    return value.some((part) =>
+      typeof part === 'string'
+        ? isFreeText(part)
+        : part !== null &&
+          typeof part === 'object' &&
+          hasText((part as Record<string, unknown>).text ?? (part as Record<string, unknown>).content),
+    );
+  }
+  return false;
+}
+
+/** `DEBUG request body: {...}`: the JSON object inside a text line, when there is one. */
+function embeddedJson(text: string): Record<string, unknown> | undefined {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start <= 0 || end <= start) return undefined;
+  return parseJsonObject(text.slice(start, end + 1));
+}
+
+/** `'messages': [{'role': 'user', 'content': '...'}]` (Python repr) or `messages=[{...}]` (kwargs). */
+const MESSAGES_IN_TEXT = /(['"]?)messages\1\s*[:=]\s*\[\s*\{/;
+const CONTENT_IN_TEXT = /(['"])content\1\s*:\s*(['"])((?:\\.|(?!\2).)*)\2/g;
+/** `prompt=...` / `completion=...` up to the next `key=` or the end; quoted values up to their quote. */
+const FIELD_KV =
+  /(?<![A-Za-z0-9_.-])(prompt|completion)\s*=\s*(?:"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'|(.*?))(?=\s+[A-Za-z_][\w.-]*=|$)/g;
+/** `'prompt': '...'` in a Python repr or JSON that did not parse as a whole. */
+const FIELD_COLON = /(['"])(prompt|completion)\1\s*:\s*(['"])((?:\\.|(?!\3).)*)\3/g;
+
+function scanText(text: string, found: Set<ExposureKind>): void {
+  const messages = MESSAGES_IN_TEXT.exec(text);
+  if (messages) {
+    for (const m of text.slice(messages.index).matchAll(CONTENT_IN_TEXT)) {
+      if (isFreeText(m[3] ?? '')) {
+        found.add('messages');
+        break;
+      }
+    }
+  }
+  for (const m of text.matchAll(FIELD_KV)) {
+    if (isFreeText(m[2] ?? m[3] ?? m[4] ?? '')) found.add(m[1] as ExposureKind);
+  }
+  for (const m of text.matchAll(FIELD_COLON)) {
+    if (isFreeText(m[4] ?? '')) found.add(m[2] as ExposureKind);
+  }
+}
