@@ -1,7 +1,8 @@
 // key_spend_spike (SEV3): per gateway key, last-60-min spend >= `factor` (10) x the mean hourly
-// spend of the preceding 7 days, and >= `minUsd` (1.00). One pass over 7 days + 1 hour gives every
-// key's hour and baseline; a second query, only when something fires, gives the runbook's
-// key-scoping rows (calls and cost per model over 24 h) for the firing keys.
+// spend of the preceding 7 days (from the whole hour 7 days back), and >= `minUsd` (1.00). The last
+// hour comes from the raw rows, the baseline from the history module (rollups on a bounded snapshot);
+// a second query, only when something fires, gives the runbook's key-scoping rows (calls and cost per
+// model over 24 h) for the firing keys.
 import {
   FIRST_MOVE,
   makeSignal,
@@ -18,18 +19,16 @@ import {
   type TraceDbRule,
 } from './context.ts';
 import { llmCalls } from './calls.ts';
-import { fromJulianDay, MS_PER_DAY, MS_PER_HOUR, toJulianDay } from './time.ts';
+import { keyModelHistory } from './history.ts';
+import { fromJulianDay, MS_PER_DAY, MS_PER_HOUR } from './time.ts';
 
 export const KEY_SPEND_SPIKE = 'key_spend_spike';
 
 const BASELINE_HOURS = 7 * 24;
 
-const sql = (calls: string) => `
-SELECT key,
-       TOTAL(CASE WHEN jd >= :hourAgo THEN cost END) AS cost_1h,
-       SUM(jd >= :hourAgo) AS calls_1h,
-       TOTAL(CASE WHEN jd < :hourAgo THEN cost END) AS cost_base,
-       MIN(MIN(jd)) OVER () AS first_jd
+/** Every key's last hour, from the raw rows (always inside a bounded snapshot's window). */
+const lastHourSql = (calls: string) => `
+SELECT key, TOTAL(cost) AS cost_1h, COUNT(*) AS calls_1h, MIN(jd) AS first_jd
 FROM ${calls}
 WHERE jd BETWEEN :from AND :now
 GROUP BY key`;
@@ -48,14 +47,19 @@ export const keySpendSpike: TraceDbRule = {
     const cfg = ctx.rules.key_spend_spike;
     if (!cfg.enabled) return undefined;
     const hourAgo = ctx.nowMs - MS_PER_HOUR;
-    const baseFrom = hourAgo - BASELINE_HOURS * MS_PER_HOUR;
-    const rows = query(ctx, sql(llmCalls(ctx)), { ...windowParams(ctx, baseFrom), hourAgo: toJulianDay(hourAgo) });
+    // The baseline starts on a whole hour so a bounded snapshot's hourly rollups answer it exactly.
+    const baseFrom = Math.floor((hourAgo - BASELINE_HOURS * MS_PER_HOUR) / MS_PER_HOUR) * MS_PER_HOUR;
+    const rows = query(ctx, lastHourSql(llmCalls(ctx)), windowParams(ctx, hourAgo));
     if (rows.length === 0) return { signals: [] };
+    const history = keyModelHistory(ctx, { fromMs: baseFrom, toMs: hourAgo });
+    const baseByKey = new Map<string, number>();
+    for (const r of history.rows) if (r.key !== null) baseByKey.set(r.key, (baseByKey.get(r.key) ?? 0) + r.costUsd);
 
     // A snapshot trimmed to fewer than 7 days would shrink every baseline: average over the hours
     // the data covers. Less than one hour of history before the window: no baseline, not evaluated.
-    const coveredFrom = Math.max(baseFrom, fromJulianDay(num(rows[0]!.first_jd)).getTime());
-    const baselineHours = Math.min(BASELINE_HOURS, (hourAgo - coveredFrom) / MS_PER_HOUR);
+    const firstMs = Math.min(history.firstMs ?? Infinity, ...rows.map((r) => fromJulianDay(num(r.first_jd)).getTime()));
+    const coveredFrom = Math.max(baseFrom, firstMs);
+    const baselineHours = (hourAgo - coveredFrom) / MS_PER_HOUR;
     if (!(baselineHours >= 1)) return undefined;
 
     const ranked = rows
@@ -64,8 +68,8 @@ export const keySpendSpike: TraceDbRule = {
         key: text(r.key),
         cost1h: num(r.cost_1h),
         calls1h: num(r.calls_1h),
-        costBase: num(r.cost_base),
-        meanHourly: num(r.cost_base) / baselineHours,
+        costBase: baseByKey.get(text(r.key)) ?? 0,
+        meanHourly: (baseByKey.get(text(r.key)) ?? 0) / baselineHours,
       }))
       .sort((a, b) => b.cost1h - a.cost1h);
     // cost1h >= factor x (costBase / hours), without the division's rounding.
