@@ -415,8 +415,8 @@ bounded_snapshot() {
   lat_int="CAST(latency AS INTEGER)"
   lat_scale="CAST('1' || substr('0000000000000000000', 1, max(length(CAST($lat_int AS TEXT)) - 2, 0)) AS INTEGER)"
   if ! sqlite3 -bail -cmd ".timeout $SQLITE_BUSY_TIMEOUT_MS" "$copy" >/dev/null 2>"$tmp/bounded.err" <<SQL
-PRAGMA journal_mode=OFF;
-PRAGMA synchronous=OFF;
+PRAGMA main.journal_mode=OFF;
+PRAGMA main.synchronous=OFF;
 ATTACH '$src_uri' AS src;
 BEGIN;
 CREATE TEMP TABLE types AS $types_sql;
@@ -449,7 +449,8 @@ CREATE TABLE metis_rollup_daily AS
   FROM temp.c WHERE jd >= julianday('$month_from') AND jd < julianday('$day_cut')
   GROUP BY day, key ORDER BY day;
 CREATE INDEX events_type_timestamp ON events(type, timestamp);
-PRAGMA journal_mode=DELETE;
+DETACH src;
+PRAGMA main.journal_mode=DELETE;
 SQL
   then
     error_line=$(first_line <"$tmp/bounded.err")
