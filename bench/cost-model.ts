@@ -39,12 +39,19 @@ export const WORKLOAD = {
    * machine, taken as the arm64 duration at 2048 MB.
    */
   traceCheckWarmSeconds: 1.3,
-  /** trace-check on a new snapshot: bench/results.md "cold total (read + open + evaluate)" 4.67 s: ~4.7 s. */
-  traceCheckColdSeconds: 4.7,
+  /**
+   * trace-check on a new bounded snapshot: bench/results.md long-history "bounded check in sql.js (cold)" took
+   * 0.064x the whole 1 M-event 7-day check in the same (heavily loaded) run, which took 4.7 s unloaded before:
+   * ~0.3 s; taken as 1 s (HEAD + GET, init slack). A whole database (WINDOW_HOURS=all) costs about 4.7 s at 2 GB.
+   */
+  traceCheckColdSeconds: 1,
   /** The shipper uploads every minute (shipper/README.md: CronJob `* * * * *`), so every trace-check run sees a new snapshot. */
   shipperIntervalMinutes: 1,
-  /** Gzipped snapshot: bench/results.md, the 1 M-event 7-day DB gzips to 55.6 MB: ~60 MB. */
-  snapshotBytes: 60_000_000,
+  /**
+   * Gzipped bounded snapshot (the shipper's default, docs/snapshot-format.md): bench/results.md long-history,
+   * a 50-day, ~1 M-call DB (861 MB) ships as 22.2 MB of window + rollups, 3.8 MB gzipped: ~4 MB, one PUT.
+   */
+  snapshotBytes: 4_000_000,
   /** `aws s3 cp` (shipper/ship-snapshot.sh) uploads in 8 MiB parts above an 8 MiB threshold: Create + parts + Complete PUT-class requests. */
   multipartChunkBytes: 8 * MIB,
   /** S3 expires a noncurrent version at the first midnight UTC after NoncurrentDays: on average half a day later. */
@@ -163,6 +170,8 @@ const FREE_TYPES = new Set([
   'AWS::IAM::ManagedPolicy',
   'AWS::Lambda::Permission',
   'AWS::Lambda::EventInvokeConfig',
+  // Free itself; its SQS polling is the probe's "SQS requests (second-round queue)" line.
+  'AWS::Lambda::EventSourceMapping',
   'AWS::KMS::Alias',
   'AWS::SNS::TopicPolicy',
   'AWS::SNS::Subscription',
@@ -584,7 +593,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   add(
     bucket.part,
     'S3 PUT requests (shipper uploads)',
-    `${n(puts)} (${n(snapshotsPerMonth)} uploads x ${putsPerUpload}: multipart ${parts} parts + create/complete)`,
+    `${n(puts)} (${n(snapshotsPerMonth)} uploads x ${putsPerUpload}: ${parts ? `multipart ${parts} parts + create/complete` : 'one PUT, under the multipart threshold'})`,
     unit(P.S3_PER_PUT_REQUEST, 1_000, 'requests'),
     puts * P.S3_PER_PUT_REQUEST,
   );
