@@ -23,20 +23,35 @@ const MIB = 2 ** 20;
 export const WORKLOAD = {
   /** One probe round GETs every target in parallel; a healthy answer takes well under a second (timeout 5 s). */
   probeRoundSeconds: 0.5,
-  /** A probe run is 2 rounds, PROBE_SPACING_MS (30 s in the template) apart: ~31 s billed per run. */
+  /**
+   * A probe run is 2 rounds, PROBE_SPACING_MS (30 s) apart. With PROBE_SECOND_ROUND_QUEUE_URL in the template
+   * (lib/probe-second-round.ts) each round is its own invocation (no sleep billed); else ~31 s per run.
+   */
   probeRounds: 2,
+  /**
+   * The SQS event source mapping long-polls the second-round queue (20 s waits) with its minimum of pollers:
+   * about 5 pollers x 3 receives a minute, plus one send and one delete per run.
+   */
+  probeQueuePollsPerMinute: 15,
   /**
    * trace-check on the open database (snapshot unchanged): bench/results.md, trace-check "warm: evaluate again
    * on the open DB" 1.25 s on the 1 M-event DB, plus the HEAD request: ~1.3 s. Measured on the x86 bench
    * machine, taken as the arm64 duration at 2048 MB.
    */
   traceCheckWarmSeconds: 1.3,
-  /** trace-check on a new snapshot: bench/results.md "cold total (read + open + evaluate)" 4.67 s: ~4.7 s. */
-  traceCheckColdSeconds: 4.7,
+  /**
+   * trace-check on a new bounded snapshot: bench/results.md long-history "bounded check in sql.js (cold)" took
+   * 0.064x the whole 1 M-event 7-day check in the same (heavily loaded) run, which took 4.7 s unloaded before:
+   * ~0.3 s; taken as 1 s (HEAD + GET, init slack). A whole database (WINDOW_HOURS=all) costs about 4.7 s at 2 GB.
+   */
+  traceCheckColdSeconds: 1,
   /** The shipper uploads every minute (shipper/README.md: CronJob `* * * * *`), so every trace-check run sees a new snapshot. */
   shipperIntervalMinutes: 1,
-  /** Gzipped snapshot: bench/results.md, the 1 M-event 7-day DB gzips to 55.6 MB: ~60 MB. */
-  snapshotBytes: 60_000_000,
+  /**
+   * Gzipped bounded snapshot (the shipper's default, docs/snapshot-format.md): bench/results.md long-history,
+   * a 50-day, ~1 M-call DB (861 MB) ships as 22.2 MB of window + rollups, 3.8 MB gzipped: ~4 MB, one PUT.
+   */
+  snapshotBytes: 4_000_000,
   /** `aws s3 cp` (shipper/ship-snapshot.sh) uploads in 8 MiB parts above an 8 MiB threshold: Create + parts + Complete PUT-class requests. */
   multipartChunkBytes: 8 * MIB,
   /** S3 expires a noncurrent version at the first midnight UTC after NoncurrentDays: on average half a day later. */
@@ -155,6 +170,8 @@ const FREE_TYPES = new Set([
   'AWS::IAM::ManagedPolicy',
   'AWS::Lambda::Permission',
   'AWS::Lambda::EventInvokeConfig',
+  // Free itself; its SQS polling is the probe's "SQS requests (second-round queue)" line.
+  'AWS::Lambda::EventSourceMapping',
   'AWS::KMS::Alias',
   'AWS::SNS::TopicPolicy',
   'AWS::SNS::Subscription',
@@ -399,7 +416,11 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
 
   const probeRuns = runsPerMonth(probe);
   const spacingSeconds = Number(probe.env.PROBE_SPACING_MS ?? 30_000) / 1_000;
-  const probeSeconds = (WORKLOAD.probeRounds - 1) * spacingSeconds + WORKLOAD.probeRounds * WORKLOAD.probeRoundSeconds;
+  const probeQueue = probe.env.PROBE_SECOND_ROUND_QUEUE_URL !== undefined;
+  const probeInvocations = probeQueue ? WORKLOAD.probeRounds : 1;
+  const probeSeconds = probeQueue
+    ? WORKLOAD.probeRoundSeconds
+    : (WORKLOAD.probeRounds - 1) * spacingSeconds + WORKLOAD.probeRounds * WORKLOAD.probeRoundSeconds;
   const probeTargets = JSON.parse(String(probe.env.PROBE_TARGETS ?? '[]')) as { name: string; url: string }[];
 
   const traceRuns = runsPerMonth(traceCheck);
@@ -420,7 +441,14 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   if (router.eventRules === 0) throw new Error('cost-model: the router has no event rule in the template');
 
   const lambda: { fn: FunctionInfo; runs: number; seconds: number; how: string }[] = [
-    { fn: probe, runs: probeRuns, seconds: probeRuns * probeSeconds, how: `${n(probeRuns)} runs x ${n(probeSeconds, 1)} s` },
+    {
+      fn: probe,
+      runs: probeRuns * probeInvocations,
+      seconds: probeRuns * probeInvocations * probeSeconds,
+      how: probeQueue
+        ? `${n(probeRuns)} runs x ${probeInvocations} rounds (second by SQS delay) x ${n(probeSeconds, 1)} s`
+        : `${n(probeRuns)} runs x ${n(probeSeconds, 1)} s`,
+    },
     {
       fn: traceCheck,
       runs: traceRuns,
@@ -558,7 +586,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   add(
     bucket.part,
     'S3 PUT requests (shipper uploads)',
-    `${n(puts)} (${n(snapshotsPerMonth)} uploads x ${putsPerUpload}: multipart ${parts} parts + create/complete)`,
+    `${n(puts)} (${n(snapshotsPerMonth)} uploads x ${putsPerUpload}: ${parts ? `multipart ${parts} parts + create/complete` : 'one PUT, under the multipart threshold'})`,
     unit(P.S3_PER_PUT_REQUEST, 1_000, 'requests'),
     puts * P.S3_PER_PUT_REQUEST,
   );
@@ -717,14 +745,25 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
       unit(P.SNS_PER_EMAIL, 100_000, 'e-mails'),
       publishes * P.SNS_PER_EMAIL,
     );
-  const sqsRequests = inv.queues.length * WORKLOAD.deadLettersPerMonth * 3;
+  const deadLetterQueues = inv.queues.filter((id) => !id.includes('SecondRound')).length;
+  const sqsRequests = deadLetterQueues * WORKLOAD.deadLettersPerMonth * 3;
   add(
     'shared',
-    `SQS requests (${inv.queues.length} dead-letter queue)`,
+    `SQS requests (${deadLetterQueues} dead-letter queue)`,
     `${n(sqsRequests)} (${WORKLOAD.deadLettersPerMonth} dead letters x send/receive/delete)`,
     unit(P.SQS_PER_REQUEST, 1e6, 'requests'),
     sqsRequests * P.SQS_PER_REQUEST,
   );
+  if (probeQueue) {
+    const probeQueueRequests = MINUTES_PER_MONTH * WORKLOAD.probeQueuePollsPerMinute + probeRuns * 2;
+    add(
+      'probe',
+      'SQS requests (second-round queue)',
+      `${n(probeQueueRequests)} (event-source long polls ${WORKLOAD.probeQueuePollsPerMinute}/min + send and delete per run)`,
+      unit(P.SQS_PER_REQUEST, 1e6, 'requests'),
+      probeQueueRequests * P.SQS_PER_REQUEST,
+    );
+  }
   add(
     'shared',
     `KMS customer managed keys${inv.kmsKeys.some((k) => k.rotation) ? ' (rotation on: first year)' : ''}`,

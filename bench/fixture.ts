@@ -51,7 +51,14 @@ interface FixtureParams {
   generator: string;
 }
 
-export async function traceDbFixture(repoRoot: string, workDir: string, events: number, log: (m: string) => void): Promise<TraceDbFixture> {
+export async function traceDbFixture(
+  repoRoot: string,
+  workDir: string,
+  events: number,
+  log: (m: string) => void,
+  /** History length in days (the long-history benchmark uses 50). */
+  days: number = FIXTURE_DAYS,
+): Promise<TraceDbFixture> {
   mkdirSync(workDir, { recursive: true });
   const generator = createHash('sha256')
     .update(readFileSync(join(repoRoot, 'tools/trace-db-fixture.ts')))
@@ -59,14 +66,14 @@ export async function traceDbFixture(repoRoot: string, workDir: string, events: 
     .slice(0, 16);
   const params: FixtureParams = {
     events,
-    days: FIXTURE_DAYS,
+    days,
     end: FIXTURE_END,
     seed: FIXTURE_SEED,
     anomalies: 'all',
     gzipLevel: GZIP_LEVEL,
     generator,
   };
-  const base = join(workDir, `trace-${events}ev-${FIXTURE_DAYS}d-seed${FIXTURE_SEED}`);
+  const base = join(workDir, `trace-${events}ev-${days}d-seed${FIXTURE_SEED}`);
   const dbPath = `${base}.db`;
   const gzPath = `${base}.db.gz`;
   const paramsPath = `${base}.json`;
@@ -83,12 +90,12 @@ export async function traceDbFixture(repoRoot: string, workDir: string, events: 
   }
 
   rmSync(paramsPath, { force: true });
-  const options: FixtureOptions = { events, days: FIXTURE_DAYS, end, seed: FIXTURE_SEED, anomalies: 'all' };
+  const options: FixtureOptions = { events, days, end, seed: FIXTURE_SEED, anomalies: 'all' };
   const started = performance.now();
   const tmpDb = `${dbPath}.tmp`;
   const tmpGz = `${gzPath}.tmp`;
   const writer = hasSqlite3Cli() ? 'sqlite3' : 'sql.js';
-  log(`generating a ${events}-event, ${FIXTURE_DAYS}-day trace DB with ${writer} in ${workDir} ...`);
+  log(`generating a ${events}-event, ${days}-day trace DB with ${writer} in ${workDir} ...`);
   if (writer === 'sqlite3') await writeWithSqlite3(tmpDb, options);
   else writeFileSync(tmpDb, await generateTraceDb(options));
   await pipeline(createReadStream(tmpDb), createGzip({ level: GZIP_LEVEL }), createWriteStream(tmpGz));

@@ -17,6 +17,7 @@ import { bundleSize } from './bundle-size.ts';
 import { costModel } from './cost-model.ts';
 import { markdownTable, type BenchContext, type Benchmark, type SummaryRow } from './harness.ts';
 import { logWatch } from './log-watch.ts';
+import { longHistory } from './long-history.ts';
 import { traceCheck } from './trace-check.ts';
 
 /**
@@ -24,7 +25,7 @@ import { traceCheck } from './trace-check.ts';
  * (bench/harness.ts: id, title, the metric names of its summary rows, and `run(ctx)` returning those
  * rows plus a Markdown detail section) and list it here.
  */
-export const BENCHMARKS: readonly Benchmark[] = [traceCheck, logWatch, bundleSize, costModel];
+export const BENCHMARKS: readonly Benchmark[] = [traceCheck, longHistory, logWatch, bundleSize, costModel];
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(REPO_ROOT, 'bench', 'results.md');

@@ -30,6 +30,7 @@ import { healthzAlarmDescription, heartbeatAlarmDescription, tlsAlarmDescription
 import { PROBE_METRIC, PROBE_SERVICE, TARGET_DIMENSION } from '../lambdas/core/probe/metric-points.ts';
 import type { HealthTarget } from '../lambdas/core/probe/result.ts';
 import { MetisFunction } from './metis-function.ts';
+import { ProbeSecondRound } from './probe-second-round.ts';
 import { METRICS_NAMESPACE } from './trace-checks.ts';
 
 /** Spacing of the two probes of one run: two datapoints per target per minute. */
@@ -64,6 +65,7 @@ export class Probes extends Construct {
   readonly schedule: Rule;
   readonly heartbeatAlarm: Alarm;
   readonly errorsAlarm: Alarm;
+  readonly secondRound: ProbeSecondRound;
   /** By target name. */
   readonly alarms: Readonly<Record<string, TargetAlarms>>;
 
@@ -103,6 +105,8 @@ export class Probes extends Construct {
     });
     this.function = lambda.function;
     this.errorsAlarm = lambda.errorsAlarm;
+    // Round two by a delayed SQS message, not a 30 s sleep billed every minute (lib/probe-second-round.ts).
+    this.secondRound = new ProbeSecondRound(this, 'SecondRound', { function: this.function });
 
     // Only the header parameters the config names; EMF metrics need no cloudwatch:PutMetricData. SecureStrings
     // under the AWS-managed aws/ssm key need no kms:Decrypt grant (its key policy allows use through SSM).

@@ -20,9 +20,8 @@ export interface TraceChecksProps {
   readonly snapshot: NonNullable<Config['snapshot']>;
   readonly rules: Config['rules'];
   /**
-   * The whole database lives in the WASM heap: about 3.4x the DB size at peak (docs/operations-notes.md), so 2 GB serves
-   * a DB of roughly 500 MB.
-   * @default 2048
+   * Memory in MB. Default: from `snapshot.expectedDbMb` (traceCheckMemoryMb): the open snapshot peaks
+   * near 2x its size above the runtime (bench/results.md).
    */
   readonly memorySize?: number;
 }
@@ -41,7 +40,7 @@ export class TraceChecks extends Construct {
     const lambda = new MetisFunction(this, 'Lambda', {
       entry: 'lambdas/functions/trace-check/index.ts',
       description: 'metis-alerts trace-check: trace-DB rules over the newest snapshot',
-      memorySize: props.memorySize ?? 2048,
+      memorySize: props.memorySize ?? traceCheckMemoryMb(props.snapshot.expectedDbMb),
       // Must end before the next scheduled run.
       timeout: Duration.seconds(Math.min(60 * minutes - 5, 120)),
       // A missed run is replaced by the next one within minutes: retrying an old one only adds load.
@@ -140,4 +139,9 @@ function graph(title: string, names: string[]): GraphWidget {
         }),
     ),
   });
+}
+
+/** Runtime and sql.js (~200 MB) plus twice the database, in 64 MB steps, at least 512 MB. */
+export function traceCheckMemoryMb(expectedDbMb: number): number {
+  return Math.max(512, Math.ceil((200 + 2 * expectedDbMb) / 64) * 64);
 }

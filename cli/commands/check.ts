@@ -26,6 +26,10 @@ export async function checkDatabase(path: string, config: Config, now: Date, met
   }
 }
 
+/** The camelCase keys of `--meta` (the shipper's `latest.db.gz.meta.json` has this shape). */
+const META_TEXT_KEYS = ['takenAt', 'integrity', 'quickCheckAt', 'windowFrom', 'lastBackupAt', 'lastBackupError'] as const;
+const META_NUMBER_KEYS = ['volumeUsedPct', 'sourceBytes', 'walBytes', 'snapshotBytes', 'windowHours'] as const;
+
 /** `--meta FILE`: the engine's SnapshotMeta (`takenAt`, ...) or the shipper's S3 metadata (`taken-at`, ...). */
 export function readMeta(path: string): SnapshotMeta {
   let raw: unknown;
@@ -43,13 +47,13 @@ export function readMeta(path: string): SnapshotMeta {
   }
   const meta: SnapshotMeta = {};
   const object = raw as Record<string, unknown>;
-  for (const key of ['takenAt', 'integrity', 'lastBackupAt'] as const) {
+  for (const key of META_TEXT_KEYS) {
     if (object[key] !== undefined) {
       if (typeof object[key] !== 'string') throw new UsageError(`${path}: ${key}: expected a string`);
       meta[key] = object[key] as string;
     }
   }
-  for (const key of ['volumeUsedPct', 'sourceBytes', 'walBytes'] as const) {
+  for (const key of META_NUMBER_KEYS) {
     if (object[key] !== undefined) {
       if (typeof object[key] !== 'number' || !Number.isFinite(object[key])) throw new UsageError(`${path}: ${key}: expected a number`);
       meta[key] = object[key] as number;
@@ -57,11 +61,8 @@ export function readMeta(path: string): SnapshotMeta {
   }
   const unknown = entries
     .map(([key]) => key)
-    .filter((key) => !['takenAt', 'integrity', 'volumeUsedPct', 'sourceBytes', 'walBytes', 'lastBackupAt'].includes(key));
-  if (unknown.length)
-    throw new UsageError(
-      `${path}: unknown key "${unknown[0]}" (expected takenAt, volumeUsedPct, sourceBytes, walBytes, integrity, lastBackupAt)`,
-    );
+    .filter((key) => !(META_TEXT_KEYS as readonly string[]).includes(key) && !(META_NUMBER_KEYS as readonly string[]).includes(key));
+  if (unknown.length) throw new UsageError(`${path}: unknown key "${unknown[0]}" (expected ${[...META_TEXT_KEYS, ...META_NUMBER_KEYS].join(', ')})`);
   return meta;
 }
 

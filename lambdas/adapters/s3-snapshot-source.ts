@@ -71,7 +71,19 @@ export function parseShipperMetadata(metadata: Record<string, string>): Snapshot
   const wal = number('wal-bytes');
   if (wal !== undefined) meta.walBytes = wal;
   if (metadata.integrity) meta.integrity = metadata.integrity;
-  const lastBackupAt = metadata['last-backup-at'];
-  if (lastBackupAt && !Number.isNaN(Date.parse(lastBackupAt))) meta.lastBackupAt = lastBackupAt;
+  // Bounded snapshots (docs/snapshot-format.md).
+  const snapshotBytes = number('snapshot-bytes');
+  if (snapshotBytes !== undefined) meta.snapshotBytes = snapshotBytes;
+  const windowHours = number('window-hours');
+  if (windowHours !== undefined) meta.windowHours = windowHours;
+  for (const [header, field] of [
+    ['quick-check-at', 'quickCheckAt'],
+    ['window-from', 'windowFrom'],
+    ['last-backup-at', 'lastBackupAt'],
+  ] as const) {
+    const value = metadata[header];
+    if (value && !Number.isNaN(Date.parse(value))) meta[field] = value;
+  }
+  if (metadata['last-backup-error']) meta.lastBackupError = metadata['last-backup-error'];
   return meta;
 }

@@ -5,7 +5,8 @@ import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import type { OpenFailure, SnapshotFile, SqlDatabase, SqlParams } from '../core/trace-db/sql-port.ts';
 import { snapshotFile } from '../core/trace-db/sqlite-header.ts';
-import { decodeSnapshotBytes, snapshotFailure, SnapshotError, type DecodeOptions } from './snapshot-bytes.ts';
+import { snapshotFailure, SnapshotError, type DecodeOptions } from './snapshot-bytes.ts';
+import { inflateSnapshot } from './snapshot-inflate.ts';
 
 export interface SqlJsLoadOptions {
   /** The bytes of `sql-wasm.wasm`, e.g. bundled with esbuild's `binary` loader (no file next to the bundle needed). */
@@ -76,10 +77,13 @@ export class SqlJsDatabase implements SqlDatabase {
  * Open the bytes of a SQLite file (already gunzipped). Throws SnapshotError('not_sqlite') when SQLite
  * does not recognise them: sql.js accepts any bytes and only fails on the first read, so read once here.
  */
-export async function openSqlJs(bytes: Uint8Array, options: SqlJsLoadOptions = {}): Promise<SqlJsDatabase> {
+export async function openSqlJs(
+  bytes: Uint8Array,
+  options: SqlJsLoadOptions & { transferOwnership?: boolean } = {},
+): Promise<SqlJsDatabase> {
   const SQL = await loadSqlJs(options);
   if (bytes.length === 0) throw new SnapshotError('snapshot is empty (0 bytes)', 'empty');
-  const db = new SQL.Database(bytes);
+  const db = new SQL.Database(options.transferOwnership ? handOver(bytes) : bytes);
   try {
     db.exec('SELECT count(*) FROM sqlite_master');
   } catch (error) {
@@ -99,19 +103,33 @@ export async function openSnapshot(
 ): Promise<SqlJsDatabase | OpenFailure> {
   let decoded: Uint8Array;
   try {
-    decoded = decodeSnapshotBytes(bytes, options);
+    decoded = await inflateSnapshot(bytes, options);
   } catch (error) {
     return snapshotFailure(error);
   }
   // The file's own size facts travel with the result, so the engine can tell a copy cut short from corruption.
   const file = snapshotFile(decoded);
   try {
-    const db = await openSqlJs(decoded, options);
+    // The inflated buffer is ours alone: sql.js's in-memory file takes it over instead of copying it.
+    const db = await openSqlJs(decoded, { ...options, transferOwnership: true });
     db.file = file;
     return db;
   } catch (error) {
     return { ...snapshotFailure(error), file };
   }
+}
+
+/**
+ * sql.js writes the bytes into its in-memory file system, whose first write keeps `buffer.slice(0, n)`:
+ * a full copy. A view whose whole-range slice is itself lets the file own the buffer (one database in
+ * memory, not two). Only for a buffer nobody else uses afterwards.
+ */
+function handOver(bytes: Uint8Array): Uint8Array {
+  const view: Uint8Array = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+  const slice = view.slice.bind(view);
+  (view as { slice: (start?: number, end?: number) => Uint8Array }).slice = (start?: number, end?: number) =>
+    (start ?? 0) === 0 && (end ?? view.length) >= view.length ? view : slice(start, end);
+  return view;
 }
 
 function toBindParams(params: SqlParams): SqlValue[] | Record<string, SqlValue> {

@@ -231,6 +231,12 @@ export const snapshotSchema = z.strictObject({
     .regex(/^[A-Za-z0-9_.\-/]*[A-Za-z0-9_.-]$/, 'expected an S3 key prefix without a trailing "/"')
     .default('metis'),
   scheduleMinutes: z.int().min(1).max(5).default(1),
+  /**
+   * The largest uncompressed snapshot the trace-check Lambda should open, in MB: its memory is sized
+   * from it (about 2x the database above the runtime). A bounded snapshot (the shipper's default) holds
+   * a day of events; raise this when shipping whole databases (WINDOW_HOURS=all).
+   */
+  expectedDbMb: z.int().min(1).max(1400).default(150),
 });
 
 export const logGroupSchema = z.strictObject({

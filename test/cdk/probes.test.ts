@@ -96,6 +96,16 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('MetisAlerts');
   });
 
+  it('second round: a delayed-message queue (SQS-managed encryption, TLS only, 2 min retention) invokes the function; its URL is in the env', () => {
+    const queueId = logicalId(synth.template, 'AWS::SQS::Queue', 'ProbesSecondRoundQueue');
+    const queue = resource(synth.template, 'AWS::SQS::Queue', 'ProbesSecondRoundQueue').resource.Properties;
+    expect(queue).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 120, VisibilityTimeout: fn.Properties.Timeout });
+    const mappings = Object.values(synth.template.findResources('AWS::Lambda::EventSourceMapping') as Record<string, CfnResource>);
+    expect(mappings.map((m) => render(m.Properties.EventSourceArn as Json))).toEqual([`\${${queueId}.Arn}`]);
+    const env = (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(render(env.PROBE_SECOND_ROUND_QUEUE_URL!)).toBe(`\${${queueId}}`);
+  });
+
   it('IAM: writes its own log group and reads exactly the two header parameters; no PutMetricData, nothing else', () => {
     const roleId = logicalId(synth.template, 'AWS::IAM::Role', 'ProbesLambdaRole');
     const role = resource(synth.template, 'AWS::IAM::Role', 'ProbesLambdaRole').resource.Properties;
@@ -105,8 +115,21 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     );
     const statements = policies.flatMap((p) => (p.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement);
     const logGroupId = logicalId(synth.template, 'AWS::Logs::LogGroup', 'ProbesLambdaLogGroup');
+    const queueId = logicalId(synth.template, 'AWS::SQS::Queue', 'ProbesSecondRoundQueue');
     expect(statements.map((s) => [actionsOf(s), resourcesOf(s)])).toEqual([
       [['logs:CreateLogStream', 'logs:PutLogEvents'], [`\${${logGroupId}.Arn}`]],
+      // The second round: send the delayed message, and the event source mapping's consume rights on that queue only.
+      [
+        [
+          'sqs:ChangeMessageVisibility',
+          'sqs:DeleteMessage',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+          'sqs:ReceiveMessage',
+          'sqs:SendMessage',
+        ],
+        [`\${${queueId}.Arn}`],
+      ],
       [
         ['ssm:GetParameter'],
         [
@@ -279,7 +302,16 @@ describe('probes: rule switches and absence', () => {
     const actions = Object.values(synth.template.findResources('AWS::IAM::Policy') as Record<string, CfnResource>)
       .filter((p) => (p.Properties.Roles as Json[]).some((r) => render(r) === `\${${roleId}}`))
       .flatMap((p) => (p.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement.flatMap(actionsOf));
-    expect(actions.sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(actions.sort()).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+      'sqs:ChangeMessageVisibility',
+      'sqs:DeleteMessage',
+      'sqs:GetQueueAttributes',
+      'sqs:GetQueueUrl',
+      'sqs:ReceiveMessage',
+      'sqs:SendMessage',
+    ]);
     expect(Object.keys(alarmsByName(synth)).filter((n) => n.startsWith('metis-plain-tls'))).toEqual([]);
   });
 
@@ -317,9 +349,9 @@ describe('AwsSolutions checks on the stack with the probe config', () => {
     expect(synthesizedFunctionIds(app, stack, 'ProbesLambdaFunction')).toHaveLength(1);
   });
 
-  it('every acknowledgement carries a reason; the probes add only the pinned-runtime one every MetisFunction carries', () => {
+  it('every acknowledgement carries a reason; the probes add the pinned-runtime one and no DLQ for the second-round queue', () => {
     const acks = acknowledgements(app);
     expectReasons(acks);
-    expect(acks.filter((a) => a.path.includes('/Probes/')).map((a) => a.id)).toEqual(['AwsSolutions-L1']);
+    expect(acks.filter((a) => a.path.includes('/Probes/')).map((a) => a.id)).toEqual(['AwsSolutions-L1', 'AwsSolutions-SQS3']);
   });
 });

@@ -7,6 +7,7 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { rulesSchema } from '../../lambdas/core/config.ts';
 import type { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
+import { traceCheckMemoryMb } from '../../lib/trace-checks.ts';
 import { cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
 import { acknowledgements, expectReasons, findings, synthesizedFunctionIds, withAwsSolutions } from './nag-helpers.ts';
 import {
@@ -90,11 +91,11 @@ describe('trace checks with snapshot: { prefix: metis/prod, scheduleMinutes: 2 }
     ]);
   });
 
-  it('is nodejs22.x on arm64 with 2048 MB and a timeout shorter than 120 s and than the schedule period', () => {
+  it('is nodejs22.x on arm64 with 512 MB (a 150 MB bounded snapshot) and a timeout shorter than 120 s and than the schedule period', () => {
     expect(fn.Properties).toMatchObject({
       Runtime: 'nodejs22.x',
       Architectures: ['arm64'],
-      MemorySize: 2048,
+      MemorySize: 512,
       Handler: 'index.handler',
       Role: { 'Fn::GetAtt': [ids.role, 'Arn'] },
     });
@@ -319,5 +320,15 @@ describe('AwsSolutions checks on the stack with the snapshot config', () => {
       [`AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${PREFIX}/*]`, 'AwsSolutions-L1', 'AwsSolutions-S1'].sort(),
     );
     expect(ours.find((a) => a.id.startsWith('AwsSolutions-IAM5'))?.path).toMatch(/\/TraceChecks\/Snapshots\/ShipperPolicy$/);
+  });
+});
+
+describe('trace-check memory from the expected snapshot size', () => {
+  it('is 512 MB up to a ~150 MB database, then 200 MB + 2x the database in 64 MB steps', () => {
+    expect(traceCheckMemoryMb(1)).toBe(512);
+    expect(traceCheckMemoryMb(150)).toBe(512);
+    expect(traceCheckMemoryMb(200)).toBe(640);
+    // A whole 500 MB database (WINDOW_HOURS=all): 1200 MB -> 1216 MB.
+    expect(traceCheckMemoryMb(500)).toBe(1216);
   });
 });

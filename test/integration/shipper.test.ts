@@ -6,7 +6,7 @@
 // ForcePathStyle True), so no AWS_CONFIG_FILE with `addressing_style = path` is needed.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -58,13 +58,25 @@ const ISO_SECONDS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 const METADATA_VALUE = /^[\x20-\x7e]{1,200}$/;
 
 /** Parses the one stdout line of a successful run. */
-function shippedLine(run: ShipperRun): { target: string; bytes: number; integrity: string; takenAt: string; source: string; trim: string } {
+function shippedLine(run: ShipperRun): {
+  target: string;
+  bytes: number;
+  integrity: string;
+  takenAt: string;
+  source: string;
+  trim: string;
+  window: string;
+} {
   const lines = run.stdout.trim().split('\n');
   expect(lines).toHaveLength(1);
-  const match = /^shipped (s3:\/\/\S+) bytes=(\d+) integrity=(ok|"[^"]*") taken-at=(\S+) source=(sqlite|raw) trim=(.*)$/.exec(lines[0]!);
+  const match =
+    /^shipped (s3:\/\/\S+) bytes=(\d+) integrity=(ok|"[^"]*") taken-at=(\S+) source=(sqlite|raw) trim=(.*) window=(\d+h|all)$/.exec(
+      lines[0]!,
+    );
   expect(match, `unexpected log line: ${lines[0]}`).not.toBeNull();
-  const [, target, bytes, integrity, takenAt, source, trim] = match!;
+  const [, target, bytes, integrity, takenAt, source, trim, window] = match!;
   return {
+    window: window!,
     target: target!,
     bytes: Number(bytes),
     integrity: integrity!.replace(/^"|"$/g, ''),
@@ -118,7 +130,13 @@ describe('ship-snapshot.sh under an active writer', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     const line = shippedLine(run);
-    expect(line).toMatchObject({ target: `s3://${BUCKET}/active/latest.db.gz`, integrity: 'ok', source: 'sqlite', trim: 'off' });
+    expect(line).toMatchObject({
+      target: `s3://${BUCKET}/active/latest.db.gz`,
+      integrity: 'ok',
+      source: 'sqlite',
+      trim: 'off',
+      window: '26h',
+    });
     expect(await listKeys(s3, BUCKET, 'active/')).toEqual(['active/latest.db.gz']);
 
     const shipped = await getShipped(s3, BUCKET, 'active/latest.db.gz');
@@ -137,7 +155,17 @@ describe('ship-snapshot.sh under an active writer', () => {
     );
 
     const meta = shipped.metadata;
-    expect(Object.keys(meta).sort()).toEqual(['integrity', 'source-bytes', 'taken-at', 'volume-used-pct', 'wal-bytes']);
+    expect(Object.keys(meta).sort()).toEqual([
+      'integrity',
+      'quick-check-at',
+      'snapshot-bytes',
+      'source-bytes',
+      'taken-at',
+      'volume-used-pct',
+      'wal-bytes',
+      'window-from',
+      'window-hours',
+    ]);
     for (const value of Object.values(meta)) expect(value).toMatch(METADATA_VALUE);
     expect(meta.integrity).toBe('ok');
     expectTakenAtWithin(meta['taken-at'], run);
@@ -155,15 +183,25 @@ describe('ship-snapshot.sh under an active writer', () => {
     // The trace-check Lambda's reader takes every value (it drops the ones that do not parse).
     const fetched = await new S3SnapshotSource({ client: s3, bucket: BUCKET, key: 'active/latest.db.gz' }).fetch();
     if (fetched.kind !== 'object') throw new Error(`S3SnapshotSource: ${fetched.kind}`);
+    // The bounded snapshot (default WINDOW_HOURS=26): the quick_check of the source ran this time.
+    expect(meta['quick-check-at']).toBe(meta['taken-at']);
+    expect(meta['window-hours']).toBe('26');
+    expect(Date.parse(meta['taken-at']!) - Date.parse(meta['window-from']!)).toBe(26 * 3_600_000);
+    expect(Number(meta['snapshot-bytes'])).toBe(shipped.body.length);
     expect(fetched.meta).toEqual({
       takenAt: meta['taken-at'],
       volumeUsedPct: pct,
       sourceBytes: Number(meta['source-bytes']),
       walBytes: Number(meta['wal-bytes']),
       integrity: 'ok',
+      snapshotBytes: shipped.body.length,
+      quickCheckAt: meta['taken-at'],
+      windowHours: 26,
+      windowFrom: meta['window-from'],
     });
     // The scratch directory was removed by the script's trap.
-    expect(isEmptyDir(scratch)).toBe(true);
+    // Only the cached quick_check result of the source stays (QUICK_CHECK_STATE's default).
+    expect(readdirSync(scratch)).toEqual(['metis-snapshot.quick-check']);
   });
 });
 
@@ -355,7 +393,8 @@ describe('ship-snapshot.sh configuration and upload failures', () => {
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^ship-snapshot: error: upload to s3:\/\/no-such-bucket-here\/x\/latest\.db\.gz failed: .*NoSuchBucket/);
-    expect(isEmptyDir(scratch)).toBe(true);
+    // Only the cached quick_check result of the source stays (QUICK_CHECK_STATE's default).
+    expect(readdirSync(scratch)).toEqual(['metis-snapshot.quick-check']);
   });
 });
 

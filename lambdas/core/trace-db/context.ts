@@ -21,8 +21,18 @@ export interface SnapshotMeta {
   walBytes?: number;
   /** `ok` or the first error line of `PRAGMA quick_check` on the live database. */
   integrity?: string;
-  /** Newest daily backup the shipper found (BACKUP_GLOB), ISO-8601; absent: backups are not watched. */
+  // Bounded snapshots (docs/snapshot-format.md):
+  /** Size of the shipped database file before gzip (a bounded snapshot is smaller than `sourceBytes`). */
+  snapshotBytes?: number;
+  /** When the quick_check behind `integrity` ran (the shipper may reuse a recent ok result). */
+  quickCheckAt?: string;
+  /** The raw-event window of a bounded snapshot, in hours, and its first instant; absent = whole database. */
+  windowHours?: number;
+  windowFrom?: string;
+  /** Modification time of the newest of the gateway's daily backups (the shipper's BACKUP_GLOB). */
   lastBackupAt?: string;
+  /** Why `lastBackupAt` is missing although BACKUP_GLOB is set (e.g. no file matches). */
+  lastBackupError?: string;
 }
 
 /** Section names of reference/incident-runbook.txt, for `Signal.runbook`. */

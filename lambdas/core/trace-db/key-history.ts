@@ -1,10 +1,8 @@
 // A key's history as key_spend_spike and key_compromise_suspected need it: its spend over the 7-day
-// baseline (for the hourly normal) and the models it called then. Small named queries over instants
-// (julianday), so a snapshot that carries hourly rollups instead of 7 days of events can answer them
-// from the rollups without touching the rules.
-import { llmCalls } from './calls.ts';
-import { jsonField, keyExpr, num, query, text, windowParams, type RuleContext } from './context.ts';
-import { fromJulianDay, toJulianDay } from './time.ts';
+// baseline (for the hourly normal) and the models it called then, answered by the history module
+// (hourly rollups on a bounded snapshot, raw rows on a whole database), and its daily-cap evidence.
+import { jsonField, keyExpr, query, text, windowParams, type RuleContext } from './context.ts';
+import { keyModelHistory, modelsByKey } from './history.ts';
 
 export interface KeySpendHistory {
   /** Per key: total spend in [fromMs, toMs). */
@@ -13,34 +11,23 @@ export interface KeySpendHistory {
   firstCallMs: number | null;
 }
 
-/** Spend per key over [fromMs, toMs) and the earliest instant the data covers there. */
+/** Spend per key over [fromMs, toMs) and the earliest instant the data covers there (rollups on a bounded snapshot). */
 export function keySpendHistory(ctx: RuleContext, fromMs: number, toMs: number): KeySpendHistory {
-  const rows = query(
-    ctx,
-    `SELECT key, TOTAL(cost) AS cost, MIN(MIN(jd)) OVER () AS first_jd
-     FROM ${llmCalls(ctx)} WHERE jd >= :from AND jd < :to GROUP BY key`,
-    { from: toJulianDay(fromMs), to: toJulianDay(toMs) },
-  );
+  const history = keyModelHistory(ctx, { fromMs, toMs });
   const spendByKey = new Map<string, number>();
-  for (const r of rows) if (r.key !== null && r.key !== undefined) spendByKey.set(text(r.key), num(r.cost));
-  const first = rows[0]?.first_jd;
-  return { spendByKey, firstCallMs: typeof first === 'number' ? fromJulianDay(first).getTime() : null };
+  for (const r of history.rows) if (r.key !== null) spendByKey.set(r.key, (spendByKey.get(r.key) ?? 0) + r.costUsd);
+  return { spendByKey, firstCallMs: history.firstMs ?? null };
 }
 
 /** Per key (of `keys`), the distinct models it called in [fromMs, toMs). Keys without calls are absent. */
 export function keyModelsUsed(ctx: RuleContext, keys: readonly string[], fromMs: number, toMs: number): Map<string, Set<string>> {
   const out = new Map<string, Set<string>>();
   if (keys.length === 0) return out;
-  const rows = query(
-    ctx,
-    `SELECT DISTINCT key, model FROM ${llmCalls(ctx)}
-     WHERE jd >= :from AND jd < :to AND key IN (SELECT value FROM json_each(:keys)) AND model IS NOT NULL`,
-    { from: toJulianDay(fromMs), to: toJulianDay(toMs), keys: JSON.stringify(keys) },
-  );
-  for (const r of rows) {
-    const set = out.get(text(r.key)) ?? new Set<string>();
-    set.add(text(r.model));
-    out.set(text(r.key), set);
+  const wanted = new Set(keys);
+  for (const [key, models] of modelsByKey(ctx, { fromMs, toMs })) {
+    if (key === null || !wanted.has(key)) continue;
+    const named = [...models].filter((m): m is string => m !== null);
+    if (named.length > 0) out.set(key, new Set(named));
   }
   return out;
 }

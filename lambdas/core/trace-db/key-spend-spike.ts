@@ -1,7 +1,8 @@
 // key_spend_spike (SEV3): per gateway key, last-60-min spend >= `factor` (10) x the mean hourly
-// spend of the preceding 7 days, and >= `minUsd` (1.00). One query gives every key's last hour, the
-// baseline comes through key-history.ts; key_compromise_suspected reuses the result. A second query, only when something fires, gives the runbook's
-// key-scoping rows (calls and cost per model over 24 h) for the firing keys.
+// spend of the preceding 7 days (from the whole hour 7 days back), and >= `minUsd` (1.00). The last
+// hour comes from the raw rows, the baseline from the history module (rollups on a bounded snapshot);
+// a second query, only when something fires, gives the runbook's key-scoping rows (calls and cost per
+// model over 24 h) for the firing keys.
 import {
   FIRST_MOVE,
   makeSignal,
@@ -20,16 +21,16 @@ import {
 } from './context.ts';
 import { gatewayWriting } from './data-freshness.ts';
 import { llmCalls } from './calls.ts';
+import { MS_PER_DAY, MS_PER_HOUR, fromJulianDay } from './time.ts';
 import { keySpendHistory } from './key-history.ts';
-import { MS_PER_DAY, MS_PER_HOUR } from './time.ts';
 
 export const KEY_SPEND_SPIKE = 'key_spend_spike';
 
 const BASELINE_HOURS = 7 * 24;
 
-/** Spend and calls per key in the last hour (the baseline comes from key-history.ts). */
+/** Every key's last hour, from the raw rows (always inside a bounded snapshot's window). */
 const lastHourSql = (calls: string) => `
-SELECT key, TOTAL(cost) AS cost_1h, COUNT(*) AS calls_1h
+SELECT key, TOTAL(cost) AS cost_1h, COUNT(*) AS calls_1h, MIN(jd) AS first_jd
 FROM ${calls}
 WHERE jd BETWEEN :from AND :now
 GROUP BY key`;
@@ -72,16 +73,17 @@ export function spendSpikes(ctx: RuleContext): SpendSpikes | null | undefined {
   return memo(ctx, 'key-spend-spikes', () => {
     const cfg = ctx.rules.key_spend_spike;
     const hourAgo = ctx.nowMs - MS_PER_HOUR;
-    const baseFrom = hourAgo - BASELINE_HOURS * MS_PER_HOUR;
+    // The baseline starts on a whole hour so a bounded snapshot's hourly rollups answer it exactly.
+    const baseFrom = Math.floor((hourAgo - BASELINE_HOURS * MS_PER_HOUR) / MS_PER_HOUR) * MS_PER_HOUR;
     const lastHour = query(ctx, lastHourSql(llmCalls(ctx)), windowParams(ctx, hourAgo));
     const history = keySpendHistory(ctx, baseFrom, hourAgo);
     if (lastHour.length === 0 && history.firstCallMs === null) return null;
 
     // A snapshot trimmed to fewer than 7 days would shrink every baseline: average over the hours
     // the data covers. Less than one hour of history before the window: no baseline, not evaluated.
-    if (history.firstCallMs === null) return undefined;
-    const coveredFrom = Math.max(baseFrom, history.firstCallMs);
-    const baselineHours = Math.min(BASELINE_HOURS, (hourAgo - coveredFrom) / MS_PER_HOUR);
+    const firstMs = Math.min(history.firstCallMs ?? Infinity, ...lastHour.map((r) => fromJulianDay(num(r.first_jd)).getTime()));
+    const coveredFrom = Math.max(baseFrom, firstMs);
+    const baselineHours = (hourAgo - coveredFrom) / MS_PER_HOUR;
     if (!(baselineHours >= 1)) return undefined;
 
     const ranked = lastHour

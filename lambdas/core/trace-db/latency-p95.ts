@@ -1,5 +1,6 @@
 // latency_p95 (SEV3, the runbook's "elevated latency, p95 > 2x baseline"): p95 of `$.latency_ms`
-// over the last `windowMinutes` (10) > `factor` (2) x the p95 of the preceding 7 days, with at least
+// over the last `windowMinutes` (10) > `factor` (2) x the p95 of the preceding 7 days (from a whole
+// hour, latencies rounded down to two significant digits: the history module's bins), with at least
 // `minCalls` (50) calls in the window. Nearest-rank p95 from the extracted calls: one count, then
 // `ORDER BY latency DESC LIMIT 1 OFFSET n - ceil(0.95 n)` per period, which SQLite answers with a
 // bounded sorter (the top 5 %) instead of sorting every call. Non-numeric or negative latencies are
@@ -19,14 +20,15 @@ import {
   type RuleOutcome,
   type TraceDbRule,
 } from './context.ts';
-import { MS_PER_DAY, toJulianDay } from './time.ts';
+import { latencyHistory, VALID_LATENCY } from './history.ts';
+import { MS_PER_DAY, MS_PER_HOUR, toJulianDay } from './time.ts';
 
 export const LATENCY_P95 = 'latency_p95';
 
-const VALID = `typeof(latency) IN ('integer', 'real') AND latency >= 0`;
+const VALID = VALID_LATENCY;
 
 const countSql = (calls: string) => `
-SELECT SUM(jd >= :windowFrom) AS recent, SUM(jd < :windowFrom) AS base
+SELECT COUNT(*) AS recent
 FROM ${calls}
 WHERE jd BETWEEN :from AND :now AND ${VALID}`;
 
@@ -59,13 +61,16 @@ export const latencyP95: TraceDbRule = {
     if (!cfg.enabled) return undefined;
     const calls = llmCalls(ctx);
     const windowFrom = minutesAgo(ctx, cfg.windowMinutes);
-    const baseFrom = windowFrom - 7 * MS_PER_DAY;
-    const [w, b, now] = [toJulianDay(windowFrom), toJulianDay(baseFrom), toJulianDay(ctx.nowMs)];
-    const [counts = {}] = query(ctx, countSql(calls), { from: b, now, windowFrom: w });
+    // The baseline starts on a whole hour and is read in two-significant-digit bins, so a bounded
+    // snapshot's hourly latency rollups answer it exactly as the whole database does.
+    const baseFrom = Math.floor((windowFrom - 7 * MS_PER_DAY) / MS_PER_HOUR) * MS_PER_HOUR;
+    const [w, now] = [toJulianDay(windowFrom), toJulianDay(ctx.nowMs)];
+    const [counts = {}] = query(ctx, countSql(calls), { from: w, now });
     const n = num(counts.recent);
-    const baseN = num(counts.base);
     const recentP95 = p95(ctx, calls, { lo: w, hi: now, upper: '<=' }, n);
-    const baseP95 = p95(ctx, calls, { lo: b, hi: w, upper: '<' }, baseN);
+    const baseline = latencyHistory(ctx, { fromMs: baseFrom, toMs: windowFrom });
+    const baseN = baseline.calls;
+    const baseP95 = baseline.p95Ms;
     const metrics = { latencyP95Ms: recentP95, latencyBaselineP95Ms: baseP95, latencyWindowCalls: n };
     if (recentP95 === null || baseP95 === null || n < cfg.minCalls || !(recentP95 > cfg.factor * baseP95)) {
       // Fine only when measured: enough calls in the window and a baseline to compare with.

@@ -1,9 +1,10 @@
 // Spend totals shared by cost_projection, bill_threshold and the spend metrics: one pass over the
-// llm.call_completed rows since the earliest boundary needed (start of today, the last hour, and the
-// start of the month when a monthly cap is set). Also the runbook's "top keys by cost" query.
+// llm.call_completed rows since the start of today or the last hour, whichever is earlier; month to
+// date (when a monthly cap is set) from the history module. Also the runbook's "top keys by cost" query.
 import { llmCalls } from './calls.ts';
 import { memo, num, query, round, text, windowParams, type RuleContext } from './context.ts';
-import { isoFromJulianDayOrNull, MS_PER_HOUR, startOfUtcDay, startOfUtcMonth, toJulianDay } from './time.ts';
+import { spendHistory } from './history.ts';
+import { MS_PER_DAY, MS_PER_HOUR, startOfUtcDay, startOfUtcMonth, toJulianDay } from './time.ts';
 
 export interface SpendTotals {
   todayUsd: number;
@@ -17,11 +18,9 @@ export interface SpendTotals {
   monthDataFrom?: string | null;
 }
 
-const sql = (calls: string, monthToDate: boolean) => `
+const sql = (calls: string) => `
 SELECT TOTAL(CASE WHEN jd >= :dayStart THEN cost END) AS today,
-       TOTAL(CASE WHEN jd >= :hourAgo THEN cost END) AS last_hour,
-       ${monthToDate ? 'TOTAL(cost)' : 'NULL'} AS month,
-       MIN(jd) AS first_jd
+       TOTAL(CASE WHEN jd >= :hourAgo THEN cost END) AS last_hour
 FROM ${calls}
 WHERE jd BETWEEN :from AND :now`;
 
@@ -30,8 +29,8 @@ export function spendTotals(ctx: RuleContext): SpendTotals {
   return memo(ctx, `spend:${monthToDate}`, () => {
     const dayStart = startOfUtcDay(ctx.nowMs);
     const hourAgo = ctx.nowMs - MS_PER_HOUR;
-    const from = Math.min(dayStart, hourAgo, monthToDate ? startOfUtcMonth(ctx.nowMs) : Infinity);
-    const [row = {}] = query(ctx, sql(llmCalls(ctx), monthToDate), {
+    const from = Math.min(dayStart, hourAgo);
+    const [row = {}] = query(ctx, sql(llmCalls(ctx)), {
       ...windowParams(ctx, from),
       dayStart: toJulianDay(dayStart),
       hourAgo: toJulianDay(hourAgo),
@@ -46,8 +45,10 @@ export function spendTotals(ctx: RuleContext): SpendTotals {
       projectedTodayUsd: todayUsd + lastHourUsd * hoursLeftToday,
     };
     if (monthToDate) {
-      totals.monthToDateUsd = num(row.month);
-      totals.monthDataFrom = isoFromJulianDayOrNull(row.first_jd);
+      // Days before a bounded snapshot's window come from its daily rollups.
+      const month = spendHistory(ctx, { fromMs: startOfUtcMonth(ctx.nowMs), toMs: ctx.nowMs, toInclusive: true });
+      totals.monthToDateUsd = month.totalUsd;
+      totals.monthDataFrom = month.firstMs === undefined ? null : new Date(month.firstMs).toISOString();
     }
     return totals;
   });
@@ -59,8 +60,18 @@ export interface KeySpendRow {
   cost: number;
 }
 
-/** The runbook's cost-runaway detect query: top keys by cost since `fromMs`, ROUND(..., 4) like it. */
+/**
+ * The runbook's cost-runaway detect query: top keys by cost since `fromMs`, ROUND(..., 4) like it.
+ * From a whole UTC day (today, the month) it is read through the history module, the same way on a
+ * bounded snapshot (daily rollups) and a whole database.
+ */
 export function topKeysBySpend(ctx: RuleContext, fromMs: number, limit = 10): KeySpendRow[] {
+  if (fromMs % MS_PER_DAY === 0) {
+    return spendHistory(ctx, { fromMs, toMs: ctx.nowMs, toInclusive: true })
+      .byKey.sort((a, b) => b.costUsd - a.costUsd || text(a.key).localeCompare(text(b.key)))
+      .slice(0, limit)
+      .map((k) => ({ gateway_key_id: text(k.key), calls: k.calls, cost: round(k.costUsd, 4) }));
+  }
   const rows = query(
     ctx,
     `SELECT key, COUNT(*) AS calls, TOTAL(cost) AS cost FROM ${llmCalls(ctx)}

@@ -8,6 +8,8 @@ const environmentSchema = z.object({
   PROBE_TARGETS: jsonVariable('PROBE_TARGETS', z.array(healthTargetSchema)),
   /** Spacing of the two rounds in one run. @default 30000 */
   PROBE_SPACING_MS: z.coerce.number().int().min(0).max(30_000).default(30_000),
+  /** When set, the second round comes as a delayed SQS message instead of a sleep (lib/probe-second-round.ts). */
+  PROBE_SECOND_ROUND_QUEUE_URL: z.string().url().optional(),
 });
 
 export type ProbeEnvironment = z.output<typeof environmentSchema>;
