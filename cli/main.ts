@@ -17,6 +17,8 @@ commands:
   check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--json]
                                                               every trace-DB rule on a SQLite file (plain or .gz)
   probe --url URL [--timeout-ms N] [--json]                   probe one endpoint once (NODE_EXTRA_CA_CERTS to trust a private CA)
+  probe --url URL --shape openai-chat|anthropic-messages [--model M] [--timeout-ms N] [--json]
+                                                              one one-token inbound-shape request (key: METIS_PROBE_AUTHORIZATION)
   route --signals FILE [--now ISO] [--config FILE] [--sweep-minutes N] [--json]
                                                               the router policy on signals, dry-run, with the
                                                               sweeper's ticks between their times (a backtest)

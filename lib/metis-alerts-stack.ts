@@ -13,6 +13,7 @@ import { sweepOptionsOf } from '../lambdas/core/sweep-policy.ts';
 import { AlertingKey } from './alerting-key.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { IncidentTable } from './incident-table.ts';
+import { InboundShapeProbes } from './inbound-shape-probes.ts';
 import { Notifications } from './notifications.ts';
 import { LogWatch } from './log-watch.ts';
 import { Probes } from './probes.ts';
@@ -40,6 +41,8 @@ export class MetisAlertsStack extends Stack {
   readonly probes?: Probes;
   /** Present when the config names log groups. */
   readonly logWatch?: LogWatch;
+  /** Present when the config has `inboundShapes` (they run in the probe Lambda). */
+  readonly inboundShapes?: InboundShapeProbes;
 
   constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
     const { config, ...stackProps } = props;
@@ -103,6 +106,14 @@ export class MetisAlertsStack extends Stack {
     if (config.healthTargets.length > 0) {
       this.probes = new Probes(this, 'Probes', { namePrefix, targets: config.healthTargets, rules: config.rules });
     }
+    if (this.probes && config.inboundShapes.length > 0 && config.rules.inbound_shape_down.enabled) {
+      this.inboundShapes = new InboundShapeProbes(this, 'InboundShapes', {
+        probeFunction: this.probes.function,
+        bus: this.bus,
+        shapes: config.inboundShapes,
+        scheduleMinutes: config.rules.inbound_shape_down.scheduleMinutes,
+      });
+    }
     if (config.logGroups.length > 0) {
       this.logWatch = new LogWatch(this, 'LogWatch', { namePrefix, bus: this.bus, logGroups: config.logGroups, rules: config.rules });
     }
@@ -116,7 +127,10 @@ export class MetisAlertsStack extends Stack {
       pagerDuty: config.sinks.pagerduty,
       settings: routerSettingsOf(config),
       ...sweepOptionsOf(config),
-      expectedSources: config.snapshot ? [{ source: 'trace-db', intervalMinutes: config.snapshot.scheduleMinutes }] : [],
+      expectedSources: [
+        ...(config.snapshot ? [{ source: 'trace-db' as const, intervalMinutes: config.snapshot.scheduleMinutes }] : []),
+        ...(this.inboundShapes ? [{ source: 'probe' as const, intervalMinutes: this.inboundShapes.scheduleMinutes }] : []),
+      ],
     });
 
     new CfnOutput(this, 'BusName', { value: this.bus.eventBusName, description: 'Event bus the detectors put evaluation reports on' });
