@@ -14,7 +14,7 @@ import { runProbeCommand } from './commands/probe.ts';
 const USAGE = `usage: metis-alerts <command> [options]
 
 commands:
-  check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--json]
+  check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--analytics-url URL] [--json]
                                                               every trace-DB rule on a SQLite file (plain or .gz)
   probe --url URL [--timeout-ms N] [--json]                   probe one endpoint once (NODE_EXTRA_CA_CERTS to trust a private CA)
   probe --url URL --shape openai-chat|anthropic-messages [--model M] [--timeout-ms N] [--json]
@@ -50,6 +50,7 @@ const COMMANDS: Record<string, Command> = {
         now: { type: 'string' },
         config: { type: 'string' },
         meta: { type: 'string' },
+        'analytics-url': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -58,7 +59,7 @@ const COMMANDS: Record<string, Command> = {
     const config = resolveConfig(values.config);
     const now = parseInstant(values.now, '--now') ?? new Date();
     const meta = values.meta ? readMeta(values.meta) : {};
-    const evaluation = await checkDatabase(values.db, config, now, meta);
+    const evaluation = await checkDatabase(values.db, config, now, meta, values['analytics-url']);
     const { evaluated, signals } = evaluation;
     out.stdout.write(values.json ? `${JSON.stringify({ evaluated, signals }, null, 2)}\n` : formatEvaluation(evaluation));
   },

@@ -11,6 +11,7 @@ import type { Config } from '../lambdas/core/config.ts';
 import { routerSettingsOf } from '../lambdas/core/router-settings.ts';
 import { sweepOptionsOf } from '../lambdas/core/sweep-policy.ts';
 import { AlertingKey } from './alerting-key.ts';
+import { grantAnalyticsAccess } from './analytics-access.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { IncidentTable } from './incident-table.ts';
 import { InboundShapeProbes } from './inbound-shape-probes.ts';
@@ -87,6 +88,7 @@ export class MetisAlertsStack extends Stack {
         snapshot: config.snapshot,
         rules: config.rules,
       });
+      if (config.analytics && config.rules.analytics_drift.enabled) grantAnalyticsAccess(this.traceChecks.function, config.analytics);
       const { bucket, snapshotKey, shipperPolicy, shipperPolicyDocument } = this.traceChecks.snapshots;
       new CfnOutput(this, 'SnapshotBucketName', { value: bucket.bucketName, description: 'Bucket the snapshot shipper uploads to' });
       new CfnOutput(this, 'SnapshotKey', {

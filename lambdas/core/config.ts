@@ -103,12 +103,10 @@ export const analyticsSchema = z.strictObject({
   keyField: z.string().min(1).default('key_id'),
   callsField: z.string().min(1).default('calls'),
   costField: z.string().min(1).default('cost_usd'),
-  /** The compared window: the last `windowMinutes` before the snapshot was taken. */
-  windowMinutes: z
-    .int()
-    .min(5)
-    .max(7 * 24 * 60)
-    .default(60),
+  /** The compared window: `windowMinutes` ending `settleMinutes` before the snapshot was taken (the shipper's bounded snapshot keeps about a day). */
+  windowMinutes: z.int().min(5).max(1440).default(60),
+  /** So both sides have written and rolled the window up. */
+  settleMinutes: z.int().min(0).max(120).default(5),
   /** Query parameters that carry the window's start and end (ISO-8601 UTC) to the endpoint. */
   fromParam: z.string().min(1).default('from'),
   toParam: z.string().min(1).default('to'),
