@@ -2,6 +2,7 @@
 // (probe, trace-check, log-watch) attach later through the public fields: they put evaluation reports on
 // `bus` and tag their alarms with metis:severity; nothing else of theirs needs to know about sinks.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -17,6 +18,7 @@ import { IncidentTable } from './incident-table.ts';
 import { InboundShapeProbes } from './inbound-shape-probes.ts';
 import { Notifications } from './notifications.ts';
 import { LogWatch } from './log-watch.ts';
+import { OnCallDashboard } from './oncall-dashboard.ts';
 import { Probes } from './probes.ts';
 import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
@@ -44,6 +46,8 @@ export class MetisAlertsStack extends Stack {
   readonly logWatch?: LogWatch;
   /** Present when the config has `inboundShapes` (they run in the probe Lambda). */
   readonly inboundShapes?: InboundShapeProbes;
+  /** The one on-call dashboard (`<name>-oncall`). */
+  readonly dashboard: OnCallDashboard;
 
   constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
     const { config, ...stackProps } = props;
@@ -134,6 +138,25 @@ export class MetisAlertsStack extends Stack {
         ...(this.inboundShapes ? [{ source: 'probe' as const, intervalMinutes: this.inboundShapes.scheduleMinutes }] : []),
       ],
     });
+
+    // Last, so the alarm panel sees every alarm the parts created.
+    this.dashboard = new OnCallDashboard(this, 'OnCallDashboard', {
+      namePrefix,
+      ...(this.probes ? { probe: { function: this.probes.function, targets: config.healthTargets.map((t) => t.name) } } : {}),
+      ...(this.inboundShapes ? { inboundShapes: config.inboundShapes.map((s) => s.name) } : {}),
+      ...(this.traceChecks ? { traceCheck: this.traceChecks.function } : {}),
+      ...(this.logWatch ? { logWatch: this.logWatch.function } : {}),
+      router: this.router.function,
+      sweeper: this.sweeper.function,
+      deadLetterQueue: this.deadLetterQueue,
+      spendLimits: {
+        dailyBudgetUsd: config.rules.cost_projection.dailyBudgetUsd,
+        dailyHardCapUsd: config.rules.bill_threshold.dailyHardCapUsd,
+        monthlyHardCapUsd: config.rules.bill_threshold.monthlyHardCapUsd,
+      },
+      alarms: this.node.findAll().filter((c): c is Alarm => c instanceof Alarm),
+    });
+    new CfnOutput(this, 'OnCallDashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The one on-call dashboard' });
 
     new CfnOutput(this, 'BusName', { value: this.bus.eventBusName, description: 'Event bus the detectors put evaluation reports on' });
     new CfnOutput(this, 'BusArn', { value: this.bus.eventBusArn });

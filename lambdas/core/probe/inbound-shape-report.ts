@@ -21,7 +21,8 @@ export interface ShapeCheck {
   outcome: ShapeOutcome | { skipped: string };
 }
 
-export type ShapeVerdict = 'ok' | 'down' | 'healthz_down' | 'not_judged';
+/** `shape_down` fires; `healthz_down` is the health alarms' outage; `not_judged` neither fires nor resolves. */
+export type ShapeVerdict = 'ok' | 'shape_down' | 'healthz_down' | 'not_judged';
 
 export interface ShapeRunResult {
   report: EvaluationReport;
@@ -75,7 +76,7 @@ export function inboundShapeReport(checks: readonly ShapeCheck[], now: Date): Sh
       verdicts.push({ ...base, verdict: 'healthz_down', reason: `${check.healthTarget} /healthz is failing too (healthz_down covers it)` });
       continue;
     }
-    verdicts.push({ ...base, verdict: 'down', reason: outcome.detail });
+    verdicts.push({ ...base, verdict: 'shape_down', reason: outcome.detail });
     signals.push(shapeSignal(check, outcome, at, 'firing'));
   }
   return {

@@ -54,7 +54,7 @@ export const handler = async (event?: unknown): Promise<{ probes: number; failin
   if (isInboundShapeRun(event)) {
     if (!runShapes) throw new Error('inbound-shape run without INBOUND_SHAPES and EVENT_BUS_NAME in the environment');
     const { verdicts } = await runShapes();
-    return { probes: verdicts.length, failing: verdicts.filter((v) => v.verdict === 'down').map((v) => v.name), heartbeat: true };
+    return { probes: verdicts.length, failing: verdicts.filter((v) => v.verdict === 'shape_down').map((v) => v.name), heartbeat: true };
   }
   const { summary, heartbeat } = await run();
   return { probes: summary.probes, failing: Object.keys(summary.failing), heartbeat };

@@ -7,6 +7,7 @@ import { traceMetricPoints, type MetricPoint } from '../../core/trace-db/metric-
 import { missingSnapshotEvaluation } from '../../core/trace-db/missing-snapshot.ts';
 import { isOpenFailure, type OpenFailure, type SqlDatabase } from '../../core/trace-db/sql-port.ts';
 import { analyticsInput, type AnalyticsDeps } from './analytics.ts';
+import { DASHBOARD_MESSAGES, modelErrorShareRecords, traceNumbersRecord } from '../../core/dashboard/log-records.ts';
 
 export interface ClosableDatabase extends SqlDatabase {
   close(): void;
@@ -81,6 +82,9 @@ export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<Trace
     await deps.publisher.publish(toEvaluationReport(evaluation, now));
     deps.metrics(traceMetricPoints(evaluation.metrics));
     for (const error of evaluation.errors) deps.logger.warn('trace-DB rule failed', error);
+    // The on-call dashboard's numbers (Logs Insights over this log group, no custom metric).
+    deps.logger.info(DASHBOARD_MESSAGES.traceNumbers, { ...traceNumbersRecord(evaluation.metrics, deps.rules) });
+    for (const record of modelErrorShareRecords(evaluation.metrics)) deps.logger.info(DASHBOARD_MESSAGES.modelErrorShare, record);
     deps.logger.info('trace check', {
       snapshot,
       evaluated: evaluation.evaluated,

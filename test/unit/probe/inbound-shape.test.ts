@@ -153,7 +153,7 @@ describe('inboundShapeReport', () => {
       {
         name: 'chat',
         shape: 'openai-chat',
-        verdict: 'down',
+        verdict: 'shape_down',
         failure: 'http_status',
         status: 502,
         latencyMs: 300,
