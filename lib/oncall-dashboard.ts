@@ -87,7 +87,8 @@ export class OnCallDashboard extends Construct {
         HALF,
         LogQueryVisualizationType.TABLE,
       ),
-      new AlarmStatusWidget({ title: 'Pipeline alarms', alarms: [...props.alarms], width: HALF, height: 6 }),
+      // An alarm status widget holds at most 100 alarms.
+      new AlarmStatusWidget({ title: 'Pipeline alarms', alarms: props.alarms.slice(0, 100), width: HALF, height: 6 }),
     ]);
 
     if (props.probe) {

@@ -19,6 +19,7 @@ import { toEvaluationReport } from '../lambdas/core/trace-db/evaluate.ts';
 import { generateTraceDb } from '../tools/trace-db-fixture.ts';
 import { logDemoSteps } from './demo-logs.ts';
 import { probeDemoSteps } from './demo-probes.ts';
+import { shapeDemoSteps } from './demo-shapes.ts';
 import { outOfHoursSteps, type DemoStep } from './demo-scenario.ts';
 
 const outDir = process.env.DEMO_OUT ?? '.demo-out';
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     { at: CHECK_AT, title: 'trace-check runs again on the same snapshot: everything deduplicated', signals: report.signals, report },
     ...(await logDemoSteps()),
     ...(await probeDemoSteps({ prefix: config.name })),
+    ...(await shapeDemoSteps()),
     {
       at: RECOVERED_AT,
       title: 'trace-check 12:00 on a healthy snapshot: every trace-DB incident resolves',
