@@ -47,7 +47,11 @@ export async function shapeDemoSteps(start = new Date('2026-11-24T11:10:00Z')): 
         probeShape: (request) => shapeProber.probe(request),
         probeHealth: (call) => healthProber.probe(call),
         headers: async () => ({}),
-        publisher: { publish: async (r) => void (report = r) },
+        publisher: {
+          publish: async (r) => {
+            report = r;
+          },
+        },
         clock: () => at,
         logger: { info: quiet, warn: quiet, error: quiet },
       })();

@@ -53,6 +53,10 @@ const CONFIG = {
   },
 };
 
+/** How resourcesOf() renders an SSM parameter ARN of this stack (CloudFormation pseudo parameters as ${...}). */
+const pseudo = (name: string): string => ['$', '{', name, '}'].join('');
+const SSM_ARN = `arn:${pseudo('AWS::Partition')}:ssm:${pseudo('AWS::Region')}:${pseudo('AWS::AccountId')}:parameter`;
+
 let app: App;
 let stack: MetisAlertsStack;
 let template: Template;
@@ -150,7 +154,7 @@ describe('one on-call dashboard', () => {
     const traceLogs = `SOURCE '\${${logicalId(template, 'AWS::Logs::LogGroup', 'TraceChecksLambdaLogGroup')}}'`;
     const sweeperLogs = `SOURCE '\${${logicalId(template, 'AWS::Logs::LogGroup', 'SweeperLambdaLogGroup')}}'`;
     expect(queryOf('Open incidents by severity (sweeper, every 5 min)')).toMatch(
-      new RegExp(`^${escape(sweeperLogs)} \\| filter message = 'open incidents'`),
+      new RegExp(`^${escapeRegExp(sweeperLogs)} \\| filter message = 'open incidents'`),
     );
     expect(queryOf('Probe latency per target (ms)')).toContain(probeLogs);
     expect(queryOf('Probe latency per target (ms)')).toContain("filter message in ['probe ok', 'probe failed']");
@@ -210,7 +214,7 @@ describe('inbound shapes wiring', () => {
     const statements = (role.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement;
     const shapeKeys = statements.find((s) => s.Sid === 'ReadShapeProbeKeys')!;
     expect(actionsOf(shapeKeys)).toEqual(['ssm:GetParameter']);
-    expect(resourcesOf(shapeKeys)).toEqual(['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/metis/probe/key']);
+    expect(resourcesOf(shapeKeys)).toEqual([`${SSM_ARN}/metis/probe/key`]);
     const put = statements.find((s) => s.Sid === 'PutShapeReports')!;
     expect(resourcesOf(put)).toEqual([`\${${logicalId(template, 'AWS::Events::EventBus', 'Bus')}.Arn}`]);
   });
@@ -236,7 +240,7 @@ describe('analytics wiring', () => {
     const key = (role.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement.find(
       (s) => s.Sid === 'ReadAnalyticsKey',
     )!;
-    expect(resourcesOf(key)).toEqual(['arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/metis/analytics/key']);
+    expect(resourcesOf(key)).toEqual([`${SSM_ARN}/metis/analytics/key`]);
   });
 });
 
@@ -250,6 +254,6 @@ function sortedDims(dims: { Name: string; Value: string }[]): string {
   return JSON.stringify([...dims].sort((a, b) => a.Name.localeCompare(b.Name)));
 }
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -5,7 +5,6 @@ import { analyticsSchema } from '../../../lambdas/core/config.ts';
 import {
   analyticsWindow,
   compareByKey,
-  evaluateAnalyticsDrift,
   parseAnalyticsRows,
   relativeDrift,
   type AnalyticsFetch,
