@@ -15,9 +15,11 @@ import { runProbeCommand } from './commands/probe.ts';
 const USAGE = `usage: metis-alerts <command> [options]
 
 commands:
-  check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--json]
+  check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--analytics-url URL] [--json]
                                                               every trace-DB rule on a SQLite file (plain or .gz)
   probe --url URL [--timeout-ms N] [--json]                   probe one endpoint once (NODE_EXTRA_CA_CERTS to trust a private CA)
+  probe --url URL --shape openai-chat|anthropic-messages [--model M] [--timeout-ms N] [--json]
+                                                              one one-token inbound-shape request (key: METIS_PROBE_AUTHORIZATION)
   route --signals FILE [--now ISO] [--config FILE] [--sweep-minutes N] [--json]
                                                               the router policy on signals or on JSON Lines of
                                                               evaluation reports / check / scan-logs outputs,
@@ -51,6 +53,7 @@ const COMMANDS: Record<string, Command> = {
         now: { type: 'string' },
         config: { type: 'string' },
         meta: { type: 'string' },
+        'analytics-url': { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -59,11 +62,12 @@ const COMMANDS: Record<string, Command> = {
     const config = resolveConfig(values.config);
     const now = parseInstant(values.now, '--now') ?? new Date();
     const meta = values.meta ? readMeta(values.meta) : {};
-    const evaluation = await checkDatabase(values.db, config, now, meta);
+    const evaluation = await checkDatabase(values.db, config, now, meta, values['analytics-url']);
     const { evaluated, healthy, signals } = evaluation;
     // With source and evaluatedAt, each output is an evaluation report that `route --signals` replays.
     const json = { source: 'trace-db', evaluatedAt: now.toISOString(), evaluated, healthy, signals };
-    out.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : formatEvaluation(evaluation));
+    out.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}
+` : formatEvaluation(evaluation));
   },
   route: async (args, out) => {
     const { values } = parseArgs({

@@ -2,6 +2,7 @@
 // (probe, trace-check, log-watch) attach later through the public fields: they put evaluation reports on
 // `bus` and tag their alarms with metis:severity; nothing else of theirs needs to know about sinks.
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -11,10 +12,13 @@ import type { Config } from '../lambdas/core/config.ts';
 import { routerSettingsOf } from '../lambdas/core/router-settings.ts';
 import { sweepOptionsOf } from '../lambdas/core/sweep-policy.ts';
 import { AlertingKey } from './alerting-key.ts';
+import { grantAnalyticsAccess } from './analytics-access.ts';
 import { DeadLetterQueue } from './dead-letter-queue.ts';
 import { IncidentTable } from './incident-table.ts';
+import { InboundShapeProbes } from './inbound-shape-probes.ts';
 import { Notifications } from './notifications.ts';
 import { LogWatch } from './log-watch.ts';
+import { OnCallDashboard } from './oncall-dashboard.ts';
 import { Probes } from './probes.ts';
 import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
@@ -40,6 +44,10 @@ export class MetisAlertsStack extends Stack {
   readonly probes?: Probes;
   /** Present when the config names log groups. */
   readonly logWatch?: LogWatch;
+  /** Present when the config has `inboundShapes` (they run in the probe Lambda). */
+  readonly inboundShapes?: InboundShapeProbes;
+  /** The one on-call dashboard (`<name>-oncall`). */
+  readonly dashboard: OnCallDashboard;
 
   constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
     const { config, ...stackProps } = props;
@@ -84,6 +92,7 @@ export class MetisAlertsStack extends Stack {
         snapshot: config.snapshot,
         rules: config.rules,
       });
+      if (config.analytics && config.rules.analytics_drift.enabled) grantAnalyticsAccess(this.traceChecks.function, config.analytics);
       const { bucket, snapshotKey, shipperPolicy, shipperPolicyDocument } = this.traceChecks.snapshots;
       new CfnOutput(this, 'SnapshotBucketName', { value: bucket.bucketName, description: 'Bucket the snapshot shipper uploads to' });
       new CfnOutput(this, 'SnapshotKey', {
@@ -103,6 +112,14 @@ export class MetisAlertsStack extends Stack {
     if (config.healthTargets.length > 0) {
       this.probes = new Probes(this, 'Probes', { namePrefix, targets: config.healthTargets, rules: config.rules });
     }
+    if (this.probes && config.inboundShapes.length > 0 && config.rules.inbound_shape_down.enabled) {
+      this.inboundShapes = new InboundShapeProbes(this, 'InboundShapes', {
+        probeFunction: this.probes.function,
+        bus: this.bus,
+        shapes: config.inboundShapes,
+        scheduleMinutes: config.rules.inbound_shape_down.scheduleMinutes,
+      });
+    }
     if (config.logGroups.length > 0) {
       this.logWatch = new LogWatch(this, 'LogWatch', { namePrefix, bus: this.bus, logGroups: config.logGroups, rules: config.rules });
     }
@@ -116,8 +133,30 @@ export class MetisAlertsStack extends Stack {
       pagerDuty: config.sinks.pagerduty,
       settings: routerSettingsOf(config),
       ...sweepOptionsOf(config),
-      expectedSources: config.snapshot ? [{ source: 'trace-db', intervalMinutes: config.snapshot.scheduleMinutes }] : [],
+      expectedSources: [
+        ...(config.snapshot ? [{ source: 'trace-db' as const, intervalMinutes: config.snapshot.scheduleMinutes }] : []),
+        ...(this.inboundShapes ? [{ source: 'probe' as const, intervalMinutes: this.inboundShapes.scheduleMinutes }] : []),
+      ],
     });
+
+    // Last, so the alarm panel sees every alarm the parts created.
+    this.dashboard = new OnCallDashboard(this, 'OnCallDashboard', {
+      namePrefix,
+      ...(this.probes ? { probe: { function: this.probes.function, targets: config.healthTargets.map((t) => t.name) } } : {}),
+      ...(this.inboundShapes ? { inboundShapes: config.inboundShapes.map((s) => s.name) } : {}),
+      ...(this.traceChecks ? { traceCheck: this.traceChecks.function } : {}),
+      ...(this.logWatch ? { logWatch: this.logWatch.function } : {}),
+      router: this.router.function,
+      sweeper: this.sweeper.function,
+      deadLetterQueue: this.deadLetterQueue,
+      spendLimits: {
+        dailyBudgetUsd: config.rules.cost_projection.dailyBudgetUsd,
+        dailyHardCapUsd: config.rules.bill_threshold.dailyHardCapUsd,
+        monthlyHardCapUsd: config.rules.bill_threshold.monthlyHardCapUsd,
+      },
+      alarms: this.node.findAll().filter((c): c is Alarm => c instanceof Alarm),
+    });
+    new CfnOutput(this, 'OnCallDashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The one on-call dashboard' });
 
     new CfnOutput(this, 'BusName', { value: this.bus.eventBusName, description: 'Event bus the detectors put evaluation reports on' });
     new CfnOutput(this, 'BusArn', { value: this.bus.eventBusArn });

@@ -1,8 +1,7 @@
 // trace-check (docs/architecture.md, Parts): on a schedule, reads the newest trace-DB snapshot from S3 with
 // sql.js, runs every trace-DB rule and puts the evaluation report on the bus. Its numbers go out as EMF
-// metrics under the MetisAlerts namespace, shown on a small dashboard.
+// metrics under the MetisAlerts namespace; the on-call dashboard (lib/oncall-dashboard.ts) shows its numbers.
 import { Duration, Stack } from 'aws-cdk-lib';
-import { Dashboard, GraphWidget, MathExpression, Metric } from 'aws-cdk-lib/aws-cloudwatch';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -88,28 +87,6 @@ export class TraceChecks extends Construct {
       targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
     });
 
-    new Dashboard(this, 'Dashboard', {
-      dashboardName: `${props.namePrefix}-trace-db`,
-      widgets: [
-        [
-          graph('Spend today vs projection (USD)', ['SpendTodayUsd', 'ProjectedDailySpendUsd']),
-          graph('p95 latency (ms)', ['LatencyP95Ms']),
-        ],
-        [
-          new GraphWidget({
-            title: 'Error share per model (%)',
-            left: [
-              new MathExpression({
-                expression: `SEARCH('{${METRICS_NAMESPACE},Model,service} MetricName="ErrorSharePercent"', 'Maximum', 60)`,
-                label: '',
-              }),
-            ],
-            width: 12,
-          }),
-          graph('Snapshot age (s)', ['SnapshotAgeSeconds', 'NewestEventAgeSeconds']),
-        ],
-      ],
-    });
     void Stack.of(this);
   }
 }
@@ -122,23 +99,6 @@ function copySqlJsWasm(): NonNullable<BundlingOptions['commandHooks']> {
       `cp "${inputDir}/node_modules/sql.js/dist/sql-wasm.wasm" "${outputDir}/sql-wasm.wasm"`,
     ],
   };
-}
-
-function graph(title: string, names: string[]): GraphWidget {
-  return new GraphWidget({
-    title,
-    width: 12,
-    left: names.map(
-      (name) =>
-        new Metric({
-          namespace: METRICS_NAMESPACE,
-          metricName: name,
-          dimensionsMap: { service: 'metis-alerts-trace-check' },
-          statistic: 'Maximum',
-          period: Duration.minutes(1),
-        }),
-    ),
-  });
 }
 
 /** Runtime and sql.js (~200 MB) plus twice the database, in 64 MB steps, at least 512 MB. */

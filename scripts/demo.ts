@@ -22,6 +22,7 @@ import { generateTraceDb } from '../tools/trace-db-fixture.ts';
 import { logDemoSteps } from './demo-logs.ts';
 import { probeDemoSteps } from './demo-probes.ts';
 import { digestSweepStep, severityTableSteps } from './demo-severity-table.ts';
+import { shapeDemoSteps } from './demo-shapes.ts';
 import { outOfHoursSteps, type DemoStep } from './demo-scenario.ts';
 
 const outDir = process.env.DEMO_OUT ?? '.demo-out';
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
     ...(await logDemoSteps()),
     ...(await probeDemoSteps({ prefix: config.name })),
     ...(await severityTableSteps()),
+    ...(await shapeDemoSteps()),
     {
       at: RECOVERED_AT,
       title: 'trace-check 12:00 on a healthy snapshot: what it finds healthy resolves; keys it has no data for stay open',

@@ -8,19 +8,28 @@ import type { SnapshotMeta } from '../../lambdas/core/trace-db/context.ts';
 import { evaluateTraceDb, type TraceDbEvaluation } from '../../lambdas/core/trace-db/evaluate.ts';
 import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { UsageError } from '../errors.ts';
+import { cliAnalyticsInput } from './check-analytics.ts';
 import { readText } from '../io.ts';
 
-export async function checkDatabase(path: string, config: Config, now: Date, meta: SnapshotMeta = {}): Promise<TraceDbEvaluation> {
+export async function checkDatabase(
+  path: string,
+  config: Config,
+  now: Date,
+  meta: SnapshotMeta = {},
+  /** `--analytics-url`: compare /analytics/by_key too (analytics_drift). */
+  analyticsUrl?: string,
+): Promise<TraceDbEvaluation> {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
   } catch (error) {
     throw new UsageError(`${path}: cannot read the database file (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  const analytics = analyticsUrl === undefined ? undefined : await cliAnalyticsInput(analyticsUrl, config, now, meta);
   // A corrupt or non-SQLite file is a finding (db_integrity), not bad input.
   const db = await openSnapshot(bytes);
   try {
-    return evaluateTraceDb(db, { now, rules: config.rules, meta });
+    return evaluateTraceDb(db, { now, rules: config.rules, meta, ...(analytics ? { analytics } : {}) });
   } finally {
     if (!isOpenFailure(db)) db.close();
   }

@@ -7,6 +7,7 @@ import { HttpProber, ProbeRequestError, parseProbeUrl } from '../../lambdas/adap
 import { diagnose } from '../../lambdas/core/probe/diagnosis.ts';
 import { toProbeJson, type ProbeOutcome } from '../../lambdas/core/probe/result.ts';
 import { UsageError } from '../errors.ts';
+import { runShapeProbe } from './probe-shape.ts';
 import type { Output } from '../io.ts';
 
 export const MAX_CLI_TIMEOUT_MS = 120_000;
@@ -14,10 +15,23 @@ export const MAX_CLI_TIMEOUT_MS = 120_000;
 export async function runProbeCommand(args: string[], out: Output): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { url: { type: 'string' }, 'timeout-ms': { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: {
+      url: { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      json: { type: 'boolean', default: false },
+      shape: { type: 'string' },
+      model: { type: 'string' },
+    },
     strict: true,
   });
   if (!values.url) throw new UsageError('--url URL is required');
+  if (values.shape !== undefined || values.model !== undefined) {
+    await runShapeProbe(
+      { url: values.url, shape: values.shape, model: values.model, timeoutMs: values['timeout-ms'], json: values.json },
+      out,
+    );
+    return;
+  }
   try {
     parseProbeUrl(values.url);
   } catch (error) {

@@ -82,6 +82,11 @@ export const rulesSchema = z
     backup_stale: z.strictObject({ ...ruleBase, maxAgeHours: positive.default(26) }).prefault({}),
     prompt_exposure: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(60) }).prefault({}),
     log_noise: z.strictObject({ ...ruleBase }).prefault({}),
+    // issue 13: one inbound shape down (probe, every `scheduleMinutes`) and per-key analytics rollup drift (trace check).
+    inbound_shape_down: z.strictObject({ ...ruleBase, scheduleMinutes: z.int().min(1).max(60).default(5) }).prefault({}),
+    analytics_drift: z
+      .strictObject({ ...ruleBase, threshold: z.number().gt(0).lt(10).default(0.1), minCalls: z.int().positive().default(20) })
+      .prefault({}),
   })
   .prefault({});
 
@@ -93,6 +98,39 @@ export const healthTargetSchema = z.strictObject({
   timeoutMs: z.int().min(100).max(20_000).default(5000),
   /** Header name -> SSM parameter holding its value (for an authenticated health endpoint). */
   headersFromSsm: z.record(z.string(), ssmName).optional(),
+});
+
+/** One inbound API shape the gateway serves, probed with a one-token request (issue 13). */
+export const inboundShapeSchema = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'expected a short name of letters, digits, "-" or "_"'),
+  /** The endpoint itself, e.g. https://gw.example.com/v1/chat/completions. */
+  url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+  shape: z.enum(['openai-chat', 'anthropic-messages']),
+  /** The model the one-token request names (a cheap one). */
+  model: z.string().min(1).max(200),
+  /** At most 30 s: the run shares the probe Lambda and its timeout. */
+  timeoutMs: z.int().min(100).max(30_000).default(15_000),
+  /** The healthTargets entry whose /healthz gates this shape's alert; default: the target on the same origin, else the first. */
+  healthTarget: z.string().optional(),
+  /** Header name -> SSM parameter with the probe key (e.g. `authorization` = "Bearer gw_..."). Never logged. */
+  headersFromSsm: z.record(z.string(), ssmName).optional(),
+});
+
+/** The gateway's `/analytics/by_key`, compared per key with the trace DB (issue 13, `analytics_drift`). */
+export const analyticsSchema = z.strictObject({
+  url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
+  headersFromSsm: z.record(z.string(), ssmName).optional(),
+  keyField: z.string().min(1).default('key_id'),
+  callsField: z.string().min(1).default('calls'),
+  costField: z.string().min(1).default('cost_usd'),
+  /** The compared window: `windowMinutes` ending `settleMinutes` before the snapshot was taken (the shipper's bounded snapshot keeps about a day). */
+  windowMinutes: z.int().min(5).max(1440).default(60),
+  /** So both sides have written and rolled the window up. */
+  settleMinutes: z.int().min(0).max(120).default(5),
+  /** Query parameters that carry the window's start and end (ISO-8601 UTC) to the endpoint. */
+  fromParam: z.string().min(1).default('from'),
+  toParam: z.string().min(1).default('to'),
+  timeoutMs: z.int().min(100).max(30_000).default(10_000),
 });
 
 export const businessHoursSchema = z
@@ -257,6 +295,8 @@ export const configSchema = z.strictObject({
   healthTargets: z.array(healthTargetSchema).default([]),
   snapshot: snapshotSchema.optional(),
   logGroups: z.array(logGroupSchema).default([]),
+  inboundShapes: z.array(inboundShapeSchema).default([]),
+  analytics: analyticsSchema.optional(),
   rules: rulesSchema,
   businessHours: businessHoursSchema,
   routing: routingSchema,
@@ -283,6 +323,8 @@ export function parseConfig(raw: unknown, origin = 'config'): Config {
     const names = result.data.healthTargets.map((t) => t.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new ConfigError(`${origin}: healthTargets: duplicate target name "${dup}"`);
+    const shapeProblem = inboundShapesProblem(result.data);
+    if (shapeProblem) throw new ConfigError(`${origin}: ${shapeProblem}`);
     return result.data;
   }
   const issue = result.error.issues[0]!;
@@ -291,6 +333,21 @@ export function parseConfig(raw: unknown, origin = 'config'): Config {
   if (issue.code === 'unrecognized_keys')
     message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   throw new ConfigError(`${origin}: ${path}: ${message}`);
+}
+
+/** inboundShapes run in the probe Lambda, which exists only with healthTargets; names unique; healthTarget must exist. */
+function inboundShapesProblem(config: z.output<typeof configSchema>): string | undefined {
+  const shapes = config.inboundShapes;
+  if (shapes.length === 0) return undefined;
+  if (config.healthTargets.length === 0)
+    return 'inboundShapes: needs at least one healthTargets entry (its /healthz gates the shape alerts, and the probe Lambda runs them)';
+  const names = shapes.map((s) => s.name);
+  const dup = names.find((n, i) => names.indexOf(n) !== i);
+  if (dup) return `inboundShapes: duplicate shape name "${dup}"`;
+  const targets = new Set(config.healthTargets.map((t) => t.name));
+  const index = shapes.findIndex((s) => s.healthTarget !== undefined && !targets.has(s.healthTarget));
+  if (index >= 0) return `inboundShapes.${index}.healthTarget: no healthTargets entry named "${shapes[index]!.healthTarget}"`;
+  return undefined;
 }
 
 /** The defaults, as when the file is `{}`. */

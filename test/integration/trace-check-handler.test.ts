@@ -206,10 +206,27 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
   });
 
   it('logs one summary line per run with the snapshot state and what fired', () => {
-    expect(h.infos).toHaveLength(1);
-    expect(h.infos[0]!.message).toBe('trace check');
-    expect(h.infos[0]!.fields).toMatchObject({ snapshot: 'fetched', evaluated: EVALUATED_ALL });
-    expect([...(h.infos[0]!.fields!.firing as string[])].sort()).toEqual(FIRING_ALL_ANOMALIES);
+    const summaries = h.infos.filter((i) => i.message === 'trace check');
+    expect(summaries).toHaveLength(1);
+    expect(summaries[0]!.fields).toMatchObject({ snapshot: 'fetched', evaluated: EVALUATED_ALL });
+    expect([...(summaries[0]!.fields!.firing as string[])].sort()).toEqual(FIRING_ALL_ANOMALIES);
+  });
+
+  it("logs the on-call dashboard's numbers: one 'trace numbers' line and one 'model error share' line per model", () => {
+    const numbers = h.infos.filter((i) => i.message === 'trace numbers');
+    expect(numbers).toHaveLength(1);
+    const spendToday = point(h.metrics[0]!, 'SpendTodayUsd').value;
+    // The budget (5) and the projection's limit (2 x 5) ride on the same line, so one query draws them beside the spend.
+    expect(numbers[0]!.fields).toMatchObject({
+      spendTodayUsd: spendToday,
+      dailyBudgetUsd: 5,
+      projectionLimitUsd: 10,
+      snapshotAgeSeconds: 60,
+    });
+    const models = h.infos.filter((i) => i.message === 'model error share');
+    expect(models.length).toBeGreaterThan(0);
+    expect(models.length).toBe(h.metrics[0]!.filter((m) => m.name === 'ErrorSharePercent').length);
+    for (const m of models) expect(Object.keys(m.fields!).sort()).toEqual(['calls', 'errorPct', 'errors', 'model']);
   });
 
   it('second run with the object unchanged: a HEAD sees the same ETag, no download, the open DB is reused, same report', async () => {

@@ -6,6 +6,7 @@
 import { redactText } from '../redact.ts';
 import { oneLine, type EvaluationReport, type Signal } from '../signal.ts';
 import { backupMetrics, backupStale } from './backup-stale.ts';
+import { ANALYTICS_DRIFT, evaluateAnalyticsDrift, type AnalyticsInput } from './analytics-drift.ts';
 import { billThreshold } from './bill-threshold.ts';
 import { blastRadius, withBlastRadius } from './blast-radius.ts';
 import { clockSkew } from './clock-skew.ts';
@@ -66,6 +67,8 @@ export interface EvaluateTraceDbOptions {
   meta?: SnapshotMeta;
   /** A monotonic clock in ms (e.g. performance.now) to fill `metrics.ruleDurationsMs`; core never reads one itself. */
   timer?: () => number;
+  /** The gateway's /analytics/by_key answer for analytics_drift (issue 13); absent: that rule does not run. */
+  analytics?: AnalyticsInput;
 }
 
 export interface TraceDbEvaluation {
@@ -143,6 +146,16 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
     const started = options.timer?.();
     collect(result, rule, () => rule.evaluate(ctx));
     if (started !== undefined && options.timer) durations[rule.id] = round(options.timer() - started, 1);
+  }
+
+  if (options.analytics) {
+    try {
+      const drift = evaluateAnalyticsDrift(ctx, options.analytics);
+      result.evaluated.push(...drift.evaluated);
+      result.signals.push(...drift.signals);
+    } catch (error) {
+      result.errors.push({ rule: ANALYTICS_DRIFT, message: errorLine(error) });
+    }
   }
 
   // Spend is a dashboard number even when no budget or cap is configured (both rules off); when

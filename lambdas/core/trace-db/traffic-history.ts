@@ -1,6 +1,5 @@
-// History question of traffic_stopped: how many llm.call_completed fell in a past window. Asked of the
-// events table with instants (a snapshot bounded to about a day may answer it from its rollup tables
-// instead: this is the one function to point there).
+// traffic_stopped's current window: how many llm.call_completed fell in the last minutes, to the
+// instant (the raw rows always hold it; past windows come from the history module's 10-minute grain).
 import { num, query, type RuleContext } from './context.ts';
 import { instantSql } from './instant-sql.ts';
 import { coarseLowerBound, MS_PER_DAY, toJulianDay } from './time.ts';

@@ -5,6 +5,7 @@
 import { FIRST_MOVE, makeSignal, RUNBOOK, type RuleContext, type RuleOutcome, type TraceDbRule } from './context.ts';
 import { freshness } from './freshness.ts';
 import { MS_PER_DAY, MS_PER_MINUTE, parseInstant } from './time.ts';
+import { callCount } from './history.ts';
 import { callsBetween } from './traffic-history.ts';
 
 export const TRAFFIC_STOPPED = 'traffic_stopped';
@@ -21,8 +22,10 @@ export const trafficStopped: TraceDbRule = {
     const windowMs = cfg.minutes * MS_PER_MINUTE;
     const now = callsBetween(ctx, ctx.nowMs - windowMs, ctx.nowMs);
     if (now > 0) return { signals: [], healthy: [TRAFFIC_SUBJECT] };
-    const dayAgo = callsBetween(ctx, ctx.nowMs - MS_PER_DAY - windowMs, ctx.nowMs - MS_PER_DAY);
-    const weekAgo = callsBetween(ctx, ctx.nowMs - 7 * MS_PER_DAY - windowMs, ctx.nowMs - 7 * MS_PER_DAY);
+    // Past windows come from the history module (10-minute rollups on a bounded snapshot, same grain on a whole DB).
+    const past = (agoMs: number) => callCount(ctx, { fromMs: ctx.nowMs - agoMs - windowMs, toMs: ctx.nowMs - agoMs });
+    const dayAgo = past(MS_PER_DAY);
+    const weekAgo = past(7 * MS_PER_DAY);
     // A window that is usually quiet too (night, weekend, a new deployment without history): not a finding.
     if (dayAgo < cfg.minCalls || weekAgo < cfg.minCalls) return { signals: [] };
     const newest = freshness(ctx).newestEventMs;

@@ -1,6 +1,6 @@
 // The probe's environment, validated once at module load (the stack sets it; see lib/probes.ts).
 import { z } from 'zod';
-import { healthTargetSchema } from '../../core/config.ts';
+import { healthTargetSchema, inboundShapeSchema } from '../../core/config.ts';
 import { jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 const environmentSchema = z.object({
@@ -10,6 +10,10 @@ const environmentSchema = z.object({
   PROBE_SPACING_MS: z.coerce.number().int().min(0).max(30_000).default(30_000),
   /** When set, the second round comes as a delayed SQS message instead of a sleep (lib/probe-second-round.ts). */
   PROBE_SECOND_ROUND_QUEUE_URL: z.string().url().optional(),
+  /** JSON array of the config's inboundShapes (lib/inbound-shape-probes.ts); absent: no shape runs. */
+  INBOUND_SHAPES: jsonVariable('INBOUND_SHAPES', z.array(inboundShapeSchema)).optional(),
+  /** The bus the inbound-shape run puts its evaluation report on. */
+  EVENT_BUS_NAME: z.string().min(1).optional(),
 });
 
 export type ProbeEnvironment = z.output<typeof environmentSchema>;

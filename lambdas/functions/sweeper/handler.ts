@@ -6,6 +6,7 @@ import type { ReportHeartbeats } from '../../core/ports.ts';
 import { sourceHealthSignals, type SourceExpectation } from '../../core/source-health.ts';
 import type { SweepOptions } from '../../core/sweep-policy.ts';
 import { DeliveryFailedError, type RouterLogger } from '../router/handler.ts';
+import { DASHBOARD_MESSAGES, openIncidentsRecord } from '../../core/dashboard/log-records.ts';
 
 export interface SweeperDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   clock: () => Date;
@@ -37,6 +38,8 @@ export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliverie
       ...(digests?.failed ?? []).map((f) => ({ sink: 'chatops', action: 'digest', dedupKey: f.id, error: f.reason })),
     ];
     deps.logger.info('swept', { deliveries: attempted.map((d) => `${d.sink} ${d.action} ${d.severity} ${d.dedupKey}`) });
+    // The on-call dashboard's "open incidents by severity" (Logs Insights, no custom metric).
+    deps.logger.info(DASHBOARD_MESSAGES.openIncidents, openIncidentsRecord(await deps.store.listOpen()));
     // The next sweep in 5 minutes retries what failed; failing the invocation makes the errors alarm see it.
     if (failures.length > 0)
       throw new DeliveryFailedError(

@@ -6,6 +6,8 @@ import { evaluateTraceDb, toEvaluationReport, type TraceDbEvaluation } from '../
 import { traceMetricPoints, type MetricPoint } from '../../core/trace-db/metric-points.ts';
 import { missingSnapshotEvaluation } from '../../core/trace-db/missing-snapshot.ts';
 import { isOpenFailure, type OpenFailure, type SqlDatabase } from '../../core/trace-db/sql-port.ts';
+import { analyticsInput, type AnalyticsDeps } from './analytics.ts';
+import { DASHBOARD_MESSAGES, modelErrorShareRecords, traceNumbersRecord } from '../../core/dashboard/log-records.ts';
 
 export interface ClosableDatabase extends SqlDatabase {
   close(): void;
@@ -22,6 +24,8 @@ export interface TraceCheckDeps {
   logger: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
   /** Monotonic ms clock for per-rule durations in the logs. */
   timer?: () => number;
+  /** The gateway's /analytics/by_key for analytics_drift (issue 13); absent: not compared. */
+  analytics?: AnalyticsDeps;
 }
 
 export interface TraceCheckOutcome {
@@ -64,11 +68,13 @@ export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<Trace
         cached!.meta = fetched.meta;
       }
       const current = cached!;
+      const analytics = deps.analytics && !isOpenFailure(current.db) ? await analyticsInput(deps.analytics, now, current.meta) : undefined;
       evaluation = evaluateTraceDb(current.db, {
         now,
         rules: deps.rules,
         meta: current.meta,
         ...(deps.timer ? { timer: deps.timer } : {}),
+        ...(analytics ? { analytics } : {}),
       });
       // Without an ETag there is nothing to compare next time: do not hold the memory.
       if (!current.etag) forget();
@@ -76,6 +82,9 @@ export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<Trace
     await deps.publisher.publish(toEvaluationReport(evaluation, now));
     deps.metrics(traceMetricPoints(evaluation.metrics));
     for (const error of evaluation.errors) deps.logger.warn('trace-DB rule failed', error);
+    // The on-call dashboard's numbers (Logs Insights over this log group, no custom metric).
+    deps.logger.info(DASHBOARD_MESSAGES.traceNumbers, { ...traceNumbersRecord(evaluation.metrics, deps.rules) });
+    for (const record of modelErrorShareRecords(evaluation.metrics)) deps.logger.info(DASHBOARD_MESSAGES.modelErrorShare, record);
     deps.logger.info('trace check', {
       snapshot,
       evaluated: evaluation.evaluated,

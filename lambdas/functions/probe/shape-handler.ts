@@ -1,0 +1,81 @@
+// The probe Lambda's inbound-shape run (issue 13), on its own schedule (every rules.inbound_shape_down.
+// scheduleMinutes, default 5): one GET of each gating /healthz, one one-token request per shape, and an
+// evaluation report on the bus (lambdas/core/probe/inbound-shape-report.ts decides). No custom metric: the
+// per-shape log line ("inbound shape") is what the on-call dashboard queries.
+import type { ReportPublisher } from '../../core/ports.ts';
+import { inboundShapeReport, type ShapeCheck, type ShapeRunResult } from '../../core/probe/inbound-shape-report.ts';
+import { shapeHealthTarget, type InboundShapeTarget, type ShapeOutcome } from '../../core/probe/inbound-shape.ts';
+import type { HealthTarget, ProbeOutcome } from '../../core/probe/result.ts';
+import type { ShapeProbeRequest } from '../../adapters/http-shape-prober.ts';
+import type { ProbeCall, ProbeHandlerDeps } from './handler.ts';
+
+export interface InboundShapeHandlerDeps {
+  shapes: readonly InboundShapeTarget[];
+  healthTargets: readonly HealthTarget[];
+  probeShape: (request: ShapeProbeRequest) => Promise<ShapeOutcome>;
+  probeHealth: (call: ProbeCall) => Promise<ProbeOutcome>;
+  headers: ProbeHandlerDeps['headers'];
+  publisher: ReportPublisher;
+  clock: () => Date;
+  logger: ProbeHandlerDeps['logger'];
+}
+
+export function makeInboundShapeHandler(deps: InboundShapeHandlerDeps): () => Promise<ShapeRunResult> {
+  async function health(target: HealthTarget): Promise<ProbeOutcome | null> {
+    try {
+      const headers = await deps.headers(target.headersFromSsm);
+      return await deps.probeHealth({
+        url: target.url,
+        timeoutMs: target.timeoutMs,
+        headers,
+        expectStatus: target.expectStatus,
+        bodyContains: target.bodyContains,
+      });
+    } catch (error) {
+      deps.logger.error('inbound shapes: /healthz not measured', { target: target.name, reason: (error as Error).message });
+      return null;
+    }
+  }
+
+  async function shape(target: InboundShapeTarget): Promise<ShapeOutcome | { skipped: string }> {
+    let headers: Record<string, string>;
+    try {
+      headers = await deps.headers(target.headersFromSsm);
+    } catch (error) {
+      // Our missing probe key is not the gateway's outage: not judged, logged by parameter name only.
+      return { skipped: (error as Error).message };
+    }
+    try {
+      return await deps.probeShape({ url: target.url, shape: target.shape, model: target.model, timeoutMs: target.timeoutMs, headers });
+    } catch (error) {
+      return { skipped: `prober failed: ${(error as Error).message}` };
+    }
+  }
+
+  return async function handler(): Promise<ShapeRunResult> {
+    const now = deps.clock();
+    const gates = new Map(deps.shapes.map((s) => [s.name, shapeHealthTarget(s, deps.healthTargets)]));
+    const gateTargets = [...new Set([...gates.values()].filter((t): t is HealthTarget => t !== undefined))];
+    const [healthResults, outcomes] = await Promise.all([
+      Promise.all(gateTargets.map((t) => health(t))),
+      Promise.all(deps.shapes.map((s) => shape(s))),
+    ]);
+    const healthByName = new Map(gateTargets.map((t, i) => [t.name, healthResults[i] ?? null]));
+    const checks: ShapeCheck[] = deps.shapes.map((target, i) => {
+      const gate = gates.get(target.name);
+      return {
+        target,
+        healthTarget: gate?.name ?? null,
+        health: gate ? (healthByName.get(gate.name) ?? null) : null,
+        outcome: outcomes[i]!,
+      };
+    });
+    const result = inboundShapeReport(checks, now);
+    for (const verdict of result.verdicts) {
+      const log = verdict.verdict === 'ok' ? deps.logger.info : verdict.verdict === 'not_judged' ? deps.logger.error : deps.logger.warn;
+      log.call(deps.logger, 'inbound shape', { ...verdict });
+    }
+    await deps.publisher.publish(result.report);
+    return result;
+  };
+}

@@ -1,0 +1,246 @@
+// The one on-call dashboard (issue 13): everything on-call needs at 3 a.m. on one page, instead of a
+// dashboard per part. It adds no custom metric (each costs USD 0.30 a month): panels use metrics the
+// alarms need anyway (probe `Failed` per target, `ProbeHeartbeat`), metrics AWS vends for free (Lambda,
+// SQS), alarm states, and Logs Insights queries over the log lines the Lambdas write once per run
+// (lambdas/core/dashboard/log-records.ts), which cost only the bytes a query scans while someone looks.
+import { Duration } from 'aws-cdk-lib';
+import {
+  AlarmStatusWidget,
+  Dashboard,
+  GraphWidget,
+  type IAlarm,
+  type IWidget,
+  LogQueryVisualizationType,
+  LogQueryWidget,
+  Metric,
+  TextWidget,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DASHBOARD_MESSAGES as M } from '../lambdas/core/dashboard/log-records.ts';
+import { PROBE_METRIC, PROBE_SERVICE, TARGET_DIMENSION } from '../lambdas/core/probe/metric-points.ts';
+import { METRICS_NAMESPACE } from './trace-checks.ts';
+
+export interface OnCallDashboardProps {
+  readonly namePrefix: string;
+  /** The probe Lambda and its health target names; absent without healthTargets. */
+  readonly probe?: { readonly function: LambdaFn; readonly targets: readonly string[] };
+  /** Inbound shape names (they run in the probe Lambda). @default - none */
+  readonly inboundShapes?: readonly string[];
+  /** The trace-check Lambda; absent without `snapshot`. */
+  readonly traceCheck?: LambdaFn;
+  /** The log-watch Lambda; absent without `logGroups`. */
+  readonly logWatch?: LambdaFn;
+  readonly router: LambdaFn;
+  readonly sweeper: LambdaFn;
+  readonly deadLetterQueue: IQueue;
+  /** Budget and caps as configured, shown in the spend panel's title. */
+  readonly spendLimits: {
+    readonly dailyBudgetUsd?: number | undefined;
+    readonly dailyHardCapUsd?: number | undefined;
+    readonly monthlyHardCapUsd?: number | undefined;
+  };
+  /** The pipeline's own alarms (heartbeat, Lambda errors, DLQ): their state on the first row. */
+  readonly alarms: readonly IAlarm[];
+  /** @default `${namePrefix}-oncall` */
+  readonly dashboardName?: string;
+}
+
+const WIDTH = 24;
+const HALF = 12;
+
+export class OnCallDashboard extends Construct {
+  readonly dashboard: Dashboard;
+  /** Every widget in order, for tests and for operators who extend the dashboard. */
+  readonly widgets: readonly IWidget[];
+
+  constructor(scope: Construct, id: string, props: OnCallDashboardProps) {
+    super(scope, id);
+    const detectors = [
+      ['probe', props.probe?.function],
+      ['trace-check', props.traceCheck],
+      ['log-watch', props.logWatch],
+      ['router', props.router],
+      ['sweeper', props.sweeper],
+    ].filter((d): d is [string, LambdaFn] => d[1] !== undefined);
+
+    const rows: IWidget[][] = [];
+    rows.push([
+      new TextWidget({
+        markdown:
+          `# ${props.namePrefix} on-call\n` +
+          'Open incidents, then the detectors. Every alert names its first move; ' +
+          '`npx metis-alerts incidents --open` lists the incidents, `npx metis-alerts probe --url URL` re-checks a target by hand.',
+        width: WIDTH,
+        height: 2,
+      }),
+    ]);
+    rows.push([
+      logTable(
+        'Open incidents by severity (sweeper, every 5 min)',
+        [props.sweeper],
+        [
+          `filter message = '${M.openIncidents}'`,
+          'stats latest(SEV1) as SEV1, latest(SEV2) as SEV2, latest(SEV3) as SEV3, latest(SEV4) as SEV4, latest(total) as total, latest(@timestamp) as at',
+        ],
+        HALF,
+        LogQueryVisualizationType.TABLE,
+      ),
+      // An alarm status widget holds at most 100 alarms.
+      new AlarmStatusWidget({ title: 'Pipeline alarms', alarms: props.alarms.slice(0, 100), width: HALF, height: 6 }),
+    ]);
+
+    if (props.probe) {
+      const { targets } = props.probe;
+      rows.push([
+        new GraphWidget({
+          title: 'Probe failures per target (failed probes a minute)',
+          left: targets.map(
+            (target) =>
+              new Metric({
+                namespace: METRICS_NAMESPACE,
+                metricName: PROBE_METRIC.failed,
+                dimensionsMap: { service: PROBE_SERVICE, [TARGET_DIMENSION]: target },
+                statistic: 'Sum',
+                period: Duration.minutes(1),
+                label: target,
+              }),
+          ),
+          leftYAxis: { min: 0 },
+          width: HALF,
+        }),
+        logTable(
+          'Probe latency per target (ms)',
+          [props.probe.function],
+          [
+            `filter message in ['${M.probeOk}', '${M.probeFailed}']`,
+            // A timeout shows as max = the timeout; a refused connection as a few ms: read with the failures column.
+            "fields strcontains(message, 'failed') as isFailed",
+            'stats count(*) as probes, sum(isFailed) as failed, pct(latencyMs, 50) as p50, pct(latencyMs, 95) as p95, max(latencyMs) as max by target',
+            'sort target',
+          ],
+          HALF,
+          LogQueryVisualizationType.TABLE,
+        ),
+      ]);
+    }
+    if (props.probe && (props.inboundShapes?.length ?? 0) > 0) {
+      rows.push([
+        logTable(
+          'Inbound shapes (one-token request per run)',
+          [props.probe.function],
+          [
+            `filter message = '${M.inboundShape}'`,
+            "fields strcontains(verdict, 'shape_down') as isDown",
+            'stats latest(verdict) as last, latest(status) as status, latest(reason) as why, count(*) as runs, sum(isDown) as down, avg(latencyMs) as avgMs by name, shape',
+            'sort name',
+          ],
+          WIDTH,
+          LogQueryVisualizationType.TABLE,
+        ),
+      ]);
+    }
+
+    if (props.traceCheck) {
+      const limits = [
+        props.spendLimits.dailyBudgetUsd !== undefined ? `budget $${props.spendLimits.dailyBudgetUsd}/day` : 'no daily budget set',
+        props.spendLimits.dailyHardCapUsd !== undefined ? `cap $${props.spendLimits.dailyHardCapUsd}/day` : 'no daily cap',
+        props.spendLimits.monthlyHardCapUsd !== undefined ? `cap $${props.spendLimits.monthlyHardCapUsd}/month` : 'no monthly cap',
+      ].join(', ');
+      rows.push([
+        logTable(
+          'Error share per model (%, last 10 min, busiest 20)',
+          [props.traceCheck],
+          [
+            `filter message = '${M.modelErrorShare}'`,
+            'stats latest(errorPct) as errorPct, max(errorPct) as peakPct, latest(calls) as calls, latest(errors) as errors by model',
+            'sort errorPct desc',
+            'limit 20',
+          ],
+          HALF,
+          LogQueryVisualizationType.TABLE,
+        ),
+        logTable(
+          `Spend today vs budget and caps (USD; ${limits})`,
+          [props.traceCheck],
+          [
+            `filter message = '${M.traceNumbers}'`,
+            'stats max(spendTodayUsd) as spendToday, max(projectedDailySpendUsd) as projectedToday, max(dailyBudgetUsd) as budget, max(projectionLimitUsd) as projectionLimit, max(dailyHardCapUsd) as dailyCap by bin(5m)',
+          ],
+          HALF,
+          LogQueryVisualizationType.LINE,
+        ),
+      ]);
+      rows.push([
+        logTable(
+          'Month to date vs monthly cap (USD)',
+          [props.traceCheck],
+          [
+            `filter message = '${M.traceNumbers}'`,
+            'stats max(monthToDateUsd) as monthToDate, max(monthlyHardCapUsd) as monthlyCap by bin(1h)',
+          ],
+          HALF,
+          LogQueryVisualizationType.LINE,
+        ),
+        logTable(
+          'Snapshot age (s): shipper upload and newest event',
+          [props.traceCheck],
+          [
+            `filter message = '${M.traceNumbers}'`,
+            'stats max(snapshotAgeSeconds) as snapshotAge, max(newestEventAgeSeconds) as newestEventAge by bin(5m)',
+          ],
+          HALF,
+          LogQueryVisualizationType.LINE,
+        ),
+      ]);
+    }
+
+    rows.push([
+      new GraphWidget({
+        title: 'Dead-letter queue depth (events the router could not process)',
+        left: [
+          props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: Duration.minutes(5),
+            statistic: 'Maximum',
+            label: 'DLQ messages',
+          }),
+        ],
+        leftYAxis: { min: 0 },
+        width: HALF,
+      }),
+      new GraphWidget({
+        title: 'Detector heartbeats (invocations per 5 min; a flat zero is a detector that stopped)',
+        left: detectors.map(([name, fn]) => fn.metricInvocations({ period: Duration.minutes(5), statistic: 'Sum', label: name })),
+        right: detectors.map(([name, fn]) => fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum', label: `${name} errors` })),
+        leftYAxis: { min: 0 },
+        rightYAxis: { min: 0 },
+        width: HALF,
+      }),
+    ]);
+
+    this.widgets = rows.flat();
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      dashboardName: props.dashboardName ?? `${props.namePrefix}-oncall`,
+      defaultInterval: Duration.hours(3),
+      widgets: rows,
+    });
+  }
+}
+
+function logTable(
+  title: string,
+  functions: readonly LambdaFn[],
+  queryLines: string[],
+  width: number,
+  view: LogQueryVisualizationType,
+): LogQueryWidget {
+  return new LogQueryWidget({
+    title,
+    logGroupNames: functions.map((fn) => fn.logGroup.logGroupName),
+    queryLines,
+    view,
+    width,
+    height: 6,
+  });
+}
