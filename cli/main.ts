@@ -66,8 +66,7 @@ const COMMANDS: Record<string, Command> = {
     const { evaluated, healthy, signals } = evaluation;
     // With source and evaluatedAt, each output is an evaluation report that `route --signals` replays.
     const json = { source: 'trace-db', evaluatedAt: now.toISOString(), evaluated, healthy, signals };
-    out.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}
-` : formatEvaluation(evaluation));
+    out.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : formatEvaluation(evaluation));
   },
   route: async (args, out) => {
     const { values } = parseArgs({

@@ -71,7 +71,8 @@ export function readMeta(path: string): SnapshotMeta {
   const unknown = entries
     .map(([key]) => key)
     .filter((key) => !(META_TEXT_KEYS as readonly string[]).includes(key) && !(META_NUMBER_KEYS as readonly string[]).includes(key));
-  if (unknown.length) throw new UsageError(`${path}: unknown key "${unknown[0]}" (expected ${[...META_TEXT_KEYS, ...META_NUMBER_KEYS].join(', ')})`);
+  if (unknown.length)
+    throw new UsageError(`${path}: unknown key "${unknown[0]}" (expected ${[...META_TEXT_KEYS, ...META_NUMBER_KEYS].join(', ')})`);
   return meta;
 }
 
