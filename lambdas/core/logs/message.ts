@@ -6,7 +6,7 @@ import { isObject } from './decode.ts';
 /** CRI log format (containerd, CRI-O): `2026-11-20T12:00:00.123456789Z stderr F message`. */
 const CRI_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2}) (?:stdout|stderr) [FP] /;
 /** C0/C1 controls except tab and newline, and lone UTF-16 surrogates (invalid UTF-8 decoded badly). */
-// eslint-disable-next-line no-control-regex
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to find control bytes
 const GARBAGE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /** The printable text of a log message: control bytes and broken surrogates become U+FFFD, CRLF becomes LF. */
