@@ -257,7 +257,3 @@ function skipString(text: string, start: number): number {
   }
   return text.length;
 }
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
