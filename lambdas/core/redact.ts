@@ -19,12 +19,14 @@ const SENSITIVE_FIELDS = new Set([...CONTENT_FIELDS, ...CREDENTIAL_FIELDS]);
  * same rules as any text (secrets, long quoted literals).
  */
 const CONTENT_WORDS = /prompt|input|content|message|completion|system/i;
+/** ...except names that describe the content rather than hold it: `input_type`, `prompt_tokens`, `contentLength`, `message_id`. */
+const METADATA_NAME = /[_-]?(?:type|tokens?|length|len|count|ids?|size|bytes|format|encoding|fingerprint|version)$/i;
 
 /** A field whose value is dropped: a sensitive name, or a name carrying a content word (see CONTENT_WORDS). */
 function isSensitiveName(name: string): 'always' | 'text' | false {
   const lower = name.toLowerCase();
   if (SENSITIVE_FIELDS.has(lower)) return 'always';
-  if (lower !== 'message' && CONTENT_WORDS.test(lower)) return 'text';
+  if (lower !== 'message' && CONTENT_WORDS.test(lower) && !METADATA_NAME.test(lower)) return 'text';
   return false;
 }
 
@@ -103,8 +105,9 @@ export function redactText(text: string): string {
 function redactOnce(text: string): string {
   // Tokens first, so "authorization=Bearer x" loses the token even though the field rule stops at the space.
   let out = text;
-  for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
+  // Context first: a webhook's path or a header's value must go whole, before a token pattern takes a piece of it.
   for (const [pattern, replacement] of CONTEXT_PATTERNS) out = out.replace(pattern, replacement);
+  for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
   out = redactFieldValues(out);
   out = redactKeyValues(out);
   return redactExceptionLines(out);
@@ -146,7 +149,9 @@ function redactExceptionLines(text: string): string {
 
 /**
  * An exception's message with its quoted literals longer than MAX_QUOTED_LITERAL replaced (an endpoint
- * URL without query or credentials stays: it says which call failed, not what was sent).
+ * URL without query or credentials stays: it says which call failed, not what was sent). A short literal
+ * does not consume its closing quote, so a stray quote before a literal (`it' 'the prompt'`) cannot
+ * pair up with the literal's opening quote and leave the text outside.
  */
 export function redactExceptionMessage(message: string): string {
   let out = '';
@@ -157,12 +162,13 @@ export function redactExceptionMessage(message: string): string {
     // An apostrophe inside a word (don't, provider's) opens no literal.
     if (ch === "'" && /[A-Za-z0-9]/.test(message[i - 1] ?? '') && /[A-Za-z]/.test(message[i + 1] ?? '')) continue;
     const end = skipString(message, i);
-    const inner = message.slice(i + 1, end - 1);
-    if (end - i - 2 > MAX_QUOTED_LITERAL && inner !== REDACTED && !/^https?:\/\/[^\s?@#]+$/.test(inner)) {
-      out += `${message.slice(last, i + 1)}${REDACTED}${message[end - 1] === ch ? ch : ''}`;
+    const closed = end <= message.length && message[end - 1] === ch && end - 1 > i;
+    const inner = message.slice(i + 1, closed ? end - 1 : end);
+    if (inner.length > MAX_QUOTED_LITERAL && inner !== REDACTED && !/^https?:\/\/[^\s?@#]+$/.test(inner)) {
+      out += `${message.slice(last, i + 1)}${REDACTED}${closed ? ch : ''}`;
       last = end;
+      i = end - 1;
     }
-    i = end - 1;
   }
   return out + message.slice(last);
 }
