@@ -69,6 +69,9 @@ const CONTEXT_PATTERNS: [RegExp, string][] = [
   [/(https?:\/\/(?:(?:ptb|canary)\.)?discord(?:app)?\.com\/api\/(?:v\d+\/)?webhooks\/)(?!\[REDACTED\])[^\s"'<>)\]}]+/gi, `$1${REDACTED}`],
 ];
 
+/** Every CONTEXT_PATTERNS match contains one of these: one scan spares the four patterns on most texts. */
+const CONTEXT_HINT = /secret_?(?:access_?)?key|authoriz|api-key|auth-token|hooks\.slack|discord/i;
+
 /**
  * A field name followed by its value inside a text: `"prompt": ...` (JSON), `\"prompt\": ...` (JSON
  * inside a JSON string), `'prompt': ...` (Python repr), `prompt="..."` (logfmt), `content='...'` (kwargs).
@@ -106,7 +109,7 @@ function redactOnce(text: string): string {
   // Tokens first, so "authorization=Bearer x" loses the token even though the field rule stops at the space.
   let out = text;
   // Context first: a webhook's path or a header's value must go whole, before a token pattern takes a piece of it.
-  for (const [pattern, replacement] of CONTEXT_PATTERNS) out = out.replace(pattern, replacement);
+  if (CONTEXT_HINT.test(out)) for (const [pattern, replacement] of CONTEXT_PATTERNS) out = out.replace(pattern, replacement);
   for (const pattern of TOKEN_PATTERNS) out = out.replace(pattern, REDACTED);
   out = redactFieldValues(out);
   out = redactKeyValues(out);
@@ -135,7 +138,7 @@ function redactKeyValues(text: string): string {
 
 /** Long quoted literals in the exception lines of a text (see MAX_QUOTED_LITERAL). */
 function redactExceptionLines(text: string): string {
-  if (!text.includes("'") && !text.includes('"')) return text;
+  if ((!text.includes("'") && !text.includes('"')) || !text.includes(': ')) return text;
   return text
     .split('\n')
     .map((line) => {
