@@ -4,6 +4,7 @@
 // things at once (a JSON error line with a traceback that also names a key); it can also be nothing.
 import { redactText } from '../redact.ts';
 import { isObject } from './decode.ts';
+import { isSubExceptionLine } from './exception-group.ts';
 import { parseJsonObject } from './message.ts';
 import {
   exceptionLine,
@@ -68,9 +69,17 @@ function classifyText(text: string): Classification {
   if (key) {
     for (const kind of KEY_KINDS) if (KIND_WORD[kind].test(text)) keyHits.push({ kind, key });
   }
-  if (!hasTracebackMarker(text)) return { keyHits };
+  if (!hasTracebackMarker(text) || onlySubExceptionHeaders(text)) return { keyHits };
   const parse = parseTracebackText(text);
   return { keyHits, traceback: { format: 'text', parse, level: parse.level } };
+}
+
+/**
+ * A sub-exception's own "Traceback" line (`    | Traceback ...`), delivered as an event of its own: it is
+ * part of its group's traceback (which has its own first line), never a traceback by itself.
+ */
+function onlySubExceptionHeaders(text: string): boolean {
+  return text.split('\n').every((line) => !hasTracebackMarker(line) || isSubExceptionLine(line));
 }
 
 function classifyJson(record: Record<string, unknown>, text: string): Classification {

@@ -17,7 +17,7 @@ import { makeDedupKey, oneLine, type Severity, type Signal } from '../signal.ts'
 import { RUNBOOK } from '../trace-db/context.ts';
 import type { KeyKind } from './classify.ts';
 import type { MinuteCounts } from './ports.ts';
-import { frameLabel, tracebackExcerpt } from './traceback.ts';
+import { frameLabel, groupNote, tracebackExcerpt, tracebackExtraDetails } from './traceback.ts';
 import type { TracebackFinding } from './classify.ts';
 
 export type LogRulesConfig = Pick<Config['rules'], 'traceback' | 'quota_exceeded_sustained' | 'key_revoked_in_use'> &
@@ -173,7 +173,7 @@ function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: 
   // The counters include this batch; if they were written before a clock-skewed batch, never report fewer than seen here.
   const inWindow = windowCount === undefined ? undefined : Math.max(windowCount, group.count);
   const what = typeKnown
-    ? `${parse.excType} at ${where ?? 'an unknown frame'}${line ? ` (line ${line})` : ''}`
+    ? `${parse.excType}${groupNote(parse)} at ${where ?? 'an unknown frame'}${line ? ` (line ${line})` : ''}`
     : `Traceback of unknown type (${latest.unresolvedReason ?? 'no exception line'})${where ? ` at ${where}${line ? ` (line ${line})` : ''}` : ''}`;
   const count = inWindow === undefined ? `${group.count}x in this batch` : `${inWindow}x in the last ${TRACEBACK_COUNT_WINDOW_MINUTES} min`;
   const observedAt = new Date(Math.min(group.lastSeen, input.now.getTime()));
@@ -203,6 +203,7 @@ function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: 
       ...(latest.unresolvedReason ? { unresolvedReason: latest.unresolvedReason } : {}),
       format: latest.finding.format,
       excerpt: tracebackExcerpt(parse),
+      ...tracebackExtraDetails(parse),
       firstMove: LOG_FIRST_MOVE.traceback,
       quietMinutesToResolve: input.rules.traceback.quietMinutes,
     },

@@ -22,7 +22,7 @@ import {
   type TracebackGroup,
   type TracebackOccurrence,
 } from './rules.ts';
-import { exceptionLine, fingerprintOf, lineLevel, preCut, TracebackAssembler } from './traceback.ts';
+import { exceptionLine, fingerprintOf, isRecordLine, preCut, TracebackAssembler } from './traceback.ts';
 
 export interface ScanLimits {
   /** CloudWatch Logs calls for split tracebacks per batch; the rest are reported with an unknown type. */
@@ -550,8 +550,8 @@ const HEADER_LOOKBACK_MS = 100;
  * The line just before a split traceback's first line when it is its log record's own line: written
  * within HEADER_LOOKBACK_MS, one line, not a traceback line, at ERROR or worse. Python's logging writes
  * the record and its traceback in one go, so the runtime's split leaves the record line right before.
- * A line below ERROR is ignored rather than trusted: it may be unrelated output (a traceback printed
- * without a record), and demoting a real crash to "below ERROR" would hide it.
+ * Its level counts whatever it is: a WARNING record with exc_info is not a page. An access-log line
+ * right before is not taken (see isRecordLine).
  */
 function headerBefore(
   list: readonly LogEvent[],
@@ -563,7 +563,7 @@ function headerBefore(
   if (!anchor || !previous || anchor.timestamp - previous.timestamp > HEADER_LOOKBACK_MS) return undefined;
   const text = textOf(at - 1);
   if (text.includes('\n') || /^\s/.test(text) || text.includes('Traceback') || exceptionLine(text)) return undefined;
-  return lineLevel(text) === 'error' ? text : undefined;
+  return isRecordLine(text) ? text : undefined;
 }
 
 /** Where the batch's event is in a fetched list: same id, else the first event with the same time and text. */

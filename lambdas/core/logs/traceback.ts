@@ -9,15 +9,31 @@
 // the details). File paths are normalised so the same code gives the same fingerprint in another image
 // or Python version: everything up to `site-packages/` / `dist-packages/` is dropped, the standard
 // library becomes `<stdlib>/...`, backslashes become `/`. Memory addresses (`0x7f...`) never reach it.
+//
+// Exception groups (CPython 3.11+, asyncio.TaskGroup) are one traceback: the group's own lines carry a
+// `  | ` margin, its sub-exceptions deeper margins (see exception-group.ts). A group is named by its
+// type and its innermost frame outside the standard library (a TaskGroup always raises from
+// asyncio/taskgroups.py; the `async with` that owns it is what tells one group from another); its
+// sub-exceptions go to the details. A SyntaxError's `File "x", line N` (no `in`) is where the bad source
+// is, not a frame: the fingerprint keeps the code that compiled or imported it.
 import { redactText } from '../redact.ts';
+import { type GroupSummary, isSubExceptionLine, type SubException, SubExceptionCollector } from './exception-group.ts';
+import {
+  CHAIN,
+  exceptionLine,
+  type Frame,
+  frameLine,
+  GROUP_HEADER,
+  HEADER,
+  isLibraryFrame,
+  MARGIN,
+  normalizeFile,
+  preCut,
+  REPEATED,
+  TRACEBACK_MARKER,
+} from './python-lines.ts';
 
-export interface Frame {
-  file: string;
-  line: number | null;
-  func: string;
-  /** The first source line Python printed under the frame, if any. */
-  code?: string;
-}
+export { exceptionLine, type Frame, normalizeFile, preCut, TRACEBACK_MARKER };
 
 export type TracebackLevel = 'error' | 'below-error' | 'unknown';
 
@@ -27,8 +43,9 @@ export interface TracebackParse {
   excType?: string;
   /** First line of the exception's message (unredacted: only the excerpt and summary builders read it, through redaction). */
   excValue?: string;
+  /** The frame that names the incident: the innermost one (for a group, the innermost outside the standard library). */
   innermost?: Frame;
-  /** Frames of the final block. */
+  /** Frames of the final block (folded recursion counted). */
   frameCount: number;
   /** Earlier exceptions in the chain ("During handling of the above exception..."). */
   chained: number;
@@ -42,16 +59,12 @@ export interface TracebackParse {
   /** The exception line and up to two continuation lines. */
   excLines: string[];
   level: TracebackLevel;
+  /** The final exception is an ExceptionGroup: its sub-exceptions. */
+  group?: GroupSummary;
+  /** A SyntaxError's location: the file and line of the bad source. */
+  syntaxLocation?: { file: string; line: number | null };
 }
 
-export const TRACEBACK_MARKER = 'Traceback (most recent call last):';
-const HEADER = /^\s*(?:[|+]\s*)*(?:Exception Group )?Traceback \(most recent call last\):\s*$/;
-const FRAME = /^\s*(?:\|\s*)*File "(.*)", line (\d+)(?:, in (.+?))?\s*$/;
-const CHAIN =
-  /^\s*(?:\|\s*)*(?:During handling of the above exception, another exception occurred:|The above exception was the direct cause of the following exception:)\s*$/;
-const EXCEPTION = /^((?:[A-Za-z_][A-Za-z0-9_]*\.)*([A-Za-z_][A-Za-z0-9_]*))(?:(:) ?(.*))?$/;
-/** An exception line without a message must look like one: `KeyboardInterrupt`, `asyncio.CancelledError`. */
-const BARE_EXCEPTION_SUFFIX = /(?:Error|Exception|Interrupt|Exit|Warning|Iteration|Timeout|Cancelled|Exceeded|Failure|Fault)$/;
 const LEVEL = /\b(DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|CRITICAL|FATAL|EXCEPTION)\b/;
 const LAST_FRAMES = 3;
 /** Longest piece of a log line kept for the excerpt (redaction is superlinear on long runs of token characters). */
@@ -59,14 +72,24 @@ const MAX_KEPT_LINE = 4000;
 /** Lines of other output tolerated between a traceback's lines (another coroutine's log record) before giving up. */
 const MAX_FOREIGN_LINES = 20;
 const MAX_HEADER_LINES = 2;
+/** The top-level group's header: margin `  + `. */
+const TOP_GROUP_HEADER = /^ {2}\+ Exception Group Traceback \(most recent call last\):\s*$/;
+/** An HTTP access-log line (uvicorn, gunicorn): never the log record a traceback belongs to. */
+const ACCESS_LOG = /"[A-Z]+ \S+ HTTP\/[\d.]+" \d{3}\b/;
 
 interface Block {
   frameCount: number;
   firstFrame?: Frame;
   lastFrames: Frame[];
+  /** Innermost frame outside the standard library (names a group). */
+  appFrame?: Frame;
   excType?: string;
   excValue?: string;
   excLines: string[];
+  group?: SubExceptionCollector;
+  location?: { file: string; line: number | null };
+  /** The last frame-area line was a SyntaxError location: its source line is not a frame's. */
+  atLocation?: boolean;
 }
 
 type State = 'header' | 'frames' | 'after' | 'chain' | 'done';
@@ -85,6 +108,8 @@ export class TracebackAssembler {
   private lastComplete: Block | undefined;
   private chained = 0;
   private foreign = 0;
+  /** An exception group was seen: `  | ` margins are its text, deeper ones its sub-exceptions. */
+  private groupMode = false;
 
   get done(): boolean {
     return this.state === 'done';
@@ -96,13 +121,42 @@ export class TracebackAssembler {
   }
 
   push(rawLine: string): PushResult {
-    const line = rawLine.replace(/\s+$/, '');
+    let line = rawLine.replace(/\s+$/, '');
+    if (this.state === 'done') return 'done';
+    if (this.state === 'header' || this.state === 'chain') {
+      if (TOP_GROUP_HEADER.test(line)) {
+        if (this.state === 'chain') this.chained++;
+        this.groupMode = true;
+        this.startBlock(true);
+        return 'consumed';
+      }
+      // A group that was never raised has no frames: its exception line comes first.
+      const margin = MARGIN.exec(line);
+      const bare = margin && margin[1]!.length === 2 && margin[2] === '|' ? exceptionLine(margin[3] ?? '') : undefined;
+      if (bare && / \(\d+ sub-exceptions?\)$/.test(margin![3]!)) {
+        if (this.state === 'chain') this.chained++;
+        this.groupMode = true;
+        this.startBlock(true);
+        return this.pushFrameLine(margin![3]!);
+      }
+    }
+    if (this.groupMode && this.state !== 'header') {
+      if (isSubExceptionLine(line)) {
+        if (!this.current?.group || this.state !== 'after') return this.foreignLine();
+        this.current.group.push(line);
+        return 'consumed';
+      }
+      const margin = MARGIN.exec(line);
+      if (margin && margin[1]!.length === 2) {
+        // The group's own text. In 'after' it is a note (add_note) or a blank line: still the group's.
+        if (this.state === 'after') return 'consumed';
+        line = margin[3] ?? '';
+      }
+    }
     switch (this.state) {
-      case 'done':
-        return 'done';
       case 'header':
         if (HEADER.test(line)) {
-          this.startBlock();
+          this.startBlock(GROUP_HEADER.test(line));
         } else if (line.trim() !== '') {
           this.header.push(preCut(line, MAX_KEPT_LINE));
           if (this.header.length > MAX_HEADER_LINES) this.header.shift();
@@ -118,7 +172,7 @@ export class TracebackAssembler {
           return 'consumed';
         }
         // Multi-line exception messages (pydantic's ValidationError): indented continuation lines.
-        if (/^\s/.test(line) && !FRAME.test(line) && block.excLines.length < 3) {
+        if (/^\s/.test(line) && !frameLine(line) && block.excLines.length < 3) {
           block.excLines.push(preCut(line, MAX_KEPT_LINE));
           return 'consumed';
         }
@@ -129,7 +183,7 @@ export class TracebackAssembler {
         if (line.trim() === '') return 'consumed';
         if (HEADER.test(line)) {
           this.chained++;
-          this.startBlock();
+          this.startBlock(GROUP_HEADER.test(line));
           return 'consumed';
         }
         this.state = 'done';
@@ -137,43 +191,13 @@ export class TracebackAssembler {
     }
   }
 
-  private startBlock(): void {
+  private startBlock(group: boolean): void {
     if (this.current?.excType !== undefined) this.lastComplete = this.current;
-    this.current = { frameCount: 0, lastFrames: [], excLines: [] };
+    this.current = { frameCount: 0, lastFrames: [], excLines: [], ...(group ? { group: new SubExceptionCollector() } : {}) };
     this.state = 'frames';
   }
 
-  private pushFrameLine(line: string): PushResult {
-    const block = this.current!;
-    const frame = FRAME.exec(line);
-    if (frame) {
-      const parsed: Frame = { file: preCut(frame[1]!, 500), line: Number(frame[2]), func: preCut(frame[3] ?? '<module>', 200) };
-      block.frameCount++;
-      if (!block.firstFrame) block.firstFrame = parsed;
-      block.lastFrames.push(parsed);
-      if (block.lastFrames.length > LAST_FRAMES) block.lastFrames.shift();
-      return 'consumed';
-    }
-    if (HEADER.test(line)) {
-      // A new traceback before this one ended: this one was cut short.
-      this.state = 'done';
-      return 'done';
-    }
-    if (line.trim() === '' || /^\s/.test(line)) {
-      // Source line, caret markers (3.11+), "[Previous line repeated N more times]".
-      const last = block.lastFrames[block.lastFrames.length - 1];
-      const code = line.trim();
-      if (last && last.code === undefined && code !== '' && !/^[~^\s]+$/.test(code)) last.code = preCut(code, 1000);
-      return 'consumed';
-    }
-    const exception = exceptionLine(line.replace(/^\s*\|\s?/, ''));
-    if (exception) {
-      block.excType = preCut(exception.type, 200);
-      block.excValue = exception.value === undefined ? undefined : preCut(exception.value, 1000);
-      block.excLines.push(preCut(line, MAX_KEPT_LINE));
-      this.state = 'after';
-      return 'consumed';
-    }
+  private foreignLine(): PushResult {
     this.foreign++;
     if (this.foreign > MAX_FOREIGN_LINES) {
       this.state = 'done';
@@ -182,16 +206,67 @@ export class TracebackAssembler {
     return 'foreign';
   }
 
+  private pushFrameLine(line: string): PushResult {
+    const block = this.current!;
+    const frame = frameLine(line);
+    if (frame) {
+      if (frame.location) {
+        block.location = { file: frame.frame.file, line: frame.frame.line };
+        block.atLocation = true;
+        return 'consumed';
+      }
+      const parsed = frame.frame;
+      block.atLocation = false;
+      block.frameCount++;
+      if (!block.firstFrame) block.firstFrame = parsed;
+      block.lastFrames.push(parsed);
+      if (block.lastFrames.length > LAST_FRAMES) block.lastFrames.shift();
+      if (!isLibraryFrame(parsed)) block.appFrame = parsed;
+      return 'consumed';
+    }
+    if (HEADER.test(line)) {
+      // A new traceback before this one ended: this one was cut short.
+      this.state = 'done';
+      return 'done';
+    }
+    const repeated = REPEATED.exec(line);
+    if (repeated) {
+      block.frameCount += Number(repeated[1]);
+      return 'consumed';
+    }
+    if (line.trim() === '' || /^\s/.test(line)) {
+      // Source line, caret markers (3.11+).
+      const code = line.trim();
+      if (block.atLocation || code === '' || /^[~^\s]+$/.test(code)) return 'consumed';
+      const last = block.lastFrames[block.lastFrames.length - 1];
+      if (last && last.code === undefined) last.code = preCut(code, 1000);
+      return 'consumed';
+    }
+    const exception = exceptionLine(line);
+    if (exception) {
+      block.excType = preCut(exception.type, 200);
+      block.excValue = exception.value === undefined ? undefined : preCut(exception.value, 1000);
+      block.excLines.push(preCut(line, MAX_KEPT_LINE));
+      this.state = 'after';
+      return 'consumed';
+    }
+    return this.foreignLine();
+  }
+
   result(): TracebackParse {
     const current = this.current;
     const currentComplete = current?.excType !== undefined;
     const block = currentComplete ? current : (this.lastComplete ?? current);
     const complete = block?.excType !== undefined;
+    const last = block?.lastFrames[block.lastFrames.length - 1];
+    // A SyntaxError without frames (raised while the module itself was compiled): its location stands in.
+    const located = block?.location ? { file: block.location.file, line: block.location.line, func: '<module>' } : undefined;
+    const innermost = (block?.group ? (block.appFrame ?? last) : last) ?? located;
     return {
       complete,
       ...(block?.excType !== undefined ? { excType: block.excType } : {}),
       ...(block?.excValue !== undefined ? { excValue: block.excValue } : {}),
-      ...(block?.lastFrames.length ? { innermost: block.lastFrames[block.lastFrames.length - 1]! } : {}),
+      ...(innermost ? { innermost } : {}),
       frameCount: block?.frameCount ?? 0,
       chained: currentComplete ? this.chained : Math.max(0, this.chained - 1),
       chainIncomplete: !currentComplete && this.lastComplete !== undefined,
@@ -200,17 +275,10 @@ export class TracebackAssembler {
       lastFrames: block ? [...block.lastFrames] : [],
       excLines: block ? [...block.excLines] : [],
       level: levelOfHeader(this.header),
+      ...(block?.group && complete ? { group: block.group.result() } : {}),
+      ...(block?.location ? { syntaxLocation: block.location } : {}),
     };
   }
-}
-
-/**
- * `text` cut to at most `max` chars for redaction and display, dropping the run of non-space characters
- * the cut went through: a token cut in half could slip past the redaction patterns, a dropped one cannot.
- */
-export function preCut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  return `${text.slice(0, max).replace(/\S*$/, '')}…`;
 }
 
 /** Parse one piece of text (a message, or a JSON field holding a formatted traceback). */
@@ -226,22 +294,21 @@ export function hasTracebackMarker(text: string): boolean {
   return text.includes('Traceback (most recent call last)');
 }
 
-/** `ValueError: bad input` -> { type, value }; undefined for a line that is not an exception line. */
-export function exceptionLine(line: string): { type: string; value?: string } | undefined {
-  const match = EXCEPTION.exec(line);
-  if (!match) return undefined;
-  const [, type, last, colon, value] = match;
-  if (!/^[A-Z]/.test(last!) || !/[a-z]/.test(last!)) return undefined;
-  if (!colon && !(BARE_EXCEPTION_SUFFIX.test(last!) || type!.includes('.'))) return undefined;
-  return { type: type!.replace(/^builtins\./, ''), ...(value !== undefined && value !== '' ? { value } : {}) };
-}
-
 function levelOfHeader(header: readonly string[]): TracebackLevel {
   for (const line of header) {
     const level = lineLevel(line);
     if (level !== 'unknown') return level;
   }
   return 'unknown';
+}
+
+/**
+ * Whether a line printed just before a split traceback is its log record's own line: it names a level
+ * (any level: `logger.warning(..., exc_info=True)` is a WARNING traceback, not a page) and is not an
+ * HTTP access-log line, which is never a record that carries a traceback. The caller checks adjacency.
+ */
+export function isRecordLine(line: string): boolean {
+  return lineLevel(line) !== 'unknown' && !ACCESS_LOG.test(line);
 }
 
 /** The level a log line names in capitals (`ERROR [app]`, `ERROR:root:`, uvicorn's `ERROR:    `), or unknown. */
@@ -286,7 +353,17 @@ export function parseStructuredTraceback(stacks: unknown[]): TracebackParse | un
   const excValue =
     typeof stack.exc_value === 'string' && stack.exc_value !== '' ? preCut(stack.exc_value.split('\n')[0]!, 1000) : undefined;
   const lastFrames = frames.slice(-LAST_FRAMES);
+  const syntax = stack.syntax_error;
+  const syntaxLocation =
+    typeof syntax === 'object' && syntax !== null && typeof (syntax as Record<string, unknown>).filename === 'string'
+      ? {
+          file: preCut((syntax as Record<string, unknown>).filename as string, 500),
+          line:
+            typeof (syntax as Record<string, unknown>).lineno === 'number' ? ((syntax as Record<string, unknown>).lineno as number) : null,
+        }
+      : undefined;
   return {
+    ...(syntaxLocation ? { syntaxLocation } : {}),
     complete: excType !== undefined,
     ...(excType ? { excType } : {}),
     ...(excValue !== undefined ? { excValue } : {}),
@@ -300,16 +377,6 @@ export function parseStructuredTraceback(stacks: unknown[]): TracebackParse | un
     excLines: excType ? [`${excType}${excValue !== undefined ? `: ${excValue}` : ''}`] : [],
     level: 'unknown',
   };
-}
-
-/** A path as it identifies code, not an installation (see the file comment). */
-export function normalizeFile(file: string): string {
-  const path = file.replace(/\\/g, '/').replace(/0x[0-9a-fA-F]{4,}/g, '0x?');
-  const packages = /(?:^|\/)(?:site|dist)-packages\/(.*)$/.exec(path);
-  if (packages) return packages[1]!;
-  const stdlib = /(?:^|\/)lib\/python\d+(?:\.\d+)?\/(.*)$/.exec(path);
-  if (stdlib) return `<stdlib>/${stdlib[1]}`;
-  return path;
 }
 
 export function normalizeFunction(func: string): string {
@@ -351,8 +418,12 @@ export function tracebackExcerpt(parse: TracebackParse, maxChars = 2000): string
     if (parse.frameCount > shown + 1) lines.push(`  [... ${parse.frameCount - shown - 1} frames omitted ...]`);
   }
   for (const frame of parse.lastFrames) lines.push(...frameLines(frame));
+  if (parse.syntaxLocation) lines.push(`  [the bad source: "${parse.syntaxLocation.file}", line ${parse.syntaxLocation.line ?? '?'}]`);
   if (parse.excLines.length) lines.push(...parse.excLines);
   else lines.push('[exception line not found: the rest of the traceback was not in the log batch and could not be fetched]');
+  for (const sub of parse.group?.subExceptions ?? []) lines.push(`  | ${sub.path}: ${subExceptionText(sub)}`);
+  const more = (parse.group?.total ?? 0) - (parse.group?.subExceptions.length ?? 0);
+  if (more > 0) lines.push(`  | [${more} more sub-exception${more === 1 ? '' : 's'}]`);
   const redacted = redactText(lines.join('\n'))
     .split('\n')
     .map((line) => (line.length > LINE_MAX ? `${line.slice(0, LINE_MAX - 1)}…` : line));
@@ -364,4 +435,39 @@ export function tracebackExcerpt(parse: TracebackParse, maxChars = 2000): string
     text = `${head}\n[...]\n${text.slice(text.length - Math.max(0, tailBudget))}`;
   }
   return redactText(text);
+}
+
+function subExceptionText(sub: SubException): string {
+  const what = `${sub.type ?? 'unknown'}${sub.value !== undefined ? `: ${sub.value}` : ''}`;
+  return sub.frame ? `${what} (at ${frameLabel(sub.frame)}, line ${sub.frame.line ?? '?'})` : what;
+}
+
+/** For the summary: ` with 2 sub-exceptions (TimeoutError, ValueError)` for a group, else nothing. */
+export function groupNote(parse: TracebackParse): string {
+  if (!parse.group) return '';
+  const { direct } = parse.group;
+  const types = [...new Set(parse.group.subExceptions.filter((s) => !s.path.includes('.')).map((s) => s.type ?? 'unknown'))].slice(0, 5);
+  return ` with ${direct} sub-exception${direct === 1 ? '' : 's'}${types.length ? ` (${types.join(', ')})` : ''}`;
+}
+
+/** What a traceback signal's details add for a group (its sub-exceptions) and a SyntaxError (the bad source). */
+export function tracebackExtraDetails(parse: TracebackParse): Record<string, unknown> {
+  return {
+    ...(parse.group
+      ? {
+          exceptionGroup: {
+            direct: parse.group.direct,
+            total: parse.group.total,
+            subExceptions: parse.group.subExceptions.map((sub) => ({
+              path: sub.path,
+              type: sub.type ?? null,
+              message: sub.value ?? null,
+              at: sub.frame ? frameLabel(sub.frame) : null,
+              line: sub.frame?.line ?? null,
+            })),
+          },
+        }
+      : {}),
+    ...(parse.syntaxLocation ? { syntaxError: { file: parse.syntaxLocation.file, line: parse.syntaxLocation.line } } : {}),
+  };
 }

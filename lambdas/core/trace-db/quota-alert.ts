@@ -1,6 +1,6 @@
 // quota_alert (SEV3): `quota.alert` events for a key in the last `lookbackMinutes` (15). The gateway
 // fires quota.alert at 80 % of a key's cap (the soft threshold); the runbook says to tail it into
-// the same paging system. One query: per key the count, first and last time and the latest payload.
+// the same paging system. One query: per key the count, first and last time and the latest payload's facts.
 import {
   FIRST_MOVE,
   inWindow,
@@ -20,6 +20,7 @@ import {
 import { gatewayWriting } from './data-freshness.ts';
 import { isoFromJulianDayOrNull, MS_PER_DAY } from './time.ts';
 import { instantSql } from './instant-sql.ts';
+import { quotaAlertFacts } from './quota-alert-fields.ts';
 
 export const QUOTA_ALERT = 'quota_alert';
 
@@ -51,12 +52,7 @@ export const quotaAlert: TraceDbRule = {
     const signals = rows.map((row) => {
       const key = text(row.key);
       const alerts = num(row.alerts);
-      let latest: unknown = null;
-      try {
-        latest = JSON.parse(text(row.payload, 'null'));
-      } catch {
-        latest = '(payload is not JSON)';
-      }
+      const facts = quotaAlertFacts(row.payload);
       return makeSignal(ctx.now, {
         rule: QUOTA_ALERT,
         subject: key,
@@ -72,7 +68,9 @@ export const quotaAlert: TraceDbRule = {
           alerts,
           firstAt: isoFromJulianDayOrNull(row.first_jd),
           lastAt: isoFromJulianDayOrNull(row.last_jd),
-          latestPayload: latest,
+          // Picked fields only: the raw payload never leaves (see quota-alert-fields.ts).
+          latest: facts.latest,
+          ...(facts.payloadProblem ? { payloadProblem: facts.payloadProblem } : {}),
         },
       });
     });

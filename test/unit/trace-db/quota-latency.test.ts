@@ -5,7 +5,7 @@ import { at, byRule, call, evaluateRows, HOUR, MIN, only, quota, raw } from './h
 describe('quota_alert', () => {
   const RULES = only(['quota_alert']);
 
-  it('fires SEV3 per key with quota.alert events in the last 15 min, with count, times and the latest payload', async () => {
+  it('fires SEV3 per key with quota.alert events in the last 15 min, with count, times and the facts of the latest payload (never the payload)', async () => {
     const rows = [
       quota(14 * MIN, 'gk_tenant', { spent_usd: 4.0, prompt: 'customer text must not leak' }),
       quota(5 * MIN, 'gk_tenant', { spent_usd: 4.2 }),
@@ -25,10 +25,12 @@ describe('quota_alert', () => {
       value: 3,
       firstAt: '2026-11-20T14:46:00.000Z',
       lastAt: '2026-11-20T14:58:00.000Z',
-      latestPayload: { gateway_key_id: 'gk_tenant', threshold_pct: 80, spent_usd: 4.4, content: '[REDACTED]' },
+      latest: { kind: null, thresholdPct: 80, spentUsd: 4.4, capUsd: null, otherFields: 1 },
       window: { minutes: 15 },
     });
+    expect(tenant!.details).not.toHaveProperty('latestPayload');
     expect(JSON.stringify(result.signals)).not.toContain('also secret');
+    expect(JSON.stringify(result.signals)).not.toContain('content');
     expect(tenant!.summary).toContain('3 quota.alert events in the last 15 min');
   });
 
@@ -41,9 +43,35 @@ describe('quota_alert', () => {
 
   it('reads a malformed quota.alert without crashing (subject unknown, payload flagged)', async () => {
     const result = await evaluateRows([raw('quota.alert', at(MIN), 'not json')], { rules: RULES });
-    expect(byRule(result, 'quota_alert').map((s) => [s.subject, s.details.latestPayload])).toEqual([
-      ['(unknown)', '(payload is not JSON)'],
+    expect(byRule(result, 'quota_alert').map((s) => [s.subject, s.details.latest, s.details.payloadProblem])).toEqual([
+      ['(unknown)', null, 'payload is not JSON'],
     ]);
+  });
+
+  it('ships only known fields of known types: a request body, a prompt or a long kind in the payload never leaves', async () => {
+    const payload = {
+      gateway_key_id: 'gk_tenant',
+      kind: 'daily_cap_soft',
+      threshold_pct: 80,
+      spent_usd: 4.05,
+      daily_cap_usd: 5,
+      request: { messages: [{ role: 'user', content: 'PATIENT RECORD 4711' }] },
+      note: 'owner alice@example.com',
+    };
+    const result = await evaluateRows([quota(MIN, 'gk_tenant', payload)], { rules: RULES });
+    const [signal] = byRule(result, 'quota_alert');
+    expect(signal!.details.latest).toEqual({ kind: 'daily_cap_soft', thresholdPct: 80, spentUsd: 4.05, capUsd: 5, otherFields: 2 });
+    const weird = await evaluateRows([quota(MIN, 'gk_tenant', { kind: 'the user asked: summarise my medical record', spent_usd: '4' })], {
+      rules: RULES,
+    });
+    expect(byRule(weird, 'quota_alert')[0]!.details.latest).toEqual({
+      kind: null,
+      thresholdPct: 80,
+      spentUsd: null,
+      capUsd: null,
+      otherFields: 0,
+    });
+    expect(JSON.stringify([result.signals, weird.signals])).not.toMatch(/PATIENT|alice|medical/);
   });
 });
 
