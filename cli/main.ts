@@ -10,6 +10,8 @@ import { formatDeliveries, parseSignalFile, routeDryRun } from './commands/route
 import { scanLogsCommand } from './commands/scan-logs.ts';
 import { runSilenceCommand } from './commands/silence.ts';
 import { runProbeCommand } from './commands/probe.ts';
+import { runRoutesCommand } from './commands/routes.ts';
+import { writeFileSync } from 'node:fs';
 
 const USAGE = `usage: metis-alerts <command> [options]
 
@@ -17,9 +19,12 @@ commands:
   check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--json]
                                                               every trace-DB rule on a SQLite file (plain or .gz)
   probe --url URL [--timeout-ms N] [--json]                   probe one endpoint once (NODE_EXTRA_CA_CERTS to trust a private CA)
-  route --signals FILE [--now ISO] [--config FILE] [--sweep-minutes N] [--json]
+  route --signals FILE [--now ISO] [--config FILE] [--sweep-minutes N] [--wire FILE] [--json]
                                                               the router policy on signals, dry-run, with the
-                                                              sweeper's ticks between their times (a backtest)
+                                                              sweeper's ticks between their times (a backtest);
+                                                              --wire: every outbound request as JSON Lines
+  routes --severity SEVn --at ISO [--rule R] [--config FILE] [--json]
+                                                              who is notified for a severity at a time, and the escalation
   silence add --rule R [--subject S] (--for 2h|90m|1d|1h30m | --until ISO) --reason TEXT [--now ISO] [--table NAME] [--json]
                                                               silence a rule (or one subject of it) in the deployed router
   silence list [--all] [--now ISO] [--table NAME] [--json]    active and pending silences (--all: ended ones too)
@@ -68,6 +73,7 @@ const COMMANDS: Record<string, Command> = {
         now: { type: 'string' },
         config: { type: 'string' },
         'sweep-minutes': { type: 'string' },
+        wire: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -79,10 +85,12 @@ const COMMANDS: Record<string, Command> = {
     const sweepMinutes = values['sweep-minutes'] === undefined ? 5 : Number(values['sweep-minutes']);
     if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0)
       throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);
-    const { deliveries } = await routeDryRun(signals, config, { ...(now ? { now } : {}), sweepMinutes });
+    const { deliveries, wire } = await routeDryRun(signals, config, { ...(now ? { now } : {}), sweepMinutes });
+    if (values.wire) writeFileSync(values.wire, wire.map((entry) => JSON.stringify(entry)).join('\n') + (wire.length ? '\n' : ''));
     out.stdout.write(values.json ? `${JSON.stringify({ deliveries }, null, 2)}\n` : formatDeliveries(deliveries));
   },
   probe: runProbeCommand,
+  routes: runRoutesCommand,
 };
 
 export async function main(argv: string[], out: Output): Promise<number> {

@@ -1,7 +1,10 @@
 // `metis-alerts route --signals FILE [--now ISO] [--config FILE] [--json]`: the router's decisions in
 // dry-run from the same core code, over a time-ordered list of signals (dedup and resolve apply across it).
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
-import { DryRunSinks, type DryRunPayload } from '../../lambdas/adapters/dry-run-sinks.ts';
+import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
+import { WireLog, type WireEntry } from '../../lambdas/adapters/notify/wire-log.ts';
+import { DEFAULT_EVENTS_URL } from '../../lambdas/core/notify/pagerduty/notifier.ts';
+import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
 import type { Config } from '../../lambdas/core/config.ts';
 import { routeSignals, sweepIncidents } from '../../lambdas/core/dispatch.ts';
 import { sweepOptionsOf } from '../../lambdas/core/sweep-policy.ts';
@@ -14,7 +17,8 @@ import { UsageError } from '../errors.ts';
 
 export interface RouteResult {
   deliveries: Delivery[];
-  payloads: DryRunPayload[];
+  /** Every outbound request as it would be sent (the wire log). */
+  wire: WireEntry[];
 }
 
 /** Accepts a JSON array of signals, `{ "signals": [...] }` (a report or `check` output), or JSON Lines. */
@@ -39,6 +43,16 @@ export function parseSignalFile(text: string, origin: string): Signal[] {
   });
 }
 
+/**
+ * The sinks a dry run delivers to: the configured ones, and PagerDuty when no HTTP paging provider is
+ * configured, so the policy's paging decisions stay visible before any integration exists.
+ */
+export function dryRunSinks(config: Config): Config['sinks'] {
+  const { sinks } = config;
+  if (sinks.pagerduty || sinks.opsgenie || sinks.splunkOnCall) return sinks;
+  return { ...sinks, pagerduty: { routingKeyParameter: '/metis-alerts/dry-run/pagerduty', eventsUrl: DEFAULT_EVENTS_URL } };
+}
+
 export interface RouteOptions {
   /** Route every signal at this time instead of its own (no sweeps then). */
   now?: Date;
@@ -57,10 +71,11 @@ export async function routeDryRun(signals: Signal[], config: Config, options: Ro
     .map((signal, index) => ({ signal, index }))
     .sort((a, b) => Date.parse(a.signal.observedAt) - Date.parse(b.signal.observedAt) || a.index - b.index)
     .map((entry) => entry.signal);
-  const sinks = new DryRunSinks();
+  let clock = new Date(0);
+  const wire = new WireLog(() => clock);
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
-  const deps = { store, pagerduty: sinks, publisher: sinks, settings };
+  const deps = { store, notifiers: buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap)), settings };
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
   let nextTick: number | undefined;
@@ -71,17 +86,19 @@ export async function routeDryRun(signals: Signal[], config: Config, options: Ro
       nextTick ??= Math.floor(at.getTime() / sweepMs) * sweepMs + sweepMs;
       for (; nextTick <= at.getTime(); nextTick += sweepMs) {
         const when = new Date(nextTick);
+        clock = when;
         const swept = await sweepIncidents(when, sweepOptionsOf(config), { ...deps, now: () => when });
         deliveries.push(...swept.attempted.map(toDelivery));
       }
     }
+    clock = at;
     const routed = await routeSignals([signal], { ...deps, now: () => at });
     deliveries.push(...routed.attempted.map(toDelivery));
   }
-  return { deliveries, payloads: sinks.payloads };
+  return { deliveries, wire: wire.entries };
 }
 
 export function formatDeliveries(deliveries: Delivery[]): string {
   if (deliveries.length === 0) return 'no deliveries\n';
-  return deliveries.map((d) => `${d.severity}  ${d.sink.padEnd(9)} ${d.action.padEnd(9)} ${d.dedupKey}`).join('\n') + '\n';
+  return deliveries.map((d) => `${d.severity}  ${d.sink.padEnd(13)} ${d.action.padEnd(9)} ${d.dedupKey}`).join('\n') + '\n';
 }

@@ -1,11 +1,11 @@
 // Applies signals to the incident store and delivers what each transition owes, exactly once:
 // deliveries are recorded on the incident and claimed with a conditional write before sending, so
 // a retried or racing invocation neither pages twice nor drops a sink that failed.
-import type { DeliveryRecord, Incident } from './incident.ts';
-import type { IncidentStore, NotificationPublisher, PagerDutyClient, SendOutcome, SilenceStore } from './ports.ts';
+import type { DeliveryRecord, Incident, Sink } from './incident.ts';
+import type { Notifiers } from './notify/notifier.ts';
+import { orderSinks } from './notify/sinks.ts';
+import type { IncidentStore, SendOutcome, SilenceStore } from './ports.ts';
 import { redactText } from './redact.ts';
-import { pagerDutyEvent } from './render-pagerduty.ts';
-import { snsMessage } from './render-sns.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { applySignal, releaseIfClear } from './routing-policy.ts';
 import { silenceEnd, type Silence } from './silence.ts';
@@ -15,9 +15,8 @@ import { makeDedupKey, oneLine, type Signal } from './signal.ts';
 
 export interface DispatchDeps {
   store: IncidentStore;
-  /** Absent when no PagerDuty integration is configured: the policy then never plans PagerDuty. */
-  pagerduty?: PagerDutyClient;
-  publisher: NotificationPublisher;
+  /** One Notifier per configured sink, keyed by sink name: the policy plans only sinks present here. */
+  notifiers: Notifiers;
   settings: RouterSettings;
   /** The routing time for a signal: the wall clock in Lambda, the signal's own time in a replay. */
   now: (signal: Signal) => Date;
@@ -39,7 +38,10 @@ export interface DispatchResult {
   attempted: DeliveryRecord[];
   /** Deliveries that failed and may succeed later: the caller fails the invocation so it is retried. */
   retryableFailures: DeliveryRecord[];
-  /** SNS deliveries that retrying cannot fix (topic gone, KMS denied): the caller parks the event in the DLQ. */
+  /**
+   * Deliveries to a sink without pipeline-health reporting (the SNS topics) that retrying cannot fix: the
+   * caller parks the event in the DLQ.
+   */
   permanentSnsFailures: DeliveryRecord[];
 }
 
@@ -49,7 +51,7 @@ const MAX_DELIVERY_ATTEMPTS = 10;
 const PIPELINE_RULE = 'pipeline_health';
 
 export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promise<DispatchResult> {
-  const settings = deps.pagerduty ? deps.settings : withoutPagerDuty(deps.settings);
+  const settings = withActiveSinks(deps.settings, deps.notifiers);
   const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
   const cache: CallCache = {};
   for (const signal of signals) {
@@ -119,7 +121,9 @@ async function processTransition(
     const outcomes = await send(claimed, claimable, deps, now);
     result.attempted.push(...outcomes);
     result.retryableFailures.push(...outcomes.filter((d) => d.status === 'failed' && d.retryable));
-    result.permanentSnsFailures.push(...outcomes.filter((d) => d.status === 'failed' && !d.retryable && d.sink !== 'pagerduty'));
+    result.permanentSnsFailures.push(
+      ...outcomes.filter((d) => d.status === 'failed' && !d.retryable && !deps.notifiers[d.sink]?.raisesPipelineHealth),
+    );
     await recordOutcomes(dedupKey, outcomes, deps, now);
     return true;
   }
@@ -131,7 +135,7 @@ async function processTransition(
  * delivery still owed (a failed one to retry, or one whose sender crashed past its claim).
  */
 export async function sweepIncidents(now: Date, options: SweepOptions, deps: DispatchDeps): Promise<DispatchResult> {
-  const settings = deps.pagerduty ? deps.settings : withoutPagerDuty(deps.settings);
+  const settings = withActiveSinks(deps.settings, deps.notifiers);
   const swept = { ...deps, settings };
   const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
   const silences = deps.silences ? await deps.silences.listCurrent() : [];
@@ -183,11 +187,20 @@ async function announceEndedSilences(silences: Silence[], open: Incident[], now:
     const body = covered.length
       ? `Silence ${silence.id} on ${scope} ended at ${new Date(silenceEnd(silence)).toISOString()} (${silence.reason}). Still firing, now notified: ${covered.map((i) => `${i.severity} ${i.dedupKey}`).join(', ')}.`
       : `Silence ${silence.id} on ${scope} ended at ${new Date(silenceEnd(silence)).toISOString()} (${silence.reason}). It outlived every incident it covered: nothing it silenced is still firing.`;
-    const outcome = await deps.publisher.publish('chatops', {
-      subject: oneLine(redactText(`[metis-alerts] silence ${silence.id} ended: ${scope}`), 99),
-      body: redactText(body),
-      attributes: { severity: 'SEV4', rule: 'silence', status: 'resolved' },
-    });
+    const chatops = deps.notifiers.chatops;
+    if (!chatops?.announce) continue;
+    const outcome = await chatops.announce(
+      {
+        threadId: `silence:${silence.id}`,
+        severity: 'SEV4',
+        rule: 'silence',
+        status: 'resolved',
+        title: oneLine(redactText(`Silence ${silence.id} ended: ${scope}`), 200),
+        subject: oneLine(redactText(`[metis-alerts] silence ${silence.id} ended: ${scope}`), 99),
+        lines: [redactText(body)],
+      },
+      { settings: deps.settings, now },
+    );
     if (!outcome.ok) deps.log?.('silence end notice failed', { silence: silence.id, reason: outcome.reason });
   }
 }
@@ -211,9 +224,9 @@ async function send(incident: Incident, deliveries: DeliveryRecord[], deps: Disp
     } else {
       record.status = 'failed';
       // An SNS topic that is missing or a KMS grant that is denied is an operator fix away: keep retrying it
-      // (the invocation fails and lands in the DLQ) rather than losing the page. PagerDuty config failures
+      // (the invocation fails and lands in the DLQ) rather than losing the page. HTTP sinks' config failures
       // raise a pipeline-health incident instead.
-      const fixable = outcome.retryable || (record.sink !== 'pagerduty' && outcome.kind === 'config');
+      const fixable = outcome.retryable || (!deps.notifiers[record.sink]?.raisesPipelineHealth && outcome.kind === 'config');
       record.retryable = fixable && record.attempts < MAX_DELIVERY_ATTEMPTS;
       record.error = oneLine(redactText(`${outcome.kind}: ${outcome.reason}`), 500);
       record.failureKind = outcome.kind;
@@ -231,11 +244,9 @@ async function send(incident: Incident, deliveries: DeliveryRecord[], deps: Disp
 }
 
 function sendOne(incident: Incident, delivery: DeliveryRecord, deps: DispatchDeps, now: Date): Promise<SendOutcome> {
-  if (delivery.sink === 'pagerduty') {
-    if (!deps.pagerduty) return Promise.resolve({ ok: false, retryable: false, kind: 'config', reason: 'PagerDuty is not configured' });
-    return deps.pagerduty.enqueue(pagerDutyEvent(incident, delivery, deps.settings));
-  }
-  return deps.publisher.publish(delivery.sink, snsMessage(incident, delivery, deps.settings, now));
+  const notifier = deps.notifiers[delivery.sink];
+  if (!notifier) return Promise.resolve({ ok: false, retryable: false, kind: 'config', reason: `sink ${delivery.sink} is not configured` });
+  return notifier.deliver(incident, delivery, { settings: deps.settings, now });
 }
 
 /** Writes each delivery's outcome and a timeline line onto the incident, re-reading on a lost race. */
@@ -260,31 +271,37 @@ async function recordOutcomes(dedupKey: string, outcomes: DeliveryRecord[], deps
 }
 
 /**
- * A PagerDuty delivery that cannot succeed by retrying (routing key missing, event rejected) raises a
- * SEV2 pipeline-health incident on the other sinks; the next successful PagerDuty delivery resolves it.
+ * A delivery to an HTTP sink that cannot succeed by retrying (secret missing, request rejected) raises a
+ * SEV2 pipeline-health incident per sink on the other sinks; the next successful delivery resolves it.
  */
 async function reportPagerDutyHealth(result: DispatchResult, deps: DispatchDeps): Promise<void> {
-  const pd = result.attempted.filter((d) => d.sink === 'pagerduty');
-  const broken = pd.filter((d) => d.status === 'failed' && !d.retryable);
-  const healthy = pd.some((d) => d.status === 'sent');
-  const dedupKey = makeDedupKey(PIPELINE_RULE, 'pagerduty');
+  const watched = orderSinks(result.attempted.map((d) => d.sink)).filter((sink) => deps.notifiers[sink]?.raisesPipelineHealth);
+  for (const sink of watched) await reportSinkHealth(sink, result, deps);
+}
+
+async function reportSinkHealth(sink: Sink, result: DispatchResult, deps: DispatchDeps): Promise<void> {
+  const attempts = result.attempted.filter((d) => d.sink === sink);
+  const broken = attempts.filter((d) => d.status === 'failed' && !d.retryable);
+  const healthy = attempts.some((d) => d.status === 'sent');
+  const dedupKey = makeDedupKey(PIPELINE_RULE, sink);
+  const label = SINK_LABEL[sink] ?? sink;
   if (broken.length === 0 && !healthy) return;
   if (broken.length === 0) {
     const open = await deps.store.get(dedupKey);
     if (open?.status !== 'open') return;
-    await processSignal({ ...open.lastSignal, status: 'resolved', summary: 'PagerDuty deliveries succeed again' }, deps, result);
+    await processSignal({ ...open.lastSignal, status: 'resolved', summary: `${label} deliveries succeed again` }, deps, result);
     return;
   }
   const first = broken[0]!;
   const signal: Signal = {
     source: 'pipeline',
     rule: PIPELINE_RULE,
-    subject: 'pagerduty',
+    subject: sink,
     severity: 'SEV2',
     status: 'firing',
     dedupKey,
     summary: oneLine(
-      `PagerDuty delivery failed for ${broken.map((d) => d.dedupKey).join(', ')} (${first.error}); SNS page/chatops still delivered. Check the routing-key SSM parameter and the integration.`,
+      `${label} delivery failed for ${broken.map((d) => d.dedupKey).join(', ')} (${first.error}); SNS page/chatops still delivered. Check the ${SECRET_LABEL[sink] ?? 'secret'} SSM parameter and the integration.`,
     ),
     observedAt: first.lastAttemptAt ?? first.plannedAt,
     details: { failures: broken.map((d) => ({ dedupKey: d.dedupKey, action: d.action, severity: d.severity, error: d.error })) },
@@ -293,11 +310,10 @@ async function reportPagerDutyHealth(result: DispatchResult, deps: DispatchDeps)
   await processSignal(signal, deps, result);
 }
 
-function withoutPagerDuty(settings: RouterSettings): RouterSettings {
-  const policy = structuredClone(settings.routing.policy);
-  for (const rule of Object.values(policy)) {
-    rule.businessHours.pagerduty = false;
-    rule.outOfHours.pagerduty = false;
-  }
-  return { ...settings, routing: { ...settings.routing, policy } };
+const SINK_LABEL: Partial<Record<Sink, string>> = { pagerduty: 'PagerDuty', opsgenie: 'Opsgenie', 'splunk-oncall': 'Splunk On-Call' };
+const SECRET_LABEL: Partial<Record<Sink, string>> = { pagerduty: 'routing-key', opsgenie: 'API-key', 'splunk-oncall': 'REST-endpoint' };
+
+/** The settings with the sinks this process can deliver to: a sink without a Notifier is never planned. */
+function withActiveSinks(settings: RouterSettings, notifiers: Notifiers): RouterSettings {
+  return { ...settings, activeSinks: orderSinks(Object.keys(notifiers) as Sink[]) };
 }

@@ -2,8 +2,10 @@
 // in memory in the CLI; every transition is computed by pure functions over this shape.
 import type { Severity, Signal, SignalSource } from './signal.ts';
 
+/** The sinks every deployment has when PagerDuty is configured (the order deliveries are planned in). */
 export const SINKS = ['pagerduty', 'page', 'chatops'] as const;
-export type Sink = (typeof SINKS)[number];
+/** Every sink name a Notifier can be registered under (see lambdas/core/notify/sinks.ts). */
+export type Sink = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'page' | 'chatops' | `webhook:${string}`;
 
 /** trigger/resolve on every sink; remind/escalate/suppressed are chatops posts. */
 export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed';

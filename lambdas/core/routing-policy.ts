@@ -5,6 +5,7 @@ import { isBusinessHours } from './business-hours.ts';
 import type { SinkSelection } from './config.ts';
 import type { Delivery, DeliveryAction, DeliveryRecord, Incident, Sink } from './incident.ts';
 import { SINKS } from './incident.ts';
+import { activeSinks, expandSelection, isPagingProvider, orderSinks } from './notify/sinks.ts';
 import type { RouterSettings } from './router-settings.ts';
 import type { RoutingContext } from './suppression.ts';
 import { isMoreSevere, type Severity, type Signal } from './signal.ts';
@@ -26,9 +27,12 @@ export function sinksFor(severity: Severity, now: Date, settings: RouterSettings
   return { sinks, escalates: !inHours && rule.escalateOutOfHours && !sinks.pagerduty && !sinks.page };
 }
 
-/** A pipeline-health signal about a sink never routes to that sink (PagerDuty down must not page PagerDuty). */
-export function allowedSinks(signal: Signal, selection: SinkSelection): Sink[] {
-  return SINKS.filter((sink) => selection[sink] && !(signal.source === 'pipeline' && signal.subject === sink));
+/**
+ * The concrete sinks a selection reaches among the active ones (see notify/sinks.ts). A pipeline-health
+ * signal about a sink never routes to that sink (PagerDuty down must not page PagerDuty).
+ */
+export function allowedSinks(signal: Signal, selection: SinkSelection, active: readonly Sink[] = SINKS): Sink[] {
+  return expandSelection(selection, active).filter((sink) => !(signal.source === 'pipeline' && signal.subject === sink));
 }
 
 /** `tag` tells repeated posts of one kind apart (each reminder is its own delivery). */
@@ -103,12 +107,12 @@ function notify(incident: Incident, severity: Severity, now: Date, settings: Rou
   }
   delete incident.suppressedBy;
   const { sinks, escalates } = sinksFor(severity, now, settings);
-  const targets = allowedSinks(incident.lastSignal, sinks);
+  const targets = allowedSinks(incident.lastSignal, sinks, activeSinks(settings));
   plan(
     incident,
     targets.map((sink) => record(incident, sink, 'trigger', severity, now)),
   );
-  if (targets.includes('pagerduty')) delete incident.escalateAt;
+  if (targets.some(isPagingProvider)) delete incident.escalateAt;
   else if (escalates && !incident.escalateAt)
     incident.escalateAt = new Date(now.getTime() + settings.routing.escalateAfterMinutes * MINUTE).toISOString();
   if (targets.includes('chatops')) incident.lastPostAt = at;
@@ -201,7 +205,7 @@ export function resolveIncident(open: Incident, now: Date, settings: RouterSetti
       )
       .map((d) => d.sink),
   );
-  const targets = SINKS.filter((sink) => reached.has(sink) && !(next.lastSignal.source === 'pipeline' && next.lastSignal.subject === sink));
+  const targets = orderSinks(reached).filter((sink) => !(next.lastSignal.source === 'pipeline' && next.lastSignal.subject === sink));
   plan(
     next,
     targets.map((sink) => record(next, sink, 'resolve', next.severity, now)),

@@ -6,7 +6,7 @@ import type { SilenceStore } from '../../../lambdas/core/ports.ts';
 import type { Silence } from '../../../lambdas/core/silence.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
 import { windowActive } from '../../../lambdas/core/suppression.ts';
-import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal } from './support.ts';
+import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal, notifiersOf } from './support.ts';
 
 const TUE = new Date('2026-11-24T10:00:00Z');
 const at = (minutes: number) => new Date(TUE.getTime() + minutes * 60_000);
@@ -40,8 +40,7 @@ function world(overrides: Parameters<typeof settings>[0] = {}, silences = new Si
   const sns = new FakePublisher();
   const deps = (now: Date): DispatchDeps => ({
     store,
-    pagerduty: pd,
-    publisher: sns,
+    notifiers: notifiersOf(pd, sns),
     settings: settings(overrides),
     now: () => now,
     silences,
