@@ -30,7 +30,17 @@ export function routesFor(severity: Severity, at: Date, config: Config, rule?: s
   const active = configuredSinks(config);
   const { sinks, escalates } = sinksFor(severity, at, settings);
   if (rule) {
-    const probe = { source: 'manual', rule, subject: '*', severity, status: 'firing', dedupKey: `${rule}:*`, summary: '', observedAt: at.toISOString(), details: {} } as const;
+    const probe = {
+      source: 'manual',
+      rule,
+      subject: '*',
+      severity,
+      status: 'firing',
+      dedupKey: `${rule}:*`,
+      summary: '',
+      observedAt: at.toISOString(),
+      details: {},
+    } as const;
     const silenced = silenceFor(probe, [], settings.routing.maintenanceWindows, at);
     if (silenced) return { sinks: [], escalation: null, silencedBy: silenced.id };
   }
@@ -64,6 +74,8 @@ export async function runRoutesCommand(args: string[], out: { stdout: Output['st
   }
   const lines = [`${severity} at ${at.toISOString()}: ${answer.sinks.length ? answer.sinks.join(', ') : 'no sink'}`];
   if (answer.silencedBy) lines.push(`silenced by ${answer.silencedBy}`);
-  lines.push(answer.escalation ? `escalates at ${answer.escalation.at} if still firing: ${answer.escalation.sinks.join(', ')}` : 'no escalation');
+  lines.push(
+    answer.escalation ? `escalates at ${answer.escalation.at} if still firing: ${answer.escalation.sinks.join(', ')}` : 'no escalation',
+  );
   out.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -57,7 +57,10 @@ export class SnsPublisher implements NotificationPublisher {
       ...messageOf(message),
       MessageAttributes: attributes,
     };
-    this.wire?.({ sink: topic, request: { Subject: input.Subject, Message: input.Message, MessageStructure: input.MessageStructure, MessageAttributes: attributes } });
+    this.wire?.({
+      sink: topic,
+      request: { Subject: input.Subject, Message: input.Message, MessageStructure: input.MessageStructure, MessageAttributes: attributes },
+    });
     try {
       await this.client.send(new PublishCommand(input));
       return { ok: true };
@@ -77,7 +80,10 @@ function messageOf(message: SnsMessage): Pick<PublishCommandInput, 'Message' | '
   const parts = Object.entries(message.structured).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
   // JSON escaping can grow a body; split the budget between the parts with a margin for it.
   const share = Math.floor(MAX_BODY_BYTES / parts.length / 1.3);
-  return { Message: JSON.stringify(Object.fromEntries(parts.map(([key, text]) => [key, truncateUtf8(text, share)]))), MessageStructure: 'json' };
+  return {
+    Message: JSON.stringify(Object.fromEntries(parts.map(([key, text]) => [key, truncateUtf8(text, share)]))),
+    MessageStructure: 'json',
+  };
 }
 
 /**

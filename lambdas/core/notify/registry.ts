@@ -20,10 +20,16 @@ export interface SinkTransports {
 }
 
 /** A config's HTTP sinks: name and the SSM parameter of its secret (the CDK grants read on exactly these). */
-export function httpSinksOf(sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie' | 'splunkOnCall' | 'webhooks'>): { sink: Sink; parameter: string; kmsKeyArn?: string }[] {
+export function httpSinksOf(
+  sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie' | 'splunkOnCall' | 'webhooks'>,
+): { sink: Sink; parameter: string; kmsKeyArn?: string }[] {
   return [
-    ...(sinks.pagerduty ? [{ sink: 'pagerduty' as Sink, parameter: sinks.pagerduty.routingKeyParameter, kmsKeyArn: sinks.pagerduty.kmsKeyArn }] : []),
-    ...(sinks.opsgenie ? [{ sink: 'opsgenie' as Sink, parameter: sinks.opsgenie.apiKeyParameter, kmsKeyArn: sinks.opsgenie.kmsKeyArn }] : []),
+    ...(sinks.pagerduty
+      ? [{ sink: 'pagerduty' as Sink, parameter: sinks.pagerduty.routingKeyParameter, kmsKeyArn: sinks.pagerduty.kmsKeyArn }]
+      : []),
+    ...(sinks.opsgenie
+      ? [{ sink: 'opsgenie' as Sink, parameter: sinks.opsgenie.apiKeyParameter, kmsKeyArn: sinks.opsgenie.kmsKeyArn }]
+      : []),
     ...(sinks.splunkOnCall
       ? [{ sink: 'splunk-oncall' as Sink, parameter: sinks.splunkOnCall.restEndpointParameter, kmsKeyArn: sinks.splunkOnCall.kmsKeyArn }]
       : []),
@@ -31,12 +37,18 @@ export function httpSinksOf(sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie
   ].map((entry) => (entry.kmsKeyArn ? entry : { sink: entry.sink, parameter: entry.parameter }));
 }
 
-export function buildNotifiers(sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie' | 'splunkOnCall' | 'webhooks'>, transports: SinkTransports): Notifiers {
+export function buildNotifiers(
+  sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie' | 'splunkOnCall' | 'webhooks'>,
+  transports: SinkTransports,
+): Notifiers {
   const notifiers: Notifiers = { page: pageNotifier(transports.publisher), chatops: chatopsNotifier(transports.publisher) };
   if (sinks.pagerduty)
     notifiers.pagerduty = pagerDutyNotifier(transports.http('pagerduty', sinks.pagerduty.routingKeyParameter), sinks.pagerduty.eventsUrl);
-  if (sinks.opsgenie) notifiers.opsgenie = opsgenieNotifier(transports.http('opsgenie', sinks.opsgenie.apiKeyParameter), sinks.opsgenie.apiUrl);
-  if (sinks.splunkOnCall) notifiers['splunk-oncall'] = splunkOnCallNotifier(transports.http('splunk-oncall', sinks.splunkOnCall.restEndpointParameter));
-  for (const hook of sinks.webhooks) notifiers[webhookSink(hook.name)] = webhookNotifier(hook.name, transports.http(webhookSink(hook.name), hook.urlParameter));
+  if (sinks.opsgenie)
+    notifiers.opsgenie = opsgenieNotifier(transports.http('opsgenie', sinks.opsgenie.apiKeyParameter), sinks.opsgenie.apiUrl);
+  if (sinks.splunkOnCall)
+    notifiers['splunk-oncall'] = splunkOnCallNotifier(transports.http('splunk-oncall', sinks.splunkOnCall.restEndpointParameter));
+  for (const hook of sinks.webhooks)
+    notifiers[webhookSink(hook.name)] = webhookNotifier(hook.name, transports.http(webhookSink(hook.name), hook.urlParameter));
   return notifiers;
 }

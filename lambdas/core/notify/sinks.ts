@@ -24,7 +24,8 @@ export function webhookSink(name: string): Sink {
 
 /** Planning order: paging providers, page topic, chatops, webhooks. */
 export function orderSinks(sinks: Iterable<Sink>): Sink[] {
-  const rank = (sink: Sink): number => (isPagingProvider(sink) ? PAGING_PROVIDERS.indexOf(sink) : sink === 'page' ? 10 : sink === 'chatops' ? 11 : 12);
+  const rank = (sink: Sink): number =>
+    isPagingProvider(sink) ? PAGING_PROVIDERS.indexOf(sink) : sink === 'page' ? 10 : sink === 'chatops' ? 11 : 12;
   return [...new Set(sinks)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
@@ -34,5 +35,7 @@ export function activeSinks(settings: RouterSettings): readonly Sink[] {
 }
 
 export function expandSelection(selection: SinkSelection, active: readonly Sink[]): Sink[] {
-  return orderSinks(active.filter((sink) => (isPagingProvider(sink) ? selection.pagerduty : sink === 'page' ? selection.page : selection.chatops)));
+  return orderSinks(
+    active.filter((sink) => (isPagingProvider(sink) ? selection.pagerduty : sink === 'page' ? selection.page : selection.chatops)),
+  );
 }

@@ -46,7 +46,10 @@ export const MAX_SMS = 160;
 
 export function smsText(incident: Incident, delivery: DeliveryRecord): string {
   const test = isTest(incident) ? 'TEST ' : '';
-  const head = oneLine(redactText(`${test}${delivery.severity} ${HEADLINE[delivery.action]} ${incident.rule}: ${incident.subject}`), MAX_SMS);
+  const head = oneLine(
+    redactText(`${test}${delivery.severity} ${HEADLINE[delivery.action]} ${incident.rule}: ${incident.subject}`),
+    MAX_SMS,
+  );
   if (delivery.action === 'resolve') return head;
   const room = MAX_SMS - head.length - 3;
   if (room < 12) return head;

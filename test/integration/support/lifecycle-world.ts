@@ -17,7 +17,6 @@ import { makeRouterHandler, type RouterLogger, type RouterOutcome } from '../../
 import { makeSweeperHandler } from '../../../lambdas/functions/sweeper/handler.ts';
 import {
   DEFAULT_SETTINGS,
-  ROUTING_KEY_PARAMETER,
   createTable,
   deadLetters,
   pdCalls,

@@ -140,6 +140,8 @@ export class FakePublisher implements NotificationPublisher {
 
 /** The real PagerDuty, page and chatops notifiers over the fakes, as the registry builds them. */
 export function notifiersOf(pd: FakePagerDuty | undefined, sns: FakePublisher): Notifiers {
-  const pagerduty = pd ? { routingKeyParameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' } : undefined;
+  const pagerduty = pd
+    ? { routingKeyParameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' }
+    : undefined;
   return buildNotifiers({ ...(pagerduty ? { pagerduty } : {}), webhooks: [] }, { http: () => pd!, publisher: sns });
 }

@@ -35,7 +35,12 @@ export const MAX_DESCRIPTION = 3000;
 export const MAX_TITLE = 250;
 export const TEST_MARK = '[TEST]';
 
-export function chatbotNotification(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, now: Date): ChatbotNotification {
+export function chatbotNotification(
+  incident: Incident,
+  delivery: DeliveryRecord,
+  settings: RouterSettings,
+  now: Date,
+): ChatbotNotification {
   const signal = incident.lastSignal;
   const test = signal.details.test === true;
   const link = runbookUrl(settings.runbookBaseUrl, signal.runbook);
@@ -61,7 +66,10 @@ export function chatbotNotification(incident: Incident, delivery: DeliveryRecord
       textType: 'client-markdown',
       title: title(`${test ? `${TEST_MARK} ` : ''}${delivery.severity} ${HEADLINE[delivery.action]} ${incident.rule}: ${incident.subject}`),
       description: cut(redactText(description.join('\n'))),
-      nextSteps: delivery.action === 'resolve' ? ['Write the post-mortem if it paged: `metis-alerts postmortem ' + incident.dedupKey + '`'] : [firstMove(signal), `Runbook: ${link}`].map((s) => oneLine(redactText(s), 500)),
+      nextSteps:
+        delivery.action === 'resolve'
+          ? ['Write the post-mortem if it paged: `metis-alerts postmortem ' + incident.dedupKey + '`']
+          : [firstMove(signal), `Runbook: ${link}`].map((s) => oneLine(redactText(s), 500)),
       keywords: [delivery.severity, incident.rule, ...(test ? ['TEST'] : [])],
     },
     metadata: {

@@ -11,7 +11,18 @@ import type { Notifier } from '../notifier.ts';
 import { isTest } from '../sns-text.ts';
 
 export const OPSGENIE_DEFAULT_URL = 'https://api.opsgenie.com';
-export const OPSGENIE_LIMITS = { message: 130, alias: 512, description: 15_000, tags: 20, tag: 50, detailsChars: 8_000, entity: 512, source: 100, user: 100, note: 25_000 } as const;
+export const OPSGENIE_LIMITS = {
+  message: 130,
+  alias: 512,
+  description: 15_000,
+  tags: 20,
+  tag: 50,
+  detailsChars: 8_000,
+  entity: 512,
+  source: 100,
+  user: 100,
+  note: 25_000,
+} as const;
 /** 202 accepted; 400/422 invalid (final); 401/403 bad key; 429 (rate limit) and 5xx retry. */
 export const OPSGENIE_RULES = standardRetryRules('Opsgenie', 'API key');
 const PRIORITY: Record<Severity, string> = { SEV1: 'P1', SEV2: 'P2', SEV3: 'P3', SEV4: 'P4' };
@@ -26,7 +37,11 @@ export function opsgenieCall(incident: Incident, delivery: DeliveryRecord, setti
       method: 'POST',
       url: `${base}/v2/alerts/${encodeURIComponent(alias)}/close?identifierType=alias`,
       headers,
-      body: { source: SOURCE, user: SOURCE, note: oneLine(redactText(`Resolved: ${incident.timeline.at(-1)?.event ?? 'recovered'}`), 1000) },
+      body: {
+        source: SOURCE,
+        user: SOURCE,
+        note: oneLine(redactText(`Resolved: ${incident.timeline.at(-1)?.event ?? 'recovered'}`), 1000),
+      },
     };
   }
   const signal = incident.lastSignal;
@@ -39,7 +54,11 @@ export function opsgenieCall(incident: Incident, delivery: DeliveryRecord, setti
       message: oneLine(redactText(`${test}[${delivery.severity}] ${incident.rule}: ${signal.summary}`), OPSGENIE_LIMITS.message),
       alias,
       description: oneLine(
-        redactText([signal.summary, `First move: ${firstMove(signal)}`, `Runbook: ${runbookUrl(settings.runbookBaseUrl, signal.runbook)}`].join('\n')),
+        redactText(
+          [signal.summary, `First move: ${firstMove(signal)}`, `Runbook: ${runbookUrl(settings.runbookBaseUrl, signal.runbook)}`].join(
+            '\n',
+          ),
+        ),
         OPSGENIE_LIMITS.description,
       ),
       priority: PRIORITY[delivery.severity],

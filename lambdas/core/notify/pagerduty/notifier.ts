@@ -21,6 +21,7 @@ export function pagerDutyCall(event: PagerDutyEvent, eventsUrl: string): HttpCal
 export function pagerDutyNotifier(sender: HttpSender, eventsUrl: string = DEFAULT_EVENTS_URL): Notifier {
   return {
     raisesPipelineHealth: true,
-    deliver: (incident: Incident, delivery, { settings }) => sender.send(pagerDutyCall(pagerDutyEvent(incident, delivery, settings), eventsUrl), PAGERDUTY_RULES),
+    deliver: (incident: Incident, delivery, { settings }) =>
+      sender.send(pagerDutyCall(pagerDutyEvent(incident, delivery, settings), eventsUrl), PAGERDUTY_RULES),
   };
 }

@@ -13,7 +13,12 @@ import { isTest } from '../sns-text.ts';
 export const SPLUNK_MESSAGE_TYPES = ['CRITICAL', 'WARNING', 'INFO', 'ACKNOWLEDGEMENT', 'RECOVERY'] as const;
 /** 200 `{"result":"success"}`; 400 invalid (final); 404 unknown key in the URL; 429 and 5xx retry. */
 export const SPLUNK_RULES = standardRetryRules('Splunk On-Call', 'REST endpoint URL');
-const MESSAGE_TYPE: Record<Severity, (typeof SPLUNK_MESSAGE_TYPES)[number]> = { SEV1: 'CRITICAL', SEV2: 'CRITICAL', SEV3: 'WARNING', SEV4: 'INFO' };
+const MESSAGE_TYPE: Record<Severity, (typeof SPLUNK_MESSAGE_TYPES)[number]> = {
+  SEV1: 'CRITICAL',
+  SEV2: 'CRITICAL',
+  SEV3: 'WARNING',
+  SEV4: 'INFO',
+};
 
 export function splunkOnCallCall(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, now: Date): HttpCall {
   const signal = incident.lastSignal;
@@ -30,7 +35,11 @@ export function splunkOnCallCall(incident: Incident, delivery: DeliveryRecord, s
       state_message: redactText(
         resolve
           ? `${test}Resolved: ${signal.summary}`
-          : [`${test}${signal.summary}`, `First move: ${firstMove(signal)}`, `Runbook: ${runbookUrl(settings.runbookBaseUrl, signal.runbook)}`].join('\n'),
+          : [
+              `${test}${signal.summary}`,
+              `First move: ${firstMove(signal)}`,
+              `Runbook: ${runbookUrl(settings.runbookBaseUrl, signal.runbook)}`,
+            ].join('\n'),
       ).slice(0, 10_000),
       state_start_time: Math.floor(Date.parse(resolve ? (incident.resolvedAt ?? now.toISOString()) : incident.openedAt) / 1000),
       monitoring_tool: 'metis-alerts',

@@ -13,7 +13,13 @@ import { isTest } from '../sns-text.ts';
 /** Alertmanager's zero time: an alert still firing has no end. */
 export const ZERO_TIME = '0001-01-01T00:00:00Z';
 
-export function alertmanagerCall(receiver: string, incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, now: Date): HttpCall {
+export function alertmanagerCall(
+  receiver: string,
+  incident: Incident,
+  delivery: DeliveryRecord,
+  settings: RouterSettings,
+  now: Date,
+): HttpCall {
   const signal = incident.lastSignal;
   const resolved = delivery.action === 'resolve';
   const status = resolved ? 'resolved' : 'firing';
