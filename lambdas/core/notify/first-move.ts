@@ -24,5 +24,6 @@ const FIRST_MOVE: Record<string, string> = {
 export function firstMove(signal: Pick<Signal, 'rule' | 'details'>): string {
   const own = signal.details.firstMove;
   if (typeof own === 'string' && own.trim()) return own.trim();
-  return FIRST_MOVE[signal.rule] ?? 'Open the runbook section linked below';
+  // Own keys only: a rule named like an Object.prototype member ("toString") must not pick up a function.
+  return Object.hasOwn(FIRST_MOVE, signal.rule) ? FIRST_MOVE[signal.rule]! : 'Open the runbook section linked below';
 }
