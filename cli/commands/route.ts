@@ -1,6 +1,7 @@
 // `metis-alerts route --signals FILE [--now ISO] [--config FILE] [--json]`: the router's decisions in
 // dry-run from the same core code, over a time-ordered list of signals (dedup and resolve apply across it).
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
+import { MemoryStormLedger } from '../../lambdas/adapters/memory-storm-ledger.ts';
 import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
 import { WireLog, type WireEntry } from '../../lambdas/adapters/notify/wire-log.ts';
 import { DEFAULT_EVENTS_URL } from '../../lambdas/core/notify/pagerduty/notifier.ts';
@@ -75,7 +76,7 @@ export async function routeDryRun(signals: Signal[], config: Config, options: Ro
   const wire = new WireLog(() => clock);
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
-  const deps = { store, notifiers: buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap)), settings };
+  const deps = { store, storm: new MemoryStormLedger(), notifiers: buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap)), settings };
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
   let nextTick: number | undefined;

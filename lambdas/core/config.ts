@@ -164,6 +164,19 @@ export const routingSchema = z
     retainResolvedDays: z.int().positive().default(30),
     inhibitions: z.array(inhibitionSchema).default(() => structuredClone(DEFAULT_INHIBITIONS) as never),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]),
+    /** Storm control: requests per minute per sink; beyond it incidents are held and one grouped notice is sent. */
+    storm: z
+      .strictObject({
+        /** PagerDuty throttles near 120 events a minute per integration key. */
+        pagerduty: z.int().positive().default(120),
+        opsgenie: z.int().positive().default(120),
+        splunkOnCall: z.int().positive().default(120),
+        page: z.int().positive().default(10),
+        chatops: z.int().positive().default(30),
+        /** Each webhook. */
+        webhook: z.int().positive().default(120),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -11,7 +11,8 @@ import { applySignal, releaseIfClear } from './routing-policy.ts';
 import { silenceEnd, type Silence } from './silence.ts';
 import { inhibitorFor, mayBeInhibited, silenceFor, type RoutingContext } from './suppression.ts';
 import { sweepIncident, type SweepOptions } from './sweep-policy.ts';
-import { makeDedupKey, oneLine, type Signal } from './signal.ts';
+import { makeDedupKey, oneLine, severityRank, type Signal } from './signal.ts';
+import { budgetFor, epochMinute, isHoldable, stormNotice, type HeldIncident, type StormLedger } from './notify/storm.ts';
 
 export interface DispatchDeps {
   store: IncidentStore;
@@ -25,6 +26,8 @@ export interface DispatchDeps {
   log?: (message: string, fields: Record<string, unknown>) => void;
   /** One-off silences (`metis-alerts silence add`); maintenance windows come from settings. */
   silences?: SilenceStore;
+  /** Storm control's shared per-minute counters; absent: no per-sink budget (unit tests, one-off tools). */
+  storm?: StormLedger;
 }
 
 /** What one routeSignals/sweep call loads at most once: silences, and open incidents until a write. */
@@ -43,6 +46,15 @@ export interface DispatchResult {
    * caller parks the event in the DLQ.
    */
   permanentSnsFailures: DeliveryRecord[];
+  /** Deliveries storm control held back in this call (still pending: sent later, or skipped if resolved first). */
+  held: HeldIncident[];
+}
+
+/** Sink-minutes whose budget this call already found spent, so a storm costs one ledger call per sink, not per incident. */
+const spentBudgets = new WeakMap<DispatchResult, Set<string>>();
+
+function emptyResult(): DispatchResult {
+  return { attempted: [], retryableFailures: [], permanentSnsFailures: [], held: [] };
 }
 
 const MAX_WRITE_ATTEMPTS = 8;
@@ -52,12 +64,13 @@ const PIPELINE_RULE = 'pipeline_health';
 
 export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promise<DispatchResult> {
   const settings = withActiveSinks(deps.settings, deps.notifiers);
-  const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
+  const result = emptyResult();
   const cache: CallCache = {};
   for (const signal of signals) {
     await processSignal(signal, { ...deps, settings }, result, cache);
   }
   await reportPagerDutyHealth(result, { ...deps, settings });
+  await announceStorm(result, { ...deps, settings }, signals.length ? deps.now(signals.at(-1)!) : undefined);
   return result;
 }
 
@@ -110,14 +123,26 @@ async function processTransition(
     const existing = await deps.store.get(dedupKey);
     const { next, changed } = decide(existing);
     if (!next) return false;
-    const claimable = next.deliveries.filter((d) => isDeliverable(d, now));
-    if (!changed && claimable.length === 0) return false;
+    const deliverable = next.deliveries.filter((d) => isDeliverable(d, now));
+    if (!changed && deliverable.length === 0) return false;
+    const { allowed: claimable, held } = await admit(deliverable, now, deps, result);
+    const newlyHeld = held.filter((d) => !d.heldAt);
+    if (!changed && claimable.length === 0 && newlyHeld.length === 0) return false;
     const claimed = structuredClone(next);
     const until = new Date(now.getTime() + leaseMs).toISOString();
-    for (const d of claimed.deliveries) if (claimable.some((c) => c.id === d.id)) d.claimedUntil = until;
+    for (const d of claimed.deliveries) {
+      if (claimable.some((c) => c.id === d.id)) d.claimedUntil = until;
+      if (held.some((h) => h.id === d.id)) d.heldAt ??= now.toISOString();
+    }
+    if (newlyHeld.length > 0)
+      claimed.timeline.push({
+        at: now.toISOString(),
+        event: `storm control held ${newlyHeld.map((d) => `${d.sink} ${d.action}`).join(', ')}`,
+      });
     claimed.updatedAt = changed ? now.toISOString() : claimed.updatedAt;
     claimed.version = (existing?.version ?? 0) + 1;
     if (!(await deps.store.put(claimed, existing?.version))) continue; // lost a race: re-read and re-decide
+    result.held.push(...held.map((delivery) => ({ incident: claimed, delivery })));
     const outcomes = await send(claimed, claimable, deps, now);
     result.attempted.push(...outcomes);
     result.retryableFailures.push(...outcomes.filter((d) => d.status === 'failed' && d.retryable));
@@ -137,9 +162,12 @@ async function processTransition(
 export async function sweepIncidents(now: Date, options: SweepOptions, deps: DispatchDeps): Promise<DispatchResult> {
   const settings = withActiveSinks(deps.settings, deps.notifiers);
   const swept = { ...deps, settings };
-  const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
+  const result = emptyResult();
   const silences = deps.silences ? await deps.silences.listCurrent() : [];
-  const open = await deps.store.listOpen();
+  // Most severe and oldest first: after a storm, held SEV1 pages go out before SEV3 posts.
+  const open = (await deps.store.listOpen()).sort(
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || Date.parse(a.openedAt) - Date.parse(b.openedAt),
+  );
   await announceEndedSilences(silences, open, now, swept);
   for (const incident of open) {
     const context = await stillQuiet(incident, silences, now, swept);
@@ -157,7 +185,52 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
     );
   }
   await reportPagerDutyHealth(result, swept);
+  await announceStorm(result, swept, now);
   return result;
+}
+
+/** Splits due deliveries into those the sinks' per-minute budgets allow now and those held back. */
+async function admit(
+  deliveries: DeliveryRecord[],
+  now: Date,
+  deps: DispatchDeps,
+  result: DispatchResult,
+): Promise<{ allowed: DeliveryRecord[]; held: DeliveryRecord[] }> {
+  if (!deps.storm) return { allowed: deliveries, held: [] };
+  const minute = epochMinute(now);
+  const spent = spentBudgets.get(result) ?? new Set<string>();
+  spentBudgets.set(result, spent);
+  const allowed: DeliveryRecord[] = [];
+  const held: DeliveryRecord[] = [];
+  for (const delivery of deliveries) {
+    const key = `${delivery.sink}#${minute}`;
+    if (!isHoldable(delivery)) allowed.push(delivery);
+    else if (!spent.has(key) && (await deps.storm.take(delivery.sink, minute, budgetFor(delivery.sink, deps.settings))))
+      allowed.push(delivery);
+    else {
+      spent.add(key);
+      held.push(delivery);
+    }
+  }
+  return { allowed, held };
+}
+
+/** One grouped notice per sink and minute for what this call held back, on the sinks that can show one. */
+async function announceStorm(result: DispatchResult, deps: DispatchDeps, now: Date | undefined): Promise<void> {
+  if (!deps.storm || result.held.length === 0 || !now) return;
+  const minute = epochMinute(now);
+  for (const sink of orderSinks(result.held.map((h) => h.delivery.sink))) {
+    const held = result.held.filter((h) => h.delivery.sink === sink);
+    const incidents = new Set(held.map((h) => h.incident.dedupKey)).size;
+    const total = await deps.storm.hold(sink, minute, incidents);
+    const notifier = deps.notifiers[sink];
+    if (!notifier?.announce || !(await deps.storm.claimNotice(sink, minute))) continue;
+    const outcome = await notifier.announce(stormNotice(sink, held, total, budgetFor(sink, deps.settings), now), {
+      settings: deps.settings,
+      now,
+    });
+    if (!outcome.ok) deps.log?.('storm notice failed', { sink, reason: outcome.reason });
+  }
 }
 
 /** Whether what kept an incident quiet still applies: its silence or window, or its inhibitor still open and matching. */
@@ -219,6 +292,7 @@ async function send(incident: Incident, deliveries: DeliveryRecord[], deps: Disp
     if (outcome.ok) {
       record.status = 'sent';
       record.sentAt = now.toISOString();
+      delete record.heldAt;
       delete record.error;
       delete record.retryable;
     } else {

@@ -10,7 +10,8 @@ export type Sink = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'page' | 'chatop
 /** trigger/resolve on every sink; remind/escalate/suppressed are chatops posts. */
 export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed';
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+/** `skipped`: held back by storm control and resolved before it was sent (never reached the sink). */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
 export interface Delivery {
   sink: Sink;
@@ -35,6 +36,8 @@ export interface DeliveryRecord extends Delivery {
   retryable?: boolean;
   /** A sender holds the delivery until then; another invocation takes it over only after. */
   claimedUntil?: string;
+  /** Storm control held it back (the sink's per-minute budget was spent) since then; sent when budget frees up. */
+  heldAt?: string;
 }
 
 export interface TimelineEntry {

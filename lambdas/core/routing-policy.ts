@@ -193,6 +193,13 @@ export function resolveIncident(open: Incident, now: Date, settings: RouterSetti
   next.updatedAt = at;
   delete next.escalateAt;
   next.expiresAt = Math.floor(now.getTime() / 1000) + settings.routing.retainResolvedDays * 86_400;
+  // Storm control held these back and they were never sent: the incident resolves quietly on those sinks.
+  for (const d of next.deliveries) {
+    if (d.status === 'pending' && d.heldAt && d.id.startsWith(`${next.episode}:`)) {
+      d.status = 'skipped';
+      d.error = 'held by storm control; resolved before it was sent';
+    }
+  }
   const reached = new Set(
     // A trigger still pending or awaiting retry will reach its sink, so it owes a resolve too; one that
     // was refused for good (PagerDuty 400, no routing key) opened nothing to resolve.
@@ -201,6 +208,7 @@ export function resolveIncident(open: Incident, now: Date, settings: RouterSetti
         (d) =>
           (d.action === 'trigger' || d.action === 'suppressed') &&
           d.id.startsWith(`${next.episode}:`) &&
+          d.status !== 'skipped' &&
           (d.status !== 'failed' || d.retryable === true),
       )
       .map((d) => d.sink),

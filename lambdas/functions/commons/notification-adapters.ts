@@ -5,6 +5,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../adapters/dynamodb-report-heartbeats.ts';
 import { DynamoDbSilenceStore } from '../../adapters/dynamodb-silence-store.ts';
+import { DynamoDbStormLedger } from '../../adapters/dynamodb-storm-ledger.ts';
 import { awsTransports } from '../../adapters/notify/transports.ts';
 import { SnsPublisher } from '../../adapters/sns-publisher.ts';
 import type { HttpSinks } from '../../core/notify/http-sinks.ts';
@@ -20,6 +21,7 @@ export function notificationAdapters(env: AlertingEnvironment) {
     store: new DynamoDbIncidentStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     heartbeats: new DynamoDbReportHeartbeats({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     silences: new DynamoDbSilenceStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
+    storm: new DynamoDbStormLedger({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     notifiers: buildNotifiers(httpSinksOf(env), awsTransports({ ssm: new SSMClient({}), publisher })),
     settings: env.ROUTER_SETTINGS,
   };

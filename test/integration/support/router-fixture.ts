@@ -177,6 +177,8 @@ export interface NotifierOptions {
   /** Sinks besides PagerDuty (Opsgenie, Splunk On-Call, webhooks), as in the config file. */
   sinks?: Partial<Pick<Config['sinks'], 'opsgenie' | 'splunkOnCall' | 'webhooks'>>;
   wire?: WireTap;
+  /** @default 0 (every send reads SSM, so tests see a changed parameter at once) */
+  secretMaxAgeSeconds?: number;
 }
 
 /** The registry's notifiers over the world: PagerDuty at the fake, the two topics, SSM secrets read uncached. */
@@ -189,7 +191,7 @@ export function worldNotifiers(world: RouterWorld, options: NotifierOptions = {}
   const transports = awsTransports({
     ssm: world.ssm,
     publisher,
-    secretMaxAgeSeconds: 0,
+    secretMaxAgeSeconds: options.secretMaxAgeSeconds ?? 0,
     http: { sleep: async () => {}, random: () => 0.5 },
     ...(options.wire ? { wire: options.wire } : {}),
   });
