@@ -11,6 +11,7 @@ import { scanLogsCommand } from './commands/scan-logs.ts';
 import { runSilenceCommand } from './commands/silence.ts';
 import { runProbeCommand } from './commands/probe.ts';
 import { runRoutesCommand } from './commands/routes.ts';
+import { runTestPageCommand } from './commands/test-page.ts';
 import { writeFileSync } from 'node:fs';
 
 const USAGE = `usage: metis-alerts <command> [options]
@@ -25,6 +26,8 @@ commands:
                                                               --wire: every outbound request as JSON Lines
   routes --severity SEVn --at ISO [--rule R] [--config FILE] [--json]
                                                               who is notified for a severity at a time, and the escalation
+  test-page [--severity SEVn] [--dry-run] [--wire FILE] [--config FILE] [--bus NAME] [--table NAME] [--json]
+                                                              a TEST incident triggered then resolved on every sink
   silence add --rule R [--subject S] (--for 2h|90m|1d|1h30m | --until ISO) --reason TEXT [--now ISO] [--table NAME] [--json]
                                                               silence a rule (or one subject of it) in the deployed router
   silence list [--all] [--now ISO] [--table NAME] [--json]    active and pending silences (--all: ended ones too)
@@ -91,6 +94,7 @@ const COMMANDS: Record<string, Command> = {
   },
   probe: runProbeCommand,
   routes: runRoutesCommand,
+  'test-page': runTestPageCommand,
 };
 
 export async function main(argv: string[], out: Output): Promise<number> {

@@ -75,6 +75,7 @@ export class MetisAlertsStack extends Stack {
       encryptionKey: this.key,
       settings: routerSettingsOf(config),
       pagerDuty: config.sinks.pagerduty,
+      httpSinks: config.sinks,
     });
 
     if (config.snapshot) {
@@ -114,6 +115,7 @@ export class MetisAlertsStack extends Stack {
       chatopsTopic,
       encryptionKey: this.key,
       pagerDuty: config.sinks.pagerduty,
+      httpSinks: config.sinks,
       settings: routerSettingsOf(config),
       ...sweepOptionsOf(config),
       expectedSources: config.snapshot ? [{ source: 'trace-db', intervalMinutes: config.snapshot.scheduleMinutes }] : [],
