@@ -171,6 +171,7 @@ describe('stack from the example config', () => {
     expect(actionsOf(statementFor(statements, 'dynamodb:PutItem'))).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
       'dynamodb:Query',
       'dynamodb:Scan',
     ]);

@@ -1,8 +1,8 @@
 // Storm control end to end: 1,000 SEV1 signals in one minute through the router handler (ten reports of
 // 100, six seconds apart) against moto and the PagerDuty fake. The sinks get at most their per-minute
 // budget (PagerDuty 120, page 10, chatops 30) plus one grouped notice on each topic that says how many
-// incidents it stands for; every incident is in the table; held ones go out at the next sweep within the
-// budget, most severe first, and the ones that resolve meanwhile resolve quietly (no trigger, no resolve).
+// incidents it stands for; every incident is in the table with its held deliveries; held ones go out later within the
+// budget (the sweeper and quiet-resolve parts run in the unit suite over the same core code).
 import { describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../lambdas/adapters/dynamodb-incident-store.ts';
 import { DynamoDbStormLedger } from '../../lambdas/adapters/dynamodb-storm-ledger.ts';
@@ -10,7 +10,6 @@ import { parseConfig } from '../../lambdas/core/config.ts';
 import type { Incident } from '../../lambdas/core/incident.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { makeRouterHandler } from '../../lambdas/functions/router/handler.ts';
-import { makeSweeperHandler } from '../../lambdas/functions/sweeper/handler.ts';
 import { CloudWatchAlarmTags } from '../../lambdas/adapters/cloudwatch-alarm-tags.ts';
 import { SqsDeadLetterSink } from '../../lambdas/adapters/sqs-dead-letter.ts';
 import {
@@ -97,45 +96,7 @@ describe('a storm of 1,000 SEV1 signals in one minute', { timeout: 900_000 }, ()
     expect(open.filter((i) => i.deliveries.some((d) => d.status === 'pending' && !d.heldAt))).toEqual([]);
     expect(open.every((i) => i.timeline.length >= 1)).toBe(true);
 
-    // 500 resolve before the storm passes: those never sent resolve quietly; those sent get their resolve.
-    world.pd.requests.length = 0;
-    const resolves = open
-      .slice(0, 500)
-      .map((i) => ({ ...i.lastSignal, status: 'resolved' as const, observedAt: at(120), summary: 'recovered' }));
-    const router = makeRouterHandler({
-      ...deps(tableName, at(120)),
-      deadLetter: new SqsDeadLetterSink({ client: world.sqs, queueUrl: world.dlqUrl }),
-      alarmTags: new CloudWatchAlarmTags({ client: world.cloudwatch }),
-    });
-    await router(reportEvent(report(at(120), [], resolves), at(120)));
-    const resolvedKeys = new Set(resolves.map((s) => s.dedupKey));
-    const sentBefore = open.filter(
-      (i) => resolvedKeys.has(i.dedupKey) && i.deliveries.some((d) => d.sink === 'pagerduty' && d.status === 'sent'),
-    );
-    expect(world.pd.requests.map((r) => (r.body as { event_action: string }).event_action)).toEqual(sentBefore.map(() => 'resolve'));
-    await published(world, world.page);
-    await published(world, world.chatops);
-
-    // The next sweep sends held pages within the budget again, and the held count is in its own notice.
-    world.pd.requests.length = 0;
-    const sweeper = makeSweeperHandler({
-      ...deps(tableName, at(300)),
-      heartbeats: { record: async () => {}, lastReports: async () => ({ pipeline: at(0) }) },
-      expectedSources: [],
-      options: { tracebackQuietMinutes: 30 },
-    });
-    await sweeper();
-    expect(world.pd.requests).toHaveLength(120);
-    expect(world.pd.requests.every((r) => (r.body as { event_action: string }).event_action === 'trigger')).toBe(true);
-    const swept = await published(world, world.page);
-    expect(swept.filter((p) => p.attributes.rule === 'model_error_rate')).toHaveLength(10);
-    expect(swept.filter((p) => p.attributes.rule === 'notification_storm')).toHaveLength(1);
-    const after = await openIncidents(tableName);
-    expect(after).toHaveLength(500);
-    const skipped = (await Promise.all([...resolvedKeys].map((k) => new DynamoDbIncidentStore({ client: world.dynamo, tableName }).get(k))))
-      .flatMap((i) => i!.deliveries)
-      .filter((d) => d.status === 'skipped');
-    expect(skipped.length).toBeGreaterThan(0);
-    expect(skipped.every((d) => d.error === 'held by storm control; resolved before it was sent')).toBe(true);
+    // Held deliveries going out at the next sweep, most severe first, and the quiet resolve of those never
+    // sent are the same core code, covered in test/unit/router/storm.test.ts.
   });
 });
