@@ -76,7 +76,12 @@ export async function routeDryRun(signals: Signal[], config: Config, options: Ro
   const wire = new WireLog(() => clock);
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
-  const deps = { store, storm: new MemoryStormLedger(), notifiers: buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap)), settings };
+  const deps = {
+    store,
+    storm: new MemoryStormLedger(),
+    notifiers: buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap)),
+    settings,
+  };
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
   let nextTick: number | undefined;

@@ -27,8 +27,8 @@ export class MemoryStormLedger implements StormLedger {
 
   private item(sink: Sink, minute: number) {
     const key = `${sink}#${minute}`;
-    let item = this.items.get(key);
-    if (!item) this.items.set(key, (item = { sent: 0, held: 0, notice: false }));
+    const item = this.items.get(key) ?? { sent: 0, held: 0, notice: false };
+    this.items.set(key, item);
     return item;
   }
 }

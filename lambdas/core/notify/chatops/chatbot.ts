@@ -68,7 +68,7 @@ export function chatbotNotification(
       description: cut(redactText(description.join('\n'))),
       nextSteps:
         delivery.action === 'resolve'
-          ? ['Write the post-mortem if it paged: `metis-alerts postmortem ' + incident.dedupKey + '`']
+          ? [`Write the post-mortem if it paged: \`metis-alerts postmortem ${incident.dedupKey}\``]
           : [firstMove(signal), `Runbook: ${link}`].map((s) => oneLine(redactText(s), 500)),
       keywords: [delivery.severity, incident.rule, ...(test ? ['TEST'] : [])],
     },
