@@ -55,7 +55,7 @@ describe('stack with Opsgenie, Splunk On-Call and two webhooks', () => {
       Resource: unknown;
       Condition: unknown;
     };
-    expect(decrypt.Resource).toEqual([KEY]);
+    expect([decrypt.Resource].flat()).toEqual([KEY]);
     expect(JSON.stringify(decrypt.Condition)).toContain('kms:ViaService');
   });
 

@@ -171,9 +171,9 @@ describe('stack from the example config', () => {
     expect(actionsOf(statementFor(statements, 'dynamodb:PutItem'))).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
-      'dynamodb:UpdateItem',
       'dynamodb:Query',
       'dynamodb:Scan',
+      'dynamodb:UpdateItem',
     ]);
     expect(byAction('dynamodb:PutItem')).toEqual([`\${${ids.table}.Arn}`]);
     expect(byAction('sns:Publish')).toEqual([`\${${ids.chatops}}`, `\${${ids.page}}`].sort());
