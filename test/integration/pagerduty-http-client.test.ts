@@ -60,7 +60,7 @@ describe('PagerDuty transport', () => {
       retryable: false,
       kind: 'rejected',
       reason:
-        "PagerDuty rejected the event (HTTP 400): Event object is invalid; 'payload.summary' must be at most 1024 characters, got 1025",
+        "PagerDuty rejected the request (HTTP 400): Event object is invalid; 'payload.summary' must be at most 1024 characters, got 1025",
     });
     expect(fake.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);
