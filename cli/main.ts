@@ -11,6 +11,9 @@ import { parseReplayFile } from './commands/replay-input.ts';
 import { scanLogsCommand } from './commands/scan-logs.ts';
 import { runSilenceCommand } from './commands/silence.ts';
 import { runProbeCommand } from './commands/probe.ts';
+import { runRoutesCommand } from './commands/routes.ts';
+import { runTestPageCommand } from './commands/test-page.ts';
+import { writeFileSync } from 'node:fs';
 
 const USAGE = `usage: metis-alerts <command> [options]
 
@@ -20,11 +23,16 @@ commands:
   probe --url URL [--timeout-ms N] [--json]                   probe one endpoint once (NODE_EXTRA_CA_CERTS to trust a private CA)
   probe --url URL --shape openai-chat|anthropic-messages [--model M] [--timeout-ms N] [--json]
                                                               one one-token inbound-shape request (key: METIS_PROBE_AUTHORIZATION)
-  route --signals FILE [--now ISO] [--config FILE] [--sweep-minutes N] [--json]
+  route --signals FILE [--now ISO] [--config FILE] [--sweep-minutes N] [--wire FILE] [--json]
                                                               the router policy on signals or on JSON Lines of
                                                               evaluation reports / check / scan-logs outputs,
                                                               dry-run, with the sweeper's ticks between their
-                                                              times (a backtest; resolves need healthy evidence)
+                                                              times (a backtest; resolves need healthy evidence);
+                                                              --wire: every outbound request as JSON Lines
+  routes --severity SEVn --at ISO [--rule R] [--config FILE] [--json]
+                                                              who is notified for a severity at a time, and the escalation
+  test-page [--severity SEVn] [--dry-run] [--wire FILE] [--config FILE] [--bus NAME] [--table NAME] [--json]
+                                                              a TEST incident triggered then resolved on every sink
   silence add --rule R [--subject S] (--for 2h|90m|1d|1h30m | --until ISO) --reason TEXT [--now ISO] [--table NAME] [--json]
                                                               silence a rule (or one subject of it) in the deployed router
   silence list [--all] [--now ISO] [--table NAME] [--json]    active and pending silences (--all: ended ones too)
@@ -76,6 +84,7 @@ const COMMANDS: Record<string, Command> = {
         now: { type: 'string' },
         config: { type: 'string' },
         'sweep-minutes': { type: 'string' },
+        wire: { type: 'string' },
         json: { type: 'boolean', default: false },
       },
       strict: true,
@@ -87,10 +96,13 @@ const COMMANDS: Record<string, Command> = {
     const sweepMinutes = values['sweep-minutes'] === undefined ? 5 : Number(values['sweep-minutes']);
     if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0)
       throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);
-    const { deliveries } = await routeReplay(entries, config, { ...(now ? { now } : {}), sweepMinutes });
+    const { deliveries, wire } = await routeReplay(entries, config, { ...(now ? { now } : {}), sweepMinutes });
+    if (values.wire) writeFileSync(values.wire, wire.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
     out.stdout.write(values.json ? `${JSON.stringify({ deliveries }, null, 2)}\n` : formatDeliveries(deliveries));
   },
   probe: runProbeCommand,
+  routes: runRoutesCommand,
+  'test-page': runTestPageCommand,
 };
 
 export async function main(argv: string[], out: Output): Promise<number> {

@@ -83,6 +83,7 @@ export class MetisAlertsStack extends Stack {
       encryptionKey: this.key,
       settings: routerSettingsOf(config),
       pagerDuty: config.sinks.pagerduty,
+      httpSinks: config.sinks,
     });
 
     if (config.snapshot) {
@@ -131,6 +132,7 @@ export class MetisAlertsStack extends Stack {
       chatopsTopic,
       encryptionKey: this.key,
       pagerDuty: config.sinks.pagerduty,
+      httpSinks: config.sinks,
       settings: routerSettingsOf(config),
       ...sweepOptionsOf(config),
       expectedSources: [

@@ -1,11 +1,13 @@
 // What every function that notifies (router, sweeper) gets: the incident table, the two topics and their
-// key, and read access to exactly the PagerDuty routing-key parameter. Shared so both stay least-privilege
-// in the same way.
+// key, and read access to exactly the sinks' secret parameters (PagerDuty, Opsgenie, Splunk On-Call,
+// webhooks). Shared so both stay least-privilege in the same way.
 import { Aws } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import type { HttpSinks } from '../lambdas/core/notify/http-sinks.ts';
+import { httpSinksOf } from '../lambdas/core/notify/registry.ts';
 
 export interface PagerDutySink {
   /** Name of the SSM SecureString parameter holding the routing key (created by the operator). */
@@ -27,6 +29,11 @@ export interface NotificationTargets {
   readonly encryptionKey: IKey;
   /** @default - no PagerDuty: only SNS */
   readonly pagerDuty?: PagerDutySink;
+  /**
+   * Opsgenie, Splunk On-Call and webhook sinks (config `sinks`): SSM parameter names, never secrets.
+   * @default - none
+   */
+  readonly httpSinks?: Pick<HttpSinks, 'opsgenie' | 'splunkOnCall' | 'webhooks'>;
 }
 
 export function grantNotificationAccess(role: Role, targets: NotificationTargets, tableActions: string[]): void {
@@ -46,6 +53,7 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
       resources: [targets.encryptionKey.keyArn],
     }),
   );
+  grantSinkSecrets(role, targets);
   if (!targets.pagerDuty) return;
   role.addToPolicy(
     new PolicyStatement({
@@ -67,6 +75,36 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
   }
 }
 
+/**
+ * Read access to exactly the SSM parameters of the Opsgenie, Splunk On-Call and webhook secrets (ARNs by
+ * name), and kms:Decrypt through SSM on the customer keys that encrypt them, if any.
+ */
+function grantSinkSecrets(role: Role, targets: NotificationTargets): void {
+  const sinks = httpSinksOf({
+    webhooks: targets.httpSinks?.webhooks ?? [],
+    opsgenie: targets.httpSinks?.opsgenie,
+    splunkOnCall: targets.httpSinks?.splunkOnCall,
+  });
+  if (sinks.length === 0) return;
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'ReadSinkSecrets',
+      actions: ['ssm:GetParameter'],
+      resources: sinks.map((s) => `arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${s.parameter}`),
+    }),
+  );
+  const keys = [...new Set(sinks.flatMap((s) => (s.kmsKeyArn ? [s.kmsKeyArn] : [])))];
+  if (keys.length === 0) return;
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'DecryptSinkSecrets',
+      actions: ['kms:Decrypt'],
+      resources: keys,
+      conditions: { StringEquals: { 'kms:ViaService': `ssm.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
+}
+
 /** Environment names read by lambdas/functions/router/env.ts (alertingFields); never a secret value. */
 export function notificationEnvironment(targets: NotificationTargets, settingsJson: string): Record<string, string> {
   return {
@@ -77,6 +115,18 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
       ? { PAGERDUTY_ROUTING_KEY_PARAMETER: targets.pagerDuty.routingKeyParameter, PAGERDUTY_EVENTS_URL: targets.pagerDuty.eventsUrl }
       : {}),
     ROUTER_SETTINGS: settingsJson,
+    ...(hasHttpSinks(targets) ? { HTTP_SINKS: httpSinksJson(targets) } : {}),
     POWERTOOLS_METRICS_NAMESPACE: 'MetisAlerts',
   };
+}
+
+function hasHttpSinks(targets: NotificationTargets): boolean {
+  const sinks = targets.httpSinks;
+  return Boolean(sinks?.opsgenie || sinks?.splunkOnCall || (sinks?.webhooks?.length ?? 0) > 0);
+}
+
+/** Exactly the three HTTP sink blocks (the config's `sinks` also holds e-mail addresses, which stay out of the environment). */
+function httpSinksJson(targets: NotificationTargets): string {
+  const { opsgenie, splunkOnCall, webhooks = [] } = targets.httpSinks ?? {};
+  return JSON.stringify({ ...(opsgenie ? { opsgenie } : {}), ...(splunkOnCall ? { splunkOnCall } : {}), webhooks });
 }

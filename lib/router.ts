@@ -18,7 +18,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import { MetisFunction } from './metis-function.ts';
-import { grantNotificationAccess, notificationEnvironment, type PagerDutySink } from './notification-access.ts';
+import { grantNotificationAccess, notificationEnvironment, type NotificationTargets, type PagerDutySink } from './notification-access.ts';
 
 export type { PagerDutySink } from './notification-access.ts';
 
@@ -41,6 +41,11 @@ export interface RouterProps {
    * @default - no PagerDuty: the router only publishes to SNS
    */
   readonly pagerDuty?: PagerDutySink;
+  /**
+   * Opsgenie, Splunk On-Call and webhook sinks.
+   * @default - none
+   */
+  readonly httpSinks?: NotificationTargets['httpSinks'];
   /**
    * Handler source file.
    * @default lambdas/functions/router/index.ts
@@ -144,7 +149,14 @@ export class Router extends Construct {
   }
 
   private grantRouterAccess(role: Role, props: RouterProps): void {
-    grantNotificationAccess(role, props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:Scan']);
+    // UpdateItem: storm control's per-minute counters (atomic ADD, conditional on the budget).
+    grantNotificationAccess(role, props, [
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:Scan',
+    ]);
     role.addToPolicy(
       new PolicyStatement({ sid: 'ParkDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
     );

@@ -2,14 +2,16 @@
 // generated trace DB with injected anomalies, a gateway log stream with a traceback and a quota flood,
 // real HTTP targets probed by the probe Lambda's own code),
 // every signal through the real router core and sweeper with an in-memory incident store and dry-run
-// sinks. Prints what would be paged where and writes the exact PagerDuty / SNS payloads to
-// .demo-out/payloads.jsonl.
+// sinks. Prints what would be paged where and writes the wire log (every outbound request exactly as
+// it would be sent, secrets masked) to .demo-out/wire.jsonl.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { checkDatabase } from '../cli/commands/check.ts';
-import { DryRunSinks } from '../lambdas/adapters/dry-run-sinks.ts';
 import { MemoryDigestStore } from '../lambdas/adapters/memory-digest-store.ts';
+import { dryRunTransports } from '../lambdas/adapters/notify/dry-run.ts';
+import { WireLog } from '../lambdas/adapters/notify/wire-log.ts';
+import { buildNotifiers } from '../lambdas/core/notify/registry.ts';
 import { MemoryIncidentStore } from '../lambdas/adapters/memory-incident-store.ts';
 import { postDueDigests } from '../lambdas/core/digest.ts';
 import { parseConfig } from '../lambdas/core/config.ts';
@@ -30,12 +32,23 @@ const CHECK_AT = new Date('2026-11-24T10:30:00Z'); // a Tuesday, in business hou
 
 async function main(): Promise<void> {
   // A daily budget turns on cost_projection; everything else runs with the defaults.
-  const config = parseConfig({ rules: { cost_projection: { dailyBudgetUsd: 100 }, bill_threshold: { dailyHardCapUsd: 2000 } } });
+  // Every sink kind is configured so the wire log shows each vendor's request (secrets are placeholders, masked).
+  const config = parseConfig({
+    rules: { cost_projection: { dailyBudgetUsd: 100 }, bill_threshold: { dailyHardCapUsd: 2000 } },
+    sinks: {
+      pagerduty: { routingKeyParameter: '/metis-alerts/demo/pagerduty-routing-key' },
+      opsgenie: { apiKeyParameter: '/metis-alerts/demo/opsgenie-api-key' },
+      splunkOnCall: { restEndpointParameter: '/metis-alerts/demo/splunk-oncall-endpoint' },
+      webhooks: [{ name: 'keep', urlParameter: '/metis-alerts/demo/keep-webhook-url', format: 'alertmanager' }],
+    },
+  });
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
-  const sinks = new DryRunSinks();
   const digests = new MemoryDigestStore();
   const lines: string[] = [];
+  let clock = CHECK_AT;
+  const wire = new WireLog(() => clock);
+  const notifiers = buildNotifiers(config.sinks, dryRunTransports(wire.tap));
   mkdirSync(outDir, { recursive: true });
 
   const dbFile = join(outDir, 'sample-trace.db.gz');
@@ -81,23 +94,23 @@ async function main(): Promise<void> {
 
   for (const step of steps) {
     console.log(`\n== ${step.at.toISOString()}  ${step.title}`);
-    const before = sinks.payloads.length;
-    const deps = { store, pagerduty: sinks, publisher: sinks, settings, digests, now: () => step.at };
+    const before = wire.entries.length;
+    clock = step.at;
+    const deps = { store, notifiers, settings, digests, now: () => step.at };
     const result = step.sweep
       ? await sweepIncidents(step.at, sweepOptionsOf(config), deps)
       : await routeSignals(step.report ? signalsFromReport(step.report, await store.listOpen(step.report.source)) : step.signals, deps);
     if (step.sweep)
-      for (const id of (await postDueDigests(step.at, { digests, publisher: sinks })).posted)
+      for (const id of (await postDueDigests(step.at, { digests, chatops: notifiers.chatops, settings })).posted)
         console.log(`   SEV4 -> chatops   digest    ${id}`);
     if (result.attempted.length === 0) console.log('   (nothing new: deduplicated or no sink selected)');
-    for (const d of result.attempted) console.log(`   ${d.severity} -> ${d.sink.padEnd(9)} ${d.action.padEnd(9)} ${d.dedupKey}`);
-    for (const payload of sinks.payloads.slice(before)) lines.push(JSON.stringify({ at: step.at.toISOString(), ...payload }));
+    for (const d of result.attempted) console.log(`   ${d.severity} -> ${d.sink.padEnd(13)} ${d.action.padEnd(9)} ${d.dedupKey}`);
   }
 
-  const file = join(outDir, 'payloads.jsonl');
-  writeFileSync(file, `${lines.join('\n')}\n`);
+  const file = join(outDir, 'wire.jsonl');
+  writeFileSync(file, wire.toJsonLines());
   const open = (await store.listOpen()).map((i) => `${i.severity} ${i.dedupKey}`);
-  console.log(`\n${lines.length} payloads written to ${file}`);
+  console.log(`\n${wire.entries.length} outbound requests written to ${file}`);
   console.log(`open incidents at the end (${open.length}):\n  ${open.join('\n  ')}`);
 }
 

@@ -1,25 +1,41 @@
-// `metis-alerts route --signals FILE [--now ISO] [--config FILE] [--json]`: the router's decisions in
-// dry-run from the same core code, over a time-ordered list of signals (dedup and resolve apply across it).
+// `metis-alerts route --signals FILE [--now ISO] [--config FILE] [--wire FILE] [--json]`: the router's
+// decisions in dry-run from the same core code, over a time-ordered list of signals and evaluation
+// reports (dedup and evidence-based resolves apply across it).
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
-import { DryRunSinks, type DryRunPayload } from '../../lambdas/adapters/dry-run-sinks.ts';
+import { MemoryStormLedger } from '../../lambdas/adapters/memory-storm-ledger.ts';
+import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
+import { WireLog, type WireEntry } from '../../lambdas/adapters/notify/wire-log.ts';
 import type { Config } from '../../lambdas/core/config.ts';
 import { routeSignals, sweepIncidents } from '../../lambdas/core/dispatch.ts';
-import { sweepOptionsOf } from '../../lambdas/core/sweep-policy.ts';
 import type { Delivery } from '../../lambdas/core/incident.ts';
+import { DEFAULT_EVENTS_URL } from '../../lambdas/core/notify/pagerduty/notifier.ts';
+import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
+import { signalsFromReport } from '../../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { toDelivery } from '../../lambdas/core/routing-policy.ts';
-import { signalsFromReport } from '../../lambdas/core/report-signals.ts';
 import type { Signal } from '../../lambdas/core/signal.ts';
+import { sweepOptionsOf } from '../../lambdas/core/sweep-policy.ts';
 import { parseReplayFile, type ReplayEntry } from './replay-input.ts';
 
 export interface RouteResult {
   deliveries: Delivery[];
-  payloads: DryRunPayload[];
+  /** Every outbound request as it would be sent (the wire log). */
+  wire: WireEntry[];
 }
 
 /** Accepts a JSON array of signals, `{ "signals": [...] }` (a report or `check` output), or JSON Lines. */
 export function parseSignalFile(text: string, origin: string): Signal[] {
   return parseReplayFile(text, origin).flatMap((entry) => (entry.kind === 'signal' ? [entry.signal] : entry.report.signals));
+}
+
+/**
+ * The sinks a dry run delivers to: the configured ones, and PagerDuty when no HTTP paging provider is
+ * configured, so the policy's paging decisions stay visible before any integration exists.
+ */
+export function dryRunSinks(config: Config): Config['sinks'] {
+  const { sinks } = config;
+  if (sinks.pagerduty || sinks.opsgenie || sinks.splunkOnCall) return sinks;
+  return { ...sinks, pagerduty: { routingKeyParameter: '/metis-alerts/dry-run/pagerduty', eventsUrl: DEFAULT_EVENTS_URL } };
 }
 
 export interface RouteOptions {
@@ -50,10 +66,16 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     .map((entry, index) => ({ entry, index }))
     .sort((a, b) => a.entry.at - b.entry.at || a.index - b.index)
     .map((item) => item.entry);
-  const sinks = new DryRunSinks();
+  let clock = new Date(0);
+  const wire = new WireLog(() => clock);
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
-  const deps = { store, pagerduty: sinks, publisher: sinks, settings };
+  const deps = {
+    store,
+    storm: new MemoryStormLedger(),
+    notifiers: buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap)),
+    settings,
+  };
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
   let nextTick: number | undefined;
@@ -64,19 +86,21 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
       nextTick ??= Math.floor(at.getTime() / sweepMs) * sweepMs + sweepMs;
       for (; nextTick <= at.getTime(); nextTick += sweepMs) {
         const when = new Date(nextTick);
+        clock = when;
         const swept = await sweepIncidents(when, sweepOptionsOf(config), { ...deps, now: () => when });
         deliveries.push(...swept.attempted.map(toDelivery));
       }
     }
+    clock = at;
     // As the deployed router does with a report: its firing signals plus the resolves its evidence allows.
     const signals = entry.kind === 'signal' ? [entry.signal] : signalsFromReport(entry.report, await store.listOpen(entry.report.source));
     const routed = await routeSignals(signals, { ...deps, now: () => at });
     deliveries.push(...routed.attempted.map(toDelivery));
   }
-  return { deliveries, payloads: sinks.payloads };
+  return { deliveries, wire: wire.entries };
 }
 
 export function formatDeliveries(deliveries: Delivery[]): string {
   if (deliveries.length === 0) return 'no deliveries\n';
-  return `${deliveries.map((d) => `${d.severity}  ${d.sink.padEnd(9)} ${d.action.padEnd(9)} ${d.dedupKey}`).join('\n')}\n`;
+  return `${deliveries.map((d) => `${d.severity}  ${d.sink.padEnd(13)} ${d.action.padEnd(9)} ${d.dedupKey}`).join('\n')}\n`;
 }

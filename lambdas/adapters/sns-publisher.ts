@@ -1,8 +1,9 @@
 // Publishes router notifications to the "page" and "chatops" SNS topics. Never throws: a failed
 // publish becomes a SendOutcome the router records on the incident (and retries later), so one
 // broken sink never stops the others.
-import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
 import type { NotificationPublisher, SendOutcome, SnsMessage, TopicName } from '../core/ports.ts';
+import type { WireTap } from './notify/wire-log.ts';
 import { truncateUtf8 } from './truncate.ts';
 
 export interface SnsPublisherOptions {
@@ -10,8 +11,10 @@ export interface SnsPublisherOptions {
    * The SDK client already retries throttling and 5xx (standard mode, 3 attempts by default);
    * configure `maxAttempts` on the client, not here.
    */
-  readonly client: SNSClient;
+  readonly client: Pick<SNSClient, 'send'>;
   readonly topics: Readonly<Record<TopicName, string>>;
+  /** Sees every Publish input as sent (`--wire`, the demo). */
+  readonly wire?: WireTap;
 }
 
 /** SNS caps the whole message (body + attributes) at 256 KiB; leave room for the attributes. */
@@ -31,12 +34,14 @@ const CONFIG = new Set([
 ]);
 
 export class SnsPublisher implements NotificationPublisher {
-  private readonly client: SNSClient;
+  private readonly client: Pick<SNSClient, 'send'>;
   private readonly topics: Readonly<Record<TopicName, string>>;
+  private readonly wire: WireTap | undefined;
 
   constructor(options: SnsPublisherOptions) {
     this.client = options.client;
     this.topics = options.topics;
+    this.wire = options.wire;
   }
 
   async publish(topic: TopicName, message: SnsMessage): Promise<SendOutcome> {
@@ -46,15 +51,18 @@ export class SnsPublisher implements NotificationPublisher {
       // SNS rejects empty attribute values; an absent attribute simply matches no filter policy.
       if (value) attributes[name] = { DataType: 'String', StringValue: value };
     }
+    const input: PublishCommandInput = {
+      TopicArn: topicArn,
+      Subject: safeSubject(message.subject),
+      ...messageOf(message),
+      MessageAttributes: attributes,
+    };
+    this.wire?.({
+      sink: topic,
+      request: { Subject: input.Subject, Message: input.Message, MessageStructure: input.MessageStructure, MessageAttributes: attributes },
+    });
     try {
-      await this.client.send(
-        new PublishCommand({
-          TopicArn: topicArn,
-          Subject: safeSubject(message.subject),
-          Message: truncateUtf8(message.body, MAX_BODY_BYTES),
-          MessageAttributes: attributes,
-        }),
-      );
+      await this.client.send(new PublishCommand(input));
       return { ok: true };
     } catch (error) {
       const name = (error as Error).name;
@@ -64,6 +72,18 @@ export class SnsPublisher implements NotificationPublisher {
       return { ok: false, retryable: true, kind: 'transient', reason };
     }
   }
+}
+
+/** One body for every protocol, or per-protocol bodies (each cut so the JSON stays under the SNS limit). */
+function messageOf(message: SnsMessage): Pick<PublishCommandInput, 'Message' | 'MessageStructure'> {
+  if (!message.structured) return { Message: truncateUtf8(message.body, MAX_BODY_BYTES) };
+  const parts = Object.entries(message.structured).filter((entry): entry is [string, string] => typeof entry[1] === 'string');
+  // JSON escaping can grow a body; split the budget between the parts with a margin for it.
+  const share = Math.floor(MAX_BODY_BYTES / parts.length / 1.3);
+  return {
+    Message: JSON.stringify(Object.fromEntries(parts.map(([key, text]) => [key, truncateUtf8(text, share)]))),
+    MessageStructure: 'json',
+  };
 }
 
 /**

@@ -233,6 +233,19 @@ export const routingSchema = z
     retainResolvedDays: z.int().positive().default(30),
     inhibitions: z.array(inhibitionSchema).default(() => structuredClone(DEFAULT_INHIBITIONS) as never),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]),
+    /** Storm control: requests per minute per sink; beyond it incidents are held and one grouped notice is sent. */
+    storm: z
+      .strictObject({
+        /** PagerDuty throttles near 120 events a minute per integration key. */
+        pagerduty: z.int().positive().default(120),
+        opsgenie: z.int().positive().default(120),
+        splunkOnCall: z.int().positive().default(120),
+        page: z.int().positive().default(10),
+        chatops: z.int().positive().default(30),
+        /** Each webhook. */
+        webhook: z.int().positive().default(120),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -252,6 +265,43 @@ export const sinksSchema = z
         eventsUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).default('https://events.pagerduty.com/v2/enqueue'),
       })
       .optional(),
+    /** Opsgenie or Jira Service Management's ops API (same alert API); the integration's API key lives in SSM. */
+    opsgenie: z
+      .strictObject({
+        apiKeyParameter: ssmName,
+        kmsKeyArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
+          .optional(),
+        /** https://api.opsgenie.com, https://api.eu.opsgenie.com or https://api.atlassian.com/jsm/ops/integration */
+        apiUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).default('https://api.opsgenie.com'),
+      })
+      .optional(),
+    /** Splunk On-Call REST endpoint integration: the whole endpoint URL (it holds the keys) lives in SSM. */
+    splunkOnCall: z
+      .strictObject({
+        restEndpointParameter: ssmName,
+        kmsKeyArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
+          .optional(),
+      })
+      .optional(),
+    /** Receivers of Alertmanager's webhook body (Keep, Grafana OnCall, ...); each URL lives in SSM. */
+    webhooks: z
+      .array(
+        z.strictObject({
+          name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected a short lower-case name of letters, digits and "-"'),
+          urlParameter: ssmName,
+          format: z.literal('alertmanager').default('alertmanager'),
+          kmsKeyArn: z
+            .string()
+            .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
+            .optional(),
+        }),
+      )
+      .default([])
+      .refine((hooks) => new Set(hooks.map((h) => h.name)).size === hooks.length, { message: 'webhook names must be unique' }),
     page: z.strictObject({ emails: z.array(email).default([]), sms: z.array(sms).default([]) }).prefault({}),
     chatops: z
       .strictObject({

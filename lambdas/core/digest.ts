@@ -3,7 +3,9 @@
 // its rule (one record per rule and UTC day); the sweeper posts each finished day's digest to chatops
 // once, the first sweep after 00:00 UTC. Posting is claimed with a conditional write first, so two
 // sweepers (or a retried one) never post a digest twice, and a failed post is retried next sweep.
-import type { NotificationPublisher, SendOutcome, SnsMessage } from './ports.ts';
+import type { Notice, Notifier } from './notify/notifier.ts';
+import type { SendOutcome } from './ports.ts';
+import type { RouterSettings } from './router-settings.ts';
 import { redactText } from './redact.ts';
 import { oneLine, type Signal } from './signal.ts';
 
@@ -126,23 +128,25 @@ export function isDue(digest: Digest, now: Date): boolean {
   return !digest.claimedUntil || Date.parse(digest.claimedUntil) <= now.getTime();
 }
 
-export function digestMessage(digest: Digest): SnsMessage {
+/** The chatops notice of one finished day: a thread of its own per rule and day, never a page. */
+export function digestNotice(digest: Digest): Notice {
   const subjects = Object.entries(digest.subjects).sort((a, b) => b[1].count - a[1].count || a[0].localeCompare(b[0]));
   const n = subjects.length + digest.moreSubjects;
-  const raw = `[SEV4] DIGEST ${digest.rule} ${digest.day}: ${n} subject${n === 1 ? '' : 's'}, ${digest.count} signal${digest.count === 1 ? '' : 's'}`;
-  // eslint-disable-next-line no-control-regex
-  const ascii = raw.replace(/[^\x20-\x7e]+/g, '?');
+  const headline = `[SEV4] DIGEST ${digest.rule} ${digest.day}: ${n} subject${n === 1 ? '' : 's'}, ${digest.count} signal${digest.count === 1 ? '' : 's'}`;
   const lines = [
-    `Daily digest of ${digest.rule} for ${digest.day} (UTC): SEV4, best effort, never paged.`,
     `${digest.count} signal${digest.count === 1 ? '' : 's'} about ${n} subject${n === 1 ? '' : 's'} between ${digest.firstAt} and ${digest.lastAt}.`,
     '',
     ...subjects.map(([subject, s]) => `- ${subject}: ${s.count}x (${s.firstAt.slice(11, 16)}-${s.lastAt.slice(11, 16)} UTC) ${s.summary}`),
     ...(digest.moreSubjects ? [`- and ${digest.moreSubjects} more signal(s) about other subjects`] : []),
   ];
   return {
-    subject: ascii.length <= 99 ? ascii : `${ascii.slice(0, 96)}...`,
-    body: redactText(lines.join('\n')),
-    attributes: { severity: 'SEV4', rule: digest.rule, status: 'digest' },
+    threadId: `digest:${digest.rule}:${digest.day}`,
+    severity: 'SEV4',
+    rule: digest.rule,
+    status: 'digest',
+    title: oneLine(redactText(`Daily digest of ${digest.rule} for ${digest.day} (UTC): SEV4, best effort, never paged.`), 200),
+    subject: oneLine(redactText(headline), 99),
+    lines: [redactText(lines.join('\n'))],
   };
 }
 
@@ -158,7 +162,7 @@ export interface DigestPostResult {
  */
 export async function postDueDigests(
   now: Date,
-  deps: { digests: DigestStore; publisher: NotificationPublisher; leaseSeconds?: number },
+  deps: { digests: DigestStore; chatops: Notifier | undefined; settings: RouterSettings; leaseSeconds?: number },
 ): Promise<DigestPostResult> {
   const result: DigestPostResult = { posted: [], failed: [] };
   const leaseMs = (deps.leaseSeconds ?? 120) * 1000;
@@ -174,9 +178,11 @@ export async function postDueDigests(
     if (!(await deps.digests.put(claimed, current.version))) continue; // another sweeper claimed it
     let outcome: SendOutcome;
     try {
-      outcome = await deps.publisher.publish('chatops', digestMessage(claimed));
+      outcome = deps.chatops?.announce
+        ? await deps.chatops.announce(digestNotice(claimed), { settings: deps.settings, now })
+        : { ok: false, retryable: true, reason: 'no chatops sink configured', kind: 'transient' };
     } catch (error) {
-      outcome = { ok: false, retryable: true, reason: (error as Error).message, kind: 'transient' };
+      outcome = { ok: false, retryable: true, reason: error instanceof Error ? error.message : String(error), kind: 'transient' };
     }
     const done: Digest = structuredClone(claimed);
     delete done.claimedUntil;

@@ -2,24 +2,24 @@
 // deliveries are recorded on the incident and claimed with a conditional write before sending, so
 // a retried or racing invocation neither pages twice nor drops a sink that failed.
 import { isDigestSignal, recordInDigest, type DigestStore } from './digest.ts';
-import type { DeliveryRecord, Incident } from './incident.ts';
-import type { IncidentStore, NotificationPublisher, PagerDutyClient, SendOutcome, SilenceStore } from './ports.ts';
+import type { DeliveryRecord, Incident, Sink } from './incident.ts';
+import type { Notifiers } from './notify/notifier.ts';
+import { orderSinks } from './notify/sinks.ts';
+import type { IncidentStore, SendOutcome, SilenceStore } from './ports.ts';
 import { redactText } from './redact.ts';
-import { pagerDutyEvent } from './render-pagerduty.ts';
-import { snsMessage } from './render-sns.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { applySignal, releaseIfClear } from './routing-policy.ts';
 import { linkInhibited } from './inhibition-link.ts';
 import { silenceEnd, type Silence } from './silence.ts';
 import { inhibitorFor, mayBeInhibited, silenceFor, type RoutingContext } from './suppression.ts';
 import { sweepIncident, type SweepOptions } from './sweep-policy.ts';
-import { makeDedupKey, oneLine, type Signal } from './signal.ts';
+import { makeDedupKey, oneLine, severityRank, type Signal } from './signal.ts';
+import { budgetFor, epochMinute, isHoldable, stormNotice, type HeldIncident, type StormLedger } from './notify/storm.ts';
 
 export interface DispatchDeps {
   store: IncidentStore;
-  /** Absent when no PagerDuty integration is configured: the policy then never plans PagerDuty. */
-  pagerduty?: PagerDutyClient;
-  publisher: NotificationPublisher;
+  /** One Notifier per configured sink, keyed by sink name: the policy plans only sinks present here. */
+  notifiers: Notifiers;
   settings: RouterSettings;
   /** The routing time for a signal: the wall clock in Lambda, the signal's own time in a replay. */
   now: (signal: Signal) => Date;
@@ -30,6 +30,8 @@ export interface DispatchDeps {
   silences?: SilenceStore;
   /** SEV4 digest rules' signals are folded into daily digests here instead of opening incidents (digest.ts). */
   digests?: DigestStore;
+  /** Storm control's shared per-minute counters; absent: no per-sink budget (unit tests, one-off tools). */
+  storm?: StormLedger;
 }
 
 /** What one routeSignals/sweep call loads at most once: silences, and open incidents until a write. */
@@ -43,8 +45,20 @@ export interface DispatchResult {
   attempted: DeliveryRecord[];
   /** Deliveries that failed and may succeed later: the caller fails the invocation so it is retried. */
   retryableFailures: DeliveryRecord[];
-  /** SNS deliveries that retrying cannot fix (topic gone, KMS denied): the caller parks the event in the DLQ. */
+  /**
+   * Deliveries to a sink without pipeline-health reporting (the SNS topics) that retrying cannot fix: the
+   * caller parks the event in the DLQ.
+   */
   permanentSnsFailures: DeliveryRecord[];
+  /** Deliveries storm control held back in this call (still pending: sent later, or skipped if resolved first). */
+  held: HeldIncident[];
+}
+
+/** Sink-minutes whose budget this call already found spent, so a storm costs one ledger call per sink, not per incident. */
+const spentBudgets = new WeakMap<DispatchResult, Set<string>>();
+
+function emptyResult(): DispatchResult {
+  return { attempted: [], retryableFailures: [], permanentSnsFailures: [], held: [] };
 }
 
 const MAX_WRITE_ATTEMPTS = 8;
@@ -53,8 +67,8 @@ const MAX_DELIVERY_ATTEMPTS = 10;
 const PIPELINE_RULE = 'pipeline_health';
 
 export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promise<DispatchResult> {
-  const settings = deps.pagerduty ? deps.settings : withoutPagerDuty(deps.settings);
-  const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
+  const settings = withActiveSinks(deps.settings, deps.notifiers);
+  const result = emptyResult();
   const cache: CallCache = {};
   for (const signal of signals) {
     if (deps.digests && isDigestSignal(signal)) {
@@ -64,6 +78,7 @@ export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promi
     await processSignal(signal, { ...deps, settings }, result, cache);
   }
   await reportPagerDutyHealth(result, { ...deps, settings });
+  await announceStorm(result, { ...deps, settings }, signals.length ? deps.now(signals.at(-1)!) : undefined);
   return result;
 }
 
@@ -123,18 +138,32 @@ async function processTransition(
     const existing = await deps.store.get(dedupKey);
     const { next, changed } = decide(existing);
     if (!next) return false;
-    const claimable = next.deliveries.filter((d) => isDeliverable(d, now));
-    if (!changed && claimable.length === 0) return false;
+    const deliverable = next.deliveries.filter((d) => isDeliverable(d, now));
+    if (!changed && deliverable.length === 0) return false;
+    const { allowed: claimable, held } = await admit(deliverable, now, deps, result);
+    const newlyHeld = held.filter((d) => !d.heldAt);
+    if (!changed && claimable.length === 0 && newlyHeld.length === 0) return false;
     const claimed = structuredClone(next);
     const until = new Date(now.getTime() + leaseMs).toISOString();
-    for (const d of claimed.deliveries) if (claimable.some((c) => c.id === d.id)) d.claimedUntil = until;
+    for (const d of claimed.deliveries) {
+      if (claimable.some((c) => c.id === d.id)) d.claimedUntil = until;
+      if (held.some((h) => h.id === d.id)) d.heldAt ??= now.toISOString();
+    }
+    if (newlyHeld.length > 0)
+      claimed.timeline.push({
+        at: now.toISOString(),
+        event: `storm control held ${newlyHeld.map((d) => `${d.sink} ${d.action}`).join(', ')}`,
+      });
     claimed.updatedAt = changed ? now.toISOString() : claimed.updatedAt;
     claimed.version = (existing?.version ?? 0) + 1;
     if (!(await deps.store.put(claimed, existing?.version))) continue; // lost a race: re-read and re-decide
+    result.held.push(...held.map((delivery) => ({ incident: claimed, delivery })));
     const outcomes = await send(claimed, claimable, deps, now);
     result.attempted.push(...outcomes);
     result.retryableFailures.push(...outcomes.filter((d) => d.status === 'failed' && d.retryable));
-    result.permanentSnsFailures.push(...outcomes.filter((d) => d.status === 'failed' && !d.retryable && d.sink !== 'pagerduty'));
+    result.permanentSnsFailures.push(
+      ...outcomes.filter((d) => d.status === 'failed' && !d.retryable && !deps.notifiers[d.sink]?.raisesPipelineHealth),
+    );
     await recordOutcomes(dedupKey, outcomes, deps, now);
     return true;
   }
@@ -146,11 +175,14 @@ async function processTransition(
  * delivery still owed (a failed one to retry, or one whose sender crashed past its claim).
  */
 export async function sweepIncidents(now: Date, options: SweepOptions, deps: DispatchDeps): Promise<DispatchResult> {
-  const settings = deps.pagerduty ? deps.settings : withoutPagerDuty(deps.settings);
+  const settings = withActiveSinks(deps.settings, deps.notifiers);
   const swept = { ...deps, settings };
-  const result: DispatchResult = { attempted: [], retryableFailures: [], permanentSnsFailures: [] };
+  const result = emptyResult();
   const silences = deps.silences ? await deps.silences.listCurrent() : [];
-  const open = await deps.store.listOpen();
+  // Most severe and oldest first: after a storm, held SEV1 pages go out before SEV3 posts.
+  const open = (await deps.store.listOpen()).sort(
+    (a, b) => severityRank(a.severity) - severityRank(b.severity) || Date.parse(a.openedAt) - Date.parse(b.openedAt),
+  );
   await announceEndedSilences(silences, open, now, swept);
   for (const incident of open) {
     const context = await stillQuiet(incident, silences, now, swept);
@@ -168,7 +200,52 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
     );
   }
   await reportPagerDutyHealth(result, swept);
+  await announceStorm(result, swept, now);
   return result;
+}
+
+/** Splits due deliveries into those the sinks' per-minute budgets allow now and those held back. */
+async function admit(
+  deliveries: DeliveryRecord[],
+  now: Date,
+  deps: DispatchDeps,
+  result: DispatchResult,
+): Promise<{ allowed: DeliveryRecord[]; held: DeliveryRecord[] }> {
+  if (!deps.storm) return { allowed: deliveries, held: [] };
+  const minute = epochMinute(now);
+  const spent = spentBudgets.get(result) ?? new Set<string>();
+  spentBudgets.set(result, spent);
+  const allowed: DeliveryRecord[] = [];
+  const held: DeliveryRecord[] = [];
+  for (const delivery of deliveries) {
+    const key = `${delivery.sink}#${minute}`;
+    if (!isHoldable(delivery)) allowed.push(delivery);
+    else if (!spent.has(key) && (await deps.storm.take(delivery.sink, minute, budgetFor(delivery.sink, deps.settings))))
+      allowed.push(delivery);
+    else {
+      spent.add(key);
+      held.push(delivery);
+    }
+  }
+  return { allowed, held };
+}
+
+/** One grouped notice per sink and minute for what this call held back, on the sinks that can show one. */
+async function announceStorm(result: DispatchResult, deps: DispatchDeps, now: Date | undefined): Promise<void> {
+  if (!deps.storm || result.held.length === 0 || !now) return;
+  const minute = epochMinute(now);
+  for (const sink of orderSinks(result.held.map((h) => h.delivery.sink))) {
+    const held = result.held.filter((h) => h.delivery.sink === sink);
+    const incidents = new Set(held.map((h) => h.incident.dedupKey)).size;
+    const total = await deps.storm.hold(sink, minute, incidents);
+    const notifier = deps.notifiers[sink];
+    if (!notifier?.announce || !(await deps.storm.claimNotice(sink, minute))) continue;
+    const outcome = await notifier.announce(stormNotice(sink, held, total, budgetFor(sink, deps.settings), now), {
+      settings: deps.settings,
+      now,
+    });
+    if (!outcome.ok) deps.log?.('storm notice failed', { sink, reason: outcome.reason });
+  }
 }
 
 /** Whether what kept an incident quiet still applies: its silence or window, or its inhibitor still open and matching. */
@@ -198,11 +275,20 @@ async function announceEndedSilences(silences: Silence[], open: Incident[], now:
     const body = covered.length
       ? `Silence ${silence.id} on ${scope} ended at ${new Date(silenceEnd(silence)).toISOString()} (${silence.reason}). Still firing, now notified: ${covered.map((i) => `${i.severity} ${i.dedupKey}`).join(', ')}.`
       : `Silence ${silence.id} on ${scope} ended at ${new Date(silenceEnd(silence)).toISOString()} (${silence.reason}). It outlived every incident it covered: nothing it silenced is still firing.`;
-    const outcome = await deps.publisher.publish('chatops', {
-      subject: oneLine(redactText(`[metis-alerts] silence ${silence.id} ended: ${scope}`), 99),
-      body: redactText(body),
-      attributes: { severity: 'SEV4', rule: 'silence', status: 'resolved' },
-    });
+    const chatops = deps.notifiers.chatops;
+    if (!chatops?.announce) continue;
+    const outcome = await chatops.announce(
+      {
+        threadId: `silence:${silence.id}`,
+        severity: 'SEV4',
+        rule: 'silence',
+        status: 'resolved',
+        title: oneLine(redactText(`Silence ${silence.id} ended: ${scope}`), 200),
+        subject: oneLine(redactText(`[metis-alerts] silence ${silence.id} ended: ${scope}`), 99),
+        lines: [redactText(body)],
+      },
+      { settings: deps.settings, now },
+    );
     if (!outcome.ok) deps.log?.('silence end notice failed', { silence: silence.id, reason: outcome.reason });
   }
 }
@@ -221,14 +307,15 @@ async function send(incident: Incident, deliveries: DeliveryRecord[], deps: Disp
     if (outcome.ok) {
       record.status = 'sent';
       record.sentAt = now.toISOString();
+      delete record.heldAt;
       delete record.error;
       delete record.retryable;
     } else {
       record.status = 'failed';
       // An SNS topic that is missing or a KMS grant that is denied is an operator fix away: keep retrying it
-      // (the invocation fails and lands in the DLQ) rather than losing the page. PagerDuty config failures
+      // (the invocation fails and lands in the DLQ) rather than losing the page. HTTP sinks' config failures
       // raise a pipeline-health incident instead.
-      const fixable = outcome.retryable || (record.sink !== 'pagerduty' && outcome.kind === 'config');
+      const fixable = outcome.retryable || (!deps.notifiers[record.sink]?.raisesPipelineHealth && outcome.kind === 'config');
       record.retryable = fixable && record.attempts < MAX_DELIVERY_ATTEMPTS;
       record.error = oneLine(redactText(`${outcome.kind}: ${outcome.reason}`), 500);
       record.failureKind = outcome.kind;
@@ -246,11 +333,9 @@ async function send(incident: Incident, deliveries: DeliveryRecord[], deps: Disp
 }
 
 function sendOne(incident: Incident, delivery: DeliveryRecord, deps: DispatchDeps, now: Date): Promise<SendOutcome> {
-  if (delivery.sink === 'pagerduty') {
-    if (!deps.pagerduty) return Promise.resolve({ ok: false, retryable: false, kind: 'config', reason: 'PagerDuty is not configured' });
-    return deps.pagerduty.enqueue(pagerDutyEvent(incident, delivery, deps.settings));
-  }
-  return deps.publisher.publish(delivery.sink, snsMessage(incident, delivery, deps.settings, now));
+  const notifier = deps.notifiers[delivery.sink];
+  if (!notifier) return Promise.resolve({ ok: false, retryable: false, kind: 'config', reason: `sink ${delivery.sink} is not configured` });
+  return notifier.deliver(incident, delivery, { settings: deps.settings, now });
 }
 
 /** Writes each delivery's outcome and a timeline line onto the incident, re-reading on a lost race. */
@@ -275,31 +360,37 @@ async function recordOutcomes(dedupKey: string, outcomes: DeliveryRecord[], deps
 }
 
 /**
- * A PagerDuty delivery that cannot succeed by retrying (routing key missing, event rejected) raises a
- * SEV2 pipeline-health incident on the other sinks; the next successful PagerDuty delivery resolves it.
+ * A delivery to an HTTP sink that cannot succeed by retrying (secret missing, request rejected) raises a
+ * SEV2 pipeline-health incident per sink on the other sinks; the next successful delivery resolves it.
  */
 async function reportPagerDutyHealth(result: DispatchResult, deps: DispatchDeps): Promise<void> {
-  const pd = result.attempted.filter((d) => d.sink === 'pagerduty');
-  const broken = pd.filter((d) => d.status === 'failed' && !d.retryable);
-  const healthy = pd.some((d) => d.status === 'sent');
-  const dedupKey = makeDedupKey(PIPELINE_RULE, 'pagerduty');
+  const watched = orderSinks(result.attempted.map((d) => d.sink)).filter((sink) => deps.notifiers[sink]?.raisesPipelineHealth);
+  for (const sink of watched) await reportSinkHealth(sink, result, deps);
+}
+
+async function reportSinkHealth(sink: Sink, result: DispatchResult, deps: DispatchDeps): Promise<void> {
+  const attempts = result.attempted.filter((d) => d.sink === sink);
+  const broken = attempts.filter((d) => d.status === 'failed' && !d.retryable);
+  const healthy = attempts.some((d) => d.status === 'sent');
+  const dedupKey = makeDedupKey(PIPELINE_RULE, sink);
+  const label = SINK_LABEL[sink] ?? sink;
   if (broken.length === 0 && !healthy) return;
   if (broken.length === 0) {
     const open = await deps.store.get(dedupKey);
     if (open?.status !== 'open') return;
-    await processSignal({ ...open.lastSignal, status: 'resolved', summary: 'PagerDuty deliveries succeed again' }, deps, result);
+    await processSignal({ ...open.lastSignal, status: 'resolved', summary: `${label} deliveries succeed again` }, deps, result);
     return;
   }
   const first = broken[0]!;
   const signal: Signal = {
     source: 'pipeline',
     rule: PIPELINE_RULE,
-    subject: 'pagerduty',
+    subject: sink,
     severity: 'SEV2',
     status: 'firing',
     dedupKey,
     summary: oneLine(
-      `PagerDuty delivery failed for ${broken.map((d) => d.dedupKey).join(', ')} (${first.error}); SNS page/chatops still delivered. Check the routing-key SSM parameter and the integration.`,
+      `${label} delivery failed for ${broken.map((d) => d.dedupKey).join(', ')} (${first.error}); SNS page/chatops still delivered. Check the ${SECRET_LABEL[sink] ?? 'secret'} SSM parameter and the integration.`,
     ),
     observedAt: first.lastAttemptAt ?? first.plannedAt,
     details: { failures: broken.map((d) => ({ dedupKey: d.dedupKey, action: d.action, severity: d.severity, error: d.error })) },
@@ -308,11 +399,10 @@ async function reportPagerDutyHealth(result: DispatchResult, deps: DispatchDeps)
   await processSignal(signal, deps, result);
 }
 
-function withoutPagerDuty(settings: RouterSettings): RouterSettings {
-  const policy = structuredClone(settings.routing.policy);
-  for (const rule of Object.values(policy)) {
-    rule.businessHours.pagerduty = false;
-    rule.outOfHours.pagerduty = false;
-  }
-  return { ...settings, routing: { ...settings.routing, policy } };
+const SINK_LABEL: Partial<Record<Sink, string>> = { pagerduty: 'PagerDuty', opsgenie: 'Opsgenie', 'splunk-oncall': 'Splunk On-Call' };
+const SECRET_LABEL: Partial<Record<Sink, string>> = { pagerduty: 'routing-key', opsgenie: 'API-key', 'splunk-oncall': 'REST-endpoint' };
+
+/** The settings with the sinks this process can deliver to: a sink without a Notifier is never planned. */
+function withActiveSinks(settings: RouterSettings, notifiers: Notifiers): RouterSettings {
+  return { ...settings, activeSinks: orderSinks(Object.keys(notifiers) as Sink[]) };
 }

@@ -2,13 +2,16 @@
 // in memory in the CLI; every transition is computed by pure functions over this shape.
 import type { Severity, Signal, SignalSource } from './signal.ts';
 
+/** The sinks every deployment has when PagerDuty is configured (the order deliveries are planned in). */
 export const SINKS = ['pagerduty', 'page', 'chatops'] as const;
-export type Sink = (typeof SINKS)[number];
+/** Every sink name a Notifier can be registered under (see lambdas/core/notify/sinks.ts). */
+export type Sink = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'page' | 'chatops' | `webhook:${string}`;
 
 /** trigger/resolve on every sink; remind/escalate/suppressed are chatops posts. */
 export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed';
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed';
+/** `skipped`: held back by storm control and resolved before it was sent (never reached the sink). */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
 
 export interface Delivery {
   sink: Sink;
@@ -33,6 +36,8 @@ export interface DeliveryRecord extends Delivery {
   retryable?: boolean;
   /** A sender holds the delivery until then; another invocation takes it over only after. */
   claimedUntil?: string;
+  /** Storm control held it back (the sink's per-minute budget was spent) since then; sent when budget frees up. */
+  heldAt?: string;
 }
 
 export interface TimelineEntry {
@@ -70,6 +75,8 @@ export interface Incident {
   silencedBy?: string;
   /** Open incident whose inhibition turned its pages into chatops "suppressed" posts. */
   suppressedBy?: string;
+  /** The inhibitor's chat thread while suppressed (its dedup key and episode): symptoms post there. */
+  suppressedThread?: string;
   /** Set at a reminder when the subject has had no data (neither firing nor healthy) since then (evidence.ts). */
   noDataSince?: string;
   /** Incidents this one inhibits (their pages became chatops "suppressed" posts), by dedupKey. */

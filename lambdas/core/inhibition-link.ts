@@ -3,9 +3,14 @@
 // sees in one place everything the outage is hiding.
 import type { Incident } from './incident.ts';
 
+/** One chat thread per incident episode: a re-opened incident starts a new thread. */
+export function threadKey(dedupKey: string, episode: number): string {
+  return `${dedupKey}#${episode}`.slice(0, 255);
+}
+
 /** The chatops thread an incident's posts belong in: its inhibitor's while it is suppressed, else its own. */
-export function chatopsThreadId(incident: Pick<Incident, 'dedupKey' | 'suppressedBy'>): string {
-  return incident.suppressedBy ?? incident.dedupKey;
+export function chatopsThreadId(incident: Pick<Incident, 'dedupKey' | 'episode' | 'suppressedThread'>): string {
+  return incident.suppressedThread ?? threadKey(incident.dedupKey, incident.episode);
 }
 
 /** The inhibitor with the suppressed incident recorded (once per episode of the symptom), or unchanged. */

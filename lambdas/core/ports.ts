@@ -1,6 +1,5 @@
 // Interfaces the core owns and the adapters implement (docs/architecture.md, Parts). Nothing here does I/O.
 import type { Incident } from './incident.ts';
-import type { PagerDutyEvent } from './pagerduty.ts';
 import type { EvaluationReport, SignalSource } from './signal.ts';
 import type { Silence } from './silence.ts';
 import type { SnapshotMeta } from './trace-db/context.ts';
@@ -21,11 +20,6 @@ export type SendOutcome =
   /** `retryable` false: do not try again (400 from PagerDuty, routing key missing). */
   | { ok: false; retryable: boolean; reason: string; kind: 'rejected' | 'config' | 'transient' };
 
-export interface PagerDutyClient {
-  /** Enqueue one event; the adapter adds the routing key and retries 429/5xx/network with backoff. */
-  enqueue(event: PagerDutyEvent): Promise<SendOutcome>;
-}
-
 export type TopicName = 'page' | 'chatops';
 
 export interface SnsMessage {
@@ -34,6 +28,11 @@ export interface SnsMessage {
   body: string;
   /** Message attributes for subscription filter policies. */
   attributes: { severity: string; rule: string; status: string };
+  /**
+   * Per-protocol bodies (SNS `MessageStructure: "json"`): Chatbot reads `https` (else `default`), e-mail
+   * subscribers `email`, SMS `sms`. Absent: `body` goes to every protocol.
+   */
+  structured?: { default: string; https?: string; email?: string; sms?: string };
 }
 
 export interface NotificationPublisher {

@@ -1,10 +1,12 @@
 // The routing policy (docs/architecture.md, Contracts) as pure functions:
 // (signal, incident state, now, settings) -> next incident state + the deliveries it owes.
+import { threadKey } from './inhibition-link.ts';
 import { groupAlarmSignal, sameMembers } from './alarm-group.ts';
 import { isBusinessHours } from './business-hours.ts';
 import type { SinkSelection } from './config.ts';
 import type { Delivery, DeliveryAction, DeliveryRecord, Incident, Sink } from './incident.ts';
 import { SINKS } from './incident.ts';
+import { activeSinks, expandSelection, isPagingProvider, orderSinks } from './notify/sinks.ts';
 import type { RouterSettings } from './router-settings.ts';
 import type { RoutingContext } from './suppression.ts';
 import { isMoreSevere, type Severity, type Signal } from './signal.ts';
@@ -26,9 +28,12 @@ export function sinksFor(severity: Severity, now: Date, settings: RouterSettings
   return { sinks, escalates: !inHours && rule.escalateOutOfHours && !sinks.pagerduty && !sinks.page };
 }
 
-/** A pipeline-health signal about a sink never routes to that sink (PagerDuty down must not page PagerDuty). */
-export function allowedSinks(signal: Signal, selection: SinkSelection): Sink[] {
-  return SINKS.filter((sink) => selection[sink] && !(signal.source === 'pipeline' && signal.subject === sink));
+/**
+ * The concrete sinks a selection reaches among the active ones (see notify/sinks.ts). A pipeline-health
+ * signal about a sink never routes to that sink (PagerDuty down must not page PagerDuty).
+ */
+export function allowedSinks(signal: Signal, selection: SinkSelection, active: readonly Sink[] = SINKS): Sink[] {
+  return expandSelection(selection, active).filter((sink) => !(signal.source === 'pipeline' && signal.subject === sink));
 }
 
 /** `tag` tells repeated posts of one kind apart (each reminder is its own delivery). */
@@ -95,18 +100,20 @@ function notify(incident: Incident, severity: Severity, now: Date, settings: Rou
   delete incident.silencedBy;
   if (context.inhibitedBy) {
     incident.suppressedBy = context.inhibitedBy.dedupKey;
+    incident.suppressedThread = threadKey(context.inhibitedBy.dedupKey, context.inhibitedBy.episode);
     plan(incident, [record(incident, 'chatops', 'suppressed', severity, now)]);
     incident.lastPostAt = at;
     return `suppressed by ${context.inhibitedBy.dedupKey} (inhibition ${context.inhibitedBy.inhibition}): posted to chatops, not paged`;
   }
   delete incident.suppressedBy;
+  delete incident.suppressedThread;
   const { sinks, escalates } = sinksFor(severity, now, settings);
-  const targets = allowedSinks(incident.lastSignal, sinks);
+  const targets = allowedSinks(incident.lastSignal, sinks, activeSinks(settings));
   plan(
     incident,
     targets.map((sink) => record(incident, sink, 'trigger', severity, now)),
   );
-  if (targets.includes('pagerduty')) delete incident.escalateAt;
+  if (targets.some(isPagingProvider)) delete incident.escalateAt;
   else if (escalates && !incident.escalateAt)
     incident.escalateAt = new Date(now.getTime() + settings.routing.escalateAfterMinutes * MINUTE).toISOString();
   if (targets.includes('chatops')) incident.lastPostAt = at;
@@ -187,6 +194,13 @@ export function resolveIncident(open: Incident, now: Date, settings: RouterSetti
   next.updatedAt = at;
   delete next.escalateAt;
   next.expiresAt = Math.floor(now.getTime() / 1000) + settings.routing.retainResolvedDays * 86_400;
+  // Storm control held these back and they were never sent: the incident resolves quietly on those sinks.
+  for (const d of next.deliveries) {
+    if (d.status === 'pending' && d.heldAt && d.id.startsWith(`${next.episode}:`)) {
+      d.status = 'skipped';
+      d.error = 'held by storm control; resolved before it was sent';
+    }
+  }
   const reached = new Set(
     // A trigger still pending or awaiting retry will reach its sink, so it owes a resolve too; one that
     // was refused for good (PagerDuty 400, no routing key) opened nothing to resolve.
@@ -195,11 +209,12 @@ export function resolveIncident(open: Incident, now: Date, settings: RouterSetti
         (d) =>
           (d.action === 'trigger' || d.action === 'suppressed') &&
           d.id.startsWith(`${next.episode}:`) &&
+          d.status !== 'skipped' &&
           (d.status !== 'failed' || d.retryable === true),
       )
       .map((d) => d.sink),
   );
-  const targets = SINKS.filter((sink) => reached.has(sink) && !(next.lastSignal.source === 'pipeline' && next.lastSignal.subject === sink));
+  const targets = orderSinks(reached).filter((sink) => !(next.lastSignal.source === 'pipeline' && next.lastSignal.subject === sink));
   plan(
     next,
     targets.map((sink) => record(next, sink, 'resolve', next.severity, now)),

@@ -11,7 +11,7 @@ export interface RoutingContext {
   /** A silence or maintenance window covers the signal: record, do not notify. */
   silencedBy?: { id: string; reason: string };
   /** An open incident inhibits the signal: post to chatops as suppressed, do not page. */
-  inhibitedBy?: { dedupKey: string; inhibition: string };
+  inhibitedBy?: { dedupKey: string; inhibition: string; episode: number };
 }
 
 type Labels = Pick<Signal, 'source' | 'rule' | 'subject' | 'severity'>;
@@ -43,7 +43,7 @@ export function inhibitorFor(signal: Signal, open: Incident[], inhibitions: Inhi
         // Inhibition never hides a signal as severe as its inhibitor (unless configured to).
         (inhibition.lowerSeverityOnly === false || isMoreSevere(incident.severity, signal.severity)),
     );
-    if (source) return { dedupKey: source.dedupKey, inhibition: inhibition.name };
+    if (source) return { dedupKey: source.dedupKey, inhibition: inhibition.name, episode: source.episode };
   }
   return undefined;
 }

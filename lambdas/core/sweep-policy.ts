@@ -7,6 +7,7 @@ import type { Incident } from './incident.ts';
 import type { SignalSource } from './signal.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { allowedSinks, plan, record, resolveIncident } from './routing-policy.ts';
+import { activeSinks } from './notify/sinks.ts';
 
 export interface SweepOptions {
   /** A traceback incident with no new occurrence for this long resolves (rules.traceback.quietMinutes). */
@@ -60,7 +61,7 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
   if (next.escalateAt && Date.parse(next.escalateAt) <= now.getTime()) {
     // Still firing after the grace period out of hours: page as business hours would have.
     const rule = settings.routing.policy[next.severity].businessHours;
-    const targets = allowedSinks(next.lastSignal, { ...rule, chatops: false });
+    const targets = allowedSinks(next.lastSignal, { ...rule, chatops: false }, activeSinks(settings));
     plan(
       next,
       targets.map((sink) => record(next, sink, 'trigger', next.severity, now)),

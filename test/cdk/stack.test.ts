@@ -173,6 +173,7 @@ describe('stack from the example config', () => {
       'dynamodb:PutItem',
       'dynamodb:Query',
       'dynamodb:Scan',
+      'dynamodb:UpdateItem',
     ]);
     expect(byAction('dynamodb:PutItem')).toEqual([`\${${ids.table}.Arn}`]);
     expect(byAction('sns:Publish')).toEqual([`\${${ids.chatops}}`, `\${${ids.page}}`].sort());

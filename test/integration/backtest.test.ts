@@ -180,7 +180,10 @@ async function sinkTraffic(): Promise<{ pagerduty: string[]; page: string[]; cha
   const fromTopic = async (sink: 'page' | 'chatops') =>
     (await published(world, sink === 'page' ? world.page : world.chatops)).map((p) => {
       const m = p.subject?.match(/^\[(SEV[1-4])\] (FIRING|RESOLVED|STATUS UPDATE DUE|ESCALATED|SUPPRESSED) /);
-      const dedupKey = p.message.match(/^Dedup key: (.+)$/m)?.[1];
+      // The page topic's default body is text; chatops' is a Chatbot custom notification naming the incident.
+      const dedupKey = p.message.startsWith('{')
+        ? (JSON.parse(p.message) as { metadata?: { additionalContext?: { dedupKey?: string } } }).metadata?.additionalContext?.dedupKey
+        : p.message.match(/^Dedup key: (.+)$/m)?.[1];
       if (!m || !dedupKey) return `${sink} unrecognised: ${p.subject}`;
       return `${sink} ${HEADLINE_ACTION[m[2]!]} ${m[1]} ${dedupKey}`;
     });

@@ -1,6 +1,7 @@
-// PagerDutyHttpClient over real HTTP against the schema-checking PagerDuty fake.
+// The PagerDuty sink's HTTP transport over real HTTP against the schema-checking PagerDuty fake.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PagerDutyHttpClient, parseRetryAfter, type PagerDutyHttpClientOptions } from '../../lambdas/adapters/pagerduty-http-client.ts';
+import { parseRetryAfter } from '../../lambdas/adapters/notify/http-transport.ts';
+import { pagerDutyClient, type PagerDutyClientOptions } from './support/pagerduty-client.ts';
 import { FakePagerDuty } from './support/pagerduty-server.ts';
 import { ROUTING_KEY, triggerEvent } from './support/fixtures.ts';
 
@@ -18,8 +19,8 @@ beforeEach(() => {
   sleeps = [];
 });
 
-function client(overrides: Partial<PagerDutyHttpClientOptions> = {}): PagerDutyHttpClient {
-  return new PagerDutyHttpClient({
+function client(overrides: Partial<PagerDutyClientOptions> = {}): ReturnType<typeof pagerDutyClient> {
+  return pagerDutyClient({
     eventsUrl: fake.eventsUrl,
     routingKey: async () => ROUTING_KEY,
     sleep: async (ms) => {
@@ -30,7 +31,7 @@ function client(overrides: Partial<PagerDutyHttpClientOptions> = {}): PagerDutyH
   });
 }
 
-describe('PagerDutyHttpClient', () => {
+describe('PagerDuty transport', () => {
   it('sends a schema-valid event with the routing key added, and reports ok on 202', async () => {
     const outcome = await client().enqueue(triggerEvent());
     expect(outcome).toEqual({ ok: true });
@@ -59,7 +60,7 @@ describe('PagerDutyHttpClient', () => {
       retryable: false,
       kind: 'rejected',
       reason:
-        "PagerDuty rejected the event (HTTP 400): Event object is invalid; 'payload.summary' must be at most 1024 characters, got 1025",
+        "PagerDuty rejected the request (HTTP 400): Event object is invalid; 'payload.summary' must be at most 1024 characters, got 1025",
     });
     expect(fake.requests).toHaveLength(1);
     expect(sleeps).toEqual([]);

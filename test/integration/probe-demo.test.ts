@@ -1,7 +1,8 @@
 // scripts/demo-probes.ts: real servers, the real prober, and the alarm signals the router would get; then
 // those signals through the real router core, as `npm run demo` will route them.
 import { describe, expect, it } from 'vitest';
-import { DryRunSinks } from '../../lambdas/adapters/dry-run-sinks.ts';
+import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
+import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import { routeSignals } from '../../lambdas/core/dispatch.ts';
@@ -38,11 +39,12 @@ describe('the demo signals through the router core (dry-run sinks)', () => {
   it('pages SEV2, re-notifies on the SEV1 upgrade, and resolves once both alarms are OK', async () => {
     const steps = await probeDemoSteps({ start: new Date('2026-11-24T11:00:00Z'), prefix: 'metis-demo' });
     const store = new MemoryIncidentStore();
-    const sinks = new DryRunSinks();
-    const settings = routerSettingsOf(parseConfig({}));
+    const config = parseConfig({ sinks: { pagerduty: { routingKeyParameter: '/metis-alerts/demo/pagerduty-routing-key' } } });
+    const notifiers = buildNotifiers(config.sinks, dryRunTransports());
+    const settings = routerSettingsOf(config);
     const deliveries: string[][] = [];
     for (const step of steps) {
-      const result = await routeSignals(step.signals, { store, pagerduty: sinks, publisher: sinks, settings, now: () => step.at });
+      const result = await routeSignals(step.signals, { store, notifiers, settings, now: () => step.at });
       deliveries.push(result.attempted.map((d) => `${d.severity} ${d.sink} ${d.action}`));
     }
     // 11:00 UTC on a Tuesday is business hours: SEV2 pages too.

@@ -8,7 +8,6 @@ import { DynamoDbDigestStore } from '../../lambdas/adapters/dynamodb-digest-stor
 import { DynamoDbIncidentStore } from '../../lambdas/adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../lambdas/adapters/dynamodb-report-heartbeats.ts';
 import { MemoryLogCounters } from '../../lambdas/adapters/memory-log-counters.ts';
-import { SnsPublisher } from '../../lambdas/adapters/sns-publisher.ts';
 import { openSqlJs } from '../../lambdas/adapters/sqljs-database.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import { plainLinesBatch } from '../../lambdas/core/logs/decode.ts';
@@ -30,6 +29,7 @@ import {
   resolved,
   routerHandler,
   useRouterWorld,
+  worldNotifiers,
   type RouterWorld,
 } from './support/router-fixture.ts';
 
@@ -226,7 +226,7 @@ describe('the SEV4 digest against DynamoDB', () => {
     const sweeper = (at: string) =>
       makeSweeperHandler({
         store: new DynamoDbIncidentStore({ client: world.dynamo, tableName }),
-        publisher: new SnsPublisher({ client: world.sns, topics: { page: world.page.topicArn, chatops: world.chatops.topicArn } }),
+        notifiers: worldNotifiers(world),
         settings: DEFAULT_SETTINGS,
         digests,
         heartbeats: new DynamoDbReportHeartbeats({ client: world.dynamo, tableName }),

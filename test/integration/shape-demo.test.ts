@@ -1,12 +1,15 @@
 // scripts/demo-shapes.ts: a real loopback gateway, the probe Lambda's own shape run, and its reports through
 // the real router core with dry-run sinks, as `npm run demo` routes them.
 import { describe, expect, it } from 'vitest';
-import { DryRunSinks } from '../../lambdas/adapters/dry-run-sinks.ts';
+import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
+import { WireLog } from '../../lambdas/adapters/notify/wire-log.ts';
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import { routeSignals } from '../../lambdas/core/dispatch.ts';
 import { signalsFromReport } from '../../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
+import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
+import { dryRunSinks } from '../../cli/commands/route.ts';
 import { shapeDemoSteps } from '../../scripts/demo-shapes.ts';
 
 describe('shapeDemoSteps through the router core', () => {
@@ -20,12 +23,14 @@ describe('shapeDemoSteps through the router core', () => {
       ['SEV2', 'inbound_shape_down:messages', 'shape'],
     ]);
     const store = new MemoryIncidentStore();
-    const sinks = new DryRunSinks();
-    const settings = routerSettingsOf(parseConfig({}));
+    const config = parseConfig({});
+    const wire = new WireLog(() => steps[0]!.at);
+    const notifiers = buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap));
+    const settings = routerSettingsOf(config);
     const deliveries: string[][] = [];
     for (const step of steps) {
       const signals = signalsFromReport(step.report!, await store.listOpen('probe'));
-      const result = await routeSignals(signals, { store, pagerduty: sinks, publisher: sinks, settings, now: () => step.at });
+      const result = await routeSignals(signals, { store, notifiers, settings, now: () => step.at });
       deliveries.push(result.attempted.map((d) => `${d.severity} ${d.sink} ${d.action} ${d.dedupKey}`));
     }
     expect(deliveries).toEqual([

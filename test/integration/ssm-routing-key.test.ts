@@ -1,8 +1,8 @@
 // The routing key from an SSM SecureString (moto), decrypted, cached, and wired into the PD client.
 import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PagerDutyHttpClient } from '../../lambdas/adapters/pagerduty-http-client.ts';
-import { SsmRoutingKey } from '../../lambdas/adapters/ssm-routing-key.ts';
+import { SsmSecret as SsmRoutingKey } from '../../lambdas/adapters/notify/ssm-secret.ts';
+import { pagerDutyClient } from './support/pagerduty-client.ts';
 import { putSecureString, resetMoto, ssmClient } from './support/aws.ts';
 import { ROUTING_KEY, triggerEvent } from './support/fixtures.ts';
 import { FakePagerDuty } from './support/pagerduty-server.ts';
@@ -44,9 +44,9 @@ describe('SsmRoutingKey', () => {
     expect(await new SsmRoutingKey({ client: ssm, parameterName: '/metis-alerts/does-not-exist' }).get()).toBeUndefined();
   });
 
-  it('feeds PagerDutyHttpClient: the key reaches PagerDuty, and a missing key sends nothing', async () => {
+  it('feeds the PagerDuty transport: the key reaches PagerDuty, and a missing key sends nothing', async () => {
     const sleep = async () => {};
-    const good = new PagerDutyHttpClient({
+    const good = pagerDutyClient({
       eventsUrl: fake.eventsUrl,
       routingKey: new SsmRoutingKey({ client: ssm, parameterName: NAME }).asProvider(),
       sleep,
@@ -54,7 +54,7 @@ describe('SsmRoutingKey', () => {
     expect(await good.enqueue(triggerEvent())).toEqual({ ok: true });
     expect(fake.requests[0]?.body).toMatchObject({ routing_key: ROUTING_KEY });
 
-    const missing = new PagerDutyHttpClient({
+    const missing = pagerDutyClient({
       eventsUrl: fake.eventsUrl,
       routingKey: new SsmRoutingKey({ client: ssm, parameterName: '/metis-alerts/absent' }).asProvider(),
       sleep,

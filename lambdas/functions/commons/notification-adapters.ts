@@ -6,29 +6,33 @@ import { DynamoDbDigestStore } from '../../adapters/dynamodb-digest-store.ts';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../adapters/dynamodb-report-heartbeats.ts';
 import { DynamoDbSilenceStore } from '../../adapters/dynamodb-silence-store.ts';
-import { PagerDutyHttpClient } from '../../adapters/pagerduty-http-client.ts';
+import { DynamoDbStormLedger } from '../../adapters/dynamodb-storm-ledger.ts';
+import { awsTransports } from '../../adapters/notify/transports.ts';
 import { SnsPublisher } from '../../adapters/sns-publisher.ts';
-import { SsmRoutingKey } from '../../adapters/ssm-routing-key.ts';
+import type { HttpSinks } from '../../core/notify/http-sinks.ts';
+import { buildNotifiers } from '../../core/notify/registry.ts';
 import type { RouterEnvironment } from '../router/env.ts';
 
 type AlertingEnvironment = Omit<RouterEnvironment, 'DEAD_LETTER_QUEUE_URL'>;
 
 export function notificationAdapters(env: AlertingEnvironment) {
   const dynamodb = new DynamoDBClient({});
-  const routingKeyParameter = env.PAGERDUTY_ROUTING_KEY_PARAMETER;
-  const pagerduty = routingKeyParameter
-    ? new PagerDutyHttpClient({
-        eventsUrl: env.PAGERDUTY_EVENTS_URL,
-        routingKey: new SsmRoutingKey({ client: new SSMClient({}), parameterName: routingKeyParameter }).asProvider(),
-      })
-    : undefined;
+  const publisher = new SnsPublisher({ client: new SNSClient({}), topics: { page: env.PAGE_TOPIC_ARN, chatops: env.CHATOPS_TOPIC_ARN } });
   return {
     store: new DynamoDbIncidentStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     heartbeats: new DynamoDbReportHeartbeats({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     silences: new DynamoDbSilenceStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
     digests: new DynamoDbDigestStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
-    ...(pagerduty ? { pagerduty } : {}),
-    publisher: new SnsPublisher({ client: new SNSClient({}), topics: { page: env.PAGE_TOPIC_ARN, chatops: env.CHATOPS_TOPIC_ARN } }),
+    storm: new DynamoDbStormLedger({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
+    notifiers: buildNotifiers(httpSinksOf(env), awsTransports({ ssm: new SSMClient({}), publisher })),
     settings: env.ROUTER_SETTINGS,
   };
+}
+
+/** The HTTP sinks from HTTP_SINKS, with PagerDuty also accepted from its own two variables. */
+export function httpSinksOf(env: AlertingEnvironment) {
+  const sinks: HttpSinks = { ...env.HTTP_SINKS };
+  if (!sinks.pagerduty && env.PAGERDUTY_ROUTING_KEY_PARAMETER)
+    sinks.pagerduty = { routingKeyParameter: env.PAGERDUTY_ROUTING_KEY_PARAMETER, eventsUrl: env.PAGERDUTY_EVENTS_URL };
+  return sinks;
 }

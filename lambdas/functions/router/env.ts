@@ -1,6 +1,7 @@
 // The router's environment, validated once at module load (the stack sets these; see lib/router.ts).
 import { z } from 'zod';
 import { routerSettingsSchema } from '../../core/router-settings.ts';
+import { httpSinksSchema } from '../../core/notify/http-sinks.ts';
 import { jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 /** What every function that notifies needs (router and sweeper). */
@@ -12,6 +13,8 @@ export const alertingFields = {
   PAGERDUTY_ROUTING_KEY_PARAMETER: z.string().startsWith('/').optional(),
   PAGERDUTY_EVENTS_URL: z.url().default('https://events.pagerduty.com/v2/enqueue'),
   ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
+  /** The HTTP sinks (Opsgenie, Splunk On-Call, webhooks, PagerDuty): SSM parameter names and URLs, never a secret. */
+  HTTP_SINKS: jsonVariable('HTTP_SINKS', httpSinksSchema).default({ webhooks: [] }),
 };
 
 const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });

@@ -27,7 +27,9 @@ export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliverie
     if (!last.pipeline) await deps.heartbeats.record('pipeline', watchingSince);
     const health = await routeSignals(sourceHealthSignals(last, deps.expectedSources, now, watchingSince), dispatch);
     // Yesterday's SEV4 digests, each posted to chatops once (issue 13).
-    const digests = deps.digests ? await postDueDigests(now, { digests: deps.digests, publisher: deps.publisher }) : undefined;
+    const digests = deps.digests
+      ? await postDueDigests(now, { digests: deps.digests, chatops: deps.notifiers.chatops, settings: deps.settings })
+      : undefined;
     if (digests?.posted.length) deps.logger.info('digests posted', { digests: digests.posted });
     const attempted = [...swept.attempted, ...health.attempted];
     const failures = [

@@ -1,6 +1,6 @@
 // Plain-data fixtures shared by the integration suites.
 import type { Incident } from '../../../lambdas/core/incident.ts';
-import type { PagerDutyEvent } from '../../../lambdas/core/pagerduty.ts';
+import type { PagerDutyEvent } from '../../../lambdas/core/notify/pagerduty/event.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
 
 /** A well-formed 32-character routing key (fake). */

@@ -8,10 +8,7 @@ import { CloudWatchAlarmTags } from '../../../lambdas/adapters/cloudwatch-alarm-
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../../lambdas/adapters/dynamodb-report-heartbeats.ts';
 import { DynamoDbSilenceStore } from '../../../lambdas/adapters/dynamodb-silence-store.ts';
-import { PagerDutyHttpClient } from '../../../lambdas/adapters/pagerduty-http-client.ts';
-import { SnsPublisher } from '../../../lambdas/adapters/sns-publisher.ts';
 import { SqsDeadLetterSink } from '../../../lambdas/adapters/sqs-dead-letter.ts';
-import { SsmRoutingKey } from '../../../lambdas/adapters/ssm-routing-key.ts';
 import type { DeliveryRecord, Incident } from '../../../lambdas/core/incident.ts';
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';
 import type { RouterSettings } from '../../../lambdas/core/router-settings.ts';
@@ -20,13 +17,13 @@ import { makeRouterHandler, type RouterLogger, type RouterOutcome } from '../../
 import { makeSweeperHandler } from '../../../lambdas/functions/sweeper/handler.ts';
 import {
   DEFAULT_SETTINGS,
-  ROUTING_KEY_PARAMETER,
   createTable,
   deadLetters,
   pdCalls,
   published,
   putHealthzAlarms,
   useRouterWorld,
+  worldNotifiers,
   type RouterWorld,
 } from './router-fixture.ts';
 
@@ -98,16 +95,7 @@ export class Lane {
       store: invocation.wrapStore ? invocation.wrapStore(store) : store,
       heartbeats: new DynamoDbReportHeartbeats({ client: this.world.dynamo, tableName: this.tableName }),
       silences: new DynamoDbSilenceStore({ client: this.world.dynamo, tableName: this.tableName }),
-      pagerduty: new PagerDutyHttpClient({
-        eventsUrl: this.world.pd.eventsUrl,
-        routingKey: new SsmRoutingKey({ client: this.world.ssm, parameterName: ROUTING_KEY_PARAMETER, maxAgeSeconds: 0 }).asProvider(),
-        sleep: async () => {},
-        random: () => 0.5,
-      }),
-      publisher: new SnsPublisher({
-        client: this.world.sns,
-        topics: { page: this.world.page.topicArn, chatops: this.world.chatops.topicArn },
-      }),
+      notifiers: worldNotifiers(this.world),
       settings: this.options.settings ?? DEFAULT_SETTINGS,
       logger: collectingLogger(this.logs),
     };

@@ -9,11 +9,13 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { CloudWatchAlarmTags } from '../../../lambdas/adapters/cloudwatch-alarm-tags.ts';
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
-import { PagerDutyHttpClient } from '../../../lambdas/adapters/pagerduty-http-client.ts';
+import { awsTransports } from '../../../lambdas/adapters/notify/transports.ts';
+import type { WireTap } from '../../../lambdas/adapters/notify/wire-log.ts';
 import { SnsPublisher } from '../../../lambdas/adapters/sns-publisher.ts';
 import { SqsDeadLetterSink } from '../../../lambdas/adapters/sqs-dead-letter.ts';
-import { SsmRoutingKey } from '../../../lambdas/adapters/ssm-routing-key.ts';
-import { parseConfig } from '../../../lambdas/core/config.ts';
+import { parseConfig, type Config } from '../../../lambdas/core/config.ts';
+import type { Notifiers } from '../../../lambdas/core/notify/notifier.ts';
+import { buildNotifiers } from '../../../lambdas/core/notify/registry.ts';
 import type { DigestStore } from '../../../lambdas/core/digest.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';
@@ -162,20 +164,7 @@ export function routerHandler(world: RouterWorld, options: HandlerOptions): (eve
   const store = new DynamoDbIncidentStore({ client: world.dynamo, tableName: options.tableName ?? world.tableName });
   return makeRouterHandler({
     store: options.wrapStore ? options.wrapStore(store) : store,
-    pagerduty: new PagerDutyHttpClient({
-      eventsUrl: world.pd.eventsUrl,
-      routingKey: new SsmRoutingKey({
-        client: world.ssm,
-        parameterName: options.routingKeyParameter ?? ROUTING_KEY_PARAMETER,
-        maxAgeSeconds: 0,
-      }).asProvider(),
-      sleep: async () => {},
-      random: () => 0.5,
-    }),
-    publisher: new SnsPublisher({
-      client: world.sns,
-      topics: { page: options.topics?.page ?? world.page.topicArn, chatops: options.topics?.chatops ?? world.chatops.topicArn },
-    }),
+    notifiers: worldNotifiers(world, options),
     settings: options.settings ?? DEFAULT_SETTINGS,
     ...(options.digests ? { digests: options.digests } : {}),
     clock: () => new Date(fixed),
@@ -183,6 +172,35 @@ export function routerHandler(world: RouterWorld, options: HandlerOptions): (eve
     alarmTags: new CloudWatchAlarmTags({ client: world.cloudwatch }),
     logger,
   });
+}
+
+export interface NotifierOptions {
+  topics?: Partial<Record<'page' | 'chatops', string>>;
+  /** @default ROUTING_KEY_PARAMETER */
+  routingKeyParameter?: string;
+  /** Sinks besides PagerDuty (Opsgenie, Splunk On-Call, webhooks), as in the config file. */
+  sinks?: Partial<Pick<Config['sinks'], 'opsgenie' | 'splunkOnCall' | 'webhooks'>>;
+  wire?: WireTap;
+  /** @default 0 (every send reads SSM, so tests see a changed parameter at once) */
+  secretMaxAgeSeconds?: number;
+}
+
+/** The registry's notifiers over the world: PagerDuty at the fake, the two topics, SSM secrets read uncached. */
+export function worldNotifiers(world: RouterWorld, options: NotifierOptions = {}): Notifiers {
+  const publisher = new SnsPublisher({
+    client: world.sns,
+    topics: { page: options.topics?.page ?? world.page.topicArn, chatops: options.topics?.chatops ?? world.chatops.topicArn },
+    ...(options.wire ? { wire: options.wire } : {}),
+  });
+  const transports = awsTransports({
+    ssm: world.ssm,
+    publisher,
+    secretMaxAgeSeconds: options.secretMaxAgeSeconds ?? 0,
+    http: { sleep: async () => {}, random: () => 0.5 },
+    ...(options.wire ? { wire: options.wire } : {}),
+  });
+  const pagerduty = { routingKeyParameter: options.routingKeyParameter ?? ROUTING_KEY_PARAMETER, eventsUrl: world.pd.eventsUrl };
+  return buildNotifiers({ pagerduty, webhooks: [], ...options.sinks }, transports);
 }
 
 // ---------- events ----------

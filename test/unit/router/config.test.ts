@@ -45,12 +45,15 @@ describe('parseConfig defaults', () => {
         },
       ],
       maintenanceWindows: [],
+      storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120 },
     });
     expect(config.routing.policy.SEV2.outOfHours).toEqual({ pagerduty: false, page: false, chatops: true });
     expect(config.routing.policy.SEV2.escalateOutOfHours).toBe(true);
     expect(config.sinks.pagerduty).toBeUndefined();
     expect(config.sinks.page).toEqual({ emails: [], sms: [] });
     expect(config.sinks.chatops).toEqual({ emails: [] });
+    expect(config.sinks.webhooks).toEqual([]);
+    expect([config.sinks.opsgenie, config.sinks.splunkOnCall]).toEqual([undefined, undefined]);
     expect(config.rules.model_error_rate).toEqual({ enabled: true, threshold: 0.05, minCalls: 20, windowMinutes: 10 });
     expect(config.rules.key_spend_spike).toEqual({ enabled: true, factor: 10, minUsd: 1 });
     expect(config.rules.snapshot_stale).toEqual({ enabled: true, maxAgeMinutes: 10 });
@@ -186,5 +189,41 @@ describe('parseConfig rejects bad values with the path of the offending key', ()
     for (const raw of [{ nmae: 1 }, { businessHours: { timezone: 'X/Y' } }, { healthTargets: 'gateway' }, 42, null]) {
       expect(configError(raw).message).not.toMatch(/[\r\n]/);
     }
+  });
+});
+
+describe('HTTP sink configuration', () => {
+  it('defaults the Opsgenie API to api.opsgenie.com and the webhook format to alertmanager', () => {
+    const config = parseConfig({
+      sinks: { opsgenie: { apiKeyParameter: '/metis/og' }, webhooks: [{ name: 'keep', urlParameter: '/metis/keep' }] },
+    });
+    expect(config.sinks.opsgenie).toEqual({ apiKeyParameter: '/metis/og', apiUrl: 'https://api.opsgenie.com' });
+    expect(config.sinks.webhooks).toEqual([{ name: 'keep', urlParameter: '/metis/keep', format: 'alertmanager' }]);
+  });
+
+  it.each([
+    [{ opsgenie: { apiKeyParameter: 'plain-key-value' } }, 'sinks.opsgenie.apiKeyParameter'],
+    [{ opsgenie: { apiKeyParameter: '/k', apiUrl: 'http://api.opsgenie.com' } }, 'sinks.opsgenie.apiUrl'],
+    [
+      { splunkOnCall: { restEndpointParameter: 'https://alert.victorops.com/integrations/generic/20131114/alert/k/r' } },
+      'sinks.splunkOnCall.restEndpointParameter',
+    ],
+    [{ webhooks: [{ name: 'Keep Prod', urlParameter: '/k' }] }, 'sinks.webhooks.0.name'],
+    [
+      {
+        webhooks: [
+          { name: 'keep', urlParameter: '/a' },
+          { name: 'keep', urlParameter: '/b' },
+        ],
+      },
+      'webhook names must be unique',
+    ],
+    [{ webhooks: [{ name: 'keep', urlParameter: '/a', format: 'slack' }] }, 'sinks.webhooks.0.format'],
+  ])('rejects %j (a secret or URL where an SSM name belongs, a bad name, a duplicate) naming the key', (sinks, where) => {
+    expect(() => parseConfig({ sinks })).toThrow(where);
+  });
+
+  it('rejects a storm budget of zero', () => {
+    expect(() => parseConfig({ routing: { storm: { page: 0 } } })).toThrow('routing.storm.page');
   });
 });

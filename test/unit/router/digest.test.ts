@@ -2,9 +2,10 @@
 // instead of an incident, and the sweeper posts each finished day once to chatops (never a page).
 import { describe, expect, it } from 'vitest';
 import { MemoryDigestStore } from '../../../lambdas/adapters/memory-digest-store.ts';
-import { addToDigest, digestMessage, isDigestSignal, isDue, postDueDigests } from '../../../lambdas/core/digest.ts';
+import { addToDigest, digestNotice, isDigestSignal, isDue, postDueDigests } from '../../../lambdas/core/digest.ts';
+import { noticeMessage } from '../../../lambdas/core/notify/chatops/notifier.ts';
 import { routeSignals } from '../../../lambdas/core/dispatch.ts';
-import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal } from './support.ts';
+import { FakeIncidentStore, FakePagerDuty, FakePublisher, notifiersOf, settings, signal } from './support.ts';
 
 const DAY1_09 = new Date('2026-11-17T09:00:00.000Z');
 const DAY1_2359 = new Date('2026-11-17T23:59:59.999Z');
@@ -18,12 +19,14 @@ function world() {
   const digests = new MemoryDigestStore();
   const pd = new FakePagerDuty();
   const sns = new FakePublisher();
+  const notifiers = notifiersOf(pd, sns);
   return {
     store,
     digests,
     pd,
     sns,
-    deps: (now: Date) => ({ store, digests, pagerduty: pd, publisher: sns, settings: settings(), now: () => now }),
+    post: { digests, chatops: notifiers.chatops, settings: settings() },
+    deps: (now: Date) => ({ store, digests, notifiers, settings: settings(), now: () => now }),
   };
 }
 
@@ -88,8 +91,8 @@ describe('the sweeper posts each finished day once', () => {
   it('one chatops post per rule and day, SEV4, then nothing on the next sweep', async () => {
     const w = world();
     await routeSignals([noise('DeprecationWarning@/app/x.py:3'), noise('DeprecationWarning@/app/x.py:3'), skew], w.deps(DAY1_09));
-    expect((await postDueDigests(DAY1_2359, { digests: w.digests, publisher: w.sns })).posted).toEqual([]);
-    const first = await postDueDigests(DAY2_00, { digests: w.digests, publisher: w.sns });
+    expect((await postDueDigests(DAY1_2359, w.post)).posted).toEqual([]);
+    const first = await postDueDigests(DAY2_00, w.post);
     expect(first).toEqual({ posted: ['digest#log_noise#2026-11-17', 'digest#trace_db_clock_skew#2026-11-17'], failed: [] });
     expect(w.sns.published.map((p) => [p.topic, p.message.subject, p.message.attributes])).toEqual([
       ['chatops', '[SEV4] DIGEST log_noise 2026-11-17: 1 subject, 2 signals', { severity: 'SEV4', rule: 'log_noise', status: 'digest' }],
@@ -100,7 +103,7 @@ describe('the sweeper posts each finished day once', () => {
       ],
     ]);
     expect(w.sns.published[0]!.message.body).toContain('- DeprecationWarning@/app/x.py:3: 2x (09:00-09:00 UTC)');
-    expect((await postDueDigests(new Date(DAY2_00.getTime() + 300_000), { digests: w.digests, publisher: w.sns })).posted).toEqual([]);
+    expect((await postDueDigests(new Date(DAY2_00.getTime() + 300_000), w.post)).posted).toEqual([]);
     expect(w.sns.published).toHaveLength(2);
   });
 
@@ -108,7 +111,7 @@ describe('the sweeper posts each finished day once', () => {
     const w = world();
     await routeSignals([skew], w.deps(DAY1_09));
     w.sns.script = () => ({ ok: false, retryable: true, reason: 'SNS throttled', kind: 'transient' });
-    const failed = await postDueDigests(DAY2_00, { digests: w.digests, publisher: w.sns });
+    const failed = await postDueDigests(DAY2_00, w.post);
     expect(failed).toEqual({
       posted: [],
       failed: [{ id: 'digest#trace_db_clock_skew#2026-11-17', reason: 'SNS throttled', retryable: true }],
@@ -117,26 +120,21 @@ describe('the sweeper posts each finished day once', () => {
     expect(stored).toMatchObject({ postAttempts: 1, lastError: 'SNS throttled' });
     expect(stored!.claimedUntil).toBeUndefined();
     w.sns.script = () => ({ ok: true });
-    expect((await postDueDigests(new Date(DAY2_00.getTime() + 300_000), { digests: w.digests, publisher: w.sns })).posted).toEqual([
-      'digest#trace_db_clock_skew#2026-11-17',
-    ]);
+    expect((await postDueDigests(new Date(DAY2_00.getTime() + 300_000), w.post)).posted).toEqual(['digest#trace_db_clock_skew#2026-11-17']);
     expect(await w.digests.listUnposted()).toEqual([]);
   });
 
   it('two sweepers racing post once', async () => {
     const w = world();
     await routeSignals([skew], w.deps(DAY1_09));
-    const [a, b] = await Promise.all([
-      postDueDigests(DAY2_00, { digests: w.digests, publisher: w.sns }),
-      postDueDigests(DAY2_00, { digests: w.digests, publisher: w.sns }),
-    ]);
+    const [a, b] = await Promise.all([postDueDigests(DAY2_00, w.post), postDueDigests(DAY2_00, w.post)]);
     expect([...a.posted, ...b.posted]).toEqual(['digest#trace_db_clock_skew#2026-11-17']);
     expect(w.sns.published).toHaveLength(1);
   });
 
   it('the message is redacted', () => {
     const digest = addToDigest(undefined, noise('x', 'deprecated header used by ops@example.com with gw_live_abcdef123456'), DAY1_09);
-    const body = digestMessage(digest).body;
+    const body = noticeMessage(digestNotice(digest)).body;
     expect(body).not.toContain('ops@example.com');
     expect(body).not.toContain('gw_live');
   });

@@ -4,7 +4,7 @@ import type { Incident } from '../../../lambdas/core/incident.ts';
 import type { SendOutcome } from '../../../lambdas/core/ports.ts';
 import { applySignal } from '../../../lambdas/core/routing-policy.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
-import { FakeIncidentStore, FakePagerDuty, FakePublisher, SAT_03_00, TUE_10_00, settings, signal } from './support.ts';
+import { FakeIncidentStore, FakePagerDuty, FakePublisher, notifiersOf, SAT_03_00, TUE_10_00, settings, signal } from './support.ts';
 
 const KEY = 'model_error_rate:gpt-4o';
 const PIPELINE_KEY = 'pipeline_health:pagerduty';
@@ -26,7 +26,7 @@ function world(initial: Incident[] = []): World {
     store,
     pd,
     sns,
-    deps: (now = TUE_10_00, extra = {}) => ({ store, pagerduty: pd, publisher: sns, settings: settings(), now: () => now, ...extra }),
+    deps: (now = TUE_10_00, extra = {}) => ({ store, notifiers: notifiersOf(pd, sns), settings: settings(), now: () => now, ...extra }),
   };
 }
 
@@ -251,10 +251,9 @@ describe('routeSignals', () => {
     expect(w.sns.published).toHaveLength(2);
   });
 
-  it('plans no PagerDuty delivery at all without a PagerDuty client', async () => {
+  it('plans no PagerDuty delivery at all without a PagerDuty notifier', async () => {
     const w = world();
-    const deps = { ...w.deps() };
-    delete deps.pagerduty;
+    const deps = { ...w.deps(), notifiers: notifiersOf(undefined, w.sns) };
     await routeSignals(
       [sev1(), signal({ rule: 'latency_p95', subject: 'gpt-4o', dedupKey: 'latency_p95:gpt-4o', severity: 'SEV2' })],
       deps,

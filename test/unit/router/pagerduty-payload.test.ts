@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DeliveryRecord, Incident } from '../../../lambdas/core/incident.ts';
-import { PAGERDUTY_CLIENT, pagerDutyEvent } from '../../../lambdas/core/render-pagerduty.ts';
-import { snsMessage, snsSubject } from '../../../lambdas/core/render-sns.ts';
+import { PAGERDUTY_CLIENT, pagerDutyEvent } from '../../../lambdas/core/notify/pagerduty/render.ts';
+import { snsMessage, snsSubject } from '../../../lambdas/core/notify/sns-text.ts';
 import { applySignal } from '../../../lambdas/core/routing-policy.ts';
 import { makeDedupKey, toPagerDutySeverity, type Signal } from '../../../lambdas/core/signal.ts';
 import { TUE_10_00, settings, signal } from './support.ts';

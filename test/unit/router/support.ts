@@ -2,15 +2,11 @@
 // ports (no module mocks). The fakes keep the contracts of lambdas/core/ports.ts.
 import { defaultConfig, parseConfig, type ConfigInput } from '../../../lambdas/core/config.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
-import type { PagerDutyEvent } from '../../../lambdas/core/pagerduty.ts';
-import type {
-  IncidentStore,
-  NotificationPublisher,
-  PagerDutyClient,
-  SendOutcome,
-  SnsMessage,
-  TopicName,
-} from '../../../lambdas/core/ports.ts';
+import type { HttpCall, HttpSender } from '../../../lambdas/core/notify/http-call.ts';
+import type { Notifiers } from '../../../lambdas/core/notify/notifier.ts';
+import type { PagerDutyEvent } from '../../../lambdas/core/notify/pagerduty/event.ts';
+import { buildNotifiers } from '../../../lambdas/core/notify/registry.ts';
+import type { IncidentStore, NotificationPublisher, SendOutcome, SnsMessage, TopicName } from '../../../lambdas/core/ports.ts';
 import { routerSettingsOf, type RouterSettings } from '../../../lambdas/core/router-settings.ts';
 import { makeDedupKey, type Signal, type SignalSource } from '../../../lambdas/core/signal.ts';
 
@@ -96,14 +92,18 @@ type Script<T> = (item: T, index: number) => SendOutcome;
 
 const OK: SendOutcome = { ok: true };
 
-/** Records every event it is asked to enqueue; the outcome of each call is scripted by the test. */
-export class FakePagerDuty implements PagerDutyClient {
+/**
+ * The PagerDuty sink's transport: records every event it is asked to send (the call's body without the
+ * routing-key placeholder); the outcome of each call is scripted by the test.
+ */
+export class FakePagerDuty implements HttpSender {
   readonly events: PagerDutyEvent[] = [];
   readonly outcomes: SendOutcome[] = [];
   script: Script<PagerDutyEvent> = () => OK;
 
-  async enqueue(event: PagerDutyEvent): Promise<SendOutcome> {
+  async send(call: HttpCall): Promise<SendOutcome> {
     await tick();
+    const { routing_key: _key, ...event } = call.body as unknown as PagerDutyEvent & { routing_key: string };
     const outcome = this.script(structuredClone(event), this.events.length);
     this.events.push(structuredClone(event));
     this.outcomes.push(outcome);
@@ -136,4 +136,12 @@ export class FakePublisher implements NotificationPublisher {
   on(topic: TopicName): SnsMessage[] {
     return this.published.filter((p) => p.topic === topic).map((p) => p.message);
   }
+}
+
+/** The real PagerDuty, page and chatops notifiers over the fakes, as the registry builds them. */
+export function notifiersOf(pd: FakePagerDuty | undefined, sns: FakePublisher): Notifiers {
+  const pagerduty = pd
+    ? { routingKeyParameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' }
+    : undefined;
+  return buildNotifiers({ ...(pagerduty ? { pagerduty } : {}), webhooks: [] }, { http: () => pd!, publisher: sns });
 }

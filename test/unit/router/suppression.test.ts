@@ -7,7 +7,7 @@ import type { Silence } from '../../../lambdas/core/silence.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
 import { windowActive } from '../../../lambdas/core/suppression.ts';
 import { chatopsThreadId } from '../../../lambdas/core/inhibition-link.ts';
-import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal } from './support.ts';
+import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal, notifiersOf } from './support.ts';
 
 const TUE = new Date('2026-11-24T10:00:00Z');
 const at = (minutes: number) => new Date(TUE.getTime() + minutes * 60_000);
@@ -41,8 +41,7 @@ function world(overrides: Parameters<typeof settings>[0] = {}, silences = new Si
   const sns = new FakePublisher();
   const deps = (now: Date): DispatchDeps => ({
     store,
-    pagerduty: pd,
-    publisher: sns,
+    notifiers: notifiersOf(pd, sns),
     settings: settings(overrides),
     now: () => now,
     silences,
@@ -143,8 +142,8 @@ describe('inhibition', () => {
       },
     ]);
     const symptom = w.store.peek('model_error_rate:gpt-4o')!;
-    expect(chatopsThreadId(symptom)).toBe('healthz_down:gateway');
-    expect(chatopsThreadId(inhibitor)).toBe('healthz_down:gateway');
+    expect(chatopsThreadId(symptom)).toBe('healthz_down:gateway#1');
+    expect(chatopsThreadId(inhibitor)).toBe('healthz_down:gateway#1');
     const post = w.sns.published.find((p) => p.message.subject.includes('SUPPRESSED'))!;
     expect(post.message.body).toContain('Suppressed by healthz_down:gateway: a symptom of that open incident (its thread)');
   });

@@ -6,7 +6,7 @@ import type { Incident } from '../../../lambdas/core/incident.ts';
 import { applySignal } from '../../../lambdas/core/routing-policy.ts';
 import { sweepIncident, sweepOptionsOf } from '../../../lambdas/core/sweep-policy.ts';
 import { parseConfig } from '../../../lambdas/core/config.ts';
-import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal } from './support.ts';
+import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, signal, notifiersOf } from './support.ts';
 
 const S = settings();
 const OPTIONS = { tracebackQuietMinutes: 30 };
@@ -91,7 +91,7 @@ describe('sweepIncident', () => {
 
 describe('sweepIncidents', () => {
   function deps(store: FakeIncidentStore, pd: FakePagerDuty, sns: FakePublisher, at: Date): DispatchDeps {
-    return { store, pagerduty: pd, publisher: sns, settings: S, now: () => at };
+    return { store, notifiers: notifiersOf(pd, sns), settings: S, now: () => at };
   }
 
   it('sends the escalation once even when two sweepers race', async () => {

@@ -7,7 +7,7 @@ import { sweepOptionsOf } from '../../../lambdas/core/sweep-policy.ts';
 import { defaultConfig } from '../../../lambdas/core/config.ts';
 import { toEvaluationReport } from '../../../lambdas/core/trace-db/evaluate.ts';
 import type { FixtureRow } from '../../../tools/trace-db-fixture.ts';
-import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings } from '../router/support.ts';
+import { FakeIncidentStore, FakePagerDuty, FakePublisher, settings, notifiersOf } from '../router/support.ts';
 import { byRule, calls, evaluateRows, HOUR, MIN, NOW } from '../trace-db/helpers.ts';
 
 const DAY = 24 * HOUR;
@@ -46,7 +46,8 @@ describe('the vanished-traffic sequence', () => {
     // Through the router: the model's incident stays open, traffic_stopped opens, and the reminder says since when.
     const store = new FakeIncidentStore();
     const publisher = new FakePublisher();
-    const deps = (at: Date): DispatchDeps => ({ store, pagerduty: new FakePagerDuty(), publisher, settings: settings(), now: () => at });
+    const notifiers = notifiersOf(new FakePagerDuty(), publisher);
+    const deps = (at: Date): DispatchDeps => ({ store, notifiers, settings: settings(), now: () => at });
     for (const [evaluation, at] of [
       [first, SPIKE_AT],
       [later, NOW],

@@ -1,11 +1,11 @@
 // PagerDuty Events API v2 payloads (docs/operations-notes.md): summary <= 1024, dedup_key <= 255, runbook link,
 // redacted custom_details. The routing key is added by the adapter, never here.
-import type { DeliveryRecord, Incident } from './incident.ts';
-import type { PagerDutyEvent } from './pagerduty.ts';
-import { redactText, redactValue } from './redact.ts';
-import type { RouterSettings } from './router-settings.ts';
-import { MAX_DEDUP_KEY, MAX_SUMMARY, oneLine, toPagerDutySeverity } from './signal.ts';
-import { runbookUrl } from './runbook-link.ts';
+import type { DeliveryRecord, Incident } from '../../incident.ts';
+import type { PagerDutyEvent } from './event.ts';
+import { redactText, redactValue } from '../../redact.ts';
+import type { RouterSettings } from '../../router-settings.ts';
+import { MAX_DEDUP_KEY, MAX_SUMMARY, oneLine, toPagerDutySeverity } from '../../signal.ts';
+import { runbookUrl } from '../../runbook-link.ts';
 
 export const PAGERDUTY_CLIENT = 'metis-alerts';
 /** Leaves room under PagerDuty's 512 KB event limit for the envelope. */

@@ -1,5 +1,5 @@
 // PagerDuty Events API v2 event shape (without routing_key: the adapter adds it from SSM).
-import type { PagerDutySeverity } from './signal.ts';
+import type { PagerDutySeverity } from '../../signal.ts';
 
 export interface PagerDutyEvent {
   event_action: 'trigger' | 'acknowledge' | 'resolve';

@@ -1,11 +1,12 @@
-// The PagerDuty routing key, read from an SSM SecureString (docs/architecture.md, Security: never from env vars,
+// A sink secret (PagerDuty routing key, Opsgenie API key, Splunk On-Call or webhook URL), read from an
+// SSM SecureString (never from env vars,
 // templates or logs). Powertools' SSMProvider caches the decrypted value for `maxAgeSeconds`, so a warm
 // router calls SSM at most every 5 minutes and picks up a rotated key without a redeploy.
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ParameterNotFoundError } from '@aws-lambda-powertools/parameters';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 
-export interface SsmRoutingKeyOptions {
+export interface SsmSecretOptions {
   readonly client: SSMClient;
   /** Name of the SecureString parameter the operator created, e.g. /metis-alerts/pagerduty/routing-key */
   readonly parameterName: string;
@@ -13,12 +14,12 @@ export interface SsmRoutingKeyOptions {
   readonly maxAgeSeconds?: number;
 }
 
-export class SsmRoutingKey {
+export class SsmSecret {
   private readonly provider: SSMProvider;
   private readonly parameterName: string;
   private readonly maxAgeSeconds: number;
 
-  constructor(options: SsmRoutingKeyOptions) {
+  constructor(options: SsmSecretOptions) {
     this.provider = new SSMProvider({ awsSdkV3Client: options.client });
     this.parameterName = options.parameterName;
     this.maxAgeSeconds = options.maxAgeSeconds ?? 300;
@@ -45,7 +46,7 @@ export class SsmRoutingKey {
     }
   }
 
-  /** The provider as the function PagerDutyHttpClient expects. */
+  /** The provider as the function HttpTransport expects. */
   asProvider(): () => Promise<string | undefined> {
     return () => this.get();
   }

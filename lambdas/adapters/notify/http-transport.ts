@@ -1,15 +1,17 @@
-// PagerDuty Events API v2 sender. Adds the routing key (fetched per call from a provider that caches
-// it, so a rotated key is picked up without a redeploy), retries what PagerDuty says is retryable
-// (429, 5xx, network errors, timeouts) with backoff, and never retries a 400: the same event would be
-// rejected again and only delay the other deliveries.
-import type { PagerDutyEvent } from '../core/pagerduty.ts';
-import type { PagerDutyClient, SendOutcome } from '../core/ports.ts';
+// The HTTP transport of every HTTP sink (PagerDuty, Opsgenie, Splunk On-Call, webhooks). Substitutes the
+// sink's secret (fetched per call from a provider that caches it, so a rotated key is picked up without a
+// redeploy), retries what the provider says is retryable (429, 5xx, network errors, timeouts) with backoff
+// and Retry-After, and never retries a 4xx rejection: the same request would be rejected again and only
+// delay the other deliveries. Every attempt goes to the wire tap as sent, with the secret masked.
+import { maskedCall, withSecret, type HttpCall, type HttpSender, type RetryRules } from '../../core/notify/http-call.ts';
+import type { SendOutcome } from '../../core/ports.ts';
+import type { WireTap } from './wire-log.ts';
 
-export interface PagerDutyHttpClientOptions {
-  /** e.g. https://events.pagerduty.com/v2/enqueue (or https://events.eu.pagerduty.com/v2/enqueue). */
-  readonly eventsUrl: string;
-  /** Returns the integration's routing key; undefined or a throw means "not configured". */
-  readonly routingKey: () => Promise<string | undefined>;
+export interface HttpTransportOptions {
+  /** Sink name in the wire log, e.g. "pagerduty" or "webhook:keep". */
+  readonly sink: string;
+  /** Returns the sink's secret; undefined or a throw means "not configured". */
+  readonly secret: () => Promise<string | undefined>;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** Injected so tests do not wait. @default setTimeout-based */
@@ -28,13 +30,14 @@ export interface PagerDutyHttpClientOptions {
    * @default 30000
    */
   readonly maxDelayMs?: number;
+  readonly wire?: WireTap;
 }
 
 const MAX_REASON = 500;
 
-export class PagerDutyHttpClient implements PagerDutyClient {
-  private readonly eventsUrl: string;
-  private readonly routingKey: () => Promise<string | undefined>;
+export class HttpTransport implements HttpSender {
+  private readonly sink: string;
+  private readonly secret: () => Promise<string | undefined>;
   private readonly fetch: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
@@ -42,10 +45,11 @@ export class PagerDutyHttpClient implements PagerDutyClient {
   private readonly timeoutMs: number;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly wire: WireTap | undefined;
 
-  constructor(options: PagerDutyHttpClientOptions) {
-    this.eventsUrl = options.eventsUrl;
-    this.routingKey = options.routingKey;
+  constructor(options: HttpTransportOptions) {
+    this.sink = options.sink;
+    this.secret = options.secret;
     this.fetch = options.fetch ?? globalThis.fetch;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
     this.random = options.random ?? Math.random;
@@ -53,37 +57,37 @@ export class PagerDutyHttpClient implements PagerDutyClient {
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.baseDelayMs = options.baseDelayMs ?? 500;
     this.maxDelayMs = options.maxDelayMs ?? 30_000;
+    this.wire = options.wire;
   }
 
-  async enqueue(event: PagerDutyEvent): Promise<SendOutcome> {
+  async send(call: HttpCall, rules: RetryRules): Promise<SendOutcome> {
+    const who = rules.provider;
     let key: string | undefined;
     try {
-      key = (await this.routingKey())?.trim();
+      key = (await this.secret())?.trim();
     } catch (error) {
       // The provider's error (e.g. AccessDenied on the parameter) names the parameter, never the value.
-      return config(`PagerDuty routing key unavailable: ${errorText(error)}`);
+      return config(`${who} ${rules.secret} unavailable: ${errorText(error)}`);
     }
-    if (!key) return config('PagerDuty routing key unavailable: no key configured');
+    if (!key) return config(`${who} ${rules.secret} unavailable: no key configured`);
 
-    const body = JSON.stringify({ routing_key: key, ...event });
+    const real = withSecret(call, key);
+    const body = JSON.stringify(real.body);
     const scrub = (text: string): string => text.split(key).join('[REDACTED]');
+    const shown = maskedCall(real, key);
     let lastFailure = '';
 
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       let response: Response;
       let text: string;
+      this.wire?.({ sink: this.sink, request: { method: shown.method, url: shown.url, headers: shown.headers, body: shown.body } });
       try {
         // One signal covers connect, headers and body: a server that stalls mid-body also times out.
         const signal = AbortSignal.timeout(this.timeoutMs);
-        response = await this.fetch(this.eventsUrl, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
-          body,
-          signal,
-        });
+        response = await this.fetch(real.url, { method: real.method, headers: real.headers, body, signal });
         text = await response.text();
       } catch (error) {
-        lastFailure = isTimeout(error) ? `timeout after ${this.timeoutMs} ms` : `network error: ${errorText(error)}`;
+        lastFailure = isTimeout(error) ? `timeout after ${this.timeoutMs} ms` : `network error: ${scrub(errorText(error))}`;
         if (attempt < this.maxAttempts) await this.sleep(this.backoff(attempt));
         continue;
       }
@@ -91,30 +95,30 @@ export class PagerDutyHttpClient implements PagerDutyClient {
       if (response.status >= 200 && response.status < 300) return { ok: true };
 
       const detail = scrub(describeBody(text));
-      if (response.status === 429 || response.status === 408 || response.status >= 500) {
+      if (rules.retry(response.status)) {
         lastFailure = `HTTP ${response.status}${detail ? `: ${detail}` : ''}`;
         if (attempt >= this.maxAttempts) break;
         const retryAfter = parseRetryAfter(response.headers.get('retry-after'));
         if (retryAfter !== undefined && retryAfter > this.maxDelayMs) {
           return transient(
-            `PagerDuty rate limited; Retry-After ${Math.ceil(retryAfter / 1000)} s exceeds the ${this.maxDelayMs} ms budget (${lastFailure})`,
+            `${who} rate limited; Retry-After ${Math.ceil(retryAfter / 1000)} s exceeds the ${this.maxDelayMs} ms budget (${lastFailure})`,
           );
         }
         await this.sleep(retryAfter ?? this.backoff(attempt));
         continue;
       }
-      if (response.status === 401 || response.status === 403 || response.status === 404) {
-        return config(`PagerDuty answered HTTP ${response.status} at ${this.eventsUrl}${detail ? `: ${detail}` : ''}`);
+      if (rules.config(response.status)) {
+        return config(`${who} answered HTTP ${response.status} at ${shown.url}${detail ? `: ${detail}` : ''}`);
       }
-      // 400 (invalid event), 413 (too large) and other 4xx: the same request would fail again.
+      // 400 (invalid event), 413 (too large), 422 and other 4xx: the same request would fail again.
       return {
         ok: false,
         retryable: false,
         kind: 'rejected',
-        reason: cut(`PagerDuty rejected the event (HTTP ${response.status})${detail ? `: ${detail}` : ''}`),
+        reason: cut(`${who} rejected the request (HTTP ${response.status})${detail ? `: ${detail}` : ''}`),
       };
     }
-    return transient(`PagerDuty unavailable after ${this.maxAttempts} attempts (last: ${scrub(lastFailure)})`);
+    return transient(`${who} unavailable after ${this.maxAttempts} attempts (last: ${scrub(lastFailure)})`);
   }
 
   /** Exponential backoff with "equal jitter": half fixed, half random, so retries never bunch at 0. */
@@ -149,7 +153,7 @@ function errorText(error: unknown): string {
   return extra ? `${error.message} (${extra})` : error.message;
 }
 
-/** PagerDuty's `message` and `errors` from a JSON answer, else the start of the text. */
+/** The provider's `message` and `errors` from a JSON answer, else the start of the text. */
 function describeBody(text: string): string {
   try {
     const parsed = JSON.parse(text) as { message?: unknown; errors?: unknown };

@@ -1,18 +1,21 @@
 // SNS messages for the page and chatops topics: ASCII subject <= 100 chars (SNS rejects longer
 // or multi-line subjects), a readable body, and attributes that subscription filter policies match.
-import type { DeliveryRecord, Incident } from './incident.ts';
-import type { SnsMessage } from './ports.ts';
-import { redactText, redactValue } from './redact.ts';
-import type { RouterSettings } from './router-settings.ts';
-import { runbookUrl } from './runbook-link.ts';
-import { noDataLine } from './evidence.ts';
+import type { DeliveryRecord, Incident } from '../incident.ts';
+import type { SnsMessage } from '../ports.ts';
+import { redactText, redactValue } from '../redact.ts';
+import type { RouterSettings } from '../router-settings.ts';
+import { runbookUrl } from '../runbook-link.ts';
+import { oneLine } from '../signal.ts';
+import { firstMove } from './first-move.ts';
+import type { Notice } from './notifier.ts';
+import { noDataLine } from '../evidence.ts';
 
 /** SNS wants a subject of fewer than 100 characters. */
 const MAX_SUBJECT = 99;
 /** SNS allows 256 KB per message; keep a margin for attributes and encoding. */
 const MAX_BODY_BYTES = 200_000;
 
-const HEADLINE: Record<DeliveryRecord['action'], string> = {
+export const HEADLINE: Record<DeliveryRecord['action'], string> = {
   trigger: 'FIRING',
   resolve: 'RESOLVED',
   remind: 'STATUS UPDATE DUE',
@@ -21,16 +24,44 @@ const HEADLINE: Record<DeliveryRecord['action'], string> = {
 };
 
 export function snsSubject(incident: Incident, delivery: DeliveryRecord): string {
-  const raw = `[${delivery.severity}] ${HEADLINE[delivery.action]} ${incident.rule}: ${redactText(incident.subject)}`;
-  // SNS subjects take printable ASCII only, no line breaks.
+  const test = isTest(incident) ? '[TEST] ' : '';
+  return asciiSubject(`${test}[${delivery.severity}] ${HEADLINE[delivery.action]} ${incident.rule}: ${redactText(incident.subject)}`);
+}
+
+export function noticeSubject(notice: Notice): string {
+  return asciiSubject(redactText(`${notice.test ? '[TEST] ' : ''}${notice.subject}`));
+}
+
+/** `metis-alerts test-page` marks its incident so every payload says TEST. */
+export function isTest(incident: Incident): boolean {
+  return incident.lastSignal.details.test === true;
+}
+
+function asciiSubject(raw: string): string {
   const ascii = raw.replace(/[^\x20-\x7e]+/g, '?');
   return ascii.length <= MAX_SUBJECT ? ascii : `${ascii.slice(0, MAX_SUBJECT - 3)}...`;
+}
+
+/** SMS: one message of at most 160 characters: severity, rule, subject, and the short first move. */
+export const MAX_SMS = 160;
+
+export function smsText(incident: Incident, delivery: DeliveryRecord): string {
+  const test = isTest(incident) ? 'TEST ' : '';
+  const head = oneLine(
+    redactText(`${test}${delivery.severity} ${HEADLINE[delivery.action]} ${incident.rule}: ${incident.subject}`),
+    MAX_SMS,
+  );
+  if (delivery.action === 'resolve') return head;
+  const room = MAX_SMS - head.length - 3;
+  if (room < 12) return head;
+  return `${head}. ${oneLine(redactText(firstMove(incident.lastSignal)), room)}`;
 }
 
 export function snsMessage(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, now: Date): SnsMessage {
   const signal = incident.lastSignal;
   const ageMinutes = Math.max(0, Math.round((now.getTime() - Date.parse(incident.openedAt)) / 60_000));
   const lines = [
+    ...(isTest(incident) ? ['TEST: sent by `metis-alerts test-page`; nobody needs to act.'] : []),
     `${HEADLINE[delivery.action]} ${delivery.severity} ${incident.rule} for ${incident.subject}`,
     ...(delivery.action === 'remind'
       ? [
@@ -44,6 +75,7 @@ export function snsMessage(incident: Incident, delivery: DeliveryRecord, setting
       : []),
     '',
     signal.summary,
+    ...(delivery.action === 'resolve' ? [] : [`First move: ${firstMove(signal)}`]),
     '',
     `Opened: ${incident.openedAt}`,
     incident.resolvedAt ? `Resolved: ${incident.resolvedAt}` : `Last signal: ${signal.observedAt}`,

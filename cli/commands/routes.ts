@@ -1,0 +1,81 @@
+// `metis-alerts routes --severity SEVn --at ISO [--rule R] [--config FILE] [--json]`: who would be notified
+// for a severity at a time, and the escalation that follows (Alertmanager's `amtool config routes test`).
+import { parseArgs } from 'node:util';
+import type { Config } from '../../lambdas/core/config.ts';
+import type { Sink } from '../../lambdas/core/incident.ts';
+import { httpSinksOf } from '../../lambdas/core/notify/registry.ts';
+import { expandSelection, orderSinks } from '../../lambdas/core/notify/sinks.ts';
+import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
+import { sinksFor } from '../../lambdas/core/routing-policy.ts';
+import { SEVERITIES, type Severity } from '../../lambdas/core/signal.ts';
+import { silenceFor } from '../../lambdas/core/suppression.ts';
+import { UsageError } from '../errors.ts';
+import { dryRunSinks } from './route.ts';
+import { parseInstant, resolveConfig, type Output } from '../io.ts';
+
+export interface RoutesAnswer {
+  sinks: Sink[];
+  escalation: { at: string; sinks: Sink[] } | null;
+  /** With --rule: the maintenance window that silences the rule at that time (nothing is notified). */
+  silencedBy?: string;
+}
+
+/** The sinks a config can reach, as the dry run sees them (PagerDuty assumed when no paging provider is configured). */
+export function configuredSinks(config: Config): Sink[] {
+  return orderSinks([...httpSinksOf(dryRunSinks(config)).map((s) => s.sink), 'page', 'chatops']);
+}
+
+export function routesFor(severity: Severity, at: Date, config: Config, rule?: string): RoutesAnswer {
+  const settings = routerSettingsOf(config);
+  const active = configuredSinks(config);
+  const { sinks, escalates } = sinksFor(severity, at, settings);
+  if (rule) {
+    const probe = {
+      source: 'manual',
+      rule,
+      subject: '*',
+      severity,
+      status: 'firing',
+      dedupKey: `${rule}:*`,
+      summary: '',
+      observedAt: at.toISOString(),
+      details: {},
+    } as const;
+    const silenced = silenceFor(probe, [], settings.routing.maintenanceWindows, at);
+    if (silenced) return { sinks: [], escalation: null, silencedBy: silenced.id };
+  }
+  const now = expandSelection(sinks, active);
+  if (!escalates) return { sinks: now, escalation: null };
+  const escalateAt = new Date(at.getTime() + settings.routing.escalateAfterMinutes * 60_000);
+  const later = expandSelection({ ...settings.routing.policy[severity].businessHours, chatops: false }, active);
+  return { sinks: now, escalation: { at: escalateAt.toISOString(), sinks: [...later, 'chatops'] } };
+}
+
+export async function runRoutesCommand(args: string[], out: { stdout: Output['stdout'] }): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      severity: { type: 'string' },
+      at: { type: 'string' },
+      rule: { type: 'string' },
+      config: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const severity = values.severity as Severity | undefined;
+  if (!severity || !SEVERITIES.includes(severity)) throw new UsageError(`routes: --severity must be one of ${SEVERITIES.join(', ')}`);
+  const at = parseInstant(values.at, '--at');
+  if (!at) throw new UsageError('routes: --at ISO is required (e.g. 2026-11-28T03:00:00Z)');
+  const answer = routesFor(severity, at, resolveConfig(values.config), values.rule);
+  if (values.json) {
+    out.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
+    return;
+  }
+  const lines = [`${severity} at ${at.toISOString()}: ${answer.sinks.length ? answer.sinks.join(', ') : 'no sink'}`];
+  if (answer.silencedBy) lines.push(`silenced by ${answer.silencedBy}`);
+  lines.push(
+    answer.escalation ? `escalates at ${answer.escalation.at} if still firing: ${answer.escalation.sinks.join(', ')}` : 'no escalation',
+  );
+  out.stdout.write(`${lines.join('\n')}\n`);
+}

@@ -1,0 +1,29 @@
+// The runbook's first move per rule, so every page says what to do before anyone opens a laptop.
+// A detector that knows better (the probe's failure class) puts its own `details.firstMove`.
+import type { Signal } from '../signal.ts';
+
+const FIRST_MOVE: Record<string, string> = {
+  provider_unavailable: 'Flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider (pinned keys keep failing until flipped)',
+  model_error_rate: 'Check the provider status page; flip METIS_GATEWAY_GLOBAL_DEFAULT if the provider is down',
+  key_spend_spike: 'Confirm in /analytics/by_key before revoking the key',
+  db_integrity: 'Scale the gateway to zero before any restore',
+  disk_usage: 'Scale the gateway to zero before any restore; free disk first',
+  healthz_down: 'Check the failure class: 5xx = app logs, timeout = ingress/network',
+  tls_expiry: 'Renew the certificate before it expires',
+  snapshot_stale: 'Check the snapshot shipper on the gateway host',
+  bill_threshold: 'Check spend per key in /analytics/by_key; revoke or cap the offender',
+  cost_projection: 'Check spend per key in /analytics/by_key',
+  quota_alert: 'Check which key hit its quota in /analytics/by_key',
+  quota_exceeded_sustained: 'Check which key hit its quota in /analytics/by_key',
+  key_revoked_in_use: 'Find the client still using the revoked key',
+  latency_p95: 'Compare provider latency; flip METIS_GATEWAY_GLOBAL_DEFAULT if one provider is slow',
+  traceback: 'Read the traceback in the gateway logs',
+  pipeline_health: 'Check the sink named in the alert: its SSM parameter and integration',
+};
+
+export function firstMove(signal: Pick<Signal, 'rule' | 'details'>): string {
+  const own = signal.details.firstMove;
+  if (typeof own === 'string' && own.trim()) return own.trim();
+  // Own keys only: a rule named like an Object.prototype member ("toString") must not pick up a function.
+  return Object.hasOwn(FIRST_MOVE, signal.rule) ? FIRST_MOVE[signal.rule]! : 'Open the runbook section linked below';
+}

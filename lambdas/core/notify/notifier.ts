@@ -1,0 +1,44 @@
+// A Notifier is one sink (Alertmanager's notify/ shape): it renders a delivery for its vendor and hands
+// it to its transport. dispatch.ts claims, retries and records deliveries the same way for every sink and
+// only looks a notifier up by the delivery's sink name, so a new sink is a new folder plus a registry line.
+import type { DeliveryRecord, Incident, Sink } from '../incident.ts';
+import type { SendOutcome } from '../ports.ts';
+import type { RouterSettings } from '../router-settings.ts';
+import type { Severity } from '../signal.ts';
+
+export interface NotifyContext {
+  settings: RouterSettings;
+  now: Date;
+}
+
+/** A post that belongs to no incident's delivery plan: a silence ended, a storm summary. */
+export interface Notice {
+  /** Groups the notice with others in one chat thread (e.g. "storm:2026-11-24T10:00"). */
+  threadId: string;
+  severity: Severity;
+  /** Message attributes for subscription filters, e.g. rule "silence" or "storm". */
+  rule: string;
+  /** `digest`: the SEV4 daily digest (its own subscription-filter value). */
+  status: 'firing' | 'resolved' | 'digest';
+  title: string;
+  /** Readable lines (already redacted by the caller or by the renderer). */
+  lines: string[];
+  /** Headline for e-mail and SNS Subject. */
+  subject: string;
+  /** Marks every payload as a test (`metis-alerts test-page`). */
+  test?: boolean;
+}
+
+export interface Notifier {
+  /** Sends one planned delivery; never throws: a failure is an outcome the dispatcher records. */
+  deliver(incident: Incident, delivery: DeliveryRecord, context: NotifyContext): Promise<SendOutcome>;
+  /** Posts a notice (grouped storm notification, silence end); every sink that can show free text implements it. */
+  announce?(notice: Notice, context: NotifyContext): Promise<SendOutcome>;
+  /**
+   * An HTTP paging provider that fails for good (wrong key, rejected event) raises a pipeline-health incident
+   * on the other sinks instead of being retried; an SNS topic that is missing keeps being retried.
+   */
+  readonly raisesPipelineHealth: boolean;
+}
+
+export type Notifiers = Partial<Record<Sink, Notifier>>;

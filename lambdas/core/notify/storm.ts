@@ -1,0 +1,73 @@
+// Storm control: at most N requests a minute per sink (PagerDuty 120 per integration, page 10, chatops 30,
+// configurable). Beyond that a delivery is held (left pending with `heldAt`), one grouped notice per sink
+// and minute says how many incidents are held and lists the top ones, and held deliveries go out as later
+// invocations and sweeps find budget (or are skipped quietly if their incident resolved meanwhile).
+// Nothing is dropped: every incident keeps its record and timeline.
+import type { DeliveryRecord, Incident, Sink } from '../incident.ts';
+import type { RouterSettings } from '../router-settings.ts';
+import { severityRank } from '../signal.ts';
+import type { Notice } from './notifier.ts';
+import { isWebhook } from './sinks.ts';
+
+/** Shared per-minute counters (DynamoDB in Lambda, memory in the CLI), so parallel invocations add up. */
+export interface StormLedger {
+  /** Takes one request from `sink`'s budget for `minute` (epoch minute); false once `limit` is spent. */
+  take(sink: Sink, minute: number, limit: number): Promise<boolean>;
+  /** Adds `n` held incidents for `sink` and `minute`; returns the count so far. */
+  hold(sink: Sink, minute: number, n: number): Promise<number>;
+  /** True for the one caller that may post `sink`'s grouped notice for `minute`. */
+  claimNotice(sink: Sink, minute: number): Promise<boolean>;
+}
+
+/** Actions held in a storm. A resolve is never held: it closes what was already sent. */
+const HOLDABLE = new Set<DeliveryRecord['action']>(['trigger', 'remind', 'escalate', 'suppressed']);
+
+export function isHoldable(delivery: DeliveryRecord): boolean {
+  return HOLDABLE.has(delivery.action);
+}
+
+export function epochMinute(now: Date): number {
+  return Math.floor(now.getTime() / 60_000);
+}
+
+export function budgetFor(sink: Sink, settings: RouterSettings): number {
+  const storm = settings.routing.storm;
+  if (isWebhook(sink)) return storm.webhook;
+  if (sink === 'splunk-oncall') return storm.splunkOnCall;
+  return storm[sink as 'pagerduty' | 'opsgenie' | 'page' | 'chatops'];
+}
+
+export interface HeldIncident {
+  incident: Pick<Incident, 'dedupKey' | 'severity' | 'rule' | 'subject' | 'openedAt'>;
+  delivery: DeliveryRecord;
+}
+
+/** How many of the held incidents a notice names. */
+export const TOP_HELD = 5;
+
+/** The grouped notice of one sink: the count it stands for, the top incidents by severity then age. */
+export function stormNotice(sink: Sink, held: HeldIncident[], totalHeld: number, budget: number, now: Date): Notice {
+  const top = [...held]
+    .sort(
+      (a, b) =>
+        severityRank(a.incident.severity) - severityRank(b.incident.severity) ||
+        Date.parse(a.incident.openedAt) - Date.parse(b.incident.openedAt),
+    )
+    .slice(0, TOP_HELD);
+  const worst = top[0]?.incident.severity ?? 'SEV3';
+  const minute = new Date(epochMinute(now) * 60_000).toISOString().slice(11, 16);
+  return {
+    threadId: `storm:${sink}:${new Date(epochMinute(now) * 60_000).toISOString()}`,
+    severity: worst,
+    rule: 'notification_storm',
+    status: 'firing',
+    title: `Storm: ${totalHeld} more incidents held on ${sink} (budget ${budget}/min)`,
+    subject: `[${worst}] STORM ${totalHeld} incidents held on ${sink}`,
+    lines: [
+      `More than ${budget} notifications a minute for ${sink} since ${minute} UTC: ${totalHeld} incidents are held back, not dropped.`,
+      'They are sent as the budget frees up (the sweeper runs every 5 min), most severe first; those that resolve meanwhile resolve quietly.',
+      `Top held: ${top.map((h) => `${h.incident.severity} ${h.incident.dedupKey}`).join(', ')}${totalHeld > top.length ? ` and ${totalHeld - top.length} more` : ''}.`,
+      'Every incident is in the incident table: `metis-alerts incidents --open`.',
+    ],
+  };
+}

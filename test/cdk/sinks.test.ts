@@ -1,0 +1,73 @@
+// The HTTP sinks in the template: the router and the sweeper may read exactly the SSM parameters the
+// config names for Opsgenie, Splunk On-Call and each webhook (ARNs by name), decrypt only with the
+// customer key that encrypts one of them and only through SSM, and get the sinks as HTTP_SINKS: parameter
+// names and URLs, never a secret or an e-mail address.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { httpSinksSchema } from '../../lambdas/core/notify/http-sinks.ts';
+import {
+  actionsOf,
+  functionEnvironment,
+  logicalId,
+  resource,
+  resourcesOf,
+  synthesize,
+  type Statement,
+  type Synthesized,
+} from './synth-helpers.ts';
+
+const KEY = 'arn:aws:kms:eu-central-1:111122223333:key/0000abcd-12ab-34cd-56ef-1234567890ab';
+const CONFIG = {
+  name: 'metis-sinks',
+  sinks: {
+    opsgenie: { apiKeyParameter: '/metis/opsgenie/api-key', apiUrl: 'https://api.eu.opsgenie.com' },
+    splunkOnCall: { restEndpointParameter: '/metis/splunk/rest-endpoint' },
+    webhooks: [
+      { name: 'keep', urlParameter: '/metis/webhooks/keep', format: 'alertmanager' },
+      { name: 'oncall', urlParameter: '/metis/webhooks/grafana-oncall', format: 'alertmanager', kmsKeyArn: KEY },
+    ],
+    page: { emails: ['oncall@example.com'] },
+  },
+};
+const PARAMETERS = ['/metis/opsgenie/api-key', '/metis/splunk/rest-endpoint', '/metis/webhooks/keep', '/metis/webhooks/grafana-oncall'].map(
+  (name) => `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter${name}`,
+);
+
+function statements(synth: Synthesized, prefix: string): Statement[] {
+  const policy = resource(synth.template, 'AWS::IAM::Policy', prefix).resource;
+  return (policy.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement;
+}
+
+describe('stack with Opsgenie, Splunk On-Call and two webhooks', () => {
+  let synth: Synthesized;
+  beforeAll(() => {
+    synth = synthesize(CONFIG);
+  });
+
+  it.each([
+    ['router', 'RouterLambdaRoleDefaultPolicy'],
+    ['sweeper', 'SweeperLambdaRoleDefaultPolicy'],
+  ])('the %s reads exactly the four sink parameters and decrypts only with the webhook key through SSM', (_, prefix) => {
+    const all = statements(synth, prefix);
+    const read = all.find((s) => (s as { Sid?: string }).Sid === 'ReadSinkSecrets')!;
+    expect(actionsOf(read)).toEqual(['ssm:GetParameter']);
+    expect([...resourcesOf(read)].sort()).toEqual([...PARAMETERS].sort());
+    const decrypt = all.find((s) => (s as { Sid?: string }).Sid === 'DecryptSinkSecrets') as Statement & {
+      Resource: unknown;
+      Condition: unknown;
+    };
+    expect([decrypt.Resource].flat()).toEqual([KEY]);
+    expect(JSON.stringify(decrypt.Condition)).toContain('kms:ViaService');
+  });
+
+  it('gives the router and the sweeper the sinks as HTTP_SINKS: names and URLs only', () => {
+    for (const prefix of ['RouterLambdaFunction', 'SweeperLambdaFunction']) {
+      const env = functionEnvironment(synth.template, prefix);
+      const sinks = httpSinksSchema.parse(JSON.parse(env.HTTP_SINKS as string));
+      expect(sinks.opsgenie).toEqual({ apiKeyParameter: '/metis/opsgenie/api-key', apiUrl: 'https://api.eu.opsgenie.com' });
+      expect(sinks.webhooks.map((w) => w.name)).toEqual(['keep', 'oncall']);
+      expect(env.HTTP_SINKS).not.toContain('oncall@example.com');
+      expect(env.PAGERDUTY_ROUTING_KEY_PARAMETER).toBeUndefined();
+    }
+    expect(logicalId(synth.template, 'AWS::Lambda::Function', 'RouterLambdaFunction')).toBeTruthy();
+  });
+});

@@ -1,0 +1,153 @@
+// `metis-alerts routes`, `route --wire` and `test-page --dry-run` end to end (the real CLI entry): who gets
+// paged when, every outbound request as sent with secrets masked, and a TEST incident on every sink.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../support/run-cli.ts';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'metis-routes-'));
+});
+
+function file(name: string, content: unknown): string {
+  const path = join(dir, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const VENDORS = {
+  sinks: {
+    opsgenie: { apiKeyParameter: '/metis/opsgenie/api-key' },
+    splunkOnCall: { restEndpointParameter: '/metis/splunk/rest-endpoint' },
+    webhooks: [{ name: 'keep', urlParameter: '/metis/webhooks/keep', format: 'alertmanager' }],
+  },
+  routing: { maintenanceWindows: [{ name: 'sunday-upgrade', rules: ['disk_usage'], days: ['Sun'], start: '02:00', end: '04:00' }] },
+};
+
+describe('metis-alerts routes', () => {
+  it('a SEV2 on Saturday 03:00 goes to chatops now and escalates to the pagers at 03:30', () => {
+    const run = runCli(['routes', '--severity', 'SEV2', '--at', '2026-11-28T03:00:00Z', '--json']);
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({
+      sinks: ['chatops'],
+      escalation: { at: '2026-11-28T03:30:00.000Z', sinks: ['pagerduty', 'page', 'chatops'] },
+    });
+  });
+
+  it('with Opsgenie, Splunk On-Call and a webhook configured, a SEV1 reaches every paging provider, the topics and the webhook', () => {
+    const run = runCli([
+      'routes',
+      '--severity',
+      'SEV1',
+      '--at',
+      '2026-11-24T10:00:00Z',
+      '--config',
+      file('vendors.json', VENDORS),
+      '--json',
+    ]);
+    expect(JSON.parse(run.stdout)).toEqual({ sinks: ['opsgenie', 'splunk-oncall', 'page', 'chatops', 'webhook:keep'], escalation: null });
+  });
+
+  it('--rule names the maintenance window that silences the rule at that time', () => {
+    const run = runCli([
+      'routes',
+      '--severity',
+      'SEV1',
+      '--at',
+      '2026-11-29T03:00:00Z',
+      '--rule',
+      'disk_usage',
+      '--config',
+      file('v2.json', VENDORS),
+      '--json',
+    ]);
+    expect(JSON.parse(run.stdout)).toEqual({ sinks: [], escalation: null, silencedBy: 'window:sunday-upgrade' });
+    const text = runCli(['routes', '--severity', 'SEV3', '--at', '2026-11-24T10:00:00Z']);
+    expect(text.stdout).toBe('SEV3 at 2026-11-24T10:00:00.000Z: chatops\nno escalation\n');
+  });
+
+  it.each([
+    [['routes', '--severity', 'SEV9', '--at', '2026-11-24T10:00:00Z'], 'routes: --severity must be one of SEV1, SEV2, SEV3, SEV4'],
+    [['routes', '--severity', 'SEV1'], 'routes: --at ISO is required (e.g. 2026-11-28T03:00:00Z)'],
+    [['routes', '--severity', 'SEV1', '--at', 'saturday'], '--at: expected an ISO-8601 time such as 2026-11-20T12:00:00Z, got "saturday"'],
+  ])('rejects %j with exit 2 and one line', (args, message) => {
+    const run = runCli(args);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toBe(`metis-alerts routes: ${message}\n`);
+  });
+});
+
+describe('metis-alerts route --wire', () => {
+  it('writes one JSON line per outbound request as sent, secrets masked', () => {
+    const signals = file('signals.json', [
+      {
+        source: 'trace-db',
+        rule: 'provider_unavailable',
+        subject: 'openai',
+        severity: 'SEV1',
+        status: 'firing',
+        dedupKey: 'provider_unavailable:openai',
+        summary: 'openai unavailable',
+        observedAt: '2026-11-24T10:00:00Z',
+        details: {},
+      },
+    ]);
+    const wire = join(dir, 'wire.jsonl');
+    const run = runCli(['route', '--signals', signals, '--config', file('w.json', VENDORS), '--wire', wire, '--json']);
+    expect(run.status).toBe(0);
+    const lines = readFileSync(wire, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { at: string; sink: string; request: Record<string, unknown> });
+    expect(lines.map((l) => l.sink)).toEqual(['opsgenie', 'splunk-oncall', 'page', 'chatops', 'webhook:keep']);
+    expect(lines.every((l) => l.at === '2026-11-24T10:00:00.000Z')).toBe(true);
+    const [opsgenie, splunk, page, chatops, webhook] = lines;
+    expect(opsgenie?.request).toMatchObject({
+      method: 'POST',
+      url: 'https://api.opsgenie.com/v2/alerts',
+      headers: { Authorization: 'GenieKey [MASKED]' },
+    });
+    expect(splunk?.request.url).toBe('https://dry-run.invalid/integrations/[MASKED]');
+    expect(webhook?.request.body).toMatchObject({ version: '4', status: 'firing', receiver: 'keep' });
+    expect(page?.request).toMatchObject({ MessageStructure: 'json', Subject: '[SEV1] FIRING provider_unavailable: openai' });
+    const chatbot = JSON.parse((JSON.parse(chatops!.request.Message as string) as { https: string }).https) as {
+      version: string;
+      source: string;
+    };
+    expect(chatbot).toMatchObject({ version: '1.0', source: 'custom' });
+    expect(readFileSync(wire, 'utf8')).not.toMatch(/dry-run-secret|dry-run-token/);
+  });
+});
+
+describe('metis-alerts test-page --dry-run', () => {
+  it('triggers then resolves a TEST incident on every configured sink and reports each delivered', () => {
+    const wire = join(dir, 'test-page.jsonl');
+    const run = runCli([
+      'test-page',
+      '--dry-run',
+      '--now',
+      '2026-11-24T10:00:00Z',
+      '--config',
+      file('tp.json', VENDORS),
+      '--wire',
+      wire,
+      '--json',
+    ]);
+    expect(run.stderr).toBe('');
+    const result = JSON.parse(run.stdout) as { dedupKey: string; sinks: Record<string, unknown> };
+    expect(result.dedupKey).toBe('test_page:test-page-20261124100000');
+    const both = { trigger: 'delivered', resolve: 'delivered' };
+    expect(result.sinks).toEqual({ opsgenie: both, 'splunk-oncall': both, page: both, chatops: both, 'webhook:keep': both });
+    const lines = readFileSync(wire, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(10);
+    for (const line of lines) expect(line).toContain('TEST');
+  });
+
+  it('needs --bus and --table outside a dry run (exit 2, one line)', () => {
+    const run = runCli(['test-page'], { cwd: dir });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('test-page: the deployed mode needs --bus NAME and --table NAME');
+  });
+});
