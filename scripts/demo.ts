@@ -45,7 +45,6 @@ async function main(): Promise<void> {
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
   const digests = new MemoryDigestStore();
-  const lines: string[] = [];
   let clock = CHECK_AT;
   const wire = new WireLog(() => clock);
   const notifiers = buildNotifiers(config.sinks, dryRunTransports(wire.tap));
@@ -94,7 +93,6 @@ async function main(): Promise<void> {
 
   for (const step of steps) {
     console.log(`\n== ${step.at.toISOString()}  ${step.title}`);
-    const before = wire.entries.length;
     clock = step.at;
     const deps = { store, notifiers, settings, digests, now: () => step.at };
     const result = step.sweep
