@@ -31,14 +31,15 @@ function isSensitiveName(name: string): 'always' | 'text' | false {
 }
 
 const TOKEN_PATTERNS: RegExp[] = [
+  // JSON Web Tokens: base64url header (`{"` is `eyJ`), payload and (possibly empty) signature. First: a
+  // token-like piece inside a JWT (`gw_...` in the payload) must not break the JWT before it is matched.
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g,
   // Gateway tokens; gk_ key *ids* are not secrets and stay readable.
   /gw_[A-Za-z0-9_-]{6,}/g,
   // Provider keys: OpenAI sk-... and sk-proj-..., Anthropic sk-ant-..., OpenRouter sk-or-...
   /(?<![A-Za-z0-9])sk-[A-Za-z0-9_-]{10,}/g,
   // Bearer / Basic credentials in headers or logs.
   /\b(?:Bearer|Basic)\s+[A-Za-z0-9._~+/-]+=*/gi,
-  // JSON Web Tokens: base64url header (`{"` is `eyJ`), payload and (possibly empty) signature.
-  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/g,
   // Google API keys.
   /(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}/g,
   // Slack tokens (bot, user, app).

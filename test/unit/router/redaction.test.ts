@@ -138,6 +138,13 @@ describe('redactText: secrets never survive', () => {
   });
 });
 
+describe('redactText: pieces of one secret inside another', () => {
+  it('an unsigned JWT whose payload holds a gw_ token goes whole (found by the breadth property test)', () => {
+    const out = redactText('request_id=req_01 eyJAAAAAAAAAA.eyJgw_AAAAAAAAAA. done');
+    expect(out).toBe(`request_id=req_01 ${REDACTED} done`);
+  });
+});
+
 describe('redactValue: secrets never survive in nested objects and arrays', () => {
   for (const [kind, secret] of Object.entries(SECRET_KINDS)) {
     it(`${kind} at any depth`, () => {
