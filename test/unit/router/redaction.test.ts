@@ -143,6 +143,14 @@ describe('redactText: pieces of one secret inside another', () => {
     const out = redactText('request_id=req_01 eyJAAAAAAAAAA.eyJgw_AAAAAAAAAA. done');
     expect(out).toBe(`request_id=req_01 ${REDACTED} done`);
   });
+
+  it('a Google key with gw_ inside it goes whole', () => {
+    expect(redactText('key AIzaAAAAAAAAAAAAAAAAAAAAAAAAAgw_AAAAAAA end')).toBe(`key ${REDACTED} end`);
+  });
+
+  it('a gateway token with an sk- piece inside it goes whole', () => {
+    expect(redactText('t=gw_abc-sk-AAAAAAAAAAAA end')).toBe(`t=${REDACTED} end`);
+  });
 });
 
 describe('redactValue: secrets never survive in nested objects and arrays', () => {
