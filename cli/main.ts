@@ -10,6 +10,7 @@ import { formatDeliveries, parseSignalFile, routeDryRun } from './commands/route
 import { scanLogsCommand } from './commands/scan-logs.ts';
 import { runSilenceCommand } from './commands/silence.ts';
 import { runProbeCommand } from './commands/probe.ts';
+import { errorMessage } from '../lambdas/core/errors.ts';
 
 const USAGE = `usage: metis-alerts <command> [options]
 
@@ -101,7 +102,7 @@ export async function main(argv: string[], out: Output): Promise<number> {
     return 0;
   } catch (error) {
     if (isInputError(error) || isArgError(error)) {
-      out.stderr.write(`metis-alerts ${name}: ${oneLine((error as Error).message)}\n`);
+      out.stderr.write(`metis-alerts ${name}: ${oneLine(errorMessage(error))}\n`);
       return 2;
     }
     out.stderr.write(`metis-alerts ${name}: internal error: ${oneLine(String(error))}\n`);

@@ -17,7 +17,8 @@ import type { Config } from '../lambdas/core/config.ts';
 import { fnv1a } from '../lambdas/core/signal.ts';
 import { MetisFunction } from './metis-function.ts';
 import { tagSeverity } from './severity-tag.ts';
-import { METRICS_NAMESPACE } from './trace-checks.ts';
+import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
+import type { LogWatchVariables } from '../lambdas/functions/log-watch/env.ts';
 
 export const LOG_WATCH_SERVICE = 'metis-alerts-log-watch';
 
@@ -88,8 +89,8 @@ export class LogWatch extends Construct {
           key_revoked_in_use: rules.key_revoked_in_use,
         }),
         POWERTOOLS_SERVICE_NAME: LOG_WATCH_SERVICE,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+      } satisfies LogWatchVariables,
       errorsAlarm: {
         name: `${props.namePrefix}-log-watch-errors`,
         severity: 'SEV3',
@@ -145,7 +146,7 @@ export class LogWatch extends Construct {
         'log-watch received log batches it could not decode (not base64 / not gzip / not JSON / no logEvents) in the last 15 minutes; ' +
         'they were counted and dropped. Read the log-watch log group for the reason.',
       metric: new Metric({
-        namespace: METRICS_NAMESPACE,
+        namespace: METRIC_NAMESPACE,
         metricName: 'RejectedBatches',
         dimensionsMap: { service: LOG_WATCH_SERVICE },
         statistic: 'Sum',

@@ -29,7 +29,8 @@ export interface MetisFunctionProps {
   /** Handler file relative to the repository root, e.g. `lambdas/functions/router/index.ts`. */
   readonly entry: string;
   readonly description: string;
-  readonly environment: Record<string, string>;
+  /** Absent (undefined) values are left out: a function's optional variables (see its env.ts). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default Duration.seconds(60) */
@@ -76,7 +77,7 @@ export class MetisFunction extends Construct {
       description: props.description,
       retryAttempts: props.retryAttempts ?? 2,
       onFailure: props.onFailure,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...definedValues(props.environment), NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
@@ -107,4 +108,8 @@ export class MetisFunction extends Construct {
     });
     if (props.errorsAlarm.severity) tagSeverity(this.errorsAlarm, props.errorsAlarm.severity);
   }
+}
+
+function definedValues(environment: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

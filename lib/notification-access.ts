@@ -6,6 +6,8 @@ import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
+import type { AlertingVariables } from '../lambdas/functions/router/env.ts';
 
 export interface PagerDutySink {
   /** Name of the SSM SecureString parameter holding the routing key (created by the operator). */
@@ -68,7 +70,7 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
 }
 
 /** Environment names read by lambdas/functions/router/env.ts (alertingFields); never a secret value. */
-export function notificationEnvironment(targets: NotificationTargets, settingsJson: string): Record<string, string> {
+export function notificationEnvironment(targets: NotificationTargets, settingsJson: string): AlertingVariables {
   return {
     INCIDENT_TABLE: targets.incidentTable.tableName,
     PAGE_TOPIC_ARN: targets.pageTopic.topicArn,
@@ -77,6 +79,6 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
       ? { PAGERDUTY_ROUTING_KEY_PARAMETER: targets.pagerDuty.routingKeyParameter, PAGERDUTY_EVENTS_URL: targets.pagerDuty.eventsUrl }
       : {}),
     ROUTER_SETTINGS: settingsJson,
-    POWERTOOLS_METRICS_NAMESPACE: 'MetisAlerts',
-  };
+    POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+  } satisfies AlertingVariables;
 }

@@ -30,7 +30,8 @@ import { healthzAlarmDescription, heartbeatAlarmDescription, tlsAlarmDescription
 import { PROBE_METRIC, PROBE_SERVICE, TARGET_DIMENSION } from '../lambdas/core/probe/metric-points.ts';
 import type { HealthTarget } from '../lambdas/core/probe/result.ts';
 import { MetisFunction } from './metis-function.ts';
-import { METRICS_NAMESPACE } from './trace-checks.ts';
+import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
+import type { ProbeVariables } from '../lambdas/functions/probe/env.ts';
 
 /** Spacing of the two probes of one run: two datapoints per target per minute. */
 export const PROBE_SPACING = Duration.seconds(30);
@@ -92,8 +93,8 @@ export class Probes extends Construct {
         PROBE_TARGETS: targetsJson,
         PROBE_SPACING_MS: String(PROBE_SPACING.toMilliseconds()),
         POWERTOOLS_SERVICE_NAME: PROBE_SERVICE,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+      } satisfies ProbeVariables,
       errorsAlarm: {
         name: `${namePrefix}-probe-errors`,
         severity: 'SEV3',
@@ -127,7 +128,7 @@ export class Probes extends Construct {
       const dimensionsMap = { service: PROBE_SERVICE, [TARGET_DIMENSION]: target.name };
       if (rules.healthz_down.enabled) {
         const failed = new Metric({
-          namespace: METRICS_NAMESPACE,
+          namespace: METRIC_NAMESPACE,
           metricName: PROBE_METRIC.failed,
           dimensionsMap,
           statistic: 'Maximum',
@@ -161,7 +162,7 @@ export class Probes extends Construct {
       }
       if (rules.tls_expiry.enabled && new URL(target.url).protocol === 'https:') {
         const daysLeft = new Metric({
-          namespace: METRICS_NAMESPACE,
+          namespace: METRIC_NAMESPACE,
           metricName: PROBE_METRIC.tlsDaysLeft,
           dimensionsMap,
           statistic: 'Minimum',
@@ -203,7 +204,7 @@ export class Probes extends Construct {
       alarmName: heartbeatAlarmName(namePrefix),
       description: heartbeatAlarmDescription(),
       metric: new Metric({
-        namespace: METRICS_NAMESPACE,
+        namespace: METRIC_NAMESPACE,
         metricName: PROBE_METRIC.heartbeat,
         dimensionsMap: { service: PROBE_SERVICE },
         statistic: 'SampleCount',

@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import { MetisFunction } from './metis-function.ts';
 import { grantNotificationAccess, notificationEnvironment, type PagerDutySink } from './notification-access.ts';
+import type { RouterVariables } from '../lambdas/functions/router/env.ts';
 
 export type { PagerDutySink } from './notification-access.ts';
 
@@ -170,10 +171,10 @@ function queueDestination(queue: IQueue): IDestination {
   return { bind: () => ({ destination: queue.queueArn }) };
 }
 
-function routerEnvironment(props: RouterProps, settings: string): Record<string, string> {
+function routerEnvironment(props: RouterProps, settings: string): RouterVariables {
   return {
     ...notificationEnvironment(props, settings),
     DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.queueUrl,
     POWERTOOLS_SERVICE_NAME: 'metis-alerts-router',
-  };
+  } satisfies RouterVariables;
 }

@@ -10,6 +10,7 @@ import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import type { SourceExpectation } from '../lambdas/core/source-health.ts';
 import { MetisFunction } from './metis-function.ts';
 import { grantNotificationAccess, notificationEnvironment, type NotificationTargets } from './notification-access.ts';
+import type { SweeperVariables } from '../lambdas/functions/sweeper/env.ts';
 
 export interface SweeperProps extends NotificationTargets {
   readonly namePrefix: string;
@@ -45,7 +46,7 @@ export class Sweeper extends Construct {
           expectedSources: props.expectedSources,
         }),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-sweeper',
-      },
+      } satisfies SweeperVariables,
       errorsAlarm: {
         name: `${props.namePrefix}-sweeper-errors`,
         severity: 'SEV3',

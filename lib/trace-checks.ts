@@ -11,8 +11,8 @@ import { Construct } from 'constructs';
 import type { Config } from '../lambdas/core/config.ts';
 import { MetisFunction } from './metis-function.ts';
 import { SnapshotBucket } from './snapshot-bucket.ts';
-
-export const METRICS_NAMESPACE = 'MetisAlerts';
+import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
+import type { TraceCheckVariables } from '../lambdas/functions/trace-check/env.ts';
 
 export interface TraceChecksProps {
   readonly namePrefix: string;
@@ -57,8 +57,8 @@ export class TraceChecks extends Construct {
         EVENT_BUS_NAME: props.bus.eventBusName,
         TRACE_RULES: JSON.stringify(props.rules),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-trace-check',
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+      } satisfies TraceCheckVariables,
       errorsAlarm: {
         name: `${props.namePrefix}-trace-check-errors`,
         severity: 'SEV3',
@@ -101,7 +101,7 @@ export class TraceChecks extends Construct {
             title: 'Error share per model (%)',
             left: [
               new MathExpression({
-                expression: `SEARCH('{${METRICS_NAMESPACE},Model,service} MetricName="ErrorSharePercent"', 'Maximum', 60)`,
+                expression: `SEARCH('{${METRIC_NAMESPACE},Model,service} MetricName="ErrorSharePercent"', 'Maximum', 60)`,
                 label: '',
               }),
             ],
@@ -132,7 +132,7 @@ function graph(title: string, names: string[]): GraphWidget {
     left: names.map(
       (name) =>
         new Metric({
-          namespace: METRICS_NAMESPACE,
+          namespace: METRIC_NAMESPACE,
           metricName: name,
           dimensionsMap: { service: 'metis-alerts-trace-check' },
           statistic: 'Maximum',

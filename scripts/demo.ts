@@ -20,6 +20,7 @@ import { generateTraceDb } from '../tools/trace-db-fixture.ts';
 import { logDemoSteps } from './demo-logs.ts';
 import { probeDemoSteps } from './demo-probes.ts';
 import { outOfHoursSteps, type DemoStep } from './demo-scenario.ts';
+import { asError } from '../lambdas/core/errors.ts';
 
 const outDir = process.env.DEMO_OUT ?? '.demo-out';
 const CHECK_AT = new Date('2026-11-24T10:30:00Z'); // a Tuesday, in business hours (UTC)
@@ -89,6 +90,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`demo failed: ${(error as Error).stack ?? String(error)}`);
+  console.error(`demo failed: ${asError(error).stack ?? String(error)}`);
   process.exit(1);
 });

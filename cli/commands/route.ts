@@ -11,6 +11,7 @@ import { toDelivery } from '../../lambdas/core/routing-policy.ts';
 import { describeIssue, signalSchema } from '../../lambdas/core/signal-schema.ts';
 import type { Signal } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
+import { errorMessage } from '../../lambdas/core/errors.ts';
 
 export interface RouteResult {
   deliveries: Delivery[];
@@ -27,7 +28,7 @@ export function parseSignalFile(text: string, origin: string): Signal[] {
     try {
       raw = lines.map((line) => JSON.parse(line));
     } catch (error) {
-      throw new UsageError(`${origin}: not JSON, a JSON array or JSON Lines (${(error as Error).message})`);
+      throw new UsageError(`${origin}: not JSON, a JSON array or JSON Lines (${errorMessage(error)})`);
     }
   }
   const list = Array.isArray(raw) ? raw : (raw as { signals?: unknown })?.signals;

@@ -4,6 +4,7 @@
 // rejected again and only delay the other deliveries.
 import type { PagerDutyEvent } from '../core/pagerduty.ts';
 import type { PagerDutyClient, SendOutcome } from '../core/ports.ts';
+import { asError } from '../core/errors.ts';
 
 export interface PagerDutyHttpClientOptions {
   /** e.g. https://events.pagerduty.com/v2/enqueue (or https://events.eu.pagerduty.com/v2/enqueue). */
@@ -137,7 +138,7 @@ function cut(text: string): string {
 }
 
 function isTimeout(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
+  const name = asError(error).name;
   return name === 'TimeoutError' || name === 'AbortError';
 }
 

@@ -4,6 +4,7 @@
 import { PublishCommand, type MessageAttributeValue, type SNSClient } from '@aws-sdk/client-sns';
 import type { NotificationPublisher, SendOutcome, SnsMessage, TopicName } from '../core/ports.ts';
 import { truncateUtf8 } from './truncate.ts';
+import { asError, errorMessage } from '../core/errors.ts';
 
 export interface SnsPublisherOptions {
   /**
@@ -57,8 +58,8 @@ export class SnsPublisher implements NotificationPublisher {
       );
       return { ok: true };
     } catch (error) {
-      const name = (error as Error).name;
-      const reason = `SNS publish to ${topic} failed: ${name}: ${(error as Error).message}`.slice(0, 500);
+      const name = asError(error).name;
+      const reason = `SNS publish to ${topic} failed: ${name}: ${errorMessage(error)}`.slice(0, 500);
       if (REJECTED.has(name)) return { ok: false, retryable: false, kind: 'rejected', reason };
       if (CONFIG.has(name)) return { ok: false, retryable: false, kind: 'config', reason };
       return { ok: false, retryable: true, kind: 'transient', reason };

@@ -5,6 +5,7 @@ import initSqlJs from 'sql.js';
 import type { Database, SqlJsStatic, SqlValue } from 'sql.js';
 import type { OpenFailure, SqlDatabase, SqlParams } from '../core/trace-db/sql-port.ts';
 import { decodeSnapshotBytes, snapshotFailure, SnapshotError, type DecodeOptions } from './snapshot-bytes.ts';
+import { errorMessage } from '../core/errors.ts';
 
 export interface SqlJsLoadOptions {
   /** The bytes of `sql-wasm.wasm`, e.g. bundled with esbuild's `binary` loader (no file next to the bundle needed). */
@@ -81,7 +82,7 @@ export async function openSqlJs(bytes: Uint8Array, options: SqlJsLoadOptions = {
     db.exec('SELECT count(*) FROM sqlite_master');
   } catch (error) {
     db.close();
-    throw new SnapshotError(`snapshot is not a SQLite database (${(error as Error).message})`, 'not_sqlite', { cause: error });
+    throw new SnapshotError(`snapshot is not a SQLite database (${errorMessage(error)})`, 'not_sqlite', { cause: error });
   }
   return new SqlJsDatabase(db, bytes.length);
 }

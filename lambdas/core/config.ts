@@ -3,6 +3,7 @@
 // PagerDuty routing key is named by its SSM parameter.
 import { z } from 'zod';
 import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
+import { MetisError } from './errors.ts';
 
 const severity = z.enum(SEVERITIES);
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
@@ -236,7 +237,7 @@ export type SignalMatcher = z.output<typeof matcherSchema>;
 export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;
 
 /** Bad configuration: one line naming the key path and what was expected. */
-export class ConfigError extends Error {
+export class ConfigError extends MetisError {
   override readonly name = 'ConfigError';
 }
 

@@ -14,6 +14,7 @@ import {
   type TraceDbRule,
 } from './context.ts';
 import type { OpenFailure } from './sql-port.ts';
+import { errorMessage } from '../errors.ts';
 
 export const DB_INTEGRITY = 'db_integrity';
 export const DB_SUBJECT = 'trace-db';
@@ -34,7 +35,7 @@ export const dbIntegrity: TraceDbRule = {
         .slice(0, MAX_ERRORS);
     } catch (error) {
       // A page so broken that quick_check itself fails is the strongest signal of all.
-      problems = [`quick_check failed: ${(error as Error).message}`];
+      problems = [`quick_check failed: ${errorMessage(error)}`];
     }
     const shipper = ctx.meta.integrity;
     const shipperBad = shipper !== undefined && shipper.trim().toLowerCase() !== 'ok';

@@ -1,7 +1,7 @@
 // The router's environment, validated once at module load (the stack sets these; see lib/router.ts).
 import { z } from 'zod';
 import { routerSettingsSchema } from '../../core/router-settings.ts';
-import { jsonVariable, readEnvironment } from '../commons/environment.ts';
+import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 /** What every function that notifies needs (router and sweeper). */
 export const alertingFields = {
@@ -17,6 +17,10 @@ export const alertingFields = {
 const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });
 
 export type RouterEnvironment = z.output<typeof environmentSchema>;
+/** What lib/router.ts sets. */
+export type RouterVariables = FunctionVariables<typeof environmentSchema>;
+/** What lib/notification-access.ts sets for every function that notifies (router and sweeper). */
+export type AlertingVariables = Omit<FunctionVariables<z.ZodObject<typeof alertingFields>>, 'POWERTOOLS_SERVICE_NAME'>;
 
 export function readRouterEnvironment(env: Record<string, string | undefined>): RouterEnvironment {
   return readEnvironment(environmentSchema, env, 'router');

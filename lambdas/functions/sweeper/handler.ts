@@ -4,14 +4,15 @@ import { routeSignals, sweepIncidents, type DispatchDeps, type DispatchResult } 
 import type { ReportHeartbeats } from '../../core/ports.ts';
 import { sourceHealthSignals, type SourceExpectation } from '../../core/source-health.ts';
 import type { SweepOptions } from '../../core/sweep-policy.ts';
-import { DeliveryFailedError, type RouterLogger } from '../router/handler.ts';
+import type { Logger } from '../../core/logger.ts';
+import { DeliveryFailedError } from '../router/handler.ts';
 
 export interface SweeperDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   clock: () => Date;
   heartbeats: ReportHeartbeats;
   expectedSources: SourceExpectation[];
   options: SweepOptions;
-  logger: RouterLogger;
+  logger: Logger;
 }
 
 export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliveries: number }> {
