@@ -9,6 +9,7 @@ import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ALARM_STATE_CHANGE_DETAIL_TYPE, REPORT_DETAIL_TYPE } from '../lambdas/core/constants.ts';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -115,12 +116,12 @@ export class Router extends Construct {
     this.evaluationReportRule = this.routeFrom('EvaluationReportRule', props, {
       eventBus: props.bus,
       description: 'Evaluation reports from the metis-alerts detectors',
-      eventPattern: { detailType: ['Metis Evaluation Report'] },
+      eventPattern: { detailType: [REPORT_DETAIL_TYPE] },
     });
     // Every alarm state change, ours and the operator's: the router ignores alarms without a metis:severity tag.
     this.alarmStateChangeRule = this.routeFrom('AlarmStateChangeRule', props, {
       description: 'CloudWatch alarm state changes (routed when the alarm carries a metis:severity tag)',
-      eventPattern: { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'] },
+      eventPattern: { source: ['aws.cloudwatch'], detailType: [ALARM_STATE_CHANGE_DETAIL_TYPE] },
     });
 
     // The router's own errors go straight to chatops: routing them through the router could hide them.

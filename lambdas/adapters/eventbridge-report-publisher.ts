@@ -7,8 +7,9 @@ import { utf8Bytes } from './truncate.ts';
 import { MetisError } from '../core/errors.ts';
 import { errorSummary } from '../core/errors.ts';
 
-export const REPORT_DETAIL_TYPE = 'Metis Evaluation Report';
-export const REPORT_SOURCE_PREFIX = 'metis-alerts.';
+import { REPORT_DETAIL_TYPE, REPORT_SOURCE_PREFIX } from '../core/constants.ts';
+
+export { REPORT_DETAIL_TYPE, REPORT_SOURCE_PREFIX };
 /** PutEvents entry limit (Time, Source, DetailType, Detail and Resources, in UTF-8 bytes). */
 export const MAX_ENTRY_BYTES = 256 * 1024;
 
