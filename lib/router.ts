@@ -8,7 +8,6 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { ALARM_STATE_CHANGE_DETAIL_TYPE, REPORT_DETAIL_TYPE } from '../lambdas/core/constants.ts';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
@@ -91,6 +90,7 @@ export class Router extends Construct {
     });
 
     const lambda = new MetisFunction(this, 'Lambda', {
+      namePrefix: props.namePrefix,
       entry: props.entry ?? 'lambdas/functions/router/index.ts',
       description: 'metis-alerts router: signals -> incidents -> PagerDuty / SNS',
       memorySize: props.memorySize ?? 256,
@@ -101,8 +101,10 @@ export class Router extends Construct {
       onFailure: queueDestination(props.deadLetterQueue),
       environment: routerEnvironment(props, settings),
       errorsAlarm: {
-        name: `${props.namePrefix}-router-errors`,
-        // Not tagged: a tag would route it through the router, which may be what is failing (it posts to chatops directly).
+        name: 'router-errors',
+        // Not tagged: a tag would route it through the router, which may be what is failing. Its own errors go
+        // straight to chatops instead.
+        actions: [props.chatopsTopic],
         description:
           'The metis-alerts router failed at least once in 5 minutes: alerts may be late or missing. ' +
           'Read the router log group; failed events end up in the dead-letter queue after two retries.',
@@ -123,9 +125,6 @@ export class Router extends Construct {
       description: 'CloudWatch alarm state changes (routed when the alarm carries a metis:severity tag)',
       eventPattern: { source: ['aws.cloudwatch'], detailType: [ALARM_STATE_CHANGE_DETAIL_TYPE] },
     });
-
-    // The router's own errors go straight to chatops: routing them through the router could hide them.
-    this.errorsAlarm.addAlarmAction(new SnsAction(props.chatopsTopic));
   }
 
   /**

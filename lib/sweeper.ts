@@ -33,6 +33,7 @@ export class Sweeper extends Construct {
     super(scope, id);
     const interval = props.interval ?? Duration.minutes(5);
     const lambda = new MetisFunction(this, 'Lambda', {
+      namePrefix: props.namePrefix,
       entry: 'lambdas/functions/sweeper/index.ts',
       description: 'metis-alerts sweeper: escalations, reminders, quiet resolves, stalled detectors',
       timeout: Duration.seconds(120),
@@ -48,7 +49,7 @@ export class Sweeper extends Construct {
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-sweeper',
       } satisfies SweeperVariables,
       errorsAlarm: {
-        name: `${props.namePrefix}-sweeper-errors`,
+        name: 'sweeper-errors',
         severity: 'SEV3',
         description: 'The metis-alerts sweeper failed: escalations and reminders may be late. Read its log group.',
       },

@@ -39,6 +39,7 @@ export class TraceChecks extends Construct {
     const minutes = props.snapshot.scheduleMinutes;
 
     const lambda = new MetisFunction(this, 'Lambda', {
+      namePrefix: props.namePrefix,
       entry: 'lambdas/functions/trace-check/index.ts',
       description: 'metis-alerts trace-check: trace-DB rules over the newest snapshot',
       memorySize: props.memorySize ?? 2048,
@@ -60,7 +61,7 @@ export class TraceChecks extends Construct {
         POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
       } satisfies TraceCheckVariables,
       errorsAlarm: {
-        name: `${props.namePrefix}-trace-check-errors`,
+        name: 'trace-check-errors',
         severity: 'SEV3',
         description: 'trace-check failed at least once in 5 minutes: trace-DB alerts are blind until it runs again. Read its log group.',
       },
