@@ -19,6 +19,7 @@ import { markdownTable, type BenchContext, type Benchmark, type SummaryRow } fro
 import { logWatch } from './log-watch.ts';
 import { longHistory } from './long-history.ts';
 import { traceCheck } from './trace-check.ts';
+import { errorMessage } from '../lambdas/core/errors.ts';
 
 /**
  * The benchmarks, in report order. To add one, write bench/<id>.ts exporting a `Benchmark`
@@ -87,7 +88,7 @@ async function main(): Promise<number> {
       sections.push(`## ${bench.title}\n\n${result.details}`);
     } catch (error) {
       failed++;
-      const message = (error as Error).message ?? String(error);
+      const message = errorMessage(error);
       ctx.log(`${bench.id} FAILED: ${message}`);
       for (const metric of bench.metrics)
         rows.push({ benchmark: bench.id, metric, value: 'n/a', baseline: 'n/a', ratio: 'n/a', note: 'FAILED (see below)' });
@@ -122,7 +123,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`bench: ${(error as Error).message ?? String(error)}\n`);
+    process.stderr.write(`bench: ${errorMessage(error)}\n`);
     process.exit(2);
   },
 );

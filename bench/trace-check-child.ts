@@ -13,6 +13,7 @@ import { loadSqlJs, openSnapshot } from '../lambdas/adapters/sqljs-database.ts';
 import { evaluateTraceDb, type TraceDbEvaluation } from '../lambdas/core/trace-db/evaluate.ts';
 import { isOpenFailure } from '../lambdas/core/trace-db/sql-port.ts';
 import { recordingDatabase, toSqliteScript } from '../tools/trace-db-sql.ts';
+import { asError } from '../lambdas/core/errors.ts';
 
 export interface TraceCheckChildReport {
   /** sql.js module load (WASM compile), ms: once per container, before the first snapshot. */
@@ -131,6 +132,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`trace-check-child: ${(error as Error).stack ?? String(error)}\n`);
+  process.stderr.write(`trace-check-child: ${asError(error).stack ?? String(error)}\n`);
   process.exit(2);
 });

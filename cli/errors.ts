@@ -1,4 +1,6 @@
 // Bad input or configuration: the CLI prints the message as one line and exits 2.
-export class UsageError extends Error {
+import { MetisError } from '../lambdas/core/errors.ts';
+
+export class UsageError extends MetisError {
   override readonly name = 'UsageError';
 }

@@ -4,6 +4,7 @@
 // line and exit 2 instead of a stack trace.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { UsageError } from './errors.ts';
+import { errorMessage } from '../lambdas/core/errors.ts';
 
 export const TABLE_ENV = 'METIS_ALERTS_TABLE';
 
@@ -39,7 +40,7 @@ export async function onTable<T>(tableName: string, operation: () => Promise<T>)
     return await operation();
   } catch (error) {
     const name = (error as { name?: string })?.name ?? '';
-    const message = String((error as Error)?.message ?? error).split('\n')[0] ?? '';
+    const message = errorMessage(error).split('\n')[0] ?? '';
     if (name === 'ResourceNotFoundException')
       throw new UsageError(`table "${tableName}" not found in this account and region: ${HOW_TO_FIND}`);
     if (name === 'CredentialsProviderError' || /could not load credentials/i.test(message)) {

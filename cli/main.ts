@@ -14,6 +14,7 @@ import { runProbeCommand } from './commands/probe.ts';
 import { runRoutesCommand } from './commands/routes.ts';
 import { runTestPageCommand } from './commands/test-page.ts';
 import { writeFileSync } from 'node:fs';
+import { errorMessage } from '../lambdas/core/errors.ts';
 
 const USAGE = `usage: metis-alerts <command> [options]
 
@@ -121,7 +122,7 @@ export async function main(argv: string[], out: Output): Promise<number> {
     return 0;
   } catch (error) {
     if (isInputError(error) || isArgError(error)) {
-      out.stderr.write(`metis-alerts ${name}: ${oneLine((error as Error).message)}\n`);
+      out.stderr.write(`metis-alerts ${name}: ${oneLine(errorMessage(error))}\n`);
       return 2;
     }
     out.stderr.write(`metis-alerts ${name}: internal error: ${oneLine(String(error))}\n`);

@@ -2,13 +2,12 @@
 // invocations that failed after their retries. A message here means an alert may be missing, so its
 // alarm notifies the topics directly: the router may be the very thing that is broken.
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { type Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { tagSeverity } from './severity-tag.ts';
+import { AlarmFactory, type AlarmThreshold } from './alarm-factory.ts';
 
 export interface DeadLetterQueueProps {
   /** Prefix of the queue and alarm names. */
@@ -45,19 +44,24 @@ export class DeadLetterQueue extends Construct {
         'on-failure destination, which cdk-nag does not recognise (it only sees queue redrive policies and Lambda DeadLetterConfig).',
     });
 
-    this.notEmptyAlarm = new Alarm(this, 'NotEmptyAlarm', {
-      alarmName: `${props.namePrefix}-dead-letters-not-empty`,
-      alarmDescription:
+    this.notEmptyAlarm = new AlarmFactory(this, props.namePrefix).addAlarm('NotEmptyAlarm', {
+      name: 'dead-letters-not-empty',
+      description:
         'An event the alert pipeline could not process is in the dead-letter queue: an alert may be missing. ' +
         'Read the message (it carries the failure reason), fix the cause, then redrive or delete it.',
       metric: this.queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(1), statistic: 'Maximum' }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-      threshold: 0,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...NOT_EMPTY,
+      routing: { severity: 'SEV2' },
+      actions: props.alarmTopics,
     });
-    for (const topic of props.alarmTopics) this.notEmptyAlarm.addAlarmAction(new SnsAction(topic));
-    tagSeverity(this.notEmptyAlarm, 'SEV2');
   }
 }
+
+/** Any message visible in the queue (one 1-minute period). */
+const NOT_EMPTY: AlarmThreshold = {
+  comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+  threshold: 0,
+  evaluationPeriods: 1,
+  datapointsToAlarm: 1,
+  treatMissingData: TreatMissingData.NOT_BREACHING,
+};

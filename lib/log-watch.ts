@@ -5,7 +5,7 @@
 // CloudWatch Logs allows at most two subscription filters per log group: this adds one to each
 // configured group.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -17,8 +17,9 @@ import { COUNTER_PARTITION_KEY, COUNTER_SORT_KEY, COUNTER_TTL_ATTRIBUTE } from '
 import type { Config } from '../lambdas/core/config.ts';
 import { fnv1a } from '../lambdas/core/signal.ts';
 import { MetisFunction } from './metis-function.ts';
-import { tagSeverity } from './severity-tag.ts';
-import { METRICS_NAMESPACE } from './trace-checks.ts';
+import { AlarmFactory, AT_LEAST_ONE, type AlarmThreshold } from './alarm-factory.ts';
+import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
+import type { LogWatchVariables } from '../lambdas/functions/log-watch/env.ts';
 
 export const LOG_WATCH_SERVICE = 'metis-alerts-log-watch';
 
@@ -74,6 +75,7 @@ export class LogWatch extends Construct {
 
     const rules = props.rules;
     const lambda = new MetisFunction(this, 'Lambda', {
+      namePrefix: props.namePrefix,
       entry: 'lambdas/functions/log-watch/index.ts',
       description: 'metis-alerts log-watch: tracebacks, quota_exceeded and key_revoked in the gateway logs',
       memorySize: props.memorySize ?? 512,
@@ -91,10 +93,10 @@ export class LogWatch extends Construct {
           log_noise: rules.log_noise,
         }),
         POWERTOOLS_SERVICE_NAME: LOG_WATCH_SERVICE,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+      } satisfies LogWatchVariables,
       errorsAlarm: {
-        name: `${props.namePrefix}-log-watch-errors`,
+        name: 'log-watch-errors',
         severity: 'SEV3',
         description:
           'log-watch failed at least once in 5 minutes (counters table or event bus unreachable): quota and revoked-key alerts may be blind. Read its log group.',
@@ -142,24 +144,26 @@ export class LogWatch extends Construct {
     );
 
     // A batch that cannot be decoded is dropped on purpose (retrying cannot fix it): say so on chatops.
-    this.rejectedBatchesAlarm = new Alarm(this, 'RejectedBatchesAlarm', {
-      alarmName: `${props.namePrefix}-log-watch-rejected-batches`,
-      alarmDescription:
+    const alarms = new AlarmFactory(this, props.namePrefix);
+    this.rejectedBatchesAlarm = alarms.addAlarm('RejectedBatchesAlarm', {
+      name: 'log-watch-rejected-batches',
+      description:
         'log-watch received log batches it could not decode (not base64 / not gzip / not JSON / no logEvents) in the last 15 minutes; ' +
         'they were counted and dropped. Read the log-watch log group for the reason.',
-      metric: new Metric({
-        namespace: METRICS_NAMESPACE,
+      metric: alarms.metric({
         metricName: 'RejectedBatches',
         dimensionsMap: { service: LOG_WATCH_SERVICE },
         statistic: 'Sum',
         period: Duration.minutes(5),
       }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...LOG_WATCH_ALARMS.rejectedBatches,
+      routing: { severity: 'SEV3' },
     });
-    tagSeverity(this.rejectedBatchesAlarm, 'SEV3');
   }
 }
+
+/** log-watch's own alarms (besides its errors alarm). */
+export const LOG_WATCH_ALARMS = {
+  /** A rejected batch in any of three 5-minute periods. */
+  rejectedBatches: { ...AT_LEAST_ONE, evaluationPeriods: 3, datapointsToAlarm: 1, treatMissingData: TreatMissingData.NOT_BREACHING },
+} satisfies Record<string, AlarmThreshold>;

@@ -2,14 +2,15 @@
 // esbuild as ESM (no Docker), its own role that writes only to its own log group, and an errors alarm.
 import { fileURLToPath } from 'node:url';
 import { Duration, Validations } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { type Alarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { Severity } from '../lambdas/core/signal.ts';
-import { tagSeverity } from './severity-tag.ts';
+import { AlarmFactory, AT_LEAST_ONE, type AlarmThreshold } from './alarm-factory.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 /**
@@ -29,7 +30,8 @@ export interface MetisFunctionProps {
   /** Handler file relative to the repository root, e.g. `lambdas/functions/router/index.ts`. */
   readonly entry: string;
   readonly description: string;
-  readonly environment: Record<string, string>;
+  /** Absent (undefined) values are left out: a function's optional variables (see its env.ts). */
+  readonly environment: Readonly<Record<string, string | undefined>>;
   /** @default 256 */
   readonly memorySize?: number;
   /** @default Duration.seconds(60) */
@@ -45,7 +47,16 @@ export interface MetisFunctionProps {
   /** Where failed async invocations go. @default - nowhere */
   readonly onFailure?: IDestination;
   /** The errors alarm: name, and the severity tag the router routes it with (untagged: the caller adds actions). */
-  readonly errorsAlarm: { readonly name: string; readonly severity?: Severity; readonly description: string };
+  /** Prefix of the errors alarm's name (config `name`). */
+  readonly namePrefix: string;
+  /** The errors alarm (named `<namePrefix>-<name>`): routed by its severity, or notifying `actions` directly. */
+  readonly errorsAlarm: {
+    readonly name: string;
+    readonly severity?: Severity;
+    readonly description: string;
+    /** @default - none */
+    readonly actions?: readonly ITopic[];
+  };
 }
 
 export class MetisFunction extends Construct {
@@ -76,7 +87,7 @@ export class MetisFunction extends Construct {
       description: props.description,
       retryAttempts: props.retryAttempts ?? 2,
       onFailure: props.onFailure,
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...definedValues(props.environment), NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.ESM,
@@ -96,15 +107,20 @@ export class MetisFunction extends Construct {
         'tested for it); moving to a newer Node.js runtime is a deliberate upgrade, not a template default.',
     });
 
-    this.errorsAlarm = new Alarm(this, 'ErrorsAlarm', {
-      alarmName: props.errorsAlarm.name,
-      alarmDescription: props.errorsAlarm.description,
+    const { severity, actions, ...errorsAlarm } = props.errorsAlarm;
+    this.errorsAlarm = new AlarmFactory(this, props.namePrefix).addAlarm('ErrorsAlarm', {
+      ...ERRORS_THRESHOLD,
+      ...errorsAlarm,
       metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      threshold: 1,
-      evaluationPeriods: 1,
-      treatMissingData: TreatMissingData.NOT_BREACHING,
+      ...(severity ? { routing: { severity } } : {}),
+      ...(actions ? { actions } : {}),
     });
-    if (props.errorsAlarm.severity) tagSeverity(this.errorsAlarm, props.errorsAlarm.severity);
   }
 }
+
+function definedValues(environment: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(environment).filter((entry): entry is [string, string] => entry[1] !== undefined));
+}
+
+/** Any failed invocation within 5 minutes; no invocations is not a failure. */
+const ERRORS_THRESHOLD: AlarmThreshold = { ...AT_LEAST_ONE, evaluationPeriods: 1, treatMissingData: TreatMissingData.NOT_BREACHING };

@@ -8,6 +8,8 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { HttpSinks } from '../lambdas/core/notify/http-sinks.ts';
 import { httpSinksOf } from '../lambdas/core/notify/registry.ts';
+import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
+import type { AlertingVariables } from '../lambdas/functions/router/env.ts';
 
 export interface PagerDutySink {
   /** Name of the SSM SecureString parameter holding the routing key (created by the operator). */
@@ -106,7 +108,7 @@ function grantSinkSecrets(role: Role, targets: NotificationTargets): void {
 }
 
 /** Environment names read by lambdas/functions/router/env.ts (alertingFields); never a secret value. */
-export function notificationEnvironment(targets: NotificationTargets, settingsJson: string): Record<string, string> {
+export function notificationEnvironment(targets: NotificationTargets, settingsJson: string): AlertingVariables {
   return {
     INCIDENT_TABLE: targets.incidentTable.tableName,
     PAGE_TOPIC_ARN: targets.pageTopic.topicArn,
@@ -116,8 +118,8 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
       : {}),
     ROUTER_SETTINGS: settingsJson,
     ...(hasHttpSinks(targets) ? { HTTP_SINKS: httpSinksJson(targets) } : {}),
-    POWERTOOLS_METRICS_NAMESPACE: 'MetisAlerts',
-  };
+    POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+  } satisfies AlertingVariables;
 }
 
 function hasHttpSinks(targets: NotificationTargets): boolean {

@@ -20,7 +20,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DASHBOARD_MESSAGES as M } from '../lambdas/core/dashboard/log-records.ts';
 import { PROBE_METRIC, PROBE_SERVICE, TARGET_DIMENSION } from '../lambdas/core/probe/metric-points.ts';
-import { METRICS_NAMESPACE } from './trace-checks.ts';
+import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
 
 export interface OnCallDashboardProps {
   readonly namePrefix: string;
@@ -99,7 +99,7 @@ export class OnCallDashboard extends Construct {
           left: targets.map(
             (target) =>
               new Metric({
-                namespace: METRICS_NAMESPACE,
+                namespace: METRIC_NAMESPACE,
                 metricName: PROBE_METRIC.failed,
                 dimensionsMap: { service: PROBE_SERVICE, [TARGET_DIMENSION]: target },
                 statistic: 'Sum',

@@ -8,7 +8,7 @@ import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IDestination } from 'aws-cdk-lib/aws-lambda';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { ALARM_STATE_CHANGE_DETAIL_TYPE, REPORT_DETAIL_TYPE } from '../lambdas/core/constants.ts';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import { MetisFunction } from './metis-function.ts';
 import { grantNotificationAccess, notificationEnvironment, type NotificationTargets, type PagerDutySink } from './notification-access.ts';
+import type { RouterVariables } from '../lambdas/functions/router/env.ts';
 
 export type { PagerDutySink } from './notification-access.ts';
 
@@ -94,6 +95,7 @@ export class Router extends Construct {
     });
 
     const lambda = new MetisFunction(this, 'Lambda', {
+      namePrefix: props.namePrefix,
       entry: props.entry ?? 'lambdas/functions/router/index.ts',
       description: 'metis-alerts router: signals -> incidents -> PagerDuty / SNS',
       memorySize: props.memorySize ?? 256,
@@ -104,8 +106,10 @@ export class Router extends Construct {
       onFailure: queueDestination(props.deadLetterQueue),
       environment: routerEnvironment(props, settings),
       errorsAlarm: {
-        name: `${props.namePrefix}-router-errors`,
-        // Not tagged: a tag would route it through the router, which may be what is failing (it posts to chatops directly).
+        name: 'router-errors',
+        // Not tagged: a tag would route it through the router, which may be what is failing. Its own errors go
+        // straight to chatops instead.
+        actions: [props.chatopsTopic],
         description:
           'The metis-alerts router failed at least once in 5 minutes: alerts may be late or missing. ' +
           'Read the router log group; failed events end up in the dead-letter queue after two retries.',
@@ -119,16 +123,13 @@ export class Router extends Construct {
     this.evaluationReportRule = this.routeFrom('EvaluationReportRule', props, {
       eventBus: props.bus,
       description: 'Evaluation reports from the metis-alerts detectors',
-      eventPattern: { detailType: ['Metis Evaluation Report'] },
+      eventPattern: { detailType: [REPORT_DETAIL_TYPE] },
     });
     // Every alarm state change, ours and the operator's: the router ignores alarms without a metis:severity tag.
     this.alarmStateChangeRule = this.routeFrom('AlarmStateChangeRule', props, {
       description: 'CloudWatch alarm state changes (routed when the alarm carries a metis:severity tag)',
-      eventPattern: { source: ['aws.cloudwatch'], detailType: ['CloudWatch Alarm State Change'] },
+      eventPattern: { source: ['aws.cloudwatch'], detailType: [ALARM_STATE_CHANGE_DETAIL_TYPE] },
     });
-
-    // The router's own errors go straight to chatops: routing them through the router could hide them.
-    this.errorsAlarm.addAlarmAction(new SnsAction(props.chatopsTopic));
   }
 
   /**
@@ -182,10 +183,10 @@ function queueDestination(queue: IQueue): IDestination {
   return { bind: () => ({ destination: queue.queueArn }) };
 }
 
-function routerEnvironment(props: RouterProps, settings: string): Record<string, string> {
+function routerEnvironment(props: RouterProps, settings: string): RouterVariables {
   return {
     ...notificationEnvironment(props, settings),
     DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.queueUrl,
     POWERTOOLS_SERVICE_NAME: 'metis-alerts-router',
-  };
+  } satisfies RouterVariables;
 }

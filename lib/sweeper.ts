@@ -10,6 +10,7 @@ import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import type { SourceExpectation } from '../lambdas/core/source-health.ts';
 import { MetisFunction } from './metis-function.ts';
 import { grantNotificationAccess, notificationEnvironment, type NotificationTargets } from './notification-access.ts';
+import type { SweeperVariables } from '../lambdas/functions/sweeper/env.ts';
 
 export interface SweeperProps extends NotificationTargets {
   readonly namePrefix: string;
@@ -34,6 +35,7 @@ export class Sweeper extends Construct {
     super(scope, id);
     const interval = props.interval ?? Duration.minutes(5);
     const lambda = new MetisFunction(this, 'Lambda', {
+      namePrefix: props.namePrefix,
       entry: 'lambdas/functions/sweeper/index.ts',
       description: 'metis-alerts sweeper: escalations, reminders, quiet resolves, stalled detectors',
       timeout: Duration.seconds(120),
@@ -48,9 +50,9 @@ export class Sweeper extends Construct {
           expectedSources: props.expectedSources,
         }),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-sweeper',
-      },
+      } satisfies SweeperVariables,
       errorsAlarm: {
-        name: `${props.namePrefix}-sweeper-errors`,
+        name: 'sweeper-errors',
         severity: 'SEV3',
         description: 'The metis-alerts sweeper failed: escalations and reminders may be late. Read its log group.',
       },

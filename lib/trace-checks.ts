@@ -10,8 +10,8 @@ import { Construct } from 'constructs';
 import type { Config } from '../lambdas/core/config.ts';
 import { MetisFunction } from './metis-function.ts';
 import { SnapshotBucket } from './snapshot-bucket.ts';
-
-export const METRICS_NAMESPACE = 'MetisAlerts';
+import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
+import type { TraceCheckVariables } from '../lambdas/functions/trace-check/env.ts';
 
 export interface TraceChecksProps {
   readonly namePrefix: string;
@@ -37,6 +37,7 @@ export class TraceChecks extends Construct {
     const minutes = props.snapshot.scheduleMinutes;
 
     const lambda = new MetisFunction(this, 'Lambda', {
+      namePrefix: props.namePrefix,
       entry: 'lambdas/functions/trace-check/index.ts',
       description: 'metis-alerts trace-check: trace-DB rules over the newest snapshot',
       memorySize: props.memorySize ?? traceCheckMemoryMb(props.snapshot.expectedDbMb),
@@ -55,10 +56,10 @@ export class TraceChecks extends Construct {
         EVENT_BUS_NAME: props.bus.eventBusName,
         TRACE_RULES: JSON.stringify(props.rules),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-trace-check',
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-      },
+        POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
+      } satisfies TraceCheckVariables,
       errorsAlarm: {
-        name: `${props.namePrefix}-trace-check-errors`,
+        name: 'trace-check-errors',
         severity: 'SEV3',
         description: 'trace-check failed at least once in 5 minutes: trace-DB alerts are blind until it runs again. Read its log group.',
       },

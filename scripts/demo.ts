@@ -26,6 +26,7 @@ import { probeDemoSteps } from './demo-probes.ts';
 import { digestSweepStep, severityTableSteps } from './demo-severity-table.ts';
 import { shapeDemoSteps } from './demo-shapes.ts';
 import { outOfHoursSteps, type DemoStep } from './demo-scenario.ts';
+import { asError } from '../lambdas/core/errors.ts';
 
 const outDir = process.env.DEMO_OUT ?? '.demo-out';
 const CHECK_AT = new Date('2026-11-24T10:30:00Z'); // a Tuesday, in business hours (UTC)
@@ -113,6 +114,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(`demo failed: ${(error as Error).stack ?? String(error)}`);
+  console.error(`demo failed: ${asError(error).stack ?? String(error)}`);
   process.exit(1);
 });

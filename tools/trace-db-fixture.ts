@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import initSqlJs from 'sql.js';
+import { errorMessage } from '../lambdas/core/errors.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options and anomalies
@@ -711,7 +712,7 @@ async function main(argv: string[]): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`trace-db-fixture: ${(error as Error).message}\n`);
+    process.stderr.write(`trace-db-fixture: ${errorMessage(error)}\n`);
     process.exit(2);
   });
 }

@@ -16,6 +16,7 @@ import { openSnapshot } from '../lambdas/adapters/sqljs-database.ts';
 import { defaultConfig } from '../lambdas/core/config.ts';
 import { evaluateTraceDb } from '../lambdas/core/trace-db/evaluate.ts';
 import { isOpenFailure, type SqlDatabase, type SqlParams } from '../lambdas/core/trace-db/sql-port.ts';
+import { errorMessage } from '../lambdas/core/errors.ts';
 
 export interface RecordedStatement {
   sql: string;
@@ -126,7 +127,7 @@ async function main(argv: string[]): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main(process.argv.slice(2)).catch((error: unknown) => {
-    process.stderr.write(`trace-db-sql: ${(error as Error).message}\n`);
+    process.stderr.write(`trace-db-sql: ${errorMessage(error)}\n`);
     process.exit(2);
   });
 }

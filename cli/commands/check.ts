@@ -10,6 +10,7 @@ import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { UsageError } from '../errors.ts';
 import { cliAnalyticsInput } from './check-analytics.ts';
 import { readText } from '../io.ts';
+import { errorMessage } from '../../lambdas/core/errors.ts';
 
 export async function checkDatabase(
   path: string,
@@ -46,7 +47,7 @@ export function readMeta(path: string): SnapshotMeta {
     raw = JSON.parse(readText(path, 'the metadata file'));
   } catch (error) {
     if (error instanceof UsageError) throw error;
-    throw new UsageError(`${path}: not valid JSON (${(error as Error).message})`);
+    throw new UsageError(`${path}: not valid JSON (${errorMessage(error)})`);
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw))
     throw new UsageError(`${path}: expected a JSON object of snapshot metadata`);

@@ -13,6 +13,7 @@ import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { UsageError } from '../errors.ts';
 import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
 import { parseInstant, type Output } from '../io.ts';
+import { errorMessage } from '../../lambdas/core/errors.ts';
 
 export interface PostmortemCommandDeps {
   env: NodeJS.ProcessEnv;
@@ -80,7 +81,7 @@ async function countFromFile(path: string, window: { from: Date; to: Date }): Pr
   try {
     return countRequestsDropped(db, window);
   } catch (error) {
-    throw new UsageError(`--db ${path}: cannot count requests dropped (${String((error as Error).message ?? error).split('\n')[0]})`);
+    throw new UsageError(`--db ${path}: cannot count requests dropped (${errorMessage(error).split('\n')[0]})`);
   } finally {
     db.close();
   }

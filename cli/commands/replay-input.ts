@@ -5,6 +5,7 @@ import { LOG_RULE_IDS } from '../../lambdas/core/logs/rules.ts';
 import { describeIssue, signalSchema } from '../../lambdas/core/signal-schema.ts';
 import type { EvaluationReport, Signal } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
+import { errorMessage } from '../../lambdas/core/errors.ts';
 
 export type ReplayEntry = { kind: 'signal'; at: number; signal: Signal } | { kind: 'report'; at: number; report: EvaluationReport };
 
@@ -19,7 +20,7 @@ export function parseReplayFile(text: string, origin: string): ReplayEntry[] {
       try {
         return JSON.parse(line) as unknown;
       } catch (error) {
-        throw new UsageError(`${origin}: not JSON, a JSON array or JSON Lines (line ${index + 1}: ${(error as Error).message})`);
+        throw new UsageError(`${origin}: not JSON, a JSON array or JSON Lines (line ${index + 1}: ${errorMessage(error)})`);
       }
     });
   }

@@ -6,6 +6,7 @@
 import { FilterLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { LogEvent } from '../core/logs/decode.ts';
 import type { FetchedEvents, FollowingEventsRequest, LogFetcher } from '../core/logs/ports.ts';
+import { asError, errorMessage } from '../core/errors.ts';
 
 export interface CloudWatchLogFetcherOptions {
   readonly client: CloudWatchLogsClient;
@@ -51,10 +52,10 @@ export class CloudWatchLogFetcher implements LogFetcher {
         if (!nextToken) break;
       }
     } catch (error) {
-      const name = (error as Error).name;
+      const name = asError(error).name;
       return {
         ok: false,
-        reason: `FilterLogEvents on ${request.logGroup}/${request.logStream}: ${name === 'AbortError' || name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${name}: ${(error as Error).message}`}`,
+        reason: `FilterLogEvents on ${request.logGroup}/${request.logStream}: ${name === 'AbortError' || name === 'TimeoutError' ? `no answer within ${this.timeoutMs} ms` : `${name}: ${errorMessage(error)}`}`,
       };
     }
     events.sort((a, b) => a.timestamp - b.timestamp);

@@ -1,6 +1,7 @@
 // Reads and validates the configuration file for the CDK app and the CLI.
 import { readFileSync } from 'node:fs';
 import { ConfigError, parseConfig, type Config } from '../core/config.ts';
+import { errorMessage } from '../core/errors.ts';
 
 export function loadConfigFile(path: string): Config {
   let text: string;
@@ -14,7 +15,7 @@ export function loadConfigFile(path: string): Config {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`${path}: not valid JSON (${(error as Error).message})`);
+    throw new ConfigError(`${path}: not valid JSON (${errorMessage(error)})`);
   }
   return parseConfig(raw, path);
 }

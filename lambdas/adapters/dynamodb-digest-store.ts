@@ -4,6 +4,7 @@
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Digest, DigestStore } from '../core/digest.ts';
+import { asError } from '../core/errors.ts';
 
 export class DynamoDbDigestStore implements DigestStore {
   private readonly documents: DynamoDBDocumentClient;
@@ -34,7 +35,7 @@ export class DynamoDbDigestStore implements DigestStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   }

@@ -7,6 +7,7 @@ import type { Incident } from '../core/incident.ts';
 import type { IncidentStore } from '../core/ports.ts';
 import type { SignalSource } from '../core/signal.ts';
 import { byOpenedAt } from './incident-order.ts';
+import { asError } from '../core/errors.ts';
 
 export interface DynamoDbIncidentStoreOptions {
   /** A plain DynamoDBClient; the store wraps it in a DocumentClient with the marshalling it needs. */
@@ -73,7 +74,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       return true;
     } catch (error) {
       // A lost race is an expected outcome, not an error: the caller re-reads and re-plans.
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') {
+      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') {
         return false;
       }
       throw error;

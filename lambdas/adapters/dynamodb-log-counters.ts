@@ -14,16 +14,15 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { CounterIncrement, CounterKind, LogCounters, MinuteCounts } from '../core/logs/ports.ts';
+import { MetisError } from '../core/errors.ts';
+import { asError, errorSummary } from '../core/errors.ts';
 
 export const COUNTER_PARTITION_KEY = 'counter';
 export const COUNTER_SORT_KEY = 'minute';
 export const COUNTER_TTL_ATTRIBUTE = 'expiresAt';
 
-export class LogCountersError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'LogCountersError';
-  }
+export class LogCountersError extends MetisError {
+  override readonly name = 'LogCountersError';
 }
 
 export interface DynamoDbLogCountersOptions {
@@ -112,10 +111,7 @@ export class DynamoDbLogCounters implements LogCounters {
         startKey = page.LastEvaluatedKey;
       } while (startKey);
     } catch (error) {
-      throw new LogCountersError(
-        `reading the ${kind} key index from ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw new LogCountersError(`reading the ${kind} key index from ${this.tableName} failed: ${errorSummary(error)}`, { cause: error });
     }
     return [...keys].sort();
   }
@@ -165,10 +161,7 @@ export class DynamoDbLogCounters implements LogCounters {
     try {
       await runLimited(pages, this.concurrency);
     } catch (error) {
-      throw new LogCountersError(
-        `reading ${kind} counters from ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      throw new LogCountersError(`reading ${kind} counters from ${this.tableName} failed: ${errorSummary(error)}`, { cause: error });
     }
     return out;
   }
@@ -199,11 +192,10 @@ export class DynamoDbLogCounters implements LogCounters {
       );
     } catch (error) {
       // Already applied by an earlier attempt of the same batch: exactly what the condition is for.
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return;
-      throw new LogCountersError(
-        `adding to ${partition} minute ${minute} in ${this.tableName} failed: ${(error as Error).name}: ${(error as Error).message}`,
-        { cause: error },
-      );
+      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') return;
+      throw new LogCountersError(`adding to ${partition} minute ${minute} in ${this.tableName} failed: ${errorSummary(error)}`, {
+        cause: error,
+      });
     }
   }
 }

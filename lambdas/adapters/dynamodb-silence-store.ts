@@ -7,6 +7,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateComm
 import type { SilenceStore } from '../core/ports.ts';
 import { silenceEnd, type Silence } from '../core/silence.ts';
 import { bySilenceStart } from './silence-order.ts';
+import { asError } from '../core/errors.ts';
 
 export const SILENCE_KIND = 'silence';
 export const silenceKey = (id: string): string => `silence#${id}`;
@@ -100,7 +101,7 @@ export class DynamoDbSilenceStore implements SilenceStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   }

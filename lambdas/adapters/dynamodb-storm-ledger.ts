@@ -5,6 +5,7 @@
 import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Sink } from '../core/incident.ts';
 import type { StormLedger } from '../core/notify/storm.ts';
+import { asError } from '../core/errors.ts';
 
 export interface DynamoDbStormLedgerOptions {
   readonly client: DynamoDBClient;
@@ -72,7 +73,7 @@ export class DynamoDbStormLedger implements StormLedger {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || (error as Error).name === 'ConditionalCheckFailedException') return false;
+      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') return false;
       throw error;
     }
   }

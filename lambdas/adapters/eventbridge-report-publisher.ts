@@ -5,17 +5,17 @@ import type { PutEventsCommandOutput } from '@aws-sdk/client-eventbridge';
 import type { ReportPublisher } from '../core/ports.ts';
 import type { EvaluationReport } from '../core/signal.ts';
 import { utf8Bytes } from './truncate.ts';
+import { MetisError } from '../core/errors.ts';
+import { errorSummary } from '../core/errors.ts';
 
-export const REPORT_DETAIL_TYPE = 'Metis Evaluation Report';
-export const REPORT_SOURCE_PREFIX = 'metis-alerts.';
+import { REPORT_DETAIL_TYPE, REPORT_SOURCE_PREFIX } from '../core/constants.ts';
+
+export { REPORT_DETAIL_TYPE, REPORT_SOURCE_PREFIX };
 /** PutEvents entry limit (Time, Source, DetailType, Detail and Resources, in UTF-8 bytes). */
 export const MAX_ENTRY_BYTES = 256 * 1024;
 
-export class ReportPublishError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'ReportPublishError';
-  }
+export class ReportPublishError extends MetisError {
+  override readonly name = 'ReportPublishError';
 }
 
 export interface EventBridgeReportPublisherOptions {
@@ -60,7 +60,7 @@ export class EventBridgeReportPublisher implements ReportPublisher {
     try {
       result = await this.client.send(new PutEventsCommand({ Entries: [entry] }));
     } catch (error) {
-      throw new ReportPublishError(`PutEvents to ${this.eventBusName} failed: ${(error as Error).name}: ${(error as Error).message}`, {
+      throw new ReportPublishError(`PutEvents to ${this.eventBusName} failed: ${errorSummary(error)}`, {
         cause: error,
       });
     }

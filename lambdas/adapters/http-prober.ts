@@ -8,6 +8,8 @@ import { isIP } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type PeerCertificate, type TLSSocket } from 'node:tls';
 import { classifyResponse, classifyTransportError, type ProbeExpectation } from '../core/probe/classify.ts';
 import { displayUrl, tlsDaysLeft, type ProbeOutcome } from '../core/probe/result.ts';
+import { MetisError } from '../core/errors.ts';
+import { errorMessage } from '../core/errors.ts';
 
 export const DEFAULT_PROBE_TIMEOUT_MS = 5000;
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
@@ -38,7 +40,7 @@ export interface HttpProberOptions {
 }
 
 /** A URL the prober cannot even try (not absolute, not http/https). */
-export class ProbeRequestError extends Error {
+export class ProbeRequestError extends MetisError {
   override readonly name = 'ProbeRequestError';
 }
 
@@ -172,10 +174,9 @@ export class HttpProber {
         clearTimeout(timer);
         settled = true;
         reject(
-          new ProbeRequestError(
-            `cannot build the request: ${describeError((error as NodeJS.ErrnoException).code, (error as Error).message)}`,
-            { cause: error },
-          ),
+          new ProbeRequestError(`cannot build the request: ${describeError((error as NodeJS.ErrnoException).code, errorMessage(error))}`, {
+            cause: error,
+          }),
         );
         return;
       }

@@ -2,12 +2,14 @@
 // gzip is detected by its magic bytes (1f 8b) and inflated, anything else passes through untouched.
 import { gunzipSync } from 'node:zlib';
 import { openFailure, type OpenFailure, type OpenFailureReason } from '../core/trace-db/sql-port.ts';
+import { MetisError } from '../core/errors.ts';
+import { asError, errorMessage } from '../core/errors.ts';
 
 /** The sql.js heap tops out at 2 GB and holds the whole database: refuse anything near that. */
 export const DEFAULT_MAX_SNAPSHOT_BYTES = 1_500_000_000;
 
 /** Base class of every snapshot read/open failure; `reason` says which, `cause` keeps the original. */
-export class SnapshotError extends Error {
+export class SnapshotError extends MetisError {
   override readonly name: string = 'SnapshotError';
   constructor(
     message: string,
@@ -50,7 +52,7 @@ export function decodeSnapshotBytes(bytes: Uint8Array, options: DecodeOptions = 
     out = gunzipSync(bytes, { maxOutputLength: maxBytes });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || (error as Error).name === 'RangeError') {
+    if (code === 'ERR_BUFFER_TOO_LARGE' || asError(error).name === 'RangeError') {
       throw new SnapshotError(`gzipped snapshot inflates to more than ${maxBytes} bytes`, 'too_large', { cause: error });
     }
     if (code === 'Z_BUF_ERROR') {
@@ -60,7 +62,7 @@ export function decodeSnapshotBytes(bytes: Uint8Array, options: DecodeOptions = 
         { cause: error },
       );
     }
-    throw new SnapshotDecodeError(`gzipped snapshot is corrupt (${(error as Error).message})`, 'corrupt_gzip', { cause: error });
+    throw new SnapshotDecodeError(`gzipped snapshot is corrupt (${errorMessage(error)})`, 'corrupt_gzip', { cause: error });
   }
   if (out.length === 0) throw new SnapshotError('snapshot is empty (gzip of 0 bytes)', 'empty');
   return new Uint8Array(out.buffer, out.byteOffset, out.length);

@@ -5,6 +5,7 @@ import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, t
 import type { NotificationPublisher, SendOutcome, SnsMessage, TopicName } from '../core/ports.ts';
 import type { WireTap } from './notify/wire-log.ts';
 import { truncateUtf8 } from './truncate.ts';
+import { asError, errorMessage } from '../core/errors.ts';
 
 export interface SnsPublisherOptions {
   /**
@@ -65,8 +66,8 @@ export class SnsPublisher implements NotificationPublisher {
       await this.client.send(new PublishCommand(input));
       return { ok: true };
     } catch (error) {
-      const name = (error as Error).name;
-      const reason = `SNS publish to ${topic} failed: ${name}: ${(error as Error).message}`.slice(0, 500);
+      const name = asError(error).name;
+      const reason = `SNS publish to ${topic} failed: ${name}: ${errorMessage(error)}`.slice(0, 500);
       if (REJECTED.has(name)) return { ok: false, retryable: false, kind: 'rejected', reason };
       if (CONFIG.has(name)) return { ok: false, retryable: false, kind: 'config', reason };
       return { ok: false, retryable: true, kind: 'transient', reason };

@@ -7,6 +7,7 @@ import type { OpenFailure, SnapshotFile, SqlDatabase, SqlParams } from '../core/
 import { snapshotFile } from '../core/trace-db/sqlite-header.ts';
 import { snapshotFailure, SnapshotError, type DecodeOptions } from './snapshot-bytes.ts';
 import { inflateSnapshot } from './snapshot-inflate.ts';
+import { errorMessage } from '../core/errors.ts';
 
 export interface SqlJsLoadOptions {
   /** The bytes of `sql-wasm.wasm`, e.g. bundled with esbuild's `binary` loader (no file next to the bundle needed). */
@@ -88,7 +89,7 @@ export async function openSqlJs(
     db.exec('SELECT count(*) FROM sqlite_master');
   } catch (error) {
     db.close();
-    throw new SnapshotError(`snapshot is not a SQLite database (${(error as Error).message})`, 'not_sqlite', { cause: error });
+    throw new SnapshotError(`snapshot is not a SQLite database (${errorMessage(error)})`, 'not_sqlite', { cause: error });
   }
   return new SqlJsDatabase(db, bytes.length);
 }

@@ -4,6 +4,7 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetterSink } from '../core/ports.ts';
 import { truncateUtf8, utf8Bytes } from './truncate.ts';
+import { asError, errorMessage } from '../core/errors.ts';
 
 export interface SqsDeadLetterSinkOptions {
   readonly client: SQSClient;
@@ -31,7 +32,7 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     try {
       await this.client.send(new SendMessageCommand({ QueueUrl: this.queueUrl, MessageBody: body }));
     } catch (error) {
-      throw new Error(`cannot send to the dead-letter queue ${this.queueUrl}: ${(error as Error).name}`, { cause: error });
+      throw new Error(`cannot send to the dead-letter queue ${this.queueUrl}: ${asError(error).name}`, { cause: error });
     }
   }
 }
@@ -74,7 +75,7 @@ function toJson(value: unknown): string {
     });
     return json ?? 'null';
   } catch (error) {
-    return JSON.stringify(`[unserializable event: ${(error as Error).message}]`);
+    return JSON.stringify(`[unserializable event: ${errorMessage(error)}]`);
   }
 }
 

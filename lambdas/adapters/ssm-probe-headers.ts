@@ -5,6 +5,8 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ParameterNotFoundError } from '@aws-lambda-powertools/parameters';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { MetisError } from '../core/errors.ts';
+import { asError } from '../core/errors.ts';
 
 export interface SsmProbeHeadersOptions {
   readonly client: SSMClient;
@@ -13,7 +15,7 @@ export interface SsmProbeHeadersOptions {
 }
 
 /** A header parameter could not be read: names the parameter and the SDK error (as `cause`), never a value. */
-export class ProbeHeadersError extends Error {
+export class ProbeHeadersError extends MetisError {
   override readonly name = 'ProbeHeadersError';
   constructor(
     readonly parameterName: string,
@@ -48,7 +50,7 @@ export class SsmProbeHeaders {
       const reason =
         error instanceof ParameterNotFoundError || causeName(error) === 'ParameterNotFound'
           ? 'parameter not found'
-          : (causeName(error) ?? (error as Error).name);
+          : (causeName(error) ?? asError(error).name);
       throw new ProbeHeadersError(parameterName, reason, { cause: error });
     }
     if (typeof value !== 'string' || value === '') throw new ProbeHeadersError(parameterName, 'empty value');

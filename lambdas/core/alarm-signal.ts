@@ -2,12 +2,13 @@
 // `metis:severity=SEVn`; optional `metis:rule` / `metis:subject` / `metis:runbook` group several alarms
 // (e.g. a target's SEV1 and SEV2 alarms) into one incident.
 import { z } from 'zod';
+import { ALARM_STATE_CHANGE_DETAIL_TYPE } from './constants.ts';
 import { redactText } from './redact.ts';
 import { makeDedupKey, oneLine, SEVERITIES, type Severity, type Signal } from './signal.ts';
 
 export const alarmStateChangeSchema = z.object({
   source: z.literal('aws.cloudwatch'),
-  'detail-type': z.literal('CloudWatch Alarm State Change'),
+  'detail-type': z.literal(ALARM_STATE_CHANGE_DETAIL_TYPE),
   time: z.string(),
   resources: z.array(z.string()).min(1),
   detail: z.object({

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
 import { DEFAULT_LOG_FILTER_PATTERN } from './logs/filter-pattern.ts';
+import { MetisError } from './errors.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
@@ -362,7 +363,7 @@ export type SignalMatcher = z.output<typeof matcherSchema>;
 export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;
 
 /** Bad configuration: one line naming the key path and what was expected. */
-export class ConfigError extends Error {
+export class ConfigError extends MetisError {
   override readonly name = 'ConfigError';
 }
 

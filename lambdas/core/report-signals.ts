@@ -4,6 +4,7 @@
 import type { Incident } from './incident.ts';
 import { describeIssue, evaluationReportSchema, signalSchema } from './signal-schema.ts';
 import type { EvaluationReport, Signal } from './signal.ts';
+import { MetisError } from './errors.ts';
 
 export interface ReportSignals {
   signals: Signal[];
@@ -11,7 +12,7 @@ export interface ReportSignals {
   rejected: { signal: unknown; reason: string }[];
 }
 
-export class InvalidReportError extends Error {
+export class InvalidReportError extends MetisError {
   override readonly name = 'InvalidReportError';
 }
 

@@ -1,9 +1,7 @@
 // Classifies what EventBridge hands the router: an evaluation report from a detector, a CloudWatch
 // alarm state change, or something the router does not understand (parked in the DLQ with a reason).
 import { alarmStateChangeSchema, type AlarmStateChange } from './alarm-signal.ts';
-
-export const REPORT_DETAIL_TYPE = 'Metis Evaluation Report';
-export const REPORT_SOURCE_PREFIX = 'metis-alerts.';
+import { ALARM_STATE_CHANGE_DETAIL_TYPE, REPORT_DETAIL_TYPE, REPORT_SOURCE_PREFIX } from './constants.ts';
 
 export type RouterEvent =
   | { kind: 'report'; detail: unknown }
@@ -20,7 +18,7 @@ export function classifyRouterEvent(event: unknown): RouterEvent {
     }
     return { kind: 'report', detail: e.detail };
   }
-  if (detailType === 'CloudWatch Alarm State Change') {
+  if (detailType === ALARM_STATE_CHANGE_DETAIL_TYPE) {
     const parsed = alarmStateChangeSchema.safeParse(event);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;

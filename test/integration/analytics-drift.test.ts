@@ -83,7 +83,7 @@ async function traceCheck(at: string): Promise<EvaluationReport> {
     rules: cfg.rules,
     clock: () => new Date(at),
     metrics: () => {},
-    logger: { info: () => {}, warn: () => {} },
+    logger: { info: () => {}, warn: () => {}, error: () => {} },
     analytics: { config: analytics, fetch: (window) => source.byKey({ ...analytics, window, headers: { authorization: KEY } }) },
   });
   await run();

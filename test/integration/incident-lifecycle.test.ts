@@ -7,14 +7,18 @@
 // One moto world per file; each test gets its own incident table (an open SEV1 in one test must not
 // inhibit another's signals) and starts with empty queues and a reset PagerDuty fake.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CloudWatchAlarmTags } from '../../lambdas/adapters/cloudwatch-alarm-tags.ts';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDbSilenceStore } from '../../lambdas/adapters/dynamodb-silence-store.ts';
-import { SqsDeadLetterSink } from '../../lambdas/adapters/sqs-dead-letter.ts';
 import type { Signal } from '../../lambdas/core/signal.ts';
-import { notificationAdapters } from '../../lambdas/functions/commons/notification-adapters.ts';
+import { buildRouterDeps } from '../../lambdas/functions/router/deps.ts';
 import { readRouterEnvironment } from '../../lambdas/functions/router/env.ts';
 import { makeRouterHandler } from '../../lambdas/functions/router/handler.ts';
 import { readSweeperEnvironment } from '../../lambdas/functions/sweeper/env.ts';
+import { buildSweeperDeps } from '../../lambdas/functions/sweeper/deps.ts';
 import { makeSweeperHandler } from '../../lambdas/functions/sweeper/handler.ts';
 import { motoEndpoint } from './support/aws.ts';
 import { Lane, NOTHING, collectingLogger, plus, raceBarrier, takeSent, useLifecycleWorld } from './support/lifecycle-world.ts';
@@ -514,9 +518,9 @@ describe('a traceback that keeps recurring', () => {
   });
 });
 
-describe('the Lambdas as wired from their environment (router.ts / sweeper.ts: notificationAdapters)', () => {
-  // The SDK clients notificationAdapters creates take their endpoint from AWS_ENDPOINT_URL, so the
-  // handlers are built exactly as the Lambda entry files build them, only pointed at moto.
+describe('the Lambdas as wired from their environment (buildRouterDeps / buildSweeperDeps)', () => {
+  // SDK clients built with `{}` take their endpoint from AWS_ENDPOINT_URL, so the handlers are built
+  // exactly as the Lambda entry files build them, only pointed at moto.
   const AWS_ENV = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
   let saved: Record<string, string | undefined>;
   beforeAll(() => {
@@ -556,14 +560,16 @@ describe('the Lambdas as wired from their environment (router.ts / sweeper.ts: n
       ROUTER_SETTINGS: JSON.stringify(DEFAULT_SETTINGS),
     };
     const logs: { level: string; message: string }[] = [];
+    // Clients as the entry files build them (`new XClient({})`): region, credentials and endpoint from the environment.
+    const clients = {
+      dynamodb: new DynamoDBClient({}),
+      sns: new SNSClient({}),
+      ssm: new SSMClient({}),
+      sqs: new SQSClient({}),
+      cloudwatch: new CloudWatchClient({}),
+    };
     const routerEnv = readRouterEnvironment({ ...environment, DEAD_LETTER_QUEUE_URL: world.dlqUrl });
-    const router = makeRouterHandler({
-      ...notificationAdapters(routerEnv),
-      clock: () => new Date(T),
-      deadLetter: new SqsDeadLetterSink({ client: world.sqs, queueUrl: routerEnv.DEAD_LETTER_QUEUE_URL }),
-      alarmTags: new CloudWatchAlarmTags({ client: world.cloudwatch }),
-      logger: collectingLogger(logs),
-    });
+    const router = makeRouterHandler(buildRouterDeps(routerEnv, clients, { clock: () => new Date(T), logger: collectingLogger(logs) }));
     expect(await router(traceReport(T, [errorRate(T)]))).toMatchObject({ status: 'routed', signals: 1 });
     expect(await takeSent(world), 'a silenced signal is recorded, not notified').toEqual(NOTHING);
     expect(await incidentItem(world, 'model_error_rate:gpt-4o', tableName)).toMatchObject({ status: 'open', silencedBy: 'sil_deployed01' });
@@ -572,13 +578,9 @@ describe('the Lambdas as wired from their environment (router.ts / sweeper.ts: n
       ...environment,
       SWEEPER_SETTINGS: JSON.stringify({ tracebackQuietMinutes: 30, expectedSources: [] }),
     });
-    const sweeper = makeSweeperHandler({
-      ...notificationAdapters(sweeperEnv),
-      clock: () => new Date(plus(T, 20)),
-      expectedSources: sweeperEnv.SWEEPER_SETTINGS.expectedSources,
-      options: { tracebackQuietMinutes: sweeperEnv.SWEEPER_SETTINGS.tracebackQuietMinutes },
-      logger: collectingLogger(logs),
-    });
+    const sweeper = makeSweeperHandler(
+      buildSweeperDeps(sweeperEnv, clients, { clock: () => new Date(plus(T, 20)), logger: collectingLogger(logs) }),
+    );
     await sweeper();
     const sent = await takeSent(world);
     expect(sent.pd).toEqual(['trigger error model_error_rate:gpt-4o 202']);

@@ -23,6 +23,7 @@ import {
   readReports,
   type LogWatchWorld,
 } from './support/log-watch-world.ts';
+import { lambdaContext } from './support/lambda-context.ts';
 import { invokeBundledHandler, runtimeEnv, type Invocation } from './support/run-bundle.ts';
 
 /** Synthesizes a stack holding only LogWatch and finds its function's asset directory in the cloud assembly. */
@@ -78,7 +79,12 @@ describe('the bundled handler against moto', () => {
       ),
     );
     const vars = { EVENT_BUS_NAME: BUS, COUNTERS_TABLE, LOG_RULES: asset.environment.LOG_RULES as string };
-    invocation = await invokeBundledHandler(asset.dir, { ...vars, ...runtimeEnv(asset.environment, outdir) }, [event], stdout);
+    invocation = await invokeBundledHandler(
+      asset.dir,
+      { ...vars, ...runtimeEnv(asset.environment, outdir) },
+      [event, lambdaContext('bundle-log-watch', 'req-bundle-log-watch')],
+      stdout,
+    );
   });
 
   it('returns what it scanned', () => {

@@ -5,7 +5,7 @@
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HttpProber } from '../../lambdas/adapters/http-prober.ts';
-import { probeEmfPublisher } from '../../lambdas/adapters/probe-emf.ts';
+import { emfPublisher } from '../../lambdas/adapters/emf-publisher.ts';
 import { SsmProbeHeaders } from '../../lambdas/adapters/ssm-probe-headers.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import { PROBE_SERVICE } from '../../lambdas/core/probe/metric-points.ts';
@@ -93,7 +93,7 @@ function harness(rawTargets: unknown[], overrides: Partial<ProbeHandlerDeps> = {
       now += ms;
     },
     clock,
-    metrics: probeEmfPublisher(metrics),
+    metrics: emfPublisher(metrics),
     logger: { info: log('info'), warn: log('warn'), error: log('error') },
     ...overrides,
   });

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpProber } from '../../lambdas/adapters/http-prober.ts';
 import { SqsRoundScheduler } from '../../lambdas/adapters/sqs-round-scheduler.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
-import type { ProbeMetricPoint } from '../../lambdas/core/probe/metric-points.ts';
+import type { MetricPoint } from '../../lambdas/core/metric-point.ts';
 import { isQueueDelivery, makeSplitRoundHandler, type SplitRoundDeps } from '../../lambdas/functions/probe/split-rounds.ts';
 import { createQueue, resetMoto, sqsClient } from './support/aws.ts';
 import { answer, startTarget, type TestTarget } from './support/probe-targets.ts';
@@ -23,7 +23,7 @@ afterAll(async () => {
 });
 
 function deps(scheduler: SplitRoundDeps['scheduler'], spacingMs: number) {
-  const points: ProbeMetricPoint[] = [];
+  const points: MetricPoint[] = [];
   const sleeps: number[] = [];
   const errors: string[] = [];
   const prober = new HttpProber();

@@ -22,6 +22,7 @@ import {
   useRouterWorld,
   type RouterWorld,
 } from './support/router-fixture.ts';
+import { errorMessage } from '../../lambdas/core/errors.ts';
 
 let world: RouterWorld;
 useRouterWorld((created) => (world = created));
@@ -102,7 +103,7 @@ describe('router handler: SNS page topic does not exist', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(DeliveryFailedError);
-    expect((error as Error).message).toMatch(
+    expect(errorMessage(error)).toMatch(
       /^1 deliveries failed .*: page trigger db_integrity:trace\.db: config: SNS publish to page failed: NotFound/,
     );
 
@@ -126,7 +127,7 @@ describe('router handler: SNS page topic does not exist', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(DeliveryFailedError);
-    expect((error as Error).message).toMatch(/page trigger db_integrity:trace\.db/);
+    expect(errorMessage(error)).toMatch(/page trigger db_integrity:trace\.db/);
     expect(world.pd.requests).toHaveLength(0);
     expect(await published(world, world.chatops)).toEqual([]);
   });
@@ -164,7 +165,7 @@ describe('router handler: PagerDuty down (5xx on every attempt)', () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(DeliveryFailedError);
-    expect((error as Error).message).toMatch(/pagerduty trigger bill_threshold:daily: transient: PagerDuty unavailable after 4 attempts/);
+    expect(errorMessage(error)).toMatch(/pagerduty trigger bill_threshold:daily: transient: PagerDuty unavailable after 4 attempts/);
     expect(pdCalls(world).map((c) => c.status)).toEqual([500, 503, 500, 502]);
     expect(await headlines(world, world.page)).toEqual([firing('SEV1', 'bill_threshold', 'daily')]);
     expect(await headlines(world, world.chatops)).toEqual([firing('SEV1', 'bill_threshold', 'daily')]);

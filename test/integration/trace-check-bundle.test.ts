@@ -19,6 +19,7 @@ import { rulesSchema, type Config } from '../../lambdas/core/config.ts';
 import { ALL_ANOMALIES } from '../../tools/trace-db-fixture.ts';
 import { EXAMPLE_CONFIG_PATH, REPO_ROOT } from '../cdk/synth-helpers.ts';
 import { externalImports } from './support/bundle.ts';
+import { lambdaContext } from './support/lambda-context.ts';
 import { invokeBundledHandler, runtimeEnv, type Invocation } from './support/run-bundle.ts';
 import { synthTraceCheckAsset, type TraceCheckAsset } from './support/trace-check-bundle.ts';
 import {
@@ -95,7 +96,12 @@ describe('the bundled handler, imported and invoked in-process against moto', ()
 
     // NodejsFunction leaves @aws-sdk/* out of the bundle: the runtime has it, so invokeBundledHandler supplies it too.
     const vars = { SNAPSHOT_BUCKET: world.bucket, SNAPSHOT_KEY: key, EVENT_BUS_NAME: world.bus, TRACE_RULES: env.TRACE_RULES as string };
-    invocation = await invokeBundledHandler(asset.dir, { ...vars, ...runtimeEnv(env, outdir) }, [], stdout);
+    invocation = await invokeBundledHandler(
+      asset.dir,
+      { ...vars, ...runtimeEnv(env, outdir) },
+      [{}, lambdaContext('bundle-trace-check', 'req-bundle-trace-check')],
+      stdout,
+    );
   });
 
   it('returns { snapshot: fetched, evaluated > 0, firing > 0 }', () => {

@@ -5,6 +5,7 @@
 // delay the other deliveries. Every attempt goes to the wire tap as sent, with the secret masked.
 import { maskedCall, withSecret, type HttpCall, type HttpSender, type RetryRules } from '../../core/notify/http-call.ts';
 import type { SendOutcome } from '../../core/ports.ts';
+import { asError } from '../../core/errors.ts';
 import type { WireTap } from './wire-log.ts';
 
 export interface HttpTransportOptions {
@@ -141,7 +142,7 @@ function cut(text: string): string {
 }
 
 function isTimeout(error: unknown): boolean {
-  const name = (error as Error | undefined)?.name;
+  const name = asError(error).name;
   return name === 'TimeoutError' || name === 'AbortError';
 }
 

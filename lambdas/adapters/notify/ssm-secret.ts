@@ -5,6 +5,7 @@
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { ParameterNotFoundError } from '@aws-lambda-powertools/parameters';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { errorMessage } from '../../core/errors.ts';
 
 export interface SsmSecretOptions {
   readonly client: SSMClient;
@@ -40,7 +41,7 @@ export class SsmSecret {
       return typeof value === 'string' ? value : undefined;
     } catch (error) {
       if (error instanceof ParameterNotFoundError || causeName(error) === 'ParameterNotFound') return undefined;
-      throw new Error(`cannot read SSM parameter ${this.parameterName}: ${causeName(error) ?? (error as Error).message}`, {
+      throw new Error(`cannot read SSM parameter ${this.parameterName}: ${causeName(error) ?? errorMessage(error)}`, {
         cause: error,
       });
     }

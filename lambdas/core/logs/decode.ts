@@ -4,6 +4,7 @@
 // computation, not I/O. Bad input never throws: it comes back as a DecodeFailure value that the caller
 // counts and logs, because a poison batch that throws is retried by Lambda for hours.
 import { gunzipSync } from 'node:zlib';
+import { errorMessage } from '../errors.ts';
 
 export interface LogEvent {
   /** CloudWatch event id (the same id FilterLogEvents returns); an index for plain lines. */
@@ -96,16 +97,13 @@ export function decodeAwsLogsData(data: string, limits: DecodeLimits = {}): Deco
     if (code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
       return failure('too_large', `awslogs.data inflates to more than ${maxOutputLength} bytes`);
     }
-    return failure('not_gzip', `awslogs.data is not valid gzip (${code ?? (error as Error).message})`);
+    return failure('not_gzip', `awslogs.data is not valid gzip (${code ?? errorMessage(error)})`);
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(json.toString('utf8'));
   } catch (error) {
-    return failure(
-      'not_json',
-      `awslogs.data gunzips to ${json.length} bytes that are not JSON (${(error as Error).message.split('\n')[0]})`,
-    );
+    return failure('not_json', `awslogs.data gunzips to ${json.length} bytes that are not JSON (${errorMessage(error).split('\n')[0]})`);
   }
   return parseDataMessage(parsed);
 }

@@ -1,6 +1,6 @@
 // log-watch's numbers as CloudWatch metric points (EMF through Powertools in the Lambda): events per
 // class, split tracebacks and how they were completed, rejected batches.
-import type { MetricPoint } from '../trace-db/metric-points.ts';
+import type { MetricPoint } from '../metric-point.ts';
 import type { LogScan } from './scan.ts';
 
 export function logMetricPoints(scan: LogScan): MetricPoint[] {

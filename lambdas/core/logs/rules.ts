@@ -12,8 +12,8 @@
 // Both key rules are judged from the counters of every key seen in the window (not only the keys of this
 // batch), so a key that went quiet resolves; when the counters cannot be read they are not evaluated.
 import type { Config } from '../config.ts';
-import { redactText, redactValue } from '../redact.ts';
-import { makeDedupKey, oneLine, type Severity, type Signal } from '../signal.ts';
+import type { Signal } from '../signal.ts';
+import { firingSignal, signalSubject, type SignalSpec } from '../signal-builder.ts';
 import { RUNBOOK } from '../trace-db/context.ts';
 import type { KeyKind } from './classify.ts';
 import type { MinuteCounts } from './ports.ts';
@@ -316,33 +316,10 @@ function sumMinutes(counts: Map<number, number> | undefined, from: number, to: n
   return sum;
 }
 
-interface LogSignalSpec {
-  rule: string;
-  subject: string;
-  severity: Severity;
-  summary: string;
-  details: Record<string, unknown>;
-  runbook: string;
+/** A firing `logs` signal (see firingSignal in ../signal-builder.ts). */
+export function makeLogSignal(observedAt: Date, spec: SignalSpec): Signal {
+  return firingSignal('logs', observedAt, spec);
 }
 
-/** A firing `logs` signal: redacted subject, one-line redacted summary, redacted details, stable dedup key. */
-export function makeLogSignal(observedAt: Date, spec: LogSignalSpec): Signal {
-  const subject = logSubject(spec.subject);
-  return {
-    source: 'logs',
-    rule: spec.rule,
-    subject,
-    severity: spec.severity,
-    status: 'firing',
-    dedupKey: makeDedupKey(spec.rule, subject),
-    summary: oneLine(redactText(spec.summary)),
-    observedAt: observedAt.toISOString(),
-    details: redactValue(spec.details),
-    runbook: spec.runbook,
-  };
-}
-
-/** Subjects (fingerprints, key ids) come from log text and leave the account: redacted, one line, at most 200 chars. */
-export function logSubject(text: string): string {
-  return oneLine(redactText(text), 200) || '(empty)';
-}
+/** Subjects (fingerprints, key ids) come from log text and leave the account. */
+export const logSubject = signalSubject;

@@ -23,6 +23,7 @@ import {
   type TracebackOccurrence,
 } from './rules.ts';
 import { exceptionLine, fingerprintOf, isRecordLine, preCut, TracebackAssembler } from './traceback.ts';
+import { errorSummary } from '../errors.ts';
 
 export interface ScanLimits {
   /** CloudWatch Logs calls for split tracebacks per batch; the rest are reported with an unknown type. */
@@ -257,7 +258,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
       keyCounts[kind] = keys.length ? await deps.counters.read(kind, keys, from, to) : new Map();
     }
   } catch (error) {
-    counterError = `${(error as Error).name}: ${(error as Error).message}`;
+    counterError = `${errorSummary(error)}`;
     tracebackCounts = undefined;
     for (const kind of KEY_KINDS) delete keyCounts[kind];
   }

@@ -12,13 +12,22 @@ export const HEARTBEAT_SUBJECT = 'probe';
 
 export type ProbeAlarmKind = 'healthz' | 'tls';
 
+/** `healthz-${target}-sev1`, `tls-${target}-sev3`, ...: the name after the prefix (lib/alarm-factory.ts adds it). */
+export function probeAlarmSuffix(kind: ProbeAlarmKind, target: string, severity: Severity): string {
+  return `${kind}-${target}-${severity.toLowerCase()}`;
+}
+
 /** `${prefix}-healthz-${target}-sev1`, `${prefix}-tls-${target}-sev3`, ... */
 export function probeAlarmName(prefix: string, kind: ProbeAlarmKind, target: string, severity: Severity): string {
-  return `${prefix}-${kind}-${target}-${severity.toLowerCase()}`;
+  return `${prefix}-${probeAlarmSuffix(kind, target, severity)}`;
+}
+
+export function heartbeatAlarmSuffix(): string {
+  return 'probe-heartbeat';
 }
 
 export function heartbeatAlarmName(prefix: string): string {
-  return `${prefix}-probe-heartbeat`;
+  return `${prefix}-${heartbeatAlarmSuffix()}`;
 }
 
 /** The tags the router reads (metis:severity, metis:rule, metis:subject, metis:runbook). */

@@ -21,7 +21,7 @@ export interface ShapeOutcome extends Omit<ProbeResult, 'failure'> {
   detail: string | null;
 }
 
-/** The path each shape is served on (DESIGN section 3), for docs and the CLI's hint. */
+/** The path each shape is served on (docs/architecture.md, Contracts), for docs and the CLI's hint. */
 export const SHAPE_PATH: Record<InboundShape, string> = {
   'openai-chat': '/v1/chat/completions',
   'anthropic-messages': '/v1/messages',

@@ -2,6 +2,7 @@
 // `LatencyMs` and `TlsDaysLeft`, high resolution (StorageResolution 1) so the healthz alarms can use 30 s
 // periods; plus one `ProbeHeartbeat` per completed run for the "monitoring blind" alarm. The alarms in
 // lib/probes.ts are built from these same names, so emitter and alarm cannot drift apart.
+import type { MetricPoint } from '../metric-point.ts';
 import type { ProbeOutcome } from './result.ts';
 
 /** Powertools' `service` dimension of every probe metric (POWERTOOLS_SERVICE_NAME of the probe Lambda). */
@@ -15,19 +16,7 @@ export const PROBE_METRIC = {
   heartbeat: 'ProbeHeartbeat',
 } as const;
 
-/** 1 = high resolution (sub-minute periods), 60 = standard. */
-export type StorageResolution = 1 | 60;
-
-export interface ProbeMetricPoint {
-  name: (typeof PROBE_METRIC)[keyof typeof PROBE_METRIC];
-  unit: 'Count' | 'Milliseconds' | 'None';
-  value: number;
-  storageResolution: StorageResolution;
-  /** Besides Powertools' `service`. */
-  dimensions: Record<string, string>;
-  /** When the probe started: the datapoint lands in that 30 s period. */
-  timestamp: Date;
-}
+type ProbeMetricName = (typeof PROBE_METRIC)[keyof typeof PROBE_METRIC];
 
 /**
  * The points of one probe of one target. `LatencyMs` only when an HTTP answer arrived (a refused
@@ -35,9 +24,10 @@ export interface ProbeMetricPoint {
  * `TlsDaysLeft` whenever a certificate was seen, also on a TLS failure (an expired certificate reports a
  * negative number, which is what the expired alarm watches). Nothing here carries a header or a body.
  */
-export function probeMetricPoints(target: string, outcome: ProbeOutcome, at: Date): ProbeMetricPoint[] {
+export function probeMetricPoints(target: string, outcome: ProbeOutcome, at: Date): MetricPoint[] {
   const dimensions = { [TARGET_DIMENSION]: target };
-  const point = (name: ProbeMetricPoint['name'], unit: ProbeMetricPoint['unit'], value: number): ProbeMetricPoint => ({
+  // The timestamp is the probe's start: the datapoint lands in that 30 s period.
+  const point = (name: ProbeMetricName, unit: MetricPoint['unit'], value: number): MetricPoint => ({
     name,
     unit,
     value,
@@ -52,6 +42,6 @@ export function probeMetricPoints(target: string, outcome: ProbeOutcome, at: Dat
 }
 
 /** One per run that probed every target twice; its absence for 3 minutes is "monitoring blind". */
-export function heartbeatMetricPoint(at: Date): ProbeMetricPoint {
+export function heartbeatMetricPoint(at: Date): MetricPoint {
   return { name: PROBE_METRIC.heartbeat, unit: 'Count', value: 1, storageResolution: 60, dimensions: {}, timestamp: at };
 }

@@ -1,8 +1,8 @@
 // What every trace-DB rule gets (the query port, injected time, its thresholds, the snapshot's
 // metadata) and the helpers they share: window parameters, guarded JSON expressions, signal building.
 import type { Config } from '../config.ts';
-import { redactText, redactValue } from '../redact.ts';
-import { makeDedupKey, oneLine, type Severity, type Signal } from '../signal.ts';
+import type { Signal } from '../signal.ts';
+import { firingSignal, type SignalSpec } from '../signal-builder.ts';
 import type { SqlDatabase, SqlParams } from './sql-port.ts';
 import { coarseLowerBound, MS_PER_MINUTE, toJulianDay } from './time.ts';
 import { instantSql } from './instant-sql.ts';
@@ -184,38 +184,15 @@ export function pct(share: number): string {
   return `${p >= 10 ? p.toFixed(0) : p.toFixed(1)}%`;
 }
 
-export interface SignalSpec {
-  rule: string;
-  subject: string;
-  severity: Severity;
-  summary: string;
-  details: Record<string, unknown>;
-  runbook: string;
-}
+export type { SignalSpec };
 
-/** A firing trace-DB signal: redacted subject, one-line redacted summary, redacted details, stable dedup key. */
+/** A firing trace-DB signal (see firingSignal in ../signal-builder.ts). */
 export function makeSignal(now: Date, spec: SignalSpec): Signal {
-  // Subjects come from the data (model names, key ids) and leave the account too; redaction is
-  // deterministic, so the dedup key stays stable.
-  const subject = signalSubject(spec.subject);
-  return {
-    source: 'trace-db',
-    rule: spec.rule,
-    subject,
-    severity: spec.severity,
-    status: 'firing',
-    dedupKey: makeDedupKey(spec.rule, subject),
-    summary: oneLine(redactText(spec.summary)),
-    observedAt: now.toISOString(),
-    details: redactValue(spec.details),
-    runbook: spec.runbook,
-  };
+  return firingSignal('trace-db', now, spec);
 }
 
-/** A subject as signals carry it (redacted, one line, at most 200 chars), so `healthy` lists match incidents. */
-export function signalSubject(raw: string): string {
-  return oneLine(redactText(raw), 200);
-}
+/** A subject as signals carry it (the builder's form), so `healthy` lists match incidents. */
+export { signalSubject } from '../signal-builder.ts';
 
 /** `{ minutes, from, to }` as ISO text, for details. */
 export function windowDetails(ctx: RuleContext, fromMs: number): { minutes: number; from: string; to: string } {

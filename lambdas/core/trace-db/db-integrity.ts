@@ -16,6 +16,7 @@ import {
 } from './context.ts';
 import type { OpenFailure } from './sql-port.ts';
 import { transferDamage } from './snapshot-unreadable.ts';
+import { errorMessage } from '../errors.ts';
 
 export const DB_INTEGRITY = 'db_integrity';
 export const DB_SUBJECT = 'trace-db';
@@ -58,7 +59,7 @@ export function quickCheckProblems(ctx: RuleContext): string[] {
         .slice(0, MAX_ERRORS);
     } catch (error) {
       // A page so broken that quick_check itself fails is the strongest signal of all.
-      return [`quick_check failed: ${(error as Error).message}`];
+      return [`quick_check failed: ${errorMessage(error)}`];
     }
   });
 }

@@ -1,13 +1,7 @@
 // The trace-check's numbers as CloudWatch metric points (one namespace, a `Model` dimension for the
 // per-model error share) for the dashboard; the handler emits them as EMF.
+import type { MetricPoint } from '../metric-point.ts';
 import type { TraceDbMetrics } from './context.ts';
-
-export interface MetricPoint {
-  name: string;
-  unit: 'Percent' | 'None' | 'Milliseconds' | 'Seconds' | 'Count';
-  value: number;
-  dimensions?: Record<string, string>;
-}
 
 const MAX_MODELS = 20;
 

@@ -1,8 +1,7 @@
 // What every Lambda entry shares: its environment parsed once at module load (a bad value stops the
-// cold start with the variable's name), JSON variables validated by a schema, and the Powertools logger
-// in the shape the handlers take.
-import type { Logger } from '@aws-lambda-powertools/logger';
+// cold start with the variable's name) and JSON variables validated by a schema.
 import { z } from 'zod';
+import { errorMessage } from '../../core/errors.ts';
 
 /** A variable holding JSON that must match `schema` (the stack writes it from the validated config). */
 export function jsonVariable<T extends z.ZodType>(name: string, schema: T) {
@@ -10,7 +9,7 @@ export function jsonVariable<T extends z.ZodType>(name: string, schema: T) {
     try {
       return schema.parse(JSON.parse(text));
     } catch (error) {
-      ctx.addIssue({ code: 'custom', message: `invalid ${name}: ${(error as Error).message.split('\n')[0]}` });
+      ctx.addIssue({ code: 'custom', message: `invalid ${name}: ${errorMessage(error).split('\n')[0]}` });
       return z.NEVER;
     }
   });
@@ -25,16 +24,17 @@ export function readEnvironment<T extends z.ZodType>(schema: T, env: Record<stri
   return parsed.data;
 }
 
-export interface HandlerLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+/** Powertools' own variables, which the stack sets next to a function's. */
+export type PowertoolsVariables = {
+  POWERTOOLS_SERVICE_NAME: string;
+  POWERTOOLS_METRICS_NAMESPACE?: string;
+};
 
-export function handlerLogger(logger: Logger): HandlerLogger {
-  return {
-    info: (message, fields = {}) => logger.info(message, fields),
-    warn: (message, fields = {}) => logger.warn(message, fields),
-    error: (message, fields = {}) => logger.error(message, fields),
-  };
-}
+/**
+ * The variables a construct gives a function, derived from the function's env schema: every key it reads,
+ * as text (optional where the schema has a default or allows absence), plus Powertools'. Constructs write
+ * `environment: { ... } satisfies XVariables`, so a renamed or missing variable fails `tsc`, not a deploy.
+ */
+export type FunctionVariables<S extends z.ZodObject> = {
+  [K in keyof z.input<S>]: undefined extends z.input<S>[K] ? string | undefined : string;
+} & PowertoolsVariables;

@@ -1,7 +1,8 @@
-// The store and sinks the router and the sweeper share, built from their environment.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { SSMClient } from '@aws-sdk/client-ssm';
+// The store and sinks the router and the sweeper share, built from their environment and the clients
+// their entry files (or the tests, pointed at moto) create.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDbDigestStore } from '../../adapters/dynamodb-digest-store.ts';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../adapters/dynamodb-report-heartbeats.ts';
@@ -15,16 +16,21 @@ import type { RouterEnvironment } from '../router/env.ts';
 
 type AlertingEnvironment = Omit<RouterEnvironment, 'DEAD_LETTER_QUEUE_URL'>;
 
-export function notificationAdapters(env: AlertingEnvironment) {
-  const dynamodb = new DynamoDBClient({});
-  const publisher = new SnsPublisher({ client: new SNSClient({}), topics: { page: env.PAGE_TOPIC_ARN, chatops: env.CHATOPS_TOPIC_ARN } });
+export interface NotificationClients {
+  dynamodb: DynamoDBClient;
+  sns: SNSClient;
+  ssm: SSMClient;
+}
+
+export function notificationAdapters(env: AlertingEnvironment, clients: NotificationClients) {
+  const publisher = new SnsPublisher({ client: clients.sns, topics: { page: env.PAGE_TOPIC_ARN, chatops: env.CHATOPS_TOPIC_ARN } });
   return {
-    store: new DynamoDbIncidentStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
-    heartbeats: new DynamoDbReportHeartbeats({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
-    silences: new DynamoDbSilenceStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
-    digests: new DynamoDbDigestStore({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
-    storm: new DynamoDbStormLedger({ client: dynamodb, tableName: env.INCIDENT_TABLE }),
-    notifiers: buildNotifiers(httpSinksOf(env), awsTransports({ ssm: new SSMClient({}), publisher })),
+    store: new DynamoDbIncidentStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
+    heartbeats: new DynamoDbReportHeartbeats({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
+    silences: new DynamoDbSilenceStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
+    digests: new DynamoDbDigestStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
+    storm: new DynamoDbStormLedger({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
+    notifiers: buildNotifiers(httpSinksOf(env), awsTransports({ ssm: clients.ssm, publisher })),
     settings: env.ROUTER_SETTINGS,
   };
 }

@@ -1,7 +1,7 @@
 // The log-watch's environment, validated once at module load (the stack sets these; see lib/log-watch.ts).
 import { z } from 'zod';
 import { rulesSchema } from '../../core/config.ts';
-import { jsonVariable, readEnvironment } from '../commons/environment.ts';
+import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 const environmentSchema = z.object({
   EVENT_BUS_NAME: z.string().min(1),
@@ -16,6 +16,8 @@ const environmentSchema = z.object({
 });
 
 export type LogWatchEnvironment = z.output<typeof environmentSchema>;
+/** What lib/log-watch.ts sets. */
+export type LogWatchVariables = FunctionVariables<typeof environmentSchema>;
 
 export function readLogWatchEnvironment(env: Record<string, string | undefined>): LogWatchEnvironment {
   return readEnvironment(environmentSchema, env, 'log-watch');

@@ -8,9 +8,9 @@ import { logMetricPoints } from '../../core/logs/metrics.ts';
 import { scanBatch, type LogScan, type ScanLimits } from '../../core/logs/scan.ts';
 import type { ReportPublisher } from '../../core/ports.ts';
 import type { EvaluationReport } from '../../core/signal.ts';
-import type { MetricPoint } from '../../core/trace-db/metric-points.ts';
-
-type Fields = Record<string, unknown>;
+import type { Logger } from '../../core/logger.ts';
+import type { MetricsPublisher } from '../../core/metric-point.ts';
+import { MetisError } from '../../core/errors.ts';
 
 export interface LogWatchDeps {
   counters: LogCounters;
@@ -19,21 +19,14 @@ export interface LogWatchDeps {
   publisher: ReportPublisher;
   rules: LogRulesConfig;
   clock: () => Date;
-  metrics: (points: MetricPoint[]) => void;
-  logger: {
-    info(message: string, fields?: Fields): void;
-    warn(message: string, fields?: Fields): void;
-    error(message: string, fields?: Fields): void;
-  };
+  metrics: MetricsPublisher;
+  logger: Logger;
   limits?: Partial<ScanLimits>;
 }
 
 /** The counters table could not be written or read. Thrown after the report went out, so Lambda retries the batch (counting is idempotent per batch). */
-export class LogCountersUnavailableError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = 'LogCountersUnavailableError';
-  }
+export class LogCountersUnavailableError extends MetisError {
+  override readonly name = 'LogCountersUnavailableError';
 }
 
 export interface LogWatchOutcome {

@@ -1,32 +1,21 @@
-// log-watch Lambda entry: wires DynamoDB (counters), CloudWatch Logs (split tracebacks), EventBridge and EMF.
+// log-watch Lambda entry: the environment read once, real clients (DynamoDB counters, CloudWatch Logs for
+// split tracebacks, EventBridge), EMF metrics, buildLogWatchDeps, the context-logging wrapper.
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { CloudWatchLogFetcher } from '../../adapters/cloudwatch-log-fetcher.ts';
-import { DynamoDbLogCounters } from '../../adapters/dynamodb-log-counters.ts';
-import { emfPublisher } from '../../adapters/emf-metrics.ts';
-import { EventBridgeReportPublisher } from '../../adapters/eventbridge-report-publisher.ts';
+import { emfPublisher } from '../../adapters/emf-publisher.ts';
+import { createLambdaLogger, withLambdaContext } from '../commons/lambda-logger.ts';
+import { buildLogWatchDeps } from './deps.ts';
 import { readLogWatchEnvironment } from './env.ts';
 import { makeLogWatchHandler } from './handler.ts';
-import { handlerLogger } from '../commons/environment.ts';
 
 const env = readLogWatchEnvironment(process.env);
-const logger = new Logger();
-const metrics = new Metrics();
+const logger = createLambdaLogger();
+const clients = { dynamodb: new DynamoDBClient({}), logs: new CloudWatchLogsClient({}), eventbridge: new EventBridgeClient({}) };
+const run = makeLogWatchHandler(buildLogWatchDeps(env, clients, { logger, clock: () => new Date(), metrics: emfPublisher(new Metrics()) }));
 
-const run = makeLogWatchHandler({
-  counters: new DynamoDbLogCounters({ client: new DynamoDBClient({}), tableName: env.COUNTERS_TABLE }),
-  fetcher: new CloudWatchLogFetcher({ client: new CloudWatchLogsClient({}) }),
-  publisher: new EventBridgeReportPublisher({ client: new EventBridgeClient({}), eventBusName: env.EVENT_BUS_NAME }),
-  rules: env.LOG_RULES,
-  clock: () => new Date(),
-  metrics: emfPublisher(metrics),
-  logger: handlerLogger(logger),
-});
-
-export const handler = async (event: unknown): Promise<{ outcome: string; events: number; firing: number }> => {
+export const handler = withLambdaContext(logger, async (event): Promise<{ outcome: string; events: number; firing: number }> => {
   const { scan } = await run(event);
   return { outcome: scan.outcome, events: scan.stats.events, firing: scan.signals.length };
-};
+});

@@ -1,7 +1,7 @@
 // The probe's environment, validated once at module load (the stack sets it; see lib/probes.ts).
 import { z } from 'zod';
 import { healthTargetSchema, inboundShapeSchema } from '../../core/config.ts';
-import { jsonVariable, readEnvironment } from '../commons/environment.ts';
+import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 const environmentSchema = z.object({
   /** JSON array of the config's healthTargets (names of SSM parameters, never their values). */
@@ -17,6 +17,8 @@ const environmentSchema = z.object({
 });
 
 export type ProbeEnvironment = z.output<typeof environmentSchema>;
+/** What lib/probes.ts sets. */
+export type ProbeVariables = FunctionVariables<typeof environmentSchema>;
 
 export function readProbeEnvironment(env: Record<string, string | undefined>): ProbeEnvironment {
   return readEnvironment(environmentSchema, env, 'probe');

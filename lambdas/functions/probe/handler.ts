@@ -3,9 +3,12 @@
 // 30 s periods. Results go out as EMF metrics (Failed, LatencyMs, TlsDaysLeft per Target) that the high-
 // resolution alarms page on; there is no evaluation report. One ProbeHeartbeat per run in which every
 // target was probed feeds the "monitoring blind" alarm.
-import { heartbeatMetricPoint, probeMetricPoints, type ProbeMetricPoint } from '../../core/probe/metric-points.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { MetricsPublisher } from '../../core/metric-point.ts';
+import { heartbeatMetricPoint, probeMetricPoints } from '../../core/probe/metric-points.ts';
 import type { HealthTarget, ProbeOutcome } from '../../core/probe/result.ts';
 import { probeLogRecord, probeRunSummary, type ProbeRunSummary, type TargetProbe } from '../../core/probe/summary.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 export interface ProbeCall {
   url: string;
@@ -23,12 +26,8 @@ export interface ProbeHandlerDeps {
   headers: (headersFromSsm: HealthTarget['headersFromSsm']) => Promise<Record<string, string>>;
   sleep: (ms: number) => Promise<void>;
   clock: () => Date;
-  metrics: (points: ProbeMetricPoint[]) => void;
-  logger: {
-    info(message: string, fields?: Record<string, unknown>): void;
-    warn(message: string, fields?: Record<string, unknown>): void;
-    error(message: string, fields?: Record<string, unknown>): void;
-  };
+  metrics: MetricsPublisher;
+  logger: Logger;
   /** From the start of one round to the start of the next. @default 30000 */
   spacingMs?: number;
   /** @default 2 */
@@ -55,7 +54,7 @@ export function makeProbeHandler(deps: ProbeHandlerDeps): () => Promise<ProbeRun
     } catch (error) {
       // The message names the parameter, never a value (SsmProbeHeaders). No Failed datapoint: the target
       // was not measured, and paging healthz_down for our own missing secret would send on-call the wrong way.
-      const reason = (error as Error).message;
+      const reason = errorMessage(error);
       skipped.push({ target: target.name, round, reason });
       deps.logger.error('probe skipped: headers unavailable', { target: target.name, round, reason });
       return undefined;
@@ -70,7 +69,7 @@ export function makeProbeHandler(deps: ProbeHandlerDeps): () => Promise<ProbeRun
       });
       return { target: target.name, outcome };
     } catch (error) {
-      const reason = `prober failed: ${(error as Error).message}`;
+      const reason = `prober failed: ${errorMessage(error)}`;
       skipped.push({ target: target.name, round, reason });
       deps.logger.error('probe skipped: prober failed', { target: target.name, round, reason });
       return undefined;

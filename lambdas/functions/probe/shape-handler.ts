@@ -8,6 +8,7 @@ import { shapeHealthTarget, type InboundShapeTarget, type ShapeOutcome } from '.
 import type { HealthTarget, ProbeOutcome } from '../../core/probe/result.ts';
 import type { ShapeProbeRequest } from '../../adapters/http-shape-prober.ts';
 import type { ProbeCall, ProbeHandlerDeps } from './handler.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 export interface InboundShapeHandlerDeps {
   shapes: readonly InboundShapeTarget[];
@@ -32,7 +33,7 @@ export function makeInboundShapeHandler(deps: InboundShapeHandlerDeps): () => Pr
         bodyContains: target.bodyContains,
       });
     } catch (error) {
-      deps.logger.error('inbound shapes: /healthz not measured', { target: target.name, reason: (error as Error).message });
+      deps.logger.error('inbound shapes: /healthz not measured', { target: target.name, reason: errorMessage(error) });
       return null;
     }
   }
@@ -43,12 +44,12 @@ export function makeInboundShapeHandler(deps: InboundShapeHandlerDeps): () => Pr
       headers = await deps.headers(target.headersFromSsm);
     } catch (error) {
       // Our missing probe key is not the gateway's outage: not judged, logged by parameter name only.
-      return { skipped: (error as Error).message };
+      return { skipped: errorMessage(error) };
     }
     try {
       return await deps.probeShape({ url: target.url, shape: target.shape, model: target.model, timeoutMs: target.timeoutMs, headers });
     } catch (error) {
-      return { skipped: `prober failed: ${(error as Error).message}` };
+      return { skipped: `prober failed: ${errorMessage(error)}` };
     }
   }
 

@@ -4,6 +4,7 @@
 // sleeping and probing in-process, so the second datapoint is never lost.
 import type { RoundScheduler } from '../../core/probe/round-scheduler.ts';
 import { makeProbeHandler, type ProbeHandlerDeps, type ProbeRunOutcome } from './handler.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 export interface SplitRoundDeps extends Omit<ProbeHandlerDeps, 'rounds'> {
   /** Sends the "second round" message (lambdas/adapters/sqs-round-scheduler.ts). */
@@ -30,7 +31,7 @@ export function makeSplitRoundHandler(deps: SplitRoundDeps): (event: unknown) =>
     try {
       await deps.scheduler.scheduleRound(delaySeconds, JSON.stringify({ round: 2, firstRoundAt: startedAt.toISOString() }));
     } catch (error) {
-      deps.logger.error('second probe round not scheduled; probing it in-process', { reason: (error as Error).message });
+      deps.logger.error('second probe round not scheduled; probing it in-process', { reason: errorMessage(error) });
       if (remainingMs > 0) await deps.sleep(remainingMs);
       await oneRound();
     }

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { routerSettingsSchema } from '../../core/router-settings.ts';
 import { httpSinksSchema } from '../../core/notify/http-sinks.ts';
-import { jsonVariable, readEnvironment } from '../commons/environment.ts';
+import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 /** What every function that notifies needs (router and sweeper). */
 export const alertingFields = {
@@ -20,6 +20,10 @@ export const alertingFields = {
 const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });
 
 export type RouterEnvironment = z.output<typeof environmentSchema>;
+/** What lib/router.ts sets. */
+export type RouterVariables = FunctionVariables<typeof environmentSchema>;
+/** What lib/notification-access.ts sets for every function that notifies (router and sweeper). */
+export type AlertingVariables = Omit<FunctionVariables<z.ZodObject<typeof alertingFields>>, 'POWERTOOLS_SERVICE_NAME'>;
 
 export function readRouterEnvironment(env: Record<string, string | undefined>): RouterEnvironment {
   return readEnvironment(environmentSchema, env, 'router');

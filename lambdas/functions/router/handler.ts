@@ -1,23 +1,19 @@
 // The router Lambda's logic with its adapters injected (makeRouterHandler(deps)): parse the event,
-// call core, hand the results to the adapters. Wiring from the environment lives in router.ts.
+// call core, hand the results to the adapters. Wiring from the environment lives in deps.ts.
 import { alarmSignal } from '../../core/alarm-signal.ts';
 import { routeSignals, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
 import type { AlarmTagReader, DeadLetterSink, ReportHeartbeats } from '../../core/ports.ts';
 import { InvalidReportError, parseReport, signalsFromReport } from '../../core/report-signals.ts';
 import { classifyRouterEvent } from '../../core/router-event.ts';
+import type { Logger } from '../../core/logger.ts';
 import type { Signal } from '../../core/signal.ts';
-
-export interface RouterLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+import { MetisError } from '../../core/errors.ts';
 
 export interface RouterHandlerDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   clock: () => Date;
   deadLetter: DeadLetterSink;
   alarmTags: AlarmTagReader;
-  logger: RouterLogger;
+  logger: Logger;
   /** Remembers each source's last report so the sweeper can tell a stopped detector from a quiet one. */
   heartbeats?: ReportHeartbeats;
 }
@@ -28,7 +24,7 @@ export type RouterOutcome =
   | { status: 'dead-lettered'; reason: string };
 
 /** Thrown when a delivery failed but may succeed later: Lambda retries the event, then parks it in the DLQ. */
-export class DeliveryFailedError extends Error {
+export class DeliveryFailedError extends MetisError {
   override readonly name = 'DeliveryFailedError';
 }
 

@@ -1,20 +1,22 @@
-// Router Lambda entry: wires real AWS clients into makeRouterHandler once per container.
+// Router Lambda entry: the environment read once, real AWS clients, buildRouterDeps, the context-logging wrapper.
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { CloudWatchAlarmTags } from '../../adapters/cloudwatch-alarm-tags.ts';
-import { SqsDeadLetterSink } from '../../adapters/sqs-dead-letter.ts';
-import { handlerLogger } from '../commons/environment.ts';
-import { notificationAdapters } from '../commons/notification-adapters.ts';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createLambdaLogger, withLambdaContext } from '../commons/lambda-logger.ts';
+import { buildRouterDeps } from './deps.ts';
 import { readRouterEnvironment } from './env.ts';
 import { makeRouterHandler } from './handler.ts';
 
 const env = readRouterEnvironment(process.env);
+const logger = createLambdaLogger();
+const clients = {
+  dynamodb: new DynamoDBClient({}),
+  sns: new SNSClient({}),
+  ssm: new SSMClient({}),
+  sqs: new SQSClient({}),
+  cloudwatch: new CloudWatchClient({}),
+};
 
-export const handler = makeRouterHandler({
-  ...notificationAdapters(env),
-  clock: () => new Date(),
-  deadLetter: new SqsDeadLetterSink({ client: new SQSClient({}), queueUrl: env.DEAD_LETTER_QUEUE_URL }),
-  alarmTags: new CloudWatchAlarmTags({ client: new CloudWatchClient({}) }),
-  logger: handlerLogger(new Logger()),
-});
+export const handler = withLambdaContext(logger, makeRouterHandler(buildRouterDeps(env, clients, { logger, clock: () => new Date() })));

@@ -1,7 +1,7 @@
 // The sweeper's environment: the router's notification settings plus what the sweep needs.
 import { z } from 'zod';
 import { SIGNAL_SOURCES } from '../../core/signal.ts';
-import { jsonVariable, readEnvironment } from '../commons/environment.ts';
+import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 import { alertingFields } from '../router/env.ts';
 
 export const sweeperSettingsSchema = z.object({
@@ -16,6 +16,10 @@ const environmentSchema = z.object({
   SWEEPER_SETTINGS: jsonVariable('SWEEPER_SETTINGS', sweeperSettingsSchema),
 });
 
-export function readSweeperEnvironment(env: Record<string, string | undefined>): z.output<typeof environmentSchema> {
+export type SweeperEnvironment = z.output<typeof environmentSchema>;
+/** What lib/sweeper.ts sets. */
+export type SweeperVariables = FunctionVariables<typeof environmentSchema>;
+
+export function readSweeperEnvironment(env: Record<string, string | undefined>): SweeperEnvironment {
   return readEnvironment(environmentSchema, env, 'sweeper');
 }

@@ -5,7 +5,8 @@ import { postDueDigests } from '../../core/digest.ts';
 import type { ReportHeartbeats } from '../../core/ports.ts';
 import { sourceHealthSignals, type SourceExpectation } from '../../core/source-health.ts';
 import type { SweepOptions } from '../../core/sweep-policy.ts';
-import { DeliveryFailedError, type RouterLogger } from '../router/handler.ts';
+import type { Logger } from '../../core/logger.ts';
+import { DeliveryFailedError } from '../router/handler.ts';
 import { DASHBOARD_MESSAGES, openIncidentsRecord } from '../../core/dashboard/log-records.ts';
 
 export interface SweeperDeps extends Omit<DispatchDeps, 'now' | 'log'> {
@@ -13,7 +14,7 @@ export interface SweeperDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   heartbeats: ReportHeartbeats;
   expectedSources: SourceExpectation[];
   options: SweepOptions;
-  logger: RouterLogger;
+  logger: Logger;
 }
 
 export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliveries: number }> {

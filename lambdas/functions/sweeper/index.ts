@@ -1,20 +1,16 @@
-// Sweeper Lambda entry (scheduled every 5 minutes): wires real AWS clients into makeSweeperHandler.
-import { Logger } from '@aws-lambda-powertools/logger';
-import { handlerLogger } from '../commons/environment.ts';
-import { notificationAdapters } from '../commons/notification-adapters.ts';
+// Sweeper Lambda entry (scheduled every 5 minutes): the environment read once, real AWS clients,
+// buildSweeperDeps, the context-logging wrapper.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { createLambdaLogger, withLambdaContext } from '../commons/lambda-logger.ts';
+import { buildSweeperDeps } from './deps.ts';
 import { readSweeperEnvironment } from './env.ts';
 import { makeSweeperHandler } from './handler.ts';
 
 const env = readSweeperEnvironment(process.env);
+const logger = createLambdaLogger();
+const clients = { dynamodb: new DynamoDBClient({}), sns: new SNSClient({}), ssm: new SSMClient({}) };
+const sweep = makeSweeperHandler(buildSweeperDeps(env, clients, { logger, clock: () => new Date() }));
 
-export const handler = makeSweeperHandler({
-  ...notificationAdapters(env),
-  clock: () => new Date(),
-  expectedSources: env.SWEEPER_SETTINGS.expectedSources,
-  options: {
-    tracebackQuietMinutes: env.SWEEPER_SETTINGS.tracebackQuietMinutes,
-    quietResolveMinutes: env.SWEEPER_SETTINGS.quietResolveMinutes,
-    noDataAfterMinutes: env.SWEEPER_SETTINGS.noDataAfterMinutes,
-  },
-  logger: handlerLogger(new Logger()),
-});
+export const handler = withLambdaContext(logger, () => sweep());

@@ -10,6 +10,7 @@ import {
 } from '../../core/trace-db/analytics-drift.ts';
 import type { SnapshotMeta } from '../../core/trace-db/context.ts';
 import { displayUrl } from '../../core/probe/result.ts';
+import { errorMessage } from '../../core/errors.ts';
 
 export interface AnalyticsDeps {
   config: AnalyticsConfig;
@@ -23,7 +24,7 @@ export async function analyticsInput(deps: AnalyticsDeps, now: Date, meta: Snaps
   try {
     fetched = await deps.fetch(window);
   } catch (error) {
-    fetched = { kind: 'unavailable', reason: (error as Error).message };
+    fetched = { kind: 'unavailable', reason: errorMessage(error) };
   }
   return { config: deps.config, window, fetched, url: displayUrl(deps.config.url) };
 }

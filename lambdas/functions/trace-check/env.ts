@@ -1,7 +1,7 @@
 // The trace-check's environment, validated once at module load (the stack sets these; see lib/trace-checks.ts).
 import { z } from 'zod';
 import { analyticsSchema, rulesSchema } from '../../core/config.ts';
-import { jsonVariable, readEnvironment } from '../commons/environment.ts';
+import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 const environmentSchema = z.object({
   SNAPSHOT_BUCKET: z.string().min(3),
@@ -13,6 +13,8 @@ const environmentSchema = z.object({
 });
 
 export type TraceCheckEnvironment = z.output<typeof environmentSchema>;
+/** What lib/trace-checks.ts sets. */
+export type TraceCheckVariables = FunctionVariables<typeof environmentSchema>;
 
 export function readTraceCheckEnvironment(env: Record<string, string | undefined>): TraceCheckEnvironment {
   return readEnvironment(environmentSchema, env, 'trace-check');

@@ -3,7 +3,9 @@
 import type { ReportPublisher, SnapshotSource } from '../../core/ports.ts';
 import type { SnapshotMeta, TraceDbRulesConfig } from '../../core/trace-db/context.ts';
 import { evaluateTraceDb, toEvaluationReport, type TraceDbEvaluation } from '../../core/trace-db/evaluate.ts';
-import { traceMetricPoints, type MetricPoint } from '../../core/trace-db/metric-points.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { MetricsPublisher } from '../../core/metric-point.ts';
+import { traceMetricPoints } from '../../core/trace-db/metric-points.ts';
 import { missingSnapshotEvaluation } from '../../core/trace-db/missing-snapshot.ts';
 import { isOpenFailure, type OpenFailure, type SqlDatabase } from '../../core/trace-db/sql-port.ts';
 import { analyticsInput, type AnalyticsDeps } from './analytics.ts';
@@ -20,8 +22,8 @@ export interface TraceCheckDeps {
   publisher: ReportPublisher;
   rules: TraceDbRulesConfig;
   clock: () => Date;
-  metrics: (points: MetricPoint[]) => void;
-  logger: { info(message: string, fields?: Record<string, unknown>): void; warn(message: string, fields?: Record<string, unknown>): void };
+  metrics: MetricsPublisher;
+  logger: Logger;
   /** Monotonic ms clock for per-rule durations in the logs. */
   timer?: () => number;
   /** The gateway's /analytics/by_key for analytics_drift (issue 13); absent: not compared. */

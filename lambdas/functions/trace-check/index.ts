@@ -1,57 +1,31 @@
-// trace-check Lambda entry: wires S3, sql.js (its .wasm shipped next to index.mjs), EventBridge and EMF.
+// trace-check Lambda entry: the environment read once, real clients (S3, EventBridge), sql.js with its
+// .wasm next to index.mjs, EMF metrics, buildTraceCheckDeps, the context-logging wrapper.
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { emfPublisher } from '../../adapters/emf-metrics.ts';
-import { EventBridgeReportPublisher } from '../../adapters/eventbridge-report-publisher.ts';
-import { HttpAnalyticsSource } from '../../adapters/http-analytics-source.ts';
-import { SsmProbeHeaders } from '../../adapters/ssm-probe-headers.ts';
-import { S3SnapshotSource } from '../../adapters/s3-snapshot-source.ts';
-import { openSnapshot } from '../../adapters/sqljs-database.ts';
+import { emfPublisher } from '../../adapters/emf-publisher.ts';
+import { s3ClientConfig } from '../commons/aws-clients.ts';
+import { createLambdaLogger, withLambdaContext } from '../commons/lambda-logger.ts';
+import { buildTraceCheckDeps } from './deps.ts';
 import { readTraceCheckEnvironment } from './env.ts';
 import { makeTraceCheckHandler } from './handler.ts';
-import { handlerLogger } from '../commons/environment.ts';
 
 const env = readTraceCheckEnvironment(process.env);
-// The stack copies sql-wasm.wasm next to the bundled index.mjs (lib/trace-checks.ts).
+const logger = createLambdaLogger();
+const clients = { s3: new S3Client(s3ClientConfig(process.env)), eventbridge: new EventBridgeClient({}), ssm: new SSMClient({}) };
+// The stack copies sql-wasm.wasm next to the bundled index.mjs (lib/trace-checks.ts); run from source, it
+// is where sql.js keeps it.
 const here = dirname(fileURLToPath(import.meta.url));
-const logger = new Logger();
-const metrics = new Metrics();
+const wasmDir = existsSync(join(here, 'sql-wasm.wasm')) ? here : join(here, '../../../node_modules/sql.js/dist');
+const run = makeTraceCheckHandler(
+  buildTraceCheckDeps(env, clients, { logger, clock: () => new Date(), metrics: emfPublisher(new Metrics()), wasmDir }),
+);
 
-// analytics_drift (issue 13): /analytics/by_key with its key from SSM, when the config has `analytics`.
-const analyticsConfig = env.ANALYTICS;
-const analyticsSource = new HttpAnalyticsSource();
-const analyticsHeaders = new SsmProbeHeaders({ client: new SSMClient({}) });
-
-const run = makeTraceCheckHandler({
-  source: new S3SnapshotSource({ client: new S3Client({}), bucket: env.SNAPSHOT_BUCKET, key: env.SNAPSHOT_KEY }),
-  open: (bytes) => openSnapshot(bytes, { locateFile: (file) => join(here, file) }),
-  publisher: new EventBridgeReportPublisher({ client: new EventBridgeClient({}), eventBusName: env.EVENT_BUS_NAME }),
-  rules: env.TRACE_RULES,
-  clock: () => new Date(),
-  metrics: emfPublisher(metrics),
-  logger: handlerLogger(logger),
-  timer: () => performance.now(),
-  ...(analyticsConfig
-    ? {
-        analytics: {
-          config: analyticsConfig,
-          fetch: async (window) =>
-            analyticsSource.byKey({
-              ...analyticsConfig,
-              window,
-              headers: await analyticsHeaders.headersFor(analyticsConfig.headersFromSsm),
-            }),
-        },
-      }
-    : {}),
-});
-
-export const handler = async (): Promise<{ snapshot: string; evaluated: number; firing: number }> => {
+export const handler = withLambdaContext(logger, async (): Promise<{ snapshot: string; evaluated: number; firing: number }> => {
   const { snapshot, evaluation } = await run();
   return { snapshot, evaluated: evaluation.evaluated.length, firing: evaluation.signals.length };
-};
+});

@@ -13,7 +13,8 @@ import type { DeliveryRecord, Incident } from '../../../lambdas/core/incident.ts
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';
 import type { RouterSettings } from '../../../lambdas/core/router-settings.ts';
 import type { SourceExpectation } from '../../../lambdas/core/source-health.ts';
-import { makeRouterHandler, type RouterLogger, type RouterOutcome } from '../../../lambdas/functions/router/handler.ts';
+import type { Logger } from '../../../lambdas/core/logger.ts';
+import { makeRouterHandler, type RouterOutcome } from '../../../lambdas/functions/router/handler.ts';
 import { makeSweeperHandler } from '../../../lambdas/functions/sweeper/handler.ts';
 import {
   DEFAULT_SETTINGS,
@@ -57,7 +58,7 @@ export interface InvocationOptions {
 }
 
 /** Records what the handlers log; a warn or error fails the caller's expectations where it checks them. */
-export function collectingLogger(into: { level: string; message: string; fields?: Record<string, unknown> }[]): RouterLogger {
+export function collectingLogger(into: { level: string; message: string; fields?: Record<string, unknown> }[]): Logger {
   return {
     info: (message, fields) => into.push({ level: 'info', message, ...(fields ? { fields } : {}) }),
     warn: (message, fields) => into.push({ level: 'warn', message, ...(fields ? { fields } : {}) }),

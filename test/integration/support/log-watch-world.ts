@@ -16,7 +16,7 @@ import {
 import { parseConfig } from '../../../lambdas/core/config.ts';
 import type { LogEvent } from '../../../lambdas/core/logs/decode.ts';
 import type { EvaluationReport } from '../../../lambdas/core/signal.ts';
-import type { MetricPoint } from '../../../lambdas/core/trace-db/metric-points.ts';
+import type { MetricPoint } from '../../../lambdas/core/metric-point.ts';
 import { makeLogWatchHandler, type LogWatchDeps, type LogWatchOutcome } from '../../../lambdas/functions/log-watch/handler.ts';
 import { clientConfig, createQueue, drainQueue, dynamoClient, eventBridgeClient, resetMoto, sqsClient } from './aws.ts';
 

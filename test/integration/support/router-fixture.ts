@@ -21,7 +21,8 @@ import type { Incident } from '../../../lambdas/core/incident.ts';
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';
 import { routerSettingsOf, type RouterSettings } from '../../../lambdas/core/router-settings.ts';
 import type { EvaluationReport, Signal } from '../../../lambdas/core/signal.ts';
-import { makeRouterHandler, type RouterLogger, type RouterOutcome } from '../../../lambdas/functions/router/handler.ts';
+import type { Logger } from '../../../lambdas/core/logger.ts';
+import { makeRouterHandler, type RouterOutcome } from '../../../lambdas/functions/router/handler.ts';
 import {
   ACCOUNT,
   REGION,
@@ -155,7 +156,7 @@ export interface HandlerOptions {
 /** makeRouterHandler wired to the world's real adapters, as router.ts wires them from the environment. */
 export function routerHandler(world: RouterWorld, options: HandlerOptions): (event: unknown) => Promise<RouterOutcome> {
   const logs = options.logs ?? [];
-  const logger: RouterLogger = {
+  const logger: Logger = {
     info: (message, fields) => logs.push({ level: 'info', message, ...(fields ? { fields } : {}) }),
     warn: (message, fields) => logs.push({ level: 'warn', message, ...(fields ? { fields } : {}) }),
     error: (message, fields) => logs.push({ level: 'error', message, ...(fields ? { fields } : {}) }),

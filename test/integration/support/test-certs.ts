@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { errorMessage } from '../../../lambdas/core/errors.ts';
 
 export interface TestCertificate {
   /** PEM */
@@ -95,7 +96,7 @@ export function selfSignedCertificate(options: { notBefore: Date; notAfter: Date
   } catch (error) {
     rmSync(dir, { recursive: true, force: true });
     const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? '';
-    throw new Error(`openssl failed: ${stderr.trim() || (error as Error).message}`);
+    throw new Error(`openssl failed: ${stderr.trim() || errorMessage(error)}`);
   }
   return {
     cert: readFileSync(path('cert.pem'), 'utf8'),

@@ -1,0 +1,11 @@
+// Names shared by the detectors, the router and the stack: defined once so an emitter, a rule pattern
+// and an alarm cannot drift apart.
+
+/** EventBridge `detail-type` of a detector's evaluation report. */
+export const REPORT_DETAIL_TYPE = 'Metis Evaluation Report';
+/** EventBridge `source` prefix of evaluation reports (`metis-alerts.<source>`). */
+export const REPORT_SOURCE_PREFIX = 'metis-alerts.';
+/** EventBridge `detail-type` of a CloudWatch alarm's state change (default bus, source aws.cloudwatch). */
+export const ALARM_STATE_CHANGE_DETAIL_TYPE = 'CloudWatch Alarm State Change';
+/** CloudWatch namespace of every metric the functions emit (EMF) and every alarm on them. */
+export const METRIC_NAMESPACE = 'MetisAlerts';
