@@ -22,11 +22,6 @@ export function asError(thrown: unknown): Error {
   return new Error(String(thrown), { cause: thrown });
 }
 
-/** Asserts a caught value is an Error (rethrows it wrapped when it is not), for code that must read `.name`/`.stack`. */
-export function assertIsError(thrown: unknown): asserts thrown is Error {
-  if (!(thrown instanceof Error)) throw asError(thrown);
-}
-
 /** The message of whatever was thrown. */
 export function errorMessage(thrown: unknown): string {
   return asError(thrown).message;

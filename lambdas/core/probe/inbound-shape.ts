@@ -21,12 +21,6 @@ export interface ShapeOutcome extends Omit<ProbeResult, 'failure'> {
   detail: string | null;
 }
 
-/** The path each shape is served on (docs/architecture.md, Contracts), for docs and the CLI's hint. */
-export const SHAPE_PATH: Record<InboundShape, string> = {
-  'openai-chat': '/v1/chat/completions',
-  'anthropic-messages': '/v1/messages',
-};
-
 export interface ShapeRequest {
   method: 'POST';
   headers: Record<string, string>;
