@@ -118,6 +118,10 @@ describe('bounded snapshot versus the whole database', () => {
     expect(bounded).toEqual(whole);
     expect(whole.signals.map((s) => `${s.severity} ${s.dedupKey}`).sort()).toEqual([
       'SEV1 bill_threshold:monthly',
+      // k-c's spike is on a model it never used in 7 days: the compromise rule, beside the spike.
+      'SEV1 key_compromise_suspected:k-c',
+      // gpt-4.1's burst is also over 5 % of all calls in the window.
+      'SEV2 error_rate_overall:all-models',
       'SEV2 model_error_rate:gpt-4.1',
       'SEV3 cost_projection:daily',
       'SEV3 key_spend_spike:k-c',
