@@ -121,9 +121,9 @@ export class Probes extends Construct {
     const lambda = this.createFunction(props, targetsJson);
     this.function = lambda.function;
     this.errorsAlarm = lambda.errorsAlarm;
-    this.grantHeaderParameters(lambda, props.targets);
     // Round two by a delayed SQS message, not a 30 s sleep billed every minute (lib/probe-second-round.ts).
     this.secondRound = new ProbeSecondRound(this, 'SecondRound', { function: this.function });
+    this.grantHeaderParameters(lambda, props.targets);
     this.schedule = this.scheduleEveryMinute();
     const alarms = new AlarmFactory(this, props.namePrefix);
     this.alarms = Object.fromEntries(props.targets.map((target) => [target.name, this.addTargetAlarms(alarms, target, props.rules)]));
