@@ -12,7 +12,7 @@ const BATCHES = 5;
 const END = Date.parse('2026-11-20T12:00:00Z');
 
 /** A realistic gateway batch: quota and revoked-key rejections, access lines, and multi-line tracebacks. */
-export function batch(seed: number): { awslogs: { data: string } } {
+function batch(seed: number): { awslogs: { data: string } } {
   const logEvents = [];
   for (let i = 0; i < BATCH_EVENTS; i++) {
     const timestamp = END - 5 * 60_000 + Math.floor((i / BATCH_EVENTS) * 5 * 60_000);

@@ -489,9 +489,15 @@ function counterIncrements(
     if (!enabled[kind]) return;
     const minute = epochMinute(timestamp);
     let byKey = sums.get(kind);
-    if (!byKey) sums.set(kind, (byKey = new Map()));
+    if (!byKey) {
+      byKey = new Map();
+      sums.set(kind, byKey);
+    }
     let byMinute = byKey.get(key);
-    if (!byMinute) byKey.set(key, (byMinute = new Map()));
+    if (!byMinute) {
+      byMinute = new Map();
+      byKey.set(key, byMinute);
+    }
     const current = byMinute.get(minute);
     if (current) current.n++;
     else {
