@@ -889,12 +889,12 @@ function customMetricLines(probeTargets: readonly { name: string; url: string }[
     [
       'probe',
       probeMetrics.size,
-      `${probeTargets.length} targets x (Failed, LatencyMs${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`,
+      `${probeTargets.length} targets x (Failed${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`,
     ],
     [
       'trace-check',
       traceMetrics.size,
-      `${traceMetrics.size - WORKLOAD.modelsReporting} + ErrorSharePercent x ${WORKLOAD.modelsReporting} models`,
+      `${traceMetrics.size - WORKLOAD.modelsReporting} dashboard graphs + ErrorSharePercent x ${WORKLOAD.modelsReporting} models`,
     ],
     [
       'log-watch',
