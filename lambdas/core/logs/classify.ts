@@ -78,14 +78,10 @@ function classifyText(text: string): Classification {
 
 function classifyJson(record: Record<string, unknown>, text: string): Classification {
   const keyHits = jsonKeyHits(record, text);
-  const exception = firstField(
-    record,
-    EXCEPTION_FIELDS,
-    (value) => value !== undefined && value !== null && value !== false && value !== '',
-  );
+  const exception = firstField(record, EXCEPTION_FIELDS, isPresent);
   if (exception === undefined) {
     // A JSON line whose message embeds a formatted traceback (`"message": "boom\nTraceback ..."`).
-    const message = firstField(record, MESSAGE_FIELDS, (v): v is string => typeof v === 'string' && hasTracebackMarker(v));
+    const message = firstField(record, MESSAGE_FIELDS, isTracebackText);
     if (!message) return { keyHits };
     return { keyHits, traceback: jsonTraceback(record, parseTracebackText(message)) };
   }
@@ -155,11 +151,11 @@ function jsonKeyHits(record: Record<string, unknown>, text: string): KeyHit[] {
   // The code only in free text ("event": "rejected: quota_exceeded for gk_..."): fall back to the words.
   if (kinds.length === 0) kinds = KEY_KINDS.filter((kind) => KIND_WORD[kind].test(text));
   if (kinds.length === 0) return [];
-  const fieldKey = firstField(record, KEY_FIELDS, (v): v is string => typeof v === 'string' && v.trim() !== '');
+  const fieldKey = firstField(record, KEY_FIELDS, isNonBlankString);
   const key = fieldKey !== undefined ? sanitizeKey(fieldKey) : KEY_ID.exec(text)?.[0];
   if (!key) return [];
-  const ip = firstField(record, IP_FIELDS, (v): v is string => typeof v === 'string' && v !== '');
-  const userAgent = firstField(record, UA_FIELDS, (v): v is string => typeof v === 'string' && v !== '');
+  const ip = firstField(record, IP_FIELDS, isNonEmptyString);
+  const userAgent = firstField(record, UA_FIELDS, isNonEmptyString);
   const client =
     ip || userAgent ? { ...(ip ? { ip: ip.slice(0, 100) } : {}), ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}) } : undefined;
   return kinds.map((kind) => ({ kind, key, ...(client ? { client } : {}) }));
@@ -168,6 +164,11 @@ function jsonKeyHits(record: Record<string, unknown>, text: string): KeyHit[] {
 function markKind(coded: Record<KeyKind, boolean>, value: unknown): void {
   if (value === 'quota_exceeded' || value === 'key_revoked') coded[value] = true;
 }
+
+const isTracebackText = (v: unknown): v is string => typeof v === 'string' && hasTracebackMarker(v);
+const isNonBlankString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const isPresent = (value: unknown): boolean => value !== undefined && value !== null && value !== false && value !== '';
 
 /** The first of `fields` whose value passes `accept` (a loop: this runs on every JSON line). */
 function firstField<T>(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => value is T): T | undefined;

@@ -39,7 +39,7 @@ const MAX_TEXT = 16_384;
 function walk(value: unknown, found: Set<ExposureKind>, depth: number): void {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') {
     // A body logged as a string inside a JSON line: `"body": "{\"messages\": [...]}"`.
-    if (typeof value === 'string' && depth <= MAX_DEPTH && value.length > 2 && value.trimStart().startsWith('{')) {
+    if (typeof value === 'string' && depth <= MAX_DEPTH && value.length > 2 && opensObject(value)) {
       const inner = parseJsonObject(value);
       if (inner) walk(inner, found, depth + 1);
     }
@@ -56,6 +56,13 @@ function walk(value: unknown, found: Set<ExposureKind>, depth: number): void {
     else if ((key === 'prompt' || key === 'completion') && hasText(inner)) found.add(key);
     else walk(inner, found, depth + 1);
   }
+}
+
+/** `value.trimStart().startsWith('{')` without copying the string for the common value that starts with a letter. */
+function opensObject(value: string): boolean {
+  const first = value[0]!;
+  if (first === '{') return true;
+  return /\s/.test(first) && value.trimStart().startsWith('{');
 }
 
 function messageHasText(message: unknown): boolean {
