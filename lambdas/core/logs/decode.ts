@@ -136,7 +136,9 @@ export function parseDataMessage(value: unknown): Decoded {
       malformedEvents++;
       continue;
     }
-    logEvents.push({ id: typeof raw.id === 'string' && raw.id ? raw.id : String(index), timestamp: raw.timestamp, message: raw.message });
+    // A well-formed CloudWatch event already is a LogEvent: kept as is (never mutated), not copied.
+    if (typeof raw.id === 'string' && raw.id) logEvents.push(raw as unknown as LogEvent);
+    else logEvents.push({ id: String(index), timestamp: raw.timestamp, message: raw.message });
   }
   const filters = Array.isArray(value.subscriptionFilters)
     ? value.subscriptionFilters.filter((f): f is string => typeof f === 'string')

@@ -62,6 +62,7 @@ function walk(value: unknown, found: Set<ExposureKind>, depth: number): void {
 function opensObject(value: string): boolean {
   const first = value[0]!;
   if (first === '{') return true;
+  if (first > ' ' && first < '\u0085') return false;
   return /\s/.test(first) && value.trimStart().startsWith('{');
 }
 
