@@ -533,7 +533,100 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   for (const dashboard of inv.dashboards)
     add(dashboard.part, 'CloudWatch dashboard', '1', unit(P.CW_DASHBOARD_PER_MONTH, 1, 'dashboard-month'), P.CW_DASHBOARD_PER_MONTH);
 
-  // The snapshot bucket: the shipper's uploads, trace-check's HEAD + GET, current and noncurrent versions.
+  const { parts, putsPerUpload, noncurrent } = snapshotBucketItems(inv, add, { snapshotsPerMonth, coldRuns, warmRuns });
+
+  // EventBridge: reports on the custom bus; alarm state changes and schedules are free.
+  add(
+    'trace-check',
+    'EventBridge custom events (reports)',
+    n(traceRuns),
+    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
+    traceRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
+  );
+  add(
+    'log-watch',
+    'EventBridge custom events (reports)',
+    n(logWatchRuns),
+    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
+    logWatchRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
+  );
+  add(
+    'router',
+    'EventBridge alarm state changes (AWS service events)',
+    n(alarmChanges),
+    'free',
+    alarmChanges * P.EVENTBRIDGE_PER_AWS_SERVICE_EVENT,
+  );
+  const scheduled = probeRuns + traceRuns + sweeperRuns;
+  add(
+    'shared',
+    'EventBridge scheduled invocations (probe, trace-check, sweeper)',
+    n(scheduled),
+    'free',
+    scheduled * P.EVENTBRIDGE_PER_SCHEDULED_INVOCATION,
+  );
+
+  const { scanRru } = dynamoDbItems(inv, add, { reports, alarmChanges, sweeperRuns, logWatchRuns });
+
+  // CloudWatch API: the router reads each changed alarm's tags (ListTagsForResource).
+  add(
+    'router',
+    'CloudWatch API requests (ListTagsForResource)',
+    n(alarmChanges),
+    unit(P.CW_API_PER_REQUEST, 1_000, 'requests'),
+    alarmChanges * P.CW_API_PER_REQUEST,
+  );
+
+  messagingItems(inv, add, probeQueue ? probeRuns : undefined);
+
+  const { items: canaryItems, canaries, canaryRuns } = canaryBaseline(config);
+
+  const facts = {
+    probeRuns,
+    probeSeconds,
+    probeTargets: probeTargets.length,
+    traceRuns,
+    coldRuns,
+    warmRuns,
+    routerRuns,
+    reports,
+    sweeperRuns,
+    logWatchRuns,
+    alarmChanges,
+    canaries,
+    canaryRuns,
+    noncurrentVersions: noncurrent,
+    scanRru,
+    putsPerUpload,
+  };
+
+  const assumptions = [
+    `A month is ${DAYS_PER_MONTH} days (${n(MINUTES_PER_MONTH)} minutes). Prices: ${P.PRICES_SOURCE} (bench/cost-prices.ts). "GB" of storage and logs is 2^30 bytes; Lambda GB-s is MemorySize / 1024 x seconds.`,
+    `From the template: ${inv.functions.length} functions with their MemorySize and architecture, each rate() schedule targeting them (probe every ${probe.scheduleMinutes.join('+')} min, trace-check every ${traceCheck.scheduleMinutes.join('+')} min — config snapshot.scheduleMinutes = ${config.snapshot?.scheduleMinutes ?? 'n/a'}, sweeper every ${sweeper.scheduleMinutes.join('+')} min), the router's event rules, log-watch's subscription filter, every alarm's period (< 60 s = high resolution) and metric count, log-group retention, the bucket's versioning and NoncurrentDays (${only(inv.buckets, 'S3 bucket').noncurrentDays ?? 'none'}), table billing mode and PITR, topics and their subscriptions, KMS keys, the dashboard.`,
+    `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS).`,
+    `trace-check: the shipper uploads every ${WORKLOAD.shipperIntervalMinutes} min (shipper/README.md), so every run reads a new snapshot: ${WORKLOAD.traceCheckColdSeconds} s (bench/results.md cold total 4.67 s on the 1 M-event DB); a run on an unchanged snapshot would take ${WORKLOAD.traceCheckWarmSeconds} s (warm 1.25 s + HEAD). Durations measured on the x86 bench machine, taken as-is for arm64 at 2048 MB; INIT time of the rare new containers not counted.`,
+    `Snapshot ${n(WORKLOAD.snapshotBytes / 1e6)} MB gzipped (bench/results.md: 55.6 MB); \`aws s3 cp\` uploads it in ${parts} parts of 8 MiB (${putsPerUpload} PUT-class requests per upload, not 1); trace-check does HEAD + GET per new snapshot. With versioning, each upload leaves a noncurrent version kept NoncurrentDays + ~0.5 day (expiry at the next midnight UTC): ${n(noncurrent)} versions.`,
+    `Router: one invocation per evaluation report (every trace-check run and every log-watch batch publishes one) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
+    `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
+    `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts, lambdas/core/trace-db/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), ${metrics.traceCheck} trace-check with ${WORKLOAD.modelsReporting} models, ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
+    `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; the router scans open incidents and silences per report, the sweeper per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
+    `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from the DynamoDB table keys (AWS managed, ~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
+    `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
+    `Canaries: ${canaries} heartbeat canaries (one per health target), every ${CANARY.intervalMinutes} min, ${CANARY.runSeconds} s per run at ${n(CANARY.memoryMb)} MB on x86_64 (Synthetics default memory), ${CANARY.artifactPutsPerRun} artifact PUTs and ${n(CANARY.artifactBytesPerRun / 1_024)} KB per run kept ${CANARY.artifactRetentionDays} days, ${n(CANARY.logBytesPerRun / 1_024)} KB of logs per run, one standard alarm each; their CloudWatchSynthetics metrics are not counted as custom metrics.`,
+    'No free tier anywhere (Lambda, CloudWatch, DynamoDB, KMS, SNS).',
+  ];
+  return { inventory: inv, deployment: items, canaries: canaryItems, facts, assumptions };
+}
+
+type AddItem = (part: Part, resource: string, quantity: string, unitPrice: string, cost: number) => void;
+
+/** The snapshot bucket: the shipper's uploads, trace-check's HEAD + GET, current and noncurrent versions. */
+function snapshotBucketItems(
+  inv: Inventory,
+  add: AddItem,
+  runs: { snapshotsPerMonth: number; coldRuns: number; warmRuns: number },
+): { parts: number; putsPerUpload: number; noncurrent: number } {
+  const { snapshotsPerMonth, coldRuns, warmRuns } = runs;
   const bucket = only(inv.buckets, 'S3 bucket');
   const parts =
     WORKLOAD.snapshotBytes > WORKLOAD.multipartChunkBytes ? Math.ceil(WORKLOAD.snapshotBytes / WORKLOAD.multipartChunkBytes) : 0;
@@ -577,38 +670,16 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     0,
   );
 
-  // EventBridge: reports on the custom bus; alarm state changes and schedules are free.
-  add(
-    'trace-check',
-    'EventBridge custom events (reports)',
-    n(traceRuns),
-    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
-    traceRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
-  );
-  add(
-    'log-watch',
-    'EventBridge custom events (reports)',
-    n(logWatchRuns),
-    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
-    logWatchRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
-  );
-  add(
-    'router',
-    'EventBridge alarm state changes (AWS service events)',
-    n(alarmChanges),
-    'free',
-    alarmChanges * P.EVENTBRIDGE_PER_AWS_SERVICE_EVENT,
-  );
-  const scheduled = probeRuns + traceRuns + sweeperRuns;
-  add(
-    'shared',
-    'EventBridge scheduled invocations (probe, trace-check, sweeper)',
-    n(scheduled),
-    'free',
-    scheduled * P.EVENTBRIDGE_PER_SCHEDULED_INVOCATION,
-  );
+  return { parts, putsPerUpload, noncurrent };
+}
 
-  // DynamoDB on-demand requests (consistent reads: 1 RRU per 4 KB; items <= 1 KB: 1 WRU per write).
+/** DynamoDB on-demand requests (consistent reads: 1 RRU per 4 KB; items <= 1 KB: 1 WRU per write), storage and PITR. */
+function dynamoDbItems(
+  inv: Inventory,
+  add: AddItem,
+  runs: { reports: number; alarmChanges: number; sweeperRuns: number; logWatchRuns: number },
+): { scanRru: number } {
+  const { reports, alarmChanges, sweeperRuns, logWatchRuns } = runs;
   const incidents = only(
     inv.tables.filter((t) => t.part === 'shared'),
     'incidents table',
@@ -668,16 +739,11 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     tableGb * P.DDB_STORAGE_PER_GB_MONTH + ((pitrTables * WORKLOAD.tableBytes) / GIB) * P.DDB_PITR_PER_GB_MONTH,
   );
 
-  // CloudWatch API: the router reads each changed alarm's tags (ListTagsForResource).
-  add(
-    'router',
-    'CloudWatch API requests (ListTagsForResource)',
-    n(alarmChanges),
-    unit(P.CW_API_PER_REQUEST, 1_000, 'requests'),
-    alarmChanges * P.CW_API_PER_REQUEST,
-  );
+  return { scanRru };
+}
 
-  // SNS, SQS, KMS (shared).
+/** SNS, SQS (dead letters; the probe's second-round queue when `probeRuns` is given) and KMS. */
+function messagingItems(inv: Inventory, add: AddItem, probeRuns: number | undefined): void {
   const publishes = WORKLOAD.snsPublishesPerDay * DAYS_PER_MONTH;
   const subscriptions = inv.topics.reduce(
     (acc, t) => {
@@ -710,7 +776,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     unit(P.SQS_PER_REQUEST, 1e6, 'requests'),
     sqsRequests * P.SQS_PER_REQUEST,
   );
-  if (probeQueue) {
+  if (probeRuns !== undefined) {
     const probeQueueRequests = MINUTES_PER_MONTH * WORKLOAD.probeQueuePollsPerMinute + probeRuns * 2;
     add(
       'probe',
@@ -736,44 +802,6 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     unit(P.KMS_PER_REQUEST, 10_000, 'requests'),
     kmsRequests * P.KMS_PER_REQUEST,
   );
-
-  const { items: canaryItems, canaries, canaryRuns } = canaryBaseline(config);
-
-  const facts = {
-    probeRuns,
-    probeSeconds,
-    probeTargets: probeTargets.length,
-    traceRuns,
-    coldRuns,
-    warmRuns,
-    routerRuns,
-    reports,
-    sweeperRuns,
-    logWatchRuns,
-    alarmChanges,
-    canaries,
-    canaryRuns,
-    noncurrentVersions: noncurrent,
-    scanRru,
-    putsPerUpload,
-  };
-
-  const assumptions = [
-    `A month is ${DAYS_PER_MONTH} days (${n(MINUTES_PER_MONTH)} minutes). Prices: ${P.PRICES_SOURCE} (bench/cost-prices.ts). "GB" of storage and logs is 2^30 bytes; Lambda GB-s is MemorySize / 1024 x seconds.`,
-    `From the template: ${inv.functions.length} functions with their MemorySize and architecture, each rate() schedule targeting them (probe every ${probe.scheduleMinutes.join('+')} min, trace-check every ${traceCheck.scheduleMinutes.join('+')} min — config snapshot.scheduleMinutes = ${config.snapshot?.scheduleMinutes ?? 'n/a'}, sweeper every ${sweeper.scheduleMinutes.join('+')} min), the router's event rules, log-watch's subscription filter, every alarm's period (< 60 s = high resolution) and metric count, log-group retention, the bucket's versioning and NoncurrentDays (${bucket.noncurrentDays ?? 'none'}), table billing mode and PITR, topics and their subscriptions, KMS keys, the dashboard.`,
-    `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS).`,
-    `trace-check: the shipper uploads every ${WORKLOAD.shipperIntervalMinutes} min (shipper/README.md), so every run reads a new snapshot: ${WORKLOAD.traceCheckColdSeconds} s (bench/results.md cold total 4.67 s on the 1 M-event DB); a run on an unchanged snapshot would take ${WORKLOAD.traceCheckWarmSeconds} s (warm 1.25 s + HEAD). Durations measured on the x86 bench machine, taken as-is for arm64 at 2048 MB; INIT time of the rare new containers not counted.`,
-    `Snapshot ${n(WORKLOAD.snapshotBytes / 1e6)} MB gzipped (bench/results.md: 55.6 MB); \`aws s3 cp\` uploads it in ${parts} parts of 8 MiB (${putsPerUpload} PUT-class requests per upload, not 1); trace-check does HEAD + GET per new snapshot. With versioning, each upload leaves a noncurrent version kept NoncurrentDays + ~0.5 day (expiry at the next midnight UTC): ${n(noncurrent)} versions.`,
-    `Router: one invocation per evaluation report (every trace-check run and every log-watch batch publishes one) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
-    `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
-    `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts, lambdas/core/trace-db/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), ${metrics.traceCheck} trace-check with ${WORKLOAD.modelsReporting} models, ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
-    `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; the router scans open incidents and silences per report, the sweeper per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
-    `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from the DynamoDB table keys (AWS managed, ~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
-    `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
-    `Canaries: ${canaries} heartbeat canaries (one per health target), every ${CANARY.intervalMinutes} min, ${CANARY.runSeconds} s per run at ${n(CANARY.memoryMb)} MB on x86_64 (Synthetics default memory), ${CANARY.artifactPutsPerRun} artifact PUTs and ${n(CANARY.artifactBytesPerRun / 1_024)} KB per run kept ${CANARY.artifactRetentionDays} days, ${n(CANARY.logBytesPerRun / 1_024)} KB of logs per run, one standard alarm each; their CloudWatchSynthetics metrics are not counted as custom metrics.`,
-    'No free tier anywhere (Lambda, CloudWatch, DynamoDB, KMS, SNS).',
-  ];
-  return { inventory: inv, deployment: items, canaries: canaryItems, facts, assumptions };
 }
 
 /** The baseline: one 1-minute Synthetics canary per health target, every line item. */
