@@ -7,6 +7,8 @@
 // a pure function of the template, the config and those constants.
 import { readFileSync } from 'node:fs';
 import { parseConfig, type Config } from '../lambdas/core/config.ts';
+import { logMetricPoints } from '../lambdas/core/logs/metrics.ts';
+import { emptyStats, type LogScan } from '../lambdas/core/logs/scan.ts';
 import { heartbeatMetricPoint, probeMetricPoints } from '../lambdas/core/probe/metric-points.ts';
 import type { ProbeOutcome } from '../lambdas/core/probe/result.ts';
 import { traceMetricPoints } from '../lambdas/core/trace-db/metric-points.ts';
@@ -69,8 +71,6 @@ export const WORKLOAD = {
   logBytesPerInvocation: 2_048,
   /** Models in model_error_rate's window: one ErrorSharePercent metric each. */
   modelsReporting: 5,
-  /** log-watch metrics emitted on every batch (lambdas/core/logs/metrics.ts; the others only when they happen). */
-  logWatchMetrics: ['LogEvents', 'Tracebacks', 'QuotaExceeded', 'KeyRevoked'],
   /** Incidents table size (open + resolved kept 30 days, plus silences and heartbeats): ~100 items of 1 KB. A consistent Scan reads 1 RRU per 4 KB. */
   incidentTableBytes: 100 * 1_024,
   /** Both tables hold well under 10 MB (storage and PITR priced on that). */
@@ -520,52 +520,8 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     }
   }
 
-  // Custom metrics (EMF), counted by running the emitters themselves.
-  const at = new Date(0);
-  const probeMetrics = new Set<string>();
-  for (const target of probeTargets) {
-    const https = target.url.startsWith('https:');
-    const outcome = {
-      url: target.url,
-      ok: true,
-      failure: null,
-      status: 200,
-      latencyMs: 100,
-      tlsDaysLeft: https ? 60 : null,
-      detail: null,
-    } as unknown as ProbeOutcome;
-    for (const p of probeMetricPoints(target.name, outcome, at)) probeMetrics.add(`${p.name}:${JSON.stringify(p.dimensions)}`);
-  }
-  probeMetrics.add(heartbeatMetricPoint(at).name);
-  const models = Object.fromEntries(
-    Array.from({ length: WORKLOAD.modelsReporting }, (_, i) => [`model-${i + 1}`, { calls: 100, errors: 1, share: 0.01 }]),
-  );
-  const traceMetrics = new Set(
-    traceMetricPoints({
-      spendTodayUsd: 1,
-      projectedDailySpendUsd: 1,
-      monthToDateUsd: 1,
-      latencyP95Ms: 1,
-      snapshotAgeSeconds: 1,
-      newestEventAgeSeconds: 1,
-      futureEvents: 0,
-      errorShareByModel: models,
-    }).map((p) => `${p.name}:${JSON.stringify(p.dimensions ?? {})}`),
-  );
-  const metricLines: [Part, number, string][] = [
-    [
-      'probe',
-      probeMetrics.size,
-      `${probeTargets.length} targets x (Failed, LatencyMs${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`,
-    ],
-    [
-      'trace-check',
-      traceMetrics.size,
-      `${traceMetrics.size - WORKLOAD.modelsReporting} + ErrorSharePercent x ${WORKLOAD.modelsReporting} models`,
-    ],
-    ['log-watch', WORKLOAD.logWatchMetrics.length, WORKLOAD.logWatchMetrics.join(', ')],
-  ];
-  for (const [part, count, what] of metricLines)
+  const metrics = customMetricLines(probeTargets);
+  for (const [part, count, what] of metrics.lines)
     add(
       part,
       'CloudWatch custom metrics (EMF)',
@@ -577,7 +533,100 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   for (const dashboard of inv.dashboards)
     add(dashboard.part, 'CloudWatch dashboard', '1', unit(P.CW_DASHBOARD_PER_MONTH, 1, 'dashboard-month'), P.CW_DASHBOARD_PER_MONTH);
 
-  // The snapshot bucket: the shipper's uploads, trace-check's HEAD + GET, current and noncurrent versions.
+  const { parts, putsPerUpload, noncurrent } = snapshotBucketItems(inv, add, { snapshotsPerMonth, coldRuns, warmRuns });
+
+  // EventBridge: reports on the custom bus; alarm state changes and schedules are free.
+  add(
+    'trace-check',
+    'EventBridge custom events (reports)',
+    n(traceRuns),
+    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
+    traceRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
+  );
+  add(
+    'log-watch',
+    'EventBridge custom events (reports)',
+    n(logWatchRuns),
+    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
+    logWatchRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
+  );
+  add(
+    'router',
+    'EventBridge alarm state changes (AWS service events)',
+    n(alarmChanges),
+    'free',
+    alarmChanges * P.EVENTBRIDGE_PER_AWS_SERVICE_EVENT,
+  );
+  const scheduled = probeRuns + traceRuns + sweeperRuns;
+  add(
+    'shared',
+    'EventBridge scheduled invocations (probe, trace-check, sweeper)',
+    n(scheduled),
+    'free',
+    scheduled * P.EVENTBRIDGE_PER_SCHEDULED_INVOCATION,
+  );
+
+  const { scanRru } = dynamoDbItems(inv, add, { reports, alarmChanges, sweeperRuns, logWatchRuns });
+
+  // CloudWatch API: the router reads each changed alarm's tags (ListTagsForResource).
+  add(
+    'router',
+    'CloudWatch API requests (ListTagsForResource)',
+    n(alarmChanges),
+    unit(P.CW_API_PER_REQUEST, 1_000, 'requests'),
+    alarmChanges * P.CW_API_PER_REQUEST,
+  );
+
+  messagingItems(inv, add, probeQueue ? probeRuns : undefined);
+
+  const { items: canaryItems, canaries, canaryRuns } = canaryBaseline(config);
+
+  const facts = {
+    probeRuns,
+    probeSeconds,
+    probeTargets: probeTargets.length,
+    traceRuns,
+    coldRuns,
+    warmRuns,
+    routerRuns,
+    reports,
+    sweeperRuns,
+    logWatchRuns,
+    alarmChanges,
+    canaries,
+    canaryRuns,
+    noncurrentVersions: noncurrent,
+    scanRru,
+    putsPerUpload,
+  };
+
+  const assumptions = [
+    `A month is ${DAYS_PER_MONTH} days (${n(MINUTES_PER_MONTH)} minutes). Prices: ${P.PRICES_SOURCE} (bench/cost-prices.ts). "GB" of storage and logs is 2^30 bytes; Lambda GB-s is MemorySize / 1024 x seconds.`,
+    `From the template: ${inv.functions.length} functions with their MemorySize and architecture, each rate() schedule targeting them (probe every ${probe.scheduleMinutes.join('+')} min, trace-check every ${traceCheck.scheduleMinutes.join('+')} min — config snapshot.scheduleMinutes = ${config.snapshot?.scheduleMinutes ?? 'n/a'}, sweeper every ${sweeper.scheduleMinutes.join('+')} min), the router's event rules, log-watch's subscription filter, every alarm's period (< 60 s = high resolution) and metric count, log-group retention, the bucket's versioning and NoncurrentDays (${only(inv.buckets, 'S3 bucket').noncurrentDays ?? 'none'}), table billing mode and PITR, topics and their subscriptions, KMS keys, the dashboard.`,
+    `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS).`,
+    `trace-check: the shipper uploads every ${WORKLOAD.shipperIntervalMinutes} min (shipper/README.md), so every run reads a new snapshot: ${WORKLOAD.traceCheckColdSeconds} s (bench/results.md cold total 4.67 s on the 1 M-event DB); a run on an unchanged snapshot would take ${WORKLOAD.traceCheckWarmSeconds} s (warm 1.25 s + HEAD). Durations measured on the x86 bench machine, taken as-is for arm64 at 2048 MB; INIT time of the rare new containers not counted.`,
+    `Snapshot ${n(WORKLOAD.snapshotBytes / 1e6)} MB gzipped (bench/results.md: 55.6 MB); \`aws s3 cp\` uploads it in ${parts} parts of 8 MiB (${putsPerUpload} PUT-class requests per upload, not 1); trace-check does HEAD + GET per new snapshot. With versioning, each upload leaves a noncurrent version kept NoncurrentDays + ~0.5 day (expiry at the next midnight UTC): ${n(noncurrent)} versions.`,
+    `Router: one invocation per evaluation report (every trace-check run and every log-watch batch publishes one) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
+    `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
+    `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts, lambdas/core/trace-db/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), ${metrics.traceCheck} trace-check with ${WORKLOAD.modelsReporting} models, ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
+    `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; the router scans open incidents and silences per report, the sweeper per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
+    `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from the DynamoDB table keys (AWS managed, ~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
+    `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
+    `Canaries: ${canaries} heartbeat canaries (one per health target), every ${CANARY.intervalMinutes} min, ${CANARY.runSeconds} s per run at ${n(CANARY.memoryMb)} MB on x86_64 (Synthetics default memory), ${CANARY.artifactPutsPerRun} artifact PUTs and ${n(CANARY.artifactBytesPerRun / 1_024)} KB per run kept ${CANARY.artifactRetentionDays} days, ${n(CANARY.logBytesPerRun / 1_024)} KB of logs per run, one standard alarm each; their CloudWatchSynthetics metrics are not counted as custom metrics.`,
+    'No free tier anywhere (Lambda, CloudWatch, DynamoDB, KMS, SNS).',
+  ];
+  return { inventory: inv, deployment: items, canaries: canaryItems, facts, assumptions };
+}
+
+type AddItem = (part: Part, resource: string, quantity: string, unitPrice: string, cost: number) => void;
+
+/** The snapshot bucket: the shipper's uploads, trace-check's HEAD + GET, current and noncurrent versions. */
+function snapshotBucketItems(
+  inv: Inventory,
+  add: AddItem,
+  runs: { snapshotsPerMonth: number; coldRuns: number; warmRuns: number },
+): { parts: number; putsPerUpload: number; noncurrent: number } {
+  const { snapshotsPerMonth, coldRuns, warmRuns } = runs;
   const bucket = only(inv.buckets, 'S3 bucket');
   const parts =
     WORKLOAD.snapshotBytes > WORKLOAD.multipartChunkBytes ? Math.ceil(WORKLOAD.snapshotBytes / WORKLOAD.multipartChunkBytes) : 0;
@@ -621,38 +670,16 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     0,
   );
 
-  // EventBridge: reports on the custom bus; alarm state changes and schedules are free.
-  add(
-    'trace-check',
-    'EventBridge custom events (reports)',
-    n(traceRuns),
-    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
-    traceRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
-  );
-  add(
-    'log-watch',
-    'EventBridge custom events (reports)',
-    n(logWatchRuns),
-    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
-    logWatchRuns * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
-  );
-  add(
-    'router',
-    'EventBridge alarm state changes (AWS service events)',
-    n(alarmChanges),
-    'free',
-    alarmChanges * P.EVENTBRIDGE_PER_AWS_SERVICE_EVENT,
-  );
-  const scheduled = probeRuns + traceRuns + sweeperRuns;
-  add(
-    'shared',
-    'EventBridge scheduled invocations (probe, trace-check, sweeper)',
-    n(scheduled),
-    'free',
-    scheduled * P.EVENTBRIDGE_PER_SCHEDULED_INVOCATION,
-  );
+  return { parts, putsPerUpload, noncurrent };
+}
 
-  // DynamoDB on-demand requests (consistent reads: 1 RRU per 4 KB; items <= 1 KB: 1 WRU per write).
+/** DynamoDB on-demand requests (consistent reads: 1 RRU per 4 KB; items <= 1 KB: 1 WRU per write), storage and PITR. */
+function dynamoDbItems(
+  inv: Inventory,
+  add: AddItem,
+  runs: { reports: number; alarmChanges: number; sweeperRuns: number; logWatchRuns: number },
+): { scanRru: number } {
+  const { reports, alarmChanges, sweeperRuns, logWatchRuns } = runs;
   const incidents = only(
     inv.tables.filter((t) => t.part === 'shared'),
     'incidents table',
@@ -712,16 +739,11 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     tableGb * P.DDB_STORAGE_PER_GB_MONTH + ((pitrTables * WORKLOAD.tableBytes) / GIB) * P.DDB_PITR_PER_GB_MONTH,
   );
 
-  // CloudWatch API: the router reads each changed alarm's tags (ListTagsForResource).
-  add(
-    'router',
-    'CloudWatch API requests (ListTagsForResource)',
-    n(alarmChanges),
-    unit(P.CW_API_PER_REQUEST, 1_000, 'requests'),
-    alarmChanges * P.CW_API_PER_REQUEST,
-  );
+  return { scanRru };
+}
 
-  // SNS, SQS, KMS (shared).
+/** SNS, SQS (dead letters; the probe's second-round queue when `probeRuns` is given) and KMS. */
+function messagingItems(inv: Inventory, add: AddItem, probeRuns: number | undefined): void {
   const publishes = WORKLOAD.snsPublishesPerDay * DAYS_PER_MONTH;
   const subscriptions = inv.topics.reduce(
     (acc, t) => {
@@ -754,7 +776,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     unit(P.SQS_PER_REQUEST, 1e6, 'requests'),
     sqsRequests * P.SQS_PER_REQUEST,
   );
-  if (probeQueue) {
+  if (probeRuns !== undefined) {
     const probeQueueRequests = MINUTES_PER_MONTH * WORKLOAD.probeQueuePollsPerMinute + probeRuns * 2;
     add(
       'probe',
@@ -780,8 +802,10 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     unit(P.KMS_PER_REQUEST, 10_000, 'requests'),
     kmsRequests * P.KMS_PER_REQUEST,
   );
+}
 
-  // --- baseline: one 1-minute Synthetics canary per health target.
+/** The baseline: one 1-minute Synthetics canary per health target, every line item. */
+function canaryBaseline(config: Config): { items: LineItem[]; canaries: number; canaryRuns: number } {
   const canaryItems: LineItem[] = [];
   const canaryAdd = (resource: string, quantity: string, unitPrice: string, cost: number) =>
     canaryItems.push({ part: 'probe', resource, quantity, unitPrice, usd: cost });
@@ -836,41 +860,77 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     canaryAlarms * P.CW_ALARM_STANDARD_PER_METRIC_MONTH,
   );
 
-  const facts = {
-    probeRuns,
-    probeSeconds,
-    probeTargets: probeTargets.length,
-    traceRuns,
-    coldRuns,
-    warmRuns,
-    routerRuns,
-    reports,
-    sweeperRuns,
-    logWatchRuns,
-    alarmChanges,
-    canaries,
-    canaryRuns,
-    noncurrentVersions: noncurrent,
-    scanRru,
-    putsPerUpload,
-  };
+  return { items: canaryItems, canaries, canaryRuns };
+}
 
-  const assumptions = [
-    `A month is ${DAYS_PER_MONTH} days (${n(MINUTES_PER_MONTH)} minutes). Prices: ${P.PRICES_SOURCE} (bench/cost-prices.ts). "GB" of storage and logs is 2^30 bytes; Lambda GB-s is MemorySize / 1024 x seconds.`,
-    `From the template: ${inv.functions.length} functions with their MemorySize and architecture, each rate() schedule targeting them (probe every ${probe.scheduleMinutes.join('+')} min, trace-check every ${traceCheck.scheduleMinutes.join('+')} min — config snapshot.scheduleMinutes = ${config.snapshot?.scheduleMinutes ?? 'n/a'}, sweeper every ${sweeper.scheduleMinutes.join('+')} min), the router's event rules, log-watch's subscription filter, every alarm's period (< 60 s = high resolution) and metric count, log-group retention, the bucket's versioning and NoncurrentDays (${bucket.noncurrentDays ?? 'none'}), table billing mode and PITR, topics and their subscriptions, KMS keys, the dashboard.`,
-    `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS).`,
-    `trace-check: the shipper uploads every ${WORKLOAD.shipperIntervalMinutes} min (shipper/README.md), so every run reads a new snapshot: ${WORKLOAD.traceCheckColdSeconds} s (bench/results.md cold total 4.67 s on the 1 M-event DB); a run on an unchanged snapshot would take ${WORKLOAD.traceCheckWarmSeconds} s (warm 1.25 s + HEAD). Durations measured on the x86 bench machine, taken as-is for arm64 at 2048 MB; INIT time of the rare new containers not counted.`,
-    `Snapshot ${n(WORKLOAD.snapshotBytes / 1e6)} MB gzipped (bench/results.md: 55.6 MB); \`aws s3 cp\` uploads it in ${parts} parts of 8 MiB (${putsPerUpload} PUT-class requests per upload, not 1); trace-check does HEAD + GET per new snapshot. With versioning, each upload leaves a noncurrent version kept NoncurrentDays + ~0.5 day (expiry at the next midnight UTC): ${n(noncurrent)} versions.`,
-    `Router: one invocation per evaluation report (every trace-check run and every log-watch batch publishes one) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
-    `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
-    `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts, lambdas/core/trace-db/metric-points.ts): ${probeMetrics.size} probe (high resolution costs the same as standard), ${traceMetrics.size} trace-check with ${WORKLOAD.modelsReporting} models, ${WORKLOAD.logWatchMetrics.length} log-watch (the conditional ones, emitted only when something happens, left out).`,
-    `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; the router scans open incidents and silences per report, the sweeper per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
-    `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from the DynamoDB table keys (AWS managed, ~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
-    `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
-    `Canaries: ${canaries} heartbeat canaries (one per health target), every ${CANARY.intervalMinutes} min, ${CANARY.runSeconds} s per run at ${n(CANARY.memoryMb)} MB on x86_64 (Synthetics default memory), ${CANARY.artifactPutsPerRun} artifact PUTs and ${n(CANARY.artifactBytesPerRun / 1_024)} KB per run kept ${CANARY.artifactRetentionDays} days, ${n(CANARY.logBytesPerRun / 1_024)} KB of logs per run, one standard alarm each; their CloudWatchSynthetics metrics are not counted as custom metrics.`,
-    'No free tier anywhere (Lambda, CloudWatch, DynamoDB, KMS, SNS).',
+/**
+ * Custom metrics (EMF), counted by running the emitters themselves on a healthy month: every target
+ * probed, every scalar of the trace-check, WORKLOAD.modelsReporting models, a log-watch batch that
+ * found quota_exceeded and key_revoked lines and a traceback.
+ */
+function customMetricLines(probeTargets: readonly { name: string; url: string }[]): {
+  lines: [Part, number, string][];
+  probe: number;
+  traceCheck: number;
+  logWatch: number;
+} {
+  const at = new Date(0);
+  const healthyBatch: LogScan = {
+    outcome: 'scanned',
+    evaluated: [],
+    signals: [],
+    warnings: [],
+    stats: { ...emptyStats(), events: 1_000, tracebacks: 1, quotaExceeded: 10, keyRevoked: 1 },
+  };
+  const logWatchMetrics = new Set(logMetricPoints(healthyBatch).map((p) => p.name));
+  const probeMetrics = new Set<string>();
+  for (const target of probeTargets) {
+    const https = target.url.startsWith('https:');
+    const outcome = {
+      url: target.url,
+      ok: true,
+      failure: null,
+      status: 200,
+      latencyMs: 100,
+      tlsDaysLeft: https ? 60 : null,
+      detail: null,
+    } as unknown as ProbeOutcome;
+    for (const p of probeMetricPoints(target.name, outcome, at)) probeMetrics.add(`${p.name}:${JSON.stringify(p.dimensions)}`);
+  }
+  probeMetrics.add(heartbeatMetricPoint(at).name);
+  const models = Object.fromEntries(
+    Array.from({ length: WORKLOAD.modelsReporting }, (_, i) => [`model-${i + 1}`, { calls: 100, errors: 1, share: 0.01 }]),
+  );
+  const traceMetrics = new Set(
+    traceMetricPoints({
+      spendTodayUsd: 1,
+      projectedDailySpendUsd: 1,
+      monthToDateUsd: 1,
+      latencyP95Ms: 1,
+      snapshotAgeSeconds: 1,
+      newestEventAgeSeconds: 1,
+      futureEvents: 0,
+      errorShareByModel: models,
+    }).map((p) => `${p.name}:${JSON.stringify(p.dimensions ?? {})}`),
+  );
+  const lines: [Part, number, string][] = [
+    [
+      'probe',
+      probeMetrics.size,
+      `${probeTargets.length} targets x (Failed${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`,
+    ],
+    [
+      'trace-check',
+      traceMetrics.size,
+      `${traceMetrics.size - WORKLOAD.modelsReporting} dashboard graphs + ErrorSharePercent x ${WORKLOAD.modelsReporting} models`,
+    ],
+    [
+      'log-watch',
+      logWatchMetrics.size,
+      logWatchMetrics.size ? [...logWatchMetrics].join(', ') : 'none on a healthy batch: the conditional ones only when something happens',
+    ],
   ];
-  return { inventory: inv, deployment: items, canaries: canaryItems, facts, assumptions };
+  return { lines, probe: probeMetrics.size, traceCheck: traceMetrics.size, logWatch: logWatchMetrics.size };
 }
 
 function sum(items: readonly LineItem[]): number {

@@ -27,7 +27,12 @@ export class MemoryLogCounters implements LogCounters {
     const keys: string[] = [];
     for (const [id, minutes] of this.counts) {
       if (!id.startsWith(prefix)) continue;
-      if ([...minutes.keys()].some((m) => m >= fromMinute && m <= toMinute)) keys.push(id.slice(prefix.length));
+      for (const m of minutes.keys()) {
+        if (m >= fromMinute && m <= toMinute) {
+          keys.push(id.slice(prefix.length));
+          break;
+        }
+      }
     }
     return keys.sort();
   }
@@ -38,7 +43,8 @@ export class MemoryLogCounters implements LogCounters {
     for (const key of keys) {
       const minutes = this.counts.get(`${kind}#${key}`);
       if (!minutes) continue;
-      const inRange = new Map([...minutes].filter(([m]) => m >= fromMinute && m <= toMinute));
+      const inRange = new Map<number, number>();
+      for (const [m, n] of minutes) if (m >= fromMinute && m <= toMinute) inRange.set(m, n);
       if (inRange.size) out.set(key, inRange);
     }
     return out;

@@ -109,7 +109,11 @@ describe('the bundled handler against moto', () => {
         }
       })
       .find((o) => o && '_aws' in o);
-    expect(emf).toMatchObject({ LogEvents: 1, Tracebacks: 1, SplitTracebacksFetched: 1, service: 'metis-alerts-log-watch' });
+    expect(emf).toMatchObject({ SplitTracebacksFetched: 1, service: 'metis-alerts-log-watch' });
+    // The volume per class is no custom metric (no alarm or dashboard reads it): it is in the scan's log line.
+    expect(emf).not.toHaveProperty('LogEvents');
+    const scanned = stdout.find((line) => line.includes('"log batch scanned"'));
+    expect(JSON.parse(scanned!)).toMatchObject({ events: 1, tracebacks: 1 });
     expect(JSON.stringify(emf)).toContain('"Namespace":"MetisAlerts"');
   });
 });

@@ -203,8 +203,13 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     expect(point(points, 'ProjectedDailySpendUsd').value).toBe(budget.details.value);
     expect(point(points, 'ProjectedDailySpendUsd').value).toBeGreaterThan(2 * 5);
     expect(point(points, 'SnapshotAgeSeconds')).toEqual({ name: 'SnapshotAgeSeconds', unit: 'Seconds', value: 60 });
-    // Each clock-skewed request wrote two rows (route.decided + llm.call_completed) stamped in the future.
-    expect(point(points, 'FutureEvents').value).toBe(2 * A.clockSkew.count);
+    // Each clock-skewed request wrote two rows (route.decided + llm.call_completed) stamped in the future:
+    // a field of the summary log line, not a custom metric (no alarm or dashboard widget reads it).
+    expect(points.map((p) => p.name)).not.toContain('FutureEvents');
+    expect(points.map((p) => p.name)).not.toContain('MonthToDateUsd');
+    expect(h.infos[0]!.fields).toMatchObject({ futureEvents: 2 * A.clockSkew.count });
+    // This config sets no monthly cap, so there is no month-to-date figure: the field says so (null), it is not dropped.
+    expect(h.infos[0]!.fields).toHaveProperty('monthToDateUsd', null);
   });
 
   it('logs one summary line per run with the snapshot state and what fired', () => {

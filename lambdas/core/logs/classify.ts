@@ -57,9 +57,12 @@ const KIND_WORD: Record<KeyKind, RegExp> = {
   key_revoked: /(?<![A-Za-z0-9])key_revoked(?![A-Za-z0-9])/,
 };
 
-/** Classify one application line (already unwrapped and sanitised, see message.ts). */
-export function classifyMessage(text: string): Classification {
-  const json = parseJsonObject(text);
+/**
+ * Classify one application line (already unwrapped and sanitised, see message.ts). `json`: the line
+ * already parsed by the caller (scan.ts parses each line once for every rule), undefined when it is not
+ * a JSON object.
+ */
+export function classifyMessage(text: string, json: Record<string, unknown> | undefined = parseJsonObject(text)): Classification {
   return json ? classifyJson(json, text) : classifyText(text);
 }
 
@@ -84,12 +87,10 @@ function onlySubExceptionHeaders(text: string): boolean {
 
 function classifyJson(record: Record<string, unknown>, text: string): Classification {
   const keyHits = jsonKeyHits(record, text);
-  const exception = EXCEPTION_FIELDS.map((field) => record[field]).find(
-    (value) => value !== undefined && value !== null && value !== false && value !== '',
-  );
+  const exception = firstField(record, EXCEPTION_FIELDS, isPresent);
   if (exception === undefined) {
     // A JSON line whose message embeds a formatted traceback (`"message": "boom\nTraceback ..."`).
-    const message = MESSAGE_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && hasTracebackMarker(v));
+    const message = firstField(record, MESSAGE_FIELDS, isTracebackText);
     if (!message) return { keyHits };
     return { keyHits, traceback: jsonTraceback(record, parseTracebackText(message)) };
   }
@@ -142,31 +143,72 @@ function emptyParse(exception: { type: string; value?: string; text: string } | 
 }
 
 function jsonKeyHits(record: Record<string, unknown>, text: string): KeyHit[] {
-  const codes = new Set<string>();
+  // Neither word anywhere in the line: no field can hold the code (the common line pays two substring
+  // scans). A line with \u escapes may spell the word escaped, so it takes the long way.
+  if (!text.includes('quota_exceeded') && !text.includes('key_revoked') && !text.includes('\\u')) return [];
+  const coded: Record<KeyKind, boolean> = { quota_exceeded: false, key_revoked: false };
   for (const field of CODE_FIELDS) {
     const value = record[field];
-    if (typeof value === 'string') codes.add(value);
+    if (typeof value === 'string') markKind(coded, value);
     else if (isObject(value)) {
       // OpenAI-style error bodies: {"error": {"code": "quota_exceeded", "type": ...}}
-      for (const inner of ['code', 'type']) if (typeof value[inner] === 'string') codes.add(value[inner] as string);
+      markKind(coded, value.code);
+      markKind(coded, value.type);
     }
   }
-  let kinds = KEY_KINDS.filter((kind) => codes.has(kind));
+  let kinds = KEY_KINDS.filter((kind) => coded[kind]);
   // The code only in free text ("event": "rejected: quota_exceeded for gk_..."): fall back to the words.
   if (kinds.length === 0) kinds = KEY_KINDS.filter((kind) => KIND_WORD[kind].test(text));
   if (kinds.length === 0) return [];
-  const fieldKey = KEY_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+  const fieldKey = firstField(record, KEY_FIELDS, isNonBlankString);
   const key = fieldKey !== undefined ? sanitizeKey(fieldKey) : KEY_ID.exec(text)?.[0];
   if (!key) return [];
-  const ip = IP_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v !== '');
-  const userAgent = UA_FIELDS.map((f) => record[f]).find((v): v is string => typeof v === 'string' && v !== '');
+  const ip = firstField(record, IP_FIELDS, isNonEmptyString);
+  const userAgent = firstField(record, UA_FIELDS, isNonEmptyString);
   const client =
     ip || userAgent ? { ...(ip ? { ip: ip.slice(0, 100) } : {}), ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}) } : undefined;
   return kinds.map((kind) => ({ kind, key, ...(client ? { client } : {}) }));
 }
 
+function markKind(coded: Record<KeyKind, boolean>, value: unknown): void {
+  if (value === 'quota_exceeded' || value === 'key_revoked') coded[value] = true;
+}
+
+const isTracebackText = (v: unknown): v is string => typeof v === 'string' && hasTracebackMarker(v);
+const isNonBlankString = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v !== '';
+const isPresent = (value: unknown): boolean => value !== undefined && value !== null && value !== false && value !== '';
+
+/** The first of `fields` whose value passes `accept` (a loop: this runs on every JSON line). */
+function firstField<T>(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => value is T): T | undefined;
+function firstField(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => boolean): unknown;
+function firstField(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => boolean): unknown {
+  for (const field of fields) {
+    const value = record[field];
+    if (accept(value)) return value;
+  }
+  return undefined;
+}
+
+/**
+ * Sanitised key ids by raw value: a flood repeats a few keys thousands of times per batch, and the
+ * redaction behind sanitizeKey is the costliest step of a line. Bounded; cleared when full.
+ */
+const SANITIZED_KEYS = new Map<string, string>();
+const MAX_SANITIZED_KEYS = 10_000;
+
 /** A key id usable as a counter key and subject: redacted (a token logged as a key id must not be stored), safe characters, bounded. */
 export function sanitizeKey(raw: string): string {
+  const known = SANITIZED_KEYS.get(raw);
+  if (known !== undefined) return known;
+  const key = sanitizeKeyUncached(raw);
+  if (raw.length > 256) return key;
+  if (SANITIZED_KEYS.size >= MAX_SANITIZED_KEYS) SANITIZED_KEYS.clear();
+  SANITIZED_KEYS.set(raw, key);
+  return key;
+}
+
+function sanitizeKeyUncached(raw: string): string {
   const trimmed = raw.trim();
   if (SAFE_KEY.test(trimmed) && redactText(trimmed) === trimmed) return trimmed;
   return (

@@ -56,7 +56,9 @@ export interface DecodeLimits {
 }
 
 const DEFAULT_MAX_DECODED_BYTES = 64 * 1024 * 1024;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+const NOT_BASE64_CHAR = /[^A-Za-z0-9+/=]/;
+const PADDING = /^={1,2}$/;
+const WHITESPACE = /\s/;
 
 function failure(reason: DecodeFailureReason, message: string): DecodeFailure {
   return { kind: 'failure', reason, message };
@@ -81,8 +83,15 @@ export function decodeLogInput(input: unknown, limits: DecodeLimits = {}): Decod
 
 /** `awslogs.data`: base64 of gzip of the JSON message. */
 export function decodeAwsLogsData(data: string, limits: DecodeLimits = {}): Decoded {
-  const compact = data.replace(/\s+/g, '');
-  if (compact.length === 0 || compact.length % 4 !== 0 || !BASE64.test(compact)) {
+  // Lambda's payload has no whitespace: skip the copy then. BASE64_CHARS + the `=` position is BASE64 in one cheaper scan.
+  const compact = WHITESPACE.test(data) ? data.replace(/\s+/g, '') : data;
+  const pad = compact.indexOf('=');
+  if (
+    compact.length === 0 ||
+    compact.length % 4 !== 0 ||
+    NOT_BASE64_CHAR.test(compact) ||
+    (pad >= 0 && !PADDING.test(compact.slice(pad)))
+  ) {
     return failure('not_base64', `awslogs.data is not base64 (${data.length} chars)`);
   }
   const zipped = Buffer.from(compact, 'base64');
@@ -119,13 +128,16 @@ export function parseDataMessage(value: unknown): Decoded {
   }
   const logEvents: LogEvent[] = [];
   let malformedEvents = 0;
-  value.logEvents.forEach((raw: unknown, index: number) => {
+  for (let index = 0; index < value.logEvents.length; index++) {
+    const raw: unknown = value.logEvents[index];
     if (!isObject(raw) || typeof raw.message !== 'string' || typeof raw.timestamp !== 'number' || !Number.isFinite(raw.timestamp)) {
       malformedEvents++;
-      return;
+      continue;
     }
-    logEvents.push({ id: typeof raw.id === 'string' && raw.id ? raw.id : String(index), timestamp: raw.timestamp, message: raw.message });
-  });
+    // A well-formed CloudWatch event already is a LogEvent: kept as is (never mutated), not copied.
+    if (typeof raw.id === 'string' && raw.id) logEvents.push(raw as unknown as LogEvent);
+    else logEvents.push({ id: String(index), timestamp: raw.timestamp, message: raw.message });
+  }
   const filters = Array.isArray(value.subscriptionFilters)
     ? value.subscriptionFilters.filter((f): f is string => typeof f === 'string')
     : [];

@@ -47,10 +47,13 @@ export class LogFindings {
     this.noiseOn = rules.log_noise?.enabled ?? true;
   }
 
-  /** One application line (already unwrapped); `isTraceback`: the traceback rule owns it, it is not noise. */
-  observe(event: LogEvent, text: string, isTraceback: boolean): void {
+  /**
+   * One application line (already unwrapped); `isTraceback`: the traceback rule owns it, it is not noise.
+   * `json`: the line as the caller parsed it (null: not a JSON object), so it is not parsed twice.
+   */
+  observe(event: LogEvent, text: string, isTraceback: boolean, json?: Record<string, unknown> | null): void {
     if (this.exposureOn) {
-      const kinds = promptExposureOf(text);
+      const kinds = promptExposureOf(text, json);
       if (kinds.length) {
         for (const k of kinds) this.kinds.add(k);
         const tally = this.exposure.get(this.logStream) ?? {

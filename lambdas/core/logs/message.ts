@@ -8,9 +8,13 @@ const CRI_PREFIX = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}
 /** C0/C1 controls except tab and newline, and lone UTF-16 surrogates (invalid UTF-8 decoded badly). */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control bytes is this sanitizer's job
 const GARBAGE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+/** Any character GARBAGE or the CRLF rule could touch: one cheap scan lets clean lines (nearly all) skip both replaces. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: see GARBAGE
+const MAYBE_DIRTY = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\ud800-\udfff]/;
 
 /** The printable text of a log message: control bytes and broken surrogates become U+FFFD, CRLF becomes LF. */
 export function sanitize(message: string): string {
+  if (!MAYBE_DIRTY.test(message)) return message;
   return message.replace(/\r\n?/g, '\n').replace(GARBAGE, '\uFFFD');
 }
 
@@ -32,7 +36,8 @@ export function applicationText(message: string): string {
       text = wrapped.log;
     }
   }
-  return sanitize(text).replace(/\n+$/, '');
+  text = sanitize(text);
+  return text.endsWith('\n') ? text.replace(/\n+$/, '') : text;
 }
 
 /** A JSON object, or undefined (cheap check first: most text lines never reach JSON.parse). */

@@ -1,5 +1,5 @@
-// log-watch's numbers as CloudWatch metric points (EMF through Powertools in the Lambda): events per
-// class, split tracebacks and how they were completed, rejected batches.
+// log-watch's numbers as CloudWatch metric points (EMF through Powertools in the Lambda), only when they
+// happen: split tracebacks and how they were completed, rejected batches, counter errors.
 import type { MetricPoint } from '../metric-point.ts';
 import type { LogScan } from './scan.ts';
 
@@ -11,14 +11,10 @@ export function logMetricPoints(scan: LogScan): MetricPoint[] {
   if (scan.outcome === 'control') return [{ name: 'ControlMessages', unit: 'Count', value: 1 }];
   const s = scan.stats;
   const count = (name: string, value: number): MetricPoint => ({ name, unit: 'Count', value });
-  // Always: the volume per class (a dashboard wants zeros). Only when it happened: the rest, so a healthy
-  // deployment does not pay for custom metrics that are always 0.
-  const points = [
-    count('LogEvents', s.events),
-    count('Tracebacks', s.tracebacks),
-    count('QuotaExceeded', s.quotaExceeded),
-    count('KeyRevoked', s.keyRevoked),
-  ];
+  // Only when it happened, so a healthy deployment pays for no custom metric here. The volume per class
+  // (events, tracebacks, quota_exceeded, key_revoked) is no metric: no alarm or dashboard reads it, and it
+  // is in every "log batch scanned" log line (Logs Insights), which costs nothing extra.
+  const points: MetricPoint[] = [];
   const sometimes: [string, number][] = [
     ['MalformedLogEvents', s.malformedEvents],
     ['TracebacksBelowError', s.tracebacksBelowError],

@@ -8,11 +8,14 @@ import { parseJsonObject } from './message.ts';
 
 export type ExposureKind = 'messages' | 'prompt' | 'completion';
 
-/** The field kinds a line exposes (empty: none). Cheap for the lines that mention none of the words. */
-export function promptExposureOf(text: string): ExposureKind[] {
+/**
+ * The field kinds a line exposes (empty: none). Cheap for the lines that mention none of the words.
+ * `parsed`: the line as the caller already parsed it (null: not a JSON object); omitted, it is parsed here.
+ */
+export function promptExposureOf(text: string, parsed?: Record<string, unknown> | null): ExposureKind[] {
   if (!text.includes('messages') && !text.includes('prompt') && !text.includes('completion')) return [];
   const found = new Set<ExposureKind>();
-  const json = parseJsonObject(text) ?? embeddedJson(text);
+  const json = (parsed === undefined ? parseJsonObject(text) : (parsed ?? undefined)) ?? embeddedJson(text);
   if (json !== undefined) walk(json, found, 0);
   // Bounded: the text patterns are linear per match, but a megabyte line is not worth the time.
   if (found.size === 0) scanText(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text, found);
@@ -36,21 +39,31 @@ const MAX_TEXT = 16_384;
 function walk(value: unknown, found: Set<ExposureKind>, depth: number): void {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') {
     // A body logged as a string inside a JSON line: `"body": "{\"messages\": [...]}"`.
-    if (typeof value === 'string' && depth <= MAX_DEPTH && value.length > 2 && value.trimStart().startsWith('{')) {
+    if (typeof value === 'string' && depth <= MAX_DEPTH && value.length > 2 && opensObject(value)) {
       const inner = parseJsonObject(value);
       if (inner) walk(inner, found, depth + 1);
     }
     return;
   }
   if (Array.isArray(value)) {
-    for (const item of value.slice(0, 50)) walk(item, found, depth + 1);
+    for (let i = 0; i < value.length && i < 50; i++) walk(value[i], found, depth + 1);
     return;
   }
-  for (const [key, inner] of Object.entries(value as Record<string, unknown>)) {
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record)) {
+    const inner = record[key];
     if (key === 'messages' && Array.isArray(inner) && inner.some(messageHasText)) found.add('messages');
     else if ((key === 'prompt' || key === 'completion') && hasText(inner)) found.add(key);
     else walk(inner, found, depth + 1);
   }
+}
+
+/** `value.trimStart().startsWith('{')` without copying the string for the common value that starts with a letter. */
+function opensObject(value: string): boolean {
+  const first = value[0]!;
+  if (first === '{') return true;
+  if (first > ' ' && first < '\u0085') return false;
+  return /\s/.test(first) && value.trimStart().startsWith('{');
 }
 
 function messageHasText(message: unknown): boolean {
@@ -90,7 +103,24 @@ const FIELD_KV =
 /** `'prompt': '...'` in a Python repr or JSON that did not parse as a whole. */
 const FIELD_COLON = /(['"])(prompt|completion)\1\s*:\s*(['"])((?:\\.|(?!\3).)*)\3/g;
 
+/**
+ * Whether a field word is followed (after an optional quote and spaces) by `:` or `=`: every text pattern
+ * below needs that, and most lines that mention a word do not have it (`POST /v1/chat/completions`).
+ */
+function mentionsField(text: string): boolean {
+  for (const word of ['messages', 'prompt', 'completion']) {
+    for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+      let j = at + word.length;
+      if (text[j] === '"' || text[j] === "'") j++;
+      while (j < text.length && /\s/.test(text[j]!)) j++;
+      if (text[j] === ':' || text[j] === '=') return true;
+    }
+  }
+  return false;
+}
+
 function scanText(text: string, found: Set<ExposureKind>): void {
+  if (!mentionsField(text)) return;
   const messages = MESSAGES_IN_TEXT.exec(text);
   if (messages) {
     for (const m of text.slice(messages.index).matchAll(CONTENT_IN_TEXT)) {

@@ -8,7 +8,7 @@ import type { Signal } from '../signal.ts';
 import { classifyMessage, KEY_KINDS, type Classification, type KeyHit, type KeyKind, type TracebackFinding } from './classify.ts';
 import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, type LogEvent } from './decode.ts';
 import { LogFindings } from './findings.ts';
-import { applicationText } from './message.ts';
+import { applicationText, parseJsonObject } from './message.ts';
 import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
 import {
   epochMinute,
@@ -146,130 +146,45 @@ export async function scanBatch(input: unknown, deps: ScanDeps): Promise<LogScan
   return scanLogBatch(decoded.batch, deps);
 }
 
-/** The same on an already decoded batch (the CLI's plain lines). */
+/** The same on an already decoded batch (the CLI's plain lines): classify, window, count, evaluate. */
 export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<LogScan> {
   const limits = { ...DEFAULT_SCAN_LIMITS, ...deps.limits };
   const { rules, now } = deps;
-  const nowMs = now.getTime();
-  const nowMinute = epochMinute(nowMs);
   const stats = emptyStats();
   stats.events = batch.logEvents.length;
   stats.malformedEvents = batch.malformedEvents;
   const warnings: string[] = [];
 
-  const texts: (string | undefined)[] = new Array(batch.logEvents.length);
-  const textAt = (index: number): string => (texts[index] ??= applicationText(batch.logEvents[index]!.message));
-  const consumed = new Uint8Array(batch.logEvents.length);
-  const completer = new SplitCompleter(batch, textAt, consumed, deps.fetcher, limits, stats, warnings);
-
   const findings = new LogFindings(batch.logGroup, batch.logStream, rules);
-  const occurrences: TracebackOccurrence[] = [];
-  const keyHits: { hit: KeyHit; event: LogEvent; text: string }[] = [];
-
-  for (let index = 0; index < batch.logEvents.length; index++) {
-    if (consumed[index]) continue;
-    const event = batch.logEvents[index]!;
-    const text = textAt(index);
-    const classification: Classification = classifyMessage(text);
-    // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
-    if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
-    else if (classification.keyHits.length) stats.keyEventsAfterNow++;
-    findings.observe(event, text, classification.traceback !== undefined);
-    if (!classification.traceback) continue;
-    consumed[index] = 1;
-    const finding = classification.traceback;
-    let completion: TracebackOccurrence['completion'] = 'message';
-    let unresolvedReason: string | undefined;
-    if (finding.format === 'text' && !finding.parse.complete) {
-      stats.splitTracebacks++;
-      const completed = await completer.complete(index, finding);
-      completion = completed.completion;
-      unresolvedReason = completed.reason;
-      finding.parse = completed.parse;
-      finding.level = completed.parse.level === 'unknown' ? finding.level : completed.parse.level;
-    } else if (finding.format === 'json' && !finding.parse.complete) {
-      completion = 'unresolved';
-      unresolvedReason = 'the JSON log line carries an exception without its type';
-      stats.unresolved++;
-    }
-    stats.tracebacks++;
-    occurrences.push({
-      timestamp: event.timestamp,
-      logGroup: batch.logGroup,
-      logStream: batch.logStream,
-      fingerprint: logSubject(fingerprintOf(finding.parse, batch.logGroup)),
-      finding,
-      completion,
-      ...(unresolvedReason ? { unresolvedReason } : {}),
-    });
-  }
-
-  // Which occurrences the rules see: ERROR (or unknown level) tracebacks within the quiet window.
-  const windowStart = nowMs - rules.traceback.quietMinutes * MS_PER_MINUTE;
-  const signalled = occurrences.filter((o) => {
-    if (o.finding.level === 'below-error') {
-      stats.tracebacksBelowError++;
-      return false;
-    }
-    if (o.timestamp < windowStart || o.timestamp > nowMs + limits.futureToleranceMs) {
-      stats.tracebacksOutsideWindow++;
-      return false;
-    }
-    return true;
-  });
+  const { occurrences, keyHits } = await classifyEvents(batch, findings, deps.fetcher, limits, now.getTime(), stats, warnings);
+  const signalled = tracebacksInWindow(occurrences, rules, now.getTime(), limits, stats);
   const groups = groupTracebacks(signalled);
   const activity = keyActivity(keyHits, batch.logGroup);
-  stats.quotaExceeded = keyHits.filter((k) => k.hit.kind === 'quota_exceeded').length;
-  stats.keyRevoked = keyHits.filter((k) => k.hit.kind === 'key_revoked').length;
-
-  const enabled: Record<CounterKind, boolean> = {
-    traceback: rules.traceback.enabled,
-    quota_exceeded: rules.quota_exceeded_sustained.enabled,
-    key_revoked: rules.key_revoked_in_use.enabled,
-  };
-  const increments = counterIncrements(signalled, keyHits, enabled);
-  stats.counterIncrements = increments.length;
-
-  let counterError: string | undefined;
-  let tracebackCounts: MinuteCounts | undefined;
-  const keyCounts: Partial<Record<KeyKind, MinuteCounts>> = {};
-  const partialKinds: KeyKind[] = [];
-  try {
-    await deps.counters.add(batchId(batch), increments);
-    if (enabled.traceback && groups.length > 0) {
-      tracebackCounts = await deps.counters.read(
-        'traceback',
-        groups.map((g) => g.fingerprint),
-        nowMinute - TRACEBACK_COUNT_WINDOW_MINUTES + 1,
-        nowMinute,
-      );
-    }
-    for (const kind of KEY_KINDS) {
-      if (!enabled[kind]) continue;
-      const { from, to } = keyRuleWindow(rules, kind, nowMinute);
-      let keys = await deps.counters.keys(kind, from, to);
-      if (keys.length > limits.maxKeysJudged) {
-        warnings.push(
-          `${kind}: ${keys.length} keys in the window, more than ${limits.maxKeysJudged}: judged only this batch's keys, rule not evaluated`,
-        );
-        partialKinds.push(kind);
-        keys = [...new Set([...activity.values()].filter((a) => a.kind === kind).map((a) => a.key))].slice(0, limits.maxKeysJudged);
-      }
-      keyCounts[kind] = keys.length ? await deps.counters.read(kind, keys, from, to) : new Map();
-    }
-  } catch (error) {
-    counterError = `${errorSummary(error)}`;
-    tracebackCounts = undefined;
-    for (const kind of KEY_KINDS) delete keyCounts[kind];
+  for (const { hit } of keyHits) {
+    if (hit.kind === 'quota_exceeded') stats.quotaExceeded++;
+    else stats.keyRevoked++;
   }
 
+  const counted = await countAndReadBack(
+    batch,
+    signalled,
+    groups,
+    keyHits,
+    activity,
+    deps.counters,
+    rules,
+    epochMinute(now.getTime()),
+    limits,
+    stats,
+  );
+  warnings.push(...counted.warnings);
   const outcome = evaluateLogRules({
     now,
     rules,
     tracebacks: groups,
-    ...(tracebackCounts ? { tracebackCounts } : {}),
-    keyCounts,
-    partialKinds,
+    ...(counted.tracebackCounts ? { tracebackCounts: counted.tracebackCounts } : {}),
+    keyCounts: counted.keyCounts,
+    partialKinds: counted.partialKinds,
     keyActivity: activity,
     maxTracebackSignals: limits.maxTracebackSignals,
     maxKeySignals: limits.maxKeySignals,
@@ -287,16 +202,201 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     healthy: outcome.healthy,
     signals: [...outcome.signals, ...findings.signals(now)],
     stats,
-    ...(counterError ? { counterError } : {}),
+    ...(counted.counterError ? { counterError: counted.counterError } : {}),
     warnings,
   };
+}
+
+type BatchKeyHit = { hit: KeyHit; event: LogEvent; text: string };
+
+/**
+ * Step 1: every event once. Each line is parsed as JSON at most once and that parse serves the
+ * classification and the per-line findings; split tracebacks are completed (from the batch or fetched).
+ */
+async function classifyEvents(
+  batch: LogBatch,
+  findings: LogFindings,
+  fetcher: LogFetcher | undefined,
+  limits: ScanLimits,
+  nowMs: number,
+  stats: ScanStats,
+  warnings: string[],
+): Promise<{ occurrences: TracebackOccurrence[]; keyHits: BatchKeyHit[] }> {
+  const texts: (string | undefined)[] = new Array(batch.logEvents.length);
+  const textAt = (index: number): string => (texts[index] ??= applicationText(batch.logEvents[index]!.message));
+  const consumed = new Uint8Array(batch.logEvents.length);
+  const completer = new SplitCompleter(batch, textAt, consumed, fetcher, limits, stats, warnings);
+  const occurrences: TracebackOccurrence[] = [];
+  const keyHits: BatchKeyHit[] = [];
+
+  for (let index = 0; index < batch.logEvents.length; index++) {
+    if (consumed[index]) continue;
+    const event = batch.logEvents[index]!;
+    const text = textAt(index);
+    const json = parseJsonObject(text);
+    const classification: Classification = classifyMessage(text, json);
+    // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
+    if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
+    else if (classification.keyHits.length) stats.keyEventsAfterNow++;
+    findings.observe(event, text, classification.traceback !== undefined, json ?? null);
+    if (!classification.traceback) continue;
+    consumed[index] = 1;
+    occurrences.push(await tracebackOccurrence(batch, index, classification.traceback, completer, stats));
+  }
+  return { occurrences, keyHits };
+}
+
+/** A traceback line as an occurrence: a split text traceback completed first, a JSON one without its type unresolved. */
+async function tracebackOccurrence(
+  batch: LogBatch,
+  index: number,
+  finding: TracebackFinding,
+  completer: SplitCompleter,
+  stats: ScanStats,
+): Promise<TracebackOccurrence> {
+  let completion: TracebackOccurrence['completion'] = 'message';
+  let unresolvedReason: string | undefined;
+  if (finding.format === 'text' && !finding.parse.complete) {
+    stats.splitTracebacks++;
+    const completed = await completer.complete(index, finding);
+    completion = completed.completion;
+    unresolvedReason = completed.reason;
+    finding.parse = completed.parse;
+    finding.level = completed.parse.level === 'unknown' ? finding.level : completed.parse.level;
+  } else if (finding.format === 'json' && !finding.parse.complete) {
+    completion = 'unresolved';
+    unresolvedReason = 'the JSON log line carries an exception without its type';
+    stats.unresolved++;
+  }
+  stats.tracebacks++;
+  return {
+    timestamp: batch.logEvents[index]!.timestamp,
+    logGroup: batch.logGroup,
+    logStream: batch.logStream,
+    fingerprint: subjectOf(fingerprintOf(finding.parse, batch.logGroup)),
+    finding,
+    completion,
+    ...(unresolvedReason ? { unresolvedReason } : {}),
+  };
+}
+
+/**
+ * logSubject (redaction and all) by raw fingerprint: a crash loop repeats a handful of fingerprints
+ * thousands of times per batch. Bounded; cleared when full.
+ */
+const SUBJECTS = new Map<string, string>();
+const MAX_SUBJECTS = 2_000;
+
+function subjectOf(fingerprint: string): string {
+  let subject = SUBJECTS.get(fingerprint);
+  if (subject === undefined) {
+    subject = logSubject(fingerprint);
+    if (fingerprint.length > 1_000) return subject;
+    if (SUBJECTS.size >= MAX_SUBJECTS) SUBJECTS.clear();
+    SUBJECTS.set(fingerprint, subject);
+  }
+  return subject;
+}
+
+/** Step 2: the occurrences the rules see: ERROR (or unknown level) tracebacks within the quiet window. */
+function tracebacksInWindow(
+  occurrences: readonly TracebackOccurrence[],
+  rules: LogRulesConfig,
+  nowMs: number,
+  limits: ScanLimits,
+  stats: ScanStats,
+): TracebackOccurrence[] {
+  const windowStart = nowMs - rules.traceback.quietMinutes * MS_PER_MINUTE;
+  return occurrences.filter((o) => {
+    if (o.finding.level === 'below-error') {
+      stats.tracebacksBelowError++;
+      return false;
+    }
+    if (o.timestamp < windowStart || o.timestamp > nowMs + limits.futureToleranceMs) {
+      stats.tracebacksOutsideWindow++;
+      return false;
+    }
+    return true;
+  });
+}
+
+interface CountedWindow {
+  tracebackCounts?: MinuteCounts;
+  keyCounts: Partial<Record<KeyKind, MinuteCounts>>;
+  partialKinds: KeyKind[];
+  counterError?: string;
+  warnings: string[];
+}
+
+/**
+ * Step 3: add this batch's per-minute counts once (by batch id) and read back the windows the rules
+ * judge. A counter failure leaves every counted rule unread (`counterError`), never half-read.
+ */
+async function countAndReadBack(
+  batch: LogBatch,
+  signalled: readonly TracebackOccurrence[],
+  groups: readonly TracebackGroup[],
+  keyHits: readonly BatchKeyHit[],
+  activity: Map<string, KeyActivity>,
+  counters: LogCounters,
+  rules: LogRulesConfig,
+  nowMinute: number,
+  limits: ScanLimits,
+  stats: ScanStats,
+): Promise<CountedWindow> {
+  const enabled: Record<CounterKind, boolean> = {
+    traceback: rules.traceback.enabled,
+    quota_exceeded: rules.quota_exceeded_sustained.enabled,
+    key_revoked: rules.key_revoked_in_use.enabled,
+  };
+  const increments = counterIncrements(signalled, keyHits, enabled);
+  stats.counterIncrements = increments.length;
+  const out: CountedWindow = { keyCounts: {}, partialKinds: [], warnings: [] };
+  try {
+    await counters.add(batchId(batch), increments);
+    if (enabled.traceback && groups.length > 0) {
+      out.tracebackCounts = await counters.read(
+        'traceback',
+        groups.map((g) => g.fingerprint),
+        nowMinute - TRACEBACK_COUNT_WINDOW_MINUTES + 1,
+        nowMinute,
+      );
+    }
+    for (const kind of KEY_KINDS) {
+      if (!enabled[kind]) continue;
+      const { from, to } = keyRuleWindow(rules, kind, nowMinute);
+      let keys = await counters.keys(kind, from, to);
+      if (keys.length > limits.maxKeysJudged) {
+        out.warnings.push(
+          `${kind}: ${keys.length} keys in the window, more than ${limits.maxKeysJudged}: judged only this batch's keys, rule not evaluated`,
+        );
+        out.partialKinds.push(kind);
+        keys = [...new Set([...activity.values()].filter((a) => a.kind === kind).map((a) => a.key))].slice(0, limits.maxKeysJudged);
+      }
+      out.keyCounts[kind] = keys.length ? await counters.read(kind, keys, from, to) : new Map();
+    }
+  } catch (error) {
+    out.counterError = errorSummary(error);
+    delete out.tracebackCounts;
+    out.keyCounts = {};
+  }
+  return out;
 }
 
 /** A stable id of the batch's content: a retried invocation gets the same id, so its counts are not added twice. */
 export function batchId(batch: LogBatch): string {
   const hash = createHash('sha256');
   hash.update(`${batch.logGroup}\n${batch.logStream}\n`);
-  for (const event of batch.logEvents) hash.update(`${event.id}\u0000${event.timestamp}\u0000${event.message}\u0001`);
+  // The same bytes as one update per event, fed in ~64 KB pieces: a hash call per event costs more than the hashing.
+  let pending = '';
+  for (const event of batch.logEvents) {
+    pending += `${event.id}\u0000${event.timestamp}\u0000${event.message}\u0001`;
+    if (pending.length >= 65_536) {
+      hash.update(pending);
+      pending = '';
+    }
+  }
+  if (pending) hash.update(pending);
   return hash.digest('base64url').slice(0, 22);
 }
 
@@ -329,13 +429,12 @@ function groupTracebacks(occurrences: readonly TracebackOccurrence[]): Traceback
 const SAMPLE_CHARS = 500;
 
 function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string }[], logGroup: string): Map<string, KeyActivity> {
-  const out = new Map<
-    string,
-    KeyActivity & { clientCounts: Map<string, { ip?: string; userAgent?: string; count: number }>; latestText: string }
-  >();
+  type Entry = KeyActivity & { clientCounts: Map<string, { ip?: string; userAgent?: string; count: number }>; latestText: string };
+  const out = new Map<string, Entry>();
+  // By kind, then key: no id string built per line.
+  const byKind: Record<KeyKind, Map<string, Entry>> = { quota_exceeded: new Map(), key_revoked: new Map() };
   for (const { hit, event, text } of hits) {
-    const id = `${hit.kind}#${hit.key}`;
-    let entry = out.get(id);
+    let entry = byKind[hit.kind].get(hit.key);
     if (!entry) {
       entry = {
         kind: hit.kind,
@@ -349,7 +448,8 @@ function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string
         clientCounts: new Map(),
         latestText: text,
       };
-      out.set(id, entry);
+      byKind[hit.kind].set(hit.key, entry);
+      out.set(`${hit.kind}#${hit.key}`, entry);
     }
     entry.count++;
     entry.firstSeen = Math.min(entry.firstSeen, event.timestamp);
@@ -383,18 +483,33 @@ function counterIncrements(
   keyHits: readonly { hit: KeyHit; event: LogEvent }[],
   enabled: Record<CounterKind, boolean>,
 ): CounterIncrement[] {
-  const sums = new Map<string, CounterIncrement>();
+  // Looked up by kind, key and minute without building a string per line; listed in first-seen order.
+  const out: CounterIncrement[] = [];
+  const sums = new Map<CounterKind, Map<string, Map<number, CounterIncrement>>>();
   const add = (kind: CounterKind, key: string, timestamp: number) => {
     if (!enabled[kind]) return;
     const minute = epochMinute(timestamp);
-    const id = `${kind}\u0000${key}\u0000${minute}`;
-    const current = sums.get(id);
+    let byKey = sums.get(kind);
+    if (!byKey) {
+      byKey = new Map();
+      sums.set(kind, byKey);
+    }
+    let byMinute = byKey.get(key);
+    if (!byMinute) {
+      byMinute = new Map();
+      byKey.set(key, byMinute);
+    }
+    const current = byMinute.get(minute);
     if (current) current.n++;
-    else sums.set(id, { kind, key, minute, n: 1 });
+    else {
+      const increment = { kind, key, minute, n: 1 };
+      byMinute.set(minute, increment);
+      out.push(increment);
+    }
   };
   for (const o of tracebacks) add('traceback', o.fingerprint, o.timestamp);
   for (const { hit, event } of keyHits) add(hit.kind, hit.key, event.timestamp);
-  return [...sums.values()];
+  return out;
 }
 
 interface Completed {

@@ -1,5 +1,5 @@
-// The probe's CloudWatch metrics (EMF, docs/operations-notes.md): per target and probe, `Failed` (0/1),
-// `LatencyMs` and `TlsDaysLeft`, high resolution (StorageResolution 1) so the healthz alarms can use 30 s
+// The probe's CloudWatch metrics (EMF, docs/operations-notes.md): per target and probe, `Failed` (0/1)
+// and `TlsDaysLeft`, high resolution (StorageResolution 1) so the healthz alarms can use 30 s
 // periods; plus one `ProbeHeartbeat` per completed run for the "monitoring blind" alarm. The alarms in
 // lib/probes.ts are built from these same names, so emitter and alarm cannot drift apart.
 import type { MetricPoint } from '../metric-point.ts';
@@ -11,7 +11,6 @@ export const TARGET_DIMENSION = 'Target';
 
 export const PROBE_METRIC = {
   failed: 'Failed',
-  latencyMs: 'LatencyMs',
   tlsDaysLeft: 'TlsDaysLeft',
   heartbeat: 'ProbeHeartbeat',
 } as const;
@@ -19,9 +18,9 @@ export const PROBE_METRIC = {
 type ProbeMetricName = (typeof PROBE_METRIC)[keyof typeof PROBE_METRIC];
 
 /**
- * The points of one probe of one target. `LatencyMs` only when an HTTP answer arrived (a refused
- * connection's 1 ms or a timeout's 5000 ms would distort the latency graph; `Failed` already counts them).
- * `TlsDaysLeft` whenever a certificate was seen, also on a TLS failure (an expired certificate reports a
+ * The points of one probe of one target: only what an alarm reads (each is a custom metric billed every
+ * month). The latency is no metric: no alarm reads it, and it is in every "probe ok" / "probe failed"
+ * log line (summary.ts probeLogRecord) for Logs Insights. `TlsDaysLeft` whenever a certificate was seen, also on a TLS failure (an expired certificate reports a
  * negative number, which is what the expired alarm watches). Nothing here carries a header or a body.
  */
 export function probeMetricPoints(target: string, outcome: ProbeOutcome, at: Date): MetricPoint[] {
@@ -36,7 +35,6 @@ export function probeMetricPoints(target: string, outcome: ProbeOutcome, at: Dat
     timestamp: at,
   });
   const points = [point(PROBE_METRIC.failed, 'Count', outcome.ok ? 0 : 1)];
-  if (outcome.status !== null) points.push(point(PROBE_METRIC.latencyMs, 'Milliseconds', outcome.latencyMs));
   if (outcome.tlsDaysLeft !== null) points.push(point(PROBE_METRIC.tlsDaysLeft, 'None', outcome.tlsDaysLeft));
   return points;
 }

@@ -1,6 +1,6 @@
 // The probe Lambda's logic (docs/architecture.md, Parts): every minute, probe every target, wait until 30 s
 // after the first round started, probe again, so each target gets two datapoints a minute in consecutive
-// 30 s periods. Results go out as EMF metrics (Failed, LatencyMs, TlsDaysLeft per Target) that the high-
+// 30 s periods. Results go out as EMF metrics (Failed, TlsDaysLeft per Target) that the high-
 // resolution alarms page on; there is no evaluation report. One ProbeHeartbeat per run in which every
 // target was probed feeds the "monitoring blind" alarm.
 import type { Logger } from '../../core/logger.ts';

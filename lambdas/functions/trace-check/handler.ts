@@ -92,6 +92,9 @@ export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<Trace
       evaluated: evaluation.evaluated,
       firing: evaluation.signals.map((s) => `${s.severity} ${s.dedupKey}`),
       ruleDurationsMs: evaluation.metrics.ruleDurationsMs,
+      // Numbers no alarm or dashboard widget reads: log fields (Logs Insights), not custom metrics.
+      monthToDateUsd: evaluation.metrics.monthToDateUsd ?? null,
+      futureEvents: evaluation.metrics.futureEvents ?? null,
     });
     return { snapshot, evaluation };
   };

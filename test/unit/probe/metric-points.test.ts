@@ -5,27 +5,23 @@ import { outcome } from './support.ts';
 const AT = new Date('2026-11-20T12:00:05.000Z');
 
 describe('probeMetricPoints', () => {
-  it('a healthy https probe: Failed 0, LatencyMs and TlsDaysLeft, high resolution, Target dimension, probe start time', () => {
+  it('a healthy https probe: Failed 0 and TlsDaysLeft, high resolution, Target dimension, probe start time; no LatencyMs metric (a log field)', () => {
     expect(probeMetricPoints('gateway', outcome({ latencyMs: 37, tlsDaysLeft: 45 }), AT)).toEqual([
       { name: 'Failed', unit: 'Count', value: 0, storageResolution: 1, dimensions: { Target: 'gateway' }, timestamp: AT },
-      { name: 'LatencyMs', unit: 'Milliseconds', value: 37, storageResolution: 1, dimensions: { Target: 'gateway' }, timestamp: AT },
       { name: 'TlsDaysLeft', unit: 'None', value: 45, storageResolution: 1, dimensions: { Target: 'gateway' }, timestamp: AT },
     ]);
   });
 
-  it('a 503 over http: Failed 1 and the latency of the answer, no TlsDaysLeft', () => {
+  it('a 503 over http: Failed 1 only (no TlsDaysLeft; the latency is in the probe log line)', () => {
     const points = probeMetricPoints(
       'server',
       outcome({ url: 'http://10.0.0.5/health', ok: false, failure: 'http_status', status: 503, latencyMs: 12, tlsDaysLeft: null }),
       AT,
     );
-    expect(points.map((p) => [p.name, p.value])).toEqual([
-      ['Failed', 1],
-      ['LatencyMs', 12],
-    ]);
+    expect(points.map((p) => [p.name, p.value])).toEqual([['Failed', 1]]);
   });
 
-  it('a timeout or refused connection: Failed 1 only (no latency to distort the graph)', () => {
+  it('a timeout or refused connection: Failed 1 only', () => {
     for (const failure of ['timeout', 'connection'] as const) {
       const points = probeMetricPoints('gateway', outcome({ ok: false, failure, status: null, latencyMs: 5000, tlsDaysLeft: null }), AT);
       expect(points.map((p) => [p.name, p.value])).toEqual([['Failed', 1]]);
