@@ -28,7 +28,8 @@ export const backupStale: TraceDbRule = {
     // Absent or unreadable: nothing to judge; never read as "backups are fine".
     if (at === undefined) return undefined;
     const ageMs = ctx.nowMs - at;
-    if (!(ageMs > cfg.maxAgeHours * MS_PER_HOUR)) return { signals: [] };
+    // A backup young enough is evidence: it resolves an open backup_stale.
+    if (!(ageMs > cfg.maxAgeHours * MS_PER_HOUR)) return { signals: [], healthy: [DB_SUBJECT] };
     const ageHours = ageMs / MS_PER_HOUR;
     return {
       signals: [

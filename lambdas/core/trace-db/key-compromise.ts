@@ -7,6 +7,7 @@ import { keyDailyCaps, keyModelsUsed, type CapEvidence } from './key-history.ts'
 import { last24hByModel, spendSpikes, type SpendSpike } from './key-spend-spike.ts';
 import { makeSignal, round, RUNBOOK, usd, windowDetails, type RuleContext, type RuleOutcome, type TraceDbRule } from './context.ts';
 import { MS_PER_HOUR } from './time.ts';
+import { gatewayWriting } from './data-freshness.ts';
 
 export const KEY_COMPROMISE = 'key_compromise_suspected';
 
@@ -54,7 +55,13 @@ export const keyCompromise: TraceDbRule = {
     if (spikes === null) return { signals: [] };
     if (spikes === undefined) return undefined;
     const { firing, hourAgo, baselineHours, coveredFrom } = spikes;
-    if (firing.length === 0) return { signals: [] };
+    // Evidence for a resolve: every key measured in the last hour that is not a suspect, and keys with
+    // no call at all while the gateway still writes (a quiet key is not being exploited).
+    const healthyBut = (suspects: readonly string[]) => [
+      ...spikes.ranked.map((k) => k.key).filter((key) => !suspects.includes(key)),
+      ...(gatewayWriting(ctx) ? spikes.idleKeys : []),
+    ];
+    if (firing.length === 0) return { signals: [], healthy: healthyBut([]) };
 
     const keys = firing.map((k) => k.key);
     const baseFrom = hourAgo - BASELINE_HOURS * MS_PER_HOUR;
@@ -71,7 +78,7 @@ export const keyCompromise: TraceDbRule = {
         return { spike, usualModels, newModels, cap };
       })
       .filter((s) => s.newModels.length > 0 || s.cap.kind === 'uncapped');
-    if (suspects.length === 0) return { signals: [] };
+    if (suspects.length === 0) return { signals: [], healthy: healthyBut([]) };
 
     const scope = last24hByModel(
       ctx,
@@ -123,6 +130,6 @@ export const keyCompromise: TraceDbRule = {
         },
       });
     });
-    return { signals };
+    return { signals, healthy: healthyBut(suspects.map((s) => s.spike.key)) };
   },
 };

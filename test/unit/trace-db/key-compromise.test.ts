@@ -18,6 +18,8 @@ describe('key_compromise_suspected', () => {
     const result = await evaluateRows([anchor, ...hourly('gk_ci', 0.1), ...lastHour('gk_ci', 2, USUAL)], { rules: RULES });
     expect(result.evaluated).toEqual(expect.arrayContaining(['key_spend_spike', 'key_compromise_suspected']));
     expect(rulesOf(result)).toEqual(['SEV3 key_spend_spike:gk_ci']);
+    // Measured and not a suspect: evidence that resolves an open compromise incident for the key.
+    expect(result.healthy.key_compromise_suspected).toContain('gk_ci');
   });
 
   it('10x on a model the key never called in 7 days is SEV1, with scope rows and revoke / re-issue commands', async () => {
@@ -28,6 +30,8 @@ describe('key_compromise_suspected', () => {
       ...lastHour('gk_01LEAK', 0.5, USUAL),
     ];
     const result = await evaluateRows(rows, { rules: RULES });
+    // A suspect is never named healthy in the same report.
+    expect(result.healthy.key_compromise_suspected ?? []).not.toContain('gk_01LEAK');
     expect(rulesOf(result)).toEqual(['SEV1 key_compromise_suspected:gk_01LEAK', 'SEV3 key_spend_spike:gk_01LEAK']);
     const [s] = byRule(result, 'key_compromise_suspected');
     expect(s).toMatchObject({ source: 'trace-db', subject: 'gk_01LEAK', runbook: 'Gateway key compromise' });
