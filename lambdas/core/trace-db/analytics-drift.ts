@@ -153,19 +153,29 @@ export function traceTotalsByKey(ctx: RuleContext, window: AnalyticsWindow): Map
  * `evaluated` lists analytics_unavailable whenever the rule ran, analytics_drift only when the answer was
  * usable and every drifting key has its signal.
  */
-export function evaluateAnalyticsDrift(ctx: RuleContext, input: AnalyticsInput): { evaluated: string[]; signals: Signal[] } {
+/** The one subject of analytics_unavailable: the endpoint. */
+const UNAVAILABLE_SUBJECT = 'by_key';
+
+export function evaluateAnalyticsDrift(
+  ctx: RuleContext,
+  input: AnalyticsInput,
+): { evaluated: string[]; signals: Signal[]; healthy: Record<string, string[]> } {
   const cfg = ctx.rules.analytics_drift;
-  if (!cfg.enabled) return { evaluated: [], signals: [] };
+  if (!cfg.enabled) return { evaluated: [], signals: [], healthy: {} };
   const parsed = input.fetched.kind === 'body' ? parseAnalyticsRows(input.fetched.body, input.config) : undefined;
   if (parsed === undefined || typeof parsed === 'string') {
     const reason = typeof parsed === 'string' ? `malformed answer: ${parsed}` : (input.fetched as { reason: string }).reason;
-    return { evaluated: [ANALYTICS_UNAVAILABLE], signals: [unavailableSignal(ctx, input, reason)] };
+    return { evaluated: [ANALYTICS_UNAVAILABLE], signals: [unavailableSignal(ctx, input, reason)], healthy: {} };
   }
   const compared = compareByKey(traceTotalsByKey(ctx, input.window), parsed, cfg);
   const drifting = compared.filter((c) => c.drifting);
   const signals = drifting.slice(0, MAX_DRIFT_SIGNALS).map((c) => driftSignal(ctx, input, c, cfg));
-  const evaluated = drifting.length > MAX_DRIFT_SIGNALS ? [ANALYTICS_UNAVAILABLE] : [ANALYTICS_UNAVAILABLE, ANALYTICS_DRIFT];
-  return { evaluated, signals };
+  const judged = drifting.length <= MAX_DRIFT_SIGNALS;
+  const evaluated = judged ? [ANALYTICS_UNAVAILABLE, ANALYTICS_DRIFT] : [ANALYTICS_UNAVAILABLE];
+  // Evidence for resolves: the endpoint answered a by-key table, and each compared key that agrees.
+  const healthy: Record<string, string[]> = { [ANALYTICS_UNAVAILABLE]: [UNAVAILABLE_SUBJECT] };
+  if (judged) healthy[ANALYTICS_DRIFT] = compared.filter((c) => !c.drifting).map((c) => c.key);
+  return { evaluated, signals, healthy };
 }
 
 function windowText(window: AnalyticsWindow): string {
@@ -211,7 +221,7 @@ function driftSignal(ctx: RuleContext, input: AnalyticsInput, c: KeyComparison, 
 function unavailableSignal(ctx: RuleContext, input: AnalyticsInput, reason: string) {
   return makeSignal(ctx.now, {
     rule: ANALYTICS_UNAVAILABLE,
-    subject: 'by_key',
+    subject: UNAVAILABLE_SUBJECT,
     severity: 'SEV3',
     runbook: RUNBOOK.runawaySpend,
     summary: `/analytics/by_key could not be compared with the trace DB (${reason}): analytics_drift is not checked meanwhile, and on-call cannot confirm key spend there. Endpoint: ${input.url}`,

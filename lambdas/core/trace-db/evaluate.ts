@@ -153,6 +153,7 @@ export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: Evalu
       const drift = evaluateAnalyticsDrift(ctx, options.analytics);
       result.evaluated.push(...drift.evaluated);
       result.signals.push(...drift.signals);
+      for (const [rule, subjects] of Object.entries(drift.healthy)) addHealthy(result, rule, subjects);
     } catch (error) {
       result.errors.push({ rule: ANALYTICS_DRIFT, message: errorLine(error) });
     }
