@@ -230,7 +230,7 @@ async function admit(
   return { allowed, held };
 }
 
-/** One grouped notice per sink and minute for what this call held back, on the sinks that can show one. */
+/** One grouped notice per sink and minute (claimed once in the ledger) for what this call held back; never taken from the budget it reports. */
 async function announceStorm(result: DispatchResult, deps: DispatchDeps, now: Date | undefined): Promise<void> {
   if (!deps.storm || result.held.length === 0 || !now) return;
   const minute = epochMinute(now);

@@ -27,6 +27,22 @@ export interface Notice {
   subject: string;
   /** Marks every payload as a test (`metis-alerts test-page`). */
   test?: boolean;
+  /** Set on a storm notice: what it stands for, for sinks that show fields (PagerDuty details, webhook labels). */
+  storm?: StormFacts;
+}
+
+/** The grouped storm notice's facts: one notice per sink and minute, never held by the budget it reports. */
+export interface StormFacts {
+  /** `metis-storm:<sink>:<minute>`: the notice's dedup key / alias / entity id, stable per sink and minute. */
+  key: string;
+  sink: Sink;
+  /** Start of the minute whose budget was spent (ISO). */
+  minute: string;
+  /** Incidents held for this sink and minute so far, across parallel invocations. */
+  held: number;
+  budget: number;
+  /** The most severe, then oldest, held incidents (at most TOP_HELD). */
+  top: { severity: Severity; dedupKey: string; rule: string; subject: string; openedAt: string }[];
 }
 
 export interface Notifier {

@@ -42,6 +42,11 @@ export interface HeldIncident {
   delivery: DeliveryRecord;
 }
 
+/** The grouped notice's key on every sink (dedup key, alias, entity id): one per sink and minute, so a retry merges. */
+export function stormKey(sink: Sink, now: Date): string {
+  return `metis-storm:${sink}:${new Date(epochMinute(now) * 60_000).toISOString().slice(0, 16)}Z`;
+}
+
 /** How many of the held incidents a notice names. */
 export const TOP_HELD = 5;
 
@@ -55,9 +60,10 @@ export function stormNotice(sink: Sink, held: HeldIncident[], totalHeld: number,
     )
     .slice(0, TOP_HELD);
   const worst = top[0]?.incident.severity ?? 'SEV3';
-  const minute = new Date(epochMinute(now) * 60_000).toISOString().slice(11, 16);
+  const minuteStart = new Date(epochMinute(now) * 60_000).toISOString();
+  const minute = minuteStart.slice(11, 16);
   return {
-    threadId: `storm:${sink}:${new Date(epochMinute(now) * 60_000).toISOString()}`,
+    threadId: `storm:${sink}:${minuteStart}`,
     severity: worst,
     rule: 'notification_storm',
     status: 'firing',
@@ -69,5 +75,19 @@ export function stormNotice(sink: Sink, held: HeldIncident[], totalHeld: number,
       `Top held: ${top.map((h) => `${h.incident.severity} ${h.incident.dedupKey}`).join(', ')}${totalHeld > top.length ? ` and ${totalHeld - top.length} more` : ''}.`,
       'Every incident is in the incident table: `metis-alerts incidents --open`.',
     ],
+    storm: {
+      key: stormKey(sink, now),
+      sink,
+      minute: minuteStart,
+      held: totalHeld,
+      budget,
+      top: top.map(({ incident: i }) => ({
+        severity: i.severity,
+        dedupKey: i.dedupKey,
+        rule: i.rule,
+        subject: i.subject,
+        openedAt: i.openedAt,
+      })),
+    },
   };
 }

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryStormLedger } from '../../../lambdas/adapters/memory-storm-ledger.ts';
 import { routeSignals, sweepIncidents } from '../../../lambdas/core/dispatch.ts';
+import { validateEvent } from '../../integration/support/pagerduty-server.ts';
 import { FakeIncidentStore, FakePagerDuty, FakePublisher, notifiersOf, settings, signal, TUE_10_00 } from './support.ts';
 
 const S = settings({ routing: { inhibitions: [] } });
@@ -28,7 +29,9 @@ describe('storm control', () => {
       const result = await routeSignals(signals, w.deps(at(batch * 6)));
       expect(result.retryableFailures).toEqual([]);
     }
-    expect(w.pd.events).toHaveLength(120);
+    // 120 incident triggers within PagerDuty's budget, plus the one grouped notice that the budget does not hold.
+    expect(w.pd.events).toHaveLength(121);
+    expect(w.pd.events.filter((e) => e.dedup_key.startsWith('model_error_rate:'))).toHaveLength(120);
     const page = w.sns.on('page');
     const chatops = w.sns.on('chatops');
     expect(page.filter((m) => m.attributes.rule === 'model_error_rate')).toHaveLength(10);
@@ -42,6 +45,40 @@ describe('storm control', () => {
     const held = open.flatMap((i) => i.deliveries).filter((d) => d.status === 'pending');
     expect(held.every((d) => d.heldAt !== undefined)).toBe(true);
     expect(held.filter((d) => d.sink === 'pagerduty')).toHaveLength(880);
+  });
+
+  it('a storm over PagerDuty’s budget sends exactly one grouped, valid PagerDuty trigger with the held count and the top held', async () => {
+    const w = world();
+    await routeSignals(
+      Array.from({ length: 130 }, (_, i) => sev(i)),
+      w.deps(at(0)),
+    );
+    await routeSignals(
+      Array.from({ length: 20 }, (_, i) => sev(150 + i)),
+      w.deps(at(20)),
+    );
+    const storm = w.pd.events.filter((e) => e.dedup_key.startsWith('metis-storm:'));
+    expect(storm).toHaveLength(1);
+    const [notice] = storm;
+    expect(validateEvent({ routing_key: 'R'.repeat(32), ...notice })).toEqual([]);
+    expect(notice).toMatchObject({
+      event_action: 'trigger',
+      dedup_key: 'metis-storm:pagerduty:2026-11-17T10:00Z',
+      payload: {
+        severity: 'critical',
+        class: 'notification_storm',
+        custom_details: { heldIncidents: 10, sink: 'pagerduty', budgetPerMinute: 120 },
+      },
+    });
+    expect(notice!.payload!.summary).toMatch(
+      /^\[SEV1\] 10 incidents held on pagerduty: more than 120 notifications a minute since 10:00 UTC/,
+    );
+    // The notice went out with the first call that held (10 held then, 30 by the minute's end): it names the first five held.
+    const top = notice!.payload!.custom_details!.topHeld as { severity: string; dedupKey: string }[];
+    expect(top.map((t) => `${t.severity} ${t.dedupKey}`)).toEqual([120, 121, 122, 123, 124].map((n) => `SEV1 model_error_rate:m-${n}`));
+    // The second call within the same minute held 20 more but found the notice claimed: still one event.
+    const held = (await w.store.listOpen()).flatMap((i) => i.deliveries).filter((d) => d.sink === 'pagerduty' && d.status === 'pending');
+    expect(held).toHaveLength(30);
   });
 
   it('a later sweep sends held pages within the next minute’s budget, most severe first', async () => {

@@ -7,7 +7,8 @@ import { runbookUrl } from '../../runbook-link.ts';
 import { oneLine, type Severity } from '../../signal.ts';
 import { firstMove } from '../first-move.ts';
 import { SECRET, standardRetryRules, type HttpCall, type HttpSender } from '../http-call.ts';
-import type { Notifier } from '../notifier.ts';
+import { noticeBody, noticeHeadline, noticeKey, topHeld } from '../notice-fields.ts';
+import type { Notice, Notifier } from '../notifier.ts';
 import { isTest } from '../sns-text.ts';
 
 export const OPSGENIE_DEFAULT_URL = 'https://api.opsgenie.com';
@@ -70,6 +71,32 @@ export function opsgenieCall(incident: Incident, delivery: DeliveryRecord, setti
   };
 }
 
+/** A notice (the grouped storm notification) as one create: alias = the storm key, so a retry merges into one alert. */
+export function opsgenieNoticeCall(notice: Notice, apiUrl: string): HttpCall {
+  const storm = notice.storm;
+  const details: Record<string, string> = {
+    rule: notice.rule,
+    severity: notice.severity,
+    ...(storm ? { heldIncidents: String(storm.held), sink: storm.sink, budgetPerMinute: String(storm.budget), since: storm.minute } : {}),
+  };
+  if (storm) details.topHeld = topHeld(notice).slice(0, OPSGENIE_LIMITS.detailsChars - JSON.stringify(details).length - 40);
+  return {
+    method: 'POST',
+    url: `${apiUrl.replace(/\/+$/, '')}/v2/alerts`,
+    headers: { 'Content-Type': 'application/json', Authorization: `GenieKey ${SECRET}` },
+    body: {
+      message: oneLine(noticeHeadline(notice), OPSGENIE_LIMITS.message),
+      alias: noticeKey(notice).slice(0, OPSGENIE_LIMITS.alias),
+      description: noticeBody(notice).slice(0, OPSGENIE_LIMITS.description),
+      priority: PRIORITY[notice.severity],
+      tags: [notice.severity, notice.rule, ...(notice.test ? ['TEST'] : [])].map((tag) => tag.slice(0, OPSGENIE_LIMITS.tag)),
+      details,
+      entity: oneLine(redactText(storm ? storm.sink : notice.rule), OPSGENIE_LIMITS.entity),
+      source: SOURCE,
+    },
+  };
+}
+
 /** Opsgenie details are string -> string and at most 8,000 characters in total. */
 function stringDetails(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings): Record<string, string> {
   const signal = incident.lastSignal;
@@ -93,5 +120,6 @@ export function opsgenieNotifier(sender: HttpSender, apiUrl: string = OPSGENIE_D
   return {
     raisesPipelineHealth: true,
     deliver: (incident, delivery, { settings }) => sender.send(opsgenieCall(incident, delivery, settings, apiUrl), OPSGENIE_RULES),
+    announce: (notice) => sender.send(opsgenieNoticeCall(notice, apiUrl), OPSGENIE_RULES),
   };
 }

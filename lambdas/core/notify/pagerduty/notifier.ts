@@ -3,6 +3,7 @@ import type { Incident } from '../../incident.ts';
 import { SECRET, standardRetryRules, type HttpCall, type HttpSender } from '../http-call.ts';
 import type { Notifier } from '../notifier.ts';
 import type { PagerDutyEvent } from './event.ts';
+import { pagerDutyNoticeEvent } from './notice.ts';
 import { pagerDutyEvent } from './render.ts';
 
 export const DEFAULT_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -23,5 +24,7 @@ export function pagerDutyNotifier(sender: HttpSender, eventsUrl: string = DEFAUL
     raisesPipelineHealth: true,
     deliver: (incident: Incident, delivery, { settings }) =>
       sender.send(pagerDutyCall(pagerDutyEvent(incident, delivery, settings), eventsUrl), PAGERDUTY_RULES),
+    announce: (notice, { settings, now }) =>
+      sender.send(pagerDutyCall(pagerDutyNoticeEvent(notice, settings, now), eventsUrl), PAGERDUTY_RULES),
   };
 }

@@ -44,7 +44,7 @@ export function pagerDutyEvent(incident: Incident, delivery: DeliveryRecord, set
 }
 
 /** Redacted details, replaced by a note when they would push the event past PagerDuty's size limit. */
-function boundedDetails(details: Record<string, unknown>): Record<string, unknown> {
+export function boundedDetails(details: Record<string, unknown>): Record<string, unknown> {
   const redacted = redactValue(details);
   const size = Buffer.byteLength(JSON.stringify(redacted));
   if (size <= MAX_DETAILS_BYTES) return redacted;

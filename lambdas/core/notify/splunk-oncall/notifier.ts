@@ -7,7 +7,8 @@ import { runbookUrl } from '../../runbook-link.ts';
 import { oneLine, type Severity } from '../../signal.ts';
 import { firstMove } from '../first-move.ts';
 import { SECRET, standardRetryRules, type HttpCall, type HttpSender } from '../http-call.ts';
-import type { Notifier } from '../notifier.ts';
+import { noticeBody, noticeHeadline, noticeKey, topHeld } from '../notice-fields.ts';
+import type { Notice, Notifier } from '../notifier.ts';
 import { isTest } from '../sns-text.ts';
 
 export const SPLUNK_MESSAGE_TYPES = ['CRITICAL', 'WARNING', 'INFO', 'ACKNOWLEDGEMENT', 'RECOVERY'] as const;
@@ -50,9 +51,32 @@ export function splunkOnCallCall(incident: Incident, delivery: DeliveryRecord, s
   };
 }
 
+/** A notice (the grouped storm notification) as one alert: entity_id = the storm key; extra fields are plain values. */
+export function splunkOnCallNoticeCall(notice: Notice, settings: RouterSettings, now: Date): HttpCall {
+  const storm = notice.storm;
+  return {
+    method: 'POST',
+    url: SECRET,
+    headers: { 'Content-Type': 'application/json' },
+    body: {
+      message_type: MESSAGE_TYPE[notice.severity],
+      entity_id: noticeKey(notice),
+      entity_display_name: oneLine(noticeHeadline(notice), 255),
+      state_message: noticeBody(notice).slice(0, 10_000),
+      state_start_time: Math.floor(Date.parse(storm?.minute ?? now.toISOString()) / 1000),
+      monitoring_tool: 'metis-alerts',
+      severity: notice.severity,
+      rule: notice.rule,
+      runbook_url: settings.runbookBaseUrl,
+      ...(storm ? { held_incidents: storm.held, sink: storm.sink, budget_per_minute: storm.budget, top_held: topHeld(notice) } : {}),
+    },
+  };
+}
+
 export function splunkOnCallNotifier(sender: HttpSender): Notifier {
   return {
     raisesPipelineHealth: true,
     deliver: (incident, delivery, { settings, now }) => sender.send(splunkOnCallCall(incident, delivery, settings, now), SPLUNK_RULES),
+    announce: (notice, { settings, now }) => sender.send(splunkOnCallNoticeCall(notice, settings, now), SPLUNK_RULES),
   };
 }

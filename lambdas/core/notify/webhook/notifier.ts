@@ -7,7 +7,8 @@ import { runbookUrl } from '../../runbook-link.ts';
 import { fnv1a, oneLine } from '../../signal.ts';
 import { firstMove } from '../first-move.ts';
 import { SECRET, standardRetryRules, type HttpCall, type HttpSender } from '../http-call.ts';
-import type { Notifier } from '../notifier.ts';
+import { noticeBody, noticeHeadline, noticeKey, topHeld } from '../notice-fields.ts';
+import type { Notice, Notifier } from '../notifier.ts';
 import { isTest } from '../sns-text.ts';
 
 /** Alertmanager's zero time: an alert still firing has no end. */
@@ -66,11 +67,64 @@ export function alertmanagerCall(
   };
 }
 
+/** Alertname of the grouped storm notice, so receivers can route or mute it apart from the incidents it stands for. */
+export const STORM_ALERTNAME = 'metis_storm';
+
+/** A notice (the grouped storm notification) as one Alertmanager v4 message with one alert. */
+export function alertmanagerNoticeCall(receiver: string, notice: Notice, settings: RouterSettings, now: Date): HttpCall {
+  const storm = notice.storm;
+  const key = noticeKey(notice);
+  const alertname = storm ? STORM_ALERTNAME : `metis_${notice.rule}`;
+  const resolved = notice.status === 'resolved';
+  const status = resolved ? 'resolved' : 'firing';
+  const labels: Record<string, string> = {
+    alertname,
+    severity: notice.severity,
+    source: 'metis-alerts',
+    dedup_key: key,
+    ...(storm ? { sink: storm.sink } : {}),
+    ...(notice.test ? { test: 'true' } : {}),
+  };
+  const annotations: Record<string, string> = {
+    summary: oneLine(noticeHeadline(notice)),
+    description: noticeBody(notice),
+    ...(storm ? { held_incidents: String(storm.held), budget_per_minute: String(storm.budget), top_held: topHeld(notice) } : {}),
+  };
+  return {
+    method: 'POST',
+    url: SECRET,
+    headers: { 'Content-Type': 'application/json' },
+    body: {
+      version: '4',
+      groupKey: `{}:{alertname="${alertname}", dedup_key="${key}"}`,
+      truncatedAlerts: 0,
+      status,
+      receiver,
+      groupLabels: { alertname, dedup_key: key },
+      commonLabels: labels,
+      commonAnnotations: annotations,
+      externalURL: settings.runbookBaseUrl,
+      alerts: [
+        {
+          status,
+          labels,
+          annotations,
+          startsAt: storm?.minute ?? now.toISOString(),
+          endsAt: resolved ? now.toISOString() : ZERO_TIME,
+          generatorURL: settings.runbookBaseUrl,
+          fingerprint: `${fnv1a(key)}${fnv1a(`${key}#${alertname}`)}`,
+        },
+      ],
+    },
+  };
+}
+
 export function webhookNotifier(name: string, sender: HttpSender): Notifier {
   const rules = standardRetryRules(`webhook ${name}`, 'URL');
   return {
     // A webhook that refuses (wrong URL, 400) raises a pipeline-health incident like a paging provider.
     raisesPipelineHealth: true,
     deliver: (incident, delivery, { settings, now }) => sender.send(alertmanagerCall(name, incident, delivery, settings, now), rules),
+    announce: (notice, { settings, now }) => sender.send(alertmanagerNoticeCall(name, notice, settings, now), rules),
   };
 }
