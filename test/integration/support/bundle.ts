@@ -71,7 +71,16 @@ export function synthFunctionAsset(app: App, stack: Stack, logicalIdPrefix: stri
  */
 export function externalImports(source: string): string[] {
   const found = new Set<string>();
-  for (const re of [/\bfrom\s*"([^"]+)"/g, /\bimport\s*"([^"]+)"/g, /\bimport\s*\(\s*"([^"]+)"\s*\)/g, /\bfrom\s*'([^']+)'/g]) {
+  // A specifier starts with a letter, `@`, `.` or `/` and holds no blank, comma or parenthesis: minified
+  // code has `from"` inside ordinary strings too (e.g. `fromParam:...default("from")`).
+  const spec = `[@./A-Za-z][^"'\\s,()]*`;
+  const patterns = [
+    `\\bfrom\\s*"(${spec})"`,
+    `\\bimport\\s*"(${spec})"`,
+    `\\bimport\\s*\\(\\s*"(${spec})"\\s*\\)`,
+    `\\bfrom\\s*'(${spec})'`,
+  ];
+  for (const re of patterns.map((p) => new RegExp(p, 'g'))) {
     for (const m of source.matchAll(re)) found.add(m[1]!);
   }
   return [...found].sort();
