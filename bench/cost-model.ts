@@ -474,51 +474,9 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
       how: `${n(logWatchRuns)} batches x ${WORKLOAD.logWatchSeconds} s`,
     },
   ];
-  for (const { fn, runs, seconds, how } of lambda) {
-    const gbs = (seconds * fn.memoryMb) / 1_024;
-    const price = fn.arm64 ? P.LAMBDA_ARM64_PER_GB_SECOND : P.LAMBDA_X86_PER_GB_SECOND;
-    add(
-      fn.part,
-      `Lambda compute (${fn.memoryMb} MB, ${fn.arm64 ? 'arm64' : 'x86_64'})`,
-      `${n(gbs)} GB-s (${how})`,
-      unit(price, 1, 'GB-s'),
-      gbs * price,
-    );
-    add(fn.part, 'Lambda requests', n(runs), unit(P.LAMBDA_PER_REQUEST, 1e6, 'requests'), runs * P.LAMBDA_PER_REQUEST);
-    const ingest = runs * WORKLOAD.logBytesPerInvocation;
-    const storedMonths = (fn.logRetentionDays ?? 365) / DAYS_PER_MONTH;
-    add(
-      fn.part,
-      'CloudWatch Logs ingestion',
-      `${gib(ingest)} (${n(runs)} x ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB)`,
-      unit(P.CW_LOGS_INGEST_PER_GB, 1, 'GB'),
-      (ingest / GIB) * P.CW_LOGS_INGEST_PER_GB,
-    );
-    add(
-      fn.part,
-      `CloudWatch Logs storage (${fn.logRetentionDays ?? 'no expiry: 365'} days kept)`,
-      `${gib(ingest * storedMonths)}-month`,
-      unit(P.CW_LOGS_STORAGE_PER_GB_MONTH, 1, 'GB-month'),
-      ((ingest * storedMonths) / GIB) * P.CW_LOGS_STORAGE_PER_GB_MONTH,
-    );
-  }
+  lambdaItems(lambda, add);
 
-  // Alarms, by part and resolution (each alarm metric billed).
-  for (const part of PARTS) {
-    for (const highRes of [true, false]) {
-      const list = inv.alarms.filter((a) => a.part === part && a.highRes === highRes);
-      if (!list.length) continue;
-      const metrics = list.reduce((sum, a) => sum + a.metrics, 0);
-      const price = highRes ? P.CW_ALARM_HIGH_RES_PER_METRIC_MONTH : P.CW_ALARM_STANDARD_PER_METRIC_MONTH;
-      add(
-        part,
-        `CloudWatch alarms, ${highRes ? 'high-resolution (period < 60 s)' : 'standard'}`,
-        `${plural(list.length, 'alarm')}, ${plural(metrics, 'metric')}`,
-        unit(price, 1, 'alarm metric-month'),
-        metrics * price,
-      );
-    }
-  }
+  alarmItems(inv, add);
 
   const metrics = customMetricLines(probeTargets);
   for (const [part, count, what] of metrics.lines)
@@ -740,6 +698,57 @@ function dynamoDbItems(
   );
 
   return { scanRru };
+}
+
+/** Compute, requests and logs of each function, from its invocations and billed seconds. */
+function lambdaItems(lambda: readonly { fn: FunctionInfo; runs: number; seconds: number; how: string }[], add: AddItem): void {
+  for (const { fn, runs, seconds, how } of lambda) {
+    const gbs = (seconds * fn.memoryMb) / 1_024;
+    const price = fn.arm64 ? P.LAMBDA_ARM64_PER_GB_SECOND : P.LAMBDA_X86_PER_GB_SECOND;
+    add(
+      fn.part,
+      `Lambda compute (${fn.memoryMb} MB, ${fn.arm64 ? 'arm64' : 'x86_64'})`,
+      `${n(gbs)} GB-s (${how})`,
+      unit(price, 1, 'GB-s'),
+      gbs * price,
+    );
+    add(fn.part, 'Lambda requests', n(runs), unit(P.LAMBDA_PER_REQUEST, 1e6, 'requests'), runs * P.LAMBDA_PER_REQUEST);
+    const ingest = runs * WORKLOAD.logBytesPerInvocation;
+    const storedMonths = (fn.logRetentionDays ?? 365) / DAYS_PER_MONTH;
+    add(
+      fn.part,
+      'CloudWatch Logs ingestion',
+      `${gib(ingest)} (${n(runs)} x ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB)`,
+      unit(P.CW_LOGS_INGEST_PER_GB, 1, 'GB'),
+      (ingest / GIB) * P.CW_LOGS_INGEST_PER_GB,
+    );
+    add(
+      fn.part,
+      `CloudWatch Logs storage (${fn.logRetentionDays ?? 'no expiry: 365'} days kept)`,
+      `${gib(ingest * storedMonths)}-month`,
+      unit(P.CW_LOGS_STORAGE_PER_GB_MONTH, 1, 'GB-month'),
+      ((ingest * storedMonths) / GIB) * P.CW_LOGS_STORAGE_PER_GB_MONTH,
+    );
+  }
+}
+
+/** Alarms, by part and resolution: each alarm metric is billed, high-resolution at three times the price. */
+function alarmItems(inv: Inventory, add: AddItem): void {
+  for (const part of PARTS) {
+    for (const highRes of [true, false]) {
+      const list = inv.alarms.filter((a) => a.part === part && a.highRes === highRes);
+      if (!list.length) continue;
+      const metrics = list.reduce((sum, a) => sum + a.metrics, 0);
+      const price = highRes ? P.CW_ALARM_HIGH_RES_PER_METRIC_MONTH : P.CW_ALARM_STANDARD_PER_METRIC_MONTH;
+      add(
+        part,
+        `CloudWatch alarms, ${highRes ? 'high-resolution (period < 60 s)' : 'standard'}`,
+        `${plural(list.length, 'alarm')}, ${plural(metrics, 'metric')}`,
+        unit(price, 1, 'alarm metric-month'),
+        metrics * price,
+      );
+    }
+  }
 }
 
 /** SNS, SQS (dead letters; the probe's second-round queue when `probeRuns` is given) and KMS. */
