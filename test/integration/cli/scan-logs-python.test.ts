@@ -26,8 +26,10 @@ describe.each(Object.entries(PYTHON_FIXTURES))('scan-logs --file %s.log', (name,
     const run = await cli(['scan-logs', '--file', file(name), '--now', NOW, '--json']);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    const out = JSON.parse(run.stdout) as { evaluated: string[]; signals: Signal[] };
-    expect(Object.keys(out).sort()).toEqual(['evaluated', 'signals']);
+    const out = JSON.parse(run.stdout) as { source: string; evaluated: string[]; signals: Signal[] };
+    // An evaluation report, so `route --signals` can replay it.
+    expect(Object.keys(out).sort()).toEqual(['evaluated', 'evaluatedAt', 'healthy', 'signals', 'source']);
+    expect(out.source).toBe('logs');
     for (const signal of out.signals) expect(signalSchema.safeParse(signal).success).toBe(true);
     if (expected === null) {
       expect(out.signals).toEqual([]);
