@@ -1,6 +1,7 @@
 // lambdas/functions/sweeper/index.ts as deployed: its environment from process.env, real SDK clients (moto
 // through AWS_ENDPOINT_URL), its real clock, called with a Lambda context like the 5-minute schedule does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DASHBOARD_MESSAGES } from '../../../lambdas/core/dashboard/log-records.ts';
 import { DynamoDbReportHeartbeats } from '../../../lambdas/adapters/dynamodb-report-heartbeats.ts';
 import {
   DEFAULT_SETTINGS,
@@ -52,8 +53,10 @@ describe('the sweeper entry (index.ts)', () => {
 
     expect(value).toEqual({ deliveries: 0 });
     expect(await published(world, world.chatops)).toEqual([]);
+    // The sweep line and the on-call dashboard's open-incidents record, both with the request id.
     expect(logLines(lines)).toEqual([
       expect.objectContaining({ message: 'swept', function_request_id: 'req-sweeper-2', cold_start: false }),
+      expect.objectContaining({ message: DASHBOARD_MESSAGES.openIncidents, function_request_id: 'req-sweeper-2', cold_start: false }),
     ]);
   });
 });
