@@ -11,7 +11,6 @@ import { logMetricPoints } from '../lambdas/core/logs/metrics.ts';
 import { emptyStats, type LogScan } from '../lambdas/core/logs/scan.ts';
 import { heartbeatMetricPoint, probeMetricPoints } from '../lambdas/core/probe/metric-points.ts';
 import type { ProbeOutcome } from '../lambdas/core/probe/result.ts';
-import { traceMetricPoints } from '../lambdas/core/trace-db/metric-points.ts';
 import * as P from './cost-prices.ts';
 import { markdownTable, ratio, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
 import { readTemplates, synthStack, type CfnResource, type CfnTemplate } from './synth.ts';
@@ -69,8 +68,6 @@ export const WORKLOAD = {
   logWatchSeconds: 0.2,
   /** CloudWatch Logs per invocation: START/END/REPORT, the handler's JSON lines and the EMF lines. */
   logBytesPerInvocation: 2_048,
-  /** Models in model_error_rate's window: one ErrorSharePercent metric each. */
-  modelsReporting: 5,
   /** Incidents table size (open + resolved kept 30 days, plus silences and heartbeats): ~100 items of 1 KB. A consistent Scan reads 1 RRU per 4 KB. */
   incidentTableBytes: 100 * 1_024,
   /** Both tables hold well under 10 MB (storage and PITR priced on that). */
@@ -566,7 +563,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     `Snapshot ${n(WORKLOAD.snapshotBytes / 1e6)} MB gzipped (bench/results.md: 55.6 MB); \`aws s3 cp\` uploads it in ${parts} parts of 8 MiB (${putsPerUpload} PUT-class requests per upload, not 1); trace-check does HEAD + GET per new snapshot. With versioning, each upload leaves a noncurrent version kept NoncurrentDays + ~0.5 day (expiry at the next midnight UTC): ${n(noncurrent)} versions.`,
     `Router: one invocation per evaluation report (every trace-check run and every log-watch batch publishes one) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
     `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
-    `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts, lambdas/core/trace-db/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), ${metrics.traceCheck} trace-check with ${WORKLOAD.modelsReporting} models, ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
+    `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), none from the trace-check (its numbers are log lines), ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
     `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; the router scans open incidents and silences per report, the sweeper per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
     `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from the DynamoDB table keys (AWS managed, ~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
     `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
@@ -874,13 +871,12 @@ function canaryBaseline(config: Config): { items: LineItem[]; canaries: number; 
 
 /**
  * Custom metrics (EMF), counted by running the emitters themselves on a healthy month: every target
- * probed, every scalar of the trace-check, WORKLOAD.modelsReporting models, a log-watch batch that
+ * probed, a log-watch batch that
  * found quota_exceeded and key_revoked lines and a traceback.
  */
 function customMetricLines(probeTargets: readonly { name: string; url: string }[]): {
   lines: [Part, number, string][];
   probe: number;
-  traceCheck: number;
   logWatch: number;
 } {
   const at = new Date(0);
@@ -907,39 +903,21 @@ function customMetricLines(probeTargets: readonly { name: string; url: string }[
     for (const p of probeMetricPoints(target.name, outcome, at)) probeMetrics.add(`${p.name}:${JSON.stringify(p.dimensions)}`);
   }
   probeMetrics.add(heartbeatMetricPoint(at).name);
-  const models = Object.fromEntries(
-    Array.from({ length: WORKLOAD.modelsReporting }, (_, i) => [`model-${i + 1}`, { calls: 100, errors: 1, share: 0.01 }]),
-  );
-  const traceMetrics = new Set(
-    traceMetricPoints({
-      spendTodayUsd: 1,
-      projectedDailySpendUsd: 1,
-      monthToDateUsd: 1,
-      latencyP95Ms: 1,
-      snapshotAgeSeconds: 1,
-      newestEventAgeSeconds: 1,
-      futureEvents: 0,
-      errorShareByModel: models,
-    }).map((p) => `${p.name}:${JSON.stringify(p.dimensions ?? {})}`),
-  );
   const lines: [Part, number, string][] = [
     [
       'probe',
       probeMetrics.size,
       `${probeTargets.length} targets x (Failed${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`,
     ],
-    [
-      'trace-check',
-      traceMetrics.size,
-      `${traceMetrics.size - WORKLOAD.modelsReporting} dashboard graphs + ErrorSharePercent x ${WORKLOAD.modelsReporting} models`,
-    ],
+    // The trace check emits none: its numbers are log lines the dashboard queries (Logs Insights).
+    ['trace-check', 0, 'none: spend, projection, latency, snapshot ages and per-model error share are log lines'],
     [
       'log-watch',
       logWatchMetrics.size,
       logWatchMetrics.size ? [...logWatchMetrics].join(', ') : 'none on a healthy batch: the conditional ones only when something happens',
     ],
   ];
-  return { lines, probe: probeMetrics.size, traceCheck: traceMetrics.size, logWatch: logWatchMetrics.size };
+  return { lines, probe: probeMetrics.size, logWatch: logWatchMetrics.size };
 }
 
 function sum(items: readonly LineItem[]): number {

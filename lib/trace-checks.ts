@@ -1,6 +1,6 @@
 // trace-check (docs/architecture.md, Parts): on a schedule, reads the newest trace-DB snapshot from S3 with
-// sql.js, runs every trace-DB rule and puts the evaluation report on the bus. Its numbers go out as EMF
-// metrics under the MetisAlerts namespace; the on-call dashboard (lib/oncall-dashboard.ts) shows its numbers.
+// sql.js, runs every trace-DB rule and puts the evaluation report on the bus. Its numbers are log lines
+// (no custom metric) that the on-call dashboard (lib/oncall-dashboard.ts) queries with Logs Insights.
 import { Duration, Stack } from 'aws-cdk-lib';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';

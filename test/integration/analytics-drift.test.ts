@@ -82,7 +82,6 @@ async function traceCheck(at: string): Promise<EvaluationReport> {
     publisher: { publish: async (report) => void reports.push(report) },
     rules: cfg.rules,
     clock: () => new Date(at),
-    metrics: () => {},
     logger: { info: () => {}, warn: () => {}, error: () => {} },
     analytics: { config: analytics, fetch: (window) => source.byKey({ ...analytics, window, headers: { authorization: KEY } }) },
   });

@@ -134,21 +134,15 @@ describe('the bundled handler, imported and invoked in-process against moto', ()
     expect(rules).toEqual(config.rules);
   });
 
-  it('writes EMF metrics under the MetisAlerts namespace, including the spiking model error share', () => {
+  it("logs the dashboard's per-model error share as JSON lines and writes no EMF (custom metric) document", () => {
     result();
-    const emf = stdout
+    const lines = stdout
       .flatMap((chunk) => chunk.split('\n'))
-      .filter((line) => line.includes('"_aws"'))
-      .map(
-        (line) =>
-          JSON.parse(line) as Record<string, unknown> & {
-            _aws: { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
-          },
-      );
-    expect(emf.length).toBeGreaterThan(0);
-    for (const doc of emf) expect(doc._aws.CloudWatchMetrics[0]!.Namespace).toBe('MetisAlerts');
-    const spike = emf.find((doc) => doc.Model === ALL_ANOMALIES.errorSpike.model && 'ErrorSharePercent' in doc);
-    expect(spike?.ErrorSharePercent).toBeGreaterThan(5);
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.filter((line) => '_aws' in line)).toEqual([]);
+    const spike = lines.find((line) => line.message === 'model error share' && line.model === ALL_ANOMALIES.errorSpike.model);
+    expect(spike?.errorPct).toBeGreaterThan(5);
     expect(spike?.service).toBe('metis-alerts-trace-check');
   });
 });

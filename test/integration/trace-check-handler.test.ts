@@ -1,6 +1,6 @@
 // The trace-check handler in-process with real SDK clients against moto: the shipper's gzipped snapshot
-// in S3 (with its metadata), sql.js opening it, the evaluation report on a custom bus routed to SQS, EMF
-// points handed to the metrics callback. Warm reuse while the ETag is unchanged; every kind of bad
+// in S3 (with its metadata), sql.js opening it, the evaluation report on a custom bus routed to SQS,
+// the dashboard's numbers as log records. Warm reuse while the ETag is unchanged; every kind of bad
 // snapshot gives a report, never a throw; a missing bus throws (so the errors alarm fires).
 import { randomBytes } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
@@ -11,7 +11,6 @@ import { S3SnapshotSource } from '../../lambdas/adapters/s3-snapshot-source.ts';
 import { openSnapshot } from '../../lambdas/adapters/sqljs-database.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import type { Signal } from '../../lambdas/core/signal.ts';
-import type { MetricPoint } from '../../lambdas/core/metric-point.ts';
 import type { OpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { makeTraceCheckHandler, type ClosableDatabase, type TraceCheckOutcome } from '../../lambdas/functions/trace-check/handler.ts';
@@ -73,14 +72,13 @@ interface Harness {
   gets: { method: string | undefined; status: number | undefined }[];
   /** One entry per `open` call: the DB it returned (or the failure) and how often its close() ran. */
   opened: { result: ClosableDatabase | OpenFailure; closes: number }[];
-  metrics: MetricPoint[][];
   warnings: { message: string; fields?: Record<string, unknown> }[];
   infos: { message: string; fields?: Record<string, unknown> }[];
 }
 
 /** A handler wired like lambdas/functions/trace-check/index.ts, with `open` and `close` counted. */
 function harness(options: { key?: string; bus?: string; clock?: () => Date } = {}): Harness {
-  const h: Harness = { run: undefined as never, gets: [], opened: [], metrics: [], warnings: [], infos: [] };
+  const h: Harness = { run: undefined as never, gets: [], opened: [], warnings: [], infos: [] };
   const s3 = s3Client();
   s3.middlewareStack.add(
     (next) => async (args) => {
@@ -114,7 +112,6 @@ function harness(options: { key?: string; bus?: string; clock?: () => Date } = {
     publisher: new EventBridgeReportPublisher({ client: new EventBridgeClient(clientConfig()), eventBusName: options.bus ?? world.bus }),
     rules: RULES,
     clock: options.clock ?? (() => NOW),
-    metrics: (points) => h.metrics.push(points),
     logger: {
       info: (message, fields) => h.infos.push({ message, fields }),
       warn: (message, fields) => h.warnings.push({ message, fields }),
@@ -128,12 +125,6 @@ function harness(options: { key?: string; bus?: string; clock?: () => Date } = {
 function only(signals: Signal[], rule: string): Signal {
   const found = signals.filter((s) => s.rule === rule);
   expect(found, rule).toHaveLength(1);
-  return found[0]!;
-}
-
-function point(points: MetricPoint[], name: string, dimensions?: Record<string, string>): MetricPoint {
-  const found = points.filter((p) => p.name === name && JSON.stringify(p.dimensions) === JSON.stringify(dimensions));
-  expect(found, `${name} ${JSON.stringify(dimensions ?? {})}`).toHaveLength(1);
   return found[0]!;
 }
 
@@ -182,31 +173,25 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     expect(first.evaluation.evaluated).toContain('disk_usage');
   });
 
-  it('hands the EMF points to the metrics callback: error share of the spiking model, spend today, snapshot age', () => {
-    expect(h.metrics).toHaveLength(1);
-    const points = h.metrics[0]!;
+  it("logs the dashboard's numbers (no custom metric): error share of the spiking model, spend today, snapshot age", () => {
     const errorRate = only(first.evaluation.signals, 'model_error_rate');
-    const spike = point(points, 'ErrorSharePercent', { Model: A.errorSpike.model });
-    expect(spike).toEqual({
-      name: 'ErrorSharePercent',
-      unit: 'Percent',
-      value: errorRate.details.errorPct,
-      dimensions: { Model: A.errorSpike.model },
-    });
-    expect(spike.value).toBeGreaterThan(5);
+    const models = h.infos.filter((i) => i.message === 'model error share').map((i) => i.fields!);
+    const spike = models.filter((m) => m.model === A.errorSpike.model);
+    expect(spike).toHaveLength(1);
+    expect(spike[0]!.errorPct).toBe(errorRate.details.errorPct);
+    expect(spike[0]!.errorPct).toBeGreaterThan(5);
     // The quiet models are there too, below the threshold.
-    const others = points.filter((p) => p.name === 'ErrorSharePercent' && p.dimensions?.Model !== A.errorSpike.model);
+    const others = models.filter((m) => m.model !== A.errorSpike.model);
     expect(others.length).toBeGreaterThan(0);
-    for (const p of others) expect(p.value).toBeLessThanOrEqual(5);
+    for (const m of others) expect(m.errorPct).toBeLessThanOrEqual(5);
     const budget = only(first.evaluation.signals, 'cost_projection');
-    expect(point(points, 'SpendTodayUsd')).toEqual({ name: 'SpendTodayUsd', unit: 'None', value: budget.details.spendTodayUsd });
-    expect(point(points, 'ProjectedDailySpendUsd').value).toBe(budget.details.value);
-    expect(point(points, 'ProjectedDailySpendUsd').value).toBeGreaterThan(2 * 5);
-    expect(point(points, 'SnapshotAgeSeconds')).toEqual({ name: 'SnapshotAgeSeconds', unit: 'Seconds', value: 60 });
+    const numbers = h.infos.find((i) => i.message === 'trace numbers')!.fields!;
+    expect(numbers.spendTodayUsd).toBe(budget.details.spendTodayUsd);
+    expect(numbers.projectedDailySpendUsd).toBe(budget.details.value);
+    expect(numbers.projectedDailySpendUsd).toBeGreaterThan(2 * 5);
+    expect(numbers.snapshotAgeSeconds).toBe(60);
     // Each clock-skewed request wrote two rows (route.decided + llm.call_completed) stamped in the future:
-    // a field of the summary log line, not a custom metric (no alarm or dashboard widget reads it).
-    expect(points.map((p) => p.name)).not.toContain('FutureEvents');
-    expect(points.map((p) => p.name)).not.toContain('MonthToDateUsd');
+    // a field of the summary log line.
     const summary = h.infos.find((i) => i.message === 'trace check')!;
     expect(summary.fields).toMatchObject({ futureEvents: 2 * A.clockSkew.count });
     // This config sets no monthly cap, so there is no month-to-date figure: the field says so (null), it is not dropped.
@@ -223,7 +208,8 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
   it("logs the on-call dashboard's numbers: one 'trace numbers' line and one 'model error share' line per model", () => {
     const numbers = h.infos.filter((i) => i.message === 'trace numbers');
     expect(numbers).toHaveLength(1);
-    const spendToday = point(h.metrics[0]!, 'SpendTodayUsd').value;
+    const spendToday = only(first.evaluation.signals, 'cost_projection').details.spendTodayUsd;
+    expect(spendToday).toBeGreaterThan(0);
     // The budget (5) and the projection's limit (2 x 5) ride on the same line, so one query draws them beside the spend.
     expect(numbers[0]!.fields).toMatchObject({
       spendTodayUsd: spendToday,
@@ -233,7 +219,7 @@ describe('trace-check handler on a shipped snapshot with anomalies', () => {
     });
     const models = h.infos.filter((i) => i.message === 'model error share');
     expect(models.length).toBeGreaterThan(0);
-    expect(models.length).toBe(h.metrics[0]!.filter((m) => m.name === 'ErrorSharePercent').length);
+    expect(models.length).toBe(Object.keys(first.evaluation.metrics.errorShareByModel ?? {}).length);
     for (const m of models) expect(Object.keys(m.fields!).sort()).toEqual(['calls', 'errorPct', 'errors', 'model']);
   });
 
@@ -426,7 +412,7 @@ describe('bad snapshots give a report, never a throw', () => {
       basis: 'snapshot',
       snapshotTakenAt: '2026-11-20T14:30:00Z',
     });
-    expect(point(h.metrics[0]!, 'SnapshotAgeSeconds').value).toBe(1800);
+    expect(h.infos.find((i) => i.message === 'trace numbers')!.fields).toMatchObject({ snapshotAgeSeconds: 1800 });
   });
 
   it('the shipper reporting a damaged live DB (metadata integrity) is a db_integrity SEV1 on a readable snapshot', async () => {
@@ -450,8 +436,8 @@ describe('when the report cannot be delivered', () => {
     const failed = h.run();
     await expect(failed).rejects.toThrow(ReportPublishError);
     await expect(failed).rejects.toThrow(/PutEvents to no-such-bus failed/);
-    // Nothing reached the real bus, and no metrics were emitted for the undelivered run.
+    // Nothing reached the real bus, and the dashboard's numbers were not logged for the undelivered run.
     expect(await readReports(world)).toEqual([]);
-    expect(h.metrics).toEqual([]);
+    expect(h.infos.filter((i) => i.message === 'trace numbers')).toEqual([]);
   });
 });

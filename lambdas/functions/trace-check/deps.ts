@@ -8,7 +8,7 @@ import { HttpAnalyticsSource } from '../../adapters/http-analytics-source.ts';
 import { SsmProbeHeaders } from '../../adapters/ssm-probe-headers.ts';
 import { S3SnapshotSource } from '../../adapters/s3-snapshot-source.ts';
 import { openSnapshot } from '../../adapters/sqljs-database.ts';
-import type { DetectorRuntime } from '../commons/runtime.ts';
+import type { Runtime } from '../commons/runtime.ts';
 import type { TraceCheckEnvironment } from './env.ts';
 import type { TraceCheckDeps } from './handler.ts';
 
@@ -19,7 +19,8 @@ export interface TraceCheckClients {
   ssm: SSMClient;
 }
 
-export interface TraceCheckRuntime extends DetectorRuntime {
+/** No metrics publisher: the trace check emits no custom metric (its numbers are log fields). */
+export interface TraceCheckRuntime extends Runtime {
   /** Directory holding sql-wasm.wasm (next to the bundled index.mjs; node_modules/sql.js/dist from source). */
   wasmDir: string;
 }
@@ -31,7 +32,6 @@ export function buildTraceCheckDeps(env: TraceCheckEnvironment, clients: TraceCh
     publisher: new EventBridgeReportPublisher({ client: clients.eventbridge, eventBusName: env.EVENT_BUS_NAME }),
     rules: env.TRACE_RULES,
     clock: runtime.clock,
-    metrics: runtime.metrics,
     logger: runtime.logger,
     timer: () => performance.now(),
     ...analyticsDeps(env, clients),

@@ -1,11 +1,11 @@
 // The trace-check Lambda's logic: fetch the snapshot (reusing the open database while the ETag is
-// unchanged), run every trace-DB rule, put the evaluation report on the bus, emit EMF metrics.
+// unchanged), run every trace-DB rule, put the evaluation report on the bus, log the dashboard's numbers.
+// No custom metric: no alarm reads these numbers and the dashboard queries the log lines (Logs Insights),
+// so a metric per number (and per model) would only add to the monthly bill.
 import type { ReportPublisher, SnapshotSource } from '../../core/ports.ts';
 import type { SnapshotMeta, TraceDbRulesConfig } from '../../core/trace-db/context.ts';
 import { evaluateTraceDb, toEvaluationReport, type TraceDbEvaluation } from '../../core/trace-db/evaluate.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { MetricsPublisher } from '../../core/metric-point.ts';
-import { traceMetricPoints } from '../../core/trace-db/metric-points.ts';
 import { missingSnapshotEvaluation } from '../../core/trace-db/missing-snapshot.ts';
 import { isOpenFailure, type OpenFailure, type SqlDatabase } from '../../core/trace-db/sql-port.ts';
 import { analyticsInput, type AnalyticsDeps } from './analytics.ts';
@@ -22,7 +22,6 @@ export interface TraceCheckDeps {
   publisher: ReportPublisher;
   rules: TraceDbRulesConfig;
   clock: () => Date;
-  metrics: MetricsPublisher;
   logger: Logger;
   /** Monotonic ms clock for per-rule durations in the logs. */
   timer?: () => number;
@@ -82,7 +81,6 @@ export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<Trace
       if (!current.etag) forget();
     }
     await deps.publisher.publish(toEvaluationReport(evaluation, now));
-    deps.metrics(traceMetricPoints(evaluation.metrics));
     for (const error of evaluation.errors) deps.logger.warn('trace-DB rule failed', error);
     // The on-call dashboard's numbers (Logs Insights over this log group, no custom metric).
     deps.logger.info(DASHBOARD_MESSAGES.traceNumbers, { ...traceNumbersRecord(evaluation.metrics, deps.rules) });
@@ -92,7 +90,7 @@ export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<Trace
       evaluated: evaluation.evaluated,
       firing: evaluation.signals.map((s) => `${s.severity} ${s.dedupKey}`),
       ruleDurationsMs: evaluation.metrics.ruleDurationsMs,
-      // Numbers no alarm or dashboard widget reads: log fields (Logs Insights), not custom metrics.
+      // Numbers no dashboard widget reads either: log fields for Logs Insights.
       monthToDateUsd: evaluation.metrics.monthToDateUsd ?? null,
       futureEvents: evaluation.metrics.futureEvents ?? null,
     });

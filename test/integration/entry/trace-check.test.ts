@@ -51,9 +51,11 @@ describe('the trace-check entry (index.ts)', () => {
     const keys = event!.detail.signals.map((s) => `${s.severity} ${s.dedupKey}`);
     expect(keys).toContain(`SEV2 model_error_rate:${ALL_ANOMALIES.errorSpike.model}`);
     expect(keys.filter((k) => k.includes('db_integrity') || k.includes('trace_db_schema'))).toEqual([]);
-    const spike = lines.find((line) => '_aws' in line && line.Model === ALL_ANOMALIES.errorSpike.model);
-    expect(spike?.ErrorSharePercent).toBeGreaterThan(5);
     const logs = logLines(lines);
+    // The dashboard's per-model numbers are log lines; no EMF document (custom metric) is written at all.
+    expect(lines.filter((line) => '_aws' in line)).toEqual([]);
+    const spike = logs.find((l) => l.message === 'model error share' && l.model === ALL_ANOMALIES.errorSpike.model);
+    expect(spike?.errorPct).toBeGreaterThan(5);
     expect(logs.map((l) => l.message)).toContain('trace check');
     for (const line of logs) expect(line).toMatchObject({ function_request_id: 'req-trace-2', cold_start: false });
   });
