@@ -12,6 +12,7 @@ import { emptyStats, type LogScan } from '../lambdas/core/logs/scan.ts';
 import { heartbeatMetricPoint, probeMetricPoints } from '../lambdas/core/probe/metric-points.ts';
 import type { ProbeOutcome } from '../lambdas/core/probe/result.ts';
 import * as P from './cost-prices.ts';
+import { OPEN_BY_SOURCE_INDEX } from '../lambdas/core/constants.ts';
 import { markdownTable, ratio, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
 import { readTemplates, synthStack, type CfnResource, type CfnTemplate } from './synth.ts';
 
@@ -68,6 +69,12 @@ export const WORKLOAD = {
   logWatchSeconds: 0.2,
   /** CloudWatch Logs per invocation: START/END/REPORT, the handler's JSON lines and the EMF lines. */
   logBytesPerInvocation: 2_048,
+  /**
+   * Share of reports that carry a firing signal (an incident in progress: ~3 days a month). Those look up
+   * silences and inhibitors (two consistent Scans) and read and write their incidents; a healthy report
+   * only queries the open incidents of its source.
+   */
+  firingReportShare: 0.1,
   /** Incidents table size (open + resolved kept 30 days, plus silences and heartbeats): ~100 items of 1 KB. A consistent Scan reads 1 RRU per 4 KB. */
   incidentTableBytes: 100 * 1_024,
   /** Both tables hold well under 10 MB (storage and PITR priced on that). */
@@ -147,7 +154,7 @@ interface AlarmInfo {
 export interface Inventory {
   functions: FunctionInfo[];
   alarms: AlarmInfo[];
-  tables: { logicalId: string; part: Part; onDemand: boolean; pitr: boolean; kmsCmk: boolean }[];
+  tables: { logicalId: string; part: Part; onDemand: boolean; pitr: boolean; kmsCmk: boolean; indexes: string[] }[];
   topics: { logicalId: string; subscriptions: Record<string, number> }[];
   queues: string[];
   buckets: { logicalId: string; part: Part; versioned: boolean; noncurrentDays: number | undefined }[];
@@ -298,6 +305,7 @@ export function inventory(template: CfnTemplate): Inventory {
             (p.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: boolean } | undefined)?.PointInTimeRecoveryEnabled ===
             true,
           kmsCmk: (p.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId !== undefined,
+          indexes: ((p.GlobalSecondaryIndexes as { IndexName: string }[] | undefined) ?? []).map((index) => index.IndexName),
         });
         break;
       case 'AWS::SNS::Topic': {
@@ -564,7 +572,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     `Router: one invocation per evaluation report (every trace-check run and every log-watch batch publishes one) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
     `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
     `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), none from the trace-check (its numbers are log lines), ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
-    `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; the router scans open incidents and silences per report, the sweeper per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
+    `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; a healthy report costs the router one query of the open-by-source index, a firing report (${WORKLOAD.firingReportShare * 100} % of them) also scans silences and open incidents, the sweeper scans both per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
     `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from the DynamoDB table keys (AWS managed, ~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
     `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
     `Canaries: ${canaries} heartbeat canaries (one per health target), every ${CANARY.intervalMinutes} min, ${CANARY.runSeconds} s per run at ${n(CANARY.memoryMb)} MB on x86_64 (Synthetics default memory), ${CANARY.artifactPutsPerRun} artifact PUTs and ${n(CANARY.artifactBytesPerRun / 1_024)} KB per run kept ${CANARY.artifactRetentionDays} days, ${n(CANARY.logBytesPerRun / 1_024)} KB of logs per run, one standard alarm each; their CloudWatchSynthetics metrics are not counted as custom metrics.`,
@@ -641,21 +649,30 @@ function dynamoDbItems(
   );
   const scanRru = Math.ceil(WORKLOAD.incidentTableBytes / 4_096);
   const table = incidents.logicalId.replace(/[0-9A-F]{8}$/, '');
-  const perCallRru = 2 * scanRru + 2;
-  const ddb: [Part, number, string, number][] = [
-    // Per report: heartbeat put (1 WRU); listOpen + silences scans; ~2 consistent gets for the report's signals.
-    ['router', reports, 'reports', 1],
-    // Per alarm state change: the same scans and gets, a conditional put claiming the delivery, a put recording it.
-    ['router', alarmChanges, 'alarm changes', 2],
+  // The open incidents of a report's source: a Query on the sparse index reads a few small items (an
+  // eventually consistent read of up to 4 KB is 0.5 RRU); without the index, a consistent Scan.
+  const bySource = incidents.indexes.includes(OPEN_BY_SOURCE_INDEX)
+    ? { rru: 0.5, text: `${OPEN_BY_SOURCE_INDEX} query 0.5` }
+    : { rru: scanRru, text: `scan ${scanRru}` };
+  const firing = Math.round(reports * WORKLOAD.firingReportShare);
+  const firingRru = 2 * scanRru + 2;
+  const ddb: [Part, number, string, number, string, number][] = [
+    // Per healthy report: the heartbeat put (1 WRU) and the by-source lookup.
+    ['router', reports - firing, 'healthy reports', bySource.rru, bySource.text, 1],
+    // Per firing report: the lookup, silences + open-incidents scans, ~2 consistent gets; the heartbeat, the incident
+    // and its index copy, a delivery record.
+    ['router', firing, 'firing reports', bySource.rru + firingRru, `${bySource.text} + 2 scans x ${scanRru} + 2`, 4],
+    // Per alarm state change: the scans and gets, a conditional put claiming the delivery, a put recording it.
+    ['router', alarmChanges, 'alarm changes', firingRru, `2 scans x ${scanRru} + 2`, 2],
     // Per sweep: heartbeats batch-get, listOpen + silences scans; a write only when something is due (~1 in 10).
-    ['sweeper', sweeperRuns, 'sweeps', 0.1],
+    ['sweeper', sweeperRuns, 'sweeps', firingRru, `2 scans x ${scanRru} + 2`, 0.1],
   ];
-  for (const [part, count, what, wru] of ddb) {
+  for (const [part, count, what, perCallRru, how, wru] of ddb) {
     const rru = count * perCallRru;
     add(
       part,
       `DynamoDB on-demand reads (${table}, ${what})`,
-      `${n(rru)} RRU (${n(count)} x (2 scans x ${scanRru} + 2))`,
+      `${n(rru)} RRU (${n(count)} x (${how}))`,
       unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU'),
       rru * P.DDB_PER_READ_REQUEST_UNIT,
     );

@@ -3,6 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
+import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE } from '../lambdas/core/constants.ts';
 
 export interface IncidentTableProps {
   /**
@@ -31,6 +32,12 @@ export class IncidentTable extends Construct {
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
+    });
+    this.table.addGlobalSecondaryIndex({
+      // Sparse: only open incidents carry the key, so the router's per-report lookup reads a handful of
+      // items instead of scanning the whole table on every report.
+      indexName: OPEN_BY_SOURCE_INDEX,
+      partitionKey: { name: OPEN_SOURCE_ATTRIBUTE, type: AttributeType.STRING },
     });
   }
 }

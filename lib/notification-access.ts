@@ -10,6 +10,7 @@ import type { HttpSinks } from '../lambdas/core/notify/http-sinks.ts';
 import { httpSinksOf } from '../lambdas/core/notify/registry.ts';
 import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
 import type { AlertingVariables } from '../lambdas/functions/router/env.ts';
+import { OPEN_BY_SOURCE_INDEX } from '../lambdas/core/constants.ts';
 
 export interface PagerDutySink {
   /** Name of the SSM SecureString parameter holding the routing key (created by the operator). */
@@ -39,7 +40,19 @@ export interface NotificationTargets {
 }
 
 export function grantNotificationAccess(role: Role, targets: NotificationTargets, tableActions: string[]): void {
-  targets.incidentTable.grant(role, ...tableActions);
+  // Named ARNs instead of ITable.grant: with an index on the table, grant() adds `<table>/index/*`.
+  const tableArn = targets.incidentTable.tableArn;
+  role.addToPolicy(new PolicyStatement({ sid: 'IncidentTable', actions: tableActions, resources: [tableArn] }));
+  // Whoever may Query the table (the router) reads the open incidents of a source from the sparse index.
+  if (tableActions.includes('dynamodb:Query')) {
+    role.addToPolicy(
+      new PolicyStatement({
+        sid: 'OpenIncidentsBySource',
+        actions: ['dynamodb:Query'],
+        resources: [`${tableArn}/index/${OPEN_BY_SOURCE_INDEX}`],
+      }),
+    );
+  }
   role.addToPolicy(
     new PolicyStatement({
       sid: 'PublishAlerts',

@@ -9,10 +9,17 @@ export interface SnapshotBucketProps {
   /** Key prefix the shipper writes `latest.db.gz` under. */
   readonly prefix: string;
   /**
-   * How long replaced snapshot versions are kept (a corrupt upload can be compared with the previous one).
-   * @default Duration.days(3)
+   * How long replaced snapshot versions are kept (a corrupt upload can be compared with the ones before
+   * it). A day of minute-by-minute versions is most of the bucket's bill, so no longer by default.
+   * @default Duration.days(1)
    */
   readonly keepOldVersions?: Duration;
+  /**
+   * Replaced versions kept whatever their age, so a shipper that stopped days ago still leaves the last
+   * ones to compare with.
+   * @default 60
+   */
+  readonly alwaysKeepVersions?: number;
 }
 
 export class SnapshotBucket extends Construct {
@@ -35,7 +42,8 @@ export class SnapshotBucket extends Construct {
       lifecycleRules: [
         {
           id: 'expire-old-snapshots',
-          noncurrentVersionExpiration: props.keepOldVersions ?? Duration.days(3),
+          noncurrentVersionExpiration: props.keepOldVersions ?? Duration.days(1),
+          noncurrentVersionsToRetain: props.alwaysKeepVersions ?? 60,
           abortIncompleteMultipartUploadAfter: Duration.days(1),
         },
       ],

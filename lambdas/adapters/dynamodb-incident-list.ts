@@ -6,6 +6,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../core/incident.ts';
 import { byOpenedAt } from './incident-order.ts';
+import { fromItem, type StoredIncident } from './dynamodb-incident-store.ts';
 
 export interface ListIncidentsOptions {
   readonly client: DynamoDBClient;
@@ -32,7 +33,7 @@ export async function listIncidents(options: ListIncidentsOptions): Promise<Inci
     const page = await documents.send(
       new ScanCommand({ TableName: options.tableName, Limit: options.scanPageSize, ...filter, ExclusiveStartKey: startKey }),
     );
-    incidents.push(...((page.Items ?? []) as Incident[]));
+    incidents.push(...((page.Items ?? []) as StoredIncident[]).map(fromItem));
     startKey = page.LastEvaluatedKey;
   } while (startKey);
   return incidents.sort(byOpenedAt);

@@ -2,12 +2,21 @@
 // two router invocations handling the same signal (Lambda async retries, duplicate deliveries) can
 // never both notify: the loser's conditional put fails and it re-reads.
 import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  UpdateCommand,
+  type ScanCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import type { Incident } from '../core/incident.ts';
 import type { IncidentStore } from '../core/ports.ts';
 import type { SignalSource } from '../core/signal.ts';
 import { byOpenedAt } from './incident-order.ts';
 import { asError } from '../core/errors.ts';
+import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE } from '../core/constants.ts';
 
 export interface DynamoDbIncidentStoreOptions {
   /** A plain DynamoDBClient; the store wraps it in a DocumentClient with the marshalling it needs. */
@@ -17,6 +26,10 @@ export interface DynamoDbIncidentStoreOptions {
   /** Items read per Scan request (`Limit`); DynamoDB's 1 MB page cap applies either way. @default unlimited */
   readonly scanPageSize?: number;
 }
+
+const OPEN_SOURCE = OPEN_SOURCE_ATTRIBUTE;
+
+export type StoredIncident = Incident & { [OPEN_SOURCE]?: string };
 
 export class DynamoDbIncidentStore implements IncidentStore {
   private readonly documents: DynamoDBDocumentClient;
@@ -36,28 +49,81 @@ export class DynamoDbIncidentStore implements IncidentStore {
   async get(dedupKey: string): Promise<Incident | undefined> {
     // Strongly consistent: the version read here is the one the next conditional put is checked against.
     const result = await this.documents.send(new GetCommand({ TableName: this.tableName, Key: { dedupKey }, ConsistentRead: true }));
-    return result.Item as Incident | undefined;
+    return result.Item ? fromItem(result.Item as StoredIncident) : undefined;
   }
 
   async listOpen(source?: SignalSource): Promise<Incident[]> {
-    // A Scan is fine for this table: only live and recently resolved incidents (TTL removes the rest),
-    // a few hundred items at most. A GSI on status would be the next step if it ever grows.
+    return source === undefined ? this.scanOpen() : this.queryOpen(source);
+  }
+
+  /**
+   * The open incidents of one source, from the sparse index: what the router reads on every report. A GSI
+   * read is eventually consistent; an incident opened a moment ago may be missed, and the next report (or
+   * the sweeper) resolves it instead: later, never wrongly.
+   */
+  private async queryOpen(source: SignalSource): Promise<Incident[]> {
+    const incidents: Incident[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: OPEN_BY_SOURCE_INDEX,
+          KeyConditionExpression: '#openSource = :source',
+          ExpressionAttributeNames: { '#openSource': OPEN_SOURCE },
+          ExpressionAttributeValues: { ':source': source },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of page.Items ?? []) if ((item as StoredIncident).status === 'open') incidents.push(fromItem(item as StoredIncident));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return incidents.sort(byOpenedAt);
+  }
+
+  /** Every open incident (inhibition, the sweeper): a consistent Scan of the small, TTL-trimmed table. */
+  private async scanOpen(): Promise<Incident[]> {
     const input: ScanCommandInput = {
       TableName: this.tableName,
       ConsistentRead: true,
       Limit: this.scanPageSize,
-      FilterExpression: source === undefined ? '#status = :open' : '#status = :open AND #source = :source',
-      ExpressionAttributeNames: source === undefined ? { '#status': 'status' } : { '#status': 'status', '#source': 'source' },
-      ExpressionAttributeValues: source === undefined ? { ':open': 'open' } : { ':open': 'open', ':source': source },
+      FilterExpression: '#status = :open',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':open': 'open' },
     };
     const incidents: Incident[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.documents.send(new ScanCommand({ ...input, ExclusiveStartKey: startKey }));
-      incidents.push(...((page.Items ?? []) as Incident[]));
+      for (const item of (page.Items ?? []) as StoredIncident[]) {
+        if (item[OPEN_SOURCE] !== item.source) await this.indexOpen(item);
+        incidents.push(fromItem(item));
+      }
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return incidents.sort(byOpenedAt);
+  }
+
+  /**
+   * An open incident written before the index existed (or by an older router) is invisible to queryOpen:
+   * the sweeper's scan every few minutes adds the attribute, so an upgrade cannot strand an incident open.
+   */
+  private async indexOpen(item: StoredIncident): Promise<void> {
+    try {
+      await this.documents.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { dedupKey: item.dedupKey },
+          UpdateExpression: 'SET #openSource = :source',
+          ConditionExpression: '#status = :open AND #v = :version',
+          ExpressionAttributeNames: { '#openSource': OPEN_SOURCE, '#status': 'status', '#v': 'version' },
+          ExpressionAttributeValues: { ':source': item.source, ':open': 'open', ':version': item.version },
+        }),
+      );
+    } catch (error) {
+      // Changed meanwhile: whoever changed it wrote the attribute (put() always does).
+      if (!isConditionalCheckFailure(error)) throw error;
+    }
   }
 
   async put(incident: Incident, expectedVersion: number | undefined): Promise<boolean> {
@@ -70,14 +136,29 @@ export class DynamoDbIncidentStore implements IncidentStore {
             ExpressionAttributeValues: { ':expected': expectedVersion },
           };
     try {
-      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: incident, ...condition }));
+      await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toItem(incident), ...condition }));
       return true;
     } catch (error) {
       // A lost race is an expected outcome, not an error: the caller re-reads and re-plans.
-      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') {
-        return false;
-      }
+      if (isConditionalCheckFailure(error)) return false;
       throw error;
     }
   }
+}
+
+/** Open incidents carry `openSource` (the sparse index key); resolved ones must not, or the index keeps them. */
+function toItem(incident: Incident): StoredIncident {
+  const item: StoredIncident = fromItem(incident as StoredIncident);
+  if (incident.status === 'open') item[OPEN_SOURCE] = incident.source;
+  return item;
+}
+
+/** The incident without the index attribute (the CLI's listing reads items too). */
+export function fromItem(item: StoredIncident): Incident {
+  const { [OPEN_SOURCE]: _indexed, ...incident } = item;
+  return incident;
+}
+
+function isConditionalCheckFailure(error: unknown): boolean {
+  return error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException';
 }

@@ -9,3 +9,9 @@ export const REPORT_SOURCE_PREFIX = 'metis-alerts.';
 export const ALARM_STATE_CHANGE_DETAIL_TYPE = 'CloudWatch Alarm State Change';
 /** CloudWatch namespace of every metric the functions emit (EMF) and every alarm on them. */
 export const METRIC_NAMESPACE = 'MetisAlerts';
+/**
+ * The incident table's sparse index of open incidents by source (lib/incident-table.ts): only open
+ * incidents carry the attribute, so the router's per-report lookup reads a few items, not the table.
+ */
+export const OPEN_BY_SOURCE_INDEX = 'open-by-source';
+export const OPEN_SOURCE_ATTRIBUTE = 'openSource';

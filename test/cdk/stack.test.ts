@@ -176,6 +176,10 @@ describe('stack from the example config', () => {
       'dynamodb:UpdateItem',
     ]);
     expect(byAction('dynamodb:PutItem')).toEqual([`\${${ids.table}.Arn}`]);
+    // The per-report lookup of a source's open incidents: Query on exactly the sparse index, nothing else.
+    const index = statements.filter((s) => resourcesOf(s).some((r) => r.includes('/index/')));
+    expect(index.map(actionsOf)).toEqual([['dynamodb:Query']]);
+    expect(resourcesOf(index[0]!)).toEqual([`\${${ids.table}.Arn}/index/open-by-source`]);
     expect(byAction('sns:Publish')).toEqual([`\${${ids.chatops}}`, `\${${ids.page}}`].sort());
     expect(byAction('sqs:SendMessage')).toEqual([`\${${ids.dlq}.Arn}`]);
     expect(actionsOf(statementFor(statements, 'kms:GenerateDataKey'))).toEqual(['kms:Decrypt', 'kms:GenerateDataKey']);
@@ -186,7 +190,7 @@ describe('stack from the example config', () => {
     expect(byAction('cloudwatch:ListTagsForResource')).toEqual([`arn:${ALARM_ARNS}`]);
     // The aws/ssm key's own policy lets the account decrypt through SSM: no extra kms statement.
     expect(statements.filter((s) => actionsOf(s).includes('kms:Decrypt'))).toHaveLength(1);
-    expect(statements).toHaveLength(7);
+    expect(statements).toHaveLength(8);
   });
 
   it('has no wildcard resource in the router policy except the alarm ARNs (tags of any alarm of the account)', () => {
@@ -199,11 +203,21 @@ describe('stack from the example config', () => {
     expect(role.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('keeps incidents in an on-demand table keyed by dedupKey, with TTL, PITR and RETAIN', () => {
+  it('keeps incidents in an on-demand table keyed by dedupKey, with TTL, PITR, RETAIN and the sparse open-by-source index', () => {
     const table = resource(synth.template, 'AWS::DynamoDB::Table', 'Incidents').resource;
     expect(table.Properties).toMatchObject({
       KeySchema: [{ AttributeName: 'dedupKey', KeyType: 'HASH' }],
-      AttributeDefinitions: [{ AttributeName: 'dedupKey', AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: 'dedupKey', AttributeType: 'S' },
+        { AttributeName: 'openSource', AttributeType: 'S' },
+      ],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'open-by-source',
+          KeySchema: [{ AttributeName: 'openSource', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },

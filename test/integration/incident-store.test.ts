@@ -1,6 +1,7 @@
 // One contract, two stores: DynamoDbIncidentStore against moto and MemoryIncidentStore must agree on
 // conditional writes, lost races and listOpen, since the CLI and demo stand in for the cloud with the latter.
 import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../lambdas/adapters/dynamodb-incident-store.ts';
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
@@ -126,6 +127,40 @@ describe('DynamoDbIncidentStore on the wire', () => {
     expect(raw.Item?.version).toEqual({ N: '7' });
     expect(raw.Item?.expiresAt).toEqual({ N: '1800000000' });
     expect(raw.Item?.status).toEqual({ S: 'open' });
+  });
+
+  it('keys open incidents in the sparse open-by-source index and takes resolved ones out of it', async () => {
+    const client = dynamoClient();
+    await createIncidentTable(client, 'incidents-index');
+    const store = new DynamoDbIncidentStore({ client, tableName: 'incidents-index' });
+    const open = makeIncident({ lastSignal: makeSignal({ source: 'probe', rule: 'healthz_down', subject: 'gateway' }) });
+    expect(open.source).toBe('probe');
+    await store.put(open, undefined);
+    const key = { dedupKey: { S: open.dedupKey } };
+    expect((await client.send(new GetItemCommand({ TableName: 'incidents-index', Key: key }))).Item?.openSource).toEqual({ S: 'probe' });
+    // What the store hands back is the incident, not the index attribute.
+    expect(await store.get(open.dedupKey)).toEqual(open);
+    expect(await store.listOpen('probe')).toEqual([open]);
+
+    await store.put({ ...open, status: 'resolved', version: open.version + 1 }, open.version);
+    const raw = await client.send(new GetItemCommand({ TableName: 'incidents-index', Key: key }));
+    expect(raw.Item?.status).toEqual({ S: 'resolved' });
+    expect(raw.Item).not.toHaveProperty('openSource');
+    expect(await store.listOpen('probe')).toEqual([]);
+  });
+
+  it('an open incident written without the index attribute (before an upgrade) is indexed by the next full listOpen', async () => {
+    const client = dynamoClient();
+    await createIncidentTable(client, 'incidents-legacy');
+    const store = new DynamoDbIncidentStore({ client, tableName: 'incidents-legacy' });
+    const legacy = makeIncident({ lastSignal: makeSignal({ source: 'logs', rule: 'traceback', subject: 'ValueError@x.py:1' }) });
+    await DynamoDBDocumentClient.from(client).send(new PutCommand({ TableName: 'incidents-legacy', Item: legacy }));
+    // Invisible to the router's per-report lookup...
+    expect(await store.listOpen('logs')).toEqual([]);
+    // ...until the sweeper's scan (every few minutes) adds the attribute: then the next report can resolve it.
+    expect(await store.listOpen()).toEqual([legacy]);
+    expect(await store.listOpen('logs')).toEqual([legacy]);
+    expect(await store.get(legacy.dedupKey)).toEqual(legacy);
   });
 
   it('paginates listOpen across scan pages, filtering on every page', async () => {

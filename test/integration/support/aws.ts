@@ -6,6 +6,7 @@
 import { inject } from 'vitest';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE } from '../../../lambdas/core/constants.ts';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -49,13 +50,23 @@ export async function resetMoto(): Promise<void> {
   if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
 }
 
-/** The router's incident table: partition key `dedupKey` (S), on-demand. */
+/** The router's incident table as lib/incident-table.ts defines it: partition key `dedupKey` (S), on-demand, the sparse open-by-source index. */
 export async function createIncidentTable(client: DynamoDBClient, tableName: string): Promise<void> {
   await client.send(
     new CreateTableCommand({
       TableName: tableName,
-      AttributeDefinitions: [{ AttributeName: 'dedupKey', AttributeType: 'S' }],
+      AttributeDefinitions: [
+        { AttributeName: 'dedupKey', AttributeType: 'S' },
+        { AttributeName: OPEN_SOURCE_ATTRIBUTE, AttributeType: 'S' },
+      ],
       KeySchema: [{ AttributeName: 'dedupKey', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: OPEN_BY_SOURCE_INDEX,
+          KeySchema: [{ AttributeName: OPEN_SOURCE_ATTRIBUTE, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
       BillingMode: 'PAY_PER_REQUEST',
     }),
   );
