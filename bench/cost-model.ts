@@ -154,7 +154,7 @@ interface AlarmInfo {
 export interface Inventory {
   functions: FunctionInfo[];
   alarms: AlarmInfo[];
-  tables: { logicalId: string; part: Part; onDemand: boolean; pitr: boolean; kmsCmk: boolean; indexes: string[] }[];
+  tables: { logicalId: string; part: Part; onDemand: boolean; pitr: boolean; kmsKey: boolean; indexes: string[] }[];
   topics: { logicalId: string; subscriptions: Record<string, number> }[];
   queues: string[];
   buckets: { logicalId: string; part: Part; versioned: boolean; noncurrentDays: number | undefined }[];
@@ -304,7 +304,8 @@ export function inventory(template: CfnTemplate): Inventory {
           pitr:
             (p.PointInTimeRecoverySpecification as { PointInTimeRecoveryEnabled?: boolean } | undefined)?.PointInTimeRecoveryEnabled ===
             true,
-          kmsCmk: (p.SSESpecification as { KMSMasterKeyId?: unknown } | undefined)?.KMSMasterKeyId !== undefined,
+          // SSEEnabled = a KMS key (AWS- or customer-managed); absent or false = the AWS-owned key, no KMS requests.
+          kmsKey: (p.SSESpecification as { SSEEnabled?: boolean } | undefined)?.SSEEnabled === true,
           indexes: ((p.GlobalSecondaryIndexes as { IndexName: string }[] | undefined) ?? []).map((index) => index.IndexName),
         });
         break;
@@ -573,7 +574,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
     `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), none from the trace-check (its numbers are log lines), ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
     `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; a healthy report costs the router one query of the open-by-source index, a firing report (${WORKLOAD.firingReportShare * 100} % of them) also scans silences and open incidents, the sweeper scans both per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
-    `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from the DynamoDB table keys (AWS managed, ~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
+    `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from DynamoDB tables on a KMS key (~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table; the AWS-owned key makes none) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
     `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
     `Canaries: ${canaries} heartbeat canaries (one per health target), every ${CANARY.intervalMinutes} min, ${CANARY.runSeconds} s per run at ${n(CANARY.memoryMb)} MB on x86_64 (Synthetics default memory), ${CANARY.artifactPutsPerRun} artifact PUTs and ${n(CANARY.artifactBytesPerRun / 1_024)} KB per run kept ${CANARY.artifactRetentionDays} days, ${n(CANARY.logBytesPerRun / 1_024)} KB of logs per run, one standard alarm each; their CloudWatchSynthetics metrics are not counted as custom metrics.`,
     'No free tier anywhere (Lambda, CloudWatch, DynamoDB, KMS, SNS).',
@@ -816,12 +817,12 @@ function messagingItems(inv: Inventory, add: AddItem, probeRuns: number | undefi
     unit(P.KMS_PER_KEY_MONTH, 1, 'key-month'),
     inv.kmsKeys.length * P.KMS_PER_KEY_MONTH,
   );
-  const kmsRequests =
-    inv.tables.length * WORKLOAD.ddbKmsRequestsPerTableHour * 24 * DAYS_PER_MONTH + publishes * WORKLOAD.kmsRequestsPerSnsPublish;
+  const kmsTables = inv.tables.filter((t) => t.kmsKey).length;
+  const kmsRequests = kmsTables * WORKLOAD.ddbKmsRequestsPerTableHour * 24 * DAYS_PER_MONTH + publishes * WORKLOAD.kmsRequestsPerSnsPublish;
   add(
     'shared',
     'KMS requests',
-    `${n(kmsRequests)} (${inv.tables.length} DynamoDB table keys x ${WORKLOAD.ddbKmsRequestsPerTableHour}/h; ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish)`,
+    `${n(kmsRequests)} (${kmsTables} DynamoDB table keys x ${WORKLOAD.ddbKmsRequestsPerTableHour}/h; ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish)`,
     unit(P.KMS_PER_REQUEST, 10_000, 'requests'),
     kmsRequests * P.KMS_PER_REQUEST,
   );

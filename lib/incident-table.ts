@@ -28,8 +28,9 @@ export class IncidentTable extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: IncidentTable.TTL_ATTRIBUTE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // Summaries are redacted before they are stored; the AWS-managed key keeps the router's KMS grant small.
-      encryption: TableEncryption.AWS_MANAGED,
+      // Encrypted at rest with the AWS-owned key: summaries are redacted before they are stored, and a KMS
+      // key (AWS- or customer-managed) would bill a KMS request every few minutes for no added control.
+      encryption: TableEncryption.DEFAULT,
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });

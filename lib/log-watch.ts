@@ -68,7 +68,8 @@ export class LogWatch extends Construct {
       billingMode: BillingMode.PAY_PER_REQUEST,
       timeToLiveAttribute: COUNTER_TTL_ATTRIBUTE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: TableEncryption.AWS_MANAGED,
+      // AWS-owned key: counts and key ids only; a KMS key would bill requests for no added control.
+      encryption: TableEncryption.DEFAULT,
       // Nothing here outlives the rules' windows: a redeploy may drop it.
       removalPolicy: RemovalPolicy.DESTROY,
     });

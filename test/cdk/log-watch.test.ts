@@ -117,8 +117,9 @@ describe('LogWatch in a bare stack', () => {
       ],
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      SSESpecification: { SSEEnabled: true },
     });
+    // The AWS-owned key (SSEEnabled false): no KMS requests for counts and key ids.
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: false });
   });
 
   it('grants exactly: its own log group, the counters table, PutEvents on the bus, FilterLogEvents on the watched groups', () => {

@@ -221,9 +221,10 @@ describe('stack from the example config', () => {
       BillingMode: 'PAY_PER_REQUEST',
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-      SSESpecification: { SSEEnabled: true },
       DeletionProtectionEnabled: true,
     });
+    // Encrypted with the AWS-owned key (SSEEnabled false): no KMS request billed every few minutes.
+    expect(table.Properties.SSESpecification).toEqual({ SSEEnabled: false });
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.UpdateReplacePolicy).toBe('Retain');
   });
