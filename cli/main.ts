@@ -97,9 +97,9 @@ const COMMANDS: Record<string, Command> = {
     const sweepMinutes = values['sweep-minutes'] === undefined ? 5 : Number(values['sweep-minutes']);
     if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0)
       throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);
-    const { deliveries, wire } = await routeReplay(entries, config, { ...(now ? { now } : {}), sweepMinutes });
+    const { deliveries, digests, wire } = await routeReplay(entries, config, { ...(now ? { now } : {}), sweepMinutes });
     if (values.wire) writeFileSync(values.wire, wire.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-    out.stdout.write(values.json ? `${JSON.stringify({ deliveries }, null, 2)}\n` : formatDeliveries(deliveries));
+    out.stdout.write(values.json ? `${JSON.stringify({ deliveries, digests }, null, 2)}\n` : formatDeliveries(deliveries, digests));
   },
   probe: runProbeCommand,
   routes: runRoutesCommand,

@@ -1,12 +1,14 @@
 // `metis-alerts route --signals FILE [--now ISO] [--config FILE] [--wire FILE] [--json]`: the router's
 // decisions in dry-run from the same core code, over a time-ordered list of signals and evaluation
 // reports (dedup and evidence-based resolves apply across it).
+import { MemoryDigestStore } from '../../lambdas/adapters/memory-digest-store.ts';
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
 import { MemoryStormLedger } from '../../lambdas/adapters/memory-storm-ledger.ts';
 import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
 import { WireLog, type WireEntry } from '../../lambdas/adapters/notify/wire-log.ts';
 import type { Config } from '../../lambdas/core/config.ts';
 import { routeSignals, sweepIncidents } from '../../lambdas/core/dispatch.ts';
+import { postDueDigests } from '../../lambdas/core/digest.ts';
 import type { Delivery } from '../../lambdas/core/incident.ts';
 import { DEFAULT_EVENTS_URL } from '../../lambdas/core/notify/pagerduty/notifier.ts';
 import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
@@ -19,6 +21,11 @@ import { parseReplayFile, type ReplayEntry } from './replay-input.ts';
 
 export interface RouteResult {
   deliveries: Delivery[];
+  /**
+   * SEV4 digest rules' daily chatops notices, as the deployed sweeper posts them: `digest#<rule>#<day>`
+   * at the first sweep of the next UTC day (their signals open no incident and make no delivery).
+   */
+  digests: { id: string; postedAt: string }[];
   /** Every outbound request as it would be sent (the wire log). */
   wire: WireEntry[];
 }
@@ -75,7 +82,9 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     storm: new MemoryStormLedger(),
     notifiers: buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap)),
     settings,
+    digests: new MemoryDigestStore(),
   };
+  const digests: RouteResult['digests'] = [];
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
   let nextTick: number | undefined;
@@ -89,6 +98,8 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
         clock = when;
         const swept = await sweepIncidents(when, sweepOptionsOf(config), { ...deps, now: () => when });
         deliveries.push(...swept.attempted.map(toDelivery));
+        const posted = await postDueDigests(when, { digests: deps.digests, chatops: deps.notifiers.chatops, settings });
+        digests.push(...posted.posted.map((id) => ({ id, postedAt: when.toISOString() })));
       }
     }
     clock = at;
@@ -97,10 +108,13 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     const routed = await routeSignals(signals, { ...deps, now: () => at });
     deliveries.push(...routed.attempted.map(toDelivery));
   }
-  return { deliveries, wire: wire.entries };
+  return { deliveries, digests, wire: wire.entries };
 }
 
-export function formatDeliveries(deliveries: Delivery[]): string {
-  if (deliveries.length === 0) return 'no deliveries\n';
-  return `${deliveries.map((d) => `${d.severity}  ${d.sink.padEnd(13)} ${d.action.padEnd(9)} ${d.dedupKey}`).join('\n')}\n`;
+export function formatDeliveries(deliveries: Delivery[], digests: RouteResult['digests'] = []): string {
+  const lines = [
+    ...deliveries.map((d) => `${d.severity}  ${d.sink.padEnd(13)} ${d.action.padEnd(9)} ${d.dedupKey}`),
+    ...digests.map((d) => `SEV4  ${'chatops'.padEnd(13)} ${'digest'.padEnd(9)} ${d.id} (posted ${d.postedAt})`),
+  ];
+  return lines.length === 0 ? 'no deliveries\n' : `${lines.join('\n')}\n`;
 }

@@ -64,3 +64,44 @@ describe('route --signals replays reports', () => {
     expect(() => parseReplayFile('{"evaluated": [], "signals": []}', 'first.json')).toThrow(/entry 1: a report with no evaluatedAt/);
   });
 });
+
+describe('route --signals folds SEV4 digest rules as the deployed router and sweeper do', () => {
+  const noise = (time: string, subject: string): Signal => ({
+    source: 'logs',
+    rule: 'log_noise',
+    subject,
+    severity: 'SEV4',
+    status: 'firing',
+    dedupKey: `log_noise:${subject}`,
+    summary: `${subject}: 40 warnings a minute`,
+    observedAt: at(time),
+    details: {},
+  });
+
+  it('opens no incident for log_noise; one chatops digest per rule and day at the first sweep of the next UTC day', async () => {
+    const entries = [
+      JSON.stringify(noise('10:00', 'DeprecationWarning@app.py:10')),
+      JSON.stringify(noise('11:00', 'DeprecationWarning@app.py:10')),
+      JSON.stringify(noise('12:00', 'ResourceWarning@db.py:3')),
+      JSON.stringify(spike('13:00')),
+      // The next day: the replay's sweeper ticks up to here include 00:00, the first of the new UTC day.
+      JSON.stringify({ ...spike('13:00'), status: 'resolved', observedAt: '2026-11-25T00:07:00.000Z' }),
+    ].join('\n');
+    const result = await routeReplay(parseReplayFile(entries, 'noise.jsonl'), defaultConfig());
+    expect(lines(result.deliveries).filter((l) => l.includes('log_noise'))).toEqual([]);
+    expect(result.digests).toEqual([{ id: 'digest#log_noise#2026-11-24', postedAt: '2026-11-25T00:00:00.000Z' }]);
+    // The digest went out on the wire like every chatops message: one post naming both subjects and the three signals.
+    const posts = result.wire.filter((w) => JSON.stringify(w).includes('DIGEST log_noise 2026-11-24'));
+    expect(posts).toHaveLength(1);
+    expect(JSON.stringify(posts[0])).toContain('2 subjects, 3 signals');
+  });
+
+  it('a day that has not ended yet is not posted: the digest waits for the sweep after midnight', async () => {
+    const result = await routeReplay(
+      parseReplayFile([JSON.stringify(noise('10:00', 'a')), JSON.stringify(spike('23:50'))].join('\n'), 'same-day.jsonl'),
+      defaultConfig(),
+    );
+    expect(result.digests).toEqual([]);
+    expect(lines(result.deliveries).filter((l) => l.includes('log_noise'))).toEqual([]);
+  });
+});
