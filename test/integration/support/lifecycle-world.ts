@@ -3,6 +3,7 @@
 // read from SSM) plus the DynamoDbSilenceStore, all on one incident table in moto, each invocation with
 // its own fixed clock. Builds on router-fixture's world (topics + reader queues, PagerDuty fake);
 // useLifecycleWorld() registers a lifecycle file's hooks on it.
+import { DynamoDbDigestStore } from '../../../lambdas/adapters/dynamodb-digest-store.ts';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { CloudWatchAlarmTags } from '../../../lambdas/adapters/cloudwatch-alarm-tags.ts';
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
@@ -96,6 +97,8 @@ export class Lane {
       store: invocation.wrapStore ? invocation.wrapStore(store) : store,
       heartbeats: new DynamoDbReportHeartbeats({ client: this.world.dynamo, tableName: this.tableName }),
       silences: new DynamoDbSilenceStore({ client: this.world.dynamo, tableName: this.tableName }),
+      // As lambdas/functions/commons/notification-adapters.ts: SEV4 digest rules fold into the daily digest.
+      digests: new DynamoDbDigestStore({ client: this.world.dynamo, tableName: this.tableName }),
       notifiers: worldNotifiers(this.world),
       settings: this.options.settings ?? DEFAULT_SETTINGS,
       logger: collectingLogger(this.logs),
