@@ -157,8 +157,17 @@ export class MetisAlertsStack extends Stack {
         monthlyHardCapUsd: config.rules.bill_threshold.monthlyHardCapUsd,
       },
       alarms: this.node.findAll().filter((c): c is Alarm => c instanceof Alarm),
+      createDashboard: config.dashboard,
     });
-    new CfnOutput(this, 'OnCallDashboardName', { value: this.dashboard.dashboard.dashboardName, description: 'The one on-call dashboard' });
+    if (this.dashboard.dashboard)
+      new CfnOutput(this, 'OnCallDashboardName', {
+        value: this.dashboard.dashboard.dashboardName,
+        description: 'The one on-call dashboard',
+      });
+    new CfnOutput(this, 'OnCallSavedQueries', {
+      value: `${namePrefix}/on-call/`,
+      description: "CloudWatch Logs Insights saved queries with the on-call dashboard's panels",
+    });
 
     new CfnOutput(this, 'BusName', { value: this.bus.eventBusName, description: 'Event bus the detectors put evaluation reports on' });
     new CfnOutput(this, 'BusArn', { value: this.bus.eventBusArn });

@@ -17,6 +17,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { CfnQueryDefinition } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DASHBOARD_MESSAGES as M } from '../lambdas/core/dashboard/log-records.ts';
 import { PROBE_METRIC, PROBE_SERVICE, TARGET_DIMENSION } from '../lambdas/core/probe/metric-points.ts';
@@ -45,13 +46,22 @@ export interface OnCallDashboardProps {
   readonly alarms: readonly IAlarm[];
   /** @default `${namePrefix}-oncall` */
   readonly dashboardName?: string;
+  /**
+   * Whether to create the CloudWatch dashboard (USD 3 a month at list price). The Logs Insights panels
+   * are saved queries (`<namePrefix>/on-call/<panel title>`, free) either way.
+   * @default true
+   */
+  readonly createDashboard?: boolean;
 }
 
 const WIDTH = 24;
 const HALF = 12;
 
 export class OnCallDashboard extends Construct {
-  readonly dashboard: Dashboard;
+  /** Absent when `createDashboard` is false. */
+  readonly dashboard: Dashboard | undefined;
+  /** Every Logs Insights panel as a saved query (CloudWatch Logs Insights, "Saved queries"). */
+  readonly savedQueries: readonly CfnQueryDefinition[];
   /** Every widget in order, for tests and for operators who extend the dashboard. */
   readonly widgets: readonly IWidget[];
 
@@ -220,12 +230,40 @@ export class OnCallDashboard extends Construct {
     ]);
 
     this.widgets = rows.flat();
-    this.dashboard = new Dashboard(this, 'Dashboard', {
-      dashboardName: props.dashboardName ?? `${props.namePrefix}-oncall`,
-      defaultInterval: Duration.hours(3),
-      widgets: rows,
+    this.savedQueries = this.widgets.flatMap((widget) => {
+      const panel = PANEL_QUERIES.get(widget);
+      if (!panel) return [];
+      return [
+        new CfnQueryDefinition(this, `Query${slug(panel.title)}`, {
+          name: `${props.namePrefix}/on-call/${panel.title}`.slice(0, 255),
+          queryString: panel.queryLines.join('\n| '),
+          logGroupNames: [...panel.logGroupNames],
+        }),
+      ];
     });
+    this.dashboard =
+      (props.createDashboard ?? true)
+        ? new Dashboard(this, 'Dashboard', {
+            dashboardName: props.dashboardName ?? `${props.namePrefix}-oncall`,
+            defaultInterval: Duration.hours(3),
+            widgets: rows,
+          })
+        : undefined;
   }
+}
+
+/** What each Logs Insights panel queries, so the same query is also saved on its own (free). */
+const PANEL_QUERIES = new WeakMap<IWidget, { title: string; logGroupNames: readonly string[]; queryLines: readonly string[] }>();
+
+/** A construct id from a panel title: letters and digits only. */
+function slug(title: string): string {
+  return title
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('')
+    .slice(0, 60);
 }
 
 function logTable(
@@ -235,12 +273,8 @@ function logTable(
   width: number,
   view: LogQueryVisualizationType,
 ): LogQueryWidget {
-  return new LogQueryWidget({
-    title,
-    logGroupNames: functions.map((fn) => fn.logGroup.logGroupName),
-    queryLines,
-    view,
-    width,
-    height: 6,
-  });
+  const logGroupNames = functions.map((fn) => fn.logGroup.logGroupName);
+  const widget = new LogQueryWidget({ title, logGroupNames, queryLines, view, width, height: 6 });
+  PANEL_QUERIES.set(widget, { title, logGroupNames, queryLines });
+  return widget;
 }

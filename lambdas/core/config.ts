@@ -348,6 +348,12 @@ export const configSchema = z.strictObject({
   logGroups: z.array(logGroupSchema).default([]),
   inboundShapes: z.array(inboundShapeSchema).default([]),
   analytics: analyticsSchema.optional(),
+  /**
+   * The CloudWatch dashboard `<name>-oncall`: the on-call panels, alarm states, dead-letter depth and
+   * detector heartbeats on one page, for USD 3 a month at list price (most of the stack's bill). Its Logs
+   * Insights panels are saved queries either way, which cost nothing until someone runs them.
+   */
+  dashboard: z.boolean().default(false),
   rules: rulesSchema,
   businessHours: businessHoursSchema,
   routing: routingSchema,

@@ -46,6 +46,7 @@ const CONFIG = {
   analytics: { url: 'https://gw.example.com/analytics/by_key', headersFromSsm: { authorization: '/metis/analytics/key' } },
   snapshot: { prefix: 'metis', scheduleMinutes: 2 },
   logGroups: [{ name: '/metis/gateway' }],
+  dashboard: true,
   rules: {
     cost_projection: { dailyBudgetUsd: 250 },
     bill_threshold: { dailyHardCapUsd: 1000, monthlyHardCapUsd: 20000 },
@@ -241,6 +242,47 @@ describe('analytics wiring', () => {
       (s) => s.Sid === 'ReadAnalyticsKey',
     )!;
     expect(resourcesOf(key)).toEqual([`${SSM_ARN}/metis/analytics/key`]);
+  });
+});
+
+describe('saved queries: the panels without paying for the dashboard', () => {
+  type QueryDefinition = { Properties: { Name: string; QueryString: string; LogGroupNames: Json[] } };
+  const saved = (t: Template) => Object.values(t.findResources('AWS::Logs::QueryDefinition') as Record<string, QueryDefinition>);
+
+  it('saves every Logs Insights panel as <name>/on-call/<title>, with the same query and log groups', () => {
+    const panels = body.widgets.filter((w) => w.type === 'log');
+    const queries = saved(template);
+    expect(queries.map((q) => q.Properties.Name).sort()).toEqual(
+      panels.map((w) => `metis-oncall/on-call/${String(w.properties.title)}`).sort(),
+    );
+    for (const panel of panels) {
+      const query = queries.find((q) => q.Properties.Name === `metis-oncall/on-call/${String(panel.properties.title)}`)!;
+      // The widget is "SOURCE 'group' | line\n| line"; the saved query is the same lines on the same group.
+      const text = String(panel.properties.query);
+      const source = text.slice(0, text.indexOf(' | '));
+      const lines = text.slice(text.indexOf(' | ') + 3).split('\n| ');
+      expect(lines.length).toBeGreaterThan(1);
+      expect(query.Properties.QueryString.split('\n| ')).toEqual(lines);
+      expect(query.Properties.LogGroupNames.map((g) => `SOURCE '${render(g)}'`)).toEqual([source]);
+    }
+    template.hasOutput('OnCallSavedQueries', { Value: 'metis-oncall/on-call/' });
+  });
+
+  it('the default config (dashboard off) has the saved queries and no dashboard: the USD 3 a month is opt-in', () => {
+    const { dashboard: _on, ...withoutDashboard } = CONFIG;
+    const { stack: plain } = buildStack(withoutDashboard, withAwsSolutions);
+    const t = Template.fromStack(plain);
+    t.resourceCountIs('AWS::CloudWatch::Dashboard', 0);
+    expect(t.findOutputs('OnCallDashboardName')).toEqual({});
+    expect(
+      saved(t)
+        .map((q) => q.Properties.Name)
+        .sort(),
+    ).toEqual(
+      saved(template)
+        .map((q) => q.Properties.Name)
+        .sort(),
+    );
   });
 });
 
