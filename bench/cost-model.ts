@@ -184,6 +184,8 @@ const FREE_TYPES = new Set([
   'AWS::Events::Rule',
   'AWS::Events::EventBus',
   'AWS::Logs::SubscriptionFilter',
+  // Saved Logs Insights queries: free to keep; a run is billed per GB it scans (a few KB of per-run log lines).
+  'AWS::Logs::QueryDefinition',
   'AWS::CDK::Metadata',
 ]);
 const PRICED_TYPES = new Set([
@@ -575,7 +577,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), none from the trace-check (its numbers are log lines), ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
     `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; a healthy report costs the router one query of the open-by-source index, a firing report (${WORKLOAD.firingReportShare * 100} % of them) also scans silences and open incidents, the sweeper scans both per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
     `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from DynamoDB tables on a KMS key (~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table; the AWS-owned key makes none) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
-    `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
+    `${inv.dashboards.length ? 'Dashboard charged at' : 'No dashboard in this config (its panels are free saved Logs Insights queries); "dashboard": true adds one at'} ${usd(P.CW_DASHBOARD_PER_MONTH)}/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
     `Canaries: ${canaries} heartbeat canaries (one per health target), every ${CANARY.intervalMinutes} min, ${CANARY.runSeconds} s per run at ${n(CANARY.memoryMb)} MB on x86_64 (Synthetics default memory), ${CANARY.artifactPutsPerRun} artifact PUTs and ${n(CANARY.artifactBytesPerRun / 1_024)} KB per run kept ${CANARY.artifactRetentionDays} days, ${n(CANARY.logBytesPerRun / 1_024)} KB of logs per run, one standard alarm each; their CloudWatchSynthetics metrics are not counted as custom metrics.`,
     'No free tier anywhere (Lambda, CloudWatch, DynamoDB, KMS, SNS).',
   ];
