@@ -220,7 +220,7 @@ async function admit(
   for (const delivery of deliveries) {
     const key = `${delivery.sink}#${minute}`;
     if (!isHoldable(delivery)) allowed.push(delivery);
-    else if (!spent.has(key) && (await deps.storm.take(delivery.sink, minute, budgetFor(delivery.sink, deps.settings))))
+    else if (!spent.has(key) && (await deps.storm.take(delivery.sink, minute, deliveryBudget(delivery.sink, deps.settings))))
       allowed.push(delivery);
     else {
       spent.add(key);
@@ -230,7 +230,17 @@ async function admit(
   return { allowed, held };
 }
 
-/** One grouped notice per sink and minute (claimed once in the ledger) for what this call held back; never taken from the budget it reports. */
+/**
+ * What incident deliveries may take of a sink's budget in a minute: all but one request, kept for the
+ * grouped notice, so a storm's notice never goes out on top of a spent budget (PagerDuty would throttle
+ * exactly the message that explains the storm). A budget of 1 has no room to keep one.
+ */
+function deliveryBudget(sink: Sink, settings: RouterSettings): number {
+  const budget = budgetFor(sink, settings);
+  return budget > 1 ? budget - 1 : budget;
+}
+
+/** One grouped notice per sink and minute (claimed once in the ledger) for what this call held back, in the request its budget kept for it. */
 async function announceStorm(result: DispatchResult, deps: DispatchDeps, now: Date | undefined): Promise<void> {
   if (!deps.storm || result.held.length === 0 || !now) return;
   const minute = epochMinute(now);

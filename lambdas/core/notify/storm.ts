@@ -1,6 +1,6 @@
 // Storm control: at most N requests a minute per sink (PagerDuty 120 per integration, page 10, chatops 30,
-// configurable). Beyond that a delivery is held (left pending with `heldAt`), one grouped notice per sink
-// and minute says how many incidents are held and lists the top ones, and held deliveries go out as later
+// configurable), the last of them kept for the grouped notice. Beyond that a delivery is held (left pending
+// with `heldAt`), one grouped notice per sink and minute says how many incidents are held and lists the top ones, and held deliveries go out as later
 // invocations and sweeps find budget (or are skipped quietly if their incident resolved meanwhile).
 // Nothing is dropped: every incident keeps its record and timeline.
 import type { DeliveryRecord, Incident, Sink } from '../incident.ts';
