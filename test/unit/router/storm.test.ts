@@ -124,4 +124,18 @@ describe('storm control', () => {
     await routeSignals([{ ...sev(0), status: 'resolved' }], w.deps(at(10)));
     expect(w.pd.events.at(-1)).toMatchObject({ event_action: 'resolve', dedup_key: 'model_error_rate:m-0' });
   });
+
+  it('a budget of 1 has no request to keep: the one delivery goes, and the notice follows it', async () => {
+    const w = world();
+    const one = settings({ routing: { inhibitions: [], storm: { page: 1 } } });
+    await routeSignals(
+      Array.from({ length: 3 }, (_, i) => sev(i)),
+      { ...w.deps(at(0)), settings: one },
+    );
+    const page = w.sns.on('page');
+    expect(page.filter((m) => m.attributes.rule === 'model_error_rate')).toHaveLength(1);
+    expect(page.filter((m) => m.attributes.rule === 'notification_storm').map((m) => m.subject)).toEqual([
+      '[SEV1] STORM 2 incidents held on page',
+    ]);
+  });
 });
