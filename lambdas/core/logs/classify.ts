@@ -42,7 +42,7 @@ export interface Classification {
   traceback?: TracebackFinding;
 }
 
-const EXCEPTION_FIELDS = ['exc_info', 'exception', 'traceback', 'exc_text', 'stack_trace'];
+export const EXCEPTION_FIELDS = ['exc_info', 'exception', 'traceback', 'exc_text', 'stack_trace'];
 const LEVEL_FIELDS = ['level', 'levelname', 'severity', 'lvl', 'log.level'];
 const CODE_FIELDS = ['code', 'error', 'error_code', 'errorCode', 'event', 'reason'];
 const KEY_FIELDS = ['gateway_key_id', 'key_id', 'gatewayKeyId', 'keyId'];
@@ -86,11 +86,12 @@ function onlySubExceptionHeaders(text: string): boolean {
 }
 
 function classifyJson(record: Record<string, unknown>, text: string): Classification {
-  const keyHits = jsonKeyHits(record, text);
-  const exception = firstField(record, EXCEPTION_FIELDS, isPresent);
+  const fields: JsonFields = { get: (name) => record[name] };
+  const keyHits = keyHitsOfFields(fields, text);
+  const exception = firstField(fields, EXCEPTION_FIELDS, isPresent);
   if (exception === undefined) {
     // A JSON line whose message embeds a formatted traceback (`"message": "boom\nTraceback ..."`).
-    const message = firstField(record, MESSAGE_FIELDS, isTracebackText);
+    const message = firstField(fields, MESSAGE_FIELDS, isTracebackText);
     if (!message) return { keyHits };
     return { keyHits, traceback: jsonTraceback(record, parseTracebackText(message)) };
   }
@@ -142,36 +143,47 @@ function emptyParse(exception: { type: string; value?: string; text: string } | 
   };
 }
 
-function jsonKeyHits(record: Record<string, unknown>, text: string): KeyHit[] {
+/** A JSON line's top-level fields: a parsed record, or the flat reader of the fast path (flat-json.ts). */
+export interface JsonFields {
+  get(name: string): unknown;
+}
+
+/** The key hits of a JSON line, read through `fields` so the parsed and the flat path share one rule. */
+export function keyHitsOfFields(fields: JsonFields, text: string): KeyHit[] {
   // Neither word anywhere in the line: no field can hold the code (the common line pays two substring
   // scans). A line with \u escapes may spell the word escaped, so it takes the long way.
   if (!text.includes('quota_exceeded') && !text.includes('key_revoked') && !text.includes('\\u')) return [];
-  const coded: Record<KeyKind, boolean> = { quota_exceeded: false, key_revoked: false };
+  // Flags, not arrays: this runs on most lines of a flood.
+  let quota = false;
+  let revoked = false;
   for (const field of CODE_FIELDS) {
-    const value = record[field];
-    if (typeof value === 'string') markKind(coded, value);
-    else if (isObject(value)) {
+    const value = fields.get(field);
+    if (typeof value === 'string') {
+      quota ||= value === 'quota_exceeded';
+      revoked ||= value === 'key_revoked';
+    } else if (isObject(value)) {
       // OpenAI-style error bodies: {"error": {"code": "quota_exceeded", "type": ...}}
-      markKind(coded, value.code);
-      markKind(coded, value.type);
+      quota ||= value.code === 'quota_exceeded' || value.type === 'quota_exceeded';
+      revoked ||= value.code === 'key_revoked' || value.type === 'key_revoked';
     }
   }
-  let kinds = KEY_KINDS.filter((kind) => coded[kind]);
   // The code only in free text ("event": "rejected: quota_exceeded for gk_..."): fall back to the words.
-  if (kinds.length === 0) kinds = KEY_KINDS.filter((kind) => KIND_WORD[kind].test(text));
-  if (kinds.length === 0) return [];
-  const fieldKey = firstField(record, KEY_FIELDS, isNonBlankString);
+  if (!quota && !revoked) {
+    quota = KIND_WORD.quota_exceeded.test(text);
+    revoked = KIND_WORD.key_revoked.test(text);
+    if (!quota && !revoked) return [];
+  }
+  const fieldKey = firstField(fields, KEY_FIELDS, isNonBlankString);
   const key = fieldKey !== undefined ? sanitizeKey(fieldKey) : KEY_ID.exec(text)?.[0];
   if (!key) return [];
-  const ip = firstField(record, IP_FIELDS, isNonEmptyString);
-  const userAgent = firstField(record, UA_FIELDS, isNonEmptyString);
+  const ip = firstField(fields, IP_FIELDS, isNonEmptyString);
+  const userAgent = firstField(fields, UA_FIELDS, isNonEmptyString);
   const client =
     ip || userAgent ? { ...(ip ? { ip: ip.slice(0, 100) } : {}), ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}) } : undefined;
-  return kinds.map((kind) => ({ kind, key, ...(client ? { client } : {}) }));
-}
-
-function markKind(coded: Record<KeyKind, boolean>, value: unknown): void {
-  if (value === 'quota_exceeded' || value === 'key_revoked') coded[value] = true;
+  const hits: KeyHit[] = [];
+  if (quota) hits.push(client ? { kind: 'quota_exceeded', key, client } : { kind: 'quota_exceeded', key });
+  if (revoked) hits.push(client ? { kind: 'key_revoked', key, client } : { kind: 'key_revoked', key });
+  return hits;
 }
 
 const isTracebackText = (v: unknown): v is string => typeof v === 'string' && hasTracebackMarker(v);
@@ -180,11 +192,11 @@ const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v
 const isPresent = (value: unknown): boolean => value !== undefined && value !== null && value !== false && value !== '';
 
 /** The first of `fields` whose value passes `accept` (a loop: this runs on every JSON line). */
-function firstField<T>(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => value is T): T | undefined;
-function firstField(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => boolean): unknown;
-function firstField(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => boolean): unknown {
+function firstField<T>(record: JsonFields, fields: readonly string[], accept: (value: unknown) => value is T): T | undefined;
+function firstField(record: JsonFields, fields: readonly string[], accept: (value: unknown) => boolean): unknown;
+function firstField(record: JsonFields, fields: readonly string[], accept: (value: unknown) => boolean): unknown {
   for (const field of fields) {
-    const value = record[field];
+    const value = record.get(field);
     if (accept(value)) return value;
   }
   return undefined;

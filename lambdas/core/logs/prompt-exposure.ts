@@ -4,6 +4,7 @@
 // The finding names where (log group, stream), when (first and last time) and how many lines; it never
 // keeps a character of the content: only the kind of field that held it.
 
+import type { FlatJsonLine } from './flat-json.ts';
 import { parseJsonObject } from './message.ts';
 
 export type ExposureKind = 'messages' | 'prompt' | 'completion';
@@ -19,6 +20,24 @@ export function promptExposureOf(text: string, parsed?: Record<string, unknown> 
   if (json !== undefined) walk(json, found, 0);
   // Bounded: the text patterns are linear per match, but a megabyte line is not worth the time.
   if (found.size === 0) scanText(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text, found);
+  return [...found].sort();
+}
+
+/**
+ * The same verdict for a line the flat reader indexed (flat-json.ts; `text` is that line), without
+ * building the object; undefined when a string value may be an object logged as text (the full walk parses those).
+ */
+export function flatPromptExposureOf(text: string, flat: FlatJsonLine): ExposureKind[] | undefined {
+  if (!text.includes('messages') && !text.includes('prompt') && !text.includes('completion')) return [];
+  for (let member = 0; member < flat.size; member++) if (flat.valueMayHoldObject(member)) return undefined;
+  // Flat: no `messages` array can be there, only `prompt` / `completion` strings (the last duplicate, as in JSON.parse).
+  const prompt = flat.get('prompt');
+  const completion = flat.get('completion');
+  const inPrompt = typeof prompt === 'string' && isFreeText(prompt);
+  const inCompletion = typeof completion === 'string' && isFreeText(completion);
+  if (inPrompt || inCompletion) return inPrompt && inCompletion ? ['completion', 'prompt'] : [inPrompt ? 'prompt' : 'completion'];
+  const found = new Set<ExposureKind>();
+  scanText(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text, found);
   return [...found].sort();
 }
 

@@ -7,6 +7,7 @@ import { redactText } from '../redact.ts';
 import type { Signal } from '../signal.ts';
 import { classifyMessage, KEY_KINDS, type Classification, type KeyHit, type KeyKind, type TracebackFinding } from './classify.ts';
 import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, type LogEvent } from './decode.ts';
+import { FastLineReader } from './fast-line.ts';
 import { LogFindings } from './findings.ts';
 import { applicationText, parseJsonObject } from './message.ts';
 import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
@@ -229,16 +230,29 @@ async function classifyEvents(
   const occurrences: TracebackOccurrence[] = [];
   const keyHits: BatchKeyHit[] = [];
 
+  const fast = new FastLineReader();
+  const withExposure = findings.exposureEnabled;
+
   for (let index = 0; index < batch.logEvents.length; index++) {
     if (consumed[index]) continue;
     const event = batch.logEvents[index]!;
-    const text = textAt(index);
-    const json = parseJsonObject(text);
-    const classification: Classification = classifyMessage(text, json);
+    // The common flat JSON line skips JSON.parse (fast-line.ts); the full path gives the same verdicts.
+    const quick = fast.read(event.message, withExposure);
+    let text: string;
+    let classification: Classification;
+    if (quick) {
+      text = texts[index] = event.message;
+      classification = quick.classification;
+      findings.observeKinds(event, text, false, quick.exposure);
+    } else {
+      text = textAt(index);
+      const json = parseJsonObject(text);
+      classification = classifyMessage(text, json);
+      findings.observe(event, text, classification.traceback !== undefined, json ?? null);
+    }
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
     if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
     else if (classification.keyHits.length) stats.keyEventsAfterNow++;
-    findings.observe(event, text, classification.traceback !== undefined, json ?? null);
     if (!classification.traceback) continue;
     consumed[index] = 1;
     occurrences.push(await tracebackOccurrence(batch, index, classification.traceback, completer, stats));

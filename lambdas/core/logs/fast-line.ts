@@ -1,0 +1,38 @@
+// log-watch's cheap path for the common line (scan.ts): a flat JSON object with plain values (flat-json.ts),
+// classified from the few fields the rules read instead of a JSON.parse of the whole line. A line it
+// cannot vouch for (a traceback, an exception field, a container wrapper, an object logged as a string,
+// anything the flat reader refuses) is left to the full path, which gives the same verdicts by construction:
+// the shared rule code reads the same values (test/unit/logs/fast-line.property.test.ts).
+import { type Classification, EXCEPTION_FIELDS, keyHitsOfFields } from './classify.ts';
+import { FlatJsonLine } from './flat-json.ts';
+import { type ExposureKind, flatPromptExposureOf } from './prompt-exposure.ts';
+import { hasTracebackMarker } from './traceback.ts';
+
+export interface FastLine {
+  /** What classifyMessage(applicationText(message)) says. */
+  classification: Classification;
+  /** What promptExposureOf says (empty when not asked for). */
+  exposure: ExposureKind[];
+}
+
+export class FastLineReader {
+  private readonly flat = new FlatJsonLine();
+
+  /**
+   * The verdicts for `message` when its application text is the message itself (no wrapper, nothing
+   * to sanitize) and the flat reader can answer every question; undefined: take the full path.
+   */
+  read(message: string, withExposure: boolean): FastLine | undefined {
+    const flat = this.flat;
+    // A `log` member may be a Docker / Fluent Bit wrapper that applicationText() unwraps.
+    if (!flat.read(message) || flat.has('log') || hasTracebackMarker(message)) return undefined;
+    for (const field of EXCEPTION_FIELDS) if (flat.has(field)) return undefined;
+    let exposure: ExposureKind[] = [];
+    if (withExposure) {
+      const kinds = flatPromptExposureOf(message, flat);
+      if (kinds === undefined) return undefined;
+      exposure = kinds;
+    }
+    return { classification: { keyHits: keyHitsOfFields(flat, message) }, exposure };
+  }
+}
