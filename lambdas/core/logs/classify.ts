@@ -49,6 +49,8 @@ const KEY_FIELDS = ['gateway_key_id', 'key_id', 'gatewayKeyId', 'keyId'];
 const IP_FIELDS = ['client_ip', 'remote_addr', 'source_ip', 'ip', 'client'];
 const UA_FIELDS = ['user_agent', 'userAgent', 'http_user_agent'];
 const MESSAGE_FIELDS = ['event', 'message', 'msg'];
+/** Every top-level field keyHitsOfFields may read. */
+export const KEY_HIT_FIELDS: readonly string[] = [...CODE_FIELDS, ...KEY_FIELDS, ...IP_FIELDS, ...UA_FIELDS];
 
 const KEY_ID = /(?<![A-Za-z0-9_])gk_[A-Za-z0-9]{3,64}(?![A-Za-z0-9])/;
 const SAFE_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -81,8 +83,16 @@ function classifyText(text: string): Classification {
  * A sub-exception's own "Traceback" line (`    | Traceback ...`), delivered as an event of its own: it is
  * part of its group's traceback (which has its own first line), never a traceback by itself.
  */
+/** What hasTracebackMarker looks for. */
+const MARKER_WORDS = 'Traceback (most recent call last)';
+
 function onlySubExceptionHeaders(text: string): boolean {
-  return text.split('\n').every((line) => !hasTracebackMarker(line) || isSubExceptionLine(line));
+  // Only the lines that hold the marker are looked at: no split of a long message on every traceback.
+  for (let at = text.indexOf(MARKER_WORDS); at >= 0; at = text.indexOf(MARKER_WORDS, at + 1)) {
+    const end = text.indexOf('\n', at);
+    if (!isSubExceptionLine(text.slice(text.lastIndexOf('\n', at) + 1, end < 0 ? text.length : end))) return false;
+  }
+  return true;
 }
 
 function classifyJson(record: Record<string, unknown>, text: string): Classification {
@@ -178,8 +188,10 @@ export function keyHitsOfFields(fields: JsonFields, text: string): KeyHit[] {
   if (!key) return [];
   const ip = firstField(fields, IP_FIELDS, isNonEmptyString);
   const userAgent = firstField(fields, UA_FIELDS, isNonEmptyString);
-  const client =
-    ip || userAgent ? { ...(ip ? { ip: ip.slice(0, 100) } : {}), ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}) } : undefined;
+  let client: KeyHit['client'];
+  if (ip && userAgent) client = { ip: ip.slice(0, 100), userAgent: userAgent.slice(0, 200) };
+  else if (ip) client = { ip: ip.slice(0, 100) };
+  else if (userAgent) client = { userAgent: userAgent.slice(0, 200) };
   const hits: KeyHit[] = [];
   if (quota) hits.push(client ? { kind: 'quota_exceeded', key, client } : { kind: 'quota_exceeded', key });
   if (revoked) hits.push(client ? { kind: 'key_revoked', key, client } : { kind: 'key_revoked', key });

@@ -3,7 +3,7 @@
 // cannot vouch for (a traceback, an exception field, a container wrapper, an object logged as a string,
 // anything the flat reader refuses) is left to the full path, which gives the same verdicts by construction:
 // the shared rule code reads the same values (test/unit/logs/fast-line.property.test.ts).
-import { type Classification, EXCEPTION_FIELDS, keyHitsOfFields } from './classify.ts';
+import { type Classification, EXCEPTION_FIELDS, KEY_HIT_FIELDS, keyHitsOfFields } from './classify.ts';
 import { FlatJsonLine } from './flat-json.ts';
 import { type ExposureKind, flatPromptExposureOf } from './prompt-exposure.ts';
 import { hasTracebackMarker } from './traceback.ts';
@@ -16,7 +16,8 @@ export interface FastLine {
 }
 
 export class FastLineReader {
-  private readonly flat = new FlatJsonLine();
+  // Every name read below is indexed while the line is read, so each lookup is one array read.
+  private readonly flat = new FlatJsonLine([...KEY_HIT_FIELDS, ...EXCEPTION_FIELDS, 'log', 'prompt', 'completion']);
 
   /**
    * The verdicts for `message` when its application text is the message itself (no wrapper, nothing

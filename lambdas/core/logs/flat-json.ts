@@ -39,6 +39,22 @@ export class FlatJsonLine {
   private readonly keyLength = new Int32Array(MAX_MEMBERS);
   private readonly valueStart = new Int32Array(MAX_MEMBERS);
   private readonly valueEnd = new Int32Array(MAX_MEMBERS);
+  /** Id of each indexed name, and the names by length: a member's key is matched once, while the line is read. */
+  private readonly ids = new Map<string, number>();
+  private readonly byLength: number[][] = [];
+  private readonly names: string[];
+  /** Per indexed name, the member that holds it last (-1: none). */
+  private readonly slots: Int32Array;
+
+  /** `indexed`: the names looked up on every line (any other name is still found, by a walk over the members). */
+  constructor(indexed: readonly string[] = []) {
+    this.names = [...new Set(indexed)];
+    this.slots = new Int32Array(this.names.length).fill(-1);
+    this.names.forEach((name, id) => {
+      this.ids.set(name, id);
+      (this.byLength[name.length] ??= []).push(id);
+    });
+  }
 
   /**
    * Index `text` when it is a flat, plain JSON object (see the file comment); false leaves nothing to
@@ -47,6 +63,7 @@ export class FlatJsonLine {
   read(text: string): boolean {
     this.text = text;
     this.count = 0;
+    this.slots.fill(-1);
     const last = text.length - 1;
     if (text.charCodeAt(0) !== OPEN_BRACE || text.charCodeAt(last) !== CLOSE_BRACE || NOT_PLAIN.test(text)) return false;
     let i = skipSpaces(text, 1);
@@ -59,6 +76,15 @@ export class FlatJsonLine {
       const member = this.count++;
       this.keyStart[member] = i + 1;
       this.keyLength[member] = keyEnd - i - 1;
+      const candidates = this.byLength[keyEnd - i - 1];
+      if (candidates !== undefined) {
+        for (const id of candidates) {
+          if (text.startsWith(this.names[id]!, i + 1)) {
+            this.slots[id] = member;
+            break;
+          }
+        }
+      }
       i = skipSpaces(text, keyEnd + 1);
       if (text.charCodeAt(i) !== COLON) return this.refuse();
       i = skipSpaces(text, i + 1);
@@ -119,6 +145,8 @@ export class FlatJsonLine {
 
   /** The last member called `name`, or -1: keys are compared in place, no string built. */
   private find(name: string): number {
+    const id = this.ids.get(name);
+    if (id !== undefined) return this.slots[id]!;
     for (let member = this.count - 1; member >= 0; member--) {
       if (this.keyLength[member] === name.length && this.text.startsWith(name, this.keyStart[member])) return member;
     }
@@ -127,6 +155,7 @@ export class FlatJsonLine {
 
   private refuse(): false {
     this.count = 0;
+    this.slots.fill(-1);
     return false;
   }
 }
