@@ -241,7 +241,8 @@ async function classifyEvents(
     let text: string;
     let classification: Classification;
     if (quick) {
-      text = texts[index] = event.message;
+      text = event.message;
+      texts[index] = text;
       classification = quick.classification;
       findings.observeKinds(event, text, false, quick.exposure);
     } else {
