@@ -43,6 +43,8 @@ export class FlatJsonLine {
   private readonly ids = new Map<string, number>();
   private readonly byLength: number[][] = [];
   private readonly names: string[];
+  /** First character of each indexed name: most candidates of the same length are ruled out without a string compare. */
+  private readonly firstCodes: Int32Array;
   /** Per indexed name, the member that holds it last (-1: none). */
   private readonly slots: Int32Array;
 
@@ -50,6 +52,7 @@ export class FlatJsonLine {
   constructor(indexed: readonly string[] = []) {
     this.names = [...new Set(indexed)];
     this.slots = new Int32Array(this.names.length).fill(-1);
+    this.firstCodes = Int32Array.from(this.names, (name) => (name === '' ? -1 : name.charCodeAt(0)));
     this.names.forEach((name, id) => {
       this.ids.set(name, id);
       (this.byLength[name.length] ??= []).push(id);
@@ -78,8 +81,9 @@ export class FlatJsonLine {
       this.keyLength[member] = keyEnd - i - 1;
       const candidates = this.byLength[keyEnd - i - 1];
       if (candidates !== undefined) {
+        const first = text.charCodeAt(i + 1);
         for (const id of candidates) {
-          if (text.startsWith(this.names[id]!, i + 1)) {
+          if ((this.firstCodes[id] === first || this.firstCodes[id] === -1) && text.startsWith(this.names[id]!, i + 1)) {
             this.slots[id] = member;
             break;
           }
