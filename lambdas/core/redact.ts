@@ -118,7 +118,7 @@ export function redactText(text: string): string {
  */
 const REDACTED_TEXTS = new Map<string, string>();
 const MEMO_MAX_CHARS = 1024;
-const MEMO_MAX_ENTRIES = 4096;
+const MEMO_MAX_ENTRIES = 2048;
 
 function redactToFixpoint(text: string): string {
   let out = text;
