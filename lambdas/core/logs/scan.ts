@@ -445,7 +445,8 @@ function groupTracebacks(occurrences: readonly TracebackOccurrence[]): Traceback
 const SAMPLE_CHARS = 500;
 
 function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string }[], logGroup: string): Map<string, KeyActivity> {
-  type Entry = KeyActivity & { clientCounts: Map<string, { ip?: string; userAgent?: string; count: number }>; latestText: string };
+  type ClientCount = { ip?: string; userAgent?: string; count: number };
+  type Entry = KeyActivity & { clientCounts: Map<string, ClientCount>; lastClient?: ClientCount; latestText: string };
   const out = new Map<string, Entry>();
   // By kind, then key: no id string built per line.
   const byKind: Record<KeyKind, Map<string, Entry>> = { quota_exceeded: new Map(), key_revoked: new Map() };
@@ -474,15 +475,20 @@ function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string
       entry.latestText = text;
     }
     if (hit.client) {
-      const clientKey = `${hit.client.ip ?? ''}|${hit.client.userAgent ?? ''}`;
-      const client = entry.clientCounts.get(clientKey) ?? { ...hit.client, count: 0 };
+      // A flood repeats its caller: the same client as the key's previous line skips building its map key.
+      let client = entry.lastClient;
+      if (!client || client.ip !== hit.client.ip || client.userAgent !== hit.client.userAgent) {
+        const clientKey = `${hit.client.ip ?? ''}|${hit.client.userAgent ?? ''}`;
+        client = entry.clientCounts.get(clientKey) ?? { ...hit.client, count: 0 };
+        entry.clientCounts.set(clientKey, client);
+        entry.lastClient = client;
+      }
       client.count++;
-      entry.clientCounts.set(clientKey, client);
     }
   }
   const result = new Map<string, KeyActivity>();
   for (const [id, entry] of out) {
-    const { clientCounts, latestText, ...rest } = entry;
+    const { clientCounts, latestText, lastClient: _last, ...rest } = entry;
     // Redact before cutting to the sample's length; preCut drops the token a bound cuts through.
     const redacted = redactText(preCut(latestText, 2000));
     result.set(id, {
