@@ -36,8 +36,11 @@ export function flatPromptExposureOf(text: string, flat: FlatJsonLine): Exposure
   const inPrompt = typeof prompt === 'string' && isFreeText(prompt);
   const inCompletion = typeof completion === 'string' && isFreeText(completion);
   if (inPrompt || inCompletion) return inPrompt && inCompletion ? ['completion', 'prompt'] : [inPrompt ? 'prompt' : 'completion'];
+  const bounded = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+  // The usual flat line names a word only in a value (`"path": "/v1/messages"`): no set built for it.
+  if (!mentionsField(bounded)) return [];
   const found = new Set<ExposureKind>();
-  scanText(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text, found);
+  scanText(bounded, found);
   return [...found].sort();
 }
 
