@@ -39,8 +39,7 @@ export class FlatJsonLine {
   private readonly keyLength = new Int32Array(MAX_MEMBERS);
   private readonly valueStart = new Int32Array(MAX_MEMBERS);
   private readonly valueEnd = new Int32Array(MAX_MEMBERS);
-  /** Id of each indexed name, and the names by length: a member's key is matched once, while the line is read. */
-  private readonly ids = new Map<string, number>();
+  /** Ids of the indexed names by length: a member's key is matched once, while the line is read. */
   private readonly byLength: number[][] = [];
   private readonly names: string[];
   /** First character of each indexed name: most candidates of the same length are ruled out without a string compare. */
@@ -54,7 +53,6 @@ export class FlatJsonLine {
     this.slots = new Int32Array(this.names.length).fill(-1);
     this.firstCodes = Int32Array.from(this.names, (name) => (name === '' ? -1 : name.charCodeAt(0)));
     this.names.forEach((name, id) => {
-      this.ids.set(name, id);
       (this.byLength[name.length] ??= []).push(id);
     });
   }
@@ -149,8 +147,9 @@ export class FlatJsonLine {
 
   /** The last member called `name`, or -1: keys are compared in place, no string built. */
   private find(name: string): number {
-    const id = this.ids.get(name);
-    if (id !== undefined) return this.slots[id]!;
+    // The indexed names of this length: a few comparisons of (usually the same, interned) strings, no hashing.
+    const candidates = this.byLength[name.length];
+    if (candidates !== undefined) for (const id of candidates) if (this.names[id] === name) return this.slots[id]!;
     for (let member = this.count - 1; member >= 0; member--) {
       if (this.keyLength[member] === name.length && this.text.startsWith(name, this.keyStart[member])) return member;
     }
