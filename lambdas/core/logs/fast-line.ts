@@ -3,17 +3,19 @@
 // cannot vouch for (a traceback, an exception field, a container wrapper, an object logged as a string,
 // anything the flat reader refuses) is left to the full path, which gives the same verdicts by construction:
 // the shared rule code reads the same values (test/unit/logs/fast-line.property.test.ts).
-import { type Classification, EXCEPTION_FIELDS, KEY_HIT_FIELDS, keyHitsOfFields } from './classify.ts';
+import { EXCEPTION_FIELDS, KEY_HIT_FIELDS, type KeyHit, keyHitsOfFields } from './classify.ts';
 import { FlatJsonLine } from './flat-json.ts';
 import { type ExposureKind, flatPromptExposureOf } from './prompt-exposure.ts';
 import { hasTracebackMarker } from './traceback.ts';
 
 export interface FastLine {
-  /** What classifyMessage(applicationText(message)) says. */
-  classification: Classification;
+  /** What classifyMessage(applicationText(message)) says: these key hits and no traceback. */
+  keyHits: KeyHit[];
   /** What promptExposureOf says (empty when not asked for). */
-  exposure: ExposureKind[];
+  exposure: readonly ExposureKind[];
 }
+
+const NO_KINDS: readonly ExposureKind[] = Object.freeze([]);
 
 export class FastLineReader {
   // Every name read below is indexed while the line is read, so each lookup is one array read.
@@ -28,12 +30,12 @@ export class FastLineReader {
     // A `log` member may be a Docker / Fluent Bit wrapper that applicationText() unwraps.
     if (!flat.read(message) || flat.has('log') || hasTracebackMarker(message)) return undefined;
     for (const field of EXCEPTION_FIELDS) if (flat.has(field)) return undefined;
-    let exposure: ExposureKind[] = [];
+    let exposure: readonly ExposureKind[] = NO_KINDS;
     if (withExposure) {
       const kinds = flatPromptExposureOf(message, flat);
       if (kinds === undefined) return undefined;
       exposure = kinds;
     }
-    return { classification: { keyHits: keyHitsOfFields(flat, message) }, exposure };
+    return { keyHits: keyHitsOfFields(flat, message), exposure };
   }
 }

@@ -239,22 +239,24 @@ async function classifyEvents(
     // The common flat JSON line skips JSON.parse (fast-line.ts); the full path gives the same verdicts.
     const quick = fast.read(event.message, withExposure);
     let text: string;
-    let classification: Classification;
+    let classification: Classification | undefined;
+    let hits: KeyHit[];
     if (quick) {
       text = event.message;
       texts[index] = text;
-      classification = quick.classification;
+      hits = quick.keyHits;
       findings.observeKinds(event, text, false, quick.exposure);
     } else {
       text = textAt(index);
       const json = parseJsonObject(text);
       classification = classifyMessage(text, json);
+      hits = classification.keyHits;
       findings.observe(event, text, classification.traceback !== undefined, json ?? null);
     }
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
-    if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
-    else if (classification.keyHits.length) stats.keyEventsAfterNow++;
-    if (!classification.traceback) continue;
+    if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of hits) keyHits.push({ hit, event, text });
+    else if (hits.length) stats.keyEventsAfterNow++;
+    if (!classification?.traceback) continue;
     consumed[index] = 1;
     occurrences.push(await tracebackOccurrence(batch, index, classification.traceback, completer, stats));
   }
