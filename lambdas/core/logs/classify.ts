@@ -166,8 +166,8 @@ export function keyHitsOfFields(fields: JsonFields, text: string): KeyHit[] {
   // Flags, not arrays: this runs on most lines of a flood.
   let quota = false;
   let revoked = false;
-  for (const field of CODE_FIELDS) {
-    const value = fields.get(field);
+  for (let f = 0; f < CODE_FIELDS.length; f++) {
+    const value = fields.get(CODE_FIELDS[f]!);
     if (typeof value === 'string') {
       quota ||= value === 'quota_exceeded';
       revoked ||= value === 'key_revoked';
@@ -207,8 +207,8 @@ const isPresent = (value: unknown): boolean => value !== undefined && value !== 
 function firstField<T>(record: JsonFields, fields: readonly string[], accept: (value: unknown) => value is T): T | undefined;
 function firstField(record: JsonFields, fields: readonly string[], accept: (value: unknown) => boolean): unknown;
 function firstField(record: JsonFields, fields: readonly string[], accept: (value: unknown) => boolean): unknown {
-  for (const field of fields) {
-    const value = record.get(field);
+  for (let f = 0; f < fields.length; f++) {
+    const value = record.get(fields[f]!);
     if (accept(value)) return value;
   }
   return undefined;

@@ -29,7 +29,7 @@ export class FastLineReader {
     const flat = this.flat;
     // A `log` member may be a Docker / Fluent Bit wrapper that applicationText() unwraps.
     if (!flat.read(message) || flat.has('log') || hasTracebackMarker(message)) return undefined;
-    for (const field of EXCEPTION_FIELDS) if (flat.has(field)) return undefined;
+    for (let f = 0; f < EXCEPTION_FIELDS.length; f++) if (flat.has(EXCEPTION_FIELDS[f]!)) return undefined;
     let exposure: readonly ExposureKind[] = NO_KINDS;
     if (withExposure) {
       const kinds = flatPromptExposureOf(message, flat);

@@ -80,7 +80,9 @@ export class FlatJsonLine {
       const candidates = this.byLength[keyEnd - i - 1];
       if (candidates !== undefined) {
         const first = text.charCodeAt(i + 1);
-        for (const id of candidates) {
+        // Indexed loops here and below: this runs per member of every line, and for-of may allocate an iterator.
+        for (let c = 0; c < candidates.length; c++) {
+          const id = candidates[c]!;
           if ((this.firstCodes[id] === first || this.firstCodes[id] === -1) && text.startsWith(this.names[id]!, i + 1)) {
             this.slots[id] = member;
             break;
@@ -149,7 +151,9 @@ export class FlatJsonLine {
   private find(name: string): number {
     // The indexed names of this length: a few comparisons of (usually the same, interned) strings, no hashing.
     const candidates = this.byLength[name.length];
-    if (candidates !== undefined) for (const id of candidates) if (this.names[id] === name) return this.slots[id]!;
+    if (candidates !== undefined) {
+      for (let c = 0; c < candidates.length; c++) if (this.names[candidates[c]!] === name) return this.slots[candidates[c]!]!;
+    }
     for (let member = this.count - 1; member >= 0; member--) {
       if (this.keyLength[member] === name.length && this.text.startsWith(name, this.keyStart[member])) return member;
     }
