@@ -53,7 +53,9 @@ export class FlatJsonLine {
     this.slots = new Int32Array(this.names.length).fill(-1);
     this.firstCodes = Int32Array.from(this.names, (name) => (name === '' ? -1 : name.charCodeAt(0)));
     this.names.forEach((name, id) => {
-      (this.byLength[name.length] ??= []).push(id);
+      const sameLength = this.byLength[name.length] ?? [];
+      sameLength.push(id);
+      this.byLength[name.length] = sameLength;
     });
   }
 
