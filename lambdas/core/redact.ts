@@ -102,6 +102,25 @@ const EXCEPTION_INSIDE =
 
 /** Redact secrets and prompt content from free text. Idempotent: applied until nothing changes. */
 export function redactText(text: string): string {
+  if (text.length > MEMO_MAX_CHARS) return redactToFixpoint(text);
+  const known = REDACTED_TEXTS.get(text);
+  if (known !== undefined) return known;
+  const out = redactToFixpoint(text);
+  if (REDACTED_TEXTS.size >= MEMO_MAX_ENTRIES) REDACTED_TEXTS.clear();
+  REDACTED_TEXTS.set(text, out);
+  return out;
+}
+
+/**
+ * Redacted short texts by input (redaction is a pure function): signals repeat the same detail names,
+ * first moves, key ids and samples batch after batch, and a warm Lambda would redact them again each time.
+ * Bounded; cleared when full.
+ */
+const REDACTED_TEXTS = new Map<string, string>();
+const MEMO_MAX_CHARS = 1024;
+const MEMO_MAX_ENTRIES = 2048;
+
+function redactToFixpoint(text: string): string {
   let out = text;
   // One replacement can expose another match (a token glued to a redacted one); a few passes reach the fixpoint.
   for (let pass = 0; pass < 5; pass++) {

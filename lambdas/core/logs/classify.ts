@@ -42,13 +42,15 @@ export interface Classification {
   traceback?: TracebackFinding;
 }
 
-const EXCEPTION_FIELDS = ['exc_info', 'exception', 'traceback', 'exc_text', 'stack_trace'];
+export const EXCEPTION_FIELDS = ['exc_info', 'exception', 'traceback', 'exc_text', 'stack_trace'];
 const LEVEL_FIELDS = ['level', 'levelname', 'severity', 'lvl', 'log.level'];
 const CODE_FIELDS = ['code', 'error', 'error_code', 'errorCode', 'event', 'reason'];
 const KEY_FIELDS = ['gateway_key_id', 'key_id', 'gatewayKeyId', 'keyId'];
 const IP_FIELDS = ['client_ip', 'remote_addr', 'source_ip', 'ip', 'client'];
 const UA_FIELDS = ['user_agent', 'userAgent', 'http_user_agent'];
 const MESSAGE_FIELDS = ['event', 'message', 'msg'];
+/** Every top-level field keyHitsOfFields may read. */
+export const KEY_HIT_FIELDS: readonly string[] = [...CODE_FIELDS, ...KEY_FIELDS, ...IP_FIELDS, ...UA_FIELDS];
 
 const KEY_ID = /(?<![A-Za-z0-9_])gk_[A-Za-z0-9]{3,64}(?![A-Za-z0-9])/;
 const SAFE_KEY = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -81,16 +83,25 @@ function classifyText(text: string): Classification {
  * A sub-exception's own "Traceback" line (`    | Traceback ...`), delivered as an event of its own: it is
  * part of its group's traceback (which has its own first line), never a traceback by itself.
  */
+/** What hasTracebackMarker looks for. */
+const MARKER_WORDS = 'Traceback (most recent call last)';
+
 function onlySubExceptionHeaders(text: string): boolean {
-  return text.split('\n').every((line) => !hasTracebackMarker(line) || isSubExceptionLine(line));
+  // Only the lines that hold the marker are looked at: no split of a long message on every traceback.
+  for (let at = text.indexOf(MARKER_WORDS); at >= 0; at = text.indexOf(MARKER_WORDS, at + 1)) {
+    const end = text.indexOf('\n', at);
+    if (!isSubExceptionLine(text.slice(text.lastIndexOf('\n', at) + 1, end < 0 ? text.length : end))) return false;
+  }
+  return true;
 }
 
 function classifyJson(record: Record<string, unknown>, text: string): Classification {
-  const keyHits = jsonKeyHits(record, text);
-  const exception = firstField(record, EXCEPTION_FIELDS, isPresent);
+  const fields: JsonFields = { get: (name) => record[name] };
+  const keyHits = keyHitsOfFields(fields, text);
+  const exception = firstField(fields, EXCEPTION_FIELDS, isPresent);
   if (exception === undefined) {
     // A JSON line whose message embeds a formatted traceback (`"message": "boom\nTraceback ..."`).
-    const message = firstField(record, MESSAGE_FIELDS, isTracebackText);
+    const message = firstField(fields, MESSAGE_FIELDS, isTracebackText);
     if (!message) return { keyHits };
     return { keyHits, traceback: jsonTraceback(record, parseTracebackText(message)) };
   }
@@ -142,36 +153,49 @@ function emptyParse(exception: { type: string; value?: string; text: string } | 
   };
 }
 
-function jsonKeyHits(record: Record<string, unknown>, text: string): KeyHit[] {
+/** A JSON line's top-level fields: a parsed record, or the flat reader of the fast path (flat-json.ts). */
+export interface JsonFields {
+  get(name: string): unknown;
+}
+
+/** The key hits of a JSON line, read through `fields` so the parsed and the flat path share one rule. */
+export function keyHitsOfFields(fields: JsonFields, text: string): KeyHit[] {
   // Neither word anywhere in the line: no field can hold the code (the common line pays two substring
   // scans). A line with \u escapes may spell the word escaped, so it takes the long way.
   if (!text.includes('quota_exceeded') && !text.includes('key_revoked') && !text.includes('\\u')) return [];
-  const coded: Record<KeyKind, boolean> = { quota_exceeded: false, key_revoked: false };
-  for (const field of CODE_FIELDS) {
-    const value = record[field];
-    if (typeof value === 'string') markKind(coded, value);
-    else if (isObject(value)) {
+  // Flags, not arrays: this runs on most lines of a flood.
+  let quota = false;
+  let revoked = false;
+  for (let f = 0; f < CODE_FIELDS.length; f++) {
+    const value = fields.get(CODE_FIELDS[f]!);
+    if (typeof value === 'string') {
+      quota ||= value === 'quota_exceeded';
+      revoked ||= value === 'key_revoked';
+    } else if (isObject(value)) {
       // OpenAI-style error bodies: {"error": {"code": "quota_exceeded", "type": ...}}
-      markKind(coded, value.code);
-      markKind(coded, value.type);
+      quota ||= value.code === 'quota_exceeded' || value.type === 'quota_exceeded';
+      revoked ||= value.code === 'key_revoked' || value.type === 'key_revoked';
     }
   }
-  let kinds = KEY_KINDS.filter((kind) => coded[kind]);
   // The code only in free text ("event": "rejected: quota_exceeded for gk_..."): fall back to the words.
-  if (kinds.length === 0) kinds = KEY_KINDS.filter((kind) => KIND_WORD[kind].test(text));
-  if (kinds.length === 0) return [];
-  const fieldKey = firstField(record, KEY_FIELDS, isNonBlankString);
+  if (!quota && !revoked) {
+    quota = KIND_WORD.quota_exceeded.test(text);
+    revoked = KIND_WORD.key_revoked.test(text);
+    if (!quota && !revoked) return [];
+  }
+  const fieldKey = firstField(fields, KEY_FIELDS, isNonBlankString);
   const key = fieldKey !== undefined ? sanitizeKey(fieldKey) : KEY_ID.exec(text)?.[0];
   if (!key) return [];
-  const ip = firstField(record, IP_FIELDS, isNonEmptyString);
-  const userAgent = firstField(record, UA_FIELDS, isNonEmptyString);
-  const client =
-    ip || userAgent ? { ...(ip ? { ip: ip.slice(0, 100) } : {}), ...(userAgent ? { userAgent: userAgent.slice(0, 200) } : {}) } : undefined;
-  return kinds.map((kind) => ({ kind, key, ...(client ? { client } : {}) }));
-}
-
-function markKind(coded: Record<KeyKind, boolean>, value: unknown): void {
-  if (value === 'quota_exceeded' || value === 'key_revoked') coded[value] = true;
+  const ip = firstField(fields, IP_FIELDS, isNonEmptyString);
+  const userAgent = firstField(fields, UA_FIELDS, isNonEmptyString);
+  let client: KeyHit['client'];
+  if (ip && userAgent) client = { ip: ip.slice(0, 100), userAgent: userAgent.slice(0, 200) };
+  else if (ip) client = { ip: ip.slice(0, 100) };
+  else if (userAgent) client = { userAgent: userAgent.slice(0, 200) };
+  const hits: KeyHit[] = [];
+  if (quota) hits.push(client ? { kind: 'quota_exceeded', key, client } : { kind: 'quota_exceeded', key });
+  if (revoked) hits.push(client ? { kind: 'key_revoked', key, client } : { kind: 'key_revoked', key });
+  return hits;
 }
 
 const isTracebackText = (v: unknown): v is string => typeof v === 'string' && hasTracebackMarker(v);
@@ -180,11 +204,11 @@ const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v
 const isPresent = (value: unknown): boolean => value !== undefined && value !== null && value !== false && value !== '';
 
 /** The first of `fields` whose value passes `accept` (a loop: this runs on every JSON line). */
-function firstField<T>(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => value is T): T | undefined;
-function firstField(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => boolean): unknown;
-function firstField(record: Record<string, unknown>, fields: readonly string[], accept: (value: unknown) => boolean): unknown {
-  for (const field of fields) {
-    const value = record[field];
+function firstField<T>(record: JsonFields, fields: readonly string[], accept: (value: unknown) => value is T): T | undefined;
+function firstField(record: JsonFields, fields: readonly string[], accept: (value: unknown) => boolean): unknown;
+function firstField(record: JsonFields, fields: readonly string[], accept: (value: unknown) => boolean): unknown {
+  for (let f = 0; f < fields.length; f++) {
+    const value = record.get(fields[f]!);
     if (accept(value)) return value;
   }
   return undefined;

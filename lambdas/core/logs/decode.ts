@@ -3,6 +3,7 @@
 // CONTROL_MESSAGE), or, for the CLI, plain log lines. Pure: node:zlib's synchronous gunzip is a
 // computation, not I/O. Bad input never throws: it comes back as a DecodeFailure value that the caller
 // counts and logs, because a poison batch that throws is retried by Lambda for hours.
+import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { errorMessage } from '../errors.ts';
 
@@ -29,6 +30,11 @@ export interface LogBatch {
   contiguous: boolean;
   /** Events dropped because they had no numeric timestamp or no string message. */
   malformedEvents: number;
+  /**
+   * SHA-256 (base64url, 22 chars) of the gzip payload the batch was delivered as: a retried invocation
+   * carries the same bytes, and hashing them is cheaper than hashing every event (scan.ts batchId).
+   */
+  payloadDigest?: string;
 }
 
 export const DECODE_FAILURE_REASONS = [
@@ -114,7 +120,9 @@ export function decodeAwsLogsData(data: string, limits: DecodeLimits = {}): Deco
   } catch (error) {
     return failure('not_json', `awslogs.data gunzips to ${json.length} bytes that are not JSON (${errorMessage(error).split('\n')[0]})`);
   }
-  return parseDataMessage(parsed);
+  const message = parseDataMessage(parsed);
+  if (message.kind === 'data') message.batch.payloadDigest = createHash('sha256').update(zipped).digest('base64url').slice(0, 22);
+  return message;
 }
 
 /** The decoded subscription message. Events without a numeric timestamp or a string message are dropped and counted. */

@@ -21,6 +21,7 @@ export const PROMPT_EXPOSURE_FIRST_MOVE =
   'then expire or delete the affected streams and post the status-page notice (runbook severity table: exposure of customer prompts is SEV1)';
 
 const MAX_STREAMS = 10;
+const NONE: readonly ExposureKind[] = [];
 const MAX_NOISE_SIGNALS = 20;
 const NOISE_SAMPLE_CHARS = 300;
 
@@ -47,28 +48,35 @@ export class LogFindings {
     this.noiseOn = rules.log_noise?.enabled ?? true;
   }
 
+  /** Whether prompt_exposure is on (the caller that classifies lines itself then passes their kinds to observeKinds). */
+  get exposureEnabled(): boolean {
+    return this.exposureOn;
+  }
+
   /**
    * One application line (already unwrapped); `isTraceback`: the traceback rule owns it, it is not noise.
    * `json`: the line as the caller parsed it (null: not a JSON object), so it is not parsed twice.
    */
   observe(event: LogEvent, text: string, isTraceback: boolean, json?: Record<string, unknown> | null): void {
-    if (this.exposureOn) {
-      const kinds = promptExposureOf(text, json);
-      if (kinds.length) {
-        for (const k of kinds) this.kinds.add(k);
-        const tally = this.exposure.get(this.logStream) ?? {
-          logStream: this.logStream,
-          lines: 0,
-          firstSeen: event.timestamp,
-          lastSeen: event.timestamp,
-        };
-        tally.lines++;
-        tally.firstSeen = Math.min(tally.firstSeen, event.timestamp);
-        tally.lastSeen = Math.max(tally.lastSeen, event.timestamp);
-        this.exposure.set(this.logStream, tally);
-        // A line with prompt content is never quoted as a noise sample.
-        return;
-      }
+    this.observeKinds(event, text, isTraceback, this.exposureOn ? promptExposureOf(text, json) : NONE);
+  }
+
+  /** The same with the line's prompt-exposure kinds already known (promptExposureOf, or the fast path's equal). */
+  observeKinds(event: LogEvent, text: string, isTraceback: boolean, kinds: readonly ExposureKind[]): void {
+    if (kinds.length) {
+      for (const k of kinds) this.kinds.add(k);
+      const tally = this.exposure.get(this.logStream) ?? {
+        logStream: this.logStream,
+        lines: 0,
+        firstSeen: event.timestamp,
+        lastSeen: event.timestamp,
+      };
+      tally.lines++;
+      tally.firstSeen = Math.min(tally.firstSeen, event.timestamp);
+      tally.lastSeen = Math.max(tally.lastSeen, event.timestamp);
+      this.exposure.set(this.logStream, tally);
+      // A line with prompt content is never quoted as a noise sample.
+      return;
     }
     if (!this.noiseOn || isTraceback) return;
     const noise = logNoiseOf(text);

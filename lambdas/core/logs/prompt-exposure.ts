@@ -4,6 +4,7 @@
 // The finding names where (log group, stream), when (first and last time) and how many lines; it never
 // keeps a character of the content: only the kind of field that held it.
 
+import type { FlatJsonLine } from './flat-json.ts';
 import { parseJsonObject } from './message.ts';
 
 export type ExposureKind = 'messages' | 'prompt' | 'completion';
@@ -21,6 +22,33 @@ export function promptExposureOf(text: string, parsed?: Record<string, unknown> 
   if (found.size === 0) scanText(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text, found);
   return [...found].sort();
 }
+
+/**
+ * The same verdict for a line the flat reader indexed (flat-json.ts; `text` is that line), without
+ * building the object; undefined when a string value may be an object logged as text (the full walk parses those).
+ */
+export function flatPromptExposureOf(text: string, flat: FlatJsonLine): readonly ExposureKind[] | undefined {
+  if (!text.includes('messages') && !text.includes('prompt') && !text.includes('completion')) return NO_KINDS;
+  for (let member = 0; member < flat.size; member++) if (flat.valueMayHoldObject(member)) return undefined;
+  // Flat: no `messages` array can be there, only `prompt` / `completion` strings (the last duplicate, as in JSON.parse).
+  const prompt = flat.get('prompt');
+  const completion = flat.get('completion');
+  const inPrompt = typeof prompt === 'string' && isFreeText(prompt);
+  const inCompletion = typeof completion === 'string' && isFreeText(completion);
+  if (inPrompt || inCompletion) return inPrompt ? (inCompletion ? BOTH_KINDS : PROMPT_KIND) : COMPLETION_KIND;
+  const bounded = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
+  // The usual flat line names a word only in a value (`"path": "/v1/messages"`): no set built for it.
+  if (!mentionsField(bounded)) return NO_KINDS;
+  const found = new Set<ExposureKind>();
+  scanText(bounded, found);
+  return [...found].sort();
+}
+
+// The flat path's answers as shared constants: one verdict per line of a flood, none of them allocated.
+const NO_KINDS: readonly ExposureKind[] = Object.freeze([]);
+const PROMPT_KIND: readonly ExposureKind[] = Object.freeze(['prompt']);
+const COMPLETION_KIND: readonly ExposureKind[] = Object.freeze(['completion']);
+const BOTH_KINDS: readonly ExposureKind[] = Object.freeze(['completion', 'prompt']);
 
 const PLACEHOLDER =
   /^(?:\[?(?:redacted|filtered|hidden|omitted|removed|masked|scrubbed)\]?|<[^<>]*>|\*+|none|null|nil|undefined|true|false|-|\.\.\.|…)$/i;

@@ -71,6 +71,21 @@ export function preCut(text: string, max: number): string {
  * Windows `PythonXY\Lib\`), backslashes become `/`, memory addresses `0x?`.
  */
 export function normalizeFile(file: string): string {
+  let normalized = NORMALIZED_FILES.get(file);
+  if (normalized === undefined) {
+    normalized = normalizeFileUncached(file);
+    if (file.length > 1000) return normalized;
+    if (NORMALIZED_FILES.size >= MAX_NORMALIZED_FILES) NORMALIZED_FILES.clear();
+    NORMALIZED_FILES.set(file, normalized);
+  }
+  return normalized;
+}
+
+/** Normalised paths by raw path: a crash loop prints the same few files on every traceback. Bounded; cleared when full. */
+const NORMALIZED_FILES = new Map<string, string>();
+const MAX_NORMALIZED_FILES = 4096;
+
+function normalizeFileUncached(file: string): string {
   const path = file.replace(/\\/g, '/').replace(/0x[0-9a-fA-F]{4,}/g, '0x?');
   const packages = /(?:^|\/)(?:site|dist)-packages\/(.*)$/i.exec(path);
   if (packages) return packages[1]!;

@@ -7,6 +7,7 @@ import { redactText } from '../redact.ts';
 import type { Signal } from '../signal.ts';
 import { classifyMessage, KEY_KINDS, type Classification, type KeyHit, type KeyKind, type TracebackFinding } from './classify.ts';
 import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, type LogEvent } from './decode.ts';
+import { FastLineReader } from './fast-line.ts';
 import { LogFindings } from './findings.ts';
 import { applicationText, parseJsonObject } from './message.ts';
 import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
@@ -229,17 +230,33 @@ async function classifyEvents(
   const occurrences: TracebackOccurrence[] = [];
   const keyHits: BatchKeyHit[] = [];
 
+  const fast = new FastLineReader();
+  const withExposure = findings.exposureEnabled;
+
   for (let index = 0; index < batch.logEvents.length; index++) {
     if (consumed[index]) continue;
     const event = batch.logEvents[index]!;
-    const text = textAt(index);
-    const json = parseJsonObject(text);
-    const classification: Classification = classifyMessage(text, json);
+    // The common flat JSON line skips JSON.parse (fast-line.ts); the full path gives the same verdicts.
+    const quick = fast.read(event.message, withExposure);
+    let text: string;
+    let classification: Classification | undefined;
+    let hits: KeyHit[];
+    if (quick) {
+      text = event.message;
+      texts[index] = text;
+      hits = quick.keyHits;
+      findings.observeKinds(event, text, false, quick.exposure);
+    } else {
+      text = textAt(index);
+      const json = parseJsonObject(text);
+      classification = classifyMessage(text, json);
+      hits = classification.keyHits;
+      findings.observe(event, text, classification.traceback !== undefined, json ?? null);
+    }
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
-    if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of classification.keyHits) keyHits.push({ hit, event, text });
-    else if (classification.keyHits.length) stats.keyEventsAfterNow++;
-    findings.observe(event, text, classification.traceback !== undefined, json ?? null);
-    if (!classification.traceback) continue;
+    if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of hits) keyHits.push({ hit, event, text });
+    else if (hits.length) stats.keyEventsAfterNow++;
+    if (!classification?.traceback) continue;
     consumed[index] = 1;
     occurrences.push(await tracebackOccurrence(batch, index, classification.traceback, completer, stats));
   }
@@ -385,6 +402,7 @@ async function countAndReadBack(
 
 /** A stable id of the batch's content: a retried invocation gets the same id, so its counts are not added twice. */
 export function batchId(batch: LogBatch): string {
+  if (batch.payloadDigest) return batch.payloadDigest;
   const hash = createHash('sha256');
   hash.update(`${batch.logGroup}\n${batch.logStream}\n`);
   // The same bytes as one update per event, fed in ~64 KB pieces: a hash call per event costs more than the hashing.
@@ -429,7 +447,8 @@ function groupTracebacks(occurrences: readonly TracebackOccurrence[]): Traceback
 const SAMPLE_CHARS = 500;
 
 function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string }[], logGroup: string): Map<string, KeyActivity> {
-  type Entry = KeyActivity & { clientCounts: Map<string, { ip?: string; userAgent?: string; count: number }>; latestText: string };
+  type ClientCount = { ip?: string; userAgent?: string; count: number };
+  type Entry = KeyActivity & { clientCounts: Map<string, ClientCount>; lastClient?: ClientCount; latestText: string };
   const out = new Map<string, Entry>();
   // By kind, then key: no id string built per line.
   const byKind: Record<KeyKind, Map<string, Entry>> = { quota_exceeded: new Map(), key_revoked: new Map() };
@@ -458,15 +477,20 @@ function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string
       entry.latestText = text;
     }
     if (hit.client) {
-      const clientKey = `${hit.client.ip ?? ''}|${hit.client.userAgent ?? ''}`;
-      const client = entry.clientCounts.get(clientKey) ?? { ...hit.client, count: 0 };
+      // A flood repeats its caller: the same client as the key's previous line skips building its map key.
+      let client = entry.lastClient;
+      if (!client || client.ip !== hit.client.ip || client.userAgent !== hit.client.userAgent) {
+        const clientKey = `${hit.client.ip ?? ''}|${hit.client.userAgent ?? ''}`;
+        client = entry.clientCounts.get(clientKey) ?? { ...hit.client, count: 0 };
+        entry.clientCounts.set(clientKey, client);
+        entry.lastClient = client;
+      }
       client.count++;
-      entry.clientCounts.set(clientKey, client);
     }
   }
   const result = new Map<string, KeyActivity>();
   for (const [id, entry] of out) {
-    const { clientCounts, latestText, ...rest } = entry;
+    const { clientCounts, latestText, lastClient: _last, ...rest } = entry;
     // Redact before cutting to the sample's length; preCut drops the token a bound cuts through.
     const redacted = redactText(preCut(latestText, 2000));
     result.set(id, {

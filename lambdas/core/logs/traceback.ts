@@ -121,7 +121,8 @@ export class TracebackAssembler {
   }
 
   push(rawLine: string): PushResult {
-    let line = rawLine.replace(/\s+$/, '');
+    // trimEnd drops exactly what /\s+$/ matches (WhiteSpace and LineTerminator), without a regex per line.
+    let line = rawLine.trimEnd();
     if (this.state === 'done') return 'done';
     if (this.state === 'header' || this.state === 'chain') {
       if (TOP_GROUP_HEADER.test(line)) {
