@@ -8,7 +8,8 @@ const strayFiles = 'test/support/stray-files.ts';
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: [strayFiles] } },
+      // Property tests run thousands of cases: on a loaded 2-core CI machine 5 s is too little headroom.
+      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: [strayFiles], testTimeout: 30_000 } },
       {
         test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], globalSetup: [strayFiles], testTimeout: 120_000, hookTimeout: 120_000 },
       },

@@ -133,10 +133,12 @@ function redactToFixpoint(text: string): string {
 
 function redactOnce(text: string): string {
   // Tokens first, so "authorization=Bearer x" loses the token even though the field rule stops at the space.
-  let out = text;
-  // Context first: a webhook's path or a header's value must go whole, before a token pattern takes a piece of it.
+  // A scheme and its credential go together first: were the header rule to take only a glued-on
+  // "(Bearer" as the value, the token after it would no longer follow a scheme word and survive.
+  let out = text.replace(SCHEME_CREDENTIAL, REDACTED);
+  // Context next: a webhook's path or a header's value must go whole, before a token pattern takes a piece of it.
   if (CONTEXT_HINT.test(out)) for (const [pattern, replacement] of CONTEXT_PATTERNS) out = out.replace(pattern, replacement);
-  out = out.replace(SCHEME_CREDENTIAL, REDACTED).replace(ANY_TOKEN, REDACTED);
+  out = out.replace(ANY_TOKEN, REDACTED);
   out = redactFieldValues(out);
   out = redactKeyValues(out);
   return redactExceptionLines(out);

@@ -116,6 +116,8 @@ describe('redactText: secrets never survive', () => {
     ['key=value Bearer header', 'authorization=Bearer eyJhbGciOiJIUzI1NiJ9abcdef012345', 'eyJhbGciOiJIUzI1NiJ9abcdef012345'],
     ['JSON-ish unquoted Bearer header', '"authorization": Bearer eyJhbGciOiJIUzI1NiJ9abcdef012345', 'eyJhbGciOiJIUzI1NiJ9abcdef012345'],
     ['HTTP header', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9abcdef012345', 'eyJhbGciOiJIUzI1NiJ9abcdef012345'],
+    // Found by the property above (seed 434424691): the header rule took "(Bearer" as the value and left the token.
+    ['header with the scheme glued to punctuation', 'Authorization:(Bearer AAAAAAAAAAAAAAAA ', 'AAAAAAAAAAAAAAAA'],
     ['env-style AWS secret', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
     [
       'ini-style AWS secret',
