@@ -9,8 +9,6 @@ import { readFileSync } from 'node:fs';
 import { parseConfig, type Config } from '../lambdas/core/config.ts';
 import { logMetricPoints } from '../lambdas/core/logs/metrics.ts';
 import { emptyStats, type LogScan } from '../lambdas/core/logs/scan.ts';
-import { heartbeatMetricPoint, probeMetricPoints } from '../lambdas/core/probe/metric-points.ts';
-import type { ProbeOutcome } from '../lambdas/core/probe/result.ts';
 import { traceMetricPoints } from '../lambdas/core/trace-db/metric-points.ts';
 import * as P from './cost-prices.ts';
 import { markdownTable, ratio, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
@@ -104,7 +102,7 @@ export const CANARY = {
 
 const METRICS = {
   all: 'monthly cost of the example deployment (all parts)',
-  probing: 'health probing alone (probe Lambda + its alarms + metrics)',
+  probing: 'health probing alone (probe Lambda, its reports, state and alarm)',
 } as const;
 
 type Part = 'probe' | 'trace-check' | 'router' | 'sweeper' | 'log-watch' | 'shared';
@@ -422,6 +420,11 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     ? WORKLOAD.probeRoundSeconds
     : (WORKLOAD.probeRounds - 1) * spacingSeconds + WORKLOAD.probeRounds * WORKLOAD.probeRoundSeconds;
   const probeTargets = JSON.parse(String(probe.env.PROBE_TARGETS ?? '[]')) as { name: string; url: string }[];
+  // One evaluation report per health round (lambdas/functions/probe/handler.ts) on the shortest schedule;
+  // the other schedules (the inbound-shape run) report once per run.
+  const healthRuns = MINUTES_PER_MONTH / Math.min(...probe.scheduleMinutes);
+  const healthRounds = healthRuns * WORKLOAD.probeRounds;
+  const probeReports = healthRounds + (probeRuns - healthRuns);
 
   const traceRuns = runsPerMonth(traceCheck);
   const snapshotsPerMonth = MINUTES_PER_MONTH / WORKLOAD.shipperIntervalMinutes;
@@ -433,10 +436,10 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   const logWatchRuns = WORKLOAD.logWatchInvocationsPerDay * DAYS_PER_MONTH;
   if (logWatch.subscriptionFilters === 0) throw new Error('cost-model: log-watch has no subscription filter in the template');
   const alarmChanges = WORKLOAD.alarmStateChangesPerDay * DAYS_PER_MONTH;
-  // Every trace-check run and every log-watch batch puts one evaluation report on the bus (their
-  // handlers publish unconditionally / whenever a rule was evaluated); the router gets each, plus the
-  // alarm state changes from the default bus.
-  const reports = traceRuns + logWatchRuns;
+  // Every trace-check run, every log-watch batch and every probe round puts one evaluation report on the
+  // bus (their handlers publish unconditionally / whenever a rule was evaluated); the router gets each,
+  // plus the alarm state changes from the default bus.
+  const reports = traceRuns + logWatchRuns + probeReports;
   const routerRuns = reports + alarmChanges;
   if (router.eventRules === 0) throw new Error('cost-model: the router has no event rule in the template');
 
@@ -478,7 +481,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
 
   alarmItems(inv, add);
 
-  const metrics = customMetricLines(probeTargets);
+  const metrics = customMetricLines();
   for (const [part, count, what] of metrics.lines)
     add(
       part,
@@ -494,6 +497,29 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   const { parts, putsPerUpload, noncurrent } = snapshotBucketItems(inv, add, { snapshotsPerMonth, coldRuns, warmRuns });
 
   // EventBridge: reports on the custom bus; alarm state changes and schedules are free.
+  add(
+    'probe',
+    'EventBridge custom events (reports)',
+    `${n(probeReports)} (${n(healthRuns)} runs x ${WORKLOAD.probeRounds} rounds${probeRuns > healthRuns ? ` + ${n(probeRuns - healthRuns)} inbound-shape runs` : ''})`,
+    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
+    probeReports * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
+  );
+  // The probe's round-to-round state (lambdas/adapters/dynamodb-probe-state.ts): per round one consistent
+  // GetItem (an item < 4 KB: 1 RRU) and one PutItem (< 1 KB: 1 WRU) on the incidents table.
+  add(
+    'probe',
+    'DynamoDB on-demand reads (probe state, consistent GetItem)',
+    `${n(healthRounds)} RRU (${n(healthRounds)} rounds x 1)`,
+    unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU'),
+    healthRounds * P.DDB_PER_READ_REQUEST_UNIT,
+  );
+  add(
+    'probe',
+    'DynamoDB on-demand writes (probe state, PutItem)',
+    `${n(healthRounds)} WRU (${n(healthRounds)} rounds x 1)`,
+    unit(P.DDB_PER_WRITE_REQUEST_UNIT, 1e6, 'WRU'),
+    healthRounds * P.DDB_PER_WRITE_REQUEST_UNIT,
+  );
   add(
     'trace-check',
     'EventBridge custom events (reports)',
@@ -543,6 +569,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     probeRuns,
     probeSeconds,
     probeTargets: probeTargets.length,
+    probeReports,
     traceRuns,
     coldRuns,
     warmRuns,
@@ -561,12 +588,12 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   const assumptions = [
     `A month is ${DAYS_PER_MONTH} days (${n(MINUTES_PER_MONTH)} minutes). Prices: ${P.PRICES_SOURCE} (bench/cost-prices.ts). "GB" of storage and logs is 2^30 bytes; Lambda GB-s is MemorySize / 1024 x seconds.`,
     `From the template: ${inv.functions.length} functions with their MemorySize and architecture, each rate() schedule targeting them (probe every ${probe.scheduleMinutes.join('+')} min, trace-check every ${traceCheck.scheduleMinutes.join('+')} min — config snapshot.scheduleMinutes = ${config.snapshot?.scheduleMinutes ?? 'n/a'}, sweeper every ${sweeper.scheduleMinutes.join('+')} min), the router's event rules, log-watch's subscription filter, every alarm's period (< 60 s = high resolution) and metric count, log-group retention, the bucket's versioning and NoncurrentDays (${only(inv.buckets, 'S3 bucket').noncurrentDays ?? 'none'}), table billing mode and PITR, topics and their subscriptions, KMS keys, the dashboard.`,
-    `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS).`,
+    `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS). Each round reads and writes its state item (1 RRU + 1 WRU) and puts one report on the bus; no custom metric, no per-target alarm (only its Lambda Errors alarm).`,
     `trace-check: the shipper uploads every ${WORKLOAD.shipperIntervalMinutes} min (shipper/README.md), so every run reads a new snapshot: ${WORKLOAD.traceCheckColdSeconds} s (bench/results.md cold total 4.67 s on the 1 M-event DB); a run on an unchanged snapshot would take ${WORKLOAD.traceCheckWarmSeconds} s (warm 1.25 s + HEAD). Durations measured on the x86 bench machine, taken as-is for arm64 at 2048 MB; INIT time of the rare new containers not counted.`,
     `Snapshot ${n(WORKLOAD.snapshotBytes / 1e6)} MB gzipped (bench/results.md: 55.6 MB); \`aws s3 cp\` uploads it in ${parts} parts of 8 MiB (${putsPerUpload} PUT-class requests per upload, not 1); trace-check does HEAD + GET per new snapshot. With versioning, each upload leaves a noncurrent version kept NoncurrentDays + ~0.5 day (expiry at the next midnight UTC): ${n(noncurrent)} versions.`,
-    `Router: one invocation per evaluation report (every trace-check run and every log-watch batch publishes one) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
+    `Router: one invocation per evaluation report (every trace-check run, every log-watch batch and every probe round publishes one: ${n(probeReports)} probe reports) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
     `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
-    `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts, lambdas/core/trace-db/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), ${metrics.traceCheck} trace-check with ${WORKLOAD.modelsReporting} models, ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
+    `Custom metrics counted by calling the emitters (lambdas/core/trace-db/metric-points.ts): none for the probe (it reports to the router; its per-target log lines feed the dashboard), ${metrics.traceCheck} trace-check with ${WORKLOAD.modelsReporting} models, ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
     `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; the router scans open incidents and silences per report, the sweeper per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
     `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from the DynamoDB table keys (AWS managed, ~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
     `Dashboard charged at $3/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
@@ -877,13 +904,11 @@ function canaryBaseline(config: Config): { items: LineItem[]; canaries: number; 
  * probed, every scalar of the trace-check, WORKLOAD.modelsReporting models, a log-watch batch that
  * found quota_exceeded and key_revoked lines and a traceback.
  */
-function customMetricLines(probeTargets: readonly { name: string; url: string }[]): {
+function customMetricLines(): {
   lines: [Part, number, string][];
-  probe: number;
   traceCheck: number;
   logWatch: number;
 } {
-  const at = new Date(0);
   const healthyBatch: LogScan = {
     outcome: 'scanned',
     evaluated: [],
@@ -892,21 +917,6 @@ function customMetricLines(probeTargets: readonly { name: string; url: string }[
     stats: { ...emptyStats(), events: 1_000, tracebacks: 1, quotaExceeded: 10, keyRevoked: 1 },
   };
   const logWatchMetrics = new Set(logMetricPoints(healthyBatch).map((p) => p.name));
-  const probeMetrics = new Set<string>();
-  for (const target of probeTargets) {
-    const https = target.url.startsWith('https:');
-    const outcome = {
-      url: target.url,
-      ok: true,
-      failure: null,
-      status: 200,
-      latencyMs: 100,
-      tlsDaysLeft: https ? 60 : null,
-      detail: null,
-    } as unknown as ProbeOutcome;
-    for (const p of probeMetricPoints(target.name, outcome, at)) probeMetrics.add(`${p.name}:${JSON.stringify(p.dimensions)}`);
-  }
-  probeMetrics.add(heartbeatMetricPoint(at).name);
   const models = Object.fromEntries(
     Array.from({ length: WORKLOAD.modelsReporting }, (_, i) => [`model-${i + 1}`, { calls: 100, errors: 1, share: 0.01 }]),
   );
@@ -924,11 +934,6 @@ function customMetricLines(probeTargets: readonly { name: string; url: string }[
   );
   const lines: [Part, number, string][] = [
     [
-      'probe',
-      probeMetrics.size,
-      `${probeTargets.length} targets x (Failed${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`,
-    ],
-    [
       'trace-check',
       traceMetrics.size,
       `${traceMetrics.size - WORKLOAD.modelsReporting} dashboard graphs + ErrorSharePercent x ${WORKLOAD.modelsReporting} models`,
@@ -939,7 +944,7 @@ function customMetricLines(probeTargets: readonly { name: string; url: string }[
       logWatchMetrics.size ? [...logWatchMetrics].join(', ') : 'none on a healthy batch: the conditional ones only when something happens',
     ],
   ];
-  return { lines, probe: probeMetrics.size, traceCheck: traceMetrics.size, logWatch: logWatchMetrics.size };
+  return { lines, traceCheck: traceMetrics.size, logWatch: logWatchMetrics.size };
 }
 
 function sum(items: readonly LineItem[]): number {
@@ -988,7 +993,7 @@ export const costModel: Benchmark = {
         value: `${usd(probingTotal)}/month`,
         baseline: canaryLabel,
         ratio: ratio(probingTotal, canaryTotal),
-        note: `${model.facts.probeTargets} targets probed twice a minute (30 s alarm periods) vs once a minute per canary`,
+        note: `${model.facts.probeTargets} targets probed twice a minute (a report per round to the router) vs once a minute per canary`,
       },
     ];
 
@@ -1036,7 +1041,7 @@ export const costModel: Benchmark = {
       '',
       lineTable(model.canaries, false),
       '',
-      'The canaries give probing only: no trace-DB rules (spend, error rates, latency, quota, snapshot health), no log watching, no incident routing, deduplication, escalation or PagerDuty, and a 1-minute alarm period instead of 30 s. ' +
+      'The canaries give probing only: no trace-DB rules (spend, error rates, latency, quota, snapshot health), no log watching, no incident routing, deduplication, escalation or PagerDuty, and one probe a minute instead of two 30 s apart. ' +
         (total < canaryTotal
           ? `Even so they cost ${ratio(canaryTotal, total)} the whole deployment: per run a canary pays $${P.SYNTHETICS_PER_CANARY_RUN} plus a ~1 GB x86 Lambda for seconds, where one ${probe.memoryMb} MB probe invocation covers every target, twice.`
           : `The whole deployment costs ${ratio(total, canaryTotal)} the canaries, for far more than probing.`),
