@@ -3,6 +3,7 @@
 // the EventBridge publisher onto a moto bus whose rule copies each report to an SQS queue, the probe state
 // item in a moto incident table, an injected clock and sleep. Two rounds 30 s apart, one report per round
 // (SEV2 then SEV1 for the 503 target), no custom metric, no secret in any output.
+import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbProbeState } from '../../lambdas/adapters/dynamodb-probe-state.ts';
 import { EventBridgeReportPublisher } from '../../lambdas/adapters/eventbridge-report-publisher.ts';
@@ -228,6 +229,20 @@ describe('probe handler', () => {
     const errors = h.logs.filter((l) => l.level === 'error').map((l) => l.message);
     expect(errors).toContain('probe state unreadable: failures this round page SEV2, not SEV1');
     expect(errors).toContain('probe state not written: the next round may page a second failure as SEV2');
+  });
+
+  it('a corrupt state item: read as unreadable (SEV2, logged), then overwritten with a good one', async () => {
+    const documents = DynamoDBDocumentClient.from(dynamoClient());
+    await documents.send(new PutCommand({ TableName: world.table, Item: { dedupKey: 'probe-state#health', targets: 'garbage' } }));
+    const h = harness([{ name: 'server', url: server.url, timeoutMs: 3000 }], { rounds: 1 });
+    const { reports } = await h.run();
+
+    expect(reports.map((r) => firingKeys(r))).toEqual([['SEV2 healthz_down:server']]);
+    await probeReports(world, 1);
+    const error = h.logs.find((l) => l.level === 'error');
+    expect(error).toMatchObject({ message: 'probe state unreadable: failures this round page SEV2, not SEV1' });
+    expect(String(error!.fields.reason)).toMatch(/^probe state: targets: /);
+    expect(await storedProbeState(world)).toMatchObject({ targets: { server: { ok: false } } });
   });
 
   it('a failed PutEvents (no such bus) throws out of the handler: the invocation fails, the alert is not swallowed', async () => {
