@@ -102,7 +102,7 @@ export const CANARY = {
 
 const METRICS = {
   all: 'monthly cost of the example deployment (all parts)',
-  probing: 'health probing alone (probe Lambda, its reports, state and alarm)',
+  probing: 'health probing alone (probe Lambda, its reports and their router work, state, alarm)',
 } as const;
 
 type Part = 'probe' | 'trace-check' | 'router' | 'sweeper' | 'log-watch' | 'shared';
@@ -947,6 +947,18 @@ function customMetricLines(): {
   return { lines, traceCheck: traceMetrics.size, logWatch: logWatchMetrics.size };
 }
 
+/**
+ * The router cost the probe's reports cause: its Lambda and log items pro rata of its invocations, its
+ * per-report DynamoDB items pro rata of the reports.
+ */
+function probeRouterShare(model: CostModel): number {
+  const { probeReports = 0, routerRuns = 0, reports = 0 } = model.facts;
+  const router = model.deployment.filter((i) => i.part === 'router');
+  const perInvocation = sum(router.filter((i) => /^(Lambda |CloudWatch Logs )/.test(i.resource)));
+  const perReport = sum(router.filter((i) => /^DynamoDB on-demand .*, reports\)$/.test(i.resource)));
+  return (routerRuns ? (perInvocation * probeReports) / routerRuns : 0) + (reports ? (perReport * probeReports) / reports : 0);
+}
+
 function sum(items: readonly LineItem[]): number {
   return items.reduce((total, item) => total + item.usd, 0);
 }
@@ -974,7 +986,9 @@ export const costModel: Benchmark = {
 
     const total = sum(model.deployment);
     const probing = model.deployment.filter((i) => i.part === 'probe');
-    const probingTotal = sum(probing);
+    // The probe's reports also cost router work (listed under `router`): its share counts toward probing.
+    const probingRouter = probeRouterShare(model);
+    const probingTotal = sum(probing) + probingRouter;
     const canaryTotal = sum(model.canaries);
     const canaryLabel = `${model.facts.canaries} one-minute Synthetics canaries: ${usd(canaryTotal)}/month`;
     const unpriced = model.inventory.unpriced.length ? `; NOT priced: ${model.inventory.unpriced.join(', ')}` : '';
@@ -993,7 +1007,7 @@ export const costModel: Benchmark = {
         value: `${usd(probingTotal)}/month`,
         baseline: canaryLabel,
         ratio: ratio(probingTotal, canaryTotal),
-        note: `${model.facts.probeTargets} targets probed twice a minute (a report per round to the router) vs once a minute per canary`,
+        note: `${model.facts.probeTargets} targets probed twice a minute (a report per round to the router, whose share ${usd(probingRouter)} is included) vs once a minute per canary`,
       },
     ];
 
