@@ -9,8 +9,6 @@ import { readFileSync } from 'node:fs';
 import { parseConfig, type Config } from '../lambdas/core/config.ts';
 import { logMetricPoints } from '../lambdas/core/logs/metrics.ts';
 import { emptyStats, type LogScan } from '../lambdas/core/logs/scan.ts';
-import { heartbeatMetricPoint, probeMetricPoints } from '../lambdas/core/probe/metric-points.ts';
-import type { ProbeOutcome } from '../lambdas/core/probe/result.ts';
 import * as P from './cost-prices.ts';
 import { OPEN_BY_SOURCE_INDEX } from '../lambdas/core/constants.ts';
 import { markdownTable, ratio, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
@@ -108,7 +106,7 @@ export const CANARY = {
 
 const METRICS = {
   all: 'monthly cost of the example deployment (all parts)',
-  probing: 'health probing alone (probe Lambda + its alarms + metrics)',
+  probing: 'health probing alone (probe Lambda, its reports and their router work, state, alarm)',
 } as const;
 
 type Part = 'probe' | 'trace-check' | 'router' | 'sweeper' | 'log-watch' | 'shared';
@@ -430,6 +428,11 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     ? WORKLOAD.probeRoundSeconds
     : (WORKLOAD.probeRounds - 1) * spacingSeconds + WORKLOAD.probeRounds * WORKLOAD.probeRoundSeconds;
   const probeTargets = JSON.parse(String(probe.env.PROBE_TARGETS ?? '[]')) as { name: string; url: string }[];
+  // One evaluation report per health round (lambdas/functions/probe/handler.ts) on the shortest schedule;
+  // the other schedules (the inbound-shape run) report once per run.
+  const healthRuns = MINUTES_PER_MONTH / Math.min(...probe.scheduleMinutes);
+  const healthRounds = healthRuns * WORKLOAD.probeRounds;
+  const probeReports = healthRounds + (probeRuns - healthRuns);
 
   const traceRuns = runsPerMonth(traceCheck);
   const snapshotsPerMonth = MINUTES_PER_MONTH / WORKLOAD.shipperIntervalMinutes;
@@ -441,10 +444,10 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   const logWatchRuns = WORKLOAD.logWatchInvocationsPerDay * DAYS_PER_MONTH;
   if (logWatch.subscriptionFilters === 0) throw new Error('cost-model: log-watch has no subscription filter in the template');
   const alarmChanges = WORKLOAD.alarmStateChangesPerDay * DAYS_PER_MONTH;
-  // Every trace-check run and every log-watch batch puts one evaluation report on the bus (their
-  // handlers publish unconditionally / whenever a rule was evaluated); the router gets each, plus the
-  // alarm state changes from the default bus.
-  const reports = traceRuns + logWatchRuns;
+  // Every trace-check run, every log-watch batch and every probe round puts one evaluation report on the
+  // bus (their handlers publish unconditionally / whenever a rule was evaluated); the router gets each,
+  // plus the alarm state changes from the default bus.
+  const reports = traceRuns + logWatchRuns + probeReports;
   const routerRuns = reports + alarmChanges;
   if (router.eventRules === 0) throw new Error('cost-model: the router has no event rule in the template');
 
@@ -486,7 +489,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
 
   alarmItems(inv, add);
 
-  const metrics = customMetricLines(probeTargets);
+  const metrics = customMetricLines();
   for (const [part, count, what] of metrics.lines)
     add(
       part,
@@ -502,6 +505,29 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   const { parts, putsPerUpload, noncurrent } = snapshotBucketItems(inv, add, { snapshotsPerMonth, coldRuns, warmRuns });
 
   // EventBridge: reports on the custom bus; alarm state changes and schedules are free.
+  add(
+    'probe',
+    'EventBridge custom events (reports)',
+    `${n(probeReports)} (${n(healthRuns)} runs x ${WORKLOAD.probeRounds} rounds${probeRuns > healthRuns ? ` + ${n(probeRuns - healthRuns)} inbound-shape runs` : ''})`,
+    unit(P.EVENTBRIDGE_PER_CUSTOM_EVENT, 1e6, 'events'),
+    probeReports * P.EVENTBRIDGE_PER_CUSTOM_EVENT,
+  );
+  // The probe's round-to-round state (lambdas/adapters/dynamodb-probe-state.ts): per round one consistent
+  // GetItem (an item < 4 KB: 1 RRU) and one PutItem (< 1 KB: 1 WRU) on the incidents table.
+  add(
+    'probe',
+    'DynamoDB on-demand reads (probe state, consistent GetItem)',
+    `${n(healthRounds)} RRU (${n(healthRounds)} rounds x 1)`,
+    unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU'),
+    healthRounds * P.DDB_PER_READ_REQUEST_UNIT,
+  );
+  add(
+    'probe',
+    'DynamoDB on-demand writes (probe state, PutItem)',
+    `${n(healthRounds)} WRU (${n(healthRounds)} rounds x 1)`,
+    unit(P.DDB_PER_WRITE_REQUEST_UNIT, 1e6, 'WRU'),
+    healthRounds * P.DDB_PER_WRITE_REQUEST_UNIT,
+  );
   add(
     'trace-check',
     'EventBridge custom events (reports)',
@@ -551,6 +577,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     probeRuns,
     probeSeconds,
     probeTargets: probeTargets.length,
+    probeReports,
     traceRuns,
     coldRuns,
     warmRuns,
@@ -569,12 +596,12 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   const assumptions = [
     `A month is ${DAYS_PER_MONTH} days (${n(MINUTES_PER_MONTH)} minutes). Prices: ${P.PRICES_SOURCE} (bench/cost-prices.ts). "GB" of storage and logs is 2^30 bytes; Lambda GB-s is MemorySize / 1024 x seconds.`,
     `From the template: ${inv.functions.length} functions with their MemorySize and architecture, each rate() schedule targeting them (probe every ${probe.scheduleMinutes.join('+')} min, trace-check every ${traceCheck.scheduleMinutes.join('+')} min — config snapshot.scheduleMinutes = ${config.snapshot?.scheduleMinutes ?? 'n/a'}, sweeper every ${sweeper.scheduleMinutes.join('+')} min), the router's event rules, log-watch's subscription filter, every alarm's period (< 60 s = high resolution) and metric count, log-group retention, the bucket's versioning and NoncurrentDays (${only(inv.buckets, 'S3 bucket').noncurrentDays ?? 'none'}), table billing mode and PITR, topics and their subscriptions, KMS keys, the dashboard.`,
-    `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS).`,
+    `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS). Each round reads and writes its state item (1 RRU + 1 WRU) and puts one report on the bus; no custom metric, no per-target alarm (only its Lambda Errors alarm).`,
     `trace-check: the shipper uploads every ${WORKLOAD.shipperIntervalMinutes} min (shipper/README.md), so every run reads a new snapshot: ${WORKLOAD.traceCheckColdSeconds} s (bench/results.md cold total 4.67 s on the 1 M-event DB); a run on an unchanged snapshot would take ${WORKLOAD.traceCheckWarmSeconds} s (warm 1.25 s + HEAD). Durations measured on the x86 bench machine, taken as-is for arm64 at 2048 MB; INIT time of the rare new containers not counted.`,
     `Snapshot ${n(WORKLOAD.snapshotBytes / 1e6)} MB gzipped (bench/results.md: 55.6 MB); \`aws s3 cp\` uploads it in ${parts} parts of 8 MiB (${putsPerUpload} PUT-class requests per upload, not 1); trace-check does HEAD + GET per new snapshot. With versioning, each upload leaves a noncurrent version kept NoncurrentDays + ~0.5 day (expiry at the next midnight UTC): ${n(noncurrent)} versions.`,
-    `Router: one invocation per evaluation report (every trace-check run and every log-watch batch publishes one) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
+    `Router: one invocation per evaluation report (every trace-check run, every log-watch batch and every probe round publishes one: ${n(probeReports)} probe reports) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
     `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
-    `Custom metrics counted by calling the emitters (lambdas/core/probe/metric-points.ts): ${metrics.probe} probe (high resolution costs the same as standard), none from the trace-check (its numbers are log lines), ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
+    `Custom metrics counted by calling the emitters: none for the probe (it reports to the router; its per-target log lines feed the dashboard), none from the trace-check (its numbers are log lines), ${metrics.logWatch} log-watch on a healthy batch (lambdas/core/logs/metrics.ts: the volume per class is a log field, the conditional ones are emitted only when something happens and left out).`,
     `DynamoDB: incidents table ~${n(WORKLOAD.incidentTableBytes / 1_024)} KB, so a consistent Scan costs ${scanRru} RRU; a healthy report costs the router one query of the open-by-source index, a firing report (${WORKLOAD.firingReportShare * 100} % of them) also scans silences and open incidents, the sweeper scans both per run; items <= 1 KB. Tables < ${n(WORKLOAD.tableBytes / 1e6)} MB each.`,
     `SNS: ${WORKLOAD.snsPublishesPerDay} publishes a day, each one e-mail delivery; SMS to the page topic not priced (per-country price, and the same pages would go out from the canaries' alarms). PagerDuty is not an AWS cost. KMS: 1 customer managed key ($1/month in its first year; each of the first two yearly rotations adds $1); requests from DynamoDB tables on a KMS key (~${WORKLOAD.ddbKmsRequestsPerTableHour}/h per table; the AWS-owned key makes none) and ${WORKLOAD.kmsRequestsPerSnsPublish} per SNS publish; S3 uses SSE-S3 (no KMS).`,
     `${inv.dashboards.length ? 'Dashboard charged at' : 'No dashboard in this config (its panels are free saved Logs Insights queries); "dashboard": true adds one at'} ${usd(P.CW_DASHBOARD_PER_MONTH)}/month: the free tier's 3 free dashboards are assumed used elsewhere in the account. EventBridge schedules and AWS service events (alarm state changes) are free; reports on the custom bus are $1/M. Data transfer into AWS is free (the gateway side's egress for the shipper's uploads, if it runs outside AWS, is not an AWS cost of this stack); the probes' few KB of outbound requests (< $0.05, the same for the canaries) are not counted.`,
@@ -890,16 +917,13 @@ function canaryBaseline(config: Config): { items: LineItem[]; canaries: number; 
 }
 
 /**
- * Custom metrics (EMF), counted by running the emitters themselves on a healthy month: every target
- * probed, a log-watch batch that
- * found quota_exceeded and key_revoked lines and a traceback.
+ * Custom metrics (EMF), counted by running the only emitter left on a healthy month: log-watch on a
+ * batch that found quota_exceeded and key_revoked lines and a traceback.
  */
-function customMetricLines(probeTargets: readonly { name: string; url: string }[]): {
+function customMetricLines(): {
   lines: [Part, number, string][];
-  probe: number;
   logWatch: number;
 } {
-  const at = new Date(0);
   const healthyBatch: LogScan = {
     outcome: 'scanned',
     evaluated: [],
@@ -908,28 +932,9 @@ function customMetricLines(probeTargets: readonly { name: string; url: string }[
     stats: { ...emptyStats(), events: 1_000, tracebacks: 1, quotaExceeded: 10, keyRevoked: 1 },
   };
   const logWatchMetrics = new Set(logMetricPoints(healthyBatch).map((p) => p.name));
-  const probeMetrics = new Set<string>();
-  for (const target of probeTargets) {
-    const https = target.url.startsWith('https:');
-    const outcome = {
-      url: target.url,
-      ok: true,
-      failure: null,
-      status: 200,
-      latencyMs: 100,
-      tlsDaysLeft: https ? 60 : null,
-      detail: null,
-    } as unknown as ProbeOutcome;
-    for (const p of probeMetricPoints(target.name, outcome, at)) probeMetrics.add(`${p.name}:${JSON.stringify(p.dimensions)}`);
-  }
-  probeMetrics.add(heartbeatMetricPoint(at).name);
   const lines: [Part, number, string][] = [
-    [
-      'probe',
-      probeMetrics.size,
-      `${probeTargets.length} targets x (Failed${probeTargets.some((t) => t.url.startsWith('https:')) ? ', TlsDaysLeft' : ''}) + ProbeHeartbeat`,
-    ],
-    // The trace check emits none: its numbers are log lines the dashboard queries (Logs Insights).
+    // The probe reports to the router and the trace check logs its numbers: neither emits a custom metric.
+    ['probe', 0, 'none: each round reports to the router; the per-target log lines feed the dashboard'],
     ['trace-check', 0, 'none: spend, projection, latency, snapshot ages and per-model error share are log lines'],
     [
       'log-watch',
@@ -937,7 +942,19 @@ function customMetricLines(probeTargets: readonly { name: string; url: string }[
       logWatchMetrics.size ? [...logWatchMetrics].join(', ') : 'none on a healthy batch: the conditional ones only when something happens',
     ],
   ];
-  return { lines, probe: probeMetrics.size, logWatch: logWatchMetrics.size };
+  return { lines, logWatch: logWatchMetrics.size };
+}
+
+/**
+ * The router cost the probe's reports cause: its Lambda and log items pro rata of its invocations, its
+ * per-report DynamoDB items pro rata of the reports.
+ */
+function probeRouterShare(model: CostModel): number {
+  const { probeReports = 0, routerRuns = 0, reports = 0 } = model.facts;
+  const router = model.deployment.filter((i) => i.part === 'router');
+  const perInvocation = sum(router.filter((i) => /^(Lambda |CloudWatch Logs )/.test(i.resource)));
+  const perReport = sum(router.filter((i) => /^DynamoDB on-demand .*, (healthy |firing )?reports\)$/.test(i.resource)));
+  return (routerRuns ? (perInvocation * probeReports) / routerRuns : 0) + (reports ? (perReport * probeReports) / reports : 0);
 }
 
 function sum(items: readonly LineItem[]): number {
@@ -967,7 +984,9 @@ export const costModel: Benchmark = {
 
     const total = sum(model.deployment);
     const probing = model.deployment.filter((i) => i.part === 'probe');
-    const probingTotal = sum(probing);
+    // The probe's reports also cost router work (listed under `router`): its share counts toward probing.
+    const probingRouter = probeRouterShare(model);
+    const probingTotal = sum(probing) + probingRouter;
     const canaryTotal = sum(model.canaries);
     const canaryLabel = `${model.facts.canaries} one-minute Synthetics canaries: ${usd(canaryTotal)}/month`;
     const unpriced = model.inventory.unpriced.length ? `; NOT priced: ${model.inventory.unpriced.join(', ')}` : '';
@@ -986,7 +1005,7 @@ export const costModel: Benchmark = {
         value: `${usd(probingTotal)}/month`,
         baseline: canaryLabel,
         ratio: ratio(probingTotal, canaryTotal),
-        note: `${model.facts.probeTargets} targets probed twice a minute (30 s alarm periods) vs once a minute per canary`,
+        note: `${model.facts.probeTargets} targets probed twice a minute (a report per round to the router, whose share ${usd(probingRouter)} is included) vs once a minute per canary`,
       },
     ];
 
@@ -1034,7 +1053,7 @@ export const costModel: Benchmark = {
       '',
       lineTable(model.canaries, false),
       '',
-      'The canaries give probing only: no trace-DB rules (spend, error rates, latency, quota, snapshot health), no log watching, no incident routing, deduplication, escalation or PagerDuty, and a 1-minute alarm period instead of 30 s. ' +
+      'The canaries give probing only: no trace-DB rules (spend, error rates, latency, quota, snapshot health), no log watching, no incident routing, deduplication, escalation or PagerDuty, and one probe a minute instead of two 30 s apart. ' +
         (total < canaryTotal
           ? `Even so they cost ${ratio(canaryTotal, total)} the whole deployment: per run a canary pays $${P.SYNTHETICS_PER_CANARY_RUN} plus a ~1 GB x86 Lambda for seconds, where one ${probe.memoryMb} MB probe invocation covers every target, twice.`
           : `The whole deployment costs ${ratio(total, canaryTotal)} the canaries, for far more than probing.`),

@@ -111,7 +111,13 @@ export class MetisAlertsStack extends Stack {
     }
 
     if (config.healthTargets.length > 0) {
-      this.probes = new Probes(this, 'Probes', { namePrefix, targets: config.healthTargets, rules: config.rules });
+      this.probes = new Probes(this, 'Probes', {
+        namePrefix,
+        targets: config.healthTargets,
+        rules: config.rules,
+        bus: this.bus,
+        incidentTable: this.incidentTable,
+      });
     }
     if (this.probes && config.inboundShapes.length > 0 && config.rules.inbound_shape_down.enabled) {
       this.inboundShapes = new InboundShapeProbes(this, 'InboundShapes', {
@@ -137,7 +143,9 @@ export class MetisAlertsStack extends Stack {
       ...sweepOptionsOf(config),
       expectedSources: [
         ...(config.snapshot ? [{ source: 'trace-db' as const, intervalMinutes: config.snapshot.scheduleMinutes }] : []),
-        ...(this.inboundShapes ? [{ source: 'probe' as const, intervalMinutes: this.inboundShapes.scheduleMinutes }] : []),
+        // The health rounds report every minute (source_stale:probe says when they stop); the inbound-shape
+        // run exists only with them and reports under the same source.
+        ...(this.probes ? [{ source: 'probe' as const, intervalMinutes: this.probes.reportIntervalMinutes }] : []),
       ],
     });
 

@@ -1,7 +1,6 @@
 // The one on-call dashboard (issue 13): everything on-call needs at 3 a.m. on one page, instead of a
-// dashboard per part. It adds no custom metric (each costs USD 0.30 a month): panels use metrics the
-// alarms need anyway (probe `Failed` per target, `ProbeHeartbeat`), metrics AWS vends for free (Lambda,
-// SQS), alarm states, and Logs Insights queries over the log lines the Lambdas write once per run
+// dashboard per part. It adds no custom metric (each costs USD 0.30 a month): panels use metrics AWS
+// vends for free (Lambda, SQS), alarm states, and Logs Insights queries over the log lines the Lambdas write once per run
 // (lambdas/core/dashboard/log-records.ts), which cost only the bytes a query scans while someone looks.
 import { Duration } from 'aws-cdk-lib';
 import {
@@ -12,7 +11,6 @@ import {
   type IWidget,
   LogQueryVisualizationType,
   LogQueryWidget,
-  Metric,
   TextWidget,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Function as LambdaFn } from 'aws-cdk-lib/aws-lambda';
@@ -20,8 +18,6 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CfnQueryDefinition } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DASHBOARD_MESSAGES as M } from '../lambdas/core/dashboard/log-records.ts';
-import { PROBE_METRIC, PROBE_SERVICE, TARGET_DIMENSION } from '../lambdas/core/probe/metric-points.ts';
-import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
 
 export interface OnCallDashboardProps {
   readonly namePrefix: string;
@@ -102,24 +98,19 @@ export class OnCallDashboard extends Construct {
     ]);
 
     if (props.probe) {
-      const { targets } = props.probe;
       rows.push([
-        new GraphWidget({
-          title: 'Probe failures per target (failed probes a minute)',
-          left: targets.map(
-            (target) =>
-              new Metric({
-                namespace: METRIC_NAMESPACE,
-                metricName: PROBE_METRIC.failed,
-                dimensionsMap: { service: PROBE_SERVICE, [TARGET_DIMENSION]: target },
-                statistic: 'Sum',
-                period: Duration.minutes(1),
-                label: target,
-              }),
-          ),
-          leftYAxis: { min: 0 },
-          width: HALF,
-        }),
+        // From the per-target probe log lines (no custom metric): one line per target.
+        logTable(
+          'Probe failures per target (failed probes a minute)',
+          [props.probe.function],
+          [
+            `filter message in ['${M.probeOk}', '${M.probeFailed}']`,
+            "fields strcontains(message, 'failed') as isFailed",
+            'stats sum(isFailed) as failed by bin(1m), target',
+          ],
+          HALF,
+          LogQueryVisualizationType.LINE,
+        ),
         logTable(
           'Probe latency per target (ms)',
           [props.probe.function],

@@ -1,32 +1,35 @@
 // Probe part of `npm run demo` (plugged in by scripts/demo.ts): two real HTTP servers on 127.0.0.1, one
-// healthy (`gateway`, 200) and one failing (`server`, 503), probed with the Lambda's own HttpProber twice
-// 30 s apart (demo time), then once more after the server recovers. Each result becomes what the target's
-// CloudWatch alarms would send the router: the first failure the SEV2 alarm, the second in a row the SEV1
-// alarm (same dedup key `healthz_down:server`, so an upgrade), the recovery both alarms back to OK.
+// healthy (`gateway`, 200) and one failing (`server`, 503), probed by the probe Lambda's own handler (its
+// HttpProber, the round report rule of lambdas/core/probe/healthz-report.ts, an in-memory state item) twice
+// 30 s apart (demo time), then once more after the server recovers. Each round's evaluation report is what
+// the router gets: the first failure SEV2, the second in a row SEV1 (same dedup key
+// `healthz_down:server`, so an upgrade), the recovery lists the server under `healthy` (that resolves).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpProber } from '../lambdas/adapters/http-prober.ts';
-import { healthzAlarmTransitions } from '../lambdas/core/probe/alarms.ts';
+import { MemoryProbeState } from '../lambdas/adapters/memory-probe-state.ts';
+import { parseConfig } from '../lambdas/core/config.ts';
 import { diagnose } from '../lambdas/core/probe/diagnosis.ts';
 import type { ProbeOutcome } from '../lambdas/core/probe/result.ts';
-import type { Signal } from '../lambdas/core/signal.ts';
+import type { EvaluationReport, Signal } from '../lambdas/core/signal.ts';
+import { makeProbeHandler } from '../lambdas/functions/probe/handler.ts';
 
 export interface ProbeDemoStep {
   at: Date;
   title: string;
+  /** The report's firing signals (what the router gets besides the `healthy` evidence). */
   signals: Signal[];
+  /** The round's evaluation report, as the probe Lambda puts it on the bus. */
+  report: EvaluationReport;
 }
 
 export interface ProbeDemoOptions {
   /** Demo time of the first round. @default Tuesday 2026-11-24 11:00 UTC (business hours) */
   start?: Date;
-  /** Alarm name prefix (config `name`). @default 'MetisAlerts' */
-  prefix?: string;
 }
 
 export async function probeDemoSteps(options: ProbeDemoOptions = {}): Promise<ProbeDemoStep[]> {
   const start = options.start ?? new Date('2026-11-24T11:00:00Z');
-  const prefix = options.prefix ?? 'MetisAlerts';
   let serverStatus = 503;
   const gateway = await listen(
     createServer((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')),
@@ -39,31 +42,48 @@ export async function probeDemoSteps(options: ProbeDemoOptions = {}): Promise<Pr
     ),
   );
   try {
-    const prober = new HttpProber({ clock: () => start });
-    const targets = [
-      { name: 'gateway', url: `http://127.0.0.1:${port(gateway)}/healthz` },
-      { name: 'server', url: `http://127.0.0.1:${port(server)}/health` },
-    ];
-    const failures = new Map<string, number>(targets.map((t) => [t.name, 0]));
+    let now = start;
+    const prober = new HttpProber({ clock: () => now });
+    const config = parseConfig({
+      healthTargets: [
+        { name: 'gateway', url: `http://127.0.0.1:${port(gateway)}/healthz`, timeoutMs: 2000 },
+        { name: 'server', url: `http://127.0.0.1:${port(server)}/health`, timeoutMs: 2000 },
+      ],
+    });
+    const silent = () => {};
+    // One round per invocation, as with the second-round queue; the state item carries round to round.
+    const round = makeProbeHandler({
+      targets: config.healthTargets,
+      probe: (call) => prober.probe(call),
+      headers: async () => ({}),
+      sleep: async () => {},
+      clock: () => now,
+      // The handler returns each report it publishes; the demo routes those.
+      publisher: { publish: async () => {} },
+      state: new MemoryProbeState(),
+      rules: config.rules,
+      logger: { info: silent, warn: silent, error: silent },
+      rounds: 1,
+    });
     const steps: ProbeDemoStep[] = [];
 
-    const round = async (at: Date, label: string): Promise<void> => {
-      const results = await Promise.all(
-        targets.map(async (t) => ({ target: t.name, outcome: await prober.probe({ url: t.url, timeoutMs: 2000 }) })),
-      );
-      const signals: Signal[] = [];
-      for (const { target, outcome } of results) {
-        const previousFailures = failures.get(target)!;
-        signals.push(...healthzAlarmTransitions({ prefix, target, outcome, previousFailures, at }));
-        failures.set(target, outcome.ok ? 0 : previousFailures + 1);
-      }
-      steps.push({ at, title: `${label}: ${results.map(({ target, outcome }) => `${target} ${describe(outcome)}`).join('; ')}`, signals });
+    const step = async (at: Date, label: string): Promise<void> => {
+      now = at;
+      const { rounds, reports } = await round();
+      const report = reports[0]!;
+      const probes = rounds[0] ?? [];
+      steps.push({
+        at,
+        title: `${label}: ${probes.map(({ target, outcome }) => `${target} ${describe(outcome)}`).join('; ')}`,
+        signals: report.signals,
+        report,
+      });
     };
 
-    await round(start, 'probe round 1');
-    await round(new Date(start.getTime() + 30_000), 'probe round 2 (30 s later)');
+    await step(start, 'probe round 1');
+    await step(new Date(start.getTime() + 30_000), 'probe round 2 (30 s later)');
     serverStatus = 200;
-    await round(new Date(start.getTime() + 5 * 60_000), 'probe after the server recovered');
+    await step(new Date(start.getTime() + 5 * 60_000), 'probe after the server recovered');
     return steps;
   } finally {
     await Promise.all([close(gateway), close(server)]);

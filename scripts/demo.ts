@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     { at: CHECK_AT, title: 'trace-check: every trace-DB rule on the sample snapshot (Tuesday 10:30)', signals: report.signals, report },
     { at: CHECK_AT, title: 'trace-check runs again on the same snapshot: everything deduplicated', signals: report.signals, report },
     ...(await logDemoSteps()),
-    ...(await probeDemoSteps({ prefix: config.name })),
+    ...(await probeDemoSteps()),
     ...(await severityTableSteps()),
     ...(await shapeDemoSteps()),
     {

@@ -35,7 +35,7 @@ export function alarmSignal(event: AlarmStateChange, tags: Record<string, string
   if (!(SEVERITIES as readonly string[]).includes(severity)) {
     return { kind: 'ignored', reason: `alarm "${alarmName}" has ${SEVERITY_TAG}="${severity}", expected SEV1..SEV4` };
   }
-  // INSUFFICIENT_DATA says nothing about the target; the heartbeat alarm covers "no data".
+  // INSUFFICIENT_DATA says nothing about the target: neither firing nor recovered (silence is not recovery).
   if (state.value === 'INSUFFICIENT_DATA') return { kind: 'ignored', reason: `alarm "${alarmName}" is INSUFFICIENT_DATA` };
   const rule = tags['metis:rule'] && /^[a-z][a-z0-9_]{0,63}$/.test(tags['metis:rule']) ? tags['metis:rule'] : 'cloudwatch_alarm';
   const subject = tags['metis:subject'] || alarmName;

@@ -1,7 +1,7 @@
 // The one on-call dashboard, the inbound-shape schedule and the analytics wiring (issue 13), from a config
 // with two health targets, two inbound shapes, a snapshot with budget and caps, a log group and analytics:
-// exactly one dashboard, its panels in order, no custom metric beyond those the alarms already need, the
-// Logs Insights panels on the right log groups; the shape run's rule, environment and least-privilege IAM;
+// exactly one dashboard, its panels in order, no custom metric beyond those the alarms already need (none
+// for the probe: its panels are Logs Insights over its per-target log lines), the Logs Insights panels on the right log groups; the shape run's rule, environment and least-privilege IAM;
 // the trace check's ANALYTICS and key parameter; the sweeper expecting probe reports; cdk-nag clean.
 import type { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -115,39 +115,19 @@ describe('one on-call dashboard', () => {
         for (let i = 0; i + 1 < rest.length && typeof rest[i] === 'string'; i += 2) dims.push({ Name: rest[i]!, Value: rest[i + 1]! });
         return `${name} ${sortedDims(dims)}`;
       });
-    expect(shown).toHaveLength(2);
     for (const metric of shown) expect(alarmed, metric).toContain(metric);
+    // The probe emits no metric at all: nothing of the old Failed / TlsDaysLeft / ProbeHeartbeat is shown.
+    expect(shown.filter((m) => /^(Failed|TlsDaysLeft|ProbeHeartbeat) /.test(m))).toEqual([]);
   });
 
-  it('probe failures: the alarmed Failed metric per target, summed per minute', () => {
-    const metrics = widget('Probe failures per target (failed probes a minute)').properties.metrics as unknown[][];
-    const dims = (m: unknown[]) =>
-      sortedDims([
-        { Name: String(m[2]), Value: String(m[3]) },
-        { Name: String(m[4]), Value: String(m[5]) },
-      ]);
-    expect(metrics.map((m) => [m[0], m[1], dims(m)])).toEqual([
-      [
-        'MetisAlerts',
-        'Failed',
-        sortedDims([
-          { Name: 'service', Value: 'metis-alerts-probe' },
-          { Name: 'Target', Value: 'gateway' },
-        ]),
-      ],
-      [
-        'MetisAlerts',
-        'Failed',
-        sortedDims([
-          { Name: 'service', Value: 'metis-alerts-probe' },
-          { Name: 'Target', Value: 'server' },
-        ]),
-      ],
-    ]);
-    expect(metrics.map((m) => m[6])).toEqual([
-      { label: 'gateway', period: 60, stat: 'Sum' },
-      { label: 'server', period: 60, stat: 'Sum' },
-    ]);
+  it('probe failures: Logs Insights over the per-target probe log lines, failed probes per minute per target (a line chart)', () => {
+    const probeLogs = `SOURCE '\${${logicalId(template, 'AWS::Logs::LogGroup', 'ProbesLambdaLogGroup')}}'`;
+    const failures = widget('Probe failures per target (failed probes a minute)');
+    expect(failures.type).toBe('log');
+    expect(failures.properties.view).toBe('timeSeries');
+    expect(queryOf('Probe failures per target (failed probes a minute)')).toBe(
+      `${probeLogs} | filter message in ['probe ok', 'probe failed']\n| fields strcontains(message, 'failed') as isFailed\n| stats sum(isFailed) as failed by bin(1m), target`,
+    );
   });
 
   it('Logs Insights panels read the log lines the Lambdas write, from the right log groups', () => {
@@ -190,7 +170,7 @@ describe('one on-call dashboard', () => {
     expect(beats.every((m) => m[0] === 'AWS/Lambda')).toBe(true);
   });
 
-  it('the alarm panel shows every alarm of the stack (heartbeat, healthz per target, errors, DLQ)', () => {
+  it('the alarm panel shows every alarm of the stack (Lambda errors, DLQ; no probe alarms any more)', () => {
     const alarms = widget('Pipeline alarms').properties.alarms as string[];
     expect(alarms).toHaveLength(Object.keys(template.findResources('AWS::CloudWatch::Alarm')).length);
   });
@@ -220,11 +200,11 @@ describe('inbound shapes wiring', () => {
     expect(resourcesOf(put)).toEqual([`\${${logicalId(template, 'AWS::Events::EventBus', 'Bus')}.Arn}`]);
   });
 
-  it('the sweeper expects a probe report every shape interval (monitoring blind otherwise)', () => {
+  it('the sweeper expects a probe report every minute (the health rounds; the shape run reports under the same source)', () => {
     const settings = JSON.parse(String(functionEnvironment(template, 'SweeperLambdaFunction').SWEEPER_SETTINGS));
     expect(settings.expectedSources).toEqual([
       { source: 'trace-db', intervalMinutes: 2 },
-      { source: 'probe', intervalMinutes: 10 },
+      { source: 'probe', intervalMinutes: 1 },
     ]);
   });
 });

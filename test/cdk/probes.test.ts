@@ -1,9 +1,12 @@
 // The probe part of the stack (lib/probes.ts) from a config with an https target that needs two headers from
 // SSM and an http target with an 8 s timeout: the one-minute schedule, the function's timeout and environment,
-// least-privilege IAM (logs + ssm:GetParameter on the named parameters, nothing else), per-target healthz
-// alarms (30 s periods, 2 of 2 / 1 of 1, missing data not breaching), TLS alarms only for https, the heartbeat
-// alarm (missing data breaching), the routing tags, cdk-nag and cfn-lint. Without healthTargets: none of it.
+// least-privilege IAM (logs, ssm:GetParameter on the named parameters, PutEvents on the bus, GetItem/PutItem
+// on the one probe-state item of the incident table, nothing else), no custom metric and no alarm but the
+// Lambda's Errors alarm (the probe reports to the router), the sweeper expecting a probe report every minute,
+// cdk-nag and cfn-lint. Without healthTargets: none of it.
 import { App, Stack } from 'aws-cdk-lib';
+import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { EventBus } from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.ts';
 import type { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
@@ -35,8 +38,6 @@ const PROBE_CONFIG = {
     { name: 'server', url: 'http://agents.metis.internal:8080/health', expectStatus: [200], timeoutMs: 8000 },
   ],
 };
-const KUBECTL = 'kubectl logs -n metis-gateway deploy/metis-gateway --tail=100 -c gateway';
-const SERVICE_DIM = { Name: 'service', Value: 'metis-alerts-probe' };
 
 /** The alarms of the Probes construct (logical ids under `Probes`), by AlarmName. */
 function alarmsByName(synth: Synthesized): Record<string, Record<string, Json>> {
@@ -48,6 +49,14 @@ function alarmsByName(synth: Synthesized): Record<string, Record<string, Json>> 
 
 function tagsOf(alarm: Record<string, Json>): Record<string, string> {
   return Object.fromEntries(((alarm.Tags ?? []) as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
+}
+
+/** The IAM statements of the probe function's role. */
+function probeStatements(synth: Synthesized): Statement[] {
+  const roleId = logicalId(synth.template, 'AWS::IAM::Role', 'ProbesLambdaRole');
+  return Object.values(synth.template.findResources('AWS::IAM::Policy') as Record<string, CfnResource>)
+    .filter((p) => (p.Properties.Roles as Json[]).some((r) => render(r) === `\${${roleId}}`))
+    .flatMap((p) => (p.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement);
 }
 
 describe('probes with an https target (headers from SSM) and an http target', () => {
@@ -88,12 +97,16 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     expect(config?.Properties.MaximumRetryAttempts).toBe(0);
   });
 
-  it('environment: the validated targets (parameter names, no values), 30 s spacing, Powertools service and namespace', () => {
-    const env = (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
-    expect(JSON.parse(env.PROBE_TARGETS!)).toEqual(parseConfig(PROBE_CONFIG).healthTargets);
+  it('environment: the validated targets (parameter names, no values), 30 s spacing, the bus, the state table, the two rules', () => {
+    const env = (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(JSON.parse(String(env.PROBE_TARGETS))).toEqual(parseConfig(PROBE_CONFIG).healthTargets);
     expect(env.PROBE_SPACING_MS).toBe('30000');
     expect(env.POWERTOOLS_SERVICE_NAME).toBe('metis-alerts-probe');
-    expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('MetisAlerts');
+    // No custom metric: no metrics namespace.
+    expect(env.POWERTOOLS_METRICS_NAMESPACE).toBeUndefined();
+    expect(render(env.EVENT_BUS_NAME!)).toBe(`\${${logicalId(synth.template, 'AWS::Events::EventBus', 'Bus')}}`);
+    expect(render(env.PROBE_STATE_TABLE!)).toBe(`\${${logicalId(synth.template, 'AWS::DynamoDB::Table', 'IncidentsTable')}}`);
+    expect(JSON.parse(String(env.PROBE_RULES))).toEqual({ healthz_down: { enabled: true }, tls_expiry: { enabled: true, warnDays: 14 } });
   });
 
   it('second round: a delayed-message queue (SQS-managed encryption, TLS only, 2 min retention) invokes the function; its URL is in the env', () => {
@@ -106,16 +119,16 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     expect(render(env.PROBE_SECOND_ROUND_QUEUE_URL!)).toBe(`\${${queueId}}`);
   });
 
-  it('IAM: writes its own log group and reads exactly the two header parameters; no PutMetricData, nothing else', () => {
+  it('IAM: its log group, the two header parameters, PutEvents on the bus, GetItem/PutItem on the probe-state item only; no PutMetricData', () => {
     const roleId = logicalId(synth.template, 'AWS::IAM::Role', 'ProbesLambdaRole');
     const role = resource(synth.template, 'AWS::IAM::Role', 'ProbesLambdaRole').resource.Properties;
     expect(role.ManagedPolicyArns).toBeUndefined();
-    const policies = Object.values(synth.template.findResources('AWS::IAM::Policy') as Record<string, CfnResource>).filter((p) =>
-      (p.Properties.Roles as Json[]).some((r) => render(r) === `\${${roleId}}`),
-    );
-    const statements = policies.flatMap((p) => (p.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement);
+    expect(roleId).toBeTruthy();
+    const statements = probeStatements(synth);
     const logGroupId = logicalId(synth.template, 'AWS::Logs::LogGroup', 'ProbesLambdaLogGroup');
     const queueId = logicalId(synth.template, 'AWS::SQS::Queue', 'ProbesSecondRoundQueue');
+    const busId = logicalId(synth.template, 'AWS::Events::EventBus', 'Bus');
+    const tableId = logicalId(synth.template, 'AWS::DynamoDB::Table', 'IncidentsTable');
     expect(statements.map((s) => [actionsOf(s), resourcesOf(s)])).toEqual([
       [['logs:CreateLogStream', 'logs:PutLogEvents'], [`\${${logGroupId}.Arn}`]],
       // The second round: send the delayed message, and the event source mapping's consume rights on that queue only.
@@ -137,132 +150,33 @@ describe('probes with an https target (headers from SSM) and an http target', ()
           `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/metis/probe/gateway-token`,
         ],
       ],
+      [['events:PutEvents'], [`\${${busId}.Arn}`]],
+      [['dynamodb:GetItem', 'dynamodb:PutItem'], [`\${${tableId}.Arn}`]],
     ]);
-    expect(statements.every((s) => s.Effect === 'Allow' && !s.Condition)).toBe(true);
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    // Only the table statement has a condition: the partition key must be the state item's.
+    const conditioned = statements.filter((s) => s.Condition);
+    expect(conditioned.map((s) => [actionsOf(s), s.Condition])).toEqual([
+      [['dynamodb:GetItem', 'dynamodb:PutItem'], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['probe-state#health'] } }],
+    ]);
   });
 
-  it('healthz_down SEV1 per target: Failed Maximum over 30 s, 2 of 2 >= 1, missing data not breaching, tagged', () => {
-    for (const target of ['gateway', 'server']) {
-      const alarm = alarms[`metis-probe-healthz-${target}-sev1`]!;
-      expect(alarm).toMatchObject({
-        Namespace: 'MetisAlerts',
-        MetricName: 'Failed',
-        Dimensions: [{ Name: 'Target', Value: target }, SERVICE_DIM],
-        Statistic: 'Maximum',
-        Period: 30,
-        EvaluationPeriods: 2,
-        DatapointsToAlarm: 2,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        Threshold: 1,
-        TreatMissingData: 'ignore',
-      });
-      expect(alarm.AlarmActions).toBeUndefined();
-      expect(tagsOf(alarm)).toEqual({
-        'metis:severity': 'SEV1',
-        'metis:rule': 'healthz_down',
-        'metis:subject': target,
-        'metis:runbook': 'Alert sources',
-      });
-      expect(alarm.AlarmDescription).toContain(`5xx = sick app: check the app logs: ${KUBECTL}`);
-      expect(alarm.AlarmDescription).toContain('timeout, refused, reset or DNS = ingress or network broken');
-      expect(String(alarm.AlarmDescription).length).toBeLessThanOrEqual(1024);
-    }
+  it('no probe alarm but its Errors alarm (the router pages from the reports), and no custom metric anywhere in the template', () => {
+    expect(Object.keys(alarms)).toEqual(['metis-probe-probe-errors']);
+    const errors = alarms['metis-probe-probe-errors']!;
+    expect(errors.AlarmActions).toBeUndefined();
+    expect(tagsOf(errors)['metis:severity']).toBe('SEV3');
+    expect(errors).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors' });
+    const rendered = JSON.stringify(synth.template.toJSON());
+    for (const name of ['ProbeHeartbeat', 'TlsDaysLeft', '"Failed"']) expect(rendered).not.toContain(name);
   });
 
-  it('healthz_down SEV2 per target: the same metric, 1 of 1', () => {
-    for (const target of ['gateway', 'server']) {
-      const alarm = alarms[`metis-probe-healthz-${target}-sev2`]!;
-      expect(alarm).toMatchObject({
-        MetricName: 'Failed',
-        Dimensions: [{ Name: 'Target', Value: target }, SERVICE_DIM],
-        Statistic: 'Maximum',
-        Period: 30,
-        EvaluationPeriods: 1,
-        DatapointsToAlarm: 1,
-        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-        Threshold: 1,
-        TreatMissingData: 'ignore',
-      });
-      expect(tagsOf(alarm)).toEqual({
-        'metis:severity': 'SEV2',
-        'metis:rule': 'healthz_down',
-        'metis:subject': target,
-        'metis:runbook': 'Alert sources',
-      });
-    }
-  });
-
-  it('tls_expiry only for the https target: SEV3 below warnDays (14), SEV2 below 0, TlsDaysLeft Minimum over 5 min', () => {
-    const sev3 = alarms['metis-probe-tls-gateway-sev3']!;
-    const sev2 = alarms['metis-probe-tls-gateway-sev2']!;
-    const common = {
-      Namespace: 'MetisAlerts',
-      MetricName: 'TlsDaysLeft',
-      Dimensions: [{ Name: 'Target', Value: 'gateway' }, SERVICE_DIM],
-      Statistic: 'Minimum',
-      Period: 300,
-      EvaluationPeriods: 1,
-      DatapointsToAlarm: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      TreatMissingData: 'ignore',
-    };
-    expect(sev3).toMatchObject({ ...common, Threshold: 14 });
-    expect(sev2).toMatchObject({ ...common, Threshold: 0 });
-    expect(tagsOf(sev3)).toEqual({
-      'metis:severity': 'SEV3',
-      'metis:rule': 'tls_expiry',
-      'metis:subject': 'gateway',
-      'metis:runbook': 'Alert sources',
-    });
-    expect(tagsOf(sev2)).toEqual({
-      'metis:severity': 'SEV2',
-      'metis:rule': 'tls_expiry',
-      'metis:subject': 'gateway',
-      'metis:runbook': 'Alert sources',
-    });
-    expect(sev2.AlarmDescription).toContain('has EXPIRED');
-    expect(sev3.AlarmDescription).toContain('expires in less than 14 days');
-    expect(Object.keys(alarms).filter((name) => name.startsWith('metis-probe-tls-server'))).toEqual([]);
-  });
-
-  it('heartbeat: ProbeHeartbeat SampleCount < 1 over 3 minutes, missing data breaching, SEV2 monitoring_blind/probe', () => {
-    const alarm = alarms['metis-probe-probe-heartbeat']!;
-    expect(alarm).toMatchObject({
-      Namespace: 'MetisAlerts',
-      MetricName: 'ProbeHeartbeat',
-      Dimensions: [SERVICE_DIM],
-      Statistic: 'SampleCount',
-      Period: 180,
-      EvaluationPeriods: 1,
-      DatapointsToAlarm: 1,
-      ComparisonOperator: 'LessThanThreshold',
-      Threshold: 1,
-      TreatMissingData: 'breaching',
-    });
-    expect(alarm.AlarmDescription).toMatch(/^monitoring blind: probe not running\./);
-    expect(tagsOf(alarm)).toEqual({
-      'metis:severity': 'SEV2',
-      'metis:rule': 'monitoring_blind',
-      'metis:subject': 'probe',
-      'metis:runbook': 'Alert sources',
-    });
-  });
-
-  it('exactly these probe alarms, none with actions (the router gets every state change from EventBridge)', () => {
-    expect(Object.keys(alarms).sort()).toEqual(
-      [
-        'metis-probe-healthz-gateway-sev1',
-        'metis-probe-healthz-gateway-sev2',
-        'metis-probe-healthz-server-sev1',
-        'metis-probe-healthz-server-sev2',
-        'metis-probe-probe-errors',
-        'metis-probe-probe-heartbeat',
-        'metis-probe-tls-gateway-sev2',
-        'metis-probe-tls-gateway-sev3',
-      ].sort(),
-    );
-    for (const [name, alarm] of Object.entries(alarms)) expect(alarm.AlarmActions, name).toBeUndefined();
-    expect(tagsOf(alarms['metis-probe-probe-errors']!)['metis:severity']).toBe('SEV3');
+  it('the sweeper expects a probe report every minute (source_stale:probe replaces the heartbeat alarm)', () => {
+    const sweeper = resource(synth.template, 'AWS::Lambda::Function', 'SweeperLambdaFunction').resource;
+    const env = (sweeper.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    const expected = Object.entries(env).find(([, v]) => typeof v === 'string' && v.includes('"source":"probe"'));
+    expect(expected, 'a sweeper variable naming the expected sources').toBeDefined();
+    expect(JSON.parse(String(expected![1])).expectedSources).toEqual([{ source: 'probe', intervalMinutes: 1 }]);
   });
 
   it('cfn-lint finds no errors in the template', () => {
@@ -274,13 +188,16 @@ describe('probes with an https target (headers from SSM) and an http target', ()
 });
 
 describe('probes: rule switches and absence', () => {
-  it('tls_expiry.warnDays sets the SEV3 threshold; disabled rules drop their alarms but keep probe and heartbeat', () => {
-    const warn21 = alarmsByName(synthesize({ ...PROBE_CONFIG, rules: { tls_expiry: { warnDays: 21 } } }));
-    expect(warn21['metis-probe-tls-gateway-sev3']?.Threshold).toBe(21);
-
-    const off = alarmsByName(synthesize({ ...PROBE_CONFIG, rules: { healthz_down: { enabled: false }, tls_expiry: { enabled: false } } }));
-    expect(Object.keys(off).filter((n) => /healthz|tls-/.test(n))).toEqual([]);
-    expect(off['metis-probe-probe-heartbeat']).toBeDefined();
+  it('the rule switches and warnDays travel to the function in PROBE_RULES (the report evaluates what is enabled)', () => {
+    const rulesOf = (config: object) => {
+      const fn = resource(synthesize(config).template, 'AWS::Lambda::Function', 'ProbesLambdaFunction').resource;
+      return JSON.parse(String((fn.Properties.Environment as { Variables: Record<string, Json> }).Variables.PROBE_RULES));
+    };
+    expect(rulesOf({ ...PROBE_CONFIG, rules: { tls_expiry: { warnDays: 21 } } }).tls_expiry).toEqual({ enabled: true, warnDays: 21 });
+    expect(rulesOf({ ...PROBE_CONFIG, rules: { healthz_down: { enabled: false }, tls_expiry: { enabled: false } } })).toEqual({
+      healthz_down: { enabled: false },
+      tls_expiry: { enabled: false, warnDays: 14 },
+    });
   });
 
   it('no healthTargets: no probe function, schedule or alarms, and stack.probes is undefined', () => {
@@ -298,11 +215,11 @@ describe('probes: rule switches and absence', () => {
 
   it('an http-only config without headers: no ssm statement at all', () => {
     const synth = synthesize({ name: 'metis-plain', healthTargets: [{ name: 'server', url: 'http://10.0.0.5/health' }] });
-    const roleId = logicalId(synth.template, 'AWS::IAM::Role', 'ProbesLambdaRole');
-    const actions = Object.values(synth.template.findResources('AWS::IAM::Policy') as Record<string, CfnResource>)
-      .filter((p) => (p.Properties.Roles as Json[]).some((r) => render(r) === `\${${roleId}}`))
-      .flatMap((p) => (p.Properties.PolicyDocument as unknown as { Statement: Statement[] }).Statement.flatMap(actionsOf));
+    const actions = probeStatements(synth).flatMap(actionsOf);
     expect(actions.sort()).toEqual([
+      'dynamodb:GetItem',
+      'dynamodb:PutItem',
+      'events:PutEvents',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       'sqs:ChangeMessageVisibility',
@@ -312,22 +229,29 @@ describe('probes: rule switches and absence', () => {
       'sqs:ReceiveMessage',
       'sqs:SendMessage',
     ]);
-    expect(Object.keys(alarmsByName(synth)).filter((n) => n.startsWith('metis-plain-tls'))).toEqual([]);
   });
 
   it('the construct names the prop it rejects', () => {
     const rules = parseConfig({}).rules;
-    expect(() => new Probes(new Stack(new App(), 'Empty'), 'Probes', { namePrefix: 'x', targets: [], rules })).toThrow(
-      /props\.targets is empty/,
-    );
+    const world = (name: string) => {
+      const stack = new Stack(new App(), name);
+      const bus = new EventBus(stack, 'Bus');
+      const incidentTable = new Table(stack, 'Table', { partitionKey: { name: 'dedupKey', type: AttributeType.STRING } });
+      return { stack, bus, incidentTable };
+    };
+    const empty = world('Empty');
+    expect(
+      () => new Probes(empty.stack, 'Probes', { namePrefix: 'x', targets: [], rules, bus: empty.bus, incidentTable: empty.incidentTable }),
+    ).toThrow(/props\.targets is empty/);
     const many = Array.from(
       { length: 40 },
       (_, i) =>
         parseConfig({ healthTargets: [{ name: `target-${i}`, url: `https://host-${i}.metis.example.com/healthz` }] }).healthTargets[0]!,
     );
-    expect(() => new Probes(new Stack(new App(), 'Big'), 'Probes', { namePrefix: 'x', targets: many, rules })).toThrow(
-      /props\.targets is \d+ characters as JSON/,
-    );
+    const big = world('Big');
+    expect(
+      () => new Probes(big.stack, 'Probes', { namePrefix: 'x', targets: many, rules, bus: big.bus, incidentTable: big.incidentTable }),
+    ).toThrow(/props\.targets is \d+ characters as JSON/);
   });
 });
 

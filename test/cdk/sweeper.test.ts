@@ -49,10 +49,10 @@ const VARIANTS: Variant[] = [
       tracebackQuietMinutes: 30,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
       noDataAfterMinutes: { 'trace-db': 5 },
-      // inboundShapes report from the probe every rules.inbound_shape_down.scheduleMinutes (5).
+      // The probe's health rounds report every minute (its inbound-shape run under the same source).
       expectedSources: [
         { source: 'trace-db', intervalMinutes: 1 },
-        { source: 'probe', intervalMinutes: 5 },
+        { source: 'probe', intervalMinutes: 1 },
       ],
     },
     pagerDuty: { parameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' },
@@ -193,16 +193,14 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     }
   });
 
-  it('passes SWEEPER_SETTINGS that sweeperSettingsSchema accepts: trace-db expected every snapshot.scheduleMinutes only with a snapshot, probe with inbound shapes, quiet minutes from config', () => {
+  it('passes SWEEPER_SETTINGS that sweeperSettingsSchema accepts: trace-db expected every snapshot.scheduleMinutes only with a snapshot, probe every minute with health targets, quiet minutes from config', () => {
     const raw = JSON.parse(sweeperEnvironment(synth).SWEEPER_SETTINGS as string);
     expect(sweeperSettingsSchema.parse(raw)).toEqual(variant.sweeper);
     expect(raw).toEqual(variant.sweeper);
     expect(raw.tracebackQuietMinutes).toBe(synth.config.rules.traceback.quietMinutes);
     expect(raw.expectedSources).toEqual([
       ...(synth.config.snapshot ? [{ source: 'trace-db', intervalMinutes: synth.config.snapshot.scheduleMinutes }] : []),
-      ...(synth.config.inboundShapes.length
-        ? [{ source: 'probe', intervalMinutes: synth.config.rules.inbound_shape_down.scheduleMinutes }]
-        : []),
+      ...(synth.config.healthTargets.length ? [{ source: 'probe', intervalMinutes: 1 }] : []),
     ]);
     expect(JSON.parse(sweeperEnvironment(synth).ROUTER_SETTINGS as string)).toEqual(routerSettingsOf(synth.config));
   });

@@ -1,29 +1,35 @@
 // The probe's second round by a delayed SQS message (lambdas/functions/probe/split-rounds.ts) instead of a
 // Lambda sleeping 30 s: real SqsRoundScheduler against moto SQS, the real HTTP prober against a local
-// target. The scheduled run probes once and queues the next round; the queue's delivery probes again.
+// target. The scheduled run probes once and queues the next round; the queue's delivery probes again. The
+// two invocations share nothing but the state item in the (moto) incident table, as two Lambda instances
+// would: a target answering 503 twice gives SEV2 then SEV1, and its recovery lists it healthy.
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbProbeState } from '../../lambdas/adapters/dynamodb-probe-state.ts';
+import { EventBridgeReportPublisher } from '../../lambdas/adapters/eventbridge-report-publisher.ts';
 import { HttpProber } from '../../lambdas/adapters/http-prober.ts';
 import { SqsRoundScheduler } from '../../lambdas/adapters/sqs-round-scheduler.ts';
 import { parseConfig } from '../../lambdas/core/config.ts';
-import type { MetricPoint } from '../../lambdas/core/metric-point.ts';
 import { isQueueDelivery, makeSplitRoundHandler, type SplitRoundDeps } from '../../lambdas/functions/probe/split-rounds.ts';
-import { createQueue, resetMoto, sqsClient } from './support/aws.ts';
+import { createQueue, dynamoClient, eventBridgeClient, sqsClient } from './support/aws.ts';
 import { answer, startTarget, type TestTarget } from './support/probe-targets.ts';
+import { createProbeWorld, firingKeys, probeReports, storedProbeState, type ProbeWorld } from './support/probe-world.ts';
 
 let target: TestTarget;
+let status = 503;
+let world: ProbeWorld;
 const sqs = sqsClient();
 
 beforeAll(async () => {
-  await resetMoto();
-  target = await startTarget(answer(200));
+  world = await createProbeWorld();
+  target = await startTarget((req, res) => answer(status)(req, res));
 });
 afterAll(async () => {
   await target.close();
 });
 
+/** A fresh handler per invocation (as a new Lambda instance would be): only the state item carries over. */
 function deps(scheduler: SplitRoundDeps['scheduler'], spacingMs: number) {
-  const points: MetricPoint[] = [];
   const sleeps: number[] = [];
   const errors: string[] = [];
   const prober = new HttpProber();
@@ -35,26 +41,30 @@ function deps(scheduler: SplitRoundDeps['scheduler'], spacingMs: number) {
       sleeps.push(ms);
     },
     clock: () => new Date(),
-    metrics: (p) => points.push(...p),
+    publisher: new EventBridgeReportPublisher({ client: eventBridgeClient(), eventBusName: world.bus }),
+    state: new DynamoDbProbeState({ client: dynamoClient(), tableName: world.table }),
+    rules: parseConfig({}).rules,
     logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
     spacingMs,
     scheduler,
   };
-  return { d, points, sleeps, errors };
+  return { d, sleeps, errors };
 }
 
 describe('probe second round by SQS DelaySeconds', () => {
-  it('probes once, queues the second round with the remaining spacing as delay, and probes again on delivery', async () => {
+  it('probes once, queues the second round with the remaining spacing as delay, probes again on delivery: 503 twice = SEV2 then SEV1', async () => {
     const { queueUrl } = await createQueue(sqs, 'probe-second-round');
-    const { d, points, sleeps } = deps(new SqsRoundScheduler({ client: sqs, queueUrl }), 2_000);
-    const handler = makeSplitRoundHandler(d);
+    const scheduler = new SqsRoundScheduler({ client: sqs, queueUrl });
+    const { d, sleeps } = deps(scheduler, 2_000);
 
     const sentAt = Date.now();
-    const first = await handler({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
+    const first = await makeSplitRoundHandler(d)({ source: 'aws.events', 'detail-type': 'Scheduled Event' });
     expect(first.rounds).toHaveLength(1);
     expect(target.requests).toHaveLength(1);
     expect(sleeps).toEqual([]); // nothing billed for waiting
-    expect(points.filter((p) => p.name === 'ProbeHeartbeat')).toHaveLength(1);
+    const [round1] = await probeReports(world, 1);
+    expect(firingKeys(round1!.detail)).toEqual(['SEV2 healthz_down:gateway']);
+    expect(await storedProbeState(world)).toMatchObject({ targets: { gateway: { ok: false } } });
 
     // Not visible before its delay (2 s, rounded up from what was left of the spacing).
     const early = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 0 }));
@@ -66,10 +76,19 @@ describe('probe second round by SQS DelaySeconds', () => {
 
     const delivery = { Records: [{ eventSource: 'aws:sqs', messageId: message?.MessageId, body: message?.Body }] };
     expect(isQueueDelivery(delivery)).toBe(true);
-    const second = await handler(delivery);
+    const second = await makeSplitRoundHandler(deps(scheduler, 2_000).d)(delivery);
     expect(second.rounds).toHaveLength(1);
     expect(target.requests).toHaveLength(2);
-    expect(points.filter((p) => p.name === 'ProbeHeartbeat')).toHaveLength(2);
+    const [round2] = await probeReports(world, 1);
+    expect(firingKeys(round2!.detail)).toEqual(['SEV1 healthz_down:gateway']);
+
+    // The next minute's run after the target recovered: no signal, the target listed healthy (that resolves).
+    status = 200;
+    await makeSplitRoundHandler(deps(scheduler, 2_000).d)({ source: 'aws.events' });
+    const [round3] = await probeReports(world, 1);
+    expect(round3!.detail.signals).toEqual([]);
+    expect(round3!.detail.healthy).toMatchObject({ healthz_down: ['gateway'], monitoring_blind: ['probe'] });
+    await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, WaitTimeSeconds: 3 })); // its queued round 2, not needed
   });
 
   it('when the message cannot be sent, sleeps and probes the second round in-process (no lost datapoint)', async () => {
@@ -81,6 +100,8 @@ describe('probe second round by SQS DelaySeconds', () => {
     expect(sleeps).toHaveLength(1);
     expect(sleeps[0]).toBeGreaterThan(25_000);
     expect(errors).toEqual(['second probe round not scheduled; probing it in-process']);
+    // Both rounds still report (the target is up again: healthy twice).
+    expect((await probeReports(world, 2)).map((r) => r.detail.healthy?.healthz_down)).toEqual([['gateway'], ['gateway']]);
   });
 
   it('an EventBridge event, an empty Records list or a non-SQS record is not a queue delivery', () => {

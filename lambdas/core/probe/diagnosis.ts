@@ -1,10 +1,9 @@
 // The runbook's first diagnosis for each probe failure class (incident-runbook.txt, first triage beat:
 // "/healthz from a known-good vantage point. 200 = up; 5xx = sick app; timeout = ingress / network broken"),
-// as text for log lines, signal summaries and the alarm descriptions on-call reads at 3 a.m.
-import type { Severity } from '../signal.ts';
+// as text for log lines and the signal summaries on-call reads at 3 a.m.
 import type { ProbeOutcome } from './result.ts';
 
-/** The runbook section probe alerts link to (`Signal.runbook`, the alarms' `metis:runbook` tag). */
+/** The runbook section probe alerts link to (`Signal.runbook`). */
 export const PROBE_RUNBOOK_SECTION = 'Alert sources';
 
 /** The runbook's app-log command (Kubernetes; compose in parentheses). */
@@ -111,43 +110,4 @@ function hostPort(url: string): { host: string; port: string } {
   } catch {
     return { host: 'HOST', port: '443' };
   }
-}
-
-// --- alarm descriptions (static: an alarm cannot know which class failed; the probe's log line does) ---
-
-/** At most 1024 chars (CloudWatch's AlarmDescription limit). */
-const MAX_DESCRIPTION = 1024;
-
-export function healthzAlarmDescription(target: { name: string; url: string }, severity: Extract<Severity, 'SEV1' | 'SEV2'>): string {
-  const when =
-    severity === 'SEV1'
-      ? 'two consecutive probes (30 s apart) failed: the runbook\'s "two consecutive failures in 60 s"'
-      : 'a probe failed (the runbook\'s "one failure")';
-  return cap(
-    `healthz_down ${severity}: ${target.name} (${target.url}) ${when}. ` +
-      `First diagnosis by failure class (the probe's log line for Target=${target.name} names it): ` +
-      `5xx = sick app: ${firstMoveFor('sick_app')}. ` +
-      `timeout, refused, reset or DNS = ingress or network broken: check the ingress / load balancer and DNS from a known-good vantage point (curl -v ${target.url}). ` +
-      `TLS = certificate: check expiry and chain. 4xx/3xx = misrouted or auth: check the ingress route and the probe's headers.`,
-  );
-}
-
-export function tlsAlarmDescription(target: { name: string; url: string }, kind: 'expiring' | 'expired', warnDays: number): string {
-  const what =
-    kind === 'expired'
-      ? `the certificate of ${target.name} (${target.url}) has EXPIRED: clients fail TLS (runbook SEV2 "ingress TLS expired")`
-      : `the certificate of ${target.name} (${target.url}) expires in less than ${warnDays} days`;
-  return cap(`tls_expiry: ${what}. First: ${firstMoveFor('certificate', target.url)}.`);
-}
-
-export function heartbeatAlarmDescription(): string {
-  return cap(
-    'monitoring blind: probe not running. No ProbeHeartbeat in 3 minutes: the health probes are not measuring, so healthz_down and ' +
-      "tls_expiry alarms cannot fire (their missing data reads as OK). First: read the probe Lambda's log group and its errors " +
-      'alarm; check the schedule rule is enabled and the SSM header parameters exist; meanwhile probe by hand: npx metis-alerts probe --url URL.',
-  );
-}
-
-function cap(text: string): string {
-  return text.length <= MAX_DESCRIPTION ? text : `${text.slice(0, MAX_DESCRIPTION - 1)}…`;
 }

@@ -1,6 +1,6 @@
 // The inbound-shape run's evaluation report (issue 13): one SEV2 `inbound_shape_down:<name>` per shape that
-// fails while its /healthz is up. A shape failing while /healthz is down is a symptom of healthz_down (its
-// alarms page for it): no second page, and no resolve either. A shape that could not be judged (probe key
+// fails while its /healthz is up. A shape failing while /healthz is down is a symptom of healthz_down (the
+// health rounds' report pages for it): no second page, and no resolve either. A shape that could not be judged (probe key
 // unreadable, /healthz not measured) neither fires nor resolves: silence is never read as recovery, so the
 // rule is listed as evaluated only when every shape was judged, and shapes found fine resolve explicitly.
 import { redactText, redactValue } from '../redact.ts';
@@ -21,7 +21,7 @@ export interface ShapeCheck {
   outcome: ShapeOutcome | { skipped: string };
 }
 
-/** `shape_down` fires; `healthz_down` is the health alarms' outage; `not_judged` neither fires nor resolves. */
+/** `shape_down` fires; `healthz_down` is the health rounds' outage (healthz-report.ts); `not_judged` neither fires nor resolves. */
 export type ShapeVerdict = 'ok' | 'shape_down' | 'healthz_down' | 'not_judged';
 
 export interface ShapeRunResult {

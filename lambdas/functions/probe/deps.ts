@@ -1,13 +1,15 @@
 // The probe's adapters from its environment and clients: what index.ts runs and the tests exercise.
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDbProbeState } from '../../adapters/dynamodb-probe-state.ts';
 import { EventBridgeReportPublisher } from '../../adapters/eventbridge-report-publisher.ts';
 import { HttpProber } from '../../adapters/http-prober.ts';
 import { HttpShapeProber } from '../../adapters/http-shape-prober.ts';
 import { SqsRoundScheduler } from '../../adapters/sqs-round-scheduler.ts';
 import { SsmProbeHeaders } from '../../adapters/ssm-probe-headers.ts';
-import type { DetectorRuntime } from '../commons/runtime.ts';
+import type { Runtime } from '../commons/runtime.ts';
 import type { ProbeEnvironment } from './env.ts';
 import { makeProbeHandler, type ProbeHandlerDeps, type ProbeRunOutcome } from './handler.ts';
 import type { ShapeRunResult } from '../../core/probe/inbound-shape-report.ts';
@@ -18,22 +20,27 @@ export interface ProbeClients {
   ssm: SSMClient;
   /** For the second round's delayed message (when the stack configured the queue). */
   sqs: SQSClient;
-  /** For the inbound-shape run's evaluation report. */
+  /** For the evaluation reports (health rounds and inbound shapes). */
   eventbridge: EventBridgeClient;
+  /** For the round-to-round state item in the incident table. */
+  dynamodb: DynamoDBClient;
 }
 
-export interface ProbeRuntime extends DetectorRuntime {
+export interface ProbeRuntime extends Runtime {
   /** Waits between the two rounds when no queue carries the second one (node:timers/promises setTimeout). */
   sleep: (ms: number) => Promise<void>;
 }
 
-export function buildProbeDeps(env: ProbeEnvironment, clients: Pick<ProbeClients, 'ssm'>, runtime: ProbeRuntime): ProbeHandlerDeps {
+export function buildProbeDeps(env: ProbeEnvironment, clients: Omit<ProbeClients, 'sqs'>, runtime: ProbeRuntime): ProbeHandlerDeps {
   const prober = new HttpProber();
   const ssmHeaders = new SsmProbeHeaders({ client: clients.ssm });
   return {
     targets: env.PROBE_TARGETS,
     probe: (call) => prober.probe(call),
     headers: (headersFromSsm) => ssmHeaders.headersFor(headersFromSsm),
+    publisher: new EventBridgeReportPublisher({ client: clients.eventbridge, eventBusName: env.EVENT_BUS_NAME }),
+    state: new DynamoDbProbeState({ client: clients.dynamodb, tableName: env.PROBE_STATE_TABLE }),
+    rules: env.PROBE_RULES,
     ...runtime,
     spacingMs: env.PROBE_SPACING_MS,
   };
@@ -53,18 +60,17 @@ export function buildProbeRuns(env: ProbeEnvironment, clients: ProbeClients, run
     ? makeSplitRoundHandler({ ...deps, scheduler: new SqsRoundScheduler({ client: clients.sqs, queueUrl }) })
     : makeProbeHandler(deps);
   const shapeProber = new HttpShapeProber();
-  const shapes =
-    env.INBOUND_SHAPES?.length && env.EVENT_BUS_NAME
-      ? makeInboundShapeHandler({
-          shapes: env.INBOUND_SHAPES,
-          healthTargets: env.PROBE_TARGETS,
-          probeShape: (request) => shapeProber.probe(request),
-          probeHealth: deps.probe,
-          headers: deps.headers,
-          publisher: new EventBridgeReportPublisher({ client: clients.eventbridge, eventBusName: env.EVENT_BUS_NAME }),
-          clock: runtime.clock,
-          logger: runtime.logger,
-        })
-      : undefined;
+  const shapes = env.INBOUND_SHAPES?.length
+    ? makeInboundShapeHandler({
+        shapes: env.INBOUND_SHAPES,
+        healthTargets: env.PROBE_TARGETS,
+        probeShape: (request) => shapeProber.probe(request),
+        probeHealth: deps.probe,
+        headers: deps.headers,
+        publisher: deps.publisher,
+        clock: runtime.clock,
+        logger: runtime.logger,
+      })
+    : undefined;
   return { rounds, shapes };
 }

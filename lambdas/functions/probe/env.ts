@@ -1,6 +1,6 @@
 // The probe's environment, validated once at module load (the stack sets it; see lib/probes.ts).
 import { z } from 'zod';
-import { healthTargetSchema, inboundShapeSchema } from '../../core/config.ts';
+import { healthTargetSchema, inboundShapeSchema, rulesSchema } from '../../core/config.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 const environmentSchema = z.object({
@@ -12,8 +12,12 @@ const environmentSchema = z.object({
   PROBE_SECOND_ROUND_QUEUE_URL: z.string().url().optional(),
   /** JSON array of the config's inboundShapes (lib/inbound-shape-probes.ts); absent: no shape runs. */
   INBOUND_SHAPES: jsonVariable('INBOUND_SHAPES', z.array(inboundShapeSchema)).optional(),
-  /** The bus the inbound-shape run puts its evaluation report on. */
-  EVENT_BUS_NAME: z.string().min(1).optional(),
+  /** The bus every run (health rounds and inbound shapes) puts its evaluation report on. */
+  EVENT_BUS_NAME: z.string().min(1),
+  /** The router's incident table: the one `probe-state#health` item carries a round's result to the next. */
+  PROBE_STATE_TABLE: z.string().min(1),
+  /** JSON of the config's rules.healthz_down and rules.tls_expiry (the others take their defaults, unused here). */
+  PROBE_RULES: jsonVariable('PROBE_RULES', rulesSchema),
 });
 
 export type ProbeEnvironment = z.output<typeof environmentSchema>;

@@ -1,12 +1,15 @@
 // The probe Lambda's logic (docs/architecture.md, Parts): every minute, probe every target, wait until 30 s
-// after the first round started, probe again, so each target gets two datapoints a minute in consecutive
-// 30 s periods. Results go out as EMF metrics (Failed, TlsDaysLeft per Target) that the high-
-// resolution alarms page on; there is no evaluation report. One ProbeHeartbeat per run in which every
-// target was probed feeds the "monitoring blind" alarm.
+// after the first round started, probe again (or, with the second-round queue, one round per invocation:
+// split-rounds.ts). Each round puts one evaluation report on the bus (lambdas/core/probe/healthz-report.ts
+// decides: healthz_down, tls_expiry, monitoring_blind) and leaves its per-target state for the next round.
+// No custom metric: the per-target log line ("probe ok" / "probe failed") is what the dashboard queries.
+import type { Config } from '../../core/config.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { MetricsPublisher } from '../../core/metric-point.ts';
-import { heartbeatMetricPoint, probeMetricPoints } from '../../core/probe/metric-points.ts';
+import type { ReportPublisher } from '../../core/ports.ts';
+import { healthzRoundReport } from '../../core/probe/healthz-report.ts';
+import { EMPTY_PROBE_STATE, type ProbeState, type ProbeStateStore } from '../../core/probe/probe-state.ts';
 import type { HealthTarget, ProbeOutcome } from '../../core/probe/result.ts';
+import type { EvaluationReport } from '../../core/signal.ts';
 import { probeLogRecord, probeRunSummary, type ProbeRunSummary, type TargetProbe } from '../../core/probe/summary.ts';
 import { errorMessage } from '../../core/errors.ts';
 
@@ -26,7 +29,12 @@ export interface ProbeHandlerDeps {
   headers: (headersFromSsm: HealthTarget['headersFromSsm']) => Promise<Record<string, string>>;
   sleep: (ms: number) => Promise<void>;
   clock: () => Date;
-  metrics: MetricsPublisher;
+  /** Where each round's report goes (EventBridgeReportPublisher); a failed publish throws out of the handler. */
+  publisher: ReportPublisher;
+  /** The previous round's per-target state (DynamoDbProbeState). */
+  state: ProbeStateStore;
+  /** rules.healthz_down and rules.tls_expiry. */
+  rules: Pick<Config['rules'], 'healthz_down' | 'tls_expiry'>;
   logger: Logger;
   /** From the start of one round to the start of the next. @default 30000 */
   spacingMs?: number;
@@ -38,9 +46,11 @@ export interface ProbeRunOutcome {
   rounds: TargetProbe[][];
   /** Targets that could not be probed in some round (header parameter unreadable, prober bug). */
   skipped: { target: string; round: number; reason: string }[];
-  /** False when a target was skipped: the run did not measure everything, so it does not count as alive. */
+  /** False when a target was skipped: the run did not measure everything (the reports fire monitoring_blind). */
   heartbeat: boolean;
   summary: ProbeRunSummary;
+  /** One per round, as published. */
+  reports: EvaluationReport[];
 }
 
 export function makeProbeHandler(deps: ProbeHandlerDeps): () => Promise<ProbeRunOutcome> {
@@ -52,7 +62,7 @@ export function makeProbeHandler(deps: ProbeHandlerDeps): () => Promise<ProbeRun
     try {
       headers = await deps.headers(target.headersFromSsm);
     } catch (error) {
-      // The message names the parameter, never a value (SsmProbeHeaders). No Failed datapoint: the target
+      // The message names the parameter, never a value (SsmProbeHeaders). Not a healthz failure: the target
       // was not measured, and paging healthz_down for our own missing secret would send on-call the wrong way.
       const reason = errorMessage(error);
       skipped.push({ target: target.name, round, reason });
@@ -76,30 +86,69 @@ export function makeProbeHandler(deps: ProbeHandlerDeps): () => Promise<ProbeRun
     }
   }
 
+  /** The previous round's state; null when it cannot be read (the round still reports: failures as SEV2). */
+  async function previousState(): Promise<ProbeState | null> {
+    try {
+      return (await deps.state.read()) ?? EMPTY_PROBE_STATE;
+    } catch (error) {
+      deps.logger.error('probe state unreadable: failures this round page SEV2, not SEV1', { reason: errorMessage(error) });
+      return null;
+    }
+  }
+
+  async function oneRound(
+    round: number,
+    startedAt: Date,
+    rounds: TargetProbe[][],
+    skipped: ProbeRunOutcome['skipped'],
+  ): Promise<EvaluationReport> {
+    const roundSkipped: ProbeRunOutcome['skipped'] = [];
+    const [previous, results] = await Promise.all([
+      previousState(),
+      Promise.all(deps.targets.map((target) => probeTarget(target, round, roundSkipped))),
+    ]);
+    const probes = results.filter((probe): probe is TargetProbe => probe !== undefined);
+    rounds.push(probes);
+    skipped.push(...roundSkipped);
+    for (const probe of probes) {
+      const record = probeLogRecord(probe, round);
+      if (probe.outcome.ok) deps.logger.info('probe ok', { ...record });
+      else deps.logger.warn('probe failed', { ...record });
+    }
+    const { report, next } = healthzRoundReport({
+      targets: deps.targets,
+      probes,
+      skipped: roundSkipped,
+      previous,
+      rules: deps.rules,
+      now: startedAt,
+    });
+    try {
+      await deps.state.write(next);
+    } catch (error) {
+      // The report still goes out; the next round reads an older state, so a second failure may page SEV2, not SEV1.
+      deps.logger.error('probe state not written: the next round may page a second failure as SEV2', { reason: errorMessage(error) });
+    }
+    // Throws on failure: the invocation fails (Errors alarm) rather than losing an alert.
+    await deps.publisher.publish(report);
+    return report;
+  }
+
   return async function handler(): Promise<ProbeRunOutcome> {
     const rounds: TargetProbe[][] = [];
     const skipped: ProbeRunOutcome['skipped'] = [];
+    const reports: EvaluationReport[] = [];
     for (let round = 1; round <= roundCount; round++) {
       const startedAt = deps.clock();
-      const probes = (await Promise.all(deps.targets.map((target) => probeTarget(target, round, skipped)))).filter(
-        (probe): probe is TargetProbe => probe !== undefined,
-      );
-      rounds.push(probes);
-      deps.metrics(probes.flatMap((probe) => probeMetricPoints(probe.target, probe.outcome, startedAt)));
-      for (const probe of probes) {
-        const record = probeLogRecord(probe, round);
-        if (probe.outcome.ok) deps.logger.info('probe ok', { ...record });
-        else deps.logger.warn('probe failed', { ...record });
-      }
+      reports.push(await oneRound(round, startedAt, rounds, skipped));
       if (round < roundCount) {
         const wait = spacingMs - (deps.clock().getTime() - startedAt.getTime());
         if (wait > 0) await deps.sleep(wait);
       }
     }
     const heartbeat = skipped.length === 0;
-    if (heartbeat) deps.metrics([heartbeatMetricPoint(deps.clock())]);
     const summary = probeRunSummary(rounds);
     deps.logger.info('probe run', { summary: summary.line, failing: summary.failing, heartbeat, skipped: skipped.length });
-    return { rounds, skipped, heartbeat, summary };
+    return { rounds, skipped, heartbeat, summary, reports };
   };
 }

@@ -1,11 +1,10 @@
-// probe Lambda entry: the environment read once, real clients, EMF metrics, buildProbeRuns, the
-// context-logging wrapper. One function serves the health rounds and the inbound-shape run.
+// probe Lambda entry: the environment read once, real clients, buildProbeRuns, the context-logging
+// wrapper. One function serves the health rounds and the inbound-shape run; both report on the bus.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { emfPublisher } from '../../adapters/emf-publisher.ts';
 import { createLambdaLogger, withLambdaContext } from '../commons/lambda-logger.ts';
 import { buildProbeRuns } from './deps.ts';
 import { readProbeEnvironment } from './env.ts';
@@ -15,11 +14,10 @@ const env = readProbeEnvironment(process.env);
 const logger = createLambdaLogger();
 const runs = buildProbeRuns(
   env,
-  { ssm: new SSMClient({}), sqs: new SQSClient({}), eventbridge: new EventBridgeClient({}) },
+  { ssm: new SSMClient({}), sqs: new SQSClient({}), eventbridge: new EventBridgeClient({}), dynamodb: new DynamoDBClient({}) },
   {
     logger,
     clock: () => new Date(),
-    metrics: emfPublisher(new Metrics()),
     sleep: async (ms) => {
       await sleep(ms);
     },
@@ -28,7 +26,7 @@ const runs = buildProbeRuns(
 
 export const handler = withLambdaContext(logger, async (event): Promise<{ probes: number; failing: string[]; heartbeat: boolean }> => {
   if (isInboundShapeRun(event)) {
-    if (!runs.shapes) throw new Error('inbound-shape run without INBOUND_SHAPES and EVENT_BUS_NAME in the environment');
+    if (!runs.shapes) throw new Error('inbound-shape run without INBOUND_SHAPES in the environment');
     const { verdicts } = await runs.shapes();
     return { probes: verdicts.length, failing: verdicts.filter((v) => v.verdict === 'shape_down').map((v) => v.name), heartbeat: true };
   }

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  GATEWAY_LOGS_COMMAND,
-  diagnose,
-  diagnosisText,
-  healthzAlarmDescription,
-  heartbeatAlarmDescription,
-  tlsAlarmDescription,
-} from '../../../lambdas/core/probe/diagnosis.ts';
+import { GATEWAY_LOGS_COMMAND, diagnose, diagnosisText, firstMoveFor } from '../../../lambdas/core/probe/diagnosis.ts';
 import { URL_GW, outcome } from './support.ts';
 
 const KUBECTL = 'kubectl logs -n metis-gateway deploy/metis-gateway --tail=100 -c gateway';
@@ -92,34 +85,15 @@ describe('diagnose: the runbook first move per failure class', () => {
   });
 });
 
-describe('alarm descriptions', () => {
-  const target = { name: 'gateway', url: URL_GW };
-
-  it('healthz: say when the alarm fires and the first diagnosis per failure class, within 1024 chars', () => {
-    const sev1 = healthzAlarmDescription(target, 'SEV1');
-    const sev2 = healthzAlarmDescription(target, 'SEV2');
-    expect(sev1).toContain('two consecutive probes (30 s apart) failed');
-    expect(sev2).toContain('a probe failed');
-    for (const text of [sev1, sev2]) {
-      expect(text.length).toBeLessThanOrEqual(1024);
-      expect(text).toContain(`5xx = sick app: check the app logs: ${KUBECTL}`);
-      expect(text).toContain('timeout, refused, reset or DNS = ingress or network broken');
-      expect(text).toContain('TLS = certificate: check expiry and chain');
-      expect(text).toContain('4xx/3xx = misrouted or auth');
-      expect(text).toContain(URL_GW);
-    }
+describe('firstMoveFor', () => {
+  it("certificate: the openssl command for the URL's host and port (443 by default)", () => {
+    expect(firstMoveFor('certificate', URL_GW)).toContain(
+      'openssl s_client -connect gateway.metis.example.com:443 -servername gateway.metis.example.com',
+    );
+    expect(firstMoveFor('certificate', 'https://gw.example.com:8443/healthz')).toContain('-connect gw.example.com:8443');
   });
 
-  it('tls: expiring and expired, with the openssl command for the host', () => {
-    expect(tlsAlarmDescription(target, 'expiring', 14)).toContain('expires in less than 14 days');
-    const expired = tlsAlarmDescription(target, 'expired', 14);
-    expect(expired).toContain('has EXPIRED');
-    expect(expired).toContain('openssl s_client -connect gateway.metis.example.com:443');
-    expect(expired.length).toBeLessThanOrEqual(1024);
-  });
-
-  it('heartbeat: monitoring blind, probe not running', () => {
-    expect(heartbeatAlarmDescription()).toMatch(/^monitoring blind: probe not running\./);
-    expect(heartbeatAlarmDescription().length).toBeLessThanOrEqual(1024);
+  it('ingress or network: curl from a known-good vantage point against the URL', () => {
+    expect(firstMoveFor('ingress_or_network', URL_GW)).toContain(`curl -v ${URL_GW}`);
   });
 });

@@ -61,9 +61,10 @@ function world(overrides: Parameters<typeof settings>[0] = {}, silences = new Si
   return { store, pd, sns, deps, sent, silences, mark, since };
 }
 
+// As the probe's round report sends it (lambdas/core/probe/healthz-report.ts): the default inhibition matches it.
 const gatewayDown = (status: Signal['status'] = 'firing', minutes = 0) =>
   signal({
-    source: 'cloudwatch-alarm',
+    source: 'probe',
     rule: 'healthz_down',
     subject: 'gateway',
     dedupKey: 'healthz_down:gateway',

@@ -1,0 +1,41 @@
+// What one probe round leaves for the next (rounds run in separate invocations, lambdas/functions/probe/
+// split-rounds.ts): per target, when it was last probed and whether that probe failed. Kept as one item in
+// the router's incident table (lambdas/adapters/dynamodb-probe-state.ts). Pure: parse and shape only.
+import { z } from 'zod';
+import { MetisError } from '../errors.ts';
+
+/** The incident-table key of the one state item (no `status` attribute, so incident scans skip it). */
+export const PROBE_STATE_KEY = 'probe-state#health';
+
+const targetStateSchema = z.object({
+  /** The round's time (ISO-8601 UTC). */
+  at: z.iso.datetime(),
+  ok: z.boolean(),
+  /** Start of the current run of failures; null while ok. */
+  failingSince: z.iso.datetime().nullable(),
+});
+
+export const probeStateSchema = z.object({ targets: z.record(z.string(), targetStateSchema) });
+
+export type TargetState = z.output<typeof targetStateSchema>;
+export type ProbeState = z.output<typeof probeStateSchema>;
+
+export const EMPTY_PROBE_STATE: ProbeState = { targets: {} };
+
+/** Port: the state of the previous round. `read` answers undefined when none was written yet; throws when unreadable. */
+export interface ProbeStateStore {
+  read(): Promise<ProbeState | undefined>;
+  write(state: ProbeState): Promise<void>;
+}
+
+export class InvalidProbeStateError extends MetisError {
+  override readonly name = 'InvalidProbeStateError';
+}
+
+/** A stored item's `targets` -> ProbeState; throws InvalidProbeStateError naming the bad path. */
+export function parseProbeState(raw: unknown): ProbeState {
+  const parsed = probeStateSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new InvalidProbeStateError(`probe state: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`);
+}
