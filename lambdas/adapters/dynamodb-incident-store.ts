@@ -53,7 +53,16 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 
   async listOpen(source?: SignalSource): Promise<Incident[]> {
-    return source === undefined ? this.scanOpen() : this.queryOpen(source);
+    if (source === undefined) return this.scanOpen();
+    try {
+      return await this.queryOpen(source);
+    } catch (error) {
+      // During an upgrade the index may not exist or not be ACTIVE yet (DynamoDB answers ValidationException,
+      // moto ResourceNotFoundException, both naming the index): scan, rather than fail the report.
+      const { name, message } = asError(error);
+      if (!(name === 'ValidationException' || name === 'ResourceNotFoundException') || !/index/i.test(message)) throw error;
+      return (await this.scanOpen()).filter((incident) => incident.source === source);
+    }
   }
 
   /**

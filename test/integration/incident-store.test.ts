@@ -1,6 +1,6 @@
 // One contract, two stores: DynamoDbIncidentStore against moto and MemoryIncidentStore must agree on
 // conditional writes, lost races and listOpen, since the CLI and demo stand in for the cloud with the latter.
-import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../lambdas/adapters/dynamodb-incident-store.ts';
@@ -161,6 +161,23 @@ describe('DynamoDbIncidentStore on the wire', () => {
     expect(await store.listOpen()).toEqual([legacy]);
     expect(await store.listOpen('logs')).toEqual([legacy]);
     expect(await store.get(legacy.dedupKey)).toEqual(legacy);
+  });
+
+  it('on a table without the index yet (mid-upgrade) listOpen(source) scans instead of failing the report', async () => {
+    const client = dynamoClient();
+    await client.send(
+      new CreateTableCommand({
+        TableName: 'incidents-no-index',
+        AttributeDefinitions: [{ AttributeName: 'dedupKey', AttributeType: 'S' }],
+        KeySchema: [{ AttributeName: 'dedupKey', KeyType: 'HASH' }],
+        BillingMode: 'PAY_PER_REQUEST',
+      }),
+    );
+    const store = new DynamoDbIncidentStore({ client, tableName: 'incidents-no-index' });
+    const logs = makeIncident({ lastSignal: makeSignal({ source: 'logs', rule: 'traceback', subject: 'E@a.py:1' }) });
+    const trace = makeIncident({ lastSignal: makeSignal({ source: 'trace-db', rule: 'model_error_rate', subject: 'm' }) });
+    for (const incident of [logs, trace]) await store.put(incident, undefined);
+    expect(await store.listOpen('logs')).toEqual([logs]);
   });
 
   it('paginates listOpen across scan pages, filtering on every page', async () => {
