@@ -42,7 +42,9 @@ async function exercise(counters: LogCounters) {
 describe('DynamoDbLogCounters', () => {
   it('agrees with MemoryLogCounters: index per minute, counts over 150 keys x 6 minutes, retries counted once', async () => {
     const table = await createCountersTable(world.dynamo);
-    const dynamo = await exercise(new DynamoDbLogCounters({ client: world.dynamo, tableName: table, indexChunk: 7, concurrency: 8 }));
+    // One request at a time: moto serves requests on threads and its UpdateItem is not atomic across them, so
+    // parallel ADDs to the same index item lost keys on a loaded machine (DynamoDB's ADD is atomic).
+    const dynamo = await exercise(new DynamoDbLogCounters({ client: world.dynamo, tableName: table, indexChunk: 7, concurrency: 1 }));
     const memory = await exercise(new MemoryLogCounters());
     expect(dynamo).toEqual(memory);
     expect(dynamo).toMatchObject({
