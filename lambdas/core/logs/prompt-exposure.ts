@@ -53,11 +53,14 @@ const BOTH_KINDS: readonly ExposureKind[] = Object.freeze(['completion', 'prompt
 const PLACEHOLDER =
   /^(?:\[?(?:redacted|filtered|hidden|omitted|removed|masked|scrubbed)\]?|<[^<>]*>|\*+|none|null|nil|undefined|true|false|-|\.\.\.|…)$/i;
 
+/** Module-level: esbuild (tsx, the Lambda bundle) compiles a `\p{...}` literal to `new RegExp(...)` where it stands, i.e. once per call. */
+const LETTER = /\p{L}/u;
+
 /** Free text: letters and a space, or a long run with letters; placeholders, ids and numbers are not. */
 export function isFreeText(value: string): boolean {
   const v = value.trim();
   if (v === '' || PLACEHOLDER.test(v) || v.includes('[REDACTED]')) return false;
-  if (!/\p{L}/u.test(v)) return false;
+  if (!LETTER.test(v)) return false;
   return /\s/.test(v) || v.length >= 24;
 }
 
