@@ -3,12 +3,12 @@
 // else through the LogFetcher port), add the per-minute counters once per batch, read them back and
 // evaluate the three log rules. Time is injected; AWS is reached only through the ports.
 import { createHash } from 'node:crypto';
-import { redactText } from '../redact.ts';
 import type { Signal } from '../signal.ts';
 import { classifyMessage, KEY_KINDS, type Classification, type KeyHit, type KeyKind, type TracebackFinding } from './classify.ts';
 import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, type LogEvent } from './decode.ts';
 import { FastLineReader } from './fast-line.ts';
 import { LogFindings } from './findings.ts';
+import { KeyTally } from './key-tally.ts';
 import { applicationText, parseJsonObject } from './message.ts';
 import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
 import {
@@ -23,7 +23,7 @@ import {
   type TracebackGroup,
   type TracebackOccurrence,
 } from './rules.ts';
-import { exceptionLine, fingerprintOf, isRecordLine, preCut, TracebackAssembler } from './traceback.ts';
+import { exceptionLine, fingerprintOf, isRecordLine, TracebackAssembler } from './traceback.ts';
 import { errorSummary } from '../errors.ts';
 
 export interface ScanLimits {
@@ -157,20 +157,25 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
   const warnings: string[] = [];
 
   const findings = new LogFindings(batch.logGroup, batch.logStream, rules);
-  const { occurrences, keyHits } = await classifyEvents(batch, findings, deps.fetcher, limits, now.getTime(), stats, warnings);
+  const enabled: Record<CounterKind, boolean> = {
+    traceback: rules.traceback.enabled,
+    quota_exceeded: rules.quota_exceeded_sustained.enabled,
+    key_revoked: rules.key_revoked_in_use.enabled,
+  };
+  const keys = new KeyTally(enabled);
+  const occurrences = await classifyEvents(batch, findings, keys, deps.fetcher, limits, now.getTime(), stats, warnings);
   const signalled = tracebacksInWindow(occurrences, rules, now.getTime(), limits, stats);
   const groups = groupTracebacks(signalled);
-  const activity = keyActivity(keyHits, batch.logGroup);
-  for (const { hit } of keyHits) {
-    if (hit.kind === 'quota_exceeded') stats.quotaExceeded++;
-    else stats.keyRevoked++;
-  }
+  const activity = keys.activity(batch.logGroup);
+  stats.quotaExceeded = keys.quotaExceeded;
+  stats.keyRevoked = keys.keyRevoked;
 
   const counted = await countAndReadBack(
     batch,
     signalled,
     groups,
-    keyHits,
+    keys.increments,
+    enabled,
     activity,
     deps.counters,
     rules,
@@ -208,8 +213,6 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
   };
 }
 
-type BatchKeyHit = { hit: KeyHit; event: LogEvent; text: string };
-
 /**
  * Step 1: every event once. Each line is parsed as JSON at most once and that parse serves the
  * classification and the per-line findings; split tracebacks are completed (from the batch or fetched).
@@ -217,18 +220,18 @@ type BatchKeyHit = { hit: KeyHit; event: LogEvent; text: string };
 async function classifyEvents(
   batch: LogBatch,
   findings: LogFindings,
+  keys: KeyTally,
   fetcher: LogFetcher | undefined,
   limits: ScanLimits,
   nowMs: number,
   stats: ScanStats,
   warnings: string[],
-): Promise<{ occurrences: TracebackOccurrence[]; keyHits: BatchKeyHit[] }> {
+): Promise<TracebackOccurrence[]> {
   const texts: (string | undefined)[] = new Array(batch.logEvents.length);
   const textAt = (index: number): string => (texts[index] ??= applicationText(batch.logEvents[index]!.message));
   const consumed = new Uint8Array(batch.logEvents.length);
   const completer = new SplitCompleter(batch, textAt, consumed, fetcher, limits, stats, warnings);
   const occurrences: TracebackOccurrence[] = [];
-  const keyHits: BatchKeyHit[] = [];
 
   const fast = new FastLineReader();
   const withExposure = findings.exposureEnabled;
@@ -254,13 +257,14 @@ async function classifyEvents(
       findings.observe(event, text, classification.traceback !== undefined, json ?? null);
     }
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
-    if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of hits) keyHits.push({ hit, event, text });
+    if (event.timestamp <= nowMs + limits.futureToleranceMs)
+      for (let h = 0; h < hits.length; h++) keys.add(hits[h]!, event.timestamp, text);
     else if (hits.length) stats.keyEventsAfterNow++;
     if (!classification?.traceback) continue;
     consumed[index] = 1;
     occurrences.push(await tracebackOccurrence(batch, index, classification.traceback, completer, stats));
   }
-  return { occurrences, keyHits };
+  return occurrences;
 }
 
 /** A traceback line as an occurrence: a split text traceback completed first, a JSON one without its type unresolved. */
@@ -353,7 +357,8 @@ async function countAndReadBack(
   batch: LogBatch,
   signalled: readonly TracebackOccurrence[],
   groups: readonly TracebackGroup[],
-  keyHits: readonly BatchKeyHit[],
+  keyIncrements: readonly CounterIncrement[],
+  enabled: Record<CounterKind, boolean>,
   activity: Map<string, KeyActivity>,
   counters: LogCounters,
   rules: LogRulesConfig,
@@ -361,12 +366,7 @@ async function countAndReadBack(
   limits: ScanLimits,
   stats: ScanStats,
 ): Promise<CountedWindow> {
-  const enabled: Record<CounterKind, boolean> = {
-    traceback: rules.traceback.enabled,
-    quota_exceeded: rules.quota_exceeded_sustained.enabled,
-    key_revoked: rules.key_revoked_in_use.enabled,
-  };
-  const increments = counterIncrements(signalled, keyHits, enabled);
+  const increments = enabled.traceback ? [...tracebackIncrements(signalled), ...keyIncrements] : keyIncrements;
   stats.counterIncrements = increments.length;
   const out: CountedWindow = { keyCounts: {}, partialKinds: [], warnings: [] };
   try {
@@ -444,95 +444,25 @@ function groupTracebacks(occurrences: readonly TracebackOccurrence[]): Traceback
   return [...groups.values()];
 }
 
-const SAMPLE_CHARS = 500;
-
-function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string }[], logGroup: string): Map<string, KeyActivity> {
-  type ClientCount = { ip?: string; userAgent?: string; count: number };
-  type Entry = KeyActivity & { clientCounts: Map<string, ClientCount>; lastClient?: ClientCount; latestText: string };
-  const out = new Map<string, Entry>();
-  // By kind, then key: no id string built per line.
-  const byKind: Record<KeyKind, Map<string, Entry>> = { quota_exceeded: new Map(), key_revoked: new Map() };
-  for (const { hit, event, text } of hits) {
-    let entry = byKind[hit.kind].get(hit.key);
-    if (!entry) {
-      entry = {
-        kind: hit.kind,
-        key: hit.key,
-        logGroup,
-        count: 0,
-        firstSeen: event.timestamp,
-        lastSeen: event.timestamp,
-        sample: '',
-        clients: [],
-        clientCounts: new Map(),
-        latestText: text,
-      };
-      byKind[hit.kind].set(hit.key, entry);
-      out.set(`${hit.kind}#${hit.key}`, entry);
-    }
-    entry.count++;
-    entry.firstSeen = Math.min(entry.firstSeen, event.timestamp);
-    if (event.timestamp >= entry.lastSeen) {
-      entry.lastSeen = event.timestamp;
-      entry.latestText = text;
-    }
-    if (hit.client) {
-      // A flood repeats its caller: the same client as the key's previous line skips building its map key.
-      let client = entry.lastClient;
-      if (!client || client.ip !== hit.client.ip || client.userAgent !== hit.client.userAgent) {
-        const clientKey = `${hit.client.ip ?? ''}|${hit.client.userAgent ?? ''}`;
-        client = entry.clientCounts.get(clientKey) ?? { ...hit.client, count: 0 };
-        entry.clientCounts.set(clientKey, client);
-        entry.lastClient = client;
-      }
-      client.count++;
-    }
-  }
-  const result = new Map<string, KeyActivity>();
-  for (const [id, entry] of out) {
-    const { clientCounts, latestText, lastClient: _last, ...rest } = entry;
-    // Redact before cutting to the sample's length; preCut drops the token a bound cuts through.
-    const redacted = redactText(preCut(latestText, 2000));
-    result.set(id, {
-      ...rest,
-      sample: redacted.length > SAMPLE_CHARS ? `${redacted.slice(0, SAMPLE_CHARS - 1)}…` : redacted,
-      clients: [...clientCounts.values()].sort((a, b) => b.count - a.count).slice(0, 5),
-    });
-  }
-  return result;
-}
-
-function counterIncrements(
-  tracebacks: readonly TracebackOccurrence[],
-  keyHits: readonly { hit: KeyHit; event: LogEvent }[],
-  enabled: Record<CounterKind, boolean>,
-): CounterIncrement[] {
-  // Looked up by kind, key and minute without building a string per line; listed in first-seen order.
+/** The traceback counter's increments, by fingerprint and minute, in first-seen order. */
+function tracebackIncrements(tracebacks: readonly TracebackOccurrence[]): CounterIncrement[] {
   const out: CounterIncrement[] = [];
-  const sums = new Map<CounterKind, Map<string, Map<number, CounterIncrement>>>();
-  const add = (kind: CounterKind, key: string, timestamp: number) => {
-    if (!enabled[kind]) return;
-    const minute = epochMinute(timestamp);
-    let byKey = sums.get(kind);
-    if (!byKey) {
-      byKey = new Map();
-      sums.set(kind, byKey);
-    }
-    let byMinute = byKey.get(key);
+  const byFingerprint = new Map<string, Map<number, CounterIncrement>>();
+  for (const o of tracebacks) {
+    const minute = epochMinute(o.timestamp);
+    let byMinute = byFingerprint.get(o.fingerprint);
     if (!byMinute) {
       byMinute = new Map();
-      byKey.set(key, byMinute);
+      byFingerprint.set(o.fingerprint, byMinute);
     }
     const current = byMinute.get(minute);
     if (current) current.n++;
     else {
-      const increment = { kind, key, minute, n: 1 };
+      const increment: CounterIncrement = { kind: 'traceback', key: o.fingerprint, minute, n: 1 };
       byMinute.set(minute, increment);
       out.push(increment);
     }
-  };
-  for (const o of tracebacks) add('traceback', o.fingerprint, o.timestamp);
-  for (const { hit, event } of keyHits) add(hit.kind, hit.key, event.timestamp);
+  }
   return out;
 }
 
