@@ -20,12 +20,14 @@ const NO_KINDS: readonly ExposureKind[] = Object.freeze([]);
 export class FastLineReader {
   // Every name read below is indexed while the line is read, so each lookup is one array read.
   private readonly flat = new FlatJsonLine([...KEY_HIT_FIELDS, ...EXCEPTION_FIELDS, 'log', 'prompt', 'completion']);
+  private readonly out: FastLine = { keyHits: [], exposure: NO_KINDS };
 
   /**
    * The verdicts for `message` when its application text is the message itself (no wrapper, nothing
-   * to sanitize) and the flat reader can answer every question; undefined: take the full path.
+   * to sanitize) and the flat reader can answer every question; undefined: take the full path. The
+   * answer is valid until the next call.
    */
-  read(message: string, withExposure: boolean): FastLine | undefined {
+  read(message: string, withExposure: boolean): Readonly<FastLine> | undefined {
     const flat = this.flat;
     // A `log` member may be a Docker / Fluent Bit wrapper that applicationText() unwraps.
     if (!flat.read(message) || flat.has('log') || hasTracebackMarker(message)) return undefined;
@@ -36,6 +38,10 @@ export class FastLineReader {
       if (kinds === undefined) return undefined;
       exposure = kinds;
     }
-    return { keyHits: keyHitsOfFields(flat, message), exposure };
+    // One result object per reader, overwritten by the next line: the caller reads it before reading another line.
+    const out = this.out;
+    out.keyHits = keyHitsOfFields(flat, message);
+    out.exposure = exposure;
+    return out;
   }
 }

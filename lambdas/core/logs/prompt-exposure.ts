@@ -120,8 +120,9 @@ function hasText(value: unknown): boolean {
 /** `DEBUG request body: {...}`: the JSON object inside a text line, when there is one. */
 function embeddedJson(text: string): Record<string, unknown> | undefined {
   const start = text.indexOf('{');
+  if (start <= 0) return undefined;
   const end = text.lastIndexOf('}');
-  if (start <= 0 || end <= start) return undefined;
+  if (end <= start) return undefined;
   return parseJsonObject(text.slice(start, end + 1));
 }
 
