@@ -9,6 +9,7 @@ import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, t
 import { FastLineReader } from './fast-line.ts';
 import { LogFindings } from './findings.ts';
 import { KeyTally } from './key-tally.ts';
+import { TracebackTally } from './traceback-tally.ts';
 import { applicationText, parseJsonObject } from './message.ts';
 import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
 import {
@@ -163,16 +164,21 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     key_revoked: rules.key_revoked_in_use.enabled,
   };
   const keys = new KeyTally(enabled);
-  const occurrences = await classifyEvents(batch, findings, keys, deps.fetcher, limits, now.getTime(), stats, warnings);
-  const signalled = tracebacksInWindow(occurrences, rules, now.getTime(), limits, stats);
-  const groups = groupTracebacks(signalled);
+  // The occurrences the rules see: ERROR (or unknown level) tracebacks within the quiet window.
+  const tracebacks = new TracebackTally(
+    now.getTime() - rules.traceback.quietMinutes * MS_PER_MINUTE,
+    now.getTime() + limits.futureToleranceMs,
+    stats,
+  );
+  await classifyEvents(batch, findings, keys, tracebacks, deps.fetcher, limits, now.getTime(), stats, warnings);
+  const groups = tracebacks.groups();
   const activity = keys.activity(batch.logGroup);
   stats.quotaExceeded = keys.quotaExceeded;
   stats.keyRevoked = keys.keyRevoked;
 
   const counted = await countAndReadBack(
     batch,
-    signalled,
+    tracebacks.increments,
     groups,
     keys.increments,
     enabled,
@@ -214,24 +220,25 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
 }
 
 /**
- * Step 1: every event once. Each line is parsed as JSON at most once and that parse serves the
- * classification and the per-line findings; split tracebacks are completed (from the batch or fetched).
+ * Step 1: every event once, its key hits and tracebacks tallied as they are found. Each line is parsed as
+ * JSON at most once and that parse serves the classification and the per-line findings; split tracebacks
+ * are completed (from the batch or fetched).
  */
 async function classifyEvents(
   batch: LogBatch,
   findings: LogFindings,
   keys: KeyTally,
+  tracebacks: TracebackTally,
   fetcher: LogFetcher | undefined,
   limits: ScanLimits,
   nowMs: number,
   stats: ScanStats,
   warnings: string[],
-): Promise<TracebackOccurrence[]> {
+): Promise<void> {
   const texts: (string | undefined)[] = new Array(batch.logEvents.length);
   const textAt = (index: number): string => (texts[index] ??= applicationText(batch.logEvents[index]!.message));
   const consumed = new Uint8Array(batch.logEvents.length);
   const completer = new SplitCompleter(batch, textAt, consumed, fetcher, limits, stats, warnings);
-  const occurrences: TracebackOccurrence[] = [];
 
   const fast = new FastLineReader();
   const withExposure = findings.exposureEnabled;
@@ -262,9 +269,8 @@ async function classifyEvents(
     else if (hits.length) stats.keyEventsAfterNow++;
     if (!classification?.traceback) continue;
     consumed[index] = 1;
-    occurrences.push(await tracebackOccurrence(batch, index, classification.traceback, completer, stats));
+    tracebacks.add(await tracebackOccurrence(batch, index, classification.traceback, completer, stats));
   }
-  return occurrences;
 }
 
 /** A traceback line as an occurrence: a split text traceback completed first, a JSON one without its type unresolved. */
@@ -319,28 +325,6 @@ function subjectOf(fingerprint: string): string {
   return subject;
 }
 
-/** Step 2: the occurrences the rules see: ERROR (or unknown level) tracebacks within the quiet window. */
-function tracebacksInWindow(
-  occurrences: readonly TracebackOccurrence[],
-  rules: LogRulesConfig,
-  nowMs: number,
-  limits: ScanLimits,
-  stats: ScanStats,
-): TracebackOccurrence[] {
-  const windowStart = nowMs - rules.traceback.quietMinutes * MS_PER_MINUTE;
-  return occurrences.filter((o) => {
-    if (o.finding.level === 'below-error') {
-      stats.tracebacksBelowError++;
-      return false;
-    }
-    if (o.timestamp < windowStart || o.timestamp > nowMs + limits.futureToleranceMs) {
-      stats.tracebacksOutsideWindow++;
-      return false;
-    }
-    return true;
-  });
-}
-
 interface CountedWindow {
   tracebackCounts?: MinuteCounts;
   keyCounts: Partial<Record<KeyKind, MinuteCounts>>;
@@ -350,12 +334,12 @@ interface CountedWindow {
 }
 
 /**
- * Step 3: add this batch's per-minute counts once (by batch id) and read back the windows the rules
+ * Step 2: add this batch's per-minute counts once (by batch id) and read back the windows the rules
  * judge. A counter failure leaves every counted rule unread (`counterError`), never half-read.
  */
 async function countAndReadBack(
   batch: LogBatch,
-  signalled: readonly TracebackOccurrence[],
+  tracebackIncrements: readonly CounterIncrement[],
   groups: readonly TracebackGroup[],
   keyIncrements: readonly CounterIncrement[],
   enabled: Record<CounterKind, boolean>,
@@ -366,7 +350,7 @@ async function countAndReadBack(
   limits: ScanLimits,
   stats: ScanStats,
 ): Promise<CountedWindow> {
-  const increments = enabled.traceback ? [...tracebackIncrements(signalled), ...keyIncrements] : keyIncrements;
+  const increments = enabled.traceback ? [...tracebackIncrements, ...keyIncrements] : keyIncrements;
   stats.counterIncrements = increments.length;
   const out: CountedWindow = { keyCounts: {}, partialKinds: [], warnings: [] };
   try {
@@ -416,54 +400,6 @@ export function batchId(batch: LogBatch): string {
   }
   if (pending) hash.update(pending);
   return hash.digest('base64url').slice(0, 22);
-}
-
-function groupTracebacks(occurrences: readonly TracebackOccurrence[]): TracebackGroup[] {
-  const groups = new Map<string, TracebackGroup>();
-  for (const o of occurrences) {
-    const group = groups.get(o.fingerprint);
-    if (!group) {
-      groups.set(o.fingerprint, {
-        fingerprint: o.fingerprint,
-        count: 1,
-        firstSeen: o.timestamp,
-        lastSeen: o.timestamp,
-        latest: o,
-        logStreams: [o.logStream],
-      });
-      continue;
-    }
-    group.count++;
-    group.firstSeen = Math.min(group.firstSeen, o.timestamp);
-    if (o.timestamp >= group.lastSeen) {
-      group.lastSeen = o.timestamp;
-      group.latest = o;
-    }
-    if (group.logStreams.length < 5 && !group.logStreams.includes(o.logStream)) group.logStreams.push(o.logStream);
-  }
-  return [...groups.values()];
-}
-
-/** The traceback counter's increments, by fingerprint and minute, in first-seen order. */
-function tracebackIncrements(tracebacks: readonly TracebackOccurrence[]): CounterIncrement[] {
-  const out: CounterIncrement[] = [];
-  const byFingerprint = new Map<string, Map<number, CounterIncrement>>();
-  for (const o of tracebacks) {
-    const minute = epochMinute(o.timestamp);
-    let byMinute = byFingerprint.get(o.fingerprint);
-    if (!byMinute) {
-      byMinute = new Map();
-      byFingerprint.set(o.fingerprint, byMinute);
-    }
-    const current = byMinute.get(minute);
-    if (current) current.n++;
-    else {
-      const increment: CounterIncrement = { kind: 'traceback', key: o.fingerprint, minute, n: 1 };
-      byMinute.set(minute, increment);
-      out.push(increment);
-    }
-  }
-  return out;
 }
 
 interface Completed {
