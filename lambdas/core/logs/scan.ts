@@ -269,23 +269,32 @@ async function classifyEvents(
     else if (hits.length) stats.keyEventsAfterNow++;
     if (!classification?.traceback) continue;
     consumed[index] = 1;
-    tracebacks.add(await tracebackOccurrence(batch, index, classification.traceback, completer, stats));
+    const finding = classification.traceback;
+    // Only a split text traceback waits (for its following lines): no promise per traceback of a crash loop.
+    const split = finding.format === 'text' && !finding.parse.complete;
+    tracebacks.add(
+      tracebackOccurrence(batch, index, finding, split ? await completeSplit(index, finding, completer, stats) : undefined, stats),
+    );
   }
 }
 
-/** A traceback line as an occurrence: a split text traceback completed first, a JSON one without its type unresolved. */
-async function tracebackOccurrence(
+/** A split text traceback's rest, from the batch or fetched (see SplitCompleter). */
+function completeSplit(index: number, finding: TracebackFinding, completer: SplitCompleter, stats: ScanStats): Promise<Completed> {
+  stats.splitTracebacks++;
+  return completer.complete(index, finding);
+}
+
+/** A traceback line as an occurrence: a split text traceback with its completion, a JSON one without its type unresolved. */
+function tracebackOccurrence(
   batch: LogBatch,
   index: number,
   finding: TracebackFinding,
-  completer: SplitCompleter,
+  completed: Completed | undefined,
   stats: ScanStats,
-): Promise<TracebackOccurrence> {
+): TracebackOccurrence {
   let completion: TracebackOccurrence['completion'] = 'message';
   let unresolvedReason: string | undefined;
-  if (finding.format === 'text' && !finding.parse.complete) {
-    stats.splitTracebacks++;
-    const completed = await completer.complete(index, finding);
+  if (completed) {
     completion = completed.completion;
     unresolvedReason = completed.reason;
     finding.parse = completed.parse;
