@@ -21,6 +21,8 @@ export class FastLineReader {
   // Every name read below is indexed while the line is read, so each lookup is one array read.
   private readonly flat = new FlatJsonLine([...KEY_HIT_FIELDS, ...EXCEPTION_FIELDS, 'log', 'prompt', 'completion']);
   private readonly out: FastLine = { keyHits: [], exposure: NO_KINDS };
+  /** Members that send a line to the full path: a Docker / Fluent Bit `log` wrapper, an exception field. */
+  private readonly stepAside = this.flat.maskOf(['log', ...EXCEPTION_FIELDS]);
 
   /**
    * The verdicts for `message` when its application text is the message itself (no wrapper, nothing
@@ -30,8 +32,7 @@ export class FastLineReader {
   read(message: string, withExposure: boolean): Readonly<FastLine> | undefined {
     const flat = this.flat;
     // A `log` member may be a Docker / Fluent Bit wrapper that applicationText() unwraps.
-    if (!flat.read(message) || flat.has('log') || hasTracebackMarker(message)) return undefined;
-    for (let f = 0; f < EXCEPTION_FIELDS.length; f++) if (flat.has(EXCEPTION_FIELDS[f]!)) return undefined;
+    if (!flat.read(message) || flat.hasAny(this.stepAside) || hasTracebackMarker(message)) return undefined;
     let exposure: readonly ExposureKind[] = NO_KINDS;
     if (withExposure) {
       const kinds = flatPromptExposureOf(message, flat);
