@@ -311,7 +311,7 @@ export function parseTracebackText(text: string): TracebackParse {
       if (result === 'done') return assembler.result();
       if (!assembler.inHeader) {
         bodyStart = start;
-        const known = text.length - bodyStart <= MAX_BODY_CHARS ? BODIES.get(text.slice(bodyStart)) : undefined;
+        const known = text.length <= MAX_MEMO_TEXT ? BODIES.get(text.slice(bodyStart)) : undefined;
         if (known) return assembler.withHeader(known);
       }
     } else if (assembler.push(text.slice(start, end)) === 'done') break;
@@ -319,7 +319,7 @@ export function parseTracebackText(text: string): TracebackParse {
     start = newline + 1;
   }
   const parse = assembler.result();
-  if (bodyStart >= 0 && text.length - bodyStart <= MAX_BODY_CHARS) {
+  if (bodyStart >= 0 && text.length <= MAX_MEMO_TEXT) {
     if (BODIES.size >= MAX_BODIES) BODIES.clear();
     BODIES.set(text.slice(bodyStart), parse);
   }
@@ -333,7 +333,8 @@ export function parseTracebackText(text: string): TracebackParse {
  */
 const BODIES = new Map<string, TracebackParse>();
 const MAX_BODIES = 512;
-const MAX_BODY_CHARS = 8_192;
+/** Whole texts only up to this: a key is a slice, which keeps the whole text alive (a huge record line with a short traceback). */
+const MAX_MEMO_TEXT = 8_192;
 
 export function hasTracebackMarker(text: string): boolean {
   return text.includes('Traceback (most recent call last)');

@@ -149,7 +149,7 @@ describe('the flat JSON reader', () => {
       fc.property(LINE, (line) => {
         const read = flat.read(line);
         // The presence bits say what has() says, and nothing after a refused line.
-        indexed.forEach((name, i) => expect(flat.hasAny(masks[i]!)).toBe(read && flat.has(name)));
+        for (const [i, name] of indexed.entries()) expect(flat.hasAny(masks[i]!)).toBe(read && flat.has(name));
         expect(flat.hasAny(anyMask)).toBe(read && indexed.some((name) => flat.has(name)));
         if (!read) return;
         const parsed: unknown = JSON.parse(line);
