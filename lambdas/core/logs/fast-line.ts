@@ -20,22 +20,29 @@ const NO_KINDS: readonly ExposureKind[] = Object.freeze([]);
 export class FastLineReader {
   // Every name read below is indexed while the line is read, so each lookup is one array read.
   private readonly flat = new FlatJsonLine([...KEY_HIT_FIELDS, ...EXCEPTION_FIELDS, 'log', 'prompt', 'completion']);
+  private readonly out: FastLine = { keyHits: [], exposure: NO_KINDS };
+  /** Members that send a line to the full path: a Docker / Fluent Bit `log` wrapper, an exception field. */
+  private readonly stepAside = this.flat.maskOf(['log', ...EXCEPTION_FIELDS]);
 
   /**
    * The verdicts for `message` when its application text is the message itself (no wrapper, nothing
-   * to sanitize) and the flat reader can answer every question; undefined: take the full path.
+   * to sanitize) and the flat reader can answer every question; undefined: take the full path. The
+   * answer is valid until the next call.
    */
-  read(message: string, withExposure: boolean): FastLine | undefined {
+  read(message: string, withExposure: boolean): Readonly<FastLine> | undefined {
     const flat = this.flat;
     // A `log` member may be a Docker / Fluent Bit wrapper that applicationText() unwraps.
-    if (!flat.read(message) || flat.has('log') || hasTracebackMarker(message)) return undefined;
-    for (let f = 0; f < EXCEPTION_FIELDS.length; f++) if (flat.has(EXCEPTION_FIELDS[f]!)) return undefined;
+    if (!flat.read(message) || flat.hasAny(this.stepAside) || hasTracebackMarker(message)) return undefined;
     let exposure: readonly ExposureKind[] = NO_KINDS;
     if (withExposure) {
       const kinds = flatPromptExposureOf(message, flat);
       if (kinds === undefined) return undefined;
       exposure = kinds;
     }
-    return { keyHits: keyHitsOfFields(flat, message), exposure };
+    // One result object per reader, overwritten by the next line: the caller reads it before reading another line.
+    const out = this.out;
+    out.keyHits = keyHitsOfFields(flat, message);
+    out.exposure = exposure;
+    return out;
   }
 }

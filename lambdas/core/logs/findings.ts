@@ -35,6 +35,7 @@ interface StreamTally {
 export class LogFindings {
   private readonly exposure = new Map<string, StreamTally>();
   private readonly kinds = new Set<ExposureKind>();
+  private lastKinds: readonly ExposureKind[] = NONE;
   private readonly noise = new Map<string, { category: string; count: number; firstSeen: number; lastSeen: number; sample: string }>();
   private readonly exposureOn: boolean;
   private readonly noiseOn: boolean;
@@ -64,7 +65,11 @@ export class LogFindings {
   /** The same with the line's prompt-exposure kinds already known (promptExposureOf, or the fast path's equal). */
   observeKinds(event: LogEvent, text: string, isTraceback: boolean, kinds: readonly ExposureKind[]): void {
     if (kinds.length) {
-      for (const k of kinds) this.kinds.add(k);
+      // The fast path answers with shared constants: a flood's repeated answer is added once.
+      if (kinds !== this.lastKinds) {
+        for (const k of kinds) this.kinds.add(k);
+        this.lastKinds = kinds;
+      }
       const tally = this.exposure.get(this.logStream) ?? {
         logStream: this.logStream,
         lines: 0,

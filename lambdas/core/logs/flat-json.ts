@@ -46,6 +46,8 @@ export class FlatJsonLine {
   private readonly firstCodes: Int32Array;
   /** Per indexed name, the member that holds it last (-1: none). */
   private readonly slots: Int32Array;
+  /** A bit per indexed name among the first 32 that the line has (see hasAny). */
+  private present = 0;
 
   /** `indexed`: the names looked up on every line (any other name is still found, by a walk over the members). */
   constructor(indexed: readonly string[] = []) {
@@ -66,6 +68,7 @@ export class FlatJsonLine {
   read(text: string): boolean {
     this.text = text;
     this.count = 0;
+    this.present = 0;
     this.slots.fill(-1);
     const last = text.length - 1;
     if (text.charCodeAt(0) !== OPEN_BRACE || text.charCodeAt(last) !== CLOSE_BRACE || NOT_PLAIN.test(text)) return false;
@@ -87,6 +90,7 @@ export class FlatJsonLine {
           const id = candidates[c]!;
           if ((this.firstCodes[id] === first || this.firstCodes[id] === -1) && text.startsWith(this.names[id]!, i + 1)) {
             this.slots[id] = member;
+            if (id < 32) this.present |= 1 << id;
             break;
           }
         }
@@ -115,6 +119,25 @@ export class FlatJsonLine {
   /** Members of the last line read (duplicates included). */
   get size(): number {
     return this.count;
+  }
+
+  /**
+   * The bits of `names` for hasAny: each must be one of the first 32 indexed names (a programming error
+   * otherwise, thrown where the reader is set up).
+   */
+  maskOf(names: readonly string[]): number {
+    let mask = 0;
+    for (const name of names) {
+      const id = this.names.indexOf(name);
+      if (id < 0 || id >= 32) throw new Error(`FlatJsonLine.maskOf: ${JSON.stringify(name)} is not among the first 32 indexed names`);
+      mask |= 1 << id;
+    }
+    return mask;
+  }
+
+  /** Whether the last line read has a member named by one of the bits of `mask` (maskOf): one test instead of a lookup per name. */
+  hasAny(mask: number): boolean {
+    return (this.present & mask) !== 0;
   }
 
   /** Whether the last line read has a member called `name`. */
@@ -164,6 +187,7 @@ export class FlatJsonLine {
 
   private refuse(): false {
     this.count = 0;
+    this.present = 0;
     this.slots.fill(-1);
     return false;
   }

@@ -13,14 +13,14 @@ export type ExposureKind = 'messages' | 'prompt' | 'completion';
  * The field kinds a line exposes (empty: none). Cheap for the lines that mention none of the words.
  * `parsed`: the line as the caller already parsed it (null: not a JSON object); omitted, it is parsed here.
  */
-export function promptExposureOf(text: string, parsed?: Record<string, unknown> | null): ExposureKind[] {
-  if (!text.includes('messages') && !text.includes('prompt') && !text.includes('completion')) return [];
+export function promptExposureOf(text: string, parsed?: Record<string, unknown> | null): readonly ExposureKind[] {
+  if (!text.includes('messages') && !text.includes('prompt') && !text.includes('completion')) return NO_KINDS;
   const found = new Set<ExposureKind>();
   const json = (parsed === undefined ? parseJsonObject(text) : (parsed ?? undefined)) ?? embeddedJson(text);
   if (json !== undefined) walk(json, found, 0);
   // Bounded: the text patterns are linear per match, but a megabyte line is not worth the time.
   if (found.size === 0) scanText(text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text, found);
-  return [...found].sort();
+  return found.size === 0 ? NO_KINDS : [...found].sort();
 }
 
 /**
@@ -53,11 +53,14 @@ const BOTH_KINDS: readonly ExposureKind[] = Object.freeze(['completion', 'prompt
 const PLACEHOLDER =
   /^(?:\[?(?:redacted|filtered|hidden|omitted|removed|masked|scrubbed)\]?|<[^<>]*>|\*+|none|null|nil|undefined|true|false|-|\.\.\.|…)$/i;
 
+/** Module-level: esbuild (tsx, the Lambda bundle) compiles a `\p{...}` literal to `new RegExp(...)` where it stands, i.e. once per call. */
+const LETTER = /\p{L}/u;
+
 /** Free text: letters and a space, or a long run with letters; placeholders, ids and numbers are not. */
 export function isFreeText(value: string): boolean {
   const v = value.trim();
   if (v === '' || PLACEHOLDER.test(v) || v.includes('[REDACTED]')) return false;
-  if (!/\p{L}/u.test(v)) return false;
+  if (!LETTER.test(v)) return false;
   return /\s/.test(v) || v.length >= 24;
 }
 
@@ -117,8 +120,9 @@ function hasText(value: unknown): boolean {
 /** `DEBUG request body: {...}`: the JSON object inside a text line, when there is one. */
 function embeddedJson(text: string): Record<string, unknown> | undefined {
   const start = text.indexOf('{');
+  if (start <= 0) return undefined;
   const end = text.lastIndexOf('}');
-  if (start <= 0 || end <= start) return undefined;
+  if (end <= start) return undefined;
   return parseJsonObject(text.slice(start, end + 1));
 }
 
@@ -136,15 +140,27 @@ const FIELD_COLON = /(['"])(prompt|completion)\1\s*:\s*(['"])((?:\\.|(?!\3).)*)\
  * below needs that, and most lines that mention a word do not have it (`POST /v1/chat/completions`).
  */
 function mentionsField(text: string): boolean {
-  for (const word of ['messages', 'prompt', 'completion']) {
+  // Character codes, not one-character strings and a regex call each: this runs on every line that names a word in a path.
+  for (let w = 0; w < FIELD_WORDS.length; w++) {
+    const word = FIELD_WORDS[w]!;
     for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
       let j = at + word.length;
-      if (text[j] === '"' || text[j] === "'") j++;
-      while (j < text.length && /\s/.test(text[j]!)) j++;
-      if (text[j] === ':' || text[j] === '=') return true;
+      let c = text.charCodeAt(j);
+      if (c === 0x22 || c === 0x27) c = text.charCodeAt(++j);
+      while (isSpace(c)) c = text.charCodeAt(++j);
+      if (c === 0x3a || c === 0x3d) return true;
     }
   }
   return false;
+}
+
+const FIELD_WORDS = ['messages', 'prompt', 'completion'];
+const SPACE = /\s/;
+
+/** What /\s/ says of the one UTF-16 unit `c` (NaN past the end: false). */
+function isSpace(c: number): boolean {
+  if (c === 0x20 || (c >= 0x09 && c <= 0x0d)) return true;
+  return c >= 0xa0 && SPACE.test(String.fromCharCode(c));
 }
 
 function scanText(text: string, found: Set<ExposureKind>): void {

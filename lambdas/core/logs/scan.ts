@@ -3,12 +3,13 @@
 // else through the LogFetcher port), add the per-minute counters once per batch, read them back and
 // evaluate the three log rules. Time is injected; AWS is reached only through the ports.
 import { createHash } from 'node:crypto';
-import { redactText } from '../redact.ts';
 import type { Signal } from '../signal.ts';
 import { classifyMessage, KEY_KINDS, type Classification, type KeyHit, type KeyKind, type TracebackFinding } from './classify.ts';
 import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, type LogEvent } from './decode.ts';
 import { FastLineReader } from './fast-line.ts';
 import { LogFindings } from './findings.ts';
+import { KeyTally } from './key-tally.ts';
+import { TracebackTally } from './traceback-tally.ts';
 import { applicationText, parseJsonObject } from './message.ts';
 import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
 import {
@@ -23,7 +24,7 @@ import {
   type TracebackGroup,
   type TracebackOccurrence,
 } from './rules.ts';
-import { exceptionLine, fingerprintOf, isRecordLine, preCut, TracebackAssembler } from './traceback.ts';
+import { exceptionLine, fingerprintOf, isRecordLine, TracebackAssembler } from './traceback.ts';
 import { errorSummary } from '../errors.ts';
 
 export interface ScanLimits {
@@ -157,20 +158,30 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
   const warnings: string[] = [];
 
   const findings = new LogFindings(batch.logGroup, batch.logStream, rules);
-  const { occurrences, keyHits } = await classifyEvents(batch, findings, deps.fetcher, limits, now.getTime(), stats, warnings);
-  const signalled = tracebacksInWindow(occurrences, rules, now.getTime(), limits, stats);
-  const groups = groupTracebacks(signalled);
-  const activity = keyActivity(keyHits, batch.logGroup);
-  for (const { hit } of keyHits) {
-    if (hit.kind === 'quota_exceeded') stats.quotaExceeded++;
-    else stats.keyRevoked++;
-  }
+  const enabled: Record<CounterKind, boolean> = {
+    traceback: rules.traceback.enabled,
+    quota_exceeded: rules.quota_exceeded_sustained.enabled,
+    key_revoked: rules.key_revoked_in_use.enabled,
+  };
+  const keys = new KeyTally(enabled);
+  // The occurrences the rules see: ERROR (or unknown level) tracebacks within the quiet window.
+  const tracebacks = new TracebackTally(
+    now.getTime() - rules.traceback.quietMinutes * MS_PER_MINUTE,
+    now.getTime() + limits.futureToleranceMs,
+    stats,
+  );
+  await classifyEvents(batch, findings, keys, tracebacks, deps.fetcher, limits, now.getTime(), stats, warnings);
+  const groups = tracebacks.groups();
+  const activity = keys.activity(batch.logGroup);
+  stats.quotaExceeded = keys.quotaExceeded;
+  stats.keyRevoked = keys.keyRevoked;
 
   const counted = await countAndReadBack(
     batch,
-    signalled,
+    tracebacks.increments,
     groups,
-    keyHits,
+    keys.increments,
+    enabled,
     activity,
     deps.counters,
     rules,
@@ -208,27 +219,26 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
   };
 }
 
-type BatchKeyHit = { hit: KeyHit; event: LogEvent; text: string };
-
 /**
- * Step 1: every event once. Each line is parsed as JSON at most once and that parse serves the
- * classification and the per-line findings; split tracebacks are completed (from the batch or fetched).
+ * Step 1: every event once, its key hits and tracebacks tallied as they are found. Each line is parsed as
+ * JSON at most once and that parse serves the classification and the per-line findings; split tracebacks
+ * are completed (from the batch or fetched).
  */
 async function classifyEvents(
   batch: LogBatch,
   findings: LogFindings,
+  keys: KeyTally,
+  tracebacks: TracebackTally,
   fetcher: LogFetcher | undefined,
   limits: ScanLimits,
   nowMs: number,
   stats: ScanStats,
   warnings: string[],
-): Promise<{ occurrences: TracebackOccurrence[]; keyHits: BatchKeyHit[] }> {
+): Promise<void> {
   const texts: (string | undefined)[] = new Array(batch.logEvents.length);
   const textAt = (index: number): string => (texts[index] ??= applicationText(batch.logEvents[index]!.message));
   const consumed = new Uint8Array(batch.logEvents.length);
   const completer = new SplitCompleter(batch, textAt, consumed, fetcher, limits, stats, warnings);
-  const occurrences: TracebackOccurrence[] = [];
-  const keyHits: BatchKeyHit[] = [];
 
   const fast = new FastLineReader();
   const withExposure = findings.exposureEnabled;
@@ -254,28 +264,37 @@ async function classifyEvents(
       findings.observe(event, text, classification.traceback !== undefined, json ?? null);
     }
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
-    if (event.timestamp <= nowMs + limits.futureToleranceMs) for (const hit of hits) keyHits.push({ hit, event, text });
+    if (event.timestamp <= nowMs + limits.futureToleranceMs)
+      for (let h = 0; h < hits.length; h++) keys.add(hits[h]!, event.timestamp, text);
     else if (hits.length) stats.keyEventsAfterNow++;
     if (!classification?.traceback) continue;
     consumed[index] = 1;
-    occurrences.push(await tracebackOccurrence(batch, index, classification.traceback, completer, stats));
+    const finding = classification.traceback;
+    // Only a split text traceback waits (for its following lines): no promise per traceback of a crash loop.
+    const split = finding.format === 'text' && !finding.parse.complete;
+    tracebacks.add(
+      tracebackOccurrence(batch, index, finding, split ? await completeSplit(index, finding, completer, stats) : undefined, stats),
+    );
   }
-  return { occurrences, keyHits };
 }
 
-/** A traceback line as an occurrence: a split text traceback completed first, a JSON one without its type unresolved. */
-async function tracebackOccurrence(
+/** A split text traceback's rest, from the batch or fetched (see SplitCompleter). */
+function completeSplit(index: number, finding: TracebackFinding, completer: SplitCompleter, stats: ScanStats): Promise<Completed> {
+  stats.splitTracebacks++;
+  return completer.complete(index, finding);
+}
+
+/** A traceback line as an occurrence: a split text traceback with its completion, a JSON one without its type unresolved. */
+function tracebackOccurrence(
   batch: LogBatch,
   index: number,
   finding: TracebackFinding,
-  completer: SplitCompleter,
+  completed: Completed | undefined,
   stats: ScanStats,
-): Promise<TracebackOccurrence> {
+): TracebackOccurrence {
   let completion: TracebackOccurrence['completion'] = 'message';
   let unresolvedReason: string | undefined;
-  if (finding.format === 'text' && !finding.parse.complete) {
-    stats.splitTracebacks++;
-    const completed = await completer.complete(index, finding);
+  if (completed) {
     completion = completed.completion;
     unresolvedReason = completed.reason;
     finding.parse = completed.parse;
@@ -315,28 +334,6 @@ function subjectOf(fingerprint: string): string {
   return subject;
 }
 
-/** Step 2: the occurrences the rules see: ERROR (or unknown level) tracebacks within the quiet window. */
-function tracebacksInWindow(
-  occurrences: readonly TracebackOccurrence[],
-  rules: LogRulesConfig,
-  nowMs: number,
-  limits: ScanLimits,
-  stats: ScanStats,
-): TracebackOccurrence[] {
-  const windowStart = nowMs - rules.traceback.quietMinutes * MS_PER_MINUTE;
-  return occurrences.filter((o) => {
-    if (o.finding.level === 'below-error') {
-      stats.tracebacksBelowError++;
-      return false;
-    }
-    if (o.timestamp < windowStart || o.timestamp > nowMs + limits.futureToleranceMs) {
-      stats.tracebacksOutsideWindow++;
-      return false;
-    }
-    return true;
-  });
-}
-
 interface CountedWindow {
   tracebackCounts?: MinuteCounts;
   keyCounts: Partial<Record<KeyKind, MinuteCounts>>;
@@ -346,14 +343,15 @@ interface CountedWindow {
 }
 
 /**
- * Step 3: add this batch's per-minute counts once (by batch id) and read back the windows the rules
+ * Step 2: add this batch's per-minute counts once (by batch id) and read back the windows the rules
  * judge. A counter failure leaves every counted rule unread (`counterError`), never half-read.
  */
 async function countAndReadBack(
   batch: LogBatch,
-  signalled: readonly TracebackOccurrence[],
+  tracebackIncrements: readonly CounterIncrement[],
   groups: readonly TracebackGroup[],
-  keyHits: readonly BatchKeyHit[],
+  keyIncrements: readonly CounterIncrement[],
+  enabled: Record<CounterKind, boolean>,
   activity: Map<string, KeyActivity>,
   counters: LogCounters,
   rules: LogRulesConfig,
@@ -361,12 +359,7 @@ async function countAndReadBack(
   limits: ScanLimits,
   stats: ScanStats,
 ): Promise<CountedWindow> {
-  const enabled: Record<CounterKind, boolean> = {
-    traceback: rules.traceback.enabled,
-    quota_exceeded: rules.quota_exceeded_sustained.enabled,
-    key_revoked: rules.key_revoked_in_use.enabled,
-  };
-  const increments = counterIncrements(signalled, keyHits, enabled);
+  const increments = enabled.traceback ? [...tracebackIncrements, ...keyIncrements] : keyIncrements;
   stats.counterIncrements = increments.length;
   const out: CountedWindow = { keyCounts: {}, partialKinds: [], warnings: [] };
   try {
@@ -416,124 +409,6 @@ export function batchId(batch: LogBatch): string {
   }
   if (pending) hash.update(pending);
   return hash.digest('base64url').slice(0, 22);
-}
-
-function groupTracebacks(occurrences: readonly TracebackOccurrence[]): TracebackGroup[] {
-  const groups = new Map<string, TracebackGroup>();
-  for (const o of occurrences) {
-    const group = groups.get(o.fingerprint);
-    if (!group) {
-      groups.set(o.fingerprint, {
-        fingerprint: o.fingerprint,
-        count: 1,
-        firstSeen: o.timestamp,
-        lastSeen: o.timestamp,
-        latest: o,
-        logStreams: [o.logStream],
-      });
-      continue;
-    }
-    group.count++;
-    group.firstSeen = Math.min(group.firstSeen, o.timestamp);
-    if (o.timestamp >= group.lastSeen) {
-      group.lastSeen = o.timestamp;
-      group.latest = o;
-    }
-    if (group.logStreams.length < 5 && !group.logStreams.includes(o.logStream)) group.logStreams.push(o.logStream);
-  }
-  return [...groups.values()];
-}
-
-const SAMPLE_CHARS = 500;
-
-function keyActivity(hits: readonly { hit: KeyHit; event: LogEvent; text: string }[], logGroup: string): Map<string, KeyActivity> {
-  type ClientCount = { ip?: string; userAgent?: string; count: number };
-  type Entry = KeyActivity & { clientCounts: Map<string, ClientCount>; lastClient?: ClientCount; latestText: string };
-  const out = new Map<string, Entry>();
-  // By kind, then key: no id string built per line.
-  const byKind: Record<KeyKind, Map<string, Entry>> = { quota_exceeded: new Map(), key_revoked: new Map() };
-  for (const { hit, event, text } of hits) {
-    let entry = byKind[hit.kind].get(hit.key);
-    if (!entry) {
-      entry = {
-        kind: hit.kind,
-        key: hit.key,
-        logGroup,
-        count: 0,
-        firstSeen: event.timestamp,
-        lastSeen: event.timestamp,
-        sample: '',
-        clients: [],
-        clientCounts: new Map(),
-        latestText: text,
-      };
-      byKind[hit.kind].set(hit.key, entry);
-      out.set(`${hit.kind}#${hit.key}`, entry);
-    }
-    entry.count++;
-    entry.firstSeen = Math.min(entry.firstSeen, event.timestamp);
-    if (event.timestamp >= entry.lastSeen) {
-      entry.lastSeen = event.timestamp;
-      entry.latestText = text;
-    }
-    if (hit.client) {
-      // A flood repeats its caller: the same client as the key's previous line skips building its map key.
-      let client = entry.lastClient;
-      if (!client || client.ip !== hit.client.ip || client.userAgent !== hit.client.userAgent) {
-        const clientKey = `${hit.client.ip ?? ''}|${hit.client.userAgent ?? ''}`;
-        client = entry.clientCounts.get(clientKey) ?? { ...hit.client, count: 0 };
-        entry.clientCounts.set(clientKey, client);
-        entry.lastClient = client;
-      }
-      client.count++;
-    }
-  }
-  const result = new Map<string, KeyActivity>();
-  for (const [id, entry] of out) {
-    const { clientCounts, latestText, lastClient: _last, ...rest } = entry;
-    // Redact before cutting to the sample's length; preCut drops the token a bound cuts through.
-    const redacted = redactText(preCut(latestText, 2000));
-    result.set(id, {
-      ...rest,
-      sample: redacted.length > SAMPLE_CHARS ? `${redacted.slice(0, SAMPLE_CHARS - 1)}…` : redacted,
-      clients: [...clientCounts.values()].sort((a, b) => b.count - a.count).slice(0, 5),
-    });
-  }
-  return result;
-}
-
-function counterIncrements(
-  tracebacks: readonly TracebackOccurrence[],
-  keyHits: readonly { hit: KeyHit; event: LogEvent }[],
-  enabled: Record<CounterKind, boolean>,
-): CounterIncrement[] {
-  // Looked up by kind, key and minute without building a string per line; listed in first-seen order.
-  const out: CounterIncrement[] = [];
-  const sums = new Map<CounterKind, Map<string, Map<number, CounterIncrement>>>();
-  const add = (kind: CounterKind, key: string, timestamp: number) => {
-    if (!enabled[kind]) return;
-    const minute = epochMinute(timestamp);
-    let byKey = sums.get(kind);
-    if (!byKey) {
-      byKey = new Map();
-      sums.set(kind, byKey);
-    }
-    let byMinute = byKey.get(key);
-    if (!byMinute) {
-      byMinute = new Map();
-      byKey.set(key, byMinute);
-    }
-    const current = byMinute.get(minute);
-    if (current) current.n++;
-    else {
-      const increment = { kind, key, minute, n: 1 };
-      byMinute.set(minute, increment);
-      out.push(increment);
-    }
-  };
-  for (const o of tracebacks) add('traceback', o.fingerprint, o.timestamp);
-  for (const { hit, event } of keyHits) add(hit.kind, hit.key, event.timestamp);
-  return out;
 }
 
 interface Completed {

@@ -115,6 +115,16 @@ export class TracebackAssembler {
     return this.state === 'done';
   }
 
+  /** No traceback line seen yet: every line so far was the record's own (header). */
+  get inHeader(): boolean {
+    return this.state === 'header';
+  }
+
+  /** `known` (a parse of the same lines from the traceback's first line on) with this assembler's header and level. */
+  withHeader(known: TracebackParse): TracebackParse {
+    return { ...known, header: [...this.header], level: levelOfHeader(this.header) };
+  }
+
   /** The exception line of the current block has been seen (more lines may still extend the chain). */
   get hasException(): boolean {
     return this.state === 'after';
@@ -282,14 +292,49 @@ export class TracebackAssembler {
   }
 }
 
-/** Parse one piece of text (a message, or a JSON field holding a formatted traceback). */
+/**
+ * Parse one piece of text (a message, or a JSON field holding a formatted traceback). A crash loop logs
+ * the same traceback under a new record line (time, request id) thousands of times a batch: the lines
+ * before the traceback's first line are read every time (they give the header and the level), the rest
+ * is parsed once and reused (see BODIES).
+ */
 export function parseTracebackText(text: string): TracebackParse {
   const assembler = new TracebackAssembler();
-  for (const line of text.split('\n')) {
-    if (assembler.push(line) === 'done') break;
+  // The same lines as text.split('\n'), without the array: most of them are read from the memo.
+  let start = 0;
+  let bodyStart = -1;
+  for (;;) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    if (bodyStart < 0) {
+      const result = assembler.push(text.slice(start, end));
+      if (result === 'done') return assembler.result();
+      if (!assembler.inHeader) {
+        bodyStart = start;
+        const known = text.length <= MAX_MEMO_TEXT ? BODIES.get(text.slice(bodyStart)) : undefined;
+        if (known) return assembler.withHeader(known);
+      }
+    } else if (assembler.push(text.slice(start, end)) === 'done') break;
+    if (newline < 0) break;
+    start = newline + 1;
   }
-  return assembler.result();
+  const parse = assembler.result();
+  if (bodyStart >= 0 && text.length <= MAX_MEMO_TEXT) {
+    if (BODIES.size >= MAX_BODIES) BODIES.clear();
+    BODIES.set(text.slice(bodyStart), parse);
+  }
+  return parse;
 }
+
+/**
+ * Parses by the text from a traceback's first line on: everything in a parse but the header and the level
+ * depends on those lines only (the assembler starts the block there from a fresh state). Entries are
+ * shared, never mutated (readers copy: see withHeader and jsonTraceback). Bounded; cleared when full.
+ */
+const BODIES = new Map<string, TracebackParse>();
+const MAX_BODIES = 512;
+/** Whole texts only up to this: a key is a slice, which keeps the whole text alive (a huge record line with a short traceback). */
+const MAX_MEMO_TEXT = 8_192;
 
 export function hasTracebackMarker(text: string): boolean {
   return text.includes('Traceback (most recent call last)');

@@ -141,10 +141,17 @@ function fullPath(message: string) {
 
 describe('the flat JSON reader', () => {
   it('reads a line only when JSON.parse gives an object, and then reads every name as JSON.parse does (last duplicate wins)', () => {
-    const flat = new FlatJsonLine(['code', 'gateway_key_id', 'prompt', '__proto__']);
+    const indexed = ['code', 'gateway_key_id', 'prompt', '__proto__'];
+    const flat = new FlatJsonLine(indexed);
+    const masks = indexed.map((name) => flat.maskOf([name]));
+    const anyMask = flat.maskOf(indexed);
     fc.assert(
       fc.property(LINE, (line) => {
-        if (!flat.read(line)) return;
+        const read = flat.read(line);
+        // The presence bits say what has() says, and nothing after a refused line.
+        for (const [i, name] of indexed.entries()) expect(flat.hasAny(masks[i]!)).toBe(read && flat.has(name));
+        expect(flat.hasAny(anyMask)).toBe(read && indexed.some((name) => flat.has(name)));
+        if (!read) return;
         const parsed: unknown = JSON.parse(line);
         expect(parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)).toBe(true);
         const record = parsed as Record<string, unknown>;
@@ -155,6 +162,10 @@ describe('the flat JSON reader', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+
+  it('refuses to build a mask from a name it does not index (a programming error, thrown at setup)', () => {
+    expect(() => new FlatJsonLine(['code']).maskOf(['log'])).toThrow(/"log" is not among the first 32 indexed names/);
   });
 
   it.each([
