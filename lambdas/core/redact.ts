@@ -53,7 +53,8 @@ const TOKEN_PATTERNS: RegExp[] = [
   /(?<![A-Z0-9])(?:AKIA|ASIA|ABIA|ACCA|AIDA|AROA)[A-Z0-9]{16}(?![A-Z0-9])/g,
   // AWS secret access keys: 40 base64 chars with mixed case and a digit (git SHAs are lowercase hex).
   // "/" and "=" may border it (KEY=..., creds/...): over-redacting a path segment is the cheaper mistake.
-  /(?<![A-Za-z0-9+])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40}(?![A-Za-z0-9+])/g,
+  // The whole run goes: a secret glued to a word by "/" ("credentials/<secret>") must not leave its tail.
+  /(?<![A-Za-z0-9+])(?=[A-Za-z0-9/+]{0,39}[A-Z])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[0-9])[A-Za-z0-9/+]{40,}(?![A-Za-z0-9+])/g,
   // E-mail addresses.
   // The lookbehind anchors the match at the start of a local part: without it a long run of word
   // characters is retried from every position (quadratic).

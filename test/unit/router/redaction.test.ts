@@ -118,6 +118,8 @@ describe('redactText: secrets never survive', () => {
     ['HTTP header', 'Authorization: Bearer eyJhbGciOiJIUzI1NiJ9abcdef012345', 'eyJhbGciOiJIUzI1NiJ9abcdef012345'],
     // Found by the property above (seed 434424691): the header rule took "(Bearer" as the value and left the token.
     ['header with the scheme glued to punctuation', 'Authorization:(Bearer AAAAAAAAAAAAAAAA ', 'AAAAAAAAAAAAAAAA'],
+    // Found by the log redaction property (seed 750781796): the first 40 characters of the run were taken, the tail left.
+    ['AWS secret glued to a word by a slash', 'ValueError: bad credentials/AAAAAAAAAAAAAAAAAAAAAAA9AAAA/AAAAAAAAAAi', 'AAAAAAAAAAi'],
     ['env-style AWS secret', 'AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'],
     [
       'ini-style AWS secret',
