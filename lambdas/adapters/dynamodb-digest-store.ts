@@ -1,10 +1,10 @@
 // The SEV4 daily digests in the incident table: one item per rule and UTC day, `dedupKey` =
 // `digest#<rule>#<day>`, `kind: 'digest'` and no `status`, so incident scans never see them. Written
 // with the same optimistic locking as incidents; TTL (`expiresAt`) removes them a month later.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Digest, DigestStore } from '../core/digest.ts';
-import { asError } from '../core/errors.ts';
+import { versionCondition, isConditionalCheckFailure } from './dynamodb-conditions.ts';
 
 export class DynamoDbDigestStore implements DigestStore {
   private readonly documents: DynamoDBDocumentClient;
@@ -21,21 +21,14 @@ export class DynamoDbDigestStore implements DigestStore {
   }
 
   async put(digest: Digest, expectedVersion: number | undefined): Promise<boolean> {
-    const condition =
-      expectedVersion === undefined
-        ? { ConditionExpression: 'attribute_not_exists(dedupKey)' }
-        : {
-            ConditionExpression: '#v = :expected',
-            ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          };
+    const condition = versionCondition(expectedVersion);
     try {
       await this.documents.send(
         new PutCommand({ TableName: this.options.tableName, Item: { dedupKey: digest.id, ...digest }, ...condition }),
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalCheckFailure(error)) return false;
       throw error;
     }
   }

@@ -1,7 +1,7 @@
 // The router's incident store in DynamoDB: one item per dedupKey, written with optimistic locking so
 // two router invocations handling the same signal (Lambda async retries, duplicate deliveries) can
 // never both notify: the loser's conditional put fails and it re-reads.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   DynamoDBDocumentClient,
   GetCommand,
@@ -17,6 +17,7 @@ import type { SignalSource } from '../core/signal.ts';
 import { byOpenedAt } from './incident-order.ts';
 import { asError } from '../core/errors.ts';
 import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE } from '../core/constants.ts';
+import { versionCondition, isConditionalCheckFailure } from './dynamodb-conditions.ts';
 
 export interface DynamoDbIncidentStoreOptions {
   /** A plain DynamoDBClient; the store wraps it in a DocumentClient with the marshalling it needs. */
@@ -136,14 +137,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 
   async put(incident: Incident, expectedVersion: number | undefined): Promise<boolean> {
-    const condition =
-      expectedVersion === undefined
-        ? { ConditionExpression: 'attribute_not_exists(dedupKey)' }
-        : {
-            ConditionExpression: '#v = :expected',
-            ExpressionAttributeNames: { '#v': 'version' },
-            ExpressionAttributeValues: { ':expected': expectedVersion },
-          };
+    const condition = versionCondition(expectedVersion);
     try {
       await this.documents.send(new PutCommand({ TableName: this.tableName, Item: toItem(incident), ...condition }));
       return true;
@@ -166,8 +160,4 @@ function toItem(incident: Incident): StoredIncident {
 export function fromItem(item: StoredIncident): Incident {
   const { [OPEN_SOURCE]: _indexed, ...incident } = item;
   return incident;
-}
-
-function isConditionalCheckFailure(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException';
 }

@@ -5,17 +5,11 @@
 // a retried invocation adds nothing twice. One index item per kind and minute
 // (`counter` = `index#${kind}`) holds the set of keys seen, so the rules can judge every key of the
 // window, not only those of the current batch.
-import {
-  BatchGetItemCommand,
-  ConditionalCheckFailedException,
-  QueryCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, QueryCommand, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { CounterIncrement, CounterKind, LogCounters, MinuteCounts } from '../core/logs/ports.ts';
 import { MetisError } from '../core/errors.ts';
-import { asError, errorSummary } from '../core/errors.ts';
+import { errorSummary } from '../core/errors.ts';
+import { isConditionalCheckFailure } from './dynamodb-conditions.ts';
 
 export const COUNTER_PARTITION_KEY = 'counter';
 export const COUNTER_SORT_KEY = 'minute';
@@ -192,7 +186,7 @@ export class DynamoDbLogCounters implements LogCounters {
       );
     } catch (error) {
       // Already applied by an earlier attempt of the same batch: exactly what the condition is for.
-      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') return;
+      if (isConditionalCheckFailure(error)) return;
       throw new LogCountersError(`adding to ${partition} minute ${minute} in ${this.tableName} failed: ${errorSummary(error)}`, {
         cause: error,
       });

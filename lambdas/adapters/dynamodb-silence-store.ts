@@ -2,12 +2,12 @@
 // silence with `dedupKey` = `silence#<id>` and `kind: 'silence'`. Silence items carry no `status`, so the
 // incident store's scans (`status = open`) never return them. Each item gets the table's TTL attribute
 // (`expiresAt`) some days after the silence ends, so ended silences do not pile up.
-import { ConditionalCheckFailedException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand, type ScanCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { SilenceStore } from '../core/ports.ts';
 import { silenceEnd, type Silence } from '../core/silence.ts';
 import { bySilenceStart } from './silence-order.ts';
-import { asError } from '../core/errors.ts';
+import { isConditionalCheckFailure } from './dynamodb-conditions.ts';
 
 export const SILENCE_KIND = 'silence';
 export const silenceKey = (id: string): string => `silence#${id}`;
@@ -101,7 +101,7 @@ export class DynamoDbSilenceStore implements SilenceStore {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalCheckFailure(error)) return false;
       throw error;
     }
   }

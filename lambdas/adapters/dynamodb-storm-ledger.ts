@@ -2,10 +2,10 @@
 // sweeper share one budget per sink: one item per sink and minute, `dedupKey` = `storm#<sink>#<minute>`
 // with `sent` and `held` counters and a `notice` flag. No `status`, so incident scans never see them;
 // TTL removes them after a day.
-import { ConditionalCheckFailedException, UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { UpdateItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Sink } from '../core/incident.ts';
 import type { StormLedger } from '../core/notify/storm.ts';
-import { asError } from '../core/errors.ts';
+import { isConditionalCheckFailure } from './dynamodb-conditions.ts';
 
 export interface DynamoDbStormLedgerOptions {
   readonly client: DynamoDBClient;
@@ -73,7 +73,7 @@ export class DynamoDbStormLedger implements StormLedger {
       );
       return true;
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException || asError(error).name === 'ConditionalCheckFailedException') return false;
+      if (isConditionalCheckFailure(error)) return false;
       throw error;
     }
   }
