@@ -185,6 +185,10 @@ export function raceBarrier(key: string, parties: number) {
   let release!: () => void;
   const allRead = new Promise<void>((resolve) => (release = resolve));
   const puts: { key: string; expected: number | undefined; ok: boolean }[] = [];
+  // DynamoDB checks a conditional write atomically; moto's request threads do not, so two puts of the raced
+  // key arriving together could both pass. One put of that key at a time gives DynamoDB's behaviour; both
+  // invocations still read "absent" first, so the race on the conditional write stays certain.
+  let wire: Promise<unknown> = Promise.resolve();
   const wrap = (base: IncidentStore): IncidentStore => {
     let first = true;
     return {
@@ -199,7 +203,9 @@ export function raceBarrier(key: string, parties: number) {
         return result;
       },
       async put(incident, expected) {
-        const ok = await base.put(incident, expected);
+        const write = incident.dedupKey === key ? wire.then(() => base.put(incident, expected)) : base.put(incident, expected);
+        if (incident.dedupKey === key) wire = write.catch(() => undefined);
+        const ok = await write;
         puts.push({ key: incident.dedupKey, expected, ok });
         return ok;
       },
