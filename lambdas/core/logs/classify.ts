@@ -157,6 +157,8 @@ function emptyParse(exception: { type: string; value?: string; text: string } | 
 /** A JSON line's top-level fields: a parsed record, or the flat reader of the fast path (flat-json.ts). */
 export interface JsonFields {
   get(name: string): unknown;
+  /** Whether any of `names` may be present (false: none is); a reader that cannot tell cheaply leaves it out. */
+  mayHaveAny?(names: readonly string[]): boolean;
 }
 
 /** The key hits of a JSON line, read through `fields` so the parsed and the flat path share one rule. */
@@ -167,15 +169,17 @@ export function keyHitsOfFields(fields: JsonFields, text: string): KeyHit[] {
   // Flags, not arrays: this runs on most lines of a flood.
   let quota = false;
   let revoked = false;
-  for (let f = 0; f < CODE_FIELDS.length; f++) {
-    const value = fields.get(CODE_FIELDS[f]!);
-    if (typeof value === 'string') {
-      quota ||= value === 'quota_exceeded';
-      revoked ||= value === 'key_revoked';
-    } else if (isObject(value)) {
-      // OpenAI-style error bodies: {"error": {"code": "quota_exceeded", "type": ...}}
-      quota ||= value.code === 'quota_exceeded' || value.type === 'quota_exceeded';
-      revoked ||= value.code === 'key_revoked' || value.type === 'key_revoked';
+  if (fields.mayHaveAny?.(CODE_FIELDS) !== false) {
+    for (let f = 0; f < CODE_FIELDS.length; f++) {
+      const value = fields.get(CODE_FIELDS[f]!);
+      if (typeof value === 'string') {
+        quota ||= value === 'quota_exceeded';
+        revoked ||= value === 'key_revoked';
+      } else if (isObject(value)) {
+        // OpenAI-style error bodies: {"error": {"code": "quota_exceeded", "type": ...}}
+        quota ||= value.code === 'quota_exceeded' || value.type === 'quota_exceeded';
+        revoked ||= value.code === 'key_revoked' || value.type === 'key_revoked';
+      }
     }
   }
   // The code only in free text ("event": "rejected: quota_exceeded for gk_..."): fall back to the words.
@@ -184,19 +188,26 @@ export function keyHitsOfFields(fields: JsonFields, text: string): KeyHit[] {
     revoked = KIND_WORD.key_revoked.test(text);
     if (!quota && !revoked) return [];
   }
-  const fieldKey = firstField(fields, KEY_FIELDS, isNonBlankString);
+  const fieldKey = fields.mayHaveAny?.(KEY_FIELDS) === false ? undefined : firstField(fields, KEY_FIELDS, isNonBlankString);
   const key = fieldKey !== undefined ? sanitizeKey(fieldKey) : KEY_ID.exec(text)?.[0];
   if (!key) return [];
-  const ip = firstField(fields, IP_FIELDS, isNonEmptyString);
-  const userAgent = firstField(fields, UA_FIELDS, isNonEmptyString);
-  let client: KeyHit['client'];
-  if (ip && userAgent) client = { ip: ip.slice(0, 100), userAgent: userAgent.slice(0, 200) };
-  else if (ip) client = { ip: ip.slice(0, 100) };
-  else if (userAgent) client = { userAgent: userAgent.slice(0, 200) };
+  const client = fields.mayHaveAny?.(CLIENT_FIELDS) === false ? undefined : clientOf(fields);
   const hits: KeyHit[] = [];
   if (quota) hits.push(client ? { kind: 'quota_exceeded', key, client } : { kind: 'quota_exceeded', key });
   if (revoked) hits.push(client ? { kind: 'key_revoked', key, client } : { kind: 'key_revoked', key });
   return hits;
+}
+
+const CLIENT_FIELDS: readonly string[] = [...IP_FIELDS, ...UA_FIELDS];
+
+/** Who sent the request, from the line's IP and user-agent fields. */
+function clientOf(fields: JsonFields): KeyHit['client'] {
+  const ip = firstField(fields, IP_FIELDS, isNonEmptyString);
+  const userAgent = firstField(fields, UA_FIELDS, isNonEmptyString);
+  if (ip && userAgent) return { ip: ip.slice(0, 100), userAgent: userAgent.slice(0, 200) };
+  if (ip) return { ip: ip.slice(0, 100) };
+  if (userAgent) return { userAgent: userAgent.slice(0, 200) };
+  return undefined;
 }
 
 const isTracebackText = (v: unknown): v is string => typeof v === 'string' && hasTracebackMarker(v);

@@ -7,8 +7,8 @@ import type { Config } from '../config.ts';
 import { redactText } from '../redact.ts';
 import type { Signal } from '../signal.ts';
 import type { LogEvent } from './decode.ts';
-import { logNoiseOf } from './log-noise.ts';
-import { promptExposureOf, type ExposureKind } from './prompt-exposure.ts';
+import type { LineVerdict } from './line-verdict.ts';
+import type { ExposureKind } from './prompt-exposure.ts';
 import { LOG_RUNBOOK, makeLogSignal } from './rules.ts';
 
 export const PROMPT_EXPOSURE_RULE = 'prompt_exposure';
@@ -49,23 +49,24 @@ export class LogFindings {
     this.noiseOn = rules.log_noise?.enabled ?? true;
   }
 
-  /** Whether prompt_exposure is on (the caller that classifies lines itself then passes their kinds to observeKinds). */
+  /** Whether prompt_exposure is on: line verdicts (line-verdict.ts) work out the exposure kinds only then. */
   get exposureEnabled(): boolean {
     return this.exposureOn;
   }
 
-  /**
-   * One application line (already unwrapped); `isTraceback`: the traceback rule owns it, it is not noise.
-   * `json`: the line as the caller parsed it (null: not a JSON object), so it is not parsed twice.
-   */
-  observe(event: LogEvent, text: string, isTraceback: boolean, json?: Record<string, unknown> | null): void {
-    this.observeKinds(event, text, isTraceback, this.exposureOn ? promptExposureOf(text, json) : NONE);
+  /** Whether log_noise is on: line verdicts work out the noise finding only then. */
+  get noiseEnabled(): boolean {
+    return this.noiseOn;
   }
 
-  /** The same with the line's prompt-exposure kinds already known (promptExposureOf, or the fast path's equal). */
-  observeKinds(event: LogEvent, text: string, isTraceback: boolean, kinds: readonly ExposureKind[]): void {
+  /**
+   * One application line's verdict (line-verdict.ts): its exposure kinds and noise finding, already
+   * worked out (a line with exposure kinds has no noise finding: it is never quoted as a sample).
+   */
+  observe(event: LogEvent, line: Pick<LineVerdict, 'text' | 'exposure' | 'noise'>): void {
+    const kinds = line.exposure;
     if (kinds.length) {
-      // The fast path answers with shared constants: a flood's repeated answer is added once.
+      // Verdicts of repeated lines share their kinds array: a flood's repeated answer is added once.
       if (kinds !== this.lastKinds) {
         for (const k of kinds) this.kinds.add(k);
         this.lastKinds = kinds;
@@ -80,19 +81,17 @@ export class LogFindings {
       tally.firstSeen = Math.min(tally.firstSeen, event.timestamp);
       tally.lastSeen = Math.max(tally.lastSeen, event.timestamp);
       this.exposure.set(this.logStream, tally);
-      // A line with prompt content is never quoted as a noise sample.
       return;
     }
-    if (!this.noiseOn || isTraceback) return;
-    const noise = logNoiseOf(text);
-    if (!noise) return;
+    const noise = line.noise;
+    if (!this.noiseOn || !noise) return;
     const entry = this.noise.get(noise.subject);
     if (entry) {
       entry.count++;
       entry.firstSeen = Math.min(entry.firstSeen, event.timestamp);
       entry.lastSeen = Math.max(entry.lastSeen, event.timestamp);
     } else {
-      const sample = redactText(text.slice(0, 2000));
+      const sample = redactText(line.text.slice(0, 2000));
       this.noise.set(noise.subject, {
         category: noise.category,
         count: 1,

@@ -48,6 +48,8 @@ export class FlatJsonLine {
   private readonly slots: Int32Array;
   /** A bit per indexed name among the first 32 that the line has (see hasAny). */
   private present = 0;
+  /** mayHaveAny's masks by name list (-1: a list it cannot answer for). */
+  private readonly groupMasks = new Map<readonly string[], number>();
 
   /** `indexed`: the names looked up on every line (any other name is still found, by a walk over the members). */
   constructor(indexed: readonly string[] = []) {
@@ -138,6 +140,19 @@ export class FlatJsonLine {
   /** Whether the last line read has a member named by one of the bits of `mask` (maskOf): one test instead of a lookup per name. */
   hasAny(mask: number): boolean {
     return (this.present & mask) !== 0;
+  }
+
+  /**
+   * Whether the last line read may have a member named in `names`: false when all of them are among the
+   * first 32 indexed names and none is there; true otherwise (then ask get()).
+   */
+  mayHaveAny(names: readonly string[]): boolean {
+    let mask = this.groupMasks.get(names);
+    if (mask === undefined) {
+      mask = names.every((name) => this.names.indexOf(name) >= 0 && this.names.indexOf(name) < 32) ? this.maskOf(names) : -1;
+      this.groupMasks.set(names, mask);
+    }
+    return mask === -1 || (this.present & mask) !== 0;
   }
 
   /** Whether the last line read has a member called `name`. */

@@ -129,6 +129,7 @@ export function evaluateLogRules(input: LogRuleInput): LogRuleOutcome {
   const signals: Signal[] = [];
   const capped: LogRuleOutcome['capped'] = [];
   const nowMinute = epochMinute(input.now.getTime());
+  const isoOf = minuteIsoCache();
 
   if (input.rules.traceback.enabled) {
     const ordered = [...input.tracebacks].sort((a, b) => b.count - a.count || a.fingerprint.localeCompare(b.fingerprint));
@@ -143,7 +144,10 @@ export function evaluateLogRules(input: LogRuleInput): LogRuleOutcome {
   ] as const) {
     const counts = input.keyCounts[kind];
     if (!enabled || !counts) continue;
-    const judged = [...counts.entries()].map(([key, perMinute]) => ({ key, judged: judgeKey(input, kind, key, perMinute, nowMinute) }));
+    const judged = [...counts.entries()].map(([key, perMinute]) => ({
+      key,
+      judged: judgeKey(input, kind, key, perMinute, nowMinute, isoOf),
+    }));
     const firing = judged
       .map((j) => j.judged)
       .filter((j): j is Judged => j !== undefined)
@@ -217,38 +221,52 @@ interface Judged {
   window: { minutes: number; from: string; to: string };
 }
 
-function judgeKey(input: LogRuleInput, kind: KeyKind, key: string, counts: Map<number, number>, nowMinute: number): Judged | undefined {
-  const list = (from: number, to: number) => {
-    const out: { minute: string; count: number }[] = [];
-    for (let m = from; m <= to; m++) out.push({ minute: new Date(m * MS_PER_MINUTE).toISOString(), count: counts.get(m) ?? 0 });
-    return out;
+function judgeKey(
+  input: LogRuleInput,
+  kind: KeyKind,
+  key: string,
+  counts: Map<number, number>,
+  nowMinute: number,
+  isoOf: (minute: number) => string,
+): Judged | undefined {
+  // The lists are built for the window that fires only: most keys of a flood are judged and dropped.
+  const judged = (value: number, from: number, to: number): Judged => {
+    const perMinute: { minute: string; count: number }[] = [];
+    for (let m = from; m <= to; m++) perMinute.push({ minute: isoOf(m), count: counts.get(m) ?? 0 });
+    return { key, value, perMinute, window: { minutes: to - from + 1, from: isoOf(from), to: isoOf(to + 1) } };
   };
-  const windowOf = (from: number, to: number) => ({
-    minutes: to - from + 1,
-    from: new Date(from * MS_PER_MINUTE).toISOString(),
-    to: new Date((to + 1) * MS_PER_MINUTE).toISOString(),
-  });
   if (kind === 'quota_exceeded') {
     const { perMinute, minutes } = input.rules.quota_exceeded_sustained;
     // The window ending at the current minute, else the one ending at the minute before (the current one is still filling).
     for (const end of [nowMinute, nowMinute - 1]) {
       const from = end - minutes + 1;
-      const each = list(from, end);
-      if (each.every((m) => m.count > perMinute)) {
-        return { key, value: Math.min(...each.map((m) => m.count)), perMinute: each, window: windowOf(from, end) };
-      }
+      let least = Number.POSITIVE_INFINITY;
+      for (let m = from; m <= end && least > perMinute; m++) least = Math.min(least, counts.get(m) ?? 0);
+      if (least > perMinute) return judged(least, from, end);
     }
     return undefined;
   }
   const { count, windowMinutes } = input.rules.key_revoked_in_use;
-  let best: Judged | undefined;
+  let best: { total: number; from: number; end: number } | undefined;
   for (const end of [nowMinute, nowMinute - 1]) {
     const from = end - windowMinutes + 1;
     const total = sumMinutes(counts, from, end);
-    if (total > count && (!best || total > best.value))
-      best = { key, value: total, perMinute: list(from, end), window: windowOf(from, end) };
+    if (total > count && (!best || total > best.total)) best = { total, from, end };
   }
-  return best;
+  return best && judged(best.total, best.from, best.end);
+}
+
+/** ISO times of epoch minutes, each made once per evaluation: every key's window lists the same minutes. */
+function minuteIsoCache(): (minute: number) => string {
+  const known = new Map<number, string>();
+  return (minute) => {
+    let iso = known.get(minute);
+    if (iso === undefined) {
+      iso = new Date(minute * MS_PER_MINUTE).toISOString();
+      known.set(minute, iso);
+    }
+    return iso;
+  };
 }
 
 function keySignal(input: LogRuleInput, kind: KeyKind, judged: Judged): Signal {

@@ -4,13 +4,13 @@
 // evaluate the three log rules. Time is injected; AWS is reached only through the ports.
 import { createHash } from 'node:crypto';
 import type { Signal } from '../signal.ts';
-import { classifyMessage, KEY_KINDS, type Classification, type KeyHit, type KeyKind, type TracebackFinding } from './classify.ts';
+import { KEY_KINDS, type KeyKind, type TracebackFinding } from './classify.ts';
 import { decodeLogInput, type DecodeFailure, type DecodeLimits, type LogBatch, type LogEvent } from './decode.ts';
-import { FastLineReader } from './fast-line.ts';
 import { LogFindings } from './findings.ts';
+import { LineVerdicts } from './line-verdict.ts';
 import { KeyTally } from './key-tally.ts';
 import { TracebackTally } from './traceback-tally.ts';
-import { applicationText, parseJsonObject } from './message.ts';
+import { applicationText } from './message.ts';
 import type { CounterIncrement, CounterKind, LogCounters, LogFetcher, MinuteCounts } from './ports.ts';
 import {
   epochMinute,
@@ -220,9 +220,9 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
 }
 
 /**
- * Step 1: every event once, its key hits and tracebacks tallied as they are found. Each line is parsed as
- * JSON at most once and that parse serves the classification and the per-line findings; split tracebacks
- * are completed (from the batch or fetched).
+ * Step 1: every event once, its key hits and tracebacks tallied as they are found. Each distinct message
+ * is worked out once per batch (line-verdict.ts: read or parsed once, for the classification and the
+ * per-line findings alike); split tracebacks are completed (from the batch or fetched).
  */
 async function classifyEvents(
   batch: LogBatch,
@@ -240,38 +240,27 @@ async function classifyEvents(
   const consumed = new Uint8Array(batch.logEvents.length);
   const completer = new SplitCompleter(batch, textAt, consumed, fetcher, limits, stats, warnings);
 
-  const fast = new FastLineReader();
-  const withExposure = findings.exposureEnabled;
+  const verdicts = new LineVerdicts({ exposure: findings.exposureEnabled, noise: findings.noiseEnabled });
 
   for (let index = 0; index < batch.logEvents.length; index++) {
     if (consumed[index]) continue;
     const event = batch.logEvents[index]!;
-    // The common flat JSON line skips JSON.parse (fast-line.ts); the full path gives the same verdicts.
-    const quick = fast.read(event.message, withExposure);
-    let text: string;
-    let classification: Classification | undefined;
-    let hits: KeyHit[];
-    if (quick) {
-      text = event.message;
-      texts[index] = text;
-      hits = quick.keyHits;
-      findings.observeKinds(event, text, false, quick.exposure);
-    } else {
-      text = textAt(index);
-      const json = parseJsonObject(text);
-      classification = classifyMessage(text, json);
-      hits = classification.keyHits;
-      findings.observe(event, text, classification.traceback !== undefined, json ?? null);
-    }
+    // Worked out once per distinct message (line-verdict.ts): a storm's repeats cost a lookup.
+    const verdict = verdicts.of(event.message);
+    const text = verdict.text;
+    texts[index] = text;
+    findings.observe(event, verdict);
+    const hits = verdict.keyHits;
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
     if (event.timestamp <= nowMs + limits.futureToleranceMs)
       for (let h = 0; h < hits.length; h++) keys.add(hits[h]!, event.timestamp, text);
     else if (hits.length) stats.keyEventsAfterNow++;
-    if (!classification?.traceback) continue;
+    if (!verdict.traceback) continue;
     consumed[index] = 1;
-    const finding = classification.traceback;
     // Only a split text traceback waits (for its following lines): no promise per traceback of a crash loop.
-    const split = finding.format === 'text' && !finding.parse.complete;
+    // Its completion is this occurrence's own, so it works on a copy of the shared verdict.
+    const split = verdict.traceback.format === 'text' && !verdict.traceback.parse.complete;
+    const finding = split ? { ...verdict.traceback } : verdict.traceback;
     tracebacks.add(
       tracebackOccurrence(batch, index, finding, split ? await completeSplit(index, finding, completer, stats) : undefined, stats),
     );

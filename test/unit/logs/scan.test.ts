@@ -247,6 +247,29 @@ describe('a traceback split by the container runtime (only its first line matche
     expect(scan.stats.quotaExceeded).toBe(1);
   });
 
+  it('in plain lines, two tracebacks that start with the same line are each completed from their own following lines', async () => {
+    // Every split traceback's first event is the same text, so both share one line verdict: the completion must stay each occurrence's own.
+    const second = STDLIB_TRACEBACK.replace('sqlite3.OperationalError: database is locked', "KeyError: 'provider-2'").replace(
+      'line 88, in insert_event',
+      'line 412, in route_request',
+    );
+    expect(second).not.toBe(STDLIB_TRACEBACK);
+    const text = [...STDLIB_TRACEBACK.split('\n'), '2026-11-20T12:00:05Z INFO between', ...second.split('\n')].join('\n');
+    const batch = plainLinesBatch(text, { fallbackTime: T });
+    const firstLines = batch.logEvents.filter((e) => e.message === 'Traceback (most recent call last):');
+    expect(firstLines).toHaveLength(2);
+    const scan = await scanLogBatch(batch, { counters: new MemoryLogCounters(), rules: RULES, now: NOW });
+    expect(
+      tracebacks(scan.signals)
+        .map((s) => [s.details.exceptionType, s.details.completedFrom])
+        .sort(),
+    ).toEqual([
+      ['KeyError', 'batch'],
+      ['sqlite3.OperationalError', 'batch'],
+    ]);
+    expect(scan.stats.tracebacks).toBe(2);
+  });
+
   it('in plain lines split one per line with a foreign line in between', async () => {
     const lines = STDLIB_TRACEBACK.split('\n');
     lines.splice(4, 0, 'INFO:     10.0.3.17:52144 - "GET /healthz HTTP/1.1" 200 OK');

@@ -1,0 +1,98 @@
+// What one log event's message says to every per-line rule (key hits, traceback, prompt exposure, log
+// noise), worked out once per distinct message within a batch. A storm repeats the same lines: a revoked
+// key retried by a client, a health-check access line, a crash loop's traceback, a logger without a time
+// stamp in its format (the event carries its own). Every verdict is a pure function of the message text,
+// so a repeat reuses the first answer; the timestamp, the position and the split-traceback completion
+// stay with the caller (scan.ts).
+import { classifyMessage, type KeyHit, type TracebackFinding } from './classify.ts';
+import { FastLineReader } from './fast-line.ts';
+import { logNoiseOf, type NoiseFinding } from './log-noise.ts';
+import { applicationText, parseJsonObject } from './message.ts';
+import { type ExposureKind, promptExposureOf } from './prompt-exposure.ts';
+
+export interface LineVerdict {
+  /** The application's own line (applicationText). */
+  text: string;
+  keyHits: readonly KeyHit[];
+  /** A traceback the line carries; shared between repeats, so a caller that completes it works on a copy. */
+  traceback?: TracebackFinding;
+  /** prompt_exposure's field kinds (empty when none, or when the rule is off). */
+  exposure: readonly ExposureKind[];
+  /** log_noise's finding: only for a line that is neither a traceback nor an exposure, with the rule on. */
+  noise?: NoiseFinding;
+}
+
+/** Distinct messages remembered per batch; cleared when full (a batch of unique lines only pays the lookups). */
+const MAX_VERDICTS = 4_096;
+/**
+ * Longer messages are worked out every time: V8 hashes a string only up to ~16 K characters (longer ones
+ * share a hash, and a map of them degrades to comparisons), and a long line rarely repeats exactly.
+ */
+const MAX_MESSAGE_CHARS = 8_192;
+/** Lookups per probe, the repeats a probe must find to keep looking up, and the lines worked out directly after one that does not. */
+const PROBE_LINES = 256;
+const PROBE_MIN_HITS = 32;
+const SKIP_LINES = 2_048;
+const NO_KINDS: readonly ExposureKind[] = Object.freeze([]);
+
+export class LineVerdicts {
+  private readonly known = new Map<string, LineVerdict>();
+  private readonly fast = new FastLineReader();
+  private probed = 0;
+  private hits = 0;
+  private skip = 0;
+  /** Lines worked out and lines answered from an earlier one (what the tests and the bench look at). */
+  readonly counts = { worked: 0, reused: 0 };
+
+  constructor(private readonly rules: { exposure: boolean; noise: boolean }) {}
+
+  of(message: string): LineVerdict {
+    if (message.length > MAX_MESSAGE_CHARS) return this.work(message);
+    if (this.skip > 0) {
+      this.skip--;
+      return this.work(message);
+    }
+    let verdict = this.known.get(message);
+    if (verdict !== undefined) {
+      this.hits++;
+      this.counts.reused++;
+    } else {
+      verdict = this.work(message);
+      if (this.known.size >= MAX_VERDICTS) this.known.clear();
+      this.known.set(message, verdict);
+    }
+    // A stream of unique lines (each stamped to the millisecond, say) pays a hash of every line for
+    // nothing: after a probe that finds too few repeats, lines go straight to the work for a while.
+    if (++this.probed === PROBE_LINES) {
+      if (this.hits < PROBE_MIN_HITS) this.skip = SKIP_LINES;
+      this.probed = 0;
+      this.hits = 0;
+    }
+    return verdict;
+  }
+
+  /** The verdict from scratch: the flat reader for the common flat JSON line (fast-line.ts), else the full path. */
+  private work(message: string): LineVerdict {
+    this.counts.worked++;
+    const quick = this.fast.read(message, this.rules.exposure);
+    if (quick) return this.withNoise({ text: message, keyHits: quick.keyHits, exposure: quick.exposure });
+    const text = applicationText(message);
+    const json = parseJsonObject(text);
+    const { keyHits, traceback } = classifyMessage(text, json);
+    const exposure = this.rules.exposure ? promptExposureOf(text, json ?? null) : NO_KINDS;
+    const verdict: LineVerdict = { text, keyHits, exposure };
+    if (traceback) {
+      verdict.traceback = traceback;
+      return verdict;
+    }
+    return this.withNoise(verdict);
+  }
+
+  /** A line with prompt content is an exposure, never quoted as a noise sample. */
+  private withNoise(verdict: LineVerdict): LineVerdict {
+    if (!this.rules.noise || verdict.exposure.length > 0) return verdict;
+    const noise = logNoiseOf(verdict.text);
+    if (noise) verdict.noise = noise;
+    return verdict;
+  }
+}
