@@ -1,10 +1,10 @@
 // One Lambda of metis-alerts with the settings they all share: nodejs22.x on arm64, bundled locally by
 // esbuild as ESM (no Docker), its own role that writes only to its own log group, and an errors alarm.
 import { fileURLToPath } from 'node:url';
-import { Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import { type Alarm, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type CfnFunction, Runtime, type IDestination } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
@@ -100,6 +100,8 @@ export class MetisFunction extends Construct {
         ...props.bundling,
       },
     });
+    // Constructs add variables after this one (InboundShapeProbes on the probe function): judged at synthesis.
+    this.node.addValidation({ validate: () => environmentErrors(this.function) });
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
@@ -116,6 +118,42 @@ export class MetisFunction extends Construct {
       ...(actions ? { actions } : {}),
     });
   }
+}
+
+/** Lambda refuses a function whose environment (names and values together) is larger than 4 KB, at deploy time. */
+const LAMBDA_ENVIRONMENT_BYTES = 4096;
+/** A value CloudFormation fills in at deploy time (another resource's name, ARN or URL), counted at this size. */
+const DEPLOY_TIME_VALUE_BYTES = 128;
+
+/** The function's environment measured at synthesis: an error naming the largest variables when Lambda would refuse it. */
+function environmentErrors(fn: NodejsFunction): string[] {
+  const cfn = fn.node.defaultChild as CfnFunction;
+  const resolved = Stack.of(fn).resolve(cfn.environment) as { variables?: Record<string, unknown> } | undefined;
+  const sizes = Object.entries(resolved?.variables ?? {})
+    .map(([name, value]) => ({ name, bytes: Buffer.byteLength(name) + estimatedBytes(value) }))
+    .sort((a, b) => b.bytes - a.bytes);
+  const total = sizes.reduce((sum, s) => sum + s.bytes, 0);
+  if (total <= LAMBDA_ENVIRONMENT_BYTES) return [];
+  const largest = sizes
+    .slice(0, 3)
+    .map((s) => `${s.name} ${s.bytes}`)
+    .join(', ');
+  return [
+    `environment: about ${total} bytes of variable names and values (a deploy-time name, ARN or URL counted as ${DEPLOY_TIME_VALUE_BYTES}), ` +
+      `more than the ${LAMBDA_ENVIRONMENT_BYTES} Lambda accepts; largest: ${largest} (use fewer or shorter health targets or inbound shapes)`,
+  ];
+}
+
+/** Bytes of a resolved environment value: literal text as it is, each deploy-time reference at DEPLOY_TIME_VALUE_BYTES. */
+function estimatedBytes(value: unknown): number {
+  if (typeof value === 'string') return Buffer.byteLength(value);
+  if (Array.isArray(value)) return value.reduce((sum: number, part) => sum + estimatedBytes(part), 0);
+  const join = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)['Fn::Join'] : undefined;
+  if (Array.isArray(join) && typeof join[0] === 'string' && Array.isArray(join[1])) {
+    const parts = join[1] as unknown[];
+    return estimatedBytes(parts) + Buffer.byteLength(join[0]) * Math.max(0, parts.length - 1);
+  }
+  return typeof value === 'object' && value !== null ? DEPLOY_TIME_VALUE_BYTES : String(value).length;
 }
 
 function definedValues(environment: Readonly<Record<string, string | undefined>>): Record<string, string> {

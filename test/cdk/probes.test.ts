@@ -3,7 +3,8 @@
 // least-privilege IAM (logs, ssm:GetParameter on the named parameters, PutEvents on the bus, GetItem/PutItem
 // on the one probe-state item of the incident table, nothing else), no custom metric and no alarm but the
 // Lambda's Errors alarm (the probe reports to the router), the sweeper expecting a probe report every minute,
-// cdk-nag and cfn-lint. Without healthTargets: none of it.
+// cdk-nag and cfn-lint. Without healthTargets: none of it. Targets and shapes that overflow the function's
+// 4 KB environment together fail synthesis.
 import { App, Stack } from 'aws-cdk-lib';
 import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
@@ -252,6 +253,36 @@ describe('probes: rule switches and absence', () => {
     expect(
       () => new Probes(big.stack, 'Probes', { namePrefix: 'x', targets: many, rules, bus: big.bus, incidentTable: big.incidentTable }),
     ).toThrow(/props\.targets is \d+ characters as JSON/);
+  });
+});
+
+describe('targets and inbound shapes that fit one by one but not together', () => {
+  it('fail synthesis with the probe function’s environment size and its largest variables, not the deploy', () => {
+    const raw = {
+      healthTargets: Array.from({ length: 33 }, (_, i) => ({
+        name: `target-${i}`,
+        url: `https://gateway-${i}.region-${i}.metis.example.com/healthz`,
+      })),
+      inboundShapes: Array.from({ length: 9 }, (_, i) => ({
+        name: `shape-${i}`,
+        url: `https://gateway-${i}.metis.example.com/v1/chat/completions`,
+        shape: 'openai-chat',
+        model: 'anthropic:claude-haiku-4-5',
+      })),
+    };
+    const config = parseConfig(raw);
+    const targets = JSON.stringify(config.healthTargets).length;
+    const shapes = JSON.stringify(config.inboundShapes).length;
+    // Each under its own limit (3500 and 1500 characters), together past Lambda's 4 KB.
+    expect(targets).toBeLessThan(3500);
+    expect(shapes).toBeLessThan(1500);
+    expect(targets + shapes).toBeGreaterThan(4096);
+    const { app } = buildStack(raw);
+    expect(() => app.synth()).toThrow(
+      new RegExp(
+        `environment: about \\d+ bytes .*more than the 4096 Lambda accepts; largest: PROBE_TARGETS ${targets + 'PROBE_TARGETS'.length}, INBOUND_SHAPES ${shapes + 'INBOUND_SHAPES'.length}`,
+      ),
+    );
   });
 });
 
