@@ -41,7 +41,7 @@ export class LineVerdicts {
   private probed = 0;
   private hits = 0;
   private skip = 0;
-  /** Lines worked out and lines answered from an earlier one (what the tests and the bench look at). */
+  /** Lines worked out, and lines answered with an earlier line's verdict (the tests check the gate with them). */
   readonly counts = { worked: 0, reused: 0 };
 
   constructor(private readonly rules: { exposure: boolean; noise: boolean }) {}
