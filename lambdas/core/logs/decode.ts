@@ -3,6 +3,7 @@
 // CONTROL_MESSAGE), or, for the CLI, plain log lines. Pure: node:zlib's synchronous gunzip is a
 // computation, not I/O. Bad input never throws: it comes back as a DecodeFailure value that the caller
 // counts and logs, because a poison batch that throws is retried by Lambda for hours.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { errorMessage } from '../errors.ts';
@@ -116,13 +117,22 @@ export function decodeAwsLogsData(data: string, limits: DecodeLimits = {}): Deco
   }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(json.toString('utf8'));
+    parsed = JSON.parse(textOf(json));
   } catch (error) {
     return failure('not_json', `awslogs.data gunzips to ${json.length} bytes that are not JSON (${errorMessage(error).split('\n')[0]})`);
   }
   const message = parseDataMessage(parsed);
   if (message.kind === 'data') message.batch.payloadDigest = createHash('sha256').update(zipped).digest('base64url').slice(0, 22);
   return message;
+}
+
+/**
+ * The payload as a string. Most log payloads are all ASCII (every one whose writer escapes other
+ * characters), and for ASCII bytes latin1 gives the same string as UTF-8 at a quarter of the cost: a copy,
+ * no decoding. The check itself is one vectorised pass.
+ */
+function textOf(json: Buffer): string {
+  return isAscii(json) ? json.toString('latin1') : json.toString('utf8');
 }
 
 /** The decoded subscription message. Events without a numeric timestamp or a string message are dropped and counted. */

@@ -9,6 +9,7 @@ import { FastLineReader } from './fast-line.ts';
 import { logNoiseOf, type NoiseFinding } from './log-noise.ts';
 import { applicationText, parseJsonObject } from './message.ts';
 import { type ExposureKind, promptExposureOf } from './prompt-exposure.ts';
+import { RepeatGate } from './repeat-gate.ts';
 
 export interface LineVerdict {
   /** The application's own line (applicationText). */
@@ -29,45 +30,31 @@ const MAX_VERDICTS = 4_096;
  * share a hash, and a map of them degrades to comparisons), and a long line rarely repeats exactly.
  */
 const MAX_MESSAGE_CHARS = 8_192;
-/** Lookups per probe, the repeats a probe must find to keep looking up, and the lines worked out directly after one that does not. */
-const PROBE_LINES = 256;
-const PROBE_MIN_HITS = 32;
-const SKIP_LINES = 2_048;
 const NO_KINDS: readonly ExposureKind[] = Object.freeze([]);
 
 export class LineVerdicts {
   private readonly known = new Map<string, LineVerdict>();
   private readonly fast = new FastLineReader();
-  private probed = 0;
-  private hits = 0;
-  private skip = 0;
-  /** Lines worked out, and lines answered with an earlier line's verdict (the tests check the gate with them). */
-  readonly counts = { worked: 0, reused: 0 };
+  /** Lines that do not repeat (each stamped to the millisecond, say) skip the lookup (repeat-gate.ts). */
+  private readonly gate = new RepeatGate(MAX_MESSAGE_CHARS);
+  /** Lines worked out, lines answered with an earlier line's verdict, and lookups made (the tests check the gate with them). */
+  readonly counts = { worked: 0, reused: 0, lookups: 0 };
 
   constructor(private readonly rules: { exposure: boolean; noise: boolean }) {}
 
   of(message: string): LineVerdict {
-    if (message.length > MAX_MESSAGE_CHARS) return this.work(message);
-    if (this.skip > 0) {
-      this.skip--;
-      return this.work(message);
-    }
+    const length = message.length;
+    if (length > MAX_MESSAGE_CHARS || !this.gate.shouldLookUp(length)) return this.work(message);
+    this.counts.lookups++;
     let verdict = this.known.get(message);
+    this.gate.record(length, verdict !== undefined);
     if (verdict !== undefined) {
-      this.hits++;
       this.counts.reused++;
-    } else {
-      verdict = this.work(message);
-      if (this.known.size >= MAX_VERDICTS) this.known.clear();
-      this.known.set(message, verdict);
+      return verdict;
     }
-    // A stream of unique lines (each stamped to the millisecond, say) pays a hash of every line for
-    // nothing: after a probe that finds too few repeats, lines go straight to the work for a while.
-    if (++this.probed === PROBE_LINES) {
-      if (this.hits < PROBE_MIN_HITS) this.skip = SKIP_LINES;
-      this.probed = 0;
-      this.hits = 0;
-    }
+    verdict = this.work(message);
+    if (this.known.size >= MAX_VERDICTS) this.known.clear();
+    this.known.set(message, verdict);
     return verdict;
   }
 

@@ -25,6 +25,18 @@ describe('decodeLogInput: the subscription event', () => {
     ]);
   });
 
+  it('decodes messages the same whether the payload is ASCII (read as latin1) or UTF-8, escaped or raw', () => {
+    const messages = ['plain ascii', 'caf\u00e9 \u2014 \ud83d\ude00', 'C1 \u0085 and DEL \u007f', 'tab\there\nnewline'];
+    const json = JSON.stringify(dataMessage(eventsOf(messages, T)));
+    // JSON.stringify leaves non-ASCII raw (a UTF-8 payload); the ASCII form escapes it as CloudWatch may.
+    const asciiJson = json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    expect(Buffer.from(asciiJson).every((byte) => byte < 0x80)).toBe(true);
+    for (const payload of [json, asciiJson]) {
+      const decoded = decodeAwsLogsData(gzipSync(Buffer.from(payload)).toString('base64'));
+      expect(decoded.kind === 'data' && decoded.batch.logEvents.map((e) => e.message)).toEqual(messages);
+    }
+  });
+
   it('returns CONTROL_MESSAGE as control (CloudWatch checks the destination with it)', () => {
     const decoded = decodeLogInput(
       subscriptionEvent({
