@@ -23,6 +23,7 @@ import { Probes } from './probes.ts';
 import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
 import { TraceChecks } from './trace-checks.ts';
+import { INBOUND_SHAPE_REPORTER } from '../lambdas/core/probe/inbound-shape.ts';
 
 export interface MetisAlertsStackProps extends StackProps {
   /** The validated configuration (`parseConfig` / `loadConfigFile`). */
@@ -144,8 +145,11 @@ export class MetisAlertsStack extends Stack {
       expectedSources: [
         ...(config.snapshot ? [{ source: 'trace-db' as const, intervalMinutes: config.snapshot.scheduleMinutes }] : []),
         // The health rounds report every minute (source_stale:probe says when they stop); the inbound-shape
-        // run exists only with them and reports under the same source.
+        // run, on its own schedule, names itself in its reports and is watched apart (source_stale:probe/inbound-shape).
         ...(this.probes ? [{ source: 'probe' as const, intervalMinutes: this.probes.reportIntervalMinutes }] : []),
+        ...(this.inboundShapes
+          ? [{ source: 'probe' as const, reporter: INBOUND_SHAPE_REPORTER, intervalMinutes: this.inboundShapes.scheduleMinutes }]
+          : []),
       ],
     });
 

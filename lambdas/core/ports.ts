@@ -66,10 +66,13 @@ export interface SnapshotSource {
 }
 
 export interface ReportHeartbeats {
-  /** Remember that `source` reported at `at` (the router calls it for every evaluation report). */
-  record(source: SignalSource, at: string): Promise<void>;
-  /** The last report time of each of these sources, where known. */
-  lastReports(sources: SignalSource[]): Promise<Partial<Record<SignalSource, string>>>;
+  /**
+   * Remember that `key` reported at `at`: the router calls it for every evaluation report, keyed by
+   * source-health.ts heartbeatKey (`trace-db`, `probe`, `probe/inbound-shape`); the sweeper keeps its own marks.
+   */
+  record(key: string, at: string): Promise<void>;
+  /** The last time of each of these keys, where known. */
+  lastReports(keys: readonly string[]): Promise<Partial<Record<string, string>>>;
 }
 
 export interface SilenceStore {

@@ -19,6 +19,10 @@ export const signalSchema = z.object({
 
 export const evaluationReportSchema = z.object({
   source: z.enum(SIGNAL_SOURCES),
+  reporter: z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'expected a reporter name such as "inbound-shape"')
+    .optional(),
   evaluatedAt: isoInstant,
   evaluated: z.array(z.string()),
   healthy: z.record(z.string(), z.array(z.string())).default({}),

@@ -31,6 +31,11 @@ export interface Signal {
 /** What a detector sends the router after each run. */
 export interface EvaluationReport {
   source: SignalSource;
+  /**
+   * The run that sent it, when one source runs on more than one schedule (the probe's health rounds and
+   * its inbound-shape run): each is watched for silence on its own (source-health.ts). Absent: the source's only run.
+   */
+  reporter?: string;
   evaluatedAt: string;
   /** Rule ids checked this run. */
   evaluated: string[];

@@ -1,7 +1,9 @@
 // A detector that stopped reporting must not let its incidents rot or resolve silently: when a source's
 // last evaluation report is older than three of its intervals, a pipeline-health signal says so; it
-// resolves when reports resume.
-import { makeDedupKey, type Signal, type SignalSource } from './signal.ts';
+// resolves when reports resume. A source with more than one schedule (the probe's health rounds every
+// minute, its inbound-shape run every few minutes) is watched per run: one run's reports must not hide
+// that the other stopped.
+import { makeDedupKey, type EvaluationReport, type Signal, type SignalSource } from './signal.ts';
 
 export const SOURCE_STALE_RULE = 'source_stale';
 /** Missed runs tolerated before raising it. */
@@ -9,34 +11,85 @@ const MISSED_INTERVALS = 3;
 
 export interface SourceExpectation {
   source: SignalSource;
-  /** How often the source reports, in minutes (trace-check: snapshot.scheduleMinutes). */
+  /** The run, when the source has several (the reports' `reporter`); absent: the source's main run. */
+  reporter?: string;
+  /** How often it reports, in minutes (trace-check: snapshot.scheduleMinutes). */
   intervalMinutes: number;
 }
 
+/** The heartbeat a report refreshes, and the subject of its source_stale: `probe`, `probe/inbound-shape`. */
+export function heartbeatKey(report: Pick<EvaluationReport, 'source' | 'reporter'>): string {
+  return report.reporter ? `${report.source}/${report.reporter}` : report.source;
+}
+
+/** The sweeper's own heartbeat: when it first ran, i.e. since when a source that never reported is missed. */
+export const PIPELINE_HEARTBEAT = 'pipeline';
+/** The sweeper's mark of when it first expected a run that has not reported yet. */
+const watchKey = (key: string) => `watch/${key}`;
+
+export interface WatchPlan {
+  /** Per expectation's heartbeat key, since when it is watched if it never reported. */
+  since: Record<string, string>;
+  /** Marks to write now (the first sweep's pipeline heartbeat, a newly expected run's start). */
+  record: { key: string; at: string }[];
+}
+
+/** The heartbeats to read for `expected`: each expected key, the pipeline's, and the runs' watch marks. */
+export function heartbeatKeysOf(expected: readonly SourceExpectation[]): string[] {
+  return [PIPELINE_HEARTBEAT, ...expected.flatMap((e) => (e.reporter ? [heartbeatKey(e), watchKey(heartbeatKey(e))] : [heartbeatKey(e)]))];
+}
+
 /**
- * One signal per expected source: firing when stale, resolved when fresh. A source never seen is judged
- * from `watchingSince` (when the sweeper first ran), so a fresh deployment gets time for its first run.
+ * Since when each expected key is watched. A source that never reported counts from the sweeper's first
+ * run (a fresh deployment gets time for its first run; one that never reported since install stays
+ * missed). A run of its own (`reporter`) counts from the first sweep that expected it: an upgrade that
+ * starts expecting it must not page for the minutes before its first report.
  */
+export function watchPlan(expected: readonly SourceExpectation[], last: Partial<Record<string, string>>, now: Date): WatchPlan {
+  const at = now.toISOString();
+  const record: WatchPlan['record'] = [];
+  const pipelineSince = last[PIPELINE_HEARTBEAT] ?? at;
+  if (!last[PIPELINE_HEARTBEAT]) record.push({ key: PIPELINE_HEARTBEAT, at });
+  const since: Record<string, string> = {};
+  for (const expectation of expected) {
+    const key = heartbeatKey(expectation);
+    if (!expectation.reporter) {
+      since[key] = pipelineSince;
+      continue;
+    }
+    const mark = last[watchKey(key)];
+    since[key] = mark ?? at;
+    if (!mark && !last[key]) record.push({ key: watchKey(key), at });
+  }
+  return { since, record };
+}
+
+/** One signal per expected run: firing when stale, resolved when fresh. */
 export function sourceHealthSignals(
-  lastReports: Partial<Record<SignalSource, string>>,
-  expected: SourceExpectation[],
+  lastReports: Partial<Record<string, string>>,
+  expected: readonly SourceExpectation[],
   now: Date,
-  watchingSince: string,
+  since: Readonly<Record<string, string>>,
 ): Signal[] {
-  return expected.map(({ source, intervalMinutes }) => {
-    const last = lastReports[source];
+  return expected.map((expectation) => {
+    const { source, reporter, intervalMinutes } = expectation;
+    const key = heartbeatKey(expectation);
+    const last = lastReports[key];
+    const watchingSince = since[key] ?? now.toISOString();
     const ageMinutes = (now.getTime() - Date.parse(last ?? watchingSince)) / 60_000;
     const stale = ageMinutes > MISSED_INTERVALS * intervalMinutes;
+    const what = reporter ? `${source} ${reporter} run` : source;
+    const where = reporter ? `the ${source} Lambda's errors and its ${reporter} schedule` : `the ${source} Lambda's errors and schedule`;
     const summary = stale
-      ? `Monitoring blind: no ${source} evaluation report ${last ? `since ${last}` : `received since monitoring started at ${watchingSince}`} (${Math.round(ageMinutes)} min, expected every ${intervalMinutes} min). Its open incidents are frozen, neither resolved nor re-checked: look at the ${source} Lambda's errors and schedule.`
-      : `${source} evaluation reports arrive again (last ${last})`;
+      ? `Monitoring blind: no ${what} evaluation report ${last ? `since ${last}` : `received since monitoring started at ${watchingSince}`} (${Math.round(ageMinutes)} min, expected every ${intervalMinutes} min). Its open incidents are frozen, neither resolved nor re-checked: look at ${where}.`
+      : `${what} evaluation reports arrive again (last ${last})`;
     return {
       source: 'pipeline',
       rule: SOURCE_STALE_RULE,
-      subject: source,
+      subject: key,
       severity: 'SEV2',
       status: stale ? 'firing' : 'resolved',
-      dedupKey: makeDedupKey(SOURCE_STALE_RULE, source),
+      dedupKey: makeDedupKey(SOURCE_STALE_RULE, key),
       summary,
       observedAt: now.toISOString(),
       details: { lastReportAt: last ?? null, intervalMinutes, missedIntervals: Math.floor(ageMinutes / intervalMinutes) },

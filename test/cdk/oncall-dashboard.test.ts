@@ -200,11 +200,12 @@ describe('inbound shapes wiring', () => {
     expect(resourcesOf(put)).toEqual([`\${${logicalId(template, 'AWS::Events::EventBus', 'Bus')}.Arn}`]);
   });
 
-  it('the sweeper expects a probe report every minute (the health rounds; the shape run reports under the same source)', () => {
+  it('the sweeper expects the health rounds every minute and the shape run every rules.inbound_shape_down.scheduleMinutes, each on its own', () => {
     const settings = JSON.parse(String(functionEnvironment(template, 'SweeperLambdaFunction').SWEEPER_SETTINGS));
     expect(settings.expectedSources).toEqual([
       { source: 'trace-db', intervalMinutes: 2 },
       { source: 'probe', intervalMinutes: 1 },
+      { source: 'probe', reporter: 'inbound-shape', intervalMinutes: 10 },
     ]);
   });
 });

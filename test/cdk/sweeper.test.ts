@@ -35,7 +35,7 @@ interface Variant {
     quietResolveMinutes: Record<string, number>;
     /** Trace-DB reminders say "no data since HH:MM" after this many minutes without a firing signal. */
     noDataAfterMinutes: Record<string, number>;
-    expectedSources: { source: string; intervalMinutes: number }[];
+    expectedSources: { source: string; reporter?: string; intervalMinutes: number }[];
   };
   /** The routing-key parameter when PagerDuty is configured. */
   pagerDuty?: { parameter: string; eventsUrl: string; kmsKeyArn?: string };
@@ -49,10 +49,11 @@ const VARIANTS: Variant[] = [
       tracebackQuietMinutes: 30,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
       noDataAfterMinutes: { 'trace-db': 5 },
-      // The probe's health rounds report every minute (its inbound-shape run under the same source).
+      // The probe's health rounds report every minute, its inbound-shape run every 5 (watched apart).
       expectedSources: [
         { source: 'trace-db', intervalMinutes: 1 },
         { source: 'probe', intervalMinutes: 1 },
+        { source: 'probe', reporter: 'inbound-shape', intervalMinutes: 5 },
       ],
     },
     pagerDuty: { parameter: '/metis-alerts/pagerduty/routing-key', eventsUrl: 'https://events.pagerduty.com/v2/enqueue' },
@@ -193,7 +194,7 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     }
   });
 
-  it('passes SWEEPER_SETTINGS that sweeperSettingsSchema accepts: trace-db expected every snapshot.scheduleMinutes only with a snapshot, probe every minute with health targets, quiet minutes from config', () => {
+  it('passes SWEEPER_SETTINGS that sweeperSettingsSchema accepts: trace-db expected every snapshot.scheduleMinutes only with a snapshot, probe every minute with health targets, the shape run with shapes, quiet minutes from config', () => {
     const raw = JSON.parse(sweeperEnvironment(synth).SWEEPER_SETTINGS as string);
     expect(sweeperSettingsSchema.parse(raw)).toEqual(variant.sweeper);
     expect(raw).toEqual(variant.sweeper);
@@ -201,6 +202,9 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     expect(raw.expectedSources).toEqual([
       ...(synth.config.snapshot ? [{ source: 'trace-db', intervalMinutes: synth.config.snapshot.scheduleMinutes }] : []),
       ...(synth.config.healthTargets.length ? [{ source: 'probe', intervalMinutes: 1 }] : []),
+      ...(synth.config.healthTargets.length && synth.config.inboundShapes.length
+        ? [{ source: 'probe', reporter: 'inbound-shape', intervalMinutes: synth.config.rules.inbound_shape_down.scheduleMinutes }]
+        : []),
     ]);
     expect(JSON.parse(sweeperEnvironment(synth).ROUTER_SETTINGS as string)).toEqual(routerSettingsOf(synth.config));
   });

@@ -485,6 +485,66 @@ describe('a stalled detector (expectedSources: trace-db every 1 min)', () => {
   });
 });
 
+describe('a probe with an inbound-shape run (health rounds every minute, shapes every 5)', () => {
+  const expectedSources = [
+    { source: 'probe' as const, intervalMinutes: 1 },
+    { source: 'probe' as const, reporter: 'inbound-shape', intervalMinutes: 5 },
+  ];
+  const healthRound = (at: string) =>
+    reportEvent(report(at, ['healthz_down'], [], 'probe', { healthz_down: ['gateway'] }), at, 'metis-alerts.probe');
+  const shapeRun = (at: string) =>
+    reportEvent({ ...report(at, ['inbound_shape_down'], [], 'probe'), reporter: 'inbound-shape' }, at, 'metis-alerts.probe');
+
+  it('after an upgrade no page before the first shape report; a shape schedule that stops is missed on its own, and resolves when it reports again', async () => {
+    const l = await lane({ expectedSources });
+    const T = SATURDAY_03;
+    // A deployment watched for a month, whose probe reports every minute: the sweeper did not expect the shape run before.
+    await l.heartbeats.record('pipeline', plus(T, -43_200));
+    await l.route(T, healthRound(T));
+    expect(await l.sweep(plus(T, 1))).toEqual({ deliveries: 0 });
+    expect(await takeSent(world)).toEqual(NOTHING);
+    expect(await l.heartbeats.lastReports(['probe', 'probe/inbound-shape', 'watch/probe/inbound-shape'])).toEqual({
+      probe: T,
+      'watch/probe/inbound-shape': plus(T, 1),
+    });
+
+    // Health rounds go on every minute; the shape run never reports. Three missed intervals after the mark: stale.
+    for (let minute = 2; minute <= 16; minute++) await l.route(plus(T, minute), healthRound(plus(T, minute)));
+    await l.sweep(plus(T, 16));
+    expect(await takeSent(world)).toEqual(NOTHING);
+    await l.route(plus(T, 17), healthRound(plus(T, 17)));
+    await l.sweep(plus(T, 17));
+    expect(await takeSent(world)).toEqual({ ...NOTHING, chatops: [subject('SEV2', 'FIRING', 'source_stale', 'probe/inbound-shape')] });
+    const stale = await incidentItem(world, 'source_stale:probe/inbound-shape', l.tableName);
+    expect(stale).toMatchObject({ status: 'open', source: 'pipeline', rule: 'source_stale', subject: 'probe/inbound-shape' });
+    expect(await incidentItem(world, 'source_stale:probe', l.tableName)).toBeUndefined();
+
+    // The shape run reports (under its own heartbeat, not the health rounds'); the next sweep resolves.
+    await l.route(plus(T, 18), shapeRun(plus(T, 18)));
+    expect(await l.heartbeats.lastReports(['probe', 'probe/inbound-shape'])).toEqual({
+      probe: plus(T, 17),
+      'probe/inbound-shape': plus(T, 18),
+    });
+    await l.sweep(plus(T, 18));
+    expect(await takeSent(world)).toEqual({ ...NOTHING, chatops: [subject('SEV2', 'RESOLVED', 'source_stale', 'probe/inbound-shape')] });
+    await expectClean(l);
+  });
+
+  it('health rounds that stop are missed while the shape run goes on reporting', async () => {
+    const l = await lane({ expectedSources });
+    const T = SATURDAY_03;
+    await l.sweep(T);
+    await l.route(T, healthRound(T));
+    await l.route(T, shapeRun(T));
+    // Only the shape run reports from here on: before, its reports refreshed the probe's heartbeat too.
+    await l.route(plus(T, 5), shapeRun(plus(T, 5)));
+    await l.sweep(plus(T, 5));
+    expect(await takeSent(world)).toEqual({ ...NOTHING, chatops: [subject('SEV2', 'FIRING', 'source_stale', 'probe')] });
+    expect(await incidentItem(world, 'source_stale:probe/inbound-shape', l.tableName)).toBeUndefined();
+    await expectClean(l);
+  });
+});
+
 describe('a traceback that keeps recurring', () => {
   it('resolves 30 quiet minutes after its LAST occurrence, not its first', async () => {
     const l = await lane();

@@ -6,7 +6,7 @@
 import { redactText, redactValue } from '../redact.ts';
 import { makeDedupKey, oneLine, type EvaluationReport, type Signal } from '../signal.ts';
 import { GATEWAY_LOGS_COMMAND } from './diagnosis.ts';
-import { INBOUND_SHAPE_RULE, type InboundShapeTarget, type ShapeOutcome } from './inbound-shape.ts';
+import { INBOUND_SHAPE_REPORTER, INBOUND_SHAPE_RULE, type InboundShapeTarget, type ShapeOutcome } from './inbound-shape.ts';
 import type { ProbeOutcome } from './result.ts';
 
 export const INBOUND_SHAPE_RUNBOOK = 'Severity';
@@ -80,7 +80,13 @@ export function inboundShapeReport(checks: readonly ShapeCheck[], now: Date): Sh
     signals.push(shapeSignal(check, outcome, at, 'firing'));
   }
   return {
-    report: { source: 'probe', evaluatedAt: at, evaluated: allJudged && checks.length > 0 ? [INBOUND_SHAPE_RULE] : [], signals },
+    report: {
+      source: 'probe',
+      reporter: INBOUND_SHAPE_REPORTER,
+      evaluatedAt: at,
+      evaluated: allJudged && checks.length > 0 ? [INBOUND_SHAPE_RULE] : [],
+      signals,
+    },
     verdicts,
   };
 }

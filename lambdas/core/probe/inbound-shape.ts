@@ -7,6 +7,8 @@ import type { Config } from '../config.ts';
 import type { ProbeFailure, ProbeResult } from './result.ts';
 
 export const INBOUND_SHAPE_RULE = 'inbound_shape_down';
+/** The shape run's reports name it: the sweeper watches them for silence apart from the health rounds'. */
+export const INBOUND_SHAPE_REPORTER = 'inbound-shape';
 export const INBOUND_SHAPES = ['openai-chat', 'anthropic-messages'] as const;
 export type InboundShape = (typeof INBOUND_SHAPES)[number];
 export type InboundShapeTarget = Config['inboundShapes'][number];

@@ -4,6 +4,7 @@ import { alarmSignal } from '../../core/alarm-signal.ts';
 import { routeSignals, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
 import type { AlarmTagReader, DeadLetterSink, ReportHeartbeats } from '../../core/ports.ts';
 import { InvalidReportError, parseReport, signalsFromReport } from '../../core/report-signals.ts';
+import { heartbeatKey } from '../../core/source-health.ts';
 import { classifyRouterEvent } from '../../core/router-event.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Signal } from '../../core/signal.ts';
@@ -70,7 +71,7 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
           throw error;
         }
         const { report, rejected } = parsed;
-        await deps.heartbeats?.record(report.source, report.evaluatedAt);
+        await deps.heartbeats?.record(heartbeatKey(report), report.evaluatedAt);
         if (rejected.length > 0) {
           await deps.deadLetter.send(
             { source: report.source, evaluatedAt: report.evaluatedAt, rejected },

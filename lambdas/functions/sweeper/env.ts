@@ -8,7 +8,9 @@ export const sweeperSettingsSchema = z.object({
   tracebackQuietMinutes: z.int().positive(),
   quietResolveMinutes: z.record(z.string(), z.int().positive()).default({}),
   noDataAfterMinutes: z.partialRecord(z.enum(SIGNAL_SOURCES), z.int().positive()).default({}),
-  expectedSources: z.array(z.object({ source: z.enum(SIGNAL_SOURCES), intervalMinutes: z.int().positive() })),
+  expectedSources: z.array(
+    z.object({ source: z.enum(SIGNAL_SOURCES), reporter: z.string().min(1).optional(), intervalMinutes: z.int().positive() }),
+  ),
 });
 
 const environmentSchema = z.object({

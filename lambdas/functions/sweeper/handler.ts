@@ -3,7 +3,7 @@
 import { routeSignals, sweepIncidents, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
 import { postDueDigests } from '../../core/digest.ts';
 import type { ReportHeartbeats } from '../../core/ports.ts';
-import { sourceHealthSignals, type SourceExpectation } from '../../core/source-health.ts';
+import { heartbeatKeysOf, sourceHealthSignals, watchPlan, type SourceExpectation } from '../../core/source-health.ts';
 import type { SweepOptions } from '../../core/sweep-policy.ts';
 import type { Logger } from '../../core/logger.ts';
 import { DeliveryFailedError } from '../router/handler.ts';
@@ -22,11 +22,11 @@ export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliverie
     const now = deps.clock();
     const dispatch: DispatchDeps = { ...deps, now: () => now, log: (message, fields) => deps.logger.warn(message, fields) };
     const swept: DispatchResult = await sweepIncidents(now, deps.options, dispatch);
-    const last = await deps.heartbeats.lastReports(['pipeline', ...deps.expectedSources.map((s) => s.source)]);
-    // The sweeper's own first run starts the clock for sources that never reported.
-    const watchingSince = last.pipeline ?? now.toISOString();
-    if (!last.pipeline) await deps.heartbeats.record('pipeline', watchingSince);
-    const health = await routeSignals(sourceHealthSignals(last, deps.expectedSources, now, watchingSince), dispatch);
+    const last = await deps.heartbeats.lastReports(heartbeatKeysOf(deps.expectedSources));
+    // The sweeper's first run (and its first for a newly expected run) starts the clock for what never reported.
+    const plan = watchPlan(deps.expectedSources, last, now);
+    for (const mark of plan.record) await deps.heartbeats.record(mark.key, mark.at);
+    const health = await routeSignals(sourceHealthSignals(last, deps.expectedSources, now, plan.since), dispatch);
     // Yesterday's SEV4 digests, each posted to chatops once (issue 13).
     const digests = deps.digests
       ? await postDueDigests(now, { digests: deps.digests, chatops: deps.notifiers.chatops, settings: deps.settings })

@@ -194,7 +194,13 @@ describe('inboundShapeReport', () => {
   });
 
   it('no shapes: nothing evaluated', () => {
-    expect(inboundShapeReport([], NOW).report).toEqual({ source: 'probe', evaluatedAt: NOW.toISOString(), evaluated: [], signals: [] });
+    expect(inboundShapeReport([], NOW).report).toEqual({
+      source: 'probe',
+      reporter: 'inbound-shape',
+      evaluatedAt: NOW.toISOString(),
+      evaluated: [],
+      signals: [],
+    });
   });
 
   it('a key in the URL or detail is redacted in the summary and details', () => {

@@ -104,6 +104,18 @@ describe('parseReport', () => {
     expect(parsed.signals[0]?.dedupKey).toBe('model_error_rate:gpt-4o');
   });
 
+  it("keeps the reporter a run names itself by (the sweeper watches each run's heartbeat)", () => {
+    const { report: parsed } = parseReport({
+      source: 'probe',
+      reporter: 'inbound-shape',
+      evaluatedAt: EVALUATED_AT,
+      evaluated: [],
+      signals: [],
+    });
+    expect(parsed.reporter).toBe('inbound-shape');
+    expect(parseReport(report({})).report.reporter).toBeUndefined();
+  });
+
   it('rejects each invalid signal with a reason naming its path, keeping the valid ones', () => {
     const good = signal({ subject: 'gpt-4o' });
     const { report: parsed, rejected } = parseReport(
@@ -141,6 +153,11 @@ describe('parseReport', () => {
     ['unknown source', { source: 'nagios', evaluatedAt: EVALUATED_AT, evaluated: [], signals: [] }, 'source'],
     ['evaluated not an array', { source: 'trace-db', evaluatedAt: EVALUATED_AT, evaluated: 'model_error_rate', signals: [] }, 'evaluated'],
     ['signals not an array', { source: 'trace-db', evaluatedAt: EVALUATED_AT, evaluated: [], signals: {} }, 'signals'],
+    [
+      'a reporter that is no name',
+      { source: 'probe', reporter: 'Inbound Shape', evaluatedAt: EVALUATED_AT, evaluated: [], signals: [] },
+      'reporter',
+    ],
   ])('a malformed envelope (%s) throws InvalidReportError with a one-line message', (_label, raw, path) => {
     let caught: unknown;
     try {
