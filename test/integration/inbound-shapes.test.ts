@@ -207,6 +207,8 @@ describe('the probe Lambda shape run -> router: inbound_shape_down', () => {
 
   it('all shapes fine: evaluated, resolves only (nothing open), nothing paged', async () => {
     const { report } = await shapeRun(TUESDAY_10)();
+    // Named, so the sweeper watches the shape run apart from the health rounds (source_stale:probe/inbound-shape).
+    expect(report).toMatchObject({ source: 'probe', reporter: 'inbound-shape' });
     expect(report.evaluated).toEqual(['inbound_shape_down']);
     expect(report.signals.map((s) => `${s.status} ${s.dedupKey}`)).toEqual([
       'resolved inbound_shape_down:chat',
