@@ -17,12 +17,12 @@ export const signalSchema = z.object({
   runbook: z.string().max(200).optional(),
 });
 
+/** A run's name in its reports (`inbound-shape`): part of a heartbeat key and an incident subject. */
+export const reporterName = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, 'expected a reporter name such as "inbound-shape"');
+
 export const evaluationReportSchema = z.object({
   source: z.enum(SIGNAL_SOURCES),
-  reporter: z
-    .string()
-    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'expected a reporter name such as "inbound-shape"')
-    .optional(),
+  reporter: reporterName.optional(),
   evaluatedAt: isoInstant,
   evaluated: z.array(z.string()),
   healthy: z.record(z.string(), z.array(z.string())).default({}),
