@@ -23,7 +23,7 @@ export function heartbeatKey(report: Pick<EvaluationReport, 'source' | 'reporter
 }
 
 /** The sweeper's own heartbeat: when it first ran, i.e. since when a source that never reported is missed. */
-export const PIPELINE_HEARTBEAT = 'pipeline';
+const PIPELINE_HEARTBEAT = 'pipeline';
 /** The sweeper's mark of when it first expected a run that has not reported yet. */
 const watchKey = (key: string) => `watch/${key}`;
 
