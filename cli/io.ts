@@ -1,5 +1,6 @@
 // Small I/O helpers shared by the CLI commands.
 import { existsSync, readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { ConfigError, defaultConfig, type Config } from '../lambdas/core/config.ts';
 import { loadConfigFile } from '../lambdas/adapters/config-file.ts';
 import { UsageError } from './errors.ts';
@@ -43,4 +44,15 @@ export function parseInstant(value: string | undefined, flag: string): Date | un
 
 export function isInputError(error: unknown): error is Error {
   return error instanceof UsageError || error instanceof ConfigError;
+}
+
+/** Who runs the command, for the records it writes (a silence's createdBy, a resolve's timeline line). */
+export function currentUser(env: NodeJS.ProcessEnv): string {
+  const fromEnv = env.USER ?? env.USERNAME;
+  if (fromEnv) return fromEnv;
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }

@@ -39,12 +39,14 @@ commands:
   silence list [--all] [--now ISO] [--table NAME] [--json]    active and pending silences (--all: ended ones too)
   silence expire ID [--now ISO] [--table NAME] [--json]       end a silence now
   incidents [--open] [--table NAME] [--json]                  incidents in the deployed incident table, oldest first
+  incidents resolve DEDUP_KEY --reason TEXT [--bus NAME] [--table NAME] [--timeout-seconds N] [--json]
+                                                              close an open incident by hand through the deployed router
   postmortem DEDUP_KEY [--db FILE] [--now ISO] [--table NAME] Markdown post-mortem draft (runbook template) for one incident
   scan-logs --file FILE [--now ISO] [--config FILE] [--json]  the log rules on a subscription event, a decoded
                                                               DATA_MESSAGE or plain log lines (windows end at --now,
                                                               else the newest event)
 
-table commands: --table NAME or METIS_ALERTS_TABLE (the stack's IncidentTableName output); AWS credentials/region from the usual AWS environment
+table commands: --table NAME or METIS_ALERTS_TABLE (the stack's IncidentTableName output), --bus NAME or METIS_ALERTS_BUS (its BusName output); AWS credentials/region from the usual AWS environment
 exit status: 0 ran, 2 bad input or configuration`;
 
 type Command = (args: string[], out: Output) => Promise<void>;

@@ -1,6 +1,6 @@
 // `metis-alerts incidents [--open] [--table NAME] [--json]`: the incidents in the deployed incident
 // table (open and recently resolved; TTL removes older ones), oldest first. Heartbeat and silence items
-// share the table and are never listed.
+// share the table and are never listed. `incidents resolve` closes one by hand (incident-resolve.ts).
 import { parseArgs } from 'node:util';
 import { listIncidents } from '../../lambdas/adapters/dynamodb-incident-list.ts';
 import type { Incident } from '../../lambdas/core/incident.ts';
@@ -9,6 +9,7 @@ import { oneLine, type Severity } from '../../lambdas/core/signal.ts';
 import { formatTable } from '../format-table.ts';
 import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
 import type { Output } from '../io.ts';
+import { runIncidentResolveCommand } from './incident-resolve.ts';
 
 export interface IncidentRow {
   dedupKey: string;
@@ -45,6 +46,7 @@ export interface IncidentsCommandDeps {
 }
 
 export async function runIncidentsCommand(args: string[], out: Output, deps: IncidentsCommandDeps = { env: process.env }): Promise<void> {
+  if (args[0] === 'resolve') return runIncidentResolveCommand(args.slice(1), out, deps.env);
   const { values } = parseArgs({
     args,
     options: { open: { type: 'boolean', default: false }, table: { type: 'string' }, json: { type: 'boolean', default: false } },

@@ -7,7 +7,6 @@
 //
 // Ids are made here, at the edge (core never generates randomness or reads the clock).
 import { getRandomValues } from 'node:crypto';
-import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
 import { DynamoDbSilenceStore } from '../../lambdas/adapters/dynamodb-silence-store.ts';
 import type { SilenceStore } from '../../lambdas/core/ports.ts';
@@ -17,7 +16,7 @@ import { silenceEnd, type Silence } from '../../lambdas/core/silence.ts';
 import { UsageError } from '../errors.ts';
 import { formatTable } from '../format-table.ts';
 import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
-import { parseInstant, type Output } from '../io.ts';
+import { currentUser, parseInstant, type Output } from '../io.ts';
 
 /** A silence longer than this is almost always forgotten: use a maintenance window in the config instead. */
 export const MAX_SILENCE_MS = 30 * 86_400_000;
@@ -231,14 +230,4 @@ async function silenceExpire(args: string[], out: Output, deps: SilenceCommandDe
 
 function scopeOf(silence: Silence): string {
   return `rule ${silence.rule}, ${silence.subject === undefined ? 'all subjects' : `subject ${silence.subject}`}`;
-}
-
-function currentUser(env: NodeJS.ProcessEnv): string {
-  const fromEnv = env.USER ?? env.USERNAME;
-  if (fromEnv) return fromEnv;
-  try {
-    return userInfo().username || 'unknown';
-  } catch {
-    return 'unknown';
-  }
 }

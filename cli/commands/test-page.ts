@@ -14,29 +14,24 @@ import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
 import { WireLog } from '../../lambdas/adapters/notify/wire-log.ts';
 import type { Config } from '../../lambdas/core/config.ts';
 import { routeSignals } from '../../lambdas/core/dispatch.ts';
-import type { DeliveryRecord, Incident } from '../../lambdas/core/incident.ts';
 import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { SEVERITIES, type EvaluationReport, type Severity, type Signal } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
+import { answered, type IncidentReader, outcomeOf, pollIncident, type SinkOutcome, showOutcome } from '../incident-deliveries.ts';
 import { parseInstant, resolveConfig, type Output } from '../io.ts';
 import { dryRunSinks } from './route.ts';
 
-export interface TestPageDeps {
+export interface TestPageDeps extends IncidentReader {
   /** Sends a report into the pipeline: the deployed bus, or the router core in a dry run. */
   publish(report: EvaluationReport): Promise<void>;
-  incident(dedupKey: string): Promise<Incident | undefined>;
-  sleep(ms: number): Promise<void>;
   now(): Date;
 }
 
-export type SinkOutcome = 'delivered' | 'pending' | { error: string };
 export interface TestPageResult {
   dedupKey: string;
   sinks: Record<string, { trigger: SinkOutcome; resolve?: SinkOutcome }>;
 }
-
-const POLL_MS = 1000;
 
 export function testSignal(severity: Severity, at: Date, status: Signal['status'] = 'firing'): Signal {
   const subject = `test-page-${at
@@ -66,7 +61,7 @@ export async function testPage(severity: Severity, deps: TestPageDeps, timeoutMs
   const start = deps.now();
   const firing = testSignal(severity, start);
   await deps.publish(report(firing, start));
-  const triggered = await settled(firing.dedupKey, 'trigger', deps, timeoutMs);
+  const triggered = await pollIncident(firing.dedupKey, (i) => answered(i, 'trigger'), deps, timeoutMs);
   const resolvedAt = deps.now();
   await deps.publish(
     report(
@@ -74,7 +69,7 @@ export async function testPage(severity: Severity, deps: TestPageDeps, timeoutMs
       resolvedAt,
     ),
   );
-  const resolved = (await settled(firing.dedupKey, 'resolve', deps, timeoutMs)) ?? triggered;
+  const resolved = (await pollIncident(firing.dedupKey, (i) => answered(i, 'resolve'), deps, timeoutMs)) ?? triggered;
   const sinks: TestPageResult['sinks'] = {};
   for (const d of (resolved ?? triggered)?.deliveries ?? []) {
     if (d.action !== 'trigger' && d.action !== 'resolve') continue;
@@ -82,29 +77,6 @@ export async function testPage(severity: Severity, deps: TestPageDeps, timeoutMs
     sinks[d.sink]![d.action] = outcomeOf(d);
   }
   return { dedupKey: firing.dedupKey, sinks };
-}
-
-async function settled(
-  dedupKey: string,
-  action: 'trigger' | 'resolve',
-  deps: TestPageDeps,
-  timeoutMs: number,
-): Promise<Incident | undefined> {
-  const until = Date.now() + timeoutMs;
-  let last: Incident | undefined;
-  for (;;) {
-    last = await deps.incident(dedupKey);
-    const owed = last?.deliveries.filter((d) => d.action === action) ?? [];
-    if (owed.length > 0 && owed.every((d) => d.status !== 'pending')) return last;
-    if (Date.now() >= until) return last;
-    await deps.sleep(POLL_MS);
-  }
-}
-
-function outcomeOf(d: DeliveryRecord): SinkOutcome {
-  if (d.status === 'sent') return 'delivered';
-  if (d.status === 'pending') return 'pending';
-  return { error: d.error ?? d.status };
 }
 
 /** The router core in-process with dry-run sinks: what test-page would send, as the wire log shows it. */
@@ -127,9 +99,8 @@ export function dryRunDeps(config: Config, wire: WireLog, clock: () => Date): Te
 }
 
 export function formatTestPage(result: TestPageResult): string {
-  const show = (o: SinkOutcome | undefined): string => (o === undefined ? 'not owed' : typeof o === 'string' ? o : `ERROR ${o.error}`);
   const lines = Object.entries(result.sinks).map(
-    ([sink, o]) => `${sink.padEnd(14)} trigger ${show(o.trigger)}; resolve ${show(o.resolve)}`,
+    ([sink, o]) => `${sink.padEnd(14)} trigger ${showOutcome(o.trigger)}; resolve ${showOutcome(o.resolve)}`,
   );
   return `test incident ${result.dedupKey}\n${lines.join('\n') || 'no sink was notified (check the routing policy for this severity now)'}\n`;
 }
