@@ -17,9 +17,12 @@ export interface FastLine {
 
 const NO_KINDS: readonly ExposureKind[] = Object.freeze([]);
 
+/** The member names the reader indexes: every field the rules below read, and those that send a line to the full path. */
+export const FAST_LINE_FIELDS: readonly string[] = [...KEY_HIT_FIELDS, ...EXCEPTION_FIELDS, 'log', 'prompt', 'completion'];
+
 export class FastLineReader {
   // Every name read below is indexed while the line is read, so each lookup is one array read.
-  private readonly flat = new FlatJsonLine([...KEY_HIT_FIELDS, ...EXCEPTION_FIELDS, 'log', 'prompt', 'completion']);
+  private readonly flat = new FlatJsonLine(FAST_LINE_FIELDS);
   private readonly out: FastLine = { keyHits: [], exposure: NO_KINDS };
   /** Members that send a line to the full path: a Docker / Fluent Bit `log` wrapper, an exception field. */
   private readonly stepAside = this.flat.maskOf(['log', ...EXCEPTION_FIELDS]);
