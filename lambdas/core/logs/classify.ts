@@ -49,6 +49,11 @@ const KEY_FIELDS = ['gateway_key_id', 'key_id', 'gatewayKeyId', 'keyId'];
 const IP_FIELDS = ['client_ip', 'remote_addr', 'source_ip', 'ip', 'client'];
 const UA_FIELDS = ['user_agent', 'userAgent', 'http_user_agent'];
 const MESSAGE_FIELDS = ['event', 'message', 'msg'];
+/** Either kind's word anywhere in `text` (two substring scans). */
+function mentionsKind(text: string): boolean {
+  return text.includes('quota_exceeded') || text.includes('key_revoked');
+}
+
 /** Every top-level field keyHitsOfFields may read. */
 export const KEY_HIT_FIELDS: readonly string[] = [...CODE_FIELDS, ...KEY_FIELDS, ...IP_FIELDS, ...UA_FIELDS];
 
@@ -159,26 +164,44 @@ export interface JsonFields {
   get(name: string): unknown;
   /** Whether any of `names` may be present (false: none is); a reader that cannot tell cheaply leaves it out. */
   mayHaveAny?(names: readonly string[]): boolean;
+  /**
+   * Which of `options` the value of `name` is (-1: none, or not a string), compared where it stands. Only a
+   * reader whose values are never objects has it (the flat reader), so no error body is missed.
+   */
+  stringIndexOf?(name: string, options: readonly string[]): number;
 }
+
+const KIND_VALUES: readonly KeyKind[] = ['quota_exceeded', 'key_revoked'];
 
 /** The key hits of a JSON line, read through `fields` so the parsed and the flat path share one rule. */
 export function keyHitsOfFields(fields: JsonFields, text: string): KeyHit[] {
-  // Neither word anywhere in the line: no field can hold the code (the common line pays two substring
-  // scans). A line with \u escapes may spell the word escaped, so it takes the long way.
-  if (!text.includes('quota_exceeded') && !text.includes('key_revoked') && !text.includes('\\u')) return [];
   // Flags, not arrays: this runs on most lines of a flood.
   let quota = false;
   let revoked = false;
-  if (fields.mayHaveAny?.(CODE_FIELDS) !== false) {
+  if (fields.stringIndexOf) {
+    // The flat reader's line has no escapes: a code field is compared where it stands, and only a line
+    // without one pays the word scans below.
     for (let f = 0; f < CODE_FIELDS.length; f++) {
-      const value = fields.get(CODE_FIELDS[f]!);
-      if (typeof value === 'string') {
-        quota ||= value === 'quota_exceeded';
-        revoked ||= value === 'key_revoked';
-      } else if (isObject(value)) {
-        // OpenAI-style error bodies: {"error": {"code": "quota_exceeded", "type": ...}}
-        quota ||= value.code === 'quota_exceeded' || value.type === 'quota_exceeded';
-        revoked ||= value.code === 'key_revoked' || value.type === 'key_revoked';
+      const kind = fields.stringIndexOf(CODE_FIELDS[f]!, KIND_VALUES);
+      quota ||= kind === 0;
+      revoked ||= kind === 1;
+    }
+    if (!quota && !revoked && !mentionsKind(text)) return [];
+  } else {
+    // Neither word anywhere in the line: no field can hold the code (the common line pays two substring
+    // scans). A line with \u escapes may spell the word escaped, so it takes the long way.
+    if (!mentionsKind(text) && !text.includes('\\u')) return [];
+    if (fields.mayHaveAny?.(CODE_FIELDS) !== false) {
+      for (let f = 0; f < CODE_FIELDS.length; f++) {
+        const value = fields.get(CODE_FIELDS[f]!);
+        if (typeof value === 'string') {
+          quota ||= value === 'quota_exceeded';
+          revoked ||= value === 'key_revoked';
+        } else if (isObject(value)) {
+          // OpenAI-style error bodies: {"error": {"code": "quota_exceeded", "type": ...}}
+          quota ||= value.code === 'quota_exceeded' || value.type === 'quota_exceeded';
+          revoked ||= value.code === 'key_revoked' || value.type === 'key_revoked';
+        }
       }
     }
   }

@@ -166,6 +166,19 @@ export class FlatJsonLine {
     return member < 0 ? undefined : this.value(member);
   }
 
+  /** Which of `options` the string value of `name` is (-1: none, or no such string member), compared in place: no string built. */
+  stringIndexOf(name: string, options: readonly string[]): number {
+    const member = this.find(name);
+    if (member < 0 || this.text.charCodeAt(this.valueStart[member]!) !== QUOTE) return -1;
+    const start = this.valueStart[member]! + 1;
+    const length = this.valueEnd[member]! - start - 1;
+    for (let o = 0; o < options.length; o++) {
+      const option = options[o]!;
+      if (option.length === length && this.text.startsWith(option, start)) return o;
+    }
+    return -1;
+  }
+
   /** Whether member `member`'s value is a string whose first character is `{` or might be whitespace (an object logged as a string). */
   valueMayHoldObject(member: number): boolean {
     const start = this.valueStart[member]!;
