@@ -51,6 +51,10 @@ describe('the flat JSON reader', () => {
         for (const name of new Set([...RULE_NAMES, ...OTHER_NAMES, ...Object.keys(record)])) {
           expect(flat.has(name)).toBe(Object.hasOwn(record, name));
           expect(flat.get(name)).toStrictEqual(Object.hasOwn(record, name) ? record[name] : undefined);
+          // stringIndexOf: which option the string value is, compared in place; -1 for anything else.
+          const value = Object.hasOwn(record, name) ? record[name] : undefined;
+          const options = ['quota_exceeded', 'key_revoked', typeof value === 'string' ? value : 'absent'];
+          expect(flat.stringIndexOf(name, options)).toBe(typeof value === 'string' ? options.indexOf(value) : -1);
         }
       }),
       { numRuns: 3000 },
