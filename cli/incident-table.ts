@@ -3,6 +3,7 @@
 // AWS_ENDPOINT_URL, ... as the AWS CLI reads them), and AWS errors an operator can fix turned into one
 // line and exit 2 instead of a stack trace.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Incident } from '../lambdas/core/incident.ts';
 import { UsageError } from './errors.ts';
 import { errorMessage } from '../lambdas/core/errors.ts';
 
@@ -53,4 +54,20 @@ export async function onTable<T>(tableName: string, operation: () => Promise<T>)
     }
     throw error;
   }
+}
+
+/** Silence and heartbeat items share the table: only a well-formed incident is read as one (postmortem, incidents resolve). */
+export function asIncident(item: unknown, dedupKey: string): Incident {
+  const candidate = item as Partial<Incident>;
+  const wellFormed =
+    (candidate.status === 'open' || candidate.status === 'resolved') &&
+    typeof candidate.openedAt === 'string' &&
+    !Number.isNaN(Date.parse(candidate.openedAt)) &&
+    Array.isArray(candidate.timeline) &&
+    Array.isArray(candidate.deliveries) &&
+    typeof candidate.lastSignal === 'object' &&
+    candidate.lastSignal !== null;
+  if (!wellFormed)
+    throw new UsageError(`"${dedupKey}" is not an incident (the table also holds silences and heartbeats; see metis-alerts incidents)`);
+  return candidate as Incident;
 }

@@ -12,7 +12,7 @@ import { redactText } from '../../lambdas/core/redact.ts';
 import { type EvaluationReport, MAX_SUMMARY, oneLine } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
 import { type IncidentReader, outcomeOf, pollIncident, type SinkOutcome, showOutcome } from '../incident-deliveries.ts';
-import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
+import { asIncident, incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
 import { currentUser, type Output } from '../io.ts';
 
 export interface ResolveByHandDeps extends IncidentReader {
@@ -68,8 +68,9 @@ export async function resolveByHand(
   deps: ResolveByHandDeps,
   timeoutMs: number,
 ): Promise<ResolveByHandResult> {
-  const before = await deps.incident(dedupKey);
-  if (!before) throw new UsageError(`no incident "${dedupKey}" in the table (metis-alerts incidents --open lists the open ones)`);
+  const item = await deps.incident(dedupKey);
+  if (!item) throw new UsageError(`no incident "${dedupKey}" in the table (metis-alerts incidents --open lists the open ones)`);
+  const before = asIncident(item, dedupKey);
   const report = resolveReport(before, reason, by, deps.now());
   if (before.status !== 'open')
     return { dedupKey, episode: before.episode, status: 'was-not-open', resolvedAt: before.resolvedAt ?? null, sinks: {} };

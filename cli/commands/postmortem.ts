@@ -6,12 +6,11 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { DynamoDbIncidentStore } from '../../lambdas/adapters/dynamodb-incident-store.ts';
 import { openSnapshot } from '../../lambdas/adapters/sqljs-database.ts';
-import type { Incident } from '../../lambdas/core/incident.ts';
 import { renderPostmortem } from '../../lambdas/core/postmortem.ts';
 import { countRequestsDropped, type RequestsDropped } from '../../lambdas/core/trace-db/requests-dropped.ts';
 import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { UsageError } from '../errors.ts';
-import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
+import { asIncident, incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
 import { parseInstant, type Output } from '../io.ts';
 import { errorMessage } from '../../lambdas/core/errors.ts';
 
@@ -51,22 +50,6 @@ export async function runPostmortemCommand(args: string[], out: Output, deps: Po
     requestsDropped = await countFromFile(values.db, { from: new Date(incident.openedAt), to });
   }
   out.stdout.write(renderPostmortem({ incident, now, ...(requestsDropped ? { requestsDropped } : {}) }));
-}
-
-/** Silence and heartbeat items share the table: only a well-formed incident gets a post-mortem. */
-function asIncident(item: unknown, dedupKey: string): Incident {
-  const candidate = item as Partial<Incident>;
-  const wellFormed =
-    (candidate.status === 'open' || candidate.status === 'resolved') &&
-    typeof candidate.openedAt === 'string' &&
-    !Number.isNaN(Date.parse(candidate.openedAt)) &&
-    Array.isArray(candidate.timeline) &&
-    Array.isArray(candidate.deliveries) &&
-    typeof candidate.lastSignal === 'object' &&
-    candidate.lastSignal !== null;
-  if (!wellFormed)
-    throw new UsageError(`"${dedupKey}" is not an incident (the table also holds silences and heartbeats; see metis-alerts incidents)`);
-  return candidate as Incident;
 }
 
 async function countFromFile(path: string, window: { from: Date; to: Date }): Promise<RequestsDropped> {

@@ -8,6 +8,7 @@ import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-s
 import { describe, expect, it } from 'vitest';
 import { formatResolveByHand, resolveByHand, type ResolveByHandDeps } from '../../cli/commands/incident-resolve.ts';
 import { DynamoDbIncidentStore } from '../../lambdas/adapters/dynamodb-incident-store.ts';
+import { DynamoDbSilenceStore, silenceKey } from '../../lambdas/adapters/dynamodb-silence-store.ts';
 import { createQueue, drainQueue, eventBridgeClient } from './support/aws.ts';
 import { expectUsageError, useAwsCliEnv } from './support/aws-cli.ts';
 import { NOTHING, takeSent } from './support/lifecycle-world.ts';
@@ -224,6 +225,24 @@ describe('metis-alerts incidents resolve (the CLI, a moto bus and table)', () =>
     ],
   ])('refuses %j with exit 2 and one line', (args, pattern) => {
     expectUsageError(runCli(args), 'incidents', pattern);
+  });
+
+  it('a silence item in the same table is no incident: one line, nothing published', async () => {
+    const tableName = await createTable(world, 'resolve-by-hand-silence');
+    await new DynamoDbSilenceStore({ client: world.dynamo, tableName }).put({
+      id: 'sil_0000000001',
+      rule: 'healthz_down',
+      startsAt: TUESDAY_10,
+      endsAt: AFTER_UPGRADE,
+      reason: 'maintenance',
+      createdBy: 'alice',
+      createdAt: TUESDAY_10,
+    });
+    expectUsageError(
+      runCli(['incidents', 'resolve', silenceKey('sil_0000000001'), '--reason', 'x', '--bus', 'b', '--table', tableName]),
+      'incidents',
+      /is not an incident \(the table also holds silences and heartbeats; see metis-alerts incidents\)/,
+    );
   });
 
   it('an unknown dedup key is one line naming how to list the open ones', async () => {
