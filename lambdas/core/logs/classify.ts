@@ -49,11 +49,6 @@ const KEY_FIELDS = ['gateway_key_id', 'key_id', 'gatewayKeyId', 'keyId'];
 const IP_FIELDS = ['client_ip', 'remote_addr', 'source_ip', 'ip', 'client'];
 const UA_FIELDS = ['user_agent', 'userAgent', 'http_user_agent'];
 const MESSAGE_FIELDS = ['event', 'message', 'msg'];
-/** Either kind's word anywhere in `text` (two substring scans). */
-function mentionsKind(text: string): boolean {
-  return text.includes('quota_exceeded') || text.includes('key_revoked');
-}
-
 /** Every top-level field keyHitsOfFields may read. */
 export const KEY_HIT_FIELDS: readonly string[] = [...CODE_FIELDS, ...KEY_FIELDS, ...IP_FIELDS, ...UA_FIELDS];
 
@@ -173,6 +168,11 @@ export interface JsonFields {
 
 const KIND_VALUES: readonly KeyKind[] = ['quota_exceeded', 'key_revoked'];
 
+/** Either kind's word anywhere in `text` (two substring scans). */
+function mentionsKind(text: string): boolean {
+  return text.includes('quota_exceeded') || text.includes('key_revoked');
+}
+
 /** The key hits of a JSON line, read through `fields` so the parsed and the flat path share one rule. */
 export function keyHitsOfFields(fields: JsonFields, text: string): KeyHit[] {
   // Flags, not arrays: this runs on most lines of a flood.
@@ -181,10 +181,12 @@ export function keyHitsOfFields(fields: JsonFields, text: string): KeyHit[] {
   if (fields.stringIndexOf) {
     // The flat reader's line has no escapes: a code field is compared where it stands, and only a line
     // without one pays the word scans below.
-    for (let f = 0; f < CODE_FIELDS.length; f++) {
-      const kind = fields.stringIndexOf(CODE_FIELDS[f]!, KIND_VALUES);
-      quota ||= kind === 0;
-      revoked ||= kind === 1;
+    if (fields.mayHaveAny?.(CODE_FIELDS) !== false) {
+      for (let f = 0; f < CODE_FIELDS.length; f++) {
+        const kind = fields.stringIndexOf(CODE_FIELDS[f]!, KIND_VALUES);
+        quota ||= kind === 0;
+        revoked ||= kind === 1;
+      }
     }
     if (!quota && !revoked && !mentionsKind(text)) return [];
   } else {
