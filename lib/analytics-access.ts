@@ -1,4 +1,4 @@
-// analytics_drift (issue 13) in the trace-check Lambda: the config's `analytics` section as its ANALYTICS
+// analytics_drift in the trace-check Lambda: the config's `analytics` section as its ANALYTICS
 // environment variable and ssm:GetParameter on the key parameters it names, nothing else. The fetch goes
 // out over HTTPS from the function (no VPC): the endpoint must be reachable from the internet, like /healthz.
 import { Stack } from 'aws-cdk-lib';

@@ -1,4 +1,4 @@
-// Inbound shapes (issue 13): the probe Lambda also runs, on its own schedule (every
+// Inbound shapes: the probe Lambda also runs, on its own schedule (every
 // rules.inbound_shape_down.scheduleMinutes, default 5), one one-token request per configured shape and
 // puts an evaluation report on the bus; the router turns a failing shape into `inbound_shape_down:<name>`
 // SEV2. This construct only adds to the existing probe function: its environment, the probe keys' SSM

@@ -1,4 +1,4 @@
-// The one on-call dashboard (issue 13): everything on-call needs at 3 a.m. on one page, instead of a
+// The one on-call dashboard: everything on-call needs at 3 a.m. on one page, instead of a
 // dashboard per part. It adds no custom metric (each costs USD 0.30 a month): panels use metrics AWS
 // vends for free (Lambda, SQS), alarm states, and Logs Insights queries over the log lines the Lambdas write once per run
 // (lambdas/core/dashboard/log-records.ts), which cost only the bytes a query scans while someone looks.

@@ -1,4 +1,4 @@
-// The demo's steps for the severity-table rows added in issue 13: a leaked key calling a model it never
+// The demo's steps for the later severity-table rows: a leaked key calling a model it never
 // used (SEV1 key_compromise_suspected beside a CI burst that stays a SEV3 key_spend_spike), a gateway
 // that logs a request body with the customer's prompt (SEV1 prompt_exposure, content never quoted), and
 // deprecation warnings that only reach chatops as the next day's SEV4 digest. Real detectors on local data.

@@ -1,4 +1,4 @@
-// Inbound-shape part of `npm run demo` (issue 13): one real loopback gateway that serves /healthz (200), an
+// Inbound-shape part of `npm run demo`: one real loopback gateway that serves /healthz (200), an
 // OpenAI chat endpoint (healthy) and an Anthropic Messages endpoint that first answers 200 with an OpenAI body
 // (a broken adapter), then recovers. The probe Lambda's own shape run (makeInboundShapeHandler with the real
 // HTTP probers) produces the evaluation reports the router gets: SEV2 `inbound_shape_down:messages` while

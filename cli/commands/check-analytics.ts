@@ -1,4 +1,4 @@
-// `check --analytics-url URL` (issue 13): compare the gateway's /analytics/by_key with the local DB, per
+// `check --analytics-url URL`: compare the gateway's /analytics/by_key with the local DB, per
 // key, over the window the trace-check Lambda would use (config `analytics` fields and window, the URL from
 // the flag). A key, if the endpoint wants one, comes from METIS_ANALYTICS_AUTHORIZATION (sent as
 // `authorization`), never from a flag. A down or malformed endpoint is an `analytics_unavailable` finding.

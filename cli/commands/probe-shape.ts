@@ -1,5 +1,5 @@
 // `metis-alerts probe --url URL --shape openai-chat|anthropic-messages [--model M] [--timeout-ms N] [--json]`:
-// one inbound-shape request with the probe Lambda's own prober and verdict (issue 13). Prints the probe
+// one inbound-shape request with the probe Lambda's own prober and verdict. Prints the probe
 // JSON plus "shape"; `failure: "shape"` when a 2xx body is not that shape. A probe key, if the gateway
 // wants one, comes from METIS_PROBE_AUTHORIZATION (sent as the `authorization` header), never from a flag
 // that would show in `ps` and shell history.

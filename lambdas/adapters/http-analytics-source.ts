@@ -1,4 +1,4 @@
-// GET the gateway's /analytics/by_key for one window (issue 13, analytics_drift): the window goes out as
+// GET the gateway's /analytics/by_key for one window (analytics_drift): the window goes out as
 // two ISO-8601 query parameters (names from config), the answer comes back as parsed JSON or as the reason
 // there is none (HTTP status, timeout, connection, not JSON, too large). Never throws for what the endpoint
 // does: a down endpoint is a finding (analytics_unavailable), not a crash. Header values (the key from SSM)

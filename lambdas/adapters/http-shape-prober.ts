@@ -1,4 +1,4 @@
-// One inbound-shape request (issue 13): POST the shape's one-token body with fetch under one deadline
+// One inbound-shape request: POST the shape's one-token body with fetch under one deadline
 // (connect, TLS, headers and body), read at most 64 KB, and judge it with core/probe/inbound-shape.ts.
 // Whatever the endpoint does resolves to a ShapeOutcome; only a malformed URL rejects (ProbeRequestError).
 // The body is judged and dropped: never logged or returned (it is a completion). Header values (the probe

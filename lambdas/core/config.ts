@@ -77,13 +77,13 @@ export const rulesSchema = z
       .prefault({}),
     snapshot_unreadable: z.strictObject({ ...ruleBase }).prefault({}),
     trace_db_bad_timestamps: z.strictObject({ ...ruleBase }).prefault({}),
-    // Key compromise, prompt exposure, backups, SEV4 noise (issue 13).
+    // Key compromise, prompt exposure, backups, SEV4 noise.
     /** Uses key_spend_spike's factor and minUsd: the same spike, plus new models or no daily cap. */
     key_compromise_suspected: z.strictObject({ ...ruleBase }).prefault({}),
     backup_stale: z.strictObject({ ...ruleBase, maxAgeHours: positive.default(26) }).prefault({}),
     prompt_exposure: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(60) }).prefault({}),
     log_noise: z.strictObject({ ...ruleBase }).prefault({}),
-    // issue 13: one inbound shape down (probe, every `scheduleMinutes`) and per-key analytics rollup drift (trace check).
+    // One inbound shape down (probe, every `scheduleMinutes`) and per-key analytics rollup drift (trace check).
     inbound_shape_down: z.strictObject({ ...ruleBase, scheduleMinutes: z.int().min(1).max(60).default(5) }).prefault({}),
     analytics_drift: z
       .strictObject({ ...ruleBase, threshold: z.number().gt(0).lt(10).default(0.1), minCalls: z.int().positive().default(20) })
@@ -101,7 +101,7 @@ export const healthTargetSchema = z.strictObject({
   headersFromSsm: z.record(z.string(), ssmName).optional(),
 });
 
-/** One inbound API shape the gateway serves, probed with a one-token request (issue 13). */
+/** One inbound API shape the gateway serves, probed with a one-token request. */
 export const inboundShapeSchema = z.strictObject({
   name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$/, 'expected a short name of letters, digits, "-" or "_"'),
   /** The endpoint itself, e.g. https://gw.example.com/v1/chat/completions. */
@@ -117,7 +117,7 @@ export const inboundShapeSchema = z.strictObject({
   headersFromSsm: z.record(z.string(), ssmName).optional(),
 });
 
-/** The gateway's `/analytics/by_key`, compared per key with the trace DB (issue 13, `analytics_drift`). */
+/** The gateway's `/analytics/by_key`, compared per key with the trace DB (`analytics_drift`). */
 export const analyticsSchema = z.strictObject({
   url: z.url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' }),
   headersFromSsm: z.record(z.string(), ssmName).optional(),

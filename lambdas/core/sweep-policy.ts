@@ -33,7 +33,7 @@ export function sweepOptionsOf(config: Pick<Config, 'rules'> & Partial<Pick<Conf
     quietResolveMinutes: {
       quota_exceeded_sustained: quota.minutes + 1,
       key_revoked_in_use: revoked.windowMinutes + 1,
-      // Log lines with prompt content: resolved once none has been seen for this long (issue 13).
+      // Log lines with prompt content: resolved once none has been seen for this long.
       prompt_exposure: config.rules.prompt_exposure.quietMinutes,
     },
     // Three missed trace-check runs, at least 5 minutes.

@@ -1,4 +1,4 @@
-// The one on-call dashboard, the inbound-shape schedule and the analytics wiring (issue 13), from a config
+// The one on-call dashboard, the inbound-shape schedule and the analytics wiring, from a config
 // with two health targets, two inbound shapes, a snapshot with budget and caps, a log group and analytics:
 // exactly one dashboard, its panels in order, no custom metric beyond those the alarms already need (none
 // for the probe: its panels are Logs Insights over its per-target log lines), the Logs Insights panels on the right log groups; the shape run's rule, environment and least-privilege IAM;

@@ -2,7 +2,7 @@
 // classified from the few fields the rules read instead of a JSON.parse of the whole line. A line it
 // cannot vouch for (a traceback, an exception field, a container wrapper, an object logged as a string,
 // anything the flat reader refuses) is left to the full path, which gives the same verdicts by construction:
-// the shared rule code reads the same values (test/unit/logs/fast-line.property.test.ts).
+// the shared rule code reads the same values (test/unit/core/logs/fast-line.property.test.ts).
 import { EXCEPTION_FIELDS, KEY_HIT_FIELDS, type KeyHit, keyHitsOfFields } from './classify.ts';
 import { FlatJsonLine } from './flat-json.ts';
 import { type ExposureKind, flatPromptExposureOf } from './prompt-exposure.ts';

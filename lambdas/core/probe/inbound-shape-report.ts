@@ -1,4 +1,4 @@
-// The inbound-shape run's evaluation report (issue 13): one SEV2 `inbound_shape_down:<name>` per shape that
+// The inbound-shape run's evaluation report: one SEV2 `inbound_shape_down:<name>` per shape that
 // fails while its /healthz is up. A shape failing while /healthz is down is a symptom of healthz_down (the
 // health rounds' report pages for it): no second page, and no resolve either. A shape that could not be judged (probe key
 // unreadable, /healthz not measured) neither fires nor resolves: silence is never read as recovery, so the

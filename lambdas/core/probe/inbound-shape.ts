@@ -1,4 +1,4 @@
-// Inbound shapes (issue 13, `inbound_shape_down`): the gateway serves more than one client API shape, and
+// Inbound shapes (`inbound_shape_down`): the gateway serves more than one client API shape, and
 // one can break while /healthz stays green. Here: the one-token request each shape takes, and whether a
 // response is that shape (2xx and the shape's required fields). Pure: no I/O; the HTTP lives in
 // lambdas/adapters/http-shape-prober.ts. Nothing here ever quotes a response body: a completion is

@@ -1,4 +1,4 @@
-// analytics_drift (SEV2, issue 13: the runbook's "per-key analytics rollup wrong by >= 10 %"): the gateway's
+// analytics_drift (SEV2, the runbook's "per-key analytics rollup wrong by >= 10 %"): the gateway's
 // `/analytics/by_key` against the trace DB, per key, over the same window. On-call confirms a spend spike
 // in /analytics/by_key before revoking a key, so a wrong rollup misleads exactly that decision.
 //

@@ -67,7 +67,7 @@ export interface EvaluateTraceDbOptions {
   meta?: SnapshotMeta;
   /** A monotonic clock in ms (e.g. performance.now) to fill `metrics.ruleDurationsMs`; core never reads one itself. */
   timer?: () => number;
-  /** The gateway's /analytics/by_key answer for analytics_drift (issue 13); absent: that rule does not run. */
+  /** The gateway's /analytics/by_key answer for analytics_drift; absent: that rule does not run. */
   analytics?: AnalyticsInput;
 }
 

@@ -1,4 +1,4 @@
-// The probe Lambda's inbound-shape run (issue 13), on its own schedule (every rules.inbound_shape_down.
+// The probe Lambda's inbound-shape run, on its own schedule (every rules.inbound_shape_down.
 // scheduleMinutes, default 5): one GET of each gating /healthz, one one-token request per shape, and an
 // evaluation report on the bus (lambdas/core/probe/inbound-shape-report.ts decides). No custom metric: the
 // per-shape log line ("inbound shape") is what the on-call dashboard queries.

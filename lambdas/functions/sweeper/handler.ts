@@ -27,7 +27,7 @@ export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliverie
     const plan = watchPlan(deps.expectedSources, last, now);
     for (const mark of plan.record) await deps.heartbeats.record(mark.key, mark.at);
     const health = await routeSignals(sourceHealthSignals(last, deps.expectedSources, now, plan.since), dispatch);
-    // Yesterday's SEV4 digests, each posted to chatops once (issue 13).
+    // Yesterday's SEV4 digests, each posted to chatops once.
     const digests = deps.digests
       ? await postDueDigests(now, { digests: deps.digests, chatops: deps.notifiers.chatops, settings: deps.settings })
       : undefined;

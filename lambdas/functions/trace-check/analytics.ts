@@ -1,4 +1,4 @@
-// The trace check's side of analytics_drift (issue 13): the window from the snapshot's time, one fetch of
+// The trace check's side of analytics_drift: the window from the snapshot's time, one fetch of
 // /analytics/by_key for it, and the input core compares. A fetch that throws (a bug, an SSM outage) is
 // an unavailable answer like any other: analytics_unavailable, never a failed trace check.
 import {

@@ -25,7 +25,7 @@ export interface TraceCheckDeps {
   logger: Logger;
   /** Monotonic ms clock for per-rule durations in the logs. */
   timer?: () => number;
-  /** The gateway's /analytics/by_key for analytics_drift (issue 13); absent: not compared. */
+  /** The gateway's /analytics/by_key for analytics_drift; absent: not compared. */
   analytics?: AnalyticsDeps;
 }
 

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSqlJs } from '../../../lambdas/adapters/sqljs-database.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
 import { buildTraceDb, generateTraceDb, type FixtureRow } from '../../../tools/trace-db-fixture.ts';
-import { at, calls, FIRING_ALL_ANOMALIES_STALE_FULL, MIN, NOW } from '../../unit/trace-db/helpers.ts';
+import { at, calls, FIRING_ALL_ANOMALIES_STALE_FULL, MIN, NOW } from '../../unit/core/trace-db/helpers.ts';
 import { runCli } from '../support/run-cli.ts';
 
 let dir: string;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../../cli/main.ts';
 import { signalSchema } from '../../../lambdas/core/signal-schema.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
-import { PYTHON_FIXTURES, PYTHON_LOGS_DIR } from '../../unit/logs/python-fixtures.ts';
+import { PYTHON_FIXTURES, PYTHON_LOGS_DIR } from '../../unit/core/logs/python-fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
 
 const NOW = '2026-11-20T12:05:00Z';

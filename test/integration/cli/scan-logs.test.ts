@@ -15,7 +15,7 @@ import {
   STDLIB_TRACEBACK,
   subscriptionEvent,
   UVICORN_ACCESS_401,
-} from '../../unit/logs/fixtures.ts';
+} from '../../unit/core/logs/fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
 
 const T = Date.parse('2026-11-20T12:00:00Z');
