@@ -15,6 +15,12 @@ const ssmName = z
   .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'expected an SSM parameter name starting with "/" (the secret itself never goes in config)');
 const positive = z.number().positive();
 
+/** "2026-02-30" matches the pattern but is no day: a retirement date must be one. */
+function isCalendarDate(day: string): boolean {
+  const ms = Date.parse(`${day}T00:00:00Z`);
+  return Number.isFinite(ms) && new Date(ms).toISOString().startsWith(day);
+}
+
 function isIanaZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
@@ -88,6 +94,44 @@ export const rulesSchema = z
     analytics_drift: z
       .strictObject({ ...ruleBase, threshold: z.number().gt(0).lt(10).default(0.1), minCalls: z.int().positive().default(20) })
       .prefault({}),
+    // Beyond the runbook: what LLM-gateway operators expect (budget projection per key, fallback surges,
+    // hanging requests, retiring models, keys issued without a daily cap).
+    key_cap_projection: z.strictObject({ ...ruleBase }).prefault({}),
+    fallback_surge: z
+      .strictObject({
+        ...ruleBase,
+        share: z.number().gt(0).lt(1).default(0.2),
+        minDecisions: z.int().positive().default(50),
+        windowMinutes: z.int().positive().default(15),
+      })
+      .prefault({}),
+    requests_hanging: z
+      .strictObject({
+        ...ruleBase,
+        hangingMs: z.int().positive().default(300_000),
+        minCalls: z.int().positive().default(3),
+        windowMinutes: z.int().positive().default(10),
+      })
+      .prefault({}),
+    model_deprecation: z
+      .strictObject({
+        ...ruleBase,
+        /** Matched against `$.model` and `provider:model` of llm.call_completed. */
+        models: z
+          .array(
+            z.strictObject({
+              model: z.string().min(1),
+              /** The provider's retirement date (UTC). */
+              retiresOn: isoDate.refine(isCalendarDate, { message: 'expected a real calendar date "YYYY-MM-DD"' }),
+              successor: z.string().min(1).optional(),
+            }),
+          )
+          .default([]),
+        /** SEV3 (an incident) from this many days before retiresOn on; SEV4 (the daily digest) before. */
+        warnDays: z.int().nonnegative().default(7),
+      })
+      .prefault({}),
+    key_without_cap: z.strictObject({ ...ruleBase }).prefault({}),
   })
   .prefault({});
 

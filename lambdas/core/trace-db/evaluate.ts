@@ -37,6 +37,11 @@ import { addHealthy } from './healthy.ts';
 import { badTimestamps } from './bad-timestamps.ts';
 import { errorRateOverall } from './error-rate-overall.ts';
 import { trafficStopped } from './traffic-stopped.ts';
+import { keyCapProjection } from './key-cap-projection.ts';
+import { fallbackSurge } from './fallback-surge.ts';
+import { requestsHanging } from './requests-hanging.ts';
+import { modelDeprecation } from './model-deprecation.ts';
+import { keyWithoutCap } from './key-without-cap.ts';
 import { SNAPSHOT_UNREADABLE, snapshotUnreadable, transferDamage, unreadableSignal } from './snapshot-unreadable.ts';
 
 /** In evaluation order: integrity first (a broken page explains every later failure). */
@@ -59,6 +64,12 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   clockSkew,
   diskUsage,
   backupStale,
+  // Beyond the runbook: what LLM-gateway operators expect from their gateway's own alerting.
+  keyCapProjection,
+  fallbackSurge,
+  requestsHanging,
+  modelDeprecation,
+  keyWithoutCap,
 ];
 
 export interface EvaluateTraceDbOptions {

@@ -155,3 +155,45 @@ export const FIRING_ALL_ANOMALIES = [
 
 /** The same with a snapshot taken 20 minutes before NOW on a 91 % full volume: also snapshot_stale and disk_usage. */
 export const FIRING_ALL_ANOMALIES_STALE_FULL = [...FIRING_ALL_ANOMALIES, 'SEV3 snapshot_stale:trace-db', 'SEV3 disk_usage:trace-db'].sort();
+
+/**
+ * The shipper's bounded cut of a hand-made DB (docs/snapshot-format.md): only the events of the last
+ * `windowHours` (26) before `now` stay raw and `metis_rollup_info` marks the snapshot bounded, with empty
+ * rollups. Enough for rules whose windows lie inside the raw events: they must answer exactly as on the
+ * whole DB. (test/integration/shipper/bounded-snapshot.test.ts runs the real shipper.)
+ */
+export async function openBoundedRows(
+  rows: FixtureRow[],
+  options: { windowHours?: number; now?: Date; keyIdColumn?: boolean } = {},
+): Promise<SqlJsDatabase> {
+  const db = await openRows(rows, { keyIdColumn: options.keyIdColumn });
+  const now = options.now ?? NOW;
+  const windowHours = options.windowHours ?? 26;
+  const from = new Date(now.getTime() - windowHours * HOUR).toISOString().replace('.000Z', 'Z');
+  db.all(`DELETE FROM events WHERE julianday(timestamp) < julianday(:from)`, { from });
+  db.all(
+    `CREATE TABLE metis_rollup_info AS SELECT 1 AS format_version, :now AS taken_at, :hours AS window_hours, :from AS window_from,
+            :from AS hourly_from, :from AS daily_from`,
+    { now: now.toISOString(), hours: windowHours, from },
+  );
+  db.all('CREATE TABLE metis_rollup_hourly (hour TEXT, key TEXT, model TEXT, calls INTEGER, errors REAL, cost_usd REAL, first_jd REAL)');
+  db.all('CREATE TABLE metis_rollup_latency_hourly (hour TEXT, bin INTEGER, calls INTEGER)');
+  db.all('CREATE TABLE metis_rollup_calls_10min (bucket TEXT, calls INTEGER)');
+  db.all('CREATE TABLE metis_rollup_daily (day TEXT, key TEXT, calls INTEGER, cost_usd REAL, first_jd REAL)');
+  return db;
+}
+
+/** The evaluation of the whole DB and of its bounded cut (same rules, same clock). */
+export async function evaluateWholeAndBounded(
+  rows: FixtureRow[],
+  options: { rules: TraceDbRulesConfig; now?: Date; meta?: SnapshotMeta },
+): Promise<{ whole: TraceDbEvaluation; bounded: TraceDbEvaluation }> {
+  const run = async (db: SqlJsDatabase) => {
+    try {
+      return evaluateTraceDb(db, { now: options.now ?? NOW, rules: options.rules, ...(options.meta ? { meta: options.meta } : {}) });
+    } finally {
+      db.close();
+    }
+  };
+  return { whole: await run(await openRows(rows)), bounded: await run(await openBoundedRows(rows, { now: options.now ?? NOW })) };
+}
