@@ -10,7 +10,14 @@ import { redactText } from './redact.ts';
 import { oneLine, type Signal } from './signal.ts';
 
 /** Rules whose SEV4 signals go into the daily digest instead of an incident. */
-export const DIGEST_RULES: readonly string[] = ['log_noise', 'trace_db_clock_skew', 'trace_db_bad_timestamps'];
+export const DIGEST_RULES: readonly string[] = [
+  'log_noise',
+  'trace_db_clock_skew',
+  'trace_db_bad_timestamps',
+  // Beyond the runbook: a model still called before its warning period, a key issued without a daily cap.
+  'model_deprecation',
+  'key_without_cap',
+];
 
 /** Subjects listed per digest; the rest are counted. */
 const MAX_SUBJECTS = 50;
