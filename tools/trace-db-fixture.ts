@@ -258,6 +258,8 @@ class EventFactory {
     private readonly style: TimestampStyle,
     private readonly costMultiplierFrom: number,
     private readonly costMultiplier: number,
+    /** The daily cap each key was issued with; a key absent here was issued without one. */
+    private readonly dailyCaps: ReadonlyMap<string, number> = new Map(),
   ) {}
 
   request(shape: CallShape): FixtureEvent[] {
@@ -276,6 +278,8 @@ class EventFactory {
           gateway_key_id: shape.key,
           requested_model: shape.spec.model,
           pinned: shape.pinned ?? rand() < 0.3,
+          // Routing states the key's policy; the runbook says to issue every key with --daily-cap-usd.
+          ...(this.dailyCaps.has(shape.key) ? { daily_cap_usd: this.dailyCaps.get(shape.key) } : {}),
           chain: chain.map((h) =>
             h.verdict === 'ok'
               ? { provider: h.provider, model: h.model, verdict: h.verdict }
@@ -439,6 +443,9 @@ function insertSorted(list: FixtureEvent[], e: FixtureEvent): void {
   list.splice(i, 0, e);
 }
 
+/** The daily cap of every regular key (route.decided carries it): far above any key's spend here. */
+export const FIXTURE_DAILY_CAP_USD = 500;
+
 /** Rows per request of base traffic (route.decided + llm.call_completed) plus the rare quota.alert. */
 const ROWS_PER_REQUEST = 2;
 
@@ -453,13 +460,15 @@ export function* generateEvents(options: FixtureOptions): Generator<FixtureEvent
   const startMs = endMs - options.days * 86_400_000;
   const anomalies = resolveAnomalies(options.anomalies);
   const dayStart = Date.UTC(options.end.getUTCFullYear(), options.end.getUTCMonth(), options.end.getUTCDate());
+  const keys = makeKeys(mulberry32(seed ^ 0x5eed), 40);
   const factory = new EventFactory(
     rand,
     style,
     anomalies.budgetOverrun ? dayStart : Infinity,
     anomalies.budgetOverrun?.costMultiplier ?? 1,
+    // Every regular key is capped far above its spend; the anomaly keys were issued without a cap.
+    new Map(keys.map((k) => [k.id, FIXTURE_DAILY_CAP_USD])),
   );
-  const keys = makeKeys(mulberry32(seed ^ 0x5eed), 40);
   const keyWeight = keys.reduce((s, k) => s + k.weight, 0);
   const special = new Set<string>([anomalies.keySpendSpike?.key, anomalies.quotaAlerts?.key].filter((k): k is string => !!k));
   // The spike key is a real, quiet key with a little history; the quota key too.
@@ -478,13 +487,14 @@ export function* generateEvents(options: FixtureOptions): Generator<FixtureEvent
     const key = pickWeighted(baseKeys, baseKeyWeight, rand()).id;
     const batch = factory.request({ ms, key, spec: pickModel(rand()) });
     // Occasional quota alerts long ago (must not fire now): about one per 5000 requests.
-    if (rand() < 0.0002 && ms < endMs - 3_600_000) {
+    // A soft daily-cap alert exists only under a cap.
+    if (rand() < 0.0002 && ms < endMs - 3_600_000 && !special.has(key)) {
       batch.push({
         type: 'quota.alert',
         ms: ms + 5,
         timestamp: formatTimestamp(ms + 5, style, rand),
         keyId: key,
-        payload: JSON.stringify({ gateway_key_id: key, kind: 'daily_cap_soft', threshold_pct: 80, spent_usd: 4, cap_usd: 5 }),
+        payload: JSON.stringify({ gateway_key_id: key, kind: 'daily_cap_soft', threshold_pct: 80, spent_usd: 0.8 * FIXTURE_DAILY_CAP_USD, cap_usd: FIXTURE_DAILY_CAP_USD }),
       });
     }
     for (const e of batch) insertSorted(pending, e);

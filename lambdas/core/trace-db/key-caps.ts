@@ -41,9 +41,10 @@ export function keyCapsLast24h(ctx: RuleContext): Map<string, KeyCap> {
            AND timestamp >= :day AND instr(payload, 'cap_usd') > 0
            AND ${instantSql()} BETWEEN :from AND :now
        )
-       SELECT key, daily_type, daily, soft FROM s
-       WHERE key IS NOT NULL AND (daily_type IS NOT NULL OR typeof(soft) IN ('integer', 'real'))
-       ORDER BY jd`,
+       -- SQLite takes the bare columns from the row of MAX(jd): each key's newest statement.
+       SELECT key, daily_type, daily, soft, MAX(jd) AS jd FROM s
+       WHERE key IS NOT NULL AND (daily_type IN ('integer', 'real', 'null') OR typeof(soft) IN ('integer', 'real'))
+       GROUP BY key`,
       windowParams(ctx, fromMs),
     );
     const out = new Map<string, KeyCap>();
@@ -57,6 +58,7 @@ export function keyCapsLast24h(ctx: RuleContext): Map<string, KeyCap> {
       } else if (typeof r.soft === 'number' && r.soft > 0) {
         out.set(key, { dailyCapUsd: r.soft });
       }
+      // A daily_cap_usd that is text or an object is no statement: the key stays absent (unknown).
     }
     return out;
   });

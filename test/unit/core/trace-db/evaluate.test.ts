@@ -22,6 +22,9 @@ const DEFAULT_EVALUATED = [
   'trace_db_clock_skew',
 ];
 
+/** Evaluated after disk_usage (model_deprecation is off while no model is listed). */
+const BEYOND_RUNBOOK = ['key_cap_projection', 'fallback_surge', 'requests_hanging', 'key_without_cap'];
+
 describe('trace_db_schema', () => {
   it('no events table: one SEV2 signal naming it, nothing evaluated (only the metadata rule, when there is metadata)', async () => {
     const db = await openSqlJs(await buildTraceDb([]));
@@ -72,7 +75,7 @@ describe('trace_db_schema', () => {
 describe('evaluateTraceDb', () => {
   it('an empty DB evaluates every default rule, fires nothing and reports zero metrics', async () => {
     const result = await evaluateRows([]);
-    expect(result.evaluated).toEqual(DEFAULT_EVALUATED.filter((r) => r !== 'snapshot_stale'));
+    expect(result.evaluated).toEqual([...DEFAULT_EVALUATED.filter((r) => r !== 'snapshot_stale'), ...BEYOND_RUNBOOK]);
     expect(result.signals).toEqual([]);
     expect(result.errors).toEqual([]);
     expect(result.metrics).toMatchObject({
@@ -117,7 +120,11 @@ describe('evaluateTraceDb', () => {
     db.close();
     expect(b.evaluated).not.toContain('provider_unavailable');
     expect(b.evaluated).toContain('model_error_rate');
-    expect(b.errors).toEqual([{ rule: 'provider_unavailable', message: 'boom [REDACTED]' }]);
+    // Both rules that read route.decided fail alone, redacted.
+    expect(b.errors).toEqual([
+      { rule: 'provider_unavailable', message: 'boom [REDACTED]' },
+      { rule: 'fallback_surge', message: 'boom [REDACTED]' },
+    ]);
     expect(byRule(b, 'model_error_rate')).toHaveLength(1);
   });
 
@@ -181,7 +188,7 @@ describe('evaluateTraceDb', () => {
     expect(result.signals.map((s) => `${s.severity} ${s.dedupKey}`).sort()).toEqual(FIRING_ALL_ANOMALIES_STALE_FULL);
     // The snapshot is 20 minutes old: traffic_stopped does not judge a stale snapshot (snapshot_stale does).
     const notStale = DEFAULT_EVALUATED.filter((r) => r !== 'traffic_stopped');
-    expect(result.evaluated).toEqual([...notStale.slice(0, 5), 'cost_projection', ...notStale.slice(5), 'disk_usage']);
+    expect(result.evaluated).toEqual([...notStale.slice(0, 5), 'cost_projection', ...notStale.slice(5), 'disk_usage', ...BEYOND_RUNBOOK]);
     for (const s of result.signals) {
       expect(s.summary.length).toBeLessThanOrEqual(1024);
       expect(s.summary).not.toMatch(/[\n\r]/);
@@ -200,7 +207,7 @@ describe('evaluateTraceDb', () => {
     });
     db.close();
     expect(result.signals).toEqual([]);
-    expect(result.evaluated).toEqual([...DEFAULT_EVALUATED, 'disk_usage']);
+    expect(result.evaluated).toEqual([...DEFAULT_EVALUATED, 'disk_usage', ...BEYOND_RUNBOOK]);
   });
 });
 

@@ -151,6 +151,10 @@ export const FIRING_ALL_ANOMALIES = [
   'SEV3 latency_p95:gateway',
   'SEV3 cost_projection:daily',
   'SEV4 trace_db_clock_skew:trace-db',
+  // Beyond the runbook: the failover anomaly is also a fallback surge from its first choice, and the
+  // spike key is the one key issued without a daily cap (every regular key carries one).
+  `SEV3 fallback_surge:${A.providerDownFailover.provider}:${A.providerDownFailover.model}`,
+  `SEV4 key_without_cap:${A.keySpendSpike.key}`,
 ].sort();
 
 /** The same with a snapshot taken 20 minutes before NOW on a 91 % full volume: also snapshot_stale and disk_usage. */
