@@ -76,6 +76,55 @@ function longHistory(path: string, options: { days?: number; index?: string } = 
   );
 }
 
+/**
+ * On top of longHistory, for the rules beyond the runbook: k-cap (cap $30, issued 20 h ago) and k-far
+ * (cap $1000) each spend $5 at 10:00 and $4 over the last hour; 60 routing decisions in 14 min with
+ * anthropic:claude-sonnet-4-5 first, 15 of them served by openrouter at $0.02 against $0.01 (each call
+ * joined by request id), and 60 with openai:gpt-4.1 first, one served by a fallback; three o1-pro calls
+ * of 300 s or more and two slow o1 calls.
+ */
+function beyondTheRunbook(path: string): void {
+  const now = NOW.toISOString();
+  const ts = (seconds: string) => `strftime('%Y-%m-%dT%H:%M:%fZ', '${now}', '-' || (${seconds}) || ' seconds')`;
+  sqlite(
+    path,
+    `INSERT INTO events (type, timestamp, payload) VALUES
+       ('key.issued', ${ts('72000')}, '{"gateway_key_id":"k-cap","daily_cap_usd":30}'),
+       ('key.issued', ${ts('72000')}, '{"gateway_key_id":"k-far","daily_cap_usd":1000}');`,
+    `WITH k(key) AS (VALUES ('k-cap'), ('k-far')), n(i) AS (VALUES (1), (2), (3), (4))
+     INSERT INTO events (type, timestamp, payload)
+     SELECT 'llm.call_completed', ${ts('i * 600')},
+            json_object('model', 'claude-haiku-4-5', 'gateway_key_id', key, 'stop_reason', 'end_turn', 'latency_ms', 700, 'usage', json_object('cost_usd', 1.0))
+     FROM k, n
+     UNION ALL
+     SELECT 'llm.call_completed', ${ts('18000')},
+            json_object('model', 'claude-haiku-4-5', 'gateway_key_id', key, 'stop_reason', 'end_turn', 'latency_ms', 700, 'usage', json_object('cost_usd', 5.0))
+     FROM k;`,
+    `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60),
+       f(first_provider, first_model, fallbacks) AS (VALUES ('anthropic', 'claude-sonnet-4-5', 15), ('openai', 'gpt-4.1', 1))
+     INSERT INTO events (type, timestamp, payload)
+     SELECT 'route.decided', ${ts('i * 14')},
+            json_object('request_id', first_model || '-' || i, 'gateway_key_id', 'k-a',
+              'chain', CASE WHEN i <= fallbacks
+                THEN json_array(json_object('provider', first_provider, 'model', first_model, 'verdict', 'unavailable'),
+                                json_object('provider', 'openrouter', 'model', first_provider || '/' || first_model, 'verdict', 'ok'))
+                ELSE json_array(json_object('provider', first_provider, 'model', first_model, 'verdict', 'ok')) END)
+     FROM n, f
+     UNION ALL
+     SELECT 'llm.call_completed', ${ts('i * 14 - 1')},
+            json_object('request_id', first_model || '-' || i, 'gateway_key_id', 'k-a', 'stop_reason', 'end_turn', 'latency_ms', 700,
+              'model', CASE WHEN i <= fallbacks THEN first_provider || '/' || first_model ELSE first_model END,
+              'provider', CASE WHEN i <= fallbacks THEN 'openrouter' ELSE first_provider END,
+              'usage', json_object('cost_usd', CASE WHEN i <= fallbacks THEN 0.02 ELSE 0.01 END))
+     FROM n, f;`,
+    `WITH n(i, model) AS (VALUES (1, 'o1-pro'), (2, 'o1-pro'), (3, 'o1-pro'), (4, 'o1'), (5, 'o1'))
+     INSERT INTO events (type, timestamp, payload)
+     SELECT 'llm.call_completed', ${ts('i * 60')},
+            json_object('model', model, 'gateway_key_id', 'k-far', 'stop_reason', 'end_turn', 'latency_ms', 300000 + i, 'usage', json_object('cost_usd', 0))
+     FROM n;`,
+  );
+}
+
 async function ship(source: string, env: Record<string, string> = {}) {
   const out = join(tempDir('bounded-out'), 'latest.db.gz');
   dirs.push(join(out, '..'));
@@ -127,6 +176,10 @@ describe('bounded snapshot versus the whole database', () => {
       'SEV3 key_spend_spike:k-c',
       'SEV3 latency_p95:gateway',
       'SEV3 quota_alert:k-b',
+      // None of the three keys states a daily cap.
+      'SEV4 key_without_cap:k-a',
+      'SEV4 key_without_cap:k-b',
+      'SEV4 key_without_cap:k-c',
     ]);
     const monthly = whole.signals.find((s) => s.dedupKey === 'bill_threshold:monthly')!;
     // 19 days and today's 89 slots (00:07 to 14:47) of $0.06 per 10 min, plus the spike and the burst.
@@ -151,6 +204,57 @@ describe('bounded snapshot versus the whole database', () => {
       windowFrom: '2026-11-19T13:00:00Z',
       snapshotBytes: body.length,
     });
+  });
+
+  it('the rules beyond the runbook give the same alerts on both: cap projection, fallback surge, hanging requests, deprecation, uncapped keys', async () => {
+    const work = tempDir('bounded-beyond');
+    dirs.push(work);
+    const source = join(work, 'metis.db');
+    longHistory(source);
+    beyondTheRunbook(source);
+    const { run, out, meta } = await ship(source);
+    expect(run.status).toBe(0);
+    const beyond = parseConfig({
+      rules: {
+        // k-cap and k-far are new keys: their first hour is a "spike" from nothing, checked in the first test.
+        key_spend_spike: { enabled: false },
+        key_compromise_suspected: { enabled: false },
+        model_deprecation: {
+          models: [
+            { model: 'gemini-2.5-flash', retiresOn: '2026-11-25', successor: 'gemini-3-flash' },
+            { model: 'anthropic:claude-3-opus', retiresOn: '2026-12-31' },
+          ],
+        },
+      },
+    });
+    const wholeRun = await checkDatabase(source, beyond, NOW, readMeta(meta));
+    const boundedRun = await checkDatabase(out, beyond, NOW, readMeta(meta));
+    const whole = comparable(wholeRun);
+    expect(comparable(boundedRun)).toEqual(whole);
+    expect(boundedRun.healthy).toEqual(wholeRun.healthy);
+    const newRules = ['key_cap_projection', 'fallback_surge', 'requests_hanging', 'model_deprecation', 'key_without_cap'];
+    for (const rule of newRules) expect(whole.evaluated).toContain(rule);
+    expect(
+      whole.signals
+        .filter((s) => newRules.includes(s.rule))
+        .map((s) => `${s.severity} ${s.dedupKey}`)
+        .sort(),
+    ).toEqual([
+      'SEV3 fallback_surge:anthropic:claude-sonnet-4-5',
+      'SEV3 key_cap_projection:k-cap 2026-11-20',
+      'SEV3 model_deprecation:gemini-2.5-flash',
+      'SEV3 requests_hanging:o1-pro',
+      'SEV4 key_without_cap:k-a',
+      'SEV4 key_without_cap:k-b',
+      'SEV4 key_without_cap:k-c',
+    ]);
+    const projection = whole.signals.find((s) => s.rule === 'key_cap_projection')!;
+    // $9 today, $4 in the last hour: 9 + 4 x 9 h = 45 > 30; the $21 left lasts 5 h 15 min.
+    expect(projection.summary).toContain('the breaker will refuse k-cap at about 20:15 UTC');
+    const surge = whole.signals.find((s) => s.rule === 'fallback_surge')!;
+    expect(surge.details).toMatchObject({ decisions: 60, servedByFallback: 15, extraCostUsd: 0.15 });
+    expect(wholeRun.healthy.fallback_surge).toEqual(['openai:gpt-4.1']);
+    expect(wholeRun.healthy.model_deprecation).toEqual(['anthropic:claude-3-opus']);
   });
 
   it('answers every history question the same way from the rollups as from the raw rows', async () => {
