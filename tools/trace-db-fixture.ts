@@ -494,7 +494,13 @@ export function* generateEvents(options: FixtureOptions): Generator<FixtureEvent
         ms: ms + 5,
         timestamp: formatTimestamp(ms + 5, style, rand),
         keyId: key,
-        payload: JSON.stringify({ gateway_key_id: key, kind: 'daily_cap_soft', threshold_pct: 80, spent_usd: 0.8 * FIXTURE_DAILY_CAP_USD, cap_usd: FIXTURE_DAILY_CAP_USD }),
+        payload: JSON.stringify({
+          gateway_key_id: key,
+          kind: 'daily_cap_soft',
+          threshold_pct: 80,
+          spent_usd: 0.8 * FIXTURE_DAILY_CAP_USD,
+          cap_usd: FIXTURE_DAILY_CAP_USD,
+        }),
       });
     }
     for (const e of batch) insertSorted(pending, e);

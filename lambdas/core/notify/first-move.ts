@@ -21,7 +21,8 @@ const FIRST_MOVE: Record<string, string> = {
   pipeline_health: 'Check the sink named in the alert: its SSM parameter and integration',
   // Beyond the runbook.
   key_cap_projection: "Ask the key's owner whether the burst is expected; raise its cap or slow the client before the breaker refuses it",
-  fallback_surge: "Check the first choice's provider; flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider rather than pay fallback pricing",
+  fallback_surge:
+    "Check the first choice's provider; flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider rather than pay fallback pricing",
   requests_hanging: "Check the model's provider status; flip METIS_GATEWAY_GLOBAL_DEFAULT if it hangs for everyone",
   model_deprecation: "Tell the top keys' owners to move to the successor model before the retirement date",
   key_without_cap: 'Re-issue the key with --daily-cap-usd (and --allow-model), then revoke the old one',

@@ -23,7 +23,6 @@ import {
   type RuleOutcome,
   type TraceDbRule,
 } from './context.ts';
-import { instantSql } from './instant-sql.ts';
 
 export const FALLBACK_SURGE = 'fallback_surge';
 
@@ -154,7 +153,8 @@ export const fallbackSurge: TraceDbRule = {
           firstChoiceMeanCostUsd: firstMean === null ? null : round(firstMean, 6),
           servingHops: hops,
           extraCostUsd: firstMean === null ? null : round(extra, 4),
-          costBasis: 'llm.call_completed joined by $.request_id; extra = fallback calls cost - their count x the first choice mean cost per call in the window',
+          costBasis:
+            'llm.call_completed joined by $.request_id; extra = fallback calls cost - their count x the first choice mean cost per call in the window',
         },
       });
     });

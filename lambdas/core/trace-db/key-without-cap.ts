@@ -3,7 +3,19 @@
 // one digest entry per key. A key whose events say `daily_cap_usd: null` (issued without a cap) and a
 // key whose events never mention a cap are both listed; the entry says which.
 import { llmCalls } from './calls.ts';
-import { makeSignal, num, query, round, RUNBOOK, text, usd, windowParams, type RuleContext, type RuleOutcome, type TraceDbRule } from './context.ts';
+import {
+  makeSignal,
+  num,
+  query,
+  round,
+  RUNBOOK,
+  text,
+  usd,
+  windowParams,
+  type RuleContext,
+  type RuleOutcome,
+  type TraceDbRule,
+} from './context.ts';
 import { CAP_LOOKBACK_HOURS, keyCapsLast24h } from './key-caps.ts';
 import { MS_PER_HOUR } from './time.ts';
 
@@ -31,7 +43,9 @@ export const keyWithoutCap: TraceDbRule = {
         healthy.push(key);
         continue;
       }
-      const stated = cap ? 'its events say it was issued without one (daily_cap_usd null or 0)' : 'none of its events carries daily_cap_usd';
+      const stated = cap
+        ? 'its events say it was issued without one (daily_cap_usd null or 0)'
+        : 'none of its events carries daily_cap_usd';
       signals.push(
         makeSignal(ctx.now, {
           rule: KEY_WITHOUT_CAP,

@@ -54,7 +54,10 @@ export const modelDeprecation: TraceDbRule = {
       const retiresMs = Date.parse(`${entry.retiresOn}T00:00:00Z`);
       const daysLeft = Math.ceil((retiresMs - ctx.nowMs) / MS_PER_DAY);
       const urgent = ctx.nowMs >= retiresMs - cfg.warnDays * MS_PER_DAY;
-      const when = ctx.nowMs >= retiresMs ? `was retired on ${entry.retiresOn}` : `retires on ${entry.retiresOn} (in ${daysLeft} day${daysLeft === 1 ? '' : 's'})`;
+      const when =
+        ctx.nowMs >= retiresMs
+          ? `was retired on ${entry.retiresOn}`
+          : `retires on ${entry.retiresOn} (in ${daysLeft} day${daysLeft === 1 ? '' : 's'})`;
       const keysText = topKeys.map((k) => `${k.gateway_key_id} (${k.calls})`).join(', ');
       signals.push(
         makeSignal(ctx.now, {

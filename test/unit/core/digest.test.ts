@@ -42,14 +42,22 @@ describe('which signals are digested', () => {
   });
 
   it('model_deprecation before its warning period (SEV4) and key_without_cap; a model retiring within 7 days (SEV3) opens an incident', () => {
-    const deprecated = signal({ rule: 'model_deprecation', subject: 'claude-3-haiku', severity: 'SEV4', dedupKey: 'model_deprecation:claude-3-haiku' });
+    const deprecated = signal({
+      rule: 'model_deprecation',
+      subject: 'claude-3-haiku',
+      severity: 'SEV4',
+      dedupKey: 'model_deprecation:claude-3-haiku',
+    });
     expect(isDigestSignal(deprecated)).toBe(true);
     expect(isDigestSignal({ ...deprecated, severity: 'SEV3' })).toBe(false);
-    expect(isDigestSignal(signal({ rule: 'key_without_cap', subject: 'gk_a', severity: 'SEV4', dedupKey: 'key_without_cap:gk_a' }))).toBe(true);
+    expect(isDigestSignal(signal({ rule: 'key_without_cap', subject: 'gk_a', severity: 'SEV4', dedupKey: 'key_without_cap:gk_a' }))).toBe(
+      true,
+    );
   });
 
   it('one key_without_cap entry per key in the day record', () => {
-    const uncapped = (key: string) => signal({ rule: 'key_without_cap', subject: key, severity: 'SEV4', dedupKey: `key_without_cap:${key}` });
+    const uncapped = (key: string) =>
+      signal({ rule: 'key_without_cap', subject: key, severity: 'SEV4', dedupKey: `key_without_cap:${key}` });
     let digest = addToDigest(undefined, uncapped('gk_a'), DAY1_09);
     digest = addToDigest(digest, uncapped('gk_b'), DAY1_09);
     digest = addToDigest(digest, uncapped('gk_a'), DAY1_2359);

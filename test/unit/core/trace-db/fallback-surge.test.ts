@@ -17,7 +17,12 @@ function decisions(total: number, fallbacks: number, prefix = 'r'): FixtureRow[]
     const ago = 14 * MIN - (i * 13 * MIN) / total;
     const requestId = `${prefix}${i}`;
     const fell = i < fallbacks;
-    const chain = fell ? [{ ...FIRST, verdict: 'unavailable' }, { ...OVERLAY, verdict: 'ok' }] : [FIRST, { ...OVERLAY, verdict: 'skipped' }];
+    const chain = fell
+      ? [
+          { ...FIRST, verdict: 'unavailable' },
+          { ...OVERLAY, verdict: 'ok' },
+        ]
+      : [FIRST, { ...OVERLAY, verdict: 'skipped' }];
     rows.push(route(ago, chain, { request_id: requestId }));
     rows.push(
       raw(
@@ -56,7 +61,9 @@ describe('fallback_surge', () => {
       servedByFallback: 11,
       servedByFirstChoice: { requests: 39, calls: 39, costUsd: 0.39 },
       firstChoiceMeanCostUsd: 0.01,
-      servingHops: [{ hop: 'openrouter:anthropic/claude-sonnet-4-5', requests: 11, calls: 11, costUsd: 0.132, meanCostUsd: 0.012, extraCostUsd: 0.022 }],
+      servingHops: [
+        { hop: 'openrouter:anthropic/claude-sonnet-4-5', requests: 11, calls: 11, costUsd: 0.132, meanCostUsd: 0.012, extraCostUsd: 0.022 },
+      ],
       extraCostUsd: 0.022,
     });
   });

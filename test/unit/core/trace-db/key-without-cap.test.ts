@@ -30,7 +30,12 @@ describe('key_without_cap', () => {
   it('is quiet for a capped key (daily_cap_usd on any event, or a daily_cap_soft quota.alert) and a key that last called over 24 h ago', async () => {
     const rows = [
       call({ ago: 2 * HOUR, key: 'gk_capped' }),
-      raw('llm.call_completed', at(3 * HOUR), JSON.stringify({ gateway_key_id: 'gk_capped', model: 'm', daily_cap_usd: 5, usage: { cost_usd: 0.1 } }), 'gk_capped'),
+      raw(
+        'llm.call_completed',
+        at(3 * HOUR),
+        JSON.stringify({ gateway_key_id: 'gk_capped', model: 'm', daily_cap_usd: 5, usage: { cost_usd: 0.1 } }),
+        'gk_capped',
+      ),
       call({ ago: 2 * HOUR, key: 'gk_soft' }),
       quota(4 * HOUR, 'gk_soft', { kind: 'daily_cap_soft', cap_usd: 5 }),
       call({ ago: 24 * HOUR + MIN, key: 'gk_gone' }),

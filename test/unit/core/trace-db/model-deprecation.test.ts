@@ -5,7 +5,13 @@ import { byRule, call, calls, evaluateWholeAndBounded, HOUR, MIN, only } from '.
 // NOW is 2026-11-20T15:00Z.
 const listed = (retiresOn: string, extra: Record<string, unknown> = {}) =>
   only(['model_deprecation'], {
-    model_deprecation: { models: [{ model: 'claude-3-haiku', retiresOn, successor: 'claude-haiku-4-5' }, { model: 'openai:gpt-4o', retiresOn }], ...extra },
+    model_deprecation: {
+      models: [
+        { model: 'claude-3-haiku', retiresOn, successor: 'claude-haiku-4-5' },
+        { model: 'openai:gpt-4o', retiresOn },
+      ],
+      ...extra,
+    },
   });
 
 const traffic = [
@@ -25,7 +31,10 @@ describe('model_deprecation', () => {
     const { whole, bounded } = await evaluateWholeAndBounded(traffic, { rules: listed('2026-11-28') });
     expect(bounded.signals).toEqual(whole.signals);
     const signals = byRule(whole, 'model_deprecation');
-    expect(signals.map((s) => `${s.severity} ${s.dedupKey}`)).toEqual(['SEV4 model_deprecation:claude-3-haiku', 'SEV4 model_deprecation:openai:gpt-4o']);
+    expect(signals.map((s) => `${s.severity} ${s.dedupKey}`)).toEqual([
+      'SEV4 model_deprecation:claude-3-haiku',
+      'SEV4 model_deprecation:openai:gpt-4o',
+    ]);
     expect(signals[0]?.details).toMatchObject({
       calls24h: 7,
       topKeys: [
@@ -36,7 +45,7 @@ describe('model_deprecation', () => {
       retiresOn: '2026-11-28',
       daysLeft: 8,
     });
-    expect(signals[0]?.summary).toContain('tell those keys\' owners to move to claude-haiku-4-5');
+    expect(signals[0]?.summary).toContain("tell those keys' owners to move to claude-haiku-4-5");
     expect(signals[1]?.details).toMatchObject({ calls24h: 1, topKeys: [{ gateway_key_id: 'gk_c', calls: 1 }], successor: null });
   });
 
@@ -46,7 +55,9 @@ describe('model_deprecation', () => {
       expect(byRule(whole, 'model_deprecation').map((s) => s.severity)).toEqual(['SEV3', 'SEV3']);
     }
     const { whole } = await evaluateWholeAndBounded(traffic, { rules: listed('2026-11-01') });
-    expect(byRule(whole, 'model_deprecation')[0]?.summary).toMatch(/^Model claude-3-haiku was retired on 2026-11-01 and was called 7 times/);
+    expect(byRule(whole, 'model_deprecation')[0]?.summary).toMatch(
+      /^Model claude-3-haiku was retired on 2026-11-01 and was called 7 times/,
+    );
   });
 
   it('is quiet for an unlisted model and not evaluated while no model is listed', async () => {
@@ -61,7 +72,11 @@ describe('model_deprecation', () => {
   });
 
   it('refuses a retiresOn that is not a calendar day', () => {
-    expect(() => parseConfig({ rules: { model_deprecation: { models: [{ model: 'm', retiresOn: '2026-02-30' }] } } })).toThrow(/real calendar date/);
-    expect(() => parseConfig({ rules: { model_deprecation: { models: [{ model: 'm', retiresOn: '30.11.2026' }] } } })).toThrow(/YYYY-MM-DD/);
+    expect(() => parseConfig({ rules: { model_deprecation: { models: [{ model: 'm', retiresOn: '2026-02-30' }] } } })).toThrow(
+      /real calendar date/,
+    );
+    expect(() => parseConfig({ rules: { model_deprecation: { models: [{ model: 'm', retiresOn: '30.11.2026' }] } } })).toThrow(
+      /YYYY-MM-DD/,
+    );
   });
 });

@@ -17,7 +17,9 @@ describe('requests_hanging', () => {
     expect(s?.dedupKey).toBe('requests_hanging:gpt-4.1');
     expect(s?.severity).toBe('SEV3');
     expect(s?.details).toMatchObject({ value: 3, threshold: 3, calls: 23, hangingCalls: 3, maxLatencyMs: 420_000, providers: ['openai'] });
-    expect(s?.summary).toMatch(/^Requests hanging on gpt-4\.1: 3 of 23 calls in the last 10 min took 300 s or more \(longest 420 s; provider openai\)/);
+    expect(s?.summary).toMatch(
+      /^Requests hanging on gpt-4\.1: 3 of 23 calls in the last 10 min took 300 s or more \(longest 420 s; provider openai\)/,
+    );
   });
 
   it('is quiet with two slow calls, a call 1 ms under 300 s, slow calls older than 10 min, or slow calls spread over models', async () => {
@@ -37,7 +39,9 @@ describe('requests_hanging', () => {
 
   it('follows hangingMs and minCalls from config', async () => {
     const rows = calls(2, { fromAgo: 5 * MIN, model: 'o3', latency: 60_000 });
-    const { whole } = await evaluateWholeAndBounded(rows, { rules: only(['requests_hanging'], { requests_hanging: { hangingMs: 60_000, minCalls: 2 } }) });
+    const { whole } = await evaluateWholeAndBounded(rows, {
+      rules: only(['requests_hanging'], { requests_hanging: { hangingMs: 60_000, minCalls: 2 } }),
+    });
     expect(byRule(whole, 'requests_hanging').map((s) => s.subject)).toEqual(['o3']);
   });
 });
