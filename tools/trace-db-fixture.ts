@@ -278,8 +278,6 @@ class EventFactory {
           gateway_key_id: shape.key,
           requested_model: shape.spec.model,
           pinned: shape.pinned ?? rand() < 0.3,
-          // Routing states the key's policy; the runbook says to issue every key with --daily-cap-usd.
-          ...(this.dailyCaps.has(shape.key) ? { daily_cap_usd: this.dailyCaps.get(shape.key) } : {}),
           chain: chain.map((h) =>
             h.verdict === 'ok'
               ? { provider: h.provider, model: h.model, verdict: h.verdict }
@@ -319,6 +317,8 @@ class EventFactory {
         ttft_ms: Math.round(latency * 0.3),
         stream: rand() < 0.6,
         inbound_shape: SHAPES[Math.floor(rand() * SHAPES.length)],
+        // The key's policy on each call; the runbook says to issue every key with --daily-cap-usd.
+        ...(this.dailyCaps.has(shape.key) ? { daily_cap_usd: this.dailyCaps.get(shape.key) } : {}),
       }),
     });
     return out;
@@ -443,7 +443,7 @@ function insertSorted(list: FixtureEvent[], e: FixtureEvent): void {
   list.splice(i, 0, e);
 }
 
-/** The daily cap of every regular key (route.decided carries it): far above any key's spend here. */
+/** The daily cap of every regular key (its calls carry it): far above any key's spend here. */
 export const FIXTURE_DAILY_CAP_USD = 500;
 
 /** Rows per request of base traffic (route.decided + llm.call_completed) plus the rare quota.alert. */

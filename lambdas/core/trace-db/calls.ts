@@ -10,6 +10,13 @@ import { keyExprValid, memo, query, type RuleContext } from './context.ts';
 import { instantSql } from './instant-sql.ts';
 
 export const CALLS_TABLE = 'temp.metis_alerts_llm_calls';
+
+/**
+ * `daily_cap` of a call: its `$.daily_cap_usd` when a number, 0 when JSON null (issued without a cap),
+ * NULL when the call does not mention it (the cheap instr() test skips the JSON for most rows).
+ */
+const DAILY_CAP = `CASE WHEN instr(payload, 'daily_cap_usd') > 0 THEN
+  CASE json_type(payload, '$.daily_cap_usd') WHEN 'null' THEN 0 WHEN 'integer' THEN payload ->> '$.daily_cap_usd' WHEN 'real' THEN payload ->> '$.daily_cap_usd' END END`;
 const STAMP_TABLE = 'temp.metis_alerts_llm_calls_stamp';
 
 export function llmCalls(ctx: RuleContext): string {
@@ -43,12 +50,16 @@ function readStamp(ctx: RuleContext): string | undefined {
 function build(ctx: RuleContext): void {
   query(ctx, `DROP TABLE IF EXISTS ${CALLS_TABLE}`);
   query(ctx, `DROP TABLE IF EXISTS ${STAMP_TABLE}`);
-  query(ctx, `CREATE TABLE ${CALLS_TABLE} (jd REAL NOT NULL, key TEXT, model TEXT, provider TEXT, cost, latency, error INTEGER)`);
+  query(
+    ctx,
+    `CREATE TABLE ${CALLS_TABLE} (jd REAL NOT NULL, key TEXT, model TEXT, provider TEXT, cost, latency, error INTEGER, daily_cap)`,
+  );
   query(
     ctx,
     `INSERT INTO ${CALLS_TABLE}
      SELECT ${instantSql()}, ${keyExprValid(ctx)}, payload ->> '$.model', payload ->> '$.provider',
-            payload ->> '$.usage.cost_usd', payload ->> '$.latency_ms', (payload ->> '$.stop_reason') = 'error'
+            payload ->> '$.usage.cost_usd', payload ->> '$.latency_ms', (payload ->> '$.stop_reason') = 'error',
+            ${DAILY_CAP}
      FROM events
      WHERE type = 'llm.call_completed' AND ${instantSql()} IS NOT NULL AND json_valid(payload)`,
   );

@@ -48,7 +48,8 @@ FROM d WHERE provider IS NOT NULL GROUP BY provider, model`;
 
 /** Decisions of the firing first choices with the serving hop and the cost of the call it made. */
 const SERVED_SQL = `${DECISIONS},
-c AS (
+c AS MATERIALIZED (
+  -- Materialized once (SQLite indexes it for the join) rather than re-read for every decision.
   SELECT payload ->> '$.request_id' AS request_id, payload ->> '$.usage.cost_usd' AS cost
   FROM events
   WHERE ${inWindow('llm.call_completed')} AND json_valid(payload) AND instr(payload, 'request_id') > 0

@@ -1,7 +1,10 @@
-// The daily cap each key's recent events state, shared by key_cap_projection and key_without_cap: one
-// pass over the last 24 h of events of every type (a cap may ride on key.issued, key.updated or the
-// calls themselves), read per type through an index on (type, timestamp) when there is one. The
-// window lies inside a bounded snapshot's raw events (WINDOW_HOURS >= 25), so both shapes agree.
+// The daily cap each key's recent events state, shared by key_cap_projection and key_without_cap. A cap
+// may ride on the calls themselves (read from the extracted-calls table, where the one JSON pass already
+// copied it) or on any other event (key.issued, key.updated, route.decided, quota.alert), read per type
+// through an index on (type, timestamp) when there is one, rows that do not mention a cap skipped by a
+// cheap instr() before any JSON. The last 24 h lie inside a bounded snapshot's raw events
+// (WINDOW_HOURS >= 25), so both shapes agree.
+import { llmCalls } from './calls.ts';
 import { keyExpr, memo, query, windowParams, type RuleContext } from './context.ts';
 import { instantSql } from './instant-sql.ts';
 import { MS_PER_HOUR } from './time.ts';
@@ -14,52 +17,54 @@ export interface KeyCap {
   dailyCapUsd: number | null;
 }
 
+/** Each key's newest cap on its calls (0: JSON null), SQLite taking the bare column from the MAX(jd) row. */
+const FROM_CALLS = (calls: string) => `
+SELECT key, daily_cap AS cap, MAX(jd) AS jd FROM ${calls}
+WHERE jd BETWEEN :from AND :now AND daily_cap IS NOT NULL AND key IS NOT NULL
+GROUP BY key`;
+
+/** The same from every other event type: the types come from a skip over the (type, timestamp) index. */
+const FROM_OTHER_EVENTS = (key: string) => `
+WITH RECURSIVE t(type) AS (
+  SELECT MIN(type) FROM events
+  UNION ALL SELECT (SELECT MIN(type) FROM events WHERE type > t.type) FROM t WHERE t.type IS NOT NULL
+),
+s AS (
+  SELECT ${key} AS key, ${instantSql()} AS jd,
+         CASE WHEN json_valid(payload) THEN json_type(payload, '$.daily_cap_usd') END AS daily_type,
+         CASE WHEN json_valid(payload) THEN payload ->> '$.daily_cap_usd' END AS daily,
+         CASE WHEN events.type = 'quota.alert' AND json_valid(payload) AND COALESCE(payload ->> '$.kind', 'daily_cap_soft') = 'daily_cap_soft'
+              THEN payload ->> '$.cap_usd' END AS soft
+  FROM events
+  WHERE events.type IN (SELECT type FROM t WHERE type IS NOT NULL AND type <> 'llm.call_completed')
+    AND timestamp >= :day AND instr(payload, 'cap_usd') > 0
+    AND ${instantSql()} BETWEEN :from AND :now
+)
+SELECT key,
+       CASE WHEN daily_type IN ('integer', 'real') THEN daily WHEN daily_type = 'null' THEN 0 ELSE soft END AS cap,
+       MAX(jd) AS jd
+FROM s
+WHERE key IS NOT NULL AND (daily_type IN ('integer', 'real', 'null') OR typeof(soft) IN ('integer', 'real'))
+GROUP BY key`;
+
 /**
  * Per key, its newest cap statement in the last 24 h: `$.daily_cap_usd` on any event (a positive number:
  * capped; JSON null or 0: issued without a cap), or `$.cap_usd` of a `daily_cap_soft` quota.alert (the
- * soft alert only exists under a daily cap). Keys with no statement are absent.
+ * soft alert only exists under a daily cap). A `daily_cap_usd` that is text or an object states nothing.
+ * Keys with no statement are absent.
  */
 export function keyCapsLast24h(ctx: RuleContext): Map<string, KeyCap> {
   return memo(ctx, 'key-caps:24h', () => {
-    const fromMs = ctx.nowMs - CAP_LOOKBACK_HOURS * MS_PER_HOUR;
-    // The types come from a skip over the (type, timestamp) index (a handful of lookups), so each
-    // type's window is an index range instead of a scan of the whole history.
-    const rows = query(
-      ctx,
-      `WITH RECURSIVE t(type) AS (
-         SELECT MIN(type) FROM events
-         UNION ALL SELECT (SELECT MIN(type) FROM events WHERE type > t.type) FROM t WHERE t.type IS NOT NULL
-       ),
-       s AS (
-         SELECT ${keyExpr(ctx)} AS key, ${instantSql()} AS jd,
-                CASE WHEN json_valid(payload) THEN json_type(payload, '$.daily_cap_usd') END AS daily_type,
-                CASE WHEN json_valid(payload) THEN payload ->> '$.daily_cap_usd' END AS daily,
-                CASE WHEN events.type = 'quota.alert' AND json_valid(payload) AND COALESCE(payload ->> '$.kind', 'daily_cap_soft') = 'daily_cap_soft'
-                     THEN payload ->> '$.cap_usd' END AS soft
-         FROM events
-         WHERE events.type IN (SELECT type FROM t WHERE type IS NOT NULL)
-           AND timestamp >= :day AND instr(payload, 'cap_usd') > 0
-           AND ${instantSql()} BETWEEN :from AND :now
-       )
-       -- SQLite takes the bare columns from the row of MAX(jd): each key's newest statement.
-       SELECT key, daily_type, daily, soft, MAX(jd) AS jd FROM s
-       WHERE key IS NOT NULL AND (daily_type IN ('integer', 'real', 'null') OR typeof(soft) IN ('integer', 'real'))
-       GROUP BY key`,
-      windowParams(ctx, fromMs),
-    );
-    const out = new Map<string, KeyCap>();
-    for (const r of rows) {
+    const params = windowParams(ctx, ctx.nowMs - CAP_LOOKBACK_HOURS * MS_PER_HOUR);
+    const newest = new Map<string, { cap: number; jd: number }>();
+    for (const r of [...query(ctx, FROM_CALLS(llmCalls(ctx)), params), ...query(ctx, FROM_OTHER_EVENTS(keyExpr(ctx)), params)]) {
+      if (typeof r.cap !== 'number' || typeof r.jd !== 'number') continue;
       const key = String(r.key);
-      if (r.daily_type === 'integer' || r.daily_type === 'real') {
-        const cap = Number(r.daily);
-        out.set(key, { dailyCapUsd: cap > 0 ? cap : null });
-      } else if (r.daily_type === 'null') {
-        out.set(key, { dailyCapUsd: null });
-      } else if (typeof r.soft === 'number' && r.soft > 0) {
-        out.set(key, { dailyCapUsd: r.soft });
-      }
-      // A daily_cap_usd that is text or an object is no statement: the key stays absent (unknown).
+      const seen = newest.get(key);
+      if (!seen || r.jd >= seen.jd) newest.set(key, { cap: r.cap, jd: r.jd });
     }
+    const out = new Map<string, KeyCap>();
+    for (const [key, { cap }] of newest) out.set(key, { dailyCapUsd: cap > 0 ? cap : null });
     return out;
   });
 }

@@ -45,4 +45,22 @@ describe('key_without_cap', () => {
     expect(bounded.signals).toEqual([]);
     expect(whole.healthy.key_without_cap).toEqual(['gk_capped', 'gk_soft']);
   });
+
+  it('takes the newest statement across calls and other events; a text daily_cap_usd states nothing', async () => {
+    const rows = [
+      // Issued without a cap, then a call that carries a cap: capped.
+      raw('key.issued', at(5 * HOUR), JSON.stringify({ gateway_key_id: 'gk_later', daily_cap_usd: null }), 'gk_later'),
+      raw('llm.call_completed', at(HOUR), JSON.stringify({ gateway_key_id: 'gk_later', model: 'm', daily_cap_usd: 5 }), 'gk_later'),
+      // A cap on its calls, then key.updated removes it: uncapped.
+      raw('llm.call_completed', at(5 * HOUR), JSON.stringify({ gateway_key_id: 'gk_removed', model: 'm', daily_cap_usd: 5 }), 'gk_removed'),
+      raw('key.updated', at(HOUR), JSON.stringify({ gateway_key_id: 'gk_removed', daily_cap_usd: 0 }), 'gk_removed'),
+      raw('llm.call_completed', at(HOUR), JSON.stringify({ gateway_key_id: 'gk_text', model: 'm', daily_cap_usd: '5' }), 'gk_text'),
+    ];
+    const { whole, bounded } = await evaluateWholeAndBounded(rows, { rules });
+    expect(bounded.signals).toEqual(whole.signals);
+    expect(byRule(whole, 'key_without_cap').map((s) => [s.subject, s.details.capStatement])).toEqual([
+      ['gk_removed', 'no cap'],
+      ['gk_text', 'none'],
+    ]);
+  });
 });
