@@ -33,6 +33,8 @@ export const rulesSchema = z
         ...ruleBase,
         threshold: z.number().gt(0).lt(1).default(0.05),
         minCalls: z.int().positive().default(20),
+        /** This many errors in the window fire whatever the number of calls: a small sample never hides a total failure. */
+        minErrors: z.int().positive().default(10),
         windowMinutes: z.int().positive().default(10),
       })
       .prefault({}),
@@ -69,6 +71,8 @@ export const rulesSchema = z
         ...ruleBase,
         threshold: z.number().gt(0).lt(1).default(0.05),
         minCalls: z.int().positive().default(50),
+        /** As model_error_rate's: this many errors fire even below minCalls. */
+        minErrors: z.int().positive().default(10),
         windowMinutes: z.int().positive().default(10),
       })
       .prefault({}),
