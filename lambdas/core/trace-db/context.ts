@@ -90,7 +90,7 @@ export interface TraceDbMetrics {
   /** Per-rule run time, when the caller passes a timer. */
   ruleDurationsMs?: Record<string, number>;
   /** Whether the shipper reports `lastBackupAt` (a dashboard shows "not watched" rather than green). */
-  backupWatch?: 'watched' | 'not watched' | 'unreadable';
+  backupWatch?: 'watched' | 'not watched' | 'unreadable' | 'no backup';
   /** now - meta.lastBackupAt. */
   backupAgeSeconds?: number;
 }
