@@ -103,9 +103,18 @@ export interface RuleOutcome {
   healthy?: string[];
 }
 
+/**
+ * A rule that is on but could not judge this run, and why (e.g. no volume figure in the metadata): not
+ * in `evaluated` (nothing resolves), and the report says so instead of the rule going silently quiet.
+ */
+export interface NotEvaluated {
+  notEvaluated: string;
+}
+
 export interface TraceDbRule {
   readonly id: string;
-  evaluate(ctx: RuleContext): RuleOutcome | undefined;
+  /** `undefined`: not evaluated for an ordinary reason (off, no data yet); `NotEvaluated`: one worth reporting. */
+  evaluate(ctx: RuleContext): RuleOutcome | NotEvaluated | undefined;
 }
 
 export function memo<T>(ctx: RuleContext, key: string, compute: () => T): T {

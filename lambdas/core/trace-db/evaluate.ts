@@ -12,6 +12,7 @@ import { blastRadius, withBlastRadius } from './blast-radius.ts';
 import { clockSkew } from './clock-skew.ts';
 import {
   round,
+  type NotEvaluated,
   type RuleContext,
   type RuleOutcome,
   type SnapshotMeta,
@@ -81,12 +82,14 @@ export interface TraceDbEvaluation {
   metrics: TraceDbMetrics;
   /** Rules that threw (bad SQL, unreadable page): not in `evaluated`, so nothing resolves by mistake. */
   errors: { rule: string; message: string }[];
+  /** Rules that are on but could not judge this run, with the reason (`disk_usage`: no volume figure). */
+  notEvaluated: Record<string, string>;
 }
 
 export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: EvaluateTraceDbOptions): TraceDbEvaluation {
   const { now, rules } = options;
   const meta = options.meta ?? {};
-  const result: TraceDbEvaluation = { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [] };
+  const result: TraceDbEvaluation = { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [], notEvaluated: {} };
   const takenAt = parseInstant(meta.takenAt);
   if (takenAt !== undefined) result.metrics.snapshotAgeSeconds = Math.round((now.getTime() - takenAt) / 1000);
   Object.assign(result.metrics, backupMetrics(now, meta));
@@ -187,10 +190,14 @@ const NO_DB: SqlDatabase = {
   },
 };
 
-function collect(result: TraceDbEvaluation, rule: TraceDbRule, run: () => RuleOutcome | undefined): void {
+function collect(result: TraceDbEvaluation, rule: TraceDbRule, run: () => RuleOutcome | NotEvaluated | undefined): void {
   try {
     const outcome = run();
     if (!outcome) return;
+    if ('notEvaluated' in outcome) {
+      result.notEvaluated[rule.id] = outcome.notEvaluated;
+      return;
+    }
     result.evaluated.push(rule.id);
     result.signals.push(...outcome.signals);
     Object.assign(result.metrics, outcome.metrics);
@@ -208,6 +215,8 @@ export function toEvaluationReport(evaluation: TraceDbEvaluation, now: Date): Ev
     evaluated: [...evaluation.evaluated],
     healthy: structuredClone(evaluation.healthy ?? {}),
     signals: [...evaluation.signals],
+    // Only when there is something to say: a report without it reads as before.
+    ...(Object.keys(evaluation.notEvaluated ?? {}).length ? { notEvaluated: { ...evaluation.notEvaluated } } : {}),
   };
 }
 
