@@ -85,6 +85,8 @@ export const rulesSchema = z
     /** Uses key_spend_spike's factor and minUsd: the same spike, plus new models or no daily cap. */
     key_compromise_suspected: z.strictObject({ ...ruleBase }).prefault({}),
     backup_stale: z.strictObject({ ...ruleBase, maxAgeHours: positive.default(26) }).prefault({}),
+    /** Successful calls after the key's spend reached its daily cap (calls in flight at the crossing may each complete). */
+    key_over_cap: z.strictObject({ ...ruleBase, minCallsAfterCap: z.int().positive().default(3) }).prefault({}),
     prompt_exposure: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(60) }).prefault({}),
     log_noise: z.strictObject({ ...ruleBase }).prefault({}),
     // One inbound shape down (probe, every `scheduleMinutes`) and per-key analytics rollup drift (trace check).

@@ -25,6 +25,7 @@ import { DB_INTEGRITY, dbIntegrity, openFailureSignal } from './db-integrity.ts'
 import { diskUsage } from './disk-usage.ts';
 import { keySpendSpike } from './key-spend-spike.ts';
 import { keyCompromise } from './key-compromise.ts';
+import { keyOverCap } from './key-over-cap.ts';
 import { latencyP95 } from './latency-p95.ts';
 import { modelErrorRate } from './model-error-rate.ts';
 import { providerUnavailable } from './provider-unavailable.ts';
@@ -50,6 +51,7 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   billThreshold,
   keySpendSpike,
   keyCompromise,
+  keyOverCap,
   quotaAlert,
   latencyP95,
   // Trust at the edges (rules added after the runbook's table).

@@ -46,6 +46,7 @@ const EVALUATED_ALL = [
   'cost_projection',
   'key_spend_spike',
   'key_compromise_suspected',
+  'key_over_cap',
   'quota_alert',
   'latency_p95',
   'error_rate_overall',

@@ -53,12 +53,18 @@ describe('backup_stale', () => {
     expect(result.healthy.backup_stale).toBeUndefined();
     expect(result.metrics.backupWatch).toBe('no backup');
     // Also when the snapshot itself cannot be opened (the rule needs no SQL).
-    const broken = evaluateTraceDb({ kind: 'open-failure', reason: 'not_sqlite', message: 'file is not a database' }, { now: NOW, rules: RULES, meta });
+    const broken = evaluateTraceDb(
+      { kind: 'open-failure', reason: 'not_sqlite', message: 'file is not a database' },
+      { now: NOW, rules: RULES, meta },
+    );
     expect(byRule(broken, 'backup_stale').map((x) => x.details.lastBackupError)).toEqual([meta.lastBackupError]);
   });
 
   it('a lastBackupAt wins over a stale error field; a blank error is no finding', async () => {
-    const both = await evaluateRows(rows, { rules: RULES, meta: { lastBackupAt: hoursAgo(2), lastBackupError: 'no file matches BACKUP_GLOB x' } });
+    const both = await evaluateRows(rows, {
+      rules: RULES,
+      meta: { lastBackupAt: hoursAgo(2), lastBackupError: 'no file matches BACKUP_GLOB x' },
+    });
     expect(both.signals).toEqual([]);
     expect(both.healthy.backup_stale).toEqual(['trace-db']);
     const blank = await evaluateRows(rows, { rules: RULES, meta: { lastBackupError: '  ' } });

@@ -13,6 +13,7 @@ const DEFAULT_EVALUATED = [
   'provider_unavailable',
   'key_spend_spike',
   'key_compromise_suspected',
+  'key_over_cap',
   'quota_alert',
   'latency_p95',
   'error_rate_overall',
