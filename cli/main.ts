@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from './errors.ts';
 import { isInputError, parseInstant, readText, resolveConfig, type Output } from './io.ts';
-import { checkDatabase, formatEvaluation, readMeta } from './commands/check.ts';
+import { checkDatabase, formatEvaluation, formatNotEvaluated, readMeta } from './commands/check.ts';
 import { runIncidentsCommand } from './commands/incidents.ts';
 import { runPostmortemCommand } from './commands/postmortem.ts';
 import { formatDeliveries, routeReplay } from './commands/route.ts';
@@ -74,9 +74,11 @@ const COMMANDS: Record<string, Command> = {
     const now = parseInstant(values.now, '--now') ?? new Date();
     const meta = values.meta ? readMeta(values.meta) : {};
     const evaluation = await checkDatabase(values.db, config, now, meta, values['analytics-url']);
-    const { evaluated, healthy, signals } = evaluation;
+    const { evaluated, healthy, signals, notEvaluated } = evaluation;
     // With source and evaluatedAt, each output is an evaluation report that `route --signals` replays.
-    const json = { source: 'trace-db', evaluatedAt: now.toISOString(), evaluated, healthy, signals };
+    const json = { source: 'trace-db', evaluatedAt: now.toISOString(), evaluated, healthy, signals, notEvaluated };
+    // A rule that could not judge is said on stderr whatever the format: a blind rule is never silent.
+    out.stderr.write(formatNotEvaluated(notEvaluated));
     out.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : formatEvaluation(evaluation));
   },
   route: async (args, out) => {

@@ -84,3 +84,10 @@ export function formatEvaluation(evaluation: TraceDbEvaluation): string {
   for (const e of evaluation.errors) lines.push(`rule ${e.rule} could not run: ${e.message}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** One stderr line per rule that is on but could not judge: `disk_usage: could not evaluate: <why>`. */
+export function formatNotEvaluated(notEvaluated: Record<string, string>): string {
+  return Object.entries(notEvaluated)
+    .map(([rule, why]) => `${rule}: could not evaluate: ${why}\n`)
+    .join('');
+}

@@ -39,6 +39,8 @@ export const rulesSchema = z
         ...ruleBase,
         threshold: z.number().gt(0).lt(1).default(0.05),
         minCalls: z.int().positive().default(20),
+        /** This many errors in the window fire whatever the number of calls: a small sample never hides a total failure. */
+        minErrors: z.int().positive().default(10),
         windowMinutes: z.int().positive().default(10),
       })
       .prefault({}),
@@ -75,6 +77,8 @@ export const rulesSchema = z
         ...ruleBase,
         threshold: z.number().gt(0).lt(1).default(0.05),
         minCalls: z.int().positive().default(50),
+        /** As model_error_rate's: this many errors fire even below minCalls. */
+        minErrors: z.int().positive().default(10),
         windowMinutes: z.int().positive().default(10),
       })
       .prefault({}),
@@ -87,6 +91,8 @@ export const rulesSchema = z
     /** Uses key_spend_spike's factor and minUsd: the same spike, plus new models or no daily cap. */
     key_compromise_suspected: z.strictObject({ ...ruleBase }).prefault({}),
     backup_stale: z.strictObject({ ...ruleBase, maxAgeHours: positive.default(26) }).prefault({}),
+    /** Successful calls after the key's spend reached its daily cap (calls in flight at the crossing may each complete). */
+    key_over_cap: z.strictObject({ ...ruleBase, minCallsAfterCap: z.int().positive().default(3) }).prefault({}),
     prompt_exposure: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(60) }).prefault({}),
     log_noise: z.strictObject({ ...ruleBase }).prefault({}),
     // One inbound shape down (probe, every `scheduleMinutes`) and per-key analytics rollup drift (trace check).

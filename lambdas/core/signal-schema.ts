@@ -27,6 +27,11 @@ export const evaluationReportSchema = z.object({
   evaluated: z.array(z.string()),
   healthy: z.record(z.string(), z.array(z.string())).default({}),
   signals: z.array(z.unknown()),
+  /**
+   * Optional and informational (rule -> why it could not judge): never routed. A malformed one is dropped,
+   * never a reason to reject the report and lose its signals.
+   */
+  notEvaluated: z.record(z.string(), z.string()).optional().catch(undefined),
 });
 
 /** One line naming the first problem, for logs and the CLI's stderr. */

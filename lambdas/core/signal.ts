@@ -46,6 +46,11 @@ export interface EvaluationReport {
   healthy?: Record<string, string[]>;
   /** Firing signals only. */
   signals: Signal[];
+  /**
+   * Per rule, why a rule that is on could not judge this run (`disk_usage`: "no volume figure in the
+   * metadata"). Informational: the router routes nothing from it; such a rule is not in `evaluated`.
+   */
+  notEvaluated?: Record<string, string>;
 }
 
 export const MAX_DEDUP_KEY = 255;

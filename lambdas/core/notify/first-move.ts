@@ -6,6 +6,7 @@ const FIRST_MOVE: Record<string, string> = {
   provider_unavailable: 'Flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider (pinned keys keep failing until flipped)',
   model_error_rate: 'Check the provider status page; flip METIS_GATEWAY_GLOBAL_DEFAULT if the provider is down',
   key_spend_spike: 'Confirm in /analytics/by_key before revoking the key',
+  key_over_cap: 'Scope the key (24 h rows in the alert), revoke and re-issue it with its daily cap; find why the breaker let it through',
   db_integrity: 'Scale the gateway to zero before any restore',
   disk_usage: 'Scale the gateway to zero before any restore; free disk first',
   healthz_down: 'Check the failure class: 5xx = app logs, timeout = ingress/network',

@@ -90,7 +90,7 @@ export interface TraceDbMetrics {
   /** Per-rule run time, when the caller passes a timer. */
   ruleDurationsMs?: Record<string, number>;
   /** Whether the shipper reports `lastBackupAt` (a dashboard shows "not watched" rather than green). */
-  backupWatch?: 'watched' | 'not watched' | 'unreadable';
+  backupWatch?: 'watched' | 'not watched' | 'unreadable' | 'no backup';
   /** now - meta.lastBackupAt. */
   backupAgeSeconds?: number;
 }
@@ -103,9 +103,18 @@ export interface RuleOutcome {
   healthy?: string[];
 }
 
+/**
+ * A rule that is on but could not judge this run, and why (e.g. no volume figure in the metadata): not
+ * in `evaluated` (nothing resolves), and the report says so instead of the rule going silently quiet.
+ */
+export interface NotEvaluated {
+  notEvaluated: string;
+}
+
 export interface TraceDbRule {
   readonly id: string;
-  evaluate(ctx: RuleContext): RuleOutcome | undefined;
+  /** `undefined`: not evaluated for an ordinary reason (off, no data yet); `NotEvaluated`: one worth reporting. */
+  evaluate(ctx: RuleContext): RuleOutcome | NotEvaluated | undefined;
 }
 
 export function memo<T>(ctx: RuleContext, key: string, compute: () => T): T {

@@ -1,7 +1,9 @@
 // error_rate_overall (SEV2): all models together, llm.call_completed in the last `windowMinutes` (10):
-// error share > `threshold` (5 %) strictly and at least `minCalls` (50) calls. The runbook's own cron
-// query; it catches errors spread thin over many models that each stay below model_error_rate's minCalls.
+// error share > `threshold` (5 %) strictly, and at least `minCalls` (50) calls or at least `minErrors`
+// (10) errors (a quiet gateway failing every call still pages). The runbook's own cron query; it
+// catches errors spread thin over many models that each stay below model_error_rate's minCalls.
 import { llmCalls } from './calls.ts';
+import { enoughSample, sampleRule } from './error-sample.ts';
 import {
   makeSignal,
   minutesAgo,
@@ -44,8 +46,8 @@ export const errorRateOverall: TraceDbRule = {
     }));
     const calls = models.reduce((sum, m) => sum + m.calls, 0);
     const errors = models.reduce((sum, m) => sum + m.errors, 0);
-    // Too few calls: neither firing nor healthy (an open incident stays open).
-    if (calls < cfg.minCalls) return { signals: [] };
+    // Too few calls and errors: neither firing nor healthy (an open incident stays open).
+    if (!enoughSample(calls, errors, cfg)) return { signals: [] };
     const share = errors / calls;
     if (!(share > cfg.threshold)) return { signals: [], healthy: [OVERALL_SUBJECT] };
     const erring = models.filter((m) => m.errors > 0);
@@ -59,13 +61,14 @@ export const errorRateOverall: TraceDbRule = {
           runbook: RUNBOOK.providerDown,
           summary:
             `All models: ${errors} of ${calls} calls (${pct(share)}) ended stop_reason='error' in the last ${cfg.windowMinutes} min ` +
-            `(threshold > ${pct(cfg.threshold)}, min ${cfg.minCalls} calls), spread over ${erring.length} model${erring.length === 1 ? '' : 's'}: ` +
+            `(threshold > ${pct(cfg.threshold)}, ${sampleRule(calls, cfg)}), spread over ${erring.length} model${erring.length === 1 ? '' : 's'}: ` +
             `${spread.join(', ')}${erring.length > 5 ? ', ...' : ''}. First move: check /healthz and the gateway logs for a shared cause ` +
             `(a provider behind several models, a bad deploy); if one provider carries the errors, flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy one.`,
           details: {
             value: round(share, 6),
             threshold: cfg.threshold,
             minCalls: cfg.minCalls,
+            minErrors: cfg.minErrors,
             window: windowDetails(ctx, fromMs),
             calls,
             errors,

@@ -12,6 +12,7 @@ import { blastRadius, withBlastRadius } from './blast-radius.ts';
 import { clockSkew } from './clock-skew.ts';
 import {
   round,
+  type NotEvaluated,
   type RuleContext,
   type RuleOutcome,
   type SnapshotMeta,
@@ -24,6 +25,7 @@ import { DB_INTEGRITY, dbIntegrity, openFailureSignal } from './db-integrity.ts'
 import { diskUsage } from './disk-usage.ts';
 import { keySpendSpike } from './key-spend-spike.ts';
 import { keyCompromise } from './key-compromise.ts';
+import { keyOverCap } from './key-over-cap.ts';
 import { latencyP95 } from './latency-p95.ts';
 import { modelErrorRate } from './model-error-rate.ts';
 import { providerUnavailable } from './provider-unavailable.ts';
@@ -54,6 +56,7 @@ export const TRACE_DB_RULES: readonly TraceDbRule[] = [
   billThreshold,
   keySpendSpike,
   keyCompromise,
+  keyOverCap,
   quotaAlert,
   latencyP95,
   // Trust at the edges (rules added after the runbook's table).
@@ -92,12 +95,14 @@ export interface TraceDbEvaluation {
   metrics: TraceDbMetrics;
   /** Rules that threw (bad SQL, unreadable page): not in `evaluated`, so nothing resolves by mistake. */
   errors: { rule: string; message: string }[];
+  /** Rules that are on but could not judge this run, with the reason (`disk_usage`: no volume figure). */
+  notEvaluated: Record<string, string>;
 }
 
 export function evaluateTraceDb(input: SqlDatabase | OpenFailure, options: EvaluateTraceDbOptions): TraceDbEvaluation {
   const { now, rules } = options;
   const meta = options.meta ?? {};
-  const result: TraceDbEvaluation = { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [] };
+  const result: TraceDbEvaluation = { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [], notEvaluated: {} };
   const takenAt = parseInstant(meta.takenAt);
   if (takenAt !== undefined) result.metrics.snapshotAgeSeconds = Math.round((now.getTime() - takenAt) / 1000);
   Object.assign(result.metrics, backupMetrics(now, meta));
@@ -198,10 +203,14 @@ const NO_DB: SqlDatabase = {
   },
 };
 
-function collect(result: TraceDbEvaluation, rule: TraceDbRule, run: () => RuleOutcome | undefined): void {
+function collect(result: TraceDbEvaluation, rule: TraceDbRule, run: () => RuleOutcome | NotEvaluated | undefined): void {
   try {
     const outcome = run();
     if (!outcome) return;
+    if ('notEvaluated' in outcome) {
+      result.notEvaluated[rule.id] = outcome.notEvaluated;
+      return;
+    }
     result.evaluated.push(rule.id);
     result.signals.push(...outcome.signals);
     Object.assign(result.metrics, outcome.metrics);
@@ -219,6 +228,8 @@ export function toEvaluationReport(evaluation: TraceDbEvaluation, now: Date): Ev
     evaluated: [...evaluation.evaluated],
     healthy: structuredClone(evaluation.healthy ?? {}),
     signals: [...evaluation.signals],
+    // Only when there is something to say: a report without it reads as before.
+    ...(Object.keys(evaluation.notEvaluated ?? {}).length ? { notEvaluated: { ...evaluation.notEvaluated } } : {}),
   };
 }
 

@@ -8,6 +8,7 @@ import { last24hByModel, spendSpikes, type SpendSpike } from './key-spend-spike.
 import { makeSignal, round, RUNBOOK, usd, windowDetails, type RuleContext, type RuleOutcome, type TraceDbRule } from './context.ts';
 import { MS_PER_HOUR } from './time.ts';
 import { gatewayWriting } from './data-freshness.ts';
+import { canonicalModelIds } from './canonical-model.ts';
 
 export const KEY_COMPROMISE = 'key_compromise_suspected';
 
@@ -36,8 +37,9 @@ export function suggestedCaps(spike: SpendSpike, cap: CapEvidence): { dailyCapUs
   };
 }
 
-export function commandsFor(key: string, usualModels: readonly string[], caps: { dailyCapUsd: number; monthlyCapUsd: number }) {
-  const allow = usualModels.length ? usualModels.map((m) => ` --allow-model ${m}`).join('') : ' --allow-model <model>';
+/** The revoke and re-issue commands; `allowModels` are canonical ids (`anthropic:claude-haiku-4-5`), as issue-key takes them. */
+export function commandsFor(key: string, allowModels: readonly string[], caps: { dailyCapUsd: number; monthlyCapUsd: number }) {
+  const allow = allowModels.length ? allowModels.map((m) => ` --allow-model ${m}`).join('') : ' --allow-model <provider:model>';
   return {
     revoke: `metis gateway revoke-key ${key}`,
     reissue:
@@ -98,7 +100,7 @@ export const keyCompromise: TraceDbRule = {
         .filter(Boolean)
         .join('; ');
       const capsFor = suggestedCaps(spike, cap);
-      const commands = commandsFor(spike.key, usualModels, capsFor);
+      const commands = commandsFor(spike.key, canonicalModelIds(ctx, spike.key, usualModels), capsFor);
       return makeSignal(ctx.now, {
         rule: KEY_COMPROMISE,
         subject: spike.key,

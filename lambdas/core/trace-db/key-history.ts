@@ -38,7 +38,7 @@ export type CapEvidence = { kind: 'capped'; dailyCapUsd: number } | { kind: 'unc
 /**
  * Per key, its daily cap as events in [fromMs, now] state it: `$.daily_cap_usd` on any event of the key
  * (a number: capped; JSON null: issued without a cap), or quota.alert's `$.cap_usd` (the soft alert
- * only exists under a cap). The newest statement wins. No statement at all is `unknown`, never "uncapped":
+ * only exists under a cap; one whose `kind` names the monthly cap is not a daily cap). The newest statement wins. No statement at all is `unknown`, never "uncapped":
  * a key that never neared its cap has no quota.alert.
  */
 export function keyDailyCaps(ctx: RuleContext, keys: readonly string[], fromMs: number): Map<string, CapEvidence> {
@@ -50,7 +50,8 @@ export function keyDailyCaps(ctx: RuleContext, keys: readonly string[], fromMs: 
     ctx,
     `SELECT key, cap, has_field FROM (
        SELECT ${keyExpr(ctx)} AS key, julianday(timestamp) AS jd,
-              COALESCE(${daily}, CASE WHEN type = 'quota.alert' THEN ${jsonField('$.cap_usd')} END) AS cap,
+              COALESCE(${daily}, CASE WHEN type = 'quota.alert' AND COALESCE(${jsonField('$.kind')}, '') NOT LIKE '%month%'
+                                      THEN ${jsonField('$.cap_usd')} END) AS cap,
               CASE WHEN json_valid(payload) THEN json_type(payload, '$.daily_cap_usd') END AS has_field
        FROM events
        WHERE timestamp >= :day AND julianday(timestamp) BETWEEN :from AND :now

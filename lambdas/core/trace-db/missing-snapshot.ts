@@ -6,7 +6,7 @@ import { SNAPSHOT_STALE } from './snapshot-stale.ts';
 import type { TraceDbEvaluation } from './evaluate.ts';
 
 export function missingSnapshotEvaluation(now: Date, rules: TraceDbRulesConfig, location: string): TraceDbEvaluation {
-  if (!rules.snapshot_stale.enabled) return { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [] };
+  if (!rules.snapshot_stale.enabled) return { evaluated: [], signals: [], healthy: {}, metrics: {}, errors: [], notEvaluated: {} };
   return {
     evaluated: [SNAPSHOT_STALE],
     signals: [
@@ -22,5 +22,7 @@ export function missingSnapshotEvaluation(now: Date, rules: TraceDbRulesConfig, 
     healthy: {},
     metrics: {},
     errors: [],
+    // The missing snapshot is the finding; its metadata rules have nothing to read (the signal says why).
+    notEvaluated: {},
   };
 }

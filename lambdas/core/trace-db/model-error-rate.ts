@@ -1,6 +1,8 @@
 // model_error_rate (SEV2): per `$.model`, llm.call_completed in the last `windowMinutes` (10): error
-// share > `threshold` (5 %) strictly and at least `minCalls` (20) calls. The runbook's cron recipe,
-// per model, with the provider split that tells on-call whether one provider carries the errors.
+// share > `threshold` (5 %) strictly, and at least `minCalls` (20) calls or at least `minErrors` (10)
+// errors: the minimum sample guards small percentages, never a total failure of a quiet model (15 of 15
+// calls failing pages). The runbook's cron recipe, per model, with the provider split that tells
+// on-call whether one provider carries the errors.
 import {
   FIRST_MOVE,
   inWindow,
@@ -19,6 +21,7 @@ import {
   type TraceDbRule,
 } from './context.ts';
 import { llmCalls } from './calls.ts';
+import { enoughSample, sampleRule } from './error-sample.ts';
 
 export const MODEL_ERROR_RATE = 'model_error_rate';
 
@@ -73,9 +76,10 @@ export const modelErrorRate: TraceDbRule = {
       // calls > 0 for every grouped model, so the share is always defined.
       const share = m.errors / m.calls;
       errorShareByModel[m.model] = { calls: m.calls, errors: m.errors, share: round(share, 6) };
-      // Below minCalls a model is neither firing nor healthy: its open incident stays open.
-      if (m.calls >= cfg.minCalls && !(share > cfg.threshold)) healthy.push(m.model);
-      if (m.calls < cfg.minCalls || !(share > cfg.threshold)) continue;
+      // Below minCalls (and minErrors) a model is neither firing nor healthy: its open incident stays open.
+      const enough = enoughSample(m.calls, m.errors, cfg);
+      if (enough && !(share > cfg.threshold)) healthy.push(m.model);
+      if (!enough || !(share > cfg.threshold)) continue;
       const providers = m.providers.sort((a, b) => b.errors - a.errors || b.calls - a.calls);
       const split = providers.map((p) => `${p.provider} ${p.errors}/${p.calls}`).join(', ');
       signals.push(
@@ -86,12 +90,13 @@ export const modelErrorRate: TraceDbRule = {
           runbook: RUNBOOK.providerDown,
           summary:
             `Model ${m.model}: ${m.errors} of ${m.calls} calls (${pct(share)}) ended stop_reason='error' in the last ${cfg.windowMinutes} min ` +
-            `(threshold > ${pct(cfg.threshold)}, min ${cfg.minCalls} calls); errors by provider: ${split}. ` +
+            `(threshold > ${pct(cfg.threshold)}, ${sampleRule(m.calls, cfg)}); errors by provider: ${split}. ` +
             `If ${providers[0]!.provider} is down: ${FIRST_MOVE.providerDownFor(`${providers[0]!.provider}:${m.model}`, [])}.`,
           details: {
             value: round(share, 6),
             threshold: cfg.threshold,
             minCalls: cfg.minCalls,
+            minErrors: cfg.minErrors,
             window: windowDetails(ctx, fromMs),
             calls: m.calls,
             errors: m.errors,

@@ -89,6 +89,8 @@ export function makeTraceCheckHandler(deps: TraceCheckDeps): () => Promise<Trace
       snapshot,
       evaluated: evaluation.evaluated,
       firing: evaluation.signals.map((s) => `${s.severity} ${s.dedupKey}`),
+      // Rules that are on but could not judge (disk_usage without a volume figure), with the reason.
+      notEvaluated: evaluation.notEvaluated,
       ruleDurationsMs: evaluation.metrics.ruleDurationsMs,
       // Numbers no dashboard widget reads either: log fields for Logs Insights.
       monthToDateUsd: evaluation.metrics.monthToDateUsd ?? null,

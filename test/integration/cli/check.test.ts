@@ -26,13 +26,16 @@ async function dbFile(name: string, rows: FixtureRow[]): Promise<string> {
   return file(name, await buildTraceDb(rows));
 }
 
-function check(args: string[]): { evaluated: string[]; signals: Signal[] } {
+/** What `check` says on stderr when the metadata (or its absence) gives the disk rule no volume figure. */
+const DISK_BLIND = 'disk_usage: could not evaluate: no volume figure in the metadata\n';
+
+function check(args: string[], stderr = DISK_BLIND): { evaluated: string[]; signals: Signal[]; notEvaluated: Record<string, string> } {
   const run = runCli(['check', ...args, '--now', NOW.toISOString(), '--json']);
-  expect(run.stderr).toBe('');
+  expect(run.stderr).toBe(stderr);
   expect(run.status).toBe(0);
   const out = JSON.parse(run.stdout);
   // An evaluation report: `route --signals` replays it as the deployed router would.
-  expect(Object.keys(out).sort()).toEqual(['evaluated', 'evaluatedAt', 'healthy', 'signals', 'source']);
+  expect(Object.keys(out).sort()).toEqual(['evaluated', 'evaluatedAt', 'healthy', 'notEvaluated', 'signals', 'source']);
   return out;
 }
 
@@ -49,16 +52,17 @@ describe('metis-alerts check --json', () => {
       'wal-bytes': '0',
       integrity: 'ok',
     });
-    const out = check(['--db', db, '--config', config, '--meta', meta]);
+    const out = check(['--db', db, '--config', config, '--meta', meta], '');
     expect(keys(out)).toEqual(FIRING_ALL_ANOMALIES_STALE_FULL);
+    expect(out.notEvaluated).toEqual({});
     expect(out.evaluated).toContain('cost_projection');
     expect(out.evaluated).not.toContain('bill_threshold'); // off unless a cap is set
     for (const s of out.signals) expect(s.observedAt).toBe(NOW.toISOString());
   });
 
-  it('does not fire model_error_rate at exactly 5 % or with 19 calls, and fires above 5 % with 20', async () => {
+  it('does not fire model_error_rate at exactly 5 % or with 19 calls and 9 errors, and fires above 5 % with 20', async () => {
     const exactly = await dbFile('exactly-5.db', calls(40, { fromAgo: 9 * MIN, model: 'm-five', errors: 2 }));
-    const nineteen = await dbFile('nineteen.db', calls(19, { fromAgo: 9 * MIN, model: 'm-few', errors: 10 }));
+    const nineteen = await dbFile('nineteen.db', calls(19, { fromAgo: 9 * MIN, model: 'm-few', errors: 9 }));
     const above = await dbFile('above.db', calls(20, { fromAgo: 9 * MIN, model: 'm-six', errors: 2 }));
     expect(check(['--db', exactly]).signals.filter((s) => s.rule === 'model_error_rate')).toEqual([]);
     expect(check(['--db', nineteen]).signals.filter((s) => s.rule === 'model_error_rate')).toEqual([]);
@@ -94,6 +98,37 @@ describe('metis-alerts check --json', () => {
     expect(check(['--db', db]).signals.map((s) => s.dedupKey)).toContain('model_error_rate:m-ten');
     const lenient = file('lenient.json', { rules: { model_error_rate: { threshold: 0.2 } } });
     expect(check(['--db', db, '--config', lenient]).signals.map((s) => s.dedupKey)).not.toContain('model_error_rate:m-ten');
+  });
+});
+
+describe('metis-alerts check: the disk rule says full, and says when it cannot tell', () => {
+  it('metadata without a volume figure: one stderr line naming the rule and why, in --json under notEvaluated, and disk_usage not evaluated', async () => {
+    const db = await dbFile('no-volume.db', calls(30, { fromAgo: 9 * MIN }));
+    const meta = file('no-volume.meta.json', { takenAt: NOW.toISOString(), integrity: 'ok', sourceBytes: 8192 });
+    const out = check(['--db', db, '--meta', meta]);
+    expect(out.notEvaluated).toEqual({ disk_usage: 'no volume figure in the metadata' });
+    expect(out.evaluated).not.toContain('disk_usage');
+    expect(out.evaluated).toContain('snapshot_stale');
+    // The text output says it too, on stderr, beside the usual stdout.
+    const run = runCli(['check', '--db', db, '--meta', meta, '--now', NOW.toISOString()]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toBe(DISK_BLIND);
+    expect(run.stdout).toMatch(/^evaluated: .*snapshot_stale/);
+  });
+
+  it('a volume figure at 100 % is SEV2 "full"; 99 % stays SEV3 near full; 79 % is quiet with nothing on stderr', async () => {
+    const db = await dbFile('disk.db', calls(30, { fromAgo: 9 * MIN }));
+    const disk = (pct: number) =>
+      check(
+        ['--db', db, '--meta', file(`disk-${pct}.meta.json`, { 'taken-at': NOW.toISOString(), 'volume-used-pct': String(pct) })],
+        '',
+      ).signals.filter((s) => s.rule === 'disk_usage');
+    const [full] = disk(100);
+    expect(full).toMatchObject({ severity: 'SEV2', dedupKey: 'disk_usage:trace-db' });
+    expect(full!.summary).toMatch(/^Trace-DB volume full \(100 % used\)/);
+    expect(full!.details).toMatchObject({ state: 'full', value: 100 });
+    expect(disk(99).map((s) => [s.severity, s.details.state])).toEqual([['SEV3', 'near full']]);
+    expect(disk(79)).toEqual([]);
   });
 });
 

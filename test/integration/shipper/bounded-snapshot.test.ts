@@ -315,6 +315,53 @@ describe('bounded snapshot versus the whole database', () => {
     boundedDb.close();
   });
 
+  it('key_over_cap and a quiet model failing every call (minErrors) give the same alerts on both', async () => {
+    const work = tempDir('bounded-cap');
+    dirs.push(work);
+    const source = join(work, 'metis.db');
+    longHistory(source, { days: 9 });
+    const now = NOW.toISOString();
+    sqlite(
+      source,
+      // k-cap: $10 yesterday evening (inside the raw window, not today), a $5 daily cap stated by the soft
+      // alert, then 30 calls of $0.25 today every 10 min: over the cap after the 20th, 10 more succeed.
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 10)
+       INSERT INTO events (type, timestamp, payload)
+       SELECT 'llm.call_completed', strftime('%Y-%m-%dT%H:%M:%fZ', '${now}', '-' || (17 * 3600 + i * 300) || ' seconds'),
+              json_object('model', 'claude-haiku-4-5', 'provider', 'anthropic', 'gateway_key_id', 'k-cap', 'stop_reason', 'end_turn',
+                          'latency_ms', 900, 'usage', json_object('cost_usd', 1.0))
+       FROM n;`,
+      `WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < 29)
+       INSERT INTO events (type, timestamp, payload)
+       SELECT 'llm.call_completed', strftime('%Y-%m-%dT%H:%M:%fZ', '${now}', '-' || (i * 600 + 30) || ' seconds'),
+              json_object('model', 'claude-haiku-4-5', 'provider', 'anthropic', 'gateway_key_id', 'k-cap', 'stop_reason', 'end_turn',
+                          'latency_ms', 900, 'usage', json_object('cost_usd', 0.25))
+       FROM n;`,
+      `INSERT INTO events (type, timestamp, payload) VALUES ('quota.alert', strftime('%Y-%m-%dT%H:%M:%fZ', '${now}', '-3 hours'),
+         '{"gateway_key_id":"k-cap","kind":"daily_cap_soft","threshold_pct":80,"spent_usd":4.0,"cap_usd":5}');`,
+      // m-quiet: 12 calls in the last 10 min, every one failing: below the 20-call minimum, above minErrors.
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 12)
+       INSERT INTO events (type, timestamp, payload)
+       SELECT 'llm.call_completed', strftime('%Y-%m-%dT%H:%M:%fZ', '${now}', '-' || (i * 45) || ' seconds'),
+              json_object('model', 'm-quiet', 'gateway_key_id', 'k-b', 'stop_reason', 'error', 'latency_ms', 900,
+                          'usage', json_object('cost_usd', 0))
+       FROM n;`,
+    );
+    const { run, out, meta } = await ship(source);
+    expect(run.status).toBe(0);
+    const whole = comparable(await checkDatabase(source, config, NOW, readMeta(meta)));
+    const bounded = comparable(await checkDatabase(out, config, NOW, readMeta(meta)));
+    expect(bounded).toEqual(whole);
+    const fired = whole.signals.map((s) => `${s.severity} ${s.dedupKey}`);
+    expect(fired).toContain('SEV2 key_over_cap:k-cap');
+    expect(fired).toContain('SEV2 model_error_rate:m-quiet');
+    const overCap = whole.signals.find((s) => s.dedupKey === 'key_over_cap:k-cap')!;
+    // Yesterday's $10 is not today's spend: 30 x $0.25 today, over $5 after the 20th call.
+    expect(overCap.details).toMatchObject({ spendTodayUsd: 7.5, dailyCapUsd: 5, callsSucceededAfterCap: 10 });
+    expect((overCap.details.commands as { reissue: string }).reissue).toContain('--allow-model anthropic:claude-haiku-4-5 ');
+    expect(whole.signals.find((s) => s.dedupKey === 'model_error_rate:m-quiet')!.details).toMatchObject({ calls: 12, errors: 12 });
+  });
+
   it('a history shorter than the baselines takes the not-enough-data path on both, not a false alert', async () => {
     const work = tempDir('bounded-short');
     dirs.push(work);
@@ -353,12 +400,16 @@ describe('bounded snapshot versus the whole database', () => {
     dirs.push(work);
     const source = join(work, 'metis.db');
     longHistory(source, { days: 1.2 });
-    const { run, meta } = await ship(source, { BACKUP_GLOB: `${work}/backups/*.db.gz` });
+    const { run, out, meta } = await ship(source, { BACKUP_GLOB: `${work}/backups/*.db.gz` });
     expect(run.status).toBe(0);
     expect(run.stderr).toBe(`ship-snapshot: warning: no file matches BACKUP_GLOB ${work}/backups/*.db.gz\n`);
     const parsed = readMeta(meta);
     expect(parsed.lastBackupAt).toBeUndefined();
     expect(parsed.lastBackupError).toBe(`no file matches BACKUP_GLOB ${work}/backups/*.db.gz`);
+    // And the checker says so: no backup at all is an alert, not silence.
+    const backup = (await checkDatabase(out, config, NOW, parsed)).signals.filter((s) => s.rule === 'backup_stale');
+    expect(backup.map((s) => s.severity)).toEqual(['SEV3']);
+    expect(backup[0]!.summary).toContain(`no file matches BACKUP_GLOB ${work}/backups/*.db.gz`);
   });
 });
 

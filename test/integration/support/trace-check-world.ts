@@ -55,6 +55,8 @@ export interface ShipperMetadata {
   'source-bytes'?: string;
   'wal-bytes'?: string;
   integrity?: string;
+  'last-backup-at'?: string;
+  'last-backup-error'?: string;
 }
 
 /** Metadata of a healthy shipper run at `takenAt` for a DB of `sourceBytes`. */

@@ -54,7 +54,7 @@ describe('parseConfig defaults', () => {
     expect(config.sinks.chatops).toEqual({ emails: [] });
     expect(config.sinks.webhooks).toEqual([]);
     expect([config.sinks.opsgenie, config.sinks.splunkOnCall]).toEqual([undefined, undefined]);
-    expect(config.rules.model_error_rate).toEqual({ enabled: true, threshold: 0.05, minCalls: 20, windowMinutes: 10 });
+    expect(config.rules.model_error_rate).toEqual({ enabled: true, threshold: 0.05, minCalls: 20, minErrors: 10, windowMinutes: 10 });
     expect(config.rules.key_spend_spike).toEqual({ enabled: true, factor: 10, minUsd: 1 });
     expect(config.rules.snapshot_stale).toEqual({ enabled: true, maxAgeMinutes: 10 });
     expect(config.rules.disk_usage).toEqual({ enabled: true, thresholdPct: 80 });

@@ -104,6 +104,21 @@ describe('parseReport', () => {
     expect(parsed.signals[0]?.dedupKey).toBe('model_error_rate:gpt-4o');
   });
 
+  it('accepts the optional notEvaluated notes and routes nothing from them; a malformed one is dropped, never the report', () => {
+    const firing = signal({ observedAt: EVALUATED_AT });
+    const { report: parsed, rejected } = parseReport(
+      report({ signals: [firing], notEvaluated: { disk_usage: 'no volume figure in the metadata' } }),
+    );
+    expect(rejected).toEqual([]);
+    expect(parsed.notEvaluated).toEqual({ disk_usage: 'no volume figure in the metadata' });
+    expect(signalsFromReport(parsed, []).map((s) => s.dedupKey)).toEqual([firing.dedupKey]);
+    const odd = parseReport({ ...report({ signals: [firing] }), notEvaluated: { disk_usage: 42 } });
+    expect(odd.report.notEvaluated).toBeUndefined();
+    expect(odd.report.signals.map((s) => s.dedupKey)).toEqual([firing.dedupKey]);
+    // A report from before the field existed reads as before.
+    expect(parseReport(report({ signals: [firing] })).report.notEvaluated).toBeUndefined();
+  });
+
   it("keeps the reporter a run names itself by (the sweeper watches each run's heartbeat)", () => {
     const { report: parsed } = parseReport({
       source: 'probe',

@@ -180,7 +180,8 @@ describe('metis-alerts check --analytics-url (real CLI)', () => {
       ['check', '--db', dbPath, '--now', TUESDAY_10, '--config', cfgPath, '--analytics-url', server.url, '--json'],
       { METIS_ANALYTICS_AUTHORIZATION: KEY },
     );
-    expect(run.stderr).toBe('');
+    // No --meta: the only stderr line is the disk rule saying it could not judge.
+    expect(run.stderr).toBe('disk_usage: could not evaluate: no volume figure in the metadata\n');
     expect(run.status).toBe(0);
     const out = JSON.parse(run.stdout) as { evaluated: string[]; signals: { dedupKey: string; details: Record<string, unknown> }[] };
     expect(out.evaluated).toEqual(expect.arrayContaining(['analytics_drift']));

@@ -46,6 +46,7 @@ const EVALUATED_ALL = [
   'cost_projection',
   'key_spend_spike',
   'key_compromise_suspected',
+  'key_over_cap',
   'quota_alert',
   'latency_p95',
   'error_rate_overall',
@@ -404,6 +405,39 @@ describe('bad snapshots give a report, never a throw', () => {
     expect(firing(report)).toEqual(['SEV3 disk_usage:trace-db']);
     expect(report.signals[0]!.details).toMatchObject({ value: 85, threshold: 80, walBytes: 150_000_000, sourceBytes: quiet.db.length });
     expect(report.signals[0]!.summary).toContain('WAL 150 MB');
+  });
+
+  it('metadata without volume-used-pct: disk_usage not evaluated and the report says why (the router accepts it)', async () => {
+    const { 'volume-used-pct': _dropped, ...noVolume } = healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length);
+    const { report, h } = await runOn('no-volume', quiet.gz, noVolume);
+    expect(report.evaluated).toEqual(EVALUATED_ALL.filter((r) => r !== 'disk_usage'));
+    expect(report.notEvaluated).toEqual({ disk_usage: 'no volume figure in the metadata' });
+    expect(firing(report)).toEqual([]);
+    expect(h.infos.find((i) => i.message === 'trace check')!.fields).toMatchObject({
+      notEvaluated: { disk_usage: 'no volume figure in the metadata' },
+    });
+  });
+
+  it('metadata volume-used-pct=100: disk_usage SEV2 "full"', async () => {
+    const { report } = await runOn(
+      'disk-full',
+      quiet.gz,
+      healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length, { 'volume-used-pct': '100' }),
+    );
+    expect(firing(report)).toEqual(['SEV2 disk_usage:trace-db']);
+    expect(report.signals[0]!.summary).toMatch(/^Trace-DB volume full/);
+  });
+
+  it('metadata last-backup-error (BACKUP_GLOB matched nothing) travels through S3: backup_stale SEV3 quoting it', async () => {
+    const error = 'no file matches BACKUP_GLOB /backups/metis-*.db.gz';
+    const { report } = await runOn(
+      'no-backup',
+      quiet.gz,
+      healthyMetadata(new Date(NOW.getTime() - MIN), quiet.db.length, { 'last-backup-error': error }),
+    );
+    expect(report.evaluated).toContain('backup_stale');
+    expect(firing(report)).toEqual(['SEV3 backup_stale:trace-db']);
+    expect(report.signals[0]!.details).toMatchObject({ lastBackupError: error, lastBackupAt: null });
   });
 
   it('metadata taken-at 30 minutes old: snapshot_stale SEV3 based on the snapshot time', async () => {

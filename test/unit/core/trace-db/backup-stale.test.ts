@@ -41,6 +41,37 @@ describe('backup_stale', () => {
     expect(result.metrics.backupAgeSeconds).toBeUndefined();
   });
 
+  it('no backup at all (BACKUP_GLOB matched nothing: lastBackupError) fires SEV3 quoting the glob', async () => {
+    const meta = { takenAt: hoursAgo(0), lastBackupError: 'no file matches BACKUP_GLOB /backups/metis-*.db.gz' };
+    const result = await evaluateRows(rows, { rules: RULES, meta });
+    expect(result.evaluated).toContain('backup_stale');
+    const [s, ...rest] = byRule(result, 'backup_stale');
+    expect(rest).toEqual([]);
+    expect(s).toMatchObject({ severity: 'SEV3', dedupKey: 'backup_stale:trace-db', runbook: 'Trace DB corruption or disk full' });
+    expect(s!.summary).toContain('No usable trace-DB backup: no file matches BACKUP_GLOB /backups/metis-*.db.gz');
+    expect(s!.details).toMatchObject({ lastBackupAt: null, lastBackupError: meta.lastBackupError, threshold: 26 });
+    expect(result.healthy.backup_stale).toBeUndefined();
+    expect(result.metrics.backupWatch).toBe('no backup');
+    // Also when the snapshot itself cannot be opened (the rule needs no SQL).
+    const broken = evaluateTraceDb(
+      { kind: 'open-failure', reason: 'not_sqlite', message: 'file is not a database' },
+      { now: NOW, rules: RULES, meta },
+    );
+    expect(byRule(broken, 'backup_stale').map((x) => x.details.lastBackupError)).toEqual([meta.lastBackupError]);
+  });
+
+  it('a lastBackupAt wins over a stale error field; a blank error is no finding', async () => {
+    const both = await evaluateRows(rows, {
+      rules: RULES,
+      meta: { lastBackupAt: hoursAgo(2), lastBackupError: 'no file matches BACKUP_GLOB x' },
+    });
+    expect(both.signals).toEqual([]);
+    expect(both.healthy.backup_stale).toEqual(['trace-db']);
+    const blank = await evaluateRows(rows, { rules: RULES, meta: { lastBackupError: '  ' } });
+    expect(blank.evaluated).not.toContain('backup_stale');
+    expect(blank.metrics.backupWatch).toBe('not watched');
+  });
+
   it('an unreadable lastBackupAt is not judged either (metrics: "unreadable"); an offset form is read as an instant', async () => {
     const bad = await evaluateRows(rows, { rules: RULES, meta: { lastBackupAt: 'yesterday' } });
     expect(bad.evaluated).not.toContain('backup_stale');

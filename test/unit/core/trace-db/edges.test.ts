@@ -16,8 +16,9 @@ describe('error_rate_overall', () => {
     expect(overall!.summary).toContain('10 of 60 calls');
   });
 
-  it('below 50 calls nothing fires and nothing is healthy; at or below 5 % it is healthy', async () => {
-    const few = models.slice(0, 4).flatMap((model) => calls(10, { fromAgo: 9 * MIN, model, errors: 5 }));
+  it('below 50 calls and 10 errors nothing fires and nothing is healthy; at or below 5 % it is healthy', async () => {
+    // 9 errors in 40 calls (22 %): below both minimums.
+    const few = models.slice(0, 4).flatMap((model, i) => calls(10, { fromAgo: 9 * MIN, model, errors: i === 0 ? 3 : 2 }));
     const fewResult = await evaluateRows(few, { rules: only(['error_rate_overall']) });
     expect(fewResult.signals).toEqual([]);
     expect(fewResult.healthy.error_rate_overall).toBeUndefined();
@@ -26,6 +27,38 @@ describe('error_rate_overall', () => {
     const fineResult = await evaluateRows(fine, { rules: only(['error_rate_overall']) });
     expect(fineResult.signals).toEqual([]);
     expect(fineResult.healthy.error_rate_overall).toEqual(['all-models']);
+  });
+
+  describe('minErrors: a quiet gateway failing every call pages', () => {
+    const rules = only(['error_rate_overall']);
+    // Spread over three models so no single one would reach model_error_rate's minimums either.
+    const failing = (n: number, errors: number, total = n) =>
+      models.slice(0, 3).flatMap((model, i) => {
+        const share = Math.floor(total / 3) + (i < total % 3 ? 1 : 0);
+        const errs = Math.floor(errors / 3) + (i < errors % 3 ? 1 : 0);
+        return calls(share, { fromAgo: 9 * MIN, model, errors: errs });
+      });
+
+    it('9 of 9 calls failing stay quiet', async () => {
+      const result = await evaluateRows(failing(9, 9), { rules });
+      expect(result.signals).toEqual([]);
+      expect(result.healthy.error_rate_overall).toBeUndefined();
+    });
+
+    it('10 of 10 calls failing fire SEV2 over all models', async () => {
+      const result = await evaluateRows(failing(10, 10), { rules });
+      const [overall, ...rest] = byRule(result, 'error_rate_overall');
+      expect(rest).toEqual([]);
+      expect(overall).toMatchObject({ dedupKey: 'error_rate_overall:all-models', severity: 'SEV2' });
+      expect(overall!.details).toMatchObject({ calls: 10, errors: 10, errorPct: 100, minCalls: 50, minErrors: 10 });
+      expect(overall!.summary).toContain('below 50 calls but at least 10 errors');
+    });
+
+    it('10 errors in 300 calls (3.3 %) stay quiet and healthy', async () => {
+      const result = await evaluateRows(failing(300, 10), { rules });
+      expect(result.signals).toEqual([]);
+      expect(result.healthy.error_rate_overall).toEqual(['all-models']);
+    });
   });
 });
 

@@ -13,6 +13,7 @@ const DEFAULT_EVALUATED = [
   'provider_unavailable',
   'key_spend_spike',
   'key_compromise_suspected',
+  'key_over_cap',
   'quota_alert',
   'latency_p95',
   'error_rate_overall',
@@ -174,7 +175,10 @@ describe('evaluateTraceDb', () => {
         trace_db_clock_skew: ['trace-db'],
       },
       signals: [],
+      // No metadata: the disk rule says why it could not judge, and is not in `evaluated`.
+      notEvaluated: { disk_usage: 'no volume figure in the metadata' },
     });
+    expect(result.evaluated).not.toContain('disk_usage');
     expect(TRACE_DB_RULES.map((r) => r.id)).toContain('disk_usage');
   });
 
@@ -274,5 +278,38 @@ describe('snapshot_stale and disk_usage', () => {
     ).toEqual([]);
     const none = await evaluateRows([], { rules: only(['disk_usage']) });
     expect(none.evaluated).not.toContain('disk_usage');
+  });
+
+  it('disk_usage at 100 % is SEV2 "full" with the scale-to-zero first move; 99.9 % stays SEV3 "near full"', async () => {
+    const full = await evaluateRows([], { rules: only(['disk_usage']), meta: { volumeUsedPct: 100, walBytes: 2_000_000 } });
+    const [s, ...rest] = byRule(full, 'disk_usage');
+    expect(rest).toEqual([]);
+    expect(s).toMatchObject({ severity: 'SEV2', dedupKey: 'disk_usage:trace-db', runbook: 'Trace DB corruption or disk full' });
+    expect(s!.summary).toMatch(/^Trace-DB volume full \(100 % used, WAL 2 MB\)/);
+    expect(s!.summary).toContain('scale the gateway to zero');
+    expect(s!.details).toMatchObject({ value: 100, threshold: 100, state: 'full' });
+    const near = await evaluateRows([], { rules: only(['disk_usage']), meta: { volumeUsedPct: 99.9 } });
+    expect(byRule(near, 'disk_usage').map((x) => [x.severity, x.details.state])).toEqual([['SEV3', 'near full']]);
+    expect(byRule(near, 'disk_usage')[0]!.summary).toContain('near full: 100 % used');
+  });
+
+  it('disk_usage without a usable volume figure is reported under notEvaluated with the reason, never silently skipped', async () => {
+    const noFigure = await evaluateRows([], { rules: only(['disk_usage']), meta: { takenAt: NOW.toISOString(), integrity: 'ok' } });
+    expect(noFigure.evaluated).not.toContain('disk_usage');
+    expect(noFigure.notEvaluated).toEqual({ disk_usage: 'no volume figure in the metadata' });
+    expect(toEvaluationReport(noFigure, NOW).notEvaluated).toEqual({ disk_usage: 'no volume figure in the metadata' });
+    const bogus = await evaluateRows([], { rules: only(['disk_usage']), meta: { volumeUsedPct: 140 } });
+    expect(bogus.notEvaluated).toEqual({ disk_usage: 'the volume figure 140 is not a percentage (0-100)' });
+    expect(bogus.signals).toEqual([]);
+    // Off is off: nothing to report; a report with nothing to say carries no notEvaluated at all.
+    const off = await evaluateRows([], { rules: only([]) });
+    expect(off.notEvaluated).toEqual({});
+    expect(Object.keys(toEvaluationReport(off, NOW))).not.toContain('notEvaluated');
+    // Also when the snapshot cannot be opened (the metadata rules still run).
+    const broken = evaluateTraceDb(
+      { kind: 'open-failure', reason: 'empty', message: 'empty file' },
+      { now: NOW, rules: only(['disk_usage']), meta: {} },
+    );
+    expect(broken.notEvaluated).toEqual({ disk_usage: 'no volume figure in the metadata' });
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FixtureRow } from '../../../../tools/trace-db-fixture.ts';
-import { at, byRule, call, evaluateRows, HOUR, MIN, only, quota, raw } from './helpers.ts';
+import { at, byRule, call, evaluateRows, HOUR, MIN, only, quota, raw, route } from './helpers.ts';
 
 const RULES = only(['key_spend_spike', 'key_compromise_suspected']);
 const USUAL = 'claude-haiku-4-5';
@@ -52,7 +52,8 @@ describe('key_compromise_suspected', () => {
       commands: {
         revoke: 'metis gateway revoke-key gk_01LEAK',
         // No cap known: twice the normal daily spend (0.1 x 24 x 2), a month of it.
-        reissue: `metis gateway issue-key --name "<client>-v2" --workspace <workspace> --allow-model ${USUAL} --daily-cap-usd 4.80 --monthly-cap-usd 144.00`,
+        // The canonical id issue-key takes (provider:model), as in the runbook's `--allow-model anthropic:claude-haiku-4-5`.
+        reissue: `metis gateway issue-key --name "<client>-v2" --workspace <workspace> --allow-model anthropic:${USUAL} --daily-cap-usd 4.80 --monthly-cap-usd 144.00`,
       },
     });
     expect(s!.details.scopeQuery).toContain("json_extract(payload,'$.gateway_key_id')='gk_01LEAK'");
@@ -60,6 +61,26 @@ describe('key_compromise_suspected', () => {
     expect(s!.summary).toContain('suspected compromised');
     expect(s!.summary).toContain('claude-opus-4');
     expect(s!.summary).toContain('SEV1 until scope confirmed');
+  });
+
+  it('the re-issue command names canonical ids: from the call, else from routing chains, else a placeholder; never a bare model', async () => {
+    const bare = (rows: FixtureRow[]) =>
+      rows.map((r) => ({ ...r, payload: JSON.stringify({ ...JSON.parse(r.payload), provider: undefined }) }));
+    const spike = [anchor, ...hourly('gk_x', 0.1), ...lastHour('gk_x', 2, 'o3')];
+    const reissue = async (rows: FixtureRow[]) =>
+      (byRule(await evaluateRows(rows, { rules: RULES }), 'key_compromise_suspected')[0]!.details.commands as { reissue: string }).reissue;
+    expect(await reissue(spike)).toContain(' --allow-model anthropic:claude-haiku-4-5 ');
+    // No $.provider on the calls: a routing chain that served the model names it.
+    const chain = route(2 * HOUR, [
+      { provider: 'openrouter', model: USUAL, verdict: 'unavailable' },
+      { provider: 'bedrock', model: USUAL, verdict: 'selected' },
+    ]);
+    expect(await reissue([...bare(spike), chain])).toContain(' --allow-model bedrock:claude-haiku-4-5 ');
+    // Nothing names the provider: a placeholder on-call must fill in, not a bare name the gateway would refuse.
+    expect(await reissue(bare(spike))).toContain(' --allow-model <provider>:claude-haiku-4-5 ');
+    // A model already written canonically is kept.
+    const canonical = [anchor, ...hourly('gk_y', 0.1, 'anthropic:claude-haiku-4-5'), ...lastHour('gk_y', 2, 'o3')];
+    expect(await reissue(canonical)).toContain(' --allow-model anthropic:claude-haiku-4-5 ');
   });
 
   it('factor boundary on a new model: 9x fires nothing, exactly 10x fires SEV1', async () => {

@@ -59,12 +59,53 @@ describe('model_error_rate', () => {
     expect(byRule(above, 'model_error_rate').map((s) => s.subject)).toEqual(['claude-haiku-4-5']);
   });
 
-  it('needs minCalls: 19 calls never fire (even at 50 % errors), 20 do', async () => {
-    const nineteen = await evaluateRows(calls(19, { fromAgo: 9 * MIN, errors: 10 }), { rules: RULES });
+  it('needs minCalls: 19 calls with 9 errors never fire (47 %), 20 calls do', async () => {
+    const nineteen = await evaluateRows(calls(19, { fromAgo: 9 * MIN, errors: 9 }), { rules: RULES });
     expect(byRule(nineteen, 'model_error_rate')).toEqual([]);
     expect(nineteen.evaluated).toContain('model_error_rate');
+    // Neither firing nor healthy: an open incident stays open on too small a sample.
+    expect(nineteen.healthy.model_error_rate).toBeUndefined();
     const twenty = await evaluateRows(calls(20, { fromAgo: 9 * MIN, errors: 10 }), { rules: RULES });
     expect(byRule(twenty, 'model_error_rate')[0]?.details).toMatchObject({ calls: 20, errors: 10, value: 0.5 });
+  });
+
+  describe('minErrors: a quiet model failing every call pages', () => {
+    it('9 of 9 calls failing stay quiet (below both minCalls and minErrors)', async () => {
+      const result = await evaluateRows(calls(9, { fromAgo: 9 * MIN, errors: 9 }), { rules: RULES });
+      expect(byRule(result, 'model_error_rate')).toEqual([]);
+      expect(result.healthy.model_error_rate).toBeUndefined();
+    });
+
+    it('10 of 10 calls failing fire SEV2, and the summary says which guard let it through', async () => {
+      const result = await evaluateRows(calls(10, { fromAgo: 9 * MIN, errors: 10 }), { rules: RULES });
+      const [signal, ...rest] = byRule(result, 'model_error_rate');
+      expect(rest).toEqual([]);
+      expect(signal).toMatchObject({ severity: 'SEV2', subject: 'claude-haiku-4-5' });
+      expect(signal!.details).toMatchObject({ calls: 10, errors: 10, value: 1, minCalls: 20, minErrors: 10 });
+      expect(signal!.summary).toContain('10 of 10 calls (100%)');
+      expect(signal!.summary).toContain('below 20 calls but at least 10 errors');
+    });
+
+    it('15 of 15 calls failing in 10 min fire (the case the 20-call minimum used to hide)', async () => {
+      const result = await evaluateRows(calls(15, { fromAgo: 9 * MIN, errors: 15 }), { rules: RULES });
+      expect(byRule(result, 'model_error_rate').map((s) => [s.subject, s.details.errors, s.details.calls])).toEqual([
+        ['claude-haiku-4-5', 15, 15],
+      ]);
+    });
+
+    it('10 errors in 300 calls (3.3 %) stay quiet: minErrors never lowers the percentage threshold', async () => {
+      const result = await evaluateRows(calls(300, { fromAgo: 9 * MIN, errors: 10 }), { rules: RULES });
+      expect(byRule(result, 'model_error_rate')).toEqual([]);
+      expect(result.healthy.model_error_rate).toEqual(['claude-haiku-4-5']);
+    });
+
+    it('takes minErrors from config', async () => {
+      const rules = only(['model_error_rate'], { model_error_rate: { minErrors: 5 } });
+      const four = await evaluateRows(calls(4, { fromAgo: 9 * MIN, errors: 4 }), { rules });
+      expect(byRule(four, 'model_error_rate')).toEqual([]);
+      const five = await evaluateRows(calls(5, { fromAgo: 9 * MIN, errors: 5 }), { rules });
+      expect(byRule(five, 'model_error_rate').map((s) => s.details.minErrors)).toEqual([5]);
+    });
   });
 
   it('takes threshold, minCalls and windowMinutes from config', async () => {

@@ -1,0 +1,18 @@
+// The minimum sample of the error-rate rules. `minCalls` keeps a few unlucky calls from paging as a
+// large percentage; `minErrors` makes sure that guard never hides a total failure: once the window
+// holds that many errors, the share is judged whatever the number of calls.
+
+export interface ErrorSampleConfig {
+  minCalls: number;
+  minErrors: number;
+}
+
+/** Whether the window holds enough calls, or enough errors, to judge its error share. */
+export function enoughSample(calls: number, errors: number, cfg: ErrorSampleConfig): boolean {
+  return calls >= cfg.minCalls || errors >= cfg.minErrors;
+}
+
+/** Which guard let the share be judged, for the summary. */
+export function sampleRule(calls: number, cfg: ErrorSampleConfig): string {
+  return calls >= cfg.minCalls ? `min ${cfg.minCalls} calls` : `below ${cfg.minCalls} calls but at least ${cfg.minErrors} errors`;
+}
