@@ -67,6 +67,8 @@ export interface TracebackGroup {
   fingerprint: string;
   /** Occurrences in this batch. */
   count: number;
+  /** Of those, the ones in the minutes the count is reported over (TRACEBACK_COUNT_WINDOW_MINUTES ending at now). */
+  countInCountWindow: number;
   firstSeen: number;
   lastSeen: number;
   latest: TracebackOccurrence;
@@ -174,12 +176,18 @@ function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: 
   const windowCount = input.tracebackCounts
     ? sumMinutes(input.tracebackCounts.get(group.fingerprint), nowMinute - TRACEBACK_COUNT_WINDOW_MINUTES + 1, nowMinute)
     : undefined;
-  // The counters include this batch; if they were written before a clock-skewed batch, never report fewer than seen here.
-  const inWindow = windowCount === undefined ? undefined : Math.max(windowCount, group.count);
+  // The counters include this batch; if they were written before a clock-skewed batch, never report fewer
+  // than this batch shows inside the same minutes (occurrences earlier in the quiet window are not in them).
+  const inWindow = windowCount === undefined ? undefined : Math.max(windowCount, group.countInCountWindow);
   const what = typeKnown
     ? `${parse.excType}${groupNote(parse)} at ${where ?? 'an unknown frame'}${line ? ` (line ${line})` : ''}`
     : `Traceback of unknown type (${latest.unresolvedReason ?? 'no exception line'})${where ? ` at ${where}${line ? ` (line ${line})` : ''}` : ''}`;
-  const count = inWindow === undefined ? `${group.count}x in this batch` : `${inWindow}x in the last ${TRACEBACK_COUNT_WINDOW_MINUTES} min`;
+  const count =
+    inWindow === undefined
+      ? `${group.count}x in this batch`
+      : `${inWindow}x in the last ${TRACEBACK_COUNT_WINDOW_MINUTES} min${
+          inWindow < group.count ? ` (${group.count}x in this batch, last at ${new Date(group.lastSeen).toISOString()})` : ''
+        }`;
   const observedAt = new Date(Math.min(group.lastSeen, input.now.getTime()));
   return makeLogSignal(observedAt, {
     rule: TRACEBACK_RULE,

@@ -169,6 +169,7 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     now.getTime() - rules.traceback.quietMinutes * MS_PER_MINUTE,
     now.getTime() + limits.futureToleranceMs,
     stats,
+    epochMinute(now.getTime()) - TRACEBACK_COUNT_WINDOW_MINUTES + 1,
   );
   await classifyEvents(batch, findings, keys, tracebacks, deps.fetcher, limits, now.getTime(), stats, warnings);
   const groups = tracebacks.groups();
