@@ -66,7 +66,10 @@ export class LineVerdicts {
     const text = applicationText(message);
     const json = parseJsonObject(text);
     const { keyHits, traceback } = classifyMessage(text, json);
-    const exposure = this.rules.exposure ? promptExposureOf(text, json ?? null) : NO_KINDS;
+    let exposure = this.rules.exposure ? promptExposureOf(text, json ?? null) : NO_KINDS;
+    // An exception message carrying customer content (exception-content.ts, read while the traceback was parsed).
+    const inException = traceback?.parse.exposure;
+    if (this.rules.exposure && inException?.length) exposure = mergeKinds(exposure, inException);
     const verdict: LineVerdict = { text, keyHits, exposure };
     if (traceback) {
       verdict.traceback = traceback;
@@ -75,11 +78,17 @@ export class LineVerdicts {
     return this.withNoise(verdict);
   }
 
-  /** A line with prompt content is an exposure, never quoted as a noise sample. */
+  /** A line with prompt content is an exposure, never quoted as a noise sample (nor anywhere else). */
   private withNoise(verdict: LineVerdict): LineVerdict {
     if (!this.rules.noise || verdict.exposure.length > 0) return verdict;
     const noise = logNoiseOf(verdict.text);
     if (noise) verdict.noise = noise;
     return verdict;
   }
+}
+
+/** Both lists of kinds as one sorted list without repeats. */
+export function mergeKinds(a: readonly ExposureKind[], b: readonly ExposureKind[]): readonly ExposureKind[] {
+  if (a.length === 0) return b;
+  return [...new Set([...a, ...b])].sort();
 }

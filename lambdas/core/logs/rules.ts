@@ -61,6 +61,8 @@ export interface TracebackOccurrence {
   /** How the exception line was found: in the message, in the batch's following lines, fetched from CloudWatch Logs, or not at all. */
   completion: 'message' | 'batch' | 'fetched' | 'unresolved';
   unresolvedReason?: string;
+  /** The line (or its completion) carries customer content: its record line and messages are not quoted. */
+  withheld: boolean;
 }
 
 export interface TracebackGroup {
@@ -194,7 +196,9 @@ function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: 
     subject: group.fingerprint,
     severity: 'SEV2',
     runbook: LOG_RUNBOOK.traceback,
-    summary: `ERROR traceback: ${what}, ${count} in ${latest.logGroup}. First move: ${LOG_FIRST_MOVE.traceback}.`,
+    summary:
+      `ERROR traceback: ${what}, ${count} in ${latest.logGroup}` +
+      `${latest.withheld ? ' (its message carries customer content: not quoted, see prompt_exposure)' : ''}. First move: ${LOG_FIRST_MOVE.traceback}.`,
     details: {
       fingerprint: group.fingerprint,
       exceptionType: typeKnown ? parse.excType : null,
@@ -214,8 +218,9 @@ function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: 
       completedFrom: latest.completion,
       ...(latest.unresolvedReason ? { unresolvedReason: latest.unresolvedReason } : {}),
       format: latest.finding.format,
-      excerpt: tracebackExcerpt(parse),
-      ...tracebackExtraDetails(parse),
+      excerpt: tracebackExcerpt(parse, undefined, latest.withheld),
+      ...tracebackExtraDetails(parse, latest.withheld),
+      ...(latest.withheld ? { contentWithheld: true } : {}),
       firstMove: LOG_FIRST_MOVE.traceback,
       quietMinutesToResolve: input.rules.traceback.quietMinutes,
     },

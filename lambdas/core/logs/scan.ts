@@ -252,9 +252,11 @@ async function classifyEvents(
     texts[index] = text;
     findings.observe(event, verdict);
     const hits = verdict.keyHits;
+    // A line with customer content is described, never quoted: not even as a key rule's sample.
+    const sample = verdict.exposure.length ? WITHHELD_LINE : text;
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
     if (event.timestamp <= nowMs + limits.futureToleranceMs)
-      for (let h = 0; h < hits.length; h++) keys.add(hits[h]!, event.timestamp, text);
+      for (let h = 0; h < hits.length; h++) keys.add(hits[h]!, event.timestamp, sample);
     else if (hits.length) stats.keyEventsAfterNow++;
     if (!verdict.traceback) continue;
     consumed[index] = 1;
@@ -262,11 +264,27 @@ async function classifyEvents(
     // Its completion is this occurrence's own, so it works on a copy of the shared verdict.
     const split = verdict.traceback.format === 'text' && !verdict.traceback.parse.complete;
     const finding = split ? { ...verdict.traceback } : verdict.traceback;
-    tracebacks.add(
-      tracebackOccurrence(batch, index, finding, split ? await completeSplit(index, finding, completer, stats) : undefined, stats),
+    const occurrence = tracebackOccurrence(
+      batch,
+      index,
+      finding,
+      split ? await completeSplit(index, finding, completer, stats) : undefined,
+      verdict.exposure.length > 0,
+      stats,
     );
+    // A split traceback's content may be in the lines its completion read (the exception line, a cause's).
+    const completedExposure = split ? finding.parse.exposure : undefined;
+    if (completedExposure?.length) {
+      occurrence.withheld = true;
+      // Counted once: a line whose own text already showed content was observed above.
+      if (verdict.exposure.length === 0 && findings.exposureEnabled) findings.observeExposure(event, completedExposure, text);
+    }
+    tracebacks.add(occurrence);
   }
 }
+
+/** What a key rule's sample says of a line that carries customer content. */
+const WITHHELD_LINE = '[line not quoted: it carries customer content (see prompt_exposure)]';
 
 /** A split text traceback's rest, from the batch or fetched (see SplitCompleter). */
 function completeSplit(index: number, finding: TracebackFinding, completer: SplitCompleter, stats: ScanStats): Promise<Completed> {
@@ -280,6 +298,7 @@ function tracebackOccurrence(
   index: number,
   finding: TracebackFinding,
   completed: Completed | undefined,
+  withheld: boolean,
   stats: ScanStats,
 ): TracebackOccurrence {
   let completion: TracebackOccurrence['completion'] = 'message';
@@ -302,6 +321,7 @@ function tracebackOccurrence(
     fingerprint: subjectOf(fingerprintOf(finding.parse, batch.logGroup)),
     finding,
     completion,
+    withheld,
     ...(unresolvedReason ? { unresolvedReason } : {}),
   };
 }
