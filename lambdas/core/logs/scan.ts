@@ -277,7 +277,9 @@ async function classifyEvents(
     if (completedExposure?.length) {
       occurrence.withheld = true;
       // Counted once: a line whose own text already showed content was observed above.
-      if (verdict.exposure.length === 0 && findings.exposureEnabled) findings.observeExposure(event, completedExposure, text);
+      // Its record line (read as the header) may name the key.
+      if (verdict.exposure.length === 0 && findings.exposureEnabled)
+        findings.observeExposure(event, completedExposure, [...finding.parse.header, text].join('\n'));
     }
     tracebacks.add(occurrence);
   }
