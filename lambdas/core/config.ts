@@ -82,6 +82,10 @@ export const rulesSchema = z
     key_compromise_suspected: z.strictObject({ ...ruleBase }).prefault({}),
     backup_stale: z.strictObject({ ...ruleBase, maxAgeHours: positive.default(26) }).prefault({}),
     prompt_exposure: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(60) }).prefault({}),
+    /** The trace DB's SQLite errors in the gateway's logs; SEV1 at `repeatCount` within `repeatMinutes` (a restart loop). */
+    trace_db_log_error: z
+      .strictObject({ ...ruleBase, repeatCount: z.int().positive().default(3), repeatMinutes: z.int().positive().default(10) })
+      .prefault({}),
     log_noise: z.strictObject({ ...ruleBase }).prefault({}),
     // One inbound shape down (probe, every `scheduleMinutes`) and per-key analytics rollup drift (trace check).
     inbound_shape_down: z.strictObject({ ...ruleBase, scheduleMinutes: z.int().min(1).max(60).default(5) }).prefault({}),

@@ -22,7 +22,7 @@ import type { TracebackFinding } from './classify.ts';
 
 export type LogRulesConfig = Pick<Config['rules'], 'traceback' | 'quota_exceeded_sustained' | 'key_revoked_in_use'> &
   /** Optional so callers that predate them keep compiling: absent means enabled with defaults (findings.ts). */
-  Partial<Pick<Config['rules'], 'prompt_exposure' | 'log_noise'>>;
+  Partial<Pick<Config['rules'], 'prompt_exposure' | 'log_noise' | 'trace_db_log_error'>>;
 
 export const TRACEBACK_RULE = 'traceback';
 export const QUOTA_RULE = 'quota_exceeded_sustained';

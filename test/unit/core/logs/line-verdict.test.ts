@@ -9,6 +9,7 @@ import { LineVerdicts } from '../../../../lambdas/core/logs/line-verdict.ts';
 import { logNoiseOf } from '../../../../lambdas/core/logs/log-noise.ts';
 import { applicationText, parseJsonObject } from '../../../../lambdas/core/logs/message.ts';
 import { promptExposureOf } from '../../../../lambdas/core/logs/prompt-exposure.ts';
+import { traceDbErrorKindOf } from '../../../../lambdas/core/logs/trace-db-errors.ts';
 import { keyRevokedJson, quotaExceededJson, quotaExceededText, STDLIB_TRACEBACK, UVICORN_ACCESS_401 } from './fixtures.ts';
 import { LINE } from './log-line-arbitraries.ts';
 
@@ -22,7 +23,9 @@ function fullPath(message: string, rules: { exposure: boolean; noise: boolean })
   const inException = traceback?.parse.exposure ?? [];
   const exposure = rules.exposure ? [...new Set([...promptExposureOf(text, json ?? null), ...inException])].sort() : [];
   const noise = rules.noise && !traceback && exposure.length === 0 ? logNoiseOf(text) : undefined;
-  return { text, keyHits, exposure, ...(traceback ? { traceback } : {}), ...(noise ? { noise } : {}) };
+  // A trace-DB SQLite error outside a traceback (a traceback's own is read from its parse).
+  const traceDb = traceback ? undefined : traceDbErrorKindOf(text);
+  return { text, keyHits, exposure, ...(traceback ? { traceback } : {}), ...(noise ? { noise } : {}), ...(traceDb ? { traceDb } : {}) };
 }
 
 /** The same text in a string object of its own, as each event's message is after JSON.parse of the envelope. */

@@ -69,6 +69,8 @@ const TEXTS = fc.constantFrom(
   "ChatCompletionMessage(content='here is your summary of the report', role='assistant')",
   "  Input should be a valid integer [type=int_parsing, input_value='tell me a story', input_type=str]",
   'content-type: application/json',
+  'sqlite3.OperationalError: database or disk is full',
+  'database disk image is malformed',
   'boom\nTraceback (most recent call last):\n  File "/app/x.py", line 1, in f\nValueError: bad',
   'ValueError: bad input',
   '/app/x.py:12: DeprecationWarning: utcnow() is deprecated',
