@@ -107,7 +107,10 @@ export class LogFindings {
       this.lastKinds = kinds;
     }
     // Which gateway key's customer it was, when the line names the key id (never a token: gk_ ids only).
-    if (this.keys.size < MAX_KEYS) for (const m of text.matchAll(KEY_ID)) if (this.keys.size < MAX_KEYS) this.keys.add(m[0]);
+    for (const m of text.matchAll(KEY_ID)) {
+      if (this.keys.size >= MAX_KEYS) break;
+      this.keys.add(m[0]);
+    }
     const tally = this.exposure.get(this.logStream) ?? {
       logStream: this.logStream,
       lines: 0,

@@ -494,7 +494,8 @@ const LINE_MAX = 300;
  * customer content (prompt_exposure): its record line and exception messages are described, not quoted.
  */
 export function tracebackExcerpt(parse: TracebackParse, maxChars = 2000, withheld = false): string {
-  const lines: string[] = withheld && parse.header.length ? ['[log record line not quoted: the line carries customer content]'] : [...parse.header];
+  const lines: string[] =
+    withheld && parse.header.length ? ['[log record line not quoted: the line carries customer content]'] : [...parse.header];
   lines.push(TRACEBACK_MARKER);
   if (parse.chained > 0) lines.push(`  [${parse.chained} earlier exception${parse.chained === 1 ? '' : 's'} in the chain omitted]`);
   const frameLines = (frame: Frame): string[] => [

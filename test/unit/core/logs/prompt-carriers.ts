@@ -44,11 +44,10 @@ export const CARRIERS: Record<string, (prompt: string) => string[]> = {
       `${traceback(`ValueError: moderation blocked prompt: ${p}`)}\n\nThe above exception was the direct cause of the following exception:\n\n` +
       traceback('metis.gateway.errors.UpstreamError: provider call failed (status 400)'),
   ],
-  'the same traceback split into one event per line': (p) =>
-    [
-      `${STAMP} ERROR [metis.gateway.chat] upstream call failed request_id=req_01`,
-      ...traceback(`metis.gateway.errors.UpstreamError: provider rejected prompt: ${p}`).split('\n'),
-    ],
+  'the same traceback split into one event per line': (p) => [
+    `${STAMP} ERROR [metis.gateway.chat] upstream call failed request_id=req_01`,
+    ...traceback(`metis.gateway.errors.UpstreamError: provider rejected prompt: ${p}`).split('\n'),
+  ],
   "structlog's JSON exception field": (p) => [
     JSON.stringify({
       logger: 'metis.gateway.chat',
@@ -63,7 +62,11 @@ export const CARRIERS: Record<string, (prompt: string) => string[]> = {
       event: 'upstream call failed',
       level: 'error',
       exception: [
-        { exc_type: 'UpstreamError', exc_value: 'provider call failed (status 400)', frames: [{ filename: '/app/metis/gateway/chat.py', lineno: 7, name: 'complete' }] },
+        {
+          exc_type: 'UpstreamError',
+          exc_value: 'provider call failed (status 400)',
+          frames: [{ filename: '/app/metis/gateway/chat.py', lineno: 7, name: 'complete' }],
+        },
         { exc_type: 'ValueError', exc_value: `moderation blocked prompt: ${p}`, frames: [] },
       ],
     }),
@@ -125,7 +128,13 @@ export async function checkCarrier(carrier: string, prompt: string): Promise<voi
   const exposure = scan.signals.filter((s) => s.rule === 'prompt_exposure');
   expect(exposure.map((s) => `${s.severity} ${s.dedupKey}`)).toEqual([`SEV1 prompt_exposure:${LOG_GROUP}`]);
 
-  const report = { source: 'logs' as const, evaluatedAt: new Date(AT + 60_000).toISOString(), evaluated: scan.evaluated, healthy: scan.healthy ?? {}, signals: scan.signals };
+  const report = {
+    source: 'logs' as const,
+    evaluatedAt: new Date(AT + 60_000).toISOString(),
+    evaluated: scan.evaluated,
+    healthy: scan.healthy ?? {},
+    signals: scan.signals,
+  };
   // The report, then the same report 40 minutes later: triggers, then reminders and escalations from the sweeper.
   const routed = await routeReplay(
     [

@@ -4,10 +4,14 @@ import { describe, it } from 'vitest';
 import { CARRIERS, checkCarrier, PROMPT } from './prompt-carriers.ts';
 
 describe('prompt_exposure in every carrier, never quoted on the wire (long run)', () => {
-  it.each(Object.keys(CARRIERS))('%s', async (carrier) => {
-    await fc.assert(
-      fc.asyncProperty(PROMPT, (prompt) => checkCarrier(carrier, prompt)),
-      { numRuns: 150 },
-    );
-  }, 600_000);
+  it.each(Object.keys(CARRIERS))(
+    '%s',
+    async (carrier) => {
+      await fc.assert(
+        fc.asyncProperty(PROMPT, (prompt) => checkCarrier(carrier, prompt)),
+        { numRuns: 150 },
+      );
+    },
+    600_000,
+  );
 });

@@ -9,11 +9,11 @@ import { describe, expect, it } from 'vitest';
 import { MemoryLogCounters } from '../../../../lambdas/adapters/memory-log-counters.ts';
 import { MemoryLogFetcher } from '../../../../lambdas/adapters/memory-log-fetcher.ts';
 import { plainLinesBatch, type LogEvent } from '../../../../lambdas/core/logs/decode.ts';
-import { DEFAULT_LOG_FILTER_PATTERN } from '../../../../lambdas/core/logs/filter-pattern.ts';
 import { scanBatch, scanLogBatch, type LogScan } from '../../../../lambdas/core/logs/scan.ts';
 import { signalSchema } from '../../../../lambdas/core/signal-schema.ts';
 import { dataMessage, eventId, LOG_GROUP, rulesWith, STREAM } from './fixtures.ts';
-import { PYTHON_LOGS_DIR } from './python-fixtures.ts';
+import { piecesOf } from './prompt-carriers.ts';
+import { DEFAULT_FILTER, PYTHON_LOGS_DIR } from './python-fixtures.ts';
 
 const T = Date.parse('2026-11-20T12:00:00Z');
 const NOW = new Date('2026-11-20T12:05:00Z');
@@ -23,11 +23,7 @@ const PROMPT = 'Summarise the attached board minutes for Acme Corp and list ever
 const COMPLETION = 'The board approved the acquisition of Globex Industries for 41 million dollars pending due diligence';
 
 /** The default subscription filter's terms as one test: only matching events arrive. */
-const FILTER = new RegExp(
-  DEFAULT_LOG_FILTER_PATTERN.split(' ')
-    .map((term) => term.replace(/^\?/, '').replace(/^"|"$/g, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('|'),
-);
+const FILTER = DEFAULT_FILTER;
 
 interface Case {
   kinds: string[];
@@ -71,7 +67,11 @@ function fixture(name: string): string {
 }
 
 function lineEvents(text: string): LogEvent[] {
-  return plainLinesBatch(text, { fallbackTime: T }).logEvents.map((e, i) => ({ id: eventId(i), timestamp: e.timestamp + i, message: e.message }));
+  return plainLinesBatch(text, { fallbackTime: T }).logEvents.map((e, i) => ({
+    id: eventId(i),
+    timestamp: e.timestamp + i,
+    message: e.message,
+  }));
 }
 
 /** One event per log record: a line that starts a record (a time stamp or a JSON object) and its following lines. */
@@ -111,13 +111,6 @@ const FORMS: Record<string, (text: string) => Promise<LogScan>> = {
   },
 };
 
-/** Every 16-character piece of `text`: pydantic shows a cut input (`'Summarise the attached b...'`), so no piece may leave. */
-export function piecesOf(text: string, size = 16): string[] {
-  const pieces: string[] = [];
-  for (let i = 0; i + size <= text.length; i++) pieces.push(text.slice(i, i + size));
-  return pieces;
-}
-
 describe.each(Object.entries(CASES))('%s', (name, expected) => {
   const text = fixture(name);
 
@@ -131,7 +124,13 @@ describe.each(Object.entries(CASES))('%s', (name, expected) => {
     expect(exposure.map((s) => `${s.severity} ${s.dedupKey}`)).toEqual([`SEV1 prompt_exposure:${LOG_GROUP}`]);
     const [signal] = exposure;
     expect(signalSchema.safeParse(signal).success).toBe(true);
-    expect(signal!.details).toMatchObject({ logGroup: LOG_GROUP, lineCount: 1, fieldKinds: expected.kinds, keys: expected.keys, contentQuoted: false });
+    expect(signal!.details).toMatchObject({
+      logGroup: LOG_GROUP,
+      lineCount: 1,
+      fieldKinds: expected.kinds,
+      keys: expected.keys,
+      contentQuoted: false,
+    });
     expect(signal!.summary).toContain(`1 line (`);
     expect(signal!.summary).toContain(`stream ${STREAM}`);
     for (const key of expected.keys) expect(signal!.summary).toContain(key);

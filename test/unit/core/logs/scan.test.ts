@@ -112,7 +112,11 @@ describe('one signal per fingerprint', () => {
 
   it('the count "in the last 5 min" holds only occurrences inside those minutes, not the whole quiet window', async () => {
     // Ten at 11:40 (inside the 30 quiet minutes, outside the 5-minute count), one at 12:00.
-    const old = eventsOf(Array.from({ length: 10 }, () => STDLIB_TRACEBACK), T - 20 * MIN, 1000);
+    const old = eventsOf(
+      Array.from({ length: 10 }, () => STDLIB_TRACEBACK),
+      T - 20 * MIN,
+      1000,
+    );
     const scan = await scanBatch(dataMessage([...old, ...eventsOf([STDLIB_TRACEBACK], T, 1000, 10)]), {
       counters: new MemoryLogCounters(),
       rules: RULES,

@@ -8,20 +8,15 @@ import { describe, expect, it } from 'vitest';
 import { MemoryLogCounters } from '../../../../lambdas/adapters/memory-log-counters.ts';
 import { MemoryLogFetcher } from '../../../../lambdas/adapters/memory-log-fetcher.ts';
 import { plainLinesBatch, type LogEvent } from '../../../../lambdas/core/logs/decode.ts';
-import { DEFAULT_LOG_FILTER_PATTERN } from '../../../../lambdas/core/logs/filter-pattern.ts';
 import type { LogCounters } from '../../../../lambdas/core/logs/ports.ts';
 import { scanBatch, scanLogBatch, type LogScan } from '../../../../lambdas/core/logs/scan.ts';
 import { signalSchema } from '../../../../lambdas/core/signal-schema.ts';
 import { dataMessage, eventId, LOG_GROUP, MIN, rulesWith, STREAM } from './fixtures.ts';
-import { PYTHON_LOGS_DIR } from './python-fixtures.ts';
+import { DEFAULT_FILTER, PYTHON_LOGS_DIR } from './python-fixtures.ts';
 
 const T = Date.parse('2026-11-20T12:00:00Z');
 const RULES = rulesWith();
-const FILTER = new RegExp(
-  DEFAULT_LOG_FILTER_PATTERN.split(' ')
-    .map((term) => term.replace(/^\?/, '').replace(/^"|"$/g, '').replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-    .join('|'),
-);
+const FILTER = DEFAULT_FILTER;
 
 function fixture(name: string): string {
   return readFileSync(join(PYTHON_LOGS_DIR, 'trace-db', `${name}.log`), 'utf8');
@@ -47,12 +42,21 @@ const FORMS: Record<string, (text: string, counters: LogCounters, at: number) =>
       { counters, rules: RULES, now: new Date(at + 60_000) },
     ),
   'one event per record': (text, counters, at) =>
-    scanBatch(dataMessage([{ id: eventId(0), timestamp: at, message: text.trimEnd() }]), { counters, rules: RULES, now: new Date(at + 60_000) }),
+    scanBatch(dataMessage([{ id: eventId(0), timestamp: at, message: text.trimEnd() }]), {
+      counters,
+      rules: RULES,
+      now: new Date(at + 60_000),
+    }),
   'one event per line through the default filter, the rest fetched': (text, counters, at) => {
     const stream = lineEvents(text, at);
     const fetcher = new MemoryLogFetcher();
     fetcher.append(LOG_GROUP, STREAM, stream);
-    return scanBatch(dataMessage(stream.filter((e) => FILTER.test(e.message))), { counters, fetcher, rules: RULES, now: new Date(at + 60_000) });
+    return scanBatch(dataMessage(stream.filter((e) => FILTER.test(e.message))), {
+      counters,
+      fetcher,
+      rules: RULES,
+      now: new Date(at + 60_000),
+    });
   },
 };
 
@@ -108,8 +112,17 @@ describe('trace_db_log_error beyond one traceback', () => {
   it('both kinds in one batch are two incidents; the same error logged without a traceback counts too', async () => {
     const lines = [
       { id: eventId(0), timestamp: T, message: fixture('sqlite-malformed').trimEnd() },
-      { id: eventId(1), timestamp: T + 1000, message: '2026-11-20 12:00:01,000 ERROR [metis.gateway.chat] trace write failed: sqlite3.OperationalError: database or disk is full' },
-      { id: eventId(2), timestamp: T + 2000, message: '{"level": "error", "event": "trace write failed", "error": "database or disk is full"}' },
+      {
+        id: eventId(1),
+        timestamp: T + 1000,
+        message:
+          '2026-11-20 12:00:01,000 ERROR [metis.gateway.chat] trace write failed: sqlite3.OperationalError: database or disk is full',
+      },
+      {
+        id: eventId(2),
+        timestamp: T + 2000,
+        message: '{"level": "error", "event": "trace write failed", "error": "database or disk is full"}',
+      },
     ];
     const scan = await scanBatch(dataMessage(lines), { counters: new MemoryLogCounters(), rules: RULES, now: new Date(T + 60_000) });
     expect(scan.signals.map((s) => `${s.severity} ${s.dedupKey} ${s.details.countInBatch}`).sort()).toEqual([
