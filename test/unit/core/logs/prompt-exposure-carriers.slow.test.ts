@@ -9,7 +9,7 @@ describe('prompt_exposure in every carrier, never quoted on the wire (long run)'
     async (carrier) => {
       await fc.assert(
         fc.asyncProperty(PROMPT, (prompt) => checkCarrier(carrier, prompt)),
-        { numRuns: 150 },
+        { numRuns: 60 },
       );
     },
     600_000,
