@@ -94,6 +94,10 @@ export const rulesSchema = z
     /** Successful calls after the key's spend reached its daily cap (calls in flight at the crossing may each complete). */
     key_over_cap: z.strictObject({ ...ruleBase, minCallsAfterCap: z.int().positive().default(3) }).prefault({}),
     prompt_exposure: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(60) }).prefault({}),
+    /** The trace DB's SQLite errors in the gateway's logs; SEV1 at `repeatCount` within `repeatMinutes` (a restart loop). */
+    trace_db_log_error: z
+      .strictObject({ ...ruleBase, repeatCount: z.int().positive().default(3), repeatMinutes: z.int().positive().default(10) })
+      .prefault({}),
     log_noise: z.strictObject({ ...ruleBase }).prefault({}),
     // One inbound shape down (probe, every `scheduleMinutes`) and per-key analytics rollup drift (trace check).
     inbound_shape_down: z.strictObject({ ...ruleBase, scheduleMinutes: z.int().min(1).max(60).default(5) }).prefault({}),

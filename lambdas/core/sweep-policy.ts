@@ -35,6 +35,8 @@ export function sweepOptionsOf(config: Pick<Config, 'rules'> & Partial<Pick<Conf
       key_revoked_in_use: revoked.windowMinutes + 1,
       // Log lines with prompt content: resolved once none has been seen for this long.
       prompt_exposure: config.rules.prompt_exposure.quietMinutes,
+      // The trace DB's SQLite errors in the logs: as quiet as a traceback before they count as over.
+      trace_db_log_error: traceback.quietMinutes,
     },
     // Three missed trace-check runs, at least 5 minutes.
     noDataAfterMinutes: { 'trace-db': Math.max(5, 3 * (config.snapshot?.scheduleMinutes ?? 1)) },

@@ -78,7 +78,7 @@ describe('LogWatch in a bare stack', () => {
       [SERVER, '?Traceback ?"Exception in ASGI application"'],
       [
         GATEWAY,
-        '?Traceback ?quota_exceeded ?key_revoked ?messages ?"prompt=" ?"completion=" ?DeprecationWarning ?FutureWarning ?deprecated',
+        '?Traceback ?quota_exceeded ?key_revoked ?messages ?"prompt=" ?"completion=" ?content ?input_value ?"disk image is malformed" ?"database or disk is full" ?DeprecationWarning ?FutureWarning ?deprecated',
       ],
     ]);
     const permissions = ofType(template, 'AWS::Lambda::Permission');

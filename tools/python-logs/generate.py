@@ -11,18 +11,30 @@ The "application" is source compiled with the file names a real deployment has (
 a virtualenv's site-packages, C:\\app\\... on Windows): Python itself then prints those paths in its
 frames, exactly as it would in that deployment. The clock of the log records is fixed (2026-11-20
 12:00:00 UTC, a quarter second per record) so the committed output only changes when Python does;
-uvicorn prints no time, only its port and process id vary between runs.
+uvicorn prints no time, only its port and process id vary between runs. Scenarios that start their own
+clock at 12:00:00 (the prompt-exposure and trace-DB ones) print the same bytes on every run.
+
+Name scenarios to regenerate only those (`generate.py prompt-upstream-error sqlite-disk-full`). Customer
+text in logs goes to prompt-exposure/, the trace DB's own errors to trace-db/.
+
+pydantic: Debian's python3-pydantic is 1.10, whose ValidationError has no `input_value`; the pydantic
+v2 scenario runs its code under a Python that has pydantic 2 (PYDANTIC_V2_PYTHON, by default pyenv's
+python3) and logs the real v2 message.
 """
 
 import asyncio
+import dataclasses
 import io
 import json
 import linecache
 import logging
 import os
 import socket
+import shutil
+import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import types
@@ -98,6 +110,7 @@ def stdlib_formatter(fmt: str = '%(asctime)s %(levelname)s [%(name)s] %(message)
 
 def write(scenario: str, text: str) -> None:
     path = os.path.join(OUT, f'{scenario}.log')
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w', encoding='utf-8', newline='\n') as f:
         f.write(text if text.endswith('\n') else text + '\n')
     print(f'wrote {os.path.relpath(path)} ({text.count(chr(10)) + 1} lines)')
@@ -418,6 +431,112 @@ win_handler = load_module(
 )
 
 
+
+# ---------------------------------------------------------------------------------------------------------
+# Customer text where gateways put it by mistake (prompt_exposure), and the trace DB failing (trace_db_log_error).
+
+PROMPT = 'Summarise the attached board minutes for Acme Corp and list every acquisition target by name'
+COMPLETION = 'The board approved the acquisition of Globex Industries for 41 million dollars pending due diligence'
+
+anthropic_provider = load_module(
+    'metis.gateway.providers.anthropic',
+    '/app/metis/gateway/providers/anthropic.py',
+    """
+    from metis.gateway.errors import UpstreamError
+
+    def moderate(prompt):
+        raise ValueError(f"moderation blocked prompt: {prompt}")
+
+    def send(prompt):
+        # The provider's 400 quoted back with the request text: what an outside audit found in production.
+        raise UpstreamError(f"provider rejected prompt: {prompt}")
+
+    def send_moderated(prompt):
+        try:
+            moderate(prompt)
+        except ValueError as exc:
+            raise UpstreamError("provider call failed (status 400)") from exc
+    """,
+)
+
+trace_store = load_module(
+    'metis.gateway.trace_store',
+    '/app/metis/gateway/trace_store.py',
+    """
+    import sqlite3
+
+    def append(path, payload, max_page_count=None):
+        conn = sqlite3.connect(path)
+        try:
+            if max_page_count is not None:
+                conn.execute(f"PRAGMA max_page_count = {max_page_count}")
+            conn.execute("CREATE TABLE IF NOT EXISTS events (type TEXT, timestamp TEXT, payload TEXT)")
+            for _ in range(200):
+                conn.execute(
+                    "INSERT INTO events (type, timestamp, payload) VALUES (?, ?, ?)",
+                    ("llm.call_completed", "2026-11-20T12:00:00Z", payload),
+                )
+            conn.commit()
+            return conn.execute("SELECT COUNT(*) FROM events").fetchone()[0]
+        finally:
+            conn.close()
+    """,
+)
+
+prompt_app = load_module(
+    'metis.gateway.chat',
+    '/app/metis/gateway/chat.py',
+    """
+    from metis.gateway.providers import anthropic
+    from metis.gateway import trace_store
+
+
+    def complete(log, prompt):
+        try:
+            anthropic.send(prompt)
+        except Exception:
+            log.exception("upstream call failed provider=anthropic request_id=req_01JB7Q gateway_key_id=gk_01HXACME")
+
+
+    def complete_moderated(log, prompt):
+        try:
+            anthropic.send_moderated(prompt)
+        except Exception:
+            log.exception("upstream call failed provider=anthropic request_id=req_01JB7R")
+
+
+    def record(log, path, payload, max_page_count=None):
+        try:
+            trace_store.append(path, payload, max_page_count)
+        except Exception:
+            log.exception("could not write the trace event request_id=req_01JB7S")
+    """,
+)
+
+
+@dataclasses.dataclass
+class TextBlock:
+    text: str
+    type: str = 'text'
+
+
+@dataclasses.dataclass
+class Usage:
+    input_tokens: int
+    output_tokens: int
+
+
+@dataclasses.dataclass
+class Message:
+    """The shape of Anthropic's SDK Message; its dataclass repr is what `%r` logs."""
+
+    id: str
+    content: list
+    model: str
+    role: str
+    stop_reason: str
+    usage: Usage
+
 # ---------------------------------------------------------------------------------------------------------
 # Scenarios: each runs the code above and keeps what the logging library printed.
 
@@ -535,6 +654,185 @@ def site_packages() -> None:
     write('site-packages', out.getvalue())
 
 
+def restart_clock() -> None:
+    """New scenarios start at 12:00:00 whatever ran before them, so their output is the same on every run."""
+    _tick[0] = 0
+
+
+def prompt_upstream_error() -> None:
+    restart_clock()
+    log, out = captured_logger(stdlib_formatter(), 'metis.gateway.chat')
+    prompt_app.complete(log, PROMPT)
+    write('prompt-exposure/upstream-error', out.getvalue())
+
+
+def prompt_chained_cause() -> None:
+    restart_clock()
+    log, out = captured_logger(stdlib_formatter(), 'metis.gateway.chat')
+    prompt_app.complete_moderated(log, PROMPT)
+    write('prompt-exposure/chained-cause', out.getvalue())
+
+
+def prompt_structlog_exception() -> None:
+    import structlog
+
+    restart_clock()
+    buffer = io.StringIO()
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            lambda _logger, _name, event: {**event, 'timestamp': fixed_now()},
+            structlog.processors.format_exc_info,
+            structlog.processors.JSONRenderer(),
+        ],
+        logger_factory=structlog.PrintLoggerFactory(file=buffer),
+        cache_logger_on_first_use=False,
+    )
+    prompt_app.complete(structlog.get_logger().bind(logger='metis.gateway.chat'), PROMPT)
+    structlog.reset_defaults()
+    write('prompt-exposure/structlog-exception', buffer.getvalue())
+
+
+def prompt_python_json_logger() -> None:
+    from pythonjsonlogger import jsonlogger
+
+    restart_clock()
+    formatter = jsonlogger.JsonFormatter('%(asctime)s %(levelname)s %(name)s %(message)s')
+    formatter.converter = time.gmtime
+    log, out = captured_logger(formatter, 'metis.gateway.chat')
+    prompt_app.complete_moderated(log, PROMPT)
+    write('prompt-exposure/python-json-logger-exc-info', out.getvalue())
+
+
+PYDANTIC_V2_APP = r'''
+import linecache, logging, sys, time, types
+
+VALIDATION = """from typing import Literal
+
+from pydantic import BaseModel, ValidationError
+
+
+class ChatMessage(BaseModel):
+    role: Literal["system", "user", "assistant"]
+    content: str
+
+
+class ChatRequest(BaseModel):
+    model: str
+    messages: list[ChatMessage]
+
+
+def parse_body(log, body):
+    try:
+        return ChatRequest.model_validate(body)
+    except ValidationError:
+        log.exception("invalid request body request_id=req_01JB7T")
+"""
+assert __import__("pydantic").VERSION.startswith("2."), "needs pydantic 2"
+filename = "/app/metis/gateway/validation.py"
+linecache.cache[filename] = (len(VALIDATION), None, VALIDATION.splitlines(True), filename)
+validation = types.ModuleType("metis.gateway.validation")
+validation.__file__ = filename
+exec(compile(VALIDATION, filename, "exec"), validation.__dict__)
+
+BASE = 1_795_176_000.0
+factory = logging.getLogRecordFactory()
+def fixed(*args, **kwargs):
+    record = factory(*args, **kwargs)
+    record.created = BASE
+    record.msecs = 0
+    return record
+logging.setLogRecordFactory(fixed)
+handler = logging.StreamHandler(sys.stdout)
+formatter = logging.Formatter("%(asctime)s %(levelname)s [%(name)s] %(message)s")
+formatter.converter = time.gmtime
+handler.setFormatter(formatter)
+log = logging.getLogger("metis.gateway.validation")
+log.addHandler(handler)
+log.setLevel(logging.INFO)
+# A client that sent its prompt as a bare string where the messages list belongs.
+validation.parse_body(log, {"model": "anthropic:claude-haiku-4-5", "messages": sys.argv[1]})
+'''
+
+
+def prompt_pydantic_v2() -> None:
+    python = os.environ.get('PYDANTIC_V2_PYTHON', '/root/.pyenv/shims/python3')
+    result = subprocess.run([python, '-c', PYDANTIC_V2_APP, PROMPT], capture_output=True, text=True, check=True)
+    write('prompt-exposure/pydantic-v2-input-value', result.stdout)
+
+
+def prompt_logged_response() -> None:
+    restart_clock()
+    log, out = captured_logger(stdlib_formatter(), 'metis.gateway.providers.anthropic')
+    message = Message(
+        id='msg_01JB7U',
+        content=[TextBlock(text=COMPLETION)],
+        model='claude-haiku-4-5',
+        role='assistant',
+        stop_reason='end_turn',
+        usage=Usage(input_tokens=812, output_tokens=96),
+    )
+    # A debug line left on in production: the SDK's response object, repr and all.
+    log.info('provider response: %r', message)
+    write('prompt-exposure/logged-response-repr', out.getvalue())
+
+
+def prompt_structlog_response() -> None:
+    import structlog
+
+    restart_clock()
+    buffer = io.StringIO()
+    structlog.configure(
+        processors=[
+            structlog.processors.add_log_level,
+            lambda _logger, _name, event: {**event, 'timestamp': fixed_now()},
+            structlog.processors.JSONRenderer(),
+        ],
+        logger_factory=structlog.PrintLoggerFactory(file=buffer),
+        cache_logger_on_first_use=False,
+    )
+    body = {
+        'id': 'chatcmpl-01JB7V',
+        'object': 'chat.completion',
+        'choices': [{'index': 0, 'message': {'role': 'assistant', 'content': COMPLETION}, 'finish_reason': 'stop'}],
+        'usage': {'prompt_tokens': 812, 'completion_tokens': 96},
+    }
+    structlog.get_logger().bind(logger='metis.gateway.providers.openai').info(
+        'provider response', gateway_key_id='gk_01HXACME', response=body
+    )
+    structlog.reset_defaults()
+    write('prompt-exposure/structlog-response-json', buffer.getvalue())
+
+
+def sqlite_malformed() -> None:
+    """A real trace DB with one page overwritten: SQLite reports SQLITE_CORRUPT, Python raises it."""
+    restart_clock()
+    workdir = tempfile.mkdtemp()
+    try:
+        path = os.path.join(workdir, 'metis.db')
+        trace_store.append(path, '{"model": "gpt-4o"}' * 20)
+        with open(path, 'r+b') as f:
+            f.seek(4096 * 3)  # a page of the events table
+            f.write(b'\xff' * 4096)
+        log, out = captured_logger(stdlib_formatter(), 'metis.gateway.chat')
+        prompt_app.record(log, path, '{"model": "gpt-4o"}')
+        write('trace-db/sqlite-malformed', out.getvalue())
+    finally:
+        shutil.rmtree(workdir)
+
+
+def sqlite_disk_full() -> None:
+    """SQLITE_FULL for real: the database may not grow past a few pages (`PRAGMA max_page_count`)."""
+    restart_clock()
+    workdir = tempfile.mkdtemp()
+    try:
+        log, out = captured_logger(stdlib_formatter(), 'metis.gateway.chat')
+        prompt_app.record(log, os.path.join(workdir, 'metis.db'), 'x' * 1000, max_page_count=4)
+        write('trace-db/sqlite-disk-full', out.getvalue())
+    finally:
+        shutil.rmtree(workdir)
+
+
 UVICORN_APP = r'''
 import sys, linecache, types
 filename = "/app/metis/gateway/routes.py"
@@ -616,11 +914,22 @@ SCENARIOS = [
     windows_paths,
     site_packages,
     uvicorn_asgi,
+    prompt_upstream_error,
+    prompt_chained_cause,
+    prompt_structlog_exception,
+    prompt_python_json_logger,
+    prompt_pydantic_v2,
+    prompt_logged_response,
+    prompt_structlog_response,
+    sqlite_malformed,
+    sqlite_disk_full,
 ]
 
 if __name__ == '__main__':
     if sys.version_info[:2] != (3, 11):
         sys.exit(f'run with Debian\'s /usr/bin/python3 (3.11), not {sys.executable} {sys.version.split()[0]}')
     os.makedirs(OUT, exist_ok=True)
+    wanted = {name.replace('-', '_') for name in sys.argv[1:]}
     for scenario in SCENARIOS:
-        scenario()
+        if not wanted or scenario.__name__ in wanted:
+            scenario()

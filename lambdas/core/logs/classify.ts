@@ -5,6 +5,7 @@
 import { redactText } from '../redact.ts';
 import { isObject } from './decode.ts';
 import { isSubExceptionLine } from './exception-group.ts';
+import { exceptionContentOf } from './exception-content.ts';
 import { parseJsonObject } from './message.ts';
 import {
   exceptionLine,
@@ -114,6 +115,8 @@ function classifyJson(record: Record<string, unknown>, text: string): Classifica
       const last = preCut(exception.trim().split('\n').pop() ?? '', 4000);
       const line = exceptionLine(last);
       parse = emptyParse(line ? { ...line, text: last } : undefined);
+      const content = exceptionContentOf(exception.slice(0, 16_384));
+      if (content) parse.exposure = [content];
     }
   } else if (Array.isArray(exception)) {
     parse = parseStructuredTraceback(exception);

@@ -18,7 +18,7 @@ export interface FastLine {
 const NO_KINDS: readonly ExposureKind[] = Object.freeze([]);
 
 /** The member names the reader indexes: every field the rules below read, and those that send a line to the full path. */
-export const FAST_LINE_FIELDS: readonly string[] = [...KEY_HIT_FIELDS, ...EXCEPTION_FIELDS, 'log', 'prompt', 'completion'];
+export const FAST_LINE_FIELDS: readonly string[] = [...KEY_HIT_FIELDS, ...EXCEPTION_FIELDS, 'log', 'prompt', 'completion', 'content'];
 
 export class FastLineReader {
   // Every name read below is indexed while the line is read, so each lookup is one array read.

@@ -21,6 +21,17 @@ export const PROMPT_EXPOSURE_FIRST_MOVE =
   'then expire or delete the affected streams and post the status-page notice (runbook severity table: exposure of customer prompts is SEV1)';
 
 const MAX_STREAMS = 10;
+const MAX_KEYS = 10;
+const KEY_ID = /(?<![A-Za-z0-9_])gk_[A-Za-z0-9]{3,64}(?![A-Za-z0-9])/g;
+/** How the summary names each kind of field that held customer content. */
+const KIND_PHRASES: Record<ExposureKind, string> = {
+  messages: 'request bodies with a messages array',
+  prompt: 'prompt fields',
+  completion: 'completion fields',
+  content: 'logged response content',
+  exception: 'exception messages',
+  input_value: "pydantic validation errors' input_value",
+};
 const NONE: readonly ExposureKind[] = [];
 const MAX_NOISE_SIGNALS = 20;
 const NOISE_SAMPLE_CHARS = 300;
@@ -35,6 +46,7 @@ interface StreamTally {
 export class LogFindings {
   private readonly exposure = new Map<string, StreamTally>();
   private readonly kinds = new Set<ExposureKind>();
+  private readonly keys = new Set<string>();
   private lastKinds: readonly ExposureKind[] = NONE;
   private readonly noise = new Map<string, { category: string; count: number; firstSeen: number; lastSeen: number; sample: string }>();
   private readonly exposureOn: boolean;
@@ -64,23 +76,8 @@ export class LogFindings {
    * worked out (a line with exposure kinds has no noise finding: it is never quoted as a sample).
    */
   observe(event: LogEvent, line: Pick<LineVerdict, 'text' | 'exposure' | 'noise'>): void {
-    const kinds = line.exposure;
-    if (kinds.length) {
-      // Verdicts of repeated lines share their kinds array: a flood's repeated answer is added once.
-      if (kinds !== this.lastKinds) {
-        for (const k of kinds) this.kinds.add(k);
-        this.lastKinds = kinds;
-      }
-      const tally = this.exposure.get(this.logStream) ?? {
-        logStream: this.logStream,
-        lines: 0,
-        firstSeen: event.timestamp,
-        lastSeen: event.timestamp,
-      };
-      tally.lines++;
-      tally.firstSeen = Math.min(tally.firstSeen, event.timestamp);
-      tally.lastSeen = Math.max(tally.lastSeen, event.timestamp);
-      this.exposure.set(this.logStream, tally);
+    if (line.exposure.length) {
+      this.observeExposure(event, line.exposure, line.text);
       return;
     }
     const noise = line.noise;
@@ -102,6 +99,30 @@ export class LogFindings {
     }
   }
 
+  /** A line that carries customer content (`kinds`): counted and described, never kept. */
+  observeExposure(event: LogEvent, kinds: readonly ExposureKind[], text: string): void {
+    // Verdicts of repeated lines share their kinds array: a flood's repeated answer is added once.
+    if (kinds !== this.lastKinds) {
+      for (const k of kinds) this.kinds.add(k);
+      this.lastKinds = kinds;
+    }
+    // Which gateway key's customer it was, when the line names the key id (never a token: gk_ ids only).
+    for (const m of text.matchAll(KEY_ID)) {
+      if (this.keys.size >= MAX_KEYS) break;
+      this.keys.add(m[0]);
+    }
+    const tally = this.exposure.get(this.logStream) ?? {
+      logStream: this.logStream,
+      lines: 0,
+      firstSeen: event.timestamp,
+      lastSeen: event.timestamp,
+    };
+    tally.lines++;
+    tally.firstSeen = Math.min(tally.firstSeen, event.timestamp);
+    tally.lastSeen = Math.max(tally.lastSeen, event.timestamp);
+    this.exposure.set(this.logStream, tally);
+  }
+
   signals(now: Date): Signal[] {
     const out: Signal[] = [];
     const streams = [...this.exposure.values()].sort((a, b) => a.firstSeen - b.firstSeen);
@@ -110,7 +131,8 @@ export class LogFindings {
       const first = Math.min(...streams.map((s) => s.firstSeen));
       const last = Math.max(...streams.map((s) => s.lastSeen));
       const kinds = [...this.kinds].sort();
-      const what = kinds.map((k) => (k === 'messages' ? 'request bodies with a messages array' : `${k} fields`)).join(', ');
+      const what = kinds.map((k) => KIND_PHRASES[k]).join(', ');
+      const keys = [...this.keys].sort();
       out.push(
         makeLogSignal(new Date(Math.min(last, now.getTime())), {
           rule: PROMPT_EXPOSURE_RULE,
@@ -119,7 +141,8 @@ export class LogFindings {
           runbook: LOG_RUNBOOK.promptExposure,
           summary:
             `Customer prompt/completion content written to the logs: ${lines} line${lines === 1 ? '' : 's'} (${what}) in ${this.logGroup}, ` +
-            `stream ${streams[0]!.logStream}, first at ${new Date(first).toISOString()} (content not quoted). First move: ${PROMPT_EXPOSURE_FIRST_MOVE}.`,
+            `stream ${streams[0]!.logStream}, first at ${new Date(first).toISOString()}${keys.length ? `, key${keys.length === 1 ? '' : 's'} ${keys.join(', ')}` : ''} ` +
+            `(content not quoted). First move: ${PROMPT_EXPOSURE_FIRST_MOVE}.`,
           details: {
             value: lines,
             threshold: 0,
@@ -134,6 +157,7 @@ export class LogFindings {
             firstSeen: new Date(first).toISOString(),
             lastSeen: new Date(last).toISOString(),
             fieldKinds: kinds,
+            keys,
             contentQuoted: false,
             firstMove: PROMPT_EXPOSURE_FIRST_MOVE,
           },

@@ -10,6 +10,7 @@ import { logNoiseOf, type NoiseFinding } from './log-noise.ts';
 import { applicationText, parseJsonObject } from './message.ts';
 import { type ExposureKind, promptExposureOf } from './prompt-exposure.ts';
 import { RepeatGate } from './repeat-gate.ts';
+import { type TraceDbErrorKind, traceDbErrorKindOf } from './trace-db-errors.ts';
 
 export interface LineVerdict {
   /** The application's own line (applicationText). */
@@ -21,6 +22,8 @@ export interface LineVerdict {
   exposure: readonly ExposureKind[];
   /** log_noise's finding: only for a line that is neither a traceback nor an exposure, with the rule on. */
   noise?: NoiseFinding;
+  /** A trace-DB SQLite error named outside a traceback (a traceback's own is read from its completed parse). */
+  traceDb?: TraceDbErrorKind;
 }
 
 /** Distinct messages remembered per batch; cleared when full (a batch of unique lines only pays the lookups). */
@@ -62,24 +65,39 @@ export class LineVerdicts {
   private work(message: string): LineVerdict {
     this.counts.worked++;
     const quick = this.fast.read(message, this.rules.exposure);
-    if (quick) return this.withNoise({ text: message, keyHits: quick.keyHits, exposure: quick.exposure });
+    if (quick) return this.withNoise(withTraceDb({ text: message, keyHits: quick.keyHits, exposure: quick.exposure }));
     const text = applicationText(message);
     const json = parseJsonObject(text);
     const { keyHits, traceback } = classifyMessage(text, json);
-    const exposure = this.rules.exposure ? promptExposureOf(text, json ?? null) : NO_KINDS;
+    let exposure = this.rules.exposure ? promptExposureOf(text, json ?? null) : NO_KINDS;
+    // An exception message carrying customer content (exception-content.ts, read while the traceback was parsed).
+    const inException = traceback?.parse.exposure;
+    if (this.rules.exposure && inException?.length) exposure = mergeKinds(exposure, inException);
     const verdict: LineVerdict = { text, keyHits, exposure };
     if (traceback) {
       verdict.traceback = traceback;
       return verdict;
     }
-    return this.withNoise(verdict);
+    return this.withNoise(withTraceDb(verdict));
   }
 
-  /** A line with prompt content is an exposure, never quoted as a noise sample. */
+  /** A line with prompt content is an exposure, never quoted as a noise sample (nor anywhere else). */
   private withNoise(verdict: LineVerdict): LineVerdict {
     if (!this.rules.noise || verdict.exposure.length > 0) return verdict;
     const noise = logNoiseOf(verdict.text);
     if (noise) verdict.noise = noise;
     return verdict;
   }
+}
+
+function withTraceDb(verdict: LineVerdict): LineVerdict {
+  const kind = traceDbErrorKindOf(verdict.text);
+  if (kind) verdict.traceDb = kind;
+  return verdict;
+}
+
+/** Both lists of kinds as one sorted list without repeats. */
+export function mergeKinds(a: readonly ExposureKind[], b: readonly ExposureKind[]): readonly ExposureKind[] {
+  if (a.length === 0) return b;
+  return [...new Set([...a, ...b])].sort();
 }

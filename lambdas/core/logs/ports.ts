@@ -3,12 +3,12 @@
 // traceback's following lines (CloudWatch Logs). Nothing here does I/O.
 import type { LogEvent } from './decode.ts';
 
-export const COUNTER_KINDS = ['traceback', 'quota_exceeded', 'key_revoked'] as const;
+export const COUNTER_KINDS = ['traceback', 'quota_exceeded', 'key_revoked', 'trace_db_error'] as const;
 export type CounterKind = (typeof COUNTER_KINDS)[number];
 
 export interface CounterIncrement {
   kind: CounterKind;
-  /** Gateway key id, or a traceback fingerprint. */
+  /** Gateway key id, a traceback fingerprint, or a trace-DB error kind. */
   key: string;
   /** Epoch minute (floor(ms / 60 000)) of the events counted. */
   minute: number;

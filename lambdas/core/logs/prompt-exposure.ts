@@ -7,14 +7,19 @@
 import type { FlatJsonLine } from './flat-json.ts';
 import { parseJsonObject } from './message.ts';
 
-export type ExposureKind = 'messages' | 'prompt' | 'completion';
+/**
+ * `messages` / `prompt` / `completion`: request and response fields; `content`: a logged response's
+ * `content` (text or content parts); `exception`: an exception message (exception-content.ts);
+ * `input_value`: pydantic's echo of the input that failed validation.
+ */
+export type ExposureKind = 'messages' | 'prompt' | 'completion' | 'content' | 'exception' | 'input_value';
 
 /**
  * The field kinds a line exposes (empty: none). Cheap for the lines that mention none of the words.
  * `parsed`: the line as the caller already parsed it (null: not a JSON object); omitted, it is parsed here.
  */
 export function promptExposureOf(text: string, parsed?: Record<string, unknown> | null): readonly ExposureKind[] {
-  if (!text.includes('messages') && !text.includes('prompt') && !text.includes('completion')) return NO_KINDS;
+  if (!mayMention(text)) return NO_KINDS;
   const found = new Set<ExposureKind>();
   const json = (parsed === undefined ? parseJsonObject(text) : (parsed ?? undefined)) ?? embeddedJson(text);
   if (json !== undefined) walk(json, found, 0);
@@ -28,13 +33,16 @@ export function promptExposureOf(text: string, parsed?: Record<string, unknown> 
  * building the object; undefined when a string value may be an object logged as text (the full walk parses those).
  */
 export function flatPromptExposureOf(text: string, flat: FlatJsonLine): readonly ExposureKind[] | undefined {
-  if (!text.includes('messages') && !text.includes('prompt') && !text.includes('completion')) return NO_KINDS;
+  if (!mayMention(text)) return NO_KINDS;
   for (let member = 0; member < flat.size; member++) if (flat.valueMayHoldObject(member)) return undefined;
-  // Flat: no `messages` array can be there, only `prompt` / `completion` strings (the last duplicate, as in JSON.parse).
+  // Flat: no `messages` array can be there, only `prompt` / `completion` / `content` strings (the last duplicate, as in JSON.parse).
   const prompt = flat.get('prompt');
   const completion = flat.get('completion');
+  const content = flat.get('content');
   const inPrompt = typeof prompt === 'string' && isFreeText(prompt);
   const inCompletion = typeof completion === 'string' && isFreeText(completion);
+  const inContent = typeof content === 'string' && isFreeText(content);
+  if (inContent) return [...(inCompletion ? ['completion' as const] : []), 'content', ...(inPrompt ? ['prompt' as const] : [])];
   if (inPrompt || inCompletion) return inPrompt ? (inCompletion ? BOTH_KINDS : PROMPT_KIND) : COMPLETION_KIND;
   const bounded = text.length > MAX_TEXT ? text.slice(0, MAX_TEXT) : text;
   // The usual flat line names a word only in a value (`"path": "/v1/messages"`): no set built for it.
@@ -42,6 +50,17 @@ export function flatPromptExposureOf(text: string, flat: FlatJsonLine): readonly
   const found = new Set<ExposureKind>();
   scanText(bounded, found);
   return [...found].sort();
+}
+
+/** Whether any word a rule below needs is in the text (most lines name none: five substring scans). */
+function mayMention(text: string): boolean {
+  return (
+    text.includes('messages') ||
+    text.includes('prompt') ||
+    text.includes('completion') ||
+    text.includes('content') ||
+    text.includes('input_value')
+  );
 }
 
 // The flat path's answers as shared constants: one verdict per line of a flood, none of them allocated.
@@ -84,7 +103,8 @@ function walk(value: unknown, found: Set<ExposureKind>, depth: number): void {
   for (const key of Object.keys(record)) {
     const inner = record[key];
     if (key === 'messages' && Array.isArray(inner) && inner.some(messageHasText)) found.add('messages');
-    else if ((key === 'prompt' || key === 'completion') && hasText(inner)) found.add(key);
+    // A logged response's `content` (OpenAI's message, Anthropic's content parts): what the model wrote.
+    else if ((key === 'prompt' || key === 'completion' || key === 'content') && hasText(inner)) found.add(key);
     else walk(inner, found, depth + 1);
   }
 }
@@ -129,11 +149,11 @@ function embeddedJson(text: string): Record<string, unknown> | undefined {
 /** `'messages': [{'role': 'user', 'content': '...'}]` (Python repr) or `messages=[{...}]` (kwargs). */
 const MESSAGES_IN_TEXT = /(['"]?)messages\1\s*[:=]\s*\[\s*\{/;
 const CONTENT_IN_TEXT = /(['"])content\1\s*:\s*(['"])((?:\\.|(?!\2).)*)\2/g;
-/** `prompt=...` / `completion=...` up to the next `key=` or the end; quoted values up to their quote. */
+/** `prompt=...` / `completion=...` / `content=...` up to the next `key=` or the end; quoted values up to their quote. */
 const FIELD_KV =
-  /(?<![A-Za-z0-9_.-])(prompt|completion)\s*=\s*(?:"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'|(.*?))(?=\s+[A-Za-z_][\w.-]*=|$)/g;
+  /(?<![A-Za-z0-9_.-])(prompt|completion|content)\s*=\s*(?:"((?:\\.|[^"\\])*)"|'((?:\\.|[^'\\])*)'|(.*?))(?=\s+[A-Za-z_][\w.-]*=|$)/g;
 /** `'prompt': '...'` in a Python repr or JSON that did not parse as a whole. */
-const FIELD_COLON = /(['"])(prompt|completion)\1\s*:\s*(['"])((?:\\.|(?!\3).)*)\3/g;
+const FIELD_COLON = /(['"])(prompt|completion|content)\1\s*:\s*(['"])((?:\\.|(?!\3).)*)\3/g;
 
 /**
  * Whether a field word is followed (after an optional quote and spaces) by `:` or `=`: every text pattern
@@ -154,7 +174,19 @@ function mentionsField(text: string): boolean {
   return false;
 }
 
-const FIELD_WORDS = ['messages', 'prompt', 'completion'];
+const FIELD_WORDS = ['messages', 'prompt', 'completion', 'content', 'input_value'];
+/** A response's content parts in a Python repr or JSON text: `content=[TextBlock(text='...', ...)]`, `'content': [{'type': 'text', 'text': '...'}]`. */
+const CONTENT_PARTS_IN_TEXT = /(['"]?)content\1\s*[:=]\s*\[/;
+const TEXT_IN_PART = /(?<![A-Za-z0-9_])(['"]?)text\1\s*[:=]\s*(['"])((?:\\.|(?!\2).)*)\2/g;
+/** pydantic v2's echo of the input that failed validation: `input_value='...'`. */
+const INPUT_VALUE = /input_value=(['"])((?:\\.|(?!\1).)*)\1/g;
+
+/** Whether `text` holds a pydantic `input_value='...'` of free text. */
+export function inputValueHasText(text: string): boolean {
+  if (!text.includes('input_value=')) return false;
+  for (const m of text.matchAll(INPUT_VALUE)) if (isFreeText((m[2] ?? '').replace(/\\(.)/g, '$1'))) return true;
+  return false;
+}
 const SPACE = /\s/;
 
 /** What /\s/ says of the one UTF-16 unit `c` (NaN past the end: false). */
@@ -174,10 +206,25 @@ function scanText(text: string, found: Set<ExposureKind>): void {
       }
     }
   }
+  // Inside a messages array, `content` is the messages kind; elsewhere it is a logged response's.
+  const contentCounts = !messages;
   for (const m of text.matchAll(FIELD_KV)) {
-    if (isFreeText(m[2] ?? m[3] ?? m[4] ?? '')) found.add(m[1] as ExposureKind);
+    if ((contentCounts || m[1] !== 'content') && isFreeText(m[2] ?? m[3] ?? m[4] ?? '')) found.add(m[1] as ExposureKind);
   }
   for (const m of text.matchAll(FIELD_COLON)) {
-    if (isFreeText(m[4] ?? '')) found.add(m[2] as ExposureKind);
+    if ((contentCounts || m[2] !== 'content') && isFreeText(m[4] ?? '')) found.add(m[2] as ExposureKind);
   }
+  const parts = contentCounts ? CONTENT_PARTS_IN_TEXT.exec(text) : null;
+  if (parts) {
+    for (const m of text.slice(parts.index, parts.index + MAX_PARTS_TEXT).matchAll(TEXT_IN_PART)) {
+      if (isFreeText(m[3] ?? '')) {
+        found.add('content');
+        break;
+      }
+    }
+  }
+  if (inputValueHasText(text)) found.add('input_value');
 }
+
+/** How far after `content: [` its parts' text is looked for. */
+const MAX_PARTS_TEXT = 4_096;

@@ -22,7 +22,7 @@ import type { TracebackFinding } from './classify.ts';
 
 export type LogRulesConfig = Pick<Config['rules'], 'traceback' | 'quota_exceeded_sustained' | 'key_revoked_in_use'> &
   /** Optional so callers that predate them keep compiling: absent means enabled with defaults (findings.ts). */
-  Partial<Pick<Config['rules'], 'prompt_exposure' | 'log_noise'>>;
+  Partial<Pick<Config['rules'], 'prompt_exposure' | 'log_noise' | 'trace_db_log_error'>>;
 
 export const TRACEBACK_RULE = 'traceback';
 export const QUOTA_RULE = 'quota_exceeded_sustained';
@@ -61,12 +61,16 @@ export interface TracebackOccurrence {
   /** How the exception line was found: in the message, in the batch's following lines, fetched from CloudWatch Logs, or not at all. */
   completion: 'message' | 'batch' | 'fetched' | 'unresolved';
   unresolvedReason?: string;
+  /** The line (or its completion) carries customer content: its record line and messages are not quoted. */
+  withheld: boolean;
 }
 
 export interface TracebackGroup {
   fingerprint: string;
   /** Occurrences in this batch. */
   count: number;
+  /** Of those, the ones in the minutes the count is reported over (TRACEBACK_COUNT_WINDOW_MINUTES ending at now). */
+  countInCountWindow: number;
   firstSeen: number;
   lastSeen: number;
   latest: TracebackOccurrence;
@@ -174,19 +178,27 @@ function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: 
   const windowCount = input.tracebackCounts
     ? sumMinutes(input.tracebackCounts.get(group.fingerprint), nowMinute - TRACEBACK_COUNT_WINDOW_MINUTES + 1, nowMinute)
     : undefined;
-  // The counters include this batch; if they were written before a clock-skewed batch, never report fewer than seen here.
-  const inWindow = windowCount === undefined ? undefined : Math.max(windowCount, group.count);
+  // The counters include this batch; if they were written before a clock-skewed batch, never report fewer
+  // than this batch shows inside the same minutes (occurrences earlier in the quiet window are not in them).
+  const inWindow = windowCount === undefined ? undefined : Math.max(windowCount, group.countInCountWindow);
   const what = typeKnown
     ? `${parse.excType}${groupNote(parse)} at ${where ?? 'an unknown frame'}${line ? ` (line ${line})` : ''}`
     : `Traceback of unknown type (${latest.unresolvedReason ?? 'no exception line'})${where ? ` at ${where}${line ? ` (line ${line})` : ''}` : ''}`;
-  const count = inWindow === undefined ? `${group.count}x in this batch` : `${inWindow}x in the last ${TRACEBACK_COUNT_WINDOW_MINUTES} min`;
+  const count =
+    inWindow === undefined
+      ? `${group.count}x in this batch`
+      : `${inWindow}x in the last ${TRACEBACK_COUNT_WINDOW_MINUTES} min${
+          inWindow < group.count ? ` (${group.count}x in this batch, last at ${new Date(group.lastSeen).toISOString()})` : ''
+        }`;
   const observedAt = new Date(Math.min(group.lastSeen, input.now.getTime()));
   return makeLogSignal(observedAt, {
     rule: TRACEBACK_RULE,
     subject: group.fingerprint,
     severity: 'SEV2',
     runbook: LOG_RUNBOOK.traceback,
-    summary: `ERROR traceback: ${what}, ${count} in ${latest.logGroup}. First move: ${LOG_FIRST_MOVE.traceback}.`,
+    summary:
+      `ERROR traceback: ${what}, ${count} in ${latest.logGroup}` +
+      `${latest.withheld ? ' (its message carries customer content: not quoted, see prompt_exposure)' : ''}. First move: ${LOG_FIRST_MOVE.traceback}.`,
     details: {
       fingerprint: group.fingerprint,
       exceptionType: typeKnown ? parse.excType : null,
@@ -206,8 +218,9 @@ function tracebackSignal(input: LogRuleInput, group: TracebackGroup, nowMinute: 
       completedFrom: latest.completion,
       ...(latest.unresolvedReason ? { unresolvedReason: latest.unresolvedReason } : {}),
       format: latest.finding.format,
-      excerpt: tracebackExcerpt(parse),
-      ...tracebackExtraDetails(parse),
+      excerpt: tracebackExcerpt(parse, undefined, latest.withheld),
+      ...tracebackExtraDetails(parse, latest.withheld),
+      ...(latest.withheld ? { contentWithheld: true } : {}),
       firstMove: LOG_FIRST_MOVE.traceback,
       quietMinutesToResolve: input.rules.traceback.quietMinutes,
     },

@@ -26,6 +26,7 @@ import {
 } from './rules.ts';
 import { exceptionLine, fingerprintOf, isRecordLine, TracebackAssembler } from './traceback.ts';
 import { errorSummary } from '../errors.ts';
+import { TRACE_DB_RULE_DEFAULTS, TraceDbTally, traceDbErrorOfParse } from './trace-db-errors.ts';
 
 export interface ScanLimits {
   /** CloudWatch Logs calls for split tracebacks per batch; the rest are reported with an unknown type. */
@@ -77,6 +78,8 @@ export interface ScanStats {
   keyRevoked: number;
   /** quota_exceeded / key_revoked lines stamped after `now` (+ futureToleranceMs): not counted. */
   keyEventsAfterNow: number;
+  /** Trace-DB SQLite errors counted (trace_db_log_error), in tracebacks or plain lines. */
+  traceDbErrors: number;
   /** Text tracebacks whose exception line was not in their own message. */
   splitTracebacks: number;
   completedInBatch: number;
@@ -115,6 +118,7 @@ export function emptyStats(): ScanStats {
     quotaExceeded: 0,
     keyRevoked: 0,
     keyEventsAfterNow: 0,
+    traceDbErrors: 0,
     splitTracebacks: 0,
     completedInBatch: 0,
     completedByFetch: 0,
@@ -158,10 +162,12 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
   const warnings: string[] = [];
 
   const findings = new LogFindings(batch.logGroup, batch.logStream, rules);
+  const traceDbRule = rules.trace_db_log_error ?? TRACE_DB_RULE_DEFAULTS;
   const enabled: Record<CounterKind, boolean> = {
     traceback: rules.traceback.enabled,
     quota_exceeded: rules.quota_exceeded_sustained.enabled,
     key_revoked: rules.key_revoked_in_use.enabled,
+    trace_db_error: traceDbRule.enabled,
   };
   const keys = new KeyTally(enabled);
   // The occurrences the rules see: ERROR (or unknown level) tracebacks within the quiet window.
@@ -169,8 +175,17 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     now.getTime() - rules.traceback.quietMinutes * MS_PER_MINUTE,
     now.getTime() + limits.futureToleranceMs,
     stats,
+    epochMinute(now.getTime()) - TRACEBACK_COUNT_WINDOW_MINUTES + 1,
   );
-  await classifyEvents(batch, findings, keys, tracebacks, deps.fetcher, limits, now.getTime(), stats, warnings);
+  // The trace DB's errors: the same quiet window as tracebacks (the incident holds while they continue).
+  const traceDb = traceDbRule.enabled
+    ? new TraceDbTally(
+        now.getTime() - rules.traceback.quietMinutes * MS_PER_MINUTE,
+        now.getTime() + limits.futureToleranceMs,
+        epochMinute(now.getTime()) - traceDbRule.repeatMinutes + 1,
+      )
+    : undefined;
+  await classifyEvents(batch, findings, keys, tracebacks, traceDb, deps.fetcher, limits, now.getTime(), stats, warnings);
   const groups = tracebacks.groups();
   const activity = keys.activity(batch.logGroup);
   stats.quotaExceeded = keys.quotaExceeded;
@@ -181,6 +196,8 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     tracebacks.increments,
     groups,
     keys.increments,
+    traceDb,
+    traceDbRule.repeatMinutes,
     enabled,
     activity,
     deps.counters,
@@ -212,7 +229,18 @@ export async function scanLogBatch(batch: LogBatch, deps: ScanDeps): Promise<Log
     logStream: batch.logStream,
     evaluated: outcome.evaluated,
     healthy: outcome.healthy,
-    signals: [...outcome.signals, ...findings.signals(now)],
+    signals: [
+      ...outcome.signals,
+      ...(traceDb
+        ? traceDb.signals({
+            now,
+            rule: traceDbRule,
+            logGroup: batch.logGroup,
+            ...(counted.traceDbCounts ? { counts: counted.traceDbCounts } : {}),
+          })
+        : []),
+      ...findings.signals(now),
+    ],
     stats,
     ...(counted.counterError ? { counterError: counted.counterError } : {}),
     warnings,
@@ -229,6 +257,7 @@ async function classifyEvents(
   findings: LogFindings,
   keys: KeyTally,
   tracebacks: TracebackTally,
+  traceDb: TraceDbTally | undefined,
   fetcher: LogFetcher | undefined,
   limits: ScanLimits,
   nowMs: number,
@@ -251,21 +280,50 @@ async function classifyEvents(
     texts[index] = text;
     findings.observe(event, verdict);
     const hits = verdict.keyHits;
+    // A line with customer content is described, never quoted: not even as a key rule's sample.
+    const sample = verdict.exposure.length ? WITHHELD_LINE : text;
     // Windows end at `now`: a key event stamped later has not happened yet as far as this run is concerned.
     if (event.timestamp <= nowMs + limits.futureToleranceMs)
-      for (let h = 0; h < hits.length; h++) keys.add(hits[h]!, event.timestamp, text);
+      for (let h = 0; h < hits.length; h++) keys.add(hits[h]!, event.timestamp, sample);
     else if (hits.length) stats.keyEventsAfterNow++;
-    if (!verdict.traceback) continue;
+    if (!verdict.traceback) {
+      if (verdict.traceDb && traceDb?.add(verdict.traceDb, event.timestamp, batch.logStream)) stats.traceDbErrors++;
+      continue;
+    }
     consumed[index] = 1;
     // Only a split text traceback waits (for its following lines): no promise per traceback of a crash loop.
     // Its completion is this occurrence's own, so it works on a copy of the shared verdict.
     const split = verdict.traceback.format === 'text' && !verdict.traceback.parse.complete;
     const finding = split ? { ...verdict.traceback } : verdict.traceback;
-    tracebacks.add(
-      tracebackOccurrence(batch, index, finding, split ? await completeSplit(index, finding, completer, stats) : undefined, stats),
+    const occurrence = tracebackOccurrence(
+      batch,
+      index,
+      finding,
+      split ? await completeSplit(index, finding, completer, stats) : undefined,
+      verdict.exposure.length > 0,
+      stats,
     );
+    // A split traceback's content may be in the lines its completion read (the exception line, a cause's).
+    const completedExposure = split ? finding.parse.exposure : undefined;
+    if (completedExposure?.length) {
+      occurrence.withheld = true;
+      // Counted once: a line whose own text already showed content was observed above.
+      // Its record line (read as the header) may name the key.
+      if (verdict.exposure.length === 0 && findings.exposureEnabled)
+        findings.observeExposure(event, completedExposure, [...finding.parse.header, text].join('\n'));
+    }
+    // The trace DB's own SQLite error: the trace-DB playbook's incident, not also a generic traceback.
+    const dbKind = traceDb && occurrence.finding.level !== 'below-error' ? traceDbErrorOfParse(finding.parse) : undefined;
+    if (dbKind) {
+      if (traceDb!.add(dbKind, event.timestamp, batch.logStream, finding.parse)) stats.traceDbErrors++;
+      continue;
+    }
+    tracebacks.add(occurrence);
   }
 }
+
+/** What a key rule's sample says of a line that carries customer content. */
+const WITHHELD_LINE = '[line not quoted: it carries customer content (see prompt_exposure)]';
 
 /** A split text traceback's rest, from the batch or fetched (see SplitCompleter). */
 function completeSplit(index: number, finding: TracebackFinding, completer: SplitCompleter, stats: ScanStats): Promise<Completed> {
@@ -279,6 +337,7 @@ function tracebackOccurrence(
   index: number,
   finding: TracebackFinding,
   completed: Completed | undefined,
+  withheld: boolean,
   stats: ScanStats,
 ): TracebackOccurrence {
   let completion: TracebackOccurrence['completion'] = 'message';
@@ -301,6 +360,7 @@ function tracebackOccurrence(
     fingerprint: subjectOf(fingerprintOf(finding.parse, batch.logGroup)),
     finding,
     completion,
+    withheld,
     ...(unresolvedReason ? { unresolvedReason } : {}),
   };
 }
@@ -325,6 +385,7 @@ function subjectOf(fingerprint: string): string {
 
 interface CountedWindow {
   tracebackCounts?: MinuteCounts;
+  traceDbCounts?: MinuteCounts;
   keyCounts: Partial<Record<KeyKind, MinuteCounts>>;
   partialKinds: KeyKind[];
   counterError?: string;
@@ -340,6 +401,8 @@ async function countAndReadBack(
   tracebackIncrements: readonly CounterIncrement[],
   groups: readonly TracebackGroup[],
   keyIncrements: readonly CounterIncrement[],
+  traceDb: TraceDbTally | undefined,
+  traceDbMinutes: number,
   enabled: Record<CounterKind, boolean>,
   activity: Map<string, KeyActivity>,
   counters: LogCounters,
@@ -348,7 +411,7 @@ async function countAndReadBack(
   limits: ScanLimits,
   stats: ScanStats,
 ): Promise<CountedWindow> {
-  const increments = enabled.traceback ? [...tracebackIncrements, ...keyIncrements] : keyIncrements;
+  const increments = [...(enabled.traceback ? tracebackIncrements : []), ...keyIncrements, ...(traceDb?.increments ?? [])];
   stats.counterIncrements = increments.length;
   const out: CountedWindow = { keyCounts: {}, partialKinds: [], warnings: [] };
   try {
@@ -361,6 +424,8 @@ async function countAndReadBack(
         nowMinute,
       );
     }
+    if (traceDb && traceDb.kinds.length > 0)
+      out.traceDbCounts = await counters.read('trace_db_error', traceDb.kinds, nowMinute - traceDbMinutes + 1, nowMinute);
     for (const kind of KEY_KINDS) {
       if (!enabled[kind]) continue;
       const { from, to } = keyRuleWindow(rules, kind, nowMinute);
@@ -377,6 +442,7 @@ async function countAndReadBack(
   } catch (error) {
     out.counterError = errorSummary(error);
     delete out.tracebackCounts;
+    delete out.traceDbCounts;
     out.keyCounts = {};
   }
   return out;

@@ -17,11 +17,15 @@ export class TracebackTally {
   /** The traceback counter's increments in first-seen order of (fingerprint, minute). */
   readonly increments: CounterIncrement[] = [];
 
-  /** Occurrences stamped in [windowStart, windowEnd] (ms) count. */
+  /**
+   * Occurrences stamped in [windowStart, windowEnd] (ms) are tallied; of those, the ones from epoch minute
+   * `countFromMinute` on also go into the group's count for the reported window (the counters' minutes).
+   */
   constructor(
     private readonly windowStart: number,
     private readonly windowEnd: number,
     private readonly stats: Pick<ScanStats, 'tracebacksBelowError' | 'tracebacksOutsideWindow'>,
+    private readonly countFromMinute = Number.NEGATIVE_INFINITY,
   ) {}
 
   add(o: TracebackOccurrence): void {
@@ -34,6 +38,7 @@ export class TracebackTally {
       return;
     }
     const minute = epochMinute(o.timestamp);
+    const inCountWindow = minute >= this.countFromMinute ? 1 : 0;
     const tally = this.byFingerprint.get(o.fingerprint);
     if (!tally) {
       const increment: CounterIncrement = { kind: 'traceback', key: o.fingerprint, minute, n: 1 };
@@ -42,6 +47,7 @@ export class TracebackTally {
         group: {
           fingerprint: o.fingerprint,
           count: 1,
+          countInCountWindow: inCountWindow,
           firstSeen: o.timestamp,
           lastSeen: o.timestamp,
           latest: o,
@@ -54,6 +60,7 @@ export class TracebackTally {
     }
     const group = tally.group;
     group.count++;
+    group.countInCountWindow += inCountWindow;
     if (o.timestamp < group.firstSeen) group.firstSeen = o.timestamp;
     if (o.timestamp >= group.lastSeen) {
       group.lastSeen = o.timestamp;

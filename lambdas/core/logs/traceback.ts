@@ -17,6 +17,8 @@
 // sub-exceptions go to the details. A SyntaxError's `File "x", line N` (no `in`) is where the bad source
 // is, not a frame: the fingerprint keeps the code that compiled or imported it.
 import { redactText } from '../redact.ts';
+import { exceptionContentOf, exceptionHead, messageHead } from './exception-content.ts';
+import type { ExposureKind } from './prompt-exposure.ts';
 import { type GroupSummary, isSubExceptionLine, type SubException, SubExceptionCollector } from './exception-group.ts';
 import {
   CHAIN,
@@ -63,6 +65,8 @@ export interface TracebackParse {
   group?: GroupSummary;
   /** A SyntaxError's location: the file and line of the bad source. */
   syntaxLocation?: { file: string; line: number | null };
+  /** Customer content in an exception message of any block (final or chained), sorted; absent when none. */
+  exposure?: readonly ExposureKind[];
 }
 
 const LEVEL = /\b(DEBUG|INFO|NOTICE|WARNING|WARN|ERROR|CRITICAL|FATAL|EXCEPTION)\b/;
@@ -72,6 +76,10 @@ const MAX_KEPT_LINE = 4000;
 /** Lines of other output tolerated between a traceback's lines (another coroutine's log record) before giving up. */
 const MAX_FOREIGN_LINES = 20;
 const MAX_HEADER_LINES = 2;
+/** Lines of one exception's message read after its exception line (pydantic lists every error). */
+const MAX_CONTINUATION_LINES = 50;
+/** pydantic's ValidationError (v1 and v2): each error's location is an unindented line under the message. */
+const VALIDATION_ERRORS = /^\d+ validation errors? for /;
 /** The top-level group's header: margin `  + `. */
 const TOP_GROUP_HEADER = /^ {2}\+ Exception Group Traceback \(most recent call last\):\s*$/;
 /** An HTTP access-log line (uvicorn, gunicorn): never the log record a traceback belongs to. */
@@ -110,6 +118,10 @@ export class TracebackAssembler {
   private foreign = 0;
   /** An exception group was seen: `  | ` margins are its text, deeper ones its sub-exceptions. */
   private groupMode = false;
+  /** Customer content seen in any exception message of the chain. */
+  private readonly exposure = new Set<ExposureKind>();
+  /** Message lines read after the current block's exception line. */
+  private continuation = 0;
 
   get done(): boolean {
     return this.state === 'done';
@@ -182,9 +194,14 @@ export class TracebackAssembler {
           this.state = 'chain';
           return 'consumed';
         }
-        // Multi-line exception messages (pydantic's ValidationError): indented continuation lines.
-        if (/^\s/.test(line) && !frameLine(line) && block.excLines.length < 3) {
-          block.excLines.push(preCut(line, MAX_KEPT_LINE));
+        // Multi-line exception messages (pydantic's ValidationError): indented continuation lines, and
+        // pydantic's unindented error locations (`messages.0.content`). Each is read for customer content.
+        const indented = /^\s/.test(line) && !frameLine(line);
+        const location = !indented && VALIDATION_ERRORS.test(block.excValue ?? '') && /^\S+$/.test(line) && !exceptionLine(line);
+        if ((indented || location) && this.continuation < MAX_CONTINUATION_LINES) {
+          this.continuation++;
+          this.noteContent(line);
+          if (block.excLines.length < 3) block.excLines.push(preCut(line, MAX_KEPT_LINE));
           return 'consumed';
         }
         this.state = 'done';
@@ -255,6 +272,8 @@ export class TracebackAssembler {
     }
     const exception = exceptionLine(line);
     if (exception) {
+      if (exception.value !== undefined) this.noteContent(exception.value);
+      this.continuation = 0;
       block.excType = preCut(exception.type, 200);
       block.excValue = exception.value === undefined ? undefined : preCut(exception.value, 1000);
       block.excLines.push(preCut(line, MAX_KEPT_LINE));
@@ -262,6 +281,11 @@ export class TracebackAssembler {
       return 'consumed';
     }
     return this.foreignLine();
+  }
+
+  private noteContent(text: string): void {
+    const kind = exceptionContentOf(text);
+    if (kind) this.exposure.add(kind);
   }
 
   result(): TracebackParse {
@@ -288,6 +312,7 @@ export class TracebackAssembler {
       level: levelOfHeader(this.header),
       ...(block?.group && complete ? { group: block.group.result() } : {}),
       ...(block?.location ? { syntaxLocation: block.location } : {}),
+      ...(this.exposure.size ? { exposure: [...this.exposure].sort() } : {}),
     };
   }
 }
@@ -399,6 +424,7 @@ export function parseStructuredTraceback(stacks: unknown[]): TracebackParse | un
   const excValue =
     typeof stack.exc_value === 'string' && stack.exc_value !== '' ? preCut(stack.exc_value.split('\n')[0]!, 1000) : undefined;
   const lastFrames = frames.slice(-LAST_FRAMES);
+  const exposure = structuredExposure(stacks);
   const syntax = stack.syntax_error;
   const syntaxLocation =
     typeof syntax === 'object' && syntax !== null && typeof (syntax as Record<string, unknown>).filename === 'string'
@@ -422,7 +448,22 @@ export function parseStructuredTraceback(stacks: unknown[]): TracebackParse | un
     lastFrames,
     excLines: excType ? [`${excType}${excValue !== undefined ? `: ${excValue}` : ''}`] : [],
     level: 'unknown',
+    ...(exposure.length ? { exposure } : {}),
   };
+}
+
+/** Customer content in the messages of every stack (the raised exception and its causes), each line read. */
+function structuredExposure(stacks: unknown[]): ExposureKind[] {
+  const found = new Set<ExposureKind>();
+  for (const stack of stacks.slice(0, 20)) {
+    const value = typeof stack === 'object' && stack !== null ? (stack as Record<string, unknown>).exc_value : undefined;
+    if (typeof value !== 'string') continue;
+    for (const line of value.slice(0, 16_384).split('\n')) {
+      const kind = exceptionContentOf(line);
+      if (kind) found.add(kind);
+    }
+  }
+  return [...found].sort();
 }
 
 export function normalizeFunction(func: string): string {
@@ -447,11 +488,14 @@ const LINE_MAX = 300;
 
 /**
  * A bounded excerpt for on-call: the header, the first frame, `[... N frames omitted ...]`, the innermost
- * frames with their source line, the exception line. Everything is redacted before it is cut (a cut
- * must never leave half a token that the redaction patterns no longer recognise) and again after.
+ * frames with their source line, the exception's type and a short head of its message (exceptionHead: never
+ * the payload after its colon). Everything is redacted before it is cut (a cut must never leave half a
+ * token that the redaction patterns no longer recognise) and again after. `withheld`: the line carries
+ * customer content (prompt_exposure): its record line and exception messages are described, not quoted.
  */
-export function tracebackExcerpt(parse: TracebackParse, maxChars = 2000): string {
-  const lines: string[] = [...parse.header];
+export function tracebackExcerpt(parse: TracebackParse, maxChars = 2000, withheld = false): string {
+  const lines: string[] =
+    withheld && parse.header.length ? ['[log record line not quoted: the line carries customer content]'] : [...parse.header];
   lines.push(TRACEBACK_MARKER);
   if (parse.chained > 0) lines.push(`  [${parse.chained} earlier exception${parse.chained === 1 ? '' : 's'} in the chain omitted]`);
   const frameLines = (frame: Frame): string[] => [
@@ -465,9 +509,12 @@ export function tracebackExcerpt(parse: TracebackParse, maxChars = 2000): string
   }
   for (const frame of parse.lastFrames) lines.push(...frameLines(frame));
   if (parse.syntaxLocation) lines.push(`  [the bad source: "${parse.syntaxLocation.file}", line ${parse.syntaxLocation.line ?? '?'}]`);
-  if (parse.excLines.length) lines.push(...parse.excLines);
-  else lines.push('[exception line not found: the rest of the traceback was not in the log batch and could not be fetched]');
-  for (const sub of parse.group?.subExceptions ?? []) lines.push(`  | ${sub.path}: ${subExceptionText(sub)}`);
+  if (parse.excType !== undefined) {
+    lines.push(exceptionHead(parse.excType, parse.excValue, withheld));
+    const more = parse.excLines.length - 1;
+    if (more > 0) lines.push(`  [${more}${more === 2 ? '+' : ''} more line${more === 1 ? '' : 's'} of the message not quoted]`);
+  } else lines.push('[exception line not found: the rest of the traceback was not in the log batch and could not be fetched]');
+  for (const sub of parse.group?.subExceptions ?? []) lines.push(`  | ${sub.path}: ${subExceptionText(sub, withheld)}`);
   const more = (parse.group?.total ?? 0) - (parse.group?.subExceptions.length ?? 0);
   if (more > 0) lines.push(`  | [${more} more sub-exception${more === 1 ? '' : 's'}]`);
   const redacted = redactText(lines.join('\n'))
@@ -483,8 +530,8 @@ export function tracebackExcerpt(parse: TracebackParse, maxChars = 2000): string
   return redactText(text);
 }
 
-function subExceptionText(sub: SubException): string {
-  const what = `${sub.type ?? 'unknown'}${sub.value !== undefined ? `: ${sub.value}` : ''}`;
+function subExceptionText(sub: SubException, withheld: boolean): string {
+  const what = exceptionHead(sub.type ?? 'unknown', sub.value, withheld);
   return sub.frame ? `${what} (at ${frameLabel(sub.frame)}, line ${sub.frame.line ?? '?'})` : what;
 }
 
@@ -497,7 +544,7 @@ export function groupNote(parse: TracebackParse): string {
 }
 
 /** What a traceback signal's details add for a group (its sub-exceptions) and a SyntaxError (the bad source). */
-export function tracebackExtraDetails(parse: TracebackParse): Record<string, unknown> {
+export function tracebackExtraDetails(parse: TracebackParse, withheld = false): Record<string, unknown> {
   return {
     ...(parse.group
       ? {
@@ -507,7 +554,7 @@ export function tracebackExtraDetails(parse: TracebackParse): Record<string, unk
             subExceptions: parse.group.subExceptions.map((sub) => ({
               path: sub.path,
               type: sub.type ?? null,
-              message: sub.value ?? null,
+              message: messageHead(sub.value, withheld) ?? null,
               at: sub.frame ? frameLabel(sub.frame) : null,
               line: sub.frame?.line ?? null,
             })),

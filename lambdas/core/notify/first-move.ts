@@ -19,6 +19,7 @@ const FIRST_MOVE: Record<string, string> = {
   key_revoked_in_use: 'Find the client still using the revoked key',
   latency_p95: 'Compare provider latency; flip METIS_GATEWAY_GLOBAL_DEFAULT if one provider is slow',
   traceback: 'Read the traceback in the gateway logs',
+  trace_db_log_error: 'df -h on the PVC mount and PRAGMA integrity_check on metis.db; scale the gateway to zero before any restore',
   pipeline_health: 'Check the sink named in the alert: its SSM parameter and integration',
   // Beyond the runbook.
   key_cap_projection: "Ask the key's owner whether the burst is expected; raise its cap or slow the client before the breaker refuses it",

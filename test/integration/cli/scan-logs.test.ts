@@ -114,6 +114,10 @@ describe('--now', () => {
     const out = scan(['--file', capture(), '--now', '2026-11-20T12:20:00Z']);
     expect(out.evaluated).toEqual([QUOTA, REVOKED]);
     expect(keys(out)).toEqual([`SEV2 ${TRACEBACK}`]);
+    // Its one occurrence (12:00:00) is 20 minutes old: the window's count says none, not the file's total.
+    const traceback = out.signals.find((s) => s.rule === 'traceback')!;
+    expect(traceback.details).toMatchObject({ countInWindow: 0, countInBatch: 1 });
+    expect(traceback.summary).toContain('0x in the last 5 min (1x in this batch');
   });
 
   it('an hour later: nothing fires', () => {

@@ -62,7 +62,12 @@ describe('sweepIncident', () => {
   it('resolves a quota or revoked-key incident once its window has passed with no new report (the logs went quiet)', () => {
     const at = new Date('2026-11-24T10:00:00Z');
     const options = sweepOptionsOf(parseConfig({}));
-    expect(options.quietResolveMinutes).toEqual({ quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 });
+    expect(options.quietResolveMinutes).toEqual({
+      quota_exceeded_sustained: 6,
+      key_revoked_in_use: 6,
+      prompt_exposure: 60,
+      trace_db_log_error: 30,
+    });
     const incident = opened(
       { source: 'logs', rule: 'quota_exceeded_sustained', subject: 'gk_1', dedupKey: 'quota_exceeded_sustained:gk_1', severity: 'SEV3' },
       at,

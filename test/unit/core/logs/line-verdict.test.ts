@@ -1,6 +1,6 @@
 // Line verdicts (line-verdict.ts): each distinct message is worked out once per batch, a repeat reuses the
 // answer, and the answer is always the full path's (applicationText + JSON.parse + classifyMessage +
-// promptExposureOf + logNoiseOf), whichever path worked it out. A stream without repeats stops paying
+// promptExposureOf and the traceback's exception-message content + logNoiseOf), whichever path worked it out. A stream without repeats stops paying
 // for lookups after a probe, and takes them up again later; so does one kind of line in a mix (repeat-gate.ts).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { LineVerdicts } from '../../../../lambdas/core/logs/line-verdict.ts';
 import { logNoiseOf } from '../../../../lambdas/core/logs/log-noise.ts';
 import { applicationText, parseJsonObject } from '../../../../lambdas/core/logs/message.ts';
 import { promptExposureOf } from '../../../../lambdas/core/logs/prompt-exposure.ts';
+import { traceDbErrorKindOf } from '../../../../lambdas/core/logs/trace-db-errors.ts';
 import { keyRevokedJson, quotaExceededJson, quotaExceededText, STDLIB_TRACEBACK, UVICORN_ACCESS_401 } from './fixtures.ts';
 import { LINE } from './log-line-arbitraries.ts';
 
@@ -18,9 +19,13 @@ function fullPath(message: string, rules: { exposure: boolean; noise: boolean })
   const text = applicationText(message);
   const json = parseJsonObject(text);
   const { keyHits, traceback } = classifyMessage(text, json);
-  const exposure = rules.exposure ? promptExposureOf(text, json ?? null) : [];
+  // Customer content in an exception message (read while its traceback was parsed) counts as well.
+  const inException = traceback?.parse.exposure ?? [];
+  const exposure = rules.exposure ? [...new Set([...promptExposureOf(text, json ?? null), ...inException])].sort() : [];
   const noise = rules.noise && !traceback && exposure.length === 0 ? logNoiseOf(text) : undefined;
-  return { text, keyHits, exposure, ...(traceback ? { traceback } : {}), ...(noise ? { noise } : {}) };
+  // A trace-DB SQLite error outside a traceback (a traceback's own is read from its parse).
+  const traceDb = traceback ? undefined : traceDbErrorKindOf(text);
+  return { text, keyHits, exposure, ...(traceback ? { traceback } : {}), ...(noise ? { noise } : {}), ...(traceDb ? { traceDb } : {}) };
 }
 
 /** The same text in a string object of its own, as each event's message is after JSON.parse of the envelope. */

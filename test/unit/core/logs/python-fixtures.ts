@@ -4,8 +4,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULT_LOG_FILTER_PATTERN } from '../../../../lambdas/core/logs/filter-pattern.ts';
 
 export const PYTHON_LOGS_DIR = fileURLToPath(new URL('../../../fixtures/python-logs/', import.meta.url));
+
+/** The default subscription filter's terms as one regular expression: only matching events reach log-watch. */
+export const DEFAULT_FILTER = new RegExp(
+  DEFAULT_LOG_FILTER_PATTERN.split(' ')
+    .map((term) =>
+      term
+        .replace(/^\?/, '')
+        .replace(/^"|"$/g, '')
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('|'),
+);
 
 export function pythonLog(name: string): string {
   return readFileSync(join(PYTHON_LOGS_DIR, `${name}.log`), 'utf8');

@@ -110,6 +110,34 @@ describe('one signal per fingerprint', () => {
     expect(scan.stats).toMatchObject({ tracebacks: 2, tracebacksBelowError: 1, tracebacksOutsideWindow: 1 });
   });
 
+  it('the count "in the last 5 min" holds only occurrences inside those minutes, not the whole quiet window', async () => {
+    // Ten at 11:40 (inside the 30 quiet minutes, outside the 5-minute count), one at 12:00.
+    const old = eventsOf(
+      Array.from({ length: 10 }, () => STDLIB_TRACEBACK),
+      T - 20 * MIN,
+      1000,
+    );
+    const scan = await scanBatch(dataMessage([...old, ...eventsOf([STDLIB_TRACEBACK], T, 1000, 10)]), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: NOW,
+    });
+    const [db] = tracebacks(scan.signals);
+    expect(db!.details).toMatchObject({ countInBatch: 11, countInWindow: 1, value: 1 });
+    expect(db!.summary).toContain('1x in the last 5 min');
+  });
+
+  it('a traceback only older than the count window still holds its incident open, saying none fell in the last 5 min', async () => {
+    const scan = await scanBatch(dataMessage(eventsOf([STDLIB_TRACEBACK], T - 20 * MIN)), {
+      counters: new MemoryLogCounters(),
+      rules: RULES,
+      now: NOW,
+    });
+    const [db] = tracebacks(scan.signals);
+    expect(db!.details).toMatchObject({ countInBatch: 1, countInWindow: 0 });
+    expect(db!.summary).toContain('0x in the last 5 min (1x in this batch, last at 2026-11-20T11:40:00.000Z)');
+  });
+
   it('a JSON traceback (structlog dict_tracebacks) never shows locals', async () => {
     const scan = await scanBatch(dataMessage(eventsOf([STRUCTLOG_DICT_TRACEBACK], T)), {
       counters: new MemoryLogCounters(),

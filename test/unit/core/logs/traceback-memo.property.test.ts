@@ -20,7 +20,9 @@ function freshParse(text: string) {
 const bodyOf = (text: string) => text.slice(text.search(/^.*Traceback \(most recent call last\)/m));
 const BODIES = [
   ...[STDLIB_TRACEBACK, UVICORN_TRACEBACK, WARNING_TRACEBACK, CHAINED_TRACEBACK, deepTraceback(12)].map(bodyOf),
-  ...readdirSync(PYTHON_LOGS_DIR)
+  // Every fixture, the prompt-exposure and trace-DB ones in their folders too.
+  ...readdirSync(PYTHON_LOGS_DIR, { recursive: true, encoding: 'utf8' })
+    .filter((name) => name.endsWith('.log'))
     .map((name) => readFileSync(`${PYTHON_LOGS_DIR}${name}`, 'utf8'))
     .filter((text) => text.includes('Traceback (most recent call last)'))
     .map(bodyOf),
