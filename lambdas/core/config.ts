@@ -39,7 +39,13 @@ export const rulesSchema = z
     provider_unavailable: z.strictObject({ ...ruleBase, windowMinutes: z.int().positive().default(15) }).prefault({}),
     cost_projection: z.strictObject({ ...ruleBase, dailyBudgetUsd: positive.optional(), factor: positive.default(2) }).prefault({}),
     bill_threshold: z
-      .strictObject({ ...ruleBase, dailyHardCapUsd: positive.optional(), monthlyHardCapUsd: positive.optional() })
+      .strictObject({
+        ...ruleBase,
+        dailyHardCapUsd: positive.optional(),
+        monthlyHardCapUsd: positive.optional(),
+        /** A breach latches: a new day or month at $0 does not resolve it; a person does, or this many hours after it last fired. */
+        holdHours: positive.default(24),
+      })
       .prefault({}),
     key_spend_spike: z.strictObject({ ...ruleBase, factor: positive.default(10), minUsd: positive.default(1) }).prefault({}),
     quota_alert: z.strictObject({ ...ruleBase, lookbackMinutes: z.int().positive().default(15) }).prefault({}),

@@ -64,8 +64,10 @@ describe('parseConfig defaults', () => {
 
   it('routerSettingsOf keeps exactly what the router needs', () => {
     const settings = routerSettingsOf(parseConfig({ name: 'Prod', businessHours: { timezone: 'Europe/Berlin' } }));
-    expect(Object.keys(settings).sort()).toEqual(['businessHours', 'name', 'routing', 'runbookBaseUrl']);
+    expect(Object.keys(settings).sort()).toEqual(['businessHours', 'latchHours', 'name', 'routing', 'runbookBaseUrl']);
     expect(settings.name).toBe('Prod');
+    // The bill breach's hold, so the CLI's route and the deployed router latch it alike.
+    expect(settings.latchHours).toEqual({ bill_threshold: 24 });
     expect(settings.businessHours.timezone).toBe('Europe/Berlin');
   });
 
