@@ -89,7 +89,8 @@ describe('parseConfig defaults', () => {
       logs: 'api',
       logGroups: {},
     });
-    expect(routerSettingsOf(defaultConfig()).signalTargets).toEqual({ logGroups: {} });
+    // No health target configured (healthz from tagged alarms of your own): the gateway's, by name.
+    expect(routerSettingsOf(defaultConfig()).signalTargets).toEqual({ traceDb: 'gateway', logs: 'gateway', logGroups: {} });
   });
 
   it('refuses a snapshot.target or logGroups[].target that names no health target', () => {

@@ -245,15 +245,19 @@ describe("inhibition scope: a target's outage holds back only the signals from i
     expect(v.store.peek('traceback:KeyError@router.py')!.suppressedBy).toBe('healthz_down:agent-server');
   });
 
-  it('snapshot.target moves the trace DB to another target; without any health target nothing is scoped to, so nothing is inhibited', async () => {
+  it('snapshot.target moves the trace DB to another target; without any health target configured it is the one named gateway', async () => {
     const w = world({ snapshot: { target: 'agent-server' } });
     await routeSignals([serverDown()], w.deps(at(0)));
     await routeSignals([providerDown], w.deps(at(1)));
     expect(w.store.peek('provider_unavailable:anthropic')!.suppressedBy).toBe('healthz_down:agent-server');
     const none = world({ healthTargets: [] });
-    await routeSignals([gatewayDown()], none.deps(at(0)));
+    await routeSignals([serverDown()], none.deps(at(0)));
     await routeSignals([providerDown], none.deps(at(1)));
     expect(none.store.peek('provider_unavailable:anthropic')!.suppressedBy).toBeUndefined();
+    await routeSignals([gatewayDown()], none.deps(at(2)));
+    const openai = { ...providerDown, subject: 'openai', dedupKey: 'provider_unavailable:openai', observedAt: at(3).toISOString() };
+    await routeSignals([openai], none.deps(at(3)));
+    expect(none.store.peek('provider_unavailable:openai')!.suppressedBy).toBe('healthz_down:gateway');
   });
 });
 
