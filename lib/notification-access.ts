@@ -39,12 +39,15 @@ export interface NotificationTargets {
   readonly httpSinks?: Pick<HttpSinks, 'opsgenie' | 'splunkOnCall' | 'webhooks'>;
 }
 
-export function grantNotificationAccess(role: Role, targets: NotificationTargets, tableActions: string[]): void {
+/**
+ * `tableActions` on the incident table itself; `queryOpenIndex` adds Query on the sparse open-by-source
+ * index only (the router's per-report lookup; nothing queries the table itself).
+ */
+export function grantNotificationAccess(role: Role, targets: NotificationTargets, tableActions: string[], queryOpenIndex = false): void {
   // Named ARNs instead of ITable.grant: with an index on the table, grant() adds `<table>/index/*`.
   const tableArn = targets.incidentTable.tableArn;
   role.addToPolicy(new PolicyStatement({ sid: 'IncidentTable', actions: tableActions, resources: [tableArn] }));
-  // Whoever may Query the table (the router) reads the open incidents of a source from the sparse index.
-  if (tableActions.includes('dynamodb:Query')) {
+  if (queryOpenIndex) {
     role.addToPolicy(
       new PolicyStatement({
         sid: 'OpenIncidentsBySource',

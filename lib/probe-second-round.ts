@@ -3,7 +3,8 @@
 // (lambdas/functions/probe/split-rounds.ts). Only probing is billed.
 import { Duration, Validations } from 'aws-cdk-lib';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { EventSourceMapping } from 'aws-cdk-lib/aws-lambda';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
@@ -29,9 +30,26 @@ export class ProbeSecondRound extends Construct {
       id: 'AwsSolutions-SQS3',
       reason: 'A second probe round that fails is replaced by the next minute run; a dead-letter queue would only collect stale probes.',
     });
-    this.queue.grantSendMessages(fn);
+    // Exactly what is used: the probe sends the delayed message (SendMessage by URL); Lambda's poller, with the
+    // function's role, receives, deletes and reads the queue's attributes. The CDK grants (grantSendMessages,
+    // the event source's grantConsumeMessages) would add GetQueueUrl and ChangeMessageVisibility, which nothing calls.
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        sid: 'ProbeSecondRoundQueue',
+        actions: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        resources: [this.queue.queueArn],
+      }),
+    );
     // One invocation per delivery; a failed round is not retried (the next run probes again).
-    fn.addEventSource(new SqsEventSource(this.queue, { batchSize: 10, maxConcurrency: 2, reportBatchItemFailures: false }));
+    const delivery = new EventSourceMapping(this, 'Delivery', {
+      target: fn,
+      eventSourceArn: this.queue.queueArn,
+      batchSize: 10,
+      maxConcurrency: 2,
+      reportBatchItemFailures: false,
+    });
+    // Lambda checks the role's permissions when the mapping is created: the policy must exist first.
+    if (fn.role) delivery.node.addDependency(fn.role);
     fn.addEnvironment('PROBE_SECOND_ROUND_QUEUE_URL', this.queue.queueUrl);
   }
 }

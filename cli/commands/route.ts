@@ -88,6 +88,7 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
   let nextTick: number | undefined;
+  const sweepOptions = { ...sweepOptionsOf(config), sweepMinutes: sweepMs / 60_000 };
   for (const entry of ordered) {
     const at = options.now ?? new Date(entry.at);
     if (sweepMs > 0) {
@@ -96,7 +97,7 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
       for (; nextTick <= at.getTime(); nextTick += sweepMs) {
         const when = new Date(nextTick);
         clock = when;
-        const swept = await sweepIncidents(when, sweepOptionsOf(config), { ...deps, now: () => when });
+        const swept = await sweepIncidents(when, sweepOptions, { ...deps, now: () => when });
         deliveries.push(...swept.attempted.map(toDelivery));
         const posted = await postDueDigests(when, { digests: deps.digests, chatops: deps.notifiers.chatops, settings });
         digests.push(...posted.posted.map((id) => ({ id, postedAt: when.toISOString() })));

@@ -1,7 +1,11 @@
 // `metis-alerts routes --severity SEVn --at ISO [--rule R] [--config FILE] [--json]`: who would be notified
 // for a severity at a time, and the escalation that follows (Alertmanager's `amtool config routes test`).
 import { parseArgs } from 'node:util';
-import type { Config } from '../../lambdas/core/config.ts';
+import type { Config, SinkSelection } from '../../lambdas/core/config.ts';
+import { possibleInhibitions, type PossibleInhibition } from '../../lambdas/core/inhibition-explain.ts';
+import type { RouterSettings } from '../../lambdas/core/router-settings.ts';
+import { targetOf } from '../../lambdas/core/signal-target.ts';
+import { sourceOfRule } from './rule-source.ts';
 import type { Sink } from '../../lambdas/core/incident.ts';
 import { httpSinksOf } from '../../lambdas/core/notify/registry.ts';
 import { expandSelection, orderSinks } from '../../lambdas/core/notify/sinks.ts';
@@ -18,6 +22,8 @@ export interface RoutesAnswer {
   escalation: { at: string; sinks: Sink[] } | null;
   /** With --rule: the maintenance window that silences the rule at that time (nothing is notified). */
   silencedBy?: string;
+  /** With --rule: the inhibitions that could hold it back (posted to chatops as suppressed), and under what open incident. */
+  inhibitedWhile?: PossibleInhibition[];
 }
 
 /** The sinks a config can reach, as the dry run sees them (PagerDuty assumed when no paging provider is configured). */
@@ -29,6 +35,23 @@ export function routesFor(severity: Severity, at: Date, config: Config, rule?: s
   const settings = routerSettingsOf(config);
   const active = configuredSinks(config);
   const { sinks, escalates } = sinksFor(severity, at, settings);
+  const answer = routesAt(severity, at, settings, active, sinks, escalates, rule);
+  if (!rule || answer.silencedBy) return answer;
+  const source = sourceOfRule(rule);
+  // The target label the router would give it: the trace DB's and the log groups' targets come from config.
+  const target = targetOf({ source, rule, subject: '*', details: {} }, settings.signalTargets);
+  return { ...answer, inhibitedWhile: possibleInhibitions({ source, rule, severity, target }, settings.routing.inhibitions) };
+}
+
+function routesAt(
+  severity: Severity,
+  at: Date,
+  settings: RouterSettings,
+  active: Sink[],
+  sinks: SinkSelection,
+  escalates: boolean,
+  rule: string | undefined,
+): RoutesAnswer {
   if (rule) {
     const probe = {
       source: 'manual',
@@ -74,6 +97,12 @@ export async function runRoutesCommand(args: string[], out: { stdout: Output['st
   }
   const lines = [`${severity} at ${at.toISOString()}: ${answer.sinks.length ? answer.sinks.join(', ') : 'no sink'}`];
   if (answer.silencedBy) lines.push(`silenced by ${answer.silencedBy}`);
+  if (answer.inhibitedWhile)
+    lines.push(
+      ...(answer.inhibitedWhile.length
+        ? answer.inhibitedWhile.map((i) => `held back (chatops "suppressed", no page) by inhibition ${i.inhibition} while ${i.whileOpen}`)
+        : ['no inhibition can hold it back']),
+    );
   lines.push(
     answer.escalation ? `escalates at ${answer.escalation.at} if still firing: ${answer.escalation.sinks.join(', ')}` : 'no escalation',
   );

@@ -47,7 +47,13 @@ export const rulesSchema = z
     provider_unavailable: z.strictObject({ ...ruleBase, windowMinutes: z.int().positive().default(15) }).prefault({}),
     cost_projection: z.strictObject({ ...ruleBase, dailyBudgetUsd: positive.optional(), factor: positive.default(2) }).prefault({}),
     bill_threshold: z
-      .strictObject({ ...ruleBase, dailyHardCapUsd: positive.optional(), monthlyHardCapUsd: positive.optional() })
+      .strictObject({
+        ...ruleBase,
+        dailyHardCapUsd: positive.optional(),
+        monthlyHardCapUsd: positive.optional(),
+        /** A breach latches: a new day or month at $0 does not resolve it; a person does, or this many hours after it last fired. */
+        holdHours: positive.default(24),
+      })
       .prefault({}),
     key_spend_spike: z.strictObject({ ...ruleBase, factor: positive.default(10), minUsd: positive.default(1) }).prefault({}),
     quota_alert: z.strictObject({ ...ruleBase, lookbackMinutes: z.int().positive().default(15) }).prefault({}),
@@ -244,22 +250,26 @@ export const inhibitionSchema = z.strictObject({
   source: matcherSchema,
   /** ...signals matching this are recorded and posted to chatops as suppressed, not paged. */
   target: matcherSchema,
-  /** Labels that must be equal on both sides (e.g. ["subject"]). */
-  equal: z.array(z.enum(['source', 'rule', 'subject'])).default([]),
+  /**
+   * Labels that must be equal on both sides (e.g. ["subject"]). `target` is the health target whose traffic a
+   * signal is about (a probe's target; `snapshot.target` for the trace DB; a log group's `target`).
+   */
+  equal: z.array(z.enum(['source', 'rule', 'subject', 'target'])).default([]),
   /** Inhibit only signals less severe than the open incident: a SEV1 (a corrupt DB during an outage) still pages. */
   lowerSeverityOnly: z.boolean().default(true),
 });
 
 /**
- * Default: while a health target is down hard (SEV1), less severe trace-DB and log signals are its symptoms,
- * not new pages. A SEV1 of its own (db_integrity, bill_threshold, prompt_exposure) still pages.
+ * Default: while a health target is down hard (SEV1), less severe trace-DB and log signals from that target's
+ * traffic are its symptoms, not new pages; another target's outage (the agent server's /health) holds back
+ * none of them. A SEV1 of its own (db_integrity, bill_threshold, prompt_exposure) still pages.
  */
 export const DEFAULT_INHIBITIONS = [
   {
     name: 'gateway-down',
     source: { rule: ['healthz_down'], severity: ['SEV1'] },
     target: { source: ['trace-db', 'logs'] },
-    equal: [],
+    equal: ['target'],
     lowerSeverityOnly: true,
   },
 ] as const;
@@ -380,11 +390,15 @@ export const snapshotSchema = z.strictObject({
    * a day of events; raise this when shipping whole databases (WINDOW_HOURS=all).
    */
   expectedDbMb: z.int().min(1).max(1400).default(150),
+  /** The healthTargets entry whose traffic this trace DB records (inhibition scope); default: the target named like the gateway, else the first. */
+  target: z.string().optional(),
 });
 
 export const logGroupSchema = z.strictObject({
   name: z.string().regex(/^[.\-_/#A-Za-z0-9]{1,512}$/, 'expected a CloudWatch Logs log group name'),
   filterPattern: z.string().min(1).default(DEFAULT_LOG_FILTER_PATTERN),
+  /** The healthTargets entry whose container writes this group (inhibition scope); default: the target named like the gateway, else the first. */
+  target: z.string().optional(),
 });
 
 export const configSchema = z.strictObject({
@@ -434,7 +448,7 @@ export function parseConfig(raw: unknown, origin = 'config'): Config {
     const names = result.data.healthTargets.map((t) => t.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new ConfigError(`${origin}: healthTargets: duplicate target name "${dup}"`);
-    const shapeProblem = inboundShapesProblem(result.data);
+    const shapeProblem = inboundShapesProblem(result.data) ?? trafficTargetProblem(result.data);
     if (shapeProblem) throw new ConfigError(`${origin}: ${shapeProblem}`);
     return result.data;
   }
@@ -458,6 +472,16 @@ function inboundShapesProblem(config: z.output<typeof configSchema>): string | u
   const targets = new Set(config.healthTargets.map((t) => t.name));
   const index = shapes.findIndex((s) => s.healthTarget !== undefined && !targets.has(s.healthTarget));
   if (index >= 0) return `inboundShapes.${index}.healthTarget: no healthTargets entry named "${shapes[index]!.healthTarget}"`;
+  return undefined;
+}
+
+/** `snapshot.target` and `logGroups[].target` must name a healthTargets entry. */
+function trafficTargetProblem(config: z.output<typeof configSchema>): string | undefined {
+  const targets = new Set(config.healthTargets.map((t) => t.name));
+  if (config.snapshot?.target !== undefined && !targets.has(config.snapshot.target))
+    return `snapshot.target: no healthTargets entry named "${config.snapshot.target}"`;
+  const index = config.logGroups.findIndex((g) => g.target !== undefined && !targets.has(g.target));
+  if (index >= 0) return `logGroups.${index}.target: no healthTargets entry named "${config.logGroups[index]!.target}"`;
   return undefined;
 }
 

@@ -115,7 +115,7 @@ async function routingContext(signal: Signal, now: Date, deps: DispatchDeps, cac
   const silencedBy = silenceFor(signal, cache.silences, maintenanceWindows, now);
   if (!mayBeInhibited(signal, inhibitions)) return silencedBy ? { silencedBy } : {};
   cache.open ??= await deps.store.listOpen();
-  const inhibitedBy = inhibitorFor(signal, cache.open, inhibitions);
+  const inhibitedBy = inhibitorFor(signal, cache.open, inhibitions, deps.settings.signalTargets);
   return { ...(silencedBy ? { silencedBy } : {}), ...(inhibitedBy ? { inhibitedBy } : {}) };
 }
 
@@ -268,7 +268,12 @@ async function stillQuiet(incident: Incident, silences: Silence[], now: Date, de
   if (incident.suppressedBy) {
     const inhibitor = await deps.store.get(incident.suppressedBy);
     const inhibitedBy = inhibitor
-      ? inhibitorFor({ ...incident.lastSignal, severity: incident.severity }, [inhibitor], deps.settings.routing.inhibitions)
+      ? inhibitorFor(
+          { ...incident.lastSignal, severity: incident.severity },
+          [inhibitor],
+          deps.settings.routing.inhibitions,
+          deps.settings.signalTargets,
+        )
       : undefined;
     if (inhibitedBy) context.inhibitedBy = inhibitedBy;
   }

@@ -79,6 +79,8 @@ export interface Incident {
   suppressedThread?: string;
   /** Set at a reminder when the subject has had no data (neither firing nor healthy) since then (evidence.ts). */
   noDataSince?: string;
+  /** A latched rule's detector found it healthy again (a new period) at this time; it stays open (latch.ts). */
+  latchedAt?: string;
   /** Incidents this one inhibits (their pages became chatops "suppressed" posts), by dedupKey. */
   inhibits?: string[];
   /** Member alarms by name, when the incident comes from CloudWatch alarms. */

@@ -26,5 +26,21 @@ export function classifyRouterEvent(event: unknown): RouterEvent {
     }
     return { kind: 'alarm', event: parsed.data };
   }
+  if (detailType === undefined && isAlarmActionPayload(e)) return { kind: 'unknown', reason: alarmActionReason(e) };
   return { kind: 'unknown', reason: `unsupported detail-type ${JSON.stringify(detailType ?? null)}` };
+}
+
+/** What a Lambda receives when an alarm's own action invokes it: `alarmArn` and `alarmData`, no EventBridge envelope. */
+function isAlarmActionPayload(e: Record<string, unknown>): boolean {
+  return e.source === 'aws.cloudwatch' && typeof e.alarmArn === 'string' && typeof e.alarmData === 'object' && e.alarmData !== null;
+}
+
+function alarmActionReason(e: Record<string, unknown>): string {
+  const name = (e.alarmData as { alarmName?: unknown }).alarmName;
+  const alarm = typeof name === 'string' ? `"${name.slice(0, 255)}" ` : '';
+  return (
+    `a CloudWatch alarm action invoked the router directly (alarm ${alarm}${String(e.alarmArn).slice(0, 512)}): the router routes ` +
+    `alarms from EventBridge only. Remove the Lambda action from the alarm and tag the alarm metis:severity=SEV1..SEV4: the ` +
+    `stack's rule forwards its "${ALARM_STATE_CHANGE_DETAIL_TYPE}" events from the default bus to the router`
+  );
 }

@@ -3,6 +3,7 @@
 import { threadKey } from './inhibition-link.ts';
 import { groupAlarmSignal, sameMembers } from './alarm-group.ts';
 import { isBusinessHours } from './business-hours.ts';
+import { holdLatched } from './latch.ts';
 import type { SinkSelection } from './config.ts';
 import type { Delivery, DeliveryAction, DeliveryRecord, Incident, Sink } from './incident.ts';
 import { SINKS } from './incident.ts';
@@ -132,7 +133,7 @@ function applyGroupSignal(
 
   if (signal.status === 'resolved') {
     if (!open) return { next: existing ?? newIncident(signal, 0, at), changed: false };
-    return { next: resolveIncident(open, now, settings, signal.summary), changed: true };
+    return holdLatched(open, signal, now, settings) ?? { next: resolveIncident(open, now, settings, signal.summary), changed: true };
   }
 
   if (!open) {
@@ -144,6 +145,7 @@ function applyGroupSignal(
 
   const next = structuredClone(open);
   next.lastSignal = signal;
+  delete next.latchedAt; // firing again: the next rollover is noted again
   if (isMoreSevere(signal.severity, open.severity)) {
     // Re-notify under the tighter policy: new delivery ids (they carry the severity).
     next.severity = signal.severity;

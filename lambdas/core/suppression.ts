@@ -6,6 +6,7 @@ import type { Inhibition, MaintenanceWindow, SignalMatcher } from './config.ts';
 import type { Incident } from './incident.ts';
 import { activeSilenceFor, type Silence } from './silence.ts';
 import { isMoreSevere, type Signal } from './signal.ts';
+import { targetOf, type SignalTargets } from './signal-target.ts';
 
 export interface RoutingContext {
   /** A silence or maintenance window covers the signal: record, do not notify. */
@@ -30,8 +31,18 @@ export function mayBeInhibited(signal: Labels, inhibitions: Inhibition[]): boole
   return inhibitions.some((i) => matches(i.target, signal));
 }
 
+/** A label's value for `equal`: `target` is resolved from config (signal-target.ts); it never matches when unknown. */
+function labelOf(signal: Signal, label: Inhibition['equal'][number], targets: SignalTargets | undefined): string | undefined {
+  return label === 'target' ? targetOf(signal, targets) : signal[label];
+}
+
 /** The open incident that inhibits this signal, if any; an incident never inhibits itself. */
-export function inhibitorFor(signal: Signal, open: Incident[], inhibitions: Inhibition[]): RoutingContext['inhibitedBy'] {
+export function inhibitorFor(
+  signal: Signal,
+  open: Incident[],
+  inhibitions: Inhibition[],
+  targets?: SignalTargets,
+): RoutingContext['inhibitedBy'] {
   for (const inhibition of inhibitions) {
     if (!matches(inhibition.target, signal)) continue;
     const source = open.find(
@@ -39,7 +50,10 @@ export function inhibitorFor(signal: Signal, open: Incident[], inhibitions: Inhi
         incident.status === 'open' &&
         incident.dedupKey !== signal.dedupKey &&
         matches(inhibition.source, incident) &&
-        inhibition.equal.every((label) => incident[label] === signal[label]) &&
+        inhibition.equal.every((label) => {
+          const value = labelOf(signal, label, targets);
+          return value !== undefined && labelOf(incident.lastSignal, label, targets) === value;
+        }) &&
         // Inhibition never hides a signal as severe as its inhibitor (unless configured to).
         (inhibition.lowerSeverityOnly === false || isMoreSevere(incident.severity, signal.severity)),
     );

@@ -22,10 +22,17 @@ export interface SweepOptions {
    * without a healthy verdict, which would have resolved it) the reminder says "no data since HH:MM".
    */
   noDataAfterMinutes?: Partial<Record<SignalSource, number>>;
+  /**
+   * Minutes between two sweeps (the deployed sweeper's schedule, the replay's ticks). A reminder due before
+   * the next sweep goes out at this one: on the last sweep not later than its time, never a sweep late.
+   */
+  sweepMinutes?: number;
 }
 
 /** The sweep options a configuration implies. */
-export function sweepOptionsOf(config: Pick<Config, 'rules'> & Partial<Pick<Config, 'snapshot'>>): Required<SweepOptions> {
+export function sweepOptionsOf(
+  config: Pick<Config, 'rules'> & Partial<Pick<Config, 'snapshot'>>,
+): Required<Omit<SweepOptions, 'sweepMinutes'>> {
   const { traceback, quota_exceeded_sustained: quota, key_revoked_in_use: revoked } = config.rules;
   return {
     tracebackQuietMinutes: traceback.quietMinutes,
@@ -78,16 +85,17 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
     changed = true;
   }
 
-  const lastPost = Date.parse(next.lastPostAt ?? next.openedAt);
-  if ((next.severity === 'SEV1' || next.severity === 'SEV2') && now.getTime() - lastPost >= settings.routing.reminderMinutes * MINUTE) {
+  if ((next.severity === 'SEV1' || next.severity === 'SEV2') && reminderDue(next, now, settings, options)) {
     const ageMinutes = Math.round((now.getTime() - Date.parse(next.openedAt)) / MINUTE);
-    const since = noDataSince(next, now, options.noDataAfterMinutes?.[next.source]);
+    // A latched breach has data (its new period is healthy); it stands, it is not silent.
+    const since = next.latchedAt ? undefined : noDataSince(next, now, options.noDataAfterMinutes?.[next.source]);
     if (since) next.noDataSince = since;
     else delete next.noDataSince;
     plan(next, [record(next, 'chatops', 'remind', next.severity, now, at)]);
+    const latched = next.latchedAt ? `; period ended ${clockTime(next.latchedAt)}, the breach stands until resolved` : '';
     next.timeline.push({
       at,
-      event: `status update due: ${next.severity} open for ${ageMinutes} min${since ? `; no data since ${clockTime(since)}` : ''}`,
+      event: `status update due: ${next.severity} open for ${ageMinutes} min${since ? `; no data since ${clockTime(since)}` : ''}${latched}`,
     });
     next.lastPostAt = at;
     changed = true;
@@ -96,4 +104,19 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
   if (!changed) return undefined;
   next.updatedAt = at;
   return next;
+}
+
+/**
+ * The comms reminder is due `reminderMinutes` after the last post. Sweeps run on a fixed period, so the
+ * reminder goes out at the last sweep before the next one would be late: at most one period early,
+ * never a period late (the first post is rarely on the sweep grid; later ones are).
+ */
+export function reminderDue(
+  incident: Pick<Incident, 'lastPostAt' | 'openedAt'>,
+  now: Date,
+  settings: RouterSettings,
+  options: Pick<SweepOptions, 'sweepMinutes'>,
+): boolean {
+  const due = Date.parse(incident.lastPostAt ?? incident.openedAt) + settings.routing.reminderMinutes * MINUTE;
+  return now.getTime() >= due || now.getTime() + (options.sweepMinutes ?? 0) * MINUTE > due;
 }

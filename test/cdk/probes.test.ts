@@ -132,18 +132,8 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     const tableId = logicalId(synth.template, 'AWS::DynamoDB::Table', 'IncidentsTable');
     expect(statements.map((s) => [actionsOf(s), resourcesOf(s)])).toEqual([
       [['logs:CreateLogStream', 'logs:PutLogEvents'], [`\${${logGroupId}.Arn}`]],
-      // The second round: send the delayed message, and the event source mapping's consume rights on that queue only.
-      [
-        [
-          'sqs:ChangeMessageVisibility',
-          'sqs:DeleteMessage',
-          'sqs:GetQueueAttributes',
-          'sqs:GetQueueUrl',
-          'sqs:ReceiveMessage',
-          'sqs:SendMessage',
-        ],
-        [`\${${queueId}.Arn}`],
-      ],
+      // The second round: send the delayed message, and what the event source mapping's poller calls, on that queue only.
+      [['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage', 'sqs:SendMessage'], [`\${${queueId}.Arn}`]],
       [
         ['ssm:GetParameter'],
         [
@@ -223,10 +213,8 @@ describe('probes: rule switches and absence', () => {
       'events:PutEvents',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
-      'sqs:ChangeMessageVisibility',
       'sqs:DeleteMessage',
       'sqs:GetQueueAttributes',
-      'sqs:GetQueueUrl',
       'sqs:ReceiveMessage',
       'sqs:SendMessage',
     ]);

@@ -2,7 +2,7 @@
 // that turns on the optional sinks (customer-managed SSM key, Slack). One synthesis per config.
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { routerSettingsSchema } from '../../lambdas/core/router-settings.ts';
+import { routerSettingsOf, routerSettingsSchema } from '../../lambdas/core/router-settings.ts';
 import {
   EXAMPLE_CONFIG_PATH,
   actionsOf,
@@ -159,7 +159,11 @@ describe('stack from the example config', () => {
   it('passes exactly name, runbookBaseUrl, businessHours and routing as ROUTER_SETTINGS (no sinks, no emails)', () => {
     const settings = JSON.parse(routerEnvironment(synth).ROUTER_SETTINGS as string);
     const { name, runbookBaseUrl, businessHours, routing } = synth.config;
-    expect(settings).toEqual({ name, runbookBaseUrl, businessHours, routing });
+    expect(settings).toMatchObject({ name, runbookBaseUrl, businessHours, routing });
+    expect(settings).toEqual(routerSettingsOf(synth.config));
+    // The bill breach's hold and the inhibition targets: the Lambda latches and scopes as the CLI does.
+    expect(settings.latchHours).toEqual({ bill_threshold: synth.config.rules.bill_threshold.holdHours });
+    expect(Object.keys(settings.signalTargets).sort()).toEqual(['logGroups', 'logs', 'traceDb']);
     expect(routerSettingsSchema.parse(settings)).toEqual(settings);
     expect(settings.businessHours.timezone).toBe('Europe/Berlin');
   });
@@ -171,7 +175,6 @@ describe('stack from the example config', () => {
     expect(actionsOf(statementFor(statements, 'dynamodb:PutItem'))).toEqual([
       'dynamodb:GetItem',
       'dynamodb:PutItem',
-      'dynamodb:Query',
       'dynamodb:Scan',
       'dynamodb:UpdateItem',
     ]);

@@ -1,6 +1,6 @@
 // The router Lambda's logic with its adapters injected (makeRouterHandler(deps)): parse the event,
 // call core, hand the results to the adapters. Wiring from the environment lives in deps.ts.
-import { alarmSignal } from '../../core/alarm-signal.ts';
+import { alarmSignal, noteSuppressedAlarm } from '../../core/alarm-signal.ts';
 import { routeSignals, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
 import type { AlarmTagReader, DeadLetterSink, ReportHeartbeats } from '../../core/ports.ts';
 import { InvalidReportError, parseReport, signalsFromReport } from '../../core/report-signals.ts';
@@ -22,6 +22,8 @@ export interface RouterHandlerDeps extends Omit<DispatchDeps, 'now' | 'log'> {
 export type RouterOutcome =
   | { status: 'routed'; signals: number; deliveries: number }
   | { status: 'ignored'; reason: string }
+  /** CloudWatch holds a composite alarm's actions: written on the open incident's timeline (if any) and logged, not paged. */
+  | { status: 'recorded'; reason: string }
   | { status: 'dead-lettered'; reason: string };
 
 /** Thrown when a delivery failed but may succeed later: Lambda retries the event, then parks it in the DLQ. */
@@ -57,6 +59,16 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
     return { status: 'routed', signals: signals.length, deliveries: result.attempted.length };
   }
 
+  async function recordSuppressed(dedupKey: string, reason: string): Promise<RouterOutcome> {
+    deps.logger.info('alarm actions suppressed by CloudWatch', { dedupKey, reason });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const existing = await deps.store.get(dedupKey);
+      const next = noteSuppressedAlarm(existing, reason, deps.clock());
+      if (!next || (await deps.store.put(next, existing!.version))) break;
+    }
+    return { status: 'recorded', reason };
+  }
+
   return async function handler(event: unknown): Promise<RouterOutcome> {
     const classified = classifyRouterEvent(event);
     switch (classified.kind) {
@@ -89,6 +101,7 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
           deps.logger.info('alarm ignored', { reason: result.reason });
           return { status: 'ignored', reason: result.reason };
         }
+        if (result.kind === 'suppressed') return recordSuppressed(result.signal.dedupKey, result.reason);
         return route([result.signal]);
       }
     }

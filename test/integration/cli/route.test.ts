@@ -1,5 +1,5 @@
 // `metis-alerts route` end to end: the dry-run decisions of docs/architecture.md (Contracts) and exit 2 on bad input.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -41,21 +41,71 @@ function routeJson(args: string[]): { deliveries: { sink: string; action: string
 describe('metis-alerts route --json', () => {
   it('pages a SEV1 once on every sink, deduplicates the repeat and resolves with the same dedup key', () => {
     const path = file('sev1.json', [
-      signal('bill_threshold', 'daily', 'SEV1', 'firing', '2026-11-28T03:00:00Z'),
-      signal('bill_threshold', 'daily', 'SEV1', 'firing', '2026-11-28T03:01:00Z'),
-      signal('bill_threshold', 'daily', 'SEV1', 'resolved', '2026-11-28T04:00:00Z'),
+      signal('db_integrity', 'latest', 'SEV1', 'firing', '2026-11-28T03:00:00Z'),
+      signal('db_integrity', 'latest', 'SEV1', 'firing', '2026-11-28T03:01:00Z'),
+      signal('db_integrity', 'latest', 'SEV1', 'resolved', '2026-11-28T04:00:00Z'),
     ]);
     expect(routeJson(['--signals', path]).deliveries).toEqual([
-      { sink: 'pagerduty', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
-      { sink: 'page', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
-      { sink: 'chatops', action: 'trigger', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
+      { sink: 'pagerduty', action: 'trigger', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
+      { sink: 'page', action: 'trigger', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
+      { sink: 'chatops', action: 'trigger', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
       // The simulated sweeper's 03:30 and 04:00 ticks (a tick at a signal's own time runs first).
-      { sink: 'chatops', action: 'remind', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
-      { sink: 'chatops', action: 'remind', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
-      { sink: 'pagerduty', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
-      { sink: 'page', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
-      { sink: 'chatops', action: 'resolve', severity: 'SEV1', dedupKey: 'bill_threshold:daily' },
+      { sink: 'chatops', action: 'remind', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
+      { sink: 'chatops', action: 'remind', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
+      { sink: 'pagerduty', action: 'resolve', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
+      { sink: 'page', action: 'resolve', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
+      { sink: 'chatops', action: 'resolve', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
     ]);
+  });
+
+  it('keeps a bill breach opened at 23:59 open across midnight (new day at $0), reminding, until the hold passes', () => {
+    const report = (at: string, firing: boolean) => ({
+      source: 'trace-db',
+      evaluatedAt: at,
+      evaluated: ['bill_threshold'],
+      healthy: firing ? {} : { bill_threshold: ['daily'] },
+      signals: firing ? [signal('bill_threshold', 'daily', 'SEV1', 'firing', at)] : [],
+    });
+    const lines = [
+      report('2026-11-24T23:59:25Z', true),
+      report('2026-11-25T00:00:00Z', false), // the new day: spend today $0, found healthy
+      report('2026-11-25T01:00:00Z', false),
+      report('2026-11-25T23:59:25Z', false), // 24 h after it last fired
+    ];
+    const path = file('latch.jsonl', lines.map((l) => JSON.stringify(l)).join('\n'));
+    const run = runCli([
+      'route',
+      '--signals',
+      path,
+      '--json',
+      '--config',
+      file('caps.json', { rules: { bill_threshold: { dailyHardCapUsd: 50 } } }),
+    ]);
+    expect(run.status).toBe(0);
+    const actions = (JSON.parse(run.stdout).deliveries as { sink: string; action: string }[]).map((d) => `${d.sink} ${d.action}`);
+    expect(actions.slice(0, 3)).toEqual(['pagerduty trigger', 'page trigger', 'chatops trigger']);
+    // 00:00 resolves nothing; the sweeper reminds every 30 min until the hold ends (00:25 .. 23:55: 48 reminders,
+    // the first at the last sweep before 00:29:25, 30 min after the page).
+    expect(actions.filter((a) => a === 'chatops remind')).toHaveLength(48);
+    expect(actions.slice(-3)).toEqual(['pagerduty resolve', 'page resolve', 'chatops resolve']);
+  });
+
+  it('posts the first "status update due" reminderMinutes after the trigger post, at the last sweep not later than that', () => {
+    const path = file('remind.json', [
+      signal('model_error_rate', 'gpt-4o', 'SEV1', 'firing', '2026-11-24T10:02:35Z'),
+      signal('model_error_rate', 'gpt-4o', 'SEV1', 'resolved', '2026-11-24T11:10:00Z'),
+    ]);
+    const wirePath = join(dir, 'remind-wire.jsonl');
+    const run = runCli(['route', '--signals', path, '--wire', wirePath, '--json']);
+    expect(run.status).toBe(0);
+    const reminders = readFileSync(wirePath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { at: string; sink: string; request: { Subject?: string } })
+      .filter((e) => e.sink === 'chatops' && /status update due/i.test(e.request.Subject ?? ''))
+      .map((e) => e.at);
+    // Due 10:32:35: the 10:30 sweep is the last before it (10:35 would be 2.5 min late); later ones every 30 min.
+    expect(reminders).toEqual(['2026-11-24T10:30:00.000Z', '2026-11-24T11:00:00.000Z']);
   });
 
   it('sends a SEV2 on Saturday 03:00 to chatops only and on Tuesday 10:00 to PagerDuty too, in time order', () => {

@@ -50,6 +50,38 @@ describe('metis-alerts routes', () => {
     expect(JSON.parse(run.stdout)).toEqual({ sinks: ['opsgenie', 'splunk-oncall', 'page', 'chatops', 'webhook:keep'], escalation: null });
   });
 
+  it('--rule names the inhibitions that could hold it back and under what open incident: scoped to the target of its traffic', () => {
+    const config = file('targets.json', {
+      healthTargets: [
+        { name: 'agent-server', url: 'https://agents.example.com/health' },
+        { name: 'gateway', url: 'https://gw.example.com/healthz' },
+      ],
+      snapshot: {},
+    });
+    const routes = (severity: string, rule: string) =>
+      runCli(['routes', '--severity', severity, '--at', '2026-11-24T10:00:00Z', '--rule', rule, '--config', config]).stdout;
+    expect(routes('SEV2', 'provider_unavailable')).toBe(
+      'SEV2 at 2026-11-24T10:00:00.000Z: pagerduty, page, chatops\n' +
+        'held back (chatops "suppressed", no page) by inhibition gateway-down while an open incident with rule healthz_down, severity SEV1, more severe than SEV2, target gateway\n' +
+        'no escalation\n',
+    );
+    // A SEV1 is never held back; a probe rule is not a target of the default inhibition.
+    const sev1 = runCli([
+      'routes',
+      '--severity',
+      'SEV1',
+      '--at',
+      '2026-11-24T10:00:00Z',
+      '--rule',
+      'bill_threshold',
+      '--config',
+      config,
+      '--json',
+    ]);
+    expect(JSON.parse(sev1.stdout)).toEqual({ sinks: ['pagerduty', 'page', 'chatops'], escalation: null, inhibitedWhile: [] });
+    expect(routes('SEV2', 'inbound_shape_down')).toContain('no inhibition can hold it back\n');
+  });
+
   it('--rule names the maintenance window that silences the rule at that time', () => {
     const run = runCli([
       'routes',

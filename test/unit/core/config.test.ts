@@ -40,7 +40,8 @@ describe('parseConfig defaults', () => {
           name: 'gateway-down',
           source: { rule: ['healthz_down'], severity: ['SEV1'] },
           target: { source: ['trace-db', 'logs'] },
-          equal: [],
+          // Scoped: only symptoms from the down target's own traffic.
+          equal: ['target'],
           lowerSeverityOnly: true,
         },
       ],
@@ -64,9 +65,42 @@ describe('parseConfig defaults', () => {
 
   it('routerSettingsOf keeps exactly what the router needs', () => {
     const settings = routerSettingsOf(parseConfig({ name: 'Prod', businessHours: { timezone: 'Europe/Berlin' } }));
-    expect(Object.keys(settings).sort()).toEqual(['businessHours', 'name', 'routing', 'runbookBaseUrl']);
+    expect(Object.keys(settings).sort()).toEqual(['businessHours', 'latchHours', 'name', 'routing', 'runbookBaseUrl', 'signalTargets']);
     expect(settings.name).toBe('Prod');
+    // The bill breach's hold, so the CLI's route and the deployed router latch it alike.
+    expect(settings.latchHours).toEqual({ bill_threshold: 24 });
     expect(settings.businessHours.timezone).toBe('Europe/Berlin');
+  });
+
+  it('resolves which health target the trace DB and each log group belong to: the one named like the gateway, else the first, unless set', () => {
+    const targets = [
+      { name: 'agent-server', url: 'https://agents.example.com/health' },
+      { name: 'metis-gateway', url: 'https://gw.example.com/healthz' },
+    ];
+    const logGroups = [{ name: '/eks/gw' }, { name: '/eks/agents', target: 'agent-server' }];
+    expect(routerSettingsOf(parseConfig({ healthTargets: targets, snapshot: {}, logGroups })).signalTargets).toEqual({
+      traceDb: 'metis-gateway',
+      logs: 'metis-gateway',
+      logGroups: { '/eks/gw': 'metis-gateway', '/eks/agents': 'agent-server' },
+    });
+    const plain = [{ name: 'api', url: 'https://api.example.com/healthz' }, targets[0]!];
+    expect(routerSettingsOf(parseConfig({ healthTargets: plain, snapshot: { target: 'agent-server' } })).signalTargets).toEqual({
+      traceDb: 'agent-server',
+      logs: 'api',
+      logGroups: {},
+    });
+    // No health target configured (healthz from tagged alarms of your own): the gateway's, by name.
+    expect(routerSettingsOf(defaultConfig()).signalTargets).toEqual({ traceDb: 'gateway', logs: 'gateway', logGroups: {} });
+  });
+
+  it('refuses a snapshot.target or logGroups[].target that names no health target', () => {
+    const healthTargets = [{ name: 'gateway', url: 'https://gw.example.com/healthz' }];
+    expect(() => parseConfig({ healthTargets, snapshot: { target: 'gatway' } }, 'c.json')).toThrow(
+      'c.json: snapshot.target: no healthTargets entry named "gatway"',
+    );
+    expect(() => parseConfig({ healthTargets, logGroups: [{ name: '/a' }, { name: '/b', target: 'x' }] }, 'c.json')).toThrow(
+      'c.json: logGroups.1.target: no healthTargets entry named "x"',
+    );
   });
 
   it('returns independent values: changing one parsed config does not change the next one', () => {

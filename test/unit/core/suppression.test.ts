@@ -35,6 +35,12 @@ class Silences implements SilenceStore {
   }
 }
 
+/** The gateway (its trace DB and logs by default: the target named like the gateway) and the agent server beside it. */
+const TARGETS = [
+  { name: 'gateway', url: 'https://gw.example.com/healthz' },
+  { name: 'agent-server', url: 'https://agents.example.com/health' },
+];
+
 function world(overrides: Parameters<typeof settings>[0] = {}, silences = new Silences()) {
   const store = new FakeIncidentStore();
   const pd = new FakePagerDuty();
@@ -42,7 +48,7 @@ function world(overrides: Parameters<typeof settings>[0] = {}, silences = new Si
   const deps = (now: Date): DispatchDeps => ({
     store,
     notifiers: notifiersOf(pd, sns),
-    settings: settings(overrides),
+    settings: settings({ healthTargets: TARGETS, ...overrides }),
     now: () => now,
     silences,
   });
@@ -182,6 +188,76 @@ describe('inhibition', () => {
     await routeSignals([errorRate(1), { ...errorRate(1), subject: 'claude', dedupKey: 'model_error_rate:claude' }], w.deps(at(1)));
     expect(w.store.peek('model_error_rate:gpt-4o')!.suppressedBy).toBe('provider_unavailable:gpt-4o');
     expect(w.store.peek('model_error_rate:claude')!.suppressedBy).toBeUndefined();
+  });
+});
+
+describe("inhibition scope: a target's outage holds back only the signals from its own traffic", () => {
+  const serverDown = () => ({ ...gatewayDown(), subject: 'agent-server', dedupKey: 'healthz_down:agent-server' });
+  const providerDown = signal({
+    rule: 'provider_unavailable',
+    subject: 'anthropic',
+    dedupKey: 'provider_unavailable:anthropic',
+    severity: 'SEV2',
+    summary: 'provider anthropic unavailable, no failover',
+    observedAt: at(1).toISOString(),
+  });
+  const traceback = (logGroup: string) =>
+    signal({
+      source: 'logs',
+      rule: 'traceback',
+      subject: 'KeyError@router.py',
+      dedupKey: 'traceback:KeyError@router.py',
+      severity: 'SEV2',
+      observedAt: at(1).toISOString(),
+      details: { logGroup },
+    });
+
+  it("the agent server's /health SEV1 does not inhibit the gateway's trace-DB SEV2 (provider down, no failover): it pages", async () => {
+    const w = world();
+    await routeSignals([serverDown()], w.deps(at(0)));
+    const before = w.mark();
+    await routeSignals([providerDown], w.deps(at(1)));
+    expect(w.since(before).sort()).toEqual([
+      'chatops FIRING provider_unavailable: anthropic',
+      'page FIRING provider_unavailable: anthropic',
+      'pagerduty trigger provider_unavailable:anthropic',
+    ]);
+    expect(w.store.peek('provider_unavailable:anthropic')!.suppressedBy).toBeUndefined();
+  });
+
+  it("the gateway's /healthz SEV1 still inhibits the same SEV2", async () => {
+    const w = world();
+    await routeSignals([serverDown(), gatewayDown()], w.deps(at(0)));
+    const before = w.mark();
+    await routeSignals([providerDown], w.deps(at(1)));
+    expect(w.since(before)).toEqual(['chatops SUPPRESSED provider_unavailable: anthropic']);
+    expect(w.store.peek('provider_unavailable:anthropic')!.suppressedBy).toBe('healthz_down:gateway');
+  });
+
+  it("log signals follow their group's target: a group the agent server writes is held back by its outage, not by the gateway's", async () => {
+    const w = world({ logGroups: [{ name: '/eks/gateway' }, { name: '/eks/agents', target: 'agent-server' }] });
+    await routeSignals([gatewayDown()], w.deps(at(0)));
+    await routeSignals([traceback('/eks/agents')], w.deps(at(1)));
+    expect(w.store.peek('traceback:KeyError@router.py')!.suppressedBy).toBeUndefined();
+    const v = world({ logGroups: [{ name: '/eks/gateway' }, { name: '/eks/agents', target: 'agent-server' }] });
+    await routeSignals([serverDown()], v.deps(at(0)));
+    await routeSignals([traceback('/eks/agents')], v.deps(at(1)));
+    expect(v.store.peek('traceback:KeyError@router.py')!.suppressedBy).toBe('healthz_down:agent-server');
+  });
+
+  it('snapshot.target moves the trace DB to another target; without any health target configured it is the one named gateway', async () => {
+    const w = world({ snapshot: { target: 'agent-server' } });
+    await routeSignals([serverDown()], w.deps(at(0)));
+    await routeSignals([providerDown], w.deps(at(1)));
+    expect(w.store.peek('provider_unavailable:anthropic')!.suppressedBy).toBe('healthz_down:agent-server');
+    const none = world({ healthTargets: [] });
+    await routeSignals([serverDown()], none.deps(at(0)));
+    await routeSignals([providerDown], none.deps(at(1)));
+    expect(none.store.peek('provider_unavailable:anthropic')!.suppressedBy).toBeUndefined();
+    await routeSignals([gatewayDown()], none.deps(at(2)));
+    const openai = { ...providerDown, subject: 'openai', dedupKey: 'provider_unavailable:openai', observedAt: at(3).toISOString() };
+    await routeSignals([openai], none.deps(at(3)));
+    expect(none.store.peek('provider_unavailable:openai')!.suppressedBy).toBe('healthz_down:gateway');
   });
 });
 

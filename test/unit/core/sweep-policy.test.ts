@@ -39,6 +39,24 @@ describe('sweepIncident', () => {
     expect(sweepIncident(resolved, plus(SAT_03_00, 30), S, OPTIONS)).toBeUndefined();
   });
 
+  it('posts the first reminder at the last sweep not later than reminderMinutes after the trigger post, never a sweep late', () => {
+    // Opened off the sweep grid (10:02:35): due 10:32:35. Sweeps every 5 min: 10:30 is the last one before it.
+    const openedAt = new Date('2026-11-24T10:02:35Z');
+    let incident = opened({ severity: 'SEV1' }, openedAt);
+    const reminders: string[] = [];
+    for (let sweep = new Date('2026-11-24T10:05:00Z'); sweep.getTime() <= Date.parse('2026-11-24T11:35:00Z'); sweep = plus(sweep, 5)) {
+      const next = sweepIncident(incident, sweep, S, { ...OPTIONS, sweepMinutes: 5 });
+      const reminds = (i: Incident | undefined) => i?.deliveries.filter((d) => d.action === 'remind').length ?? 0;
+      if (reminds(next) > reminds(incident)) reminders.push(sweep.toISOString().slice(11, 16));
+      incident = next ?? incident;
+    }
+    expect(reminders).toEqual(['10:30', '11:00', '11:30']);
+    // Without the sweep period (a one-off sweep) it is due at its time exactly, not before.
+    const fresh = opened({ severity: 'SEV1' }, openedAt);
+    expect(sweepIncident(fresh, new Date('2026-11-24T10:32:34Z'), S, OPTIONS)).toBeUndefined();
+    expect(sweepIncident(fresh, new Date('2026-11-24T10:32:35Z'), S, OPTIONS)?.deliveries.at(-1)?.action).toBe('remind');
+  });
+
   it('reminds on chatops at 30 and 60 minutes for an open SEV1, naming its age, and never for SEV3', () => {
     const tuesday = new Date('2026-11-24T10:00:00Z');
     let incident = opened({ severity: 'SEV1' }, tuesday);

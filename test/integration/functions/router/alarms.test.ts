@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   TUESDAY_10,
+  alarmArn,
   alarmEvent,
   clearPdRequests,
   deadLetters,
@@ -20,6 +21,7 @@ import {
   useRouterWorld,
   type RouterWorld,
 } from '../../support/router-fixture.ts';
+import { compositeStateChange } from '../../../fixtures/cloudwatch/composite-alarm.ts';
 
 let world: RouterWorld;
 useRouterWorld((created) => (world = created), {
@@ -27,6 +29,12 @@ useRouterWorld((created) => (world = created), {
     await putHealthzAlarms(created);
     await putTaggedAlarm(created, 'operator-own', { team: 'sre' });
     await putTaggedAlarm(created, 'disk-sev3', { 'metis:severity': 'SEV3', 'metis:rule': 'disk_usage', 'metis:subject': 'gateway-host' });
+    // Stands in for the composite alarm (moto): the router only reads the tags behind the event's ARN.
+    await putTaggedAlarm(created, 'CompositeDemo.Main', {
+      'metis:severity': 'SEV2',
+      'metis:rule': 'gateway_composite',
+      'metis:subject': 'gateway',
+    });
   },
   // Requests only: the fake's alert state follows the one PagerDuty alert across the tests below.
   beforeEachTest: clearPdRequests,
@@ -123,5 +131,54 @@ describe('router handler: tagged CloudWatch alarms', () => {
     expect(outcome).toEqual({ status: 'ignored', reason: 'alarm "disk-sev3" is INSUFFICIENT_DATA' });
     await expectNothingSent();
     expect(await incidentItem(world, 'disk_usage:gateway-host')).toBeUndefined();
+  });
+});
+
+describe("router handler: CloudWatch's own suppression of a composite alarm's actions", () => {
+  const arn = alarmArn('CompositeDemo.Main');
+  const key = 'gateway_composite:gateway';
+
+  it('ALARM with actionsSuppressedBy=WaitPeriod is recorded, not paged; the later ALARM without it pages', async () => {
+    const held = compositeStateChange(arn, TUESDAY_10, { previous: 'OK', suppressedBy: 'WaitPeriod' });
+    const outcome = await routerHandler(world, { at: TUESDAY_10 })(held);
+    expect(outcome).toEqual({
+      status: 'recorded',
+      reason:
+        'alarm "CompositeDemo.Main" in ALARM with its actions suppressed by CloudWatch (WaitPeriod: Actions suppressed by WaitPeriod): recorded, not paged',
+    });
+    await expectNothingSent();
+    expect(await incidentItem(world, key)).toBeUndefined();
+
+    const at = '2026-11-24T10:02:00.000Z';
+    const released = await routerHandler(world, { at })(compositeStateChange(arn, at, { previous: 'ALARM' }));
+    expect(released).toEqual({ status: 'routed', signals: 1, deliveries: 3 });
+    expect(pdCalls(world)).toEqual([{ action: 'trigger', severity: 'error', dedupKey: key, status: 202 }]);
+    expect(await headlines(world, world.page)).toEqual([firing('SEV2', 'gateway_composite', 'gateway')]);
+    expect(await headlines(world, world.chatops)).toEqual([firing('SEV2', 'gateway_composite', 'gateway')]);
+    expect(await incidentItem(world, key)).toMatchObject({ status: 'open', severity: 'SEV2', source: 'cloudwatch-alarm' });
+  });
+
+  it('while the incident is open, ALARM with actionsSuppressedBy=Alarm or ExtensionPeriod goes on its timeline and pages nobody', async () => {
+    for (const [at, suppressedBy] of [
+      ['2026-11-24T10:05:00.000Z', 'Alarm'],
+      ['2026-11-24T10:06:00.000Z', 'ExtensionPeriod'],
+    ] as const) {
+      const outcome = await routerHandler(world, { at })(compositeStateChange(arn, at, { previous: 'ALARM', suppressedBy }));
+      expect(outcome).toMatchObject({ status: 'recorded' });
+    }
+    await expectNothingSent();
+    const item = await incidentItem(world, key);
+    expect(item?.timeline.slice(-2)).toEqual([
+      {
+        at: '2026-11-24T10:05:00.000Z',
+        event:
+          'alarm "CompositeDemo.Main" in ALARM with its actions suppressed by CloudWatch (Alarm: Actions suppressed by Alarm): recorded, not paged',
+      },
+      {
+        at: '2026-11-24T10:06:00.000Z',
+        event:
+          'alarm "CompositeDemo.Main" in ALARM with its actions suppressed by CloudWatch (ExtensionPeriod: Actions suppressed by ExtensionPeriod): recorded, not paged',
+      },
+    ]);
   });
 });

@@ -16,6 +16,7 @@ import {
   useRouterWorld,
   type RouterWorld,
 } from '../../support/router-fixture.ts';
+import { ALARM_ACTION_COMPOSITE } from '../../../fixtures/cloudwatch/composite-alarm.ts';
 
 let world: RouterWorld;
 useRouterWorld((created) => (world = created));
@@ -42,6 +43,17 @@ describe('router handler: bad input is dead-lettered with a reason', () => {
 
     const parked = await deadLetters(world);
     expect(parked).toEqual([{ reason: 'unsupported detail-type "Metis Something Else"', event }]);
+    await expectNothingSent();
+  });
+
+  it("(a') a direct alarm-action payload (an alarm whose action invokes the router): parked, the reason says what it is and how to wire it", async () => {
+    const outcome = await routerHandler(world, { at: TUESDAY_10 })(ALARM_ACTION_COMPOSITE);
+    const reason =
+      'a CloudWatch alarm action invoked the router directly (alarm "CompositeDemo.Main" arn:aws:cloudwatch:us-east-1: 111122223333:alarm:SuppressionDemo.Main): ' +
+      'the router routes alarms from EventBridge only. Remove the Lambda action from the alarm and tag the alarm metis:severity=SEV1..SEV4: ' +
+      'the stack\'s rule forwards its "CloudWatch Alarm State Change" events from the default bus to the router';
+    expect(outcome).toEqual({ status: 'dead-lettered', reason });
+    expect(await deadLetters(world)).toEqual([{ reason, event: ALARM_ACTION_COMPOSITE }]);
     await expectNothingSent();
   });
 
