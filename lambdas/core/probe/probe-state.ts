@@ -40,11 +40,14 @@ export type ProbeState = z.output<typeof probeStateSchema>;
 
 export const EMPTY_PROBE_STATE: ProbeState = { targets: {} };
 
-/** Port: the state of the previous round. `read` answers undefined when none was written yet; throws when unreadable. */
-export interface ProbeStateStore {
-  read(): Promise<ProbeState | undefined>;
-  write(state: ProbeState): Promise<void>;
+/** Port: one run's state for the next. `read` answers undefined when none was written yet; throws when unreadable. */
+export interface StateItemStore<T> {
+  read(): Promise<T | undefined>;
+  write(state: T): Promise<void>;
 }
+
+/** The health rounds' state item. */
+export type ProbeStateStore = StateItemStore<ProbeState>;
 
 export class InvalidProbeStateError extends MetisError {
   override readonly name = 'InvalidProbeStateError';
