@@ -24,6 +24,7 @@ function open(signal: Signal): Incident {
   return {
     dedupKey: signal.dedupKey,
     episode: 1,
+    version: 1,
     source: signal.source,
     rule: signal.rule,
     subject: signal.subject,
