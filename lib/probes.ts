@@ -4,8 +4,8 @@
 // one -> SEV2), tls_expiry (expired -> SEV2, < warnDays -> SEV3), monitoring_blind (a target not probed).
 // The router decides and resolves from `healthy` evidence; the sweeper's source_stale:probe says when the
 // reports stop. No custom metric and no per-target alarm: each would be billed every month. The previous
-// round's per-target state is one item of the incident table (`probe-state#health`), the only key this
-// function may read or write there.
+// rounds' per-target state is one item of the incident table (`probe-state#health`), the inbound-shape
+// run's another (`probe-state#shapes`): the only keys this function may read or write there.
 import { Duration, Stack } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -16,6 +16,7 @@ import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import type { Config } from '../lambdas/core/config.ts';
 import { PROBE_STATE_KEY } from '../lambdas/core/probe/probe-state.ts';
+import { SHAPE_RUN_STATE_KEY } from '../lambdas/core/probe/shape-run-state.ts';
 import type { HealthTarget } from '../lambdas/core/probe/result.ts';
 import { MetisFunction } from './metis-function.ts';
 import { ProbeSecondRound } from './probe-second-round.ts';
@@ -36,7 +37,7 @@ export interface ProbesProps {
   /** The config's healthTargets; at least one. */
   readonly targets: readonly HealthTarget[];
   /** `healthz_down.enabled`, `tls_expiry.enabled` and `tls_expiry.warnDays`. */
-  readonly rules: Pick<Config['rules'], 'healthz_down' | 'tls_expiry'>;
+  readonly rules: Pick<Config['rules'], 'healthz_down' | 'tls_expiry' | 'gateway_down'>;
   /** The bus the reports go on (the router's). */
   readonly bus: IEventBus;
   /** The router's incident table: holds the `probe-state#health` item. */
@@ -71,7 +72,7 @@ export class Probes extends Construct {
 
   private createFunction(props: ProbesProps, targetsJson: string): MetisFunction {
     const maxTimeoutMs = Math.max(...props.targets.map((t) => t.timeoutMs));
-    const rules = { healthz_down: props.rules.healthz_down, tls_expiry: props.rules.tls_expiry };
+    const rules = { healthz_down: props.rules.healthz_down, tls_expiry: props.rules.tls_expiry, gateway_down: props.rules.gateway_down };
     return new MetisFunction(this, 'Lambda', {
       namePrefix: props.namePrefix,
       entry: 'lambdas/functions/probe/index.ts',
@@ -113,7 +114,7 @@ export class Probes extends Construct {
     }
   }
 
-  /** PutEvents on the bus; GetItem/PutItem on the one state item (dynamodb:LeadingKeys), nothing else of the table. */
+  /** PutEvents on the bus; GetItem/PutItem on the two state items (dynamodb:LeadingKeys), nothing else of the table. */
   private grantReporting(lambda: MetisFunction, bus: IEventBus, table: ITable): void {
     lambda.role.addToPolicy(new PolicyStatement({ sid: 'PutProbeReports', actions: ['events:PutEvents'], resources: [bus.eventBusArn] }));
     lambda.role.addToPolicy(
@@ -121,7 +122,7 @@ export class Probes extends Construct {
         sid: 'ProbeStateItemOnly',
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem'],
         resources: [table.tableArn],
-        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [PROBE_STATE_KEY] } },
+        conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [PROBE_STATE_KEY, SHAPE_RUN_STATE_KEY] } },
       }),
     );
   }

@@ -1,9 +1,9 @@
 // Probe part of `npm run demo` (plugged in by scripts/demo.ts): two real HTTP servers on 127.0.0.1, one
 // healthy (`gateway`, 200) and one failing (`server`, 503), probed by the probe Lambda's own handler (its
 // HttpProber, the round report rule of lambdas/core/probe/healthz-report.ts, an in-memory state item) twice
-// 30 s apart (demo time), then once more after the server recovers. Each round's evaluation report is what
+// 30 s apart (demo time), then every 30 s after the server recovers. Each round's evaluation report is what
 // the router gets: the first failure SEV2, the second in a row SEV1 (same dedup key
-// `healthz_down:server`, so an upgrade), the recovery lists the server under `healthy` (that resolves).
+// `healthz_down:server`, so an upgrade); the 4th ok round in a row lists the server under `healthy` (that resolves).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpProber } from '../lambdas/adapters/http-prober.ts';
@@ -83,7 +83,15 @@ export async function probeDemoSteps(options: ProbeDemoOptions = {}): Promise<Pr
     await step(start, 'probe round 1');
     await step(new Date(start.getTime() + 30_000), 'probe round 2 (30 s later)');
     serverStatus = 200;
-    await step(new Date(start.getTime() + 5 * 60_000), 'probe after the server recovered');
+    // Probe incidents resolve on sustained health: the 4th ok round in a row (rules.healthz_down.resolveAfterOkRounds).
+    const okRounds = config.rules.healthz_down.resolveAfterOkRounds;
+    for (let ok = 1; ok <= okRounds; ok++) {
+      const label = ok < okRounds ? `stays open` : 'resolves';
+      await step(
+        new Date(start.getTime() + 5 * 60_000 + (ok - 1) * 30_000),
+        `probe after the server recovered (ok round ${ok} of ${okRounds}: ${label})`,
+      );
+    }
     return steps;
   } finally {
     await Promise.all([close(gateway), close(server)]);

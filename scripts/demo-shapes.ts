@@ -3,6 +3,8 @@
 // (a broken adapter), then recovers. The probe Lambda's own shape run (makeInboundShapeHandler with the real
 // HTTP probers) produces the evaluation reports the router gets: SEV2 `inbound_shape_down:messages` while
 // /healthz is up, then its resolve.
+import { MemoryProbeState } from '../lambdas/adapters/memory-probe-state.ts';
+import type { ShapeRunState } from '../lambdas/core/probe/shape-run-state.ts';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HttpProber } from '../lambdas/adapters/http-prober.ts';
@@ -39,6 +41,8 @@ export async function shapeDemoSteps(start = new Date('2026-11-24T11:10:00Z')): 
     const shapeProber = new HttpShapeProber();
     const healthProber = new HttpProber();
     const quiet = () => {};
+    // The shape run's state item, carried from run to run (gateway_down counts failed runs in a row).
+    const state = new MemoryProbeState<ShapeRunState>();
     const run = async (at: Date): Promise<EvaluationReport> => {
       let report: EvaluationReport | undefined;
       await makeInboundShapeHandler({
@@ -53,6 +57,8 @@ export async function shapeDemoSteps(start = new Date('2026-11-24T11:10:00Z')): 
           },
         },
         clock: () => at,
+        state,
+        rules: config.rules,
         logger: { info: quiet, warn: quiet, error: quiet },
       })();
       return report!;

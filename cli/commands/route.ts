@@ -7,6 +7,7 @@ import { MemoryStormLedger } from '../../lambdas/adapters/memory-storm-ledger.ts
 import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
 import { WireLog, type WireEntry } from '../../lambdas/adapters/notify/wire-log.ts';
 import type { Config } from '../../lambdas/core/config.ts';
+import { correlate, needsCorrelation } from '../../lambdas/core/correlate.ts';
 import { routeSignals, sweepIncidents } from '../../lambdas/core/dispatch.ts';
 import { postDueDigests } from '../../lambdas/core/digest.ts';
 import type { Delivery } from '../../lambdas/core/incident.ts';
@@ -106,7 +107,11 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     clock = at;
     // As the deployed router does with a report: its firing signals plus the resolves its evidence allows.
     const signals = entry.kind === 'signal' ? [entry.signal] : signalsFromReport(entry.report, await store.listOpen(entry.report.source));
-    const routed = await routeSignals(signals, { ...deps, now: () => at });
+    // As the deployed router does: signals whose causes span sources (correlate.ts) follow their causes.
+    const derived = correlate(signals, needsCorrelation(signals) ? await store.listOpen() : [], {
+      gatewayDown: config.rules.gateway_down.enabled,
+    });
+    const routed = await routeSignals([...signals, ...derived], { ...deps, now: () => at });
     deliveries.push(...routed.attempted.map(toDelivery));
   }
   return { deliveries, digests, wire: wire.entries };

@@ -68,7 +68,16 @@ export const rulesSchema = z
     db_integrity: z.strictObject({ ...ruleBase }).prefault({}),
     snapshot_stale: z.strictObject({ ...ruleBase, maxAgeMinutes: z.int().positive().default(10) }).prefault({}),
     disk_usage: z.strictObject({ ...ruleBase, thresholdPct: z.number().gt(0).lte(100).default(80) }).prefault({}),
-    healthz_down: z.strictObject({ ...ruleBase }).prefault({}),
+    healthz_down: z
+      .strictObject({
+        ...ruleBase,
+        // Probe incidents resolve on sustained health, not on the first good round (rounds are 30 s apart).
+        resolveAfterOkRounds: z.int().min(1).max(120).default(4),
+        // A target failing at least flapShare of its rounds over flapWindowMinutes is flapping: one open incident.
+        flapWindowMinutes: z.int().min(1).max(60).default(5),
+        flapShare: z.number().gt(0).lte(1).default(0.5),
+      })
+      .prefault({}),
     tls_expiry: z.strictObject({ ...ruleBase, warnDays: z.int().positive().default(14) }).prefault({}),
     traceback: z.strictObject({ ...ruleBase, quietMinutes: z.int().positive().default(30) }).prefault({}),
     quota_exceeded_sustained: z
@@ -107,6 +116,8 @@ export const rulesSchema = z
     log_noise: z.strictObject({ ...ruleBase }).prefault({}),
     // One inbound shape down (probe, every `scheduleMinutes`) and per-key analytics rollup drift (trace check).
     inbound_shape_down: z.strictObject({ ...ruleBase, scheduleMinutes: z.int().min(1).max(60).default(5) }).prefault({}),
+    // Every inbound shape failing two runs in a row (whatever /healthz says), or traffic_stopped while a shape fails: SEV1.
+    gateway_down: z.strictObject({ ...ruleBase }).prefault({}),
     analytics_drift: z
       .strictObject({ ...ruleBase, threshold: z.number().gt(0).lt(10).default(0.1), minCalls: z.int().positive().default(20) })
       .prefault({}),

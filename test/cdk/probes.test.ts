@@ -98,7 +98,7 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     expect(config?.Properties.MaximumRetryAttempts).toBe(0);
   });
 
-  it('environment: the validated targets (parameter names, no values), 30 s spacing, the bus, the state table, the two rules', () => {
+  it('environment: the validated targets (parameter names, no values), 30 s spacing, the bus, the state table, the probe rules', () => {
     const env = (fn.Properties.Environment as { Variables: Record<string, Json> }).Variables;
     expect(JSON.parse(String(env.PROBE_TARGETS))).toEqual(parseConfig(PROBE_CONFIG).healthTargets);
     expect(env.PROBE_SPACING_MS).toBe('30000');
@@ -107,7 +107,11 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     expect(env.POWERTOOLS_METRICS_NAMESPACE).toBeUndefined();
     expect(render(env.EVENT_BUS_NAME!)).toBe(`\${${logicalId(synth.template, 'AWS::Events::EventBus', 'Bus')}}`);
     expect(render(env.PROBE_STATE_TABLE!)).toBe(`\${${logicalId(synth.template, 'AWS::DynamoDB::Table', 'IncidentsTable')}}`);
-    expect(JSON.parse(String(env.PROBE_RULES))).toEqual({ healthz_down: { enabled: true }, tls_expiry: { enabled: true, warnDays: 14 } });
+    expect(JSON.parse(String(env.PROBE_RULES))).toEqual({
+      healthz_down: { enabled: true, resolveAfterOkRounds: 4, flapWindowMinutes: 5, flapShare: 0.5 },
+      tls_expiry: { enabled: true, warnDays: 14 },
+      gateway_down: { enabled: true },
+    });
   });
 
   it('second round: a delayed-message queue (SQS-managed encryption, TLS only, 2 min retention) invokes the function; its URL is in the env', () => {
@@ -148,7 +152,10 @@ describe('probes with an https target (headers from SSM) and an http target', ()
     // Only the table statement has a condition: the partition key must be the state item's.
     const conditioned = statements.filter((s) => s.Condition);
     expect(conditioned.map((s) => [actionsOf(s), s.Condition])).toEqual([
-      [['dynamodb:GetItem', 'dynamodb:PutItem'], { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['probe-state#health'] } }],
+      [
+        ['dynamodb:GetItem', 'dynamodb:PutItem'],
+        { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['probe-state#health', 'probe-state#shapes'] } },
+      ],
     ]);
   });
 
@@ -185,9 +192,19 @@ describe('probes: rule switches and absence', () => {
       return JSON.parse(String((fn.Properties.Environment as { Variables: Record<string, Json> }).Variables.PROBE_RULES));
     };
     expect(rulesOf({ ...PROBE_CONFIG, rules: { tls_expiry: { warnDays: 21 } } }).tls_expiry).toEqual({ enabled: true, warnDays: 21 });
-    expect(rulesOf({ ...PROBE_CONFIG, rules: { healthz_down: { enabled: false }, tls_expiry: { enabled: false } } })).toEqual({
-      healthz_down: { enabled: false },
+    expect(
+      rulesOf({
+        ...PROBE_CONFIG,
+        rules: {
+          healthz_down: { enabled: false, resolveAfterOkRounds: 6 },
+          tls_expiry: { enabled: false },
+          gateway_down: { enabled: false },
+        },
+      }),
+    ).toEqual({
+      healthz_down: { enabled: false, resolveAfterOkRounds: 6, flapWindowMinutes: 5, flapShare: 0.5 },
       tls_expiry: { enabled: false, warnDays: 14 },
+      gateway_down: { enabled: false },
     });
   });
 

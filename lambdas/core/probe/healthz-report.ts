@@ -1,11 +1,13 @@
 // One probe round -> one evaluation report for the router (source `probe`) and the state the next round
 // needs. The runbook's rules: healthz "two consecutive failures in 60 s -> SEV1; one -> SEV2"; TLS expired ->
-// SEV2, expiring within warnDays -> SEV3. A target that could not be probed is neither down nor healthy
+// SEV2, expiring within warnDays -> SEV3. A healthz incident resolves only on sustained health, and a
+// flapping target stays one open incident (flapping.ts). A target that could not be probed is neither down nor healthy
 // (silence is never recovery): the report fires monitoring_blind for the probe instead.
 import type { Config } from '../config.ts';
 import { redactText, redactValue } from '../redact.ts';
 import { makeDedupKey, oneLine, type EvaluationReport, type Severity, type Signal } from '../signal.ts';
 import { diagnose, diagnosisText, firstMoveFor, PROBE_RUNBOOK_SECTION } from './diagnosis.ts';
+import { flapVerdict, roundsInWindow, sustainedHealth, type FlapRules, type FlapVerdict } from './flapping.ts';
 import type { ProbeState, TargetState } from './probe-state.ts';
 import { displayUrl, type HealthTarget } from './result.ts';
 import { CONSECUTIVE_WINDOW_MS, HEALTHZ_RULE, HEARTBEAT_RULE, HEARTBEAT_SUBJECT, TLS_RULE } from './rule-ids.ts';
@@ -58,14 +60,22 @@ export function healthzRoundReport(input: HealthzRoundInput): HealthzRoundResult
 
   for (const { target, outcome } of probes) {
     const before = previous?.targets[target];
+    const okStreak = outcome.ok ? (before?.okStreak ?? 0) + 1 : 0;
+    const history = roundsInWindow([...(before?.history ?? []), { at, ok: outcome.ok }], now, rules.healthz_down.flapWindowMinutes);
     next.targets[target] = {
       at,
       ok: outcome.ok,
       failingSince: outcome.ok ? null : before && !before.ok && before.failingSince ? before.failingSince : at,
+      okStreak,
+      history,
     };
     if (rules.healthz_down.enabled) {
-      if (outcome.ok) healthy[HEALTHZ_RULE]!.push(target);
-      else signals.push(healthzSignal(target, outcome, before, previous === null, now));
+      const flap = flapVerdict(history, now, rules.healthz_down);
+      // A failure fires; a flapping target keeps firing on its good rounds too (one open incident, updated);
+      // a good round resolves only after enough of them in a row. Between the two it neither fires nor resolves.
+      if (!outcome.ok) signals.push(healthzSignal(target, outcome, before, previous === null, now, flap));
+      else if (flap.flapping) signals.push(flappingSignal(target, outcome, before, okStreak, flap, rules.healthz_down, now));
+      else if (sustainedHealth(okStreak, flap, rules.healthz_down)) healthy[HEALTHZ_RULE]!.push(target);
     }
     if (rules.tls_expiry.enabled && isHttps(urls.get(target) ?? outcome.url) && outcome.tlsDaysLeft !== null) {
       // warnDays is positive, so an expired certificate (< 0) is below it too.
@@ -90,6 +100,7 @@ function healthzSignal(
   before: TargetState | undefined,
   stateUnknown: boolean,
   now: Date,
+  flap: FlapVerdict,
 ): Signal {
   const severity = healthzSeverity(before, now);
   const why =
@@ -106,7 +117,11 @@ function healthzSignal(
     severity,
     status: 'firing',
     dedupKey: makeDedupKey(HEALTHZ_RULE, target),
-    summary: oneLine(redactText(`healthz_down ${severity}: ${target} ${why}: ${diagnosisText(outcome)}`)),
+    summary: oneLine(
+      redactText(
+        `healthz_down ${severity}: ${target} ${flap.flapping ? `${flappingText(flap)}; this round ` : ''}${why}: ${diagnosisText(outcome)}`,
+      ),
+    ),
     observedAt: now.toISOString(),
     details: redactValue({
       url: displayUrl(outcome.url),
@@ -119,9 +134,58 @@ function healthzSignal(
       firstMove: diagnosis.firstMove,
       previousRound: stateUnknown ? 'unknown' : before ? { at: before.at, ok: before.ok } : null,
       failingSince: before && !before.ok && before.failingSince ? before.failingSince : now.toISOString(),
+      ...flapDetails(flap),
     }),
     runbook: PROBE_RUNBOOK_SECTION,
   };
+}
+
+/** A flapping target's good round: still firing (SEV2), so the one open incident stays open and escalates. */
+function flappingSignal(
+  target: string,
+  outcome: TargetProbe['outcome'],
+  before: TargetState | undefined,
+  okStreak: number,
+  flap: FlapVerdict,
+  rules: FlapRules,
+  now: Date,
+): Signal {
+  const url = displayUrl(outcome.url);
+  const summary =
+    `healthz_down SEV2: ${target} ${flappingText(flap)}; this round ok (HTTP ${outcome.status} in ${outcome.latencyMs} ms); ` +
+    `stays open until ${rules.resolveAfterOkRounds} ok rounds in a row and no longer flapping. ` +
+    `First: some replicas behind ${url} fail and others answer: kubectl get pods -n metis-gateway -o wide, then ${firstMoveFor('sick_app')}`;
+  return {
+    source: 'probe',
+    rule: HEALTHZ_RULE,
+    subject: target,
+    severity: 'SEV2',
+    status: 'firing',
+    dedupKey: makeDedupKey(HEALTHZ_RULE, target),
+    summary: oneLine(redactText(summary)),
+    observedAt: now.toISOString(),
+    details: redactValue({
+      url,
+      failure: null,
+      status: outcome.status,
+      latencyMs: outcome.latencyMs,
+      tlsDaysLeft: outcome.tlsDaysLeft,
+      detail: outcome.detail,
+      diagnosis: 'flapping',
+      previousRound: before ? { at: before.at, ok: before.ok } : null,
+      okStreak,
+      ...flapDetails(flap),
+    }),
+    runbook: PROBE_RUNBOOK_SECTION,
+  };
+}
+
+function flappingText(flap: FlapVerdict): string {
+  return `flapping: failed ${flap.failed} of ${flap.rounds} rounds in ${flap.windowMinutes} min`;
+}
+
+function flapDetails(flap: FlapVerdict): Record<string, unknown> {
+  return { flapping: flap.flapping, roundsInWindow: flap.rounds, failedInWindow: flap.failed, flapWindowMinutes: flap.windowMinutes };
 }
 
 function tlsSignal(target: string, outcome: TargetProbe['outcome'], warnDays: number, at: string): Signal {

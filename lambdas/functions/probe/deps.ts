@@ -3,7 +3,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDbProbeState } from '../../adapters/dynamodb-probe-state.ts';
+import { DynamoDbProbeState, DynamoDbShapeRunState } from '../../adapters/dynamodb-probe-state.ts';
 import { EventBridgeReportPublisher } from '../../adapters/eventbridge-report-publisher.ts';
 import { HttpProber } from '../../adapters/http-prober.ts';
 import { HttpShapeProber } from '../../adapters/http-shape-prober.ts';
@@ -70,6 +70,8 @@ export function buildProbeRuns(env: ProbeEnvironment, clients: ProbeClients, run
         publisher: deps.publisher,
         clock: runtime.clock,
         logger: runtime.logger,
+        state: new DynamoDbShapeRunState({ client: clients.dynamodb, tableName: env.PROBE_STATE_TABLE }),
+        rules: env.PROBE_RULES,
       })
     : undefined;
   return { rounds, shapes };

@@ -1,8 +1,13 @@
 // The probe Lambda's inbound-shape run, on its own schedule (every rules.inbound_shape_down.
 // scheduleMinutes, default 5): one GET of each gating /healthz, one one-token request per shape, and an
-// evaluation report on the bus (lambdas/core/probe/inbound-shape-report.ts decides). No custom metric: the
+// evaluation report on the bus (lambdas/core/probe/inbound-shape-report.ts decides inbound_shape_down,
+// gateway-down.ts gateway_down from this run and the previous one's state item). No custom metric: the
 // per-shape log line ("inbound shape") is what the on-call dashboard queries.
+import type { Config } from '../../core/config.ts';
 import type { ReportPublisher } from '../../core/ports.ts';
+import { gatewayDown, withGatewayDown } from '../../core/probe/gateway-down.ts';
+import type { StateItemStore } from '../../core/probe/probe-state.ts';
+import { EMPTY_SHAPE_RUN_STATE, type ShapeRunState } from '../../core/probe/shape-run-state.ts';
 import { inboundShapeReport, type ShapeCheck, type ShapeRunResult } from '../../core/probe/inbound-shape-report.ts';
 import { shapeHealthTarget, type InboundShapeTarget, type ShapeOutcome } from '../../core/probe/inbound-shape.ts';
 import type { HealthTarget, ProbeOutcome } from '../../core/probe/result.ts';
@@ -19,6 +24,9 @@ export interface InboundShapeHandlerDeps {
   publisher: ReportPublisher;
   clock: () => Date;
   logger: ProbeHandlerDeps['logger'];
+  /** The previous run's per-shape failure counts (DynamoDbShapeRunState): gateway_down needs two runs in a row. */
+  state: StateItemStore<ShapeRunState>;
+  rules: Pick<Config['rules'], 'gateway_down'>;
 }
 
 export function makeInboundShapeHandler(deps: InboundShapeHandlerDeps): () => Promise<ShapeRunResult> {
@@ -53,6 +61,16 @@ export function makeInboundShapeHandler(deps: InboundShapeHandlerDeps): () => Pr
     }
   }
 
+  /** Null when unreadable: every failure then counts as a first one (gateway_down waits a run; never early). */
+  async function previousState(): Promise<ShapeRunState | null> {
+    try {
+      return (await deps.state.read()) ?? EMPTY_SHAPE_RUN_STATE;
+    } catch (error) {
+      deps.logger.error('shape run state unreadable: gateway_down counts failures from this run', { reason: errorMessage(error) });
+      return null;
+    }
+  }
+
   return async function handler(): Promise<ShapeRunResult> {
     const now = deps.clock();
     const gates = new Map(deps.shapes.map((s) => [s.name, shapeHealthTarget(s, deps.healthTargets)]));
@@ -71,7 +89,15 @@ export function makeInboundShapeHandler(deps: InboundShapeHandlerDeps): () => Pr
         outcome: outcomes[i]!,
       };
     });
-    const result = inboundShapeReport(checks, now);
+    const shapes = inboundShapeReport(checks, now);
+    const verdict = gatewayDown(checks, await previousState(), deps.rules, now);
+    const result: ShapeRunResult = { ...shapes, report: withGatewayDown(shapes.report, verdict) };
+    try {
+      await deps.state.write(verdict.next);
+    } catch (error) {
+      // The report still goes out; the next run counts from an older state (gateway_down may fire a run later).
+      deps.logger.error('shape run state not written: gateway_down may fire one run late', { reason: errorMessage(error) });
+    }
     for (const verdict of result.verdicts) {
       const log = verdict.verdict === 'ok' ? deps.logger.info : verdict.verdict === 'not_judged' ? deps.logger.error : deps.logger.warn;
       log.call(deps.logger, 'inbound shape', { ...verdict });

@@ -1,12 +1,14 @@
 // The router Lambda's logic with its adapters injected (makeRouterHandler(deps)): parse the event,
 // call core, hand the results to the adapters. Wiring from the environment lives in deps.ts.
 import { alarmSignal, noteSuppressedAlarm } from '../../core/alarm-signal.ts';
+import { correlate, CORRELATED_SOURCES, needsCorrelation, type CorrelationOptions } from '../../core/correlate.ts';
 import { routeSignals, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
 import type { AlarmTagReader, DeadLetterSink, ReportHeartbeats } from '../../core/ports.ts';
 import { InvalidReportError, parseReport, signalsFromReport } from '../../core/report-signals.ts';
 import { heartbeatKey } from '../../core/source-health.ts';
 import { classifyRouterEvent } from '../../core/router-event.ts';
 import type { Logger } from '../../core/logger.ts';
+import type { Incident } from '../../core/incident.ts';
 import type { Signal } from '../../core/signal.ts';
 import { MetisError } from '../../core/errors.ts';
 
@@ -17,6 +19,8 @@ export interface RouterHandlerDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   logger: Logger;
   /** Remembers each source's last report so the sweeper can tell a stopped detector from a quiet one. */
   heartbeats?: ReportHeartbeats;
+  /** Cross-source signals (correlate.ts); absent: all on. */
+  correlation?: CorrelationOptions;
 }
 
 export type RouterOutcome =
@@ -69,6 +73,13 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
     return { status: 'recorded', reason };
   }
 
+  /** Signals whose causes span sources (gateway_down from traffic_stopped + inbound_shape_down), routed after them. */
+  async function derived(signals: Signal[], openOfSource: Incident[], source: Signal['source']): Promise<Signal[]> {
+    if (!needsCorrelation(signals)) return [];
+    const others = await Promise.all(CORRELATED_SOURCES.filter((s) => s !== source).map((s) => deps.store.listOpen(s)));
+    return correlate(signals, [...openOfSource, ...others.flat()], deps.correlation);
+  }
+
   return async function handler(event: unknown): Promise<RouterOutcome> {
     const classified = classifyRouterEvent(event);
     switch (classified.kind) {
@@ -92,7 +103,8 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
           deps.logger.error('invalid signals sent to the dead-letter queue', { reasons: rejected.map((r) => r.reason) });
         }
         const open = await deps.store.listOpen(report.source);
-        return route(signalsFromReport(report, open, rulesOf(rejected, report.evaluated)));
+        const signals = signalsFromReport(report, open, rulesOf(rejected, report.evaluated));
+        return route([...signals, ...(await derived(signals, open, report.source))]);
       }
       case 'alarm': {
         const arn = classified.event.resources[0]!;

@@ -83,8 +83,14 @@ describe('a healthz outage seen by the probe, routed by the router (Tuesday 10:0
       expect(incident).toMatchObject({ status: 'open', severity: 'SEV1', source: 'probe', rule: 'healthz_down', subject: 'server' });
       expect(incident?.lastSignal.summary).toContain('failed twice in a row within 60 s');
 
+      // Recovered: three ok rounds keep it open (sustained health), the 4th resolves it.
       status = 200;
-      const T1 = plus(T, 1);
+      for (const seconds of [60, 90, 120]) {
+        const at = new Date(Date.parse(T) + seconds * 1000).toISOString();
+        await l.route(at, await probeRound(at));
+        expect(await takeSent(world)).toEqual(NOTHING);
+      }
+      const T1 = new Date(Date.parse(T) + 150_000).toISOString();
       await l.route(T1, await probeRound(T1));
       const back = await takeSent(world);
       expect(back.pd).toEqual(['resolve - healthz_down:server 202']);
@@ -97,10 +103,10 @@ describe('a healthz outage seen by the probe, routed by the router (Tuesday 10:0
       expect(items.find((i) => i.dedupKey === 'probe-state#health')).toMatchObject({ targets: { server: { ok: true } } });
       expect((await l.incidents()).map((i) => i.dedupKey)).toEqual(['healthz_down:server']);
 
-      // The probe stops: nothing at T+3, source_stale:probe (SEV2) after three missed minutes.
-      await l.sweep(plus(T, 3));
+      // The probe stops: nothing at T+4, source_stale:probe (SEV2) after three missed minutes.
+      await l.sweep(plus(T, 4));
       expect(await takeSent(world)).toEqual(NOTHING);
-      await l.sweep(plus(T, 5));
+      await l.sweep(plus(T, 6.5));
       const stale = subject('SEV2', 'FIRING', 'source_stale', 'probe');
       expect(await takeSent(world)).toEqual({ pd: ['trigger error source_stale:probe 202'], page: [stale], chatops: [stale] });
       expect(l.warnings()).toEqual([]);

@@ -17,18 +17,30 @@ describe('probeDemoSteps', () => {
       '2026-11-24T11:00:00.000Z',
       '2026-11-24T11:00:30.000Z',
       '2026-11-24T11:05:00.000Z',
+      '2026-11-24T11:05:30.000Z',
+      '2026-11-24T11:06:00.000Z',
+      '2026-11-24T11:06:30.000Z',
     ]);
     expect(steps[0]!.title).toBe('probe round 1: gateway ok (HTTP 200); server FAILED http_status 503 -> sick app');
     expect(steps.map((s) => s.signals.map((x) => [x.source, x.rule, x.subject, x.severity, x.status, x.dedupKey]))).toEqual([
       [['probe', 'healthz_down', 'server', 'SEV2', 'firing', 'healthz_down:server']],
       [['probe', 'healthz_down', 'server', 'SEV1', 'firing', 'healthz_down:server']],
       [],
+      [],
+      [],
+      [],
     ]);
     expect(steps[0]!.signals[0]!.summary).toMatch(
       /^healthz_down SEV2: server failed once: sick app: http:\/\/127\.0\.0\.1:\d+\/health answered HTTP 503; first: check the app logs: kubectl logs -n metis-gateway deploy\/metis-gateway --tail=100 -c gateway/,
     );
-    expect(steps.map((s) => s.report.healthy?.healthz_down)).toEqual([['gateway'], ['gateway'], ['gateway', 'server']]);
-    expect(steps[2]!.title).toBe('probe after the server recovered: gateway ok (HTTP 200); server ok (HTTP 200)');
+    // Sustained health: the gateway from its 4th ok round, the server from its 4th ok round after the recovery.
+    expect(steps.map((s) => s.report.healthy?.healthz_down)).toEqual([[], [], [], ['gateway'], ['gateway'], ['gateway', 'server']]);
+    expect(steps[2]!.title).toBe(
+      'probe after the server recovered (ok round 1 of 4: stays open): gateway ok (HTTP 200); server ok (HTTP 200)',
+    );
+    expect(steps[5]!.title).toBe(
+      'probe after the server recovered (ok round 4 of 4: resolves): gateway ok (HTTP 200); server ok (HTTP 200)',
+    );
   });
 });
 
@@ -48,8 +60,9 @@ describe('the demo reports through the router core (dry-run sinks)', () => {
     // 11:00 UTC on a Tuesday is business hours: SEV2 pages too.
     expect(deliveries[0]).toEqual(expect.arrayContaining(['SEV2 pagerduty trigger', 'SEV2 page trigger', 'SEV2 chatops trigger']));
     expect(deliveries[1]).toEqual(expect.arrayContaining(['SEV1 pagerduty trigger']));
-    // The recovery round names the server healthy: one PagerDuty resolve and RESOLVED on the topics it reached.
-    expect(deliveries[2]).toEqual(['SEV1 pagerduty resolve', 'SEV1 page resolve', 'SEV1 chatops resolve']);
+    // Three ok rounds keep it open; the 4th names the server healthy: one PagerDuty resolve and RESOLVED on the topics it reached.
+    expect(deliveries.slice(2, 5)).toEqual([[], [], []]);
+    expect(deliveries[5]).toEqual(['SEV1 pagerduty resolve', 'SEV1 page resolve', 'SEV1 chatops resolve']);
     expect((await store.get('healthz_down:server'))?.status).toBe('resolved');
     expect(await store.listOpen()).toEqual([]);
   });

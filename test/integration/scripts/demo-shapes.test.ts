@@ -16,8 +16,9 @@ describe('shapeDemoSteps through the router core', () => {
   it('pages SEV2 inbound_shape_down:messages (the chat shape stays quiet), then resolves it', async () => {
     const steps = await shapeDemoSteps(new Date('2026-11-24T11:10:00Z'));
     expect(steps.map((s) => [s.at.toISOString(), s.report?.source, s.report?.evaluated])).toEqual([
-      ['2026-11-24T11:10:00.000Z', 'probe', ['inbound_shape_down']],
-      ['2026-11-24T11:15:00.000Z', 'probe', ['inbound_shape_down']],
+      // One shape answers each time: the gateway is not down (gateway_down evaluated, healthy).
+      ['2026-11-24T11:10:00.000Z', 'probe', ['inbound_shape_down', 'gateway_down']],
+      ['2026-11-24T11:15:00.000Z', 'probe', ['inbound_shape_down', 'gateway_down']],
     ]);
     expect(steps[0]!.signals.filter((s) => s.status === 'firing').map((s) => [s.severity, s.dedupKey, s.details.failure])).toEqual([
       ['SEV2', 'inbound_shape_down:messages', 'shape'],

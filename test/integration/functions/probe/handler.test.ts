@@ -97,7 +97,8 @@ describe('probe handler', () => {
       source: 'probe',
       evaluatedAt: new Date(START).toISOString(),
       evaluated: ['healthz_down', 'tls_expiry', 'monitoring_blind'],
-      healthy: { healthz_down: ['gateway'], monitoring_blind: ['probe'] },
+      // One ok round is not yet sustained health (resolveAfterOkRounds, 4): nothing is listed healthy.
+      healthy: { healthz_down: [], monitoring_blind: ['probe'] },
     });
     expect(firingKeys(round1!.detail)).toEqual(['SEV2 healthz_down:server', 'SEV3 tls_expiry:gateway']);
     expect(firingKeys(round2!.detail)).toEqual(['SEV1 healthz_down:server', 'SEV3 tls_expiry:gateway']);
@@ -107,13 +108,33 @@ describe('probe handler', () => {
     const tls = round1!.detail.signals.find((s) => s.rule === 'tls_expiry')!;
     expect(tls.details).toMatchObject({ tlsDaysLeft: 5, warnDays: 14, expired: false });
 
-    // The state item the next round reads: the last round of each target.
+    // The state item the next round reads: the last round of each target, its ok streak and the flap window's rounds.
+    const r1 = new Date(START).toISOString();
+    const r2 = new Date(START + 30_000).toISOString();
     expect(await storedProbeState(world)).toEqual({
       dedupKey: 'probe-state#health',
       kind: 'probe-state',
       targets: {
-        gateway: { at: new Date(START + 30_000).toISOString(), ok: true, failingSince: null },
-        server: { at: new Date(START + 30_000).toISOString(), ok: false, failingSince: new Date(START).toISOString() },
+        gateway: {
+          at: r2,
+          ok: true,
+          failingSince: null,
+          okStreak: 2,
+          history: [
+            { at: r1, ok: true },
+            { at: r2, ok: true },
+          ],
+        },
+        server: {
+          at: r2,
+          ok: false,
+          failingSince: r1,
+          okStreak: 0,
+          history: [
+            { at: r1, ok: false },
+            { at: r2, ok: false },
+          ],
+        },
       },
     });
 
@@ -243,6 +264,40 @@ describe('probe handler', () => {
     expect(error).toMatchObject({ message: 'probe state unreadable: failures this round page SEV2, not SEV1' });
     expect(String(error!.fields.reason)).toMatch(/^probe state: targets: /);
     expect(await storedProbeState(world)).toMatchObject({ targets: { server: { ok: false } } });
+  });
+
+  it('upgrade: a state item written before streaks and history (previous round only) is read as is: no error, SEV1 on the second failure', async () => {
+    const documents = DynamoDBDocumentClient.from(dynamoClient());
+    const before = new Date(START - 30_000).toISOString();
+    await documents.send(
+      new PutCommand({
+        TableName: world.table,
+        Item: { dedupKey: 'probe-state#health', kind: 'probe-state', targets: { server: { at: before, ok: false, failingSince: before } } },
+      }),
+    );
+    const h = harness([{ name: 'server', url: server.url, timeoutMs: 3000 }], { rounds: 1 });
+    const { reports } = await h.run();
+
+    expect(reports.map((r) => firingKeys(r))).toEqual([['SEV1 healthz_down:server']]);
+    expect(reports[0]!.signals[0]!.summary).toContain(`failed twice in a row within 60 s (previous failure at ${before})`);
+    await probeReports(world, 1);
+    expect(h.logs.filter((l) => l.level === 'error')).toEqual([]);
+    // Written back in the new shape: the old round counts in the flap window.
+    const now = new Date(START).toISOString();
+    expect(await storedProbeState(world)).toMatchObject({
+      targets: {
+        server: {
+          at: now,
+          ok: false,
+          failingSince: before,
+          okStreak: 0,
+          history: [
+            { at: before, ok: false },
+            { at: now, ok: false },
+          ],
+        },
+      },
+    });
   });
 
   it('a failed PutEvents (no such bus) throws out of the handler: the invocation fails, the alert is not swallowed', async () => {

@@ -33,7 +33,8 @@ beforeAll(async () => {
     PROBE_SECOND_ROUND_QUEUE_URL: roundQueue,
     EVENT_BUS_NAME: world.bus,
     PROBE_STATE_TABLE: world.table,
-    PROBE_RULES: JSON.stringify({ healthz_down: { enabled: true }, tls_expiry: { enabled: true, warnDays: 14 } }),
+    // resolveAfterOkRounds 1 (configured): one ok round is the evidence that resolves, so one run shows it.
+    PROBE_RULES: JSON.stringify({ healthz_down: { enabled: true, resolveAfterOkRounds: 1 }, tls_expiry: { enabled: true, warnDays: 14 } }),
   });
 });
 afterAll(async () => {

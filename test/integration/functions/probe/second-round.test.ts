@@ -43,7 +43,8 @@ function deps(scheduler: SplitRoundDeps['scheduler'], spacingMs: number) {
     clock: () => new Date(),
     publisher: new EventBridgeReportPublisher({ client: eventBridgeClient(), eventBusName: world.bus }),
     state: new DynamoDbProbeState({ client: dynamoClient(), tableName: world.table }),
-    rules: parseConfig({}).rules,
+    // One ok round resolves here (resolveAfterOkRounds 1), so one run after the recovery shows the evidence.
+    rules: parseConfig({ rules: { healthz_down: { resolveAfterOkRounds: 1 } } }).rules,
     logger: { info: () => {}, warn: () => {}, error: (message) => errors.push(message) },
     spacingMs,
     scheduler,

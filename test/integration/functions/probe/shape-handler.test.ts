@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HttpProber } from '../../../../lambdas/adapters/http-prober.ts';
 import { HttpShapeProber } from '../../../../lambdas/adapters/http-shape-prober.ts';
+import { DynamoDbShapeRunState } from '../../../../lambdas/adapters/dynamodb-probe-state.ts';
+import { MemoryProbeState } from '../../../../lambdas/adapters/memory-probe-state.ts';
 import { SsmProbeHeaders } from '../../../../lambdas/adapters/ssm-probe-headers.ts';
 import { parseConfig } from '../../../../lambdas/core/config.ts';
 import type { EvaluationReport } from '../../../../lambdas/core/signal.ts';
@@ -187,6 +189,9 @@ describe('the probe Lambda shape run -> router: inbound_shape_down', () => {
       headers: (headersFromSsm) => ssm.headersFor(headersFromSsm),
       publisher: { publish: async (report) => void reports.push(report) },
       clock: () => new Date(at),
+      // The shape run's state item in the router's table: each run counts failures from the one before.
+      state: new DynamoDbShapeRunState({ client: world.dynamo, tableName: world.tableName }),
+      rules: config.rules,
       logger: {
         info: (message, fields) => logs.push({ level: 'info', message, ...(fields ? { fields } : {}) }),
         warn: (message, fields) => logs.push({ level: 'warn', message, ...(fields ? { fields } : {}) }),
@@ -209,7 +214,8 @@ describe('the probe Lambda shape run -> router: inbound_shape_down', () => {
     const { report } = await shapeRun(TUESDAY_10)();
     // Named, so the sweeper watches the shape run apart from the health rounds (source_stale:probe/inbound-shape).
     expect(report).toMatchObject({ source: 'probe', reporter: 'inbound-shape' });
-    expect(report.evaluated).toEqual(['inbound_shape_down']);
+    expect(report.evaluated).toEqual(['inbound_shape_down', 'gateway_down']);
+    expect(report.healthy).toEqual({ gateway_down: ['gateway'] });
     expect(report.signals.map((s) => `${s.status} ${s.dedupKey}`)).toEqual([
       'resolved inbound_shape_down:chat',
       'resolved inbound_shape_down:messages',
@@ -248,7 +254,9 @@ describe('the probe Lambda shape run -> router: inbound_shape_down', () => {
     const { report, result } = await shapeRun('2026-11-24T10:15:00.000Z')();
     healthStatus = 200;
     openai.mode = 'ok';
-    expect(report.evaluated).toEqual([]);
+    // inbound_shape_down is not judged; gateway_down is (every shape failed, chat for the first run: no page yet).
+    expect(report.evaluated).toEqual(['gateway_down']);
+    expect(report.healthy).toEqual({ gateway_down: [] });
     expect(report.signals).toEqual([]);
     expect(result.verdicts.map((v) => `${v.name} ${v.verdict}`)).toEqual(['chat healthz_down', 'messages healthz_down']);
     expect(pdCalls(world)).toEqual([]);
@@ -259,6 +267,52 @@ describe('the probe Lambda shape run -> router: inbound_shape_down', () => {
     world.pd.reset();
     await shapeRun('2026-11-24T10:20:00.000Z')();
     expect(pdCalls(world)).toEqual([{ action: 'resolve', severity: undefined, dedupKey: 'inbound_shape_down:messages', status: 202 }]);
+  });
+
+  it('every shape failing two runs in a row while /healthz answers 200: SEV1 gateway_down with the evidence of each shape', async () => {
+    openai.mode = '500';
+    anthropic.mode = 'html';
+    world.pd.reset();
+    const first = await shapeRun('2026-11-24T10:25:00.000Z')();
+    // One run may be a blip: the shapes page SEV2 each, no total outage yet.
+    expect(first.report.signals.filter((s) => s.status === 'firing').map((s) => `${s.severity} ${s.dedupKey}`)).toEqual([
+      'SEV2 inbound_shape_down:chat',
+      'SEV2 inbound_shape_down:messages',
+    ]);
+    world.pd.reset();
+    const second = await shapeRun('2026-11-24T10:30:00.000Z')();
+    const down = second.report.signals.find((s) => s.rule === 'gateway_down')!;
+    expect(down).toMatchObject({
+      severity: 'SEV1',
+      status: 'firing',
+      dedupKey: 'gateway_down:gateway',
+      subject: 'gateway',
+      source: 'probe',
+    });
+    expect(down.summary).toMatch(
+      /^gateway_down SEV1: total gateway outage: every inbound shape failed 2 runs in a row while \/healthz of gateway answers ok \(openai-chat \(chat\): HTTP 500 \(expected 2xx\); anthropic-messages \(messages\): HTTP 200 but not anthropic-messages: body is not JSON\)\. First: /,
+    );
+    expect(down.details).toMatchObject({
+      shapes: [
+        { name: 'chat', shape: 'openai-chat', status: 500, failure: 'http_status', failedRuns: 2 },
+        { name: 'messages', shape: 'anthropic-messages', status: 200, failure: 'shape', failedRuns: 2 },
+      ],
+      healthz: [{ target: 'gateway', ok: true, status: 200 }],
+    });
+    expect((down.details.shapes as { latencyMs: unknown }[]).every((s) => typeof s.latencyMs === 'number')).toBe(true);
+    expect(pdCalls(world)).toEqual([{ action: 'trigger', severity: 'critical', dedupKey: 'gateway_down:gateway', status: 202 }]);
+  });
+
+  it('one shape answers again: gateway_down resolves (the other shape stays SEV2 inbound_shape_down)', async () => {
+    openai.mode = 'ok';
+    world.pd.reset();
+    const { report } = await shapeRun('2026-11-24T10:35:00.000Z')();
+    expect(report.healthy).toEqual({ gateway_down: ['gateway'] });
+    expect(pdCalls(world)).toEqual([
+      { action: 'resolve', severity: undefined, dedupKey: 'inbound_shape_down:chat', status: 202 },
+      { action: 'resolve', severity: undefined, dedupKey: 'gateway_down:gateway', status: 202 },
+    ]);
+    anthropic.mode = 'ok';
   });
 
   it('the probe key never appears in a log line, a report or a PagerDuty request', async () => {
@@ -285,6 +339,8 @@ describe('the probe Lambda shape run -> router: inbound_shape_down', () => {
       headers: (h) => ssm.headersFor(h),
       publisher: { publish: async (report) => void reports.push(report) },
       clock: () => new Date(TUESDAY_10),
+      state: new MemoryProbeState(),
+      rules: config.rules,
       logger: { info: () => {}, warn: () => {}, error: (_m, fields) => errors.push(String(fields?.reason)) },
     })();
     expect(reports[0]).toMatchObject({ evaluated: [], signals: [] });

@@ -117,12 +117,21 @@ describe('healthz_down', () => {
     expect(reports.map((r) => keys(r.signals))).toEqual([['SEV2 healthz_down:gateway'], [], ['SEV2 healthz_down:gateway']]);
   });
 
-  it('recovery: an ok probe lists the target under healthy.healthz_down (the evidence that resolves) and resets the run of failures', () => {
+  it('recovery: ok rounds reset the run of failures but resolve nothing until resolveAfterOkRounds (4) in a row', () => {
     const first = round({ probes: [{ target: 'gateway', outcome: down }] });
     const second = round({ previous: first.next, now: at(30), probes: [{ target: 'gateway', outcome: up }] });
     expect(second.report.signals).toEqual([]);
-    expect(second.report.healthy?.healthz_down).toEqual(['gateway']);
-    expect(second.next.targets.gateway).toEqual({ at: at(30).toISOString(), ok: true, failingSince: null });
+    expect(second.report.healthy?.healthz_down).toEqual([]);
+    expect(second.next.targets.gateway).toEqual({
+      at: at(30).toISOString(),
+      ok: true,
+      failingSince: null,
+      okStreak: 1,
+      history: [
+        { at: T0.toISOString(), ok: false },
+        { at: at(30).toISOString(), ok: true },
+      ],
+    });
   });
 
   it('a timeout names the ingress / network as the first move', () => {
@@ -193,7 +202,9 @@ describe('targets that could not be probed', () => {
   const skipped = [{ target: 'server', reason: 'SSM parameter /metis/probe/server-token not readable (ParameterNotFound)' }];
 
   it('fire monitoring_blind:probe SEV2 naming the target and the reason; no healthz or tls evidence either way for it', () => {
-    const { report } = round({ probes: [{ target: 'gateway', outcome: up }], skipped });
+    const steady = { at: at(-30).toISOString(), ok: true, failingSince: null, okStreak: 10, history: [] };
+    const previous: ProbeState = { targets: { gateway: steady, server: steady } };
+    const { report } = round({ previous, probes: [{ target: 'gateway', outcome: up }], skipped });
     expect(keys(report.signals)).toEqual(['SEV2 monitoring_blind:probe']);
     expect(report.signals[0]!.summary).toMatch(
       /^Monitoring blind: the probe could not measure server \(server: SSM parameter \/metis\/probe\/server-token not readable \(ParameterNotFound\)\)/,
@@ -230,7 +241,88 @@ describe('disabled rules', () => {
 
 describe('state', () => {
   it('drops targets no longer configured', () => {
-    const previous: ProbeState = { targets: { retired: { at: T0.toISOString(), ok: false, failingSince: T0.toISOString() } } };
+    const previous: ProbeState = {
+      targets: { retired: { at: T0.toISOString(), ok: false, failingSince: T0.toISOString(), okStreak: 0, history: [] } },
+    };
     expect(Object.keys(round({ previous, now: at(30) }).next.targets).sort()).toEqual(['gateway', 'server']);
+  });
+});
+
+describe('sustained health and flapping', () => {
+  /** One round every 30 s from T0, `pattern` read left to right: F = failed, O = ok. */
+  const rounds = (pattern: string) => sequence([...pattern].map((c, i) => ({ seconds: i * 30, gateway: c === 'F' ? down : up })));
+  const healthyOf = (report: { healthy?: Record<string, string[]> }) => report.healthy?.healthz_down ?? [];
+
+  it('a target that recovers stays open for 3 ok rounds (no signal, no evidence) and resolves on the 4th', () => {
+    const reports = rounds('FFFOOOO');
+    expect(reports.slice(3).map((r) => [keys(r.signals), healthyOf(r)])).toEqual([
+      [[], []],
+      [[], []],
+      [[], []],
+      [[], ['gateway']],
+    ]);
+  });
+
+  it('resolveAfterOkRounds is configurable: 1 resolves on the first ok round', () => {
+    const rules = parseConfig({ rules: { healthz_down: { resolveAfterOkRounds: 1 } } }).rules;
+    const first = round({ rules, probes: [{ target: 'gateway', outcome: down }] });
+    const second = round({ rules, previous: first.next, now: at(30), probes: [{ target: 'gateway', outcome: up }] });
+    expect(healthyOf(second.report)).toEqual(['gateway']);
+  });
+
+  it('alternating fail / ok: from the 3rd round every round fires SEV2 saying "flapping" with the counts, and none is evidence of health', () => {
+    const reports = rounds('FOFOFOFOFOFOFOFOFOFO');
+    expect(reports.every((r) => healthyOf(r).length === 0)).toBe(true);
+    expect(reports.slice(2).every((r) => keys(r.signals).join() === 'SEV2 healthz_down:gateway')).toBe(true);
+    // Round 2 (the first ok one) is not flapping yet: one failure in two rounds, one run of failures.
+    expect(reports[1]!.signals).toEqual([]);
+    const okRound = reports[19]!.signals[0]!;
+    expect(okRound.summary).toMatch(
+      /^healthz_down SEV2: gateway flapping: failed 5 of 10 rounds in 5 min; this round ok \(HTTP 200 in 42 ms\); stays open until 4 ok rounds in a row/,
+    );
+    expect(okRound.details).toMatchObject({
+      flapping: true,
+      roundsInWindow: 10,
+      failedInWindow: 5,
+      flapWindowMinutes: 5,
+      diagnosis: 'flapping',
+    });
+    const failRound = reports[18]!.signals[0]!;
+    expect(failRound.summary).toMatch(
+      /^healthz_down SEV2: gateway flapping: failed 5 of 10 rounds in 5 min; this round failed once: sick app/,
+    );
+    expect(failRound.details).toMatchObject({ flapping: true, failure: 'http_status', status: 503 });
+  });
+
+  it('a flapping target with two failures in a row is SEV1 (the consecutive-failure rule still holds)', () => {
+    const reports = rounds('FOFOFF');
+    expect(keys(reports[5]!.signals)).toEqual(['SEV1 healthz_down:gateway']);
+    expect(reports[5]!.signals[0]!.summary).toContain('flapping: failed 4 of 6 rounds');
+  });
+
+  it('a target down the whole window is down, not flapping', () => {
+    const reports = rounds('FFFFFFFFFFFF');
+    expect(reports.at(-1)!.signals[0]!.summary).not.toContain('flapping');
+    expect(reports.at(-1)!.signals[0]!.details).toMatchObject({ flapping: false, roundsInWindow: 10, failedInWindow: 10 });
+  });
+
+  it('4 ok rounds while the window still shows flapping keep it open; it resolves once the window says stable', () => {
+    // F F O F F F then ok: after 4 ok rounds the window (10 rounds) still holds 5 failures in two runs.
+    const reports = rounds('FFOFFFOOOOO');
+    expect(keys(reports[9]!.signals)).toEqual(['SEV2 healthz_down:gateway']);
+    expect(reports[9]!.signals[0]!.summary).toContain('flapping: failed 5 of 10 rounds');
+    expect(healthyOf(reports[9]!)).toEqual([]);
+    expect(reports[10]!.signals).toEqual([]);
+    expect(healthyOf(reports[10]!)).toEqual(['gateway']);
+  });
+
+  it('the state keeps only the rounds of the flap window (5 min: 10 rounds at 30 s)', () => {
+    let previous: ProbeState = EMPTY_PROBE_STATE;
+    for (let i = 0; i < 30; i++)
+      previous = round({ previous, now: at(i * 30), probes: [{ target: 'gateway', outcome: i % 2 ? up : down }] }).next;
+    const history = previous.targets.gateway!.history;
+    expect(history).toHaveLength(10);
+    expect(history[0]!.at).toBe(at(20 * 30).toISOString());
+    expect(history.at(-1)!.at).toBe(at(29 * 30).toISOString());
   });
 });

@@ -4,9 +4,31 @@ import { InvalidProbeStateError, parseProbeState } from '../../../../lambdas/cor
 const AT = '2026-11-20T03:00:00.000Z';
 
 describe('parseProbeState', () => {
-  it('accepts the stored shape and returns it as is', () => {
-    const state = { targets: { gateway: { at: AT, ok: false, failingSince: AT }, server: { at: AT, ok: true, failingSince: null } } };
+  it('accepts the stored shape (streak and flap-window rounds) and returns it as is', () => {
+    const state = {
+      targets: {
+        gateway: { at: AT, ok: false, failingSince: AT, okStreak: 0, history: [{ at: AT, ok: false }] },
+        server: { at: AT, ok: true, failingSince: null, okStreak: 7, history: [{ at: AT, ok: true }] },
+      },
+    };
     expect(parseProbeState(state)).toEqual(state);
+  });
+
+  it('upgrade: an item written before streaks and history (previous round only) reads as a history of that one round', () => {
+    const old = { targets: { gateway: { at: AT, ok: false, failingSince: AT }, server: { at: AT, ok: true, failingSince: null } } };
+    expect(parseProbeState(old)).toEqual({
+      targets: {
+        gateway: { at: AT, ok: false, failingSince: AT, okStreak: 0, history: [{ at: AT, ok: false }] },
+        // One ok round seen: it still needs the rest of resolveAfterOkRounds before it resolves anything.
+        server: { at: AT, ok: true, failingSince: null, okStreak: 1, history: [{ at: AT, ok: true }] },
+      },
+    });
+  });
+
+  it('a history entry without a time is refused naming the path', () => {
+    expect(() => parseProbeState({ targets: { gateway: { at: AT, ok: true, failingSince: null, history: [{ ok: true }] } } })).toThrow(
+      /^probe state: targets\.gateway\.history\.0\.at: /,
+    );
   });
 
   it('a target without its time is refused naming the path (the round then treats the state as unreadable: SEV2, not SEV1)', () => {
