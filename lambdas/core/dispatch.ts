@@ -14,6 +14,7 @@ import { silenceEnd, type Silence } from './silence.ts';
 import { inhibitorFor, mayBeInhibited, silenceFor, type RoutingContext } from './suppression.ts';
 import { sweepIncident, type SweepOptions } from './sweep-policy.ts';
 import { makeDedupKey, oneLine, severityRank, type Signal } from './signal.ts';
+import { isOwed, MAX_DELIVERY_ATTEMPTS } from './owed.ts';
 import { budgetFor, epochMinute, isHoldable, stormNotice, type HeldIncident, type StormLedger } from './notify/storm.ts';
 
 export interface DispatchDeps {
@@ -62,8 +63,6 @@ function emptyResult(): DispatchResult {
 }
 
 const MAX_WRITE_ATTEMPTS = 8;
-/** After this many attempts across invocations a delivery stops being retried. */
-const MAX_DELIVERY_ATTEMPTS = 10;
 const PIPELINE_RULE = 'pipeline_health';
 
 export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promise<DispatchResult> {
@@ -172,7 +171,8 @@ async function processTransition(
 
 /**
  * The sweeper's pass at `now`: each open incident's due escalation, reminder or quiet resolve, and any
- * delivery still owed (a failed one to retry, or one whose sender crashed past its claim).
+ * delivery still owed (a failed one to retry, or one whose sender crashed past its claim), on open
+ * incidents and on resolved ones that still owe something (a resolve that failed, a held post).
  */
 export async function sweepIncidents(now: Date, options: SweepOptions, deps: DispatchDeps): Promise<DispatchResult> {
   const settings = withActiveSinks(deps.settings, deps.notifiers);
@@ -180,9 +180,7 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
   const result = emptyResult();
   const silences = deps.silences ? await deps.silences.listCurrent() : [];
   // Most severe and oldest first: after a storm, held SEV1 pages go out before SEV3 posts.
-  const open = (await deps.store.listOpen()).sort(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || Date.parse(a.openedAt) - Date.parse(b.openedAt),
-  );
+  const open = (await deps.store.listOpen()).sort(mostSevereFirst);
   await announceEndedSilences(silences, open, now, swept);
   for (const incident of open) {
     const context = await stillQuiet(incident, silences, now, swept);
@@ -199,9 +197,18 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
       result,
     );
   }
+  // Resolved incidents still owing a delivery: nothing else would ever send their resolves again.
+  const seen = new Set(open.map((i) => i.dedupKey));
+  const owed = (await deps.store.listOwed()).filter((i) => !seen.has(i.dedupKey)).sort(mostSevereFirst);
+  for (const incident of owed)
+    await processTransition(incident.dedupKey, (existing) => ({ next: existing, changed: false }), now, swept, result);
   await reportPagerDutyHealth(result, swept);
   await announceStorm(result, swept, now);
   return result;
+}
+
+function mostSevereFirst(a: Incident, b: Incident): number {
+  return severityRank(a.severity) - severityRank(b.severity) || Date.parse(a.openedAt) - Date.parse(b.openedAt);
 }
 
 /** Splits due deliveries into those the sinks' per-minute budgets allow now and those held back. */
@@ -304,8 +311,7 @@ async function announceEndedSilences(silences: Silence[], open: Incident[], now:
 }
 
 function isDeliverable(d: DeliveryRecord, now: Date): boolean {
-  const due = d.status === 'pending' || (d.status === 'failed' && d.retryable === true && d.attempts < MAX_DELIVERY_ATTEMPTS);
-  return due && (!d.claimedUntil || Date.parse(d.claimedUntil) <= now.getTime());
+  return isOwed(d) && (!d.claimedUntil || Date.parse(d.claimedUntil) <= now.getTime());
 }
 
 async function send(incident: Incident, deliveries: DeliveryRecord[], deps: DispatchDeps, now: Date): Promise<DeliveryRecord[]> {
