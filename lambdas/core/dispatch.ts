@@ -35,7 +35,10 @@ export interface DispatchDeps {
   storm?: StormLedger;
 }
 
-/** What one routeSignals/sweep call loads at most once: silences, and open incidents until a write. */
+/**
+ * What one routeSignals/sweep call loads at most once: silences, and the open incidents (kept current in
+ * place as this call opens, changes and resolves incidents, so a storm reads the table once, not per incident).
+ */
 interface CallCache {
   silences?: Silence[];
   open?: Incident[];
@@ -84,14 +87,12 @@ export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promi
 async function processSignal(signal: Signal, deps: DispatchDeps, result: DispatchResult, cache: CallCache = {}): Promise<void> {
   const now = deps.now(signal);
   const context = await routingContext(signal, now, deps, cache);
-  let openedOrClosed = false;
   let after: Incident | undefined;
   await processTransition(
     signal.dedupKey,
     (existing) => {
       const transition = applySignal(existing, signal, now, deps.settings, context);
-      openedOrClosed = transition.changed && existing?.status !== transition.next.status;
-      after = transition.next;
+      after = transition.changed ? transition.next : undefined;
       return transition;
     },
     now,
@@ -103,7 +104,16 @@ async function processSignal(signal: Signal, deps: DispatchDeps, result: Dispatc
     const symptom = after;
     await processTransition(inhibitor, (existing) => linkInhibited(existing, symptom, now), now, deps, result);
   }
-  if (openedOrClosed) delete cache.open; // inhibitors may have changed
+  if (cache.open && after) remember(cache.open, after); // inhibitors may have changed
+}
+
+/** The cached open incidents with `incident` as this call just wrote it (added, replaced, or gone once resolved). */
+function remember(open: Incident[], incident: Incident): void {
+  const index = open.findIndex((o) => o.dedupKey === incident.dedupKey);
+  if (incident.status !== 'open') {
+    if (index >= 0) open.splice(index, 1);
+  } else if (index >= 0) open[index] = incident;
+  else open.push(incident);
 }
 
 /** Silences, maintenance windows and inhibitions that apply to a firing signal now. */
@@ -163,7 +173,7 @@ async function processTransition(
     result.permanentSnsFailures.push(
       ...outcomes.filter((d) => d.status === 'failed' && !d.retryable && !deps.notifiers[d.sink]?.raisesPipelineHealth),
     );
-    await recordOutcomes(dedupKey, outcomes, deps, now);
+    await recordOutcomes(dedupKey, outcomes, deps, now, claimed);
     return true;
   }
   throw new Error(`incident ${dedupKey}: gave up after ${MAX_WRITE_ATTEMPTS} conflicting writes`);
@@ -355,10 +365,17 @@ function sendOne(incident: Incident, delivery: DeliveryRecord, deps: DispatchDep
 }
 
 /** Writes each delivery's outcome and a timeline line onto the incident, re-reading on a lost race. */
-async function recordOutcomes(dedupKey: string, outcomes: DeliveryRecord[], deps: DispatchDeps, now: Date): Promise<void> {
+async function recordOutcomes(
+  dedupKey: string,
+  outcomes: DeliveryRecord[],
+  deps: DispatchDeps,
+  now: Date,
+  claimed: Incident,
+): Promise<void> {
   if (outcomes.length === 0) return;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const current = await deps.store.get(dedupKey);
+    // First against the version this call just wrote (usually still current): no read per incident.
+    const current = attempt === 0 ? claimed : await deps.store.get(dedupKey);
     if (!current) return;
     const next = structuredClone(current);
     for (const outcome of outcomes) {
