@@ -15,7 +15,8 @@ import { inhibitorFor, mayBeInhibited, silenceFor, type RoutingContext } from '.
 import { sweepIncident, type SweepOptions } from './sweep-policy.ts';
 import { makeDedupKey, oneLine, severityRank, type Signal } from './signal.ts';
 import { isOwed, MAX_DELIVERY_ATTEMPTS } from './owed.ts';
-import { budgetFor, epochMinute, isHoldable, stormNotice, type HeldIncident, type StormLedger } from './notify/storm.ts';
+import { budgetFor, epochMinute, requestKind, requestLimit, stormNotice, type HeldIncident, type StormLedger } from './notify/storm.ts';
+import type { RetryBudget } from './notify/notifier.ts';
 
 export interface DispatchDeps {
   store: IncidentStore;
@@ -149,7 +150,7 @@ async function processTransition(
     if (!next) return false;
     const deliverable = next.deliveries.filter((d) => isDeliverable(d, now));
     if (!changed && deliverable.length === 0) return false;
-    const { allowed: claimable, held } = await admit(deliverable, now, deps, result);
+    const { allowed: claimable, held } = await admit(deliverable, next.rule, now, deps, result);
     const newlyHeld = held.filter((d) => !d.heldAt);
     if (!changed && claimable.length === 0 && newlyHeld.length === 0) return false;
     const claimed = structuredClone(next);
@@ -221,9 +222,13 @@ function mostSevereFirst(a: Incident, b: Incident): number {
   return severityRank(a.severity) - severityRank(b.severity) || Date.parse(a.openedAt) - Date.parse(b.openedAt);
 }
 
-/** Splits due deliveries into those the sinks' per-minute budgets allow now and those held back. */
+/**
+ * Splits due deliveries into those the sinks' per-minute budgets allow now and those held back. Each
+ * takes one request of its kind's share (storm.ts requestLimit); pipeline health is counted, never held.
+ */
 async function admit(
   deliveries: DeliveryRecord[],
+  rule: string,
   now: Date,
   deps: DispatchDeps,
   result: DispatchResult,
@@ -235,10 +240,13 @@ async function admit(
   const allowed: DeliveryRecord[] = [];
   const held: DeliveryRecord[] = [];
   for (const delivery of deliveries) {
-    const key = `${delivery.sink}#${minute}`;
-    if (!isHoldable(delivery)) allowed.push(delivery);
-    else if (!spent.has(key) && (await deps.storm.take(delivery.sink, minute, deliveryBudget(delivery.sink, deps.settings))))
+    const kind = requestKind(delivery, rule);
+    const key = `${delivery.sink}#${minute}#${kind}`;
+    const limit = requestLimit(kind, budgetFor(delivery.sink, deps.settings));
+    if (kind === 'health') {
+      await deps.storm.take(delivery.sink, minute, limit); // counted so others see it; sent either way
       allowed.push(delivery);
+    } else if (!spent.has(key) && (await deps.storm.take(delivery.sink, minute, limit))) allowed.push(delivery);
     else {
       spent.add(key);
       held.push(delivery);
@@ -247,14 +255,13 @@ async function admit(
   return { allowed, held };
 }
 
-/**
- * What incident deliveries may take of a sink's budget in a minute: all but one request, kept for the
- * grouped notice, so a storm's notice never goes out on top of a spent budget (PagerDuty would throttle
- * exactly the message that explains the storm). A budget of 1 has no room to keep one.
- */
-function deliveryBudget(sink: Sink, settings: RouterSettings): number {
-  const budget = budgetFor(sink, settings);
-  return budget > 1 ? budget - 1 : budget;
+/** The transport's retries of one delivery to `sink`, each taking a request of the `owed` share (absent without storm control). */
+function retryBudget(sink: Sink, now: Date, deps: DispatchDeps, kind: 'owed' | 'notice' = 'owed'): RetryBudget | undefined {
+  const storm = deps.storm;
+  if (!storm) return undefined;
+  const budget = budgetFor(sink, deps.settings);
+  const limit = kind === 'notice' ? budget : requestLimit('owed', budget);
+  return () => storm.take(sink, epochMinute(now), limit);
 }
 
 /** One grouped notice per sink and minute (claimed once in the ledger) for what this call held back, in the request its budget kept for it. */
@@ -267,9 +274,13 @@ async function announceStorm(result: DispatchResult, deps: DispatchDeps, now: Da
     const total = await deps.storm.hold(sink, minute, incidents);
     const notifier = deps.notifiers[sink];
     if (!notifier?.announce || !(await deps.storm.claimNotice(sink, minute))) continue;
+    // The notice's own request, in the slot every other kind leaves free (so the count stays the whole truth).
+    await deps.storm.take(sink, minute, budgetFor(sink, deps.settings));
+    const budgetFn = retryBudget(sink, now, deps, 'notice');
     const outcome = await notifier.announce(stormNotice(sink, held, total, budgetFor(sink, deps.settings), now), {
       settings: deps.settings,
       now,
+      ...(budgetFn ? { retryBudget: budgetFn } : {}),
     });
     if (!outcome.ok) deps.log?.('storm notice failed', { sink, reason: outcome.reason });
   }
@@ -361,7 +372,8 @@ async function send(incident: Incident, deliveries: DeliveryRecord[], deps: Disp
 function sendOne(incident: Incident, delivery: DeliveryRecord, deps: DispatchDeps, now: Date): Promise<SendOutcome> {
   const notifier = deps.notifiers[delivery.sink];
   if (!notifier) return Promise.resolve({ ok: false, retryable: false, kind: 'config', reason: `sink ${delivery.sink} is not configured` });
-  return notifier.deliver(incident, delivery, { settings: deps.settings, now });
+  const budget = retryBudget(delivery.sink, now, deps);
+  return notifier.deliver(incident, delivery, { settings: deps.settings, now, ...(budget ? { retryBudget: budget } : {}) });
 }
 
 /** Writes each delivery's outcome and a timeline line onto the incident, re-reading on a lost race. */
@@ -394,7 +406,8 @@ async function recordOutcomes(
 
 /**
  * A delivery to an HTTP sink that cannot succeed by retrying (secret missing, request rejected) raises a
- * SEV2 pipeline-health incident per sink on the other sinks; the next successful delivery resolves it.
+ * SEV2 pipeline-health incident per sink on the other sinks (never held by storm control); the next
+ * successful delivery after its own notifications went out resolves it.
  */
 async function reportPagerDutyHealth(result: DispatchResult, deps: DispatchDeps): Promise<void> {
   const watched = orderSinks(result.attempted.map((d) => d.sink)).filter((sink) => deps.notifiers[sink]?.raisesPipelineHealth);
@@ -411,6 +424,8 @@ async function reportSinkHealth(sink: Sink, result: DispatchResult, deps: Dispat
   if (broken.length === 0) {
     const open = await deps.store.get(dedupKey);
     if (open?.status !== 'open') return;
+    // Not before its own page and posts went out: resolving first would leave them unsent (or skipped) and tell nobody.
+    if (open.deliveries.some((d) => d.id.startsWith(`${open.episode}:`) && isOwed(d))) return;
     await processSignal({ ...open.lastSignal, status: 'resolved', summary: `${label} deliveries succeed again` }, deps, result);
     return;
   }

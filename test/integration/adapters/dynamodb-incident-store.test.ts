@@ -138,7 +138,11 @@ describe.each(stores)('%s', (_name, makeStore) => {
     // Read back without the index attribute.
     expect(await store.listOwed()).toEqual([owing]);
 
-    const delivered = { ...owing, version: 2, deliveries: [sentTrigger, { ...failedResolve, status: 'sent' as const, retryable: undefined }] };
+    const delivered = {
+      ...owing,
+      version: 2,
+      deliveries: [sentTrigger, { ...failedResolve, status: 'sent' as const, retryable: undefined }],
+    };
     expect(await store.put(delivered, 1)).toBe(true);
     expect(await store.listOwed()).toEqual([]);
   });
