@@ -32,10 +32,22 @@ const quiet = { info: () => {}, warn: () => {}, error: () => {} };
 function counting(base: IncidentStore) {
   const calls = { get: 0, listOpen: 0, listOwed: 0, put: 0 };
   const store: IncidentStore = {
-    get: (key) => (calls.get++, base.get(key)),
-    listOpen: (source) => (calls.listOpen++, base.listOpen(source)),
-    listOwed: () => (calls.listOwed++, base.listOwed()),
-    put: (incident, expected) => (calls.put++, base.put(incident, expected)),
+    get(key) {
+      calls.get++;
+      return base.get(key);
+    },
+    listOpen(source) {
+      calls.listOpen++;
+      return base.listOpen(source);
+    },
+    listOwed() {
+      calls.listOwed++;
+      return base.listOwed();
+    },
+    put(incident, expected) {
+      calls.put++;
+      return base.put(incident, expected);
+    },
   };
   return { store, calls };
 }
