@@ -86,7 +86,9 @@ interface Pending {
 }
 
 export async function runChaos(world: RouterWorld, options: ChaosOptions): Promise<ChaosOutcome> {
+  // The workload replays exactly from the seed; the fake's answers depend on the order concurrent requests arrive in.
   const rng = prng(options.seed);
+  const answers = prng(options.seed ^ 0x9e3779b9);
   const tableName = await createTable(world, `chaos-${options.seed}-${randomUUID().slice(0, 8)}`);
   let now = START;
   const clock = () => new Date(now);
@@ -97,7 +99,7 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
   world.pd.useClock(() => now);
   world.pd.respondWithEach((event): ScriptStep => {
     if (healthy) return { type: 'accept' };
-    const r = rng();
+    const r = answers();
     if (now >= outage.from && now < outage.to)
       return r < 0.6 ? { type: 'error', status: 503 } : r < 0.8 ? { type: 'hang' } : { type: 'close' };
     if (r < 0.78) return { type: 'accept' };
@@ -133,7 +135,7 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
     ssm: world.ssm,
     publisher,
     secretMaxAgeSeconds: 3600,
-    http: { sleep: async () => {}, random: rng, timeoutMs: 250 },
+    http: { sleep: async () => {}, random: answers, timeoutMs: 250 },
   });
   const notifiers = buildNotifiers(
     { pagerduty: { routingKeyParameter: ROUTING_KEY_PARAMETER, eventsUrl: world.pd.eventsUrl }, webhooks: [] },

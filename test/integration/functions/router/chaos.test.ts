@@ -8,8 +8,8 @@ import { useRouterWorld, type RouterWorld } from '../../support/router-fixture.t
 let world: RouterWorld;
 useRouterWorld((created) => (world = created));
 
-// A budget of 20 a minute instead of PagerDuty's 120 makes a 25-incident burst a storm without 150 incidents' worth of moto calls.
-const CI: Omit<ChaosOptions, 'seed'> = { minutes: 25, subjects: 3, pagerDutyBudget: 20, burst: 25 };
+// A budget of 10 a minute instead of PagerDuty's 120 makes a 12-incident burst a storm without 150 incidents' worth of moto calls.
+const CI: Omit<ChaosOptions, 'seed'> = { minutes: 15, subjects: 2, pagerDutyBudget: 10, burst: 12 };
 
 describe('delivery under chaos', { timeout: 300_000 }, () => {
   it.each([1, 2])(
