@@ -92,7 +92,9 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
   const tableName = await createTable(world, `chaos-${options.seed}-${randomUUID().slice(0, 8)}`);
   let now = START;
   const clock = () => new Date(now);
-  const outage = { from: START + Math.floor(options.minutes * 0.3) * MINUTE, to: START + Math.floor(options.minutes * 0.3 + 4) * MINUTE };
+  // The vendor's outage starts with the storm (as storms start): every admitted request then fails and is retried.
+  const stormMinute = Math.floor(options.minutes / 2);
+  const outage = { from: START + stormMinute * MINUTE, to: START + (stormMinute + 3) * MINUTE };
   let healthy = false;
 
   world.pd.reset();
@@ -169,9 +171,9 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
   const queue: Pending[] = [];
   const stats = { reports: 0, invocations: 0, failedInvocations: 0, deadLettered: 0, requests: 0, accepted: 0, episodes: 0 };
 
-  function publish(source: SignalSource, signals: Signal[], evaluated: string[]): void {
+  function publish(source: SignalSource, signals: Signal[], evaluated: string[], healthy: Record<string, string[]> = {}): void {
     const at = new Date(now).toISOString();
-    const event = reportEvent({ source, evaluatedAt: at, evaluated, healthy: {}, signals }, at, `metis-alerts.${source}`);
+    const event = reportEvent({ source, evaluatedAt: at, evaluated, healthy, signals }, at, `metis-alerts.${source}`);
     stats.reports++;
     queue.push({ due: now, event, retriesLeft: 2 });
     // EventBridge delivers at least once: sometimes twice at once, sometimes a copy minutes later.
@@ -183,6 +185,7 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
     for (const source of ['trace-db', 'logs'] as const) {
       if (rng() < 0.4) continue; // not every minute has a report
       const signals: Signal[] = [];
+      const fine: string[] = [];
       for (const s of subjects.filter((x) => x.source === source)) {
         const key = `${s.rule}:${s.subject}`;
         const flip = firing.has(key) ? rng() < 0.25 : rng() < 0.12;
@@ -193,11 +196,11 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
         const base = { source, rule: s.rule, subject: s.subject, dedupKey: key, observedAt: at, runbook: 'Provider outage' };
         if (fires)
           signals.push({ ...base, severity: s.severity, status: 'firing', summary: `${s.rule} firing for ${s.subject}`, details: {} });
-        // Log watch only reports what it saw: tracebacks resolve when the sweeper finds them quiet.
-        else if (source === 'trace-db')
-          signals.push({ ...base, severity: s.severity, status: 'resolved', summary: `${s.rule} fine for ${s.subject}`, details: {} });
+        // Log watch only reports what it saw: tracebacks resolve when the sweeper finds them quiet. The trace
+        // check names what it found healthy; the router resolves those of its open incidents.
+        else if (source === 'trace-db') fine.push(s.subject);
       }
-      if (minute === Math.floor(options.minutes / 2) && source === 'trace-db')
+      if (minute === stormMinute && source === 'trace-db')
         for (let i = 0; i < options.burst; i++) {
           const at = new Date(now).toISOString();
           signals.push({
@@ -213,7 +216,8 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
             details: {},
           });
         }
-      if (signals.length > 0) publish(source, signals, source === 'trace-db' ? ['model_error_rate'] : ['traceback']);
+      if (source === 'logs' && signals.length > 0) publish(source, signals, ['traceback']);
+      if (source === 'trace-db') publish(source, signals, ['model_error_rate'], { model_error_rate: fine });
     }
   }
 
@@ -253,22 +257,8 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
     .filter((s) => s.source === 'trace-db')
     .map((s) => s.key)
     .concat(Array.from({ length: options.burst }, (_, i) => `model_error_rate:burst-${i}`));
-  publish(
-    'trace-db',
-    resolving.map((key) => ({
-      source: 'trace-db',
-      rule: 'model_error_rate',
-      subject: key.slice('model_error_rate:'.length),
-      dedupKey: key,
-      severity: 'SEV3',
-      status: 'resolved',
-      summary: 'fine',
-      observedAt: new Date(now).toISOString(),
-      runbook: 'Provider outage',
-      details: {},
-    })),
-    ['model_error_rate'],
-  );
+  // As a detector reports it: healthy subjects, which resolve open incidents only (nothing re-sends an old resolve).
+  publish('trace-db', [], ['model_error_rate'], { model_error_rate: resolving.map((key) => key.slice('model_error_rate:'.length)) });
   queue.splice(1); // the final report once, no late copies
   await tick(options.minutes + 11, false);
   // Final sweeps, 5 minutes apart (the tracebacks go quiet and resolve; whatever is owed goes out).
