@@ -3,7 +3,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE } from '../lambdas/core/constants.ts';
+import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE, OWED_ATTRIBUTE, OWED_INDEX } from '../lambdas/core/constants.ts';
 
 export interface IncidentTableProps {
   /**
@@ -39,6 +39,12 @@ export class IncidentTable extends Construct {
       // items instead of scanning the whole table on every report.
       indexName: OPEN_BY_SOURCE_INDEX,
       partitionKey: { name: OPEN_SOURCE_ATTRIBUTE, type: AttributeType.STRING },
+    });
+    this.table.addGlobalSecondaryIndex({
+      // Sparse: only resolved incidents that still owe a delivery (a failed resolve) carry the key, so the
+      // sweeper retries them every run without scanning the resolved history.
+      indexName: OWED_INDEX,
+      partitionKey: { name: OWED_ATTRIBUTE, type: AttributeType.STRING },
     });
   }
 }

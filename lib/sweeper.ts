@@ -5,7 +5,9 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { OWED_INDEX } from '../lambdas/core/constants.ts';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import type { SourceExpectation } from '../lambdas/core/source-health.ts';
 import { MetisFunction } from './metis-function.ts';
@@ -67,6 +69,14 @@ export class Sweeper extends Construct {
       'dynamodb:Scan',
       'dynamodb:BatchGetItem',
     ]);
+    // Resolved incidents that still owe a delivery (a failed resolve), from their sparse index.
+    lambda.role.addToPolicy(
+      new PolicyStatement({
+        sid: 'OwedIncidents',
+        actions: ['dynamodb:Query'],
+        resources: [`${props.incidentTable.tableArn}/index/${OWED_INDEX}`],
+      }),
+    );
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Sweep open incidents',
       schedule: Schedule.rate(interval),

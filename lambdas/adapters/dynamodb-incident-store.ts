@@ -16,7 +16,8 @@ import type { IncidentStore } from '../core/ports.ts';
 import type { SignalSource } from '../core/signal.ts';
 import { byOpenedAt } from './incident-order.ts';
 import { asError } from '../core/errors.ts';
-import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE } from '../core/constants.ts';
+import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE, OWED_ATTRIBUTE, OWED_INDEX, OWED_VALUE } from '../core/constants.ts';
+import { owesDelivery } from '../core/owed.ts';
 import { versionCondition, isConditionalCheckFailure } from './dynamodb-conditions.ts';
 
 export interface DynamoDbIncidentStoreOptions {
@@ -30,7 +31,7 @@ export interface DynamoDbIncidentStoreOptions {
 
 const OPEN_SOURCE = OPEN_SOURCE_ATTRIBUTE;
 
-export type StoredIncident = Incident & { [OPEN_SOURCE]?: string };
+export type StoredIncident = Incident & { [OPEN_SOURCE]?: string; [OWED_ATTRIBUTE]?: string };
 
 export class DynamoDbIncidentStore implements IncidentStore {
   private readonly documents: DynamoDBDocumentClient;
@@ -93,20 +94,24 @@ export class DynamoDbIncidentStore implements IncidentStore {
 
   /** Every open incident (inhibition, the sweeper): a consistent Scan of the small, TTL-trimmed table. */
   private async scanOpen(): Promise<Incident[]> {
+    return this.scan('open');
+  }
+
+  private async scan(status: Incident['status']): Promise<Incident[]> {
     const input: ScanCommandInput = {
       TableName: this.tableName,
       ConsistentRead: true,
       Limit: this.scanPageSize,
-      FilterExpression: '#status = :open',
+      FilterExpression: '#status = :status',
       ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':open': 'open' },
+      ExpressionAttributeValues: { ':status': status },
     };
     const incidents: Incident[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.documents.send(new ScanCommand({ ...input, ExclusiveStartKey: startKey }));
       for (const item of (page.Items ?? []) as StoredIncident[]) {
-        if (item[OPEN_SOURCE] !== item.source) await this.indexOpen(item);
+        if (status === 'open' && item[OPEN_SOURCE] !== item.source) await this.indexOpen(item);
         incidents.push(fromItem(item));
       }
       startKey = page.LastEvaluatedKey;
@@ -136,6 +141,38 @@ export class DynamoDbIncidentStore implements IncidentStore {
     }
   }
 
+  /** Resolved incidents still owing a delivery, from the sparse owed index (eventually consistent: a sweep later at worst). */
+  async listOwed(): Promise<Incident[]> {
+    try {
+      return await this.queryOwed();
+    } catch (error) {
+      // Mid-upgrade the index may not exist yet: scan the resolved incidents once rather than fail the sweep.
+      const { name, message } = asError(error);
+      if (!(name === 'ValidationException' || name === 'ResourceNotFoundException') || !/index/i.test(message)) throw error;
+      return (await this.scan('resolved')).filter(owesDelivery);
+    }
+  }
+
+  private async queryOwed(): Promise<Incident[]> {
+    const incidents: Incident[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.documents.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          IndexName: OWED_INDEX,
+          KeyConditionExpression: '#owed = :owed',
+          ExpressionAttributeNames: { '#owed': OWED_ATTRIBUTE },
+          ExpressionAttributeValues: { ':owed': OWED_VALUE },
+          ExclusiveStartKey: startKey,
+        }),
+      );
+      for (const item of (page.Items ?? []) as StoredIncident[]) if (item.status === 'resolved') incidents.push(fromItem(item));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return incidents.sort(byOpenedAt);
+  }
+
   async put(incident: Incident, expectedVersion: number | undefined): Promise<boolean> {
     const condition = versionCondition(expectedVersion);
     try {
@@ -149,15 +186,19 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 }
 
-/** Open incidents carry `openSource` (the sparse index key); resolved ones must not, or the index keeps them. */
+/**
+ * Open incidents carry `openSource` (the sparse index key); resolved ones must not, or the index keeps them.
+ * Resolved incidents that still owe a delivery carry `owed` until nothing is owed.
+ */
 function toItem(incident: Incident): StoredIncident {
   const item: StoredIncident = fromItem(incident as StoredIncident);
   if (incident.status === 'open') item[OPEN_SOURCE] = incident.source;
+  else if (owesDelivery(incident)) item[OWED_ATTRIBUTE] = OWED_VALUE;
   return item;
 }
 
-/** The incident without the index attribute (the CLI's listing reads items too). */
+/** The incident without the index attributes (the CLI's listing reads items too). */
 export function fromItem(item: StoredIncident): Incident {
-  const { [OPEN_SOURCE]: _indexed, ...incident } = item;
+  const { [OPEN_SOURCE]: _indexed, [OWED_ATTRIBUTE]: _owed, ...incident } = item;
   return incident;
 }

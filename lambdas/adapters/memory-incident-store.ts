@@ -5,6 +5,7 @@ import type { Incident } from '../core/incident.ts';
 import type { IncidentStore } from '../core/ports.ts';
 import type { SignalSource } from '../core/signal.ts';
 import { byOpenedAt } from './incident-order.ts';
+import { owesDelivery } from '../core/owed.ts';
 
 export class MemoryIncidentStore implements IncidentStore {
   private readonly items = new Map<string, Incident>();
@@ -21,6 +22,13 @@ export class MemoryIncidentStore implements IncidentStore {
   async listOpen(source?: SignalSource): Promise<Incident[]> {
     return [...this.items.values()]
       .filter((item) => item.status === 'open' && (source === undefined || item.source === source))
+      .map((item) => structuredClone(item))
+      .sort(byOpenedAt);
+  }
+
+  async listOwed(): Promise<Incident[]> {
+    return [...this.items.values()]
+      .filter((item) => item.status === 'resolved' && owesDelivery(item))
       .map((item) => structuredClone(item))
       .sort(byOpenedAt);
   }

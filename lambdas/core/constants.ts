@@ -15,3 +15,11 @@ export const METRIC_NAMESPACE = 'MetisAlerts';
  */
 export const OPEN_BY_SOURCE_INDEX = 'open-by-source';
 export const OPEN_SOURCE_ATTRIBUTE = 'openSource';
+/**
+ * The incident table's sparse index of resolved incidents that still owe a delivery (a resolve to retry):
+ * only those carry the attribute, so the sweeper finds them without scanning every resolved incident.
+ */
+export const OWED_INDEX = 'owed';
+export const OWED_ATTRIBUTE = 'owed';
+/** The one value of the owed attribute (the index has a single partition: the set is small and short-lived). */
+export const OWED_VALUE = 'resolve-owed';

@@ -14,7 +14,9 @@ import { silenceEnd, type Silence } from './silence.ts';
 import { inhibitorFor, mayBeInhibited, silenceFor, type RoutingContext } from './suppression.ts';
 import { sweepIncident, type SweepOptions } from './sweep-policy.ts';
 import { makeDedupKey, oneLine, severityRank, type Signal } from './signal.ts';
-import { budgetFor, epochMinute, isHoldable, stormNotice, type HeldIncident, type StormLedger } from './notify/storm.ts';
+import { isOwed, MAX_DELIVERY_ATTEMPTS } from './owed.ts';
+import { budgetFor, epochMinute, requestKind, requestLimit, stormNotice, type HeldIncident, type StormLedger } from './notify/storm.ts';
+import type { RetryBudget } from './notify/notifier.ts';
 
 export interface DispatchDeps {
   store: IncidentStore;
@@ -34,7 +36,10 @@ export interface DispatchDeps {
   storm?: StormLedger;
 }
 
-/** What one routeSignals/sweep call loads at most once: silences, and open incidents until a write. */
+/**
+ * What one routeSignals/sweep call loads at most once: silences, and the open incidents (kept current in
+ * place as this call opens, changes and resolves incidents, so a storm reads the table once, not per incident).
+ */
 interface CallCache {
   silences?: Silence[];
   open?: Incident[];
@@ -62,8 +67,6 @@ function emptyResult(): DispatchResult {
 }
 
 const MAX_WRITE_ATTEMPTS = 8;
-/** After this many attempts across invocations a delivery stops being retried. */
-const MAX_DELIVERY_ATTEMPTS = 10;
 const PIPELINE_RULE = 'pipeline_health';
 
 export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promise<DispatchResult> {
@@ -85,14 +88,12 @@ export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promi
 async function processSignal(signal: Signal, deps: DispatchDeps, result: DispatchResult, cache: CallCache = {}): Promise<void> {
   const now = deps.now(signal);
   const context = await routingContext(signal, now, deps, cache);
-  let openedOrClosed = false;
   let after: Incident | undefined;
   await processTransition(
     signal.dedupKey,
     (existing) => {
       const transition = applySignal(existing, signal, now, deps.settings, context);
-      openedOrClosed = transition.changed && existing?.status !== transition.next.status;
-      after = transition.next;
+      after = transition.changed ? transition.next : undefined;
       return transition;
     },
     now,
@@ -104,7 +105,16 @@ async function processSignal(signal: Signal, deps: DispatchDeps, result: Dispatc
     const symptom = after;
     await processTransition(inhibitor, (existing) => linkInhibited(existing, symptom, now), now, deps, result);
   }
-  if (openedOrClosed) delete cache.open; // inhibitors may have changed
+  if (cache.open && after) remember(cache.open, after); // inhibitors may have changed
+}
+
+/** The cached open incidents with `incident` as this call just wrote it (added, replaced, or gone once resolved). */
+function remember(open: Incident[], incident: Incident): void {
+  const index = open.findIndex((o) => o.dedupKey === incident.dedupKey);
+  if (incident.status !== 'open') {
+    if (index >= 0) open.splice(index, 1);
+  } else if (index >= 0) open[index] = incident;
+  else open.push(incident);
 }
 
 /** Silences, maintenance windows and inhibitions that apply to a firing signal now. */
@@ -140,7 +150,7 @@ async function processTransition(
     if (!next) return false;
     const deliverable = next.deliveries.filter((d) => isDeliverable(d, now));
     if (!changed && deliverable.length === 0) return false;
-    const { allowed: claimable, held } = await admit(deliverable, now, deps, result);
+    const { allowed: claimable, held } = await admit(deliverable, next.rule, now, deps, result);
     const newlyHeld = held.filter((d) => !d.heldAt);
     if (!changed && claimable.length === 0 && newlyHeld.length === 0) return false;
     const claimed = structuredClone(next);
@@ -164,7 +174,7 @@ async function processTransition(
     result.permanentSnsFailures.push(
       ...outcomes.filter((d) => d.status === 'failed' && !d.retryable && !deps.notifiers[d.sink]?.raisesPipelineHealth),
     );
-    await recordOutcomes(dedupKey, outcomes, deps, now);
+    await recordOutcomes(dedupKey, outcomes, deps, now, claimed);
     return true;
   }
   throw new Error(`incident ${dedupKey}: gave up after ${MAX_WRITE_ATTEMPTS} conflicting writes`);
@@ -172,7 +182,8 @@ async function processTransition(
 
 /**
  * The sweeper's pass at `now`: each open incident's due escalation, reminder or quiet resolve, and any
- * delivery still owed (a failed one to retry, or one whose sender crashed past its claim).
+ * delivery still owed (a failed one to retry, or one whose sender crashed past its claim), on open
+ * incidents and on resolved ones that still owe something (a resolve that failed, a held post).
  */
 export async function sweepIncidents(now: Date, options: SweepOptions, deps: DispatchDeps): Promise<DispatchResult> {
   const settings = withActiveSinks(deps.settings, deps.notifiers);
@@ -180,9 +191,7 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
   const result = emptyResult();
   const silences = deps.silences ? await deps.silences.listCurrent() : [];
   // Most severe and oldest first: after a storm, held SEV1 pages go out before SEV3 posts.
-  const open = (await deps.store.listOpen()).sort(
-    (a, b) => severityRank(a.severity) - severityRank(b.severity) || Date.parse(a.openedAt) - Date.parse(b.openedAt),
-  );
+  const open = (await deps.store.listOpen()).sort(mostSevereFirst);
   await announceEndedSilences(silences, open, now, swept);
   for (const incident of open) {
     const context = await stillQuiet(incident, silences, now, swept);
@@ -199,14 +208,27 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
       result,
     );
   }
+  // Resolved incidents still owing a delivery: nothing else would ever send their resolves again.
+  const seen = new Set(open.map((i) => i.dedupKey));
+  const owed = (await deps.store.listOwed()).filter((i) => !seen.has(i.dedupKey)).sort(mostSevereFirst);
+  for (const incident of owed)
+    await processTransition(incident.dedupKey, (existing) => ({ next: existing, changed: false }), now, swept, result);
   await reportPagerDutyHealth(result, swept);
   await announceStorm(result, swept, now);
   return result;
 }
 
-/** Splits due deliveries into those the sinks' per-minute budgets allow now and those held back. */
+function mostSevereFirst(a: Incident, b: Incident): number {
+  return severityRank(a.severity) - severityRank(b.severity) || Date.parse(a.openedAt) - Date.parse(b.openedAt);
+}
+
+/**
+ * Splits due deliveries into those the sinks' per-minute budgets allow now and those held back. Each
+ * takes one request of its kind's share (storm.ts requestLimit); pipeline health is counted, never held.
+ */
 async function admit(
   deliveries: DeliveryRecord[],
+  rule: string,
   now: Date,
   deps: DispatchDeps,
   result: DispatchResult,
@@ -218,10 +240,13 @@ async function admit(
   const allowed: DeliveryRecord[] = [];
   const held: DeliveryRecord[] = [];
   for (const delivery of deliveries) {
-    const key = `${delivery.sink}#${minute}`;
-    if (!isHoldable(delivery)) allowed.push(delivery);
-    else if (!spent.has(key) && (await deps.storm.take(delivery.sink, minute, deliveryBudget(delivery.sink, deps.settings))))
+    const kind = requestKind(delivery, rule);
+    const key = `${delivery.sink}#${minute}#${kind}`;
+    const limit = requestLimit(kind, budgetFor(delivery.sink, deps.settings));
+    if (kind === 'health') {
+      await deps.storm.take(delivery.sink, minute, limit); // counted so others see it; sent either way
       allowed.push(delivery);
+    } else if (!spent.has(key) && (await deps.storm.take(delivery.sink, minute, limit))) allowed.push(delivery);
     else {
       spent.add(key);
       held.push(delivery);
@@ -230,14 +255,13 @@ async function admit(
   return { allowed, held };
 }
 
-/**
- * What incident deliveries may take of a sink's budget in a minute: all but one request, kept for the
- * grouped notice, so a storm's notice never goes out on top of a spent budget (PagerDuty would throttle
- * exactly the message that explains the storm). A budget of 1 has no room to keep one.
- */
-function deliveryBudget(sink: Sink, settings: RouterSettings): number {
-  const budget = budgetFor(sink, settings);
-  return budget > 1 ? budget - 1 : budget;
+/** The transport's retries of one delivery to `sink`, each taking a request of the `owed` share (absent without storm control). */
+function retryBudget(sink: Sink, now: Date, deps: DispatchDeps, kind: 'owed' | 'notice' = 'owed'): RetryBudget | undefined {
+  const storm = deps.storm;
+  if (!storm) return undefined;
+  const budget = budgetFor(sink, deps.settings);
+  const limit = kind === 'notice' ? budget : requestLimit('owed', budget);
+  return () => storm.take(sink, epochMinute(now), limit);
 }
 
 /** One grouped notice per sink and minute (claimed once in the ledger) for what this call held back, in the request its budget kept for it. */
@@ -250,9 +274,13 @@ async function announceStorm(result: DispatchResult, deps: DispatchDeps, now: Da
     const total = await deps.storm.hold(sink, minute, incidents);
     const notifier = deps.notifiers[sink];
     if (!notifier?.announce || !(await deps.storm.claimNotice(sink, minute))) continue;
+    // The notice's own request, in the slot every other kind leaves free (so the count stays the whole truth).
+    await deps.storm.take(sink, minute, budgetFor(sink, deps.settings));
+    const budgetFn = retryBudget(sink, now, deps, 'notice');
     const outcome = await notifier.announce(stormNotice(sink, held, total, budgetFor(sink, deps.settings), now), {
       settings: deps.settings,
       now,
+      ...(budgetFn ? { retryBudget: budgetFn } : {}),
     });
     if (!outcome.ok) deps.log?.('storm notice failed', { sink, reason: outcome.reason });
   }
@@ -309,8 +337,7 @@ async function announceEndedSilences(silences: Silence[], open: Incident[], now:
 }
 
 function isDeliverable(d: DeliveryRecord, now: Date): boolean {
-  const due = d.status === 'pending' || (d.status === 'failed' && d.retryable === true && d.attempts < MAX_DELIVERY_ATTEMPTS);
-  return due && (!d.claimedUntil || Date.parse(d.claimedUntil) <= now.getTime());
+  return isOwed(d) && (!d.claimedUntil || Date.parse(d.claimedUntil) <= now.getTime());
 }
 
 async function send(incident: Incident, deliveries: DeliveryRecord[], deps: DispatchDeps, now: Date): Promise<DeliveryRecord[]> {
@@ -350,14 +377,22 @@ async function send(incident: Incident, deliveries: DeliveryRecord[], deps: Disp
 function sendOne(incident: Incident, delivery: DeliveryRecord, deps: DispatchDeps, now: Date): Promise<SendOutcome> {
   const notifier = deps.notifiers[delivery.sink];
   if (!notifier) return Promise.resolve({ ok: false, retryable: false, kind: 'config', reason: `sink ${delivery.sink} is not configured` });
-  return notifier.deliver(incident, delivery, { settings: deps.settings, now });
+  const budget = retryBudget(delivery.sink, now, deps);
+  return notifier.deliver(incident, delivery, { settings: deps.settings, now, ...(budget ? { retryBudget: budget } : {}) });
 }
 
 /** Writes each delivery's outcome and a timeline line onto the incident, re-reading on a lost race. */
-async function recordOutcomes(dedupKey: string, outcomes: DeliveryRecord[], deps: DispatchDeps, now: Date): Promise<void> {
+async function recordOutcomes(
+  dedupKey: string,
+  outcomes: DeliveryRecord[],
+  deps: DispatchDeps,
+  now: Date,
+  claimed: Incident,
+): Promise<void> {
   if (outcomes.length === 0) return;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
-    const current = await deps.store.get(dedupKey);
+    // First against the version this call just wrote (usually still current): no read per incident.
+    const current = attempt === 0 ? claimed : await deps.store.get(dedupKey);
     if (!current) return;
     const next = structuredClone(current);
     for (const outcome of outcomes) {
@@ -376,7 +411,8 @@ async function recordOutcomes(dedupKey: string, outcomes: DeliveryRecord[], deps
 
 /**
  * A delivery to an HTTP sink that cannot succeed by retrying (secret missing, request rejected) raises a
- * SEV2 pipeline-health incident per sink on the other sinks; the next successful delivery resolves it.
+ * SEV2 pipeline-health incident per sink on the other sinks (never held by storm control); the next
+ * successful delivery after its own notifications went out resolves it.
  */
 async function reportPagerDutyHealth(result: DispatchResult, deps: DispatchDeps): Promise<void> {
   const watched = orderSinks(result.attempted.map((d) => d.sink)).filter((sink) => deps.notifiers[sink]?.raisesPipelineHealth);
@@ -393,6 +429,8 @@ async function reportSinkHealth(sink: Sink, result: DispatchResult, deps: Dispat
   if (broken.length === 0) {
     const open = await deps.store.get(dedupKey);
     if (open?.status !== 'open') return;
+    // Not before its own page and posts went out: resolving first would leave them unsent (or skipped) and tell nobody.
+    if (open.deliveries.some((d) => d.id.startsWith(`${open.episode}:`) && isOwed(d))) return;
     await processSignal({ ...open.lastSignal, status: 'resolved', summary: `${label} deliveries succeed again` }, deps, result);
     return;
   }

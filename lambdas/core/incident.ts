@@ -64,6 +64,8 @@ export interface Incident {
   openedAt: string;
   updatedAt: string;
   resolvedAt?: string;
+  /** The time of the report that resolved it (at most resolvedAt): firing signals observed before it are stale. */
+  resolvedAsOf?: string;
   lastSignal: Signal;
   /** When a SEV2 opened out of hours is due to escalate to PagerDuty + page. */
   escalateAt?: string;

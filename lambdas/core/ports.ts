@@ -9,6 +9,11 @@ export interface IncidentStore {
   /** Open incidents, optionally only those of one source. */
   listOpen(source?: SignalSource): Promise<Incident[]>;
   /**
+   * Resolved incidents that still owe a delivery (owed.ts: a resolve that failed and may be retried, one
+   * never attempted), for the sweeper. From an index, never a scan of every incident.
+   */
+  listOwed(): Promise<Incident[]>;
+  /**
    * Conditional write: succeeds only if the stored version equals `expectedVersion`
    * (`undefined` = the item must not exist yet). Returns false on a lost race, never overwrites.
    */

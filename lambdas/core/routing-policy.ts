@@ -10,6 +10,7 @@ import { SINKS } from './incident.ts';
 import { activeSinks, expandSelection, isPagingProvider, orderSinks } from './notify/sinks.ts';
 import type { RouterSettings } from './router-settings.ts';
 import type { RoutingContext } from './suppression.ts';
+import { isOwed } from './owed.ts';
 import { isMoreSevere, type Severity, type Signal } from './signal.ts';
 
 export interface Transition {
@@ -133,12 +134,27 @@ function applyGroupSignal(
 
   if (signal.status === 'resolved') {
     if (!open) return { next: existing ?? newIncident(signal, 0, at), changed: false };
-    return holdLatched(open, signal, now, settings) ?? { next: resolveIncident(open, now, settings, signal.summary), changed: true };
+    // A late copy of an older report (EventBridge redelivery, a Lambda retry) must not close what a newer firing opened.
+    if (Date.parse(signal.observedAt) < Date.parse(open.lastSignal.observedAt)) return { next: open, changed: false };
+    return (
+      holdLatched(open, signal, now, settings) ?? { next: resolveIncident(open, now, settings, signal.summary, signal.observedAt), changed: true }
+    );
+  }
+
+  if (!open && existing && isStale(signal, existing)) {
+    const next = structuredClone(existing);
+    next.timeline.push({
+      at,
+      event: `stale ${signal.severity} firing observed at ${signal.observedAt} (resolved as of ${resolvedAsOf(existing)}): not re-opened`,
+    });
+    return { next, changed: true };
   }
 
   if (!open) {
     const incident = newIncident(signal, (existing?.episode ?? 0) + 1, at);
     incident.version = existing?.version ?? 0;
+    // Resolves the last episode still owes go out first, under the same dedup key, before the new trigger.
+    if (existing) incident.deliveries = existing.deliveries.filter((d) => d.action === 'resolve' && isOwed(d));
     incident.timeline.push({ at, event: `opened ${signal.severity}: ${notify(incident, signal.severity, now, settings, context)}` });
     return { next: incident, changed: true };
   }
@@ -187,18 +203,31 @@ export function releaseIfClear(incident: Incident, now: Date, settings: RouterSe
   return next;
 }
 
-/** Close an open incident: PagerDuty resolve and "resolved" posts on every sink it reached. */
-export function resolveIncident(open: Incident, now: Date, settings: RouterSettings, reason: string): Incident {
+/** A firing signal observed before the incident's last resolve: a late or retried copy of an older report. */
+function isStale(signal: Signal, resolved: Incident): boolean {
+  return resolved.status === 'resolved' && Date.parse(signal.observedAt) < Date.parse(resolvedAsOf(resolved));
+}
+
+function resolvedAsOf(incident: Incident): string {
+  return incident.resolvedAsOf ?? incident.resolvedAt ?? incident.updatedAt;
+}
+
+/**
+ * Close an open incident: PagerDuty resolve and "resolved" posts on every sink it reached. `asOf` is the
+ * time of the report that resolved it (else `now`): a firing signal observed before it is stale.
+ */
+export function resolveIncident(open: Incident, now: Date, settings: RouterSettings, reason: string, asOf?: string): Incident {
   const at = now.toISOString();
   const next = structuredClone(open);
   next.status = 'resolved';
   next.resolvedAt = at;
+  next.resolvedAsOf = asOf && Date.parse(asOf) < now.getTime() ? asOf : at;
   next.updatedAt = at;
   delete next.escalateAt;
   next.expiresAt = Math.floor(now.getTime() / 1000) + settings.routing.retainResolvedDays * 86_400;
   // Storm control held these back and they were never sent: the incident resolves quietly on those sinks.
   for (const d of next.deliveries) {
-    if (d.status === 'pending' && d.heldAt && d.id.startsWith(`${next.episode}:`)) {
+    if (d.status === 'pending' && d.heldAt && d.action !== 'resolve' && d.id.startsWith(`${next.episode}:`)) {
       d.status = 'skipped';
       d.error = 'held by storm control; resolved before it was sent';
     }

@@ -206,18 +206,24 @@ describe('stack from the example config', () => {
     expect(role.ManagedPolicyArns).toBeUndefined();
   });
 
-  it('keeps incidents in an on-demand table keyed by dedupKey, with TTL, PITR, RETAIN and the sparse open-by-source index', () => {
+  it('keeps incidents in an on-demand table keyed by dedupKey, with TTL, PITR, RETAIN and the sparse open-by-source and owed indexes', () => {
     const table = resource(synth.template, 'AWS::DynamoDB::Table', 'Incidents').resource;
     expect(table.Properties).toMatchObject({
       KeySchema: [{ AttributeName: 'dedupKey', KeyType: 'HASH' }],
       AttributeDefinitions: [
         { AttributeName: 'dedupKey', AttributeType: 'S' },
         { AttributeName: 'openSource', AttributeType: 'S' },
+        { AttributeName: 'owed', AttributeType: 'S' },
       ],
       GlobalSecondaryIndexes: [
         {
           IndexName: 'open-by-source',
           KeySchema: [{ AttributeName: 'openSource', KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: 'owed',
+          KeySchema: [{ AttributeName: 'owed', KeyType: 'HASH' }],
           Projection: { ProjectionType: 'ALL' },
         },
       ],

@@ -246,7 +246,11 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
       'dynamodb:UpdateItem',
     ]);
     expect(resourcesOf(table)).toEqual([`\${${id.table}.Arn}`]);
-    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toHaveLength(5);
+    // Resolved incidents still owing a delivery: Query on exactly the sparse owed index.
+    const index = statements.filter((s) => resourcesOf(s).some((r) => r.includes('/index/')));
+    expect(index.map(actionsOf)).toEqual([['dynamodb:Query']]);
+    expect(resourcesOf(index[0]!)).toEqual([`\${${id.table}.Arn}/index/owed`]);
+    expect(statements.flatMap(actionsOf).filter((a) => a.startsWith('dynamodb:'))).toHaveLength(6);
 
     const publish = statementFor(statements, 'sns:Publish');
     expect(actionsOf(publish)).toEqual(['sns:Publish']);

@@ -2,7 +2,9 @@
 // sink's secret (fetched per call from a provider that caches it, so a rotated key is picked up without a
 // redeploy), retries what the provider says is retryable (429, 5xx, network errors, timeouts) with backoff
 // and Retry-After, and never retries a 4xx rejection: the same request would be rejected again and only
-// delay the other deliveries. Every attempt goes to the wire tap as sent, with the secret masked.
+// delay the other deliveries. Each retry first takes a request from storm control's per-minute budget (the
+// caller's `retryBudget`), so retries count against the vendor's limit like first attempts. Every attempt goes
+// to the wire tap as sent, with the secret masked.
 import { maskedCall, withSecret, type HttpCall, type HttpSender, type RetryRules } from '../../core/notify/http-call.ts';
 import type { SendOutcome } from '../../core/ports.ts';
 import { asError } from '../../core/errors.ts';
@@ -61,7 +63,7 @@ export class HttpTransport implements HttpSender {
     this.wire = options.wire;
   }
 
-  async send(call: HttpCall, rules: RetryRules): Promise<SendOutcome> {
+  async send(call: HttpCall, rules: RetryRules, retryBudget?: () => Promise<boolean>): Promise<SendOutcome> {
     const who = rules.provider;
     let key: string | undefined;
     try {
@@ -79,6 +81,9 @@ export class HttpTransport implements HttpSender {
     let lastFailure = '';
 
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+      // Every retry is a request against the vendor's rate limit: storm control counts it, or it is not sent.
+      if (attempt > 1 && retryBudget && !(await retryBudget()))
+        return transient(`${who} retry not sent: this minute's request budget is spent (last: ${scrub(lastFailure)})`);
       let response: Response;
       let text: string;
       this.wire?.({ sink: this.sink, request: { method: shown.method, url: shown.url, headers: shown.headers, body: shown.body } });

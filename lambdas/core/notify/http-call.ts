@@ -36,9 +36,12 @@ export function standardRetryRules(provider: string, secret = 'secret'): RetryRu
   };
 }
 
-/** The port the HTTP sinks use; the adapter adds the secret, retries per `rules` and never throws. */
+/**
+ * The port the HTTP sinks use; the adapter adds the secret, retries per `rules` and never throws. Before
+ * each retry it asks `retryBudget` (storm control's per-minute count of requests) and stops when refused.
+ */
 export interface HttpSender {
-  send(call: HttpCall, rules: RetryRules): Promise<SendOutcome>;
+  send(call: HttpCall, rules: RetryRules, retryBudget?: () => Promise<boolean>): Promise<SendOutcome>;
 }
 
 /** The call with SECRET replaced by `secret` everywhere (URL, header values, body strings). */

@@ -9,7 +9,14 @@ import type { Severity } from '../signal.ts';
 export interface NotifyContext {
   settings: RouterSettings;
   now: Date;
+  /**
+   * Storm control's count of every request: an HTTP transport calls it before each retry of the same
+   * delivery; false means the sink's budget for this minute is spent, so it stops and the delivery stays owed.
+   */
+  retryBudget?: RetryBudget;
 }
+
+export type RetryBudget = () => Promise<boolean>;
 
 /** A post that belongs to no incident's delivery plan: a silence ended, a storm summary. */
 export interface Notice {

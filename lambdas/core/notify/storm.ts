@@ -1,8 +1,11 @@
 // Storm control: at most N requests a minute per sink (PagerDuty 120 per integration, page 10, chatops 30,
-// configurable), the last of them kept for the grouped notice. Beyond that a delivery is held (left pending
-// with `heldAt`), one grouped notice per sink and minute says how many incidents are held and lists the top ones, and held deliveries go out as later
-// invocations and sweeps find budget (or are skipped quietly if their incident resolved meanwhile).
-// Nothing is dropped: every incident keeps its record and timeline.
+// configurable), counting every request: first attempts, the transport's retries, resolves. Triggers and
+// posts may take the budget minus a tenth (at least one: headroom for resolves and retries) minus two;
+// resolves and retries all but the last two; a pipeline-health delivery all but the last; the last request
+// is the grouped notice's (PagerDuty 120: 106 / 118 / 119 / 120). Beyond its share a delivery is held (left pending with `heldAt`), one grouped notice per
+// sink and minute says how many incidents are held and lists the top ones, and held deliveries go out as
+// later invocations and sweeps find budget, most severe first (held triggers are skipped quietly if their
+// incident resolved meanwhile; a held resolve stays owed until sent). Nothing is dropped.
 import type { DeliveryRecord, Incident, Sink } from '../incident.ts';
 import type { RouterSettings } from '../router-settings.ts';
 import { severityRank } from '../signal.ts';
@@ -19,11 +22,26 @@ export interface StormLedger {
   claimNotice(sink: Sink, minute: number): Promise<boolean>;
 }
 
-/** Actions held in a storm. A resolve is never held: it closes what was already sent. */
-const HOLDABLE = new Set<DeliveryRecord['action']>(['trigger', 'remind', 'escalate', 'suppressed']);
+/**
+ * How a request competes for a sink's minute: `post` (triggers, reminders, escalations, suppressed posts)
+ * first runs out; `owed` (resolves and every retry) has headroom beyond it; `health` (pipeline health,
+ * the message that says deliveries fail) is never held.
+ */
+export type RequestKind = 'post' | 'owed' | 'health';
 
-export function isHoldable(delivery: DeliveryRecord): boolean {
-  return HOLDABLE.has(delivery.action);
+const PIPELINE_RULE = 'pipeline_health';
+
+export function requestKind(delivery: Pick<DeliveryRecord, 'action'>, rule: string): RequestKind {
+  if (rule === PIPELINE_RULE) return 'health';
+  return delivery.action === 'resolve' ? 'owed' : 'post';
+}
+
+/** What requests of `kind` may take of a sink's per-minute `budget` in total; the last request is the notice's. */
+export function requestLimit(kind: RequestKind, budget: number): number {
+  const post = Math.max(1, budget - 2 - Math.max(1, Math.floor(budget / 10)));
+  const owed = Math.max(post, budget - 2);
+  if (kind === 'post') return post;
+  return kind === 'owed' ? owed : Math.max(owed, budget - 1);
 }
 
 export function epochMinute(now: Date): number {

@@ -113,6 +113,39 @@ describe.each(stores)('%s', (_name, makeStore) => {
     expect(again?.timeline).toHaveLength(1);
     expect(again?.deliveries[0]?.status).toBe('pending');
   });
+
+  it('lists resolved incidents while they owe a delivery (a failed resolve), and drops them once nothing is owed', async () => {
+    const store = await makeStore();
+    const sentTrigger = { ...makeIncident().deliveries[0]!, status: 'sent' as const, attempts: 1 };
+    const failedResolve = {
+      ...sentTrigger,
+      id: '1:pagerduty:resolve',
+      action: 'resolve' as const,
+      status: 'failed' as const,
+      retryable: true,
+      error: 'transient: HTTP 429',
+    };
+    const owing = makeIncident({
+      status: 'resolved',
+      resolvedAt: '2026-11-20T12:10:00.000Z',
+      lastSignal: makeSignal({ subject: 'owing' }),
+      deliveries: [sentTrigger, failedResolve],
+    });
+    const settled = makeIncident({ status: 'resolved', lastSignal: makeSignal({ subject: 'settled' }), deliveries: [sentTrigger] });
+    const stillOpen = makeIncident({ lastSignal: makeSignal({ subject: 'open' }) });
+    for (const incident of [owing, settled, stillOpen]) expect(await store.put(incident, undefined)).toBe(true);
+    expect((await store.listOwed()).map((i) => i.subject)).toEqual(['owing']);
+    // Read back without the index attribute.
+    expect(await store.listOwed()).toEqual([owing]);
+
+    const delivered = {
+      ...owing,
+      version: 2,
+      deliveries: [sentTrigger, { ...failedResolve, status: 'sent' as const, retryable: undefined }],
+    };
+    expect(await store.put(delivered, 1)).toBe(true);
+    expect(await store.listOwed()).toEqual([]);
+  });
 });
 
 describe('DynamoDbIncidentStore on the wire', () => {

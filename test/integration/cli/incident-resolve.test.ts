@@ -127,7 +127,8 @@ describe('incidents resolve through the router', () => {
     const failing = report(
       BY_HAND,
       ['healthz_down'],
-      [signal({ source: 'probe', rule: 'healthz_down', subject: 'gateway', severity: 'SEV1' })],
+      // Observed in that next round (a signal observed before the resolve would be stale: recorded, not re-opened).
+      [signal({ source: 'probe', rule: 'healthz_down', subject: 'gateway', severity: 'SEV1', observedAt: BY_HAND })],
       'probe',
     );
     const stillDown: ResolveByHandDeps = {

@@ -6,7 +6,7 @@
 import { inject } from 'vitest';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE } from '../../../lambdas/core/constants.ts';
+import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE, OWED_ATTRIBUTE, OWED_INDEX } from '../../../lambdas/core/constants.ts';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -58,12 +58,18 @@ export async function createIncidentTable(client: DynamoDBClient, tableName: str
       AttributeDefinitions: [
         { AttributeName: 'dedupKey', AttributeType: 'S' },
         { AttributeName: OPEN_SOURCE_ATTRIBUTE, AttributeType: 'S' },
+        { AttributeName: OWED_ATTRIBUTE, AttributeType: 'S' },
       ],
       KeySchema: [{ AttributeName: 'dedupKey', KeyType: 'HASH' }],
       GlobalSecondaryIndexes: [
         {
           IndexName: OPEN_BY_SOURCE_INDEX,
           KeySchema: [{ AttributeName: OPEN_SOURCE_ATTRIBUTE, KeyType: 'HASH' }],
+          Projection: { ProjectionType: 'ALL' },
+        },
+        {
+          IndexName: OWED_INDEX,
+          KeySchema: [{ AttributeName: OWED_ATTRIBUTE, KeyType: 'HASH' }],
           Projection: { ProjectionType: 'ALL' },
         },
       ],

@@ -193,6 +193,7 @@ export function raceBarrier(key: string, parties: number) {
     let first = true;
     return {
       listOpen: (source) => base.listOpen(source),
+      listOwed: () => base.listOwed(),
       async get(dedupKey) {
         const result = await base.get(dedupKey);
         if (dedupKey === key && first) {
@@ -234,6 +235,7 @@ export class DeliveryRecorder {
   wrap = (base: IncidentStore): IncidentStore => ({
     get: (key) => base.get(key),
     listOpen: (source) => base.listOpen(source),
+    listOwed: () => base.listOwed(),
     put: async (incident, expected) => {
       const ok = await base.put(incident, expected);
       if (ok) {

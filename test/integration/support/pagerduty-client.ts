@@ -10,8 +10,10 @@ export interface PagerDutyClientOptions extends Omit<HttpTransportOptions, 'sink
   routingKey: () => Promise<string | undefined>;
 }
 
-export function pagerDutyClient(options: PagerDutyClientOptions): { enqueue(event: PagerDutyEvent): Promise<SendOutcome> } {
+export function pagerDutyClient(options: PagerDutyClientOptions): {
+  enqueue(event: PagerDutyEvent, retryBudget?: () => Promise<boolean>): Promise<SendOutcome>;
+} {
   const { eventsUrl, routingKey, ...rest } = options;
   const transport = new HttpTransport({ ...rest, sink: 'pagerduty', secret: routingKey });
-  return { enqueue: (event) => transport.send(pagerDutyCall(event, eventsUrl), PAGERDUTY_RULES) };
+  return { enqueue: (event, retryBudget) => transport.send(pagerDutyCall(event, eventsUrl), PAGERDUTY_RULES, retryBudget) };
 }

@@ -22,7 +22,9 @@ export type ScriptStep =
   | { type: 'reject'; message?: string }
   | { type: 'rate-limit'; retryAfterSeconds?: number }
   | { type: 'error'; status?: number }
-  | { type: 'hang' };
+  | { type: 'hang' }
+  /** Drops the connection without an answer (a reset socket). */
+  | { type: 'close' };
 
 export type AlertEffect = 'opened' | 'merged' | 'acknowledged' | 'resolved' | 'dropped';
 
@@ -39,6 +41,8 @@ export interface RecordedRequest {
   answer: { status: number | null; body: unknown; headers?: Record<string, string> };
   /** What the event did to alert state (only for events answered 202). */
   effect?: AlertEffect;
+  /** When it arrived by the injected clock (see `useClock`), in epoch ms. */
+  at?: number;
 }
 
 export interface Alert {
@@ -58,6 +62,8 @@ export class FakePagerDuty {
   private readonly server: Server;
   private script: ScriptStep[] = [];
   private fallback: ScriptStep = { type: 'accept' };
+  private chooser: ((event: ValidEvent) => ScriptStep) | undefined;
+  private clock: (() => number) | undefined;
   private readonly hung = new Set<ServerResponse>();
   private url?: string;
 
@@ -96,12 +102,24 @@ export class FakePagerDuty {
     this.fallback = step;
   }
 
+  /** Once the script is used up, answer each valid event as `choose` says (e.g. a seeded bad day). */
+  respondWithEach(choose: (event: { event_action: string; dedup_key?: string }) => ScriptStep): void {
+    this.chooser = choose;
+  }
+
+  /** Stamp each request with this clock (a test's simulated time) instead of none. */
+  useClock(clock: () => number): void {
+    this.clock = clock;
+  }
+
   /** Forget requests, alerts and script; keep listening. */
   reset(): void {
     this.requests.length = 0;
     this.alerts.length = 0;
     this.script = [];
     this.fallback = { type: 'accept' };
+    this.chooser = undefined;
+    this.clock = undefined;
     this.releaseHung();
   }
 
@@ -137,6 +155,7 @@ export class FakePagerDuty {
       body: undefined,
       errors: [],
       answer: { status: null, body: undefined },
+      ...(this.clock ? { at: this.clock() } : {}),
     };
     this.requests.push(record);
 
@@ -165,8 +184,11 @@ export class FakePagerDuty {
     }
 
     const event = record.body as ValidEvent;
-    const step = this.script.shift() ?? this.fallback;
+    const step = this.script.shift() ?? this.chooser?.(event) ?? this.fallback;
     switch (step.type) {
+      case 'close':
+        request.socket.destroy();
+        return;
       case 'hang':
         this.hung.add(response);
         response.once('close', () => this.hung.delete(response));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeSignals, type DispatchDeps } from '../../../lambdas/core/dispatch.ts';
+import { routeSignals, sweepIncidents, type DispatchDeps } from '../../../lambdas/core/dispatch.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
 import type { SendOutcome } from '../../../lambdas/core/ports.ts';
 import { applySignal } from '../../../lambdas/core/routing-policy.ts';
@@ -297,5 +297,86 @@ describe('routeSignals', () => {
     const result = await routeSignals([sev1()], w.deps());
     expect(result.retryableFailures[0]?.error).toBe('transient: proxy echoed Authorization: [REDACTED]');
     expect(JSON.stringify(w.store.peek(KEY))).not.toContain('abcdef0123456789ABCDEF');
+  });
+});
+
+describe('deliveries owed after a resolve', () => {
+  const OPTIONS = { tracebackQuietMinutes: 30 };
+  const at = (minutes: number) => later(minutes).toISOString();
+
+  it('the sweeper retries a resolve that failed on an incident already resolved, until PagerDuty takes it', async () => {
+    const w = world();
+    await routeSignals([sev1()], w.deps());
+    w.pd.script = (event) => (event.event_action === 'resolve' ? TRANSIENT : { ok: true });
+    const resolved = await routeSignals([sev1({ status: 'resolved', observedAt: at(1) })], w.deps(later(1)));
+    expect(resolved.retryableFailures.map((d) => [d.sink, d.action])).toEqual([['pagerduty', 'resolve']]);
+    expect(w.store.peek(KEY)?.status).toBe('resolved');
+    expect((await w.store.listOwed()).map((i) => i.dedupKey)).toEqual([KEY]);
+
+    const stillFailing = await sweepIncidents(later(5), OPTIONS, w.deps(later(5)));
+    expect(stillFailing.attempted.map((d) => [d.sink, d.action, d.status, d.attempts])).toEqual([['pagerduty', 'resolve', 'failed', 2]]);
+    w.pd.script = () => ({ ok: true });
+    const sent = await sweepIncidents(later(10), OPTIONS, w.deps(later(10)));
+    expect(sent.attempted.map((d) => [d.sink, d.action, d.status, d.attempts])).toEqual([['pagerduty', 'resolve', 'sent', 3]]);
+    expect(w.pd.accepted().map((e) => e.event_action)).toEqual(['trigger', 'resolve']);
+    expect(await w.store.listOwed()).toEqual([]);
+    // Nothing left: the next sweep sends nothing.
+    expect((await sweepIncidents(later(15), OPTIONS, w.deps(later(15)))).attempted).toEqual([]);
+  });
+
+  it('a new episode carries the last episode unsent resolve and sends it before the new trigger', async () => {
+    const w = world();
+    await routeSignals([sev1()], w.deps());
+    w.pd.script = (event) => (event.event_action === 'resolve' ? TRANSIENT : { ok: true });
+    await routeSignals([sev1({ status: 'resolved', observedAt: at(1) })], w.deps(later(1)));
+    w.pd.script = () => ({ ok: true });
+    await routeSignals([sev1({ observedAt: at(2) })], w.deps(later(2)));
+
+    const stored = w.store.peek(KEY)!;
+    expect([stored.status, stored.episode]).toEqual(['open', 2]);
+    expect(stored.deliveries.filter((d) => d.sink === 'pagerduty').map((d) => [d.id, d.status])).toEqual([
+      ['1:pagerduty:resolve', 'sent'],
+      ['2:pagerduty:trigger:SEV1', 'sent'],
+    ]);
+    // PagerDuty closes the old alert, then opens a new one under the same dedup key.
+    expect(w.pd.accepted().map((e) => [e.event_action, e.dedup_key])).toEqual([
+      ['trigger', KEY],
+      ['resolve', KEY],
+      ['trigger', KEY],
+    ]);
+  });
+});
+
+describe('stale signals', () => {
+  const at = (minutes: number) => later(minutes).toISOString();
+
+  it('a firing signal observed before the resolve does not re-open the incident: recorded as stale, nothing sent', async () => {
+    const w = world();
+    await routeSignals([sev1({ observedAt: at(0) })], w.deps());
+    await routeSignals([sev1({ status: 'resolved', observedAt: at(5) })], w.deps(later(5)));
+    const before = w.pd.events.length;
+    // A Lambda retry of the first report, a minute after the resolve.
+    const late = await routeSignals([sev1({ observedAt: at(0) })], w.deps(later(6)));
+
+    expect(late.attempted).toEqual([]);
+    expect(w.pd.events).toHaveLength(before);
+    const stored = w.store.peek(KEY)!;
+    expect([stored.status, stored.episode]).toEqual(['resolved', 1]);
+    expect(stored.timeline.at(-1)).toEqual({
+      at: at(6),
+      event: `stale SEV1 firing observed at ${at(0)} (resolved as of ${at(5)}): not re-opened`,
+    });
+    // A newer firing still re-opens it.
+    await routeSignals([sev1({ observedAt: at(7) })], w.deps(later(7)));
+    expect([w.store.peek(KEY)?.status, w.store.peek(KEY)?.episode]).toEqual(['open', 2]);
+  });
+
+  it('a resolve observed before the incident last firing does not close it', async () => {
+    const w = world();
+    await routeSignals([sev1({ observedAt: at(5) })], w.deps(later(5)));
+    // A late copy of a healthy report from before the firing one.
+    await routeSignals([sev1({ status: 'resolved', observedAt: at(4) })], w.deps(later(6)));
+    expect(w.store.peek(KEY)?.status).toBe('open');
+    expect(w.pd.events.map((e) => e.event_action)).toEqual(['trigger']);
   });
 });

@@ -35,7 +35,12 @@ describe('sweepIncident', () => {
 
   it('does not escalate a SEV2 resolved at 03:20', () => {
     const incident = opened({ severity: 'SEV2' }, SAT_03_00);
-    const resolved = applySignal(incident, signal({ severity: 'SEV2', status: 'resolved' }), plus(SAT_03_00, 20), S).next;
+    const resolved = applySignal(
+      incident,
+      signal({ severity: 'SEV2', status: 'resolved', observedAt: plus(SAT_03_00, 20).toISOString() }),
+      plus(SAT_03_00, 20),
+      S,
+    ).next;
     expect(sweepIncident(resolved, plus(SAT_03_00, 30), S, OPTIONS)).toBeUndefined();
   });
 

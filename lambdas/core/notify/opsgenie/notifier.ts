@@ -119,7 +119,8 @@ function stringDetails(incident: Incident, delivery: DeliveryRecord, settings: R
 export function opsgenieNotifier(sender: HttpSender, apiUrl: string = OPSGENIE_DEFAULT_URL): Notifier {
   return {
     raisesPipelineHealth: true,
-    deliver: (incident, delivery, { settings }) => sender.send(opsgenieCall(incident, delivery, settings, apiUrl), OPSGENIE_RULES),
-    announce: (notice) => sender.send(opsgenieNoticeCall(notice, apiUrl), OPSGENIE_RULES),
+    deliver: (incident, delivery, { settings, retryBudget }) =>
+      sender.send(opsgenieCall(incident, delivery, settings, apiUrl), OPSGENIE_RULES, retryBudget),
+    announce: (notice, { retryBudget }) => sender.send(opsgenieNoticeCall(notice, apiUrl), OPSGENIE_RULES, retryBudget),
   };
 }

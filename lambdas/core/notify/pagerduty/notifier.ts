@@ -22,9 +22,9 @@ export function pagerDutyCall(event: PagerDutyEvent, eventsUrl: string): HttpCal
 export function pagerDutyNotifier(sender: HttpSender, eventsUrl: string = DEFAULT_EVENTS_URL): Notifier {
   return {
     raisesPipelineHealth: true,
-    deliver: (incident: Incident, delivery, { settings }) =>
-      sender.send(pagerDutyCall(pagerDutyEvent(incident, delivery, settings), eventsUrl), PAGERDUTY_RULES),
-    announce: (notice, { settings, now }) =>
-      sender.send(pagerDutyCall(pagerDutyNoticeEvent(notice, settings, now), eventsUrl), PAGERDUTY_RULES),
+    deliver: (incident: Incident, delivery, { settings, retryBudget }) =>
+      sender.send(pagerDutyCall(pagerDutyEvent(incident, delivery, settings), eventsUrl), PAGERDUTY_RULES, retryBudget),
+    announce: (notice, { settings, now, retryBudget }) =>
+      sender.send(pagerDutyCall(pagerDutyNoticeEvent(notice, settings, now), eventsUrl), PAGERDUTY_RULES, retryBudget),
   };
 }

@@ -76,7 +76,9 @@ export function splunkOnCallNoticeCall(notice: Notice, settings: RouterSettings,
 export function splunkOnCallNotifier(sender: HttpSender): Notifier {
   return {
     raisesPipelineHealth: true,
-    deliver: (incident, delivery, { settings, now }) => sender.send(splunkOnCallCall(incident, delivery, settings, now), SPLUNK_RULES),
-    announce: (notice, { settings, now }) => sender.send(splunkOnCallNoticeCall(notice, settings, now), SPLUNK_RULES),
+    deliver: (incident, delivery, { settings, now, retryBudget }) =>
+      sender.send(splunkOnCallCall(incident, delivery, settings, now), SPLUNK_RULES, retryBudget),
+    announce: (notice, { settings, now, retryBudget }) =>
+      sender.send(splunkOnCallNoticeCall(notice, settings, now), SPLUNK_RULES, retryBudget),
   };
 }

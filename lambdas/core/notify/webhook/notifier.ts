@@ -124,7 +124,9 @@ export function webhookNotifier(name: string, sender: HttpSender): Notifier {
   return {
     // A webhook that refuses (wrong URL, 400) raises a pipeline-health incident like a paging provider.
     raisesPipelineHealth: true,
-    deliver: (incident, delivery, { settings, now }) => sender.send(alertmanagerCall(name, incident, delivery, settings, now), rules),
-    announce: (notice, { settings, now }) => sender.send(alertmanagerNoticeCall(name, notice, settings, now), rules),
+    deliver: (incident, delivery, { settings, now, retryBudget }) =>
+      sender.send(alertmanagerCall(name, incident, delivery, settings, now), rules, retryBudget),
+    announce: (notice, { settings, now, retryBudget }) =>
+      sender.send(alertmanagerNoticeCall(name, notice, settings, now), rules, retryBudget),
   };
 }

@@ -78,6 +78,23 @@ describe('PagerDuty transport', () => {
     expect(fake.incidentsOpened).toBe(1);
   });
 
+  it('asks storm control before each retry and stops when the minute is spent: the delivery stays retryable', async () => {
+    fake.setScript({ type: 'rate-limit' }, { type: 'rate-limit' }, { type: 'rate-limit' });
+    let granted = 1;
+    let asked = 0;
+    const outcome = await client().enqueue(triggerEvent(), async () => {
+      asked++;
+      return granted-- > 0;
+    });
+    // The first attempt was admitted by the caller; one retry granted, the next refused: 2 requests, not 4.
+    expect(fake.requests.map((r) => r.answer.status)).toEqual([429, 429]);
+    expect(asked).toBe(2);
+    expect(outcome).toMatchObject({ ok: false, retryable: true, kind: 'transient' });
+    expect((outcome as { reason: string }).reason).toMatch(
+      /^PagerDuty retry not sent: this minute's request budget is spent \(last: HTTP 429/,
+    );
+  });
+
   it('gives up at once when Retry-After exceeds the delay budget', async () => {
     fake.setScript({ type: 'rate-limit', retryAfterSeconds: 120 });
     const outcome = await client().enqueue(triggerEvent());

@@ -1,0 +1,321 @@
+// A seeded bad day for the router and the sweeper: the real handlers over moto and the PagerDuty fake, which
+// answers like PagerDuty under load (mostly 202; 429 with Retry-After, 5xx, a rare 400 on a trigger, hangs
+// past the client timeout, dropped sockets, an outage window). Reports from two sources arrive through a
+// simulated EventBridge (duplicates, late copies) and Lambda (concurrent invocations, two async retries of
+// a failed one, then the DLQ); the sweeper runs every 5 simulated minutes. Time is injected: one clock for
+// the handlers, the storm ledger's minutes and the fake's request stamps.
+import { randomUUID } from 'node:crypto';
+import { DynamoDbDigestStore } from '../../../lambdas/adapters/dynamodb-digest-store.ts';
+import { listIncidents } from '../../../lambdas/adapters/dynamodb-incident-list.ts';
+import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
+import { DynamoDbReportHeartbeats } from '../../../lambdas/adapters/dynamodb-report-heartbeats.ts';
+import { DynamoDbSilenceStore } from '../../../lambdas/adapters/dynamodb-silence-store.ts';
+import { DynamoDbStormLedger } from '../../../lambdas/adapters/dynamodb-storm-ledger.ts';
+import { awsTransports } from '../../../lambdas/adapters/notify/transports.ts';
+import { SnsPublisher } from '../../../lambdas/adapters/sns-publisher.ts';
+import { CloudWatchAlarmTags } from '../../../lambdas/adapters/cloudwatch-alarm-tags.ts';
+import { SqsDeadLetterSink } from '../../../lambdas/adapters/sqs-dead-letter.ts';
+import { parseConfig } from '../../../lambdas/core/config.ts';
+import type { Incident } from '../../../lambdas/core/incident.ts';
+import { buildNotifiers } from '../../../lambdas/core/notify/registry.ts';
+import { isOwed } from '../../../lambdas/core/owed.ts';
+import type { IncidentStore } from '../../../lambdas/core/ports.ts';
+import { routerSettingsOf } from '../../../lambdas/core/router-settings.ts';
+import type { Severity, Signal, SignalSource } from '../../../lambdas/core/signal.ts';
+import { makeRouterHandler } from '../../../lambdas/functions/router/handler.ts';
+import { makeSweeperHandler } from '../../../lambdas/functions/sweeper/handler.ts';
+import type { ScriptStep } from './pagerduty-server.ts';
+import { createTable, reportEvent, ROUTING_KEY_PARAMETER, type RouterWorld } from './router-fixture.ts';
+
+export interface ChaosOptions {
+  seed: number;
+  /** Simulated minutes of workload; then the fake turns healthy and final sweeps run. */
+  minutes: number;
+  /** Subjects per source (each is one incident key). */
+  subjects: number;
+  /** PagerDuty's per-minute budget given to storm control (the vendor's limit is 120). */
+  pagerDutyBudget: number;
+  /** A storm: this many extra SEV1 subjects fire in one report at `minutes / 2`. */
+  burst: number;
+}
+
+export interface ChaosOutcome {
+  /** Accepted triggers beyond the first per PagerDuty alert and severity. */
+  duplicateTriggers: string[];
+  /** PagerDuty alerts still open at the end. */
+  openAlerts: string[];
+  /** Resolves PagerDuty accepted per key, against the resolve deliveries the table recorded as sent. */
+  resolveMismatches: string[];
+  /** Deliveries still owed at the end (from a full scan, not only the index). */
+  owed: string[];
+  /** Requests at the fake per simulated minute. */
+  requestsPerMinute: Map<number, number>;
+  /** What the run did, for the test's sanity checks. */
+  stats: {
+    reports: number;
+    invocations: number;
+    failedInvocations: number;
+    deadLettered: number;
+    requests: number;
+    accepted: number;
+    episodes: number;
+  };
+}
+
+const START = Date.parse('2026-11-24T10:00:00.000Z'); // a Tuesday in business hours: SEV1 and SEV2 page
+const MINUTE = 60_000;
+const quiet = { info: () => {}, warn: () => {}, error: () => {} };
+
+/** mulberry32: a small seeded PRNG, so a failing seed replays exactly. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+interface Pending {
+  due: number;
+  event: Record<string, unknown>;
+  /** Lambda's async retries left for this copy. */
+  retriesLeft: number;
+}
+
+export async function runChaos(world: RouterWorld, options: ChaosOptions): Promise<ChaosOutcome> {
+  // The workload replays exactly from the seed; the fake's answers depend on the order concurrent requests arrive in.
+  const rng = prng(options.seed);
+  const answers = prng(options.seed ^ 0x9e3779b9);
+  const tableName = await createTable(world, `chaos-${options.seed}-${randomUUID().slice(0, 8)}`);
+  let now = START;
+  const clock = () => new Date(now);
+  // The vendor's outage starts with the storm (as storms start): every admitted request then fails and is retried.
+  const stormMinute = Math.floor(options.minutes / 2);
+  const outage = { from: START + stormMinute * MINUTE, to: START + (stormMinute + 3) * MINUTE };
+  let healthy = false;
+
+  world.pd.reset();
+  world.pd.useClock(() => now);
+  world.pd.respondWithEach((event): ScriptStep => {
+    if (healthy) return { type: 'accept' };
+    const r = answers();
+    if (now >= outage.from && now < outage.to)
+      return r < 0.6 ? { type: 'error', status: 503 } : r < 0.8 ? { type: 'hang' } : { type: 'close' };
+    if (r < 0.78) return { type: 'accept' };
+    if (r < 0.88) return { type: 'rate-limit', retryAfterSeconds: 1 };
+    if (r < 0.93) return { type: 'error', status: r < 0.9 ? 500 : 502 };
+    if (r < 0.96) return { type: 'hang' };
+    if (r < 0.99) return { type: 'close' };
+    // A rare 400 on a trigger: PagerDuty refuses it for good (the pipeline raises pipeline health).
+    return event.event_action === 'trigger' ? { type: 'reject', message: 'chaos: invalid event' } : { type: 'accept' };
+  });
+
+  const settings = routerSettingsOf(parseConfig({ routing: { storm: { pagerduty: options.pagerDutyBudget } } }));
+  // Every delivery record the table ever held as sent, by key and id (ids carry the episode).
+  const sent = new Map<string, Set<string>>();
+  const base = new DynamoDbIncidentStore({ client: world.dynamo, tableName });
+  const store: IncidentStore = {
+    get: (key) => base.get(key),
+    listOpen: (source) => base.listOpen(source),
+    listOwed: () => base.listOwed(),
+    async put(incident, expected) {
+      const ok = await base.put(incident, expected);
+      if (ok)
+        for (const d of incident.deliveries)
+          if (d.status === 'sent')
+            (sent.get(incident.dedupKey) ?? sent.set(incident.dedupKey, new Set()).get(incident.dedupKey)!).add(d.id);
+      return ok;
+    },
+  };
+  const publisher = new SnsPublisher({ client: world.sns, topics: { page: world.page.topicArn, chatops: world.chatops.topicArn } });
+  // The client times out a hung request quickly (real time); backoff and Retry-After waits are skipped
+  // (they would only stretch the run: the budget counts the retries either way).
+  const transports = awsTransports({
+    ssm: world.ssm,
+    publisher,
+    secretMaxAgeSeconds: 3600,
+    http: { sleep: async () => {}, random: answers, timeoutMs: 250 },
+  });
+  const notifiers = buildNotifiers(
+    { pagerduty: { routingKeyParameter: ROUTING_KEY_PARAMETER, eventsUrl: world.pd.eventsUrl }, webhooks: [] },
+    transports,
+  );
+  const shared = {
+    store,
+    notifiers,
+    settings,
+    storm: new DynamoDbStormLedger({ client: world.dynamo, tableName }),
+    silences: new DynamoDbSilenceStore({ client: world.dynamo, tableName }),
+    digests: new DynamoDbDigestStore({ client: world.dynamo, tableName }),
+    clock,
+    logger: quiet,
+  };
+  const heartbeats = new DynamoDbReportHeartbeats({ client: world.dynamo, tableName });
+  const router = makeRouterHandler({
+    ...shared,
+    heartbeats,
+    deadLetter: new SqsDeadLetterSink({ client: world.sqs, queueUrl: world.dlqUrl }),
+    alarmTags: new CloudWatchAlarmTags({ client: world.cloudwatch }),
+  });
+  const sweeper = makeSweeperHandler({ ...shared, heartbeats, expectedSources: [], options: { tracebackQuietMinutes: 10 } });
+
+  const subjects: { source: SignalSource; rule: string; subject: string; severity: Severity }[] = [];
+  for (let i = 0; i < options.subjects; i++) {
+    subjects.push({ source: 'trace-db', rule: 'model_error_rate', subject: `model-${i}`, severity: i % 3 === 0 ? 'SEV1' : 'SEV2' });
+    subjects.push({ source: 'logs', rule: 'traceback', subject: `E${i}@app.py:${10 + i}`, severity: 'SEV2' });
+  }
+  const firing = new Set<string>();
+  const queue: Pending[] = [];
+  const stats = { reports: 0, invocations: 0, failedInvocations: 0, deadLettered: 0, requests: 0, accepted: 0, episodes: 0 };
+
+  function publish(source: SignalSource, signals: Signal[], evaluated: string[], healthy: Record<string, string[]> = {}): void {
+    const at = new Date(now).toISOString();
+    const event = reportEvent({ source, evaluatedAt: at, evaluated, healthy, signals }, at, `metis-alerts.${source}`);
+    stats.reports++;
+    queue.push({ due: now, event, retriesLeft: 2 });
+    // EventBridge delivers at least once: sometimes twice at once, sometimes a copy minutes later.
+    if (rng() < 0.15) queue.push({ due: now, event: structuredClone(event), retriesLeft: 2 });
+    if (rng() < 0.1) queue.push({ due: now + (2 + Math.floor(rng() * 6)) * MINUTE, event: structuredClone(event), retriesLeft: 2 });
+  }
+
+  function workload(minute: number): void {
+    for (const source of ['trace-db', 'logs'] as const) {
+      if (rng() < 0.4) continue; // not every minute has a report
+      const signals: Signal[] = [];
+      const fine: string[] = [];
+      for (const s of subjects.filter((x) => x.source === source)) {
+        const key = `${s.rule}:${s.subject}`;
+        const flip = firing.has(key) ? rng() < 0.25 : rng() < 0.12;
+        const fires = flip ? !firing.has(key) : firing.has(key);
+        if (fires) firing.add(key);
+        else firing.delete(key);
+        const at = new Date(now).toISOString();
+        const base = { source, rule: s.rule, subject: s.subject, dedupKey: key, observedAt: at, runbook: 'Provider outage' };
+        if (fires)
+          signals.push({ ...base, severity: s.severity, status: 'firing', summary: `${s.rule} firing for ${s.subject}`, details: {} });
+        // Log watch only reports what it saw: tracebacks resolve when the sweeper finds them quiet. The trace
+        // check names what it found healthy; the router resolves those of its open incidents.
+        else if (source === 'trace-db') fine.push(s.subject);
+      }
+      if (minute === stormMinute && source === 'trace-db')
+        for (let i = 0; i < options.burst; i++) {
+          const at = new Date(now).toISOString();
+          signals.push({
+            source,
+            rule: 'model_error_rate',
+            subject: `burst-${i}`,
+            dedupKey: `model_error_rate:burst-${i}`,
+            severity: 'SEV1',
+            status: 'firing',
+            summary: `storm ${i}`,
+            observedAt: at,
+            runbook: 'Provider outage',
+            details: {},
+          });
+        }
+      if (source === 'logs' && signals.length > 0) publish(source, signals, ['traceback']);
+      if (source === 'trace-db') publish(source, signals, ['model_error_rate'], { model_error_rate: fine });
+    }
+  }
+
+  async function invoke(item: Pending): Promise<void> {
+    stats.invocations++;
+    try {
+      await router(item.event);
+    } catch {
+      stats.failedInvocations++;
+      // Lambda's async retries: about a minute, then two; then the event goes to the DLQ.
+      if (item.retriesLeft > 0) queue.push({ ...item, due: now + (3 - item.retriesLeft) * MINUTE, retriesLeft: item.retriesLeft - 1 });
+      else stats.deadLettered++;
+    }
+  }
+
+  async function tick(minute: number, sweep: boolean): Promise<void> {
+    const due = queue.filter((p) => p.due <= now);
+    queue.splice(0, queue.length, ...queue.filter((p) => p.due > now));
+    // Everything due this minute runs concurrently, the sweeper included (it fails like Lambda: the next run retries).
+    await Promise.all([...due.map(invoke), ...(sweep && minute % 5 === 0 ? [sweeper().catch(() => undefined)] : [])]);
+  }
+
+  for (let minute = 0; minute < options.minutes; minute++) {
+    now = START + minute * MINUTE + Math.floor(rng() * 50_000);
+    workload(minute);
+    await tick(minute, true);
+  }
+  // The end of the bad day: everything recovers and every report says so; the fake turns healthy.
+  healthy = true;
+  for (let minute = options.minutes; queue.length > 0 && minute < options.minutes + 10; minute++) {
+    now = START + minute * MINUTE;
+    await tick(minute, false);
+  }
+  now += MINUTE;
+  const all = [...subjects.map((s) => ({ ...s, key: `${s.rule}:${s.subject}` }))];
+  const resolving = all
+    .filter((s) => s.source === 'trace-db')
+    .map((s) => s.key)
+    .concat(Array.from({ length: options.burst }, (_, i) => `model_error_rate:burst-${i}`));
+  // As a detector reports it: healthy subjects, which resolve open incidents only (nothing re-sends an old resolve).
+  publish('trace-db', [], ['model_error_rate'], { model_error_rate: resolving.map((key) => key.slice('model_error_rate:'.length)) });
+  queue.splice(1); // the final report once, no late copies
+  await tick(options.minutes + 11, false);
+  // Final sweeps, 5 minutes apart (the tracebacks go quiet and resolve; whatever is owed goes out).
+  for (let i = 0; i < 6; i++) {
+    now += 5 * MINUTE;
+    await sweeper().catch(() => undefined);
+  }
+
+  return judge(world, tableName, sent, stats);
+}
+
+async function judge(
+  world: RouterWorld,
+  tableName: string,
+  sent: Map<string, Set<string>>,
+  stats: ChaosOutcome['stats'],
+): Promise<ChaosOutcome> {
+  const requests = world.pd.requests.filter((r) => r.path === '/v2/enqueue');
+  stats.requests = requests.length;
+  const requestsPerMinute = new Map<number, number>();
+  for (const r of requests) {
+    const minute = Math.floor((r.at ?? 0) / MINUTE);
+    requestsPerMinute.set(minute, (requestsPerMinute.get(minute) ?? 0) + 1);
+  }
+  // One accepted trigger per alert (episode) and severity: replay the accepted events per key in order.
+  const duplicateTriggers: string[] = [];
+  const acceptedResolves = new Map<string, number>();
+  const alerts = new Map<string, Set<string> | undefined>();
+  for (const r of requests) {
+    if (r.answer.status !== 202) continue;
+    stats.accepted++;
+    const body = r.body as { event_action: string; dedup_key: string; payload?: { severity: string } };
+    if (body.dedup_key.startsWith('metis-storm:')) continue;
+    if (body.event_action === 'resolve') {
+      alerts.set(body.dedup_key, undefined);
+      acceptedResolves.set(body.dedup_key, (acceptedResolves.get(body.dedup_key) ?? 0) + 1);
+      continue;
+    }
+    const open = alerts.get(body.dedup_key) ?? new Set<string>();
+    const severity = body.payload?.severity ?? '';
+    if (open.has(severity)) duplicateTriggers.push(`${body.dedup_key} ${severity}`);
+    open.add(severity);
+    alerts.set(body.dedup_key, open);
+  }
+  const openAlerts = world.pd
+    .openAlerts()
+    .filter((a) => !a.dedupKey.startsWith('metis-storm:'))
+    .map((a) => a.dedupKey);
+  // Each resolve delivery the table recorded as sent reached PagerDuty once, and no resolve was sent twice.
+  const resolveMismatches: string[] = [];
+  for (const [key, ids] of sent) {
+    const recorded = [...ids].filter((id) => id.endsWith(':pagerduty:resolve')).length;
+    stats.episodes += [...ids].filter((id) => /:pagerduty:trigger:/.test(id)).length;
+    if ((acceptedResolves.get(key) ?? 0) !== recorded)
+      resolveMismatches.push(`${key}: ${acceptedResolves.get(key) ?? 0} accepted, ${recorded} recorded`);
+  }
+  const incidents: Incident[] = await listIncidents({ client: world.dynamo, tableName });
+  const owed = incidents.flatMap((i) => i.deliveries.filter(isOwed).map((d) => `${i.dedupKey} ${d.id} ${d.status}`));
+  return { duplicateTriggers, openAlerts, resolveMismatches, owed, requestsPerMinute, stats };
+}
