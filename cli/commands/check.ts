@@ -1,6 +1,7 @@
 // `metis-alerts check --db FILE [--now ISO] [--config FILE] [--meta FILE] [--json]`: every trace-DB rule on
 // a local SQLite file (plain or .gz), the same engine the trace-check Lambda runs.
 import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { parseShipperMetadata } from '../../lambdas/adapters/s3-snapshot-source.ts';
 import { openSnapshot } from '../../lambdas/adapters/sqljs-database.ts';
 import type { Config } from '../../lambdas/core/config.ts';
@@ -9,7 +10,8 @@ import { evaluateTraceDb, type TraceDbEvaluation } from '../../lambdas/core/trac
 import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { UsageError } from '../errors.ts';
 import { cliAnalyticsInput } from './check-analytics.ts';
-import { readText } from '../io.ts';
+import { parseInstant, readText, resolveConfig, type Output } from '../io.ts';
+import { SPECS } from '../spec.ts';
 import { errorMessage } from '../../lambdas/core/errors.ts';
 
 export async function checkDatabase(
@@ -83,4 +85,18 @@ export function formatEvaluation(evaluation: TraceDbEvaluation): string {
   for (const s of evaluation.signals) lines.push(`${s.severity}  ${s.dedupKey}\n      ${s.summary}`);
   for (const e of evaluation.errors) lines.push(`rule ${e.rule} could not run: ${e.message}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The whole command, for cli/main.ts. */
+export async function checkCommand(args: string[], out: Output): Promise<void> {
+  const { values } = parseArgs({ args, options: SPECS.check.flags, strict: true });
+  if (!values.db) throw new UsageError('check: --db FILE is required');
+  const config = resolveConfig(values.config);
+  const now = parseInstant(values.now, '--now') ?? new Date();
+  const meta = values.meta ? readMeta(values.meta) : {};
+  const evaluation = await checkDatabase(values.db, config, now, meta, values['analytics-url']);
+  const { evaluated, healthy, signals } = evaluation;
+  // With source and evaluatedAt, each output is an evaluation report that `route --signals` replays.
+  const json = { source: 'trace-db', evaluatedAt: now.toISOString(), evaluated, healthy, signals };
+  out.stdout.write(values.json ? `${JSON.stringify(json, null, 2)}\n` : formatEvaluation(evaluation));
 }

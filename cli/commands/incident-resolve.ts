@@ -11,6 +11,7 @@ import type { Incident } from '../../lambdas/core/incident.ts';
 import { redactText } from '../../lambdas/core/redact.ts';
 import { type EvaluationReport, MAX_SUMMARY, oneLine } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { type IncidentReader, outcomeOf, pollIncident, type SinkOutcome, showOutcome } from '../incident-deliveries.ts';
 import { asIncident, incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
 import { currentUser, type Output } from '../io.ts';
@@ -116,13 +117,7 @@ export function formatResolveByHand(result: ResolveByHandResult, timeoutSeconds:
 export async function runIncidentResolveCommand(args: string[], out: Output, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: {
-      reason: { type: 'string' },
-      bus: { type: 'string' },
-      table: { type: 'string' },
-      'timeout-seconds': { type: 'string', default: '60' },
-      json: { type: 'boolean', default: false },
-    },
+    options: SPECS['incidents resolve'].flags,
     allowPositionals: true,
     strict: true,
   });

@@ -9,6 +9,7 @@ import { oneLine, type Severity } from '../../lambdas/core/signal.ts';
 import { formatTable } from '../format-table.ts';
 import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
 import type { Output } from '../io.ts';
+import { SPECS } from '../spec.ts';
 import { runIncidentResolveCommand } from './incident-resolve.ts';
 
 export interface IncidentRow {
@@ -49,7 +50,7 @@ export async function runIncidentsCommand(args: string[], out: Output, deps: Inc
   if (args[0] === 'resolve') return runIncidentResolveCommand(args.slice(1), out, deps.env);
   const { values } = parseArgs({
     args,
-    options: { open: { type: 'boolean', default: false }, table: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: SPECS.incidents.flags,
     strict: true,
   });
   const tableName = resolveTableName(values.table, deps.env);

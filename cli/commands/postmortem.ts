@@ -10,6 +10,7 @@ import { renderPostmortem } from '../../lambdas/core/postmortem.ts';
 import { countRequestsDropped, type RequestsDropped } from '../../lambdas/core/trace-db/requests-dropped.ts';
 import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { asIncident, incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
 import { parseInstant, type Output } from '../io.ts';
 import { errorMessage } from '../../lambdas/core/errors.ts';
@@ -23,7 +24,7 @@ export interface PostmortemCommandDeps {
 export async function runPostmortemCommand(args: string[], out: Output, deps: PostmortemCommandDeps = { env: process.env }): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { db: { type: 'string' }, now: { type: 'string' }, table: { type: 'string' } },
+    options: SPECS.postmortem.flags,
     allowPositionals: true,
     strict: true,
   });

@@ -14,6 +14,7 @@ import { redactText } from '../../lambdas/core/redact.ts';
 import { oneLine } from '../../lambdas/core/signal.ts';
 import { silenceEnd, type Silence } from '../../lambdas/core/silence.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { formatTable } from '../format-table.ts';
 import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
 import { currentUser, parseInstant, type Output } from '../io.ts';
@@ -132,16 +133,7 @@ function openStore(table: string | undefined, deps: SilenceCommandDeps): { store
 async function silenceAdd(args: string[], out: Output, deps: SilenceCommandDeps): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      rule: { type: 'string' },
-      subject: { type: 'string' },
-      for: { type: 'string' },
-      until: { type: 'string' },
-      reason: { type: 'string' },
-      now: { type: 'string' },
-      table: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+    options: SPECS['silence add'].flags,
     strict: true,
   });
   const now = parseInstant(values.now, '--now') ?? new Date();
@@ -165,12 +157,7 @@ async function silenceAdd(args: string[], out: Output, deps: SilenceCommandDeps)
 async function silenceList(args: string[], out: Output, deps: SilenceCommandDeps): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      all: { type: 'boolean', default: false },
-      now: { type: 'string' },
-      table: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+    options: SPECS['silence list'].flags,
     strict: true,
   });
   const now = parseInstant(values.now, '--now') ?? new Date();
@@ -198,7 +185,7 @@ async function silenceList(args: string[], out: Output, deps: SilenceCommandDeps
 async function silenceExpire(args: string[], out: Output, deps: SilenceCommandDeps): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { now: { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: SPECS['silence expire'].flags,
     allowPositionals: true,
     strict: true,
   });

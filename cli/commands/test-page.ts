@@ -18,6 +18,7 @@ import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { SEVERITIES, type EvaluationReport, type Severity, type Signal } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { answered, type IncidentReader, outcomeOf, pollIncident, type SinkOutcome, showOutcome } from '../incident-deliveries.ts';
 import { parseInstant, resolveConfig, type Output } from '../io.ts';
 import { dryRunSinks } from './route.ts';
@@ -108,17 +109,7 @@ export function formatTestPage(result: TestPageResult): string {
 export async function runTestPageCommand(args: string[], out: Output): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      severity: { type: 'string', default: 'SEV1' },
-      'dry-run': { type: 'boolean', default: false },
-      wire: { type: 'string' },
-      config: { type: 'string' },
-      now: { type: 'string' },
-      bus: { type: 'string' },
-      table: { type: 'string' },
-      'timeout-seconds': { type: 'string', default: '60' },
-      json: { type: 'boolean', default: false },
-    },
+    options: SPECS['test-page'].flags,
     strict: true,
   });
   const severity = values.severity as Severity;
