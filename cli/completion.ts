@@ -55,8 +55,8 @@ ${bashScript()}`;
 
 export function completionScript(args: readonly string[]): string {
   const [shell, ...extra] = args;
-  if (extra.length) throw new UsageError(`completion: expected one shell, got ${args.length}`);
+  if (extra.length) throw new UsageError(`expected one shell, got ${args.length}`);
   if (shell === 'bash') return bashScript();
   if (shell === 'zsh') return zshScript();
-  throw new UsageError(shell ? `completion: unknown shell "${shell}" (expected bash or zsh)` : 'completion: expected a shell: bash or zsh');
+  throw new UsageError(shell ? `unknown shell "${shell}" (expected bash or zsh)` : 'expected a shell: bash or zsh');
 }

@@ -11,7 +11,8 @@ function flagUsage(name: string, flag: CommandSpec['flags'][string]): string {
 
 export function usageLine(path: string, spec: CommandSpec): string {
   const parts = [`metis-alerts ${path}`];
-  if (spec.subcommands) parts.push(`<${spec.subcommands.join('|')}>`);
+  // A group with flags of its own runs without a subcommand (incidents); one without needs one (silence).
+  if (spec.subcommands) parts.push(Object.keys(spec.flags).length ? `[${spec.subcommands.join('|')}]` : `<${spec.subcommands.join('|')}>`);
   if (spec.args) parts.push(spec.args);
   for (const [name, flag] of Object.entries(spec.flags)) parts.push(flagUsage(name, flag));
   return parts.join(' ');

@@ -33,8 +33,10 @@ const config = {
   defaultText: './metis-alerts.config.json if present, else the built-in defaults',
   help: 'the config file (metis-alerts.config.json)',
 } as const;
-const now = (ends: string) =>
-  ({ type: 'string', value: 'ISO', defaultText: ends, help: 'the evaluation time, ISO-8601 with a zone' }) as const;
+const now = (ends: string, help = 'the evaluation time, ISO-8601 with a zone') =>
+  ({ type: 'string', value: 'ISO', defaultText: ends, help }) as const;
+/** For commands that act now: the time they take as now (scripts, tests, replays). */
+const actNow = now('the current time', 'the time taken as now, ISO-8601 with a zone');
 const table = {
   type: 'string',
   value: 'NAME',
@@ -119,7 +121,7 @@ export const SPECS = {
       'dry-run': { type: 'boolean', default: false, help: 'run the router in-process with dry-run sinks; nothing is sent' },
       wire: { type: 'string', value: 'FILE', help: 'with --dry-run: write every outbound request as JSON Lines' },
       config,
-      now: now('the current time'),
+      now: actNow,
       bus,
       table,
       'timeout-seconds': timeoutSeconds,
@@ -144,7 +146,7 @@ export const SPECS = {
       for: { type: 'string', value: 'DURATION', help: 'how long: 90m, 2h, 1d, 1h30m (at most 30d); or --until' },
       until: { type: 'string', value: 'ISO', help: 'until when (at most 30 days ahead); or --for' },
       reason: { type: 'string', value: 'TEXT', required: true, help: 'why, so on-call knows what is muted' },
-      now: now('the current time'),
+      now: actNow,
       table,
       json,
     },
@@ -152,13 +154,13 @@ export const SPECS = {
   },
   'silence list': {
     summary: 'active and pending silences',
-    flags: { all: { type: 'boolean', default: false, help: 'ended ones too' }, now: now('the current time'), table, json },
+    flags: { all: { type: 'boolean', default: false, help: 'ended ones too' }, now: actNow, table, json },
     examples: ['metis-alerts silence list --all'],
   },
   'silence expire': {
     summary: 'end a silence now',
     args: 'ID',
-    flags: { now: now('the current time'), table, json },
+    flags: { now: actNow, table, json },
     examples: ['metis-alerts silence expire sil_0123456789'],
   },
   incidents: {
@@ -184,7 +186,7 @@ export const SPECS = {
     args: 'DEDUP_KEY',
     flags: {
       db: { type: 'string', value: 'FILE', help: 'a trace DB copy, to count the requests dropped during the incident' },
-      now: now('the current time'),
+      now: actNow,
       table,
     },
     examples: ['metis-alerts postmortem model_error_rate:gpt-4.1 --db traces.db.gz > postmortem.md'],
