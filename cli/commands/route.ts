@@ -130,7 +130,11 @@ export async function routeCommand(args: string[], out: Output): Promise<void> {
   if (!values.signals) throw new UsageError('route: --signals FILE is required');
   const config = resolveConfig(values.config);
   const now = parseInstant(values.now, '--now');
-  const entries = parseReplayFile(readText(values.signals, 'the signals file'), values.signals);
+  const text = readText(values.signals, 'the signals file');
+  // An empty file is most often a failed `check ... > out.json`: "no deliveries" would read as all clear.
+  if (text.trim() === '')
+    throw new UsageError(`${values.signals}: empty file, no signals or reports to route (did the command that wrote it fail?)`);
+  const entries = parseReplayFile(text, values.signals);
   const sweepMinutes = values['sweep-minutes'] === undefined ? 5 : Number(values['sweep-minutes']);
   if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0)
     throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);

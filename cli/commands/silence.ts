@@ -12,7 +12,9 @@ import { DynamoDbSilenceStore } from '../../lambdas/adapters/dynamodb-silence-st
 import type { SilenceStore } from '../../lambdas/core/ports.ts';
 import { redactText } from '../../lambdas/core/redact.ts';
 import { oneLine } from '../../lambdas/core/signal.ts';
+import { RULE_IDS } from '../../lambdas/core/rule-ids.ts';
 import { silenceEnd, type Silence } from '../../lambdas/core/silence.ts';
+import { didYouMean } from '../did-you-mean.ts';
 import { UsageError } from '../errors.ts';
 import { SPECS } from '../spec.ts';
 import { formatTable } from '../format-table.ts';
@@ -58,6 +60,11 @@ export function buildSilence(input: SilenceAddInput, now: Date, id: string, crea
   const rule = input.rule?.trim() ?? '';
   if (!rule) throw new UsageError('--rule RULE is required (a rule id such as model_error_rate)');
   if (!RULE_PATTERN.test(rule)) throw new UsageError(`--rule: expected a rule id such as "model_error_rate", got "${input.rule}"`);
+  // Checked before any AWS call: a silence for a misspelt rule would mute nothing and look done.
+  if (!RULE_IDS.includes(rule))
+    throw new UsageError(
+      `--rule: no rule "${rule}"${didYouMean(rule, RULE_IDS, (id) => `"${id}"`)} (docs/runbook-mapping.md lists the rule ids)`,
+    );
   const subject = input.subject === undefined ? undefined : oneLine(input.subject, 200);
   if (subject === '')
     throw new UsageError('--subject: expected the subject to silence (leave the flag out to silence every subject of the rule)');

@@ -26,9 +26,9 @@ async function dbFile(name: string, rows: FixtureRow[]): Promise<string> {
   return file(name, await buildTraceDb(rows));
 }
 
-function check(args: string[]): { evaluated: string[]; signals: Signal[] } {
+function check(args: string[], stderr = ''): { evaluated: string[]; signals: Signal[] } {
   const run = runCli(['check', ...args, '--now', NOW.toISOString(), '--json']);
-  expect(run.stderr).toBe('');
+  expect(run.stderr).toBe(stderr);
   expect(run.status).toBe(0);
   const out = JSON.parse(run.stdout);
   // An evaluation report: `route --signals` replays it as the deployed router would.
@@ -101,8 +101,10 @@ describe('metis-alerts check: a damaged snapshot is a finding (exit 0), bad inpu
   const integrity = (out: { evaluated: string[]; signals: Signal[] }) =>
     out.signals.filter((s) => s.rule === 'db_integrity').map((s) => s.severity);
 
-  it('a file that is not SQLite gives a SEV1 db_integrity signal', () => {
-    const out = check(['--db', file('text.db', 'this is not a database, it is a shopping list\n'.repeat(100))]);
+  it('a file that is not SQLite gives a SEV1 db_integrity signal, and a warning on stderr that the path may be wrong', () => {
+    const path = file('text.db', 'this is not a database, it is a shopping list\n'.repeat(100));
+    const warning = `warning: ${path} is not a SQLite database (first bytes "this is not a da"...): check the path before scaling anything to zero\n`;
+    const out = check(['--db', path], warning);
     expect(integrity(out)).toEqual(['SEV1']);
     expect(out.evaluated).toEqual(['db_integrity']);
   });
@@ -123,8 +125,10 @@ describe('metis-alerts check: a damaged snapshot is a finding (exit 0), bad inpu
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('an empty file gives a SEV1 db_integrity signal', () => {
-    expect(integrity(check(['--db', file('empty.db', '')]))).toEqual(['SEV1']);
+  it('an empty file gives a SEV1 db_integrity signal (and the wrong-path warning)', () => {
+    const path = file('empty.db', '');
+    const warning = `warning: ${path} is not a SQLite database (empty file): check the path before scaling anything to zero\n`;
+    expect(integrity(check(['--db', path], warning))).toEqual(['SEV1']);
   });
 
   it('a DB without the events table gives one SEV2 trace_db_schema signal and evaluates no SQL rule', async () => {

@@ -171,7 +171,7 @@ describe('metis-alerts silence: bad input exits 2 with one line and writes nothi
       /--rule: expected a rule id/,
     ],
     ['an unknown flag', [...add, '--for', '2h', '--reason', 'x', '--forever'], /--forever/],
-    ['no subcommand', ['silence'], /expected a subcommand: add, list or expire/],
+    ['no subcommand', ['silence'], /expected a subcommand: add, list, expire/],
   ])('%s', async (_name, args, pattern) => {
     const before = await itemCount(TABLE);
     expectUsageError(runCli(args), 'silence', pattern);

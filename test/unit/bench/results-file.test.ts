@@ -53,7 +53,9 @@ describe('mergeResults', () => {
     expect(out).toContain('| b | b-metric | 2 s | 3 s | 0.67x | new b |');
     expect(out).not.toContain('old b');
     expect(out).toContain('| gone | gone-metric | 9 s | 9 s | 1.00x | no longer listed |');
-    const order = ['| a |', '| b |', '| c |', '| gone |', '## A title', '## B title', '## C title', '## Gone title'].map((s) => out.indexOf(s));
+    const order = ['| a |', '| b |', '| c |', '| gone |', '## A title', '## B title', '## C title', '## Gone title'].map((s) =>
+      out.indexOf(s),
+    );
     expect(order.every((index) => index >= 0)).toBe(true);
     expect([...order].sort((x, y) => x - y)).toEqual(order);
     expect(out).toContain('a details');
