@@ -37,17 +37,31 @@ const now = (ends: string, help = 'the evaluation time, ISO-8601 with a zone') =
   ({ type: 'string', value: 'ISO', defaultText: ends, help }) as const;
 /** For commands that act now: the time they take as now (scripts, tests, replays). */
 const actNow = now('the current time', 'the time taken as now, ISO-8601 with a zone');
+// The deployed stack: --table / --bus win, then the outputs of --stack, then the variables, then the
+// outputs of the stack the config names (cli/deployed-stack.ts).
+const stack = {
+  type: 'string',
+  value: 'NAME',
+  defaultText: '"name" in metis-alerts.config.json, else MetisAlerts',
+  help: 'the deployed stack, whose outputs name the table and bus',
+} as const;
+const region = {
+  type: 'string',
+  value: 'REGION',
+  defaultText: "$AWS_REGION or your AWS_PROFILE's",
+  help: 'the AWS region of the stack',
+} as const;
 const table = {
   type: 'string',
   value: 'NAME',
-  defaultText: '$METIS_ALERTS_TABLE',
-  help: "the incident table (the stack's IncidentTableName output)",
+  defaultText: "$METIS_ALERTS_TABLE, else the stack's IncidentTableName output",
+  help: 'the incident table',
 } as const;
 const bus = {
   type: 'string',
   value: 'NAME',
-  defaultText: '$METIS_ALERTS_BUS',
-  help: "the event bus (the stack's BusName output)",
+  defaultText: "$METIS_ALERTS_BUS, else the stack's BusName output",
+  help: 'the event bus',
 } as const;
 const timeoutSeconds = { type: 'string', value: 'N', default: '60', help: 'how long to wait for the router, in seconds' } as const;
 
@@ -122,6 +136,8 @@ export const SPECS = {
       wire: { type: 'string', value: 'FILE', help: 'with --dry-run: write every outbound request as JSON Lines' },
       config,
       now: actNow,
+      stack,
+      region,
       bus,
       table,
       'timeout-seconds': timeoutSeconds,
@@ -147,6 +163,8 @@ export const SPECS = {
       until: { type: 'string', value: 'ISO', help: 'until when (at most 30 days ahead); or --for' },
       reason: { type: 'string', value: 'TEXT', required: true, help: 'why, so on-call knows what is muted' },
       now: actNow,
+      stack,
+      region,
       table,
       json,
     },
@@ -154,19 +172,19 @@ export const SPECS = {
   },
   'silence list': {
     summary: 'active and pending silences',
-    flags: { all: { type: 'boolean', default: false, help: 'ended ones too' }, now: actNow, table, json },
+    flags: { all: { type: 'boolean', default: false, help: 'ended ones too' }, now: actNow, stack, region, table, json },
     examples: ['metis-alerts silence list --all'],
   },
   'silence expire': {
     summary: 'end a silence now',
     args: 'ID',
-    flags: { now: actNow, table, json },
+    flags: { now: actNow, stack, region, table, json },
     examples: ['metis-alerts silence expire sil_0123456789'],
   },
   incidents: {
     summary: 'incidents in the deployed incident table, oldest first',
     subcommands: ['resolve'],
-    flags: { open: { type: 'boolean', default: false, help: 'open incidents only' }, table, json },
+    flags: { open: { type: 'boolean', default: false, help: 'open incidents only' }, stack, region, table, json },
     examples: ['metis-alerts incidents --open'],
   },
   'incidents resolve': {
@@ -174,6 +192,8 @@ export const SPECS = {
     args: 'DEDUP_KEY',
     flags: {
       reason: { type: 'string', value: 'TEXT', required: true, help: 'why, for the timeline and the post-mortem' },
+      stack,
+      region,
       bus,
       table,
       'timeout-seconds': timeoutSeconds,
@@ -187,6 +207,8 @@ export const SPECS = {
     flags: {
       db: { type: 'string', value: 'FILE', help: 'a trace DB copy, to count the requests dropped during the incident' },
       now: actNow,
+      stack,
+      region,
       table,
     },
     examples: ['metis-alerts postmortem model_error_rate:gpt-4.1 --db traces.db.gz > postmortem.md'],

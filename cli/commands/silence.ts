@@ -18,7 +18,8 @@ import { didYouMean } from '../did-you-mean.ts';
 import { UsageError } from '../errors.ts';
 import { SPECS } from '../spec.ts';
 import { formatTable } from '../format-table.ts';
-import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
+import { deployedNames, type StackFlags } from '../deployed-stack.ts';
+import { incidentTableClient, onTable } from '../incident-table.ts';
 import { currentUser, parseInstant, type Output } from '../io.ts';
 
 /** A silence longer than this is almost always forgotten: use a maintenance window in the config instead. */
@@ -131,8 +132,8 @@ export async function runSilenceCommand(args: string[], out: Output, deps: Silen
   }
 }
 
-function openStore(table: string | undefined, deps: SilenceCommandDeps): { store: SilenceStore; tableName: string } {
-  const tableName = resolveTableName(table, deps.env);
+async function openStore(flags: StackFlags, deps: SilenceCommandDeps): Promise<{ store: SilenceStore; tableName: string }> {
+  const { table: tableName } = await deployedNames(['table'], flags, deps.env);
   const store = deps.store ? deps.store(tableName) : new DynamoDbSilenceStore({ client: incidentTableClient(), tableName });
   return { store, tableName };
 }
@@ -145,7 +146,7 @@ async function silenceAdd(args: string[], out: Output, deps: SilenceCommandDeps)
   });
   const now = parseInstant(values.now, '--now') ?? new Date();
   const silence = buildSilence(values, now, (deps.newId ?? newSilenceId)(), (deps.user ?? (() => currentUser(deps.env)))());
-  const { store, tableName } = openStore(values.table, deps);
+  const { store, tableName } = await openStore(values, deps);
   await onTable(tableName, () => store.put(silence));
   if (values.json) {
     out.stdout.write(`${JSON.stringify(silence, null, 2)}\n`);
@@ -168,7 +169,7 @@ async function silenceList(args: string[], out: Output, deps: SilenceCommandDeps
     strict: true,
   });
   const now = parseInstant(values.now, '--now') ?? new Date();
-  const { store, tableName } = openStore(values.table, deps);
+  const { store, tableName } = await openStore(values, deps);
   // Without --all: what silences now or later (listCurrent also holds ended ones not yet announced).
   const silences = values.all
     ? await onTable(tableName, () => store.listAll())
@@ -202,7 +203,7 @@ async function silenceExpire(args: string[], out: Output, deps: SilenceCommandDe
   if (!ID_PATTERN.test(id))
     throw new UsageError(`expire: "${given}" is not a silence id (sil_ and 10 letters or digits; see silence list)`);
   const now = parseInstant(values.now, '--now') ?? new Date();
-  const { store, tableName } = openStore(values.table, deps);
+  const { store, tableName } = await openStore(values, deps);
   const silence = await onTable(tableName, () => store.get(id));
   if (!silence) throw new UsageError(`expire: no silence ${id} in table ${tableName} (see silence list --all)`);
   if (silenceEnd(silence) <= now.getTime()) {
