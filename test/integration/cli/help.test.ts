@@ -98,7 +98,7 @@ describe('metis-alerts completion', () => {
   it('bash: completes commands, subcommands and flags from the same spec as --help', () => {
     expect(complete('bash', ['metis-alerts', 'sc'])).toEqual(['scan-logs']);
     expect(complete('bash', ['metis-alerts', 'silence', 'e'])).toEqual(['expire']);
-    expect(complete('bash', ['metis-alerts', 'silence', 'add', '--r'])).toEqual(['--rule', '--reason']);
+    expect(complete('bash', ['metis-alerts', 'silence', 'add', '--r'])).toEqual(['--rule', '--reason', '--region']);
     expect(complete('bash', ['metis-alerts', 'incidents', 'resolve', '--t'])).toEqual(['--table', '--timeout-seconds']);
     expect(complete('bash', ['metis-alerts', 'check', '--db', ''])).toEqual([]);
   });
