@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleSize } from './bundle-size.ts';
 import { cliStartup } from './cli-startup.ts';
 import { costModel } from './cost-model.ts';
-import { type BenchContext, type Benchmark, type SummaryRow } from './harness.ts';
+import type { BenchContext, Benchmark, SummaryRow } from './harness.ts';
 import { logWatch } from './log-watch.ts';
 import { mergeResults, parseResults, type BenchOutcome } from './results-file.ts';
 import { longHistory } from './long-history.ts';
