@@ -8,15 +8,17 @@
 //
 // Generated files (trace DBs, cdk.out) live in bench/.work/ (gitignored) and are reused when their
 // parameters match. Exit status 1 when a benchmark failed (its rows then read "n/a").
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { spawnSync } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleSize } from './bundle-size.ts';
+import { cliStartup } from './cli-startup.ts';
 import { costModel } from './cost-model.ts';
-import { markdownTable, type BenchContext, type Benchmark, type SummaryRow } from './harness.ts';
+import type { BenchContext, Benchmark, SummaryRow } from './harness.ts';
 import { logWatch } from './log-watch.ts';
+import { mergeResults, parseResults, type BenchOutcome } from './results-file.ts';
 import { longHistory } from './long-history.ts';
 import { traceCheck } from './trace-check.ts';
 import { errorMessage } from '../lambdas/core/errors.ts';
@@ -26,7 +28,7 @@ import { errorMessage } from '../lambdas/core/errors.ts';
  * (bench/harness.ts: id, title, the metric names of its summary rows, and `run(ctx)` returning those
  * rows plus a Markdown detail section) and list it here.
  */
-export const BENCHMARKS: readonly Benchmark[] = [traceCheck, longHistory, logWatch, bundleSize, costModel];
+export const BENCHMARKS: readonly Benchmark[] = [traceCheck, longHistory, logWatch, bundleSize, costModel, cliStartup];
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(REPO_ROOT, 'bench', 'results.md');
@@ -76,43 +78,50 @@ async function main(): Promise<number> {
     log: (message) => process.stderr.write(`bench: ${message}\n`),
   };
 
-  const rows: SummaryRow[] = [];
-  const sections: string[] = [];
+  const outcomes: BenchOutcome[] = [];
   let failed = 0;
   for (const bench of selected) {
     ctx.log(`== ${bench.id}`);
     const started = performance.now();
     try {
       const result = await bench.run(ctx);
-      rows.push(...result.rows);
-      sections.push(`## ${bench.title}\n\n${result.details}`);
+      outcomes.push({ id: bench.id, title: bench.title, rows: result.rows, section: `## ${bench.title}\n\n${result.details}` });
     } catch (error) {
       failed++;
       const message = errorMessage(error);
       ctx.log(`${bench.id} FAILED: ${message}`);
-      for (const metric of bench.metrics)
-        rows.push({ benchmark: bench.id, metric, value: 'n/a', baseline: 'n/a', ratio: 'n/a', note: 'FAILED (see below)' });
-      sections.push(`## ${bench.title}\n\nFAILED:\n\n\`\`\`\n${message}\n\`\`\``);
+      const rows: SummaryRow[] = bench.metrics.map((metric) => ({
+        benchmark: bench.id,
+        metric,
+        value: 'n/a',
+        baseline: 'n/a',
+        ratio: 'n/a',
+        note: 'FAILED (see below)',
+      }));
+      outcomes.push({ id: bench.id, title: bench.title, rows, section: `## ${bench.title}\n\nFAILED:\n\n\`\`\`\n${message}\n\`\`\`` });
     }
     ctx.log(`${bench.id} took ${((performance.now() - started) / 1000).toFixed(1)} s`);
   }
 
-  const report = [
-    '# metis-alerts benchmarks',
-    '',
-    `Written by \`npm run bench\` (BENCH_EVENTS=${events}, BENCH_RUNS=${runs}${only.length ? `, BENCH_ONLY=${only.join(',')}` : ''}). ` +
-      'Each ratio compares a measurement with a baseline taken in the same run; absolute figures depend on the machine.',
-    '',
-    `Machine: ${environmentLine()}.`,
-    '',
-    markdownTable(
-      ['benchmark', 'metric', 'value', 'baseline', 'ratio', 'note'],
-      rows.map((r) => [r.benchmark, r.metric, r.value, r.baseline, r.ratio, r.note]),
-    ),
-    '',
-    sections.join('\n\n'),
-    '',
-  ].join('\n');
+  const settings = `BENCH_EVENTS=${events}, BENCH_RUNS=${runs}${only.length ? `, BENCH_ONLY=${only.join(',')}` : ''}`;
+  const machine = `Machine: ${environmentLine()}.`;
+  // A whole run rewrites the file; a BENCH_ONLY run replaces only its own rows and sections (bench/results-file.ts)
+  // and says in each of them how it was measured, since the intro then describes other runs too.
+  const previous = only.length && existsSync(RESULTS) ? parseResults(readFileSync(RESULTS, 'utf8')) : undefined;
+  const intro = previous
+    ? previous.intro
+    : [
+        '# metis-alerts benchmarks',
+        '',
+        `Written by \`npm run bench\` (${settings}). ` +
+          'Each ratio compares a measurement with a baseline taken in the same run; absolute figures depend on the machine.',
+        '',
+        machine,
+      ].join('\n');
+  const fresh = previous
+    ? outcomes.map((o) => ({ ...o, section: o.section.replace('\n\n', `\n\nMeasured by \`npm run bench\` (${settings}). ${machine}\n\n`) }))
+    : outcomes;
+  const report = mergeResults(previous, intro, BENCHMARKS, fresh);
 
   process.stdout.write(report);
   writeFileSync(RESULTS, report);

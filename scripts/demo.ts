@@ -27,6 +27,7 @@ import { digestSweepStep, severityTableSteps } from './demo-severity-table.ts';
 import { shapeDemoSteps } from './demo-shapes.ts';
 import { outOfHoursSteps, type DemoStep } from './demo-scenario.ts';
 import { asError } from '../lambdas/core/errors.ts';
+import { whyLine } from './demo-why.ts';
 
 const outDir = process.env.DEMO_OUT ?? '.demo-out';
 const CHECK_AT = new Date('2026-11-24T10:30:00Z'); // a Tuesday, in business hours (UTC)
@@ -103,7 +104,14 @@ async function main(): Promise<void> {
       for (const id of (await postDueDigests(step.at, { digests, chatops: notifiers.chatops, settings })).posted)
         console.log(`   SEV4 -> chatops   digest    ${id}`);
     if (result.attempted.length === 0) console.log('   (nothing new: deduplicated or no sink selected)');
-    for (const d of result.attempted) console.log(`   ${d.severity} -> ${d.sink.padEnd(13)} ${d.action.padEnd(9)} ${d.dedupKey}`);
+    const explained = new Set<string>();
+    for (const d of result.attempted) {
+      console.log(`   ${d.severity} -> ${d.sink.padEnd(13)} ${d.action.padEnd(9)} ${d.dedupKey}`);
+      // Once per incident of the step: the rule, the policy row and the escalation behind the first trigger.
+      if (d.action !== 'trigger' || explained.has(d.dedupKey)) continue;
+      explained.add(d.dedupKey);
+      console.log(`      ${whyLine(d.dedupKey.split(':')[0]!, d.severity, step.at, config)}`);
+    }
   }
 
   const file = join(outDir, 'wire.jsonl');

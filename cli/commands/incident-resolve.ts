@@ -11,8 +11,10 @@ import type { Incident } from '../../lambdas/core/incident.ts';
 import { redactText } from '../../lambdas/core/redact.ts';
 import { type EvaluationReport, MAX_SUMMARY, oneLine } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { type IncidentReader, outcomeOf, pollIncident, type SinkOutcome, showOutcome } from '../incident-deliveries.ts';
-import { asIncident, incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
+import { deployedNames } from '../deployed-stack.ts';
+import { asIncident, incidentTableClient, onTable } from '../incident-table.ts';
 import { currentUser, type Output } from '../io.ts';
 
 export interface ResolveByHandDeps extends IncidentReader {
@@ -116,13 +118,7 @@ export function formatResolveByHand(result: ResolveByHandResult, timeoutSeconds:
 export async function runIncidentResolveCommand(args: string[], out: Output, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: {
-      reason: { type: 'string' },
-      bus: { type: 'string' },
-      table: { type: 'string' },
-      'timeout-seconds': { type: 'string', default: '60' },
-      json: { type: 'boolean', default: false },
-    },
+    options: SPECS['incidents resolve'].flags,
     allowPositionals: true,
     strict: true,
   });
@@ -132,9 +128,7 @@ export async function runIncidentResolveCommand(args: string[], out: Output, env
   const timeout = Number(values['timeout-seconds']);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('incidents resolve: --timeout-seconds must be a positive number');
   if (!values.reason?.trim()) throw new UsageError(REASON_REQUIRED);
-  const tableName = resolveTableName(values.table, env);
-  const bus = values.bus ?? env.METIS_ALERTS_BUS;
-  if (!bus) throw new UsageError("incidents resolve: --bus NAME (or METIS_ALERTS_BUS, the stack's BusName output) is required");
+  const { table: tableName, bus } = await deployedNames(['table', 'bus'], values, env);
   const store = new DynamoDbIncidentStore({ client: incidentTableClient(), tableName });
   const publisher = new EventBridgeReportPublisher({ client: new EventBridgeClient({}), eventBusName: bus });
   const deps: ResolveByHandDeps = {

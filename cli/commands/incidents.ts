@@ -7,8 +7,10 @@ import type { Incident } from '../../lambdas/core/incident.ts';
 import { redactText } from '../../lambdas/core/redact.ts';
 import { oneLine, type Severity } from '../../lambdas/core/signal.ts';
 import { formatTable } from '../format-table.ts';
-import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
+import { deployedNames } from '../deployed-stack.ts';
+import { incidentTableClient, onTable } from '../incident-table.ts';
 import type { Output } from '../io.ts';
+import { SPECS } from '../spec.ts';
 import { runIncidentResolveCommand } from './incident-resolve.ts';
 
 export interface IncidentRow {
@@ -49,10 +51,10 @@ export async function runIncidentsCommand(args: string[], out: Output, deps: Inc
   if (args[0] === 'resolve') return runIncidentResolveCommand(args.slice(1), out, deps.env);
   const { values } = parseArgs({
     args,
-    options: { open: { type: 'boolean', default: false }, table: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: SPECS.incidents.flags,
     strict: true,
   });
-  const tableName = resolveTableName(values.table, deps.env);
+  const { table: tableName } = await deployedNames(['table'], values, deps.env);
   const list =
     deps.list ?? ((name: string, openOnly: boolean) => listIncidents({ client: incidentTableClient(), tableName: name, openOnly }));
   const rows = (await onTable(tableName, () => list(tableName, values.open))).map(toIncidentRow);

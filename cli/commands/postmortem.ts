@@ -10,7 +10,9 @@ import { renderPostmortem } from '../../lambdas/core/postmortem.ts';
 import { countRequestsDropped, type RequestsDropped } from '../../lambdas/core/trace-db/requests-dropped.ts';
 import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { UsageError } from '../errors.ts';
-import { asIncident, incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
+import { SPECS } from '../spec.ts';
+import { deployedNames } from '../deployed-stack.ts';
+import { asIncident, incidentTableClient, onTable } from '../incident-table.ts';
 import { parseInstant, type Output } from '../io.ts';
 import { errorMessage } from '../../lambdas/core/errors.ts';
 
@@ -23,7 +25,7 @@ export interface PostmortemCommandDeps {
 export async function runPostmortemCommand(args: string[], out: Output, deps: PostmortemCommandDeps = { env: process.env }): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { db: { type: 'string' }, now: { type: 'string' }, table: { type: 'string' } },
+    options: SPECS.postmortem.flags,
     allowPositionals: true,
     strict: true,
   });
@@ -34,7 +36,7 @@ export async function runPostmortemCommand(args: string[], out: Output, deps: Po
   }
   const dedupKey = positionals[0]!;
   const now = parseInstant(values.now, '--now') ?? new Date();
-  const tableName = resolveTableName(values.table, deps.env);
+  const { table: tableName } = await deployedNames(['table'], values, deps.env);
   const get =
     deps.get ?? ((name: string, key: string) => new DynamoDbIncidentStore({ client: incidentTableClient(), tableName: name }).get(key));
   const item = await onTable(tableName, () => get(tableName, dedupKey));

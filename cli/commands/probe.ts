@@ -7,6 +7,7 @@ import { HttpProber, ProbeRequestError, parseProbeUrl } from '../../lambdas/adap
 import { diagnose } from '../../lambdas/core/probe/diagnosis.ts';
 import { toProbeJson, type ProbeOutcome } from '../../lambdas/core/probe/result.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { runShapeProbe } from './probe-shape.ts';
 import type { Output } from '../io.ts';
 
@@ -15,13 +16,7 @@ export const MAX_CLI_TIMEOUT_MS = 120_000;
 export async function runProbeCommand(args: string[], out: Output): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      url: { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      json: { type: 'boolean', default: false },
-      shape: { type: 'string' },
-      model: { type: 'string' },
-    },
+    options: SPECS.probe.flags,
     strict: true,
   });
   if (!values.url) throw new UsageError('--url URL is required');

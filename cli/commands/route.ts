@@ -1,6 +1,8 @@
 // `metis-alerts route --signals FILE [--now ISO] [--config FILE] [--wire FILE] [--json]`: the router's
 // decisions in dry-run from the same core code, over a time-ordered list of signals and evaluation
 // reports (dedup and evidence-based resolves apply across it).
+import { writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
 import { MemoryDigestStore } from '../../lambdas/adapters/memory-digest-store.ts';
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
 import { MemoryStormLedger } from '../../lambdas/adapters/memory-storm-ledger.ts';
@@ -19,6 +21,9 @@ import { toDelivery } from '../../lambdas/core/routing-policy.ts';
 import type { Signal } from '../../lambdas/core/signal.ts';
 import { sweepOptionsOf } from '../../lambdas/core/sweep-policy.ts';
 import { parseReplayFile, type ReplayEntry } from './replay-input.ts';
+import { UsageError } from '../errors.ts';
+import { parseInstant, readText, resolveConfig, type Output } from '../io.ts';
+import { SPECS } from '../spec.ts';
 
 export interface RouteResult {
   deliveries: Delivery[];
@@ -123,4 +128,23 @@ export function formatDeliveries(deliveries: Delivery[], digests: RouteResult['d
     ...digests.map((d) => `SEV4  ${'chatops'.padEnd(13)} ${'digest'.padEnd(9)} ${d.id} (posted ${d.postedAt})`),
   ];
   return lines.length === 0 ? 'no deliveries\n' : `${lines.join('\n')}\n`;
+}
+
+/** The whole command, for cli/main.ts. */
+export async function routeCommand(args: string[], out: Output): Promise<void> {
+  const { values } = parseArgs({ args, options: SPECS.route.flags, strict: true });
+  if (!values.signals) throw new UsageError('route: --signals FILE is required');
+  const config = resolveConfig(values.config);
+  const now = parseInstant(values.now, '--now');
+  const text = readText(values.signals, 'the signals file');
+  // An empty file is most often a failed `check ... > out.json`: "no deliveries" would read as all clear.
+  if (text.trim() === '')
+    throw new UsageError(`${values.signals}: empty file, no signals or reports to route (did the command that wrote it fail?)`);
+  const entries = parseReplayFile(text, values.signals);
+  const sweepMinutes = values['sweep-minutes'] === undefined ? 5 : Number(values['sweep-minutes']);
+  if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0)
+    throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);
+  const { deliveries, digests, wire } = await routeReplay(entries, config, { ...(now ? { now } : {}), sweepMinutes });
+  if (values.wire) writeFileSync(values.wire, wire.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
+  out.stdout.write(values.json ? `${JSON.stringify({ deliveries, digests }, null, 2)}\n` : formatDeliveries(deliveries, digests));
 }

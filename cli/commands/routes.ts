@@ -14,6 +14,7 @@ import { sinksFor } from '../../lambdas/core/routing-policy.ts';
 import { SEVERITIES, type Severity } from '../../lambdas/core/signal.ts';
 import { silenceFor } from '../../lambdas/core/suppression.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { dryRunSinks } from './route.ts';
 import { parseInstant, resolveConfig, type Output } from '../io.ts';
 
@@ -77,13 +78,7 @@ function routesAt(
 export async function runRoutesCommand(args: string[], out: { stdout: Output['stdout'] }): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      severity: { type: 'string' },
-      at: { type: 'string' },
-      rule: { type: 'string' },
-      config: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+    options: SPECS.routes.flags,
     strict: true,
   });
   const severity = values.severity as Severity | undefined;

@@ -11,6 +11,7 @@ import type { Config } from '../../lambdas/core/config.ts';
 import { decodeLogInput, isObject, plainLinesBatch, type LogBatch } from '../../lambdas/core/logs/decode.ts';
 import { emptyStats, scanLogBatch, type LogScan } from '../../lambdas/core/logs/scan.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { parseInstant, readText, resolveConfig, type Output } from '../io.ts';
 
 export type LogFileForm = 'subscription event' | 'decoded DATA_MESSAGE' | 'CONTROL_MESSAGE' | 'plain log lines';
@@ -112,7 +113,7 @@ export function formatLogScan(result: LogFileScan): string {
 export async function scanLogsCommand(args: string[], out: Output): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { file: { type: 'string' }, now: { type: 'string' }, config: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: SPECS['scan-logs'].flags,
     strict: true,
   });
   if (!values.file) throw new UsageError('scan-logs: --file FILE is required');

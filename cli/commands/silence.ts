@@ -12,10 +12,14 @@ import { DynamoDbSilenceStore } from '../../lambdas/adapters/dynamodb-silence-st
 import type { SilenceStore } from '../../lambdas/core/ports.ts';
 import { redactText } from '../../lambdas/core/redact.ts';
 import { oneLine } from '../../lambdas/core/signal.ts';
+import { RULE_IDS } from '../../lambdas/core/rule-ids.ts';
 import { silenceEnd, type Silence } from '../../lambdas/core/silence.ts';
+import { didYouMean } from '../did-you-mean.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { formatTable } from '../format-table.ts';
-import { incidentTableClient, onTable, resolveTableName } from '../incident-table.ts';
+import { deployedNames, type StackFlags } from '../deployed-stack.ts';
+import { incidentTableClient, onTable } from '../incident-table.ts';
 import { currentUser, parseInstant, type Output } from '../io.ts';
 
 /** A silence longer than this is almost always forgotten: use a maintenance window in the config instead. */
@@ -57,6 +61,11 @@ export function buildSilence(input: SilenceAddInput, now: Date, id: string, crea
   const rule = input.rule?.trim() ?? '';
   if (!rule) throw new UsageError('--rule RULE is required (a rule id such as model_error_rate)');
   if (!RULE_PATTERN.test(rule)) throw new UsageError(`--rule: expected a rule id such as "model_error_rate", got "${input.rule}"`);
+  // Checked before any AWS call: a silence for a misspelt rule would mute nothing and look done.
+  if (!RULE_IDS.includes(rule))
+    throw new UsageError(
+      `--rule: no rule "${rule}"${didYouMean(rule, RULE_IDS, (id) => `"${id}"`)} (docs/runbook-mapping.md lists the rule ids)`,
+    );
   const subject = input.subject === undefined ? undefined : oneLine(input.subject, 200);
   if (subject === '')
     throw new UsageError('--subject: expected the subject to silence (leave the flag out to silence every subject of the rule)');
@@ -123,8 +132,8 @@ export async function runSilenceCommand(args: string[], out: Output, deps: Silen
   }
 }
 
-function openStore(table: string | undefined, deps: SilenceCommandDeps): { store: SilenceStore; tableName: string } {
-  const tableName = resolveTableName(table, deps.env);
+async function openStore(flags: StackFlags, deps: SilenceCommandDeps): Promise<{ store: SilenceStore; tableName: string }> {
+  const { table: tableName } = await deployedNames(['table'], flags, deps.env);
   const store = deps.store ? deps.store(tableName) : new DynamoDbSilenceStore({ client: incidentTableClient(), tableName });
   return { store, tableName };
 }
@@ -132,21 +141,12 @@ function openStore(table: string | undefined, deps: SilenceCommandDeps): { store
 async function silenceAdd(args: string[], out: Output, deps: SilenceCommandDeps): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      rule: { type: 'string' },
-      subject: { type: 'string' },
-      for: { type: 'string' },
-      until: { type: 'string' },
-      reason: { type: 'string' },
-      now: { type: 'string' },
-      table: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+    options: SPECS['silence add'].flags,
     strict: true,
   });
   const now = parseInstant(values.now, '--now') ?? new Date();
   const silence = buildSilence(values, now, (deps.newId ?? newSilenceId)(), (deps.user ?? (() => currentUser(deps.env)))());
-  const { store, tableName } = openStore(values.table, deps);
+  const { store, tableName } = await openStore(values, deps);
   await onTable(tableName, () => store.put(silence));
   if (values.json) {
     out.stdout.write(`${JSON.stringify(silence, null, 2)}\n`);
@@ -165,16 +165,11 @@ async function silenceAdd(args: string[], out: Output, deps: SilenceCommandDeps)
 async function silenceList(args: string[], out: Output, deps: SilenceCommandDeps): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      all: { type: 'boolean', default: false },
-      now: { type: 'string' },
-      table: { type: 'string' },
-      json: { type: 'boolean', default: false },
-    },
+    options: SPECS['silence list'].flags,
     strict: true,
   });
   const now = parseInstant(values.now, '--now') ?? new Date();
-  const { store, tableName } = openStore(values.table, deps);
+  const { store, tableName } = await openStore(values, deps);
   // Without --all: what silences now or later (listCurrent also holds ended ones not yet announced).
   const silences = values.all
     ? await onTable(tableName, () => store.listAll())
@@ -198,7 +193,7 @@ async function silenceList(args: string[], out: Output, deps: SilenceCommandDeps
 async function silenceExpire(args: string[], out: Output, deps: SilenceCommandDeps): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
-    options: { now: { type: 'string' }, table: { type: 'string' }, json: { type: 'boolean', default: false } },
+    options: SPECS['silence expire'].flags,
     allowPositionals: true,
     strict: true,
   });
@@ -208,7 +203,7 @@ async function silenceExpire(args: string[], out: Output, deps: SilenceCommandDe
   if (!ID_PATTERN.test(id))
     throw new UsageError(`expire: "${given}" is not a silence id (sil_ and 10 letters or digits; see silence list)`);
   const now = parseInstant(values.now, '--now') ?? new Date();
-  const { store, tableName } = openStore(values.table, deps);
+  const { store, tableName } = await openStore(values, deps);
   const silence = await onTable(tableName, () => store.get(id));
   if (!silence) throw new UsageError(`expire: no silence ${id} in table ${tableName} (see silence list --all)`);
   if (silenceEnd(silence) <= now.getTime()) {

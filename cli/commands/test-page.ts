@@ -5,7 +5,6 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDbIncidentStore } from '../../lambdas/adapters/dynamodb-incident-store.ts';
 import { EventBridgeReportPublisher } from '../../lambdas/adapters/eventbridge-report-publisher.ts';
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
@@ -18,9 +17,12 @@ import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { SEVERITIES, type EvaluationReport, type Severity, type Signal } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
+import { SPECS } from '../spec.ts';
 import { answered, type IncidentReader, outcomeOf, pollIncident, type SinkOutcome, showOutcome } from '../incident-deliveries.ts';
 import { parseInstant, resolveConfig, type Output } from '../io.ts';
+import { incidentTableClient, onTable } from '../incident-table.ts';
 import { dryRunSinks } from './route.ts';
+import { deployedNames } from '../deployed-stack.ts';
 
 export interface TestPageDeps extends IncidentReader {
   /** Sends a report into the pipeline: the deployed bus, or the router core in a dry run. */
@@ -108,17 +110,7 @@ export function formatTestPage(result: TestPageResult): string {
 export async function runTestPageCommand(args: string[], out: Output): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: {
-      severity: { type: 'string', default: 'SEV1' },
-      'dry-run': { type: 'boolean', default: false },
-      wire: { type: 'string' },
-      config: { type: 'string' },
-      now: { type: 'string' },
-      bus: { type: 'string' },
-      table: { type: 'string' },
-      'timeout-seconds': { type: 'string', default: '60' },
-      json: { type: 'boolean', default: false },
-    },
+    options: SPECS['test-page'].flags,
     strict: true,
   });
   const severity = values.severity as Severity;
@@ -130,17 +122,15 @@ export async function runTestPageCommand(args: string[], out: Output): Promise<v
   const clock = () => fixed ?? new Date();
   const wire = new WireLog(clock);
   let deps: TestPageDeps;
+  // Deployed: AWS failures an operator can fix (credentials, region, network, table) become one line.
+  let guard = (run: () => Promise<TestPageResult>) => run();
   if (values['dry-run']) deps = dryRunDeps(config, wire, clock);
   else {
-    const bus = values.bus ?? process.env.METIS_ALERTS_BUS;
-    const table = values.table ?? process.env.METIS_ALERTS_TABLE;
-    if (!bus || !table)
-      throw new UsageError(
-        'test-page: the deployed mode needs --bus NAME and --table NAME (or METIS_ALERTS_BUS / METIS_ALERTS_TABLE); use --dry-run to try it locally',
-      );
     if (values.wire) throw new UsageError('test-page: --wire needs --dry-run (the deployed router sends the requests)');
+    const { bus, table } = await deployedNames(['bus', 'table'], values, process.env);
+    guard = (run) => onTable(table, run);
     const publisher = new EventBridgeReportPublisher({ client: new EventBridgeClient({}), eventBusName: bus });
-    const store = new DynamoDbIncidentStore({ client: new DynamoDBClient({}), tableName: table });
+    const store = new DynamoDbIncidentStore({ client: incidentTableClient(), tableName: table });
     deps = {
       publish: (r) => publisher.publish(r),
       incident: (key) => store.get(key),
@@ -148,7 +138,7 @@ export async function runTestPageCommand(args: string[], out: Output): Promise<v
       now: clock,
     };
   }
-  const result = await testPage(severity, deps, timeout * 1000);
+  const result = await guard(() => testPage(severity, deps, timeout * 1000));
   if (values.wire) writeFileSync(values.wire, wire.toJsonLines());
   out.stdout.write(values.json ? `${JSON.stringify(result, null, 2)}\n` : formatTestPage(result));
 }

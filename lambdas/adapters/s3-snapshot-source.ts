@@ -54,6 +54,21 @@ export class S3SnapshotSource implements SnapshotSource {
 }
 
 /** The shipper's object metadata (`taken-at`, `volume-used-pct`, ...) as the engine's SnapshotMeta; bad values are dropped. */
+/** The S3 metadata keys the shipper writes (without `x-amz-meta-`), all read by parseShipperMetadata. */
+export const SHIPPER_METADATA_KEYS = [
+  'taken-at',
+  'volume-used-pct',
+  'source-bytes',
+  'wal-bytes',
+  'integrity',
+  'snapshot-bytes',
+  'window-hours',
+  'quick-check-at',
+  'window-from',
+  'last-backup-at',
+  'last-backup-error',
+] as const;
+
 export function parseShipperMetadata(metadata: Record<string, string>): SnapshotMeta {
   const meta: SnapshotMeta = {};
   const takenAt = metadata['taken-at'];

@@ -7,6 +7,9 @@ import type { Incident } from './incident.ts';
 import { redactText } from './redact.ts';
 import { makeDedupKey, oneLine, SEVERITIES, type Severity, type Signal } from './signal.ts';
 
+/** The rule of an alarm without its own `metis:rule` tag. */
+export const CLOUDWATCH_ALARM_RULE = 'cloudwatch_alarm';
+
 export const alarmStateChangeSchema = z.object({
   source: z.literal('aws.cloudwatch'),
   'detail-type': z.literal(ALARM_STATE_CHANGE_DETAIL_TYPE),
@@ -48,7 +51,7 @@ export function alarmSignal(event: AlarmStateChange, tags: Record<string, string
   }
   // INSUFFICIENT_DATA says nothing about the target: neither firing nor recovered (silence is not recovery).
   if (state.value === 'INSUFFICIENT_DATA') return { kind: 'ignored', reason: `alarm "${alarmName}" is INSUFFICIENT_DATA` };
-  const rule = tags['metis:rule'] && /^[a-z][a-z0-9_]{0,63}$/.test(tags['metis:rule']) ? tags['metis:rule'] : 'cloudwatch_alarm';
+  const rule = tags['metis:rule'] && /^[a-z][a-z0-9_]{0,63}$/.test(tags['metis:rule']) ? tags['metis:rule'] : CLOUDWATCH_ALARM_RULE;
   const subject = tags['metis:subject'] || alarmName;
   const description = event.detail.configuration?.description;
   const firing = state.value === 'ALARM';

@@ -136,8 +136,10 @@ describe('metis-alerts check: a damaged snapshot is a finding (exit 0), bad inpu
   const integrity = (out: { evaluated: string[]; signals: Signal[] }) =>
     out.signals.filter((s) => s.rule === 'db_integrity').map((s) => s.severity);
 
-  it('a file that is not SQLite gives a SEV1 db_integrity signal', () => {
-    const out = check(['--db', file('text.db', 'this is not a database, it is a shopping list\n'.repeat(100))]);
+  it('a file that is not SQLite gives a SEV1 db_integrity signal, and a warning on stderr that the path may be wrong', () => {
+    const path = file('text.db', 'this is not a database, it is a shopping list\n'.repeat(100));
+    const warning = `warning: ${path} is not a SQLite database (first bytes "this is not a da"...): check the path before scaling anything to zero\n`;
+    const out = check(['--db', path], warning);
     expect(integrity(out)).toEqual(['SEV1']);
     expect(out.evaluated).toEqual(['db_integrity']);
   });
@@ -158,8 +160,10 @@ describe('metis-alerts check: a damaged snapshot is a finding (exit 0), bad inpu
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('an empty file gives a SEV1 db_integrity signal', () => {
-    expect(integrity(check(['--db', file('empty.db', '')]))).toEqual(['SEV1']);
+  it('an empty file gives a SEV1 db_integrity signal (and the wrong-path warning)', () => {
+    const path = file('empty.db', '');
+    const warning = `warning: ${path} is not a SQLite database (empty file): check the path before scaling anything to zero\n`;
+    expect(integrity(check(['--db', path], warning))).toEqual(['SEV1']);
   });
 
   it('a DB without the events table gives one SEV2 trace_db_schema signal and evaluates no SQL rule', async () => {

@@ -215,11 +215,8 @@ describe('metis-alerts incidents resolve (the CLI, a moto bus and table)', () =>
     [['incidents', 'resolve', KEY, '--bus', 'b', '--table', 'resolve-t'], /--reason TEXT is required/],
     [['incidents', 'resolve', '--reason', 'x', '--bus', 'b', '--table', 'resolve-t'], /give one DEDUP_KEY/],
     [['incidents', 'resolve', KEY, 'second', '--reason', 'x', '--bus', 'b', '--table', 'resolve-t'], /give one DEDUP_KEY/],
-    [
-      ['incidents', 'resolve', KEY, '--reason', 'x', '--table', 'resolve-t'],
-      /--bus NAME \(or METIS_ALERTS_BUS, the stack's BusName output\) is required/,
-    ],
-    [['incidents', 'resolve', KEY, '--reason', 'x', '--bus', 'b'], /no incident table: pass --table NAME/],
+    [['incidents', 'resolve', KEY, '--reason', 'x', '--table', 'resolve-t'], /no stack "MetisAlerts" in us-east-1: pass --stack NAME/],
+    [['incidents', 'resolve', KEY, '--reason', 'x', '--bus', 'b'], /no stack "MetisAlerts" in us-east-1: pass --stack NAME/],
     [
       ['incidents', 'resolve', KEY, '--reason', 'x', '--bus', 'b', '--table', 'resolve-t', '--timeout-seconds', '0'],
       /--timeout-seconds must be a positive number/,

@@ -129,7 +129,11 @@ describe('metis-alerts incidents', () => {
   it('exits 2 with one line without a table, for a missing table and for an unknown flag', () => {
     stubTableEnv(undefined);
     try {
-      expectUsageError(runCli(['incidents', '--open']), 'incidents', /no incident table: pass --table NAME or set METIS_ALERTS_TABLE/);
+      expectUsageError(
+        runCli(['incidents', '--open']),
+        'incidents',
+        /no stack "MetisAlerts" in us-east-1: pass --stack NAME .*, or --table\/--bus$/,
+      );
     } finally {
       stubTableEnv(TABLE);
     }

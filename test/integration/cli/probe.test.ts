@@ -138,6 +138,6 @@ describe('metis-alerts probe: bad input exits 2 with one line', () => {
     const run = await runCliAsync(['probe', '--url', 'http://127.0.0.1/', '--insecure']);
     expect(run.status).toBe(2);
     expect(run.stderr.trim().split('\n')).toHaveLength(1);
-    expect(run.stderr).toMatch(/^metis-alerts probe: Unknown option '--insecure'/);
+    expect(run.stderr).toMatch(/^metis-alerts probe: unknown flag --insecure /);
   });
 });

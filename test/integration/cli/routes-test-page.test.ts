@@ -177,9 +177,13 @@ describe('metis-alerts test-page --dry-run', () => {
     for (const line of lines) expect(line).toContain('TEST');
   });
 
-  it('needs --bus and --table outside a dry run (exit 2, one line)', () => {
-    const run = runCli(['test-page'], { cwd: dir });
+  it('outside a dry run it reaches the deployed stack: without a region, exit 2 and one line saying how to give it', () => {
+    const nowhere = join(dir, 'no-such-aws-file');
+    const env = { AWS_REGION: '', AWS_DEFAULT_REGION: '', AWS_PROFILE: '', AWS_CONFIG_FILE: nowhere, AWS_SHARED_CREDENTIALS_FILE: nowhere };
+    const run = runCli(['test-page'], { cwd: dir, env: { ...env, METIS_ALERTS_BUS: '', METIS_ALERTS_TABLE: '' } });
     expect(run.status).toBe(2);
-    expect(run.stderr).toContain('test-page: the deployed mode needs --bus NAME and --table NAME');
+    expect(run.stderr).toBe(
+      'metis-alerts test-page: no AWS region: pass --region REGION or set AWS_REGION (or a region in your AWS_PROFILE)\n',
+    );
   });
 });

@@ -171,7 +171,7 @@ describe('metis-alerts silence: bad input exits 2 with one line and writes nothi
       /--rule: expected a rule id/,
     ],
     ['an unknown flag', [...add, '--for', '2h', '--reason', 'x', '--forever'], /--forever/],
-    ['no subcommand', ['silence'], /expected a subcommand: add, list or expire/],
+    ['no subcommand', ['silence'], /expected a subcommand: add, list, expire/],
   ])('%s', async (_name, args, pattern) => {
     const before = await itemCount(TABLE);
     expectUsageError(runCli(args), 'silence', pattern);
@@ -195,7 +195,7 @@ describe('metis-alerts silence: bad input exits 2 with one line and writes nothi
     );
   });
 
-  it('no table configured: says where to find it', () => {
+  it('no table configured and no stack deployed: says how to name them', () => {
     stubTableEnv(undefined);
     try {
       for (const args of [
@@ -205,7 +205,7 @@ describe('metis-alerts silence: bad input exits 2 with one line and writes nothi
         expectUsageError(
           runCli(args),
           'silence',
-          /no incident table: pass --table NAME or set METIS_ALERTS_TABLE .*aws cloudformation describe-stacks .*IncidentTableName/,
+          /^metis-alerts silence: no stack "MetisAlerts" in us-east-1: pass --stack NAME \(the "name" in metis-alerts\.config\.json\), --region REGION, or --table\/--bus$/,
         );
       }
     } finally {

@@ -7,10 +7,12 @@
 // - readiness is an HTTP answer from moto, not a sleep; startup on a 2-core runner takes seconds;
 // - if moto never answers, the error carries the tail of its stderr (e.g. "No module named moto");
 // - teardown sends SIGTERM, then SIGKILL, and a process 'exit' hook kills it if vitest dies early.
+// It also builds the CLI bundle (dist/cli) the CLI tests run.
 // Set MOTO_ENDPOINT to reuse an already running moto (handy while iterating); nothing is spawned.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
+import { buildCli } from '../../../scripts/build-cli.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -26,6 +28,9 @@ const START_ATTEMPTS = 3;
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // docs/operations-notes.md: the SDK's Node 20 deprecation warning is harmless here; keep it out of every test's output.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  // The CLI tests run bin/metis-alerts.mjs, which runs the bundle only when it is current: build it once
+  // here so they test today's sources at the bundle's speed (a stale bundle would fall back to tsx).
+  await buildCli();
   const existing = process.env.MOTO_ENDPOINT;
   if (existing) {
     await waitForMoto(existing, undefined, START_TIMEOUT_MS);

@@ -13,12 +13,13 @@ export interface CliRun {
 
 const childEnv = () => ({ ...process.env, NO_COLOR: '1' });
 
-export function runCli(args: string[], options: { cwd?: string; input?: string } = {}): CliRun {
+/** `env`: variables to set (or, with "", to blank) for this run on top of the test process's. */
+export function runCli(args: string[], options: { cwd?: string; input?: string; env?: Record<string, string> } = {}): CliRun {
   const result = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? process.cwd(),
     input: options.input,
     encoding: 'utf8',
-    env: childEnv(),
+    env: { ...childEnv(), ...options.env },
     timeout: TIMEOUT_MS,
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
