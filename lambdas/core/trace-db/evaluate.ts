@@ -37,7 +37,8 @@ import { addHealthy } from './healthy.ts';
 import { badTimestamps } from './bad-timestamps.ts';
 import { errorRateOverall } from './error-rate-overall.ts';
 import { trafficStopped } from './traffic-stopped.ts';
-import { SNAPSHOT_UNREADABLE, snapshotUnreadable, transferDamage, unreadableSignal } from './snapshot-unreadable.ts';
+import { SNAPSHOT_UNREADABLE, snapshotUnreadable, unreadableSignal } from './snapshot-unreadable.ts';
+import { transferDamage } from './transfer-damage.ts';
 
 /** In evaluation order: integrity first (a broken page explains every later failure). */
 export const TRACE_DB_RULES: readonly TraceDbRule[] = [
