@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   TUESDAY_10,
+  alarmArn,
   alarmEvent,
   clearPdRequests,
   deadLetters,
@@ -58,7 +59,7 @@ describe('router handler: tagged CloudWatch alarms', () => {
       runbook: 'Healthz',
       details: {
         alarmName: 'gateway-healthz-sev2',
-        alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:gateway-healthz-sev2',
+        alarmArn: alarmArn('gateway-healthz-sev2'),
         state: 'ALARM',
         previousState: 'OK',
       },
