@@ -11,6 +11,7 @@ import { applicationText, parseJsonObject } from '../../../../lambdas/core/logs/
 import { promptExposureOf } from '../../../../lambdas/core/logs/prompt-exposure.ts';
 import { keyRevokedJson, quotaExceededJson, quotaExceededText, STDLIB_TRACEBACK, UVICORN_ACCESS_401 } from './fixtures.ts';
 import { LINE } from './log-line-arbitraries.ts';
+import { propertyRuns } from '../../../support/property-runs.ts';
 
 const ALL_ON = { exposure: true, noise: true };
 
@@ -37,7 +38,7 @@ describe('line verdicts', () => {
         const verdicts = new LineVerdicts(rules);
         for (const message of messages) expect(verdicts.of(message)).toEqual(fullPath(message, rules));
       }),
-      { numRuns: 1500 },
+      { numRuns: propertyRuns(1500) },
     );
   });
 
