@@ -1,26 +1,71 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
-// Three suites with different costs: unit (pure core, no I/O), cdk (synth + cdk-nag + cfn-lint),
-// integration (moto server on loopback, local HTTP servers). Each is run on its own by npm scripts.
+// Four suites with different costs: unit (pure core, no I/O), cdk (synth + cdk-nag + cfn-lint),
+// integration (moto server on loopback, local HTTP servers) and slow (long property runs, big storms:
+// any *.slow.test.ts, run last by `npm test`). Each is run on its own by npm scripts.
 // Every project fails the run if its tests leave files in the working tree (test/support/stray-files.ts).
 const strayFiles = 'test/support/stray-files.ts';
+const slow = 'test/**/*.slow.test.ts';
+// Files whose long property runs use test/support/property-runs.ts: a tenth of the cases in unit, all in slow.
+const fullPropertyRuns = [
+  'test/unit/core/logs/fast-line.property.test.ts',
+  'test/unit/core/logs/line-verdict.test.ts',
+  'test/unit/core/logs/redaction-breadth.property.test.ts',
+  'test/unit/core/logs/traceback-memo.property.test.ts',
+];
+const moto = [strayFiles, 'test/integration/support/global-setup.ts'];
 
 export default defineConfig({
   test: {
     projects: [
-      // Property tests run thousands of cases: on a loaded 2-core CI machine 5 s is too little headroom.
-      { test: { name: 'unit', include: ['test/unit/**/*.test.ts'], globalSetup: [strayFiles], testTimeout: 30_000 } },
+      // Property tests run hundreds of cases: on a loaded 2-core CI machine 5 s is too little headroom.
       {
-        test: { name: 'cdk', include: ['test/cdk/**/*.test.ts'], globalSetup: [strayFiles], testTimeout: 120_000, hookTimeout: 120_000 },
+        test: {
+          name: 'unit',
+          sequence: { groupOrder: 0 },
+          include: ['test/unit/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, slow],
+          globalSetup: [strayFiles],
+          testTimeout: 30_000,
+        },
       },
       {
         test: {
+          name: 'cdk',
+          sequence: { groupOrder: 1 },
+          include: ['test/cdk/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, slow],
+          globalSetup: [strayFiles],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        // Files run in parallel against the one moto server, each in its own moto account
+        // (test/integration/support/moto-accounts.ts). Most of a file's time is waiting on moto, child
+        // processes and SQS long polls, so 3 workers keep 2 cores busy without starving moto.
+        test: {
           name: 'integration',
+          sequence: { groupOrder: 2 },
           include: ['test/integration/**/*.test.ts'],
-          globalSetup: [strayFiles, 'test/integration/support/global-setup.ts'],
+          exclude: [...configDefaults.exclude, slow],
+          globalSetup: moto,
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
+          maxWorkers: 3,
+        },
+      },
+      {
+        test: {
+          name: 'slow',
+          // Last when projects run together (npx vitest run), as npm test runs it.
+          sequence: { groupOrder: 3 },
+          include: [slow, ...fullPropertyRuns],
+          env: { METIS_FULL_PROPERTY_RUNS: '1' },
+          globalSetup: moto,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
         },
       },
     ],

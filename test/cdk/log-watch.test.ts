@@ -13,7 +13,7 @@ import { cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
 import { acknowledgements, findings, withAwsSolutions } from './nag-helpers.ts';
 import {
   actionsOf,
-  cdkJsonContext,
+  testAppContext,
   EXAMPLE_CONFIG_PATH,
   readJson,
   render,
@@ -34,7 +34,7 @@ const CONFIG = parseConfig({
 const ARN = (group: string) => `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${group}:*`;
 
 function bareStack(config: Config, beforeApp?: (app: App) => void): { app: App; stack: Stack; logWatch: LogWatch } {
-  const app = new App({ context: cdkJsonContext() });
+  const app = new App({ context: testAppContext() });
   beforeApp?.(app);
   const stack = new Stack(app, 'LogWatchTest');
   const bus = new EventBus(stack, 'Bus', { eventBusName: 'metis-logs-bus' });
@@ -201,7 +201,7 @@ describe('LogWatch wired into MetisAlertsStack (test-only subclass) from the exa
   let app: App;
   let stack: WiredStack;
   beforeAll(() => {
-    app = new App({ context: cdkJsonContext() });
+    app = new App({ context: testAppContext() });
     withAwsSolutions(app);
     const config = parseConfig(readJson(EXAMPLE_CONFIG_PATH));
     stack = new WiredStack(app, config.name, { config });

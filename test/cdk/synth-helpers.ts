@@ -27,9 +27,18 @@ export interface Synthesized {
   readonly template: Template;
 }
 
+/**
+ * cdk.json's context, without esbuild: these tests read templates, and bundling every function again for
+ * each new App (CDK's asset cache is per output directory) was most of the suite's time. The bundles
+ * are built by app.test.ts (bin/app.ts as `cdk synth` runs it) and run by the integration bundle tests.
+ */
+export function testAppContext(): Record<string, unknown> {
+  return { ...cdkJsonContext(), 'aws:cdk:bundling-stacks': [] };
+}
+
 /** Build an app and the stack from raw config JSON; `beforeApp` may register validation plugins. */
 export function buildStack(rawConfig: unknown, beforeApp?: (app: App) => void): Omit<Synthesized, 'template'> {
-  const app = new App({ context: cdkJsonContext() });
+  const app = new App({ context: testAppContext() });
   beforeApp?.(app);
   const config = parseConfig(rawConfig);
   const stack = new MetisAlertsStack(app, config.name, { config });

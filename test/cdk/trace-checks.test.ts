@@ -254,7 +254,7 @@ describe('the function timeout follows the schedule period', () => {
     [1, 55],
     [5, 120],
   ])('scheduleMinutes %i -> %i s (shorter than the period, at most 120 s)', (minutes, seconds) => {
-    // Constructs only (no synth); the bundling is cached from the synthesis above.
+    // Constructs only (no synth), nothing bundled (synth-helpers.ts).
     const { stack } = buildStack({ snapshot: { prefix: PREFIX, scheduleMinutes: minutes } });
     const timeout = (stack as MetisAlertsStack).traceChecks!.function.timeout!.toSeconds();
     expect(timeout).toBe(seconds);

@@ -4,7 +4,12 @@
 // kept: a crash loop's thousands of occurrences per batch are not held until the batch ends.
 import type { CounterIncrement } from './ports.ts';
 import { epochMinute, type TracebackGroup, type TracebackOccurrence } from './rules.ts';
-import type { ScanStats } from './scan.ts';
+
+/** The two scan counters the tally bumps (scan.ts's ScanStats has both; declared here so the files do not import each other). */
+interface SkippedTracebacks {
+  tracebacksBelowError: number;
+  tracebacksOutsideWindow: number;
+}
 
 interface Tally {
   group: TracebackGroup;
@@ -24,7 +29,7 @@ export class TracebackTally {
   constructor(
     private readonly windowStart: number,
     private readonly windowEnd: number,
-    private readonly stats: Pick<ScanStats, 'tracebacksBelowError' | 'tracebacksOutsideWindow'>,
+    private readonly stats: SkippedTracebacks,
     private readonly countFromMinute = Number.NEGATIVE_INFINITY,
   ) {}
 

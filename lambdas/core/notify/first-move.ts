@@ -1,13 +1,15 @@
-// The runbook's first move per rule, so every page says what to do before anyone opens a laptop.
+// The runbook's first move per rule, so every page says what to do before anyone opens a laptop. The one
+// wording: detectors that quote a first move in their summary (trace-db/context.ts) take it from here.
 // A detector that knows better (the probe's failure class) puts its own `details.firstMove`.
 import type { Signal } from '../signal.ts';
 
-const FIRST_MOVE: Record<string, string> = {
+export const FIRST_MOVE: Record<string, string> = {
   provider_unavailable: 'Flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider (pinned keys keep failing until flipped)',
   model_error_rate: 'Check the provider status page; flip METIS_GATEWAY_GLOBAL_DEFAULT if the provider is down',
-  key_spend_spike: 'Confirm in /analytics/by_key before revoking the key',
+  key_spend_spike: 'Confirm in /analytics/by_key before revoking (it may be a legitimate CI burst; false revocations cost trust)',
+  db_integrity:
+    'Scale the gateway to zero (kubectl scale deploy/metis-gateway --replicas=0) before any restore; restoring under an active writer is unsafe',
   key_over_cap: 'Scope the key (24 h rows in the alert), revoke and re-issue it with its daily cap; find why the breaker let it through',
-  db_integrity: 'Scale the gateway to zero before any restore',
   disk_usage: 'Scale the gateway to zero before any restore; free disk first',
   healthz_down: 'Check the failure class: 5xx = app logs, timeout = ingress/network',
   tls_expiry: 'Renew the certificate before it expires',

@@ -6,6 +6,7 @@ import { firingSignal, type SignalSpec } from '../signal-builder.ts';
 import type { SqlDatabase, SqlParams } from './sql-port.ts';
 import { coarseLowerBound, MS_PER_MINUTE, toJulianDay } from './time.ts';
 import { instantSql } from './instant-sql.ts';
+import { FIRST_MOVE as RULE_FIRST_MOVE } from '../notify/first-move.ts';
 
 export type TraceDbRulesConfig = Config['rules'];
 
@@ -45,15 +46,21 @@ export const RUNBOOK = {
   alertSources: 'Alert sources',
 } as const;
 
-/** The first move on-call makes for each kind of alert, quoted from the runbook. */
+/** Mid-sentence form of a rule's first move from the one table (notify/first-move.ts). */
+const quoted = (rule: string): string => {
+  const move = RULE_FIRST_MOVE[rule];
+  if (move === undefined) throw new Error(`no first move for ${rule} in notify/first-move.ts`);
+  return move.charAt(0).toLowerCase() + move.slice(1);
+};
+
+/** The first moves trace-DB summaries quote: the runbook's wording, as pages print it. */
 export const FIRST_MOVE = {
   /** The provider-down move naming the dead `provider:model` and, when known, healthy alternatives. */
   providerDownFor: (subject: string, healthy: readonly string[]): string =>
     `flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy provider's canonical id${healthy.length ? ` (routing ok in the window: ${healthy.join(', ')})` : ''} ` +
     `and restart; keys that pin ${subject} keep failing until flipped`,
-  keySpend: 'confirm in /analytics/by_key before revoking (it may be a legitimate CI burst; false revocations cost trust)',
-  dbDown:
-    'scale the gateway to zero (kubectl scale deploy/metis-gateway --replicas=0) before any restore; restoring under an active writer is unsafe',
+  keySpend: quoted('key_spend_spike'),
+  dbDown: quoted('db_integrity'),
 } as const;
 
 export interface RuleContext {

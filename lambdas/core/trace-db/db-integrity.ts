@@ -15,7 +15,7 @@ import {
   type TraceDbRule,
 } from './context.ts';
 import type { OpenFailure } from './sql-port.ts';
-import { transferDamage } from './snapshot-unreadable.ts';
+import { transferDamage } from './transfer-damage.ts';
 import { errorMessage } from '../errors.ts';
 
 export const DB_INTEGRITY = 'db_integrity';

@@ -44,7 +44,8 @@ import { fallbackSurge } from './fallback-surge.ts';
 import { requestsHanging } from './requests-hanging.ts';
 import { modelDeprecation } from './model-deprecation.ts';
 import { keyWithoutCap } from './key-without-cap.ts';
-import { SNAPSHOT_UNREADABLE, snapshotUnreadable, transferDamage, unreadableSignal } from './snapshot-unreadable.ts';
+import { SNAPSHOT_UNREADABLE, snapshotUnreadable, unreadableSignal } from './snapshot-unreadable.ts';
+import { transferDamage } from './transfer-damage.ts';
 
 /** In evaluation order: integrity first (a broken page explains every later failure). */
 export const TRACE_DB_RULES: readonly TraceDbRule[] = [

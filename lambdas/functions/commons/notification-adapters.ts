@@ -30,13 +30,16 @@ export function notificationAdapters(env: AlertingEnvironment, clients: Notifica
     silences: new DynamoDbSilenceStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     digests: new DynamoDbDigestStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     storm: new DynamoDbStormLedger({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
-    notifiers: buildNotifiers(httpSinksOf(env), awsTransports({ ssm: clients.ssm, publisher })),
+    notifiers: buildNotifiers(httpSinksFromEnvironment(env), awsTransports({ ssm: clients.ssm, publisher })),
     settings: env.ROUTER_SETTINGS,
   };
 }
 
-/** The HTTP sinks from HTTP_SINKS, with PagerDuty also accepted from its own two variables. */
-export function httpSinksOf(env: AlertingEnvironment) {
+/**
+ * The HTTP sinks' config from HTTP_SINKS, with PagerDuty also accepted from its own two variables. Not
+ * core/notify/registry.ts's httpSinksOf, which lists a config's sinks with their secret parameters.
+ */
+function httpSinksFromEnvironment(env: AlertingEnvironment): HttpSinks {
   const sinks: HttpSinks = { ...env.HTTP_SINKS };
   if (!sinks.pagerduty && env.PAGERDUTY_ROUTING_KEY_PARAMETER)
     sinks.pagerduty = { routingKeyParameter: env.PAGERDUTY_ROUTING_KEY_PARAMETER, eventsUrl: env.PAGERDUTY_EVENTS_URL };

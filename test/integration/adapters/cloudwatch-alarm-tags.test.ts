@@ -2,7 +2,7 @@
 import { CloudWatchClient, PutMetricAlarmCommand, TagResourceCommand } from '@aws-sdk/client-cloudwatch';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { CloudWatchAlarmTags } from '../../../lambdas/adapters/cloudwatch-alarm-tags.ts';
-import { ACCOUNT, REGION, clientConfig, cloudWatchClient, resetMoto } from '../support/aws.ts';
+import { ACCOUNT, REGION, clientConfig, cloudWatchClient } from '../support/aws.ts';
 
 const cloudwatch = cloudWatchClient();
 const arn = (name: string) => `arn:aws:cloudwatch:${REGION}:${ACCOUNT}:alarm:${name}`;
@@ -25,7 +25,6 @@ async function putAlarm(name: string, tags: { Key: string; Value: string }[]): P
 }
 
 beforeAll(async () => {
-  await resetMoto();
   await putAlarm('gateway-healthz', [
     { Key: 'metis:severity', Value: 'SEV1' },
     { Key: 'team', Value: 'sre' },

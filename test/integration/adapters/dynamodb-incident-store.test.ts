@@ -2,11 +2,11 @@
 // conditional writes, lost races and listOpen, since the CLI and demo stand in for the cloud with the latter.
 import { CreateTableCommand, GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
 import { MemoryIncidentStore } from '../../../lambdas/adapters/memory-incident-store.ts';
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';
-import { createIncidentTable, dynamoClient, resetMoto } from '../support/aws.ts';
+import { createIncidentTable, dynamoClient } from '../support/aws.ts';
 import { makeIncident, makeSignal } from '../support/fixtures.ts';
 
 let tableCounter = 0;
@@ -23,10 +23,6 @@ const stores: [string, () => Promise<IncidentStore>][] = [
   ],
   ['MemoryIncidentStore', async () => new MemoryIncidentStore()],
 ];
-
-beforeAll(async () => {
-  await resetMoto();
-});
 
 describe.each(stores)('%s', (_name, makeStore) => {
   it('creates only if absent: a second create of the same key loses', async () => {

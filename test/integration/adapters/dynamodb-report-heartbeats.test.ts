@@ -1,12 +1,12 @@
 // DynamoDbReportHeartbeats against moto: the last evaluation report per detector source, kept as small
 // `heartbeat#<source>` items in the incident table. The sweeper's stalled-detector check trusts it, so it
 // must only ever move forward in time, and its items must never look like incidents.
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../../lambdas/adapters/dynamodb-report-heartbeats.ts';
 import type { SignalSource } from '../../../lambdas/core/signal.ts';
-import { createIncidentTable, dynamoClient, resetMoto } from '../support/aws.ts';
+import { createIncidentTable, dynamoClient } from '../support/aws.ts';
 import { makeIncident, makeSignal } from '../support/fixtures.ts';
 
 const client = () => dynamoClient();
@@ -14,9 +14,6 @@ let tableCounter = 0;
 let tableName: string;
 let heartbeats: DynamoDbReportHeartbeats;
 
-beforeAll(async () => {
-  await resetMoto();
-});
 beforeEach(async () => {
   tableName = `heartbeats-${++tableCounter}`;
   await createIncidentTable(client(), tableName);

@@ -1,7 +1,7 @@
 // One contract, two silence stores (DynamoDB against moto, in-memory), and the shared incident table:
 // silence items never show up as incidents and incidents never as silences.
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { listIncidents } from '../../../lambdas/adapters/dynamodb-incident-list.ts';
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../../lambdas/adapters/dynamodb-report-heartbeats.ts';
@@ -9,7 +9,7 @@ import { DynamoDbSilenceStore } from '../../../lambdas/adapters/dynamodb-silence
 import { MemorySilenceStore } from '../../../lambdas/adapters/memory-silence-store.ts';
 import type { SilenceStore } from '../../../lambdas/core/ports.ts';
 import type { Silence } from '../../../lambdas/core/silence.ts';
-import { createIncidentTable, dynamoClient, resetMoto } from '../support/aws.ts';
+import { createIncidentTable, dynamoClient } from '../support/aws.ts';
 import { makeIncident, makeSignal } from '../support/fixtures.ts';
 
 let tableCounter = 0;
@@ -41,10 +41,6 @@ const stores: [string, () => Promise<SilenceStore>][] = [
   ],
   ['MemorySilenceStore', async () => new MemorySilenceStore()],
 ];
-
-beforeAll(async () => {
-  await resetMoto();
-});
 
 describe.each(stores)('%s', (_name, makeStore) => {
   it('round-trips a silence exactly, with and without optional fields', async () => {

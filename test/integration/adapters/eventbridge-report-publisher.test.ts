@@ -3,7 +3,7 @@ import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-s
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EventBridgeReportPublisher, ReportPublishError } from '../../../lambdas/adapters/eventbridge-report-publisher.ts';
 import type { EvaluationReport } from '../../../lambdas/core/signal.ts';
-import { createQueue, drainQueue, eventBridgeClient, resetMoto, sqsClient } from '../support/aws.ts';
+import { createQueue, drainQueue, eventBridgeClient, sqsClient } from '../support/aws.ts';
 import { makeSignal } from '../support/fixtures.ts';
 
 const events = eventBridgeClient();
@@ -19,7 +19,6 @@ const report: EvaluationReport = {
 };
 
 beforeAll(async () => {
-  await resetMoto();
   await events.send(new CreateEventBusCommand({ Name: BUS }));
   const queue = await createQueue(sqs, 'reports');
   queueUrl = queue.queueUrl;

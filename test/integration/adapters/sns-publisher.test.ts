@@ -2,17 +2,7 @@
 import { SNSClient } from '@aws-sdk/client-sns';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SnsPublisher, safeSubject } from '../../../lambdas/adapters/sns-publisher.ts';
-import {
-  ACCOUNT,
-  REGION,
-  clientConfig,
-  createTopicWithQueue,
-  drainQueue,
-  resetMoto,
-  snsClient,
-  snsEnvelope,
-  sqsClient,
-} from '../support/aws.ts';
+import { ACCOUNT, REGION, clientConfig, createTopicWithQueue, drainQueue, snsClient, snsEnvelope, sqsClient } from '../support/aws.ts';
 
 const sns = snsClient();
 const sqs = sqsClient();
@@ -21,7 +11,6 @@ let chatops: { topicArn: string; queueUrl: string };
 let publisher: SnsPublisher;
 
 beforeAll(async () => {
-  await resetMoto();
   page = await createTopicWithQueue(sns, sqs, 'metis-page');
   chatops = await createTopicWithQueue(sns, sqs, 'metis-chatops');
   publisher = new SnsPublisher({ client: sns, topics: { page: page.topicArn, chatops: chatops.topicArn } });

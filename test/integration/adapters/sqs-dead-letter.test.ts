@@ -2,14 +2,13 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SqsDeadLetterSink, deadLetterBody } from '../../../lambdas/adapters/sqs-dead-letter.ts';
-import { clientConfig, createQueue, drainQueue, resetMoto, sqsClient } from '../support/aws.ts';
+import { clientConfig, createQueue, drainQueue, sqsClient } from '../support/aws.ts';
 
 const sqs = sqsClient();
 let queueUrl: string;
 let sink: SqsDeadLetterSink;
 
 beforeAll(async () => {
-  await resetMoto();
   ({ queueUrl } = await createQueue(sqs, 'metis-router-dlq'));
   sink = new SqsDeadLetterSink({ client: sqs, queueUrl });
 });

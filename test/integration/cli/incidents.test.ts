@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../../lambdas/adapters/dynamodb-report-heartbeats.ts';
 import { DynamoDbSilenceStore } from '../../../lambdas/adapters/dynamodb-silence-store.ts';
-import { createIncidentTable, dynamoClient, resetMoto } from '../support/aws.ts';
+import { createIncidentTable, dynamoClient } from '../support/aws.ts';
 import { expectUsageError, stubTableEnv, useAwsCliEnv } from '../support/aws-cli.ts';
 import { makeIncident, makeSignal } from '../support/fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -47,7 +47,6 @@ const resolved = makeIncident({
 });
 
 beforeAll(async () => {
-  await resetMoto();
   const client = dynamoClient();
   await createIncidentTable(client, TABLE);
   await createIncidentTable(client, EMPTY_TABLE);

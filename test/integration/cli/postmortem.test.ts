@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbIncidentStore } from '../../../lambdas/adapters/dynamodb-incident-store.ts';
 import { DynamoDbSilenceStore } from '../../../lambdas/adapters/dynamodb-silence-store.ts';
 import { buildTraceDb, type FixtureRow } from '../../../tools/trace-db-fixture.ts';
-import { createIncidentTable, dynamoClient, resetMoto } from '../support/aws.ts';
+import { createIncidentTable, dynamoClient } from '../support/aws.ts';
 import { expectUsageError, useAwsCliEnv } from '../support/aws-cli.ts';
 import { makeIncident, makeSignal } from '../support/fixtures.ts';
 import { runCli } from '../support/run-cli.ts';
@@ -62,7 +62,6 @@ const call = (timestamp: string, stopReason: string): FixtureRow => ({
 let dir: string;
 let dbGz: string;
 beforeAll(async () => {
-  await resetMoto();
   const client = dynamoClient();
   await createIncidentTable(client, TABLE);
   const store = new DynamoDbIncidentStore({ client, tableName: TABLE });

@@ -5,7 +5,7 @@ import { GetItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbSilenceStore } from '../../../lambdas/adapters/dynamodb-silence-store.ts';
 import type { Silence } from '../../../lambdas/core/silence.ts';
-import { createIncidentTable, dynamoClient, resetMoto } from '../support/aws.ts';
+import { createIncidentTable, dynamoClient } from '../support/aws.ts';
 import { expectUsageError, stubTableEnv, useAwsCliEnv } from '../support/aws-cli.ts';
 import { runCli } from '../support/run-cli.ts';
 
@@ -17,7 +17,6 @@ const ID = /^sil_[0-9a-hjkmnp-tv-z]{10}$/;
 useAwsCliEnv(TABLE);
 
 beforeAll(async () => {
-  await resetMoto();
   await createIncidentTable(dynamoClient(), TABLE);
   await createIncidentTable(dynamoClient(), OTHER_TABLE);
 });

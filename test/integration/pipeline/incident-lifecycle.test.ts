@@ -20,7 +20,7 @@ import { makeRouterHandler } from '../../../lambdas/functions/router/handler.ts'
 import { readSweeperEnvironment } from '../../../lambdas/functions/sweeper/env.ts';
 import { buildSweeperDeps } from '../../../lambdas/functions/sweeper/deps.ts';
 import { makeSweeperHandler } from '../../../lambdas/functions/sweeper/handler.ts';
-import { motoEndpoint } from '../support/aws.ts';
+import { awsEnv } from '../support/aws.ts';
 import { Lane, NOTHING, collectingLogger, plus, raceBarrier, takeSent, useLifecycleWorld } from '../support/lifecycle-world.ts';
 import {
   DEFAULT_SETTINGS,
@@ -581,16 +581,11 @@ describe('a traceback that keeps recurring', () => {
 describe('the Lambdas as wired from their environment (buildRouterDeps / buildSweeperDeps)', () => {
   // SDK clients built with `{}` take their endpoint from AWS_ENDPOINT_URL, so the handlers are built
   // exactly as the Lambda entry files build them, only pointed at moto.
-  const AWS_ENV = ['AWS_ENDPOINT_URL', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'] as const;
+  const AWS_ENV = Object.keys(awsEnv());
   let saved: Record<string, string | undefined>;
   beforeAll(() => {
     saved = Object.fromEntries(AWS_ENV.map((name) => [name, process.env[name]]));
-    Object.assign(process.env, {
-      AWS_ENDPOINT_URL: motoEndpoint(),
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: 'testing',
-      AWS_SECRET_ACCESS_KEY: 'testing',
-    });
+    Object.assign(process.env, awsEnv());
   });
   afterAll(() => {
     for (const name of AWS_ENV) {

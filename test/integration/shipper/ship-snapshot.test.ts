@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { S3SnapshotSource } from '../../../lambdas/adapters/s3-snapshot-source.ts';
-import { resetMoto } from '../support/aws.ts';
+import { perFileName } from '../support/aws.ts';
 import {
   createTraceDb,
   dfPercent,
@@ -30,7 +30,7 @@ import {
   type Writer,
 } from '../support/shipper-harness.ts';
 
-const BUCKET = 'metis-snapshots-it';
+const BUCKET = perFileName('metis-snapshots-it');
 const s3 = s3Client();
 const dirs: string[] = [];
 const writers: Writer[] = [];
@@ -42,7 +42,6 @@ function dir(label: string): string {
 }
 
 beforeAll(async () => {
-  await resetMoto();
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET }));
 });
 

@@ -3,17 +3,13 @@
 // the SDK reads AWS_ENDPOINT_URL itself. run-cli.ts passes process.env through, so the variables are
 // stubbed on this worker's process.env (vitest restores them with vi.unstubAllEnvs).
 import { afterAll, expect, vi } from 'vitest';
-import { motoEndpoint, REGION } from './aws.ts';
+import { awsEnv } from './aws.ts';
 import type { CliRun } from './run-cli.ts';
 
 /** Call at the top of a test file; `table` becomes METIS_ALERTS_TABLE (undefined: not set). */
 export function useAwsCliEnv(table: string | undefined): void {
   stubTableEnv(table);
-  vi.stubEnv('AWS_ENDPOINT_URL', motoEndpoint());
-  vi.stubEnv('AWS_REGION', REGION);
-  vi.stubEnv('AWS_ACCESS_KEY_ID', 'testing');
-  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'testing');
-  vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+  for (const [name, value] of Object.entries(awsEnv())) vi.stubEnv(name, value);
   vi.stubEnv('AWS_PROFILE', undefined);
   vi.stubEnv('AWS_MAX_ATTEMPTS', '2');
   vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');

@@ -3,7 +3,8 @@
 // SNS -> SQS subscriptions are created with raw message delivery OFF: the queue then receives the SNS
 // envelope ({ Type, Subject, Message, MessageAttributes: { name: { Type, Value } } }), so a test sees
 // exactly what an e-mail/chat subscriber would get, Subject included (raw delivery drops the Subject).
-import { inject } from 'vitest';
+import { relative } from 'node:path';
+import { expect, inject } from 'vitest';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE, OWED_ATTRIBUTE, OWED_INDEX } from '../../../lambdas/core/constants.ts';
@@ -18,23 +19,66 @@ import {
   type Message,
 } from '@aws-sdk/client-sqs';
 import { PutParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { MotoCredentials } from './moto-accounts.ts';
 
 export const REGION = 'us-east-1';
-export const ACCOUNT = '123456789012';
+
+/** This test file's moto account and credentials (support/moto-accounts.ts): no other file sees its resources. */
+function fileCredentials(): MotoCredentials {
+  const testPath = expect.getState().testPath;
+  if (!testPath) throw new Error('support/aws.ts must be imported from a test file');
+  const file = relative(process.cwd(), testPath);
+  const credentials = inject('motoAccounts')[file];
+  if (!credentials) {
+    throw new Error(
+      `${file} has no moto account: the integration globalSetup gives one to each file in test/integration and each *.slow.test.ts`,
+    );
+  }
+  return credentials;
+}
+
+const credentials = fileCredentials();
+export const ACCOUNT = credentials.account;
 
 export function motoEndpoint(): string {
   return inject('motoEndpoint');
 }
 
-/** Config shared by every client: the moto endpoint, dummy credentials, few retries (moto is local). */
+/** Config shared by every client: the moto endpoint, this file's credentials, few retries (moto is local). */
 export function clientConfig() {
   return {
     endpoint: motoEndpoint(),
     region: REGION,
-    credentials: { accessKeyId: 'testing', secretAccessKey: 'testing' },
+    credentials: {
+      accessKeyId: credentials.accessKeyId,
+      secretAccessKey: credentials.secretAccessKey,
+      sessionToken: credentials.sessionToken,
+    },
     maxAttempts: 2,
   };
 }
+
+/** The SDK variables a spawned process (CLI, bundle, shipper) needs to reach moto as this file's account. */
+export function awsEnv(): {
+  AWS_ENDPOINT_URL: string;
+  AWS_REGION: string;
+  AWS_DEFAULT_REGION: string;
+  AWS_ACCESS_KEY_ID: string;
+  AWS_SECRET_ACCESS_KEY: string;
+  AWS_SESSION_TOKEN: string;
+} {
+  return {
+    AWS_ENDPOINT_URL: motoEndpoint(),
+    AWS_REGION: REGION,
+    AWS_DEFAULT_REGION: REGION,
+    AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    AWS_SESSION_TOKEN: credentials.sessionToken,
+  };
+}
+
+/** S3 bucket names are global across moto accounts: suffix them with this file's account. */
+export const perFileName = (base: string): string => `${base}-${ACCOUNT}`;
 
 export const dynamoClient = (): DynamoDBClient => new DynamoDBClient(clientConfig());
 export const snsClient = (): SNSClient => new SNSClient(clientConfig());
@@ -42,13 +86,6 @@ export const sqsClient = (): SQSClient => new SQSClient(clientConfig());
 export const ssmClient = (): SSMClient => new SSMClient(clientConfig());
 export const eventBridgeClient = (): EventBridgeClient => new EventBridgeClient(clientConfig());
 export const cloudWatchClient = (): CloudWatchClient => new CloudWatchClient(clientConfig());
-
-/** Wipe every moto backend: call in each suite's beforeAll so suites never see each other's data. */
-export async function resetMoto(): Promise<void> {
-  const response = await fetch(`${motoEndpoint()}/moto-api/reset`, { method: 'POST' });
-  await response.arrayBuffer();
-  if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
-}
 
 /** The router's incident table as lib/incident-table.ts defines it: partition key `dedupKey` (S), on-demand, the sparse open-by-source index. */
 export async function createIncidentTable(client: DynamoDBClient, tableName: string): Promise<void> {

@@ -1,5 +1,5 @@
-// vitest globalSetup for the integration project: one moto server per run, on a free loopback port,
-// shared by every test file (files run one after another; each suite calls resetMoto()).
+// vitest globalSetup for the integration and slow projects: one moto server per run, on a free loopback
+// port, shared by every test file. Files run in parallel, each in its own moto account (moto-accounts.ts).
 //
 // Robustness notes, because CI runs this from a fresh clone:
 // - the port is picked by binding :0 and releasing it; another process can grab it in between, so
@@ -13,11 +13,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import type { TestProject } from 'vitest/node';
 import { buildCli } from '../../../scripts/build-cli.ts';
+import { assignAccounts, motoTestFiles, type MotoCredentials } from './moto-accounts.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** Base URL of the moto server, e.g. http://127.0.0.1:40123 */
     motoEndpoint: string;
+    /** Repository-relative test file path -> the moto account and credentials that file uses. */
+    motoAccounts: Record<string, MotoCredentials>;
   }
 }
 
@@ -34,7 +37,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const existing = process.env.MOTO_ENDPOINT;
   if (existing) {
     await waitForMoto(existing, undefined, START_TIMEOUT_MS);
-    project.provide('motoEndpoint', existing);
+    // A reused server still holds the last run's accounts: start from nothing, once, before any file runs.
+    await resetMoto(existing);
+    await provideMoto(project, existing);
     return async () => {};
   }
 
@@ -45,7 +50,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const moto = startMoto(port);
     try {
       await waitForMoto(endpoint, moto, START_TIMEOUT_MS);
-      project.provide('motoEndpoint', endpoint);
+      await provideMoto(project, endpoint);
       return () => stopMoto(moto);
     } catch (error) {
       lastError = error;
@@ -53,6 +58,17 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
   }
   throw new Error(`could not start moto after ${START_ATTEMPTS} attempts`, { cause: lastError });
+}
+
+async function provideMoto(project: TestProject, endpoint: string): Promise<void> {
+  project.provide('motoEndpoint', endpoint);
+  project.provide('motoAccounts', await assignAccounts(endpoint, motoTestFiles(project.config.root)));
+}
+
+async function resetMoto(endpoint: string): Promise<void> {
+  const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
+  await response.arrayBuffer();
+  if (!response.ok) throw new Error(`moto reset failed: HTTP ${response.status}`);
 }
 
 interface Moto {

@@ -1,7 +1,7 @@
 // The log-watch's AWS side against moto: the counters table (as lib/log-watch.ts creates it), the custom
 // bus with a rule copying every evaluation report to an SQS queue, a gateway log group whose streams hold
 // the whole container output (so split tracebacks can be fetched), and the handler wired with real SDK
-// clients. One world per test file: createLogWatchWorld() resets moto.
+// clients. One world per test file (each file has its own moto account).
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -18,7 +18,7 @@ import type { LogEvent } from '../../../lambdas/core/logs/decode.ts';
 import type { EvaluationReport } from '../../../lambdas/core/signal.ts';
 import type { MetricPoint } from '../../../lambdas/core/metric-point.ts';
 import { makeLogWatchHandler, type LogWatchDeps, type LogWatchOutcome } from '../../../lambdas/functions/log-watch/handler.ts';
-import { clientConfig, createQueue, drainQueue, dynamoClient, eventBridgeClient, resetMoto, sqsClient } from './aws.ts';
+import { clientConfig, createQueue, drainQueue, dynamoClient, eventBridgeClient, sqsClient } from './aws.ts';
 
 export const COUNTERS_TABLE = 'metis-log-counters';
 export const BUS = 'metis-alerts-logs';
@@ -35,7 +35,6 @@ export interface LogWatchWorld {
 }
 
 export async function createLogWatchWorld(): Promise<LogWatchWorld> {
-  await resetMoto();
   const dynamo = dynamoClient();
   const logs = logsClient();
   const events = eventBridgeClient();

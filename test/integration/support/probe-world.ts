@@ -1,12 +1,12 @@
 // The probe's AWS side against moto: the router's incident table (where the `probe-state#health` item
 // lives) and the custom bus with a rule that copies every evaluation report to an SQS queue (the router's
-// rule matches the same source prefix and detail-type). createProbeWorld() resets moto.
+// rule matches the same source prefix and detail-type). createProbeWorld() once per file (each file has its own moto account).
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { REPORT_DETAIL_TYPE, REPORT_SOURCE_PREFIX } from '../../../lambdas/adapters/eventbridge-report-publisher.ts';
 import { PROBE_STATE_KEY } from '../../../lambdas/core/probe/probe-state.ts';
 import type { EvaluationReport } from '../../../lambdas/core/signal.ts';
-import { createIncidentTable, createQueue, drainQueue, dynamoClient, eventBridgeClient, resetMoto, sqsClient } from './aws.ts';
+import { createIncidentTable, createQueue, drainQueue, dynamoClient, eventBridgeClient, sqsClient } from './aws.ts';
 
 export interface ProbeWorld {
   readonly table: string;
@@ -16,7 +16,6 @@ export interface ProbeWorld {
 }
 
 export async function createProbeWorld(names = { table: 'metis-incidents', bus: 'metis-alerts-probe' }): Promise<ProbeWorld> {
-  await resetMoto();
   await createIncidentTable(dynamoClient(), names.table);
   const events = eventBridgeClient();
   await events.send(new CreateEventBusCommand({ Name: names.bus }));

@@ -1,7 +1,7 @@
 // The router handler in-process with real SDK clients against moto (DynamoDB incident table, SNS page +
 // chatops topics each read through an SQS subscriber, SQS dead-letter queue, SSM SecureString routing
 // key, CloudWatch alarm tags) and the schema-checking PagerDuty fake. One world per test file:
-// useRouterWorld() registers the hooks (createRouterWorld() before all, it resets moto; close after all).
+// useRouterWorld() registers the hooks (createRouterWorld() before all, in the file's own moto account; close after all).
 import { randomUUID } from 'node:crypto';
 import { PutMetricAlarmCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -32,7 +32,6 @@ import {
   createTopicWithQueue,
   dynamoClient,
   putSecureString,
-  resetMoto,
   snsClient,
   snsEnvelope,
   sqsClient,
@@ -71,11 +70,10 @@ export interface RouterWorld {
 }
 
 /**
- * Resets moto, then creates the incident table, both topics with their reader queues, the DLQ, the
+ * Creates the incident table, both topics with their reader queues, the DLQ, the
  * routing-key SecureString (32 chars) and starts a PagerDuty fake.
  */
 export async function createRouterWorld(): Promise<RouterWorld> {
-  await resetMoto();
   const dynamo = dynamoClient();
   const sns = snsClient();
   const sqs = sqsClient();

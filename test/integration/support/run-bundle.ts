@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { vi } from 'vitest';
 import { REPO_ROOT } from '../../cdk/synth-helpers.ts';
-import { REGION, motoEndpoint } from './aws.ts';
+import { awsEnv } from './aws.ts';
 
 /** The handler's return value, or what it threw (asserted in the tests, so a failure names the cause). */
 export type Invocation = { ok: true; value: unknown } | { ok: false; error: unknown };
@@ -49,12 +49,7 @@ export function runtimeEnv(synthesized: Record<string, unknown>, outdir: string)
     POWERTOOLS_SERVICE_NAME: synthesized.POWERTOOLS_SERVICE_NAME as string,
     POWERTOOLS_METRICS_NAMESPACE: synthesized.POWERTOOLS_METRICS_NAMESPACE as string,
     POWERTOOLS_DEV: undefined,
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    AWS_REGION: REGION,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_SESSION_TOKEN: undefined,
+    ...awsEnv(),
     AWS_PROFILE: undefined,
     AWS_CONFIG_FILE: join(outdir, 'no-aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(outdir, 'no-aws-credentials'),

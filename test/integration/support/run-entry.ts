@@ -4,7 +4,7 @@
 // each invocation gets a Lambda context and has its output (Powertools' JSON log lines and EMF) captured.
 import type { Context } from 'aws-lambda';
 import { vi } from 'vitest';
-import { REGION, motoEndpoint } from './aws.ts';
+import { awsEnv } from './aws.ts';
 import { lambdaContext } from './lambda-context.ts';
 
 export type EntryName = 'router' | 'sweeper' | 'probe' | 'log-watch' | 'trace-check';
@@ -21,12 +21,7 @@ export interface Entry {
 /** The variables the Lambda runtime sets (the SDK's pointed at moto; no shared config or credentials file). */
 function sdkEnv(): Record<string, string | undefined> {
   return {
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    AWS_REGION: REGION,
-    AWS_DEFAULT_REGION: REGION,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_SESSION_TOKEN: undefined,
+    ...awsEnv(),
     AWS_PROFILE: undefined,
     AWS_CONFIG_FILE: '/nonexistent/aws-config',
     AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/aws-credentials',

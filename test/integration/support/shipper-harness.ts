@@ -8,7 +8,7 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import { clientConfig, motoEndpoint, REGION } from './aws.ts';
+import { awsEnv, clientConfig } from './aws.ts';
 
 export const SHIPPER_SCRIPT = fileURLToPath(new URL('../../../shipper/ship-snapshot.sh', import.meta.url));
 
@@ -41,14 +41,10 @@ export function runShipper(
   const base: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
     HOME: scratch,
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_DEFAULT_REGION: REGION,
-    AWS_REGION: REGION,
+    ...awsEnv(),
     AWS_CONFIG_FILE: join(scratch, 'config'),
     AWS_SHARED_CREDENTIALS_FILE: join(scratch, 'credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_ENDPOINT_URL: motoEndpoint(),
   };
   const merged: Record<string, string> = { ...base };
   for (const [name, value] of Object.entries(env)) {

@@ -1,7 +1,7 @@
 // The trace-check's AWS side against moto: the snapshot bucket, the custom bus with a rule that copies
 // every evaluation report to an SQS queue (the router's rule matches the same source prefix and
 // detail-type), plus gzipped fixture DBs uploaded the way the shipper uploads them (docs/architecture.md, Snapshot shipping).
-// One world per test file: createTraceCheckWorld() resets moto.
+// One world per test file (each file has its own moto account).
 import { gzipSync } from 'node:zlib';
 import { CreateBucketCommand, DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand, type EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -10,9 +10,9 @@ import initSqlJs from 'sql.js';
 import { REPORT_DETAIL_TYPE, REPORT_SOURCE_PREFIX } from '../../../lambdas/adapters/eventbridge-report-publisher.ts';
 import type { EvaluationReport } from '../../../lambdas/core/signal.ts';
 import { generateTraceDb, type FixtureOptions } from '../../../tools/trace-db-fixture.ts';
-import { clientConfig, createQueue, drainQueue, eventBridgeClient, resetMoto, sqsClient } from './aws.ts';
+import { clientConfig, createQueue, perFileName, drainQueue, eventBridgeClient, sqsClient } from './aws.ts';
 
-export const SNAPSHOT_BUCKET = 'metis-trace-snapshots';
+export const SNAPSHOT_BUCKET = perFileName('metis-trace-snapshots');
 export const SNAPSHOT_KEY = 'metis/latest.db.gz';
 export const BUS = 'metis-alerts-trace';
 
@@ -28,9 +28,8 @@ export interface TraceCheckWorld {
   readonly queueUrl: string;
 }
 
-/** Resets moto; creates the bucket, the bus, a queue and the rule bus -> queue. */
+/** Creates the bucket, the bus, a queue and the rule bus -> queue. */
 export async function createTraceCheckWorld(): Promise<TraceCheckWorld> {
-  await resetMoto();
   const s3 = s3Client();
   const events = eventBridgeClient();
   const sqs = sqsClient();

@@ -3,7 +3,7 @@ import { DeleteParameterCommand, GetParameterCommand } from '@aws-sdk/client-ssm
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SsmSecret as SsmRoutingKey } from '../../../../lambdas/adapters/notify/ssm-secret.ts';
 import { pagerDutyClient } from '../../support/pagerduty-client.ts';
-import { putSecureString, resetMoto, ssmClient } from '../../support/aws.ts';
+import { putSecureString, ssmClient } from '../../support/aws.ts';
 import { ROUTING_KEY, triggerEvent } from '../../support/fixtures.ts';
 import { FakePagerDuty } from '../../support/pagerduty-server.ts';
 
@@ -12,7 +12,6 @@ const NAME = '/metis-alerts/pagerduty/routing-key';
 const fake = new FakePagerDuty();
 
 beforeAll(async () => {
-  await resetMoto();
   await fake.start();
   await putSecureString(ssm, NAME, ROUTING_KEY);
 });

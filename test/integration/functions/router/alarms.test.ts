@@ -66,7 +66,7 @@ describe('router handler: tagged CloudWatch alarms', () => {
       runbook: 'Healthz',
       details: {
         alarmName: 'gateway-healthz-sev2',
-        alarmArn: 'arn:aws:cloudwatch:us-east-1:123456789012:alarm:gateway-healthz-sev2',
+        alarmArn: alarmArn('gateway-healthz-sev2'),
         state: 'ALARM',
         previousState: 'OK',
       },

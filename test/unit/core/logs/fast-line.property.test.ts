@@ -10,6 +10,7 @@ import { FlatJsonLine } from '../../../../lambdas/core/logs/flat-json.ts';
 import { applicationText } from '../../../../lambdas/core/logs/message.ts';
 import { promptExposureOf } from '../../../../lambdas/core/logs/prompt-exposure.ts';
 import { LINE, OTHER_NAMES, RULE_NAMES } from './log-line-arbitraries.ts';
+import { propertyRuns } from '../../../support/property-runs.ts';
 
 /** Plain flat lines (no escapes, nothing nested, no field that needs the full path): the cheap path must take them. */
 const PLAIN_NAME = fc.constantFrom(
@@ -57,7 +58,7 @@ describe('the flat JSON reader', () => {
           expect(flat.stringIndexOf(name, options)).toBe(typeof value === 'string' ? options.indexOf(value) : -1);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 
@@ -90,7 +91,7 @@ describe('the fast line path', () => {
         expect({ keyHits: quick.keyHits }).toEqual(full.classification);
         expect(quick.exposure).toEqual(full.exposure);
       }),
-      { numRuns: 5000 },
+      { numRuns: propertyRuns(5000) },
     );
   });
 
@@ -104,7 +105,7 @@ describe('the fast line path', () => {
         expect({ keyHits: quick!.keyHits }).toEqual(full.classification);
         expect(quick!.exposure).toEqual(full.exposure);
       }),
-      { numRuns: 2000 },
+      { numRuns: propertyRuns(2000) },
     );
   });
 

@@ -12,6 +12,7 @@ import { promptExposureOf } from '../../../../lambdas/core/logs/prompt-exposure.
 import { traceDbErrorKindOf } from '../../../../lambdas/core/logs/trace-db-errors.ts';
 import { keyRevokedJson, quotaExceededJson, quotaExceededText, STDLIB_TRACEBACK, UVICORN_ACCESS_401 } from './fixtures.ts';
 import { LINE } from './log-line-arbitraries.ts';
+import { propertyRuns } from '../../../support/property-runs.ts';
 
 const ALL_ON = { exposure: true, noise: true };
 
@@ -42,7 +43,7 @@ describe('line verdicts', () => {
         const verdicts = new LineVerdicts(rules);
         for (const message of messages) expect(verdicts.of(message)).toEqual(fullPath(message, rules));
       }),
-      { numRuns: 1500 },
+      { numRuns: propertyRuns(1500) },
     );
   });
 

@@ -13,6 +13,7 @@ import { scanLogBatch } from '../../../../lambdas/core/logs/scan.ts';
 import { redactText } from '../../../../lambdas/core/redact.ts';
 import type { Signal } from '../../../../lambdas/core/signal.ts';
 import { rulesWith } from './fixtures.ts';
+import { propertyRuns } from '../../../support/property-runs.ts';
 
 const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const LOWER = 'abcdefghijklmnopqrstuvwxyz';
@@ -191,7 +192,7 @@ describe('redaction breadth: 10 000 mixes of secret forms and noise', () => {
           }
         },
       ),
-      { numRuns: 10_000 },
+      { numRuns: propertyRuns(10_000) },
     );
   }, 600_000);
 

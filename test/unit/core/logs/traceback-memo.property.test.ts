@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTracebackText, TracebackAssembler } from '../../../../lambdas/core/logs/traceback.ts';
 import { CHAINED_TRACEBACK, deepTraceback, STDLIB_TRACEBACK, UVICORN_TRACEBACK, WARNING_TRACEBACK } from './fixtures.ts';
 import { PYTHON_LOGS_DIR } from './python-fixtures.ts';
+import { propertyRuns } from '../../../support/property-runs.ts';
 
 /** The reference: one assembler over text.split('\n'), no memo. */
 function freshParse(text: string) {
@@ -59,7 +60,7 @@ describe('parseTracebackText with its memo of traceback bodies', () => {
           expect(parseTracebackText(text)).toEqual(freshParse(text));
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FixtureRow } from '../../../../tools/trace-db-fixture.ts';
+import { firstMove } from '../../../../lambdas/core/notify/first-move.ts';
 import { at, byRule, call, evaluateRows, HOUR, MIN, only, raw } from './helpers.ts';
 
 const RULES = only(['key_spend_spike']);
@@ -43,6 +44,14 @@ describe('key_spend_spike', () => {
     });
     expect(s!.summary).toContain('confirm in /analytics/by_key before revoking');
     expect(s!.summary).toContain('100x its hourly mean');
+  });
+
+  it("quotes the same first move a page prints for it: one wording, the runbook's", async () => {
+    const result = await evaluateRows([anchor, ...hourly('gk_spike', 0.01), ...lastHour('gk_spike', 1)], { rules: RULES });
+    const [s] = byRule(result, 'key_spend_spike');
+    const printed = firstMove(s!);
+    expect(printed).toBe('Confirm in /analytics/by_key before revoking (it may be a legitimate CI burst; false revocations cost trust)');
+    expect(s!.summary).toContain(`First move: ${printed.charAt(0).toLowerCase()}${printed.slice(1)}.`);
   });
 
   it('factor boundary: 9x does not fire, exactly 10x does (>=)', async () => {
