@@ -110,7 +110,12 @@ async function main(): Promise<void> {
       // Once per incident of the step: the rule, the policy row and the escalation behind the first trigger.
       if (d.action !== 'trigger' || explained.has(d.dedupKey)) continue;
       explained.add(d.dedupKey);
-      console.log(`      ${whyLine(d.dedupKey.split(':')[0]!, d.severity, step.at, config)}`);
+      const rule = d.dedupKey.split(':')[0]!;
+      // A trigger from the sweeper is the escalation itself, not a new routing decision.
+      const why = step.sweep
+        ? `why: rule ${rule}; still firing ${config.routing.escalateAfterMinutes} min after it opened out of hours: escalated`
+        : whyLine(rule, d.severity, step.at, config);
+      console.log(`      ${why}`);
     }
   }
 
