@@ -280,8 +280,8 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
       expect(customerKey).toEqual([]);
     }
 
-    // Nothing else: logs, table, topics, alerting key, and (with PagerDuty) the parameter and its customer key.
-    expect(statements).toHaveLength(4 + (variant.pagerDuty ? 1 : 0) + (variant.pagerDuty?.kmsKeyArn ? 1 : 0));
+    // Nothing else: logs, table, owed index, topics, alerting key, and (with PagerDuty) the parameter and its customer key.
+    expect(statements).toHaveLength(5 + (variant.pagerDuty ? 1 : 0) + (variant.pagerDuty?.kmsKeyArn ? 1 : 0));
     expect(statements.flatMap(resourcesOf).filter((arn) => arn.includes('*'))).toEqual([]);
     expect(statements.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
     expect(resource(synth.template, 'AWS::IAM::Role', 'SweeperLambdaRole').resource.Properties.ManagedPolicyArns).toBeUndefined();
