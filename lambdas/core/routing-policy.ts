@@ -137,7 +137,10 @@ function applyGroupSignal(
     // A late copy of an older report (EventBridge redelivery, a Lambda retry) must not close what a newer firing opened.
     if (Date.parse(signal.observedAt) < Date.parse(open.lastSignal.observedAt)) return { next: open, changed: false };
     return (
-      holdLatched(open, signal, now, settings) ?? { next: resolveIncident(open, now, settings, signal.summary, signal.observedAt), changed: true }
+      holdLatched(open, signal, now, settings) ?? {
+        next: resolveIncident(open, now, settings, signal.summary, signal.observedAt),
+        changed: true,
+      }
     );
   }
 

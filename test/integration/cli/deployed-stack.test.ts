@@ -9,7 +9,7 @@ import { CloudFormationClient, CreateStackCommand } from '@aws-sdk/client-cloudf
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useAwsCliEnv, expectUsageError } from '../support/aws-cli.ts';
-import { clientConfig, createIncidentTable, dynamoClient, resetMoto } from '../support/aws.ts';
+import { clientConfig, createIncidentTable, dynamoClient } from '../support/aws.ts';
 import { runCli } from '../support/run-cli.ts';
 
 const STACK = 'metis-prod';
@@ -20,7 +20,6 @@ useAwsCliEnv(undefined);
 
 let dir: string;
 beforeAll(async () => {
-  await resetMoto();
   await createIncidentTable(dynamoClient(), TABLE);
   const template = {
     Resources: { Topic: { Type: 'AWS::SNS::Topic' } },
