@@ -54,6 +54,7 @@ const FUNCTIONS: Record<string, Expected> = {
       'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
+      'dynamodb:Query',
       'dynamodb:Scan',
       'dynamodb:UpdateItem',
       'sns:Publish',
@@ -74,21 +75,26 @@ const FUNCTIONS: Record<string, Expected> = {
 
 let synth: Synthesized;
 beforeAll(() => {
-  synth = synthesize(readJson(EXAMPLE_CONFIG_PATH));
+  synth = synthesize(readJson(EXAMPLE_CONFIG_PATH), { bundle: true });
 });
 
 function ref(value: Json): string {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? String(Object.values(value)[0]) : String(value);
 }
 
-/** Every action in the policies attached to the function's role. */
-function grantedActions(prefix: string): string[] {
+/** The policies attached to the function's role. */
+function policiesOf(prefix: string): CfnResource[] {
   const functions = synth.template.findResources('AWS::Lambda::Function') as Record<string, CfnResource>;
   const [, fn] = Object.entries(functions).find(([id]) => id.startsWith(`${prefix}LambdaFunction`))!;
   const roleId = (fn.Properties.Role as { 'Fn::GetAtt': string[] })['Fn::GetAtt'][0]!;
-  const policies = Object.values(synth.template.findResources('AWS::IAM::Policy') as Record<string, CfnResource>).filter((p) =>
+  return Object.values(synth.template.findResources('AWS::IAM::Policy') as Record<string, CfnResource>).filter((p) =>
     (p.Properties.Roles as Json[]).some((r) => ref(r) === roleId),
   );
+}
+
+/** Every action in the policies attached to the function's role. */
+function grantedActions(prefix: string): string[] {
+  const policies = policiesOf(prefix);
   const actions = policies.flatMap((p) =>
     ((p.Properties.PolicyDocument as { Statement: { Action: string | string[] }[] }).Statement ?? []).flatMap((s) =>
       Array.isArray(s.Action) ? s.Action : [s.Action],
@@ -119,11 +125,19 @@ describe('IAM: every action granted is used', () => {
     });
   }
 
-  it('the router queries only the open-by-source index, never the table', () => {
-    const policies = Object.values(synth.template.findResources('AWS::IAM::Policy') as Record<string, CfnResource>);
-    const queries = policies
+  /** The resources of the function's dynamodb:Query statements on the incident table. */
+  function incidentQueries(prefix: string): string[] {
+    return policiesOf(prefix)
       .flatMap((p) => (p.Properties.PolicyDocument as { Statement: { Action: string | string[]; Resource: Json }[] }).Statement)
-      .filter((s) => ([] as string[]).concat(s.Action).includes('dynamodb:Query') && JSON.stringify(s.Resource).includes('Incidents'));
-    expect(queries.map((s) => JSON.stringify(s.Resource))).toEqual([expect.stringMatching(/\/index\/open-by-source/)]);
+      .filter((s) => ([] as string[]).concat(s.Action).includes('dynamodb:Query') && JSON.stringify(s.Resource).includes('Incidents'))
+      .map((s) => JSON.stringify(s.Resource));
+  }
+
+  it('the router queries only the open-by-source index, never the table', () => {
+    expect(incidentQueries('Router')).toEqual([expect.stringMatching(/\/index\/open-by-source"/)]);
+  });
+
+  it('the sweeper queries only the owed index, never the table', () => {
+    expect(incidentQueries('Sweeper')).toEqual([expect.stringMatching(/\/index\/owed"/)]);
   });
 });

@@ -50,7 +50,7 @@ const VARIANTS: Variant[] = [
     sweeper: {
       tracebackQuietMinutes: 30,
       sweepMinutes: 5,
-      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 30 },
       noDataAfterMinutes: { 'trace-db': 5 },
       // The probe's health rounds report every minute, its inbound-shape run every 5 (watched apart).
       expectedSources: [
@@ -67,7 +67,7 @@ const VARIANTS: Variant[] = [
     sweeper: {
       tracebackQuietMinutes: 30,
       sweepMinutes: 5,
-      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 30 },
       noDataAfterMinutes: { 'trace-db': 5 },
       expectedSources: [],
     },
@@ -89,7 +89,7 @@ const VARIANTS: Variant[] = [
     sweeper: {
       tracebackQuietMinutes: 45,
       sweepMinutes: 5,
-      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60 },
+      quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 45 },
       noDataAfterMinutes: { 'trace-db': 15 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }],
     },

@@ -37,16 +37,21 @@ export function testAppContext(): Record<string, unknown> {
 }
 
 /** Build an app and the stack from raw config JSON; `beforeApp` may register validation plugins. */
-export function buildStack(rawConfig: unknown, beforeApp?: (app: App) => void): Omit<Synthesized, 'template'> {
-  const app = new App({ context: testAppContext() });
+export function buildStack(
+  rawConfig: unknown,
+  beforeApp?: (app: App) => void,
+  options: { bundle?: boolean } = {},
+): Omit<Synthesized, 'template'> {
+  const app = new App({ context: options.bundle ? cdkJsonContext() : testAppContext() });
   beforeApp?.(app);
   const config = parseConfig(rawConfig);
   const stack = new MetisAlertsStack(app, config.name, { config });
   return { app, stack, config };
 }
 
-export function synthesize(rawConfig: unknown): Synthesized {
-  const built = buildStack(rawConfig);
+/** `bundle`: build the Lambda assets with esbuild too, for a test that reads the bundled code. */
+export function synthesize(rawConfig: unknown, options: { bundle?: boolean } = {}): Synthesized {
+  const built = buildStack(rawConfig, undefined, options);
   return { ...built, template: Template.fromStack(built.stack) };
 }
 
