@@ -122,7 +122,11 @@ describe('counters in DynamoDB', () => {
 
   it('concurrent invocations on the same key and minute lose no increment (atomic ADD)', async () => {
     const key = 'gk_01CONCURRENT';
-    const { run } = logWatchHandler(world, at(50_000), { table });
+    // The eight invocations interleave freely; only moto sees one request at a time, because moto's own
+    // UpdateItem ADD is not atomic across its server threads (a loaded run lost increments inside moto).
+    // A read-then-write counter would still lose increments here: its reads and writes interleave.
+    const counters = new DynamoDbLogCounters({ client: oneRequestAtATime(world.dynamo), tableName: table });
+    const { run } = logWatchHandler(world, at(50_000), { table, counters });
     await Promise.all(
       Array.from({ length: 8 }, (_, i) =>
         run(
@@ -288,3 +292,14 @@ describe('when the counters table is unavailable', () => {
     expect(recorded.logs.some((l) => l.level === 'error' && String(l.fields.problem).includes('ResourceNotFoundException'))).toBe(true);
   });
 });
+
+/** The same client, with its requests sent one after another (each waits for the previous answer). */
+function oneRequestAtATime<C extends { send: (...args: never[]) => Promise<unknown> }>(client: C): C {
+  let queue: Promise<unknown> = Promise.resolve();
+  const send = (...args: Parameters<C['send']>) => {
+    const next = queue.then(() => client.send(...args));
+    queue = next.catch(() => undefined);
+    return next;
+  };
+  return new Proxy(client, { get: (target, prop, receiver) => (prop === 'send' ? send : Reflect.get(target, prop, receiver)) });
+}
