@@ -162,6 +162,11 @@ export const SPECS = {
       for: { type: 'string', value: 'DURATION', help: 'how long: 90m, 2h, 1d, 1h30m (at most 30d); or --until' },
       until: { type: 'string', value: 'ISO', help: 'until when (at most 30 days ahead); or --for' },
       reason: { type: 'string', value: 'TEXT', required: true, help: 'why, so on-call knows what is muted' },
+      'alarm-rule': {
+        type: 'boolean',
+        default: false,
+        help: '--rule is the metis:rule tag of your own CloudWatch alarm, not a built-in rule id (not checked against them)',
+      },
       now: actNow,
       stack,
       region,

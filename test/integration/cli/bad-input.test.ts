@@ -105,7 +105,7 @@ describe('silence add --rule with an unknown rule id', () => {
     expectOneLine(
       ['silence', 'add', '--rule', 'modle_error_rate', '--for', '2h', '--reason', 'x'],
       'silence',
-      '--rule: no rule "modle_error_rate" (did you mean "model_error_rate"?) (docs/runbook-mapping.md lists the rule ids)',
+      '--rule: no rule "modle_error_rate" (did you mean "model_error_rate"?) (docs/runbook-mapping.md lists the rule ids; add --alarm-rule for your own alarm\'s metis:rule tag)',
       NO_AWS,
     );
   });

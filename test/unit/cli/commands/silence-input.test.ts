@@ -57,6 +57,14 @@ describe('buildSilence', () => {
     expect(allSubjects.endsAt).toBe('2026-11-20T17:30:00.000Z');
   });
 
+  it("--alarm-rule: a custom alarm's metis:rule tag is accepted though no built-in rule has that id; without it, refused", () => {
+    const input = { rule: 'checkout_latency', for: '1h', reason: 'load test' };
+    expect(() => build(input)).toThrow(/no rule "checkout_latency".*add --alarm-rule/);
+    expect(build({ ...input, 'alarm-rule': true }).rule).toBe('checkout_latency');
+    // Still a rule id: the tag's own pattern applies.
+    expect(() => build({ ...input, rule: 'Checkout Latency', 'alarm-rule': true })).toThrow(/expected a rule id/);
+  });
+
   it('redacts and flattens the reason (it is posted to chatops)', () => {
     const silence = build({ rule: 'traceback', for: '1h', reason: '  deploying\nwith key sk-ant-api03-AbCdEfGhIjKlMnOp  ' });
     expect(silence.reason).toBe('deploying with key [REDACTED]');
