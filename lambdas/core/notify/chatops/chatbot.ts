@@ -11,6 +11,7 @@ import { firstMove } from '../first-move.ts';
 import { HEADLINE } from '../sns-text.ts';
 import { chatopsThreadId } from '../../inhibition-link.ts';
 import { noDataLine } from '../../evidence.ts';
+import { statusDraftLines } from '../status-lines.ts';
 
 export interface ChatbotNotification {
   version: '1.0';
@@ -60,6 +61,7 @@ export function chatbotNotification(
     delivery.action === 'remind' && incident.noDataSince ? noDataLine(incident.noDataSince) : '',
     delivery.action === 'resolve' ? '' : `*First move:* ${firstMove(signal)}`,
     `*Runbook:* ${link}`,
+    ...statusDraftLines(incident, delivery, settings, now),
   ].filter(Boolean);
   return {
     version: '1.0',

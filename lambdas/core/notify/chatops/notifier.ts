@@ -4,6 +4,7 @@ import type { NotificationPublisher, SnsMessage } from '../../ports.ts';
 import type { Notice, Notifier } from '../notifier.ts';
 import { noticeSubject, snsMessage } from '../sns-text.ts';
 import { chatbotNotice, chatbotNotification } from './chatbot.ts';
+import { plainDraftLines, statusDraftLines } from '../status-lines.ts';
 
 export function chatopsNotifier(publisher: NotificationPublisher): Notifier {
   return {
@@ -11,7 +12,9 @@ export function chatopsNotifier(publisher: NotificationPublisher): Notifier {
     deliver: (incident, delivery, { settings, now }) => {
       const text = snsMessage(incident, delivery, settings, now);
       const chatbot = JSON.stringify(chatbotNotification(incident, delivery, settings, now));
-      return publisher.publish('chatops', { ...text, structured: { default: chatbot, https: chatbot, email: text.body } });
+      const draft = plainDraftLines(statusDraftLines(incident, delivery, settings, now));
+      const email = draft.length ? `${text.body}\n\n${draft.join('\n')}` : text.body;
+      return publisher.publish('chatops', { ...text, structured: { default: chatbot, https: chatbot, email } });
     },
     announce: (notice) => publisher.publish('chatops', noticeMessage(notice)),
   };
