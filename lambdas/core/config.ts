@@ -320,6 +320,8 @@ export const routingSchema = z
         chatops: z.int().positive().default(30),
         /** Each webhook. */
         webhook: z.int().positive().default(120),
+        /** Statuspage allows about 60 requests a minute per key. */
+        statuspage: z.int().positive().default(60),
       })
       .prefault({}),
   })
@@ -378,6 +380,26 @@ export const sinksSchema = z
       )
       .default([])
       .refine((hooks) => new Set(hooks.map((h) => h.name)).size === hooks.length, { message: 'webhook names must be unique' }),
+    /**
+     * Atlassian Statuspage: with `autoPublish` the router creates and updates the page's incident for a SEV1/SEV2
+     * users can see; without it (the default) only the ready-to-paste draft goes to the chatops thread.
+     */
+    statuspage: z
+      .strictObject({
+        /** The page id from the Statuspage API settings. */
+        pageId: z.string().regex(/^[a-z0-9]{6,32}$/, 'expected a Statuspage page id (lower-case letters and digits)'),
+        /** SSM SecureString holding the API key (sent as `Authorization: OAuth <key>`). */
+        apiKeyParameter: ssmName,
+        kmsKeyArn: z
+          .string()
+          .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
+          .optional(),
+        /** Health target name or rule id -> the page's component id the incident marks affected. */
+        components: z.record(z.string().min(1), z.string().regex(/^[a-z0-9]{6,32}$/, 'expected a Statuspage component id')).default({}),
+        autoPublish: z.boolean().default(false),
+        apiUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).default('https://api.statuspage.io/v1'),
+      })
+      .optional(),
     page: z.strictObject({ emails: z.array(email).default([]), sms: z.array(sms).default([]) }).prefault({}),
     chatops: z
       .strictObject({

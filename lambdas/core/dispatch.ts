@@ -168,13 +168,14 @@ async function processTransition(
     claimed.version = (existing?.version ?? 0) + 1;
     if (!(await deps.store.put(claimed, existing?.version))) continue; // lost a race: re-read and re-decide
     result.held.push(...held.map((delivery) => ({ incident: claimed, delivery })));
-    const outcomes = await send(claimed, claimable, deps, now);
+    const learned: Learned = {};
+    const outcomes = await send(claimed, claimable, deps, now, learned);
     result.attempted.push(...outcomes);
     result.retryableFailures.push(...outcomes.filter((d) => d.status === 'failed' && d.retryable));
     result.permanentSnsFailures.push(
       ...outcomes.filter((d) => d.status === 'failed' && !d.retryable && !deps.notifiers[d.sink]?.raisesPipelineHealth),
     );
-    await recordOutcomes(dedupKey, outcomes, deps, now, claimed);
+    await recordOutcomes(dedupKey, outcomes, deps, now, claimed, learned);
     return true;
   }
   throw new Error(`incident ${dedupKey}: gave up after ${MAX_WRITE_ATTEMPTS} conflicting writes`);
@@ -340,13 +341,23 @@ function isDeliverable(d: DeliveryRecord, now: Date): boolean {
   return isOwed(d) && (!d.claimedUntil || Date.parse(d.claimedUntil) <= now.getTime());
 }
 
-async function send(incident: Incident, deliveries: DeliveryRecord[], deps: DispatchDeps, now: Date): Promise<DeliveryRecord[]> {
+/** What sinks' answers add to the incident (the Statuspage incident id), written with the outcomes. */
+type Learned = NonNullable<Extract<SendOutcome, { ok: true }>['learned']>;
+
+async function send(
+  incident: Incident,
+  deliveries: DeliveryRecord[],
+  deps: DispatchDeps,
+  now: Date,
+  learned: Learned,
+): Promise<DeliveryRecord[]> {
   const done: DeliveryRecord[] = [];
   for (const delivery of deliveries) {
     const outcome = await sendOne(incident, delivery, deps, now);
     const record: DeliveryRecord = { ...delivery, attempts: delivery.attempts + 1, lastAttemptAt: now.toISOString() };
     delete record.claimedUntil;
     if (outcome.ok) {
+      Object.assign(learned, outcome.learned);
       record.status = 'sent';
       record.sentAt = now.toISOString();
       delete record.heldAt;
@@ -388,13 +399,14 @@ async function recordOutcomes(
   deps: DispatchDeps,
   now: Date,
   claimed: Incident,
+  learned: Learned = {},
 ): Promise<void> {
   if (outcomes.length === 0) return;
   for (let attempt = 0; attempt < MAX_WRITE_ATTEMPTS; attempt++) {
     // First against the version this call just wrote (usually still current): no read per incident.
     const current = attempt === 0 ? claimed : await deps.store.get(dedupKey);
     if (!current) return;
-    const next = structuredClone(current);
+    const next = Object.assign(structuredClone(current), learned);
     for (const outcome of outcomes) {
       const index = next.deliveries.findIndex((d) => d.id === outcome.id);
       if (index >= 0) next.deliveries[index] = outcome;
@@ -452,8 +464,18 @@ async function reportSinkHealth(sink: Sink, result: DispatchResult, deps: Dispat
   await processSignal(signal, deps, result);
 }
 
-const SINK_LABEL: Partial<Record<Sink, string>> = { pagerduty: 'PagerDuty', opsgenie: 'Opsgenie', 'splunk-oncall': 'Splunk On-Call' };
-const SECRET_LABEL: Partial<Record<Sink, string>> = { pagerduty: 'routing-key', opsgenie: 'API-key', 'splunk-oncall': 'REST-endpoint' };
+const SINK_LABEL: Partial<Record<Sink, string>> = {
+  pagerduty: 'PagerDuty',
+  opsgenie: 'Opsgenie',
+  'splunk-oncall': 'Splunk On-Call',
+  statuspage: 'Statuspage',
+};
+const SECRET_LABEL: Partial<Record<Sink, string>> = {
+  pagerduty: 'routing-key',
+  opsgenie: 'API-key',
+  'splunk-oncall': 'REST-endpoint',
+  statuspage: 'API-key',
+};
 
 /** The settings with the sinks this process can deliver to: a sink without a Notifier is never planned. */
 function withActiveSinks(settings: RouterSettings, notifiers: Notifiers): RouterSettings {

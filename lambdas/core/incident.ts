@@ -5,7 +5,7 @@ import type { Severity, Signal, SignalSource } from './signal.ts';
 /** The sinks every deployment has when PagerDuty is configured (the order deliveries are planned in). */
 export const SINKS = ['pagerduty', 'page', 'chatops'] as const;
 /** Every sink name a Notifier can be registered under (see lambdas/core/notify/sinks.ts). */
-export type Sink = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'page' | 'chatops' | `webhook:${string}`;
+export type Sink = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'page' | 'chatops' | 'statuspage' | `webhook:${string}`;
 
 /** trigger/resolve on every sink; remind/escalate/suppressed are chatops posts. */
 export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed';
@@ -87,6 +87,8 @@ export interface Incident {
   inhibits?: string[];
   /** Member alarms by name, when the incident comes from CloudWatch alarms. */
   alarms?: Record<string, AlarmMember>;
+  /** The Atlassian Statuspage incident the `statuspage` sink created for the current episode. */
+  statuspageIncidentId?: string;
   /** Optimistic-locking counter: every write is conditional on the version read. */
   version: number;
   /** DynamoDB TTL (epoch seconds), set once resolved. */

@@ -21,7 +21,13 @@ export interface IncidentStore {
 }
 
 export type SendOutcome =
-  | { ok: true }
+  | {
+      ok: true;
+      /** The sink's parsed JSON answer, when its call asked for it (`readReply`). */
+      reply?: unknown;
+      /** What the answer adds to the incident: the Statuspage incident it created. */
+      learned?: Pick<Incident, 'statuspageIncidentId'>;
+    }
   /** `retryable` false: do not try again (400 from PagerDuty, routing key missing). */
   | { ok: false; retryable: boolean; reason: string; kind: 'rejected' | 'config' | 'transient' };
 

@@ -8,6 +8,7 @@ import type { SinkSelection } from './config.ts';
 import type { Delivery, DeliveryAction, DeliveryRecord, Incident, Sink } from './incident.ts';
 import { SINKS } from './incident.ts';
 import { activeSinks, expandSelection, isPagingProvider, orderSinks } from './notify/sinks.ts';
+import { publishesToStatuspage } from './notify/statuspage/call.ts';
 import type { RouterSettings } from './router-settings.ts';
 import type { RoutingContext } from './suppression.ts';
 import { isOwed } from './owed.ts';
@@ -32,10 +33,15 @@ export function sinksFor(severity: Severity, now: Date, settings: RouterSettings
 
 /**
  * The concrete sinks a selection reaches among the active ones (see notify/sinks.ts). A pipeline-health
- * signal about a sink never routes to that sink (PagerDuty down must not page PagerDuty).
+ * signal about a sink never routes to that sink (PagerDuty down must not page PagerDuty); the status page
+ * gets only what it publishes (a SEV1/SEV2 users see).
  */
 export function allowedSinks(signal: Signal, selection: SinkSelection, active: readonly Sink[] = SINKS): Sink[] {
-  return expandSelection(selection, active).filter((sink) => !(signal.source === 'pipeline' && signal.subject === sink));
+  return expandSelection(selection, active).filter(
+    (sink) =>
+      !(signal.source === 'pipeline' && signal.subject === sink) &&
+      (sink !== 'statuspage' || publishesToStatuspage(signal, signal.severity)),
+  );
 }
 
 /** `tag` tells repeated posts of one kind apart (each reminder is its own delivery). */

@@ -11,7 +11,8 @@ import type { WireTap } from './wire-log.ts';
 const DRY_RUN_SECRET = 'dry-run-secret-0000000000000000';
 const DRY_RUN_URL = 'https://dry-run.invalid/integrations/dry-run-token-00000000';
 
-const accepted: typeof fetch = async () => new Response('{"status":"success","message":"dry run"}', { status: 202 });
+// An id too, so a sink that keeps the id of what it created (Statuspage) updates it later in the replay.
+const accepted: typeof fetch = async () => new Response('{"status":"success","message":"dry run","id":"dryrun000000"}', { status: 202 });
 const snsAccepted = { send: async () => ({ MessageId: 'dry-run' }) } as unknown as Pick<SNSClient, 'send'>;
 
 export function dryRunTransports(wire?: WireTap): SinkTransports {

@@ -98,7 +98,7 @@ export class HttpTransport implements HttpSender {
         continue;
       }
 
-      if (response.status >= 200 && response.status < 300) return { ok: true };
+      if (response.status >= 200 && response.status < 300) return call.readReply ? { ok: true, reply: parseReply(text) } : { ok: true };
 
       const detail = scrub(describeBody(text));
       if (rules.retry(response.status)) {
@@ -171,6 +171,15 @@ function describeBody(text: string): string {
     // not JSON: fall through
   }
   return text.replace(/\s+/g, ' ').trim().slice(0, 200);
+}
+
+/** The JSON answer of a call that asked for it; undefined when the body is not JSON. */
+function parseReply(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date. */

@@ -8,11 +8,13 @@ export const SECRET = '{{secret}}';
 export const MASK = '[MASKED]';
 
 export interface HttpCall {
-  method: 'POST';
+  method: 'POST' | 'PATCH';
   url: string;
   headers: Record<string, string>;
   /** The JSON body as an object (sent with JSON.stringify). */
   body: Record<string, unknown>;
+  /** The sink keeps something of the answer (the id of what it created): the outcome carries the parsed JSON. */
+  readReply?: true;
 }
 
 /** Which statuses a provider says to retry; everything else 4xx is final (the same request fails again). */
@@ -83,6 +85,7 @@ function substitute(call: HttpCall, replace: (text: string) => string): HttpCall
     url: replace(call.url),
     headers: Object.fromEntries(Object.entries(call.headers).map(([name, value]) => [name, replace(value)])),
     body: mapStrings(call.body, replace) as Record<string, unknown>,
+    ...(call.readReply ? { readReply: call.readReply } : {}),
   };
 }
 

@@ -3,5 +3,7 @@
 import type { z } from 'zod';
 import { sinksSchema } from '../config.ts';
 
-export const httpSinksSchema = sinksSchema.unwrap().pick({ pagerduty: true, opsgenie: true, splunkOnCall: true, webhooks: true });
+export const httpSinksSchema = sinksSchema
+  .unwrap()
+  .pick({ pagerduty: true, opsgenie: true, splunkOnCall: true, webhooks: true, statuspage: true });
 export type HttpSinks = z.output<typeof httpSinksSchema>;

@@ -10,6 +10,7 @@ import { pageNotifier } from './page/notifier.ts';
 import { pagerDutyNotifier } from './pagerduty/notifier.ts';
 import { webhookSink } from './sinks.ts';
 import { splunkOnCallNotifier } from './splunk-oncall/notifier.ts';
+import { statuspageNotifier } from './statuspage/notifier.ts';
 import { webhookNotifier } from './webhook/notifier.ts';
 
 export interface SinkTransports {
@@ -21,7 +22,7 @@ export interface SinkTransports {
 
 /** A config's HTTP sinks: name and the SSM parameter of its secret (the CDK grants read on exactly these). */
 export function httpSinksOf(
-  sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie' | 'splunkOnCall' | 'webhooks'>,
+  sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie' | 'splunkOnCall' | 'webhooks' | 'statuspage'>,
 ): { sink: Sink; parameter: string; kmsKeyArn?: string }[] {
   return [
     ...(sinks.pagerduty
@@ -34,11 +35,15 @@ export function httpSinksOf(
       ? [{ sink: 'splunk-oncall' as Sink, parameter: sinks.splunkOnCall.restEndpointParameter, kmsKeyArn: sinks.splunkOnCall.kmsKeyArn }]
       : []),
     ...sinks.webhooks.map((hook) => ({ sink: webhookSink(hook.name), parameter: hook.urlParameter, kmsKeyArn: hook.kmsKeyArn })),
+    // Without autoPublish nothing is sent to Statuspage: its key is not read, so not granted.
+    ...(sinks.statuspage?.autoPublish
+      ? [{ sink: 'statuspage' as Sink, parameter: sinks.statuspage.apiKeyParameter, kmsKeyArn: sinks.statuspage.kmsKeyArn }]
+      : []),
   ].map((entry) => (entry.kmsKeyArn ? entry : { sink: entry.sink, parameter: entry.parameter }));
 }
 
 export function buildNotifiers(
-  sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie' | 'splunkOnCall' | 'webhooks'>,
+  sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie' | 'splunkOnCall' | 'webhooks'> & Partial<Pick<Config['sinks'], 'statuspage'>>,
   transports: SinkTransports,
 ): Notifiers {
   const notifiers: Notifiers = { page: pageNotifier(transports.publisher), chatops: chatopsNotifier(transports.publisher) };
@@ -50,5 +55,7 @@ export function buildNotifiers(
     notifiers['splunk-oncall'] = splunkOnCallNotifier(transports.http('splunk-oncall', sinks.splunkOnCall.restEndpointParameter));
   for (const hook of sinks.webhooks)
     notifiers[webhookSink(hook.name)] = webhookNotifier(hook.name, transports.http(webhookSink(hook.name), hook.urlParameter));
+  if (sinks.statuspage?.autoPublish)
+    notifiers.statuspage = statuspageNotifier(transports.http('statuspage', sinks.statuspage.apiKeyParameter), sinks.statuspage);
   return notifiers;
 }

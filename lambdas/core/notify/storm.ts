@@ -52,7 +52,7 @@ export function budgetFor(sink: Sink, settings: RouterSettings): number {
   const storm = settings.routing.storm;
   if (isWebhook(sink)) return storm.webhook;
   if (sink === 'splunk-oncall') return storm.splunkOnCall;
-  return storm[sink as 'pagerduty' | 'opsgenie' | 'page' | 'chatops'];
+  return storm[sink as 'pagerduty' | 'opsgenie' | 'page' | 'chatops' | 'statuspage'];
 }
 
 export interface HeldIncident {
