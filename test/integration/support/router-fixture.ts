@@ -140,6 +140,8 @@ export interface HandlerOptions {
   tableName?: string;
   /** Override topic ARNs (e.g. a page topic that does not exist). */
   topics?: Partial<Record<'page' | 'chatops', string>>;
+  /** Sinks besides PagerDuty and the topics, as in the config file. */
+  sinks?: NotifierOptions['sinks'];
   settings?: RouterSettings;
   /** Collects what the handler logs. */
   logs?: LogEntry[];
@@ -178,7 +180,7 @@ export interface NotifierOptions {
   /** @default ROUTING_KEY_PARAMETER */
   routingKeyParameter?: string;
   /** Sinks besides PagerDuty (Opsgenie, Splunk On-Call, webhooks), as in the config file. */
-  sinks?: Partial<Pick<Config['sinks'], 'opsgenie' | 'splunkOnCall' | 'webhooks'>>;
+  sinks?: Partial<Pick<Config['sinks'], 'opsgenie' | 'splunkOnCall' | 'webhooks' | 'statuspage'>>;
   wire?: WireTap;
   /** @default 0 (every send reads SSM, so tests see a changed parameter at once) */
   secretMaxAgeSeconds?: number;
