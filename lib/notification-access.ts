@@ -36,7 +36,7 @@ export interface NotificationTargets {
    * Opsgenie, Splunk On-Call and webhook sinks (config `sinks`): SSM parameter names, never secrets.
    * @default - none
    */
-  readonly httpSinks?: Pick<HttpSinks, 'opsgenie' | 'splunkOnCall' | 'webhooks'>;
+  readonly httpSinks?: Pick<HttpSinks, 'opsgenie' | 'splunkOnCall' | 'webhooks' | 'statuspage'>;
 }
 
 /**
@@ -94,7 +94,7 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
 }
 
 /**
- * Read access to exactly the SSM parameters of the Opsgenie, Splunk On-Call and webhook secrets (ARNs by
+ * Read access to exactly the SSM parameters of the Opsgenie, Splunk On-Call, webhook and Statuspage secrets (ARNs by
  * name), and kms:Decrypt through SSM on the customer keys that encrypt them, if any.
  */
 function grantSinkSecrets(role: Role, targets: NotificationTargets): void {
@@ -102,6 +102,7 @@ function grantSinkSecrets(role: Role, targets: NotificationTargets): void {
     webhooks: targets.httpSinks?.webhooks ?? [],
     opsgenie: targets.httpSinks?.opsgenie,
     splunkOnCall: targets.httpSinks?.splunkOnCall,
+    statuspage: targets.httpSinks?.statuspage,
   });
   if (sinks.length === 0) return;
   role.addToPolicy(
@@ -140,11 +141,19 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
 
 function hasHttpSinks(targets: NotificationTargets): boolean {
   const sinks = targets.httpSinks;
-  return Boolean(sinks?.opsgenie || sinks?.splunkOnCall || (sinks?.webhooks?.length ?? 0) > 0);
+  return Boolean(sinks?.opsgenie || sinks?.splunkOnCall || sinks?.statuspage?.autoPublish || (sinks?.webhooks?.length ?? 0) > 0);
 }
 
-/** Exactly the three HTTP sink blocks (the config's `sinks` also holds e-mail addresses, which stay out of the environment). */
+/**
+ * Exactly the HTTP sink blocks (the config's `sinks` also holds e-mail addresses, which stay out of the
+ * environment); Statuspage only when it publishes (without autoPublish the router never calls it).
+ */
 function httpSinksJson(targets: NotificationTargets): string {
-  const { opsgenie, splunkOnCall, webhooks = [] } = targets.httpSinks ?? {};
-  return JSON.stringify({ ...(opsgenie ? { opsgenie } : {}), ...(splunkOnCall ? { splunkOnCall } : {}), webhooks });
+  const { opsgenie, splunkOnCall, statuspage, webhooks = [] } = targets.httpSinks ?? {};
+  return JSON.stringify({
+    ...(opsgenie ? { opsgenie } : {}),
+    ...(splunkOnCall ? { splunkOnCall } : {}),
+    ...(statuspage?.autoPublish ? { statuspage } : {}),
+    webhooks,
+  });
 }

@@ -71,3 +71,45 @@ describe('stack with Opsgenie, Splunk On-Call and two webhooks', () => {
     expect(logicalId(synth.template, 'AWS::Lambda::Function', 'RouterLambdaFunction')).toBeTruthy();
   });
 });
+
+describe('Atlassian Statuspage', () => {
+  const statuspage = (autoPublish: boolean) => ({
+    name: 'metis-status',
+    sinks: {
+      statuspage: {
+        pageId: 'kctbh9vrtdwd',
+        apiKeyParameter: '/metis/statuspage/api-key',
+        components: { gateway: 'b13yz5g2cw10' },
+        autoPublish,
+      },
+    },
+  });
+
+  it('with autoPublish: the router and the sweeper read its API key parameter and get it in HTTP_SINKS', () => {
+    const synth = synthesize(statuspage(true));
+    for (const prefix of ['RouterLambdaRoleDefaultPolicy', 'SweeperLambdaRoleDefaultPolicy']) {
+      const read = statements(synth, prefix).find((s) => (s as { Sid?: string }).Sid === 'ReadSinkSecrets')!;
+      expect([...resourcesOf(read)]).toEqual([
+        'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/metis/statuspage/api-key',
+      ]);
+    }
+    for (const prefix of ['RouterLambdaFunction', 'SweeperLambdaFunction']) {
+      const sinks = httpSinksSchema.parse(JSON.parse(functionEnvironment(synth.template, prefix).HTTP_SINKS as string));
+      expect(sinks.statuspage).toEqual({
+        pageId: 'kctbh9vrtdwd',
+        apiKeyParameter: '/metis/statuspage/api-key',
+        components: { gateway: 'b13yz5g2cw10' },
+        autoPublish: true,
+        apiUrl: 'https://api.statuspage.io/v1',
+      });
+    }
+  });
+
+  it('without autoPublish (drafts only): no grant on the key and nothing in the environment', () => {
+    const synth = synthesize(statuspage(false));
+    for (const prefix of ['RouterLambdaRoleDefaultPolicy', 'SweeperLambdaRoleDefaultPolicy'])
+      expect(statements(synth, prefix).some((s) => (s as { Sid?: string }).Sid === 'ReadSinkSecrets')).toBe(false);
+    for (const prefix of ['RouterLambdaFunction', 'SweeperLambdaFunction'])
+      expect(functionEnvironment(synth.template, prefix).HTTP_SINKS).toBeUndefined();
+  });
+});
