@@ -90,7 +90,7 @@ describe('Atlassian Statuspage', () => {
     for (const prefix of ['RouterLambdaRoleDefaultPolicy', 'SweeperLambdaRoleDefaultPolicy']) {
       const read = statements(synth, prefix).find((s) => (s as { Sid?: string }).Sid === 'ReadSinkSecrets')!;
       expect([...resourcesOf(read)]).toEqual([
-        'arn:${AWS::Partition}:ssm:${AWS::Region}:${AWS::AccountId}:parameter/metis/statuspage/api-key',
+        `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/metis/statuspage/api-key`,
       ]);
     }
     for (const prefix of ['RouterLambdaFunction', 'SweeperLambdaFunction']) {

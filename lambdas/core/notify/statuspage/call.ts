@@ -10,7 +10,6 @@ import { statusDraft, type StatusDraft } from '../../status/draft.ts';
 import { isPublic, wordingFor } from '../../status/wording.ts';
 import { SECRET, standardRetryRules, type HttpCall } from '../http-call.ts';
 
-export const STATUSPAGE_DEFAULT_URL = 'https://api.statuspage.io/v1';
 /** 2xx done; 401/403/404 a wrong key or page id; 422 rejected; 429 (about 60 requests a minute) and 5xx retry. */
 export const STATUSPAGE_RULES = standardRetryRules('Statuspage', 'API key');
 
