@@ -46,7 +46,7 @@ describe('parseConfig defaults', () => {
         },
       ],
       maintenanceWindows: [],
-      storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120 },
+      storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120, statuspage: 60 },
     });
     expect(config.routing.policy.SEV2.outOfHours).toEqual({ pagerduty: false, page: false, chatops: true });
     expect(config.routing.policy.SEV2.escalateOutOfHours).toBe(true);
@@ -54,7 +54,7 @@ describe('parseConfig defaults', () => {
     expect(config.sinks.page).toEqual({ emails: [], sms: [] });
     expect(config.sinks.chatops).toEqual({ emails: [] });
     expect(config.sinks.webhooks).toEqual([]);
-    expect([config.sinks.opsgenie, config.sinks.splunkOnCall]).toEqual([undefined, undefined]);
+    expect([config.sinks.opsgenie, config.sinks.splunkOnCall, config.sinks.statuspage]).toEqual([undefined, undefined, undefined]);
     expect(config.rules.model_error_rate).toEqual({ enabled: true, threshold: 0.05, minCalls: 20, minErrors: 10, windowMinutes: 10 });
     expect(config.rules.key_spend_spike).toEqual({ enabled: true, factor: 10, minUsd: 1 });
     expect(config.rules.snapshot_stale).toEqual({ enabled: true, maxAgeMinutes: 10 });
@@ -260,4 +260,30 @@ describe('HTTP sink configuration', () => {
   it('rejects a storm budget of zero', () => {
     expect(() => parseConfig({ routing: { storm: { page: 0 } } })).toThrow('routing.storm.page');
   });
+
+  it('statuspage: drafts only unless autoPublish, the public API by default', () => {
+    const { statuspage } = parseConfig({
+      sinks: { statuspage: { pageId: 'kctbh9vrtdwd', apiKeyParameter: '/metis/statuspage/key' } },
+    }).sinks;
+    expect(statuspage).toEqual({
+      pageId: 'kctbh9vrtdwd',
+      apiKeyParameter: '/metis/statuspage/key',
+      components: {},
+      autoPublish: false,
+      apiUrl: 'https://api.statuspage.io/v1',
+    });
+  });
+
+  it.each([
+    [{ pageId: 'kctbh9vrtdwd', apiKeyParameter: 'OAuth 0123456789abcdef' }, 'sinks.statuspage.apiKeyParameter'],
+    [{ pageId: 'https://status.example.com', apiKeyParameter: '/k' }, 'sinks.statuspage.pageId'],
+    [{ pageId: 'kctbh9vrtdwd', apiKeyParameter: '/k', components: { gateway: 'API' } }, 'sinks.statuspage.components.gateway'],
+    [{ pageId: 'kctbh9vrtdwd', apiKeyParameter: '/k', apiUrl: 'http://api.statuspage.io/v1' }, 'sinks.statuspage.apiUrl'],
+    [{ pageId: 'kctbh9vrtdwd', apiKeyParameter: '/k', autoPublish: 'yes' }, 'sinks.statuspage.autoPublish'],
+  ])(
+    'statuspage: rejects %j (a key where its SSM name belongs, a URL for the page id, a component name) naming the key',
+    (statuspage, where) => {
+      expect(() => parseConfig({ sinks: { statuspage } })).toThrow(where);
+    },
+  );
 });
