@@ -9,6 +9,7 @@ import { sourceOfRule } from './rule-source.ts';
 import type { Sink } from '../../lambdas/core/incident.ts';
 import { httpSinksOf } from '../../lambdas/core/notify/registry.ts';
 import { expandSelection, orderSinks } from '../../lambdas/core/notify/sinks.ts';
+import { publishesToStatuspage } from '../../lambdas/core/notify/statuspage/call.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { sinksFor } from '../../lambdas/core/routing-policy.ts';
 import { SEVERITIES, type Severity } from '../../lambdas/core/signal.ts';
@@ -68,10 +69,13 @@ function routesAt(
     const silenced = silenceFor(probe, [], settings.routing.maintenanceWindows, at);
     if (silenced) return { sinks: [], escalation: null, silencedBy: silenced.id };
   }
-  const now = expandSelection(sinks, active);
+  // The status page gets only a SEV1/SEV2 it publishes (with --rule: that rule's; without: any such rule).
+  const published = (sink: Sink): boolean =>
+    sink !== 'statuspage' || (rule ? publishesToStatuspage({ rule, details: {} }, severity) : severity === 'SEV1' || severity === 'SEV2');
+  const now = expandSelection(sinks, active).filter(published);
   if (!escalates) return { sinks: now, escalation: null };
   const escalateAt = new Date(at.getTime() + settings.routing.escalateAfterMinutes * 60_000);
-  const later = expandSelection({ ...settings.routing.policy[severity].businessHours, chatops: false }, active);
+  const later = expandSelection({ ...settings.routing.policy[severity].businessHours, chatops: false }, active).filter(published);
   return { sinks: now, escalation: { at: escalateAt.toISOString(), sinks: [...later, 'chatops'] } };
 }
 
