@@ -71,6 +71,8 @@ export interface Incident {
   escalateAt?: string;
   /** Last chatops post, for the 30-minute status reminder. */
   lastPostAt?: string;
+  /** The Atlassian Statuspage incident the `statuspage` sink created for the current episode. */
+  statuspageIncidentId?: string;
   deliveries: DeliveryRecord[];
   timeline: TimelineEntry[];
   /** Silence or maintenance window that kept it from notifying (see suppression.ts). */
@@ -87,8 +89,6 @@ export interface Incident {
   inhibits?: string[];
   /** Member alarms by name, when the incident comes from CloudWatch alarms. */
   alarms?: Record<string, AlarmMember>;
-  /** The Atlassian Statuspage incident the `statuspage` sink created for the current episode. */
-  statuspageIncidentId?: string;
   /** Optimistic-locking counter: every write is conditional on the version read. */
   version: number;
   /** DynamoDB TTL (epoch seconds), set once resolved. */

@@ -1,13 +1,15 @@
 // The status-page draft a chatops post of a SEV1/SEV2 carries, so whoever runs comms finds the update to
 // paste in the incident's thread at each status change (open, upgrade, escalation, resolve) and each
-// comms reminder. Suppressed posts carry none: the inhibiting incident's thread has its own.
-import type { DeliveryRecord, Incident } from '../incident.ts';
+// comms reminder. Other posts (a suppressed symptom: the inhibiting incident's thread has its own) carry none.
+import type { DeliveryAction, DeliveryRecord, Incident } from '../incident.ts';
 import type { RouterSettings } from '../router-settings.ts';
 import { draftLines, statusDraft } from '../status/draft.ts';
 
+const DRAFTED: ReadonlySet<DeliveryAction> = new Set<DeliveryAction>(['trigger', 'escalate', 'remind', 'resolve']);
+
 /** Slack mrkdwn lines (a quoted block), or none. */
 export function statusDraftLines(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, now: Date): string[] {
-  if (delivery.action === 'suppressed') return [];
+  if (!DRAFTED.has(delivery.action)) return [];
   const outcome = statusDraft({ ...incident, severity: delivery.severity }, now, {
     followUp: delivery.action === 'remind' || delivery.action === 'escalate',
     nextUpdateMinutes: settings.routing.reminderMinutes,

@@ -3,6 +3,7 @@
 // carries the same metadata.threadId, so trigger, reminders, escalation and resolve form one thread.
 import type { DeliveryRecord, Incident } from '../../incident.ts';
 import { redactText } from '../../redact.ts';
+import { statusDraftLines } from '../status-lines.ts';
 import type { RouterSettings } from '../../router-settings.ts';
 import { runbookUrl } from '../../runbook-link.ts';
 import { oneLine } from '../../signal.ts';
@@ -11,7 +12,6 @@ import { firstMove } from '../first-move.ts';
 import { HEADLINE } from '../sns-text.ts';
 import { chatopsThreadId } from '../../inhibition-link.ts';
 import { noDataLine } from '../../evidence.ts';
-import { statusDraftLines } from '../status-lines.ts';
 
 export interface ChatbotNotification {
   version: '1.0';

@@ -88,3 +88,19 @@ describe('chatops posts carry the status-page draft', () => {
     expect(post).not.toContain('ready to paste');
   });
 });
+
+describe('posts without a draft', () => {
+  it("a suppressed symptom post carries none (its inhibitor's thread has the draft)", async () => {
+    const store = new FakeIncidentStore();
+    const sns = new FakePublisher();
+    const deps = (now: Date): DispatchDeps => ({ store, notifiers: notifiersOf(undefined, sns), settings: settings(), now: () => now });
+    await routeSignals([outage({ subject: 'gateway', dedupKey: 'healthz_down:gateway' })], deps(TUE_10_00));
+    // A trace-DB SEV2 from the down gateway's traffic is a symptom under the default inhibition.
+    await routeSignals([signal({ rule: 'model_error_rate', severity: 'SEV2', observedAt: later(1).toISOString() })], deps(later(1)));
+    const posts = sns
+      .on('chatops')
+      .map((m) => (JSON.parse(m.structured!.https!) as { content: { title: string; description: string } }).content);
+    expect(posts.map((p) => p.title)).toEqual(['SEV1 FIRING healthz_down: gateway', 'SEV2 SUPPRESSED model_error_rate: gpt-4o']);
+    expect(posts[1]!.description).not.toContain('Status page');
+  });
+});
