@@ -2,12 +2,18 @@
 // it to its transport. dispatch.ts claims, retries and records deliveries the same way for every sink and
 // only looks a notifier up by the delivery's sink name, so a new sink is a new folder plus a registry line.
 import type { DeliveryRecord, Incident, Sink } from '../incident.ts';
-import type { SendOutcome } from '../ports.ts';
-import type { RouterSettings } from '../router-settings.ts';
+import type { SendOutcome } from './ports.ts';
 import type { Severity } from '../signal.ts';
 
+/** What renderers read of the router settings (the router passes all of them). */
+export interface RenderSettings {
+  /** The stack's name, shown as the source of an alert. */
+  name: string;
+  runbookBaseUrl: string;
+}
+
 export interface NotifyContext {
-  settings: RouterSettings;
+  settings: RenderSettings;
   now: Date;
   /**
    * Storm control's count of every request: an HTTP transport calls it before each retry of the same

@@ -3,7 +3,7 @@
 // carries the same metadata.threadId, so trigger, reminders, escalation and resolve form one thread.
 import type { DeliveryRecord, Incident } from '../../incident.ts';
 import { redactText } from '../../redact.ts';
-import type { RouterSettings } from '../../router-settings.ts';
+import type { RenderSettings } from '../notifier.ts';
 import { runbookUrl } from '../../runbook-link.ts';
 import { oneLine } from '../../signal.ts';
 import type { Notice } from '../notifier.ts';
@@ -40,7 +40,7 @@ export const TEST_MARK = '[TEST]';
 export function chatbotNotification(
   incident: Incident,
   delivery: DeliveryRecord,
-  settings: RouterSettings,
+  settings: RenderSettings,
   now: Date,
 ): ChatbotNotification {
   const signal = incident.lastSignal;
