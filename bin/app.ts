@@ -20,7 +20,7 @@ function configPath(app: App): string {
 
 function loadOrExit(path: string): Config {
   try {
-    return loadConfigFile(path);
+    return loadConfigFile(path, (message) => console.error(`metis-alerts: warning: ${message}`));
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);

@@ -14,10 +14,14 @@ export interface Output {
 
 export const DEFAULT_CONFIG_FILE = 'metis-alerts.config.json';
 
-/** `--config FILE`, else ./metis-alerts.config.json if present, else the built-in defaults. */
-export function resolveConfig(path: string | undefined): Config {
-  if (path) return loadConfigFile(path);
-  return existsSync(DEFAULT_CONFIG_FILE) ? loadConfigFile(DEFAULT_CONFIG_FILE) : defaultConfig();
+/**
+ * `--config FILE`, else ./metis-alerts.config.json if present, else the built-in defaults. A deprecated
+ * key is a warning line on `stderr`, not an error.
+ */
+export function resolveConfig(path: string | undefined, stderr: Output['stderr'] = process.stderr): Config {
+  const warn = (message: string): void => void stderr.write(`metis-alerts: warning: ${message}\n`);
+  if (path) return loadConfigFile(path, warn);
+  return existsSync(DEFAULT_CONFIG_FILE) ? loadConfigFile(DEFAULT_CONFIG_FILE, warn) : defaultConfig();
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;

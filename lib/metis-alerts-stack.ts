@@ -83,8 +83,7 @@ export class MetisAlertsStack extends Stack {
       deadLetterQueue: this.deadLetterQueue,
       encryptionKey: this.key,
       settings: routerSettingsOf(config),
-      pagerDuty: config.sinks.pagerduty,
-      httpSinks: config.sinks,
+      sinks: config.sinks,
     });
 
     if (config.snapshot) {
@@ -138,8 +137,7 @@ export class MetisAlertsStack extends Stack {
       pageTopic,
       chatopsTopic,
       encryptionKey: this.key,
-      pagerDuty: config.sinks.pagerduty,
-      httpSinks: config.sinks,
+      sinks: config.sinks,
       settings: routerSettingsOf(config),
       ...sweepOptionsOf(config),
       expectedSources: [

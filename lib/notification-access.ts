@@ -1,28 +1,17 @@
-// What every function that notifies (router, sweeper) gets: the incident table, the two topics and their
-// key, and read access to exactly the sinks' secret parameters (PagerDuty, Opsgenie, Splunk On-Call,
-// webhooks). Shared so both stay least-privilege in the same way.
+// What every function that notifies (router, sweeper) gets: the incident table, publish on the topics of
+// the configured SNS sinks and their key, and read access to exactly the configured sinks' secret
+// parameters, all derived from the sink specs (lambdas/core/notify/sink-catalog.ts). Shared so both stay
+// least-privilege in the same way.
 import { Aws } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
-import type { HttpSinks } from '../lambdas/core/notify/http-sinks.ts';
-import { httpSinksOf } from '../lambdas/core/notify/registry.ts';
+import type { TopicName } from '../lambdas/core/notify/ports.ts';
+import { configuredSinks, deployedSinks, sinkSecrets, type SinksInput } from '../lambdas/core/notify/sink-catalog.ts';
 import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
 import type { AlertingVariables } from '../lambdas/functions/router/env.ts';
 import { OPEN_BY_SOURCE_INDEX } from '../lambdas/core/constants.ts';
-
-export interface PagerDutySink {
-  /** Name of the SSM SecureString parameter holding the routing key (created by the operator). */
-  readonly routingKeyParameter: string;
-  /**
-   * KMS key that encrypts the parameter.
-   * @default - the AWS-managed aws/ssm key, whose key policy already lets the account's principals decrypt through SSM
-   */
-  readonly kmsKeyArn?: string;
-  /** Events API v2 endpoint. */
-  readonly eventsUrl: string;
-}
 
 export interface NotificationTargets {
   readonly incidentTable: ITable;
@@ -30,13 +19,12 @@ export interface NotificationTargets {
   readonly chatopsTopic: ITopic;
   /** Key of the topics (and the dead-letter queue). */
   readonly encryptionKey: IKey;
-  /** @default - no PagerDuty: only SNS */
-  readonly pagerDuty?: PagerDutySink;
   /**
-   * Opsgenie, Splunk On-Call and webhook sinks (config `sinks`): SSM parameter names, never secrets.
-   * @default - none
+   * The config's `sinks` (SSM parameter names, never secrets): what each function may read and publish to,
+   * and what it receives as SINKS.
+   * @default - the page and chatops topics only
    */
-  readonly httpSinks?: Pick<HttpSinks, 'opsgenie' | 'splunkOnCall' | 'webhooks' | 'statuspage'>;
+  readonly sinks?: SinksInput;
 }
 
 /**
@@ -60,7 +48,7 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
     new PolicyStatement({
       sid: 'PublishAlerts',
       actions: ['sns:Publish'],
-      resources: [targets.pageTopic.topicArn, targets.chatopsTopic.topicArn],
+      resources: publishedTopics(targets).map((topic) => topic.topicArn),
     }),
   );
   // SNS and SQS encrypt with the alerting key on the publisher's behalf.
@@ -72,38 +60,22 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
     }),
   );
   grantSinkSecrets(role, targets);
-  if (!targets.pagerDuty) return;
-  role.addToPolicy(
-    new PolicyStatement({
-      sid: 'ReadPagerDutyRoutingKey',
-      actions: ['ssm:GetParameter'],
-      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${targets.pagerDuty.routingKeyParameter}`],
-    }),
-  );
-  // The aws/ssm key needs no grant (its key policy allows the account through SSM); a customer key does.
-  if (targets.pagerDuty.kmsKeyArn) {
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'DecryptPagerDutyRoutingKey',
-        actions: ['kms:Decrypt'],
-        resources: [targets.pagerDuty.kmsKeyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `ssm.${Aws.REGION}.amazonaws.com` } },
-      }),
-    );
-  }
+}
+
+/** The topics of the configured SNS sinks, each once. */
+function publishedTopics(targets: NotificationTargets): ITopic[] {
+  const byName: Record<TopicName, ITopic> = { page: targets.pageTopic, chatops: targets.chatopsTopic };
+  const names = configuredSinks(targets.sinks ?? {}).flatMap((instance) => (instance.spec.topic ? [instance.spec.topic] : []));
+  return [...new Set(names)].map((name) => byName[name]);
 }
 
 /**
- * Read access to exactly the SSM parameters of the Opsgenie, Splunk On-Call, webhook and Statuspage secrets (ARNs by
- * name), and kms:Decrypt through SSM on the customer keys that encrypt them, if any.
+ * Read access to exactly the SSM parameters of the configured sinks' secrets (ARNs by name), and
+ * kms:Decrypt through SSM on the customer keys that encrypt them, if any (the aws/ssm key needs no grant:
+ * its key policy already allows the account's principals through SSM).
  */
 function grantSinkSecrets(role: Role, targets: NotificationTargets): void {
-  const sinks = httpSinksOf({
-    webhooks: targets.httpSinks?.webhooks ?? [],
-    opsgenie: targets.httpSinks?.opsgenie,
-    splunkOnCall: targets.httpSinks?.splunkOnCall,
-    statuspage: targets.httpSinks?.statuspage,
-  });
+  const sinks = sinkSecrets(targets.sinks ?? {}).map((s) => s.secret);
   if (sinks.length === 0) return;
   role.addToPolicy(
     new PolicyStatement({
@@ -130,30 +102,8 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
     INCIDENT_TABLE: targets.incidentTable.tableName,
     PAGE_TOPIC_ARN: targets.pageTopic.topicArn,
     CHATOPS_TOPIC_ARN: targets.chatopsTopic.topicArn,
-    ...(targets.pagerDuty
-      ? { PAGERDUTY_ROUTING_KEY_PARAMETER: targets.pagerDuty.routingKeyParameter, PAGERDUTY_EVENTS_URL: targets.pagerDuty.eventsUrl }
-      : {}),
     ROUTER_SETTINGS: settingsJson,
-    ...(hasHttpSinks(targets) ? { HTTP_SINKS: httpSinksJson(targets) } : {}),
+    SINKS: JSON.stringify(deployedSinks(targets.sinks ?? {})),
     POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
   } satisfies AlertingVariables;
-}
-
-function hasHttpSinks(targets: NotificationTargets): boolean {
-  const sinks = targets.httpSinks;
-  return Boolean(sinks?.opsgenie || sinks?.splunkOnCall || sinks?.statuspage?.autoPublish || (sinks?.webhooks?.length ?? 0) > 0);
-}
-
-/**
- * Exactly the HTTP sink blocks (the config's `sinks` also holds e-mail addresses, which stay out of the
- * environment); Statuspage only when it publishes (without autoPublish the router never calls it).
- */
-function httpSinksJson(targets: NotificationTargets): string {
-  const { opsgenie, splunkOnCall, statuspage, webhooks = [] } = targets.httpSinks ?? {};
-  return JSON.stringify({
-    ...(opsgenie ? { opsgenie } : {}),
-    ...(splunkOnCall ? { splunkOnCall } : {}),
-    ...(statuspage?.autoPublish ? { statuspage } : {}),
-    webhooks,
-  });
 }

@@ -18,10 +18,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import { MetisFunction } from './metis-function.ts';
-import { grantNotificationAccess, notificationEnvironment, type NotificationTargets, type PagerDutySink } from './notification-access.ts';
+import { grantNotificationAccess, notificationEnvironment, type NotificationTargets } from './notification-access.ts';
 import type { RouterVariables } from '../lambdas/functions/router/env.ts';
-
-export type { PagerDutySink } from './notification-access.ts';
 
 export interface RouterProps {
   /** Prefix of the function, log group and alarm names. */
@@ -38,15 +36,10 @@ export interface RouterProps {
   /** The slice of the config the handler needs at run time, passed as ROUTER_SETTINGS. */
   readonly settings: RouterSettings;
   /**
-   * PagerDuty sink.
-   * @default - no PagerDuty: the router only publishes to SNS
+   * The config's `sinks`: every configured sink's secret parameter is granted and passed as SINKS.
+   * @default - the page and chatops topics only
    */
-  readonly pagerDuty?: PagerDutySink;
-  /**
-   * Opsgenie, Splunk On-Call and webhook sinks.
-   * @default - none
-   */
-  readonly httpSinks?: NotificationTargets['httpSinks'];
+  readonly sinks?: NotificationTargets['sinks'];
   /**
    * Handler source file.
    * @default lambdas/functions/router/index.ts

@@ -11,7 +11,7 @@ import { checkDatabase } from '../cli/commands/check.ts';
 import { MemoryDigestStore } from '../lambdas/adapters/memory-digest-store.ts';
 import { dryRunTransports } from '../lambdas/adapters/notify/dry-run.ts';
 import { WireLog } from '../lambdas/adapters/notify/wire-log.ts';
-import { buildNotifiers } from '../lambdas/core/notify/registry.ts';
+import { buildNotifiers } from '../lambdas/core/notify/sink-catalog.ts';
 import { MemoryIncidentStore } from '../lambdas/adapters/memory-incident-store.ts';
 import { postDueDigests } from '../lambdas/core/digest.ts';
 import { parseConfig } from '../lambdas/core/config.ts';

@@ -115,7 +115,7 @@ export function formatNotEvaluated(notEvaluated: Record<string, string>): string
 export async function checkCommand(args: string[], out: Output): Promise<void> {
   const { values } = parseArgs({ args, options: SPECS.check.flags, strict: true });
   if (!values.db) throw new UsageError('check: --db FILE is required');
-  const config = resolveConfig(values.config);
+  const config = resolveConfig(values.config, out.stderr);
   const now = parseInstant(values.now, '--now') ?? new Date();
   const meta = values.meta ? readMeta(values.meta) : {};
   const evaluation = await checkDatabase(values.db, config, now, meta, values['analytics-url']);

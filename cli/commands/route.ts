@@ -13,8 +13,7 @@ import { correlate, needsCorrelation } from '../../lambdas/core/correlate.ts';
 import { routeSignals, sweepIncidents } from '../../lambdas/core/dispatch.ts';
 import { postDueDigests } from '../../lambdas/core/digest.ts';
 import type { Delivery } from '../../lambdas/core/incident.ts';
-import { DEFAULT_EVENTS_URL } from '../../lambdas/core/notify/pagerduty/notifier.ts';
-import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
+import { buildNotifiers, dryRunSinks } from '../../lambdas/core/notify/sink-catalog.ts';
 import { signalsFromReport } from '../../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { toDelivery } from '../../lambdas/core/routing-policy.ts';
@@ -39,16 +38,6 @@ export interface RouteResult {
 /** Accepts a JSON array of signals, `{ "signals": [...] }` (a report or `check` output), or JSON Lines. */
 export function parseSignalFile(text: string, origin: string): Signal[] {
   return parseReplayFile(text, origin).flatMap((entry) => (entry.kind === 'signal' ? [entry.signal] : entry.report.signals));
-}
-
-/**
- * The sinks a dry run delivers to: the configured ones, and PagerDuty when no HTTP paging provider is
- * configured, so the policy's paging decisions stay visible before any integration exists.
- */
-export function dryRunSinks(config: Config): Config['sinks'] {
-  const { sinks } = config;
-  if (sinks.pagerduty || sinks.opsgenie || sinks.splunkOnCall) return sinks;
-  return { ...sinks, pagerduty: { routingKeyParameter: '/metis-alerts/dry-run/pagerduty', eventsUrl: DEFAULT_EVENTS_URL } };
 }
 
 export interface RouteOptions {
@@ -86,7 +75,7 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
   const deps = {
     store,
     storm: new MemoryStormLedger(),
-    notifiers: buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap)),
+    notifiers: buildNotifiers(dryRunSinks(config.sinks), dryRunTransports(wire.tap)),
     settings,
     digests: new MemoryDigestStore(),
   };
@@ -134,7 +123,7 @@ export function formatDeliveries(deliveries: Delivery[], digests: RouteResult['d
 export async function routeCommand(args: string[], out: Output): Promise<void> {
   const { values } = parseArgs({ args, options: SPECS.route.flags, strict: true });
   if (!values.signals) throw new UsageError('route: --signals FILE is required');
-  const config = resolveConfig(values.config);
+  const config = resolveConfig(values.config, out.stderr);
   const now = parseInstant(values.now, '--now');
   const text = readText(values.signals, 'the signals file');
   // An empty file is most often a failed `check ... > out.json`: "no deliveries" would read as all clear.

@@ -4,10 +4,10 @@ import { parseArgs } from 'node:util';
 import type { Config, SinkSelection } from '../../lambdas/core/config.ts';
 import { possibleInhibitions, type PossibleInhibition } from '../../lambdas/core/inhibition-explain.ts';
 import type { RouterSettings } from '../../lambdas/core/router-settings.ts';
-import { targetOf } from '../../lambdas/core/signal-target.ts';
+import { targetOf } from '../../lambdas/core/target-label.ts';
 import { sourceOfRule } from './rule-source.ts';
 import type { Sink } from '../../lambdas/core/incident.ts';
-import { httpSinksOf } from '../../lambdas/core/notify/registry.ts';
+import { configuredSinks as configuredSinkInstances, dryRunSinks } from '../../lambdas/core/notify/sink-catalog.ts';
 import { expandSelection, orderSinks } from '../../lambdas/core/notify/sinks.ts';
 import { publishesToStatuspage } from '../../lambdas/core/notify/statuspage/call.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
@@ -16,7 +16,6 @@ import { SEVERITIES, type Severity } from '../../lambdas/core/signal.ts';
 import { silenceFor } from '../../lambdas/core/suppression.ts';
 import { UsageError } from '../errors.ts';
 import { SPECS } from '../spec.ts';
-import { dryRunSinks } from './route.ts';
 import { parseInstant, resolveConfig, type Output } from '../io.ts';
 
 export interface RoutesAnswer {
@@ -30,7 +29,7 @@ export interface RoutesAnswer {
 
 /** The sinks a config can reach, as the dry run sees them (PagerDuty assumed when no paging provider is configured). */
 export function configuredSinks(config: Config): Sink[] {
-  return orderSinks([...httpSinksOf(dryRunSinks(config)).map((s) => s.sink), 'page', 'chatops']);
+  return orderSinks(configuredSinkInstances(dryRunSinks(config.sinks)).map((instance) => instance.sink));
 }
 
 export function routesFor(severity: Severity, at: Date, config: Config, rule?: string): RoutesAnswer {
@@ -79,7 +78,7 @@ function routesAt(
   return { sinks: now, escalation: { at: escalateAt.toISOString(), sinks: [...later, 'chatops'] } };
 }
 
-export async function runRoutesCommand(args: string[], out: { stdout: Output['stdout'] }): Promise<void> {
+export async function runRoutesCommand(args: string[], out: Output): Promise<void> {
   const { values } = parseArgs({
     args,
     options: SPECS.routes.flags,
@@ -89,7 +88,7 @@ export async function runRoutesCommand(args: string[], out: { stdout: Output['st
   if (!severity || !SEVERITIES.includes(severity)) throw new UsageError(`routes: --severity must be one of ${SEVERITIES.join(', ')}`);
   const at = parseInstant(values.at, '--at');
   if (!at) throw new UsageError('routes: --at ISO is required (e.g. 2026-11-28T03:00:00Z)');
-  const answer = routesFor(severity, at, resolveConfig(values.config), values.rule);
+  const answer = routesFor(severity, at, resolveConfig(values.config, out.stderr), values.rule);
   if (values.json) {
     out.stdout.write(`${JSON.stringify(answer, null, 2)}\n`);
     return;

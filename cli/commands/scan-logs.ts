@@ -117,7 +117,7 @@ export async function scanLogsCommand(args: string[], out: Output): Promise<void
     strict: true,
   });
   if (!values.file) throw new UsageError('scan-logs: --file FILE is required');
-  const config = resolveConfig(values.config);
+  const config = resolveConfig(values.config, out.stderr);
   const now = parseInstant(values.now, '--now');
   const result = await scanLogFile(values.file, config, now);
   out.stdout.write(values.json ? logScanJson(result) : formatLogScan(result));

@@ -13,7 +13,7 @@ import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
 import { WireLog } from '../../lambdas/adapters/notify/wire-log.ts';
 import type { Config } from '../../lambdas/core/config.ts';
 import { routeSignals } from '../../lambdas/core/dispatch.ts';
-import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
+import { buildNotifiers, dryRunSinks } from '../../lambdas/core/notify/sink-catalog.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { SEVERITIES, type EvaluationReport, type Severity, type Signal } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
@@ -21,7 +21,6 @@ import { SPECS } from '../spec.ts';
 import { answered, type IncidentReader, outcomeOf, pollIncident, type SinkOutcome, showOutcome } from '../incident-deliveries.ts';
 import { parseInstant, resolveConfig, type Output } from '../io.ts';
 import { incidentTableClient, onTable } from '../incident-table.ts';
-import { dryRunSinks } from './route.ts';
 import { deployedNames } from '../deployed-stack.ts';
 
 export interface TestPageDeps extends IncidentReader {
@@ -87,7 +86,7 @@ export function dryRunDeps(config: Config, wire: WireLog, clock: () => Date): Te
   const deps = {
     store,
     storm: new MemoryStormLedger(),
-    notifiers: buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap)),
+    notifiers: buildNotifiers(dryRunSinks(config.sinks), dryRunTransports(wire.tap)),
     settings: routerSettingsOf(config),
   };
   return {
@@ -117,7 +116,7 @@ export async function runTestPageCommand(args: string[], out: Output): Promise<v
   if (!SEVERITIES.includes(severity)) throw new UsageError(`test-page: --severity must be one of ${SEVERITIES.join(', ')}`);
   const timeout = Number(values['timeout-seconds']);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError('test-page: --timeout-seconds must be a positive number');
-  const config = resolveConfig(values.config);
+  const config = resolveConfig(values.config, out.stderr);
   const fixed = parseInstant(values.now, '--now');
   const clock = () => fixed ?? new Date();
   const wire = new WireLog(clock);

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, parseConfig, type Config } from '../core/config.ts';
 import { errorMessage } from '../core/errors.ts';
 
-export function loadConfigFile(path: string): Config {
+/** `warn` hears what the file still accepts but should change (a deprecated key), one line each. */
+export function loadConfigFile(path: string, warn?: (message: string) => void): Config {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -17,5 +18,5 @@ export function loadConfigFile(path: string): Config {
   } catch (error) {
     throw new ConfigError(`${path}: not valid JSON (${errorMessage(error)})`);
   }
-  return parseConfig(raw, path);
+  return parseConfig(raw, path, warn);
 }

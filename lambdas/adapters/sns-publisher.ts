@@ -2,7 +2,7 @@
 // publish becomes a SendOutcome the router records on the incident (and retries later), so one
 // broken sink never stops the others.
 import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
-import type { NotificationPublisher, SendOutcome, SnsMessage, TopicName } from '../core/ports.ts';
+import type { NotificationPublisher, SendOutcome, SnsMessage, TopicName } from '../core/notify/ports.ts';
 import type { WireTap } from './notify/wire-log.ts';
 import { truncateUtf8 } from './truncate.ts';
 import { asError, errorMessage } from '../core/errors.ts';

@@ -5,14 +5,14 @@ import { z } from 'zod';
 import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
 import { DEFAULT_LOG_FILTER_PATTERN } from './logs/filter-pattern.ts';
 import { MetisError } from './errors.ts';
+import { sinksSchema, stormSchema } from './notify/sink-catalog.ts';
+import { ssmParameterName } from './notify/spec.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
 const weekday = z.enum(['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun']);
 const ianaZone = z.string().refine(isIanaZone, { message: 'expected an IANA time zone such as "Europe/Berlin"' });
-const ssmName = z
-  .string()
-  .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'expected an SSM parameter name starting with "/" (the secret itself never goes in config)');
+const ssmName = ssmParameterName;
 const positive = z.number().positive();
 
 /** "2026-02-30" matches the pattern but is no day: a retirement date must be one. */
@@ -216,8 +216,9 @@ export const businessHoursSchema = z
   .refine((b) => b.start < b.end, { message: 'business hours "start" must be before "end"', path: ['end'] })
   .prefault({});
 
+/** One routing-policy row: `paging` switches every paging provider together (PagerDuty, Opsgenie, Splunk On-Call). */
 const sinkRule = z.strictObject({
-  pagerduty: z.boolean(),
+  paging: z.boolean(),
   page: z.boolean(),
   chatops: z.boolean(),
 });
@@ -226,23 +227,23 @@ const severityPolicy = z.strictObject({ businessHours: sinkRule, outOfHours: sin
 
 export const DEFAULT_POLICY = {
   SEV1: {
-    businessHours: { pagerduty: true, page: true, chatops: true },
-    outOfHours: { pagerduty: true, page: true, chatops: true },
+    businessHours: { paging: true, page: true, chatops: true },
+    outOfHours: { paging: true, page: true, chatops: true },
     escalateOutOfHours: false,
   },
   SEV2: {
-    businessHours: { pagerduty: true, page: true, chatops: true },
-    outOfHours: { pagerduty: false, page: false, chatops: true },
+    businessHours: { paging: true, page: true, chatops: true },
+    outOfHours: { paging: false, page: false, chatops: true },
     escalateOutOfHours: true,
   },
   SEV3: {
-    businessHours: { pagerduty: false, page: false, chatops: true },
-    outOfHours: { pagerduty: false, page: false, chatops: true },
+    businessHours: { paging: false, page: false, chatops: true },
+    outOfHours: { paging: false, page: false, chatops: true },
     escalateOutOfHours: false,
   },
   SEV4: {
-    businessHours: { pagerduty: false, page: false, chatops: true },
-    outOfHours: { pagerduty: false, page: false, chatops: true },
+    businessHours: { paging: false, page: false, chatops: true },
+    outOfHours: { paging: false, page: false, chatops: true },
     escalateOutOfHours: false,
   },
 } as const;
@@ -309,104 +310,8 @@ export const routingSchema = z
     retainResolvedDays: z.int().positive().default(30),
     inhibitions: z.array(inhibitionSchema).default(() => structuredClone(DEFAULT_INHIBITIONS) as never),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]),
-    /** Storm control: requests per minute per sink; beyond it incidents are held and one grouped notice is sent. */
-    storm: z
-      .strictObject({
-        /** PagerDuty throttles near 120 events a minute per integration key. */
-        pagerduty: z.int().positive().default(120),
-        opsgenie: z.int().positive().default(120),
-        splunkOnCall: z.int().positive().default(120),
-        page: z.int().positive().default(10),
-        chatops: z.int().positive().default(30),
-        /** Each webhook. */
-        webhook: z.int().positive().default(120),
-        /** Statuspage allows about 60 requests a minute per key. */
-        statuspage: z.int().positive().default(60),
-      })
-      .prefault({}),
-  })
-  .prefault({});
-
-const email = z.email({ error: 'expected an e-mail address' });
-const sms = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number such as "+4915112345678"');
-
-export const sinksSchema = z
-  .strictObject({
-    pagerduty: z
-      .strictObject({
-        routingKeyParameter: ssmName,
-        /** KMS key that encrypts the SecureString; default: the AWS-managed aws/ssm key. */
-        kmsKeyArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
-          .optional(),
-        eventsUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).default('https://events.pagerduty.com/v2/enqueue'),
-      })
-      .optional(),
-    /** Opsgenie or Jira Service Management's ops API (same alert API); the integration's API key lives in SSM. */
-    opsgenie: z
-      .strictObject({
-        apiKeyParameter: ssmName,
-        kmsKeyArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
-          .optional(),
-        /** https://api.opsgenie.com, https://api.eu.opsgenie.com or https://api.atlassian.com/jsm/ops/integration */
-        apiUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).default('https://api.opsgenie.com'),
-      })
-      .optional(),
-    /** Splunk On-Call REST endpoint integration: the whole endpoint URL (it holds the keys) lives in SSM. */
-    splunkOnCall: z
-      .strictObject({
-        restEndpointParameter: ssmName,
-        kmsKeyArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
-          .optional(),
-      })
-      .optional(),
-    /** Receivers of Alertmanager's webhook body (Keep, Grafana OnCall, ...); each URL lives in SSM. */
-    webhooks: z
-      .array(
-        z.strictObject({
-          name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'expected a short lower-case name of letters, digits and "-"'),
-          urlParameter: ssmName,
-          format: z.literal('alertmanager').default('alertmanager'),
-          kmsKeyArn: z
-            .string()
-            .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
-            .optional(),
-        }),
-      )
-      .default([])
-      .refine((hooks) => new Set(hooks.map((h) => h.name)).size === hooks.length, { message: 'webhook names must be unique' }),
-    /**
-     * Atlassian Statuspage: with `autoPublish` the router creates and updates the page's incident for a SEV1/SEV2
-     * users can see; without it (the default) only the ready-to-paste draft goes to the chatops thread.
-     */
-    statuspage: z
-      .strictObject({
-        /** The page id from the Statuspage API settings. */
-        pageId: z.string().regex(/^[a-z0-9]{6,32}$/, 'expected a Statuspage page id (lower-case letters and digits)'),
-        /** SSM SecureString holding the API key (sent as `Authorization: OAuth <key>`). */
-        apiKeyParameter: ssmName,
-        kmsKeyArn: z
-          .string()
-          .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
-          .optional(),
-        /** Health target name or rule id -> the page's component id the incident marks affected. */
-        components: z.record(z.string().min(1), z.string().regex(/^[a-z0-9]{6,32}$/, 'expected a Statuspage component id')).default({}),
-        autoPublish: z.boolean().default(false),
-        apiUrl: z.url({ protocol: /^https$/, error: 'expected an https:// URL' }).default('https://api.statuspage.io/v1'),
-      })
-      .optional(),
-    page: z.strictObject({ emails: z.array(email).default([]), sms: z.array(sms).default([]) }).prefault({}),
-    chatops: z
-      .strictObject({
-        emails: z.array(email).default([]),
-        slack: z.strictObject({ workspaceId: z.string().min(1), channelId: z.string().min(1) }).optional(),
-      })
-      .prefault({}),
+    /** Storm control: requests per minute per sink (each sink spec names its key and default); beyond it incidents are held and one grouped notice is sent. */
+    storm: stormSchema,
   })
   .prefault({});
 
@@ -475,8 +380,10 @@ export class ConfigError extends MetisError {
 }
 
 /** Validate already-parsed JSON. Throws ConfigError naming the first offending key path. */
-export function parseConfig(raw: unknown, origin = 'config'): Config {
-  const result = configSchema.safeParse(raw);
+export function parseConfig(raw: unknown, origin = 'config', warn: (message: string) => void = () => {}): Config {
+  const renamed = withRenamedPolicyColumns(raw, origin);
+  for (const message of renamed.warnings) warn(message);
+  const result = configSchema.safeParse(renamed.raw);
   if (result.success) {
     const names = result.data.healthTargets.map((t) => t.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
@@ -491,6 +398,37 @@ export function parseConfig(raw: unknown, origin = 'config'): Config {
   if (issue.code === 'unrecognized_keys')
     message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   throw new ConfigError(`${origin}: ${path}: ${message}`);
+}
+
+/**
+ * The routing policy's paging column was called `pagerduty` (it always meant every paging provider): the
+ * old name is read as `paging`, with one warning per place naming the new key; both at once is an error.
+ */
+function withRenamedPolicyColumns(raw: unknown, origin: string): { raw: unknown; warnings: string[] } {
+  const policy = (raw as { routing?: { policy?: unknown } } | undefined)?.routing?.policy;
+  if (!isRecord(policy)) return { raw, warnings: [] };
+  const warnings: string[] = [];
+  const renamed: Record<string, unknown> = {};
+  for (const [severity, row] of Object.entries(policy)) {
+    renamed[severity] = row;
+    if (!isRecord(row)) continue;
+    const next: Record<string, unknown> = { ...row };
+    for (const [when, rule] of Object.entries(row)) {
+      if (!isRecord(rule) || !('pagerduty' in rule)) continue;
+      const path = `routing.policy.${severity}.${when}`;
+      if ('paging' in rule) throw new ConfigError(`${origin}: ${path}: give "paging" only ("pagerduty" is its old name)`);
+      const { pagerduty, ...rest } = rule;
+      next[when] = { paging: pagerduty, ...rest };
+      warnings.push(`${origin}: ${path}.pagerduty is deprecated: use "paging" (it switches every paging provider)`);
+    }
+    renamed[severity] = next;
+  }
+  const config = raw as { routing: Record<string, unknown> };
+  return { raw: { ...config, routing: { ...config.routing, policy: renamed } }, warnings };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** inboundShapes run in the probe Lambda, which exists only with healthTargets; names unique; healthTarget must exist. */

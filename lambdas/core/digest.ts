@@ -4,7 +4,7 @@
 // once, the first sweep after 00:00 UTC. Posting is claimed with a conditional write first, so two
 // sweepers (or a retried one) never post a digest twice, and a failed post is retried next sweep.
 import type { Notice, Notifier } from './notify/notifier.ts';
-import type { SendOutcome } from './ports.ts';
+import type { SendOutcome } from './notify/ports.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { redactText } from './redact.ts';
 import { oneLine, type Signal } from './signal.ts';

@@ -4,8 +4,10 @@
 import { isDigestSignal, recordInDigest, type DigestStore } from './digest.ts';
 import type { DeliveryRecord, Incident, Sink } from './incident.ts';
 import type { Notifiers } from './notify/notifier.ts';
+import { secretLabel, sinkLabel } from './notify/sink-catalog.ts';
 import { orderSinks } from './notify/sinks.ts';
-import type { IncidentStore, SendOutcome, SilenceStore } from './ports.ts';
+import type { IncidentStore, SilenceStore } from './ports.ts';
+import type { SendOutcome } from './notify/ports.ts';
 import { redactText } from './redact.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { applySignal, releaseIfClear } from './routing-policy.ts';
@@ -51,10 +53,10 @@ export interface DispatchResult {
   /** Deliveries that failed and may succeed later: the caller fails the invocation so it is retried. */
   retryableFailures: DeliveryRecord[];
   /**
-   * Deliveries to a sink without pipeline-health reporting (the SNS topics) that retrying cannot fix: the
-   * caller parks the event in the DLQ.
+   * Deliveries that failed for good on a sink that raises no pipeline-health signal (an SNS topic): nothing
+   * else would tell anyone, so the caller fails the invocation and the event lands in the DLQ.
    */
-  permanentSnsFailures: DeliveryRecord[];
+  permanentFailuresWithoutSignal: DeliveryRecord[];
   /** Deliveries storm control held back in this call (still pending: sent later, or skipped if resolved first). */
   held: HeldIncident[];
 }
@@ -63,7 +65,7 @@ export interface DispatchResult {
 const spentBudgets = new WeakMap<DispatchResult, Set<string>>();
 
 function emptyResult(): DispatchResult {
-  return { attempted: [], retryableFailures: [], permanentSnsFailures: [], held: [] };
+  return { attempted: [], retryableFailures: [], permanentFailuresWithoutSignal: [], held: [] };
 }
 
 const MAX_WRITE_ATTEMPTS = 8;
@@ -80,7 +82,7 @@ export async function routeSignals(signals: Signal[], deps: DispatchDeps): Promi
     }
     await processSignal(signal, { ...deps, settings }, result, cache);
   }
-  await reportPagerDutyHealth(result, { ...deps, settings });
+  await reportHttpSinkHealth(result, { ...deps, settings });
   await announceStorm(result, { ...deps, settings }, signals.length ? deps.now(signals.at(-1)!) : undefined);
   return result;
 }
@@ -172,7 +174,7 @@ async function processTransition(
     const outcomes = await send(claimed, claimable, deps, now, learned);
     result.attempted.push(...outcomes);
     result.retryableFailures.push(...outcomes.filter((d) => d.status === 'failed' && d.retryable));
-    result.permanentSnsFailures.push(
+    result.permanentFailuresWithoutSignal.push(
       ...outcomes.filter((d) => d.status === 'failed' && !d.retryable && !deps.notifiers[d.sink]?.raisesPipelineHealth),
     );
     await recordOutcomes(dedupKey, outcomes, deps, now, claimed, learned);
@@ -214,7 +216,7 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
   const owed = (await deps.store.listOwed()).filter((i) => !seen.has(i.dedupKey)).sort(mostSevereFirst);
   for (const incident of owed)
     await processTransition(incident.dedupKey, (existing) => ({ next: existing, changed: false }), now, swept, result);
-  await reportPagerDutyHealth(result, swept);
+  await reportHttpSinkHealth(result, swept);
   await announceStorm(result, swept, now);
   return result;
 }
@@ -426,7 +428,7 @@ async function recordOutcomes(
  * SEV2 pipeline-health incident per sink on the other sinks (never held by storm control); the next
  * successful delivery after its own notifications went out resolves it.
  */
-async function reportPagerDutyHealth(result: DispatchResult, deps: DispatchDeps): Promise<void> {
+async function reportHttpSinkHealth(result: DispatchResult, deps: DispatchDeps): Promise<void> {
   const watched = orderSinks(result.attempted.map((d) => d.sink)).filter((sink) => deps.notifiers[sink]?.raisesPipelineHealth);
   for (const sink of watched) await reportSinkHealth(sink, result, deps);
 }
@@ -436,7 +438,7 @@ async function reportSinkHealth(sink: Sink, result: DispatchResult, deps: Dispat
   const broken = attempts.filter((d) => d.status === 'failed' && !d.retryable);
   const healthy = attempts.some((d) => d.status === 'sent');
   const dedupKey = makeDedupKey(PIPELINE_RULE, sink);
-  const label = SINK_LABEL[sink] ?? sink;
+  const label = sinkLabel(sink);
   if (broken.length === 0 && !healthy) return;
   if (broken.length === 0) {
     const open = await deps.store.get(dedupKey);
@@ -455,7 +457,7 @@ async function reportSinkHealth(sink: Sink, result: DispatchResult, deps: Dispat
     status: 'firing',
     dedupKey,
     summary: oneLine(
-      `${label} delivery failed for ${broken.map((d) => d.dedupKey).join(', ')} (${first.error}); SNS page/chatops still delivered. Check the ${SECRET_LABEL[sink] ?? 'secret'} SSM parameter and the integration.`,
+      `${label} delivery failed for ${broken.map((d) => d.dedupKey).join(', ')} (${first.error}); SNS page/chatops still delivered. Check the ${secretLabel(sink)} SSM parameter and the integration.`,
     ),
     observedAt: first.lastAttemptAt ?? first.plannedAt,
     details: { failures: broken.map((d) => ({ dedupKey: d.dedupKey, action: d.action, severity: d.severity, error: d.error })) },
@@ -463,19 +465,6 @@ async function reportSinkHealth(sink: Sink, result: DispatchResult, deps: Dispat
   };
   await processSignal(signal, deps, result);
 }
-
-const SINK_LABEL: Partial<Record<Sink, string>> = {
-  pagerduty: 'PagerDuty',
-  opsgenie: 'Opsgenie',
-  'splunk-oncall': 'Splunk On-Call',
-  statuspage: 'Statuspage',
-};
-const SECRET_LABEL: Partial<Record<Sink, string>> = {
-  pagerduty: 'routing-key',
-  opsgenie: 'API-key',
-  'splunk-oncall': 'REST-endpoint',
-  statuspage: 'API-key',
-};
 
 /** The settings with the sinks this process can deliver to: a sink without a Notifier is never planned. */
 function withActiveSinks(settings: RouterSettings, notifiers: Notifiers): RouterSettings {

@@ -20,36 +20,6 @@ export interface IncidentStore {
   put(incident: Incident, expectedVersion: number | undefined): Promise<boolean>;
 }
 
-export type SendOutcome =
-  | {
-      ok: true;
-      /** The sink's parsed JSON answer, when its call asked for it (`readReply`). */
-      reply?: unknown;
-      /** What the answer adds to the incident: the Statuspage incident it created. */
-      learned?: Pick<Incident, 'statuspageIncidentId'>;
-    }
-  /** `retryable` false: do not try again (400 from PagerDuty, routing key missing). */
-  | { ok: false; retryable: boolean; reason: string; kind: 'rejected' | 'config' | 'transient' };
-
-export type TopicName = 'page' | 'chatops';
-
-export interface SnsMessage {
-  /** At most 100 printable ASCII chars, no line breaks. */
-  subject: string;
-  body: string;
-  /** Message attributes for subscription filter policies. */
-  attributes: { severity: string; rule: string; status: string };
-  /**
-   * Per-protocol bodies (SNS `MessageStructure: "json"`): Chatbot reads `https` (else `default`), e-mail
-   * subscribers `email`, SMS `sms`. Absent: `body` goes to every protocol.
-   */
-  structured?: { default: string; https?: string; email?: string; sms?: string };
-}
-
-export interface NotificationPublisher {
-  publish(topic: TopicName, message: SnsMessage): Promise<SendOutcome>;
-}
-
 export interface DeadLetterSink {
   /** Park an event the router cannot process, with the reason, so nothing is lost and nothing loops. */
   send(event: unknown, reason: string): Promise<void>;

@@ -28,7 +28,7 @@ export function sinksFor(severity: Severity, now: Date, settings: RouterSettings
   const inHours = isBusinessHours(now, settings.businessHours);
   const sinks = inHours ? rule.businessHours : rule.outOfHours;
   // Escalation only makes sense when nothing pages yet (no PagerDuty integration still has SNS page).
-  return { sinks, escalates: !inHours && rule.escalateOutOfHours && !sinks.pagerduty && !sinks.page };
+  return { sinks, escalates: !inHours && rule.escalateOutOfHours && !sinks.paging && !sinks.page };
 }
 
 /**

@@ -6,18 +6,7 @@
 //   trace-db: `snapshot.target`, default the gateway's target (see trafficTargetDefault);
 //   logs: the log group's `target`, default the gateway's target; anything else: none.
 import type { Config } from './config.ts';
-import type { Signal } from './signal.ts';
-
-export interface SignalTargets {
-  /** The health target whose trace DB the snapshot is. */
-  traceDb?: string;
-  /** Log group name -> the health target whose container writes it. */
-  logGroups: Record<string, string>;
-  /** For a log signal whose group is not listed (a group renamed since the deploy). */
-  logs?: string;
-}
-
-const PROBE_TARGET_RULES = new Set(['healthz_down', 'tls_expiry']);
+import type { SignalTargets } from './target-label.ts';
 
 /**
  * The target the trace DB and the log groups belong to unless config says otherwise: one named like the
@@ -32,26 +21,4 @@ export function signalTargetsOf(config: Pick<Config, 'healthTargets' | 'snapshot
   const logGroups: Record<string, string> = {};
   for (const group of config.logGroups) logGroups[group.name] = group.target ?? fallback;
   return { traceDb: config.snapshot?.target ?? fallback, logGroups, logs: fallback };
-}
-
-/** The signal's target label, or undefined when it concerns no one target (then an `equal: ["target"]` rule never holds it). */
-export function targetOf(
-  signal: Pick<Signal, 'source' | 'rule' | 'subject' | 'details'>,
-  targets: SignalTargets | undefined,
-): string | undefined {
-  if (PROBE_TARGET_RULES.has(signal.rule)) return signal.subject;
-  switch (signal.source) {
-    case 'probe': {
-      const gate = signal.details?.healthTarget;
-      return typeof gate === 'string' ? gate : undefined;
-    }
-    case 'trace-db':
-      return targets?.traceDb;
-    case 'logs': {
-      const group = signal.details?.logGroup;
-      return (typeof group === 'string' ? targets?.logGroups[group] : undefined) ?? targets?.logs;
-    }
-    default:
-      return undefined;
-  }
 }

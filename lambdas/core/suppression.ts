@@ -6,7 +6,7 @@ import type { Inhibition, MaintenanceWindow, SignalMatcher } from './config.ts';
 import type { Incident } from './incident.ts';
 import { activeSilenceFor, type Silence } from './silence.ts';
 import { isMoreSevere, type Signal } from './signal.ts';
-import { targetOf, type SignalTargets } from './signal-target.ts';
+import { targetOf, type SignalTargets } from './target-label.ts';
 
 export interface RoutingContext {
   /** A silence or maintenance window covers the signal: record, do not notify. */

@@ -134,8 +134,7 @@ describe('stack from the example config', () => {
         'PAGE_TOPIC_ARN',
         'CHATOPS_TOPIC_ARN',
         'DEAD_LETTER_QUEUE_URL',
-        'PAGERDUTY_ROUTING_KEY_PARAMETER',
-        'PAGERDUTY_EVENTS_URL',
+        'SINKS',
         'ROUTER_SETTINGS',
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_METRICS_NAMESPACE',
@@ -146,8 +145,11 @@ describe('stack from the example config', () => {
     expect(env.PAGE_TOPIC_ARN).toEqual({ Ref: ids.page });
     expect(env.CHATOPS_TOPIC_ARN).toEqual({ Ref: ids.chatops });
     expect(env.DEAD_LETTER_QUEUE_URL).toEqual({ Ref: ids.dlq });
-    expect(env.PAGERDUTY_ROUTING_KEY_PARAMETER).toBe(ROUTING_KEY_PARAMETER);
-    expect(env.PAGERDUTY_EVENTS_URL).toBe('https://events.pagerduty.com/v2/enqueue');
+    // PagerDuty is a sink like any other: its parameter's name (never the key) and URL inside SINKS.
+    expect(JSON.parse(env.SINKS as string).pagerduty).toEqual({
+      routingKeyParameter: ROUTING_KEY_PARAMETER,
+      eventsUrl: 'https://events.pagerduty.com/v2/enqueue',
+    });
     expect(env.POWERTOOLS_SERVICE_NAME).toBe('metis-alerts-router');
     expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('MetisAlerts');
     expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
@@ -345,8 +347,7 @@ describe('stack from a minimal {} config', () => {
     synth.template.resourceCountIs('AWS::SNS::Subscription', 0);
     synth.template.resourceCountIs('AWS::Chatbot::SlackChannelConfiguration', 0);
     const env = routerEnvironment(synth);
-    expect(env).not.toHaveProperty('PAGERDUTY_ROUTING_KEY_PARAMETER');
-    expect(env).not.toHaveProperty('PAGERDUTY_EVENTS_URL');
+    expect(JSON.parse(env.SINKS as string)).toEqual({ page: {}, chatops: {}, webhooks: [] });
     const actions = routerStatements(synth).flatMap(actionsOf);
     expect(actions).not.toContain('ssm:GetParameter');
     expect(actions.filter((a) => a === 'kms:Decrypt')).toHaveLength(1);
@@ -381,8 +382,10 @@ describe('stack with the optional sinks (customer-managed SSM key, Slack)', () =
       `arn:\${AWS::Partition}:ssm:\${AWS::Region}:\${AWS::AccountId}:parameter/metis/staging/pagerduty-key`,
     ]);
     const env = routerEnvironment(synth);
-    expect(env.PAGERDUTY_ROUTING_KEY_PARAMETER).toBe('/metis/staging/pagerduty-key');
-    expect(env.PAGERDUTY_EVENTS_URL).toBe('https://events.eu.pagerduty.com/v2/enqueue');
+    expect(JSON.parse(env.SINKS as string).pagerduty).toMatchObject({
+      routingKeyParameter: '/metis/staging/pagerduty-key',
+      eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue',
+    });
   });
 
   it('subscribes the Slack channel to chatops through AWS Chatbot, notifications only', () => {

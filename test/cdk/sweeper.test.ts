@@ -172,7 +172,7 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     expect(resource(synth.template, 'AWS::Logs::LogGroup', 'SweeperLambdaLogGroup').resource.Properties.RetentionInDays).toBe(30);
   });
 
-  it('has exactly the environment the handler reads (PagerDuty variables only with PagerDuty configured)', () => {
+  it('has exactly the environment the handler reads (PagerDuty inside SINKS, like every sink)', () => {
     const env = sweeperEnvironment(synth);
     const expected = [
       'INCIDENT_TABLE',
@@ -183,7 +183,7 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
       'POWERTOOLS_SERVICE_NAME',
       'POWERTOOLS_METRICS_NAMESPACE',
       'NODE_OPTIONS',
-      ...(variant.pagerDuty ? ['PAGERDUTY_ROUTING_KEY_PARAMETER', 'PAGERDUTY_EVENTS_URL'] : []),
+      'SINKS',
     ];
     expect(Object.keys(env).sort()).toEqual(expected.sort());
     expect(env.INCIDENT_TABLE).toEqual({ Ref: id.table });
@@ -192,10 +192,13 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     expect(env.POWERTOOLS_SERVICE_NAME).toBe('metis-alerts-sweeper');
     expect(env.POWERTOOLS_METRICS_NAMESPACE).toBe('MetisAlerts');
     expect(env.NODE_OPTIONS).toBe('--enable-source-maps');
+    const pagerduty = JSON.parse(env.SINKS as string).pagerduty;
     if (variant.pagerDuty) {
       // The parameter's name, never the key.
-      expect(env.PAGERDUTY_ROUTING_KEY_PARAMETER).toBe(variant.pagerDuty.parameter);
-      expect(env.PAGERDUTY_EVENTS_URL).toBe(variant.pagerDuty.eventsUrl);
+      expect(pagerduty.routingKeyParameter).toBe(variant.pagerDuty.parameter);
+      expect(pagerduty.eventsUrl).toBe(variant.pagerDuty.eventsUrl);
+    } else {
+      expect(pagerduty).toBeUndefined();
     }
   });
 
@@ -229,7 +232,7 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     const parsed = readSweeperEnvironment(env);
     expect(parsed.SWEEPER_SETTINGS).toEqual(variant.sweeper);
     expect(parsed.ROUTER_SETTINGS).toEqual(routerSettingsOf(synth.config));
-    expect(parsed.PAGERDUTY_ROUTING_KEY_PARAMETER).toBe(variant.pagerDuty?.parameter);
+    expect(parsed.SINKS.pagerduty?.routingKeyParameter).toBe(variant.pagerDuty?.parameter);
   });
 
   it('names only its own resources: table reads/writes on the table, sns:Publish on the two topics, the alerting key, and the routing-key parameter only with PagerDuty', () => {

@@ -2,7 +2,7 @@
 // the wire tap exactly as the real transports would (a placeholder stands for each secret, masked).
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { Sink } from '../../core/incident.ts';
-import type { SinkTransports } from '../../core/notify/registry.ts';
+import type { SinkSecret, SinkTransports } from '../../core/notify/spec.ts';
 import { SnsPublisher } from '../sns-publisher.ts';
 import { HttpTransport } from './http-transport.ts';
 import type { WireTap } from './wire-log.ts';
@@ -22,11 +22,11 @@ export function dryRunTransports(wire?: WireTap): SinkTransports {
       topics: { page: 'arn:aws:sns:us-east-1:000000000000:dry-run-page', chatops: 'arn:aws:sns:us-east-1:000000000000:dry-run-chatops' },
       ...(wire ? { wire } : {}),
     }),
-    http: (sink: Sink) =>
+    http: (sink: Sink, { kind }: SinkSecret) =>
       new HttpTransport({
         sink,
         // Sinks whose URL is the secret get a placeholder URL; the others a placeholder key.
-        secret: async () => (sink === 'splunk-oncall' || sink.startsWith('webhook:') ? DRY_RUN_URL : DRY_RUN_SECRET),
+        secret: async () => (kind === 'url' ? DRY_RUN_URL : DRY_RUN_SECRET),
         fetch: accepted,
         maxAttempts: 1,
         ...(wire ? { wire } : {}),

@@ -6,7 +6,7 @@
 // caller's `retryBudget`), so retries count against the vendor's limit like first attempts. Every attempt goes
 // to the wire tap as sent, with the secret masked.
 import { maskedCall, withSecret, type HttpCall, type HttpSender, type RetryRules } from '../../core/notify/http-call.ts';
-import type { SendOutcome } from '../../core/ports.ts';
+import type { SendOutcome } from '../../core/notify/ports.ts';
 import { asError } from '../../core/errors.ts';
 import type { WireTap } from './wire-log.ts';
 

@@ -2,8 +2,8 @@
 // own SSM SecureString) and the SNS publisher for the page and chatops topics.
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { Sink } from '../../core/incident.ts';
-import type { SinkTransports } from '../../core/notify/registry.ts';
-import type { NotificationPublisher } from '../../core/ports.ts';
+import type { SinkSecret, SinkTransports } from '../../core/notify/spec.ts';
+import type { NotificationPublisher } from '../../core/notify/ports.ts';
 import { HttpTransport, type HttpTransportOptions } from './http-transport.ts';
 import { SsmSecret } from './ssm-secret.ts';
 import type { WireTap } from './wire-log.ts';
@@ -21,11 +21,15 @@ export interface TransportOptions {
 export function awsTransports(options: TransportOptions): SinkTransports {
   return {
     publisher: options.publisher,
-    http: (sink: Sink, parameterName: string) =>
+    http: (sink: Sink, { parameter }: SinkSecret) =>
       new HttpTransport({
         ...options.http,
         sink,
-        secret: new SsmSecret({ client: options.ssm, parameterName, maxAgeSeconds: options.secretMaxAgeSeconds ?? 300 }).asProvider(),
+        secret: new SsmSecret({
+          client: options.ssm,
+          parameterName: parameter,
+          maxAgeSeconds: options.secretMaxAgeSeconds ?? 300,
+        }).asProvider(),
         ...(options.wire ? { wire: options.wire } : {}),
       }),
   };

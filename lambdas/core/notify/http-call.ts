@@ -1,7 +1,7 @@
 // One outbound HTTP request of a sink, as the core renders it. The secret (routing key, API key, or a
 // URL that is itself the secret) is never known to the core: it renders SECRET where the secret goes,
 // and the transport substitutes the SSM value just before sending and masks it in the wire log.
-import type { SendOutcome } from '../ports.ts';
+import type { SendOutcome } from './ports.ts';
 
 /** Placeholder for the sink's secret in `url`, a header value or a body string. */
 export const SECRET = '{{secret}}';

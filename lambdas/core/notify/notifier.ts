@@ -2,12 +2,23 @@
 // it to its transport. dispatch.ts claims, retries and records deliveries the same way for every sink and
 // only looks a notifier up by the delivery's sink name, so a new sink is a new folder plus a registry line.
 import type { DeliveryRecord, Incident, Sink } from '../incident.ts';
-import type { SendOutcome } from '../ports.ts';
-import type { RouterSettings } from '../router-settings.ts';
+import type { SendOutcome } from './ports.ts';
 import type { Severity } from '../signal.ts';
+import type { SignalTargets } from '../target-label.ts';
+
+/** What renderers read of the router settings (the router passes all of them). */
+export interface RenderSettings {
+  /** The stack's name, shown as the source of an alert. */
+  name: string;
+  runbookBaseUrl: string;
+  /** The comms cadence: a status-page draft promises its next update this many minutes on (default 30). */
+  routing?: { reminderMinutes: number };
+  /** Which health target each source's traffic is: the status page's components follow it. */
+  signalTargets?: SignalTargets;
+}
 
 export interface NotifyContext {
-  settings: RouterSettings;
+  settings: RenderSettings;
   now: Date;
   /**
    * Storm control's count of every request: an HTTP transport calls it before each retry of the same

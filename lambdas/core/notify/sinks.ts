@@ -1,31 +1,30 @@
-// Which concrete sinks a policy selection reaches. The policy has three switches per severity and time:
-// `pagerduty` stands for every HTTP paging provider configured (PagerDuty, Opsgenie, Splunk On-Call),
-// which follow the severity policy together; `page` is the SNS page topic; `chatops` is the chatops topic
-// plus every webhook (they get everything chatops gets).
+// Which concrete sinks a policy selection reaches. The policy has three switches per severity and time;
+// each sink follows the one its spec names (sink-catalog.ts): `paging` stands for every HTTP paging
+// provider configured (PagerDuty, Opsgenie, Splunk On-Call), which follow the severity policy together;
+// `page` is the SNS page topic; `chatops` is the chatops topic plus every sink that gets everything
+// chatops gets (webhooks). A sink whose column is `none` is never in this fan-out: it is paged only by name.
 import type { SinkSelection } from '../config.ts';
 import type { Sink } from '../incident.ts';
 import { SINKS } from '../incident.ts';
 import type { RouterSettings } from '../router-settings.ts';
+import { SINK_SPECS } from './registry.ts';
+import { specOf } from './sink-catalog.ts';
+import type { PolicyColumn } from './spec.ts';
 
-export const PAGING_PROVIDERS = ['pagerduty', 'opsgenie', 'splunk-oncall'] as const;
-export type PagingProvider = (typeof PAGING_PROVIDERS)[number];
-
-export function isPagingProvider(sink: Sink): sink is PagingProvider {
-  return (PAGING_PROVIDERS as readonly string[]).includes(sink);
+export function isPagingProvider(sink: Sink): boolean {
+  return specOf(sink)?.policyColumn === 'paging';
 }
 
-export function isWebhook(sink: Sink): sink is `webhook:${string}` {
-  return sink.startsWith('webhook:');
+function columnOf(sink: Sink): PolicyColumn {
+  return specOf(sink)?.policyColumn ?? 'none';
 }
 
-export function webhookSink(name: string): Sink {
-  return `webhook:${name}`;
-}
-
-/** Planning order: paging providers, page topic, chatops, webhooks. */
+/** Planning order: the registry's order (paging providers, topics, list sinks), then by name. */
 export function orderSinks(sinks: Iterable<Sink>): Sink[] {
-  const rank = (sink: Sink): number =>
-    isPagingProvider(sink) ? PAGING_PROVIDERS.indexOf(sink) : sink === 'page' ? 10 : sink === 'chatops' ? 11 : 12;
+  const rank = (sink: Sink): number => {
+    const spec = specOf(sink);
+    return spec ? SINK_SPECS.indexOf(spec as (typeof SINK_SPECS)[number]) : SINK_SPECS.length;
+  };
   return [...new Set(sinks)].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
 }
 
@@ -36,6 +35,9 @@ export function activeSinks(settings: RouterSettings): readonly Sink[] {
 
 export function expandSelection(selection: SinkSelection, active: readonly Sink[]): Sink[] {
   return orderSinks(
-    active.filter((sink) => (isPagingProvider(sink) ? selection.pagerduty : sink === 'page' ? selection.page : selection.chatops)),
+    active.filter((sink) => {
+      const column = columnOf(sink);
+      return column !== 'none' && selection[column];
+    }),
   );
 }

@@ -1,9 +1,9 @@
 // SNS messages for the page and chatops topics: ASCII subject <= 100 chars (SNS rejects longer
 // or multi-line subjects), a readable body, and attributes that subscription filter policies match.
 import type { DeliveryRecord, Incident } from '../incident.ts';
-import type { SnsMessage } from '../ports.ts';
+import type { SnsMessage } from './ports.ts';
 import { redactText, redactValue } from '../redact.ts';
-import type { RouterSettings } from '../router-settings.ts';
+import type { RenderSettings } from './notifier.ts';
 import { runbookUrl } from '../runbook-link.ts';
 import { oneLine } from '../signal.ts';
 import { firstMove } from './first-move.ts';
@@ -57,7 +57,7 @@ export function smsText(incident: Incident, delivery: DeliveryRecord): string {
   return `${head}. ${oneLine(redactText(firstMove(incident.lastSignal)), room)}`;
 }
 
-export function snsMessage(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, now: Date): SnsMessage {
+export function snsMessage(incident: Incident, delivery: DeliveryRecord, settings: RenderSettings, now: Date): SnsMessage {
   const signal = incident.lastSignal;
   const ageMinutes = Math.max(0, Math.round((now.getTime() - Date.parse(incident.openedAt)) / 60_000));
   const lines = [

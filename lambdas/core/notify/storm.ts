@@ -10,7 +10,7 @@ import type { DeliveryRecord, Incident, Sink } from '../incident.ts';
 import type { RouterSettings } from '../router-settings.ts';
 import { severityRank } from '../signal.ts';
 import type { Notice } from './notifier.ts';
-import { isWebhook } from './sinks.ts';
+import { stormBudgetOf } from './sink-catalog.ts';
 
 /** Shared per-minute counters (DynamoDB in Lambda, memory in the CLI), so parallel invocations add up. */
 export interface StormLedger {
@@ -49,10 +49,7 @@ export function epochMinute(now: Date): number {
 }
 
 export function budgetFor(sink: Sink, settings: RouterSettings): number {
-  const storm = settings.routing.storm;
-  if (isWebhook(sink)) return storm.webhook;
-  if (sink === 'splunk-oncall') return storm.splunkOnCall;
-  return storm[sink as 'pagerduty' | 'opsgenie' | 'page' | 'chatops' | 'statuspage'];
+  return stormBudgetOf(sink, settings.routing.storm);
 }
 
 export interface HeldIncident {

@@ -10,8 +10,7 @@ import { DynamoDbSilenceStore } from '../../adapters/dynamodb-silence-store.ts';
 import { DynamoDbStormLedger } from '../../adapters/dynamodb-storm-ledger.ts';
 import { awsTransports } from '../../adapters/notify/transports.ts';
 import { SnsPublisher } from '../../adapters/sns-publisher.ts';
-import type { HttpSinks } from '../../core/notify/http-sinks.ts';
-import { buildNotifiers } from '../../core/notify/registry.ts';
+import { buildNotifiers } from '../../core/notify/sink-catalog.ts';
 import type { RouterEnvironment } from '../router/env.ts';
 
 type AlertingEnvironment = Omit<RouterEnvironment, 'DEAD_LETTER_QUEUE_URL'>;
@@ -30,18 +29,7 @@ export function notificationAdapters(env: AlertingEnvironment, clients: Notifica
     silences: new DynamoDbSilenceStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     digests: new DynamoDbDigestStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     storm: new DynamoDbStormLedger({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
-    notifiers: buildNotifiers(httpSinksFromEnvironment(env), awsTransports({ ssm: clients.ssm, publisher })),
+    notifiers: buildNotifiers(env.SINKS, awsTransports({ ssm: clients.ssm, publisher })),
     settings: env.ROUTER_SETTINGS,
   };
-}
-
-/**
- * The HTTP sinks' config from HTTP_SINKS, with PagerDuty also accepted from its own two variables. Not
- * core/notify/registry.ts's httpSinksOf, which lists a config's sinks with their secret parameters.
- */
-function httpSinksFromEnvironment(env: AlertingEnvironment): HttpSinks {
-  const sinks: HttpSinks = { ...env.HTTP_SINKS };
-  if (!sinks.pagerduty && env.PAGERDUTY_ROUTING_KEY_PARAMETER)
-    sinks.pagerduty = { routingKeyParameter: env.PAGERDUTY_ROUTING_KEY_PARAMETER, eventsUrl: env.PAGERDUTY_EVENTS_URL };
-  return sinks;
 }

@@ -1,20 +1,25 @@
 // The router's environment, validated once at module load (the stack sets these; see lib/router.ts).
 import { z } from 'zod';
 import { routerSettingsSchema } from '../../core/router-settings.ts';
-import { httpSinksSchema } from '../../core/notify/http-sinks.ts';
+import type { SinksInput } from '../../core/notify/sink-catalog.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
+
+const deployedSinksSchema = z
+  .record(z.string(), z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]))
+  .transform((blocks) => blocks as SinksInput);
 
 /** What every function that notifies needs (router and sweeper). */
 export const alertingFields = {
   INCIDENT_TABLE: z.string().min(1),
   PAGE_TOPIC_ARN: z.string().startsWith('arn:'),
   CHATOPS_TOPIC_ARN: z.string().startsWith('arn:'),
-  /** The SSM parameter's name, never the key; absent when no PagerDuty integration is configured. */
-  PAGERDUTY_ROUTING_KEY_PARAMETER: z.string().startsWith('/').optional(),
-  PAGERDUTY_EVENTS_URL: z.url().default('https://events.pagerduty.com/v2/enqueue'),
   ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
-  /** The HTTP sinks (Opsgenie, Splunk On-Call, webhooks, PagerDuty): SSM parameter names and URLs, never a secret. */
-  HTTP_SINKS: jsonVariable('HTTP_SINKS', httpSinksSchema).default({ webhooks: [] }),
+  /**
+   * The configured sinks as each spec deploys them (sink-catalog.ts deployedSinks): SSM parameter names and
+   * public URLs, never a secret or an address. The config schema validated them at synth; here each block
+   * must be an object or a list. Absent: only the page and chatops topics.
+   */
+  SINKS: jsonVariable('SINKS', deployedSinksSchema).default({}),
 };
 
 const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });

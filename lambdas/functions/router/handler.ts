@@ -51,7 +51,7 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
 
   async function route(signals: Signal[]): Promise<RouterOutcome> {
     const result: DispatchResult = await routeSignals(signals, dispatchDeps);
-    const failures = [...result.retryableFailures, ...result.permanentSnsFailures];
+    const failures = [...result.retryableFailures, ...result.permanentFailuresWithoutSignal];
     if (failures.length > 0) {
       const failed = failures.map((d) => `${d.sink} ${d.action} ${d.dedupKey}: ${d.error}`).join('; ');
       throw new DeliveryFailedError(`${failures.length} deliveries failed (retried by Lambda, then parked in the DLQ): ${failed}`);

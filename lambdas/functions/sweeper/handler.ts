@@ -35,9 +35,9 @@ export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliverie
     const attempted = [...swept.attempted, ...health.attempted];
     const failures = [
       ...swept.retryableFailures,
-      ...swept.permanentSnsFailures,
+      ...swept.permanentFailuresWithoutSignal,
       ...health.retryableFailures,
-      ...health.permanentSnsFailures,
+      ...health.permanentFailuresWithoutSignal,
       ...(digests?.failed ?? []).map((f) => ({ sink: 'chatops', action: 'digest', dedupKey: f.id, error: f.reason })),
     ];
     deps.logger.info('swept', { deliveries: attempted.map((d) => `${d.sink} ${d.action} ${d.severity} ${d.dedupKey}`) });

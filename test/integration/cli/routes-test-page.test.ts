@@ -50,6 +50,29 @@ describe('metis-alerts routes', () => {
     expect(JSON.parse(run.stdout)).toEqual({ sinks: ['opsgenie', 'splunk-oncall', 'page', 'chatops', 'webhook:keep'], escalation: null });
   });
 
+  it('a config with the policy column’s old name `pagerduty` routes as with `paging`, with one warning per place naming the new key', () => {
+    const row = (column: string, on: boolean) => ({ [column]: on, page: on, chatops: true });
+    const policy = (column: string) =>
+      Object.fromEntries(
+        ['SEV1', 'SEV2', 'SEV3', 'SEV4'].map((sev) => [
+          sev,
+          { businessHours: row(column, sev === 'SEV1'), outOfHours: row(column, false) },
+        ]),
+      );
+    const args = ['routes', '--severity', 'SEV1', '--at', '2026-11-24T10:00:00Z', '--json', '--config'];
+    const old = runCli([...args, file('old-column.json', { routing: { policy: policy('pagerduty') } })]);
+    const renamed = runCli([...args, file('new-column.json', { routing: { policy: policy('paging') } })]);
+    expect(old.status).toBe(0);
+    expect(JSON.parse(old.stdout)).toEqual({ sinks: ['pagerduty', 'page', 'chatops'], escalation: null });
+    expect(old.stdout).toBe(renamed.stdout);
+    expect(renamed.stderr).toBe('');
+    const warnings = old.stderr.trim().split('\n');
+    expect(warnings).toHaveLength(8);
+    expect(warnings[0]).toMatch(
+      /^metis-alerts: warning: .*old-column\.json: routing\.policy\.SEV1\.businessHours\.pagerduty is deprecated: use "paging"/,
+    );
+  });
+
   it('--rule names the inhibitions that could hold it back and under what open incident: scoped to the target of its traffic', () => {
     const config = file('targets.json', {
       healthTargets: [

@@ -2,7 +2,7 @@
 // then those reports through the real router core, as `npm run demo` routes them (signalsFromReport).
 import { describe, expect, it } from 'vitest';
 import { dryRunTransports } from '../../../lambdas/adapters/notify/dry-run.ts';
-import { buildNotifiers } from '../../../lambdas/core/notify/registry.ts';
+import { buildNotifiers } from '../../../lambdas/core/notify/sink-catalog.ts';
 import { MemoryIncidentStore } from '../../../lambdas/adapters/memory-incident-store.ts';
 import { parseConfig } from '../../../lambdas/core/config.ts';
 import { routeSignals } from '../../../lambdas/core/dispatch.ts';

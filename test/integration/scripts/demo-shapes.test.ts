@@ -8,8 +8,7 @@ import { parseConfig } from '../../../lambdas/core/config.ts';
 import { routeSignals } from '../../../lambdas/core/dispatch.ts';
 import { signalsFromReport } from '../../../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../../../lambdas/core/router-settings.ts';
-import { buildNotifiers } from '../../../lambdas/core/notify/registry.ts';
-import { dryRunSinks } from '../../../cli/commands/route.ts';
+import { buildNotifiers, dryRunSinks } from '../../../lambdas/core/notify/sink-catalog.ts';
 import { shapeDemoSteps } from '../../../scripts/demo-shapes.ts';
 
 describe('shapeDemoSteps through the router core', () => {
@@ -26,7 +25,7 @@ describe('shapeDemoSteps through the router core', () => {
     const store = new MemoryIncidentStore();
     const config = parseConfig({});
     const wire = new WireLog(() => steps[0]!.at);
-    const notifiers = buildNotifiers(dryRunSinks(config), dryRunTransports(wire.tap));
+    const notifiers = buildNotifiers(dryRunSinks(config.sinks), dryRunTransports(wire.tap));
     const settings = routerSettingsOf(config);
     const deliveries: string[][] = [];
     for (const step of steps) {

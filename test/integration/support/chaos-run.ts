@@ -17,7 +17,7 @@ import { CloudWatchAlarmTags } from '../../../lambdas/adapters/cloudwatch-alarm-
 import { SqsDeadLetterSink } from '../../../lambdas/adapters/sqs-dead-letter.ts';
 import { parseConfig } from '../../../lambdas/core/config.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
-import { buildNotifiers } from '../../../lambdas/core/notify/registry.ts';
+import { buildNotifiers } from '../../../lambdas/core/notify/sink-catalog.ts';
 import { isOwed } from '../../../lambdas/core/owed.ts';
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';
 import { routerSettingsOf } from '../../../lambdas/core/router-settings.ts';

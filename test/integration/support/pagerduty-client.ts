@@ -3,7 +3,7 @@
 import { HttpTransport, type HttpTransportOptions } from '../../../lambdas/adapters/notify/http-transport.ts';
 import type { PagerDutyEvent } from '../../../lambdas/core/notify/pagerduty/event.ts';
 import { PAGERDUTY_RULES, pagerDutyCall } from '../../../lambdas/core/notify/pagerduty/notifier.ts';
-import type { SendOutcome } from '../../../lambdas/core/ports.ts';
+import type { SendOutcome } from '../../../lambdas/core/notify/ports.ts';
 
 export interface PagerDutyClientOptions extends Omit<HttpTransportOptions, 'sink' | 'secret'> {
   eventsUrl: string;

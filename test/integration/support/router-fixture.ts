@@ -15,7 +15,7 @@ import { SnsPublisher } from '../../../lambdas/adapters/sns-publisher.ts';
 import { SqsDeadLetterSink } from '../../../lambdas/adapters/sqs-dead-letter.ts';
 import { parseConfig, type Config } from '../../../lambdas/core/config.ts';
 import type { Notifiers } from '../../../lambdas/core/notify/notifier.ts';
-import { buildNotifiers } from '../../../lambdas/core/notify/registry.ts';
+import { buildNotifiers } from '../../../lambdas/core/notify/sink-catalog.ts';
 import type { DigestStore } from '../../../lambdas/core/digest.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
 import type { IncidentStore } from '../../../lambdas/core/ports.ts';

@@ -48,7 +48,7 @@ describe('parseConfig defaults', () => {
       maintenanceWindows: [],
       storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120, statuspage: 60 },
     });
-    expect(config.routing.policy.SEV2.outOfHours).toEqual({ pagerduty: false, page: false, chatops: true });
+    expect(config.routing.policy.SEV2.outOfHours).toEqual({ paging: false, page: false, chatops: true });
     expect(config.routing.policy.SEV2.escalateOutOfHours).toBe(true);
     expect(config.sinks.pagerduty).toBeUndefined();
     expect(config.sinks.page).toEqual({ emails: [], sms: [] });
@@ -107,17 +107,17 @@ describe('parseConfig defaults', () => {
     const first = defaultConfig();
     try {
       first.routing.policy.SEV1.businessHours.page = false;
-      first.routing.policy.SEV2.outOfHours.pagerduty = true;
+      first.routing.policy.SEV2.outOfHours.paging = true;
       first.businessHours.days.push('Sat');
       const second = defaultConfig();
       expect(second.routing.policy.SEV1.businessHours.page).toBe(true);
-      expect(second.routing.policy.SEV2.outOfHours.pagerduty).toBe(false);
+      expect(second.routing.policy.SEV2.outOfHours.paging).toBe(false);
       expect(second.businessHours.days).toEqual(['Mon', 'Tue', 'Wed', 'Thu', 'Fri']);
       expect(parseConfig({ routing: { escalateAfterMinutes: 5 } }).routing.policy).toEqual(DEFAULT_POLICY);
     } finally {
       // Undo, in case the values are shared, so later tests in this file see the real defaults.
       first.routing.policy.SEV1.businessHours.page = true;
-      first.routing.policy.SEV2.outOfHours.pagerduty = false;
+      first.routing.policy.SEV2.outOfHours.paging = false;
     }
   });
 
@@ -286,4 +286,43 @@ describe('HTTP sink configuration', () => {
       expect(() => parseConfig({ sinks: { statuspage } })).toThrow(where);
     },
   );
+});
+
+describe('the routing policy’s paging column', () => {
+  const policy = (column: 'paging' | 'pagerduty') => ({
+    SEV1: { businessHours: { [column]: true, page: true, chatops: true }, outOfHours: { [column]: true, page: false, chatops: true } },
+    SEV2: { businessHours: { [column]: false, page: false, chatops: true }, outOfHours: { [column]: false, page: false, chatops: true } },
+    SEV3: { businessHours: { [column]: false, page: false, chatops: true }, outOfHours: { [column]: false, page: false, chatops: true } },
+    SEV4: { businessHours: { [column]: false, page: false, chatops: true }, outOfHours: { [column]: false, page: false, chatops: true } },
+  });
+
+  it('reads `paging` without a warning', () => {
+    const warnings: string[] = [];
+    const config = parseConfig({ routing: { policy: policy('paging') } }, 'c.json', (w) => warnings.push(w));
+    expect(config.routing.policy.SEV1.outOfHours).toEqual({ paging: true, page: false, chatops: true });
+    expect(warnings).toEqual([]);
+  });
+
+  it('reads the old name `pagerduty` as `paging`, warning once per place with the new key named', () => {
+    const warnings: string[] = [];
+    const config = parseConfig({ routing: { policy: policy('pagerduty') } }, 'c.json', (w) => warnings.push(w));
+    expect(config.routing.policy).toEqual(parseConfig({ routing: { policy: policy('paging') } }).routing.policy);
+    expect(config.routing.policy.SEV1.outOfHours).not.toHaveProperty('pagerduty');
+    expect(warnings).toHaveLength(8);
+    expect(warnings[0]).toBe(
+      'c.json: routing.policy.SEV1.businessHours.pagerduty is deprecated: use "paging" (it switches every paging provider)',
+    );
+  });
+
+  it('refuses both names in one place, naming the path', () => {
+    const both = policy('paging');
+    (both.SEV2.outOfHours as Record<string, boolean>).pagerduty = true;
+    expect(() => parseConfig({ routing: { policy: both } }, 'c.json')).toThrow(
+      'c.json: routing.policy.SEV2.outOfHours: give "paging" only ("pagerduty" is its old name)',
+    );
+  });
+
+  it('leaves a policy that is no object to the schema’s own error', () => {
+    expect(() => parseConfig({ routing: { policy: 'all' } }, 'c.json')).toThrow(/^c\.json: routing\.policy: /);
+  });
 });

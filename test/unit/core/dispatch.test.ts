@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { routeSignals, sweepIncidents, type DispatchDeps } from '../../../lambdas/core/dispatch.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
-import type { SendOutcome } from '../../../lambdas/core/ports.ts';
+import type { SendOutcome } from '../../../lambdas/core/notify/ports.ts';
 import { applySignal } from '../../../lambdas/core/routing-policy.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
 import { FakeIncidentStore, FakePagerDuty, FakePublisher, notifiersOf, SAT_03_00, TUE_10_00, settings, signal } from './support.ts';

@@ -40,16 +40,16 @@ function delivered(incident: Incident): Incident {
 
 describe('sinksFor (default policy, UTC)', () => {
   it.each([
-    ['SEV1', 'Tuesday 10:00', TUE_10_00, { pagerduty: true, page: true, chatops: true }, false],
-    ['SEV1', 'Saturday 03:00', SAT_03_00, { pagerduty: true, page: true, chatops: true }, false],
-    ['SEV2', 'Tuesday 10:00', TUE_10_00, { pagerduty: true, page: true, chatops: true }, false],
-    ['SEV2', 'Saturday 03:00', SAT_03_00, { pagerduty: false, page: false, chatops: true }, true],
-    ['SEV2', 'Friday 16:59', FRI_16_59, { pagerduty: true, page: true, chatops: true }, false],
-    ['SEV2', 'Friday 17:00', FRI_17_00, { pagerduty: false, page: false, chatops: true }, true],
-    ['SEV3', 'Tuesday 10:00', TUE_10_00, { pagerduty: false, page: false, chatops: true }, false],
-    ['SEV3', 'Saturday 03:00', SAT_03_00, { pagerduty: false, page: false, chatops: true }, false],
-    ['SEV4', 'Tuesday 10:00', TUE_10_00, { pagerduty: false, page: false, chatops: true }, false],
-    ['SEV4', 'Saturday 03:00', SAT_03_00, { pagerduty: false, page: false, chatops: true }, false],
+    ['SEV1', 'Tuesday 10:00', TUE_10_00, { paging: true, page: true, chatops: true }, false],
+    ['SEV1', 'Saturday 03:00', SAT_03_00, { paging: true, page: true, chatops: true }, false],
+    ['SEV2', 'Tuesday 10:00', TUE_10_00, { paging: true, page: true, chatops: true }, false],
+    ['SEV2', 'Saturday 03:00', SAT_03_00, { paging: false, page: false, chatops: true }, true],
+    ['SEV2', 'Friday 16:59', FRI_16_59, { paging: true, page: true, chatops: true }, false],
+    ['SEV2', 'Friday 17:00', FRI_17_00, { paging: false, page: false, chatops: true }, true],
+    ['SEV3', 'Tuesday 10:00', TUE_10_00, { paging: false, page: false, chatops: true }, false],
+    ['SEV3', 'Saturday 03:00', SAT_03_00, { paging: false, page: false, chatops: true }, false],
+    ['SEV4', 'Tuesday 10:00', TUE_10_00, { paging: false, page: false, chatops: true }, false],
+    ['SEV4', 'Saturday 03:00', SAT_03_00, { paging: false, page: false, chatops: true }, false],
   ] as const)('%s on %s', (severity, _label, now, sinks, escalates) => {
     expect(sinksFor(severity, now, defaults)).toEqual({ sinks, escalates });
   });

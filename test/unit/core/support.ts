@@ -6,8 +6,9 @@ import { owesDelivery } from '../../../lambdas/core/owed.ts';
 import type { HttpCall, HttpSender } from '../../../lambdas/core/notify/http-call.ts';
 import type { Notifiers } from '../../../lambdas/core/notify/notifier.ts';
 import type { PagerDutyEvent } from '../../../lambdas/core/notify/pagerduty/event.ts';
-import { buildNotifiers } from '../../../lambdas/core/notify/registry.ts';
-import type { IncidentStore, NotificationPublisher, SendOutcome, SnsMessage, TopicName } from '../../../lambdas/core/ports.ts';
+import { buildNotifiers } from '../../../lambdas/core/notify/sink-catalog.ts';
+import type { IncidentStore } from '../../../lambdas/core/ports.ts';
+import type { NotificationPublisher, SendOutcome, SnsMessage, TopicName } from '../../../lambdas/core/notify/ports.ts';
 import { routerSettingsOf, type RouterSettings } from '../../../lambdas/core/router-settings.ts';
 import { makeDedupKey, type Signal, type SignalSource } from '../../../lambdas/core/signal.ts';
 

@@ -4,7 +4,7 @@
 import type { DeliveryRecord, Incident } from '../../incident.ts';
 import { redactText } from '../../redact.ts';
 import { statusDraftLines } from '../status-lines.ts';
-import type { RouterSettings } from '../../router-settings.ts';
+import type { RenderSettings } from '../notifier.ts';
 import { runbookUrl } from '../../runbook-link.ts';
 import { oneLine } from '../../signal.ts';
 import type { Notice } from '../notifier.ts';
@@ -41,7 +41,7 @@ export const TEST_MARK = '[TEST]';
 export function chatbotNotification(
   incident: Incident,
   delivery: DeliveryRecord,
-  settings: RouterSettings,
+  settings: RenderSettings,
   now: Date,
 ): ChatbotNotification {
   const signal = incident.lastSignal;

@@ -1,6 +1,6 @@
 // The chatops sink: the chatops SNS topic, subscribed by AWS Chatbot (custom notification JSON on the
 // `https`/`default` keys) and by e-mail (readable text on `email`).
-import type { NotificationPublisher, SnsMessage } from '../../ports.ts';
+import type { NotificationPublisher, SnsMessage } from '../ports.ts';
 import type { Notice, Notifier } from '../notifier.ts';
 import { noticeSubject, snsMessage } from '../sns-text.ts';
 import { chatbotNotice, chatbotNotification } from './chatbot.ts';

@@ -2,7 +2,7 @@
 // close by alias. Both answer 202 (asynchronous). Limits from Opsgenie's alert field documentation.
 import type { DeliveryRecord, Incident } from '../../incident.ts';
 import { redactText, redactValue } from '../../redact.ts';
-import type { RouterSettings } from '../../router-settings.ts';
+import type { RenderSettings } from '../notifier.ts';
 import { runbookUrl } from '../../runbook-link.ts';
 import { oneLine, type Severity } from '../../signal.ts';
 import { firstMove } from '../first-move.ts';
@@ -29,7 +29,7 @@ export const OPSGENIE_RULES = standardRetryRules('Opsgenie', 'API key');
 const PRIORITY: Record<Severity, string> = { SEV1: 'P1', SEV2: 'P2', SEV3: 'P3', SEV4: 'P4' };
 const SOURCE = 'metis-alerts';
 
-export function opsgenieCall(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, apiUrl: string): HttpCall {
+export function opsgenieCall(incident: Incident, delivery: DeliveryRecord, settings: RenderSettings, apiUrl: string): HttpCall {
   const base = apiUrl.replace(/\/+$/, '');
   const headers = { 'Content-Type': 'application/json', Authorization: `GenieKey ${SECRET}` };
   const alias = incident.dedupKey.slice(0, OPSGENIE_LIMITS.alias);
@@ -98,7 +98,7 @@ export function opsgenieNoticeCall(notice: Notice, apiUrl: string): HttpCall {
 }
 
 /** Opsgenie details are string -> string and at most 8,000 characters in total. */
-function stringDetails(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings): Record<string, string> {
+function stringDetails(incident: Incident, delivery: DeliveryRecord, settings: RenderSettings): Record<string, string> {
   const signal = incident.lastSignal;
   const details: Record<string, string> = {
     dedupKey: incident.dedupKey,

@@ -1,6 +1,6 @@
 // The page sink: the SNS page topic, whose subscribers are e-mail (full text on `email`) and SMS (one
 // message of at most 160 characters on `sms`).
-import type { NotificationPublisher } from '../../ports.ts';
+import type { NotificationPublisher } from '../ports.ts';
 import type { Notifier } from '../notifier.ts';
 import { noticeSubject, smsText, snsMessage } from '../sns-text.ts';
 

@@ -1,13 +1,13 @@
 // A notice (the grouped storm notification) as one PagerDuty trigger: dedup_key = the storm key, so a
 // retry or a second sweeper merges into the same PagerDuty incident; custom_details list the top held.
-import type { RouterSettings } from '../../router-settings.ts';
+import type { RenderSettings } from '../notifier.ts';
 import { MAX_DEDUP_KEY, MAX_SUMMARY, oneLine, toPagerDutySeverity } from '../../signal.ts';
 import { noticeBody, noticeHeadline, noticeKey } from '../notice-fields.ts';
 import type { Notice } from '../notifier.ts';
 import type { PagerDutyEvent } from './event.ts';
 import { boundedDetails, PAGERDUTY_CLIENT } from './render.ts';
 
-export function pagerDutyNoticeEvent(notice: Notice, settings: RouterSettings, now: Date): PagerDutyEvent {
+export function pagerDutyNoticeEvent(notice: Notice, settings: RenderSettings, now: Date): PagerDutyEvent {
   const storm = notice.storm;
   return {
     event_action: 'trigger',

@@ -3,7 +3,7 @@
 import type { DeliveryRecord, Incident } from '../../incident.ts';
 import type { PagerDutyEvent } from './event.ts';
 import { redactText, redactValue } from '../../redact.ts';
-import type { RouterSettings } from '../../router-settings.ts';
+import type { RenderSettings } from '../notifier.ts';
 import { MAX_DEDUP_KEY, MAX_SUMMARY, oneLine, toPagerDutySeverity } from '../../signal.ts';
 import { runbookUrl } from '../../runbook-link.ts';
 
@@ -11,7 +11,7 @@ export const PAGERDUTY_CLIENT = 'metis-alerts';
 /** Leaves room under PagerDuty's 512 KB event limit for the envelope. */
 const MAX_DETAILS_BYTES = 400_000;
 
-export function pagerDutyEvent(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings): PagerDutyEvent {
+export function pagerDutyEvent(incident: Incident, delivery: DeliveryRecord, settings: RenderSettings): PagerDutyEvent {
   const dedupKey = incident.dedupKey.slice(0, MAX_DEDUP_KEY);
   if (delivery.action === 'resolve') return { event_action: 'resolve', dedup_key: dedupKey };
   const signal = incident.lastSignal;

@@ -2,7 +2,7 @@
 // keys (so the whole URL is the secret). entity_id = the incident's dedup key ties trigger and RECOVERY.
 import type { DeliveryRecord, Incident } from '../../incident.ts';
 import { redactText } from '../../redact.ts';
-import type { RouterSettings } from '../../router-settings.ts';
+import type { RenderSettings } from '../notifier.ts';
 import { runbookUrl } from '../../runbook-link.ts';
 import { oneLine, type Severity } from '../../signal.ts';
 import { firstMove } from '../first-move.ts';
@@ -21,7 +21,7 @@ const MESSAGE_TYPE: Record<Severity, (typeof SPLUNK_MESSAGE_TYPES)[number]> = {
   SEV4: 'INFO',
 };
 
-export function splunkOnCallCall(incident: Incident, delivery: DeliveryRecord, settings: RouterSettings, now: Date): HttpCall {
+export function splunkOnCallCall(incident: Incident, delivery: DeliveryRecord, settings: RenderSettings, now: Date): HttpCall {
   const signal = incident.lastSignal;
   const test = isTest(incident) ? '[TEST] ' : '';
   const resolve = delivery.action === 'resolve';
@@ -52,7 +52,7 @@ export function splunkOnCallCall(incident: Incident, delivery: DeliveryRecord, s
 }
 
 /** A notice (the grouped storm notification) as one alert: entity_id = the storm key; extra fields are plain values. */
-export function splunkOnCallNoticeCall(notice: Notice, settings: RouterSettings, now: Date): HttpCall {
+export function splunkOnCallNoticeCall(notice: Notice, settings: RenderSettings, now: Date): HttpCall {
   const storm = notice.storm;
   return {
     method: 'POST',

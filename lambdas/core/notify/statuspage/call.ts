@@ -3,13 +3,14 @@
 // resolve marks it resolved with its components operational again. Name, body and component status come
 // only from the status draft (status/draft.ts), never from the signal.
 import type { DeliveryRecord, Incident } from '../../incident.ts';
-import type { RouterSettings } from '../../router-settings.ts';
-import { targetOf } from '../../signal-target.ts';
 import type { Severity, Signal } from '../../signal.ts';
 import { statusDraft, type StatusDraft } from '../../status/draft.ts';
 import { isPublic, wordingFor } from '../../status/wording.ts';
+import { targetOf } from '../../target-label.ts';
+import type { RenderSettings } from '../notifier.ts';
 import { SECRET, standardRetryRules, type HttpCall } from '../http-call.ts';
 
+export const STATUSPAGE_DEFAULT_URL = 'https://api.statuspage.io/v1';
 /** 2xx done; 401/403/404 a wrong key or page id; 422 rejected; 429 (about 60 requests a minute) and 5xx retry. */
 export const STATUSPAGE_RULES = standardRetryRules('Statuspage', 'API key');
 
@@ -40,7 +41,7 @@ export function statuspageIncidentOf(incident: Incident): string | undefined {
 }
 
 /** The components this incident affects: those mapped to its health target and to its rule. */
-export function componentIds(incident: Incident, target: StatuspageTarget, settings: RouterSettings): string[] {
+export function componentIds(incident: Incident, target: StatuspageTarget, settings: RenderSettings): string[] {
   const label = targetOf(incident.lastSignal, settings.signalTargets);
   const ids = [label === undefined ? undefined : target.components[label], target.components[incident.rule]];
   return [...new Set(ids.filter((id): id is string => id !== undefined))];
@@ -53,11 +54,13 @@ export function componentIds(incident: Incident, target: StatuspageTarget, setti
 export function statuspageCall(
   incident: Incident,
   delivery: DeliveryRecord,
-  settings: RouterSettings,
+  settings: RenderSettings,
   now: Date,
   target: StatuspageTarget,
 ): HttpCall | { skip: string; waiting: boolean } {
-  const outcome = statusDraft({ ...incident, severity: delivery.severity }, now, { nextUpdateMinutes: settings.routing.reminderMinutes });
+  const outcome = statusDraft({ ...incident, severity: delivery.severity }, now, {
+    nextUpdateMinutes: settings.routing?.reminderMinutes ?? 30,
+  });
   if (outcome?.kind !== 'draft' || !publishesToStatuspage(incident.lastSignal, delivery.severity))
     return { skip: `${delivery.severity} ${incident.rule} is not published to the status page`, waiting: false };
   const draft = outcome.draft;

@@ -1,6 +1,6 @@
 // The `statuspage` sink (only configured with `autoPublish: true`): sends the status draft to Atlassian
 // Statuspage and keeps the id of the incident it created, so later changes update that one.
-import type { SendOutcome } from '../../ports.ts';
+import type { SendOutcome } from '../ports.ts';
 import type { HttpSender } from '../http-call.ts';
 import type { Notifier } from '../notifier.ts';
 import { STATUSPAGE_RULES, statuspageCall, type StatuspageTarget } from './call.ts';

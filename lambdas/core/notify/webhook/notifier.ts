@@ -2,7 +2,7 @@
 // of Alertmanager plug in unchanged. One alert per message; the URL (which usually holds a token) is the secret.
 import type { DeliveryRecord, Incident } from '../../incident.ts';
 import { redactText } from '../../redact.ts';
-import type { RouterSettings } from '../../router-settings.ts';
+import type { RenderSettings } from '../notifier.ts';
 import { runbookUrl } from '../../runbook-link.ts';
 import { fnv1a, oneLine } from '../../signal.ts';
 import { firstMove } from '../first-move.ts';
@@ -18,7 +18,7 @@ export function alertmanagerCall(
   receiver: string,
   incident: Incident,
   delivery: DeliveryRecord,
-  settings: RouterSettings,
+  settings: RenderSettings,
   now: Date,
 ): HttpCall {
   const signal = incident.lastSignal;
@@ -71,7 +71,7 @@ export function alertmanagerCall(
 export const STORM_ALERTNAME = 'metis_storm';
 
 /** A notice (the grouped storm notification) as one Alertmanager v4 message with one alert. */
-export function alertmanagerNoticeCall(receiver: string, notice: Notice, settings: RouterSettings, now: Date): HttpCall {
+export function alertmanagerNoticeCall(receiver: string, notice: Notice, settings: RenderSettings, now: Date): HttpCall {
   const storm = notice.storm;
   const key = noticeKey(notice);
   const alertname = storm ? STORM_ALERTNAME : `metis_${notice.rule}`;

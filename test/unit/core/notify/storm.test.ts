@@ -8,7 +8,7 @@ import { routeSignals, sweepIncidents } from '../../../../lambdas/core/dispatch.
 import { validateEvent } from '../../../integration/support/pagerduty-server.ts';
 import type { HttpSender } from '../../../../lambdas/core/notify/http-call.ts';
 import { isOwed } from '../../../../lambdas/core/owed.ts';
-import { buildNotifiers } from '../../../../lambdas/core/notify/registry.ts';
+import { buildNotifiers } from '../../../../lambdas/core/notify/sink-catalog.ts';
 import { FakeIncidentStore, FakePagerDuty, FakePublisher, notifiersOf, settings, signal, TUE_10_00 } from '../support.ts';
 
 const S = settings({ routing: { inhibitions: [] } });

@@ -10,7 +10,7 @@ import {
   type StatuspageTarget,
 } from '../../../../../lambdas/core/notify/statuspage/call.ts';
 import { statuspageNotifier } from '../../../../../lambdas/core/notify/statuspage/notifier.ts';
-import type { SendOutcome } from '../../../../../lambdas/core/ports.ts';
+import type { SendOutcome } from '../../../../../lambdas/core/notify/ports.ts';
 import { allowedSinks, applySignal, record, resolveIncident } from '../../../../../lambdas/core/routing-policy.ts';
 import type { Signal } from '../../../../../lambdas/core/signal.ts';
 import { settings, signal, TUE_10_00 } from '../../support.ts';
@@ -144,7 +144,7 @@ describe('what the status page is never sent', () => {
 
   it('the routing policy plans the statuspage sink only for what it publishes', () => {
     const active = ['chatops', 'statuspage'] as const;
-    const all = { pagerduty: true, page: true, chatops: true };
+    const all = { paging: true, page: true, chatops: true };
     expect(allowedSinks(outage(), all, active)).toEqual(['chatops', 'statuspage']);
     expect(allowedSinks(outage({ severity: 'SEV3' }), all, active)).toEqual(['chatops']);
     expect(allowedSinks(signal({ rule: 'prompt_exposure', severity: 'SEV1' }), all, active)).toEqual(['chatops']);

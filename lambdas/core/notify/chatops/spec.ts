@@ -1,0 +1,24 @@
+// The chatops sink: the SNS chatops topic (config `sinks.chatops`: e-mail subscriptions and an optional
+// AWS Chatbot Slack channel). Always deployed; it gets every notification its policy switch allows.
+import { z } from 'zod';
+import { defineSink, emailAddress } from '../spec.ts';
+import { chatopsNotifier } from './notifier.ts';
+
+export const chatopsSpec = defineSink({
+  name: 'chatops',
+  configKey: 'chatops',
+  config: z
+    .strictObject({
+      emails: z.array(emailAddress).default([]),
+      slack: z.strictObject({ workspaceId: z.string().min(1), channelId: z.string().min(1) }).optional(),
+    })
+    .prefault({}),
+  label: 'chatops topic',
+  topic: 'chatops',
+  policyColumn: 'chatops',
+  storm: { key: 'chatops', perMinute: 30 },
+  instances: () => [{ sink: 'chatops', notifier: (t) => chatopsNotifier(t.publisher) }],
+  // Subscriptions and the Chatbot channel are made at deploy time: the functions need none of them.
+  deployed: () => ({}),
+  dryRun: {},
+});

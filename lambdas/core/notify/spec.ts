@@ -1,0 +1,99 @@
+// A sink spec: everything the pipeline knows about one kind of sink, kept in the sink's own folder. The
+// registry lists the specs; the config schema's `sinks` and `routing.storm`, the notifiers, storm budgets,
+// display labels, the IAM grants and the CLI's dry run are all derived from them, so adding a sink is its
+// folder plus one registry line (docs/architecture.md, "Adding a sink").
+import { z } from 'zod';
+import type { Sink } from '../incident.ts';
+import type { HttpSender } from './http-call.ts';
+import type { Notifier } from './notifier.ts';
+import type { NotificationPublisher, TopicName } from './ports.ts';
+
+/**
+ * Which switch of a severity's routing-policy row a sink follows: `paging` (every paging provider
+ * together), `page` (the page topic), `chatops` (chatops and everything that gets all of it), or `none`:
+ * never in the ordinary fan-out (only named explicitly, e.g. the secondary paged when an ack target is missed).
+ */
+export type PolicyColumn = 'paging' | 'page' | 'chatops' | 'none';
+
+/** An SSM SecureString that holds a sink's secret: the stack grants read on exactly it (and decrypt on its key). */
+export interface SinkSecret {
+  parameter: string;
+  /** Customer KMS key that encrypts it; absent: the AWS-managed aws/ssm key, which needs no grant. */
+  kmsKeyArn?: string;
+  /** A token the request carries, or the whole URL (it holds the keys); the dry run puts a placeholder of that kind. */
+  kind: 'token' | 'url';
+}
+
+/** What notifiers are built on: an HTTP sender per secret, the SNS publisher for the topics. */
+export interface SinkTransports {
+  http(sink: Sink, secret: SinkSecret): HttpSender;
+  publisher: NotificationPublisher;
+}
+
+/** One configured sink: its name in deliveries, its secret if it has one, and its notifier. */
+export interface SinkInstance {
+  sink: Sink;
+  secret?: SinkSecret;
+  notifier(transports: SinkTransports): Notifier;
+}
+
+export interface SinkSpec<Key extends string = string, Schema extends z.ZodType = z.ZodType, StormKey extends string = string> {
+  /** The sink's name in deliveries, or for a sink configured as a list the pattern of its names (`webhook:*`). */
+  name: string;
+  /** Where its block sits in the config's `sinks`. */
+  configKey: Key;
+  /** Its config block; an absent block means not configured unless the schema gives a default. */
+  config: Schema;
+  /** Name in messages, e.g. "PagerDuty" (a list sink's messages name the sink itself, e.g. "webhook:keep"). */
+  label: string;
+  /** What its secret is, for the operator ("routing key"); absent: the sink has no secret (an SNS topic). */
+  secretLabel?: string;
+  /** The SNS topic it publishes to; absent: an HTTP sink. */
+  topic?: TopicName;
+  policyColumn: PolicyColumn;
+  /** Storm control: its key in `routing.storm` and the requests a minute it allows by default. */
+  storm: { key: StormKey; perMinute: number };
+  /**
+   * The sinks one config block makes: none, one, or one per list entry. It gets the block as configured
+   * (validated by `config` when the config file was read), or undefined when the block is absent.
+   */
+  instances(config: z.output<Schema> | undefined): SinkInstance[];
+  /**
+   * The part of the block the router and sweeper need (SSM names and public URLs, never an address or a
+   * secret), or undefined when not configured.
+   */
+  deployed(config: z.output<Schema> | undefined): unknown;
+  /**
+   * The dry run (CLI `route`, `routes`, `test-page`, the demo) delivers every configured sink through
+   * transports that send nothing; `standIn` is the block assumed when no sink of its policy column is
+   * configured, so the policy's paging decisions stay visible before any integration exists.
+   */
+  dryRun: { standIn?: z.output<Schema> };
+}
+
+/** Keeps the literal types of a spec (its config key, schema and storm key) for the derived config schema. */
+export function defineSink<const Key extends string, Schema extends z.ZodType, const StormKey extends string>(
+  spec: SinkSpec<Key, Schema, StormKey>,
+): SinkSpec<Key, Schema, StormKey> {
+  return spec;
+}
+
+/** An SSM parameter name: the config names secrets, never holds them. */
+export const ssmParameterName = z
+  .string()
+  .regex(/^\/[A-Za-z0-9_.\-/]+$/, 'expected an SSM parameter name starting with "/" (the secret itself never goes in config)');
+
+/** The customer KMS key of a sink's SecureString; default: the AWS-managed aws/ssm key. */
+export const kmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
+  .optional();
+
+export const httpsUrl = z.url({ protocol: /^https$/, error: 'expected an https:// URL' });
+export const emailAddress = z.email({ error: 'expected an e-mail address' });
+export const smsNumber = z.string().regex(/^\+[1-9]\d{6,14}$/, 'expected an E.164 phone number such as "+4915112345678"');
+
+/** The secret of a config block that names its parameter and, optionally, its customer key. */
+export function secretOf(parameter: string, kms: string | undefined, kind: SinkSecret['kind']): SinkSecret {
+  return kms ? { parameter, kmsKeyArn: kms, kind } : { parameter, kind };
+}

@@ -1,0 +1,36 @@
+// A signal's `target` label (see signal-target.ts for how config assigns it): kept apart from the config so
+// renderers (the status page's components) can read it without depending on the config.
+import type { Signal } from './signal.ts';
+
+export interface SignalTargets {
+  /** The health target whose trace DB the snapshot is. */
+  traceDb?: string;
+  /** Log group name -> the health target whose container writes it. */
+  logGroups: Record<string, string>;
+  /** For a log signal whose group is not listed (a group renamed since the deploy). */
+  logs?: string;
+}
+
+const PROBE_TARGET_RULES = new Set(['healthz_down', 'tls_expiry']);
+
+/** The signal's target label, or undefined when it concerns no one target (then an `equal: ["target"]` rule never holds it). */
+export function targetOf(
+  signal: Pick<Signal, 'source' | 'rule' | 'subject' | 'details'>,
+  targets: SignalTargets | undefined,
+): string | undefined {
+  if (PROBE_TARGET_RULES.has(signal.rule)) return signal.subject;
+  switch (signal.source) {
+    case 'probe': {
+      const gate = signal.details?.healthTarget;
+      return typeof gate === 'string' ? gate : undefined;
+    }
+    case 'trace-db':
+      return targets?.traceDb;
+    case 'logs': {
+      const group = signal.details?.logGroup;
+      return (typeof group === 'string' ? targets?.logGroups[group] : undefined) ?? targets?.logs;
+    }
+    default:
+      return undefined;
+  }
+}
