@@ -33,6 +33,7 @@ const EVERY_SINK = parseConfig({
     webhooks: [{ name: 'keep', urlParameter: '/metis/keep' }],
     page: { emails: ['oncall@example.com'], sms: ['+4915112345678'] },
     chatops: { emails: ['team@example.com'] },
+    statuspage: { pageId: 'kctbh9vrtdwd', apiKeyParameter: '/metis/statuspage', autoPublish: true },
   },
 }).sinks;
 
@@ -75,7 +76,7 @@ describe('every registered sink spec', () => {
         expect(typeof notifier.deliver).toBe('function');
       }
     }
-    expect(made.map((i) => i.sink)).toEqual(['pagerduty', 'opsgenie', 'splunk-oncall', 'page', 'chatops', 'webhook:keep']);
+    expect(made.map((i) => i.sink)).toEqual(['pagerduty', 'opsgenie', 'splunk-oncall', 'page', 'chatops', 'webhook:keep', 'statuspage']);
   });
 });
 
@@ -84,7 +85,7 @@ describe('derived from the specs', () => {
     expect(Object.keys(sinksSchema.unwrap().shape).sort()).toEqual(SINK_SPECS.map((s) => s.configKey).sort());
     const budgets = stormSchema.parse({});
     expect(budgets).toEqual(Object.fromEntries(SINK_SPECS.map((s) => [s.storm.key, s.storm.perMinute])));
-    expect(budgets).toEqual({ pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120 });
+    expect(budgets).toEqual({ pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120, statuspage: 60 });
   });
 
   it('storm budgets follow the spec’s key: a webhook takes `webhook`, Splunk On-Call `splunkOnCall`', () => {
@@ -102,13 +103,14 @@ describe('derived from the specs', () => {
       { sink: 'opsgenie', secret: { parameter: '/metis/opsgenie', kind: 'token' } },
       { sink: 'splunk-oncall', secret: { parameter: '/metis/splunk', kind: 'url' } },
       { sink: 'webhook:keep', secret: { parameter: '/metis/keep', kind: 'url' } },
+      { sink: 'statuspage', secret: { parameter: '/metis/statuspage', kind: 'token' } },
     ]);
     expect(sinkSecrets(parseConfig({}).sinks)).toEqual([]);
   });
 
   it('what the functions receive: SSM names and URLs, never an e-mail address or phone number', () => {
     const deployed = deployedSinks(EVERY_SINK);
-    expect(Object.keys(deployed)).toEqual(['pagerduty', 'opsgenie', 'splunkOnCall', 'page', 'chatops', 'webhooks']);
+    expect(Object.keys(deployed)).toEqual(['pagerduty', 'opsgenie', 'splunkOnCall', 'page', 'chatops', 'webhooks', 'statuspage']);
     expect(deployed.page).toEqual({});
     expect(JSON.stringify(deployed)).not.toMatch(/@example\.com|\+49/);
     expect(deployedSinks(parseConfig({}).sinks)).toEqual({ page: {}, chatops: {}, webhooks: [] });
@@ -127,6 +129,13 @@ describe('derived from the specs', () => {
     expect(none).toEqual(['pagerduty', 'page', 'chatops']);
     const withOpsgenie = configuredSinks(dryRunSinks(parseConfig({ sinks: { opsgenie: { apiKeyParameter: '/o' } } }).sinks));
     expect(withOpsgenie.map((i) => i.sink)).toEqual(['opsgenie', 'page', 'chatops']);
+  });
+
+  it('statuspage without autoPublish is no sink: no notifier, no secret, nothing deployed (only the chatops draft)', () => {
+    const draftsOnly = parseConfig({ sinks: { statuspage: { pageId: 'kctbh9vrtdwd', apiKeyParameter: '/metis/statuspage' } } }).sinks;
+    expect(configuredSinks(draftsOnly).map((i) => i.sink)).toEqual(['page', 'chatops']);
+    expect(sinkSecrets(draftsOnly)).toEqual([]);
+    expect(deployedSinks(draftsOnly).statuspage).toBeUndefined();
   });
 
   it('labels: the spec’s for a named sink, the sink itself for a list sink, the name for an unknown one', () => {
