@@ -2,7 +2,7 @@
 // (Alertmanager's `equal`), so an outage of one target holds back only the symptoms from that target's
 // traffic: the agent server's /health being down says nothing about the gateway's providers.
 //   healthz_down and tls_expiry (from the probe or a tagged CloudWatch alarm): their subject, the target;
-//   an inbound shape: the health target that gates it;
+//   an inbound shape: the health target that gates it; gateway_down: its target (the trace DB's when derived);
 //   trace-db: `snapshot.target`, default the gateway's target (see trafficTargetDefault);
 //   logs: the log group's `target`, default the gateway's target; anything else: none.
 import type { Config } from './config.ts';
@@ -18,6 +18,8 @@ export interface SignalTargets {
 }
 
 const PROBE_TARGET_RULES = new Set(['healthz_down', 'tls_expiry']);
+/** correlate.ts's subject for gateway_down derived from traffic_stopped (not imported: correlate.ts reaches the rules). */
+const TRAFFIC_OUTAGE_SUBJECT = 'traffic-stopped';
 
 /**
  * The target the trace DB and the log groups belong to unless config says otherwise: one named like the
@@ -40,6 +42,9 @@ export function targetOf(
   targets: SignalTargets | undefined,
 ): string | undefined {
   if (PROBE_TARGET_RULES.has(signal.rule)) return signal.subject;
+  // The total outage: from the shape run its subject is the shapes' health target; derived from traffic_stopped
+  // (correlate.ts) it is about the gateway whose traffic the trace DB records.
+  if (signal.rule === 'gateway_down') return signal.subject === TRAFFIC_OUTAGE_SUBJECT ? targets?.traceDb : signal.subject;
   switch (signal.source) {
     case 'probe': {
       const gate = signal.details?.healthTarget;

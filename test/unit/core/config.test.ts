@@ -44,6 +44,14 @@ describe('parseConfig defaults', () => {
           equal: ['target'],
           lowerSeverityOnly: true,
         },
+        {
+          name: 'gateway-down-shapes',
+          source: { rule: ['gateway_down'], severity: ['SEV1'] },
+          target: { rule: ['inbound_shape_down'] },
+          // The total outage's own shapes, behind the same health target.
+          equal: ['target'],
+          lowerSeverityOnly: true,
+        },
       ],
       maintenanceWindows: [],
       storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120 },
