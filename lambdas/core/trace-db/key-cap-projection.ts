@@ -49,7 +49,7 @@ export const keyCapProjection: TraceDbRule = {
     const dayStart = startOfUtcDay(ctx.nowMs);
     const hourAgo = ctx.nowMs - MS_PER_HOUR;
     const hoursLeft = (dayStart + MS_PER_DAY - ctx.nowMs) / MS_PER_HOUR;
-    const capped = [...caps].filter(([, c]) => c.dailyCapUsd !== null);
+    const capped = [...caps].flatMap(([key, c]) => (c.kind === 'capped' ? [[key, c.dailyCapUsd] as const] : []));
     // Yesterday's incidents end with yesterday: the breaker reset at midnight.
     const healthy = capped.map(([key]) => capProjectionSubject(key, dayStart - MS_PER_DAY));
     if (capped.length === 0) return { signals: [], healthy };
@@ -64,8 +64,7 @@ export const keyCapProjection: TraceDbRule = {
     }
 
     const signals = [];
-    for (const [key, { dailyCapUsd }] of capped) {
-      const cap = dailyCapUsd as number;
+    for (const [key, cap] of capped) {
       const s = spend.get(key);
       if (!s || s.lastHour <= 0 || s.today >= cap) continue;
       const projected = s.today + s.lastHour * hoursLeft;

@@ -28,7 +28,7 @@ import {
   type TraceDbRule,
 } from './context.ts';
 import { commandsFor, scopeQuery } from './key-compromise.ts';
-import { keyDailyCaps } from './key-history.ts';
+import { keyCapsLast24h } from './key-caps.ts';
 import { last24hByModel } from './key-spend-spike.ts';
 import { MS_PER_DAY, fromJulianDay, startOfUtcDay } from './time.ts';
 
@@ -81,11 +81,7 @@ export const keyOverCap: TraceDbRule = {
     const today = windowParams(ctx, dayStart);
     const keys = query(ctx, TODAY_SQL(llmCalls(ctx)), today).map((r) => ({ key: text(r.key), calls: num(r.calls), spend: num(r.spend) }));
     if (keys.length === 0) return { signals: [], healthy: [] };
-    const caps = keyDailyCaps(
-      ctx,
-      keys.map((k) => k.key),
-      ctx.nowMs - MS_PER_DAY,
-    );
+    const caps = keyCapsLast24h(ctx);
 
     const healthy: string[] = [];
     const over = new Map<string, { capUsd: number; spendUsd: number; callsToday: number }>();

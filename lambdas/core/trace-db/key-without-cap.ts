@@ -39,7 +39,7 @@ export const keyWithoutCap: TraceDbRule = {
     for (const r of query(ctx, SQL(llmCalls(ctx)), windowParams(ctx, fromMs))) {
       const key = text(r.key);
       const cap = caps.get(key);
-      if (cap && cap.dailyCapUsd !== null) {
+      if (cap?.kind === 'capped') {
         healthy.push(key);
         continue;
       }
