@@ -5,19 +5,8 @@
 // day's later runs, and only the next day's run names it healthy (the breaker resets at midnight), so
 // a key that slows down and speeds up again does not page twice in one day.
 import { llmCalls } from './calls.ts';
-import {
-  makeSignal,
-  num,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  usd,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { makeSignal, num, query, round, RUNBOOK, text, usd, windowParams } from './context.ts';
+import type { RuleContext, RuleOutcome, TraceDbRule } from './context.ts';
 import { keyCapsLast24h } from './key-caps.ts';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, startOfUtcDay, toJulianDay } from './time.ts';
 

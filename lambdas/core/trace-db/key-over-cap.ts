@@ -13,20 +13,8 @@
 // Details carry the runbook's 24 h scope rows and the revoke / re-issue commands (key id only).
 import { llmCalls } from './calls.ts';
 import { canonicalModelIds } from './canonical-model.ts';
-import {
-  makeSignal,
-  num,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  usd,
-  windowDetails,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { makeSignal, num, query, round, RUNBOOK, text, usd, windowDetails, windowParams } from './context.ts';
+import type { RuleContext, RuleOutcome, TraceDbRule } from './context.ts';
 import { commandsFor, scopeQuery } from './key-compromise.ts';
 import { keyCapsLast24h } from './key-caps.ts';
 import { last24hByModel } from './key-spend-spike.ts';
