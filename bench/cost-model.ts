@@ -35,18 +35,23 @@ export const WORKLOAD = {
   probeQueuePollsPerMinute: 15,
   /**
    * trace-check on the open database (snapshot unchanged): bench/results.md, trace-check "warm: evaluate again
-   * on the open DB" 1.25 s on the 1 M-event DB, plus the HEAD request: ~1.3 s. Measured on the x86 bench
-   * machine, taken as the arm64 duration at 2048 MB.
+   * on the open DB" 1.25 s on the 1 M-event DB, plus the HEAD request: ~1.3 s. Wall time, so an upper bound
+   * on its CPU time; priced as CPU-bound like the cold run.
    */
   traceCheckWarmSeconds: 1.3,
   /**
-   * trace-check on a new bounded snapshot: bench/results.md long-history "bounded check in sql.js (cold)",
-   * median 8.45 s (runs 9.38, 8.45, 6.52 s: read + gunzip + open + all rules) on the 2-core bench machine.
-   * That machine was loaded, so this is an upper bound; it is still the figure measured, not a guess.
+   * trace-check on a new bounded snapshot, in CPU seconds (user + system of read + gunzip + open + all rules):
+   * `coldCpuMs` of bench/trace-check-child.ts on the long-history fixture's bounded snapshot (2 M events over
+   * 50 days; 22 MB, 3.8 MB gzipped), median of 5 runs (bench/results.md, cost model). CPU time, not wall time:
+   * the bench machine is shared and loaded (the same runs took 6.8 to 10.7 s of wall time, median 8.33 s; CPU 1.90 to 2.42 s), and Lambda bills a CPU-bound
+   * run by its CPU share (LAMBDA_MB_PER_VCPU). Measured on x86_64, taken as-is for arm64.
    */
-  traceCheckColdSeconds: 8.45,
-  /** The shipper uploads every minute (shipper/README.md: CronJob `* * * * *`), so every trace-check run sees a new snapshot. */
-  shipperIntervalMinutes: 1,
+  traceCheckColdCpuSeconds: 1.96,
+  /**
+   * The shipper ships as often as trace-check reads (shipper/README.md, Schedule: "ship no more often than the
+   * trace-check reads"; its CronJob every minute for the default 1-minute schedule), so every run reads a new snapshot.
+   */
+  shipperFollowsSchedule: true,
   /**
    * Gzipped bounded snapshot (the shipper's default, docs/snapshot-format.md): bench/results.md long-history,
    * a 50-day, ~1 M-call DB (861 MB) ships as 22.2 MB of window + rollups, 3.8 MB gzipped: ~4 MB, one PUT.
@@ -402,6 +407,25 @@ export interface CostModel {
   warnings: string[];
 }
 
+/**
+ * The template with trace-check on another `rate(N minutes)` (snapshot.scheduleMinutes: the runbook's trace-DB
+ * probe runs "every 1-5 min"), for the per-schedule table: only the schedule changes, nothing else is priced differently.
+ */
+export function withTraceCheckSchedule(template: CfnTemplate, minutes: number): CfnTemplate {
+  const copy = structuredClone(template);
+  const resources = copy.Resources ?? {};
+  const traceCheck = Object.keys(resources).filter(
+    (id) => resources[id]!.Type === 'AWS::Lambda::Function' && partOf(id, resources[id]!) === 'trace-check',
+  );
+  for (const rule of Object.values(resources)) {
+    const p = rule.Properties ?? {};
+    if (rule.Type !== 'AWS::Events::Rule' || typeof p.ScheduleExpression !== 'string') continue;
+    if ((p.Targets as { Arn?: unknown }[] | undefined)?.some((t) => traceCheck.includes(refOf(t.Arn) ?? '')))
+      p.ScheduleExpression = `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`;
+  }
+  return copy;
+}
+
 export function computeCostModel(template: CfnTemplate, config: Config): CostModel {
   const inv = inventory(template);
   const items: LineItem[] = [];
@@ -439,10 +463,14 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
   const probeReports = healthRounds + (probeRuns - healthRuns);
 
   const traceRuns = runsPerMonth(traceCheck);
-  const snapshotsPerMonth = MINUTES_PER_MONTH / WORKLOAD.shipperIntervalMinutes;
+  const snapshotsPerMonth = WORKLOAD.shipperFollowsSchedule ? traceRuns : MINUTES_PER_MONTH;
   const coldRuns = Math.min(traceRuns, snapshotsPerMonth);
   const warmRuns = traceRuns - coldRuns;
-  const traceSeconds = coldRuns * WORKLOAD.traceCheckColdSeconds + warmRuns * WORKLOAD.traceCheckWarmSeconds;
+  // CPU-bound: below one vCPU the run takes its CPU time x LAMBDA_MB_PER_VCPU / MemorySize.
+  const cpuShare = Math.min(1, traceCheck.memoryMb / P.LAMBDA_MB_PER_VCPU);
+  const traceColdSeconds = WORKLOAD.traceCheckColdCpuSeconds / cpuShare;
+  const traceWarmSeconds = WORKLOAD.traceCheckWarmSeconds / cpuShare;
+  const traceSeconds = coldRuns * traceColdSeconds + warmRuns * traceWarmSeconds;
 
   const sweeperRuns = runsPerMonth(sweeper);
   const logWatchRuns = WORKLOAD.logWatchInvocationsPerDay * DAYS_PER_MONTH;
@@ -468,7 +496,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
       fn: traceCheck,
       runs: traceRuns,
       seconds: traceSeconds,
-      how: `${n(coldRuns)} new-snapshot runs x ${WORKLOAD.traceCheckColdSeconds} s${warmRuns ? ` + ${n(warmRuns)} unchanged x ${WORKLOAD.traceCheckWarmSeconds} s` : ''}`,
+      how: `${n(coldRuns)} new-snapshot runs x ${n(traceColdSeconds, 1)} s (${WORKLOAD.traceCheckColdCpuSeconds} CPU-s at ${n(cpuShare, 2)} vCPU)${warmRuns ? ` + ${n(warmRuns)} unchanged x ${n(traceWarmSeconds, 1)} s` : ''}`,
     },
     {
       fn: router,
@@ -601,7 +629,7 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
     `A month is ${DAYS_PER_MONTH} days (${n(MINUTES_PER_MONTH)} minutes). Prices: ${P.PRICES_SOURCE} (bench/cost-prices.ts). "GB" of storage and logs is 2^30 bytes; Lambda GB-s is MemorySize / 1024 x seconds.`,
     `From the template: ${inv.functions.length} functions with their MemorySize and architecture, each rate() schedule targeting them (probe every ${probe.scheduleMinutes.join('+')} min, trace-check every ${traceCheck.scheduleMinutes.join('+')} min — config snapshot.scheduleMinutes = ${config.snapshot?.scheduleMinutes ?? 'n/a'}, sweeper every ${sweeper.scheduleMinutes.join('+')} min), the router's event rules, log-watch's subscription filter, every alarm's period (< 60 s = high resolution) and metric count, log-group retention, the bucket's versioning and NoncurrentDays (${only(inv.buckets, 'S3 bucket').noncurrentDays ?? 'none'}), table billing mode and PITR, topics and their subscriptions, KMS keys, the dashboard.`,
     `Probe: ${WORKLOAD.probeRounds} rounds ${n(spacingSeconds)} s apart (PROBE_SPACING_MS), ${WORKLOAD.probeRoundSeconds} s per round: ${n(probeSeconds, 1)} s billed per run; ${probeTargets.length} targets (PROBE_TARGETS). Each round reads and writes its state item (1 RRU + 1 WRU) and puts one report on the bus; no custom metric, no per-target alarm (only its Lambda Errors alarm).`,
-    `trace-check: the shipper uploads every ${WORKLOAD.shipperIntervalMinutes} min (shipper/README.md), so every run reads a new snapshot: ${WORKLOAD.traceCheckColdSeconds} s (bench/results.md long-history, the bounded check's cold median); a run on an unchanged snapshot would take ${WORKLOAD.traceCheckWarmSeconds} s (warm 1.25 s + HEAD). Durations measured on the x86 bench machine, taken as-is for arm64 at 2048 MB; INIT time of the rare new containers not counted.`,
+    `trace-check: the shipper ships as often as trace-check reads (shipper/README.md), so every run reads a new snapshot: ${WORKLOAD.traceCheckColdCpuSeconds} CPU-s (bench/results.md, the bounded cold check's CPU time, median of 5); at ${traceCheck.memoryMb} MB Lambda gives ${n(cpuShare, 2)} vCPU (1 vCPU at ${n(P.LAMBDA_MB_PER_VCPU)} MB), so a run bills ${n(traceColdSeconds, 1)} s, the same GB-s at any memory below one vCPU. A run on an unchanged snapshot would take ${WORKLOAD.traceCheckWarmSeconds} s of CPU (warm 1.25 s + HEAD). Measured on the x86 bench machine, taken as-is for arm64; INIT time of the rare new containers not counted.`,
     `Snapshot ${n(WORKLOAD.snapshotBytes / 1e6)} MB gzipped (bench/results.md: 55.6 MB); \`aws s3 cp\` uploads it in ${parts} parts of 8 MiB (${putsPerUpload} PUT-class requests per upload, not 1); trace-check does HEAD + GET per new snapshot. With versioning, each upload leaves a noncurrent version kept NoncurrentDays + ~0.5 day (expiry at the next midnight UTC): ${n(noncurrent)} versions.`,
     `Router: one invocation per evaluation report (every trace-check run, every log-watch batch and every probe round publishes one: ${n(probeReports)} probe reports) plus ${WORKLOAD.alarmStateChangesPerDay} alarm state changes a day: ${n(routerRuns)} x ${WORKLOAD.routerSeconds} s. Sweeper ${WORKLOAD.sweeperSeconds} s per run. log-watch ${n(WORKLOAD.logWatchInvocationsPerDay)} batches a day x ${WORKLOAD.logWatchSeconds} s.`,
     `CloudWatch Logs: ${n(WORKLOAD.logBytesPerInvocation / 1_024)} KB per invocation (EMF lines included), stored for the log group's retention (uncompressed: an upper bound).`,
@@ -1034,6 +1062,14 @@ export const costModel: Benchmark = {
           PRICED_TYPES.has(type) ? 'line items below' : FREE_TYPES.has(type) ? 'free (or in another line)' : 'NOT PRICED',
         ]),
     );
+    const bySchedule = markdownTable(
+      ['snapshot.scheduleMinutes', 'trace-check runs / month', 'trace-check part', 'deployment total'],
+      [1, 2, 3, 4, 5].map((minutes) => {
+        const variant = computeCostModel(withTraceCheckSchedule(template, minutes), config);
+        const trace = sum(variant.deployment.filter((i) => i.part === 'trace-check'));
+        return [String(minutes), n(MINUTES_PER_MONTH / minutes), usd(trace), usd(sum(variant.deployment))];
+      }),
+    );
     const details = [
       `Template: \`cdk synth\` of metis-alerts.config.example.json (${reused ? 'reused bench/.work/cdk.out, synthesized from the same config and sources' : 'synthesized into bench/.work/cdk.out'}). ` +
         `Prices: ${P.PRICES_SOURCE}; constants in bench/cost-prices.ts. Workload: WORKLOAD and CANARY in bench/cost-model.ts.`,
@@ -1049,6 +1085,10 @@ export const costModel: Benchmark = {
       'Per part:',
       '',
       subtotals,
+      '',
+      `The same deployment with trace-check (and the shipper, which ships as often as it reads) on each schedule the runbook allows for its trace-DB probe ("every 1-5 min"); the example config uses ${config.snapshot?.scheduleMinutes ?? 'n/a'}:`,
+      '',
+      bySchedule,
       '',
       'The example deployment, every line item:',
       '',

@@ -12,6 +12,11 @@ export const PRICES_SOURCE = 'AWS list prices, us-east-1, on-demand, 2025/2026 (
 export const LAMBDA_ARM64_PER_GB_SECOND = 0.0000133334;
 /** Lambda compute, x86_64, per GB-second: what Synthetics canaries run on. */
 export const LAMBDA_X86_PER_GB_SECOND = 0.0000166667;
+/**
+ * Lambda gives a function CPU in proportion to its memory: at 1,769 MB the equivalent of one vCPU (AWS Lambda
+ * developer guide, "Configuring function memory"). Below it, CPU-bound work takes 1,769 / MemorySize times its CPU time.
+ */
+export const LAMBDA_MB_PER_VCPU = 1_769;
 /** Lambda requests: $0.20 per 1 million invocations. */
 export const LAMBDA_PER_REQUEST = 0.2 / 1_000_000;
 

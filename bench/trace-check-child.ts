@@ -25,6 +25,11 @@ export interface TraceCheckChildReport {
   evaluateMs: number;
   /** read + open + evaluate. */
   coldMs: number;
+  /**
+   * CPU time (user + system) of read + open + evaluate: what a Lambda below one vCPU (1,769 MB) is billed
+   * for, since its CPU share shrinks with memory; on a loaded machine wall time overstates it.
+   */
+  coldCpuMs: number;
   warmMs: number[];
   gzBytes: number;
   dbBytes: number;
@@ -69,6 +74,7 @@ async function main(argv: string[]): Promise<void> {
   await loadSqlJs();
   const t1 = performance.now();
   const rssBeforeReadKb = process.resourceUsage().maxRSS;
+  const cpu1 = process.cpuUsage();
 
   const gz = readFileSync(dbPath);
   const t2 = performance.now();
@@ -86,6 +92,7 @@ async function main(argv: string[]): Promise<void> {
   const recorder = recordingDatabase(opened);
   const cold = evaluateTraceDb(recorder, { now, rules, meta, timer });
   const t4 = performance.now();
+  const coldCpu = process.cpuUsage(cpu1);
   const peakRssKb = process.resourceUsage().maxRSS;
 
   const warmMs: number[] = [];
@@ -113,6 +120,7 @@ async function main(argv: string[]): Promise<void> {
     openMs: t3 - t2,
     evaluateMs: t4 - t3,
     coldMs: t4 - t1,
+    coldCpuMs: (coldCpu.user + coldCpu.system) / 1_000,
     warmMs,
     gzBytes: gz.length,
     dbBytes: opened.sizeBytes,

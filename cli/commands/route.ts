@@ -102,9 +102,7 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     // As the deployed router does with a report: its firing signals plus the resolves its evidence allows.
     const signals = entry.kind === 'signal' ? [entry.signal] : signalsFromReport(entry.report, await store.listOpen(entry.report.source));
     // As the deployed router does: signals whose causes span sources (correlate.ts) follow their causes.
-    const derived = correlate(signals, needsCorrelation(signals) ? await store.listOpen() : [], {
-      gatewayDown: config.rules.gateway_down.enabled,
-    });
+    const derived = correlate(signals, needsCorrelation(signals) ? await store.listOpen() : [], settings.correlation);
     const routed = await routeSignals([...signals, ...derived], { ...deps, now: () => at });
     deliveries.push(...routed.attempted.map(toDelivery));
   }

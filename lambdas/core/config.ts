@@ -274,13 +274,22 @@ export const inhibitionSchema = z.strictObject({
 /**
  * Default: while a health target is down hard (SEV1), less severe trace-DB and log signals from that target's
  * traffic are its symptoms, not new pages; another target's outage (the agent server's /health) holds back
- * none of them. A SEV1 of its own (db_integrity, bill_threshold, prompt_exposure) still pages.
+ * none of them. A SEV1 of its own (db_integrity, bill_threshold, prompt_exposure) still pages. During a total
+ * outage (gateway_down) the per-shape inbound_shape_down SEV2s of the same target are its symptoms too.
  */
 export const DEFAULT_INHIBITIONS = [
   {
     name: 'gateway-down',
     source: { rule: ['healthz_down'], severity: ['SEV1'] },
     target: { source: ['trace-db', 'logs'] },
+    equal: ['target'],
+    lowerSeverityOnly: true,
+  },
+  {
+    // The total outage explains each inbound shape failing behind the same health target: one SEV1, not N SEV2s beside it.
+    name: 'gateway-down-shapes',
+    source: { rule: ['gateway_down'], severity: ['SEV1'] },
+    target: { rule: ['inbound_shape_down'] },
     equal: ['target'],
     lowerSeverityOnly: true,
   },

@@ -18,7 +18,7 @@ const CAUSE_RULES = new Set([TRAFFIC_STOPPED, INBOUND_SHAPE_RULE]);
 /** The sources whose open incidents correlation reads. */
 export const CORRELATED_SOURCES: readonly SignalSource[] = ['trace-db', 'probe'];
 
-export interface CorrelationOptions {
+interface CorrelationOptions {
   /** rules.gateway_down.enabled: off, nothing is derived (an open derived incident still resolves). */
   gatewayDown: boolean;
 }

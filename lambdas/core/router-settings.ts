@@ -14,6 +14,8 @@ export const routerSettingsSchema = configSchema.pick({ name: true, runbookBaseU
   signalTargets: z
     .object({ traceDb: z.string().optional(), logGroups: z.record(z.string(), z.string()).default({}), logs: z.string().optional() })
     .default({ logGroups: {} }),
+  /** Signals the router derives across sources (correlate.ts); `gatewayDown` from `rules.gateway_down.enabled`. */
+  correlation: z.object({ gatewayDown: z.boolean() }).default({ gatewayDown: true }),
 });
 export type RouterSettings = z.output<typeof routerSettingsSchema> & {
   /** The sinks with a Notifier in this process (set by dispatch, never configured): the policy plans only these. */
@@ -28,5 +30,6 @@ export function routerSettingsOf(config: Config): RouterSettings {
     routing: config.routing,
     latchHours: { bill_threshold: config.rules.bill_threshold.holdHours },
     signalTargets: signalTargetsOf(config),
+    correlation: { gatewayDown: config.rules.gateway_down.enabled },
   };
 }

@@ -189,12 +189,26 @@ function applyGroupSignal(
     next.timeline.push({ at, event: `downgraded ${open.severity} -> ${signal.severity}` });
     return { next, changed: true };
   }
+  if (becomesSymptom(next, now, settings, context)) return { next, changed: true };
   const release = releaseIfClear(next, now, settings, context);
   if (release) return { next: release, changed: true };
   // Same severity again: nothing to notify, but keep the newest signal (its details, and its time:
   // a traceback resolves after quiet minutes counted from its LAST occurrence).
   if (Date.parse(signal.observedAt) > Date.parse(open.lastSignal.observedAt)) return { next, changed: true };
   return { next: open, changed: false };
+}
+
+/**
+ * An open incident that an inhibitor opened after it now explains (the per-shape SEV2 opens a run before the
+ * total outage's SEV1) becomes its symptom on its next signal: one chatops "suppressed" post in the
+ * inhibitor's thread, no escalation, no reminders; released like any inhibited incident. Mutates `incident`.
+ */
+function becomesSymptom(incident: Incident, now: Date, settings: RouterSettings, context: RoutingContext): boolean {
+  if (!context.inhibitedBy || context.silencedBy || incident.suppressedBy || incident.silencedBy) return false;
+  delete incident.escalateAt;
+  incident.updatedAt = now.toISOString();
+  incident.timeline.push({ at: incident.updatedAt, event: `while open, ${notify(incident, incident.severity, now, settings, context)}` });
+  return true;
 }
 
 /**

@@ -2,7 +2,7 @@
 // (Alertmanager's `equal`), so an outage of one target holds back only the symptoms from that target's
 // traffic: the agent server's /health being down says nothing about the gateway's providers.
 //   healthz_down and tls_expiry (from the probe or a tagged CloudWatch alarm): their subject, the target;
-//   an inbound shape: the health target that gates it;
+//   an inbound shape: the health target that gates it; gateway_down: its target (the trace DB's when derived);
 //   trace-db: `snapshot.target`, default the gateway's target (see trafficTargetDefault);
 //   logs: the log group's `target`, default the gateway's target; anything else: none.
 import type { Config } from './config.ts';

@@ -12,6 +12,8 @@ export interface SignalTargets {
 }
 
 const PROBE_TARGET_RULES = new Set(['healthz_down', 'tls_expiry']);
+/** correlate.ts's subject for gateway_down derived from traffic_stopped (not imported: correlate.ts reaches the rules). */
+const TRAFFIC_OUTAGE_SUBJECT = 'traffic-stopped';
 
 /** The signal's target label, or undefined when it concerns no one target (then an `equal: ["target"]` rule never holds it). */
 export function targetOf(
@@ -19,6 +21,9 @@ export function targetOf(
   targets: SignalTargets | undefined,
 ): string | undefined {
   if (PROBE_TARGET_RULES.has(signal.rule)) return signal.subject;
+  // The total outage: from the shape run its subject is the shapes' health target; derived from traffic_stopped
+  // (correlate.ts) it is about the gateway whose traffic the trace DB records.
+  if (signal.rule === 'gateway_down') return signal.subject === TRAFFIC_OUTAGE_SUBJECT ? targets?.traceDb : signal.subject;
   switch (signal.source) {
     case 'probe': {
       const gate = signal.details?.healthTarget;

@@ -140,6 +140,32 @@ export function minutesAgo(ctx: RuleContext, minutes: number): number {
   return ctx.nowMs - minutes * MS_PER_MINUTE;
 }
 
+/** A windowed rule's window: where it starts and its SQL parameters (:day, :from, :now). */
+export interface RuleWindow {
+  fromMs: number;
+  params: ReturnType<typeof windowParams>;
+}
+
+/**
+ * A rule over the last minutes its config names: not evaluated when `enabled` is false, else `evaluate`
+ * with its config and that window, so the switch and the window read alike in every such rule.
+ */
+export function windowedRule<K extends keyof TraceDbRulesConfig>(
+  id: K,
+  minutes: (cfg: TraceDbRulesConfig[K]) => number,
+  evaluate: (ctx: RuleContext, cfg: TraceDbRulesConfig[K], window: RuleWindow) => RuleOutcome | undefined,
+): TraceDbRule {
+  return {
+    id,
+    evaluate(ctx) {
+      const cfg = ctx.rules[id];
+      if (!cfg.enabled) return undefined;
+      const fromMs = minutesAgo(ctx, minutes(cfg));
+      return evaluate(ctx, cfg, { fromMs, params: windowParams(ctx, fromMs) });
+    },
+  };
+}
+
 /**
  * Rows of `events` of one type whose timestamp lies in [:from, :now] as an instant. The string
  * test first (cheap, index-friendly), then julianday() which accepts 'T' or space, fractions, 'Z'

@@ -2,18 +2,8 @@
 // SQLite database (engine input is an OpenFailure), `PRAGMA quick_check` on it is not ok, or the
 // shipper's own quick_check of the live database (S3 metadata `integrity`) is not ok.
 import type { Signal } from '../signal.ts';
-import {
-  FIRST_MOVE,
-  makeSignal,
-  memo,
-  query,
-  RUNBOOK,
-  text,
-  type RuleContext,
-  type RuleOutcome,
-  type SnapshotMeta,
-  type TraceDbRule,
-} from './context.ts';
+import { FIRST_MOVE, makeSignal, memo, query, RUNBOOK, text } from './context.ts';
+import type { RuleContext, RuleOutcome, SnapshotMeta, TraceDbRule } from './context.ts';
 import type { OpenFailure } from './sql-port.ts';
 import { transferDamage } from './transfer-damage.ts';
 import { errorMessage } from '../errors.ts';

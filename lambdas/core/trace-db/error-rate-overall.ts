@@ -4,21 +4,7 @@
 // catches errors spread thin over many models that each stay below model_error_rate's minCalls.
 import { llmCalls } from './calls.ts';
 import { enoughSample, sampleRule } from './error-sample.ts';
-import {
-  makeSignal,
-  minutesAgo,
-  num,
-  pct,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  windowDetails,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { makeSignal, num, pct, query, round, RUNBOOK, text, windowDetails, windowedRule } from './context.ts';
 
 export const ERROR_RATE_OVERALL = 'error_rate_overall';
 export const OVERALL_SUBJECT = 'all-models';
@@ -33,13 +19,11 @@ ORDER BY errors DESC, calls DESC`;
 /** Models listed in details, busiest in errors first. */
 const MODELS_IN_DETAILS = 15;
 
-export const errorRateOverall: TraceDbRule = {
-  id: ERROR_RATE_OVERALL,
-  evaluate(ctx: RuleContext): RuleOutcome | undefined {
-    const cfg = ctx.rules.error_rate_overall;
-    if (!cfg.enabled) return undefined;
-    const fromMs = minutesAgo(ctx, cfg.windowMinutes);
-    const models = query(ctx, SQL(llmCalls(ctx)), windowParams(ctx, fromMs)).map((r) => ({
+export const errorRateOverall = windowedRule(
+  ERROR_RATE_OVERALL,
+  (cfg) => cfg.windowMinutes,
+  (ctx, cfg, { fromMs, params }) => {
+    const models = query(ctx, SQL(llmCalls(ctx)), params).map((r) => ({
       model: text(r.model),
       calls: num(r.calls),
       errors: num(r.errors),
@@ -80,4 +64,4 @@ export const errorRateOverall: TraceDbRule = {
       ],
     };
   },
-};
+);

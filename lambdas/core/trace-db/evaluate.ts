@@ -10,16 +10,8 @@ import { ANALYTICS_DRIFT, evaluateAnalyticsDrift, type AnalyticsInput } from './
 import { billThreshold } from './bill-threshold.ts';
 import { blastRadius, withBlastRadius } from './blast-radius.ts';
 import { clockSkew } from './clock-skew.ts';
-import {
-  round,
-  type NotEvaluated,
-  type RuleContext,
-  type RuleOutcome,
-  type SnapshotMeta,
-  type TraceDbMetrics,
-  type TraceDbRule,
-  type TraceDbRulesConfig,
-} from './context.ts';
+import { round } from './context.ts';
+import type { NotEvaluated, RuleContext, RuleOutcome, SnapshotMeta, TraceDbMetrics, TraceDbRule, TraceDbRulesConfig } from './context.ts';
 import { costProjection } from './cost-projection.ts';
 import { DB_INTEGRITY, dbIntegrity, openFailureSignal } from './db-integrity.ts';
 import { diskUsage } from './disk-usage.ts';

@@ -6,23 +6,7 @@
 // their calls cost against the first choice's own calls in the same window (fallback routes may carry
 // overlay pricing), joined to llm.call_completed by `$.request_id`.
 import { canonicalId } from './provider-unavailable.ts';
-import {
-  inWindow,
-  makeSignal,
-  minutesAgo,
-  num,
-  pct,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  usd,
-  windowDetails,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { inWindow, makeSignal, num, pct, query, round, RUNBOOK, text, usd, windowDetails, windowedRule } from './context.ts';
 
 export const FALLBACK_SURGE = 'fallback_surge';
 
@@ -71,13 +55,10 @@ interface Served {
   costUsd: number;
 }
 
-export const fallbackSurge: TraceDbRule = {
-  id: FALLBACK_SURGE,
-  evaluate(ctx: RuleContext): RuleOutcome | undefined {
-    const cfg = ctx.rules.fallback_surge;
-    if (!cfg.enabled) return undefined;
-    const fromMs = minutesAgo(ctx, cfg.windowMinutes);
-    const params = windowParams(ctx, fromMs);
+export const fallbackSurge = windowedRule(
+  FALLBACK_SURGE,
+  (cfg) => cfg.windowMinutes,
+  (ctx, cfg, { fromMs, params }) => {
     const subjectOf = (provider: unknown, model: unknown) =>
       canonicalId(text(provider), model === null || model === undefined || model === '' ? null : text(model));
     const tallies = query(ctx, TALLY_SQL, params).map((r) => ({
@@ -161,4 +142,4 @@ export const fallbackSurge: TraceDbRule = {
     });
     return { signals, healthy };
   },
-};
+);

@@ -5,19 +5,8 @@
 // day's later runs, and only the next day's run names it healthy (the breaker resets at midnight), so
 // a key that slows down and speeds up again does not page twice in one day.
 import { llmCalls } from './calls.ts';
-import {
-  makeSignal,
-  num,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  usd,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { makeSignal, num, query, round, RUNBOOK, text, usd, windowParams } from './context.ts';
+import type { RuleContext, RuleOutcome, TraceDbRule } from './context.ts';
 import { keyCapsLast24h } from './key-caps.ts';
 import { MS_PER_DAY, MS_PER_HOUR, MS_PER_MINUTE, startOfUtcDay, toJulianDay } from './time.ts';
 
@@ -49,7 +38,7 @@ export const keyCapProjection: TraceDbRule = {
     const dayStart = startOfUtcDay(ctx.nowMs);
     const hourAgo = ctx.nowMs - MS_PER_HOUR;
     const hoursLeft = (dayStart + MS_PER_DAY - ctx.nowMs) / MS_PER_HOUR;
-    const capped = [...caps].filter(([, c]) => c.dailyCapUsd !== null);
+    const capped = [...caps].flatMap(([key, c]) => (c.kind === 'capped' ? [[key, c.dailyCapUsd] as const] : []));
     // Yesterday's incidents end with yesterday: the breaker reset at midnight.
     const healthy = capped.map(([key]) => capProjectionSubject(key, dayStart - MS_PER_DAY));
     if (capped.length === 0) return { signals: [], healthy };
@@ -64,8 +53,7 @@ export const keyCapProjection: TraceDbRule = {
     }
 
     const signals = [];
-    for (const [key, { dailyCapUsd }] of capped) {
-      const cap = dailyCapUsd as number;
+    for (const [key, cap] of capped) {
       const s = spend.get(key);
       if (!s || s.lastHour <= 0 || s.today >= cap) continue;
       const projected = s.today + s.lastHour * hoursLeft;

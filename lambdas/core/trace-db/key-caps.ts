@@ -1,9 +1,10 @@
-// The daily cap each key's recent events state, shared by key_cap_projection and key_without_cap. A cap
+// The daily cap each key's events state: the one cap reader of key_cap_projection, key_without_cap,
+// key_over_cap and key_compromise_suspected (so a key's cap reads the same in every alert). A cap
 // may ride on the calls themselves (read from the extracted-calls table, where the one JSON pass already
 // copied it) or on any other event (key.issued, key.updated, route.decided, quota.alert), read per type
 // through an index on (type, timestamp) when there is one, rows that do not mention a cap skipped by a
 // cheap instr() before any JSON. The last 24 h lie inside a bounded snapshot's raw events
-// (WINDOW_HOURS >= 25), so both shapes agree.
+// (WINDOW_HOURS >= 25), so both shapes agree for every reader but key_compromise_suspected's 7 days.
 import { llmCalls } from './calls.ts';
 import { keyExpr, memo, query, windowParams, type RuleContext } from './context.ts';
 import { instantSql } from './instant-sql.ts';
@@ -12,10 +13,12 @@ import { MS_PER_HOUR } from './time.ts';
 /** How far back the cap statements are read. */
 export const CAP_LOOKBACK_HOURS = 24;
 
-export interface KeyCap {
-  /** The newest stated cap in USD; null when the newest statement says "no cap" (null or 0). */
-  dailyCapUsd: number | null;
-}
+/**
+ * What the trace DB says about a key's daily cap: a positive number (capped) or an explicit "no cap" (JSON
+ * null or 0). A key with no statement is absent: `unknown`, never "uncapped" (a key that never neared its
+ * cap has no quota.alert).
+ */
+export type CapEvidence = { kind: 'capped'; dailyCapUsd: number } | { kind: 'uncapped' } | { kind: 'unknown' };
 
 /** Each key's newest cap on its calls (0: JSON null), SQLite taking the bare column from the MAX(jd) row. */
 const FROM_CALLS = (calls: string) => `
@@ -33,7 +36,7 @@ s AS (
   SELECT ${key} AS key, ${instantSql()} AS jd,
          CASE WHEN json_valid(payload) THEN json_type(payload, '$.daily_cap_usd') END AS daily_type,
          CASE WHEN json_valid(payload) THEN payload ->> '$.daily_cap_usd' END AS daily,
-         CASE WHEN events.type = 'quota.alert' AND json_valid(payload) AND COALESCE(payload ->> '$.kind', 'daily_cap_soft') = 'daily_cap_soft'
+         CASE WHEN events.type = 'quota.alert' AND json_valid(payload) AND COALESCE(payload ->> '$.kind', '') NOT LIKE '%month%'
               THEN payload ->> '$.cap_usd' END AS soft
   FROM events
   WHERE events.type IN (SELECT type FROM t WHERE type IS NOT NULL AND type <> 'llm.call_completed')
@@ -48,14 +51,14 @@ WHERE key IS NOT NULL AND (daily_type IN ('integer', 'real', 'null') OR typeof(s
 GROUP BY key`;
 
 /**
- * Per key, its newest cap statement in the last 24 h: `$.daily_cap_usd` on any event (a positive number:
- * capped; JSON null or 0: issued without a cap), or `$.cap_usd` of a `daily_cap_soft` quota.alert (the
- * soft alert only exists under a daily cap). A `daily_cap_usd` that is text or an object states nothing.
- * Keys with no statement are absent.
+ * Per key, its newest cap statement in [fromMs, now]: `$.daily_cap_usd` on any event (a positive number:
+ * capped; JSON null or 0: issued without a cap), or `$.cap_usd` of a quota.alert whose `kind` does not name
+ * the monthly cap (the soft alert only exists under a daily cap). A `daily_cap_usd` that is text or an
+ * object states nothing. Keys with no statement are absent (unknown).
  */
-export function keyCapsLast24h(ctx: RuleContext): Map<string, KeyCap> {
-  return memo(ctx, 'key-caps:24h', () => {
-    const params = windowParams(ctx, ctx.nowMs - CAP_LOOKBACK_HOURS * MS_PER_HOUR);
+export function keyDailyCaps(ctx: RuleContext, fromMs: number): ReadonlyMap<string, Exclude<CapEvidence, { kind: 'unknown' }>> {
+  return memo(ctx, `key-caps:${fromMs}`, () => {
+    const params = windowParams(ctx, fromMs);
     const newest = new Map<string, { cap: number; jd: number }>();
     for (const r of [...query(ctx, FROM_CALLS(llmCalls(ctx)), params), ...query(ctx, FROM_OTHER_EVENTS(keyExpr(ctx)), params)]) {
       if (typeof r.cap !== 'number' || typeof r.jd !== 'number') continue;
@@ -63,8 +66,13 @@ export function keyCapsLast24h(ctx: RuleContext): Map<string, KeyCap> {
       const seen = newest.get(key);
       if (!seen || r.jd >= seen.jd) newest.set(key, { cap: r.cap, jd: r.jd });
     }
-    const out = new Map<string, KeyCap>();
-    for (const [key, { cap }] of newest) out.set(key, { dailyCapUsd: cap > 0 ? cap : null });
+    const out = new Map<string, Exclude<CapEvidence, { kind: 'unknown' }>>();
+    for (const [key, { cap }] of newest) out.set(key, cap > 0 ? { kind: 'capped', dailyCapUsd: cap } : { kind: 'uncapped' });
     return out;
   });
+}
+
+/** The caps stated in the last CAP_LOOKBACK_HOURS (what every reader but key_compromise_suspected's 7 days uses). */
+export function keyCapsLast24h(ctx: RuleContext): ReadonlyMap<string, Exclude<CapEvidence, { kind: 'unknown' }>> {
+  return keyDailyCaps(ctx, ctx.nowMs - CAP_LOOKBACK_HOURS * MS_PER_HOUR);
 }

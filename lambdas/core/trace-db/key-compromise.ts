@@ -3,7 +3,8 @@
 // computation, shared), AND either calling models it did not call in those 7 days or known to have no
 // `daily_cap_usd`. A CI burst on the key's usual models stays a SEV3 key_spend_spike. Details carry the
 // runbook's 24 h scope rows and the revoke / re-issue commands, naming the key id only (never a token).
-import { keyDailyCaps, keyModelsUsed, type CapEvidence } from './key-history.ts';
+import { keyDailyCaps, type CapEvidence } from './key-caps.ts';
+import { keyModelsUsed } from './key-history.ts';
 import { last24hByModel, spendSpikes, type SpendSpike } from './key-spend-spike.ts';
 import { makeSignal, round, RUNBOOK, usd, windowDetails, type RuleContext, type RuleOutcome, type TraceDbRule } from './context.ts';
 import { MS_PER_HOUR } from './time.ts';
@@ -70,7 +71,7 @@ export const keyCompromise: TraceDbRule = {
     const usual = keyModelsUsed(ctx, keys, baseFrom, hourAgo);
     // (hourAgo, now]: the end bound is exclusive, so one millisecond past now.
     const recent = keyModelsUsed(ctx, keys, hourAgo, ctx.nowMs + 1);
-    const caps = keyDailyCaps(ctx, keys, baseFrom);
+    const caps = keyDailyCaps(ctx, baseFrom);
 
     const suspects = firing
       .map((spike) => {

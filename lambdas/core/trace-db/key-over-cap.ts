@@ -13,22 +13,10 @@
 // Details carry the runbook's 24 h scope rows and the revoke / re-issue commands (key id only).
 import { llmCalls } from './calls.ts';
 import { canonicalModelIds } from './canonical-model.ts';
-import {
-  makeSignal,
-  num,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  usd,
-  windowDetails,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { makeSignal, num, query, round, RUNBOOK, text, usd, windowDetails, windowParams } from './context.ts';
+import type { RuleContext, RuleOutcome, TraceDbRule } from './context.ts';
 import { commandsFor, scopeQuery } from './key-compromise.ts';
-import { keyDailyCaps } from './key-history.ts';
+import { keyCapsLast24h } from './key-caps.ts';
 import { last24hByModel } from './key-spend-spike.ts';
 import { MS_PER_DAY, fromJulianDay, startOfUtcDay } from './time.ts';
 
@@ -81,11 +69,7 @@ export const keyOverCap: TraceDbRule = {
     const today = windowParams(ctx, dayStart);
     const keys = query(ctx, TODAY_SQL(llmCalls(ctx)), today).map((r) => ({ key: text(r.key), calls: num(r.calls), spend: num(r.spend) }));
     if (keys.length === 0) return { signals: [], healthy: [] };
-    const caps = keyDailyCaps(
-      ctx,
-      keys.map((k) => k.key),
-      ctx.nowMs - MS_PER_DAY,
-    );
+    const caps = keyCapsLast24h(ctx);
 
     const healthy: string[] = [];
     const over = new Map<string, { capUsd: number; spendUsd: number; callsToday: number }>();

@@ -3,22 +3,8 @@
 // hour comes from the raw rows, the baseline from the history module (rollups on a bounded snapshot);
 // a second query, only when something fires, gives the runbook's key-scoping rows (calls and cost per
 // model over 24 h) for the firing keys.
-import {
-  FIRST_MOVE,
-  makeSignal,
-  memo,
-  num,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  usd,
-  windowDetails,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { FIRST_MOVE, makeSignal, memo, num, query, round, RUNBOOK, text, usd, windowDetails, windowParams } from './context.ts';
+import type { RuleContext, RuleOutcome, TraceDbRule } from './context.ts';
 import { gatewayWriting } from './data-freshness.ts';
 import { llmCalls } from './calls.ts';
 import { MS_PER_DAY, MS_PER_HOUR, fromJulianDay } from './time.ts';

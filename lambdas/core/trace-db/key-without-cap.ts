@@ -3,19 +3,8 @@
 // one digest entry per key. A key whose events say `daily_cap_usd: null` (issued without a cap) and a
 // key whose events never mention a cap are both listed; the entry says which.
 import { llmCalls } from './calls.ts';
-import {
-  makeSignal,
-  num,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  usd,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { makeSignal, num, query, round, RUNBOOK, text, usd, windowParams } from './context.ts';
+import type { RuleContext, RuleOutcome, TraceDbRule } from './context.ts';
 import { CAP_LOOKBACK_HOURS, keyCapsLast24h } from './key-caps.ts';
 import { MS_PER_HOUR } from './time.ts';
 
@@ -39,7 +28,7 @@ export const keyWithoutCap: TraceDbRule = {
     for (const r of query(ctx, SQL(llmCalls(ctx)), windowParams(ctx, fromMs))) {
       const key = text(r.key);
       const cap = caps.get(key);
-      if (cap && cap.dailyCapUsd !== null) {
+      if (cap?.kind === 'capped') {
         healthy.push(key);
         continue;
       }

@@ -6,20 +6,8 @@
 // bounded sorter (the top 5 %) instead of sorting every call. Non-numeric or negative latencies are
 // ignored. A per-model breakdown of the window is read only when it fires.
 import { llmCalls } from './calls.ts';
-import {
-  makeSignal,
-  minutesAgo,
-  num,
-  numOrNull,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  windowDetails,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { makeSignal, minutesAgo, num, numOrNull, query, round, RUNBOOK, text, windowDetails } from './context.ts';
+import type { RuleContext, RuleOutcome, TraceDbRule } from './context.ts';
 import { latencyHistory, VALID_LATENCY } from './history.ts';
 import { MS_PER_DAY, MS_PER_HOUR, toJulianDay } from './time.ts';
 

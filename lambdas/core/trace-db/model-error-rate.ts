@@ -3,23 +3,7 @@
 // errors: the minimum sample guards small percentages, never a total failure of a quiet model (15 of 15
 // calls failing pages). The runbook's cron recipe, per model, with the provider split that tells
 // on-call whether one provider carries the errors.
-import {
-  FIRST_MOVE,
-  inWindow,
-  makeSignal,
-  minutesAgo,
-  num,
-  pct,
-  query,
-  round,
-  RUNBOOK,
-  text,
-  windowDetails,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { FIRST_MOVE, inWindow, makeSignal, num, pct, query, round, RUNBOOK, text, windowDetails, windowedRule } from './context.ts';
 import { llmCalls } from './calls.ts';
 import { enoughSample, sampleRule } from './error-sample.ts';
 
@@ -42,13 +26,10 @@ interface ModelRow {
   providers: { provider: string; calls: number; errors: number }[];
 }
 
-export const modelErrorRate: TraceDbRule = {
-  id: MODEL_ERROR_RATE,
-  evaluate(ctx: RuleContext): RuleOutcome | undefined {
-    const cfg = ctx.rules.model_error_rate;
-    if (!cfg.enabled) return undefined;
-    const fromMs = minutesAgo(ctx, cfg.windowMinutes);
-    const params = windowParams(ctx, fromMs);
+export const modelErrorRate = windowedRule(
+  MODEL_ERROR_RATE,
+  (cfg) => cfg.windowMinutes,
+  (ctx, cfg, { fromMs, params }) => {
     const rows = query(ctx, sql(llmCalls(ctx)), params);
 
     const models = new Map<string, ModelRow>();
@@ -109,4 +90,4 @@ export const modelErrorRate: TraceDbRule = {
     }
     return { signals, healthy, metrics: { errorShareByModel } };
   },
-};
+);

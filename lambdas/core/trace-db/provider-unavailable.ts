@@ -3,21 +3,7 @@
 // SEV2 when some request was not served by a later hop (no failover: a later hop that answered
 // `error`, `over_budget` or nothing served nobody), SEV3 when every such request failed over to a hop
 // that served it (`selected` / `ok`). Subject: the canonical id `provider:model`.
-import {
-  FIRST_MOVE,
-  inWindow,
-  makeSignal,
-  minutesAgo,
-  num,
-  query,
-  RUNBOOK,
-  text,
-  windowDetails,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { FIRST_MOVE, inWindow, makeSignal, num, query, RUNBOOK, text, windowDetails, windowedRule } from './context.ts';
 import { isoFromJulianDayOrNull } from './time.ts';
 import { instantSql } from './instant-sql.ts';
 
@@ -79,13 +65,10 @@ export function canonicalId(provider: string, model: string | null): string {
   return model === null ? provider : `${provider}:${model}`;
 }
 
-export const providerUnavailable: TraceDbRule = {
-  id: PROVIDER_UNAVAILABLE,
-  evaluate(ctx: RuleContext): RuleOutcome | undefined {
-    const cfg = ctx.rules.provider_unavailable;
-    if (!cfg.enabled) return undefined;
-    const fromMs = minutesAgo(ctx, cfg.windowMinutes);
-    const params = windowParams(ctx, fromMs);
+export const providerUnavailable = windowedRule(
+  PROVIDER_UNAVAILABLE,
+  (cfg) => cfg.windowMinutes,
+  (ctx, cfg, { fromMs, params }) => {
     const rows = query(ctx, SQL, params);
 
     const subjectOf = (provider: unknown, model: unknown) =>
@@ -157,4 +140,4 @@ export const providerUnavailable: TraceDbRule = {
     });
     return { signals, healthy };
   },
-};
+);

@@ -1,22 +1,9 @@
 // quota_alert (SEV3): `quota.alert` events for a key in the last `lookbackMinutes` (15). The gateway
 // fires quota.alert at 80 % of a key's cap (the soft threshold); the runbook says to tail it into
 // the same paging system. One query: per key the count, first and last time and the latest payload's facts.
-import {
-  FIRST_MOVE,
-  inWindow,
-  keyExpr,
-  makeSignal,
-  minutesAgo,
-  num,
-  query,
-  RUNBOOK,
-  text,
-  windowDetails,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { FIRST_MOVE, inWindow, keyExpr, makeSignal, num } from './context.ts';
+import { query, RUNBOOK, text, windowDetails, windowedRule, windowParams } from './context.ts';
+import type { RuleContext } from './context.ts';
 import { gatewayWriting } from './data-freshness.ts';
 import { isoFromJulianDayOrNull, MS_PER_DAY } from './time.ts';
 import { instantSql } from './instant-sql.ts';
@@ -42,13 +29,11 @@ ORDER BY alerts DESC, key`;
 /** Keys that raised quota.alert over the last day: the ones whose quiet window is evidence they calmed down. */
 const RECENT_KEYS_SQL = (ctx: RuleContext) => `SELECT DISTINCT ${keyExpr(ctx)} AS key FROM events WHERE ${inWindow('quota.alert')}`;
 
-export const quotaAlert: TraceDbRule = {
-  id: QUOTA_ALERT,
-  evaluate(ctx: RuleContext): RuleOutcome | undefined {
-    const cfg = ctx.rules.quota_alert;
-    if (!cfg.enabled) return undefined;
-    const fromMs = minutesAgo(ctx, cfg.lookbackMinutes);
-    const rows = query(ctx, sql(ctx), windowParams(ctx, fromMs));
+export const quotaAlert = windowedRule(
+  QUOTA_ALERT,
+  (cfg) => cfg.lookbackMinutes,
+  (ctx, cfg, { fromMs, params }) => {
+    const rows = query(ctx, sql(ctx), params);
     const signals = rows.map((row) => {
       const key = text(row.key);
       const alerts = num(row.alerts);
@@ -83,4 +68,4 @@ export const quotaAlert: TraceDbRule = {
       : [];
     return { signals, healthy };
   },
-};
+);

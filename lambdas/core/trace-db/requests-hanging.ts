@@ -3,19 +3,7 @@
 // default) or more: a provider that accepts requests and then hangs, which neither an error share nor a
 // p95 over all traffic shows while the hung calls are few.
 import { llmCalls } from './calls.ts';
-import {
-  makeSignal,
-  minutesAgo,
-  num,
-  query,
-  RUNBOOK,
-  text,
-  windowDetails,
-  windowParams,
-  type RuleContext,
-  type RuleOutcome,
-  type TraceDbRule,
-} from './context.ts';
+import { makeSignal, num, query, RUNBOOK, text, windowDetails, windowedRule } from './context.ts';
 import { VALID_LATENCY } from './history.ts';
 import { isoFromJulianDayOrNull } from './time.ts';
 
@@ -31,13 +19,11 @@ FROM ${calls}
 WHERE jd BETWEEN :from AND :now AND ${VALID_LATENCY}
 GROUP BY model`;
 
-export const requestsHanging: TraceDbRule = {
-  id: REQUESTS_HANGING,
-  evaluate(ctx: RuleContext): RuleOutcome | undefined {
-    const cfg = ctx.rules.requests_hanging;
-    if (!cfg.enabled) return undefined;
-    const fromMs = minutesAgo(ctx, cfg.windowMinutes);
-    const rows = query(ctx, SQL(llmCalls(ctx)), { ...windowParams(ctx, fromMs), hangingMs: cfg.hangingMs });
+export const requestsHanging = windowedRule(
+  REQUESTS_HANGING,
+  (cfg) => cfg.windowMinutes,
+  (ctx, cfg, { fromMs, params }) => {
+    const rows = query(ctx, SQL(llmCalls(ctx)), { ...params, hangingMs: cfg.hangingMs });
     const firing = rows.filter((r) => num(r.hanging) >= cfg.minCalls);
     // Models measured in the window with fewer hung calls than the threshold are fine.
     const healthy = rows.filter((r) => num(r.hanging) < cfg.minCalls).map((r) => text(r.model));
@@ -70,4 +56,4 @@ export const requestsHanging: TraceDbRule = {
     });
     return { signals, healthy };
   },
-};
+);

@@ -1,7 +1,7 @@
 // The router Lambda's logic with its adapters injected (makeRouterHandler(deps)): parse the event,
 // call core, hand the results to the adapters. Wiring from the environment lives in deps.ts.
 import { alarmSignal, noteSuppressedAlarm } from '../../core/alarm-signal.ts';
-import { correlate, CORRELATED_SOURCES, needsCorrelation, type CorrelationOptions } from '../../core/correlate.ts';
+import { correlate, CORRELATED_SOURCES, needsCorrelation } from '../../core/correlate.ts';
 import { routeSignals, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
 import type { AlarmTagReader, DeadLetterSink, ReportHeartbeats } from '../../core/ports.ts';
 import { InvalidReportError, parseReport, signalsFromReport } from '../../core/report-signals.ts';
@@ -19,8 +19,6 @@ export interface RouterHandlerDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   logger: Logger;
   /** Remembers each source's last report so the sweeper can tell a stopped detector from a quiet one. */
   heartbeats?: ReportHeartbeats;
-  /** Cross-source signals (correlate.ts); absent: all on. */
-  correlation?: CorrelationOptions;
 }
 
 export type RouterOutcome =
@@ -77,7 +75,7 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
   async function derived(signals: Signal[], openOfSource: Incident[], source: Signal['source']): Promise<Signal[]> {
     if (!needsCorrelation(signals)) return [];
     const others = await Promise.all(CORRELATED_SOURCES.filter((s) => s !== source).map((s) => deps.store.listOpen(s)));
-    return correlate(signals, [...openOfSource, ...others.flat()], deps.correlation);
+    return correlate(signals, [...openOfSource, ...others.flat()], deps.settings.correlation);
   }
 
   return async function handler(event: unknown): Promise<RouterOutcome> {

@@ -44,6 +44,14 @@ describe('parseConfig defaults', () => {
           equal: ['target'],
           lowerSeverityOnly: true,
         },
+        {
+          name: 'gateway-down-shapes',
+          source: { rule: ['gateway_down'], severity: ['SEV1'] },
+          target: { rule: ['inbound_shape_down'] },
+          // The total outage's own shapes, behind the same health target.
+          equal: ['target'],
+          lowerSeverityOnly: true,
+        },
       ],
       maintenanceWindows: [],
       storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120, statuspage: 60 },
@@ -65,11 +73,22 @@ describe('parseConfig defaults', () => {
 
   it('routerSettingsOf keeps exactly what the router needs', () => {
     const settings = routerSettingsOf(parseConfig({ name: 'Prod', businessHours: { timezone: 'Europe/Berlin' } }));
-    expect(Object.keys(settings).sort()).toEqual(['businessHours', 'latchHours', 'name', 'routing', 'runbookBaseUrl', 'signalTargets']);
+    expect(Object.keys(settings).sort()).toEqual([
+      'businessHours',
+      'correlation',
+      'latchHours',
+      'name',
+      'routing',
+      'runbookBaseUrl',
+      'signalTargets',
+    ]);
     expect(settings.name).toBe('Prod');
     // The bill breach's hold, so the CLI's route and the deployed router latch it alike.
     expect(settings.latchHours).toEqual({ bill_threshold: 24 });
     expect(settings.businessHours.timezone).toBe('Europe/Berlin');
+    // The derived total outage follows rules.gateway_down.enabled in the deployed router as in the CLI.
+    expect(settings.correlation).toEqual({ gatewayDown: true });
+    expect(routerSettingsOf(parseConfig({ rules: { gateway_down: { enabled: false } } })).correlation).toEqual({ gatewayDown: false });
   });
 
   it('resolves which health target the trace DB and each log group belong to: the one named like the gateway, else the first, unless set', () => {

@@ -25,7 +25,16 @@ describe('possibleInhibitions', () => {
       [],
     );
     expect(possibleInhibitions({ source: 'trace-db', rule: 'provider_unavailable', severity: 'SEV2' }, INHIBITIONS)).toEqual([]);
-    expect(possibleInhibitions({ source: 'probe', rule: 'inbound_shape_down', severity: 'SEV2' }, INHIBITIONS)).toEqual([]);
+    expect(possibleInhibitions({ source: 'probe', rule: 'tls_expiry', severity: 'SEV3' }, INHIBITIONS)).toEqual([]);
+  });
+
+  it('the default gateway-down-shapes holds an inbound shape SEV2 under an open SEV1 gateway_down of its health target', () => {
+    expect(possibleInhibitions({ source: 'probe', rule: 'inbound_shape_down', severity: 'SEV2' }, INHIBITIONS)).toEqual([
+      {
+        inhibition: 'gateway-down-shapes',
+        whileOpen: 'an open incident with rule gateway_down, severity SEV1, more severe than SEV2, target the same as the signal',
+      },
+    ]);
   });
 
   it('describes equal labels and lowerSeverityOnly: false as configured', () => {

@@ -341,3 +341,85 @@ describe('maintenance windows', () => {
     expect(w.store.peek('latency_p95:gateway')!.silencedBy).toBe('window:db-vacuum');
   });
 });
+
+describe('total outage: gateway_down holds back the per-shape inbound_shape_down of the same health target', () => {
+  const SAT = new Date('2026-11-28T03:00:00Z'); // out of hours: a SEV2 goes to chatops and escalates after 30 min
+  const sat = (minutes: number) => new Date(SAT.getTime() + minutes * 60_000);
+  const shape = (name: string, minutes: number, healthTarget = 'gateway') =>
+    signal({
+      source: 'probe',
+      rule: 'inbound_shape_down',
+      subject: name,
+      dedupKey: `inbound_shape_down:${name}`,
+      severity: 'SEV2',
+      observedAt: sat(minutes).toISOString(),
+      details: { shape: 'openai-chat', status: 502, healthTarget },
+    });
+  const total = (status: Signal['status'], minutes: number, subject = 'gateway') =>
+    signal({
+      source: 'probe',
+      rule: 'gateway_down',
+      subject,
+      dedupKey: `gateway_down:${subject}`,
+      severity: 'SEV1',
+      status,
+      observedAt: sat(minutes).toISOString(),
+    });
+
+  it('a shape SEV2 opened a run before the outage becomes its symptom: one SUPPRESSED post, no escalation; released when the outage ends', async () => {
+    const w = world();
+    await routeSignals([shape('chat', 0)], w.deps(sat(0)));
+    expect(w.store.peek('inbound_shape_down:chat')!.escalateAt).toBe(sat(30).toISOString());
+    await routeSignals([total('firing', 1)], w.deps(sat(1)));
+    const before = w.mark();
+    await routeSignals([shape('chat', 1)], w.deps(sat(1))); // the same run's shape report, routed after it
+    expect(w.since(before)).toEqual(['chatops SUPPRESSED inbound_shape_down: chat']);
+    const symptom = w.store.peek('inbound_shape_down:chat')!;
+    expect(symptom.suppressedBy).toBe('gateway_down:gateway');
+    expect(symptom.escalateAt).toBeUndefined();
+    expect(symptom.timeline.map((t) => t.event)).toContain(
+      'while open, suppressed by gateway_down:gateway (inhibition gateway-down-shapes): posted to chatops, not paged',
+    );
+    expect(w.store.peek('gateway_down:gateway')!.inhibits).toEqual(['inbound_shape_down:chat#1']);
+    // Past the SEV2's escalation time the SEV1 is the only page: the symptom is not escalated.
+    await routeSignals([shape('chat', 31)], w.deps(sat(31)));
+    const quiet = w.mark();
+    await sweepIncidents(sat(35), OPTIONS, w.deps(sat(35)));
+    expect(w.since(quiet).filter((s) => s.includes('inbound_shape_down'))).toEqual([]);
+    // The outage ends with this shape still failing: the shape is its own SEV2 again. Chatops already has its
+    // trigger (nothing is sent twice); out of hours its escalation is planned afresh.
+    await routeSignals([total('resolved', 40)], w.deps(sat(40)));
+    const released = w.mark();
+    await sweepIncidents(sat(41), OPTIONS, w.deps(sat(41)));
+    expect(w.since(released)).toEqual([]);
+    expect(w.store.peek('inbound_shape_down:chat')!.suppressedBy).toBeUndefined();
+    expect(w.store.peek('inbound_shape_down:chat')!.escalateAt).toBe(sat(71).toISOString());
+    const escalated = w.mark();
+    await sweepIncidents(sat(75), OPTIONS, w.deps(sat(75)));
+    expect(w.since(escalated).filter((s) => s.includes('inbound_shape_down'))).toContain('pagerduty trigger inbound_shape_down:chat');
+  });
+
+  it('a shape failing after the outage opened is suppressed from its first signal', async () => {
+    const w = world();
+    await routeSignals([total('firing', 0)], w.deps(sat(0)));
+    const before = w.mark();
+    await routeSignals([shape('messages', 1)], w.deps(sat(1)));
+    expect(w.since(before)).toEqual(['chatops SUPPRESSED inbound_shape_down: messages']);
+  });
+
+  it("a shape behind another health target is not the outage's symptom: it escalates as a SEV2 of its own", async () => {
+    const w = world();
+    await routeSignals([total('firing', 0)], w.deps(sat(0)));
+    await routeSignals([shape('agents-chat', 1, 'agent-server')], w.deps(sat(1)));
+    expect(w.store.peek('inbound_shape_down:agents-chat')!.suppressedBy).toBeUndefined();
+    expect(w.store.peek('inbound_shape_down:agents-chat')!.escalateAt).toBe(sat(31).toISOString());
+  });
+
+  it('gateway_down derived from traffic_stopped is about the trace DB target: it holds back that target’s shapes only', async () => {
+    const w = world();
+    await routeSignals([total('firing', 0, 'traffic-stopped')], w.deps(sat(0)));
+    await routeSignals([shape('chat', 1), shape('agents-chat', 1, 'agent-server')], w.deps(sat(1)));
+    expect(w.store.peek('inbound_shape_down:chat')!.suppressedBy).toBe('gateway_down:traffic-stopped');
+    expect(w.store.peek('inbound_shape_down:agents-chat')!.suppressedBy).toBeUndefined();
+  });
+});

@@ -2,7 +2,10 @@
 // run reports an inbound shape down (SEV2), then the trace-check reports traffic_stopped: the router derives
 // SEV1 gateway_down:traffic-stopped (the runbook's total outage, /healthz green or not) and pages it once;
 // when traffic comes back (traffic_stopped healthy) the derived incident resolves, naming its cause.
+// rules.gateway_down.enabled false (carried in ROUTER_SETTINGS) derives nothing, as in the CLI's replay.
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../../lambdas/core/config.ts';
+import { routerSettingsOf } from '../../../../lambdas/core/router-settings.ts';
 import {
   pdCalls,
   incidentItem,
@@ -106,5 +109,21 @@ describe('router: traffic_stopped while an inbound shape fails is SEV1 gateway_d
     await routerHandler(world, { at: at(25) })(traceRun(25, [trafficStopped(25)]));
     expect(pdCalls(world).map((c) => `${c.action} ${c.severity} ${c.dedupKey}`)).toEqual(['trigger error traffic_stopped:gateway']);
     expect(await incidentItem(world, 'gateway_down:traffic-stopped')).toMatchObject({ status: 'resolved' });
+  });
+
+  it('rules.gateway_down.enabled false: traffic stopped while a shape fails pages only the shape SEV2, no gateway_down', async () => {
+    const settings = routerSettingsOf(parseConfig({ rules: { gateway_down: { enabled: false } } }));
+    const chatDown = { ...shapeDown, subject: 'chat', dedupKey: 'inbound_shape_down:chat', observedAt: at(30) };
+    world.pd.reset();
+    await routerHandler(world, { at: at(30), settings })(shapeRun(30, [chatDown]));
+    // traffic_stopped:gateway is still open from the test before: it fires again with the shape down.
+    const outcome = await routerHandler(world, { at: at(35), settings })(traceRun(35, [trafficStopped(35)]));
+    expect(outcome).toMatchObject({ status: 'routed', signals: 1 });
+    expect(pdCalls(world).map((c) => `${c.action} ${c.severity} ${c.dedupKey}`)).toEqual(['trigger error inbound_shape_down:chat']);
+    expect(await incidentItem(world, 'gateway_down:traffic-stopped')).toMatchObject({ status: 'resolved', episode: 1 });
+
+    // The same two reports with the rule on (the default settings): the SEV1 is derived.
+    await routerHandler(world, { at: at(40) })(traceRun(40, [trafficStopped(40)]));
+    expect(await incidentItem(world, 'gateway_down:traffic-stopped')).toMatchObject({ status: 'open', episode: 2 });
   });
 });
