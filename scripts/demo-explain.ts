@@ -48,7 +48,7 @@ export function whyOf(
 /** The why of a SEV4 digest post (its id is digest#<rule>#<day>). */
 export function digestWhy(id: string): string {
   const [, rule, day] = id.split('#');
-  return `why: rule ${rule} is SEV4: its occurrences of ${day} fold into one chatops digest, posted by the first sweep after midnight (never a page)`;
+  return `why: rule ${rule} is SEV4: its occurrences of ${day} fold into one chatops digest, posted by the first sweep after midnight UTC (never a page)`;
 }
 
 /** The printed lines of one step's deliveries, a why under the first delivery of each incident and action. */

@@ -100,7 +100,7 @@ export async function severityTableSteps(at: Date = new Date('2026-11-24T11:30:0
 export function digestSweepStep(at: Date = new Date('2026-11-25T00:05:00Z')): DemoStep {
   return {
     at,
-    title: 'sweeper, first run after midnight: one SEV4 digest per rule for yesterday on chatops (never a page)',
+    title: 'sweeper, first run after midnight UTC: one SEV4 digest per rule for yesterday (UTC) on chatops (never a page)',
     signals: [],
     sweep: true,
   };

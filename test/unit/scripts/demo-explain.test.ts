@@ -84,7 +84,7 @@ describe('demo printout', () => {
 
   it('a SEV4 digest says which rule and day it folds', () => {
     expect(digestWhy('digest#log_noise#2026-11-24')).toBe(
-      'why: rule log_noise is SEV4: its occurrences of 2026-11-24 fold into one chatops digest, posted by the first sweep after midnight (never a page)',
+      'why: rule log_noise is SEV4: its occurrences of 2026-11-24 fold into one chatops digest, posted by the first sweep after midnight UTC (never a page)',
     );
   });
 });
