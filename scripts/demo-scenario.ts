@@ -12,9 +12,10 @@ export interface DemoStep {
   sweep?: boolean;
 }
 
-const SATURDAY = new Date('2026-11-28T03:00:00Z');
+// 03:00 on Saturday in Berlin, the example config's zone.
+const SATURDAY = new Date('2026-11-28T02:00:00Z');
 
-/** Saturday 03:00: a SEV2 out of hours goes to chatops now; the sweeper escalates it at 03:30 and reminds at 04:00. */
+/** Saturday 03:00 (Berlin): a SEV2 out of hours goes to chatops now; the sweeper escalates it at 03:30 and reminds at 04:00 (Berlin). */
 export function outOfHoursSteps(): DemoStep[] {
   const signal: Signal = {
     source: 'trace-db',
@@ -33,10 +34,10 @@ export function outOfHoursSteps(): DemoStep[] {
   return [
     {
       at: SATURDAY,
-      title: 'Saturday 03:00: a model error rate SEV2 out of hours: chatops now, PagerDuty only if it escalates',
+      title: 'Saturday night: a model error rate SEV2 out of hours: chatops now, PagerDuty only if it escalates',
       signals: [signal],
     },
-    { at: later(30), title: 'sweeper 03:30: still firing 30 min later: escalated to PagerDuty + page', signals: [], sweep: true },
-    { at: later(60), title: 'sweeper 04:00: SEV2 open 60 min, no post for 30: "status update due" on chatops', signals: [], sweep: true },
+    { at: later(30), title: 'sweeper: still firing 30 min later: escalated to PagerDuty + page', signals: [], sweep: true },
+    { at: later(60), title: 'sweeper: SEV2 open 60 min, no post for 30: "status update due" on chatops', signals: [], sweep: true },
   ];
 }

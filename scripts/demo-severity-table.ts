@@ -84,13 +84,13 @@ export async function severityTableSteps(at: Date = new Date('2026-11-24T11:30:0
   return [
     {
       at,
-      title: `trace-check 11:30: ${LEAKED_KEY} spends 10x+ on a model it never used (SEV1 key_compromise_suspected); the CI key's burst on its usual model stays SEV3`,
+      title: `trace-check: ${LEAKED_KEY} spends 10x+ on a model it never used (SEV1 key_compromise_suspected); the CI key's burst on its usual model stays SEV3`,
       signals: keySignals,
     },
     {
       at: logAt,
       title:
-        'log-watch 11:31: request bodies with a customer prompt on stdout (SEV1 prompt_exposure, never quoted); deprecation warnings go to the SEV4 digest',
+        'log-watch: request bodies with a customer prompt on stdout (SEV1 prompt_exposure, never quoted); deprecation warnings go to the SEV4 digest',
       signals: scan.signals,
     },
   ];
@@ -100,7 +100,7 @@ export async function severityTableSteps(at: Date = new Date('2026-11-24T11:30:0
 export function digestSweepStep(at: Date = new Date('2026-11-25T00:05:00Z')): DemoStep {
   return {
     at,
-    title: 'sweeper 00:05 next day: one SEV4 digest per rule for yesterday on chatops (never a page)',
+    title: 'sweeper, first run after midnight UTC: one SEV4 digest per rule for yesterday (UTC) on chatops (never a page)',
     signals: [],
     sweep: true,
   };

@@ -14,7 +14,6 @@ import { WireLog } from '../lambdas/adapters/notify/wire-log.ts';
 import { buildNotifiers } from '../lambdas/core/notify/sink-catalog.ts';
 import { MemoryIncidentStore } from '../lambdas/adapters/memory-incident-store.ts';
 import { postDueDigests } from '../lambdas/core/digest.ts';
-import { parseConfig } from '../lambdas/core/config.ts';
 import { routeSignals, sweepIncidents } from '../lambdas/core/dispatch.ts';
 import { signalsFromReport } from '../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../lambdas/core/router-settings.ts';
@@ -27,23 +26,17 @@ import { digestSweepStep, severityTableSteps } from './demo-severity-table.ts';
 import { shapeDemoSteps } from './demo-shapes.ts';
 import { outOfHoursSteps, type DemoStep } from './demo-scenario.ts';
 import { asError } from '../lambdas/core/errors.ts';
-import { whyLine } from './demo-why.ts';
+import { deliveryLines, digestWhy, inTimeOrder, stepHeader } from './demo-explain.ts';
+import { loadDemoConfig } from './demo-config.ts';
+import type { Incident } from '../lambdas/core/incident.ts';
 
 const outDir = process.env.DEMO_OUT ?? '.demo-out';
-const CHECK_AT = new Date('2026-11-24T10:30:00Z'); // a Tuesday, in business hours (UTC)
+const CHECK_AT = new Date('2026-11-24T10:30:00Z'); // a Tuesday, 11:30 in Berlin: in business hours
 
 async function main(): Promise<void> {
-  // A daily budget turns on cost_projection; everything else runs with the defaults.
-  // Every sink kind is configured so the wire log shows each vendor's request (secrets are placeholders, masked).
-  const config = parseConfig({
-    rules: { cost_projection: { dailyBudgetUsd: 100 }, bill_threshold: { dailyHardCapUsd: 2000 } },
-    sinks: {
-      pagerduty: { routingKeyParameter: '/metis-alerts/demo/pagerduty-routing-key' },
-      opsgenie: { apiKeyParameter: '/metis-alerts/demo/opsgenie-api-key' },
-      splunkOnCall: { restEndpointParameter: '/metis-alerts/demo/splunk-oncall-endpoint' },
-      webhooks: [{ name: 'keep', urlParameter: '/metis-alerts/demo/keep-webhook-url', format: 'alertmanager' }],
-    },
-  });
+  // The example config's sinks, business hours and routing, plus the sinks and budgets the demo adds (it says which).
+  const { config, describe } = loadDemoConfig();
+  for (const line of describe) console.log(line);
   const settings = routerSettingsOf(config);
   const store = new MemoryIncidentStore();
   const digests = new MemoryDigestStore();
@@ -77,7 +70,7 @@ async function main(): Promise<void> {
   );
 
   const steps: DemoStep[] = [
-    { at: CHECK_AT, title: 'trace-check: every trace-DB rule on the sample snapshot (Tuesday 10:30)', signals: report.signals, report },
+    { at: CHECK_AT, title: 'trace-check: every trace-DB rule on the sample snapshot', signals: report.signals, report },
     { at: CHECK_AT, title: 'trace-check runs again on the same snapshot: everything deduplicated', signals: report.signals, report },
     ...(await logDemoSteps()),
     ...(await probeDemoSteps()),
@@ -85,7 +78,7 @@ async function main(): Promise<void> {
     ...(await shapeDemoSteps()),
     {
       at: RECOVERED_AT,
-      title: 'trace-check 12:00 on a healthy snapshot: what it finds healthy resolves; keys it has no data for stay open',
+      title: 'trace-check on a healthy snapshot: what it finds healthy resolves; keys it has no data for stay open',
       signals: recovered.signals,
       report: recovered,
     },
@@ -93,8 +86,8 @@ async function main(): Promise<void> {
     ...outOfHoursSteps(),
   ];
 
-  for (const step of steps) {
-    console.log(`\n== ${step.at.toISOString()}  ${step.title}`);
+  for (const step of inTimeOrder(steps)) {
+    console.log(`\n${stepHeader(step, config)}`);
     clock = step.at;
     const deps = { store, notifiers, settings, digests, now: () => step.at };
     const result = step.sweep
@@ -102,21 +95,14 @@ async function main(): Promise<void> {
       : await routeSignals(step.report ? signalsFromReport(step.report, await store.listOpen(step.report.source)) : step.signals, deps);
     if (step.sweep)
       for (const id of (await postDueDigests(step.at, { digests, chatops: notifiers.chatops, settings })).posted)
-        console.log(`   SEV4 -> chatops   digest    ${id}`);
+        console.log(`   SEV4 -> chatops       digest    ${id}\n      ${digestWhy(id)}`);
     if (result.attempted.length === 0) console.log('   (nothing new: deduplicated or no sink selected)');
-    const explained = new Set<string>();
-    for (const d of result.attempted) {
-      console.log(`   ${d.severity} -> ${d.sink.padEnd(13)} ${d.action.padEnd(9)} ${d.dedupKey}`);
-      // Once per incident of the step: the rule, the policy row and the escalation behind the first trigger.
-      if (d.action !== 'trigger' || explained.has(d.dedupKey)) continue;
-      explained.add(d.dedupKey);
-      const rule = d.dedupKey.split(':')[0]!;
-      // A trigger from the sweeper is the escalation itself, not a new routing decision.
-      const why = step.sweep
-        ? `why: rule ${rule}; still firing ${config.routing.escalateAfterMinutes} min after it opened out of hours: escalated`
-        : whyLine(rule, d.severity, step.at, config);
-      console.log(`      ${why}`);
+    const incidents = new Map<string, Incident>();
+    for (const key of new Set(result.attempted.map((d) => d.dedupKey))) {
+      const incident = await store.get(key);
+      if (incident) incidents.set(key, incident);
     }
+    for (const line of deliveryLines(result.attempted, incidents, step, config)) console.log(line);
   }
 
   const file = join(outDir, 'wire.jsonl');

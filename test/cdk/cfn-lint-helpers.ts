@@ -23,9 +23,10 @@ export interface LintRun {
   stderr: string;
 }
 
-/** Runs cfn-lint once over the files (JSON output); throws when it cannot be started at all. */
-export function cfnLint(files: string[]): LintRun {
-  const run = spawnSync('cfn-lint', ['--format', 'json', '--', ...files], { encoding: 'utf8' });
+/** Runs cfn-lint once over the files (JSON output), for `regions` (cfn-lint's default: us-east-1); throws when it cannot be started at all. */
+export function cfnLint(files: string[], regions: string[] = []): LintRun {
+  const regionArgs = regions.length ? ['--regions', ...regions] : [];
+  const run = spawnSync('cfn-lint', ['--format', 'json', ...regionArgs, '--', ...files], { encoding: 'utf8' });
   if (run.error) throw run.error;
   return { status: run.status ?? -1, matches: run.stdout.trim() ? (JSON.parse(run.stdout) as LintMatch[]) : [], stderr: run.stderr };
 }

@@ -11,8 +11,11 @@ The "application" is source compiled with the file names a real deployment has (
 a virtualenv's site-packages, C:\\app\\... on Windows): Python itself then prints those paths in its
 frames, exactly as it would in that deployment. The clock of the log records is fixed (2026-11-20
 12:00:00 UTC, a quarter second per record) so the committed output only changes when Python does;
-uvicorn prints no time, only its port and process id vary between runs. Scenarios that start their own
-clock at 12:00:00 (the prompt-exposure and trace-DB ones) print the same bytes on every run.
+Scenarios that start their own clock at 12:00:00 (the prompt-exposure and trace-DB ones) do the same. What
+else varies between runs is replaced as it is written (normalise()): object addresses (`at 0x7f...`, numbered
+in order of appearance), uvicorn's process id (1, as in a container) and its ports (8000 for the server, as
+uvicorn's default, 50000 for the client). So a run prints the same bytes every time and rewrites a committed
+fixture only when Python or a library changes what it prints.
 
 Name scenarios to regenerate only those (`generate.py prompt-upstream-error sqlite-disk-full`). Customer
 text in logs goes to prompt-exposure/, the trace DB's own errors to trace-db/.
@@ -29,6 +32,7 @@ import json
 import linecache
 import logging
 import os
+import re
 import socket
 import shutil
 import sqlite3
@@ -108,7 +112,24 @@ def stdlib_formatter(fmt: str = '%(asctime)s %(levelname)s [%(name)s] %(message)
     return formatter
 
 
+# What a run prints that differs on every run, and the fixed text it is replaced with.
+UVICORN_PID = re.compile(r'(Started|Finished) server process \[\d+\]')
+UVICORN_SERVER_PORT = re.compile(r'Uvicorn running on http://127\.0\.0\.1:\d+')
+UVICORN_CLIENT_PORT = re.compile(r'^(INFO: +127\.0\.0\.1):\d+ - ', re.MULTILINE)
+OBJECT_ADDRESS = re.compile(r'\b0x[0-9a-f]{6,16}\b')
+
+
+def normalise(text: str) -> str:
+    """The run-specific values replaced by fixed ones; distinct addresses stay distinct (numbered as they appear)."""
+    text = UVICORN_PID.sub(lambda m: f'{m.group(1)} server process [1]', text)
+    text = UVICORN_SERVER_PORT.sub('Uvicorn running on http://127.0.0.1:8000', text)
+    text = UVICORN_CLIENT_PORT.sub(lambda m: f'{m.group(1)}:50000 - ', text)
+    addresses: dict[str, str] = {}
+    return OBJECT_ADDRESS.sub(lambda m: addresses.setdefault(m.group(0), f'0x7f00000{len(addresses) + 1:05x}'), text)
+
+
 def write(scenario: str, text: str) -> None:
+    text = normalise(text)
     path = os.path.join(OUT, f'{scenario}.log')
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, 'w', encoding='utf-8', newline='\n') as f:

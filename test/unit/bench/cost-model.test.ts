@@ -20,6 +20,12 @@ describe('cost model on the example template', () => {
     expect(total(model.deployment)).toBe(PINNED_TOTAL);
   });
 
+  it('the README and bench/results.md state the pinned total, not an older one', () => {
+    const text = (path: string) => readFileSync(new URL(path, import.meta.url), 'utf8');
+    expect(text('../../../README.md')).toContain(`About **$${PINNED_TOTAL} a month** for the example deployment`);
+    expect(text('../../../bench/results.md')).toContain(`| **total** | **$${PINNED_TOTAL}** | 100 % |`);
+  });
+
   it("prices a trace-check run at the bench's measured CPU time, at Lambda's CPU share for its memory, and says where the figure comes from", () => {
     expect(WORKLOAD.traceCheckColdCpuSeconds).toBe(1.96);
     const model = computeCostModel(template(), config);
