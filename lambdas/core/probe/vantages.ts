@@ -2,6 +2,7 @@
 // probes; each other listed region gets a small probe stack of its own (lib/probe-vantage-stack.ts) whose
 // reports go to the home bus. A report or signal without `vantage` comes from the home region.
 import { z } from 'zod';
+import type { EvaluationReport } from '../signal.ts';
 
 /** An AWS region name (`eu-central-1`, `us-gov-west-1`, `ap-southeast-2`): a typo never becomes a stack. */
 export const AWS_REGION_PATTERN =
@@ -53,4 +54,10 @@ export function vantagePlan(probes: ProbesConfig, home: string): VantagePlan | s
   if (quorum > all.length)
     return `probes.quorum: ${quorum} is more than the ${all.length} vantage${all.length === 1 ? '' : 's'} (${all.join(', ')})`;
   return { home, all, extra, quorum };
+}
+
+/** The report with its vantage named on it and on each of its signals (unchanged without a vantage). */
+export function withVantage(report: EvaluationReport, vantage: string | undefined): EvaluationReport {
+  if (!vantage) return report;
+  return { ...report, vantage, signals: report.signals.map((signal) => ({ ...signal, vantage })) };
 }
