@@ -67,7 +67,8 @@ export interface ProbesProps {
 export class Probes extends Construct {
   readonly function: NodejsFunction;
   readonly schedule: Rule;
-  readonly errorsAlarm: Alarm;
+  /** Absent in a vantage stack (see the constructor). */
+  readonly errorsAlarm: Alarm | undefined;
   readonly secondRound: ProbeSecondRound;
   /** How often the probe reports (the sweeper's source_stale expectation). */
   readonly reportIntervalMinutes = PROBE_REPORT_INTERVAL_MINUTES;
@@ -77,7 +78,11 @@ export class Probes extends Construct {
     const targetsJson = validatedTargetsJson(props.targets);
     const lambda = this.createFunction(props, targetsJson);
     this.function = lambda.function;
-    this.errorsAlarm = lambda.errorsAlarm;
+    // A vantage's alarm could notify no one: alarm actions reach only same-region topics, and its state changes
+    // stay on that region's default bus, which the router does not read. The router's per-vantage
+    // source_stale says when a vantage stops reporting; the vantage DLQ keeps the failed runs' errors.
+    if (props.vantage) lambda.node.tryRemoveChild('ErrorsAlarm');
+    this.errorsAlarm = props.vantage ? undefined : lambda.errorsAlarm;
     // Round two by a delayed SQS message, not a 30 s sleep billed every minute (lib/probe-second-round.ts).
     this.secondRound = new ProbeSecondRound(this, 'SecondRound', { function: this.function });
     this.grantHeaderParameters(lambda, props.targets);

@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../../lambdas/core/config.ts';
 import { buildMetisAlertsApp, type MetisAlertsApp } from '../../lib/metis-alerts-app.ts';
+import { vantageCostItems } from '../../bench/vantage-cost.ts';
 import { COULD_NOT_RUN, ERRORS, cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
 import { findings, synthesizedFunctionIds, withAwsSolutions } from './nag-helpers.ts';
 import { type CfnResource, type Json, type Statement, render, resourcesOf, statementFor, testAppContext } from './synth-helpers.ts';
@@ -73,7 +74,7 @@ describe('a three-vantage config', () => {
     }
   });
 
-  it('each vantage stack holds the probe, its schedule, second-round queue, state table and DLQ; no bus, no router, no KMS key', () => {
+  it('each vantage stack holds the probe, its schedule, second-round queue, state table and DLQ; no bus, no router, no KMS key, no alarm', () => {
     for (const template of vantages.values()) {
       template.resourceCountIs('AWS::Lambda::Function', 1);
       template.resourceCountIs('AWS::Events::Rule', 1);
@@ -83,6 +84,8 @@ describe('a three-vantage config', () => {
       template.resourceCountIs('AWS::Events::EventBus', 0);
       template.resourceCountIs('AWS::KMS::Key', 0);
       template.resourceCountIs('AWS::SNS::Topic', 0);
+      // Its alarm could notify no one (actions reach same-region topics only): source_stale per vantage does.
+      template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
       template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(1 minute)' });
       template.hasResourceProperties('AWS::DynamoDB::Table', {
         KeySchema: [{ AttributeName: 'dedupKey', KeyType: 'HASH' }],
@@ -169,6 +172,16 @@ describe('a three-vantage config', () => {
     ]);
     for (const panel of panels.slice(1)) expect(panel.properties.query).toContain("SOURCE '/metis-alerts/metis-prod/probe'");
     for (const panel of panels) expect(panel.properties.query).toContain('min(tlsDaysLeft) as tlsDaysLeft by vantage, target');
+  });
+
+  it("costs what the cost model's pinned vantage fixture costs ($0.88 a month each; test/unit/bench/vantage-cost.test.ts)", () => {
+    for (const template of vantages.values()) {
+      const items = vantageCostItems(
+        template.toJSON() as Parameters<typeof vantageCostItems>[0],
+        home.toJSON() as Parameters<typeof vantageCostItems>[1],
+      );
+      expect(Math.round(items.reduce((sum, i) => sum + i.usd, 0) * 100) / 100).toBe(0.88);
+    }
   });
 
   it('has zero unacknowledged cdk-nag findings and synthesizes every stack with the plugin registered', () => {
