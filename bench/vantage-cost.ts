@@ -3,9 +3,15 @@
 // reports cost in the home region (PutEvents on the home bus, the transfer between regions, the router's
 // invocation and heartbeat write per report). Same prices (bench/cost-prices.ts) and workload (WORKLOAD)
 // as the home stack's model; no free tier.
+import { App } from 'aws-cdk-lib';
+import { parseConfig } from '../lambdas/core/config.ts';
+import { buildMetisAlertsApp } from '../lib/metis-alerts-app.ts';
 import * as P from './cost-prices.ts';
-import type { CfnTemplate } from './synth.ts';
-import { gib, inventory, type LineItem, MINUTES_PER_MONTH, DAYS_PER_MONTH, GIB, n, type Part, unit, WORKLOAD } from './cost-model.ts';
+import { markdownTable, ratio, type BenchContext, type BenchResult, type Benchmark } from './harness.ts';
+import { benchConfigText, type CfnTemplate } from './synth.ts';
+import { gib, inventory, type LineItem, MINUTES_PER_MONTH, DAYS_PER_MONTH, GIB, n, type Part, unit, usd, WORKLOAD } from './cost-model.ts';
+
+const VANTAGE_METRIC = 'each extra probe vantage (its stack, its reports on the home bus, their router work)';
 
 export const VANTAGE_WORKLOAD = {
   /** A probe report as put on the bus: envelope, healthy lists and per-target measurements, ~1 KB for a few targets; 2 KB upper bound. */
@@ -169,3 +175,59 @@ function lambdaLines(
     ((ingest * storedMonths) / GIB) * P.CW_LOGS_STORAGE_PER_GB_MONTH,
   );
 }
+
+/** The vantage regions the bench prices: the config's own when it lists some, else a three-vantage example. */
+const EXAMPLE_VANTAGES = ['us-east-1', 'eu-central-1', 'ap-southeast-2'];
+
+/**
+ * The templates of one vantage stack and its home stack for `configText` (the bench config with vantages
+ * added), synthesized in-process without bundling: the cost model reads templates only.
+ */
+export function synthVantageTemplates(configText: string): { home: CfnTemplate; vantage: CfnTemplate; extra: number } {
+  const raw = JSON.parse(configText) as Record<string, unknown>;
+  const config = parseConfig({ ...raw, probes: { vantages: EXAMPLE_VANTAGES } });
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const built = buildMetisAlertsApp(app, config, EXAMPLE_VANTAGES[0]);
+  const assembly = app.synth();
+  const first = built.vantages[0];
+  if (!first) throw new Error('vantage-cost: the example config synthesized no vantage stack');
+  return {
+    home: assembly.getStackArtifact(built.home.artifactId).template as CfnTemplate,
+    vantage: assembly.getStackArtifact(first.artifactId).template as CfnTemplate,
+    extra: built.vantages.length,
+  };
+}
+
+/** What one extra probe vantage may add to the monthly bill. */
+const VANTAGE_BUDGET_USD = 1;
+
+export const vantageCost: Benchmark = {
+  id: 'vantage-cost',
+  title: 'cost model: one extra probe vantage',
+  metrics: [VANTAGE_METRIC],
+
+  async run(ctx: BenchContext): Promise<BenchResult> {
+    const { home, vantage, extra } = synthVantageTemplates(benchConfigText(ctx.repoRoot));
+    const items = vantageCostItems(vantage, home);
+    const total = items.reduce((sum, item) => sum + item.usd, 0);
+    const rows = items.map((i) => [i.part, i.resource, i.quantity, i.unitPrice, usd(i.usd)]);
+    rows.push(['', '**total**', '', '', `**${usd(total)}**`]);
+    return {
+      rows: [
+        {
+          benchmark: 'vantage-cost',
+          metric: VANTAGE_METRIC,
+          value: `${usd(total)}/month`,
+          baseline: `${usd(VANTAGE_BUDGET_USD)}/month budget per vantage`,
+          ratio: ratio(total, VANTAGE_BUDGET_USD),
+          note: `the example config with probes.vantages ${EXAMPLE_VANTAGES.join(', ')} (home ${EXAMPLE_VANTAGES[0]}): ${extra} vantage stacks add ${usd(total * extra)}/month`,
+        },
+      ],
+      details: [
+        `One vantage stack of the example config (synthesized in-process, no bundling), priced with bench/cost-prices.ts and WORKLOAD (bench/cost-model.ts); the router lines are the home router's work for the vantage's reports.`,
+        '',
+        markdownTable(['part', 'resource', 'quantity / month', 'unit price', 'USD / month'], rows),
+      ].join('\n'),
+    };
+  },
+};
