@@ -5,6 +5,7 @@ import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { AccountRootPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -24,10 +25,16 @@ import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
 import { TraceChecks } from './trace-checks.ts';
 import { INBOUND_SHAPE_REPORTER } from '../lambdas/core/probe/inbound-shape.ts';
+import { homeBusName, vantageLogGroupName, vantageRoleName } from './probe-vantage-names.ts';
 
 export interface MetisAlertsStackProps extends StackProps {
   /** The validated configuration (`parseConfig` / `loadConfigFile`). */
   readonly config: Config;
+  /**
+   * The extra probe vantage regions (lib/probe-vantage-stack.ts): the bus lets their probes put reports.
+   * @default - none: the home region probes alone
+   */
+  readonly probeVantages?: readonly string[];
 }
 
 export class MetisAlertsStack extends Stack {
@@ -51,7 +58,7 @@ export class MetisAlertsStack extends Stack {
   readonly dashboard: OnCallDashboard;
 
   constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
-    const { config, ...stackProps } = props;
+    const { config, probeVantages = [], ...stackProps } = props;
     super(scope, id, { description: 'metis-alerts: detection and paging for a Metis gateway / agent-server deployment', ...stackProps });
     this.config = config;
     const namePrefix = config.name;
@@ -72,7 +79,8 @@ export class MetisAlertsStack extends Stack {
       alarmTopics: [pageTopic, chatopsTopic],
     }).queue;
     this.incidentTable = new IncidentTable(this, 'Incidents').table;
-    this.bus = new EventBus(this, 'Bus', { eventBusName: `${namePrefix}-bus`, description: 'metis-alerts evaluation reports' });
+    this.bus = new EventBus(this, 'Bus', { eventBusName: homeBusName(namePrefix), description: 'metis-alerts evaluation reports' });
+    if (probeVantages.length > 0) allowVantageReports(this.bus, namePrefix, probeVantages);
 
     this.router = new Router(this, 'Router', {
       namePrefix,
@@ -154,7 +162,15 @@ export class MetisAlertsStack extends Stack {
     // Last, so the alarm panel sees every alarm the parts created.
     this.dashboard = new OnCallDashboard(this, 'OnCallDashboard', {
       namePrefix,
-      ...(this.probes ? { probe: { function: this.probes.function, targets: config.healthTargets.map((t) => t.name) } } : {}),
+      ...(this.probes
+        ? {
+            probe: {
+              function: this.probes.function,
+              targets: config.healthTargets.map((t) => t.name),
+              vantages: probeVantages.map((region) => ({ region, logGroupName: vantageLogGroupName(namePrefix) })),
+            },
+          }
+        : {}),
       ...(this.inboundShapes ? { inboundShapes: config.inboundShapes.map((s) => s.name) } : {}),
       ...(this.traceChecks ? { traceCheck: this.traceChecks.function } : {}),
       ...(this.logWatch ? { logWatch: this.logWatch.function } : {}),
@@ -186,4 +202,28 @@ export class MetisAlertsStack extends Stack {
     new CfnOutput(this, 'ChatopsTopicArn', { value: chatopsTopic.topicArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl, description: 'Failed events; its alarm pages' });
   }
+}
+
+/**
+ * The vantage probes' PutEvents on the bus, by role name: the roles live in other regions' stacks (deployed
+ * after this one), and a policy naming a role that does not exist yet would be refused, so the principal is
+ * the account and the condition names the roles. Same account: their own IAM policy grants it too.
+ */
+function allowVantageReports(bus: EventBus, namePrefix: string, regions: readonly string[]): void {
+  const stack = Stack.of(bus);
+  bus.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'ProbeVantageReports',
+      principals: [new AccountRootPrincipal()],
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      conditions: {
+        ArnEquals: {
+          'aws:PrincipalArn': regions.map((region) =>
+            stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: vantageRoleName(namePrefix, region) }),
+          ),
+        },
+      },
+    }),
+  );
 }

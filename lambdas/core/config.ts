@@ -7,6 +7,7 @@ import { DEFAULT_LOG_FILTER_PATTERN } from './logs/filter-pattern.ts';
 import { MetisError } from './errors.ts';
 import { sinksSchema, stormSchema } from './notify/sink-catalog.ts';
 import { ssmParameterName } from './notify/spec.ts';
+import { probesSchema } from './probe/vantages.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
@@ -359,6 +360,8 @@ export const configSchema = z.strictObject({
     .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
     .default('https://runbooks.example.com/metis/incident-runbook'),
   healthTargets: z.array(healthTargetSchema).default([]),
+  /** Where the health targets are probed from (docs/vantages.md): `vantages` (AWS regions) and `quorum`. */
+  probes: probesSchema,
   snapshot: snapshotSchema.optional(),
   logGroups: z.array(logGroupSchema).default([]),
   inboundShapes: z.array(inboundShapeSchema).default([]),
@@ -397,7 +400,7 @@ export function parseConfig(raw: unknown, origin = 'config', warn: (message: str
     const names = result.data.healthTargets.map((t) => t.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new ConfigError(`${origin}: healthTargets: duplicate target name "${dup}"`);
-    const shapeProblem = inboundShapesProblem(result.data) ?? trafficTargetProblem(result.data);
+    const shapeProblem = inboundShapesProblem(result.data) ?? trafficTargetProblem(result.data) ?? vantagesProblem(result.data);
     if (shapeProblem) throw new ConfigError(`${origin}: ${shapeProblem}`);
     return result.data;
   }
@@ -462,6 +465,13 @@ function trafficTargetProblem(config: z.output<typeof configSchema>): string | u
     return `snapshot.target: no healthTargets entry named "${config.snapshot.target}"`;
   const index = config.logGroups.findIndex((g) => g.target !== undefined && !targets.has(g.target));
   if (index >= 0) return `logGroups.${index}.target: no healthTargets entry named "${config.logGroups[index]!.target}"`;
+  return undefined;
+}
+
+/** Vantages probe the health targets: without any there is nothing for their stacks to do. */
+function vantagesProblem(config: z.output<typeof configSchema>): string | undefined {
+  if (config.probes.vantages.length > 0 && config.healthTargets.length === 0)
+    return 'probes.vantages: needs at least one healthTargets entry (the vantages probe the health targets)';
   return undefined;
 }
 

@@ -26,6 +26,8 @@ export interface Signal {
   details: Record<string, unknown>;
   /** Section of the runbook this alert belongs to. */
   runbook?: string;
+  /** The AWS region a probe signal was measured from (docs/vantages.md); absent: the home region. */
+  vantage?: string;
 }
 
 /** What a detector sends the router after each run. */
@@ -37,6 +39,13 @@ export interface EvaluationReport {
    */
   reporter?: string;
   evaluatedAt: string;
+  /** The AWS region a probe report was measured from (docs/vantages.md); absent: the home region. */
+  vantage?: string;
+  /**
+   * A probe round's measurement per target as seen from `vantage` (healthy ones too): latency and TLS days
+   * left per vantage for the vote's summaries and the dashboard. Informational: nothing routes on it alone.
+   */
+  measurements?: Record<string, ProbeMeasurement>;
   /** Rule ids checked this run. */
   evaluated: string[];
   /**
@@ -51,6 +60,16 @@ export interface EvaluationReport {
    * metadata"). Informational: the router routes nothing from it; such a rule is not in `evaluated`.
    */
   notEvaluated?: Record<string, string>;
+}
+
+/** One target's probe result in one round, from one vantage. */
+export interface ProbeMeasurement {
+  ok: boolean;
+  /** HTTP status, null when no response (timeout, refused, TLS failure). */
+  status: number | null;
+  latencyMs: number;
+  /** Days until the certificate expires (negative: expired); null for http:// or no certificate read. */
+  tlsDaysLeft: number | null;
 }
 
 export const MAX_DEDUP_KEY = 255;
