@@ -22,6 +22,7 @@ import { OnCallDashboard } from './oncall-dashboard.ts';
 import { Probes } from './probes.ts';
 import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
+import { AckIntake } from './ack-intake.ts';
 import { TraceChecks } from './trace-checks.ts';
 import { INBOUND_SHAPE_REPORTER } from '../lambdas/core/probe/inbound-shape.ts';
 
@@ -39,6 +40,8 @@ export class MetisAlertsStack extends Stack {
   readonly incidentTable: ITable;
   readonly router: Router;
   readonly sweeper: Sweeper;
+  /** Present when the config has an `ackIntake` section. */
+  readonly ackIntake?: AckIntake;
   /** Present when the config has a `snapshot` section. */
   readonly traceChecks?: TraceChecks;
   /** Present when the config has `healthTargets`. */
@@ -152,6 +155,19 @@ export class MetisAlertsStack extends Stack {
           : []),
       ],
     });
+
+    if (config.ackIntake) {
+      this.ackIntake = new AckIntake(this, 'AckIntake', {
+        namePrefix,
+        incidentTable: this.incidentTable,
+        settings: routerSettingsOf(config),
+        intake: config.ackIntake,
+      });
+      new CfnOutput(this, 'AckIntakeUrl', {
+        value: this.ackIntake.url.url,
+        description: 'Base URL of the ack intake: append pagerduty, opsgenie or splunk-oncall for each webhook (docs/human-loop.md)',
+      });
+    }
 
     // Last, so the alarm panel sees every alarm the parts created.
     this.dashboard = new OnCallDashboard(this, 'OnCallDashboard', {
