@@ -77,6 +77,31 @@ export class MetisAlertsStack extends Stack {
     this.incidentTable = new IncidentTable(this, 'Incidents').table;
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${namePrefix}-bus`, description: 'metis-alerts evaluation reports' });
 
+    if (config.ackIntake) {
+      this.ackIntake = new AckIntake(this, 'AckIntake', {
+        namePrefix,
+        incidentTable: this.incidentTable,
+        settings: routerSettingsOf(config),
+        intake: config.ackIntake,
+      });
+      new CfnOutput(this, 'AckIntakeUrl', {
+        value: this.ackIntake.url.url,
+        description: 'Base URL of the ack intake: append pagerduty, opsgenie or splunk-oncall for each webhook (docs/human-loop.md)',
+      });
+    }
+
+    // Pages carry an ack link when the intake is deployed with an ack-link key (router and sweeper both page).
+    const ackLinkKey = config.ackIntake?.ackLinks;
+    const ackLinks =
+      this.ackIntake && ackLinkKey
+        ? {
+            url: this.ackIntake.url.url,
+            secretParameter: ackLinkKey.secretParameter,
+            lifetimeMinutes: ackLinkKey.lifetimeMinutes,
+            ...(ackLinkKey.kmsKeyArn ? { kmsKeyArn: ackLinkKey.kmsKeyArn } : {}),
+          }
+        : undefined;
+
     this.router = new Router(this, 'Router', {
       namePrefix,
       bus: this.bus,
@@ -88,6 +113,7 @@ export class MetisAlertsStack extends Stack {
       settings: routerSettingsOf(config),
       pagerDuty: config.sinks.pagerduty,
       httpSinks: config.sinks,
+      ...(ackLinks ? { ackLinks } : {}),
     });
 
     if (config.snapshot) {
@@ -143,6 +169,7 @@ export class MetisAlertsStack extends Stack {
       encryptionKey: this.key,
       pagerDuty: config.sinks.pagerduty,
       httpSinks: config.sinks,
+      ...(ackLinks ? { ackLinks } : {}),
       settings: routerSettingsOf(config),
       ...sweepOptionsOf(config),
       expectedSources: [
@@ -155,19 +182,6 @@ export class MetisAlertsStack extends Stack {
           : []),
       ],
     });
-
-    if (config.ackIntake) {
-      this.ackIntake = new AckIntake(this, 'AckIntake', {
-        namePrefix,
-        incidentTable: this.incidentTable,
-        settings: routerSettingsOf(config),
-        intake: config.ackIntake,
-      });
-      new CfnOutput(this, 'AckIntakeUrl', {
-        value: this.ackIntake.url.url,
-        description: 'Base URL of the ack intake: append pagerduty, opsgenie or splunk-oncall for each webhook (docs/human-loop.md)',
-      });
-    }
 
     // Last, so the alarm panel sees every alarm the parts created.
     this.dashboard = new OnCallDashboard(this, 'OnCallDashboard', {

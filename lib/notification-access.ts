@@ -37,6 +37,18 @@ export interface NotificationTargets {
    * @default - none
    */
   readonly httpSinks?: Pick<HttpSinks, 'opsgenie' | 'splunkOnCall' | 'webhooks'>;
+  /**
+   * The ack intake's URL and the ack-link key's SSM parameter: pages then carry an ack link.
+   * @default - no ack links
+   */
+  readonly ackLinks?: AckLinkTarget;
+}
+
+export interface AckLinkTarget {
+  readonly url: string;
+  readonly secretParameter: string;
+  readonly lifetimeMinutes: number;
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -72,6 +84,7 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
     }),
   );
   grantSinkSecrets(role, targets);
+  grantAckLinkKey(role, targets.ackLinks);
   if (!targets.pagerDuty) return;
   role.addToPolicy(
     new PolicyStatement({
@@ -134,6 +147,13 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
       : {}),
     ROUTER_SETTINGS: settingsJson,
     ...(hasHttpSinks(targets) ? { HTTP_SINKS: httpSinksJson(targets) } : {}),
+    ...(targets.ackLinks
+      ? {
+          ACK_LINK_URL: targets.ackLinks.url,
+          ACK_LINK_SECRET_PARAMETER: targets.ackLinks.secretParameter,
+          ACK_LINK_MINUTES: String(targets.ackLinks.lifetimeMinutes),
+        }
+      : {}),
     POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
   } satisfies AlertingVariables;
 }
@@ -147,4 +167,25 @@ function hasHttpSinks(targets: NotificationTargets): boolean {
 function httpSinksJson(targets: NotificationTargets): string {
   const { opsgenie, splunkOnCall, webhooks = [] } = targets.httpSinks ?? {};
   return JSON.stringify({ ...(opsgenie ? { opsgenie } : {}), ...(splunkOnCall ? { splunkOnCall } : {}), webhooks });
+}
+
+/** Read access to the ack-link key (the page signs each link with it), and its customer key through SSM if any. */
+function grantAckLinkKey(role: Role, ackLinks: AckLinkTarget | undefined): void {
+  if (!ackLinks) return;
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'ReadAckLinkKey',
+      actions: ['ssm:GetParameter'],
+      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${ackLinks.secretParameter}`],
+    }),
+  );
+  if (!ackLinks.kmsKeyArn) return;
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'DecryptAckLinkKey',
+      actions: ['kms:Decrypt'],
+      resources: [ackLinks.kmsKeyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `ssm.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
 }

@@ -110,6 +110,27 @@ describe('ack intake construct', () => {
     expect(synth.template.toJSON().Outputs.AckIntakeUrl.Value).toEqual({ 'Fn::GetAtt': [url, 'FunctionUrl'] });
   });
 
+  it('router and sweeper sign ack links: the URL, the key parameter and lifetime in their environment, read access to that key only', () => {
+    const url = logicalId(synth.template, 'AWS::Lambda::Url', 'AckIntakeLambdaFunctionFunctionUrl');
+    for (const part of ['Router', 'Sweeper']) {
+      const env = functionEnvironment(synth.template, `${part}LambdaFunction`);
+      expect(env.ACK_LINK_URL, part).toEqual({ 'Fn::GetAtt': [url, 'FunctionUrl'] });
+      expect(env.ACK_LINK_SECRET_PARAMETER, part).toBe('/metis/intake/ack-link');
+      expect(env.ACK_LINK_MINUTES, part).toBe('30');
+      const role = logicalId(synth.template, 'AWS::IAM::Role', `${part}LambdaRole`);
+      const statements = byType(synth.template, 'AWS::IAM::Policy')
+        .filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role))
+        .flatMap(([, p]) => (p.Properties.PolicyDocument as { Statement: Record<string, Json>[] }).Statement);
+      const read = statements.find((st) => st.Sid === 'ReadAckLinkKey');
+      expect(read?.Action, part).toBe('ssm:GetParameter');
+      expect(JSON.stringify(read?.Resource), part).toContain(':parameter/metis/intake/ack-link');
+      // The webhook secrets stay with the intake.
+      expect(JSON.stringify(statements), part).not.toContain('/metis/intake/pagerduty');
+    }
+    for (const part of ['Router', 'Sweeper'])
+      expect(functionEnvironment(without.template, `${part}LambdaFunction`).ACK_LINK_URL, part).toBeUndefined();
+  });
+
   it('is not deployed without an ackIntake section', () => {
     expect(byType(without.template, 'AWS::Lambda::Url')).toEqual([]);
     expect(without.template.toJSON().Outputs.AckIntakeUrl).toBeUndefined();

@@ -7,3 +7,8 @@ export interface SeenIds {
   /** Forgets a claim whose action could not be written, so the provider's retry is not refused as a replay. */
   release(id: string): Promise<void>;
 }
+
+/** Signs the ack link a page carries (adapters/ssm-ack-links.ts); undefined when it cannot (the page goes out without). */
+export interface AckLinks {
+  linkFor(dedupKey: string, episode: number, now: Date): Promise<string | undefined>;
+}

@@ -1,6 +1,7 @@
 // Every configured sink's Notifier, keyed by sink name. A new sink is a folder beside these and one line here.
 import type { Config } from '../config.ts';
 import type { Sink } from '../incident.ts';
+import type { AckLinks } from '../human/ports.ts';
 import type { NotificationPublisher } from '../ports.ts';
 import { chatopsNotifier } from './chatops/notifier.ts';
 import type { HttpSender } from './http-call.ts';
@@ -17,6 +18,8 @@ export interface SinkTransports {
   http(sink: Sink, secretParameter: string): HttpSender;
   /** The SNS page and chatops topics. */
   publisher: NotificationPublisher;
+  /** Signs the page's ack links when the ack intake is deployed. */
+  ackLinks?: AckLinks;
 }
 
 /** A config's HTTP sinks: name and the SSM parameter of its secret (the CDK grants read on exactly these). */
@@ -41,7 +44,10 @@ export function buildNotifiers(
   sinks: Pick<Config['sinks'], 'pagerduty' | 'opsgenie' | 'splunkOnCall' | 'webhooks'>,
   transports: SinkTransports,
 ): Notifiers {
-  const notifiers: Notifiers = { page: pageNotifier(transports.publisher), chatops: chatopsNotifier(transports.publisher) };
+  const notifiers: Notifiers = {
+    page: pageNotifier(transports.publisher, transports.ackLinks),
+    chatops: chatopsNotifier(transports.publisher),
+  };
   if (sinks.pagerduty)
     notifiers.pagerduty = pagerDutyNotifier(transports.http('pagerduty', sinks.pagerduty.routingKeyParameter), sinks.pagerduty.eventsUrl);
   if (sinks.opsgenie)

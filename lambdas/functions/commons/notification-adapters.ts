@@ -10,6 +10,7 @@ import { DynamoDbSilenceStore } from '../../adapters/dynamodb-silence-store.ts';
 import { DynamoDbStormLedger } from '../../adapters/dynamodb-storm-ledger.ts';
 import { awsTransports } from '../../adapters/notify/transports.ts';
 import { SnsPublisher } from '../../adapters/sns-publisher.ts';
+import { SsmAckLinks } from '../../adapters/ssm-ack-links.ts';
 import type { HttpSinks } from '../../core/notify/http-sinks.ts';
 import { buildNotifiers } from '../../core/notify/registry.ts';
 import type { RouterEnvironment } from '../router/env.ts';
@@ -30,7 +31,10 @@ export function notificationAdapters(env: AlertingEnvironment, clients: Notifica
     silences: new DynamoDbSilenceStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     digests: new DynamoDbDigestStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     storm: new DynamoDbStormLedger({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
-    notifiers: buildNotifiers(httpSinksFromEnvironment(env), awsTransports({ ssm: clients.ssm, publisher })),
+    notifiers: buildNotifiers(httpSinksFromEnvironment(env), {
+      ...awsTransports({ ssm: clients.ssm, publisher }),
+      ...ackLinksOf(env, clients),
+    }),
     settings: env.ROUTER_SETTINGS,
   };
 }
@@ -44,4 +48,17 @@ function httpSinksFromEnvironment(env: AlertingEnvironment): HttpSinks {
   if (!sinks.pagerduty && env.PAGERDUTY_ROUTING_KEY_PARAMETER)
     sinks.pagerduty = { routingKeyParameter: env.PAGERDUTY_ROUTING_KEY_PARAMETER, eventsUrl: env.PAGERDUTY_EVENTS_URL };
   return sinks;
+}
+
+/** The page's ack links, when the stack deployed the ack intake with an ack-link key. */
+function ackLinksOf(env: AlertingEnvironment, clients: NotificationClients): { ackLinks?: SsmAckLinks } {
+  if (!env.ACK_LINK_URL || !env.ACK_LINK_SECRET_PARAMETER) return {};
+  return {
+    ackLinks: new SsmAckLinks({
+      client: clients.ssm,
+      parameterName: env.ACK_LINK_SECRET_PARAMETER,
+      baseUrl: env.ACK_LINK_URL,
+      lifetimeMinutes: env.ACK_LINK_MINUTES,
+    }),
+  };
 }

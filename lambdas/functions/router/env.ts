@@ -15,6 +15,10 @@ export const alertingFields = {
   ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
   /** The HTTP sinks (Opsgenie, Splunk On-Call, webhooks, PagerDuty): SSM parameter names and URLs, never a secret. */
   HTTP_SINKS: jsonVariable('HTTP_SINKS', httpSinksSchema).default({ webhooks: [] }),
+  /** The ack intake's URL and the SSM parameter of the ack-link key: pages then carry an ack link. */
+  ACK_LINK_URL: z.url().optional(),
+  ACK_LINK_SECRET_PARAMETER: z.string().startsWith('/').optional(),
+  ACK_LINK_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
 };
 
 const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });
