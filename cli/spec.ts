@@ -104,7 +104,7 @@ export const SPECS = {
         type: 'string',
         value: 'FILE',
         required: true,
-        help: 'signals, or JSON Lines of evaluation reports / check / scan-logs outputs, applied in order (plain or .gz)',
+        help: 'signals, or JSON Lines of evaluation reports / check / scan-logs outputs, provider webhook lines ({"webhook", "at", "headers", "body"}, verified with $METIS_WEBHOOK_SECRET_<PROVIDER> when set) and ack lines ({"ack": KEY, "at", "by"}), applied in time order (plain or .gz)',
       },
       now: now('the last entry'),
       config,
