@@ -21,9 +21,3 @@ export function readOpsgenieWebhook(body: string, receivedAt: string): WebhookRe
   if (typeof alias !== 'string' || alias === '') return { kind: 'ignored', reason: 'the alert has no alias', eventId };
   return { kind: 'action', action: { kind, dedupKey: alias, at, by: nameOf(alert.username, 'Opsgenie'), via: 'opsgenie', eventId } };
 }
-
-/** The alert's own update time, for the replay window (undefined when the body does not say). */
-export function opsgenieEventTime(body: string): string | undefined {
-  const parsed = parseJson(body);
-  return isRecord(parsed) && isRecord(parsed.alert) ? instantOf(parsed.alert.updatedAt) : undefined;
-}

@@ -1,5 +1,5 @@
 // The intake's memory of what it has already handled: a provider event id, a webhook delivery id, an ack
-// link's id. Implemented in the incident table (adapters/dynamodb-seen-ids.ts) and in memory for the CLI.
+// link's id. Implemented in the incident table (adapters/dynamodb-seen-ids.ts).
 
 export interface SeenIds {
   /** Records `id` unless already recorded: true for the one caller that may act on it. `expiresAt`: epoch seconds. */
