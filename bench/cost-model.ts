@@ -65,6 +65,14 @@ export const WORKLOAD = {
   sweeperSeconds: 0.5,
   /** Router invocation (one report or one alarm state change). */
   routerSeconds: 0.3,
+  /**
+   * Ack intake requests per day when deployed (config ackIntake): provider webhooks for every incident event
+   * a subscription sends (triggered, acknowledged, resolved, annotated...) and ack-link opens. 50 a day
+   * is a busy team; each reads one incident, claims one or two seen ids and writes the incident once.
+   */
+  ackIntakeRequestsPerDay: 50,
+  /** One request: verify, two or three small DynamoDB calls (SSM cached for a minute). */
+  ackIntakeSeconds: 0.15,
   /** CloudWatch alarm state changes routed per day (all alarms of the account reach the rule; untagged ones are ignored). */
   alarmStateChangesPerDay: 50,
   /** log-watch invocations per day (subscription batches of gateway lines matching the filter). */
@@ -114,8 +122,8 @@ const METRICS = {
   probing: 'health probing alone (probe Lambda, its reports and their router work, state, alarm)',
 } as const;
 
-export type Part = 'probe' | 'trace-check' | 'router' | 'sweeper' | 'log-watch' | 'shared';
-const PARTS: readonly Part[] = ['probe', 'trace-check', 'router', 'sweeper', 'log-watch', 'shared'];
+export type Part = 'probe' | 'trace-check' | 'router' | 'sweeper' | 'log-watch' | 'ack-intake' | 'shared';
+const PARTS: readonly Part[] = ['probe', 'trace-check', 'router', 'sweeper', 'log-watch', 'ack-intake', 'shared'];
 /** Top-level construct id (first segment of `aws:cdk:path` after the stack, or the logical id's prefix) -> part. */
 const PART_OF_CONSTRUCT: Record<string, Part> = {
   Probes: 'probe',
@@ -123,6 +131,7 @@ const PART_OF_CONSTRUCT: Record<string, Part> = {
   Router: 'router',
   Sweeper: 'sweeper',
   LogWatch: 'log-watch',
+  AckIntake: 'ack-intake',
 };
 
 export interface LineItem {
@@ -519,6 +528,24 @@ export function computeCostModel(template: CfnTemplate, config: Config): CostMod
       how: `${n(logWatchRuns)} batches x ${WORKLOAD.logWatchSeconds} s`,
     },
   ];
+  // The ack intake exists only with config ackIntake; its function URL costs nothing beyond the Lambda requests.
+  const ackIntake = inv.functions.find((f) => f.part === 'ack-intake');
+  const ackIntakeRuns = WORKLOAD.ackIntakeRequestsPerDay * DAYS_PER_MONTH;
+  if (ackIntake) {
+    lambda.push({
+      fn: ackIntake,
+      runs: ackIntakeRuns,
+      seconds: ackIntakeRuns * WORKLOAD.ackIntakeSeconds,
+      how: `${n(ackIntakeRuns)} requests x ${WORKLOAD.ackIntakeSeconds} s`,
+    });
+    add(
+      'ack-intake',
+      'DynamoDB on-demand reads and writes (incident GetItem, seen-id and incident PutItem)',
+      `${n(ackIntakeRuns)} RRU + ${n(ackIntakeRuns * 3)} WRU (per request: 1 consistent read of a < 4 KB item, 1-2 seen ids, 1 incident write)`,
+      `${unit(P.DDB_PER_READ_REQUEST_UNIT, 1e6, 'RRU')}, ${unit(P.DDB_PER_WRITE_REQUEST_UNIT, 1e6, 'WRU')}`,
+      ackIntakeRuns * P.DDB_PER_READ_REQUEST_UNIT + ackIntakeRuns * 3 * P.DDB_PER_WRITE_REQUEST_UNIT,
+    );
+  }
   lambdaItems(lambda, add);
 
   alarmItems(inv, add);

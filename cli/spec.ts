@@ -104,7 +104,7 @@ export const SPECS = {
         type: 'string',
         value: 'FILE',
         required: true,
-        help: 'signals, or JSON Lines of evaluation reports / check / scan-logs outputs, applied in order (plain or .gz)',
+        help: 'signals, or JSON Lines of evaluation reports / check / scan-logs outputs, provider webhook lines ({"webhook", "at", "headers", "body"}, verified with $METIS_WEBHOOK_SECRET_<PROVIDER> when set) and ack lines ({"ack": KEY, "at", "by"}), applied in time order (plain or .gz)',
       },
       now: now('the last entry'),
       config,
@@ -188,7 +188,7 @@ export const SPECS = {
   },
   incidents: {
     summary: 'incidents in the deployed incident table, oldest first',
-    subcommands: ['resolve'],
+    subcommands: ['resolve', 'ack'],
     flags: { open: { type: 'boolean', default: false, help: 'open incidents only' }, stack, region, table, json },
     examples: ['metis-alerts incidents --open'],
   },
@@ -205,6 +205,19 @@ export const SPECS = {
       json,
     },
     examples: ['metis-alerts incidents resolve model_error_rate:gpt-4.1 --reason "fixed by the provider"'],
+  },
+  'incidents ack': {
+    summary: 'acknowledge an open incident: recorded on it and in its timeline',
+    args: 'DEDUP_KEY',
+    flags: {
+      note: { type: 'string', value: 'TEXT', help: 'a note for the timeline (e.g. "looking at the provider")' },
+      by: { type: 'string', value: 'NAME', defaultText: 'your user name', help: 'who acknowledges' },
+      stack,
+      region,
+      table,
+      json,
+    },
+    examples: ['metis-alerts incidents ack healthz_down:gateway --note "on it"'],
   },
   postmortem: {
     summary: 'a Markdown post-mortem draft (runbook template) for one incident',

@@ -23,6 +23,7 @@ import { OnCallDashboard } from './oncall-dashboard.ts';
 import { Probes } from './probes.ts';
 import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
+import { AckIntake } from './ack-intake.ts';
 import { TraceChecks } from './trace-checks.ts';
 import { INBOUND_SHAPE_REPORTER } from '../lambdas/core/probe/inbound-shape.ts';
 import { homeBusName, vantageLogGroupName, vantageRoleName } from './probe-vantage-names.ts';
@@ -46,6 +47,8 @@ export class MetisAlertsStack extends Stack {
   readonly incidentTable: ITable;
   readonly router: Router;
   readonly sweeper: Sweeper;
+  /** Present when the config has an `ackIntake` section. */
+  readonly ackIntake?: AckIntake;
   /** Present when the config has a `snapshot` section. */
   readonly traceChecks?: TraceChecks;
   /** Present when the config has `healthTargets`. */
@@ -82,6 +85,31 @@ export class MetisAlertsStack extends Stack {
     this.bus = new EventBus(this, 'Bus', { eventBusName: homeBusName(namePrefix), description: 'metis-alerts evaluation reports' });
     if (probeVantages.length > 0) allowVantageReports(this.bus, namePrefix, probeVantages);
 
+    if (config.ackIntake) {
+      this.ackIntake = new AckIntake(this, 'AckIntake', {
+        namePrefix,
+        incidentTable: this.incidentTable,
+        settings: routerSettingsOf(config),
+        intake: config.ackIntake,
+      });
+      new CfnOutput(this, 'AckIntakeUrl', {
+        value: this.ackIntake.url.url,
+        description: 'Base URL of the ack intake: append pagerduty, opsgenie or splunk-oncall for each webhook (docs/human-loop.md)',
+      });
+    }
+
+    // Pages carry an ack link when the intake is deployed with an ack-link key (router and sweeper both page).
+    const ackLinkKey = config.ackIntake?.ackLinks;
+    const ackLinks =
+      this.ackIntake && ackLinkKey
+        ? {
+            url: this.ackIntake.url.url,
+            secretParameter: ackLinkKey.secretParameter,
+            lifetimeMinutes: ackLinkKey.lifetimeMinutes,
+            ...(ackLinkKey.kmsKeyArn ? { kmsKeyArn: ackLinkKey.kmsKeyArn } : {}),
+          }
+        : undefined;
+
     this.router = new Router(this, 'Router', {
       namePrefix,
       bus: this.bus,
@@ -92,6 +120,7 @@ export class MetisAlertsStack extends Stack {
       encryptionKey: this.key,
       settings: routerSettingsOf(config),
       sinks: config.sinks,
+      ...(ackLinks ? { ackLinks } : {}),
     });
 
     if (config.snapshot) {
@@ -146,6 +175,7 @@ export class MetisAlertsStack extends Stack {
       chatopsTopic,
       encryptionKey: this.key,
       sinks: config.sinks,
+      ...(ackLinks ? { ackLinks } : {}),
       settings: routerSettingsOf(config),
       ...sweepOptionsOf(config),
       expectedSources: [

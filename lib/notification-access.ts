@@ -25,6 +25,18 @@ export interface NotificationTargets {
    * @default - the page and chatops topics only
    */
   readonly sinks?: SinksInput;
+  /**
+   * The ack intake's URL and the ack-link key's SSM parameter: pages then carry an ack link.
+   * @default - no ack links
+   */
+  readonly ackLinks?: AckLinkTarget;
+}
+
+export interface AckLinkTarget {
+  readonly url: string;
+  readonly secretParameter: string;
+  readonly lifetimeMinutes: number;
+  readonly kmsKeyArn?: string;
 }
 
 /**
@@ -60,6 +72,7 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
     }),
   );
   grantSinkSecrets(role, targets);
+  grantAckLinkKey(role, targets.ackLinks);
 }
 
 /** The topics of the configured SNS sinks, each once. */
@@ -104,6 +117,34 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
     CHATOPS_TOPIC_ARN: targets.chatopsTopic.topicArn,
     ROUTER_SETTINGS: settingsJson,
     SINKS: JSON.stringify(deployedSinks(targets.sinks ?? {})),
+    ...(targets.ackLinks
+      ? {
+          ACK_LINK_URL: targets.ackLinks.url,
+          ACK_LINK_SECRET_PARAMETER: targets.ackLinks.secretParameter,
+          ACK_LINK_MINUTES: String(targets.ackLinks.lifetimeMinutes),
+        }
+      : {}),
     POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
   } satisfies AlertingVariables;
+}
+
+/** Read access to the ack-link key (the page signs each link with it), and its customer key through SSM if any. */
+function grantAckLinkKey(role: Role, ackLinks: AckLinkTarget | undefined): void {
+  if (!ackLinks) return;
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'ReadAckLinkKey',
+      actions: ['ssm:GetParameter'],
+      resources: [`arn:${Aws.PARTITION}:ssm:${Aws.REGION}:${Aws.ACCOUNT_ID}:parameter${ackLinks.secretParameter}`],
+    }),
+  );
+  if (!ackLinks.kmsKeyArn) return;
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'DecryptAckLinkKey',
+      actions: ['kms:Decrypt'],
+      resources: [ackLinks.kmsKeyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `ssm.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
 }

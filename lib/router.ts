@@ -41,6 +41,11 @@ export interface RouterProps {
    */
   readonly sinks?: NotificationTargets['sinks'];
   /**
+   * The ack intake's URL and ack-link key: pages carry an ack link.
+   * @default - no ack links
+   */
+  readonly ackLinks?: NotificationTargets['ackLinks'];
+  /**
    * Handler source file.
    * @default lambdas/functions/router/index.ts
    */

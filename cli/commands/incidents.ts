@@ -1,6 +1,7 @@
 // `metis-alerts incidents [--open] [--table NAME] [--json]`: the incidents in the deployed incident
 // table (open and recently resolved; TTL removes older ones), oldest first. Heartbeat and silence items
-// share the table and are never listed. `incidents resolve` closes one by hand (incident-resolve.ts).
+// share the table and are never listed. `incidents resolve` closes one by hand (incident-resolve.ts), `incidents ack`
+// acknowledges one (incident-ack.ts).
 import { parseArgs } from 'node:util';
 import { listIncidents } from '../../lambdas/adapters/dynamodb-incident-list.ts';
 import type { Incident } from '../../lambdas/core/incident.ts';
@@ -12,6 +13,7 @@ import { incidentTableClient, onTable } from '../incident-table.ts';
 import type { Output } from '../io.ts';
 import { SPECS } from '../spec.ts';
 import { runIncidentResolveCommand } from './incident-resolve.ts';
+import { runIncidentAckCommand } from './incident-ack.ts';
 
 export interface IncidentRow {
   dedupKey: string;
@@ -49,6 +51,7 @@ export interface IncidentsCommandDeps {
 
 export async function runIncidentsCommand(args: string[], out: Output, deps: IncidentsCommandDeps = { env: process.env }): Promise<void> {
   if (args[0] === 'resolve') return runIncidentResolveCommand(args.slice(1), out, deps.env);
+  if (args[0] === 'ack') return runIncidentAckCommand(args.slice(1), out, deps.env);
   const { values } = parseArgs({
     args,
     options: SPECS.incidents.flags,

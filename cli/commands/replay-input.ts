@@ -1,19 +1,29 @@
 // What `route --signals FILE` replays: signals, and evaluation reports or `check` / `scan-logs --json`
-// outputs (`{ evaluated, healthy, signals }`), as a JSON array, one object, or JSON Lines.
+// outputs (`{ evaluated, healthy, signals }`), as a JSON array, one object, or JSON Lines; and what people
+// did: provider webhook lines and ack lines (human-lines.ts).
 import { InvalidReportError, parseReport } from '../../lambdas/core/report-signals.ts';
 import { LOG_RULE_IDS } from '../../lambdas/core/logs/rules.ts';
 import { describeIssue, signalSchema } from '../../lambdas/core/signal-schema.ts';
 import type { EvaluationReport, Signal } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
+import { type HumanEntry, humanEntry, isHumanLine, type WebhookSecrets } from './human-lines.ts';
 import { errorMessage } from '../../lambdas/core/errors.ts';
 
-export type ReplayEntry = { kind: 'signal'; at: number; signal: Signal } | { kind: 'report'; at: number; report: EvaluationReport };
+export type ReplayEntry =
+  | { kind: 'signal'; at: number; signal: Signal }
+  | { kind: 'report'; at: number; report: EvaluationReport }
+  | HumanEntry;
 
-export function parseReplayFile(text: string, origin: string): ReplayEntry[] {
+/** `secrets`: the webhook secrets a backtest verifies webhook lines with (none: lines are read unverified). */
+export function parseReplayFile(text: string, origin: string, secrets: WebhookSecrets = {}): ReplayEntry[] {
   let items: unknown[];
   try {
     const whole: unknown = JSON.parse(text);
-    items = Array.isArray(whole) ? whole : isReportLike(whole) ? [whole] : ((whole as { signals?: unknown })?.signals as unknown[]);
+    items = Array.isArray(whole)
+      ? whole
+      : isReportLike(whole) || isHumanLine(whole)
+        ? [whole]
+        : ((whole as { signals?: unknown })?.signals as unknown[]);
   } catch {
     const lines = text.split('\n').filter((line) => line.trim());
     items = lines.map((line, index) => {
@@ -27,6 +37,10 @@ export function parseReplayFile(text: string, origin: string): ReplayEntry[] {
   if (!Array.isArray(items)) throw new UsageError(`${origin}: expected an array of signals or an object with a "signals" array`);
   const entries: ReplayEntry[] = [];
   items.forEach((item, index) => {
+    if (isHumanLine(item)) {
+      entries.push(humanEntry(item, origin, index, secrets));
+      return;
+    }
     if (isReportLike(item)) {
       entries.push(reportEntry(item, origin, index, entries.at(-1)?.at));
       return;

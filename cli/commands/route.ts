@@ -20,6 +20,9 @@ import { toDelivery } from '../../lambdas/core/routing-policy.ts';
 import type { Signal } from '../../lambdas/core/signal.ts';
 import { sweepOptionsOf } from '../../lambdas/core/sweep-policy.ts';
 import { parseReplayFile, type ReplayEntry } from './replay-input.ts';
+import { webhookSecretsFromEnv } from './human-lines.ts';
+import { applyHumanAction } from '../../lambdas/core/human/apply.ts';
+import type { RouterSettings } from '../../lambdas/core/router-settings.ts';
 import { UsageError } from '../errors.ts';
 import { parseInstant, readText, resolveConfig, type Output } from '../io.ts';
 import { SPECS } from '../spec.ts';
@@ -33,11 +36,27 @@ export interface RouteResult {
   digests: { id: string; postedAt: string }[];
   /** Every outbound request as it would be sent (the wire log). */
   wire: WireEntry[];
+  /** What people did (webhook and ack lines), applied or not, in time order. */
+  human: HumanOutcomeLine[];
+}
+
+export interface HumanOutcomeLine {
+  at: string;
+  /** The entry's position in the file (1-based). */
+  entry: number;
+  dedupKey?: string;
+  /** The timeline line it wrote, or why it changed nothing, was ignored or refused. */
+  outcome: string;
+  applied: boolean;
+  /** Failed verification, malformed or a replay: a deployed intake would have refused it too. */
+  refused?: true;
 }
 
 /** Accepts a JSON array of signals, `{ "signals": [...] }` (a report or `check` output), or JSON Lines. */
 export function parseSignalFile(text: string, origin: string): Signal[] {
-  return parseReplayFile(text, origin).flatMap((entry) => (entry.kind === 'signal' ? [entry.signal] : entry.report.signals));
+  return parseReplayFile(text, origin).flatMap((entry) =>
+    entry.kind === 'signal' ? [entry.signal] : entry.kind === 'report' ? entry.report.signals : [],
+  );
 }
 
 export interface RouteOptions {
@@ -82,6 +101,8 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
   const digests: RouteResult['digests'] = [];
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
+  const human: HumanOutcomeLine[] = [];
+  const seen = new Set<string>();
   let nextTick: number | undefined;
   const sweepOptions = { ...sweepOptionsOf(config), sweepMinutes: sweepMs / 60_000 };
   for (const entry of ordered) {
@@ -99,6 +120,10 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
       }
     }
     clock = at;
+    if (entry.kind === 'human' || entry.kind === 'human-skipped') {
+      human.push(await applyHumanEntry(entry, at, store, settings, seen));
+      continue;
+    }
     // As the deployed router does with a report: its firing signals plus the resolves its evidence allows.
     const signals = entry.kind === 'signal' ? [entry.signal] : signalsFromReport(entry.report, await store.listOpen(entry.report.source));
     // As the deployed router does: signals whose causes span sources (correlate.ts) follow their causes.
@@ -106,19 +131,49 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     const routed = await routeSignals([...signals, ...derived], { ...deps, now: () => at });
     deliveries.push(...routed.attempted.map(toDelivery));
   }
-  return { deliveries, digests, wire: wire.entries };
+  return { deliveries, digests, wire: wire.entries, human };
 }
 
-export function formatDeliveries(deliveries: Delivery[], digests: RouteResult['digests'] = []): string {
+/** As the deployed ack intake does: replays refused by id, then the action applied with a conditional put. */
+async function applyHumanEntry(
+  entry: Extract<ReplayEntry, { kind: 'human' | 'human-skipped' }>,
+  at: Date,
+  store: MemoryIncidentStore,
+  settings: RouterSettings,
+  seen: Set<string>,
+): Promise<HumanOutcomeLine> {
+  const base = { at: at.toISOString(), entry: entry.line };
+  if (entry.kind === 'human-skipped')
+    return { ...base, outcome: entry.why, applied: false, ...(entry.refused ? { refused: true as const } : {}) };
+  const { action } = entry;
+  if (entry.replayIds.some((id) => seen.has(id)))
+    return {
+      ...base,
+      dedupKey: action.dedupKey,
+      outcome: `${action.via} replay refused (event seen before)`,
+      applied: false,
+      refused: true,
+    };
+  for (const id of entry.replayIds) seen.add(id);
+  const incident = await store.get(action.dedupKey);
+  const outcome = applyHumanAction(incident, action, at, settings);
+  if (!outcome.applied)
+    return { ...base, dedupKey: action.dedupKey, outcome: `${action.kind} by ${action.by}: ${outcome.reason}`, applied: false };
+  await store.put({ ...outcome.next, version: incident!.version + 1 }, incident!.version);
+  return { ...base, dedupKey: action.dedupKey, outcome: outcome.event, applied: true };
+}
+
+export function formatDeliveries(deliveries: Delivery[], digests: RouteResult['digests'] = [], human: HumanOutcomeLine[] = []): string {
   const lines = [
     ...deliveries.map((d) => `${d.severity}  ${d.sink.padEnd(13)} ${d.action.padEnd(9)} ${d.dedupKey}`),
     ...digests.map((d) => `SEV4  ${'chatops'.padEnd(13)} ${'digest'.padEnd(9)} ${d.id} (posted ${d.postedAt})`),
+    ...human.map((h) => `human ${h.at} ${h.dedupKey ?? '-'}: ${h.outcome}`),
   ];
   return lines.length === 0 ? 'no deliveries\n' : `${lines.join('\n')}\n`;
 }
 
 /** The whole command, for cli/main.ts. */
-export async function routeCommand(args: string[], out: Output): Promise<void> {
+export async function routeCommand(args: string[], out: Output, env: NodeJS.ProcessEnv = process.env): Promise<void> {
   const { values } = parseArgs({ args, options: SPECS.route.flags, strict: true });
   if (!values.signals) throw new UsageError('route: --signals FILE is required');
   const config = resolveConfig(values.config, out.stderr);
@@ -127,11 +182,21 @@ export async function routeCommand(args: string[], out: Output): Promise<void> {
   // An empty file is most often a failed `check ... > out.json`: "no deliveries" would read as all clear.
   if (text.trim() === '')
     throw new UsageError(`${values.signals}: empty file, no signals or reports to route (did the command that wrote it fail?)`);
-  const entries = parseReplayFile(text, values.signals);
+  const secrets = webhookSecretsFromEnv(env, {
+    opsgenie: config.ackIntake?.opsgenie?.header,
+    'splunk-oncall': config.ackIntake?.splunkOnCall?.header,
+  });
+  const entries = parseReplayFile(text, values.signals, secrets);
   const sweepMinutes = values['sweep-minutes'] === undefined ? 5 : Number(values['sweep-minutes']);
   if (!Number.isInteger(sweepMinutes) || sweepMinutes < 0)
     throw new UsageError(`--sweep-minutes: expected a whole number of minutes (0 turns sweeps off), got "${values['sweep-minutes']}"`);
-  const { deliveries, digests, wire } = await routeReplay(entries, config, { ...(now ? { now } : {}), sweepMinutes });
+  const { deliveries, digests, wire, human } = await routeReplay(entries, config, { ...(now ? { now } : {}), sweepMinutes });
   if (values.wire) writeFileSync(values.wire, wire.map((entry) => `${JSON.stringify(entry)}\n`).join(''));
-  out.stdout.write(values.json ? `${JSON.stringify({ deliveries, digests }, null, 2)}\n` : formatDeliveries(deliveries, digests));
+  // A refused webhook line is reported on stderr too, as the deployed intake's log would show it.
+  for (const h of human.filter((line) => line.refused)) out.stderr.write(`warning: entry ${h.entry}: ${h.outcome}\n`);
+  out.stdout.write(
+    values.json
+      ? `${JSON.stringify({ deliveries, digests, ...(human.length ? { human } : {}) }, null, 2)}\n`
+      : formatDeliveries(deliveries, digests, human),
+  );
 }

@@ -349,6 +349,34 @@ export const logGroupSchema = z.strictObject({
   target: z.string().optional(),
 });
 
+/**
+ * The ack intake (docs/human-loop.md): one function URL whose paths take acknowledgements back from the
+ * paging providers and from the page's ack links. Each door exists only when its secret is configured;
+ * the secrets live in SSM (several, one per line, while rotating).
+ */
+const secretHeader = z
+  .string()
+  .regex(/^[A-Za-z0-9-]{1,64}$/, 'expected an HTTP header name')
+  .default('X-Metis-Webhook-Secret');
+const intakeKmsKeyArn = z
+  .string()
+  .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
+  .optional();
+export const ackIntakeSchema = z.strictObject({
+  /** The PagerDuty webhooks v3 subscription's signing secret (`/pagerduty`). */
+  pagerduty: z.strictObject({ secretParameter: ssmName, kmsKeyArn: intakeKmsKeyArn }).optional(),
+  /** The shared secret Opsgenie / JSM's outgoing webhook sends in `header` or as basic-auth password (`/opsgenie`). */
+  opsgenie: z.strictObject({ secretParameter: ssmName, header: secretHeader, kmsKeyArn: intakeKmsKeyArn }).optional(),
+  /** The shared secret Splunk On-Call's outbound webhook sends in `header` or as basic-auth password (`/splunk-oncall`). */
+  splunkOnCall: z.strictObject({ secretParameter: ssmName, header: secretHeader, kmsKeyArn: intakeKmsKeyArn }).optional(),
+  /** The key that signs the page's ack links (`/ack/<token>`); without it pages carry no link. */
+  ackLinks: z
+    .strictObject({ secretParameter: ssmName, lifetimeMinutes: z.int().min(5).max(1440).default(30), kmsKeyArn: intakeKmsKeyArn })
+    .optional(),
+  /** Caps what a flood of requests can cost or do to the incident table. */
+  reservedConcurrency: z.int().min(1).max(100).default(5),
+});
+
 export const configSchema = z.strictObject({
   $schema: z.string().optional(),
   /** Prefix of resource names and of the stack name. */
@@ -376,6 +404,7 @@ export const configSchema = z.strictObject({
   businessHours: businessHoursSchema,
   routing: routingSchema,
   sinks: sinksSchema,
+  ackIntake: ackIntakeSchema.optional(),
 });
 
 export type ConfigInput = z.input<typeof configSchema>;
@@ -385,6 +414,7 @@ export type SinkSelection = z.output<typeof sinkRule>;
 export type Inhibition = z.output<typeof inhibitionSchema>;
 export type SignalMatcher = z.output<typeof matcherSchema>;
 export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;
+export type AckIntakeConfig = z.output<typeof ackIntakeSchema>;
 
 /** Bad configuration: one line naming the key path and what was expected. */
 export class ConfigError extends MetisError {

@@ -89,6 +89,14 @@ export interface Incident {
   inhibits?: string[];
   /** Member alarms by name, when the incident comes from CloudWatch alarms. */
   alarms?: Record<string, AlarmMember>;
+  /** Who acknowledged this episode, when and through what (cleared by an unacknowledge). */
+  ack?: { at: string; by: string; via: 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'link' | 'cli'; note?: string };
+  /** Ack, mitigation and resolution deadlines of the severity (ISO instants). */
+  targets?: { ackBy?: string; mitigateBy?: string; resolveBy?: string };
+  /** When the missed ack target paged the secondary. */
+  escalatedAt?: string;
+  /** A person resolved it in a paging provider, with a link or the CLI (not a detector's healthy verdict). */
+  humanResolved?: { at: string; by: string; via: 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'link' | 'cli' };
   /** Optimistic-locking counter: every write is conditional on the version read. */
   version: number;
   /** DynamoDB TTL (epoch seconds), set once resolved. */

@@ -3,6 +3,7 @@
 // display labels, the IAM grants and the CLI's dry run are all derived from them, so adding a sink is its
 // folder plus one registry line (docs/architecture.md, "Adding a sink").
 import { z } from 'zod';
+import type { AckLinks } from '../human/ports.ts';
 import type { Sink } from '../incident.ts';
 import type { HttpSender } from './http-call.ts';
 import type { Notifier } from './notifier.ts';
@@ -28,6 +29,8 @@ export interface SinkSecret {
 export interface SinkTransports {
   http(sink: Sink, secret: SinkSecret): HttpSender;
   publisher: NotificationPublisher;
+  /** Signs the page's ack links when the ack intake is deployed. */
+  ackLinks?: AckLinks;
 }
 
 /** One configured sink: its name in deliveries, its secret if it has one, and its notifier. */

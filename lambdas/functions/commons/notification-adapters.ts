@@ -10,6 +10,7 @@ import { DynamoDbSilenceStore } from '../../adapters/dynamodb-silence-store.ts';
 import { DynamoDbStormLedger } from '../../adapters/dynamodb-storm-ledger.ts';
 import { awsTransports } from '../../adapters/notify/transports.ts';
 import { SnsPublisher } from '../../adapters/sns-publisher.ts';
+import { SsmAckLinks } from '../../adapters/ssm-ack-links.ts';
 import { buildNotifiers } from '../../core/notify/sink-catalog.ts';
 import type { RouterEnvironment } from '../router/env.ts';
 
@@ -29,7 +30,20 @@ export function notificationAdapters(env: AlertingEnvironment, clients: Notifica
     silences: new DynamoDbSilenceStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     digests: new DynamoDbDigestStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     storm: new DynamoDbStormLedger({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
-    notifiers: buildNotifiers(env.SINKS, awsTransports({ ssm: clients.ssm, publisher })),
+    notifiers: buildNotifiers(env.SINKS, { ...awsTransports({ ssm: clients.ssm, publisher }), ...ackLinksOf(env, clients) }),
     settings: env.ROUTER_SETTINGS,
+  };
+}
+
+/** The page's ack links, when the stack deployed the ack intake with an ack-link key. */
+function ackLinksOf(env: AlertingEnvironment, clients: NotificationClients): { ackLinks?: SsmAckLinks } {
+  if (!env.ACK_LINK_URL || !env.ACK_LINK_SECRET_PARAMETER) return {};
+  return {
+    ackLinks: new SsmAckLinks({
+      client: clients.ssm,
+      parameterName: env.ACK_LINK_SECRET_PARAMETER,
+      baseUrl: env.ACK_LINK_URL,
+      lifetimeMinutes: env.ACK_LINK_MINUTES,
+    }),
   };
 }

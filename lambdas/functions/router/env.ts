@@ -20,6 +20,10 @@ export const alertingFields = {
    * must be an object or a list. Absent: only the page and chatops topics.
    */
   SINKS: jsonVariable('SINKS', deployedSinksSchema).default({}),
+  /** The ack intake's URL and the SSM parameter of the ack-link key: pages then carry an ack link. */
+  ACK_LINK_URL: z.url().optional(),
+  ACK_LINK_SECRET_PARAMETER: z.string().startsWith('/').optional(),
+  ACK_LINK_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
 };
 
 const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });

@@ -62,7 +62,10 @@ describe('did you mean', () => {
     [['chek', '--db', 'x'], 'metis-alerts: unknown command "chek" (did you mean "check"?); metis-alerts --help lists the commands'],
     [['silense', 'list'], 'metis-alerts: unknown command "silense" (did you mean "silence"?); metis-alerts --help lists the commands'],
     [['silence', 'ad', '--rule', 'x'], 'metis-alerts silence: unknown subcommand "ad" (did you mean "add"?) (expected add, list, expire)'],
-    [['incidents', 'reslove', 'k'], 'metis-alerts incidents: unknown subcommand "reslove" (did you mean "resolve"?) (expected resolve)'],
+    [
+      ['incidents', 'reslove', 'k'],
+      'metis-alerts incidents: unknown subcommand "reslove" (did you mean "resolve"?) (expected resolve, ack)',
+    ],
     [
       ['route', '--signal', 'x.json'],
       'metis-alerts route: unknown flag --signal (did you mean --signals?) (metis-alerts route --help lists the flags)',

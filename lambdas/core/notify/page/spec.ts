@@ -12,7 +12,7 @@ export const pageSpec = defineSink({
   topic: 'page',
   policyColumn: 'page',
   storm: { key: 'page', perMinute: 10 },
-  instances: () => [{ sink: 'page', notifier: (t) => pageNotifier(t.publisher) }],
+  instances: () => [{ sink: 'page', notifier: (t) => pageNotifier(t.publisher, t.ackLinks) }],
   // The addresses are the topic's subscriptions, made at deploy time: the functions need none of them.
   deployed: () => ({}),
   dryRun: {},

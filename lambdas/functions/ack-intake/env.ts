@@ -1,0 +1,21 @@
+// The ack intake's environment, validated once at module load (the stack sets these; see lib/ack-intake.ts).
+import { z } from 'zod';
+import { ackIntakeSchema } from '../../core/config.ts';
+import { routerSettingsSchema } from '../../core/router-settings.ts';
+import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
+
+const environmentSchema = z.object({
+  INCIDENT_TABLE: z.string().min(1),
+  /** The router's settings: a human resolve closes the incident as the router would (retention, owed resolves). */
+  ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
+  /** The config's `ackIntake`: SSM parameter names and header names, never a secret. */
+  INTAKE_SETTINGS: jsonVariable('INTAKE_SETTINGS', ackIntakeSchema),
+});
+
+export type AckIntakeEnvironment = z.output<typeof environmentSchema>;
+/** What lib/ack-intake.ts sets. */
+export type AckIntakeVariables = FunctionVariables<typeof environmentSchema>;
+
+export function readAckIntakeEnvironment(env: Record<string, string | undefined>): AckIntakeEnvironment {
+  return readEnvironment(environmentSchema, env, 'ack-intake');
+}
