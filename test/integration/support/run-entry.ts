@@ -7,7 +7,7 @@ import { vi } from 'vitest';
 import { awsEnv } from './aws.ts';
 import { lambdaContext } from './lambda-context.ts';
 
-export type EntryName = 'router' | 'sweeper' | 'probe' | 'log-watch' | 'trace-check';
+export type EntryName = 'router' | 'sweeper' | 'probe' | 'log-watch' | 'trace-check' | 'ack-intake';
 
 type EntryHandler = (event: unknown, context: Context) => Promise<unknown>;
 
