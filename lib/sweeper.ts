@@ -50,7 +50,6 @@ export class Sweeper extends Construct {
           quietResolveMinutes: props.quietResolveMinutes ?? {},
           noDataAfterMinutes: props.noDataAfterMinutes ?? {},
           expectedSources: props.expectedSources,
-          sweepMinutes: interval.toMinutes(),
         }),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-sweeper',
       } satisfies SweeperVariables,

@@ -33,7 +33,6 @@ interface Variant {
   sweeper: {
     tracebackQuietMinutes: number;
     /** Minutes between sweeps: reminders go at the last sweep not later than their time. */
-    sweepMinutes: number;
     quietResolveMinutes: Record<string, number>;
     /** Trace-DB reminders say "no data since HH:MM" after this many minutes without a firing signal. */
     noDataAfterMinutes: Record<string, number>;
@@ -49,7 +48,6 @@ const VARIANTS: Variant[] = [
     raw: readJson(EXAMPLE_CONFIG_PATH),
     sweeper: {
       tracebackQuietMinutes: 30,
-      sweepMinutes: 5,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 30 },
       noDataAfterMinutes: { 'trace-db': 5 },
       // The probe's health rounds report every minute, its inbound-shape run every 5 (watched apart).
@@ -66,7 +64,6 @@ const VARIANTS: Variant[] = [
     raw: {},
     sweeper: {
       tracebackQuietMinutes: 30,
-      sweepMinutes: 5,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 30 },
       noDataAfterMinutes: { 'trace-db': 5 },
       expectedSources: [],
@@ -88,7 +85,6 @@ const VARIANTS: Variant[] = [
     },
     sweeper: {
       tracebackQuietMinutes: 45,
-      sweepMinutes: 5,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 45 },
       noDataAfterMinutes: { 'trace-db': 15 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }],
