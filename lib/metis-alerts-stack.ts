@@ -22,6 +22,7 @@ import { OnCallDashboard } from './oncall-dashboard.ts';
 import { Probes } from './probes.ts';
 import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
+import { DeadlineSchedules } from './deadline-schedules.ts';
 import { TraceChecks } from './trace-checks.ts';
 import { INBOUND_SHAPE_REPORTER } from '../lambdas/core/probe/inbound-shape.ts';
 
@@ -74,6 +75,11 @@ export class MetisAlertsStack extends Stack {
     this.incidentTable = new IncidentTable(this, 'Incidents').table;
     this.bus = new EventBus(this, 'Bus', { eventBusName: `${namePrefix}-bus`, description: 'metis-alerts evaluation reports' });
 
+    const deadlines = new DeadlineSchedules(this, 'Deadlines', {
+      namePrefix,
+      deadLetterQueue: this.deadLetterQueue,
+      encryptionKey: this.key,
+    }).targets;
     this.router = new Router(this, 'Router', {
       namePrefix,
       bus: this.bus,
@@ -85,6 +91,7 @@ export class MetisAlertsStack extends Stack {
       settings: routerSettingsOf(config),
       pagerDuty: config.sinks.pagerduty,
       httpSinks: config.sinks,
+      deadlines,
     });
 
     if (config.snapshot) {
@@ -141,6 +148,7 @@ export class MetisAlertsStack extends Stack {
       pagerDuty: config.sinks.pagerduty,
       httpSinks: config.sinks,
       settings: routerSettingsOf(config),
+      deadlines,
       ...sweepOptionsOf(config),
       expectedSources: [
         ...(config.snapshot ? [{ source: 'trace-db' as const, intervalMinutes: config.snapshot.scheduleMinutes }] : []),

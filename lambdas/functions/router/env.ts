@@ -4,6 +4,14 @@ import { routerSettingsSchema } from '../../core/router-settings.ts';
 import { httpSinksSchema } from '../../core/notify/http-sinks.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
+/** The one-time schedules' group, the function they wake, the role they assume, and their dead-letter queue. */
+export const deadlineSchedulerSchema = z.object({
+  groupName: z.string().min(1),
+  targetArn: z.string().startsWith('arn:'),
+  roleArn: z.string().startsWith('arn:'),
+  deadLetterArn: z.string().startsWith('arn:'),
+});
+
 /** What every function that notifies needs (router and sweeper). */
 export const alertingFields = {
   INCIDENT_TABLE: z.string().min(1),
@@ -15,6 +23,8 @@ export const alertingFields = {
   ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
   /** The HTTP sinks (Opsgenie, Splunk On-Call, webhooks, PagerDuty): SSM parameter names and URLs, never a secret. */
   HTTP_SINKS: jsonVariable('HTTP_SINKS', httpSinksSchema).default({ webhooks: [] }),
+  /** Where incident deadlines are scheduled (EventBridge Scheduler); absent: only the 5-minute sweep keeps time. */
+  DEADLINE_SCHEDULER: jsonVariable('DEADLINE_SCHEDULER', deadlineSchedulerSchema).optional(),
 };
 
 const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });
