@@ -1,13 +1,18 @@
-// What `route --signals FILE` replays: signals, and evaluation reports or `check` / `scan-logs --json`
-// outputs (`{ evaluated, healthy, signals }`), as a JSON array, one object, or JSON Lines.
+// What `route --signals FILE` replays: signals, evaluation reports or `check` / `scan-logs --json`
+// outputs (`{ evaluated, healthy, signals }`), and acknowledgements (replay-ack.ts), as a JSON array,
+// one object, or JSON Lines.
 import { InvalidReportError, parseReport } from '../../lambdas/core/report-signals.ts';
 import { LOG_RULE_IDS } from '../../lambdas/core/logs/rules.ts';
 import { describeIssue, signalSchema } from '../../lambdas/core/signal-schema.ts';
 import type { EvaluationReport, Signal } from '../../lambdas/core/signal.ts';
 import { UsageError } from '../errors.ts';
+import { isAckLine, parseAckLine, type AckLine } from './replay-ack.ts';
 import { errorMessage } from '../../lambdas/core/errors.ts';
 
-export type ReplayEntry = { kind: 'signal'; at: number; signal: Signal } | { kind: 'report'; at: number; report: EvaluationReport };
+export type ReplayEntry =
+  | { kind: 'signal'; at: number; signal: Signal }
+  | { kind: 'report'; at: number; report: EvaluationReport }
+  | { kind: 'ack'; at: number; ack: AckLine };
 
 export function parseReplayFile(text: string, origin: string): ReplayEntry[] {
   let items: unknown[];
@@ -27,6 +32,11 @@ export function parseReplayFile(text: string, origin: string): ReplayEntry[] {
   if (!Array.isArray(items)) throw new UsageError(`${origin}: expected an array of signals or an object with a "signals" array`);
   const entries: ReplayEntry[] = [];
   items.forEach((item, index) => {
+    if (isAckLine(item)) {
+      const ack = parseAckLine(item, origin, index);
+      entries.push({ kind: 'ack', at: ack.at, ack });
+      return;
+    }
     if (isReportLike(item)) {
       entries.push(reportEntry(item, origin, index, entries.at(-1)?.at));
       return;

@@ -233,7 +233,7 @@ export async function sweepDeadline(deadline: Deadline, now: Date, options: Swee
   await processTransition(
     deadline.dedupKey,
     (existing) => {
-      if (!existing || existing.status !== 'open' || existing.episode !== deadline.episode) return { next: undefined, changed: false };
+      if (existing?.status !== 'open' || existing.episode !== deadline.episode) return { next: undefined, changed: false };
       const next = sweepIncident(existing, now, settings, options);
       return next ? { next, changed: true } : { next: existing, changed: false };
     },

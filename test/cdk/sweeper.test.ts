@@ -179,6 +179,7 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
       'POWERTOOLS_SERVICE_NAME',
       'POWERTOOLS_METRICS_NAMESPACE',
       'NODE_OPTIONS',
+      'DEADLINE_SCHEDULER',
       ...(variant.pagerDuty ? ['PAGERDUTY_ROUTING_KEY_PARAMETER', 'PAGERDUTY_EVENTS_URL'] : []),
     ];
     expect(Object.keys(env).sort()).toEqual(expected.sort());
@@ -276,9 +277,20 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
       expect(customerKey).toEqual([]);
     }
 
-    // Nothing else: logs, table, owed index, topics, alerting key, and (with PagerDuty) the parameter and its customer key.
-    expect(statements).toHaveLength(5 + (variant.pagerDuty ? 1 : 0) + (variant.pagerDuty?.kmsKeyArn ? 1 : 0));
-    expect(statements.flatMap(resourcesOf).filter((arn) => arn.includes('*'))).toEqual([]);
+    // Deadlines: CreateSchedule in the stack's own group only, and passing only the invoker role, only to Scheduler.
+    const schedule = statementFor(statements, 'scheduler:CreateSchedule');
+    expect(actionsOf(schedule)).toEqual(['scheduler:CreateSchedule']);
+    const group = `${synth.config.name}-deadlines`;
+    expect(resourcesOf(schedule)).toEqual([`arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/${group}/*`]);
+    const pass = statementFor(statements, 'iam:PassRole');
+    expect(resourcesOf(pass)).toEqual([`\${${logicalId(synth.template, 'AWS::IAM::Role', 'DeadlinesInvokerRole')}.Arn}`]);
+    expect(pass.Condition?.StringEquals?.['iam:PassedToService']).toBe('scheduler.amazonaws.com');
+
+    // Nothing else: logs, table, owed index, topics, alerting key, deadlines (2), and (with PagerDuty) the parameter and its customer key.
+    expect(statements).toHaveLength(7 + (variant.pagerDuty ? 1 : 0) + (variant.pagerDuty?.kmsKeyArn ? 1 : 0));
+    expect(statements.flatMap(resourcesOf).filter((arn) => arn.includes('*'))).toEqual([
+      `arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/${group}/*`,
+    ]);
     expect(statements.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
     expect(resource(synth.template, 'AWS::IAM::Role', 'SweeperLambdaRole').resource.Properties.ManagedPolicyArns).toBeUndefined();
   });
@@ -300,11 +312,16 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     expect(alarm.Tags).toEqual([{ Key: 'metis:severity', Value: 'SEV3' }]);
   });
 
-  it('has zero unacknowledged cdk-nag AwsSolutions findings; the sweeper keeps only the runtime acknowledgement, with its reason', () => {
+  it('has zero unacknowledged cdk-nag AwsSolutions findings; the sweeper keeps only the runtime and deadline-group acknowledgements, with reasons', () => {
     expect(findings(synth.app)).toEqual([]);
     const sweeperAcks = acknowledgements(synth.app).filter((a) => a.path.startsWith(`${synth.stack.node.id}/Sweeper/`));
-    expect(sweeperAcks.map((a) => a.id)).toEqual(['AwsSolutions-L1']);
-    expect(String(sweeperAcks[0]!.reason).length).toBeGreaterThan(40);
+    expect(sweeperAcks.map((a) => a.id).sort()).toEqual(
+      [
+        'AwsSolutions-L1',
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${synth.config.name}-deadlines/*]`,
+      ].sort(),
+    );
+    for (const ack of sweeperAcks) expect(String(ack.reason).length).toBeGreaterThan(40);
   });
 });
 
