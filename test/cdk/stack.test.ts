@@ -206,7 +206,7 @@ describe('stack from the example config', () => {
     const wildcards = routerStatements(synth)
       .flatMap(resourcesOf)
       .filter((arn) => arn.includes('*'));
-    expect(wildcards).toEqual([`arn:${ALARM_ARNS}`, `arn:${DEADLINE_SCHEDULES}`].sort());
+    expect(wildcards.sort()).toEqual([`arn:${ALARM_ARNS}`, `arn:${DEADLINE_SCHEDULES}`].sort());
     expect(routerStatements(synth).every((s) => s.Effect === 'Allow' && !actionsOf(s).some((a) => a.endsWith('*')))).toBe(true);
     const role = resource(synth.template, 'AWS::IAM::Role', 'RouterLambdaRole').resource.Properties;
     expect(role.ManagedPolicyArns).toBeUndefined();
