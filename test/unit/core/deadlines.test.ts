@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { deadlinesOf, missTargets, newDeadlines, wakeUpAt } from '../../../lambdas/core/deadlines.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
+import type { RouterSettings } from '../../../lambdas/core/router-settings.ts';
 import { applySignal } from '../../../lambdas/core/routing-policy.ts';
 import { sweepIncident } from '../../../lambdas/core/sweep-policy.ts';
 import { settings, signal } from './support.ts';
@@ -12,9 +13,9 @@ const SAT_03_00 = new Date('2026-11-28T03:00:00Z');
 const plus = (base: Date, minutes: number) => new Date(base.getTime() + minutes * 60_000);
 const OPTIONS = { tracebackQuietMinutes: 30 };
 // A team with a secondary on the page topic (its own paging provider for the primary).
-const S = { ...settings({ routing: { secondary: ['page'] } }), activeSinks: ['pagerduty', 'page', 'chatops'] as const };
+const S: RouterSettings = { ...settings({ routing: { secondary: ['page'] } }), activeSinks: ['pagerduty', 'page', 'chatops'] };
 
-function opened(severity: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4', at: Date, s = S): Incident {
+function opened(severity: 'SEV1' | 'SEV2' | 'SEV3' | 'SEV4', at: Date, s: RouterSettings = S): Incident {
   return applySignal(undefined, signal({ severity, observedAt: at.toISOString() }), at, s).next;
 }
 
@@ -104,7 +105,7 @@ describe('missTargets', () => {
   });
 
   it('names a secondary this process cannot deliver to instead of losing it silently', () => {
-    const s = { ...settings({ routing: { secondary: ['page'] } }), activeSinks: ['pagerduty', 'chatops'] as const };
+    const s: RouterSettings = { ...settings({ routing: { secondary: ['page'] } }), activeSinks: ['pagerduty', 'chatops'] };
     const next = structuredClone(opened('SEV1', SAT_03_00, s));
     missTargets(next, plus(SAT_03_00, 15), s);
     expect(next.timeline.at(-1)!.event).toMatch(/; secondary page not configured here, not paged$/);
