@@ -58,8 +58,13 @@ export function dryRunSinks(config: Config): Config['sinks'] {
 export interface RouteOptions {
   /** Route every signal at this time instead of its own (no sweeps then). */
   now?: Date;
-  /** Simulated sweeper period between the signals' times; 0 turns the sweeps off. Default 5. */
+  /** Simulated sweeper period between the signals' times; 0 turns the sweeps and the deadline wake-ups off. Default 5. */
   sweepMinutes?: number;
+  /**
+   * Wake each incident at its deadlines (targets, comms reminders) to the minute, as the deployed one-time
+   * schedules do. False replays a stack whose schedules never fire: only the sweeps keep time. Default true.
+   */
+  deadlines?: boolean;
 }
 
 /** Replays plain signals (see routeReplay). */
@@ -110,7 +115,8 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
   const advance = async (until: number): Promise<void> => {
     for (;;) {
       const sweepAt = sweepMs > 0 && nextTick !== undefined ? nextTick : Number.POSITIVE_INFINITY;
-      const deadline = options.now ? undefined : await nextDeadline();
+      // No sweeps (--sweep-minutes 0, --now): no time-driven action at all, deadlines included.
+      const deadline = sweepMs === 0 || options.deadlines === false ? undefined : await nextDeadline();
       const deadlineAt = deadline ? wakeUpAt(deadline).getTime() : Number.POSITIVE_INFINITY;
       if (Math.min(sweepAt, deadlineAt) > until) return;
       if (deadline && deadlineAt < sweepAt) {

@@ -42,7 +42,9 @@ export function routesFor(severity: Severity, at: Date, config: Config, rule?: s
   const settings = routerSettingsOf(config);
   const active = configuredSinks(config);
   const { sinks, escalates } = sinksFor(severity, at, settings);
-  const answer = { ...routesAt(severity, at, settings, active, sinks, escalates, rule), ...ackTarget(severity, at, settings) };
+  const routed = routesAt(severity, at, settings, active, sinks, escalates, rule);
+  // A silenced incident pages nobody, so no ack is awaited.
+  const answer = { ...routed, ...(routed.silencedBy ? { ackBy: null, secondary: [] } : ackTarget(severity, at, settings)) };
   if (!rule || answer.silencedBy) return answer;
   const source = sourceOfRule(rule);
   // The target label the router would give it: the trace DB's and the log groups' targets come from config.
