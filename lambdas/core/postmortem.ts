@@ -7,6 +7,7 @@
 import type { Incident } from './incident.ts';
 import { TARGET_LABEL } from './deadlines.ts';
 import { viaLabel } from './human-resolve.ts';
+import { isSecondaryPage } from './notify/human-loop-text.ts';
 import { TARGET_KINDS, targetField } from './targets.ts';
 import { redactText } from './redact.ts';
 import { oneLine, SEVERITIES, severityRank, type Severity } from './signal.ts';
@@ -146,7 +147,9 @@ function targetLines(incident: Incident, endMs: number, ongoing: boolean): strin
     const missedAt = incident.missedTargets?.[kind];
     if (missedAt || doneMs !== undefined || endMs >= dueMs) {
       const then = doneMs !== undefined ? `; ${kind === 'ack' ? 'acknowledged' : 'resolved'} ${utcTime(doneMs)}` : '';
-      const secondary = kind === 'ack' && incident.escalatedAt ? `; secondary paged ${utcTime(Date.parse(incident.escalatedAt))}` : '';
+      const paged = incident.deliveries.some((d) => d.id.startsWith(`${incident.episode}:`) && isSecondaryPage(d));
+      const secondary =
+        kind === 'ack' && incident.escalatedAt && paged ? `; secondary paged ${utcTime(Date.parse(incident.escalatedAt))}` : '';
       return [`${label}: missed${then}${secondary}`];
     }
     return [`${label}: pending`];
