@@ -108,7 +108,12 @@ export const SPECS = {
       },
       now: now('the last entry'),
       config,
-      'sweep-minutes': { type: 'string', value: 'N', defaultText: '5', help: "the sweeper's ticks between entries (0 turns sweeps off)" },
+      'sweep-minutes': {
+        type: 'string',
+        value: 'N',
+        defaultText: '5',
+        help: "the sweeper's ticks between entries; deadlines wake incidents to the minute (0 turns both off)",
+      },
       wire: { type: 'string', value: 'FILE', help: 'write every outbound request as JSON Lines' },
       json,
     },
@@ -118,7 +123,7 @@ export const SPECS = {
     ],
   },
   routes: {
-    summary: 'who is notified for a severity at a time, and the escalation',
+    summary: 'who is notified for a severity at a time, the escalation, the ack deadline and the secondary',
     flags: {
       severity: { type: 'string', value: 'SEVn', required: true, help: 'SEV1, SEV2, SEV3 or SEV4' },
       at: { type: 'string', value: 'ISO', required: true, help: 'the time, ISO-8601 with a zone' },

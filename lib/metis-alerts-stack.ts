@@ -24,6 +24,7 @@ import { Probes } from './probes.ts';
 import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
 import { AckIntake } from './ack-intake.ts';
+import { DeadlineSchedules } from './deadline-schedules.ts';
 import { TraceChecks } from './trace-checks.ts';
 import { INBOUND_SHAPE_REPORTER } from '../lambdas/core/probe/inbound-shape.ts';
 import { homeBusName, vantageLogGroupName, vantageRoleName } from './probe-vantage-names.ts';
@@ -110,6 +111,11 @@ export class MetisAlertsStack extends Stack {
           }
         : undefined;
 
+    const deadlines = new DeadlineSchedules(this, 'Deadlines', {
+      namePrefix,
+      deadLetterQueue: this.deadLetterQueue,
+      encryptionKey: this.key,
+    }).targets;
     this.router = new Router(this, 'Router', {
       namePrefix,
       bus: this.bus,
@@ -121,6 +127,7 @@ export class MetisAlertsStack extends Stack {
       settings: routerSettingsOf(config),
       sinks: config.sinks,
       ...(ackLinks ? { ackLinks } : {}),
+      deadlines,
     });
 
     if (config.snapshot) {
@@ -177,6 +184,7 @@ export class MetisAlertsStack extends Stack {
       sinks: config.sinks,
       ...(ackLinks ? { ackLinks } : {}),
       settings: routerSettingsOf(config),
+      deadlines,
       ...sweepOptionsOf(config),
       expectedSources: [
         ...(config.snapshot ? [{ source: 'trace-db' as const, intervalMinutes: config.snapshot.scheduleMinutes }] : []),

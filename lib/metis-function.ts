@@ -56,6 +56,8 @@ export interface MetisFunctionProps {
   readonly retryAttempts?: number;
   /** Where failed async invocations go. @default - nowhere */
   readonly onFailure?: IDestination;
+  /** A fixed function name, for a function whose ARN must be known without a reference to it. @default - generated */
+  readonly functionName?: string;
   /** The errors alarm: name, and the severity tag the router routes it with (untagged: the caller adds actions). */
   /** Prefix of the errors alarm's name (config `name`). */
   readonly namePrefix: string;
@@ -104,6 +106,7 @@ export class MetisFunction extends Construct {
       description: props.description,
       retryAttempts: props.retryAttempts ?? 2,
       onFailure: props.onFailure,
+      functionName: props.functionName,
       environment: { ...definedValues(props.environment), NODE_OPTIONS: '--enable-source-maps' },
       bundling: {
         forceDockerBundling: false,

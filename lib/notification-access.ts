@@ -2,7 +2,8 @@
 // the configured SNS sinks and their key, and read access to exactly the configured sinks' secret
 // parameters, all derived from the sink specs (lambdas/core/notify/sink-catalog.ts). Shared so both stay
 // least-privilege in the same way.
-import { Aws } from 'aws-cdk-lib';
+import { Aws, Stack, Validations } from 'aws-cdk-lib';
+import type { DeadlineTargets } from './deadline-schedules.ts';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -30,6 +31,8 @@ export interface NotificationTargets {
    * @default - no ack links
    */
   readonly ackLinks?: AckLinkTarget;
+  /** Incident deadlines (deadline-schedules.ts): the function may create one-time schedules in this group. @default - none */
+  readonly deadlines?: DeadlineTargets;
 }
 
 export interface AckLinkTarget {
@@ -73,6 +76,7 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
   );
   grantSinkSecrets(role, targets);
   grantAckLinkKey(role, targets.ackLinks);
+  grantDeadlineScheduling(role, targets);
 }
 
 /** The topics of the configured SNS sinks, each once. */
@@ -109,6 +113,32 @@ function grantSinkSecrets(role: Role, targets: NotificationTargets): void {
   );
 }
 
+/** CreateSchedule in the deadlines group only, and passing exactly the invoker role to EventBridge Scheduler. */
+function grantDeadlineScheduling(role: Role, targets: NotificationTargets): void {
+  if (!targets.deadlines) return;
+  const { groupName, invokerRole } = targets.deadlines;
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'ScheduleDeadlines',
+      actions: ['scheduler:CreateSchedule'],
+      resources: [`arn:${Aws.PARTITION}:scheduler:${Aws.REGION}:${Aws.ACCOUNT_ID}:schedule/${groupName}/*`],
+    }),
+  );
+  role.addToPolicy(
+    new PolicyStatement({
+      sid: 'PassDeadlineInvokerRole',
+      actions: ['iam:PassRole'],
+      resources: [invokerRole.roleArn],
+      conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    }),
+  );
+  Validations.of(role).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${groupName}/*]`,
+    reason:
+      "Each incident deadline is a one-time schedule named at run time (incident, episode, kind, minute); the grant is CreateSchedule in this stack's deadlines group only.",
+  });
+}
+
 /** Environment names read by lambdas/functions/router/env.ts (alertingFields); never a secret value. */
 export function notificationEnvironment(targets: NotificationTargets, settingsJson: string): AlertingVariables {
   return {
@@ -122,6 +152,16 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
           ACK_LINK_URL: targets.ackLinks.url,
           ACK_LINK_SECRET_PARAMETER: targets.ackLinks.secretParameter,
           ACK_LINK_MINUTES: String(targets.ackLinks.lifetimeMinutes),
+        }
+      : {}),
+    ...(targets.deadlines
+      ? {
+          DEADLINE_SCHEDULER: Stack.of(targets.incidentTable).toJsonString({
+            groupName: targets.deadlines.groupRef,
+            targetArn: targets.deadlines.sweeperArn,
+            roleArn: targets.deadlines.invokerRole.roleArn,
+            deadLetterArn: targets.deadlines.deadLetterQueue.queueArn,
+          }),
         }
       : {}),
     POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,

@@ -46,6 +46,11 @@ export interface RouterProps {
    */
   readonly ackLinks?: NotificationTargets['ackLinks'];
   /**
+   * Incident deadlines: the router schedules each new one.
+   * @default - none (only the sweeper's 5-minute grid)
+   */
+  readonly deadlines?: NotificationTargets['deadlines'];
+  /**
    * Handler source file.
    * @default lambdas/functions/router/index.ts
    */

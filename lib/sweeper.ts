@@ -1,6 +1,7 @@
 // The sweeper (docs/architecture.md, Parts): every 5 minutes it does what time alone does to open incidents
-// (SEV2 out-of-hours escalation, 30-minute reminders, quiet traceback resolution), retries deliveries
-// still owed, and raises "monitoring blind" when a detector stops reporting.
+// (SEV2 out-of-hours escalation, 30-minute reminders, missed targets, quiet traceback resolution), retries
+// deliveries still owed, and raises "monitoring blind" when a detector stops reporting. Deadline schedules
+// wake it for one incident at the minute a target or reminder is due.
 import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
@@ -39,6 +40,8 @@ export class Sweeper extends Construct {
     const lambda = new MetisFunction(this, 'Lambda', {
       namePrefix: props.namePrefix,
       entry: 'lambdas/functions/sweeper/index.ts',
+      // Deadline schedules name it by ARN, and it schedules its own next reminders: a fixed name breaks the cycle.
+      functionName: props.deadlines?.sweeperFunctionName,
       description: 'metis-alerts sweeper: escalations, reminders, quiet resolves, stalled detectors',
       timeout: Duration.seconds(120),
       // The next sweep does the same work minutes later; an old retried one would only race it.
@@ -50,7 +53,6 @@ export class Sweeper extends Construct {
           quietResolveMinutes: props.quietResolveMinutes ?? {},
           noDataAfterMinutes: props.noDataAfterMinutes ?? {},
           expectedSources: props.expectedSources,
-          sweepMinutes: interval.toMinutes(),
         }),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-sweeper',
       } satisfies SweeperVariables,

@@ -10,7 +10,8 @@ import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
 import { WireLog, type WireEntry } from '../../lambdas/adapters/notify/wire-log.ts';
 import type { Config } from '../../lambdas/core/config.ts';
 import { correlate, needsCorrelation } from '../../lambdas/core/correlate.ts';
-import { routeSignals, sweepIncidents } from '../../lambdas/core/dispatch.ts';
+import { routeSignals, sweepDeadline, sweepIncidents } from '../../lambdas/core/dispatch.ts';
+import { deadlineName, deadlinesOf, wakeUpAt, type Deadline } from '../../lambdas/core/deadlines.ts';
 import { postDueDigests } from '../../lambdas/core/digest.ts';
 import type { Delivery } from '../../lambdas/core/incident.ts';
 import { buildNotifiers, dryRunSinks } from '../../lambdas/core/notify/sink-catalog.ts';
@@ -62,8 +63,13 @@ export function parseSignalFile(text: string, origin: string): Signal[] {
 export interface RouteOptions {
   /** Route every signal at this time instead of its own (no sweeps then). */
   now?: Date;
-  /** Simulated sweeper period between the signals' times; 0 turns the sweeps off. Default 5. */
+  /** Simulated sweeper period between the signals' times; 0 turns the sweeps and the deadline wake-ups off. Default 5. */
   sweepMinutes?: number;
+  /**
+   * Wake each incident at its deadlines (targets, comms reminders) to the minute, as the deployed one-time
+   * schedules do. False replays a stack whose schedules never fire: only the sweeps keep time. Default true.
+   */
+  deadlines?: boolean;
 }
 
 /** Replays plain signals (see routeReplay). */
@@ -104,21 +110,44 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
   const human: HumanOutcomeLine[] = [];
   const seen = new Set<string>();
   let nextTick: number | undefined;
-  const sweepOptions = { ...sweepOptionsOf(config), sweepMinutes: sweepMs / 60_000 };
+  const sweepOptions = sweepOptionsOf(config);
+  const woken = new Set<string>();
+  /** The earliest deadline of an open incident not woken yet (the deployed one-time schedules). */
+  const nextDeadline = async (): Promise<Deadline | undefined> =>
+    (await store.listOpen())
+      .flatMap((incident) => deadlinesOf(incident, settings))
+      .filter((d) => !woken.has(deadlineName(d)))
+      .sort((a, b) => wakeUpAt(a).getTime() - wakeUpAt(b).getTime())[0];
+  /** Runs the sweeps and deadline wake-ups due up to `until`, in time order, as deployed. */
+  const advance = async (until: number): Promise<void> => {
+    for (;;) {
+      const sweepAt = sweepMs > 0 && nextTick !== undefined ? nextTick : Number.POSITIVE_INFINITY;
+      // No sweeps (--sweep-minutes 0, --now): no time-driven action at all, deadlines included.
+      const deadline = sweepMs === 0 || options.deadlines === false ? undefined : await nextDeadline();
+      const deadlineAt = deadline ? wakeUpAt(deadline).getTime() : Number.POSITIVE_INFINITY;
+      if (Math.min(sweepAt, deadlineAt) > until) return;
+      if (deadline && deadlineAt < sweepAt) {
+        woken.add(deadlineName(deadline));
+        const when = new Date(deadlineAt);
+        clock = when;
+        const result = await sweepDeadline(deadline, when, sweepOptions, { ...deps, now: () => when });
+        deliveries.push(...result.attempted.map(toDelivery));
+        continue;
+      }
+      const when = new Date(sweepAt);
+      clock = when;
+      const swept = await sweepIncidents(when, sweepOptions, { ...deps, now: () => when });
+      deliveries.push(...swept.attempted.map(toDelivery));
+      const posted = await postDueDigests(when, { digests: deps.digests, chatops: deps.notifiers.chatops, settings });
+      digests.push(...posted.posted.map((id) => ({ id, postedAt: when.toISOString() })));
+      nextTick = sweepAt + sweepMs;
+    }
+  };
   for (const entry of ordered) {
     const at = options.now ?? new Date(entry.at);
-    if (sweepMs > 0) {
-      // The deployed sweeper runs on the 5-minute grid; a tick at the signal's own time runs first.
-      nextTick ??= Math.floor(at.getTime() / sweepMs) * sweepMs + sweepMs;
-      for (; nextTick <= at.getTime(); nextTick += sweepMs) {
-        const when = new Date(nextTick);
-        clock = when;
-        const swept = await sweepIncidents(when, sweepOptions, { ...deps, now: () => when });
-        deliveries.push(...swept.attempted.map(toDelivery));
-        const posted = await postDueDigests(when, { digests: deps.digests, chatops: deps.notifiers.chatops, settings });
-        digests.push(...posted.posted.map((id) => ({ id, postedAt: when.toISOString() })));
-      }
-    }
+    // The deployed sweeper runs on the 5-minute grid; a tick at the entry's own time runs first.
+    if (sweepMs > 0) nextTick ??= Math.floor(at.getTime() / sweepMs) * sweepMs + sweepMs;
+    await advance(at.getTime());
     clock = at;
     if (entry.kind === 'human' || entry.kind === 'human-skipped') {
       human.push(await applyHumanEntry(entry, at, store, settings, seen));

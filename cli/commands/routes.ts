@@ -1,5 +1,6 @@
 // `metis-alerts routes --severity SEVn --at ISO [--rule R] [--config FILE] [--json]`: who would be notified
-// for a severity at a time, and the escalation that follows (Alertmanager's `amtool config routes test`).
+// for a severity at a time, the escalation that follows (Alertmanager's `amtool config routes test`), the
+// ack deadline and who gets the secondary page when it passes.
 import { parseArgs } from 'node:util';
 import type { Config, SinkSelection } from '../../lambdas/core/config.ts';
 import { possibleInhibitions, type PossibleInhibition } from '../../lambdas/core/inhibition-explain.ts';
@@ -12,6 +13,7 @@ import { expandSelection, orderSinks } from '../../lambdas/core/notify/sinks.ts'
 import { publishesToStatuspage } from '../../lambdas/core/notify/statuspage/call.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { sinksFor } from '../../lambdas/core/routing-policy.ts';
+import { targetsAt } from '../../lambdas/core/targets.ts';
 import { SEVERITIES, type Severity } from '../../lambdas/core/signal.ts';
 import { silenceFor } from '../../lambdas/core/suppression.ts';
 import { UsageError } from '../errors.ts';
@@ -25,6 +27,10 @@ export interface RoutesAnswer {
   silencedBy?: string;
   /** With --rule: the inhibitions that could hold it back (posted to chatops as suppressed), and under what open incident. */
   inhibitedWhile?: PossibleInhibition[];
+  /** The ack target of an incident opened then (null: the severity has none). */
+  ackBy: string | null;
+  /** Who is paged when that target passes unacknowledged (empty: only the chatops "ack target missed" post). */
+  secondary: string[];
 }
 
 /** The sinks a config can reach, as the dry run sees them (PagerDuty assumed when no paging provider is configured). */
@@ -36,12 +42,19 @@ export function routesFor(severity: Severity, at: Date, config: Config, rule?: s
   const settings = routerSettingsOf(config);
   const active = configuredSinks(config);
   const { sinks, escalates } = sinksFor(severity, at, settings);
-  const answer = routesAt(severity, at, settings, active, sinks, escalates, rule);
+  const routed = routesAt(severity, at, settings, active, sinks, escalates, rule);
+  // A silenced incident pages nobody, so no ack is awaited.
+  const answer = { ...routed, ...(routed.silencedBy ? { ackBy: null, secondary: [] } : ackTarget(severity, at, settings)) };
   if (!rule || answer.silencedBy) return answer;
   const source = sourceOfRule(rule);
   // The target label the router would give it: the trace DB's and the log groups' targets come from config.
   const target = targetOf({ source, rule, subject: '*', details: {} }, settings.signalTargets);
   return { ...answer, inhibitedWhile: possibleInhibitions({ source, rule, severity, target }, settings.routing.inhibitions) };
+}
+
+/** The ack deadline of an incident opened at `at`, and the secondary it escalates to. */
+function ackTarget(severity: Severity, at: Date, settings: RouterSettings): Pick<RoutesAnswer, 'ackBy' | 'secondary'> {
+  return { ackBy: targetsAt(severity, at, settings).ackBy ?? null, secondary: settings.routing.secondary ?? [] };
 }
 
 function routesAt(
@@ -52,7 +65,7 @@ function routesAt(
   sinks: SinkSelection,
   escalates: boolean,
   rule: string | undefined,
-): RoutesAnswer {
+): Omit<RoutesAnswer, 'ackBy' | 'secondary'> {
   if (rule) {
     const probe = {
       source: 'manual',
@@ -103,6 +116,15 @@ export async function runRoutesCommand(args: string[], out: Output): Promise<voi
     );
   lines.push(
     answer.escalation ? `escalates at ${answer.escalation.at} if still firing: ${answer.escalation.sinks.join(', ')}` : 'no escalation',
+  );
+  lines.push(
+    answer.ackBy
+      ? `ack by ${answer.ackBy} (routing.targets.${severity}.ack), else "ack target missed" on chatops and ${
+          answer.secondary.length
+            ? `a page to the secondary: ${answer.secondary.join(', ')}`
+            : 'no secondary page (routing.secondary is empty)'
+        }`
+      : 'no ack target',
   );
   out.stdout.write(`${lines.join('\n')}\n`);
 }

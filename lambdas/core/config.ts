@@ -1,6 +1,7 @@
 // The one configuration file (docs/architecture.md, Configuration): a zod schema that validates it at synth time and
 // at CLI start, and from which the committed JSON Schema is generated. Secrets never live here: the
 // PagerDuty routing key is named by its SSM parameter.
+import { isTargetDuration } from './target-duration.ts';
 import { z } from 'zod';
 import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
 import { DEFAULT_LOG_FILTER_PATTERN } from './logs/filter-pattern.ts';
@@ -309,6 +310,37 @@ export const maintenanceWindowSchema = z
   })
   .refine((w) => w.start < w.end, { message: 'maintenance window "start" must be before "end"', path: ['end'] });
 
+/** A target clock: "15m", "1h", "1 business day", "1 week" or "none" (see target-duration.ts). */
+const targetDuration = z.string().refine(isTargetDuration, {
+  message: 'expected a duration such as "15m", "4h", "1 week", "1 business day" or "none"',
+});
+
+/** The runbook's severity table: ack, mitigation and resolution targets per severity. */
+export const DEFAULT_TARGETS = {
+  SEV1: { ack: '15m', mitigate: '1h', resolve: '4h' },
+  SEV2: { ack: '1h', mitigate: '4h', resolve: '1 business day' },
+  SEV3: { ack: '1 business day', mitigate: '3 business days', resolve: '1 week' },
+  SEV4: { ack: 'none', mitigate: 'none', resolve: 'none' },
+} as const;
+
+function targetSet(defaults: { ack: string; mitigate: string; resolve: string }) {
+  return z
+    .strictObject({
+      ack: targetDuration.default(defaults.ack),
+      mitigate: targetDuration.default(defaults.mitigate),
+      resolve: targetDuration.default(defaults.resolve),
+    })
+    .prefault({});
+}
+
+/** Sink names a missed ack target may page (`routing.secondary`). */
+const secondarySink = z
+  .string()
+  .regex(
+    /^(pagerduty|opsgenie|splunk-oncall|page|page-secondary|webhook:[a-z0-9][a-z0-9-]{0,31})$/,
+    'expected a sink name: "page-secondary", "page", "pagerduty", "opsgenie", "splunk-oncall" or "webhook:<name>"',
+  );
+
 export const routingSchema = z
   .strictObject({
     policy: z
@@ -316,6 +348,23 @@ export const routingSchema = z
       .default(() => structuredClone(DEFAULT_POLICY) as never),
     escalateAfterMinutes: z.int().positive().default(30),
     reminderMinutes: z.int().positive().default(30),
+    /** Ack, mitigation and resolution targets per severity (the runbook's table); a missed one posts once. */
+    targets: z
+      .strictObject({
+        SEV1: targetSet(DEFAULT_TARGETS.SEV1),
+        SEV2: targetSet(DEFAULT_TARGETS.SEV2),
+        SEV3: targetSet(DEFAULT_TARGETS.SEV3),
+        SEV4: targetSet(DEFAULT_TARGETS.SEV4),
+      })
+      .prefault({}),
+    /**
+     * Sinks paged when an ack target is missed. Default: ["page-secondary"] when `sinks.pageSecondary` is
+     * configured, else none (only the chatops post). A provider with its own escalation policy (PagerDuty,
+     * Opsgenie) is paged again only when listed here.
+     */
+    secondary: z.array(secondarySink).optional(),
+    /** A human resolve while the detector still fires: after this many minutes of continued firing it reopens. */
+    reopenAfterMinutes: z.int().positive().default(30),
     /** Resolved incidents are kept this long (DynamoDB TTL) for post-mortems. */
     retainResolvedDays: z.int().positive().default(30),
     inhibitions: z.array(inhibitionSchema).default(() => structuredClone(DEFAULT_INHIBITIONS) as never),
@@ -430,7 +479,7 @@ export function parseConfig(raw: unknown, origin = 'config', warn: (message: str
     const names = result.data.healthTargets.map((t) => t.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new ConfigError(`${origin}: healthTargets: duplicate target name "${dup}"`);
-    const shapeProblem = inboundShapesProblem(result.data) ?? trafficTargetProblem(result.data) ?? vantagesProblem(result.data);
+    const shapeProblem = inboundShapesProblem(result.data) ?? trafficTargetProblem(result.data) ?? secondaryProblem(result.data) ?? vantagesProblem(result.data);
     if (shapeProblem) throw new ConfigError(`${origin}: ${shapeProblem}`);
     return result.data;
   }
@@ -496,6 +545,27 @@ function trafficTargetProblem(config: z.output<typeof configSchema>): string | u
   const index = config.logGroups.findIndex((g) => g.target !== undefined && !targets.has(g.target));
   if (index >= 0) return `logGroups.${index}.target: no healthTargets entry named "${config.logGroups[index]!.target}"`;
   return undefined;
+}
+
+/** Each `routing.secondary` sink must be configured: a page to a sink that does not exist would be lost. */
+function secondaryProblem(config: z.output<typeof configSchema>): string | undefined {
+  const sinks = config.sinks as typeof config.sinks & Record<string, unknown>;
+  const configured = (name: string): boolean => {
+    if (name === 'page') return true;
+    if (name === 'page-secondary') return sinks.pageSecondary !== undefined;
+    if (name === 'splunk-oncall') return sinks.splunkOnCall !== undefined;
+    if (name.startsWith('webhook:')) return sinks.webhooks.some((hook) => `webhook:${hook.name}` === name);
+    return sinks[name] !== undefined;
+  };
+  const index = (config.routing.secondary ?? []).findIndex((name) => !configured(name));
+  if (index < 0) return undefined;
+  return `routing.secondary.${index}: sink "${config.routing.secondary![index]}" is not configured under "sinks"`;
+}
+
+/** The sinks a missed ack target pages: `routing.secondary`, else the secondary's topic when configured. */
+export function secondarySinksOf(config: Pick<Config, 'routing' | 'sinks'>): string[] {
+  if (config.routing.secondary) return config.routing.secondary;
+  return (config.sinks as Record<string, unknown>).pageSecondary !== undefined ? ['page-secondary'] : [];
 }
 
 /** Vantages probe the health targets: without any there is nothing for their stacks to do. */

@@ -2,6 +2,7 @@
 // deliveries are recorded on the incident and claimed with a conditional write before sending, so
 // a retried or racing invocation neither pages twice nor drops a sink that failed.
 import { isDigestSignal, recordInDigest, type DigestStore } from './digest.ts';
+import { newDeadlines, type Deadline, type DeadlineScheduler } from './deadlines.ts';
 import type { DeliveryRecord, Incident, Sink } from './incident.ts';
 import type { Notifiers } from './notify/notifier.ts';
 import { secretLabel, sinkLabel } from './notify/sink-catalog.ts';
@@ -36,6 +37,8 @@ export interface DispatchDeps {
   digests?: DigestStore;
   /** Storm control's shared per-minute counters; absent: no per-sink budget (unit tests, one-off tools). */
   storm?: StormLedger;
+  /** One-time wake-ups for each new deadline an incident write creates; absent: only the 5-minute sweep keeps time. */
+  deadlines?: DeadlineScheduler;
 }
 
 /**
@@ -169,6 +172,7 @@ async function processTransition(
     claimed.updatedAt = changed ? now.toISOString() : claimed.updatedAt;
     claimed.version = (existing?.version ?? 0) + 1;
     if (!(await deps.store.put(claimed, existing?.version))) continue; // lost a race: re-read and re-decide
+    await scheduleDeadlines(existing, claimed, deps);
     result.held.push(...held.map((delivery) => ({ incident: claimed, delivery })));
     const learned: Learned = {};
     const outcomes = await send(claimed, claimable, deps, now, learned);
@@ -219,6 +223,46 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
   await reportHttpSinkHealth(result, swept);
   await announceStorm(result, swept, now);
   return result;
+}
+
+/**
+ * A deadline's wake-up: the same per-incident sweep, for the one incident it names, only while it is still
+ * that episode and open (a stale wake-up, an acknowledged or resolved incident: nothing is due, nothing happens).
+ */
+export async function sweepDeadline(deadline: Deadline, now: Date, options: SweepOptions, deps: DispatchDeps): Promise<DispatchResult> {
+  const settings = withActiveSinks(deps.settings, deps.notifiers);
+  const swept = { ...deps, settings };
+  const result = emptyResult();
+  await processTransition(
+    deadline.dedupKey,
+    (existing) => {
+      if (existing?.status !== 'open' || existing.episode !== deadline.episode) return { next: undefined, changed: false };
+      const next = sweepIncident(existing, now, settings, options);
+      return next ? { next, changed: true } : { next: existing, changed: false };
+    },
+    now,
+    swept,
+    result,
+  );
+  await reportPagerDutyHealth(result, swept);
+  await announceStorm(result, swept, now);
+  return result;
+}
+
+/** Schedules what the write added; a failure is logged, not fatal: the next sweep catches a missed deadline. */
+async function scheduleDeadlines(before: Incident | undefined, after: Incident, deps: DispatchDeps): Promise<void> {
+  if (!deps.deadlines) return;
+  const fresh = newDeadlines(before, after, deps.settings);
+  if (fresh.length === 0) return;
+  try {
+    await deps.deadlines.schedule(fresh);
+  } catch (error) {
+    deps.log?.('deadline not scheduled; the 5-minute sweep catches it', {
+      dedupKey: after.dedupKey,
+      kinds: fresh.map((d) => d.kind),
+      error: oneLine(redactText(String(error)), 300),
+    });
+  }
 }
 
 function mostSevereFirst(a: Incident, b: Incident): number {

@@ -5,10 +5,24 @@ import type { Severity, Signal, SignalSource } from './signal.ts';
 /** The sinks every deployment has when PagerDuty is configured (the order deliveries are planned in). */
 export const SINKS = ['pagerduty', 'page', 'chatops'] as const;
 /** Every sink name a Notifier can be registered under (see lambdas/core/notify/sinks.ts). */
-export type Sink = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'page' | 'chatops' | 'statuspage' | `webhook:${string}`;
+export type Sink =
+  | 'pagerduty'
+  | 'opsgenie'
+  | 'splunk-oncall'
+  | 'page'
+  | 'page-secondary'
+  | 'chatops'
+  | 'statuspage'
+  | `webhook:${string}`;
 
-/** trigger/resolve on every sink; remind/escalate/suppressed are chatops posts. */
-export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed';
+/** trigger/resolve on every sink; remind/escalate/suppressed/target-missed are chatops posts. */
+export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed' | 'target-missed';
+
+/** Where a person acknowledged or resolved an incident. */
+export type HumanVia = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'link' | 'cli';
+
+/** The runbook's three clocks per severity (routing.targets). */
+export type TargetKind = 'ack' | 'mitigate' | 'resolve';
 
 /** `skipped`: held back by storm control and resolved before it was sent (never reached the sink). */
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'skipped';
@@ -38,6 +52,8 @@ export interface DeliveryRecord extends Delivery {
   claimedUntil?: string;
   /** Storm control held it back (the sink's per-minute budget was spent) since then; sent when budget frees up. */
   heldAt?: string;
+  /** A `target-missed` post: which target it reports. */
+  target?: TargetKind;
 }
 
 export interface TimelineEntry {
@@ -89,14 +105,20 @@ export interface Incident {
   inhibits?: string[];
   /** Member alarms by name, when the incident comes from CloudWatch alarms. */
   alarms?: Record<string, AlarmMember>;
-  /** Who acknowledged this episode, when and through what (cleared by an unacknowledge). */
-  ack?: { at: string; by: string; via: 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'link' | 'cli'; note?: string };
-  /** Ack, mitigation and resolution deadlines of the severity (ISO instants). */
+  /** Who acknowledged this episode, when and where. */
+  ack?: { at: string; by: string; via: HumanVia; note?: string };
+  /** This episode's target instants (ISO), computed at open and at an upgrade (targets.ts). */
   targets?: { ackBy?: string; mitigateBy?: string; resolveBy?: string };
   /** When the missed ack target paged the secondary. */
   escalatedAt?: string;
-  /** A person resolved it in a paging provider, with a link or the CLI (not a detector's healthy verdict). */
-  humanResolved?: { at: string; by: string; via: 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'link' | 'cli' };
+  /** Targets that passed unmet, with the time each was found missed (once each). */
+  missedTargets?: Partial<Record<TargetKind, string>>;
+  /** A person resolved this episode in a provider, through the ack link or the CLI. */
+  humanResolved?: { at: string; by: string; via: HumanVia };
+  /** After a human resolve: the first firing signal since, while the reopen wait runs (human-resolve.ts). */
+  firingSinceHumanResolve?: string;
+  /** Why this episode opened again (a human resolve while the detector still fired): its posts say so. */
+  reopenedBecause?: string;
   /** Optimistic-locking counter: every write is conditional on the version read. */
   version: number;
   /** DynamoDB TTL (epoch seconds), set once resolved. */

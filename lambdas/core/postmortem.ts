@@ -5,6 +5,10 @@
 // piece of stored text passes through redactText and oneLine: a post-mortem is shared widely, and a
 // line break in a summary must not be able to inject a heading.
 import type { Incident } from './incident.ts';
+import { TARGET_LABEL } from './deadlines.ts';
+import { viaLabel } from './human-resolve.ts';
+import { isSecondaryPage } from './notify/human-loop-text.ts';
+import { TARGET_KINDS, targetField } from './targets.ts';
 import { redactText } from './redact.ts';
 import { oneLine, SEVERITIES, severityRank, type Severity } from './signal.ts';
 import { coversWindow, type RequestsDropped } from './trace-db/requests-dropped.ts';
@@ -47,7 +51,8 @@ export function renderPostmortem(input: PostmortemInput): string {
   const openedMs = Date.parse(incident.openedAt);
   const ongoing = incident.status !== 'resolved' || incident.resolvedAt === undefined;
   const endMs = ongoing ? now.getTime() : Date.parse(incident.resolvedAt!);
-  const entries = incident.timeline
+  const human = humanEntries(incident);
+  const entries = [...incident.timeline.filter((entry) => !(human.length && /^ack by /.test(entry.event))), ...human]
     .map((entry, index) => ({ ms: Date.parse(entry.at), event: clean(entry.event), index }))
     .filter((entry) => !Number.isNaN(entry.ms))
     .sort((a, b) => a.ms - b.ms || a.index - b.index);
@@ -69,6 +74,7 @@ export function renderPostmortem(input: PostmortemInput): string {
     '',
     `Last alert: ${clean(incident.lastSignal.summary) || '(no summary)'}`,
     '',
+    ...targetLines(incident, endMs, ongoing),
     '## Timeline (UTC)',
     '',
   ];
@@ -77,7 +83,7 @@ export function renderPostmortem(input: PostmortemInput): string {
   for (const entry of entries) lines.push(`- ${stamp(entry.ms)} — ${entry.event}`);
   if (ongoing) lines.push(`- ${stamp(endMs)} — still open when this draft was written`);
   lines.push(
-    '- HH:MM — <ack by on-call; mitigation attempted (outcome); root cause identified; status page updated>',
+    `- HH:MM — <${incident.ack ? '' : 'ack by on-call; '}mitigation attempted (outcome); root cause identified; status page updated>`,
     '',
     '## Impact',
     '',
@@ -112,6 +118,43 @@ export function renderPostmortem(input: PostmortemInput): string {
     'Action items must have an owner, a date, and a tracking link. An item without a tracking link does not exist.',
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** The runbook's "ack by <on-call>" line (and a person's resolve) from what the incident recorded. */
+function humanEntries(incident: Incident): { at: string; event: string }[] {
+  const entries: { at: string; event: string }[] = [];
+  if (incident.ack) entries.push({ at: incident.ack.at, event: `ack by ${incident.ack.by} (${viaLabel(incident.ack.via)})` });
+  if (incident.humanResolved)
+    entries.push({
+      at: incident.humanResolved.at,
+      event: `resolved by ${incident.humanResolved.by} in ${viaLabel(incident.humanResolved.via)}`,
+    });
+  return entries;
+}
+
+/** Each target of the severity table, met or missed, with its time; nothing when the incident had none. */
+function targetLines(incident: Incident, endMs: number, ongoing: boolean): string[] {
+  const targets = incident.targets;
+  if (!targets || Object.keys(targets).length === 0) return [];
+  const endedAt = ongoing ? undefined : endMs;
+  const verdicts = TARGET_KINDS.flatMap((kind) => {
+    const due = targets[targetField(kind)];
+    if (!due) return [];
+    const dueMs = Date.parse(due);
+    const label = `${TARGET_LABEL[kind]} by ${utcDateTime(dueMs)}`;
+    const doneMs = kind === 'ack' ? (incident.ack ? Date.parse(incident.ack.at) : undefined) : endedAt;
+    if (doneMs !== undefined && doneMs <= dueMs) return [`${label}: met (${utcTime(doneMs)})`];
+    const missedAt = incident.missedTargets?.[kind];
+    if (missedAt || doneMs !== undefined || endMs >= dueMs) {
+      const then = doneMs !== undefined ? `; ${kind === 'ack' ? 'acknowledged' : 'resolved'} ${utcTime(doneMs)}` : '';
+      const paged = incident.deliveries.some((d) => d.id.startsWith(`${incident.episode}:`) && isSecondaryPage(d));
+      const secondary =
+        kind === 'ack' && incident.escalatedAt && paged ? `; secondary paged ${utcTime(Date.parse(incident.escalatedAt))}` : '';
+      return [`${label}: missed${then}${secondary}`];
+    }
+    return [`${label}: pending`];
+  });
+  return [`Targets (${clean(incident.severity)}, all times UTC): ${verdicts.join('; ')}.`, ''];
 }
 
 function titleOf(incident: Incident): string {

@@ -1,6 +1,6 @@
 // The slice of the configuration the router needs; the stack passes it to the Lambda as ROUTER_SETTINGS.
 import { z } from 'zod';
-import { configSchema, type Config } from './config.ts';
+import { configSchema, secondarySinksOf, type Config } from './config.ts';
 import type { Sink } from './incident.ts';
 import { signalTargetsOf } from './signal-target.ts';
 
@@ -27,7 +27,7 @@ export function routerSettingsOf(config: Config): RouterSettings {
     name: config.name,
     runbookBaseUrl: config.runbookBaseUrl,
     businessHours: config.businessHours,
-    routing: config.routing,
+    routing: { ...config.routing, secondary: secondarySinksOf(config) },
     latchHours: { bill_threshold: config.rules.bill_threshold.holdHours },
     signalTargets: signalTargetsOf(config),
     correlation: { gatewayDown: config.rules.gateway_down.enabled },

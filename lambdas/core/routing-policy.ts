@@ -4,6 +4,8 @@ import { threadKey } from './inhibition-link.ts';
 import { groupAlarmSignal, sameMembers } from './alarm-group.ts';
 import { isBusinessHours } from './business-hours.ts';
 import { holdLatched } from './latch.ts';
+import { afterHumanResolve } from './human-resolve.ts';
+import { computeTargets } from './targets.ts';
 import type { SinkSelection } from './config.ts';
 import type { Delivery, DeliveryAction, DeliveryRecord, Incident, Sink } from './incident.ts';
 import { SINKS } from './incident.ts';
@@ -115,6 +117,8 @@ function notify(incident: Incident, severity: Severity, now: Date, settings: Rou
   }
   delete incident.suppressedBy;
   delete incident.suppressedThread;
+  // Someone is paged now: the runbook's ack / mitigation / resolution clocks start (tighter ones at an upgrade).
+  incident.targets = computeTargets(incident, now, settings);
   const { sinks, escalates } = sinksFor(severity, now, settings);
   const targets = allowedSinks(incident.lastSignal, sinks, activeSinks(settings));
   plan(
@@ -137,6 +141,9 @@ function applyGroupSignal(
 ): Transition {
   const at = now.toISOString();
   const open = existing?.status === 'open' ? existing : undefined;
+
+  const human = open ? ({ kind: 'route' } as const) : afterHumanResolve(existing, signal, now, settings);
+  if (human.kind === 'hold') return { next: human.next, changed: human.changed };
 
   if (signal.status === 'resolved') {
     if (!open) return { next: existing ?? newIncident(signal, 0, at), changed: false };
@@ -164,7 +171,9 @@ function applyGroupSignal(
     incident.version = existing?.version ?? 0;
     // Resolves the last episode still owes go out first, under the same dedup key, before the new trigger.
     if (existing) incident.deliveries = existing.deliveries.filter((d) => d.action === 'resolve' && isOwed(d));
-    incident.timeline.push({ at, event: `opened ${signal.severity}: ${notify(incident, signal.severity, now, settings, context)}` });
+    if (human.kind === 'reopen') incident.reopenedBecause = human.because;
+    const opened = `opened ${signal.severity}${human.kind === 'reopen' ? ` (${human.because})` : ''}`;
+    incident.timeline.push({ at, event: `${opened}: ${notify(incident, signal.severity, now, settings, context)}` });
     return { next: incident, changed: true };
   }
 

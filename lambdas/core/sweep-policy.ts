@@ -1,6 +1,6 @@
-// What time alone does to an open incident (docs/architecture.md, Contracts), for the sweeper and for replays:
-// the SEV2 out-of-hours escalation, the 30-minute "status update due" reminder of SEV1/SEV2 incidents,
-// and the quiet resolution of traceback incidents.
+// What time alone does to an open incident (docs/architecture.md, Contracts), for the sweeper, its
+// deadline wake-ups and replays: the SEV2 out-of-hours escalation, missed ack / mitigation / resolution
+// targets, the 30-minute "status update due" reminder of SEV1/SEV2 incidents, and quiet resolves.
 import type { Config } from './config.ts';
 import { clockTime, noDataSince } from './evidence.ts';
 import type { Incident } from './incident.ts';
@@ -8,6 +8,7 @@ import type { SignalSource } from './signal.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { allowedSinks, plan, record, resolveIncident } from './routing-policy.ts';
 import { activeSinks } from './notify/sinks.ts';
+import { missTargets, reminderAt } from './deadlines.ts';
 
 export interface SweepOptions {
   /** A traceback incident with no new occurrence for this long resolves (rules.traceback.quietMinutes). */
@@ -22,17 +23,10 @@ export interface SweepOptions {
    * without a healthy verdict, which would have resolved it) the reminder says "no data since HH:MM".
    */
   noDataAfterMinutes?: Partial<Record<SignalSource, number>>;
-  /**
-   * Minutes between two sweeps (the deployed sweeper's schedule, the replay's ticks). A reminder due before
-   * the next sweep goes out at this one: on the last sweep not later than its time, never a sweep late.
-   */
-  sweepMinutes?: number;
 }
 
 /** The sweep options a configuration implies. */
-export function sweepOptionsOf(
-  config: Pick<Config, 'rules'> & Partial<Pick<Config, 'snapshot'>>,
-): Required<Omit<SweepOptions, 'sweepMinutes'>> {
+export function sweepOptionsOf(config: Pick<Config, 'rules'> & Partial<Pick<Config, 'snapshot'>>): Required<SweepOptions> {
   const { traceback, quota_exceeded_sustained: quota, key_revoked_in_use: revoked } = config.rules;
   return {
     tracebackQuietMinutes: traceback.quietMinutes,
@@ -67,6 +61,12 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
   const next = structuredClone(incident);
   let changed = false;
 
+  // A person already has it: the out-of-hours escalation would page them (and the rota) for nothing.
+  if (next.escalateAt && next.ack && Date.parse(next.escalateAt) <= now.getTime()) {
+    next.timeline.push({ at, event: `acknowledged by ${next.ack.by} at ${clockTime(next.ack.at)}: out-of-hours escalation not needed` });
+    delete next.escalateAt;
+    changed = true;
+  }
   if (next.escalateAt && Date.parse(next.escalateAt) <= now.getTime()) {
     // Still firing after the grace period out of hours: page as business hours would have.
     const rule = settings.routing.policy[next.severity].businessHours;
@@ -85,7 +85,9 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
     changed = true;
   }
 
-  if ((next.severity === 'SEV1' || next.severity === 'SEV2') && reminderDue(next, now, settings, options)) {
+  if (missTargets(next, now, settings)) changed = true;
+
+  if ((next.severity === 'SEV1' || next.severity === 'SEV2') && reminderDue(next, now, settings)) {
     const ageMinutes = Math.round((now.getTime() - Date.parse(next.openedAt)) / MINUTE);
     // A latched breach has data (its new period is healthy); it stands, it is not silent.
     const since = next.latchedAt ? undefined : noDataSince(next, now, options.noDataAfterMinutes?.[next.source]);
@@ -107,16 +109,9 @@ export function sweepIncident(incident: Incident, now: Date, settings: RouterSet
 }
 
 /**
- * The comms reminder is due `reminderMinutes` after the last post. Sweeps run on a fixed period, so the
- * reminder goes out at the last sweep before the next one would be late: at most one period early,
- * never a period late (the first post is rarely on the sweep grid; later ones are).
+ * The comms reminder is due `reminderMinutes` after the last post, to the minute: a one-time deadline wakes
+ * the sweeper then (deadlines.ts); the 5-minute sweep only catches one the scheduler missed.
  */
-export function reminderDue(
-  incident: Pick<Incident, 'lastPostAt' | 'openedAt'>,
-  now: Date,
-  settings: RouterSettings,
-  options: Pick<SweepOptions, 'sweepMinutes'>,
-): boolean {
-  const due = Date.parse(incident.lastPostAt ?? incident.openedAt) + settings.routing.reminderMinutes * MINUTE;
-  return now.getTime() >= due || now.getTime() + (options.sweepMinutes ?? 0) * MINUTE > due;
+export function reminderDue(incident: Pick<Incident, 'lastPostAt' | 'openedAt'>, now: Date, settings: RouterSettings): boolean {
+  return now.getTime() >= reminderAt(incident, settings);
 }

@@ -18,6 +18,7 @@ const COMMANDS: Record<string, string[]> = {
   'events:PutEvents': ['PutEventsCommand'],
   'logs:FilterLogEvents': ['FilterLogEventsCommand'],
   's3:GetObject': ['GetObjectCommand', 'HeadObjectCommand'],
+  'scheduler:CreateSchedule': ['CreateScheduleCommand'],
   'sns:Publish': ['PublishCommand'],
   'sqs:SendMessage': ['SendMessageCommand'],
   'ssm:GetParameter': ['GetParameterCommand'],
@@ -28,6 +29,7 @@ const LAMBDA_LOGS = ['logs:CreateLogStream', 'logs:PutLogEvents']; // the runtim
 const KMS_FOR_ENCRYPTED_TOPICS = ['kms:Decrypt', 'kms:GenerateDataKey']; // Publish / SendMessage to KMS-encrypted topics and queue
 const SQS_POLLER = ['sqs:DeleteMessage', 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage']; // the event source mapping of the second round
 const S3_NOT_FOUND = ['s3:ListBucket']; // so a missing snapshot answers 404 (missing_snapshot), not 403
+const PASS_DEADLINE_ROLE = ['iam:PassRole']; // CreateSchedule hands the deadline invoker role to EventBridge Scheduler
 
 interface Expected {
   sdk: string[];
@@ -43,11 +45,12 @@ const FUNCTIONS: Record<string, Expected> = {
       'dynamodb:Query',
       'dynamodb:Scan',
       'dynamodb:UpdateItem',
+      'scheduler:CreateSchedule',
       'sns:Publish',
       'sqs:SendMessage',
       'ssm:GetParameter',
     ],
-    implicit: [...LAMBDA_LOGS, ...KMS_FOR_ENCRYPTED_TOPICS],
+    implicit: [...LAMBDA_LOGS, ...KMS_FOR_ENCRYPTED_TOPICS, ...PASS_DEADLINE_ROLE],
   },
   Sweeper: {
     sdk: [
@@ -57,10 +60,11 @@ const FUNCTIONS: Record<string, Expected> = {
       'dynamodb:Query',
       'dynamodb:Scan',
       'dynamodb:UpdateItem',
+      'scheduler:CreateSchedule',
       'sns:Publish',
       'ssm:GetParameter',
     ],
-    implicit: [...LAMBDA_LOGS, ...KMS_FOR_ENCRYPTED_TOPICS],
+    implicit: [...LAMBDA_LOGS, ...KMS_FOR_ENCRYPTED_TOPICS, ...PASS_DEADLINE_ROLE],
   },
   TraceChecks: { sdk: ['events:PutEvents', 's3:GetObject', 'ssm:GetParameter'], implicit: [...LAMBDA_LOGS, ...S3_NOT_FOUND] },
   Probes: {

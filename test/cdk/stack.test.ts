@@ -22,6 +22,8 @@ import {
 
 const ROUTING_KEY_PARAMETER = '/metis-alerts/pagerduty/routing-key';
 const ALARM_ARNS = `\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:*`;
+/** The example config's deadline schedules (one group per stack, names chosen at run time). */
+const DEADLINE_SCHEDULES = `\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/metis-prod-deadlines/*`;
 /** PagerDuty integration keys are 32 alphanumerics; the rest are the tokens docs/architecture.md (Security) redacts. */
 const SECRET_PATTERNS = [/^[A-Za-z0-9]{32}$/, /\bsk-[A-Za-z0-9-]{8,}/, /\bgw_[A-Za-z0-9]{8,}/, /\bAKIA[0-9A-Z]{16}\b/, /-----BEGIN /];
 
@@ -135,6 +137,7 @@ describe('stack from the example config', () => {
         'CHATOPS_TOPIC_ARN',
         'DEAD_LETTER_QUEUE_URL',
         'SINKS',
+        'DEADLINE_SCHEDULER',
         'ROUTER_SETTINGS',
         'POWERTOOLS_SERVICE_NAME',
         'POWERTOOLS_METRICS_NAMESPACE',
@@ -195,14 +198,17 @@ describe('stack from the example config', () => {
     expect(byAction('cloudwatch:ListTagsForResource')).toEqual([`arn:${ALARM_ARNS}`]);
     // The aws/ssm key's own policy lets the account decrypt through SSM: no extra kms statement.
     expect(statements.filter((s) => actionsOf(s).includes('kms:Decrypt'))).toHaveLength(1);
-    expect(statements).toHaveLength(8);
+    // Deadlines: one-time schedules in the stack's group, handing over only the invoker role.
+    expect(byAction('scheduler:CreateSchedule')).toEqual([`arn:${DEADLINE_SCHEDULES}`]);
+    expect(byAction('iam:PassRole')).toEqual([`\${${logicalId(synth.template, 'AWS::IAM::Role', 'DeadlinesInvokerRole')}.Arn}`]);
+    expect(statements).toHaveLength(10);
   });
 
-  it('has no wildcard resource in the router policy except the alarm ARNs (tags of any alarm of the account)', () => {
+  it('has no wildcard resource in the router policy except the alarm ARNs (tags of any alarm of the account) and its deadline schedules', () => {
     const wildcards = routerStatements(synth)
       .flatMap(resourcesOf)
       .filter((arn) => arn.includes('*'));
-    expect(wildcards).toEqual([`arn:${ALARM_ARNS}`]);
+    expect(wildcards.sort()).toEqual([`arn:${ALARM_ARNS}`, `arn:${DEADLINE_SCHEDULES}`].sort());
     expect(routerStatements(synth).every((s) => s.Effect === 'Allow' && !actionsOf(s).some((a) => a.endsWith('*')))).toBe(true);
     const role = resource(synth.template, 'AWS::IAM::Role', 'RouterLambdaRole').resource.Properties;
     expect(role.ManagedPolicyArns).toBeUndefined();

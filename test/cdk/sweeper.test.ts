@@ -33,7 +33,6 @@ interface Variant {
   sweeper: {
     tracebackQuietMinutes: number;
     /** Minutes between sweeps: reminders go at the last sweep not later than their time. */
-    sweepMinutes: number;
     quietResolveMinutes: Record<string, number>;
     /** Trace-DB reminders say "no data since HH:MM" after this many minutes without a firing signal. */
     noDataAfterMinutes: Record<string, number>;
@@ -49,7 +48,6 @@ const VARIANTS: Variant[] = [
     raw: readJson(EXAMPLE_CONFIG_PATH),
     sweeper: {
       tracebackQuietMinutes: 30,
-      sweepMinutes: 5,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 30 },
       noDataAfterMinutes: { 'trace-db': 5 },
       // The probe's health rounds report every minute, its inbound-shape run every 5 (watched apart).
@@ -66,7 +64,6 @@ const VARIANTS: Variant[] = [
     raw: {},
     sweeper: {
       tracebackQuietMinutes: 30,
-      sweepMinutes: 5,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 30 },
       noDataAfterMinutes: { 'trace-db': 5 },
       expectedSources: [],
@@ -88,7 +85,6 @@ const VARIANTS: Variant[] = [
     },
     sweeper: {
       tracebackQuietMinutes: 45,
-      sweepMinutes: 5,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 45 },
       noDataAfterMinutes: { 'trace-db': 15 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }],
@@ -184,6 +180,7 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
       'POWERTOOLS_METRICS_NAMESPACE',
       'NODE_OPTIONS',
       'SINKS',
+      'DEADLINE_SCHEDULER',
     ];
     expect(Object.keys(env).sort()).toEqual(expected.sort());
     expect(env.INCIDENT_TABLE).toEqual({ Ref: id.table });
@@ -283,9 +280,20 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
       expect(customerKey).toEqual([]);
     }
 
-    // Nothing else: logs, table, owed index, topics, alerting key, and (with PagerDuty) the parameter and its customer key.
-    expect(statements).toHaveLength(5 + (variant.pagerDuty ? 1 : 0) + (variant.pagerDuty?.kmsKeyArn ? 1 : 0));
-    expect(statements.flatMap(resourcesOf).filter((arn) => arn.includes('*'))).toEqual([]);
+    // Deadlines: CreateSchedule in the stack's own group only, and passing only the invoker role, only to Scheduler.
+    const schedule = statementFor(statements, 'scheduler:CreateSchedule');
+    expect(actionsOf(schedule)).toEqual(['scheduler:CreateSchedule']);
+    const group = `${synth.config.name}-deadlines`;
+    expect(resourcesOf(schedule)).toEqual([`arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/${group}/*`]);
+    const pass = statementFor(statements, 'iam:PassRole');
+    expect(resourcesOf(pass)).toEqual([`\${${logicalId(synth.template, 'AWS::IAM::Role', 'DeadlinesInvokerRole')}.Arn}`]);
+    expect(pass.Condition?.StringEquals?.['iam:PassedToService']).toBe('scheduler.amazonaws.com');
+
+    // Nothing else: logs, table, owed index, topics, alerting key, deadlines (2), and (with PagerDuty) the parameter and its customer key.
+    expect(statements).toHaveLength(7 + (variant.pagerDuty ? 1 : 0) + (variant.pagerDuty?.kmsKeyArn ? 1 : 0));
+    expect(statements.flatMap(resourcesOf).filter((arn) => arn.includes('*'))).toEqual([
+      `arn:\${AWS::Partition}:scheduler:\${AWS::Region}:\${AWS::AccountId}:schedule/${group}/*`,
+    ]);
     expect(statements.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
     expect(resource(synth.template, 'AWS::IAM::Role', 'SweeperLambdaRole').resource.Properties.ManagedPolicyArns).toBeUndefined();
   });
@@ -307,11 +315,16 @@ describe.each(VARIANTS)('sweeper from $name', (variant) => {
     expect(alarm.Tags).toEqual([{ Key: 'metis:severity', Value: 'SEV3' }]);
   });
 
-  it('has zero unacknowledged cdk-nag AwsSolutions findings; the sweeper keeps only the runtime acknowledgement, with its reason', () => {
+  it('has zero unacknowledged cdk-nag AwsSolutions findings; the sweeper keeps only the runtime and deadline-group acknowledgements, with reasons', () => {
     expect(findings(synth.app)).toEqual([]);
     const sweeperAcks = acknowledgements(synth.app).filter((a) => a.path.startsWith(`${synth.stack.node.id}/Sweeper/`));
-    expect(sweeperAcks.map((a) => a.id)).toEqual(['AwsSolutions-L1']);
-    expect(String(sweeperAcks[0]!.reason).length).toBeGreaterThan(40);
+    expect(sweeperAcks.map((a) => a.id).sort()).toEqual(
+      [
+        'AwsSolutions-L1',
+        `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${synth.config.name}-deadlines/*]`,
+      ].sort(),
+    );
+    for (const ack of sweeperAcks) expect(String(ack.reason).length).toBeGreaterThan(40);
   });
 });
 

@@ -9,6 +9,7 @@ import { oneLine } from '../signal.ts';
 import { firstMove } from './first-move.ts';
 import type { Notice } from './notifier.ts';
 import { noDataLine } from '../evidence.ts';
+import { humanLoopLine, isSecondaryPage } from './human-loop-text.ts';
 
 /** SNS wants a subject of fewer than 100 characters. */
 const MAX_SUBJECT = 99;
@@ -21,6 +22,7 @@ export const HEADLINE: Record<DeliveryRecord['action'], string> = {
   remind: 'STATUS UPDATE DUE',
   escalate: 'ESCALATED',
   suppressed: 'SUPPRESSED',
+  'target-missed': 'TARGET MISSED',
 };
 
 export function snsSubject(incident: Incident, delivery: DeliveryRecord): string {
@@ -48,7 +50,9 @@ export const MAX_SMS = 160;
 export function smsText(incident: Incident, delivery: DeliveryRecord): string {
   const test = isTest(incident) ? 'TEST ' : '';
   const head = oneLine(
-    redactText(`${test}${delivery.severity} ${HEADLINE[delivery.action]} ${incident.rule}: ${incident.subject}`),
+    redactText(
+      `${test}${isSecondaryPage(delivery) ? 'ACK MISSED, SECONDARY: ' : ''}${delivery.severity} ${HEADLINE[delivery.action]} ${incident.rule}: ${incident.subject}`,
+    ),
     MAX_SMS,
   );
   if (delivery.action === 'resolve') return head;
@@ -70,6 +74,7 @@ export function snsMessage(incident: Incident, delivery: DeliveryRecord, setting
         ]
       : []),
     ...(delivery.action === 'escalate' ? [`Still firing ${ageMinutes} min after it opened out of hours: now paging on-call.`] : []),
+    ...[humanLoopLine(incident, delivery)].filter((line) => line !== undefined),
     ...(delivery.action === 'suppressed' && incident.suppressedBy
       ? [`Suppressed by ${incident.suppressedBy}: a symptom of that open incident (its thread), recorded and not paged.`]
       : []),

@@ -3,6 +3,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { EventBridgeDeadlineScheduler } from '../../adapters/eventbridge-deadline-scheduler.ts';
 import { DynamoDbDigestStore } from '../../adapters/dynamodb-digest-store.ts';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../adapters/dynamodb-report-heartbeats.ts';
@@ -20,6 +22,8 @@ export interface NotificationClients {
   dynamodb: DynamoDBClient;
   sns: SNSClient;
   ssm: SSMClient;
+  /** EventBridge Scheduler, for incident deadlines when DEADLINE_SCHEDULER is set. */
+  scheduler?: SchedulerClient;
 }
 
 export function notificationAdapters(env: AlertingEnvironment, clients: NotificationClients) {
@@ -32,6 +36,9 @@ export function notificationAdapters(env: AlertingEnvironment, clients: Notifica
     storm: new DynamoDbStormLedger({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     notifiers: buildNotifiers(env.SINKS, { ...awsTransports({ ssm: clients.ssm, publisher }), ...ackLinksOf(env, clients) }),
     settings: env.ROUTER_SETTINGS,
+    ...(env.DEADLINE_SCHEDULER && clients.scheduler
+      ? { deadlines: new EventBridgeDeadlineScheduler({ client: clients.scheduler, ...env.DEADLINE_SCHEDULER }) }
+      : {}),
   };
 }
 

@@ -8,6 +8,14 @@ const deployedSinksSchema = z
   .record(z.string(), z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]))
   .transform((blocks) => blocks as SinksInput);
 
+/** The one-time schedules' group, the function they wake, the role they assume, and their dead-letter queue. */
+export const deadlineSchedulerSchema = z.object({
+  groupName: z.string().min(1),
+  targetArn: z.string().startsWith('arn:'),
+  roleArn: z.string().startsWith('arn:'),
+  deadLetterArn: z.string().startsWith('arn:'),
+});
+
 /** What every function that notifies needs (router and sweeper). */
 export const alertingFields = {
   INCIDENT_TABLE: z.string().min(1),
@@ -24,6 +32,8 @@ export const alertingFields = {
   ACK_LINK_URL: z.url().optional(),
   ACK_LINK_SECRET_PARAMETER: z.string().startsWith('/').optional(),
   ACK_LINK_MINUTES: z.coerce.number().int().min(5).max(1440).default(30),
+  /** Where incident deadlines are scheduled (EventBridge Scheduler); absent: only the 5-minute sweep keeps time. */
+  DEADLINE_SCHEDULER: jsonVariable('DEADLINE_SCHEDULER', deadlineSchedulerSchema).optional(),
 };
 
 const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });

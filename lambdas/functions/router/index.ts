@@ -4,6 +4,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { createLambdaLogger, withLambdaContext } from '../commons/lambda-logger.ts';
 import { buildRouterDeps } from './deps.ts';
 import { readRouterEnvironment } from './env.ts';
@@ -15,6 +16,7 @@ const clients = {
   dynamodb: new DynamoDBClient({}),
   sns: new SNSClient({}),
   ssm: new SSMClient({}),
+  scheduler: new SchedulerClient({}),
   sqs: new SQSClient({}),
   cloudwatch: new CloudWatchClient({}),
 };

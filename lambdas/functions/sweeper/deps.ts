@@ -15,7 +15,6 @@ export function buildSweeperDeps(env: SweeperEnvironment, clients: SweeperClient
       tracebackQuietMinutes: env.SWEEPER_SETTINGS.tracebackQuietMinutes,
       quietResolveMinutes: env.SWEEPER_SETTINGS.quietResolveMinutes,
       noDataAfterMinutes: env.SWEEPER_SETTINGS.noDataAfterMinutes,
-      sweepMinutes: env.SWEEPER_SETTINGS.sweepMinutes,
     },
     logger: runtime.logger,
   };

@@ -9,8 +9,6 @@ export const sweeperSettingsSchema = z.object({
   tracebackQuietMinutes: z.int().positive(),
   quietResolveMinutes: z.record(z.string(), z.int().positive()).default({}),
   noDataAfterMinutes: z.partialRecord(z.enum(SIGNAL_SOURCES), z.int().positive()).default({}),
-  /** Minutes between sweeps (the schedule): a reminder due before the next sweep goes out at this one. */
-  sweepMinutes: z.number().positive().default(5),
   expectedSources: z.array(
     z.object({ source: z.enum(SIGNAL_SOURCES), reporter: reporterName.optional(), intervalMinutes: z.int().positive() }),
   ),

@@ -1,6 +1,9 @@
 // The sweeper Lambda's logic (every 5 minutes): due escalations, reminders and quiet resolves of open
 // incidents, deliveries still owed, and a pipeline-health signal for any detector that stopped reporting.
-import { routeSignals, sweepIncidents, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
+// A deadline's one-time schedule wakes it for one incident at the minute a target or reminder is due.
+import { z } from 'zod';
+import { routeSignals, sweepDeadline, sweepIncidents, type DispatchDeps, type DispatchResult } from '../../core/dispatch.ts';
+import { DEADLINE_KINDS, type Deadline, type DeadlineKind } from '../../core/deadlines.ts';
 import { postDueDigests } from '../../core/digest.ts';
 import type { ReportHeartbeats } from '../../core/ports.ts';
 import { heartbeatKeysOf, sourceHealthSignals, watchPlan, type SourceExpectation } from '../../core/source-health.ts';
@@ -17,10 +20,17 @@ export interface SweeperDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   logger: Logger;
 }
 
-export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliveries: number }> {
-  return async function handler(): Promise<{ deliveries: number }> {
+export function makeSweeperHandler(deps: SweeperDeps): (event?: unknown) => Promise<{ deliveries: number }> {
+  return async function handler(event?: unknown): Promise<{ deliveries: number }> {
     const now = deps.clock();
     const dispatch: DispatchDeps = { ...deps, now: () => now, log: (message, fields) => deps.logger.warn(message, fields) };
+    const woken = deadlineOf(event);
+    if (woken.kind === 'invalid') {
+      // Acknowledged, not retried: a malformed wake-up cannot become valid, and the next sweep covers every incident.
+      deps.logger.error('deadline event ignored: malformed', { reason: woken.reason });
+      return { deliveries: 0 };
+    }
+    if (woken.kind === 'deadline') return wakeUp(woken.deadline, now, dispatch, deps);
     const swept: DispatchResult = await sweepIncidents(now, deps.options, dispatch);
     const last = await deps.heartbeats.lastReports(heartbeatKeysOf(deps.expectedSources));
     // The sweeper's first run (and its first for a newly expected run) starts the clock for what never reported.
@@ -50,4 +60,39 @@ export function makeSweeperHandler(deps: SweeperDeps): () => Promise<{ deliverie
       );
     return { deliveries: attempted.length };
   };
+}
+
+type Woken = { kind: 'sweep' } | { kind: 'deadline'; deadline: Deadline } | { kind: 'invalid'; reason: string };
+
+/** A `{ deadline }` payload from a one-time schedule; anything else (the 5-minute rule's event) is a full sweep. */
+function deadlineOf(event: unknown): Woken {
+  if (typeof event !== 'object' || event === null || !('deadline' in event)) return { kind: 'sweep' };
+  const parsed = deadlineSchema.safeParse((event as { deadline: unknown }).deadline);
+  return parsed.success
+    ? { kind: 'deadline', deadline: parsed.data }
+    : { kind: 'invalid', reason: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+}
+
+const deadlineSchema = z.object({
+  dedupKey: z.string().min(1).max(255),
+  episode: z.int().positive(),
+  kind: z.enum(DEADLINE_KINDS as [DeadlineKind, ...DeadlineKind[]]),
+  at: z.iso.datetime({ offset: true }),
+});
+
+/** One incident's due actions at its deadline; a failed delivery fails the invocation (Scheduler retries, then the DLQ). */
+async function wakeUp(deadline: Deadline, now: Date, dispatch: DispatchDeps, deps: SweeperDeps): Promise<{ deliveries: number }> {
+  const result = await sweepDeadline(deadline, now, deps.options, dispatch);
+  const failures = [...result.retryableFailures, ...result.permanentSnsFailures];
+  deps.logger.info('deadline', {
+    dedupKey: deadline.dedupKey,
+    episode: deadline.episode,
+    kind: deadline.kind,
+    deliveries: result.attempted.map((d) => `${d.sink} ${d.action} ${d.severity}`),
+  });
+  if (failures.length > 0)
+    throw new DeliveryFailedError(
+      `${failures.length} deliveries failed: ${failures.map((d) => `${d.sink} ${d.action} ${d.dedupKey}: ${d.error}`).join('; ')}`,
+    );
+  return { deliveries: result.attempted.length };
 }

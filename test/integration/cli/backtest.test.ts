@@ -141,7 +141,8 @@ const line = (d: Delivered) => `${d.sink} ${d.action} ${d.severity} ${d.dedupKey
 /** (i) What `metis-alerts route --signals FILE` decides: the file as JSON, parsed as the CLI parses it. */
 async function dryRun(steps: Step[]): Promise<string[]> {
   const file = JSON.stringify(steps.flatMap((s) => s.signals));
-  const { deliveries } = await routeDryRun(parseSignalFile(file, 'backtest.json'), CONFIG);
+  // The deployed lane here has no one-time schedules: both keep time by the 5-minute sweep alone.
+  const { deliveries } = await routeDryRun(parseSignalFile(file, 'backtest.json'), CONFIG, { deadlines: false });
   return deliveries.map(line);
 }
 
@@ -150,7 +151,7 @@ async function reportReplay(steps: Step[]): Promise<string[]> {
   const lines = steps.flatMap((s) =>
     s.event['detail-type'] === 'Metis Evaluation Report' ? [JSON.stringify(s.event.detail)] : s.signals.map((x) => JSON.stringify(x)),
   );
-  const { deliveries } = await routeReplay(parseReplayFile(lines.join('\n'), 'backtest.jsonl'), CONFIG);
+  const { deliveries } = await routeReplay(parseReplayFile(lines.join('\n'), 'backtest.jsonl'), CONFIG, { deadlines: false });
   return deliveries.map(line);
 }
 
@@ -166,6 +167,7 @@ const HEADLINE_ACTION: Record<string, Delivered['action']> = {
   'STATUS UPDATE DUE': 'remind',
   ESCALATED: 'escalate',
   SUPPRESSED: 'suppressed',
+  'TARGET MISSED': 'target-missed',
 };
 const PD_SEVERITY: Record<string, Severity> = { critical: 'SEV1', error: 'SEV2', warning: 'SEV3', info: 'SEV4' };
 
@@ -179,7 +181,7 @@ async function sinkTraffic(): Promise<{ pagerduty: string[]; page: string[]; cha
   world.pd.requests.length = 0;
   const fromTopic = async (sink: 'page' | 'chatops') =>
     (await published(world, sink === 'page' ? world.page : world.chatops)).map((p) => {
-      const m = p.subject?.match(/^\[(SEV[1-4])\] (FIRING|RESOLVED|STATUS UPDATE DUE|ESCALATED|SUPPRESSED) /);
+      const m = p.subject?.match(/^\[(SEV[1-4])\] (FIRING|RESOLVED|STATUS UPDATE DUE|ESCALATED|SUPPRESSED|TARGET MISSED) /);
       // The page topic's default body is text; chatops' is a Chatbot custom notification naming the incident.
       const dedupKey = p.message.startsWith('{')
         ? (JSON.parse(p.message) as { metadata?: { additionalContext?: { dedupKey?: string } } }).metadata?.additionalContext?.dedupKey

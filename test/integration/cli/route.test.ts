@@ -49,8 +49,11 @@ describe('metis-alerts route --json', () => {
       { sink: 'pagerduty', action: 'trigger', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
       { sink: 'page', action: 'trigger', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
       { sink: 'chatops', action: 'trigger', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
-      // The simulated sweeper's 03:30 and 04:00 ticks (a tick at a signal's own time runs first).
+      // Its deadlines, to the minute (a wake-up at a signal's own time runs first): nobody acknowledged it by
+      // 03:15 (no secondary configured: the post only), the 03:30 reminder, at 04:00 the mitigation target and the reminder.
+      { sink: 'chatops', action: 'target-missed', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
       { sink: 'chatops', action: 'remind', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
+      { sink: 'chatops', action: 'target-missed', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
       { sink: 'chatops', action: 'remind', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
       { sink: 'pagerduty', action: 'resolve', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
       { sink: 'page', action: 'resolve', severity: 'SEV1', dedupKey: 'db_integrity:latest' },
@@ -84,13 +87,13 @@ describe('metis-alerts route --json', () => {
     expect(run.status).toBe(0);
     const actions = (JSON.parse(run.stdout).deliveries as { sink: string; action: string }[]).map((d) => `${d.sink} ${d.action}`);
     expect(actions.slice(0, 3)).toEqual(['pagerduty trigger', 'page trigger', 'chatops trigger']);
-    // 00:00 resolves nothing; the sweeper reminds every 30 min until the hold ends (00:25 .. 23:55: 48 reminders,
-    // the first at the last sweep before 00:29:25, 30 min after the page).
-    expect(actions.filter((a) => a === 'chatops remind')).toHaveLength(48);
+    // 00:00 resolves nothing; it is reminded every 30 min until the hold ends (00:30 .. 23:30: 47 reminders, the
+    // first at the first whole minute not before 00:29:25, 30 min after the page, as its deadline wakes the sweeper).
+    expect(actions.filter((a) => a === 'chatops remind')).toHaveLength(47);
     expect(actions.slice(-3)).toEqual(['pagerduty resolve', 'page resolve', 'chatops resolve']);
   });
 
-  it('posts the first "status update due" reminderMinutes after the trigger post, at the last sweep not later than that', () => {
+  it('posts the first "status update due" reminderMinutes after the trigger post, to the minute, not on the sweep grid', () => {
     const path = file('remind.json', [
       signal('model_error_rate', 'gpt-4o', 'SEV1', 'firing', '2026-11-24T10:02:35Z'),
       signal('model_error_rate', 'gpt-4o', 'SEV1', 'resolved', '2026-11-24T11:10:00Z'),
@@ -104,8 +107,8 @@ describe('metis-alerts route --json', () => {
       .map((line) => JSON.parse(line) as { at: string; sink: string; request: { Subject?: string } })
       .filter((e) => e.sink === 'chatops' && /status update due/i.test(e.request.Subject ?? ''))
       .map((e) => e.at);
-    // Due 10:32:35: the 10:30 sweep is the last before it (10:35 would be 2.5 min late); later ones every 30 min.
-    expect(reminders).toEqual(['2026-11-24T10:30:00.000Z', '2026-11-24T11:00:00.000Z']);
+    // Due 10:32:35: its deadline wakes the sweeper in that minute's end (10:33), not at the 10:35 sweep; then 30 min after that post.
+    expect(reminders).toEqual(['2026-11-24T10:33:00.000Z', '2026-11-24T11:03:00.000Z']);
   });
 
   it('sends a SEV2 on Saturday 03:00 to chatops only and on Tuesday 10:00 to PagerDuty too, in time order', () => {
@@ -131,6 +134,7 @@ describe('metis-alerts route --json', () => {
       'pagerduty trigger', // 03:30 still firing: escalated
       'page trigger',
       'chatops escalate',
+      'chatops target-missed', // 04:00: nobody acknowledged it in its 1 h (24/7); no secondary configured: the post only
       'chatops remind', // 04:00: 30 min since the escalation post
       'pagerduty resolve', // 04:10
       'page resolve',

@@ -33,7 +33,22 @@ describe('metis-alerts routes', () => {
     expect(JSON.parse(run.stdout)).toEqual({
       sinks: ['chatops'],
       escalation: { at: '2026-11-28T03:30:00.000Z', sinks: ['pagerduty', 'page', 'chatops'] },
+      // Its ack clock runs 24/7 from the open; without routing.secondary a miss is a chatops post only.
+      ackBy: '2026-11-28T04:00:00.000Z',
+      secondary: [],
     });
+  });
+
+  it('prints the ack deadline and who gets the secondary page (--json: ackBy and secondary)', () => {
+    const config = file('secondary.json', { routing: { secondary: ['page'] } });
+    const json = runCli(['routes', '--severity', 'SEV1', '--at', '2026-11-28T03:00:00Z', '--config', config, '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ackBy: '2026-11-28T03:15:00.000Z', secondary: ['page'] });
+    const text = runCli(['routes', '--severity', 'SEV1', '--at', '2026-11-28T03:00:00Z', '--config', config]);
+    expect(text.stdout.trim().split('\n').at(-1)).toBe(
+      'ack by 2026-11-28T03:15:00.000Z (routing.targets.SEV1.ack), else "ack target missed" on chatops and a page to the secondary: page',
+    );
+    // SEV4 has no ack target in the runbook's table.
+    expect(JSON.parse(runCli(['routes', '--severity', 'SEV4', '--at', '2026-11-28T03:00:00Z', '--json']).stdout).ackBy).toBeNull();
   });
 
   it('with Opsgenie, Splunk On-Call and a webhook configured, a SEV1 reaches every paging provider, the topics and the webhook', () => {
@@ -47,7 +62,12 @@ describe('metis-alerts routes', () => {
       file('vendors.json', VENDORS),
       '--json',
     ]);
-    expect(JSON.parse(run.stdout)).toEqual({ sinks: ['opsgenie', 'splunk-oncall', 'page', 'chatops', 'webhook:keep'], escalation: null });
+    expect(JSON.parse(run.stdout)).toEqual({
+      sinks: ['opsgenie', 'splunk-oncall', 'page', 'chatops', 'webhook:keep'],
+      escalation: null,
+      ackBy: '2026-11-24T10:15:00.000Z',
+      secondary: [],
+    });
   });
 
   it('a config with the policy column’s old name `pagerduty` routes as with `paging`, with one warning per place naming the new key', () => {
@@ -86,7 +106,8 @@ describe('metis-alerts routes', () => {
     expect(routes('SEV2', 'provider_unavailable')).toBe(
       'SEV2 at 2026-11-24T10:00:00.000Z: pagerduty, page, chatops\n' +
         'held back (chatops "suppressed", no page) by inhibition gateway-down while an open incident with rule healthz_down, severity SEV1, more severe than SEV2, target gateway\n' +
-        'no escalation\n',
+        'no escalation\n' +
+        'ack by 2026-11-24T11:00:00.000Z (routing.targets.SEV2.ack), else "ack target missed" on chatops and no secondary page (routing.secondary is empty)\n',
     );
     // A SEV1 is never held back; a probe rule is not a target of the default inhibition.
     const sev1 = runCli([
@@ -101,7 +122,13 @@ describe('metis-alerts routes', () => {
       config,
       '--json',
     ]);
-    expect(JSON.parse(sev1.stdout)).toEqual({ sinks: ['pagerduty', 'page', 'chatops'], escalation: null, inhibitedWhile: [] });
+    expect(JSON.parse(sev1.stdout)).toEqual({
+      sinks: ['pagerduty', 'page', 'chatops'],
+      escalation: null,
+      inhibitedWhile: [],
+      ackBy: '2026-11-24T10:15:00.000Z',
+      secondary: [],
+    });
     expect(routes('SEV2', 'inbound_shape_down')).toContain('no inhibition can hold it back\n');
   });
 
@@ -118,9 +145,18 @@ describe('metis-alerts routes', () => {
       file('v2.json', VENDORS),
       '--json',
     ]);
-    expect(JSON.parse(run.stdout)).toEqual({ sinks: [], escalation: null, silencedBy: 'window:sunday-upgrade' });
+    expect(JSON.parse(run.stdout)).toEqual({
+      sinks: [],
+      escalation: null,
+      silencedBy: 'window:sunday-upgrade',
+      ackBy: null,
+      secondary: [],
+    });
     const text = runCli(['routes', '--severity', 'SEV3', '--at', '2026-11-24T10:00:00Z']);
-    expect(text.stdout).toBe('SEV3 at 2026-11-24T10:00:00.000Z: chatops\nno escalation\n');
+    expect(text.stdout).toBe(
+      'SEV3 at 2026-11-24T10:00:00.000Z: chatops\nno escalation\n' +
+        'ack by 2026-11-25T10:00:00.000Z (routing.targets.SEV3.ack), else "ack target missed" on chatops and no secondary page (routing.secondary is empty)\n',
+    );
   });
 
   it.each([

@@ -171,10 +171,15 @@ describe('status-update reminders', () => {
       for (const message of chatops) {
         posts.push(`${at} ${message.subject}`);
         const age = message.message.match(/SEV1 open for (\d+) min: post a status update now/)?.[1];
-        posts.push(`${at} age ${age}`);
+        if (age) posts.push(`${at} age ${age}`);
       }
     }
-    expect(posts).toEqual([
+    // Nobody acknowledged it: its ack (15 min) and mitigation (1 h) targets post once each, beside the reminders.
+    expect(posts.filter((p) => p.includes('TARGET MISSED'))).toEqual([
+      `2026-11-24T10:15:00.000Z ${subject('SEV1', 'TARGET MISSED', 'db_integrity', 'trace-db')}`,
+      `2026-11-24T11:00:00.000Z ${subject('SEV1', 'TARGET MISSED', 'db_integrity', 'trace-db')}`,
+    ]);
+    expect(posts.filter((p) => !p.includes('TARGET MISSED'))).toEqual([
       `2026-11-24T10:30:00.000Z ${subject('SEV1', 'STATUS UPDATE DUE', 'db_integrity', 'trace-db')}`,
       '2026-11-24T10:30:00.000Z age 30',
       `2026-11-24T11:00:00.000Z ${subject('SEV1', 'STATUS UPDATE DUE', 'db_integrity', 'trace-db')}`,
@@ -184,7 +189,9 @@ describe('status-update reminders', () => {
     expect(await takeSent(world)).toEqual(NOTHING);
     const item = await incidentItem(world, 'db_integrity:trace-db', l.tableName);
     expect(deliverySummary(item).slice(3)).toEqual([
+      '1:chatops:target-missed:SEV1:ack sent 1',
       '1:chatops:remind:SEV1:2026-11-24T10:30:00.000Z sent 1',
+      '1:chatops:target-missed:SEV1:mitigate sent 1',
       '1:chatops:remind:SEV1:2026-11-24T11:00:00.000Z sent 1',
     ]);
     expect(item?.timeline.filter((t) => t.event.startsWith('status update due')).map((t) => `${t.at} ${t.event}`)).toEqual([
@@ -230,9 +237,12 @@ describe('a severity upgrade mid-incident', () => {
       for (const p of sent.page) bySweep.push(`${at} page ${p}`);
       for (const c of sent.chatops) bySweep.push(`${at} chatops ${c}`);
     }
-    // 03:30 (the SEV2's old escalation time) sends nothing; reminders at 03:40 and 04:10 on the SEV1 cadence.
+    // 03:30 (the SEV2's old escalation time) sends nothing; reminders at 03:40 and 04:10 on the SEV1 cadence. The
+    // upgrade tightened the targets to SEV1's from 03:10: ack by 03:25, mitigation by 04:10, each missed once.
     expect(bySweep).toEqual([
+      `2026-11-28T03:25:00.000Z chatops ${subject('SEV1', 'TARGET MISSED', 'healthz_down', 'gateway')}`,
       `2026-11-28T03:40:00.000Z chatops ${subject('SEV1', 'STATUS UPDATE DUE', 'healthz_down', 'gateway')}`,
+      `2026-11-28T04:10:00.000Z chatops ${subject('SEV1', 'TARGET MISSED', 'healthz_down', 'gateway')}`,
       `2026-11-28T04:10:00.000Z chatops ${subject('SEV1', 'STATUS UPDATE DUE', 'healthz_down', 'gateway')}`,
     ]);
     const item = await incidentItem(world, 'healthz_down:gateway', l.tableName);
@@ -246,7 +256,9 @@ describe('a severity upgrade mid-incident', () => {
       '1:pagerduty:trigger:SEV1 sent 1',
       '1:page:trigger:SEV1 sent 1',
       '1:chatops:trigger:SEV1 sent 1',
+      '1:chatops:target-missed:SEV1:ack sent 1',
       '1:chatops:remind:SEV1:2026-11-28T03:40:00.000Z sent 1',
+      '1:chatops:target-missed:SEV1:mitigate sent 1',
       '1:chatops:remind:SEV1:2026-11-28T04:10:00.000Z sent 1',
     ]);
     expect(world.pd.incidentsOpened).toBe(1);

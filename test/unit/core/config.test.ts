@@ -55,7 +55,16 @@ describe('parseConfig defaults', () => {
       ],
       maintenanceWindows: [],
       storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120, statuspage: 60 },
+      // The runbook's severity table; no secondary configured, so a missed ack is a chatops post only.
+      targets: {
+        SEV1: { ack: '15m', mitigate: '1h', resolve: '4h' },
+        SEV2: { ack: '1h', mitigate: '4h', resolve: '1 business day' },
+        SEV3: { ack: '1 business day', mitigate: '3 business days', resolve: '1 week' },
+        SEV4: { ack: 'none', mitigate: 'none', resolve: 'none' },
+      },
+      reopenAfterMinutes: 30,
     });
+    expect(config.routing.secondary).toBeUndefined();
     expect(config.routing.policy.SEV2.outOfHours).toEqual({ paging: false, page: false, chatops: true });
     expect(config.routing.policy.SEV2.escalateOutOfHours).toBe(true);
     expect(config.sinks.pagerduty).toBeUndefined();

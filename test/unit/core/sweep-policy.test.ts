@@ -44,22 +44,19 @@ describe('sweepIncident', () => {
     expect(sweepIncident(resolved, plus(SAT_03_00, 30), S, OPTIONS)).toBeUndefined();
   });
 
-  it('posts the first reminder at the last sweep not later than reminderMinutes after the trigger post, never a sweep late', () => {
-    // Opened off the sweep grid (10:02:35): due 10:32:35. Sweeps every 5 min: 10:30 is the last one before it.
+  it('posts the first reminder exactly reminderMinutes after the trigger post, not on the sweep grid', () => {
+    // Opened off the sweep grid (10:02:35): due 10:32:35, the time the deadline wakes the sweeper.
     const openedAt = new Date('2026-11-24T10:02:35Z');
-    let incident = opened({ severity: 'SEV1' }, openedAt);
-    const reminders: string[] = [];
-    for (let sweep = new Date('2026-11-24T10:05:00Z'); sweep.getTime() <= Date.parse('2026-11-24T11:35:00Z'); sweep = plus(sweep, 5)) {
-      const next = sweepIncident(incident, sweep, S, { ...OPTIONS, sweepMinutes: 5 });
-      const reminds = (i: Incident | undefined) => i?.deliveries.filter((d) => d.action === 'remind').length ?? 0;
-      if (reminds(next) > reminds(incident)) reminders.push(sweep.toISOString().slice(11, 16));
-      incident = next ?? incident;
-    }
-    expect(reminders).toEqual(['10:30', '11:00', '11:30']);
-    // Without the sweep period (a one-off sweep) it is due at its time exactly, not before.
-    const fresh = opened({ severity: 'SEV1' }, openedAt);
+    // Acknowledged before its ack target, so only the comms clock runs here.
+    const fresh = { ...opened({ severity: 'SEV1' }, openedAt), ack: { at: '2026-11-24T10:05:00Z', by: 'ana', via: 'cli' as const } };
+    // The sweep at 10:30 no longer posts early: the deadline does it at its time.
+    expect(sweepIncident(fresh, new Date('2026-11-24T10:30:00Z'), S, OPTIONS)).toBeUndefined();
     expect(sweepIncident(fresh, new Date('2026-11-24T10:32:34Z'), S, OPTIONS)).toBeUndefined();
-    expect(sweepIncident(fresh, new Date('2026-11-24T10:32:35Z'), S, OPTIONS)?.deliveries.at(-1)?.action).toBe('remind');
+    const reminded = sweepIncident(fresh, new Date('2026-11-24T10:32:35Z'), S, OPTIONS)!;
+    expect(reminded.deliveries.at(-1)).toMatchObject({ action: 'remind', plannedAt: '2026-11-24T10:32:35.000Z' });
+    // The next one is 30 minutes after this post.
+    expect(sweepIncident(reminded, new Date('2026-11-24T11:02:34Z'), S, OPTIONS)).toBeUndefined();
+    expect(sweepIncident(reminded, new Date('2026-11-24T11:02:35Z'), S, OPTIONS)?.deliveries.at(-1)?.action).toBe('remind');
   });
 
   it('reminds on chatops at 30 and 60 minutes for an open SEV1, naming its age, and never for SEV3', () => {
@@ -68,10 +65,9 @@ describe('sweepIncident', () => {
     const reminders: string[] = [];
     for (let minute = 5; minute <= 65; minute += 5) {
       const next = sweepIncident(incident, plus(tuesday, minute), S, OPTIONS);
-      if (next) {
-        reminders.push(`${minute}: ${added(incident, next).join(', ')}`);
-        incident = next;
-      }
+      const reminds = added(incident, next).filter((d) => d.includes(' remind '));
+      if (reminds.length) reminders.push(`${minute}: ${reminds.join(', ')}`);
+      incident = next ?? incident;
     }
     expect(reminders).toEqual(['30: chatops remind SEV1', '60: chatops remind SEV1']);
     expect(incident.timeline.filter((t) => t.event.startsWith('status update due')).map((t) => t.event)).toEqual([

@@ -12,6 +12,7 @@ import { firstMove } from '../first-move.ts';
 import { HEADLINE } from '../sns-text.ts';
 import { chatopsThreadId } from '../../inhibition-link.ts';
 import { noDataLine } from '../../evidence.ts';
+import { humanLoopLine } from '../human-loop-text.ts';
 
 export interface ChatbotNotification {
   version: '1.0';
@@ -54,8 +55,10 @@ export function chatbotNotification(
     remind: `${delivery.severity} open for ${ageMinutes} min: post a status update now (every status change, at least every 30 min).`,
     escalate: `Still firing ${ageMinutes} min after it opened out of hours: now paging on-call.`,
     suppressed: `Suppressed by ${incident.suppressedBy ?? 'an inhibition'}: recorded, not paged.`,
+    'target-missed': '',
   };
   const description = [
+    humanLoopLine(incident, delivery) ?? '',
     lead[delivery.action],
     signal.summary,
     delivery.action === 'remind' && incident.noDataSince ? noDataLine(incident.noDataSince) : '',
