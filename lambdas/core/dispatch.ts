@@ -244,7 +244,7 @@ export async function sweepDeadline(deadline: Deadline, now: Date, options: Swee
     swept,
     result,
   );
-  await reportPagerDutyHealth(result, swept);
+  await reportHttpSinkHealth(result, swept);
   await announceStorm(result, swept, now);
   return result;
 }

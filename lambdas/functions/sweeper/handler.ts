@@ -83,7 +83,7 @@ const deadlineSchema = z.object({
 /** One incident's due actions at its deadline; a failed delivery fails the invocation (Scheduler retries, then the DLQ). */
 async function wakeUp(deadline: Deadline, now: Date, dispatch: DispatchDeps, deps: SweeperDeps): Promise<{ deliveries: number }> {
   const result = await sweepDeadline(deadline, now, deps.options, dispatch);
-  const failures = [...result.retryableFailures, ...result.permanentSnsFailures];
+  const failures = [...result.retryableFailures, ...result.permanentFailuresWithoutSignal];
   deps.logger.info('deadline', {
     dedupKey: deadline.dedupKey,
     episode: deadline.episode,
