@@ -3,6 +3,7 @@
 // PagerDuty routing key is named by its SSM parameter.
 import { z } from 'zod';
 import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
+import { regionName } from './signal-schema.ts';
 import { DEFAULT_LOG_FILTER_PATTERN } from './logs/filter-pattern.ts';
 import { MetisError } from './errors.ts';
 
@@ -388,6 +389,25 @@ export const sinksSchema = z
   })
   .prefault({});
 
+/**
+ * Where the health targets are probed from (docs/vantages.md): the home region always, and each region
+ * listed here. With more than one vantage the router votes: healthz_down needs a quorum of them.
+ */
+export const probesSchema = z
+  .strictObject({
+    vantages: z
+      .array(regionName)
+      .default([])
+      .refine((regions) => new Set(regions).size === regions.length, { message: 'vantages must be unique' }),
+    /** Vantages that must see a failure for healthz_down; default: a majority of those still reporting. */
+    quorum: z.int().min(1).optional(),
+  })
+  .refine((p) => p.quorum === undefined || p.quorum <= Math.max(1, p.vantages.length + 1), {
+    message: 'quorum is more than the vantages that can vote (the home region and probes.vantages)',
+    path: ['quorum'],
+  })
+  .prefault({});
+
 export const snapshotSchema = z.strictObject({
   /** Object key prefix in the stack's snapshot bucket; the shipper writes `<prefix>/latest.db.gz`. */
   prefix: z
@@ -423,6 +443,7 @@ export const configSchema = z.strictObject({
     .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
     .default('https://runbooks.example.com/metis/incident-runbook'),
   healthTargets: z.array(healthTargetSchema).default([]),
+  probes: probesSchema,
   snapshot: snapshotSchema.optional(),
   logGroups: z.array(logGroupSchema).default([]),
   inboundShapes: z.array(inboundShapeSchema).default([]),

@@ -2,6 +2,9 @@
 import { z } from 'zod';
 import { MAX_DEDUP_KEY, MAX_SUMMARY, SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
 
+/** An AWS region name such as "eu-central-1": where a probe measured from. */
+export const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'expected an AWS region name such as "eu-central-1"');
+
 const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 timestamp such as "2026-11-20T12:00:00Z"' });
 
 export const signalSchema = z.object({
@@ -15,6 +18,15 @@ export const signalSchema = z.object({
   observedAt: isoInstant,
   details: z.record(z.string(), z.unknown()).default({}),
   runbook: z.string().max(200).optional(),
+  vantage: regionName.optional(),
+});
+
+const probeRoundMarkSchema = z.object({
+  ok: z.boolean(),
+  failure: z.string().max(64).nullable(),
+  status: z.int().nullable(),
+  latencyMs: z.number().nonnegative(),
+  tlsDaysLeft: z.int().nullable(),
 });
 
 /** A run's name in its reports (`inbound-shape`): part of a heartbeat key and an incident subject. */
@@ -32,6 +44,10 @@ export const evaluationReportSchema = z.object({
    * never a reason to reject the report and lose its signals.
    */
   notEvaluated: z.record(z.string(), z.string()).optional().catch(undefined),
+  /** Where a probe measured from (absent: the home region). A bad one is refused: the vote would count it wrong. */
+  vantage: regionName.optional(),
+  /** Informational like notEvaluated: a malformed one is dropped, and the vote falls back to the signals. */
+  rounds: z.record(z.string(), probeRoundMarkSchema).optional().catch(undefined),
 });
 
 /** One line naming the first problem, for logs and the CLI's stderr. */

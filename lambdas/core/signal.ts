@@ -26,6 +26,8 @@ export interface Signal {
   details: Record<string, unknown>;
   /** Section of the runbook this alert belongs to. */
   runbook?: string;
+  /** The AWS region a probe signal was measured from; absent: the home region (docs/vantages.md). */
+  vantage?: string;
 }
 
 /** What a detector sends the router after each run. */
@@ -51,6 +53,22 @@ export interface EvaluationReport {
    * metadata"). Informational: the router routes nothing from it; such a rule is not in `evaluated`.
    */
   notEvaluated?: Record<string, string>;
+  /** The AWS region a probe report was measured from; absent: the home region (docs/vantages.md). */
+  vantage?: string;
+  /**
+   * The probe's health round per target (what the router's vote across vantages reads): ok or not, with
+   * the measurements. Informational: an ok round not yet sustained neither fires nor resolves.
+   */
+  rounds?: Record<string, ProbeRoundMark>;
+}
+
+/** One target's result in one probe round, as a probe report carries it. */
+export interface ProbeRoundMark {
+  ok: boolean;
+  failure: string | null;
+  status: number | null;
+  latencyMs: number;
+  tlsDaysLeft: number | null;
 }
 
 export const MAX_DEDUP_KEY = 255;
