@@ -93,12 +93,12 @@ export function sourceHealthSignals(
     const run = reporter ? `${source} ${reporter} run` : source;
     const what = vantage ? `${run} from ${vantage}` : run;
     const where = vantage
-      ? `the ${source} stack in ${vantage} (its Lambda's errors and schedule, and its permission to put events on the home bus); meanwhile the vote across vantages goes on without ${vantage}`
+      ? `the ${source} stack in ${vantage} (its Lambda's errors and schedule, and its permission to put events on the home bus)`
       : reporter
         ? `the ${source} Lambda's errors and its ${reporter} schedule`
         : `the ${source} Lambda's errors and schedule`;
     const summary = stale
-      ? `Monitoring blind: no ${what} evaluation report ${last ? `since ${last}` : `received since monitoring started at ${watchingSince}`} (${Math.round(ageMinutes)} min, expected every ${intervalMinutes} min). Its open incidents are frozen, neither resolved nor re-checked: look at ${where}.`
+      ? `Monitoring blind: no ${what} evaluation report ${last ? `since ${last}` : `received since monitoring started at ${watchingSince}`} (${Math.round(ageMinutes)} min, expected every ${intervalMinutes} min). ${vantage ? 'The other vantages still vote' : 'Its open incidents are frozen, neither resolved nor re-checked'}: look at ${where}.`
       : `${what} evaluation reports arrive again (last ${last})`;
     return {
       source: 'pipeline',

@@ -60,7 +60,10 @@ export function voteOnReport(report: EvaluationReport, stored: readonly VantageR
   const now = Date.parse(report.evaluatedAt);
   const own = vantageRoundsOf(report, vantage);
   const targets = own.map((r) => r.target);
-  const rounds = newest([...stored, ...own]);
+  // In the configured order (home region first), so alerts read the same every time.
+  const order = votersOf(settings);
+  const rank = (r: VantageRound) => (order.includes(r.vantage) ? order.indexOf(r.vantage) : order.length);
+  const rounds = newest([...stored, ...own]).sort((a, b) => rank(a) - rank(b));
   const signals: Signal[] = report.signals.filter((s) => s.rule !== HEALTHZ_RULE);
   const healthzHealthy: string[] = [];
   const alone = new Map<string, Alone[]>();
