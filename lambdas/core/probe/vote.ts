@@ -8,7 +8,7 @@ import { redactText, redactValue } from '../redact.ts';
 import { makeDedupKey, oneLine, type EvaluationReport, type Severity, type Signal } from '../signal.ts';
 import { firstMoveFor, PROBE_RUNBOOK_SECTION } from './diagnosis.ts';
 import { HEALTHZ_RULE, VANTAGE_RULE } from './rule-ids.ts';
-import { vantageRoundsOf, type VantageRound } from './vantage-round.ts';
+import { vantageRoundsOf, type VantageRound, type VantageRoundStore } from './vantage-round.ts';
 
 /** The probe reports every minute; like source_stale, three missed reports take a vantage out of the vote. */
 export const VANTAGE_STALE_MS = 3 * 60_000;
@@ -37,11 +37,47 @@ export function vantageOf(report: Pick<EvaluationReport, 'vantage'>, settings: V
   return report.vantage ?? settings.home;
 }
 
-/** Why a report cannot vote (a region not configured as a vantage), or undefined. */
+/** Why a report cannot vote (a region not configured as a vantage), or undefined. With one vantage nothing votes. */
 export function vantageProblem(report: Pick<EvaluationReport, 'source' | 'vantage'>, settings: VoteSettings): string | undefined {
   const vantage = vantageOf(report, settings);
-  if (votersOf(settings).includes(vantage)) return undefined;
+  if (!voteIsOn(settings) || votersOf(settings).includes(vantage)) return undefined;
   return `a ${report.source} report from vantage "${vantage}", which is not in probes.vantages (${votersOf(settings).join(', ')}): add it there or remove that probe stack`;
+}
+
+/** The home region's name when the router does not know it (the CLI): reports without `vantage`. */
+export const HOME_VANTAGE = 'home';
+
+/** The vote's settings from the router's: `probes` from the config, the home region from where it runs. */
+export function voteSettingsOf(
+  probes: { vantages: readonly string[]; quorum?: number | undefined },
+  home: string | undefined,
+): VoteSettings {
+  return { home: home ?? HOME_VANTAGE, vantages: probes.vantages, quorum: probes.quorum };
+}
+
+/**
+ * A report that names the home region as its vantage is the home region's: one heartbeat, one voter. With
+ * one vantage every report is (today's behaviour: one `probe` heartbeat, whatever region a report names).
+ */
+export function withHomeVantage(report: EvaluationReport, settings: VoteSettings): EvaluationReport {
+  if (report.vantage === undefined || (voteIsOn(settings) && report.vantage !== settings.home)) return report;
+  const { vantage: _home, ...rest } = report;
+  return rest;
+}
+
+/**
+ * What the router does with a probe report while more than one vantage votes: keep its rounds as the
+ * vantage's latest, read every vantage's latest for the same targets, and vote. Otherwise the report as is.
+ */
+export async function voteWithStore(report: EvaluationReport, store: VantageRoundStore, settings: VoteSettings): Promise<EvaluationReport> {
+  if (!voteIsOn(settings) || report.source !== 'probe' || !report.evaluated.includes(HEALTHZ_RULE)) return report;
+  const own = vantageRoundsOf(report, vantageOf(report, settings));
+  await Promise.all(own.map((round) => store.record(round)));
+  const stored = await store.latest(
+    own.map((r) => r.target),
+    votersOf(settings),
+  );
+  return voteOnReport(report, stored, settings);
 }
 
 /** The quorum over `live` voters: the configured one or a majority, never more than the voters, never below one. */
@@ -68,6 +104,8 @@ export function voteOnReport(report: EvaluationReport, stored: readonly VantageR
   const healthzHealthy: string[] = [];
   const alone = new Map<string, Alone[]>();
   const liveByVantage = new Map<string, VantageRound[]>();
+  /** Failed rounds that are part of a quorum's failure: the gateway's, not the region's path. */
+  const explained = new Set<VantageRound>();
 
   for (const target of targets) {
     const ofTarget = rounds.filter((r) => r.target === target);
@@ -78,6 +116,7 @@ export function voteOnReport(report: EvaluationReport, stored: readonly VantageR
     const failing = live.filter(isFailing);
     if (failing.length >= quorum) {
       signals.push(healthzVote(target, live, lost, quorum, report, settings));
+      for (const r of failing) explained.add(r);
       continue;
     }
     const up = live.filter((r) => !isFailing(r));
@@ -90,7 +129,9 @@ export function voteOnReport(report: EvaluationReport, stored: readonly VantageR
   for (const [region, regionRounds] of liveByVantage) {
     const cases = alone.get(region);
     if (cases) signals.push(unreachableSignal(region, cases, report.evaluatedAt));
-    else if (regionRounds.length === targets.length && regionRounds.every((r) => r.ok && r.sustained && !r.flapping))
+    // Fine again: every target reached with sustained health, or failing with a quorum (a lone failure at an
+    // outage's onset, before the other vantages' rounds came in, was the gateway's after all).
+    else if (regionRounds.length === targets.length && regionRounds.every((r) => explained.has(r) || (r.ok && r.sustained && !r.flapping)))
       unreachableHealthy.push(region);
   }
 

@@ -109,6 +109,16 @@ describe('the vote across vantages', () => {
     expect(voted.signals.some((s) => s.rule === 'vantage_unreachable')).toBe(false);
   });
 
+  it("a lone failure at an outage's onset is SEV3 until a second vantage fails too; then it is the gateway's and the SEV3 region is fine", () => {
+    const w = world();
+    w.round('eu-central-1', 0, up());
+    w.round('ap-southeast-2', 0, up());
+    expect(fired(w.round('us-east-1', 1, down503))).toEqual(['SEV3 vantage_unreachable:us-east-1']);
+    const quorum = w.round('ap-southeast-2', 2, down503);
+    expect(fired(quorum)).toEqual(['SEV2 healthz_down:gateway']);
+    expect(quorum.healthy?.vantage_unreachable).toEqual(expect.arrayContaining(['us-east-1', 'ap-southeast-2']));
+  });
+
   it('2 of 3 failing once: SEV2; the ok vantage still reports the vote (no resolve while a quorum fails)', () => {
     const w = world();
     w.round('ap-southeast-2', 0, up());
