@@ -14,9 +14,9 @@ import { OPEN_BY_SOURCE_INDEX } from '../lambdas/core/constants.ts';
 import { markdownTable, ratio, type BenchContext, type BenchResult, type Benchmark, type SummaryRow } from './harness.ts';
 import { readTemplates, synthStack, type CfnResource, type CfnTemplate } from './synth.ts';
 
-const DAYS_PER_MONTH = 30;
-const MINUTES_PER_MONTH = DAYS_PER_MONTH * 24 * 60; // 43,200
-const GIB = 2 ** 30; // AWS bills storage and transfer "GB" as 2^30 bytes
+export const DAYS_PER_MONTH = 30;
+export const MINUTES_PER_MONTH = DAYS_PER_MONTH * 24 * 60; // 43,200
+export const GIB = 2 ** 30; // AWS bills storage and transfer "GB" as 2^30 bytes
 const MIB = 2 ** 20;
 
 /** Workload assumptions. The template gives memory sizes and schedules; these give durations and traffic. */
@@ -109,7 +109,7 @@ const METRICS = {
   probing: 'health probing alone (probe Lambda, its reports and their router work, state, alarm)',
 } as const;
 
-type Part = 'probe' | 'trace-check' | 'router' | 'sweeper' | 'log-watch' | 'shared';
+export type Part = 'probe' | 'trace-check' | 'router' | 'sweeper' | 'log-watch' | 'shared';
 const PARTS: readonly Part[] = ['probe', 'trace-check', 'router', 'sweeper', 'log-watch', 'shared'];
 /** Top-level construct id (first segment of `aws:cdk:path` after the stack, or the logical id's prefix) -> part. */
 const PART_OF_CONSTRUCT: Record<string, Part> = {
@@ -181,6 +181,8 @@ const FREE_TYPES = new Set([
   'AWS::S3::BucketPolicy',
   'AWS::Events::Rule',
   'AWS::Events::EventBus',
+  // The bus's resource policy (probe vantages' PutEvents).
+  'AWS::Events::EventBusPolicy',
   'AWS::Logs::SubscriptionFilter',
   // Saved Logs Insights queries: free to keep; a run is billed per GB it scans (a few KB of per-run log lines).
   'AWS::Logs::QueryDefinition',
@@ -354,18 +356,18 @@ export function inventory(template: CfnTemplate): Inventory {
 
 // --- formatting --------------------------------------------------------------------------------------
 
-function usd(x: number): string {
+export function usd(x: number): string {
   if (x === 0) return '$0.00';
   if (Math.abs(x) < 0.005) return `$${x.toPrecision(2)}`;
   return `$${x.toFixed(2)}`;
 }
 
-function n(x: number, digits = 0): string {
+export function n(x: number, digits = 0): string {
   return x.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: 0 });
 }
 
 /** A unit price: `price` per `per` units, e.g. unit(0.2 / 1e6, 1e6, 'requests') -> "$0.20 / 1M requests". */
-function unit(price: number, per: number, label: string): string {
+export function unit(price: number, per: number, label: string): string {
   const amount = Number((price * per).toPrecision(6));
   const scale = per >= 1_000_000 ? `${per / 1_000_000}M ` : per >= 1_000 ? `${n(per)} ` : '';
   const [whole, fraction = ''] = amount.toString().split('.');
@@ -376,7 +378,7 @@ function plural(count: number, word: string): string {
   return `${n(count)} ${word}${count === 1 ? '' : 's'}`;
 }
 
-function gib(bytes: number): string {
+export function gib(bytes: number): string {
   return `${n(bytes / GIB, bytes / GIB < 10 ? 3 : 1)} GB`;
 }
 

@@ -68,5 +68,7 @@ export const EVENTBRIDGE_PER_SCHEDULED_INVOCATION = 0;
 export const SNS_PER_PUBLISH = 0.5 / 1_000_000;
 /** SNS e-mail deliveries: $2.00 per 100,000 notifications. */
 export const SNS_PER_EMAIL = 2 / 100_000;
+/** Data transfer between AWS regions (a vantage's reports to the home bus): $0.02 per GB out of the sending region. */
+export const DATA_TRANSFER_INTER_REGION_PER_GB = 0.02;
 /** SQS standard queue requests: $0.40 per million. */
 export const SQS_PER_REQUEST = 0.4 / 1_000_000;

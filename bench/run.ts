@@ -21,6 +21,7 @@ import { logWatch } from './log-watch.ts';
 import { mergeResults, parseResults, type BenchOutcome } from './results-file.ts';
 import { longHistory } from './long-history.ts';
 import { traceCheck } from './trace-check.ts';
+import { vantageCost } from './vantage-cost.ts';
 import { errorMessage } from '../lambdas/core/errors.ts';
 
 /**
@@ -28,7 +29,7 @@ import { errorMessage } from '../lambdas/core/errors.ts';
  * (bench/harness.ts: id, title, the metric names of its summary rows, and `run(ctx)` returning those
  * rows plus a Markdown detail section) and list it here.
  */
-export const BENCHMARKS: readonly Benchmark[] = [traceCheck, longHistory, logWatch, bundleSize, costModel, cliStartup];
+export const BENCHMARKS: readonly Benchmark[] = [traceCheck, longHistory, logWatch, bundleSize, costModel, vantageCost, cliStartup];
 
 const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RESULTS = join(REPO_ROOT, 'bench', 'results.md');

@@ -1,11 +1,12 @@
-// CDK app entry: picks the config file, validates it, builds the stack, runs cdk-nag. Nothing else.
-// Config path: `cdk synth -c config=FILE`, else metis-alerts.config.json, else the example.
+// CDK app entry: picks the config file, validates it, builds the stacks, runs cdk-nag. Nothing else.
+// Config path: `cdk synth -c config=FILE`, else metis-alerts.config.json, else the example. With probe
+// vantages, the home region: `-c homeRegion=REGION`, else the region the CDK CLI deploys to.
 import { existsSync } from 'node:fs';
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { loadConfigFile } from '../lambdas/adapters/config-file.ts';
 import { ConfigError, type Config } from '../lambdas/core/config.ts';
-import { MetisAlertsStack } from '../lib/metis-alerts-stack.ts';
+import { buildMetisAlertsApp } from '../lib/metis-alerts-app.ts';
 
 const OPERATOR_CONFIG = 'metis-alerts.config.json';
 const EXAMPLE_CONFIG = 'metis-alerts.config.example.json';
@@ -18,9 +19,15 @@ function configPath(app: App): string {
   return EXAMPLE_CONFIG;
 }
 
-function loadOrExit(path: string): Config {
+function homeRegion(app: App): string | undefined {
+  const fromContext: unknown = app.node.tryGetContext('homeRegion');
+  if (typeof fromContext === 'string' && fromContext !== '') return fromContext;
+  return process.env.CDK_DEFAULT_REGION || undefined;
+}
+
+function orExit<T>(build: () => T): T {
   try {
-    return loadConfigFile(path);
+    return build();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     console.error(error.message);
@@ -29,6 +36,7 @@ function loadOrExit(path: string): Config {
 }
 
 const app = new App();
-const config = loadOrExit(configPath(app));
-new MetisAlertsStack(app, config.name, { config });
+const path = configPath(app);
+const config: Config = orExit(() => loadConfigFile(path));
+orExit(() => buildMetisAlertsApp(app, config, homeRegion(app), path));
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));

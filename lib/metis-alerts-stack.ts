@@ -1,10 +1,11 @@
 // The metis-alerts stack: wires the parts of docs/architecture.md from one validated Config. The detectors
 // (probe, trace-check, log-watch) attach later through the public fields: they put evaluation reports on
 // `bus` and tag their alarms with metis:severity; nothing else of theirs needs to know about sinks.
-import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import { AccountRootPrincipal, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
@@ -24,10 +25,16 @@ import { Router } from './router.ts';
 import { Sweeper } from './sweeper.ts';
 import { TraceChecks } from './trace-checks.ts';
 import { INBOUND_SHAPE_REPORTER } from '../lambdas/core/probe/inbound-shape.ts';
+import { homeBusName, vantageLogGroupName, vantageRoleName } from './probe-vantage-names.ts';
 
 export interface MetisAlertsStackProps extends StackProps {
   /** The validated configuration (`parseConfig` / `loadConfigFile`). */
   readonly config: Config;
+  /**
+   * The extra probe vantage regions (lib/probe-vantage-stack.ts): the bus lets their probes put reports.
+   * @default - none: the home region probes alone
+   */
+  readonly probeVantages?: readonly string[];
 }
 
 export class MetisAlertsStack extends Stack {
@@ -51,7 +58,7 @@ export class MetisAlertsStack extends Stack {
   readonly dashboard: OnCallDashboard;
 
   constructor(scope: Construct, id: string, props: MetisAlertsStackProps) {
-    const { config, ...stackProps } = props;
+    const { config, probeVantages = [], ...stackProps } = props;
     super(scope, id, { description: 'metis-alerts: detection and paging for a Metis gateway / agent-server deployment', ...stackProps });
     this.config = config;
     const namePrefix = config.name;
@@ -72,7 +79,8 @@ export class MetisAlertsStack extends Stack {
       alarmTopics: [pageTopic, chatopsTopic],
     }).queue;
     this.incidentTable = new IncidentTable(this, 'Incidents').table;
-    this.bus = new EventBus(this, 'Bus', { eventBusName: `${namePrefix}-bus`, description: 'metis-alerts evaluation reports' });
+    this.bus = new EventBus(this, 'Bus', { eventBusName: homeBusName(namePrefix), description: 'metis-alerts evaluation reports' });
+    if (probeVantages.length > 0) allowVantageReports(this.bus, namePrefix, probeVantages);
 
     this.router = new Router(this, 'Router', {
       namePrefix,
@@ -149,7 +157,7 @@ export class MetisAlertsStack extends Stack {
         ...(this.probes ? [{ source: 'probe' as const, intervalMinutes: this.probes.reportIntervalMinutes }] : []),
         // Each other vantage's health rounds are watched apart (source_stale:probe@<region>): one that stops leaves the vote.
         ...(this.probes
-          ? otherVantages(config.probes.vantages, this.region).map((vantage) => ({
+          ? probeVantages.map((vantage) => ({
               source: 'probe' as const,
               vantage,
               intervalMinutes: this.probes!.reportIntervalMinutes,
@@ -164,7 +172,15 @@ export class MetisAlertsStack extends Stack {
     // Last, so the alarm panel sees every alarm the parts created.
     this.dashboard = new OnCallDashboard(this, 'OnCallDashboard', {
       namePrefix,
-      ...(this.probes ? { probe: { function: this.probes.function, targets: config.healthTargets.map((t) => t.name) } } : {}),
+      ...(this.probes
+        ? {
+            probe: {
+              function: this.probes.function,
+              targets: config.healthTargets.map((t) => t.name),
+              vantages: probeVantages.map((region) => ({ region, logGroupName: vantageLogGroupName(namePrefix) })),
+            },
+          }
+        : {}),
       ...(this.inboundShapes ? { inboundShapes: config.inboundShapes.map((s) => s.name) } : {}),
       ...(this.traceChecks ? { traceCheck: this.traceChecks.function } : {}),
       ...(this.logWatch ? { logWatch: this.logWatch.function } : {}),
@@ -199,9 +215,25 @@ export class MetisAlertsStack extends Stack {
 }
 
 /**
- * The vantages besides the stack's own region (a report from the home region names none). With an
- * environment-agnostic stack the region is unknown at synth: every listed vantage is then watched.
+ * The vantage probes' PutEvents on the bus, by role name: the roles live in other regions' stacks (deployed
+ * after this one), and a policy naming a role that does not exist yet would be refused, so the principal is
+ * the account and the condition names the roles. Same account: their own IAM policy grants it too.
  */
-function otherVantages(vantages: readonly string[], region: string): string[] {
-  return Token.isUnresolved(region) ? [...vantages] : vantages.filter((v) => v !== region);
+function allowVantageReports(bus: EventBus, namePrefix: string, regions: readonly string[]): void {
+  const stack = Stack.of(bus);
+  bus.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'ProbeVantageReports',
+      principals: [new AccountRootPrincipal()],
+      actions: ['events:PutEvents'],
+      resources: [bus.eventBusArn],
+      conditions: {
+        ArnEquals: {
+          'aws:PrincipalArn': regions.map((region) =>
+            stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: vantageRoleName(namePrefix, region) }),
+          ),
+        },
+      },
+    }),
+  );
 }

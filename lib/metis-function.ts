@@ -40,6 +40,16 @@ export interface MetisFunctionProps {
   readonly reservedConcurrentExecutions?: number;
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
+  /**
+   * A fixed name for the log group, for what reads it from another region (the home dashboard's vantage panels).
+   * @default - generated
+   */
+  readonly logGroupName?: string;
+  /**
+   * A fixed role name, for a policy in another region that names the role (the home bus's policy for vantage probes).
+   * @default - generated
+   */
+  readonly roleName?: string;
   /** Extra esbuild settings, e.g. a loader for sql.js's .wasm. @default - none */
   readonly bundling?: Pick<BundlingOptions, 'loader' | 'commandHooks' | 'sourceMap' | 'keepNames'>;
   /** Async invocation retries. @default 2 (Lambda's default) */
@@ -67,9 +77,16 @@ export class MetisFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: MetisFunctionProps) {
     super(scope, id);
-    this.logGroup = new LogGroup(this, 'LogGroup', { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? RetentionDays.ONE_MONTH,
+      ...(props.logGroupName ? { logGroupName: props.logGroupName } : {}),
+    });
     // Own role without the AWSLambdaBasicExecutionRole managed policy, which allows writing to every log group.
-    this.role = new Role(this, 'Role', { assumedBy: new ServicePrincipal('lambda.amazonaws.com'), description: props.description });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+      ...(props.roleName ? { roleName: props.roleName } : {}),
+    });
     this.logGroup.grantWrite(this.role);
 
     this.function = new NodejsFunction(this, 'Function', {

@@ -2,7 +2,7 @@
 // dashboard per part. It adds no custom metric (each costs USD 0.30 a month): panels use metrics AWS
 // vends for free (Lambda, SQS), alarm states, and Logs Insights queries over the log lines the Lambdas write once per run
 // (lambdas/core/dashboard/log-records.ts), which cost only the bytes a query scans while someone looks.
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import {
   AlarmStatusWidget,
   Dashboard,
@@ -21,8 +21,15 @@ import { DASHBOARD_MESSAGES as M } from '../lambdas/core/dashboard/log-records.t
 
 export interface OnCallDashboardProps {
   readonly namePrefix: string;
-  /** The probe Lambda and its health target names; absent without healthTargets. */
-  readonly probe?: { readonly function: LambdaFn; readonly targets: readonly string[] };
+  /**
+   * The probe Lambda and its health target names; absent without healthTargets. `vantages`: the extra probe
+   * regions (lib/probe-vantage-stack.ts) with their probe's log group name there. @default vantages none
+   */
+  readonly probe?: {
+    readonly function: LambdaFn;
+    readonly targets: readonly string[];
+    readonly vantages?: readonly { readonly region: string; readonly logGroupName: string }[];
+  };
   /** Inbound shape names (they run in the probe Lambda). @default - none */
   readonly inboundShapes?: readonly string[];
   /** The trace-check Lambda; absent without `snapshot`. */
@@ -123,6 +130,28 @@ export class OnCallDashboard extends Construct {
           ],
           HALF,
           LogQueryVisualizationType.TABLE,
+        ),
+      ]);
+    }
+    const vantages = props.probe?.vantages ?? [];
+    if (props.probe && vantages.length > 0) {
+      // Per vantage, from that region's own probe log lines (each carries `vantage`): no custom metric per
+      // target and region. The home panel is also a saved query; the others live in their regions' logs.
+      const home = Stack.of(this).region;
+      // One row; CloudWatch wraps it two panels wide.
+      rows.push([
+        logTable(`Probe latency (ms) and TLS days left from ${home} (home)`, [props.probe.function], VANTAGE_QUERY, HALF, TABLE),
+        ...vantages.map(
+          ({ region, logGroupName }) =>
+            new LogQueryWidget({
+              title: `Probe latency (ms) and TLS days left from ${region}`,
+              logGroupNames: [logGroupName],
+              region,
+              queryLines: VANTAGE_QUERY,
+              view: TABLE,
+              width: HALF,
+              height: 6,
+            }),
         ),
       ]);
     }
@@ -242,6 +271,16 @@ export class OnCallDashboard extends Construct {
         : undefined;
   }
 }
+
+const TABLE = LogQueryVisualizationType.TABLE;
+
+/** One vantage's probes: latency percentiles and the lowest TLS days left per target (a timeout shows as max = timeout). */
+const VANTAGE_QUERY = [
+  `filter message in ['${M.probeOk}', '${M.probeFailed}']`,
+  "fields strcontains(message, 'failed') as isFailed",
+  'stats count(*) as probes, sum(isFailed) as failed, pct(latencyMs, 50) as p50, pct(latencyMs, 95) as p95, min(tlsDaysLeft) as tlsDaysLeft by vantage, target',
+  'sort target',
+];
 
 /** What each Logs Insights panel queries, so the same query is also saved on its own (free). */
 const PANEL_QUERIES = new WeakMap<IWidget, { title: string; logGroupNames: readonly string[]; queryLines: readonly string[] }>();

@@ -6,13 +6,15 @@
 // reports stop. No custom metric and no per-target alarm: each would be billed every month. The previous
 // rounds' per-target state is one item of the incident table (`probe-state#health`), the inbound-shape
 // run's another (`probe-state#shapes`): the only keys this function may read or write there.
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Token } from 'aws-cdk-lib';
 import type { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { type IEventBus, Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { Config } from '../lambdas/core/config.ts';
 import { PROBE_STATE_KEY } from '../lambdas/core/probe/probe-state.ts';
@@ -43,6 +45,19 @@ export interface ProbesProps {
   /** The router's incident table: holds the `probe-state#health` item. */
   readonly incidentTable: ITable;
   /**
+   * Where this probe runs from when it is a vantage in another region than the bus (lib/probe-vantage-stack.ts):
+   * its region (named on every report), the bus's region, and the fixed names the home stack refers to.
+   * @default - the home region: reports name the stack's own region
+   */
+  readonly vantage?: {
+    readonly region: string;
+    readonly busRegion: string;
+    readonly roleName: string;
+    readonly logGroupName: string;
+    /** Failed scheduled runs (the schedule's target and the function's on-failure destination). */
+    readonly deadLetterQueue: IQueue;
+  };
+  /**
    * Each round is its own short invocation (no sleep billed): 128 MB is plenty for a few parallel GETs.
    * @default 128
    */
@@ -52,7 +67,8 @@ export interface ProbesProps {
 export class Probes extends Construct {
   readonly function: NodejsFunction;
   readonly schedule: Rule;
-  readonly errorsAlarm: Alarm;
+  /** Absent in a vantage stack (see the constructor). */
+  readonly errorsAlarm: Alarm | undefined;
   readonly secondRound: ProbeSecondRound;
   /** How often the probe reports (the sweeper's source_stale expectation). */
   readonly reportIntervalMinutes = PROBE_REPORT_INTERVAL_MINUTES;
@@ -62,19 +78,27 @@ export class Probes extends Construct {
     const targetsJson = validatedTargetsJson(props.targets);
     const lambda = this.createFunction(props, targetsJson);
     this.function = lambda.function;
-    this.errorsAlarm = lambda.errorsAlarm;
+    // A vantage's alarm could notify no one: alarm actions reach only same-region topics, and its state changes
+    // stay on that region's default bus, which the router does not read. The router's per-vantage
+    // source_stale says when a vantage stops reporting; the vantage DLQ keeps the failed runs' errors.
+    if (props.vantage) lambda.node.tryRemoveChild('ErrorsAlarm');
+    this.errorsAlarm = props.vantage ? undefined : lambda.errorsAlarm;
     // Round two by a delayed SQS message, not a 30 s sleep billed every minute (lib/probe-second-round.ts).
     this.secondRound = new ProbeSecondRound(this, 'SecondRound', { function: this.function });
     this.grantHeaderParameters(lambda, props.targets);
     this.grantReporting(lambda, props.bus, props.incidentTable);
-    this.schedule = this.scheduleEveryMinute();
+    this.schedule = this.scheduleEveryMinute(props.vantage?.deadLetterQueue);
   }
 
   private createFunction(props: ProbesProps, targetsJson: string): MetisFunction {
     const maxTimeoutMs = Math.max(...props.targets.map((t) => t.timeoutMs));
     const rules = { healthz_down: props.rules.healthz_down, tls_expiry: props.rules.tls_expiry, gateway_down: props.rules.gateway_down };
+    const { vantage } = props;
     return new MetisFunction(this, 'Lambda', {
       namePrefix: props.namePrefix,
+      ...(vantage
+        ? { roleName: vantage.roleName, logGroupName: vantage.logGroupName, onFailure: new SqsDestination(vantage.deadLetterQueue) }
+        : {}),
       entry: 'lambdas/functions/probe/index.ts',
       description: 'metis-alerts probe: GET each health target twice a minute, one evaluation report per round on the bus',
       memorySize: props.memorySize ?? 128,
@@ -88,6 +112,9 @@ export class Probes extends Construct {
         PROBE_TARGETS: targetsJson,
         PROBE_SPACING_MS: String(PROBE_SPACING.toMilliseconds()),
         EVENT_BUS_NAME: props.bus.eventBusName,
+        EVENT_BUS_REGION: vantage?.busRegion,
+        // Every report names where it was measured from; an env-agnostic home stack leaves it to AWS_REGION.
+        PROBE_VANTAGE: vantage?.region ?? (Token.isUnresolved(Stack.of(this).region) ? undefined : Stack.of(this).region),
         PROBE_STATE_TABLE: props.incidentTable.tableName,
         PROBE_RULES: JSON.stringify(rules),
         POWERTOOLS_SERVICE_NAME: PROBE_SERVICE,
@@ -127,11 +154,11 @@ export class Probes extends Construct {
     );
   }
 
-  private scheduleEveryMinute(): Rule {
+  private scheduleEveryMinute(deadLetterQueue: IQueue | undefined): Rule {
     return new Rule(this, 'Schedule', {
       description: 'Probe the health targets (twice per run, 30 s apart) and report each round',
       schedule: Schedule.rate(Duration.minutes(1)),
-      targets: [new LambdaFunction(this.function, { retryAttempts: 0 })],
+      targets: [new LambdaFunction(this.function, { retryAttempts: 0, ...(deadLetterQueue ? { deadLetterQueue } : {}) })],
     });
   }
 }

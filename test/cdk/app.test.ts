@@ -9,8 +9,8 @@ import { EXAMPLE_CONFIG_PATH, REPO_ROOT } from './synth-helpers.ts';
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 const APP = join(REPO_ROOT, 'bin', 'app.ts');
 
-function runApp(opts: { cwd: string; context?: Record<string, string>; outdir: string }) {
-  const env: NodeJS.ProcessEnv = { ...process.env, CDK_OUTDIR: opts.outdir };
+function runApp(opts: { cwd: string; context?: Record<string, string>; outdir: string; env?: NodeJS.ProcessEnv }) {
+  const env: NodeJS.ProcessEnv = { ...process.env, CDK_OUTDIR: opts.outdir, ...opts.env };
   delete env.CDK_CONTEXT_JSON;
   if (opts.context) env.CDK_CONTEXT_JSON = JSON.stringify(opts.context);
   const run = spawnSync(TSX, [APP], { cwd: opts.cwd, env, encoding: 'utf8', timeout: 90_000 });
@@ -36,6 +36,24 @@ describe('bin/app.ts', () => {
     expect(status).toBe(2);
     expect(nonEmptyLines(stderr)).toHaveLength(1);
     expect(stderr).toContain(`${config}: sinks.pagerduty.routingKeyParameter: expected an SSM parameter name`);
+  });
+
+  it('exits 2 with one line when probe vantages are configured but the home region is unknown', () => {
+    const config = join(dir, 'vantages.json');
+    writeFileSync(
+      config,
+      JSON.stringify({ healthTargets: [{ name: 'gateway', url: 'https://gw.example.com/healthz' }], probes: { vantages: ['us-east-1'] } }),
+    );
+    const { status, stderr } = runApp({
+      cwd: REPO_ROOT,
+      context: { config },
+      outdir: join(dir, 'out-vantages'),
+      env: { CDK_DEFAULT_REGION: '' },
+    });
+    expect(status).toBe(2);
+    expect(nonEmptyLines(stderr)).toEqual([
+      `${config}: probes.vantages: the home region is unknown: deploy with a region (AWS_REGION or the profile's) or pass -c homeRegion=REGION`,
+    ]);
   });
 
   it('exits 2 with one line naming the file when the config cannot be read', () => {

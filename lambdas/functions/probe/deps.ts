@@ -20,7 +20,7 @@ export interface ProbeClients {
   ssm: SSMClient;
   /** For the second round's delayed message (when the stack configured the queue). */
   sqs: SQSClient;
-  /** For the evaluation reports (health rounds and inbound shapes). */
+  /** For the evaluation reports (health rounds and inbound shapes): in the bus's region (EVENT_BUS_REGION). */
   eventbridge: EventBridgeClient;
   /** For the round-to-round state item in the incident table. */
   dynamodb: DynamoDBClient;
@@ -41,6 +41,7 @@ export function buildProbeDeps(env: ProbeEnvironment, clients: Omit<ProbeClients
     publisher: new EventBridgeReportPublisher({ client: clients.eventbridge, eventBusName: env.EVENT_BUS_NAME }),
     state: new DynamoDbProbeState({ client: clients.dynamodb, tableName: env.PROBE_STATE_TABLE }),
     rules: env.PROBE_RULES,
+    vantage: env.vantage,
     ...runtime,
     spacingMs: env.PROBE_SPACING_MS,
   };
@@ -72,7 +73,13 @@ export function buildProbeRuns(env: ProbeEnvironment, clients: ProbeClients, run
         logger: runtime.logger,
         state: new DynamoDbShapeRunState({ client: clients.dynamodb, tableName: env.PROBE_STATE_TABLE }),
         rules: env.PROBE_RULES,
+        vantage: env.vantage,
       })
     : undefined;
   return { rounds, shapes };
+}
+
+/** The EventBridge client's region: the home bus's when this probe is a vantage in another region, else the SDK's default. */
+export function busClientConfig(env: Pick<ProbeEnvironment, 'EVENT_BUS_REGION'>): { region?: string } {
+  return env.EVENT_BUS_REGION ? { region: env.EVENT_BUS_REGION } : {};
 }

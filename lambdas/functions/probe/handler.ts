@@ -36,6 +36,8 @@ export interface ProbeHandlerDeps {
   /** rules.healthz_down and rules.tls_expiry. */
   rules: Pick<Config['rules'], 'healthz_down' | 'tls_expiry'>;
   logger: Logger;
+  /** The AWS region this probe runs in (a vantage, docs/vantages.md): on every report, signal and log line. */
+  vantage?: string | undefined;
   /** From the start of one round to the start of the next. @default 30000 */
   spacingMs?: number;
   /** @default 2 */
@@ -111,7 +113,7 @@ export function makeProbeHandler(deps: ProbeHandlerDeps): () => Promise<ProbeRun
     rounds.push(probes);
     skipped.push(...roundSkipped);
     for (const probe of probes) {
-      const record = probeLogRecord(probe, round);
+      const record = { ...probeLogRecord(probe, round), ...(deps.vantage ? { vantage: deps.vantage } : {}) };
       if (probe.outcome.ok) deps.logger.info('probe ok', { ...record });
       else deps.logger.warn('probe failed', { ...record });
     }
@@ -122,6 +124,7 @@ export function makeProbeHandler(deps: ProbeHandlerDeps): () => Promise<ProbeRun
       previous,
       rules: deps.rules,
       now: startedAt,
+      vantage: deps.vantage,
     });
     try {
       await deps.state.write(next);

@@ -6,7 +6,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createLambdaLogger, withLambdaContext } from '../commons/lambda-logger.ts';
-import { buildProbeRuns } from './deps.ts';
+import { buildProbeRuns, busClientConfig } from './deps.ts';
 import { readProbeEnvironment } from './env.ts';
 import { isInboundShapeRun } from './run-kind.ts';
 
@@ -14,7 +14,12 @@ const env = readProbeEnvironment(process.env);
 const logger = createLambdaLogger();
 const runs = buildProbeRuns(
   env,
-  { ssm: new SSMClient({}), sqs: new SQSClient({}), eventbridge: new EventBridgeClient({}), dynamodb: new DynamoDBClient({}) },
+  {
+    ssm: new SSMClient({}),
+    sqs: new SQSClient({}),
+    eventbridge: new EventBridgeClient(busClientConfig(env)),
+    dynamodb: new DynamoDBClient({}),
+  },
   {
     logger,
     clock: () => new Date(),

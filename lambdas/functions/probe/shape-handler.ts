@@ -14,6 +14,7 @@ import type { HealthTarget, ProbeOutcome } from '../../core/probe/result.ts';
 import type { ShapeProbeRequest } from '../../adapters/http-shape-prober.ts';
 import type { ProbeCall, ProbeHandlerDeps } from './handler.ts';
 import { errorMessage } from '../../core/errors.ts';
+import { withVantage } from '../../core/probe/vantages.ts';
 
 export interface InboundShapeHandlerDeps {
   shapes: readonly InboundShapeTarget[];
@@ -27,6 +28,8 @@ export interface InboundShapeHandlerDeps {
   /** The previous run's per-shape failure counts (DynamoDbShapeRunState): gateway_down needs two runs in a row. */
   state: StateItemStore<ShapeRunState>;
   rules: Pick<Config['rules'], 'gateway_down'>;
+  /** The AWS region this run probes from (docs/vantages.md): named on its report and signals. */
+  vantage?: string | undefined;
 }
 
 export function makeInboundShapeHandler(deps: InboundShapeHandlerDeps): () => Promise<ShapeRunResult> {
@@ -91,7 +94,7 @@ export function makeInboundShapeHandler(deps: InboundShapeHandlerDeps): () => Pr
     });
     const shapes = inboundShapeReport(checks, now);
     const verdict = gatewayDown(checks, await previousState(), deps.rules, now);
-    const result: ShapeRunResult = { ...shapes, report: withGatewayDown(shapes.report, verdict) };
+    const result: ShapeRunResult = { ...shapes, report: withVantage(withGatewayDown(shapes.report, verdict), deps.vantage) };
     try {
       await deps.state.write(verdict.next);
     } catch (error) {

@@ -194,7 +194,7 @@ describe('the vote across vantages', () => {
     expect(fired(w.round('us-east-1', 1, timeout))).toEqual(['SEV2 healthz_down:gateway']);
   });
 
-  it('a report without `rounds` (an older probe) votes from its signals; an ok round then counts from the healthy list only', () => {
+  it('a report without `measurements` (an older probe) votes from its signals; an ok round then counts from the healthy list only', () => {
     const settings: VoteSettings = { home: 'eu-central-1', vantages: ['us-east-1'] };
     const report: EvaluationReport = {
       source: 'probe',
