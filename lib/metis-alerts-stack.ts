@@ -191,6 +191,14 @@ export class MetisAlertsStack extends Stack {
         // The health rounds report every minute (source_stale:probe says when they stop); the inbound-shape
         // run, on its own schedule, names itself in its reports and is watched apart (source_stale:probe/inbound-shape).
         ...(this.probes ? [{ source: 'probe' as const, intervalMinutes: this.probes.reportIntervalMinutes }] : []),
+        // Each other vantage's health rounds are watched apart (source_stale:probe@<region>): one that stops leaves the vote.
+        ...(this.probes
+          ? probeVantages.map((vantage) => ({
+              source: 'probe' as const,
+              vantage,
+              intervalMinutes: this.probes!.reportIntervalMinutes,
+            }))
+          : []),
         ...(this.inboundShapes
           ? [{ source: 'probe' as const, reporter: INBOUND_SHAPE_REPORTER, intervalMinutes: this.inboundShapes.scheduleMinutes }]
           : []),

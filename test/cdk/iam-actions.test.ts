@@ -40,6 +40,7 @@ const FUNCTIONS: Record<string, Expected> = {
   Router: {
     sdk: [
       'cloudwatch:ListTagsForResource',
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',

@@ -1,6 +1,7 @@
 // The sweeper's environment: the router's notification settings plus what the sweep needs.
 import { z } from 'zod';
 import { SIGNAL_SOURCES } from '../../core/signal.ts';
+import { awsRegionSchema } from '../../core/probe/vantages.ts';
 import { reporterName } from '../../core/signal-schema.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 import { alertingFields } from '../router/env.ts';
@@ -10,7 +11,12 @@ export const sweeperSettingsSchema = z.object({
   quietResolveMinutes: z.record(z.string(), z.int().positive()).default({}),
   noDataAfterMinutes: z.partialRecord(z.enum(SIGNAL_SOURCES), z.int().positive()).default({}),
   expectedSources: z.array(
-    z.object({ source: z.enum(SIGNAL_SOURCES), reporter: reporterName.optional(), intervalMinutes: z.int().positive() }),
+    z.object({
+      source: z.enum(SIGNAL_SOURCES),
+      reporter: reporterName.optional(),
+      vantage: awsRegionSchema.optional(),
+      intervalMinutes: z.int().positive(),
+    }),
   ),
 });
 

@@ -87,10 +87,13 @@ describe('parseConfig defaults', () => {
       'correlation',
       'latchHours',
       'name',
+      'probes',
       'routing',
       'runbookBaseUrl',
       'signalTargets',
     ]);
+    // The vote across probe vantages: one vantage (the home region) by default, so no vote.
+    expect(settings.probes).toEqual({ vantages: [] });
     expect(settings.name).toBe('Prod');
     // The bill breach's hold, so the CLI's route and the deployed router latch it alike.
     expect(settings.latchHours).toEqual({ bill_threshold: 24 });
@@ -98,6 +101,25 @@ describe('parseConfig defaults', () => {
     // The derived total outage follows rules.gateway_down.enabled in the deployed router as in the CLI.
     expect(settings.correlation).toEqual({ gatewayDown: true });
     expect(routerSettingsOf(parseConfig({ rules: { gateway_down: { enabled: false } } })).correlation).toEqual({ gatewayDown: false });
+  });
+
+  it('probes: vantages are AWS region names, unique; quorum at least 1 and at most the vantages that can vote', () => {
+    const gateway = [{ name: 'gateway', url: 'https://gw.example.com/healthz' }];
+    expect(parseConfig({ healthTargets: gateway, probes: { vantages: ['eu-central-1', 'us-east-1'], quorum: 2 } }).probes).toEqual({
+      vantages: ['eu-central-1', 'us-east-1'],
+      quorum: 2,
+    });
+    expect(() => parseConfig({ probes: { vantages: ['Frankfurt'] } })).toThrow(
+      'config: probes.vantages.0: expected an AWS region name such as "eu-central-1"',
+    );
+    expect(() => parseConfig({ probes: { vantages: ['us-east-1', 'us-east-1'] } })).toThrow(
+      'config: probes.vantages: a region is listed twice',
+    );
+    expect(() => parseConfig({ probes: { vantages: ['us-east-1'], quorum: 3 } })).toThrow(
+      'config: probes.quorum: expected at most the number of vantages (the listed regions plus the home region)',
+    );
+    expect(() => parseConfig({ probes: { quorum: 0 } })).toThrow('config: probes.quorum:');
+    expect(() => parseConfig({ probes: { region: 'us-east-1' } })).toThrow('config: probes: unknown key "region"');
   });
 
   it('resolves which health target the trace DB and each log group belong to: the one named like the gateway, else the first, unless set', () => {
