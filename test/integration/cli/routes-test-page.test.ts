@@ -65,7 +65,7 @@ describe('metis-alerts routes', () => {
         'held back (chatops "suppressed", no page) by inhibition gateway-down while an open incident with rule healthz_down, severity SEV1, more severe than SEV2, target gateway\n' +
         'no escalation\n',
     );
-    // A SEV1 is never held back; a probe rule is not a target of the default inhibition.
+    // A SEV1 is never held back; a probe rule is held back only by the total outage of its own health target.
     const sev1 = runCli([
       'routes',
       '--severity',
@@ -79,7 +79,11 @@ describe('metis-alerts routes', () => {
       '--json',
     ]);
     expect(JSON.parse(sev1.stdout)).toEqual({ sinks: ['pagerduty', 'page', 'chatops'], escalation: null, inhibitedWhile: [] });
-    expect(routes('SEV2', 'inbound_shape_down')).toContain('no inhibition can hold it back\n');
+    expect(routes('SEV2', 'inbound_shape_down')).toContain(
+      'held back (chatops "suppressed", no page) by inhibition gateway-down-shapes while an open incident with rule gateway_down, ' +
+        'severity SEV1, more severe than SEV2, target the same as the signal\n',
+    );
+    expect(routes('SEV3', 'tls_expiry')).toContain('no inhibition can hold it back\n');
   });
 
   it('--rule names the maintenance window that silences the rule at that time', () => {
