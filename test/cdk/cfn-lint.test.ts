@@ -1,17 +1,25 @@
-// cfn-lint on every synthesized template variant: warnings are allowed, errors are not (see cfn-lint-helpers.ts).
+// cfn-lint on every synthesized template variant, in one cfn-lint run (its start-up costs more than a
+// template): the whole stack from the example, minimal, optional-sinks, probe, trace-check, staging and
+// log-watch configs, LogWatch in a bare stack, and a broken template as the control that proves the run
+// reports errors. Warnings are allowed, errors are not (see cfn-lint-helpers.ts).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COULD_NOT_RUN, ERRORS, cfnLint, lintErrors } from './cfn-lint-helpers.ts';
+import { COULD_NOT_RUN, ERRORS, cfnLint, type LintRun } from './cfn-lint-helpers.ts';
 import { EXAMPLE_CONFIG_PATH, readJson, synthesize } from './synth-helpers.ts';
+import { LOG_WATCH_CONFIG, PROBE_CONFIG, SNAPSHOT_CONFIG, STAGING_CONFIG, logWatchBareStack } from './variants.ts';
+
+const BROKEN = 'broken.template.json';
 
 describe('cfn-lint', () => {
   let dir: string;
-  let templates: string[];
+  let files: string[];
+  let run: LintRun;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'metis-cfn-lint-'));
-    const variants = {
+    const stacks = {
       example: readJson(EXAMPLE_CONFIG_PATH),
       minimal: {},
       'optional-sinks': {
@@ -23,30 +31,48 @@ describe('cfn-lint', () => {
           chatops: { slack: { workspaceId: 'T0123ABCD', channelId: 'C0456EFGH' } },
         },
       },
+      probes: PROBE_CONFIG,
+      'trace-checks': SNAPSHOT_CONFIG,
+      staging: STAGING_CONFIG,
+      'log-watch': { name: LOG_WATCH_CONFIG.name, logGroups: LOG_WATCH_CONFIG.logGroups, rules: LOG_WATCH_CONFIG.rules },
     };
-    templates = Object.entries(variants).map(([name, raw]) => {
-      const file = join(dir, `${name}.template.json`);
-      writeFileSync(file, JSON.stringify(synthesize(raw).template.toJSON(), null, 1));
+    const templates: Record<string, unknown> = Object.fromEntries(
+      Object.entries(stacks).map(([name, raw]) => [`${name}.template.json`, synthesize(raw).template.toJSON()]),
+    );
+    templates['log-watch-bare.template.json'] = Template.fromStack(logWatchBareStack(LOG_WATCH_CONFIG).stack).toJSON();
+    // The control: a queue whose retention period is text.
+    templates[BROKEN] = { Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 'two weeks' } } } };
+    files = Object.entries(templates).map(([name, template]) => {
+      const file = join(dir, name);
+      writeFileSync(file, JSON.stringify(template, null, 1));
       return file;
     });
+    run = cfnLint(files);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('finds no errors in the templates from the example, minimal and optional-sinks configs', () => {
-    const { status, matches, stderr } = cfnLint(templates);
-    expect(lintErrors(matches)).toEqual([]);
-    expect(status & COULD_NOT_RUN, stderr).toBe(0);
-    expect(status & ERRORS).toBe(0);
+  it('ran over every template', () => {
+    expect(run.status & COULD_NOT_RUN, run.stderr).toBe(0);
+    expect(files.map((f) => basename(f))).toEqual([
+      'example.template.json',
+      'minimal.template.json',
+      'optional-sinks.template.json',
+      'probes.template.json',
+      'trace-checks.template.json',
+      'staging.template.json',
+      'log-watch.template.json',
+      'log-watch-bare.template.json',
+      BROKEN,
+    ]);
   });
 
-  it('does fail on a template with an error (control)', () => {
-    const broken = join(dir, 'broken.template.json');
-    writeFileSync(
-      broken,
-      JSON.stringify({ Resources: { Queue: { Type: 'AWS::SQS::Queue', Properties: { MessageRetentionPeriod: 'two weeks' } } } }),
-    );
-    const { status, matches } = cfnLint([broken]);
-    expect(status & ERRORS).toBe(ERRORS);
-    expect(matches.some((m) => m.Level === 'Error')).toBe(true);
+  it('finds no errors in any synthesized template', () => {
+    const errors = run.matches.filter((m) => m.Level === 'Error' && basename(m.Filename) !== BROKEN);
+    expect(errors.map((m) => `${basename(m.Filename)}: ${m.Rule.Id} ${m.Message}`)).toEqual([]);
+  });
+
+  it('does report the broken template (control): the run can fail', () => {
+    expect(run.status & ERRORS).toBe(ERRORS);
+    expect(run.matches.some((m) => m.Level === 'Error' && basename(m.Filename) === BROKEN)).toBe(true);
   });
 });

@@ -1,15 +1,14 @@
 // The LogWatch construct: in a bare stack with an EventBus (the stack does not create it yet), and through
 // a test-only subclass of MetisAlertsStack that applies the two wiring lines the stack will get, so the
-// whole template is checked with cdk-nag and cfn-lint as deployed.
-import { App, Stack } from 'aws-cdk-lib';
+// whole template is checked with cdk-nag as deployed (cfn-lint lints both templates in cfn-lint.test.ts).
+import { App, type Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { EventBus } from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../../lambdas/core/config.ts';
 import { LogWatch } from '../../lib/log-watch.ts';
 import { MetisAlertsStack, type MetisAlertsStackProps } from '../../lib/metis-alerts-stack.ts';
-import { cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
+import { GATEWAY, LOG_WATCH_CONFIG, logWatchBareStack, SERVER } from './variants.ts';
 import { acknowledgements, findings, withAwsSolutions } from './nag-helpers.ts';
 import {
   actionsOf,
@@ -24,23 +23,10 @@ import {
   type Statement,
 } from './synth-helpers.ts';
 
-const GATEWAY = '/metis/prod/gateway';
-const SERVER = '/metis/prod/agent-server';
-const CONFIG = parseConfig({
-  name: 'metis-logs',
-  logGroups: [{ name: GATEWAY }, { name: SERVER, filterPattern: '?Traceback ?"Exception in ASGI application"' }],
-  rules: { quota_exceeded_sustained: { perMinute: 2, minutes: 4 } },
-});
+const CONFIG = LOG_WATCH_CONFIG;
 const ARN = (group: string) => `arn:\${AWS::Partition}:logs:\${AWS::Region}:\${AWS::AccountId}:log-group:${group}:*`;
 
-function bareStack(config: Config, beforeApp?: (app: App) => void): { app: App; stack: Stack; logWatch: LogWatch } {
-  const app = new App({ context: testAppContext() });
-  beforeApp?.(app);
-  const stack = new Stack(app, 'LogWatchTest');
-  const bus = new EventBus(stack, 'Bus', { eventBusName: 'metis-logs-bus' });
-  const logWatch = new LogWatch(stack, 'LogWatch', { namePrefix: config.name, bus, logGroups: config.logGroups, rules: config.rules });
-  return { app, stack, logWatch };
-}
+const bareStack = logWatchBareStack;
 
 /**
  * MetisAlertsStack plus the wiring lines the lead adds to it (see the report). Until then this subclass adds
@@ -221,18 +207,5 @@ describe('LogWatch wired into MetisAlertsStack (test-only subclass) from the exa
 
   it('has zero unacknowledged cdk-nag findings in the whole stack', () => {
     expect(findings(app)).toEqual([]);
-  });
-
-  it('passes cfn-lint without errors', () => {
-    const { status, matches } = cfnLintTemplates({ wired: Template.fromStack(stack) });
-    expect(lintErrors(matches)).toEqual([]);
-    expect(status & 1).toBe(0);
-    expect(status & 2).toBe(0);
-  });
-
-  it('passes cfn-lint on the bare-stack template too', () => {
-    const { status, matches } = cfnLintTemplates({ bare: Template.fromStack(bareStack(CONFIG).stack) });
-    expect(matches.filter((m) => m.Level === 'Error')).toEqual([]);
-    expect(status & 3).toBe(0);
   });
 });

@@ -109,7 +109,7 @@ describe('metis-alerts routes', () => {
         'no escalation\n' +
         'ack by 2026-11-24T11:00:00.000Z (routing.targets.SEV2.ack), else "ack target missed" on chatops and no secondary page (routing.secondary is empty)\n',
     );
-    // A SEV1 is never held back; a probe rule is not a target of the default inhibition.
+    // A SEV1 is never held back; a probe rule is held back only by the total outage of its own health target.
     const sev1 = runCli([
       'routes',
       '--severity',
@@ -129,7 +129,11 @@ describe('metis-alerts routes', () => {
       ackBy: '2026-11-24T10:15:00.000Z',
       secondary: [],
     });
-    expect(routes('SEV2', 'inbound_shape_down')).toContain('no inhibition can hold it back\n');
+    expect(routes('SEV2', 'inbound_shape_down')).toContain(
+      'held back (chatops "suppressed", no page) by inhibition gateway-down-shapes while an open incident with rule gateway_down, ' +
+        'severity SEV1, more severe than SEV2, target the same as the signal\n',
+    );
+    expect(routes('SEV3', 'tls_expiry')).toContain('no inhibition can hold it back\n');
   });
 
   it('--rule names the maintenance window that silences the rule at that time', () => {
