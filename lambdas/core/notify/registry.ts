@@ -4,8 +4,9 @@
 import { chatopsSpec } from './chatops/spec.ts';
 import { opsgenieSpec } from './opsgenie/spec.ts';
 import { pageSpec } from './page/spec.ts';
+import { pageSecondarySpec } from './page-secondary/spec.ts';
 import { pagerDutySpec } from './pagerduty/spec.ts';
 import { splunkOnCallSpec } from './splunk-oncall/spec.ts';
 import { webhookSpec } from './webhook/spec.ts';
 
-export const SINK_SPECS = [pagerDutySpec, opsgenieSpec, splunkOnCallSpec, pageSpec, chatopsSpec, webhookSpec] as const;
+export const SINK_SPECS = [pagerDutySpec, opsgenieSpec, splunkOnCallSpec, pageSpec, pageSecondarySpec, chatopsSpec, webhookSpec] as const;
