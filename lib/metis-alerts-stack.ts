@@ -75,8 +75,9 @@ export class MetisAlertsStack extends Stack {
       pageSms: config.sinks.page.sms,
       chatopsEmails: config.sinks.chatops.emails,
       chatopsSlack: config.sinks.chatops.slack,
+      ...(config.sinks.pageSecondary ? { pageSecondary: config.sinks.pageSecondary } : {}),
     });
-    const { pageTopic, chatopsTopic } = this.notifications;
+    const { pageTopic, chatopsTopic, pageSecondaryTopic } = this.notifications;
     this.deadLetterQueue = new DeadLetterQueue(this, 'DeadLetterQueue', {
       namePrefix,
       encryptionKey: this.key,
@@ -122,6 +123,7 @@ export class MetisAlertsStack extends Stack {
       incidentTable: this.incidentTable,
       pageTopic,
       chatopsTopic,
+      ...(pageSecondaryTopic ? { pageSecondaryTopic } : {}),
       deadLetterQueue: this.deadLetterQueue,
       encryptionKey: this.key,
       settings: routerSettingsOf(config),
@@ -180,6 +182,7 @@ export class MetisAlertsStack extends Stack {
       incidentTable: this.incidentTable,
       pageTopic,
       chatopsTopic,
+      ...(pageSecondaryTopic ? { pageSecondaryTopic } : {}),
       encryptionKey: this.key,
       sinks: config.sinks,
       ...(ackLinks ? { ackLinks } : {}),
@@ -246,6 +249,7 @@ export class MetisAlertsStack extends Stack {
     new CfnOutput(this, 'IncidentTableName', { value: this.incidentTable.tableName });
     new CfnOutput(this, 'PageTopicArn', { value: pageTopic.topicArn });
     new CfnOutput(this, 'ChatopsTopicArn', { value: chatopsTopic.topicArn });
+    if (pageSecondaryTopic) new CfnOutput(this, 'PageSecondaryTopicArn', { value: pageSecondaryTopic.topicArn });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.deadLetterQueue.queueUrl, description: 'Failed events; its alarm pages' });
   }
 }

@@ -18,6 +18,11 @@ export interface NotificationTargets {
   readonly incidentTable: ITable;
   readonly pageTopic: ITopic;
   readonly chatopsTopic: ITopic;
+  /**
+   * The secondary's page topic, when `sinks.pageSecondary` is configured.
+   * @default - none
+   */
+  readonly pageSecondaryTopic?: ITopic;
   /** Key of the topics (and the dead-letter queue). */
   readonly encryptionKey: IKey;
   /**
@@ -81,9 +86,17 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
 
 /** The topics of the configured SNS sinks, each once. */
 function publishedTopics(targets: NotificationTargets): ITopic[] {
-  const byName: Record<TopicName, ITopic> = { page: targets.pageTopic, chatops: targets.chatopsTopic };
+  const byName: Record<TopicName, ITopic | undefined> = {
+    page: targets.pageTopic,
+    chatops: targets.chatopsTopic,
+    'page-secondary': targets.pageSecondaryTopic,
+  };
   const names = configuredSinks(targets.sinks ?? {}).flatMap((instance) => (instance.spec.topic ? [instance.spec.topic] : []));
-  return [...new Set(names)].map((name) => byName[name]);
+  return [...new Set(names)].map((name) => {
+    const topic = byName[name];
+    if (!topic) throw new Error(`sink topic "${name}" is configured but the stack created no such topic`);
+    return topic;
+  });
 }
 
 /**
@@ -145,6 +158,7 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
     INCIDENT_TABLE: targets.incidentTable.tableName,
     PAGE_TOPIC_ARN: targets.pageTopic.topicArn,
     CHATOPS_TOPIC_ARN: targets.chatopsTopic.topicArn,
+    ...(targets.pageSecondaryTopic ? { PAGE_SECONDARY_TOPIC_ARN: targets.pageSecondaryTopic.topicArn } : {}),
     ROUTER_SETTINGS: settingsJson,
     SINKS: JSON.stringify(deployedSinks(targets.sinks ?? {})),
     ...(targets.ackLinks

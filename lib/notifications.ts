@@ -1,5 +1,6 @@
-// The two SNS sinks of the routing policy (docs/architecture.md, Contracts): "page" wakes people, "chatops" is the
-// shared queue everything reaches. Subscriptions come from config; Slack goes through AWS Chatbot.
+// The SNS sinks (docs/architecture.md, Contracts): "page" wakes people, "chatops" is the shared queue
+// everything reaches, and the optional "page-secondary" wakes whoever is paged when an ack target is missed.
+// Subscriptions come from config; Slack goes through AWS Chatbot.
 import { Aws } from 'aws-cdk-lib';
 import { ManagedPolicy, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { SlackChannelConfiguration } from 'aws-cdk-lib/aws-chatbot';
@@ -31,6 +32,11 @@ export interface NotificationsProps {
    */
   readonly pageSms?: readonly string[];
   /**
+   * The secondary's page topic (config `sinks.pageSecondary`): its own e-mail and SMS subscriptions.
+   * @default - no secondary topic
+   */
+  readonly pageSecondary?: { readonly emails: readonly string[]; readonly sms: readonly string[] };
+  /**
    * E-mail addresses subscribed to the chatops topic.
    * @default - none
    */
@@ -45,6 +51,7 @@ export interface NotificationsProps {
 export class Notifications extends Construct {
   readonly pageTopic: Topic;
   readonly chatopsTopic: Topic;
+  readonly pageSecondaryTopic?: Topic;
 
   constructor(scope: Construct, id: string, props: NotificationsProps) {
     super(scope, id);
@@ -54,6 +61,17 @@ export class Notifications extends Construct {
     for (const email of props.pageEmails ?? []) this.pageTopic.addSubscription(new EmailSubscription(email));
     for (const phone of props.pageSms ?? []) this.pageTopic.addSubscription(new SmsSubscription(phone));
     for (const email of props.chatopsEmails ?? []) this.chatopsTopic.addSubscription(new EmailSubscription(email));
+    if (props.pageSecondary) {
+      const topic = this.encryptedTopic(
+        'SecondaryPage',
+        `${props.namePrefix}-page-secondary`,
+        'Metis alerts secondary page',
+        props.encryptionKey,
+      );
+      for (const email of props.pageSecondary.emails) topic.addSubscription(new EmailSubscription(email));
+      for (const phone of props.pageSecondary.sms) topic.addSubscription(new SmsSubscription(phone));
+      this.pageSecondaryTopic = topic;
+    }
     if (props.chatopsSlack) this.addSlack(props.namePrefix, props.chatopsSlack);
   }
 

@@ -29,6 +29,11 @@ export interface RouterProps {
   readonly incidentTable: ITable;
   readonly pageTopic: ITopic;
   readonly chatopsTopic: ITopic;
+  /**
+   * The secondary's page topic (config `sinks.pageSecondary`).
+   * @default - none
+   */
+  readonly pageSecondaryTopic?: ITopic;
   /** Receives events the rules could not deliver and invocations that failed after their retries. */
   readonly deadLetterQueue: IQueue;
   /** Key of the topics and the dead-letter queue. */

@@ -1,4 +1,4 @@
-// Publishes router notifications to the "page" and "chatops" SNS topics. Never throws: a failed
+// Publishes router notifications to the SNS topics (page, chatops, and page-secondary when configured). Never throws: a failed
 // publish becomes a SendOutcome the router records on the incident (and retries later), so one
 // broken sink never stops the others.
 import { PublishCommand, type MessageAttributeValue, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
@@ -13,7 +13,8 @@ export interface SnsPublisherOptions {
    * configure `maxAttempts` on the client, not here.
    */
   readonly client: Pick<SNSClient, 'send'>;
-  readonly topics: Readonly<Record<TopicName, string>>;
+  /** Topic ARNs by name; page-secondary only when the stack has that topic. */
+  readonly topics: Readonly<Partial<Record<TopicName, string>>>;
   /** Sees every Publish input as sent (`--wire`, the demo). */
   readonly wire?: WireTap;
 }
@@ -36,7 +37,7 @@ const CONFIG = new Set([
 
 export class SnsPublisher implements NotificationPublisher {
   private readonly client: Pick<SNSClient, 'send'>;
-  private readonly topics: Readonly<Record<TopicName, string>>;
+  private readonly topics: Readonly<Partial<Record<TopicName, string>>>;
   private readonly wire: WireTap | undefined;
 
   constructor(options: SnsPublisherOptions) {
@@ -47,6 +48,9 @@ export class SnsPublisher implements NotificationPublisher {
 
   async publish(topic: TopicName, message: SnsMessage): Promise<SendOutcome> {
     const topicArn = this.topics[topic];
+    // A sink whose topic this function was not given: an operator fix (redeploy), never worth a retry.
+    if (!topicArn)
+      return { ok: false, retryable: false, kind: 'config', reason: `SNS publish to ${topic} failed: no ${topic} topic configured` };
     const attributes: Record<string, MessageAttributeValue> = {};
     for (const [name, value] of Object.entries(message.attributes)) {
       // SNS rejects empty attribute values; an absent attribute simply matches no filter policy.

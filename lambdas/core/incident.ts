@@ -4,16 +4,8 @@ import type { Severity, Signal, SignalSource } from './signal.ts';
 
 /** The sinks every deployment has when PagerDuty is configured (the order deliveries are planned in). */
 export const SINKS = ['pagerduty', 'page', 'chatops'] as const;
-/** Every sink name a Notifier can be registered under (see lambdas/core/notify/sinks.ts). */
-export type Sink =
-  | 'pagerduty'
-  | 'opsgenie'
-  | 'splunk-oncall'
-  | 'page'
-  | 'page-secondary'
-  | 'chatops'
-  | 'statuspage'
-  | `webhook:${string}`;
+/** Every sink name a Notifier can be registered under (one per spec in lambdas/core/notify/registry.ts). */
+export type Sink = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'page' | 'page-secondary' | 'chatops' | 'statuspage' | `webhook:${string}`;
 
 /** trigger/resolve on every sink; remind/escalate/suppressed/target-missed are chatops posts. */
 export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed' | 'target-missed';

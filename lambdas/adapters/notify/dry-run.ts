@@ -19,7 +19,11 @@ export function dryRunTransports(wire?: WireTap): SinkTransports {
   return {
     publisher: new SnsPublisher({
       client: snsAccepted,
-      topics: { page: 'arn:aws:sns:us-east-1:000000000000:dry-run-page', chatops: 'arn:aws:sns:us-east-1:000000000000:dry-run-chatops' },
+      topics: {
+        page: 'arn:aws:sns:us-east-1:000000000000:dry-run-page',
+        'page-secondary': 'arn:aws:sns:us-east-1:000000000000:dry-run-page-secondary',
+        chatops: 'arn:aws:sns:us-east-1:000000000000:dry-run-chatops',
+      },
       ...(wire ? { wire } : {}),
     }),
     http: (sink: Sink, { kind }: SinkSecret) =>

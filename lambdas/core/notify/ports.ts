@@ -14,7 +14,8 @@ export type SendOutcome =
   /** `retryable` false: do not try again (400 from PagerDuty, routing key missing). */
   | { ok: false; retryable: boolean; reason: string; kind: 'rejected' | 'config' | 'transient' };
 
-export type TopicName = 'page' | 'chatops';
+/** The SNS topics a topic sink publishes to; `page-secondary` exists only when configured. */
+export type TopicName = 'page' | 'chatops' | 'page-secondary';
 
 export interface SnsMessage {
   /** At most 100 printable ASCII chars, no line breaks. */

@@ -4,9 +4,19 @@
 import { chatopsSpec } from './chatops/spec.ts';
 import { opsgenieSpec } from './opsgenie/spec.ts';
 import { pageSpec } from './page/spec.ts';
+import { pageSecondarySpec } from './page-secondary/spec.ts';
 import { pagerDutySpec } from './pagerduty/spec.ts';
 import { splunkOnCallSpec } from './splunk-oncall/spec.ts';
 import { statuspageSpec } from './statuspage/spec.ts';
 import { webhookSpec } from './webhook/spec.ts';
 
-export const SINK_SPECS = [pagerDutySpec, opsgenieSpec, splunkOnCallSpec, pageSpec, chatopsSpec, webhookSpec, statuspageSpec] as const;
+export const SINK_SPECS = [
+  pagerDutySpec,
+  opsgenieSpec,
+  splunkOnCallSpec,
+  pageSpec,
+  pageSecondarySpec,
+  chatopsSpec,
+  webhookSpec,
+  statuspageSpec,
+] as const;

@@ -27,7 +27,14 @@ export interface NotificationClients {
 }
 
 export function notificationAdapters(env: AlertingEnvironment, clients: NotificationClients) {
-  const publisher = new SnsPublisher({ client: clients.sns, topics: { page: env.PAGE_TOPIC_ARN, chatops: env.CHATOPS_TOPIC_ARN } });
+  const publisher = new SnsPublisher({
+    client: clients.sns,
+    topics: {
+      page: env.PAGE_TOPIC_ARN,
+      chatops: env.CHATOPS_TOPIC_ARN,
+      ...(env.PAGE_SECONDARY_TOPIC_ARN ? { 'page-secondary': env.PAGE_SECONDARY_TOPIC_ARN } : {}),
+    },
+  });
   return {
     store: new DynamoDbIncidentStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     heartbeats: new DynamoDbReportHeartbeats({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),

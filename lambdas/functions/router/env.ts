@@ -21,6 +21,8 @@ export const alertingFields = {
   INCIDENT_TABLE: z.string().min(1),
   PAGE_TOPIC_ARN: z.string().startsWith('arn:'),
   CHATOPS_TOPIC_ARN: z.string().startsWith('arn:'),
+  /** The secondary's page topic; only when `sinks.pageSecondary` is configured. */
+  PAGE_SECONDARY_TOPIC_ARN: z.string().startsWith('arn:').optional(),
   ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
   /**
    * The configured sinks as each spec deploys them (sink-catalog.ts deployedSinks): SSM parameter names and

@@ -2,7 +2,7 @@
 // SNS chatops topic read through SQS, the Statuspage API key as an SSM SecureString, all in moto) and the
 // contract-checking Statuspage fake: with autoPublish a SEV1 outage creates the page's incident on the
 // mapped component and its recovery resolves it; without autoPublish nothing reaches Statuspage and the
-// chatops thread gets the ready-to-paste draft.
+// chatops thread gets the ready-to-paste draft. A wrong key is a configuration failure that raises pipeline health.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../lambdas/core/config.ts';
 import type { Signal } from '../../../lambdas/core/signal.ts';
@@ -24,6 +24,7 @@ import {
 import { FakeStatuspage, STATUSPAGE_COMPONENTS, STATUSPAGE_KEY, STATUSPAGE_PAGE } from '../support/vendors/statuspage-server.ts';
 
 const KEY_PARAMETER = '/metis-alerts/statuspage/api-key';
+const WRONG_KEY_PARAMETER = '/metis-alerts/statuspage/old-api-key';
 const HOST = 'gw-prod-01.internal.example.net';
 const AT_10_12 = '2026-11-24T10:12:00.000Z';
 
@@ -130,6 +131,28 @@ describe('statuspage sink with autoPublish', () => {
     expect(statuspage.requests.map((r) => r.answer.status)).toEqual([429, 201]);
     expect(statuspage.incidents).toHaveLength(1);
     expect((await incidentItem(world, 'healthz_down:gateway', tableName))?.statuspageIncidentId).toBe('inc000000001');
+    await chatopsDescriptions();
+  });
+});
+
+describe('statuspage sink with a wrong API key', () => {
+  it('the create is refused (401) once, not retried, and pipeline_health:statuspage opens on the other sinks', async () => {
+    const tableName = await createTable(world, `statuspage-${++tables}`);
+    await putSecureString(world.ssm, WRONG_KEY_PARAMETER, 'not-the-statuspage-key');
+    const sink = { ...statuspageSink(true), apiKeyParameter: WRONG_KEY_PARAMETER };
+    await routerHandler(world, { at: TUESDAY_10, tableName, sinks: { statuspage: sink } })(firingReport(TUESDAY_10));
+    expect(statuspage.requests.map((r) => r.answer.status)).toEqual([401]);
+    expect(statuspage.incidents).toEqual([]);
+    const outage = await incidentItem(world, 'healthz_down:gateway', tableName);
+    expect(outage?.deliveries.find((d) => d.sink === 'statuspage')).toMatchObject({
+      status: 'failed',
+      failureKind: 'config',
+      retryable: false,
+    });
+    const health = await incidentItem(world, 'pipeline_health:statuspage', tableName);
+    expect(health).toMatchObject({ status: 'open', severity: 'SEV2' });
+    expect(health?.lastSignal.summary).toContain('Statuspage delivery failed for healthz_down:gateway');
+    expect(JSON.stringify(health)).not.toContain('not-the-statuspage-key');
     await chatopsDescriptions();
   });
 });

@@ -54,7 +54,7 @@ describe('parseConfig defaults', () => {
         },
       ],
       maintenanceWindows: [],
-      storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120, statuspage: 60 },
+      storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, pageSecondary: 10, chatops: 30, webhook: 120, statuspage: 60 },
       // The runbook's severity table; no secondary configured, so a missed ack is a chatops post only.
       targets: {
         SEV1: { ack: '15m', mitigate: '1h', resolve: '4h' },

@@ -32,6 +32,7 @@ const EVERY_SINK = parseConfig({
     splunkOnCall: { restEndpointParameter: '/metis/splunk' },
     webhooks: [{ name: 'keep', urlParameter: '/metis/keep' }],
     page: { emails: ['oncall@example.com'], sms: ['+4915112345678'] },
+    pageSecondary: { emails: ['secondary@example.com'], sms: ['+4915187654321'] },
     chatops: { emails: ['team@example.com'] },
     statuspage: { pageId: 'kctbh9vrtdwd', apiKeyParameter: '/metis/statuspage', autoPublish: true },
   },
@@ -76,7 +77,16 @@ describe('every registered sink spec', () => {
         expect(typeof notifier.deliver).toBe('function');
       }
     }
-    expect(made.map((i) => i.sink)).toEqual(['pagerduty', 'opsgenie', 'splunk-oncall', 'page', 'chatops', 'webhook:keep', 'statuspage']);
+    expect(made.map((i) => i.sink)).toEqual([
+      'pagerduty',
+      'opsgenie',
+      'splunk-oncall',
+      'page',
+      'page-secondary',
+      'chatops',
+      'webhook:keep',
+      'statuspage',
+    ]);
   });
 });
 
@@ -85,7 +95,16 @@ describe('derived from the specs', () => {
     expect(Object.keys(sinksSchema.unwrap().shape).sort()).toEqual(SINK_SPECS.map((s) => s.configKey).sort());
     const budgets = stormSchema.parse({});
     expect(budgets).toEqual(Object.fromEntries(SINK_SPECS.map((s) => [s.storm.key, s.storm.perMinute])));
-    expect(budgets).toEqual({ pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120, statuspage: 60 });
+    expect(budgets).toEqual({
+      pagerduty: 120,
+      opsgenie: 120,
+      splunkOnCall: 120,
+      page: 10,
+      pageSecondary: 10,
+      chatops: 30,
+      webhook: 120,
+      statuspage: 60,
+    });
   });
 
   it('storm budgets follow the spec’s key: a webhook takes `webhook`, Splunk On-Call `splunkOnCall`', () => {
@@ -110,7 +129,16 @@ describe('derived from the specs', () => {
 
   it('what the functions receive: SSM names and URLs, never an e-mail address or phone number', () => {
     const deployed = deployedSinks(EVERY_SINK);
-    expect(Object.keys(deployed)).toEqual(['pagerduty', 'opsgenie', 'splunkOnCall', 'page', 'chatops', 'webhooks', 'statuspage']);
+    expect(Object.keys(deployed)).toEqual([
+      'pagerduty',
+      'opsgenie',
+      'splunkOnCall',
+      'page',
+      'pageSecondary',
+      'chatops',
+      'webhooks',
+      'statuspage',
+    ]);
     expect(deployed.page).toEqual({});
     expect(JSON.stringify(deployed)).not.toMatch(/@example\.com|\+49/);
     expect(deployedSinks(parseConfig({}).sinks)).toEqual({ page: {}, chatops: {}, webhooks: [] });
