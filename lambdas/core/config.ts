@@ -479,7 +479,11 @@ export function parseConfig(raw: unknown, origin = 'config', warn: (message: str
     const names = result.data.healthTargets.map((t) => t.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new ConfigError(`${origin}: healthTargets: duplicate target name "${dup}"`);
-    const shapeProblem = inboundShapesProblem(result.data) ?? trafficTargetProblem(result.data) ?? secondaryProblem(result.data) ?? vantagesProblem(result.data);
+    const shapeProblem =
+      inboundShapesProblem(result.data) ??
+      trafficTargetProblem(result.data) ??
+      secondaryProblem(result.data) ??
+      vantagesProblem(result.data);
     if (shapeProblem) throw new ConfigError(`${origin}: ${shapeProblem}`);
     return result.data;
   }

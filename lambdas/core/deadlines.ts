@@ -5,7 +5,7 @@ import type { Incident, Sink, TargetKind } from './incident.ts';
 import { activeSinks, orderSinks } from './notify/sinks.ts';
 import type { RouterSettings } from './router-settings.ts';
 import { plan, record } from './routing-policy.ts';
-import { TARGET_KINDS, targetField } from './targets.ts';
+import { TARGET_KINDS, TARGET_LABEL, targetField } from './target-kinds.ts';
 import { clockTime } from './evidence.ts';
 
 export type DeadlineKind = TargetKind | 'status-reminder';
@@ -111,5 +111,3 @@ export function missTargets(next: Incident, now: Date, settings: RouterSettings)
   }
   return changed;
 }
-
-export const TARGET_LABEL: Record<TargetKind, string> = { ack: 'ack', mitigate: 'mitigation', resolve: 'resolution' };

@@ -5,10 +5,9 @@
 // piece of stored text passes through redactText and oneLine: a post-mortem is shared widely, and a
 // line break in a summary must not be able to inject a heading.
 import type { Incident } from './incident.ts';
-import { TARGET_LABEL } from './deadlines.ts';
 import { viaLabel } from './human-resolve.ts';
 import { isSecondaryPage } from './notify/human-loop-text.ts';
-import { TARGET_KINDS, targetField } from './targets.ts';
+import { TARGET_KINDS, TARGET_LABEL, targetField } from './target-kinds.ts';
 import { redactText } from './redact.ts';
 import { oneLine, SEVERITIES, severityRank, type Severity } from './signal.ts';
 import { coversWindow, type RequestsDropped } from './trace-db/requests-dropped.ts';

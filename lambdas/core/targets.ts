@@ -5,14 +5,7 @@ import type { Incident, TargetKind } from './incident.ts';
 import type { RouterSettings } from './router-settings.ts';
 import type { Severity } from './signal.ts';
 import { parseTargetDuration } from './target-duration.ts';
-
-export const TARGET_KINDS: readonly TargetKind[] = ['ack', 'mitigate', 'resolve'];
-
-const FIELD: Record<TargetKind, 'ackBy' | 'mitigateBy' | 'resolveBy'> = { ack: 'ackBy', mitigate: 'mitigateBy', resolve: 'resolveBy' };
-
-export function targetField(kind: TargetKind): 'ackBy' | 'mitigateBy' | 'resolveBy' {
-  return FIELD[kind];
-}
+import { TARGET_KINDS, targetField } from './target-kinds.ts';
 
 type Settings = Pick<RouterSettings, 'routing' | 'businessHours'>;
 
@@ -31,7 +24,7 @@ export function targetsAt(severity: Severity, from: Date, settings: Settings): N
   const targets: NonNullable<Incident['targets']> = {};
   for (const kind of TARGET_KINDS) {
     const at = targetInstant(from, clocks[kind], settings);
-    if (at) targets[FIELD[kind]] = at.toISOString();
+    if (at) targets[targetField(kind)] = at.toISOString();
   }
   return targets;
 }
@@ -48,7 +41,7 @@ export function computeTargets(
   const fresh = targetsAt(incident.severity, now, settings);
   const before = incident.targets ?? {};
   const merged: NonNullable<Incident['targets']> = {};
-  for (const field of Object.values(FIELD)) {
+  for (const field of TARGET_KINDS.map(targetField)) {
     const candidates = [before[field], fresh[field]].filter((v): v is string => v !== undefined);
     if (candidates.length) merged[field] = candidates.reduce((a, b) => (Date.parse(a) <= Date.parse(b) ? a : b));
   }

@@ -2,8 +2,7 @@
 // target, a page to the secondary, an episode reopened after a person resolved it.
 import { clockTime } from '../evidence.ts';
 import type { DeliveryRecord, Incident } from '../incident.ts';
-import { TARGET_LABEL } from '../deadlines.ts';
-import { targetField } from '../targets.ts';
+import { TARGET_LABEL, targetField } from '../target-kinds.ts';
 
 /** A trigger planned by a missed ack target (its id carries the `secondary` tag). */
 export function isSecondaryPage(delivery: Pick<DeliveryRecord, 'action' | 'id'>): boolean {

@@ -15,7 +15,8 @@ export const pageSecondarySpec = defineSink({
   policyColumn: 'none',
   // Like the page topic: a burst beyond this is one grouped message, not a phone that never stops.
   storm: { key: 'pageSecondary', perMinute: 10 },
-  instances: (config) => (config ? [{ sink: 'page-secondary', notifier: (t) => pageNotifier(t.publisher, t.ackLinks, 'page-secondary') }] : []),
+  instances: (config) =>
+    config ? [{ sink: 'page-secondary', notifier: (t) => pageNotifier(t.publisher, t.ackLinks, 'page-secondary') }] : [],
   // Only that it is configured: the addresses are the topic's subscriptions, made at deploy time.
   deployed: (config) => (config ? {} : undefined),
   dryRun: {},
