@@ -22,6 +22,9 @@ const BASE_ACKNOWLEDGEMENTS = [
   'AwsSolutions-L1',
   'AwsSolutions-SQS3',
 ];
+/** Router and sweeper create incident deadlines (one-time schedules named at run time) in the stack's own group. */
+const deadlineAcknowledgement = (name: string) =>
+  `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${name}-deadlines/*]`;
 /** With log groups: log-watch reads the rest of a split traceback from its group's streams. */
 const LOG_WATCH_ACKNOWLEDGEMENTS = [
   'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:logs:<AWS::Region>:<AWS::AccountId>:log-group:/metis/prod/gateway:*]',
@@ -34,10 +37,15 @@ describe.each([
   [
     'the example config',
     () => readJson(EXAMPLE_CONFIG_PATH),
-    [...BASE_ACKNOWLEDGEMENTS, ...SNAPSHOT_ACKNOWLEDGEMENTS, ...LOG_WATCH_ACKNOWLEDGEMENTS].sort(),
+    [...BASE_ACKNOWLEDGEMENTS, ...SNAPSHOT_ACKNOWLEDGEMENTS, ...LOG_WATCH_ACKNOWLEDGEMENTS, deadlineAcknowledgement('metis-prod')].sort(),
     5,
   ],
-  ['the optional sinks (customer-managed SSM key, Slack)', () => OPTIONAL_SINKS_CONFIG, BASE_ACKNOWLEDGEMENTS, 2],
+  [
+    'the optional sinks (customer-managed SSM key, Slack)',
+    () => OPTIONAL_SINKS_CONFIG,
+    [...BASE_ACKNOWLEDGEMENTS, deadlineAcknowledgement('MetisAlerts')].sort(),
+    2,
+  ],
 ])('AwsSolutions checks on the stack from %s', (_name, rawConfig, expectedAcknowledgements, lambdas) => {
   let app: App;
   let stack: Stack;
