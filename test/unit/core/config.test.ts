@@ -46,7 +46,7 @@ describe('parseConfig defaults', () => {
         },
       ],
       maintenanceWindows: [],
-      storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, chatops: 30, webhook: 120 },
+      storm: { pagerduty: 120, opsgenie: 120, splunkOnCall: 120, page: 10, pageSecondary: 10, chatops: 30, webhook: 120 },
     });
     expect(config.routing.policy.SEV2.outOfHours).toEqual({ paging: false, page: false, chatops: true });
     expect(config.routing.policy.SEV2.escalateOutOfHours).toBe(true);
