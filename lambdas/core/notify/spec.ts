@@ -81,6 +81,63 @@ export function defineSink<const Key extends string, Schema extends z.ZodType, c
   return spec;
 }
 
+/** What an HTTP sink with one config block declares beyond the common fields. */
+export interface HttpSinkParts<Key extends string, Schema extends z.ZodType, StormKey extends string>
+  extends Omit<SinkSpec<Key, Schema, StormKey>, 'instances' | 'deployed' | 'dryRun' | 'policyColumn' | 'topic'> {
+  /** @default 'paging' */
+  policyColumn?: PolicyColumn;
+  dryRun?: SinkSpec<Key, Schema, StormKey>['dryRun'];
+  /** Its secret, from its config block. */
+  secret(config: NonNullable<z.output<Schema>>): SinkSecret;
+  /** Its notifier over the HTTP sender of that secret. */
+  notifier(config: NonNullable<z.output<Schema>>, sender: HttpSender): Notifier;
+}
+
+/** An HTTP sink configured by one optional block (PagerDuty, Opsgenie, ...): one sink when the block is there. */
+export function defineHttpSink<const Key extends string, Schema extends z.ZodType, const StormKey extends string>(
+  parts: HttpSinkParts<Key, Schema, StormKey>,
+): SinkSpec<Key, Schema, StormKey> {
+  const { secret, notifier, policyColumn = 'paging', dryRun = {}, ...common } = parts;
+  const sink = parts.name as Sink;
+  return {
+    ...common,
+    policyColumn,
+    dryRun,
+    instances: (config) => {
+      if (!config) return [];
+      const own = secret(config);
+      return [{ sink, secret: own, notifier: (transports) => notifier(config, transports.http(sink, own)) }];
+    },
+    // SSM names and public URLs only: the whole block.
+    deployed: (config) => config,
+  };
+}
+
+/** What an SNS topic sink declares beyond the common fields. */
+export interface TopicSinkParts<Key extends string, Schema extends z.ZodType, StormKey extends string>
+  extends Omit<SinkSpec<Key, Schema, StormKey>, 'instances' | 'deployed' | 'dryRun' | 'topic' | 'secretLabel'> {
+  topic: TopicName;
+  /** Deployed only when its block is configured (else always, like the page and chatops topics). */
+  optional?: boolean;
+  /** `transports` for what a topic's message may carry beyond the publisher (the page's ack links). */
+  notifier(publisher: NotificationPublisher, transports: SinkTransports): Notifier;
+}
+
+/** An SNS topic sink: its subscribers are made at deploy time, so the functions receive nothing of its block. */
+export function defineTopicSink<const Key extends string, Schema extends z.ZodType, const StormKey extends string>(
+  parts: TopicSinkParts<Key, Schema, StormKey>,
+): SinkSpec<Key, Schema, StormKey> {
+  const { notifier, optional = false, ...common } = parts;
+  const present = (config: unknown): boolean => !optional || config !== undefined;
+  return {
+    ...common,
+    dryRun: {},
+    instances: (config) =>
+      present(config) ? [{ sink: parts.name as Sink, notifier: (transports) => notifier(transports.publisher, transports) }] : [],
+    deployed: (config) => (present(config) ? {} : undefined),
+  };
+}
+
 /** An SSM parameter name: the config names secrets, never holds them. */
 export const ssmParameterName = z
   .string()

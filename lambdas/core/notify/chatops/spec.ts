@@ -1,10 +1,10 @@
 // The chatops sink: the SNS chatops topic (config `sinks.chatops`: e-mail subscriptions and an optional
 // AWS Chatbot Slack channel). Always deployed; it gets every notification its policy switch allows.
 import { z } from 'zod';
-import { defineSink, emailAddress } from '../spec.ts';
+import { defineTopicSink, emailAddress } from '../spec.ts';
 import { chatopsNotifier } from './notifier.ts';
 
-export const chatopsSpec = defineSink({
+export const chatopsSpec = defineTopicSink({
   name: 'chatops',
   configKey: 'chatops',
   config: z
@@ -17,8 +17,5 @@ export const chatopsSpec = defineSink({
   topic: 'chatops',
   policyColumn: 'chatops',
   storm: { key: 'chatops', perMinute: 30 },
-  instances: () => [{ sink: 'chatops', notifier: (t) => chatopsNotifier(t.publisher) }],
-  // Subscriptions and the Chatbot channel are made at deploy time: the functions need none of them.
-  deployed: () => ({}),
-  dryRun: {},
+  notifier: chatopsNotifier,
 });

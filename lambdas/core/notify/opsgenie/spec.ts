@@ -1,10 +1,10 @@
 // The Opsgenie sink (also Jira Service Management's ops API, the same alert API): config `sinks.opsgenie`,
 // the integration's API key in SSM.
 import { z } from 'zod';
-import { defineSink, httpsUrl, kmsKeyArn, secretOf, ssmParameterName } from '../spec.ts';
+import { defineHttpSink, httpsUrl, kmsKeyArn, secretOf, ssmParameterName } from '../spec.ts';
 import { OPSGENIE_DEFAULT_URL, opsgenieNotifier } from './notifier.ts';
 
-export const opsgenieSpec = defineSink({
+export const opsgenieSpec = defineHttpSink({
   name: 'opsgenie',
   configKey: 'opsgenie',
   config: z
@@ -17,13 +17,7 @@ export const opsgenieSpec = defineSink({
     .optional(),
   label: 'Opsgenie',
   secretLabel: 'API-key',
-  policyColumn: 'paging',
   storm: { key: 'opsgenie', perMinute: 120 },
-  instances: (config) => {
-    if (!config) return [];
-    const secret = secretOf(config.apiKeyParameter, config.kmsKeyArn, 'token');
-    return [{ sink: 'opsgenie', secret, notifier: (t) => opsgenieNotifier(t.http('opsgenie', secret), config.apiUrl) }];
-  },
-  deployed: (config) => config,
-  dryRun: {},
+  secret: (config) => secretOf(config.apiKeyParameter, config.kmsKeyArn, 'token'),
+  notifier: (config, sender) => opsgenieNotifier(sender, config.apiUrl),
 });

@@ -4,20 +4,17 @@
 // `routing.secondary`. Absent block: no topic, no sink.
 import { z } from 'zod';
 import { pageNotifier } from '../page/notifier.ts';
-import { defineSink, emailAddress, smsNumber } from '../spec.ts';
+import { defineTopicSink, emailAddress, smsNumber } from '../spec.ts';
 
-export const pageSecondarySpec = defineSink({
+export const pageSecondarySpec = defineTopicSink({
   name: 'page-secondary',
   configKey: 'pageSecondary',
   config: z.strictObject({ emails: z.array(emailAddress).default([]), sms: z.array(smsNumber).default([]) }).optional(),
   label: 'secondary page topic',
   topic: 'page-secondary',
+  optional: true,
   policyColumn: 'none',
   // Like the page topic: a burst beyond this is one grouped message, not a phone that never stops.
   storm: { key: 'pageSecondary', perMinute: 10 },
-  instances: (config) =>
-    config ? [{ sink: 'page-secondary', notifier: (t) => pageNotifier(t.publisher, t.ackLinks, 'page-secondary') }] : [],
-  // Only that it is configured: the addresses are the topic's subscriptions, made at deploy time.
-  deployed: (config) => (config ? {} : undefined),
-  dryRun: {},
+  notifier: (publisher, transports) => pageNotifier(publisher, transports.ackLinks, 'page-secondary'),
 });

@@ -37,32 +37,40 @@ export function alertmanagerCall(
     description: redactText(`First move: ${firstMove(signal)}`),
     runbook_url: runbookUrl(settings.runbookBaseUrl, signal.runbook),
   };
-  const groupLabels = { alertname: incident.rule, dedup_key: incident.dedupKey };
+  return alertmanagerMessage(receiver, incident.rule, incident.dedupKey, status, labels, annotations, settings, {
+    startsAt: incident.openedAt,
+    endsAt: resolved ? (incident.resolvedAt ?? now.toISOString()) : ZERO_TIME,
+    generatorURL: runbookUrl(settings.runbookBaseUrl, signal.runbook),
+    fingerprint: `${fnv1a(incident.dedupKey)}${fnv1a(`${incident.dedupKey}#${incident.episode}`)}`,
+  });
+}
+
+/** One Alertmanager v4 message holding one alert, grouped by alertname and dedup key (the incident or the notice). */
+function alertmanagerMessage(
+  receiver: string,
+  alertname: string,
+  key: string,
+  status: 'firing' | 'resolved',
+  labels: Record<string, string>,
+  annotations: Record<string, string>,
+  settings: RenderSettings,
+  alert: { startsAt: string; endsAt: string; generatorURL: string; fingerprint: string },
+): HttpCall {
   return {
     method: 'POST',
     url: SECRET,
     headers: { 'Content-Type': 'application/json' },
     body: {
       version: '4',
-      groupKey: `{}:{alertname="${incident.rule}", dedup_key="${incident.dedupKey}"}`,
+      groupKey: `{}:{alertname="${alertname}", dedup_key="${key}"}`,
       truncatedAlerts: 0,
       status,
       receiver,
-      groupLabels,
+      groupLabels: { alertname, dedup_key: key },
       commonLabels: labels,
       commonAnnotations: annotations,
       externalURL: settings.runbookBaseUrl,
-      alerts: [
-        {
-          status,
-          labels,
-          annotations,
-          startsAt: incident.openedAt,
-          endsAt: resolved ? (incident.resolvedAt ?? now.toISOString()) : ZERO_TIME,
-          generatorURL: runbookUrl(settings.runbookBaseUrl, signal.runbook),
-          fingerprint: `${fnv1a(incident.dedupKey)}${fnv1a(`${incident.dedupKey}#${incident.episode}`)}`,
-        },
-      ],
+      alerts: [{ status, labels, annotations, ...alert }],
     },
   };
 }
@@ -90,33 +98,12 @@ export function alertmanagerNoticeCall(receiver: string, notice: Notice, setting
     description: noticeBody(notice),
     ...(storm ? { held_incidents: String(storm.held), budget_per_minute: String(storm.budget), top_held: topHeld(notice) } : {}),
   };
-  return {
-    method: 'POST',
-    url: SECRET,
-    headers: { 'Content-Type': 'application/json' },
-    body: {
-      version: '4',
-      groupKey: `{}:{alertname="${alertname}", dedup_key="${key}"}`,
-      truncatedAlerts: 0,
-      status,
-      receiver,
-      groupLabels: { alertname, dedup_key: key },
-      commonLabels: labels,
-      commonAnnotations: annotations,
-      externalURL: settings.runbookBaseUrl,
-      alerts: [
-        {
-          status,
-          labels,
-          annotations,
-          startsAt: storm?.minute ?? now.toISOString(),
-          endsAt: resolved ? now.toISOString() : ZERO_TIME,
-          generatorURL: settings.runbookBaseUrl,
-          fingerprint: `${fnv1a(key)}${fnv1a(`${key}#${alertname}`)}`,
-        },
-      ],
-    },
-  };
+  return alertmanagerMessage(receiver, alertname, key, status, labels, annotations, settings, {
+    startsAt: storm?.minute ?? now.toISOString(),
+    endsAt: resolved ? now.toISOString() : ZERO_TIME,
+    generatorURL: settings.runbookBaseUrl,
+    fingerprint: `${fnv1a(key)}${fnv1a(`${key}#${alertname}`)}`,
+  });
 }
 
 export function webhookNotifier(name: string, sender: HttpSender): Notifier {
