@@ -155,6 +155,7 @@ export const WORDING: Record<string, Wording> = {
   log_noise: monitoring('log noise'),
   monitoring_blind: monitoring('the probe could not probe (monitoring health)'),
   source_stale: monitoring('a detector stopped reporting (monitoring health)'),
+  vantage_unreachable: monitoring('one probe region lost its path to the gateway; the others still reach it'),
   analytics_unavailable: monitoring('the analytics endpoint the drift check reads'),
   pipeline_health: monitoring('an alert sink failing (monitoring health)'),
 };
