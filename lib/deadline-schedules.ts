@@ -1,4 +1,4 @@
-// Deadlines to the minute (docs/decisions/0012-deadlines-to-the-minute.md): one-time EventBridge
+// Deadlines to the minute (docs/decisions/0014-deadlines-to-the-minute.md): one-time EventBridge
 // Scheduler schedules in one group, each waking the sweeper for one incident at the minute an ack,
 // mitigation or resolution target or a comms reminder is due. The router and the sweeper create them;
 // the schedules assume a role that may invoke only the sweeper and park failures in the dead-letter queue.
