@@ -152,7 +152,13 @@ export class Router extends Construct {
   private grantRouterAccess(role: Role, props: RouterProps): void {
     // UpdateItem: storm control's per-minute counters (atomic ADD, conditional on the budget). Scan: silences and
     // the open incidents an inhibition may come from. Query: only the open-by-source index.
-    grantNotificationAccess(role, props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], true);
+    // BatchGetItem: the latest probe round of every vantage per target, read at once for the vote.
+    grantNotificationAccess(
+      role,
+      props,
+      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
+      true,
+    );
     role.addToPolicy(
       new PolicyStatement({ sid: 'ParkDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
     );

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { MemoryDigestStore } from '../../lambdas/adapters/memory-digest-store.ts';
 import { MemoryIncidentStore } from '../../lambdas/adapters/memory-incident-store.ts';
 import { MemoryStormLedger } from '../../lambdas/adapters/memory-storm-ledger.ts';
+import { MemoryVantageRounds } from '../../lambdas/adapters/memory-vantage-rounds.ts';
 import { dryRunTransports } from '../../lambdas/adapters/notify/dry-run.ts';
 import { WireLog, type WireEntry } from '../../lambdas/adapters/notify/wire-log.ts';
 import type { Config } from '../../lambdas/core/config.ts';
@@ -15,10 +16,11 @@ import { postDueDigests } from '../../lambdas/core/digest.ts';
 import type { Delivery } from '../../lambdas/core/incident.ts';
 import { DEFAULT_EVENTS_URL } from '../../lambdas/core/notify/pagerduty/notifier.ts';
 import { buildNotifiers } from '../../lambdas/core/notify/registry.ts';
+import { vantageProblem, voteSettingsOf, voteWithStore, withHomeVantage } from '../../lambdas/core/probe/vote.ts';
 import { signalsFromReport } from '../../lambdas/core/report-signals.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { toDelivery } from '../../lambdas/core/routing-policy.ts';
-import type { Signal } from '../../lambdas/core/signal.ts';
+import type { EvaluationReport, Signal } from '../../lambdas/core/signal.ts';
 import { sweepOptionsOf } from '../../lambdas/core/sweep-policy.ts';
 import { parseReplayFile, type ReplayEntry } from './replay-input.ts';
 import { UsageError } from '../errors.ts';
@@ -90,6 +92,10 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     settings,
     digests: new MemoryDigestStore(),
   };
+  // Probe reports from several vantages are voted on as deployed; here the home region has no name, so a
+  // report without `vantage` is the home region's.
+  const vote = voteSettingsOf(config.probes, undefined);
+  const vantageRounds = new MemoryVantageRounds();
   const digests: RouteResult['digests'] = [];
   const sweepMs = (options.now ? 0 : (options.sweepMinutes ?? 5)) * 60_000;
   const deliveries: Delivery[] = [];
@@ -111,7 +117,7 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     }
     clock = at;
     // As the deployed router does with a report: its firing signals plus the resolves its evidence allows.
-    const signals = entry.kind === 'signal' ? [entry.signal] : signalsFromReport(entry.report, await store.listOpen(entry.report.source));
+    const signals = entry.kind === 'signal' ? [entry.signal] : await reportSignals(entry.report);
     // As the deployed router does: signals whose causes span sources (correlate.ts) follow their causes.
     const derived = correlate(signals, needsCorrelation(signals) ? await store.listOpen() : [], {
       gatewayDown: config.rules.gateway_down.enabled,
@@ -120,6 +126,13 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     deliveries.push(...routed.attempted.map(toDelivery));
   }
   return { deliveries, digests, wire: wire.entries };
+
+  async function reportSignals(sent: EvaluationReport): Promise<Signal[]> {
+    const problem = vantageProblem(sent, vote);
+    if (problem) throw new UsageError(`${problem} (--config)`);
+    const report = await voteWithStore(withHomeVantage(sent, vote), vantageRounds, vote);
+    return signalsFromReport(report, await store.listOpen(report.source));
+  }
 }
 
 export function formatDeliveries(deliveries: Delivery[], digests: RouteResult['digests'] = []): string {

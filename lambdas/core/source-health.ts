@@ -2,7 +2,8 @@
 // last evaluation report is older than three of its intervals, a pipeline-health signal says so; it
 // resolves when reports resume. A source with more than one schedule (the probe's health rounds every
 // minute, its inbound-shape run every few minutes) is watched per run: one run's reports must not hide
-// that the other stopped.
+// that the other stopped. A probe measuring from another region (a vantage) is watched per region: a
+// vantage whose reports stop leaves the vote across vantages (probe/vote.ts) and says so here.
 import { makeDedupKey, type EvaluationReport, type Signal, type SignalSource } from './signal.ts';
 
 export const SOURCE_STALE_RULE = 'source_stale';
@@ -13,13 +14,19 @@ export interface SourceExpectation {
   source: SignalSource;
   /** The run, when the source has several (the reports' `reporter`); absent: the source's main run. */
   reporter?: string;
+  /** The region it measures from, when not the home region (the reports' `vantage`). */
+  vantage?: string;
   /** How often it reports, in minutes (trace-check: snapshot.scheduleMinutes). */
   intervalMinutes: number;
 }
 
-/** The heartbeat a report refreshes, and the subject of its source_stale: `probe`, `probe/inbound-shape`. */
-export function heartbeatKey(report: Pick<EvaluationReport, 'source' | 'reporter'>): string {
-  return report.reporter ? `${report.source}/${report.reporter}` : report.source;
+/**
+ * The heartbeat a report refreshes, and the subject of its source_stale: `probe`, `probe/inbound-shape`,
+ * `probe@us-east-1` (a vantage other than the home region: the router drops the home region's own name).
+ */
+export function heartbeatKey(report: Pick<EvaluationReport, 'source' | 'reporter' | 'vantage'>): string {
+  const run = report.reporter ? `${report.source}/${report.reporter}` : report.source;
+  return report.vantage ? `${run}@${report.vantage}` : run;
 }
 
 /** The sweeper's own heartbeat: when it first ran, i.e. since when a source that never reported is missed. */
@@ -36,7 +43,7 @@ export interface WatchPlan {
 
 /** The heartbeats to read for `expected`: each expected key, the pipeline's, and the runs' watch marks. */
 export function heartbeatKeysOf(expected: readonly SourceExpectation[]): string[] {
-  return [PIPELINE_HEARTBEAT, ...expected.flatMap((e) => (e.reporter ? [heartbeatKey(e), watchKey(heartbeatKey(e))] : [heartbeatKey(e)]))];
+  return [PIPELINE_HEARTBEAT, ...expected.flatMap((e) => (ownRun(e) ? [heartbeatKey(e), watchKey(heartbeatKey(e))] : [heartbeatKey(e)]))];
 }
 
 /**
@@ -53,7 +60,7 @@ export function watchPlan(expected: readonly SourceExpectation[], last: Partial<
   const since: Record<string, string> = {};
   for (const expectation of expected) {
     const key = heartbeatKey(expectation);
-    if (!expectation.reporter) {
+    if (!ownRun(expectation)) {
       since[key] = pipelineSince;
       continue;
     }
@@ -64,6 +71,11 @@ export function watchPlan(expected: readonly SourceExpectation[], last: Partial<
   return { since, record };
 }
 
+/** A run of its own (another schedule, another region): watched from the first sweep that expected it. */
+function ownRun(expectation: SourceExpectation): boolean {
+  return expectation.reporter !== undefined || expectation.vantage !== undefined;
+}
+
 /** One signal per expected run: firing when stale, resolved when fresh. */
 export function sourceHealthSignals(
   lastReports: Partial<Record<string, string>>,
@@ -72,16 +84,21 @@ export function sourceHealthSignals(
   since: Readonly<Record<string, string>>,
 ): Signal[] {
   return expected.map((expectation) => {
-    const { source, reporter, intervalMinutes } = expectation;
+    const { source, reporter, vantage, intervalMinutes } = expectation;
     const key = heartbeatKey(expectation);
     const last = lastReports[key];
     const watchingSince = since[key] ?? now.toISOString();
     const ageMinutes = (now.getTime() - Date.parse(last ?? watchingSince)) / 60_000;
     const stale = ageMinutes > MISSED_INTERVALS * intervalMinutes;
-    const what = reporter ? `${source} ${reporter} run` : source;
-    const where = reporter ? `the ${source} Lambda's errors and its ${reporter} schedule` : `the ${source} Lambda's errors and schedule`;
+    const run = reporter ? `${source} ${reporter} run` : source;
+    const what = vantage ? `${run} from ${vantage}` : run;
+    const where = vantage
+      ? `the ${source} stack in ${vantage} (its Lambda's errors and schedule, and its permission to put events on the home bus)`
+      : reporter
+        ? `the ${source} Lambda's errors and its ${reporter} schedule`
+        : `the ${source} Lambda's errors and schedule`;
     const summary = stale
-      ? `Monitoring blind: no ${what} evaluation report ${last ? `since ${last}` : `received since monitoring started at ${watchingSince}`} (${Math.round(ageMinutes)} min, expected every ${intervalMinutes} min). Its open incidents are frozen, neither resolved nor re-checked: look at ${where}.`
+      ? `Monitoring blind: no ${what} evaluation report ${last ? `since ${last}` : `received since monitoring started at ${watchingSince}`} (${Math.round(ageMinutes)} min, expected every ${intervalMinutes} min). ${vantage ? 'The other vantages still vote' : 'Its open incidents are frozen, neither resolved nor re-checked'}: look at ${where}.`
       : `${what} evaluation reports arrive again (last ${last})`;
     return {
       source: 'pipeline',
@@ -92,7 +109,12 @@ export function sourceHealthSignals(
       dedupKey: makeDedupKey(SOURCE_STALE_RULE, key),
       summary,
       observedAt: now.toISOString(),
-      details: { lastReportAt: last ?? null, intervalMinutes, missedIntervals: Math.floor(ageMinutes / intervalMinutes) },
+      details: {
+        lastReportAt: last ?? null,
+        intervalMinutes,
+        missedIntervals: Math.floor(ageMinutes / intervalMinutes),
+        ...(vantage ? { vantage } : {}),
+      },
       runbook: 'Alert sources',
     };
   });

@@ -38,6 +38,7 @@ const FUNCTIONS: Record<string, Expected> = {
   Router: {
     sdk: [
       'cloudwatch:ListTagsForResource',
+      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',

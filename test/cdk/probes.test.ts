@@ -10,7 +10,7 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.ts';
-import type { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
+import { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
 import { Probes } from '../../lib/probes.ts';
 import { cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
 import { acknowledgements, expectReasons, findings, synthesizedFunctionIds, withAwsSolutions } from './nag-helpers.ts';
@@ -26,7 +26,9 @@ import {
   type Json,
   type Statement,
   type Synthesized,
+  testAppContext,
 } from './synth-helpers.ts';
+import { Template } from 'aws-cdk-lib/assertions';
 
 const PROBE_CONFIG = {
   name: 'metis-probe',
@@ -313,5 +315,24 @@ describe('AwsSolutions checks on the stack with the probe config', () => {
     const acks = acknowledgements(app);
     expectReasons(acks);
     expect(acks.filter((a) => a.path.includes('/Probes/')).map((a) => a.id)).toEqual(['AwsSolutions-L1', 'AwsSolutions-SQS3']);
+  });
+});
+
+describe('probes from several vantages', () => {
+  it('the sweeper watches each vantage but the home region on its own (source_stale:probe@<region>); the router may read their rounds at once', () => {
+    const app = new App({ context: testAppContext() });
+    const config = parseConfig({ ...PROBE_CONFIG, probes: { vantages: ['eu-central-1', 'us-east-1', 'ap-southeast-2'] } });
+    const stack = new MetisAlertsStack(app, 'metis-probe', { config, env: { account: '123456789012', region: 'eu-central-1' } });
+    const template = Template.fromStack(stack);
+    const sweeper = resource(template, 'AWS::Lambda::Function', 'SweeperLambdaFunction').resource;
+    const env = (sweeper.Properties.Environment as { Variables: Record<string, Json> }).Variables;
+    expect(JSON.parse(String(env.SWEEPER_SETTINGS)).expectedSources).toEqual([
+      { source: 'probe', intervalMinutes: 1 },
+      { source: 'probe', vantage: 'us-east-1', intervalMinutes: 1 },
+      { source: 'probe', vantage: 'ap-southeast-2', intervalMinutes: 1 },
+    ]);
+    const router = resource(template, 'AWS::Lambda::Function', 'RouterLambdaFunction').resource;
+    const settings = JSON.parse(String((router.Properties.Environment as { Variables: Record<string, Json> }).Variables.ROUTER_SETTINGS));
+    expect(settings.probes).toEqual({ vantages: ['eu-central-1', 'us-east-1', 'ap-southeast-2'] });
   });
 });

@@ -13,6 +13,8 @@ export const FIRST_MOVE: Record<string, string> = {
   disk_usage: 'Scale the gateway to zero before any restore; free disk first',
   healthz_down: 'Check the failure class: 5xx = app logs, timeout = ingress/network',
   tls_expiry: 'Renew the certificate before it expires',
+  vantage_unreachable:
+    'The gateway answers from the other regions: check the network path from the region in the alert (egress, DNS, firewall, WAF or geo rules); do not restart the gateway',
   snapshot_stale: 'Check the snapshot shipper on the gateway host',
   bill_threshold: 'Check spend per key in /analytics/by_key; revoke or cap the offender',
   cost_projection: 'Check spend per key in /analytics/by_key',

@@ -6,3 +6,5 @@ export const HEARTBEAT_RULE = 'monitoring_blind';
 export const HEARTBEAT_SUBJECT = 'probe';
 /** The runbook's "two consecutive failures in 60 s": the previous failed round must be at most this old. */
 export const CONSECUTIVE_WINDOW_MS = 60_000;
+/** A vantage that fails alone while the others reach the target: that region's path, never a page (vote.ts). */
+export const VANTAGE_RULE = 'vantage_unreachable';

@@ -2,6 +2,7 @@
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { CloudWatchAlarmTags } from '../../adapters/cloudwatch-alarm-tags.ts';
+import { DynamoDbVantageRounds } from '../../adapters/dynamodb-vantage-rounds.ts';
 import { SqsDeadLetterSink } from '../../adapters/sqs-dead-letter.ts';
 import { notificationAdapters, type NotificationClients } from '../commons/notification-adapters.ts';
 import type { Runtime } from '../commons/runtime.ts';
@@ -20,5 +21,7 @@ export function buildRouterDeps(env: RouterEnvironment, clients: RouterClients, 
     deadLetter: new SqsDeadLetterSink({ client: clients.sqs, queueUrl: env.DEAD_LETTER_QUEUE_URL }),
     alarmTags: new CloudWatchAlarmTags({ client: clients.cloudwatch }),
     logger: runtime.logger,
+    vantageRounds: new DynamoDbVantageRounds({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
+    ...(env.AWS_REGION ? { homeRegion: env.AWS_REGION } : {}),
   };
 }

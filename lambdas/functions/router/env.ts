@@ -17,7 +17,12 @@ export const alertingFields = {
   HTTP_SINKS: jsonVariable('HTTP_SINKS', httpSinksSchema).default({ webhooks: [] }),
 };
 
-const environmentSchema = z.object({ ...alertingFields, DEAD_LETTER_QUEUE_URL: z.url() });
+const environmentSchema = z.object({
+  ...alertingFields,
+  DEAD_LETTER_QUEUE_URL: z.url(),
+  /** Set by the Lambda runtime (never by the stack): the home region, the vantage of probe reports that name none. */
+  AWS_REGION: z.string().min(1).optional(),
+});
 
 export type RouterEnvironment = z.output<typeof environmentSchema>;
 /** What lib/router.ts sets. */

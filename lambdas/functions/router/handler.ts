@@ -11,6 +11,8 @@ import type { Logger } from '../../core/logger.ts';
 import type { Incident } from '../../core/incident.ts';
 import type { Signal } from '../../core/signal.ts';
 import { MetisError } from '../../core/errors.ts';
+import type { VantageRoundStore } from '../../core/probe/vantage-round.ts';
+import { vantageProblem, voteSettingsOf, voteWithStore, withHomeVantage } from '../../core/probe/vote.ts';
 
 export interface RouterHandlerDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   clock: () => Date;
@@ -21,6 +23,10 @@ export interface RouterHandlerDeps extends Omit<DispatchDeps, 'now' | 'log'> {
   heartbeats?: ReportHeartbeats;
   /** Cross-source signals (correlate.ts); absent: all on. */
   correlation?: CorrelationOptions;
+  /** Each probe vantage's latest round per target, for the vote across vantages (probe/vote.ts). */
+  vantageRounds?: VantageRoundStore;
+  /** The region the router runs in: the vantage of probe reports that name none. */
+  homeRegion?: string;
 }
 
 export type RouterOutcome =
@@ -80,6 +86,8 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
     return correlate(signals, [...openOfSource, ...others.flat()], deps.correlation);
   }
 
+  const vote = voteSettingsOf(deps.settings.probes, deps.homeRegion);
+
   return async function handler(event: unknown): Promise<RouterOutcome> {
     const classified = classifyRouterEvent(event);
     switch (classified.kind) {
@@ -93,15 +101,21 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
           if (error instanceof InvalidReportError) return deadLetter(event, error.message);
           throw error;
         }
-        const { report, rejected } = parsed;
-        await deps.heartbeats?.record(heartbeatKey(report), report.evaluatedAt);
+        const { rejected } = parsed;
+        // A report from a region that is not a configured vantage would vote wrong: parked, with what to do.
+        const foreign = vantageProblem(parsed.report, vote);
+        if (foreign) return deadLetter(event, foreign);
+        const sent = withHomeVantage(parsed.report, vote);
+        await deps.heartbeats?.record(heartbeatKey(sent), sent.evaluatedAt);
         if (rejected.length > 0) {
           await deps.deadLetter.send(
-            { source: report.source, evaluatedAt: report.evaluatedAt, rejected },
-            `${rejected.length} invalid signal(s) in a ${report.source} report: ${rejected[0]!.reason}`,
+            { source: sent.source, evaluatedAt: sent.evaluatedAt, rejected },
+            `${rejected.length} invalid signal(s) in a ${sent.source} report: ${rejected[0]!.reason}`,
           );
           deps.logger.error('invalid signals sent to the dead-letter queue', { reasons: rejected.map((r) => r.reason) });
         }
+        // With several vantages, healthz_down is their vote, not this vantage's verdict alone.
+        const report = deps.vantageRounds ? await voteWithStore(sent, deps.vantageRounds, vote) : sent;
         const open = await deps.store.listOpen(report.source);
         const signals = signalsFromReport(report, open, rulesOf(rejected, report.evaluated));
         return route([...signals, ...(await derived(signals, open, report.source))]);

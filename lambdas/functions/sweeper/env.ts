@@ -1,7 +1,7 @@
 // The sweeper's environment: the router's notification settings plus what the sweep needs.
 import { z } from 'zod';
 import { SIGNAL_SOURCES } from '../../core/signal.ts';
-import { reporterName } from '../../core/signal-schema.ts';
+import { regionName, reporterName } from '../../core/signal-schema.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 import { alertingFields } from '../router/env.ts';
 
@@ -12,7 +12,12 @@ export const sweeperSettingsSchema = z.object({
   /** Minutes between sweeps (the schedule): a reminder due before the next sweep goes out at this one. */
   sweepMinutes: z.number().positive().default(5),
   expectedSources: z.array(
-    z.object({ source: z.enum(SIGNAL_SOURCES), reporter: reporterName.optional(), intervalMinutes: z.int().positive() }),
+    z.object({
+      source: z.enum(SIGNAL_SOURCES),
+      reporter: reporterName.optional(),
+      vantage: regionName.optional(),
+      intervalMinutes: z.int().positive(),
+    }),
   ),
 });
 

@@ -65,11 +65,39 @@ describe('parseConfig defaults', () => {
 
   it('routerSettingsOf keeps exactly what the router needs', () => {
     const settings = routerSettingsOf(parseConfig({ name: 'Prod', businessHours: { timezone: 'Europe/Berlin' } }));
-    expect(Object.keys(settings).sort()).toEqual(['businessHours', 'latchHours', 'name', 'routing', 'runbookBaseUrl', 'signalTargets']);
+    expect(Object.keys(settings).sort()).toEqual([
+      'businessHours',
+      'latchHours',
+      'name',
+      'probes',
+      'routing',
+      'runbookBaseUrl',
+      'signalTargets',
+    ]);
+    // The vote across probe vantages: one vantage (the home region) by default, so no vote.
+    expect(settings.probes).toEqual({ vantages: [] });
     expect(settings.name).toBe('Prod');
     // The bill breach's hold, so the CLI's route and the deployed router latch it alike.
     expect(settings.latchHours).toEqual({ bill_threshold: 24 });
     expect(settings.businessHours.timezone).toBe('Europe/Berlin');
+  });
+
+  it('probes: vantages are AWS region names, unique; quorum at least 1 and at most the vantages that can vote', () => {
+    expect(parseConfig({ probes: { vantages: ['eu-central-1', 'us-east-1'], quorum: 2 } }).probes).toEqual({
+      vantages: ['eu-central-1', 'us-east-1'],
+      quorum: 2,
+    });
+    expect(() => parseConfig({ probes: { vantages: ['Frankfurt'] } })).toThrow(
+      'config: probes.vantages.0: expected an AWS region name such as "eu-central-1"',
+    );
+    expect(() => parseConfig({ probes: { vantages: ['us-east-1', 'us-east-1'] } })).toThrow(
+      'config: probes.vantages: vantages must be unique',
+    );
+    expect(() => parseConfig({ probes: { vantages: ['us-east-1'], quorum: 3 } })).toThrow(
+      'config: probes.quorum: quorum is more than the vantages that can vote (the home region and probes.vantages)',
+    );
+    expect(() => parseConfig({ probes: { quorum: 0 } })).toThrow('config: probes.quorum:');
+    expect(() => parseConfig({ probes: { region: 'us-east-1' } })).toThrow('config: probes: unknown key "region"');
   });
 
   it('resolves which health target the trace DB and each log group belong to: the one named like the gateway, else the first, unless set', () => {

@@ -99,3 +99,24 @@ describe('sourceHealthSignals per run', () => {
     });
   });
 });
+
+describe('a probe vantage in another region', () => {
+  const US: SourceExpectation = { source: 'probe', vantage: 'us-east-1', intervalMinutes: 1 };
+
+  it('has a heartbeat of its own (probe@region), watched from the first sweep that expected it', () => {
+    expect(heartbeatKey({ source: 'probe', vantage: 'us-east-1' })).toBe('probe@us-east-1');
+    expect(heartbeatKey({ source: 'probe', reporter: 'inbound-shape', vantage: 'us-east-1' })).toBe('probe/inbound-shape@us-east-1');
+    expect(heartbeatKeysOf([PROBE, US])).toEqual(['pipeline', 'probe', 'probe@us-east-1', 'watch/probe@us-east-1']);
+    expect(watchPlan([US], { pipeline: ago(600) }, NOW).record).toEqual([{ key: 'watch/probe@us-east-1', at: NOW.toISOString() }]);
+  });
+
+  it('a vantage whose reports stop is source_stale for that vantage alone, and says the vote goes on without it', () => {
+    const signals = sourceHealthSignals({ probe: ago(0.5), 'probe@us-east-1': ago(4) }, [PROBE, US], NOW, {});
+    expect(firing(signals)).toEqual(['source_stale:probe@us-east-1']);
+    const stale = signals.find((s) => s.status === 'firing')!;
+    expect(stale).toMatchObject({ subject: 'probe@us-east-1', severity: 'SEV2', details: { vantage: 'us-east-1', missedIntervals: 4 } });
+    expect(stale.summary).toBe(
+      `Monitoring blind: no probe from us-east-1 evaluation report since ${ago(4)} (4 min, expected every 1 min). The other vantages still vote: look at the probe stack in us-east-1 (its Lambda's errors and schedule, and its permission to put events on the home bus).`,
+    );
+  });
+});
