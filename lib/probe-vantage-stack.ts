@@ -1,6 +1,6 @@
 // One extra probe vantage (docs/vantages.md): the probe Lambda with its schedule, second-round queue, state
 // table and dead-letter queue, deployed in another region. Its reports go straight to the home stack's bus
-// (PutEvents with a client in the home region: docs/decisions/0012-vantage-reports-by-direct-put-events.md).
+// (PutEvents with a client in the home region: docs/decisions/0018-vantage-reports-by-direct-put-events.md).
 // No customer-managed KMS key: it alone would cost $1 a month, and nothing here is shared with a service
 // principal that needs one (queues use SSE-SQS, the table the AWS-owned key).
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
