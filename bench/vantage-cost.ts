@@ -14,7 +14,7 @@ import { gib, inventory, type LineItem, MINUTES_PER_MONTH, DAYS_PER_MONTH, GIB, 
 const VANTAGE_METRIC = 'each extra probe vantage (its stack, its reports on the home bus, their router work)';
 
 export const VANTAGE_WORKLOAD = {
-  /** A probe report as put on the bus: envelope, healthy lists and per-target rounds, ~1 KB for a few targets; 2 KB upper bound. */
+  /** A probe report as put on the bus: envelope, healthy lists and per-target measurements, ~1 KB for a few targets; 2 KB upper bound. */
   reportBytes: 2_048,
   /** The state table holds one item of a few KB (storage and PITR priced on 10 KB). */
   stateTableBytes: 10 * 1_024,

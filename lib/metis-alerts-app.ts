@@ -21,8 +21,6 @@ export interface MetisAlertsApp {
  */
 export function buildMetisAlertsApp(app: App, config: Config, homeRegion: string | undefined, origin = 'config'): MetisAlertsApp {
   if (config.probes.vantages.length === 0) return { home: new MetisAlertsStack(app, config.name, { config }), vantages: [] };
-  if (config.healthTargets.length === 0)
-    throw new ConfigError(`${origin}: probes.vantages: needs at least one healthTargets entry (the vantages probe the health targets)`);
   if (!homeRegion)
     throw new ConfigError(
       `${origin}: probes.vantages: the home region is unknown: deploy with a region (AWS_REGION or the profile's) or pass -c homeRegion=REGION`,

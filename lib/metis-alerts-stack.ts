@@ -1,7 +1,7 @@
 // The metis-alerts stack: wires the parts of docs/architecture.md from one validated Config. The detectors
 // (probe, trace-check, log-watch) attach later through the public fields: they put evaluation reports on
 // `bus` and tag their alarms with metis:severity; nothing else of theirs needs to know about sinks.
-import { CfnOutput, Stack, Token, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import { Alarm } from 'aws-cdk-lib/aws-cloudwatch';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
@@ -157,7 +157,7 @@ export class MetisAlertsStack extends Stack {
         ...(this.probes ? [{ source: 'probe' as const, intervalMinutes: this.probes.reportIntervalMinutes }] : []),
         // Each other vantage's health rounds are watched apart (source_stale:probe@<region>): one that stops leaves the vote.
         ...(this.probes
-          ? otherVantages(config.probes.vantages, this.region).map((vantage) => ({
+          ? probeVantages.map((vantage) => ({
               source: 'probe' as const,
               vantage,
               intervalMinutes: this.probes!.reportIntervalMinutes,
@@ -236,12 +236,4 @@ function allowVantageReports(bus: EventBus, namePrefix: string, regions: readonl
       },
     }),
   );
-}
-
-/**
- * The vantages besides the stack's own region (a report from the home region names none). With an
- * environment-agnostic stack the region is unknown at synth: every listed vantage is then watched.
- */
-function otherVantages(vantages: readonly string[], region: string): string[] {
-  return Token.isUnresolved(region) ? [...vantages] : vantages.filter((v) => v !== region);
 }

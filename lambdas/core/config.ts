@@ -3,9 +3,9 @@
 // PagerDuty routing key is named by its SSM parameter.
 import { z } from 'zod';
 import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
-import { regionName } from './signal-schema.ts';
 import { DEFAULT_LOG_FILTER_PATTERN } from './logs/filter-pattern.ts';
 import { MetisError } from './errors.ts';
+import { probesSchema } from './probe/vantages.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date "YYYY-MM-DD"');
@@ -389,25 +389,6 @@ export const sinksSchema = z
   })
   .prefault({});
 
-/**
- * Where the health targets are probed from (docs/vantages.md): the home region always, and each region
- * listed here. With more than one vantage the router votes: healthz_down needs a quorum of them.
- */
-export const probesSchema = z
-  .strictObject({
-    vantages: z
-      .array(regionName)
-      .default([])
-      .refine((regions) => new Set(regions).size === regions.length, { message: 'vantages must be unique' }),
-    /** Vantages that must see a failure for healthz_down; default: a majority of those still reporting. */
-    quorum: z.int().min(1).optional(),
-  })
-  .refine((p) => p.quorum === undefined || p.quorum <= Math.max(1, p.vantages.length + 1), {
-    message: 'quorum is more than the vantages that can vote (the home region and probes.vantages)',
-    path: ['quorum'],
-  })
-  .prefault({});
-
 export const snapshotSchema = z.strictObject({
   /** Object key prefix in the stack's snapshot bucket; the shipper writes `<prefix>/latest.db.gz`. */
   prefix: z
@@ -443,6 +424,7 @@ export const configSchema = z.strictObject({
     .url({ protocol: /^https?$/, error: 'expected an http:// or https:// URL' })
     .default('https://runbooks.example.com/metis/incident-runbook'),
   healthTargets: z.array(healthTargetSchema).default([]),
+  /** Where the health targets are probed from (docs/vantages.md): `vantages` (AWS regions) and `quorum`. */
   probes: probesSchema,
   snapshot: snapshotSchema.optional(),
   logGroups: z.array(logGroupSchema).default([]),
@@ -480,7 +462,7 @@ export function parseConfig(raw: unknown, origin = 'config'): Config {
     const names = result.data.healthTargets.map((t) => t.name);
     const dup = names.find((n, i) => names.indexOf(n) !== i);
     if (dup) throw new ConfigError(`${origin}: healthTargets: duplicate target name "${dup}"`);
-    const shapeProblem = inboundShapesProblem(result.data) ?? trafficTargetProblem(result.data);
+    const shapeProblem = inboundShapesProblem(result.data) ?? trafficTargetProblem(result.data) ?? vantagesProblem(result.data);
     if (shapeProblem) throw new ConfigError(`${origin}: ${shapeProblem}`);
     return result.data;
   }
@@ -514,6 +496,13 @@ function trafficTargetProblem(config: z.output<typeof configSchema>): string | u
     return `snapshot.target: no healthTargets entry named "${config.snapshot.target}"`;
   const index = config.logGroups.findIndex((g) => g.target !== undefined && !targets.has(g.target));
   if (index >= 0) return `logGroups.${index}.target: no healthTargets entry named "${config.logGroups[index]!.target}"`;
+  return undefined;
+}
+
+/** Vantages probe the health targets: without any there is nothing for their stacks to do. */
+function vantagesProblem(config: z.output<typeof configSchema>): string | undefined {
+  if (config.probes.vantages.length > 0 && config.healthTargets.length === 0)
+    return 'probes.vantages: needs at least one healthTargets entry (the vantages probe the health targets)';
   return undefined;
 }
 

@@ -1,9 +1,7 @@
 // Runtime validation of signals and evaluation reports arriving at the router or the CLI.
 import { z } from 'zod';
 import { MAX_DEDUP_KEY, MAX_SUMMARY, SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
-
-/** An AWS region name such as "eu-central-1": where a probe measured from. */
-export const regionName = z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/, 'expected an AWS region name such as "eu-central-1"');
+import { awsRegionSchema } from './probe/vantages.ts';
 
 const isoInstant = z.iso.datetime({ offset: true, error: 'expected an ISO-8601 timestamp such as "2026-11-20T12:00:00Z"' });
 
@@ -18,14 +16,14 @@ export const signalSchema = z.object({
   observedAt: isoInstant,
   details: z.record(z.string(), z.unknown()).default({}),
   runbook: z.string().max(200).optional(),
-  vantage: regionName.optional(),
+  /** The AWS region a probe signal was measured from; absent: the home region. */
+  vantage: awsRegionSchema.optional(),
 });
 
-const probeRoundMarkSchema = z.object({
+const probeMeasurementSchema = z.object({
   ok: z.boolean(),
-  failure: z.string().max(64).nullable(),
   status: z.int().nullable(),
-  latencyMs: z.number().nonnegative(),
+  latencyMs: z.number().min(0),
   tlsDaysLeft: z.int().nullable(),
 });
 
@@ -36,6 +34,10 @@ export const evaluationReportSchema = z.object({
   source: z.enum(SIGNAL_SOURCES),
   reporter: reporterName.optional(),
   evaluatedAt: isoInstant,
+  /** A report from a vantage that is no region name is refused (to the DLQ, which pages), never counted as the home region. */
+  vantage: awsRegionSchema.optional(),
+  /** Informational, like notEvaluated: a malformed one is dropped, never a reason to lose the report's signals. */
+  measurements: z.record(z.string(), probeMeasurementSchema).optional().catch(undefined),
   evaluated: z.array(z.string()),
   healthy: z.record(z.string(), z.array(z.string())).default({}),
   signals: z.array(z.unknown()),
@@ -44,10 +46,6 @@ export const evaluationReportSchema = z.object({
    * never a reason to reject the report and lose its signals.
    */
   notEvaluated: z.record(z.string(), z.string()).optional().catch(undefined),
-  /** Where a probe measured from (absent: the home region). A bad one is refused: the vote would count it wrong. */
-  vantage: regionName.optional(),
-  /** Informational like notEvaluated: a malformed one is dropped, and the vote falls back to the signals. */
-  rounds: z.record(z.string(), probeRoundMarkSchema).optional().catch(undefined),
 });
 
 /** One line naming the first problem, for logs and the CLI's stderr. */

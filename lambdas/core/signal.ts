@@ -26,7 +26,7 @@ export interface Signal {
   details: Record<string, unknown>;
   /** Section of the runbook this alert belongs to. */
   runbook?: string;
-  /** The AWS region a probe signal was measured from; absent: the home region (docs/vantages.md). */
+  /** The AWS region a probe signal was measured from (docs/vantages.md); absent: the home region. */
   vantage?: string;
 }
 
@@ -39,6 +39,13 @@ export interface EvaluationReport {
    */
   reporter?: string;
   evaluatedAt: string;
+  /** The AWS region a probe report was measured from (docs/vantages.md); absent: the home region. */
+  vantage?: string;
+  /**
+   * A probe round's measurement per target as seen from `vantage` (healthy ones too): latency and TLS days
+   * left per vantage for the vote's summaries and the dashboard. Informational: nothing routes on it alone.
+   */
+  measurements?: Record<string, ProbeMeasurement>;
   /** Rule ids checked this run. */
   evaluated: string[];
   /**
@@ -53,21 +60,15 @@ export interface EvaluationReport {
    * metadata"). Informational: the router routes nothing from it; such a rule is not in `evaluated`.
    */
   notEvaluated?: Record<string, string>;
-  /** The AWS region a probe report was measured from; absent: the home region (docs/vantages.md). */
-  vantage?: string;
-  /**
-   * The probe's health round per target (what the router's vote across vantages reads): ok or not, with
-   * the measurements. Informational: an ok round not yet sustained neither fires nor resolves.
-   */
-  rounds?: Record<string, ProbeRoundMark>;
 }
 
-/** One target's result in one probe round, as a probe report carries it. */
-export interface ProbeRoundMark {
+/** One target's probe result in one round, from one vantage. */
+export interface ProbeMeasurement {
   ok: boolean;
-  failure: string | null;
+  /** HTTP status, null when no response (timeout, refused, TLS failure). */
   status: number | null;
   latencyMs: number;
+  /** Days until the certificate expires (negative: expired); null for http:// or no certificate read. */
   tlsDaysLeft: number | null;
 }
 

@@ -211,12 +211,6 @@ describe('vantage configs the app refuses or leaves alone', () => {
     expect(built.home.region).toBe(HOME);
   });
 
-  it('vantages without health targets stop with the key (there would be nothing to probe)', () => {
-    expect(() => build({ probes: { vantages: ['us-east-1'] } }, HOME)).toThrow(
-      'config: probes.vantages: needs at least one healthTargets entry (the vantages probe the health targets)',
-    );
-  });
-
   it('vantages without a known home region stop with the key and what to give', () => {
     expect(() => build(THREE_VANTAGES, undefined)).toThrow(ConfigError);
     expect(() => build(THREE_VANTAGES, undefined)).toThrow('config: probes.vantages: the home region is unknown');

@@ -10,7 +10,8 @@ import { AttributeType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config.ts';
-import { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
+import type { MetisAlertsStack } from '../../lib/metis-alerts-stack.ts';
+import { buildMetisAlertsApp } from '../../lib/metis-alerts-app.ts';
 import { Probes } from '../../lib/probes.ts';
 import { cfnLintTemplates, lintErrors } from './cfn-lint-helpers.ts';
 import { acknowledgements, expectReasons, findings, synthesizedFunctionIds, withAwsSolutions } from './nag-helpers.ts';
@@ -322,8 +323,8 @@ describe('probes from several vantages', () => {
   it('the sweeper watches each vantage but the home region on its own (source_stale:probe@<region>); the router may read their rounds at once', () => {
     const app = new App({ context: testAppContext() });
     const config = parseConfig({ ...PROBE_CONFIG, probes: { vantages: ['eu-central-1', 'us-east-1', 'ap-southeast-2'] } });
-    const stack = new MetisAlertsStack(app, 'metis-probe', { config, env: { account: '123456789012', region: 'eu-central-1' } });
-    const template = Template.fromStack(stack);
+    const { home } = buildMetisAlertsApp(app, config, 'eu-central-1');
+    const template = Template.fromStack(home);
     const sweeper = resource(template, 'AWS::Lambda::Function', 'SweeperLambdaFunction').resource;
     const env = (sweeper.Properties.Environment as { Variables: Record<string, Json> }).Variables;
     expect(JSON.parse(String(env.SWEEPER_SETTINGS)).expectedSources).toEqual([

@@ -5,7 +5,7 @@
 // (silence is never recovery): the report fires monitoring_blind for the probe instead.
 import type { Config } from '../config.ts';
 import { redactText, redactValue } from '../redact.ts';
-import { makeDedupKey, oneLine, type EvaluationReport, type ProbeRoundMark, type Severity, type Signal } from '../signal.ts';
+import { makeDedupKey, oneLine, type EvaluationReport, type ProbeMeasurement, type Severity, type Signal } from '../signal.ts';
 import { diagnose, diagnosisText, firstMoveFor, PROBE_RUNBOOK_SECTION } from './diagnosis.ts';
 import { flapVerdict, roundsInWindow, sustainedHealth, type FlapRules, type FlapVerdict } from './flapping.ts';
 import type { ProbeState, TargetState } from './probe-state.ts';
@@ -55,8 +55,6 @@ export function healthzRoundReport(input: HealthzRoundInput): HealthzRoundResult
 
   const urls = new Map(input.targets.map((t) => [t.name, t.url]));
   const next: ProbeState = { targets: {} };
-  // This round per target, so the router's vote across vantages sees ok rounds that neither fire nor resolve.
-  const rounds: Record<string, ProbeRoundMark> = {};
   // Configured targets not probed this round keep their last state (the 60 s window ages it out).
   for (const target of input.targets) {
     const kept = previous?.targets[target.name];
@@ -65,13 +63,6 @@ export function healthzRoundReport(input: HealthzRoundInput): HealthzRoundResult
 
   for (const { target, outcome } of probes) {
     const before = previous?.targets[target];
-    rounds[target] = {
-      ok: outcome.ok,
-      failure: outcome.failure,
-      status: outcome.status,
-      latencyMs: outcome.latencyMs,
-      tlsDaysLeft: outcome.tlsDaysLeft,
-    };
     const okStreak = outcome.ok ? (before?.okStreak ?? 0) + 1 : 0;
     const history = roundsInWindow([...(before?.history ?? []), { at, ok: outcome.ok }], now, rules.healthz_down.flapWindowMinutes);
     next.targets[target] = {
@@ -96,7 +87,11 @@ export function healthzRoundReport(input: HealthzRoundInput): HealthzRoundResult
     }
   }
   if (skipped.length > 0) signals.push(blindSignal(skipped, at));
-  return { report: withVantage({ source: 'probe', evaluatedAt: at, evaluated, healthy, signals, rounds }, input.vantage), next };
+  const measurements: Record<string, ProbeMeasurement> = {};
+  for (const { target, outcome } of probes)
+    measurements[target] = { ok: outcome.ok, status: outcome.status, latencyMs: outcome.latencyMs, tlsDaysLeft: outcome.tlsDaysLeft };
+  const report = withVantage({ source: 'probe', evaluatedAt: at, measurements, evaluated, healthy, signals }, input.vantage);
+  return { report, next };
 }
 
 /** SEV1 when the previous round of this target also failed at most 60 s before this one; else SEV2. */

@@ -1,5 +1,5 @@
 // Each vantage's latest health round per target: what the router's vote across vantages reads
-// (vote.ts). One probe report -> one round per target it names, from the report's `rounds` (every
+// (vote.ts). One probe report -> one round per target it names, from the report's `measurements` (every
 // probed target, ok or not) and its healthz_down signals and healthy list (how the vantage itself read
 // the round: twice in a row, flapping, sustained health). Pure: shape and parse only.
 import type { EvaluationReport, Signal } from '../signal.ts';
@@ -41,12 +41,12 @@ export function vantageRoundsOf(report: EvaluationReport, vantage: string): Vant
   if (!report.evaluated.includes(HEALTHZ_RULE)) return [];
   const signals = new Map(report.signals.filter((s) => s.rule === HEALTHZ_RULE && s.status === 'firing').map((s) => [s.subject, s]));
   const healthy = new Set(report.healthy?.[HEALTHZ_RULE] ?? []);
-  const targets = [...new Set([...Object.keys(report.rounds ?? {}), ...signals.keys(), ...healthy])];
+  const targets = [...new Set([...Object.keys(report.measurements ?? {}), ...signals.keys(), ...healthy])];
   return targets.map((target) => roundOf(target, vantage, report, signals.get(target), healthy.has(target)));
 }
 
 function roundOf(target: string, vantage: string, report: EvaluationReport, signal: Signal | undefined, sustained: boolean): VantageRound {
-  const mark = report.rounds?.[target];
+  const mark = report.measurements?.[target];
   const details = signal?.details ?? {};
   // A flapping target's good round fires too, with no failure class: the round itself was ok.
   const failedBySignal = signal !== undefined && details.failure !== null && details.diagnosis !== 'flapping';
@@ -59,7 +59,8 @@ function roundOf(target: string, vantage: string, report: EvaluationReport, sign
     consecutive: !ok && signal?.severity === 'SEV1',
     flapping: details.flapping === true,
     sustained: sustained && ok,
-    failure: mark?.failure ?? stringOr(details.failure),
+    // The failure class rides on the vantage's own signal (a measurement has the status only).
+    failure: ok ? null : stringOr(details.failure),
     status: mark?.status ?? numberOr(details.status),
     latencyMs: mark?.latencyMs ?? numberOr(details.latencyMs),
     tlsDaysLeft: mark?.tlsDaysLeft ?? numberOr(details.tlsDaysLeft),

@@ -1,7 +1,7 @@
 // The probe's environment, validated once at module load (the stack sets it; see lib/probes.ts).
 import { z } from 'zod';
 import { healthTargetSchema, inboundShapeSchema, rulesSchema } from '../../core/config.ts';
-import { regionName } from '../../core/signal-schema.ts';
+import { awsRegionSchema } from '../../core/probe/vantages.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 const environmentSchema = z.object({
@@ -16,9 +16,9 @@ const environmentSchema = z.object({
   /** The bus every run (health rounds and inbound shapes) puts its evaluation report on. */
   EVENT_BUS_NAME: z.string().min(1),
   /** The bus's region when it is not this function's: a vantage stack reports to the home region's bus. */
-  EVENT_BUS_REGION: regionName.optional(),
+  EVENT_BUS_REGION: awsRegionSchema.optional(),
   /** The vantage named on every report (docs/vantages.md); absent: the function's own region (AWS_REGION). */
-  PROBE_VANTAGE: regionName.optional(),
+  PROBE_VANTAGE: awsRegionSchema.optional(),
   /** The router's incident table: the one `probe-state#health` item carries a round's result to the next. */
   PROBE_STATE_TABLE: z.string().min(1),
   /** JSON of the config's rules.healthz_down and rules.tls_expiry (the others take their defaults, unused here). */

@@ -1,7 +1,8 @@
 // The sweeper's environment: the router's notification settings plus what the sweep needs.
 import { z } from 'zod';
 import { SIGNAL_SOURCES } from '../../core/signal.ts';
-import { regionName, reporterName } from '../../core/signal-schema.ts';
+import { awsRegionSchema } from '../../core/probe/vantages.ts';
+import { reporterName } from '../../core/signal-schema.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 import { alertingFields } from '../router/env.ts';
 
@@ -15,7 +16,7 @@ export const sweeperSettingsSchema = z.object({
     z.object({
       source: z.enum(SIGNAL_SOURCES),
       reporter: reporterName.optional(),
-      vantage: regionName.optional(),
+      vantage: awsRegionSchema.optional(),
       intervalMinutes: z.int().positive(),
     }),
   ),

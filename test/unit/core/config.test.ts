@@ -83,7 +83,8 @@ describe('parseConfig defaults', () => {
   });
 
   it('probes: vantages are AWS region names, unique; quorum at least 1 and at most the vantages that can vote', () => {
-    expect(parseConfig({ probes: { vantages: ['eu-central-1', 'us-east-1'], quorum: 2 } }).probes).toEqual({
+    const gateway = [{ name: 'gateway', url: 'https://gw.example.com/healthz' }];
+    expect(parseConfig({ healthTargets: gateway, probes: { vantages: ['eu-central-1', 'us-east-1'], quorum: 2 } }).probes).toEqual({
       vantages: ['eu-central-1', 'us-east-1'],
       quorum: 2,
     });
@@ -91,10 +92,10 @@ describe('parseConfig defaults', () => {
       'config: probes.vantages.0: expected an AWS region name such as "eu-central-1"',
     );
     expect(() => parseConfig({ probes: { vantages: ['us-east-1', 'us-east-1'] } })).toThrow(
-      'config: probes.vantages: vantages must be unique',
+      'config: probes.vantages: a region is listed twice',
     );
     expect(() => parseConfig({ probes: { vantages: ['us-east-1'], quorum: 3 } })).toThrow(
-      'config: probes.quorum: quorum is more than the vantages that can vote (the home region and probes.vantages)',
+      'config: probes.quorum: expected at most the number of vantages (the listed regions plus the home region)',
     );
     expect(() => parseConfig({ probes: { quorum: 0 } })).toThrow('config: probes.quorum:');
     expect(() => parseConfig({ probes: { region: 'us-east-1' } })).toThrow('config: probes: unknown key "region"');

@@ -80,8 +80,8 @@ describe('a probe vantage in another region', () => {
     const [report] = await homeReports(1);
     expect(report!.vantage).toBe(VANTAGE);
     expect(report!.signals.map((s) => `${s.severity} ${s.dedupKey} ${s.vantage}`)).toEqual([`SEV2 healthz_down:gateway ${VANTAGE}`]);
-    expect(report!.rounds?.gateway).toMatchObject({ ok: false, failure: 'http_status', status: 503, tlsDaysLeft: null });
-    expect(report!.rounds?.gateway?.latencyMs).toBeGreaterThanOrEqual(0);
+    expect(report!.measurements?.gateway).toMatchObject({ ok: false, status: 503, tlsDaysLeft: null });
+    expect(report!.measurements?.gateway?.latencyMs).toBeGreaterThanOrEqual(0);
     expect(logLines(lines).find((l) => l.message === 'probe failed')).toMatchObject({ target: 'gateway', vantage: VANTAGE, status: 503 });
   });
 

@@ -1,5 +1,5 @@
-// Every probe report and signal names the vantage it was measured from, with that vantage's round per
-// target (latency and TLS days left, healthy targets too); the router's schema keeps both, refuses a bad vantage.
+// Every probe report and signal names the vantage it was measured from, with that vantage's latency and
+// TLS days left per target (healthy targets too); the router's schema keeps both and refuses a bad vantage.
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../../../lambdas/core/config.ts';
 import { healthzRoundReport } from '../../../../lambdas/core/probe/healthz-report.ts';
@@ -33,9 +33,9 @@ describe('probe reports per vantage', () => {
   });
 
   it("carries each target's latency and TLS days left from this vantage, the healthy target's too", () => {
-    expect(round('us-east-1').rounds).toEqual({
-      gateway: { ok: false, failure: 'http_status', status: 503, latencyMs: 180, tlsDaysLeft: 10 },
-      server: { ok: true, failure: null, status: 200, latencyMs: 95, tlsDaysLeft: null },
+    expect(round('us-east-1').measurements).toEqual({
+      gateway: { ok: false, status: 503, latencyMs: 180, tlsDaysLeft: 10 },
+      server: { ok: true, status: 200, latencyMs: 95, tlsDaysLeft: null },
     });
   });
 
@@ -45,12 +45,12 @@ describe('probe reports per vantage', () => {
     expect(report.signals.every((s) => !('vantage' in s))).toBe(true);
   });
 
-  it('the router keeps vantage and rounds through validation', () => {
+  it('the router keeps vantage and measurements through validation', () => {
     const { report, rejected } = parseReport(JSON.parse(JSON.stringify(round('us-east-1'))));
     expect(rejected).toEqual([]);
     expect(report.vantage).toBe('us-east-1');
     expect(report.signals.map((s) => s.vantage)).toEqual(['us-east-1', 'us-east-1']);
-    expect(report.rounds?.server).toEqual({ ok: true, failure: null, status: 200, latencyMs: 95, tlsDaysLeft: null });
+    expect(report.measurements?.server).toEqual({ ok: true, status: 200, latencyMs: 95, tlsDaysLeft: null });
   });
 
   it('a report from a vantage that is no region is refused with the reason (parked, never counted as home)', () => {
@@ -67,10 +67,10 @@ describe('probe reports per vantage', () => {
     expect(report.signals).toHaveLength(1);
   });
 
-  it('malformed rounds are dropped, never the report', () => {
-    const raw = { ...JSON.parse(JSON.stringify(round('us-east-1'))), rounds: { gateway: { ok: 'yes' } } };
+  it('malformed measurements are dropped, never the report', () => {
+    const raw = { ...JSON.parse(JSON.stringify(round('us-east-1'))), measurements: { gateway: { ok: 'yes' } } };
     const { report } = parseReport(raw);
-    expect(report.rounds).toBeUndefined();
+    expect(report.measurements).toBeUndefined();
     expect(report.signals).toHaveLength(2);
   });
 });

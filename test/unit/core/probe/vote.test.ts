@@ -4,7 +4,15 @@ import { healthzRoundReport } from '../../../../lambdas/core/probe/healthz-repor
 import { EMPTY_PROBE_STATE, type ProbeState } from '../../../../lambdas/core/probe/probe-state.ts';
 import type { ProbeOutcome } from '../../../../lambdas/core/probe/result.ts';
 import { vantageRoundsOf, type VantageRound } from '../../../../lambdas/core/probe/vantage-round.ts';
-import { quorumOf, vantageProblem, voteIsOn, voteOnReport, votersOf, type VoteSettings } from '../../../../lambdas/core/probe/vote.ts';
+import {
+  quorumOf,
+  vantageProblem,
+  voteIsOn,
+  voteOnReport,
+  votersOf,
+  withHomeVantage,
+  type VoteSettings,
+} from '../../../../lambdas/core/probe/vote.ts';
 import type { EvaluationReport, Signal } from '../../../../lambdas/core/signal.ts';
 import { outcome, URL_GW } from './support.ts';
 
@@ -194,7 +202,7 @@ describe('the vote across vantages', () => {
     expect(fired(w.round('us-east-1', 1, timeout))).toEqual(['SEV2 healthz_down:gateway']);
   });
 
-  it('a report without `rounds` (an older probe) votes from its signals; an ok round then counts from the healthy list only', () => {
+  it('a report without `measurements` (an older probe) votes from its signals; an ok round then counts from the healthy list only', () => {
     const settings: VoteSettings = { home: 'eu-central-1', vantages: ['us-east-1'] };
     const report: EvaluationReport = {
       source: 'probe',
@@ -250,11 +258,20 @@ describe('vote settings', () => {
     expect(quorumOf(0, undefined)).toBe(1);
   });
 
+  it("a report naming the home region is the home region's (one heartbeat `probe`); with one vantage every report is", () => {
+    const report: EvaluationReport = { source: 'probe', evaluatedAt: '2026-11-20T03:00:00.000Z', evaluated: [], signals: [] };
+    expect(withHomeVantage({ ...report, vantage: 'eu-central-1' }, THREE)).toEqual(report);
+    expect(withHomeVantage({ ...report, vantage: 'us-east-1' }, THREE)).toEqual({ ...report, vantage: 'us-east-1' });
+    expect(withHomeVantage({ ...report, vantage: 'us-east-1' }, { home: 'home', vantages: [] })).toEqual(report);
+  });
+
   it('a report from a region that is not a configured vantage is named with what to do', () => {
     expect(vantageProblem({ source: 'probe', vantage: 'sa-east-1' }, THREE)).toBe(
       'a probe report from vantage "sa-east-1", which is not in probes.vantages (eu-central-1, us-east-1, ap-southeast-2): add it there or remove that probe stack',
     );
     expect(vantageProblem({ source: 'probe' }, THREE)).toBeUndefined();
     expect(vantageProblem({ source: 'probe', vantage: 'us-east-1' }, THREE)).toBeUndefined();
+    // With one vantage nothing votes: such a report is routed as the home region's, as before.
+    expect(vantageProblem({ source: 'probe', vantage: 'sa-east-1' }, { home: 'eu-central-1', vantages: [] })).toBeUndefined();
   });
 });
