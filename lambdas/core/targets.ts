@@ -1,7 +1,7 @@
 // The runbook's ack / mitigation / resolution targets of one incident episode, as instants: computed at
 // open and at an upgrade from `routing.targets`, in wall-clock or business time (business-time.ts).
 import { addBusinessMinutes, businessDayMinutes } from './business-time.ts';
-import type { Incident, TargetKind } from './incident.ts';
+import type { Incident } from './incident.ts';
 import type { RouterSettings } from './router-settings.ts';
 import type { Severity } from './signal.ts';
 import { parseTargetDuration } from './target-duration.ts';

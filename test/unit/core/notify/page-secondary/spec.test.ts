@@ -120,7 +120,9 @@ describe('the routing policy never sends ordinary notifications to page-secondar
       // and SEV4's none do not pass in two hours): that page, then the resolve of what it was paged for.
       const secondary = incident.deliveries.filter((d) => d.sink === 'page-secondary');
       const missedAck = severity === 'SEV1' || severity === 'SEV2';
-      expect(secondary.map((d) => `${d.action} ${d.id.endsWith(':secondary')}`)).toEqual(missedAck ? ['trigger true', 'resolve false'] : []);
+      expect(secondary.map((d) => `${d.action} ${d.id.endsWith(':secondary')}`)).toEqual(
+        missedAck ? ['trigger true', 'resolve false'] : [],
+      );
       expect(sns.on('page-secondary')).toHaveLength(missedAck ? 2 : 0);
     },
   );
