@@ -144,6 +144,13 @@ export class MetisFunction extends Construct {
 const LAMBDA_ENVIRONMENT_BYTES = 4096;
 /** A value CloudFormation fills in at deploy time (another resource's name, ARN or URL), counted at this size. */
 const DEPLOY_TIME_VALUE_BYTES = 128;
+/** Pseudo parameters have a known longest value ("aws-us-gov", "ap-southeast-2", 12 digits, "amazonaws.com.cn"). */
+const PSEUDO_PARAMETER_BYTES: Record<string, number> = {
+  'AWS::Partition': 10,
+  'AWS::Region': 16,
+  'AWS::AccountId': 12,
+  'AWS::URLSuffix': 16,
+};
 
 /** The function's environment measured at synthesis: an error naming the largest variables when Lambda would refuse it. */
 function environmentErrors(fn: NodejsFunction): string[] {
@@ -164,7 +171,7 @@ function environmentErrors(fn: NodejsFunction): string[] {
   ];
 }
 
-/** Bytes of a resolved environment value: literal text as it is, each deploy-time reference at DEPLOY_TIME_VALUE_BYTES. */
+/** Bytes of a resolved environment value: literal text as it is, each deploy-time reference at DEPLOY_TIME_VALUE_BYTES (a pseudo parameter at its longest). */
 function estimatedBytes(value: unknown): number {
   if (typeof value === 'string') return Buffer.byteLength(value);
   if (Array.isArray(value)) return value.reduce((sum: number, part) => sum + estimatedBytes(part), 0);
@@ -173,6 +180,8 @@ function estimatedBytes(value: unknown): number {
     const parts = join[1] as unknown[];
     return estimatedBytes(parts) + Buffer.byteLength(join[0]) * Math.max(0, parts.length - 1);
   }
+  const ref = value !== null && typeof value === 'object' ? (value as Record<string, unknown>).Ref : undefined;
+  if (typeof ref === 'string' && ref in PSEUDO_PARAMETER_BYTES) return PSEUDO_PARAMETER_BYTES[ref]!;
   return typeof value === 'object' && value !== null ? DEPLOY_TIME_VALUE_BYTES : String(value).length;
 }
 

@@ -171,7 +171,7 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
     ...(targets.deadlines
       ? {
           DEADLINE_SCHEDULER: Stack.of(targets.incidentTable).toJsonString({
-            groupName: targets.deadlines.groupRef,
+            groupName: targets.deadlines.groupName,
             targetArn: targets.deadlines.sweeperArn,
             roleArn: targets.deadlines.invokerRole.roleArn,
             deadLetterArn: targets.deadlines.deadLetterQueue.queueArn,
