@@ -10,6 +10,7 @@ import { secretsOf } from '../../lambdas/core/human/secrets.ts';
 import { readSplunkOnCallWebhook } from '../../lambdas/core/human/splunk-oncall-webhook.ts';
 import { nameOf, noteOf } from '../../lambdas/core/human/text-fields.ts';
 import { UsageError } from '../errors.ts';
+import { readIsoInstant } from '../../lambdas/core/iso-instant.ts';
 
 export type HumanEntry =
   | { kind: 'human'; at: number; action: HumanAction; replayIds: string[]; line: number }
@@ -43,8 +44,10 @@ export function humanEntry(raw: Record<string, unknown>, origin: string, index: 
   const line = index + 1;
   const where = `${origin}: entry ${line}`;
   const atText = raw.at;
-  const at = typeof atText === 'string' ? Date.parse(atText) : Number.NaN;
-  if (Number.isNaN(at)) throw new UsageError(`${where}: "at" must be an ISO time`);
+  // Strict as every time the CLI takes: a real calendar time with its zone, never the machine's local time.
+  const instant = typeof atText === 'string' ? readIsoInstant(atText) : undefined;
+  if (!instant?.ok) throw new UsageError(`${where}: "at" must be an ISO time with its zone, such as 2026-11-24T10:07:00Z`);
+  const at = instant.ms;
   if ('ack' in raw) return ackEntry(raw, where, at, line);
   const provider = raw.webhook;
   if (typeof provider !== 'string' || !(PROVIDERS as readonly string[]).includes(provider))

@@ -6,6 +6,7 @@
 // line break in a summary must not be able to inject a heading.
 import type { Incident } from './incident.ts';
 import { viaLabel } from './human-resolve.ts';
+import { VIA_LABEL } from './human/action.ts';
 import { isSecondaryPage } from './notify/human-loop-text.ts';
 import { TARGET_KINDS, TARGET_LABEL, targetField } from './target-kinds.ts';
 import { redactText } from './redact.ts';
@@ -122,7 +123,10 @@ export function renderPostmortem(input: PostmortemInput): string {
 /** The runbook's "ack by <on-call>" line (and a person's resolve) from what the incident recorded. */
 function humanEntries(incident: Incident): { at: string; event: string }[] {
   const entries: { at: string; event: string }[] = [];
-  if (incident.ack) entries.push({ at: incident.ack.at, event: `ack by ${incident.ack.by} (${viaLabel(incident.ack.via)})` });
+  if (incident.ack) {
+    const note = incident.ack.note ? `: ${incident.ack.note}` : '';
+    entries.push({ at: incident.ack.at, event: `ack by ${incident.ack.by} (${VIA_LABEL[incident.ack.via]})${note}` });
+  }
   if (incident.humanResolved)
     entries.push({
       at: incident.humanResolved.at,

@@ -83,7 +83,12 @@ describe('metis-alerts routes', () => {
     const old = runCli([...args, file('old-column.json', { routing: { policy: policy('pagerduty') } })]);
     const renamed = runCli([...args, file('new-column.json', { routing: { policy: policy('paging') } })]);
     expect(old.status).toBe(0);
-    expect(JSON.parse(old.stdout)).toEqual({ sinks: ['pagerduty', 'page', 'chatops'], escalation: null });
+    expect(JSON.parse(old.stdout)).toEqual({
+      sinks: ['pagerduty', 'page', 'chatops'],
+      escalation: null,
+      ackBy: '2026-11-24T10:15:00.000Z',
+      secondary: [],
+    });
     expect(old.stdout).toBe(renamed.stdout);
     expect(renamed.stderr).toBe('');
     const warnings = old.stderr.trim().split('\n');

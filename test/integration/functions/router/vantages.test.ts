@@ -79,8 +79,7 @@ function environment() {
     INCIDENT_TABLE: tableName,
     PAGE_TOPIC_ARN: world.page.topicArn,
     CHATOPS_TOPIC_ARN: world.chatops.topicArn,
-    PAGERDUTY_ROUTING_KEY_PARAMETER: ROUTING_KEY_PARAMETER,
-    PAGERDUTY_EVENTS_URL: world.pd.eventsUrl,
+    SINKS: JSON.stringify({ pagerduty: { routingKeyParameter: ROUTING_KEY_PARAMETER, eventsUrl: world.pd.eventsUrl } }),
     ROUTER_SETTINGS: JSON.stringify(routerSettingsOf(CONFIG)),
   };
 }
