@@ -49,7 +49,7 @@ describe('renderPostmortem: acknowledgement and targets', () => {
     expect(markdown).toContain(
       '- 03:15 — ack target missed (due 03:15 UTC); no secondary configured (routing.secondary): chatops post only\n',
     );
-    expect(markdown).toContain("- 04:10 — ack by bo (ack link)\n");
+    expect(markdown).toContain('- 04:10 — ack by bo (ack link)\n');
     expect(markdown).toMatch(/\*\*Duration:\*\* 01:40 /);
   });
 
