@@ -12,7 +12,7 @@ import type { IncidentStore } from '../../lambdas/core/ports.ts';
 import { routerSettingsOf } from '../../lambdas/core/router-settings.ts';
 import { deployedNames } from '../deployed-stack.ts';
 import { UsageError } from '../errors.ts';
-import { asIncident, incidentTableClient, onTable } from '../incident-table.ts';
+import { asIncident, incidentTableClient, onTable } from '../deployed-table.ts';
 import { currentUser, type Output } from '../io.ts';
 import { SPECS } from '../spec.ts';
 

@@ -14,7 +14,7 @@ import { UsageError } from '../errors.ts';
 import { SPECS } from '../spec.ts';
 import { type IncidentReader, outcomeOf, pollIncident, type SinkOutcome, showOutcome } from '../incident-deliveries.ts';
 import { deployedNames } from '../deployed-stack.ts';
-import { asIncident, incidentTableClient, onTable } from '../incident-table.ts';
+import { asIncident, incidentTableClient, onTable } from '../deployed-table.ts';
 import { currentUser, type Output } from '../io.ts';
 
 export interface ResolveByHandDeps extends IncidentReader {

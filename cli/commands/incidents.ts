@@ -9,7 +9,7 @@ import { redactText } from '../../lambdas/core/redact.ts';
 import { oneLine, type Severity } from '../../lambdas/core/signal.ts';
 import { formatTable } from '../format-table.ts';
 import { deployedNames } from '../deployed-stack.ts';
-import { incidentTableClient, onTable } from '../incident-table.ts';
+import { incidentTableClient, onTable } from '../deployed-table.ts';
 import type { Output } from '../io.ts';
 import { SPECS } from '../spec.ts';
 import { runIncidentResolveCommand } from './incident-resolve.ts';

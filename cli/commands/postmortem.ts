@@ -12,7 +12,7 @@ import { isOpenFailure } from '../../lambdas/core/trace-db/sql-port.ts';
 import { UsageError } from '../errors.ts';
 import { SPECS } from '../spec.ts';
 import { deployedNames } from '../deployed-stack.ts';
-import { asIncident, incidentTableClient, onTable } from '../incident-table.ts';
+import { asIncident, incidentTableClient, onTable } from '../deployed-table.ts';
 import { parseInstant, type Output } from '../io.ts';
 import { errorMessage } from '../../lambdas/core/errors.ts';
 

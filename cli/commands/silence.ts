@@ -19,7 +19,7 @@ import { UsageError } from '../errors.ts';
 import { SPECS } from '../spec.ts';
 import { formatTable } from '../format-table.ts';
 import { deployedNames, type StackFlags } from '../deployed-stack.ts';
-import { incidentTableClient, onTable } from '../incident-table.ts';
+import { incidentTableClient, onTable } from '../deployed-table.ts';
 import { currentUser, parseInstant, type Output } from '../io.ts';
 
 /** A silence longer than this is almost always forgotten: use a maintenance window in the config instead. */

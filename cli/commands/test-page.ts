@@ -20,7 +20,7 @@ import { UsageError } from '../errors.ts';
 import { SPECS } from '../spec.ts';
 import { answered, type IncidentReader, outcomeOf, pollIncident, type SinkOutcome, showOutcome } from '../incident-deliveries.ts';
 import { parseInstant, resolveConfig, type Output } from '../io.ts';
-import { incidentTableClient, onTable } from '../incident-table.ts';
+import { incidentTableClient, onTable } from '../deployed-table.ts';
 import { deployedNames } from '../deployed-stack.ts';
 
 export interface TestPageDeps extends IncidentReader {
