@@ -73,20 +73,25 @@ export class DynamoDbIncidentStore implements IncidentStore {
    * the sweeper) resolves it instead: later, never wrongly.
    */
   private async queryOpen(source: SignalSource): Promise<Incident[]> {
+    return this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, 'open');
+  }
+
+  /** Every incident of `status` whose `attribute` is `value` on the sparse `index`, oldest first. */
+  private async queryIndex(index: string, attribute: string, value: string, status: Incident['status']): Promise<Incident[]> {
     const incidents: Incident[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
       const page = await this.documents.send(
         new QueryCommand({
           TableName: this.tableName,
-          IndexName: OPEN_BY_SOURCE_INDEX,
-          KeyConditionExpression: '#openSource = :source',
-          ExpressionAttributeNames: { '#openSource': OPEN_SOURCE },
-          ExpressionAttributeValues: { ':source': source },
+          IndexName: index,
+          KeyConditionExpression: '#key = :value',
+          ExpressionAttributeNames: { '#key': attribute },
+          ExpressionAttributeValues: { ':value': value },
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of page.Items ?? []) if ((item as StoredIncident).status === 'open') incidents.push(fromItem(item as StoredIncident));
+      for (const item of (page.Items ?? []) as StoredIncident[]) if (item.status === status) incidents.push(fromItem(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return incidents.sort(byOpenedAt);
@@ -154,23 +159,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 
   private async queryOwed(): Promise<Incident[]> {
-    const incidents: Incident[] = [];
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.documents.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          IndexName: OWED_INDEX,
-          KeyConditionExpression: '#owed = :owed',
-          ExpressionAttributeNames: { '#owed': OWED_ATTRIBUTE },
-          ExpressionAttributeValues: { ':owed': OWED_VALUE },
-          ExclusiveStartKey: startKey,
-        }),
-      );
-      for (const item of (page.Items ?? []) as StoredIncident[]) if (item.status === 'resolved') incidents.push(fromItem(item));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return incidents.sort(byOpenedAt);
+    return this.queryIndex(OWED_INDEX, OWED_ATTRIBUTE, OWED_VALUE, 'resolved');
   }
 
   async put(incident: Incident, expectedVersion: number | undefined): Promise<boolean> {
