@@ -2,10 +2,15 @@
 // `{"webhook": "pagerduty"|"opsgenie"|"splunk-oncall", "at", "headers", "body"}`, judged as the deployed ack
 // intake judges them (verified when METIS_WEBHOOK_SECRET_<PROVIDER> is set; a line that fails is refused and
 // reported, never applied), and ack lines `{"ack": DEDUP_KEY, "at", "by", "note"?}`, which need no secret.
-import type { HumanAction } from '../../lambdas/core/human/action.ts';
+// A PagerDuty incident grouped from several alerts has no incident_key; the deployed intake asks PagerDuty's
+// REST API for its alerts, a backtest reads them from the line's `"alerts"` (the alert_keys, or the API's
+// `{alert_key, status}` objects) and reports the line as unmapped without it.
+import type { HumanAction, UnkeyedAction } from '../../lambdas/core/human/action.ts';
 import { judgeProviderRequest, PROVIDERS, type Provider } from '../../lambdas/core/human/intake-request.ts';
 import { readOpsgenieWebhook } from '../../lambdas/core/human/opsgenie-webhook.ts';
+import { actionsForGroupedIncident } from '../../lambdas/core/human/pagerduty-grouped.ts';
 import { readPagerDutyWebhook } from '../../lambdas/core/human/pagerduty-webhook.ts';
+import type { PagerDutyAlert } from '../../lambdas/core/human/ports.ts';
 import { secretsOf } from '../../lambdas/core/human/secrets.ts';
 import { readSplunkOnCallWebhook } from '../../lambdas/core/human/splunk-oncall-webhook.ts';
 import { nameOf, noteOf } from '../../lambdas/core/human/text-fields.ts';
@@ -13,7 +18,8 @@ import { UsageError } from '../errors.ts';
 import { readIsoInstant } from '../../lambdas/core/iso-instant.ts';
 
 export type HumanEntry =
-  | { kind: 'human'; at: number; action: HumanAction; replayIds: string[]; line: number }
+  /** One action, or one per incident of ours in a grouped PagerDuty incident. */
+  | { kind: 'human'; at: number; actions: HumanAction[]; replayIds: string[]; line: number }
   /** Authentic but nothing for us (another event type), or refused (verification, malformed, stale): reported, not applied. */
   | { kind: 'human-skipped'; at: number; line: number; why: string; refused: boolean };
 
@@ -65,7 +71,8 @@ export function humanEntry(raw: Record<string, unknown>, origin: string, index: 
       now,
       door.header,
     );
-    if (verdict.kind === 'act') return { kind: 'human', at, line, action: verdict.action, replayIds: verdict.replayIds };
+    if (verdict.kind === 'act') return { kind: 'human', at, line, actions: [verdict.action], replayIds: verdict.replayIds };
+    if (verdict.kind === 'grouped') return groupedEntry(raw, where, verdict, at, line, verdict.replayIds);
     const refused = verdict.kind !== 'ignored';
     return { kind: 'human-skipped', at, line, refused, why: `${provider} webhook ${refused ? 'refused' : 'ignored'}: ${verdict.reason}` };
   }
@@ -76,7 +83,8 @@ export function humanEntry(raw: Record<string, unknown>, origin: string, index: 
         ? readOpsgenieWebhook(body, now.toISOString())
         : readSplunkOnCallWebhook(body, now.toISOString());
   if (reading.kind === 'action')
-    return { kind: 'human', at, line, action: reading.action, replayIds: [`${provider}:event:${reading.action.eventId}`] };
+    return { kind: 'human', at, line, actions: [reading.action], replayIds: [`${provider}:event:${reading.action.eventId}`] };
+  if (reading.kind === 'grouped') return groupedEntry(raw, where, reading, at, line, [`${provider}:event:${reading.action.eventId}`]);
   const refused = reading.kind === 'malformed';
   return {
     kind: 'human-skipped',
@@ -100,7 +108,44 @@ function ackEntry(raw: Record<string, unknown>, where: string, at: number, line:
     eventId: `ack-line:${line}`,
     ...(note ? { note } : {}),
   };
-  return { kind: 'human', at, line, action, replayIds: [] };
+  return { kind: 'human', at, line, actions: [action], replayIds: [] };
+}
+
+/** A grouped PagerDuty incident: mapped through the line's `"alerts"`, as the deployed intake maps the REST API's answer. */
+function groupedEntry(
+  raw: Record<string, unknown>,
+  where: string,
+  grouped: { incidentId: string; action: UnkeyedAction },
+  at: number,
+  line: number,
+  replayIds: string[],
+): HumanEntry {
+  if (raw.alerts === undefined)
+    return {
+      kind: 'human-skipped',
+      at,
+      line,
+      refused: false,
+      why:
+        `pagerduty webhook not mapped: incident ${grouped.incidentId} was grouped from several alerts and has no incident_key; ` +
+        `add "alerts": the alert_keys of GET /incidents/${grouped.incidentId}/alerts`,
+    };
+  const alerts = alertsOf(raw.alerts, where);
+  return { kind: 'human', at, line, actions: actionsForGroupedIncident(grouped.action, alerts), replayIds };
+}
+
+/** `"alerts"`: dedup keys (active alerts), or the REST API's alert objects with `alert_key` and `status`. */
+function alertsOf(value: unknown, where: string): PagerDutyAlert[] {
+  const problem = `${where}: "alerts" must be a list of alert keys or of {"alert_key", "status"} objects`;
+  if (!Array.isArray(value)) throw new UsageError(problem);
+  return value.map((alert) => {
+    if (typeof alert === 'string') return { alertKey: alert, status: 'triggered' };
+    if (typeof alert === 'object' && alert !== null && typeof (alert as { alert_key?: unknown }).alert_key === 'string') {
+      const { alert_key: alertKey, status } = alert as { alert_key: string; status?: unknown };
+      return { alertKey, status: typeof status === 'string' ? status : 'triggered' };
+    }
+    throw new UsageError(problem);
+  });
 }
 
 function lowerCased(headers: unknown): Record<string, string> {

@@ -156,7 +156,7 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     await advance(at.getTime());
     clock = at;
     if (entry.kind === 'human' || entry.kind === 'human-skipped') {
-      human.push(await applyHumanEntry(entry, at, store, settings, seen));
+      human.push(...(await applyHumanEntry(entry, at, store, settings, seen)));
       continue;
     }
     // As the deployed router does with a report: its firing signals plus the resolves its evidence allows.
@@ -176,33 +176,43 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
   }
 }
 
-/** As the deployed ack intake does: replays refused by id, then the action applied with a conditional put. */
+/** As the deployed ack intake does: replays refused by id, then each action applied with a conditional put. */
 async function applyHumanEntry(
   entry: Extract<ReplayEntry, { kind: 'human' | 'human-skipped' }>,
   at: Date,
   store: MemoryIncidentStore,
   settings: RouterSettings,
   seen: Set<string>,
-): Promise<HumanOutcomeLine> {
+): Promise<HumanOutcomeLine[]> {
   const base = { at: at.toISOString(), entry: entry.line };
   if (entry.kind === 'human-skipped')
-    return { ...base, outcome: entry.why, applied: false, ...(entry.refused ? { refused: true as const } : {}) };
-  const { action } = entry;
+    return [{ ...base, outcome: entry.why, applied: false, ...(entry.refused ? { refused: true as const } : {}) }];
+  const { actions } = entry;
+  if (actions.length === 0)
+    return [{ ...base, outcome: 'pagerduty webhook not mapped: no alert of the grouped incident to act on', applied: false }];
   if (entry.replayIds.some((id) => seen.has(id)))
-    return {
-      ...base,
-      dedupKey: action.dedupKey,
-      outcome: `${action.via} replay refused (event seen before)`,
-      applied: false,
-      refused: true,
-    };
+    return [
+      {
+        ...base,
+        ...(actions.length === 1 ? { dedupKey: actions[0]!.dedupKey } : {}),
+        outcome: `${actions[0]!.via} replay refused (event seen before)`,
+        applied: false,
+        refused: true,
+      },
+    ];
   for (const id of entry.replayIds) seen.add(id);
-  const incident = await store.get(action.dedupKey);
-  const outcome = applyHumanAction(incident, action, at, settings);
-  if (!outcome.applied)
-    return { ...base, dedupKey: action.dedupKey, outcome: `${action.kind} by ${action.by}: ${outcome.reason}`, applied: false };
-  await store.put({ ...outcome.next, version: incident!.version + 1 }, incident!.version);
-  return { ...base, dedupKey: action.dedupKey, outcome: outcome.event, applied: true };
+  const lines: HumanOutcomeLine[] = [];
+  for (const action of actions) {
+    const incident = await store.get(action.dedupKey);
+    const outcome = applyHumanAction(incident, action, at, settings);
+    if (!outcome.applied) {
+      lines.push({ ...base, dedupKey: action.dedupKey, outcome: `${action.kind} by ${action.by}: ${outcome.reason}`, applied: false });
+      continue;
+    }
+    await store.put({ ...outcome.next, version: incident!.version + 1 }, incident!.version);
+    lines.push({ ...base, dedupKey: action.dedupKey, outcome: outcome.event, applied: true });
+  }
+  return lines;
 }
 
 export function formatDeliveries(deliveries: Delivery[], digests: RouteResult['digests'] = [], human: HumanOutcomeLine[] = []): string {

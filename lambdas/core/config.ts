@@ -7,7 +7,7 @@ import { SEVERITIES, SIGNAL_SOURCES } from './signal.ts';
 import { DEFAULT_LOG_FILTER_PATTERN } from './logs/filter-pattern.ts';
 import { MetisError } from './errors.ts';
 import { sinksSchema, stormSchema } from './notify/sink-catalog.ts';
-import { ssmParameterName } from './notify/spec.ts';
+import { httpsUrl, ssmParameterName } from './notify/spec.ts';
 import { probesSchema } from './probe/vantages.ts';
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time "HH:MM" (24 h)');
@@ -411,9 +411,22 @@ const intakeKmsKeyArn = z
   .string()
   .regex(/^arn:aws[a-z-]*:kms:/, 'expected a KMS key ARN')
   .optional();
-export const ackIntakeSchema = z.strictObject({
+/** PagerDuty's REST API root (an account in PagerDuty's EU service region uses https://api.eu.pagerduty.com). */
+export const PAGERDUTY_REST_API_URL = 'https://api.pagerduty.com';
+export const pagerDutyDoorSchema = z.strictObject({
   /** The PagerDuty webhooks v3 subscription's signing secret (`/pagerduty`). */
-  pagerduty: z.strictObject({ secretParameter: ssmName, kmsKeyArn: intakeKmsKeyArn }).optional(),
+  secretParameter: ssmName,
+  /**
+   * A PagerDuty REST API key (read-only suffices): an incident PagerDuty grouped from several alerts has no
+   * incident_key, and the intake looks up its alerts' keys with it. Without it such an event is logged, not mapped.
+   */
+  restApiKeyParameter: ssmName.optional(),
+  restApiUrl: httpsUrl.default(PAGERDUTY_REST_API_URL),
+  /** The customer KMS key of these parameters, if not the AWS-managed aws/ssm. */
+  kmsKeyArn: intakeKmsKeyArn,
+});
+export const ackIntakeSchema = z.strictObject({
+  pagerduty: pagerDutyDoorSchema.optional(),
   /** The shared secret Opsgenie / JSM's outgoing webhook sends in `header` or as basic-auth password (`/opsgenie`). */
   opsgenie: z.strictObject({ secretParameter: ssmName, header: secretHeader, kmsKeyArn: intakeKmsKeyArn }).optional(),
   /** The shared secret Splunk On-Call's outbound webhook sends in `header` or as basic-auth password (`/splunk-oncall`). */

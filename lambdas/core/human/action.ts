@@ -33,9 +33,17 @@ export const VIA_LABEL: Record<HumanVia, string> = {
   cli: 'CLI',
 };
 
+/** An action whose incident is not named yet: a PagerDuty incident grouped from several alerts. */
+export type UnkeyedAction = Omit<HumanAction, 'dedupKey'>;
+
 /** What a provider request amounts to once verified and parsed. */
 export type WebhookReading =
   | { kind: 'action'; action: HumanAction }
+  /**
+   * A PagerDuty incident grouped from several alerts carries no incident_key: its alerts' keys (our dedup
+   * keys) come from PagerDuty's REST API, `GET /incidents/{incidentId}/alerts` (pagerduty-grouped.ts).
+   */
+  | { kind: 'grouped'; incidentId: string; action: UnkeyedAction }
   /** Authentic, but nothing for us (another event type, an incident without our key): answered 2xx. */
   | { kind: 'ignored'; reason: string; eventId?: string }
   /** Authentic but unreadable: 400. */

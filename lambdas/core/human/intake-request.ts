@@ -1,7 +1,7 @@
 // One request to the ack intake, judged before anything is read from or written to the store: which door
 // (path), whether it is authentic (signature or shared secret), whether it is too big, too old, or
 // unreadable, and which ids make it a replay. The handler does the I/O around these answers.
-import type { HumanAction } from './action.ts';
+import type { HumanAction, UnkeyedAction } from './action.ts';
 import { readOpsgenieWebhook } from './opsgenie-webhook.ts';
 import { readPagerDutyWebhook, verifyPagerDutySignature } from './pagerduty-webhook.ts';
 import { matchesAnySecret, sharedSecretOf } from './secrets.ts';
@@ -39,7 +39,9 @@ export type ProviderVerdict =
   /** Outside the timestamp window: refused like a replay. */
   | { kind: 'stale'; reason: string }
   | { kind: 'ignored'; reason: string }
-  | { kind: 'act'; action: HumanAction; replayIds: string[] };
+  | { kind: 'act'; action: HumanAction; replayIds: string[] }
+  /** A PagerDuty incident grouped from several alerts: act once its alerts' keys are looked up. */
+  | { kind: 'grouped'; incidentId: string; action: UnkeyedAction; replayIds: string[] };
 
 export function judgeProviderRequest(
   provider: Provider,
@@ -60,6 +62,13 @@ export function judgeProviderRequest(
         : readSplunkOnCallWebhook(text, receivedAt);
   if (reading.kind === 'malformed') return { kind: 'refused', status: 400, reason: reading.reason };
   if (reading.kind === 'ignored') return { kind: 'ignored', reason: reading.reason };
+  if (reading.kind === 'grouped')
+    return {
+      kind: 'grouped',
+      incidentId: reading.incidentId,
+      action: reading.action,
+      replayIds: replayIdsOf(provider, request, reading.action),
+    };
   const { action } = reading;
   // PagerDuty's occurred_at is when a person acted, and its retries run for 48 h: its replays are caught
   // by id only. Opsgenie's and Splunk On-Call's times are the delivery's own: a stale one is a replay.
@@ -75,7 +84,7 @@ function authentic(provider: Provider, request: ProviderRequest, secrets: readon
 }
 
 /** PagerDuty: the delivery id (the same on every retry of one webhook) and the event id; others: the body's digest. */
-function replayIdsOf(provider: Provider, request: ProviderRequest, action: HumanAction): string[] {
+function replayIdsOf(provider: Provider, request: ProviderRequest, action: UnkeyedAction): string[] {
   const ids = [`${provider}:event:${action.eventId}`];
   const webhookId = request.headers['x-webhook-id'];
   if (provider === 'pagerduty' && webhookId) ids.push(`pagerduty:webhook:${webhookId.slice(0, 200)}`);

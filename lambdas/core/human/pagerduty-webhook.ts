@@ -1,7 +1,8 @@
 // PagerDuty webhooks v3 (developer.pagerduty.com, "Verifying Signatures" and "Overview"): each delivery is
 // signed in `X-PagerDuty-Signature: v1=<hex>[,v1=<hex>...]`, one HMAC-SHA256 of the raw body per signing
 // secret (several while a secret is rotated); the body is one `event` whose `data.incident_key` is the
-// dedup key we sent with the Events API. Nothing here trusts the body before the signature matched.
+// dedup key we sent with the Events API (or, for an incident grouped from several alerts, absent: then the
+// incident's id is read for the alert lookup). Nothing here trusts the body before the signature matched.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { HumanActionKind, WebhookReading } from './action.ts';
 import { instantOf, isRecord, nameOf, noteOf, parseJson } from './text-fields.ts';
@@ -48,18 +49,21 @@ export function readPagerDutyWebhook(body: string): WebhookReading {
   const at = instantOf(occurredAt);
   if (!at) return { kind: 'malformed', reason: 'event.occurred_at is not a time' };
   if (!isRecord(data)) return { kind: 'malformed', reason: 'event.data missing' };
-  const dedupKey = data.incident_key;
-  // An incident PagerDuty grouped from several alerts has no incident_key; looking up its alerts' keys
-  // needs a PagerDuty API token, which this intake does not hold: such an event is ignored (and logged).
-  if (typeof dedupKey !== 'string' || dedupKey === '')
-    return { kind: 'ignored', reason: 'the incident has no incident_key (grouped alerts?)', eventId: id };
   // agent is null when automation acted (an auto-resolve, an escalation rule).
   const by = nameOf(isRecord(agent) ? agent.summary : undefined, 'PagerDuty automation');
-  return {
-    kind: 'action',
-    action: { kind, dedupKey, at, by, via: 'pagerduty', eventId: id, ...noteFields(kind, data) },
-  };
+  const action = { kind, at, by, via: 'pagerduty' as const, eventId: id, ...noteFields(kind, data) };
+  const dedupKey = data.incident_key;
+  if (typeof dedupKey === 'string' && dedupKey !== '') return { kind: 'action', action: { ...action, dedupKey } };
+  // An incident PagerDuty grouped from several alerts has no incident_key: its id names it for the alert
+  // lookup. The id goes into a REST API path, so only PagerDuty's own id alphabet is taken.
+  const incidentId = data.id;
+  if (typeof incidentId !== 'string' || !PAGERDUTY_ID.test(incidentId))
+    return { kind: 'ignored', reason: 'the incident has neither incident_key nor a PagerDuty incident id', eventId: id };
+  return { kind: 'grouped', incidentId, action };
 }
+
+/** PagerDuty object ids: letters and digits (PGR0VU2, Q1XQPZ3PYQ0ABC). */
+const PAGERDUTY_ID = /^[A-Za-z0-9]{1,64}$/;
 
 /** A reassignment names the new assignees; its status says whether the incident is still acknowledged. */
 function noteFields(kind: HumanActionKind, data: Record<string, unknown>): { note?: string; clearsAck?: boolean } {

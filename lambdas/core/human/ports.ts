@@ -12,3 +12,23 @@ export interface SeenIds {
 export interface AckLinks {
   linkFor(dedupKey: string, episode: number, now: Date): Promise<string | undefined>;
 }
+
+/** One alert of a PagerDuty incident, as `GET /incidents/{id}/alerts` lists it: `alert_key` is our dedup key. */
+export interface PagerDutyAlert {
+  alertKey: string;
+  /** `triggered` or `resolved` (PagerDuty may add statuses). */
+  status: string;
+}
+
+export type IncidentAlertsAnswer =
+  /** `complete` is false when the lookup stopped at its bound with more pages left. */
+  | { kind: 'alerts'; alerts: PagerDutyAlert[]; complete: boolean }
+  /** 5xx, 429, a timeout, a network error, SSM failing: PagerDuty should retry the webhook. */
+  | { kind: 'retry'; reason: string }
+  /** 401/403 (a bad or under-scoped key), 404, 400, no key stored, an unreadable answer: retrying will not help. */
+  | { kind: 'refused'; reason: string };
+
+/** Lists a PagerDuty incident's alerts through the REST API (adapters/pagerduty-incident-alerts.ts). */
+export interface PagerDutyIncidentAlerts {
+  alertsOf(incidentId: string): Promise<IncidentAlertsAnswer>;
+}

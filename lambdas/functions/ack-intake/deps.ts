@@ -4,6 +4,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import { DynamoDbSeenIds } from '../../adapters/dynamodb-seen-ids.ts';
 import { SsmSecret } from '../../adapters/notify/ssm-secret.ts';
+import { PagerDutyRestIncidentAlerts } from '../../adapters/pagerduty-incident-alerts.ts';
 import { secretsOf } from '../../core/human/secrets.ts';
 import type { Runtime } from '../commons/runtime.ts';
 import type { AckIntakeEnvironment } from './env.ts';
@@ -28,7 +29,16 @@ export function buildAckIntakeDeps(env: AckIntakeEnvironment, clients: AckIntake
   const readers = new Map<Door, SsmSecret>();
   for (const [door, parameterName] of Object.entries(parameters) as [Door, string | undefined][])
     if (parameterName) readers.set(door, new SsmSecret({ client: clients.ssm, parameterName, maxAgeSeconds: SECRET_MAX_AGE_SECONDS }));
+  const restKey = intake.pagerduty?.restApiKeyParameter;
+  // Cached like the signing secrets: a warm intake reads the key at most once a minute.
+  const pagerDutyAlerts = restKey
+    ? new PagerDutyRestIncidentAlerts({
+        apiUrl: intake.pagerduty!.restApiUrl,
+        apiKey: new SsmSecret({ client: clients.ssm, parameterName: restKey, maxAgeSeconds: SECRET_MAX_AGE_SECONDS }).asProvider(),
+      })
+    : undefined;
   return {
+    ...(pagerDutyAlerts ? { pagerDutyAlerts } : {}),
     store: new DynamoDbIncidentStore({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     seen: new DynamoDbSeenIds({ client: clients.dynamodb, tableName: env.INCIDENT_TABLE }),
     secrets: async (door) => {

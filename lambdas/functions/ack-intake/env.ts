@@ -1,15 +1,21 @@
 // The ack intake's environment, validated once at module load (the stack sets these; see lib/ack-intake.ts).
 import { z } from 'zod';
-import { ackIntakeSchema } from '../../core/config.ts';
+import { ackIntakeSchema, PAGERDUTY_REST_API_URL, pagerDutyDoorSchema } from '../../core/config.ts';
 import { routerSettingsSchema } from '../../core/router-settings.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
+
+// The config took only an https REST API root at synth; the deployed settings are read as given (the
+// integration tests point it at a loopback PagerDuty fake).
+const deployedIntakeSchema = ackIntakeSchema.extend({
+  pagerduty: pagerDutyDoorSchema.extend({ restApiUrl: z.url().default(PAGERDUTY_REST_API_URL) }).optional(),
+});
 
 const environmentSchema = z.object({
   INCIDENT_TABLE: z.string().min(1),
   /** The router's settings: a human resolve closes the incident as the router would (retention, owed resolves). */
   ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
   /** The config's `ackIntake`: SSM parameter names and header names, never a secret. */
-  INTAKE_SETTINGS: jsonVariable('INTAKE_SETTINGS', ackIntakeSchema),
+  INTAKE_SETTINGS: jsonVariable('INTAKE_SETTINGS', deployedIntakeSchema),
 });
 
 export type AckIntakeEnvironment = z.output<typeof environmentSchema>;

@@ -7,8 +7,16 @@ import { acknowledgedPage, type AckPage, confirmPage, nothingToDoPage, refusedPa
 import type { HumanAction } from '../../core/human/action.ts';
 import { applyHumanAction } from '../../core/human/apply.ts';
 import { formField } from '../../core/human/html.ts';
-import { judgeProviderRequest, MAX_BODY_BYTES, type Provider, routeOf, SEEN_ID_SECONDS } from '../../core/human/intake-request.ts';
-import type { SeenIds } from '../../core/human/ports.ts';
+import {
+  judgeProviderRequest,
+  MAX_BODY_BYTES,
+  type Provider,
+  type ProviderVerdict,
+  routeOf,
+  SEEN_ID_SECONDS,
+} from '../../core/human/intake-request.ts';
+import { actionsForGroupedIncident } from '../../core/human/pagerduty-grouped.ts';
+import type { PagerDutyIncidentAlerts, SeenIds } from '../../core/human/ports.ts';
 import { nameOf } from '../../core/human/text-fields.ts';
 import { errorSummary } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
@@ -28,7 +36,12 @@ export interface AckIntakeDeps {
   settings: RouterSettings;
   clock: () => Date;
   logger: Logger;
+  /** PagerDuty's REST API, for incidents grouped from several alerts; absent without `restApiKeyParameter`. */
+  pagerDutyAlerts?: PagerDutyIncidentAlerts;
 }
+
+/** The log line a grouped PagerDuty incident that reached none of ours leaves (Logs Insights counts it). */
+export const GROUPED_UNMAPPED = 'ack intake: grouped PagerDuty incident not mapped';
 
 export interface UrlResponse {
   statusCode: number;
@@ -86,6 +99,8 @@ async function provider(name: Provider, request: IntakeHttpRequest, deps: AckInt
     case 'ignored':
       deps.logger.info('ack intake: event ignored', { door: name, reason: verdict.reason });
       return answer(200, 'accepted');
+    case 'grouped':
+      return grouped(verdict, now, deps);
   }
   const expiresAt = Math.floor(now.getTime() / 1000) + SEEN_ID_SECONDS;
   const claimed = await claimAll(deps.seen, verdict.replayIds, expiresAt);
@@ -99,6 +114,54 @@ async function provider(name: Provider, request: IntakeHttpRequest, deps: AckInt
   } catch (error) {
     // Forget the ids, so the provider's retry of this delivery is not refused as a replay.
     await Promise.allSettled(verdict.replayIds.map((id) => deps.seen.release(id)));
+    throw error;
+  }
+  return answer(200, 'accepted');
+}
+
+/**
+ * A PagerDuty incident grouped from several alerts: its alerts' keys, from the REST API, name our incidents
+ * and the action applies to each. PagerDuty failing (5xx, 429, timeout) answers 500 so PagerDuty retries the
+ * webhook; a refused key answers 200 with an error logged (retrying cannot help, and PagerDuty disables a
+ * subscription whose deliveries keep getting 4xx).
+ */
+async function grouped(verdict: Extract<ProviderVerdict, { kind: 'grouped' }>, now: Date, deps: AckIntakeDeps): Promise<UrlResponse> {
+  const fields = { door: 'pagerduty', incidentId: verdict.incidentId, kind: verdict.action.kind };
+  if (!deps.pagerDutyAlerts) {
+    deps.logger.warn(GROUPED_UNMAPPED, {
+      ...fields,
+      reason: 'grouped PagerDuty incident without incident_key: configure restApiKeyParameter to map it',
+    });
+    return answer(200, 'accepted');
+  }
+  const expiresAt = Math.floor(now.getTime() / 1000) + SEEN_ID_SECONDS;
+  if (!(await claimAll(deps.seen, verdict.replayIds, expiresAt))) {
+    deps.logger.warn('ack intake: replay refused', fields);
+    return answer(200, 'duplicate');
+  }
+  const release = () => Promise.allSettled(verdict.replayIds.map((id) => deps.seen.release(id)));
+  try {
+    const found = await deps.pagerDutyAlerts.alertsOf(verdict.incidentId);
+    if (found.kind === 'retry') {
+      await release();
+      deps.logger.warn('ack intake: PagerDuty alert lookup failed, PagerDuty will retry', { ...fields, reason: found.reason });
+      return answer(500, 'try again later');
+    }
+    if (found.kind === 'refused') {
+      deps.logger.error(GROUPED_UNMAPPED, { ...fields, reason: found.reason });
+      return answer(200, 'accepted');
+    }
+    const actions = actionsForGroupedIncident(verdict.action, found.alerts);
+    deps.logger.info('ack intake: grouped PagerDuty incident mapped', {
+      ...fields,
+      alerts: found.alerts.length,
+      dedupKeys: actions.map((a) => a.dedupKey),
+      ...(found.complete ? {} : { truncated: 'more alerts than the lookup reads: only the first pages are mapped' }),
+    });
+    if (actions.length === 0) deps.logger.warn(GROUPED_UNMAPPED, { ...fields, reason: 'no alert of the incident is one to act on' });
+    for (const action of actions) await apply(action, deps);
+  } catch (error) {
+    await release();
     throw error;
   }
   return answer(200, 'accepted');
