@@ -37,6 +37,21 @@ describe('judgeProviderRequest', () => {
     });
   });
 
+  it('a signed PagerDuty event for a grouped incident (no incident_key) waits for the alert lookup, with the same replay ids', () => {
+    const body = JSON.stringify(pagerDutyEvent({ type: 'incident.resolved', incidentKey: null, occurredAt: '2026-11-17T10:07:00Z' }));
+    const request = {
+      headers: { 'x-pagerduty-signature': pagerDutySignature(body, PD_SECRET), 'x-webhook-id': 'wh-g' },
+      body: bytes(body),
+    };
+    expect(judgeProviderRequest('pagerduty', request, [PD_SECRET], NOW)).toMatchObject({
+      kind: 'grouped',
+      incidentId: 'PGR0VU2',
+      action: { kind: 'resolve', by: 'Tenex Engineer' },
+      replayIds: ['pagerduty:event:5ac64822-4adc-4fda-ade0-410becf0de4f', 'pagerduty:webhook:wh-g'],
+    });
+    expect(judgeProviderRequest('pagerduty', request, ['not-the-secret'], NOW)).toMatchObject({ kind: 'refused', status: 403 });
+  });
+
   it('a forged PagerDuty signature is refused with 403 before the body is read', () => {
     const forged = pagerDutyRequest('incident.acknowledged', 'not-our-secret');
     expect(judgeProviderRequest('pagerduty', forged, [PD_SECRET], NOW)).toEqual({

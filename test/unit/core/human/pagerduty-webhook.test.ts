@@ -88,11 +88,29 @@ describe('readPagerDutyWebhook', () => {
     });
   });
 
-  it('ignores an incident without incident_key (grouped alerts: the alert lookup is not done)', () => {
-    expect(read({ type: 'incident.acknowledged', incidentKey: null })).toMatchObject({
-      kind: 'ignored',
-      reason: expect.stringContaining('incident_key'),
+  it('an incident without incident_key (grouped from several alerts) is read for the alert lookup by its id', () => {
+    expect(read({ type: 'incident.acknowledged', incidentKey: null, occurredAt: '2026-11-24T10:07:00Z' })).toEqual({
+      kind: 'grouped',
+      incidentId: 'PGR0VU2',
+      action: {
+        kind: 'ack',
+        at: '2026-11-24T10:07:00.000Z',
+        by: 'Tenex Engineer',
+        via: 'pagerduty',
+        eventId: '5ac64822-4adc-4fda-ade0-410becf0de4f',
+      },
     });
+  });
+
+  it('a grouped incident whose id is missing or not a PagerDuty id is ignored (the id goes into a REST API path)', () => {
+    for (const id of [undefined, '', '../users', 'PGR0VU2?x=1', 'x'.repeat(65)]) {
+      const event = pagerDutyEvent({ type: 'incident.acknowledged', incidentKey: null });
+      (event.event.data as { id?: string }).id = id;
+      expect(readPagerDutyWebhook(JSON.stringify(event))).toMatchObject({
+        kind: 'ignored',
+        reason: 'the incident has neither incident_key nor a PagerDuty incident id',
+      });
+    }
   });
 
   it('names automation when the agent is null', () => {
