@@ -1,4 +1,6 @@
-// A local stand-in for the PagerDuty Events API v2 (POST /v2/enqueue), used by the integration tests.
+// A local stand-in for the PagerDuty Events API v2 (POST /v2/enqueue), used by the integration tests, and
+// for the one REST API v2 call the ack intake makes, `GET /incidents/{id}/alerts` (`rest`,
+// vendors/pagerduty-rest.ts: its contract, grouped incidents and failures).
 //
 // - Every request is checked against the Events API v2 schema (docs/operations-notes.md); an invalid event gets
 //   PagerDuty's 400 `{ status: 'invalid event', message, errors }` whatever the script says.
@@ -13,6 +15,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PagerDutyRestApi } from './vendors/pagerduty-rest.ts';
 
 export const MAX_BODY_BYTES = 512 * 1024;
 
@@ -59,6 +62,8 @@ export class FakePagerDuty {
   readonly requests: RecordedRequest[] = [];
   /** Every alert ever opened, in order; a re-trigger after resolve adds a new one. */
   readonly alerts: Alert[] = [];
+  /** The REST API part: grouped incidents (`rest.group`) and its own script (`rest.setScript`). */
+  readonly rest = new PagerDutyRestApi();
   private readonly server: Server;
   private script: ScriptStep[] = [];
   private fallback: ScriptStep = { type: 'accept' };
@@ -92,6 +97,12 @@ export class FakePagerDuty {
     return `${this.url}/v2/enqueue`;
   }
 
+  /** The REST API root the ack intake is configured with (`restApiUrl`). */
+  get restApiUrl(): string {
+    if (!this.url) throw new Error('FakePagerDuty not started');
+    return this.url;
+  }
+
   /** Replace the script; steps are used one per valid request, then the default answer. */
   setScript(...steps: ScriptStep[]): void {
     this.script = [...steps];
@@ -120,6 +131,7 @@ export class FakePagerDuty {
     this.fallback = { type: 'accept' };
     this.chooser = undefined;
     this.clock = undefined;
+    this.rest.reset();
     this.releaseHung();
   }
 
@@ -159,6 +171,7 @@ export class FakePagerDuty {
     };
     this.requests.push(record);
 
+    if (this.rest.serves(record.path)) return this.handleRest(request, response, record);
     if (record.method !== 'POST' || record.path !== '/v2/enqueue') {
       return this.answer(response, record, 404, { status: 'not found', message: `no route ${record.method} ${record.path}` });
     }
@@ -218,6 +231,22 @@ export class FakePagerDuty {
         return this.answer(response, record, 202, { status: 'success', message: 'Event processed', dedup_key: dedupKey });
       }
     }
+  }
+
+  private async handleRest(request: IncomingMessage, response: ServerResponse, record: RecordedRequest): Promise<void> {
+    const plan = this.rest.plan(record.method, record.path, request.headers, record.errors);
+    if (plan.kind === 'hang') {
+      this.hung.add(response);
+      response.once('close', () => this.hung.delete(response));
+      return;
+    }
+    if (plan.delayMs) {
+      this.hung.add(response);
+      await new Promise((resolve) => setTimeout(resolve, plan.delayMs));
+      this.hung.delete(response);
+      if (response.destroyed) return;
+    }
+    return this.answer(response, record, plan.status, plan.body, plan.headers);
   }
 
   private apply(event: ValidEvent, dedupKey: string): AlertEffect {
