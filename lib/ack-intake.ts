@@ -94,9 +94,14 @@ export class AckIntake extends Construct {
   }
 }
 
-/** The SSM parameters of the configured doors. */
+/** The SSM parameters of the configured doors, and PagerDuty's REST API key (grouped incidents) when set. */
 export function secretParametersOf(intake: AckIntakeConfig): { name: string; kmsKeyArn?: string }[] {
-  return [intake.pagerduty, intake.opsgenie, intake.splunkOnCall, intake.ackLinks]
-    .filter((door) => door !== undefined)
-    .map((door) => ({ name: door.secretParameter, ...(door.kmsKeyArn ? { kmsKeyArn: door.kmsKeyArn } : {}) }));
+  const kms = (door: { kmsKeyArn?: string | undefined }) => (door.kmsKeyArn ? { kmsKeyArn: door.kmsKeyArn } : {});
+  const restKey = intake.pagerduty?.restApiKeyParameter;
+  return [
+    ...[intake.pagerduty, intake.opsgenie, intake.splunkOnCall, intake.ackLinks]
+      .filter((door) => door !== undefined)
+      .map((door) => ({ name: door.secretParameter, ...kms(door) })),
+    ...(restKey ? [{ name: restKey, ...kms(intake.pagerduty!) }] : []),
+  ];
 }

@@ -8,7 +8,6 @@ import { GROUPED_LOOKUP } from '../core/human/pagerduty-grouped.ts';
 import { errorMessage } from '../core/errors.ts';
 import { redactText } from '../core/redact.ts';
 
-export const PAGERDUTY_API_URL = 'https://api.pagerduty.com';
 export const PAGERDUTY_ACCEPT = 'application/vnd.pagerduty+json;version=2';
 
 export interface PagerDutyIncidentAlertsOptions {

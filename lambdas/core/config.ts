@@ -421,7 +421,8 @@ export const pagerDutyDoorSchema = z.strictObject({
    * incident_key, and the intake looks up its alerts' keys with it. Without it such an event is logged, not mapped.
    */
   restApiKeyParameter: ssmName.optional(),
-  restApiUrl: httpsUrl.default(PAGERDUTY_REST_API_URL),
+  /** Default https://api.pagerduty.com. */
+  restApiUrl: httpsUrl.optional(),
   /** The customer KMS key of these parameters, if not the AWS-managed aws/ssm. */
   kmsKeyArn: intakeKmsKeyArn,
 });

@@ -6,6 +6,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { computeCostModel } from '../../bench/cost-model.ts';
 import { readAckIntakeEnvironment } from '../../lambdas/functions/ack-intake/env.ts';
+import { secretParametersOf } from '../../lib/ack-intake.ts';
 import { COULD_NOT_RUN, ERRORS, cfnLintTemplates } from './cfn-lint-helpers.ts';
 import { acknowledgements, findings, withAwsSolutions } from './nag-helpers.ts';
 import {
@@ -22,7 +23,7 @@ import {
 const CUSTOMER_KEY = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const example = readJson(EXAMPLE_CONFIG_PATH) as Record<string, unknown>;
 const INTAKE = {
-  pagerduty: { secretParameter: '/metis/intake/pagerduty' },
+  pagerduty: { secretParameter: '/metis/intake/pagerduty', restApiKeyParameter: '/metis/intake/pagerduty-rest' },
   opsgenie: { secretParameter: '/metis/intake/opsgenie', header: 'X-Ops-Secret' },
   splunkOnCall: { secretParameter: '/metis/intake/splunk-oncall', kmsKeyArn: CUSTOMER_KEY },
   ackLinks: { secretParameter: '/metis/intake/ack-link' },
@@ -77,7 +78,7 @@ describe('ack intake construct', () => {
     ]);
     const parsed = readAckIntakeEnvironment({ ...(env as Record<string, string>), INCIDENT_TABLE: 'table' });
     expect(parsed.INTAKE_SETTINGS).toEqual({
-      pagerduty: { secretParameter: '/metis/intake/pagerduty' },
+      pagerduty: { secretParameter: '/metis/intake/pagerduty', restApiKeyParameter: '/metis/intake/pagerduty-rest' },
       opsgenie: { secretParameter: '/metis/intake/opsgenie', header: 'X-Ops-Secret' },
       splunkOnCall: { secretParameter: '/metis/intake/splunk-oncall', header: 'X-Metis-Webhook-Secret', kmsKeyArn: CUSTOMER_KEY },
       ackLinks: { secretParameter: '/metis/intake/ack-link', lifetimeMinutes: 30 },
@@ -85,7 +86,7 @@ describe('ack intake construct', () => {
     });
   });
 
-  it('its role reads the four secret parameters by name, decrypts through SSM with the customer key, and touches only the incident table', () => {
+  it('its role reads the four secret parameters and the PagerDuty REST API key by name, decrypts through SSM with the customer key, and touches only the incident table', () => {
     const role = logicalId(synth.template, 'AWS::IAM::Role', 'AckIntakeLambdaRole');
     const policies = byType(synth.template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role));
     expect(policies).toHaveLength(1);
@@ -96,13 +97,24 @@ describe('ack intake construct', () => {
     expect(bySid.IncidentTable!.Resource).toEqual({
       'Fn::GetAtt': [logicalId(synth.template, 'AWS::DynamoDB::Table', 'Incidents'), 'Arn'],
     });
-    const parameters = JSON.stringify(bySid.ReadIntakeSecrets!.Resource);
-    for (const name of ['pagerduty', 'opsgenie', 'splunk-oncall', 'ack-link'])
-      expect(parameters).toContain(`:parameter/metis/intake/${name}`);
+    const parameters = bySid.ReadIntakeSecrets!.Resource as Json[];
+    // The four doors' secrets and PagerDuty's REST API key (grouped incidents), each by its exact name.
+    expect(parameters).toHaveLength(5);
+    for (const name of ['pagerduty', 'opsgenie', 'splunk-oncall', 'ack-link', 'pagerduty-rest'])
+      expect(JSON.stringify(parameters)).toContain(`:parameter/metis/intake/${name}"`);
     expect(bySid.ReadIntakeSecrets!.Action).toBe('ssm:GetParameter');
     expect(bySid.DecryptIntakeSecrets).toMatchObject({ Action: 'kms:Decrypt', Resource: CUSTOMER_KEY });
     // The log group and nothing else besides.
     expect(statements.filter((s) => !s.Sid).map((s) => s.Action)).toEqual([['logs:CreateLogStream', 'logs:PutLogEvents']]);
+  });
+
+  it("PagerDuty's REST API key is decrypted with the PagerDuty door's customer key, and read only when configured", () => {
+    const door = { secretParameter: '/pd/signing', kmsKeyArn: CUSTOMER_KEY };
+    expect(secretParametersOf({ pagerduty: { ...door, restApiKeyParameter: '/pd/rest' }, reservedConcurrency: 5 })).toEqual([
+      { name: '/pd/signing', kmsKeyArn: CUSTOMER_KEY },
+      { name: '/pd/rest', kmsKeyArn: CUSTOMER_KEY },
+    ]);
+    expect(secretParametersOf({ pagerduty: door, reservedConcurrency: 5 })).toEqual([{ name: '/pd/signing', kmsKeyArn: CUSTOMER_KEY }]);
   });
 
   it('outputs the URL', () => {

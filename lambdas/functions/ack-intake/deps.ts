@@ -5,6 +5,7 @@ import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts
 import { DynamoDbSeenIds } from '../../adapters/dynamodb-seen-ids.ts';
 import { SsmSecret } from '../../adapters/notify/ssm-secret.ts';
 import { PagerDutyRestIncidentAlerts } from '../../adapters/pagerduty-incident-alerts.ts';
+import { PAGERDUTY_REST_API_URL } from '../../core/config.ts';
 import { secretsOf } from '../../core/human/secrets.ts';
 import type { Runtime } from '../commons/runtime.ts';
 import type { AckIntakeEnvironment } from './env.ts';
@@ -33,7 +34,7 @@ export function buildAckIntakeDeps(env: AckIntakeEnvironment, clients: AckIntake
   // Cached like the signing secrets: a warm intake reads the key at most once a minute.
   const pagerDutyAlerts = restKey
     ? new PagerDutyRestIncidentAlerts({
-        apiUrl: intake.pagerduty!.restApiUrl,
+        apiUrl: intake.pagerduty!.restApiUrl ?? PAGERDUTY_REST_API_URL,
         apiKey: new SsmSecret({ client: clients.ssm, parameterName: restKey, maxAgeSeconds: SECRET_MAX_AGE_SECONDS }).asProvider(),
       })
     : undefined;

@@ -1,13 +1,13 @@
 // The ack intake's environment, validated once at module load (the stack sets these; see lib/ack-intake.ts).
 import { z } from 'zod';
-import { ackIntakeSchema, PAGERDUTY_REST_API_URL, pagerDutyDoorSchema } from '../../core/config.ts';
+import { ackIntakeSchema, pagerDutyDoorSchema } from '../../core/config.ts';
 import { routerSettingsSchema } from '../../core/router-settings.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 // The config took only an https REST API root at synth; the deployed settings are read as given (the
 // integration tests point it at a loopback PagerDuty fake).
 const deployedIntakeSchema = ackIntakeSchema.extend({
-  pagerduty: pagerDutyDoorSchema.extend({ restApiUrl: z.url().default(PAGERDUTY_REST_API_URL) }).optional(),
+  pagerduty: pagerDutyDoorSchema.extend({ restApiUrl: z.url().optional() }).optional(),
 });
 
 const environmentSchema = z.object({

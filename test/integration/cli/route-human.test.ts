@@ -115,3 +115,61 @@ describe('route --signals with webhook and ack lines', () => {
     expect(runCli(['route', '--signals', bad]).stderr).toMatch(/entry 1: "at" must be an ISO time/);
   });
 });
+
+describe('route --signals with a PagerDuty incident grouped from several alerts (no incident_key)', () => {
+  const OTHER = 'error_rate_overall:all';
+  function groupedLine(at: string, id: string, alerts?: unknown): string {
+    const body = JSON.stringify(pagerDutyEvent({ type: 'incident.acknowledged', incidentKey: null, occurredAt: at, id }));
+    return JSON.stringify({
+      webhook: 'pagerduty',
+      at,
+      headers: { 'X-PagerDuty-Signature': pagerDutySignature(body, SECRET), 'X-Webhook-Id': `wh-${id}` },
+      body,
+      ...(alerts === undefined ? {} : { alerts }),
+    });
+  }
+  const grouped = join(dir, 'grouped.jsonl');
+  writeFileSync(
+    grouped,
+    `${[
+      JSON.stringify(signal),
+      JSON.stringify({ ...signal, rule: 'error_rate_overall', subject: 'all', dedupKey: OTHER }),
+      groupedLine('2026-11-24T10:05:00.000Z', 'ev-unmapped'),
+      // The alerts as GET /incidents/{id}/alerts lists them: a plain key, and an API object (a resolved one is skipped by an ack).
+      groupedLine('2026-11-24T10:07:00.000Z', 'ev-grouped', [
+        KEY,
+        { alert_key: OTHER, status: 'triggered' },
+        { alert_key: 'old:one', status: 'resolved' },
+      ]),
+    ].join('\n')}\n`,
+  );
+
+  it('maps the line through its "alerts" to each incident; without "alerts" it is reported as not mapped', () => {
+    const run = runCli(['route', '--signals', grouped, '--json'], { env: { METIS_WEBHOOK_SECRET_PAGERDUTY: SECRET } });
+    expect(run.status).toBe(0);
+    const result = JSON.parse(run.stdout) as { human: Human[] };
+    expect(result.human).toEqual([
+      {
+        at: '2026-11-24T10:05:00.000Z',
+        entry: 3,
+        outcome:
+          'pagerduty webhook not mapped: incident PGR0VU2 was grouped from several alerts and has no incident_key; ' +
+          'add "alerts": the alert_keys of GET /incidents/PGR0VU2/alerts',
+        applied: false,
+      },
+      { at: '2026-11-24T10:07:00.000Z', entry: 4, dedupKey: KEY, outcome: 'ack by Tenex Engineer (PagerDuty)', applied: true },
+      { at: '2026-11-24T10:07:00.000Z', entry: 4, dedupKey: OTHER, outcome: 'ack by Tenex Engineer (PagerDuty)', applied: true },
+    ]);
+  });
+
+  it('unverified too; "alerts" that is not a list of keys or alert objects is exit 2', () => {
+    const run = runCli(['route', '--signals', grouped], { env: { METIS_WEBHOOK_SECRET_PAGERDUTY: '' } });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`human 2026-11-24T10:07:00.000Z ${OTHER}: ack by Tenex Engineer (PagerDuty)\n`);
+    const bad = join(dir, 'grouped-bad.jsonl');
+    writeFileSync(bad, `${groupedLine('2026-11-24T10:07:00.000Z', 'ev-bad', [{ key: KEY }])}\n`);
+    const refused = runCli(['route', '--signals', bad]);
+    expect(refused.status).toBe(2);
+    expect(refused.stderr).toMatch(/entry 1: "alerts" must be a list of alert keys or of \{"alert_key", "status"\} objects/);
+  });
+});
