@@ -1,7 +1,8 @@
 // The human loop end to end, on the deployed entries (router, ack-intake and sweeper index.ts, as bundled,
 // pointed at moto and the PagerDuty fake): a SEV1 page carries an ack link; posting it acknowledges the
 // incident once; a PagerDuty resolve webhook closes it; the next sweep tells page and chat it is resolved
-// and sends PagerDuty nothing back.
+// and sends PagerDuty nothing back; an ack of a PagerDuty incident grouped from two of ours is mapped
+// through the PagerDuty fake's REST API and acknowledges both.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pagerDutyEvent, pagerDutySignature } from '../../fixtures/pagerduty/webhooks-v3.ts';
 import { putSecureString } from '../support/aws.ts';
@@ -18,6 +19,7 @@ import {
   type RouterWorld,
 } from '../support/router-fixture.ts';
 import { importEntry, type Entry } from '../support/run-entry.ts';
+import { PAGERDUTY_REST_KEY } from '../support/vendors/pagerduty-rest.ts';
 
 let world: RouterWorld;
 useRouterWorld((created) => (world = created));
@@ -25,6 +27,7 @@ useRouterWorld((created) => (world = created));
 const LINK_PARAMETER = '/metis/intake/ack-link';
 const PD_PARAMETER = '/metis/intake/pagerduty';
 const PD_SECRET = 'pd-subscription-secret-0123456789';
+const PD_REST_PARAMETER = '/metis/intake/pagerduty-rest';
 const INTAKE_URL = 'https://abcdefghij.lambda-url.us-east-1.on.aws/';
 const KEY = 'provider_unavailable:openai';
 const entries: Entry[] = [];
@@ -35,6 +38,7 @@ let sweeper: Entry;
 beforeAll(async () => {
   await putSecureString(world.ssm, LINK_PARAMETER, 'ack-link-key-0123456789abcdef0123456789');
   await putSecureString(world.ssm, PD_PARAMETER, PD_SECRET);
+  await putSecureString(world.ssm, PD_REST_PARAMETER, PAGERDUTY_REST_KEY);
   const alerting = {
     INCIDENT_TABLE: world.tableName,
     PAGE_TOPIC_ARN: world.page.topicArn,
@@ -49,7 +53,10 @@ beforeAll(async () => {
   intake = await importEntry('ack-intake', {
     INCIDENT_TABLE: world.tableName,
     ROUTER_SETTINGS: JSON.stringify(DEFAULT_SETTINGS),
-    INTAKE_SETTINGS: JSON.stringify({ pagerduty: { secretParameter: PD_PARAMETER }, ackLinks: { secretParameter: LINK_PARAMETER } }),
+    INTAKE_SETTINGS: JSON.stringify({
+      pagerduty: { secretParameter: PD_PARAMETER, restApiKeyParameter: PD_REST_PARAMETER, restApiUrl: world.pd.restApiUrl },
+      ackLinks: { secretParameter: LINK_PARAMETER },
+    }),
   });
   sweeper = await importEntry('sweeper', {
     ...alerting,
@@ -114,5 +121,32 @@ describe('the human loop on the deployed entries', () => {
     expect(pdCalls(world)).toEqual([]);
     const resolves = (await incidentItem(world, KEY))?.deliveries.filter((d) => d.action === 'resolve').map((d) => `${d.sink} ${d.status}`);
     expect(resolves).toEqual(['pagerduty skipped', 'page sent', 'chatops sent']);
+  });
+
+  it('an ack of a PagerDuty incident grouped from two of ours (no incident_key) acknowledges both, through the REST API', async () => {
+    const now = new Date().toISOString();
+    const sev1s = ['anthropic', 'mistral'].map((subject) =>
+      signal({ rule: 'provider_unavailable', subject, severity: 'SEV1', observedAt: now }),
+    );
+    await router.invoke(reportEvent(report(now, ['provider_unavailable'], sev1s), now), 'req-route-grouped');
+    const keys = sev1s.map((s) => s.dedupKey);
+    world.pd.rest.group('PGRPLOOP', keys);
+    // The person acts after the router opened both.
+    const event = pagerDutyEvent({
+      type: 'incident.acknowledged',
+      incidentKey: null,
+      occurredAt: new Date().toISOString(),
+      id: 'ev-grouped-loop',
+    });
+    event.event.data.id = 'PGRPLOOP';
+    const body = JSON.stringify(event);
+    const headers = { 'x-pagerduty-signature': pagerDutySignature(body, PD_SECRET), 'x-webhook-id': 'wh-grouped' };
+    const answer = (await intake.invoke(urlEvent('POST', '/pagerduty', body, headers), 'req-grouped')).value as { statusCode: number };
+    expect(answer.statusCode).toBe(200);
+    for (const key of keys) expect((await incidentItem(world, key))?.ack, key).toMatchObject({ by: 'Tenex Engineer', via: 'pagerduty' });
+    const lookups = world.pd.requests.filter((r) => r.method === 'GET');
+    expect(lookups.map((r) => [r.path, r.headers.authorization, r.errors])).toEqual([
+      ['/incidents/PGRPLOOP/alerts?limit=100&offset=0', `Token token=${PAGERDUTY_REST_KEY}`, []],
+    ]);
   });
 });
