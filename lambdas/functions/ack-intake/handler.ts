@@ -157,7 +157,9 @@ async function grouped(verdict: Extract<ProviderVerdict, { kind: 'grouped' }>, n
     deps.logger.info('ack intake: grouped PagerDuty incident mapped', {
       ...fields,
       alerts: found.alerts.length,
-      dedupKeys: actions.map((a) => a.dedupKey),
+      incidents: actions.length,
+      // A few keys name the case in the log; hundreds would only make the line long.
+      dedupKeys: actions.slice(0, 20).map((a) => a.dedupKey),
       ...(found.complete ? {} : { truncated: 'more alerts than the lookup reads: only the first pages are mapped' }),
     });
     if (actions.length === 0) deps.logger.warn(GROUPED_UNMAPPED, { ...fields, reason: 'no alert of the incident is one to act on' });
