@@ -83,10 +83,15 @@ export interface SinkSpec<
 }
 
 /** Keeps the literal types of a spec (its name, config key, schema and storm key) for the derived config schema. */
-export function defineSink<const Key extends string, Schema extends z.ZodType, const StormKey extends string, const Name extends SinkName>(
+export function defineSink<Key extends string, Schema extends z.ZodType, StormKey extends string, Name extends SinkName>(
   spec: SinkSpec<Key, Schema, StormKey, Name>,
 ): SinkSpec<Key, Schema, StormKey, Name> {
   return spec;
+}
+
+/** The sink of a spec that makes one (an HTTP sink with one block, a topic): its name, never a pattern. */
+function soleSink<Name extends SinkName>(name: Name): SinkOf<Name> {
+  return name as string as SinkOf<Name>;
 }
 
 /** What an HTTP sink with one config block declares beyond the common fields. */
@@ -102,15 +107,11 @@ export interface HttpSinkParts<Key extends string, Schema extends z.ZodType, Sto
 }
 
 /** An HTTP sink configured by one optional block (PagerDuty, Opsgenie, ...): one sink when the block is there. */
-export function defineHttpSink<
-  const Key extends string,
-  Schema extends z.ZodType,
-  const StormKey extends string,
-  const Name extends SinkName,
->(parts: HttpSinkParts<Key, Schema, StormKey, Name>): SinkSpec<Key, Schema, StormKey, Name> {
+export function defineHttpSink<Key extends string, Schema extends z.ZodType, StormKey extends string, Name extends SinkName>(
+  parts: HttpSinkParts<Key, Schema, StormKey, Name>,
+): SinkSpec<Key, Schema, StormKey, Name> {
   const { secret, notifier, policyColumn = 'paging', dryRun = {}, ...common } = parts;
-  // One block, one sink: its name is never a pattern, so the sink is the name itself.
-  const sink = parts.name as string as SinkOf<Name>;
+  const sink = soleSink(parts.name);
   return {
     ...common,
     policyColumn,
@@ -136,16 +137,12 @@ export interface TopicSinkParts<Key extends string, Schema extends z.ZodType, St
 }
 
 /** An SNS topic sink: its subscribers are made at deploy time, so the functions receive nothing of its block. */
-export function defineTopicSink<
-  const Key extends string,
-  Schema extends z.ZodType,
-  const StormKey extends string,
-  const Name extends SinkName,
->(parts: TopicSinkParts<Key, Schema, StormKey, Name>): SinkSpec<Key, Schema, StormKey, Name> {
+export function defineTopicSink<Key extends string, Schema extends z.ZodType, StormKey extends string, Name extends SinkName>(
+  parts: TopicSinkParts<Key, Schema, StormKey, Name>,
+): SinkSpec<Key, Schema, StormKey, Name> {
   const { notifier, optional = false, ...common } = parts;
   const present = (config: unknown): boolean => !optional || config !== undefined;
-  // A topic is one sink named like its spec.
-  const sink = parts.name as string as SinkOf<Name>;
+  const sink = soleSink(parts.name);
   return {
     ...common,
     dryRun: {},
