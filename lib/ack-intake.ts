@@ -13,6 +13,7 @@ import type { AckIntakeConfig } from '../lambdas/core/config.ts';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import type { AckIntakeVariables } from '../lambdas/functions/ack-intake/env.ts';
 import { MetisFunction } from './metis-function.ts';
+import { grantTableActions } from './table-access.ts';
 
 export interface AckIntakeProps {
   readonly namePrefix: string;
@@ -52,13 +53,7 @@ export class AckIntake extends Construct {
     });
     this.function = lambda.function;
     // Incidents (read, conditional put) and the seen-id items (conditional put, delete on a failed write).
-    lambda.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'IncidentTable',
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem'],
-        resources: [props.incidentTable.tableArn],
-      }),
-    );
+    grantTableActions(lambda.role, 'IncidentTable', props.incidentTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
     const parameters = secretParametersOf(props.intake);
     if (parameters.length > 0) {
       lambda.role.addToPolicy(

@@ -17,6 +17,7 @@ import { COUNTER_PARTITION_KEY, COUNTER_SORT_KEY, COUNTER_TTL_ATTRIBUTE } from '
 import type { Config } from '../lambdas/core/config.ts';
 import { fnv1a } from '../lambdas/core/signal.ts';
 import { MetisFunction } from './metis-function.ts';
+import { grantTableActions } from './table-access.ts';
 import { AlarmFactory, AT_LEAST_ONE, type AlarmThreshold } from './alarm-factory.ts';
 import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
 import type { LogWatchVariables } from '../lambdas/functions/log-watch/env.ts';
@@ -106,13 +107,11 @@ export class LogWatch extends Construct {
     this.function = lambda.function;
     this.errorsAlarm = lambda.errorsAlarm;
 
-    lambda.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'CountPerMinute',
-        actions: ['dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:BatchGetItem'],
-        resources: [this.countersTable.tableArn],
-      }),
-    );
+    grantTableActions(lambda.role, 'CountPerMinute', this.countersTable, [
+      'dynamodb:UpdateItem',
+      'dynamodb:Query',
+      'dynamodb:BatchGetItem',
+    ]);
     lambda.role.addToPolicy(
       new PolicyStatement({ sid: 'PutEvaluationReports', actions: ['events:PutEvents'], resources: [props.bus.eventBusArn] }),
     );

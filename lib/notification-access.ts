@@ -11,6 +11,7 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { TopicName } from '../lambdas/core/notify/ports.ts';
 import { configuredSinks, deployedSinks, sinkSecrets, type SinksInput } from '../lambdas/core/notify/sink-catalog.ts';
 import { METRIC_NAMESPACE } from '../lambdas/core/constants.ts';
+import { grantTableActions } from './table-access.ts';
 import type { AlertingVariables } from '../lambdas/functions/router/env.ts';
 import { OPEN_BY_SOURCE_INDEX } from '../lambdas/core/constants.ts';
 
@@ -52,18 +53,8 @@ export interface AckLinkTarget {
  * index only (the router's per-report lookup; nothing queries the table itself).
  */
 export function grantNotificationAccess(role: Role, targets: NotificationTargets, tableActions: string[], queryOpenIndex = false): void {
-  // Named ARNs instead of ITable.grant: with an index on the table, grant() adds `<table>/index/*`.
-  const tableArn = targets.incidentTable.tableArn;
-  role.addToPolicy(new PolicyStatement({ sid: 'IncidentTable', actions: tableActions, resources: [tableArn] }));
-  if (queryOpenIndex) {
-    role.addToPolicy(
-      new PolicyStatement({
-        sid: 'OpenIncidentsBySource',
-        actions: ['dynamodb:Query'],
-        resources: [`${tableArn}/index/${OPEN_BY_SOURCE_INDEX}`],
-      }),
-    );
-  }
+  grantTableActions(role, 'IncidentTable', targets.incidentTable, tableActions);
+  if (queryOpenIndex) grantTableActions(role, 'OpenIncidentsBySource', targets.incidentTable, ['dynamodb:Query'], OPEN_BY_SOURCE_INDEX);
   role.addToPolicy(
     new PolicyStatement({
       sid: 'PublishAlerts',

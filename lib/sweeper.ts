@@ -6,12 +6,12 @@ import { Duration } from 'aws-cdk-lib';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { OWED_INDEX } from '../lambdas/core/constants.ts';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import type { SourceExpectation } from '../lambdas/core/source-health.ts';
 import { MetisFunction } from './metis-function.ts';
+import { grantTableActions } from './table-access.ts';
 import { grantNotificationAccess, notificationEnvironment, type NotificationTargets } from './notification-access.ts';
 import type { SweeperVariables } from '../lambdas/functions/sweeper/env.ts';
 
@@ -72,13 +72,7 @@ export class Sweeper extends Construct {
       'dynamodb:BatchGetItem',
     ]);
     // Resolved incidents that still owe a delivery (a failed resolve), from their sparse index.
-    lambda.role.addToPolicy(
-      new PolicyStatement({
-        sid: 'OwedIncidents',
-        actions: ['dynamodb:Query'],
-        resources: [`${props.incidentTable.tableArn}/index/${OWED_INDEX}`],
-      }),
-    );
+    grantTableActions(lambda.role, 'OwedIncidents', props.incidentTable, ['dynamodb:Query'], OWED_INDEX);
     this.schedule = new Rule(this, 'Schedule', {
       description: 'Sweep open incidents',
       schedule: Schedule.rate(interval),

@@ -1,11 +1,12 @@
 // The router's record of one alert episode, keyed by dedupKey. Stored in DynamoDB in the cloud and
 // in memory in the CLI; every transition is computed by pure functions over this shape.
+import type { Sink } from './notify/sink-names.ts';
 import type { Severity, Signal, SignalSource } from './signal.ts';
+
+export type { Sink };
 
 /** The sinks every deployment has when PagerDuty is configured (the order deliveries are planned in). */
 export const SINKS = ['pagerduty', 'page', 'chatops'] as const;
-/** Every sink name a Notifier can be registered under (one per spec in lambdas/core/notify/registry.ts). */
-export type Sink = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'page' | 'page-secondary' | 'chatops' | 'statuspage' | `webhook:${string}`;
 
 /** trigger/resolve on every sink; remind/escalate/suppressed/target-missed are chatops posts. */
 export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed' | 'target-missed';

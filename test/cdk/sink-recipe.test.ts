@@ -1,7 +1,8 @@
-// CONTRIBUTING.md's "add a sink" recipe, followed: a fixture paging provider is defined here as a spec
-// and registered the way a real one is (one more entry in the registry's SINK_SPECS), and nothing else
-// changes. It must then flow through everything derived from the registry: the config schema (its block
-// and its storm budget), the notifiers, the stack's IAM grants and SINKS, and the CLI's dry run.
+// CONTRIBUTING.md's "add a sink" recipe, followed: a fixture paging provider is a folder with its notifier
+// and spec (./fixtures/fixture-pager/, its name declared only there) and is registered the way a real one
+// is (one more entry in the registry's SINK_SPECS); nothing else changes, and its name type-checks as a Sink
+// with no cast. It must then flow through everything derived from the registry: the config schema (its
+// block and its storm budget), the notifiers, the stack's IAM grants and SINKS, and the CLI's dry run.
 import { describe, expect, it, vi } from 'vitest';
 import { routeDryRun } from '../../cli/commands/route.ts';
 import { configuredSinks as routesSinks } from '../../cli/commands/routes.ts';
@@ -13,58 +14,11 @@ import { buildNotifiers, stormBudgetOf } from '../../lambdas/core/notify/sink-ca
 import type { Signal } from '../../lambdas/core/signal.ts';
 import { functionEnvironment, resource, resourcesOf, synthesize, type Statement } from './synth-helpers.ts';
 
-// Step 1 and 2 of the recipe: the sink's folder (here, inline) and its registry line.
+// Step 2 of the recipe: the registry line (the fixture's folder, step 1, is ./fixtures/fixture-pager/). A test
+// cannot edit registry.ts, so it appends the spec to SINK_SPECS exactly where that line would go.
 vi.mock('../../lambdas/core/notify/registry.ts', async (importOriginal) => {
   const actual = await importOriginal<typeof import('../../lambdas/core/notify/registry.ts')>();
-  const { z } = await import('zod');
-  const { defineSink, kmsKeyArn, secretOf, ssmParameterName } = await import('../../lambdas/core/notify/spec.ts');
-  const { SECRET, standardRetryRules } = await import('../../lambdas/core/notify/http-call.ts');
-  const { redactText } = await import('../../lambdas/core/redact.ts');
-  const rules = standardRetryRules('Fixture Pager', 'token');
-  const fixturePagerSpec = defineSink({
-    name: 'fixture-pager',
-    configKey: 'fixturePager',
-    config: z.strictObject({ tokenParameter: ssmParameterName, kmsKeyArn }).optional(),
-    label: 'Fixture Pager',
-    secretLabel: 'token',
-    policyColumn: 'paging',
-    storm: { key: 'fixturePager', perMinute: 60 },
-    instances: (config) => {
-      if (!config) return [];
-      const secret = secretOf(config.tokenParameter, config.kmsKeyArn, 'token');
-      const sink = 'fixture-pager' as Sink;
-      return [
-        {
-          sink,
-          secret,
-          notifier: (transports) => {
-            const sender = transports.http(sink, secret);
-            return {
-              raisesPipelineHealth: true,
-              deliver: (incident, delivery, { retryBudget }) =>
-                sender.send(
-                  {
-                    method: 'POST',
-                    url: 'https://pager.example.invalid/v1/alerts',
-                    headers: { 'Content-Type': 'application/json', Authorization: `Token ${SECRET}` },
-                    body: {
-                      key: incident.dedupKey,
-                      action: delivery.action,
-                      severity: delivery.severity,
-                      summary: redactText(incident.lastSignal.summary),
-                    },
-                  },
-                  rules,
-                  retryBudget,
-                ),
-            };
-          },
-        },
-      ];
-    },
-    deployed: (config) => config,
-    dryRun: {},
-  });
+  const { fixturePagerSpec } = await import('./fixtures/fixture-pager/spec.ts');
   return { ...actual, SINK_SPECS: [...actual.SINK_SPECS, fixturePagerSpec] };
 });
 
@@ -92,7 +46,7 @@ describe('a sink added by the recipe (fixture paging provider)', () => {
     const config = parseConfig(RAW);
     expect((config.sinks as Record<string, unknown>).fixturePager).toEqual(RAW.sinks.fixturePager);
     expect((config.routing.storm as Record<string, number>).fixturePager).toBe(60);
-    expect(stormBudgetOf('fixture-pager' as Sink, config.routing.storm)).toBe(60);
+    expect(stormBudgetOf('fixture-pager', config.routing.storm)).toBe(60);
     expect(() => parseConfig({ sinks: { fixturePagr: {} } }, 'c.json')).toThrow('c.json: sinks: unknown key "fixturePagr"');
     expect(() => parseConfig({ sinks: { fixturePager: { tokenParameter: 'token' } } }, 'c.json')).toThrow(
       /sinks\.fixturePager\.tokenParameter/,
@@ -108,7 +62,7 @@ describe('a sink added by the recipe (fixture paging provider)', () => {
     };
     const notifiers = buildNotifiers(parseConfig(RAW).sinks, { http, publisher: { publish: async () => ({ ok: true }) } });
     expect(Object.keys(notifiers)).toEqual(['page', 'chatops', 'fixture-pager']);
-    expect(notifiers['fixture-pager' as Sink]?.raisesPipelineHealth).toBe(true);
+    expect(notifiers['fixture-pager']?.raisesPipelineHealth).toBe(true);
     expect(secrets).toEqual(['fixture-pager /metis/fixture-pager/token']);
   });
 

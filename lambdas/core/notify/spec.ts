@@ -4,10 +4,10 @@
 // folder plus one registry line (docs/architecture.md, "Adding a sink").
 import { z } from 'zod';
 import type { AckLinks } from '../human/ports.ts';
-import type { Sink } from '../incident.ts';
 import type { HttpSender } from './http-call.ts';
 import type { Notifier } from './notifier.ts';
 import type { NotificationPublisher, TopicName } from './ports.ts';
+import type { Sink, SinkName, SinkOf } from './sink-names.ts';
 
 /**
  * Which switch of a severity's routing-policy row a sink follows: `paging` (every paging provider
@@ -34,15 +34,23 @@ export interface SinkTransports {
 }
 
 /** One configured sink: its name in deliveries, its secret if it has one, and its notifier. */
-export interface SinkInstance {
-  sink: Sink;
+export interface SinkInstance<S extends Sink = Sink> {
+  sink: S;
   secret?: SinkSecret;
   notifier(transports: SinkTransports): Notifier;
 }
 
-export interface SinkSpec<Key extends string = string, Schema extends z.ZodType = z.ZodType, StormKey extends string = string> {
-  /** The sink's name in deliveries, or for a sink configured as a list the pattern of its names (`webhook:*`). */
-  name: string;
+export interface SinkSpec<
+  Key extends string = string,
+  Schema extends z.ZodType = z.ZodType,
+  StormKey extends string = string,
+  Name extends SinkName = SinkName,
+> {
+  /**
+   * The sink's name in deliveries, or for a sink configured as a list the pattern of its names (`webhook:*`).
+   * The spec's file adds it to `SinkNames` (sink-names.ts): a name not added there does not type-check.
+   */
+  name: Name;
   /** Where its block sits in the config's `sinks`. */
   configKey: Key;
   /** Its config block; an absent block means not configured unless the schema gives a default. */
@@ -60,7 +68,7 @@ export interface SinkSpec<Key extends string = string, Schema extends z.ZodType 
    * The sinks one config block makes: none, one, or one per list entry. It gets the block as configured
    * (validated by `config` when the config file was read), or undefined when the block is absent.
    */
-  instances(config: z.output<Schema> | undefined): SinkInstance[];
+  instances(config: z.output<Schema> | undefined): SinkInstance<SinkOf<Name>>[];
   /**
    * The part of the block the router and sweeper need (SSM names and public URLs, never an address or a
    * secret), or undefined when not configured.
@@ -74,19 +82,24 @@ export interface SinkSpec<Key extends string = string, Schema extends z.ZodType 
   dryRun: { standIn?: z.output<Schema> };
 }
 
-/** Keeps the literal types of a spec (its config key, schema and storm key) for the derived config schema. */
-export function defineSink<const Key extends string, Schema extends z.ZodType, const StormKey extends string>(
-  spec: SinkSpec<Key, Schema, StormKey>,
-): SinkSpec<Key, Schema, StormKey> {
+/** Keeps the literal types of a spec (its name, config key, schema and storm key) for the derived config schema. */
+export function defineSink<Key extends string, Schema extends z.ZodType, StormKey extends string, Name extends SinkName>(
+  spec: SinkSpec<Key, Schema, StormKey, Name>,
+): SinkSpec<Key, Schema, StormKey, Name> {
   return spec;
 }
 
+/** The sink of a spec that makes one (an HTTP sink with one block, a topic): its name, never a pattern. */
+function soleSink<Name extends SinkName>(name: Name): SinkOf<Name> {
+  return name as string as SinkOf<Name>;
+}
+
 /** What an HTTP sink with one config block declares beyond the common fields. */
-export interface HttpSinkParts<Key extends string, Schema extends z.ZodType, StormKey extends string>
-  extends Omit<SinkSpec<Key, Schema, StormKey>, 'instances' | 'deployed' | 'dryRun' | 'policyColumn' | 'topic'> {
+export interface HttpSinkParts<Key extends string, Schema extends z.ZodType, StormKey extends string, Name extends SinkName>
+  extends Omit<SinkSpec<Key, Schema, StormKey, Name>, 'instances' | 'deployed' | 'dryRun' | 'policyColumn' | 'topic'> {
   /** @default 'paging' */
   policyColumn?: PolicyColumn;
-  dryRun?: SinkSpec<Key, Schema, StormKey>['dryRun'];
+  dryRun?: SinkSpec<Key, Schema, StormKey, Name>['dryRun'];
   /** Its secret, from its config block. */
   secret(config: NonNullable<z.output<Schema>>): SinkSecret;
   /** Its notifier over the HTTP sender of that secret. */
@@ -94,11 +107,11 @@ export interface HttpSinkParts<Key extends string, Schema extends z.ZodType, Sto
 }
 
 /** An HTTP sink configured by one optional block (PagerDuty, Opsgenie, ...): one sink when the block is there. */
-export function defineHttpSink<const Key extends string, Schema extends z.ZodType, const StormKey extends string>(
-  parts: HttpSinkParts<Key, Schema, StormKey>,
-): SinkSpec<Key, Schema, StormKey> {
+export function defineHttpSink<Key extends string, Schema extends z.ZodType, StormKey extends string, Name extends SinkName>(
+  parts: HttpSinkParts<Key, Schema, StormKey, Name>,
+): SinkSpec<Key, Schema, StormKey, Name> {
   const { secret, notifier, policyColumn = 'paging', dryRun = {}, ...common } = parts;
-  const sink = parts.name as Sink;
+  const sink = soleSink(parts.name);
   return {
     ...common,
     policyColumn,
@@ -114,8 +127,8 @@ export function defineHttpSink<const Key extends string, Schema extends z.ZodTyp
 }
 
 /** What an SNS topic sink declares beyond the common fields. */
-export interface TopicSinkParts<Key extends string, Schema extends z.ZodType, StormKey extends string>
-  extends Omit<SinkSpec<Key, Schema, StormKey>, 'instances' | 'deployed' | 'dryRun' | 'topic' | 'secretLabel'> {
+export interface TopicSinkParts<Key extends string, Schema extends z.ZodType, StormKey extends string, Name extends SinkName>
+  extends Omit<SinkSpec<Key, Schema, StormKey, Name>, 'instances' | 'deployed' | 'dryRun' | 'topic' | 'secretLabel'> {
   topic: TopicName;
   /** Deployed only when its block is configured (else always, like the page and chatops topics). */
   optional?: boolean;
@@ -124,16 +137,16 @@ export interface TopicSinkParts<Key extends string, Schema extends z.ZodType, St
 }
 
 /** An SNS topic sink: its subscribers are made at deploy time, so the functions receive nothing of its block. */
-export function defineTopicSink<const Key extends string, Schema extends z.ZodType, const StormKey extends string>(
-  parts: TopicSinkParts<Key, Schema, StormKey>,
-): SinkSpec<Key, Schema, StormKey> {
+export function defineTopicSink<Key extends string, Schema extends z.ZodType, StormKey extends string, Name extends SinkName>(
+  parts: TopicSinkParts<Key, Schema, StormKey, Name>,
+): SinkSpec<Key, Schema, StormKey, Name> {
   const { notifier, optional = false, ...common } = parts;
   const present = (config: unknown): boolean => !optional || config !== undefined;
+  const sink = soleSink(parts.name);
   return {
     ...common,
     dryRun: {},
-    instances: (config) =>
-      present(config) ? [{ sink: parts.name as Sink, notifier: (transports) => notifier(transports.publisher, transports) }] : [],
+    instances: (config) => (present(config) ? [{ sink, notifier: (transports) => notifier(transports.publisher, transports) }] : []),
     deployed: (config) => (present(config) ? {} : undefined),
   };
 }

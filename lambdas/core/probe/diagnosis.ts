@@ -1,4 +1,4 @@
-// The runbook's first diagnosis for each probe failure class (incident-runbook.txt, first triage beat:
+// The runbook's first diagnosis for each probe failure class (the incident runbook's first triage beat:
 // "/healthz from a known-good vantage point. 200 = up; 5xx = sick app; timeout = ingress / network broken"),
 // as text for log lines and the signal summaries on-call reads at 3 a.m.
 import type { ProbeOutcome } from './result.ts';

@@ -36,7 +36,7 @@ export interface SnapshotMeta {
   lastBackupError?: string;
 }
 
-/** Section names of reference/incident-runbook.txt, for `Signal.runbook`. */
+/** Section names of the incident runbook, for `Signal.runbook`. */
 export const RUNBOOK = {
   providerDown: 'Provider down',
   dbCorruption: 'Trace DB corruption or disk full',

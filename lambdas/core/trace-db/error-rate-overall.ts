@@ -3,7 +3,7 @@
 // (10) errors (a quiet gateway failing every call still pages). The runbook's own cron query; it
 // catches errors spread thin over many models that each stay below model_error_rate's minCalls.
 import { llmCalls } from './calls.ts';
-import { enoughSample, sampleRule } from './error-sample.ts';
+import { enoughSample, errorShareDetails, sampleRule } from './error-sample.ts';
 import { makeSignal, num, pct, query, round, RUNBOOK, text, windowDetails, windowedRule } from './context.ts';
 
 export const ERROR_RATE_OVERALL = 'error_rate_overall';
@@ -49,14 +49,7 @@ export const errorRateOverall = windowedRule(
             `${spread.join(', ')}${erring.length > 5 ? ', ...' : ''}. First move: check /healthz and the gateway logs for a shared cause ` +
             `(a provider behind several models, a bad deploy); if one provider carries the errors, flip METIS_GATEWAY_GLOBAL_DEFAULT to a healthy one.`,
           details: {
-            value: round(share, 6),
-            threshold: cfg.threshold,
-            minCalls: cfg.minCalls,
-            minErrors: cfg.minErrors,
-            window: windowDetails(ctx, fromMs),
-            calls,
-            errors,
-            errorPct: round(share * 100, 2),
+            ...errorShareDetails(calls, errors, cfg, windowDetails(ctx, fromMs)),
             modelsWithErrors: erring.length,
             byModel: models.slice(0, MODELS_IN_DETAILS).map((m) => ({ ...m, errorPct: round((m.errors / m.calls) * 100, 2) })),
           },

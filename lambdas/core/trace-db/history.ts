@@ -90,10 +90,16 @@ export function rollupCutoff(ctx: RuleContext): RollupCutoff | undefined {
 
 /** Calls, errors and spend per key and model over the range (hourly grain): baselines, models a key used. */
 export function keyModelHistory(ctx: RuleContext, range: Range): KeyModelHistory {
-  const parts = split(ctx, range, MS_PER_HOUR, 'hourMs');
+  const rows = rowsOfBothParts(
+    ctx,
+    split(ctx, range, MS_PER_HOUR, 'hourMs'),
+    `SELECT key, model, SUM(calls) AS calls, SUM(errors) AS errors, TOTAL(cost_usd) AS cost, MIN(first_jd) AS first_jd
+     FROM ${ROLLUP_TABLES.hourly} WHERE hour >= :from AND hour < :to GROUP BY key, model`,
+    (where) => `SELECT key, model, COUNT(*) AS calls, TOTAL(error) AS errors, TOTAL(cost) AS cost, MIN(jd) AS first_jd
+     FROM ${llmCalls(ctx)} WHERE ${where} GROUP BY key, model`,
+  );
   const merged = new Map<string, KeyModelUsage>();
-  let firstJd: number | undefined;
-  const add = (r: Record<string, unknown>) => {
+  for (const r of rows) {
     const key = nullableText(r.key);
     const model = nullableText(r.model);
     const id = JSON.stringify([key, model]);
@@ -102,27 +108,8 @@ export function keyModelHistory(ctx: RuleContext, range: Range): KeyModelHistory
     row.errors += num(r.errors);
     row.costUsd += num(r.cost);
     merged.set(id, row);
-    if (typeof r.first_jd === 'number') firstJd = firstJd === undefined ? r.first_jd : Math.min(firstJd, r.first_jd);
-  };
-  if (parts.rollup) {
-    for (const r of query(
-      ctx,
-      `SELECT key, model, SUM(calls) AS calls, SUM(errors) AS errors, TOTAL(cost_usd) AS cost, MIN(first_jd) AS first_jd
-       FROM ${ROLLUP_TABLES.hourly} WHERE hour >= :from AND hour < :to GROUP BY key, model`,
-      parts.rollup,
-    ))
-      add(r);
   }
-  if (parts.raw) {
-    for (const r of query(
-      ctx,
-      `SELECT key, model, COUNT(*) AS calls, TOTAL(error) AS errors, TOTAL(cost) AS cost, MIN(jd) AS first_jd
-       FROM ${llmCalls(ctx)} WHERE ${rawWhere(parts.raw)} GROUP BY key, model`,
-      parts.raw,
-    ))
-      add(r);
-  }
-  return { rows: [...merged.values()], firstMs: firstJd === undefined ? undefined : jdToMs(firstJd) };
+  return { rows: [...merged.values()], firstMs: firstCallMs(rows) };
 }
 
 /** The models each key called in the range (hourly grain): a key calling models it never used is suspicious. */
@@ -138,37 +125,24 @@ export function modelsByKey(ctx: RuleContext, range: Range): Map<string | null, 
 
 /** Spend and calls per key over the range (daily grain): month to date, the month's top keys. */
 export function spendHistory(ctx: RuleContext, range: Range): SpendHistory {
-  const parts = split(ctx, range, MS_PER_DAY, 'dayMs');
+  const rows = rowsOfBothParts(
+    ctx,
+    split(ctx, range, MS_PER_DAY, 'dayMs'),
+    `SELECT key, SUM(calls) AS calls, TOTAL(cost_usd) AS cost, MIN(first_jd) AS first_jd
+     FROM ${ROLLUP_TABLES.daily} WHERE day >= :from AND day < :to GROUP BY key`,
+    (where) => `SELECT key, COUNT(*) AS calls, TOTAL(cost) AS cost, MIN(jd) AS first_jd FROM ${llmCalls(ctx)} WHERE ${where} GROUP BY key`,
+  );
   const merged = new Map<string, KeySpend>();
-  let firstJd: number | undefined;
-  const add = (r: Record<string, unknown>) => {
+  for (const r of rows) {
     const key = nullableText(r.key);
     const id = JSON.stringify(key);
     const row = merged.get(id) ?? { key, calls: 0, costUsd: 0 };
     row.calls += num(r.calls);
     row.costUsd += num(r.cost);
     merged.set(id, row);
-    if (typeof r.first_jd === 'number') firstJd = firstJd === undefined ? r.first_jd : Math.min(firstJd, r.first_jd);
-  };
-  if (parts.rollup) {
-    for (const r of query(
-      ctx,
-      `SELECT key, SUM(calls) AS calls, TOTAL(cost_usd) AS cost, MIN(first_jd) AS first_jd
-       FROM ${ROLLUP_TABLES.daily} WHERE day >= :from AND day < :to GROUP BY key`,
-      parts.rollup,
-    ))
-      add(r);
-  }
-  if (parts.raw) {
-    for (const r of query(
-      ctx,
-      `SELECT key, COUNT(*) AS calls, TOTAL(cost) AS cost, MIN(jd) AS first_jd FROM ${llmCalls(ctx)} WHERE ${rawWhere(parts.raw)} GROUP BY key`,
-      parts.raw,
-    ))
-      add(r);
   }
   const byKey = [...merged.values()];
-  return { byKey, totalUsd: byKey.reduce((sum, k) => sum + k.costUsd, 0), firstMs: firstJd === undefined ? undefined : jdToMs(firstJd) };
+  return { byKey, totalUsd: byKey.reduce((sum, k) => sum + k.costUsd, 0), firstMs: firstCallMs(rows) };
 }
 
 /** All calls (every model) in the range at a 10-minute grain: traffic then versus now. */
@@ -192,26 +166,15 @@ export function callCount(ctx: RuleContext, range: Range): number {
 
 /** The latency p95 baseline over the range (hourly grain), from two-significant-digit bins on both paths. */
 export function latencyHistory(ctx: RuleContext, range: Range): LatencyHistory {
-  const parts = split(ctx, range, MS_PER_HOUR, 'hourMs');
+  const rows = rowsOfBothParts(
+    ctx,
+    split(ctx, range, MS_PER_HOUR, 'hourMs'),
+    `SELECT bin, SUM(calls) AS calls FROM ${ROLLUP_TABLES.latency} WHERE hour >= :from AND hour < :to GROUP BY bin`,
+    (where) => `SELECT ${latencyBinSql('latency')} AS bin, COUNT(*) AS calls FROM ${llmCalls(ctx)}
+     WHERE ${where} AND ${VALID_LATENCY} GROUP BY bin`,
+  );
   const bins = new Map<number, number>();
-  const add = (r: Record<string, unknown>) => bins.set(num(r.bin), (bins.get(num(r.bin)) ?? 0) + num(r.calls));
-  if (parts.rollup) {
-    for (const r of query(
-      ctx,
-      `SELECT bin, SUM(calls) AS calls FROM ${ROLLUP_TABLES.latency} WHERE hour >= :from AND hour < :to GROUP BY bin`,
-      parts.rollup,
-    ))
-      add(r);
-  }
-  if (parts.raw) {
-    for (const r of query(
-      ctx,
-      `SELECT ${latencyBinSql('latency')} AS bin, COUNT(*) AS calls FROM ${llmCalls(ctx)}
-       WHERE ${rawWhere(parts.raw)} AND ${VALID_LATENCY} GROUP BY bin`,
-      parts.raw,
-    ))
-      add(r);
-  }
+  for (const r of rows) bins.set(num(r.bin), (bins.get(num(r.bin)) ?? 0) + num(r.calls));
   return nearestRankP95(bins);
 }
 
@@ -259,6 +222,25 @@ function split(ctx: RuleContext, range: Range, grainMs: number, cutoffField: 'ho
   if (rawFrom < range.toMs || (range.toInclusive && rawFrom <= range.toMs))
     parts.raw = { from: toJulianDay(rawFrom), to: toJulianDay(range.toMs), inclusive: range.toInclusive === true };
   return parts;
+}
+
+/**
+ * The rows a range's two parts answer, rollup buckets first: `rollupSql` over the bucket labels, `rawSql`
+ * over the raw rows with the range's condition on `jd`. The callers fold them alike, so a bucket counts the
+ * same whichever part holds it.
+ */
+function rowsOfBothParts(ctx: RuleContext, parts: Parts, rollupSql: string, rawSql: (where: string) => string): Record<string, unknown>[] {
+  return [
+    ...(parts.rollup ? query(ctx, rollupSql, parts.rollup) : []),
+    ...(parts.raw ? query(ctx, rawSql(rawWhere(parts.raw)), parts.raw) : []),
+  ];
+}
+
+/** The earliest call of rows that carry `first_jd` (ms), undefined when none does. */
+function firstCallMs(rows: Record<string, unknown>[]): number | undefined {
+  let first: number | undefined;
+  for (const r of rows) if (typeof r.first_jd === 'number') first = first === undefined ? r.first_jd : Math.min(first, r.first_jd);
+  return first === undefined ? undefined : jdToMs(first);
 }
 
 function rawWhere(raw: { inclusive: boolean }): string {

@@ -5,7 +5,7 @@
 // on-call whether one provider carries the errors.
 import { FIRST_MOVE, inWindow, makeSignal, num, pct, query, round, RUNBOOK, text, windowDetails, windowedRule } from './context.ts';
 import { llmCalls } from './calls.ts';
-import { enoughSample, sampleRule } from './error-sample.ts';
+import { enoughSample, errorShareDetails, sampleRule } from './error-sample.ts';
 
 export const MODEL_ERROR_RATE = 'model_error_rate';
 
@@ -74,14 +74,7 @@ export const modelErrorRate = windowedRule(
             `(threshold > ${pct(cfg.threshold)}, ${sampleRule(m.calls, cfg)}); errors by provider: ${split}. ` +
             `If ${providers[0]!.provider} is down: ${FIRST_MOVE.providerDownFor(`${providers[0]!.provider}:${m.model}`, [])}.`,
           details: {
-            value: round(share, 6),
-            threshold: cfg.threshold,
-            minCalls: cfg.minCalls,
-            minErrors: cfg.minErrors,
-            window: windowDetails(ctx, fromMs),
-            calls: m.calls,
-            errors: m.errors,
-            errorPct: round(share * 100, 2),
+            ...errorShareDetails(m.calls, m.errors, cfg, windowDetails(ctx, fromMs)),
             byProvider: providers.map((p) => ({ ...p, errorPct: round((p.errors / p.calls) * 100, 2) })),
             malformedPayloadsInWindow: malformedPayloads(),
           },

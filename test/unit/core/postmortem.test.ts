@@ -7,9 +7,8 @@ import type { Signal } from '../../../lambdas/core/signal.ts';
 import type { RequestsDropped } from '../../../lambdas/core/trace-db/requests-dropped.ts';
 
 /**
- * Copied by hand from the post-mortem template of shared/reference/incident-runbook.txt ("Use this exact
- * heading set so post-mortems are scannable"). Not read at test time: CI has the runbook only beside
- * the repository. The first entry is a pattern for the template line `# Incident YYYY-MM-DD — <short title>`.
+ * Copied by hand from the post-mortem template of the incident runbook ("Use this exact heading set so
+ * post-mortems are scannable"). Not read at test time: the runbook is not part of the repository. The first entry is a pattern for the template line `# Incident YYYY-MM-DD — <short title>`.
  */
 const RUNBOOK_TITLE = /^# Incident \d{4}-\d{2}-\d{2} — \S.*$/;
 const RUNBOOK_SECTIONS = [

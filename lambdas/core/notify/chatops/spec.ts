@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { defineTopicSink, emailAddress } from '../spec.ts';
 import { chatopsNotifier } from './notifier.ts';
 
+declare module '../sink-names.ts' {
+  interface SinkNames {
+    chatops: true;
+  }
+}
+
 export const chatopsSpec = defineTopicSink({
   name: 'chatops',
   configKey: 'chatops',

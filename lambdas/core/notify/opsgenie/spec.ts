@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { defineHttpSink, httpsUrl, kmsKeyArn, secretOf, ssmParameterName } from '../spec.ts';
 import { OPSGENIE_DEFAULT_URL, opsgenieNotifier } from './notifier.ts';
 
+declare module '../sink-names.ts' {
+  interface SinkNames {
+    opsgenie: true;
+  }
+}
+
 export const opsgenieSpec = defineHttpSink({
   name: 'opsgenie',
   configKey: 'opsgenie',

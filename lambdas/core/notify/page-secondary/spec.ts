@@ -6,6 +6,12 @@ import { z } from 'zod';
 import { pageNotifier } from '../page/notifier.ts';
 import { defineTopicSink, emailAddress, smsNumber } from '../spec.ts';
 
+declare module '../sink-names.ts' {
+  interface SinkNames {
+    'page-secondary': true;
+  }
+}
+
 export const pageSecondarySpec = defineTopicSink({
   name: 'page-secondary',
   configKey: 'pageSecondary',

@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { defineTopicSink, emailAddress, smsNumber } from '../spec.ts';
 import { pageNotifier } from './notifier.ts';
 
+declare module '../sink-names.ts' {
+  interface SinkNames {
+    page: true;
+  }
+}
+
 export const pageSpec = defineTopicSink({
   name: 'page',
   configKey: 'page',

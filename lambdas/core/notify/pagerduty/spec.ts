@@ -3,6 +3,12 @@ import { z } from 'zod';
 import { defineHttpSink, httpsUrl, kmsKeyArn, secretOf, ssmParameterName } from '../spec.ts';
 import { DEFAULT_EVENTS_URL, pagerDutyNotifier } from './notifier.ts';
 
+declare module '../sink-names.ts' {
+  interface SinkNames {
+    pagerduty: true;
+  }
+}
+
 export const pagerDutySpec = defineHttpSink({
   name: 'pagerduty',
   configKey: 'pagerduty',

@@ -4,6 +4,12 @@ import { z } from 'zod';
 import { defineHttpSink, kmsKeyArn, secretOf, ssmParameterName } from '../spec.ts';
 import { splunkOnCallNotifier } from './notifier.ts';
 
+declare module '../sink-names.ts' {
+  interface SinkNames {
+    'splunk-oncall': true;
+  }
+}
+
 export const splunkOnCallSpec = defineHttpSink({
   name: 'splunk-oncall',
   configKey: 'splunkOnCall',

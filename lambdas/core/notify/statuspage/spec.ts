@@ -6,6 +6,12 @@ import { defineSink, httpsUrl, kmsKeyArn, secretOf, ssmParameterName } from '../
 import { STATUSPAGE_DEFAULT_URL } from './call.ts';
 import { statuspageNotifier } from './notifier.ts';
 
+declare module '../sink-names.ts' {
+  interface SinkNames {
+    statuspage: true;
+  }
+}
+
 const statuspageId = (what: string) =>
   z.string().regex(/^[a-z0-9]{6,32}$/, `expected a Statuspage ${what} (lower-case letters and digits)`);
 

@@ -2,11 +2,16 @@
 // one sink `webhook:<name>` per entry, each URL (it usually holds a token) in SSM. They get everything
 // chatops gets.
 import { z } from 'zod';
-import type { Sink } from '../../incident.ts';
 import { defineSink, kmsKeyArn, secretOf, ssmParameterName } from '../spec.ts';
 import { webhookNotifier } from './notifier.ts';
 
-export function webhookSink(name: string): Sink {
+declare module '../sink-names.ts' {
+  interface SinkNames {
+    'webhook:*': true;
+  }
+}
+
+export function webhookSink(name: string): `webhook:${string}` {
   return `webhook:${name}`;
 }
 

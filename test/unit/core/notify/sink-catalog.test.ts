@@ -1,6 +1,7 @@
 // What a sink spec must provide, and what the pipeline derives from the registered specs: the config's
 // `sinks` and `routing.storm`, the configured sinks with their secrets, what the functions receive, the
 // dry run's stand-in, labels and storm budgets. A spec that leaves a field out fails here, not in a deploy.
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseConfig } from '../../../../lambdas/core/config.ts';
@@ -55,6 +56,21 @@ describe('every registered sink spec', () => {
     expect(spec.dryRun).toBeTypeOf('object');
     // A sink either publishes to a topic or has a secret its IAM grant and its health message name.
     expect(spec.topic === undefined).toBe(spec.secretLabel !== undefined);
+  });
+
+  it('every spec folder under lambdas/core/notify is registered (a spec declares its name even when unregistered)', async () => {
+    const notify = new URL('../../../../lambdas/core/notify/', import.meta.url);
+    const folders = readdirSync(notify, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory() && readdirSync(new URL(`${entry.name}/`, notify)).includes('spec.ts'))
+      .map((entry) => entry.name);
+    expect(folders.length).toBe(SINK_SPECS.length);
+    const registered: readonly unknown[] = SINK_SPECS;
+    for (const folder of folders) {
+      const exported = Object.values(await import(new URL(`${folder}/spec.ts`, notify).href));
+      const specs = exported.filter((value) => typeof value === 'object' && value !== null && 'configKey' in value);
+      expect(specs.length, folder).toBe(1);
+      expect(registered.includes(specs[0]), `${folder}/spec.ts is not in SINK_SPECS`).toBe(true);
+    }
   });
 
   it('names, config keys and storm keys are unique', () => {
