@@ -90,9 +90,16 @@ export function rollupCutoff(ctx: RuleContext): RollupCutoff | undefined {
 
 /** Calls, errors and spend per key and model over the range (hourly grain): baselines, models a key used. */
 export function keyModelHistory(ctx: RuleContext, range: Range): KeyModelHistory {
+  const parts = split(ctx, range, MS_PER_HOUR, 'hourMs');
+  // key_spend_spike's baseline and key_compromise_suspected's usual models ask for the same hours (their
+  // ranges floor to the same grain): the 7-day aggregate over the hourly rollup is read once per run.
+  return memo(ctx, `history:key-model:${JSON.stringify(parts)}`, () => readKeyModelHistory(ctx, parts));
+}
+
+function readKeyModelHistory(ctx: RuleContext, parts: Parts): KeyModelHistory {
   const rows = rowsOfBothParts(
     ctx,
-    split(ctx, range, MS_PER_HOUR, 'hourMs'),
+    parts,
     `SELECT key, model, SUM(calls) AS calls, SUM(errors) AS errors, TOTAL(cost_usd) AS cost, MIN(first_jd) AS first_jd
      FROM ${ROLLUP_TABLES.hourly} WHERE hour >= :from AND hour < :to GROUP BY key, model`,
     (where) => `SELECT key, model, COUNT(*) AS calls, TOTAL(error) AS errors, TOTAL(cost) AS cost, MIN(jd) AS first_jd

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FixtureRow } from '../../../../tools/trace-db-fixture.ts';
-import { at, byRule, call, evaluateRows, HOUR, MIN, only, quota, raw, route } from './helpers.ts';
+import { evaluateTraceDb } from '../../../../lambdas/core/trace-db/evaluate.ts';
+import { recordingDatabase } from '../../../../tools/trace-db-sql.ts';
+import { at, byRule, call, evaluateRows, HOUR, MIN, NOW, only, openBoundedRows, quota, raw, route } from './helpers.ts';
 
 const RULES = only(['key_spend_spike', 'key_compromise_suspected']);
 const USUAL = 'claude-haiku-4-5';
@@ -155,5 +157,24 @@ describe('key_compromise_suspected', () => {
     expect(noHistory.signals).toEqual([]);
     const alone = await evaluateRows(spike, { rules: only(['key_compromise_suspected']) });
     expect(rulesOf(alone)).toEqual(['SEV1 key_compromise_suspected:gk_x']);
+  });
+
+  it('on a bounded snapshot the 7-day key and model history is read from the hourly rollup once, for both rules', async () => {
+    const rows = [
+      anchor,
+      ...hourly('gk_01LEAK', 0.1),
+      ...lastHour('gk_01LEAK', 1.5, 'claude-opus-4'),
+      ...lastHour('gk_01LEAK', 0.5, USUAL),
+    ];
+    const db = await openBoundedRows(rows);
+    try {
+      const recorder = recordingDatabase(db);
+      const result = evaluateTraceDb(recorder, { now: NOW, rules: RULES });
+      // Both fire (the spike's baseline and the suspect's usual models come from the same read).
+      expect(rulesOf(result)).toEqual(['SEV1 key_compromise_suspected:gk_01LEAK', 'SEV3 key_spend_spike:gk_01LEAK']);
+      expect(recorder.statements.filter((s) => s.sql.includes('FROM metis_rollup_hourly'))).toHaveLength(1);
+    } finally {
+      db.close();
+    }
   });
 });
