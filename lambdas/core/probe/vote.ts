@@ -67,17 +67,20 @@ export function withHomeVantage(report: EvaluationReport, settings: VoteSettings
 
 /**
  * What the router does with a probe report while more than one vantage votes: keep its rounds as the
- * vantage's latest, read every vantage's latest for the same targets, and vote. Otherwise the report as is.
+ * vantage's latest and, from the same store call, every vantage's latest rounds; vote over them. Otherwise
+ * the report as is.
  */
 export async function voteWithStore(report: EvaluationReport, store: VantageRoundStore, settings: VoteSettings): Promise<EvaluationReport> {
   if (!voteIsOn(settings) || report.source !== 'probe' || !report.evaluated.includes(HEALTHZ_RULE)) return report;
-  const own = vantageRoundsOf(report, vantageOf(report, settings));
-  await Promise.all(own.map((round) => store.record(round)));
-  const stored = await store.latest(
-    own.map((r) => r.target),
-    votersOf(settings),
+  const vantage = vantageOf(report, settings);
+  const own = vantageRoundsOf(report, vantage);
+  const voters = votersOf(settings);
+  const stored = own.length ? await store.record({ vantage, at: report.evaluatedAt, rounds: own, voters }) : [];
+  return voteOnReport(
+    report,
+    stored.filter((r) => voters.includes(r.vantage)),
+    settings,
   );
-  return voteOnReport(report, stored, settings);
 }
 
 /** The quorum over `live` voters: the configured one or a majority, never more than the voters, never below one. */

@@ -145,14 +145,14 @@ describe('the router votes across probe vantages', () => {
       severity: 'SEV3',
       source: 'probe',
     });
-    // The vote reads each vantage's latest round from the incident table, one item per target and vantage.
+    // The vote keeps every vantage's latest rounds in one item of the incident table, an attribute per vantage.
     const item = await DynamoDBDocumentClient.from(world.dynamo).send(
-      new GetCommand({ TableName: tableName, Key: { dedupKey: 'vantage-round#gateway#eu-central-1' }, ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: { dedupKey: 'vantage-rounds' }, ConsistentRead: true }),
     );
     expect(item.Item).toMatchObject({
-      kind: 'vantage-round',
-      roundAt: at(32),
-      round: { target: 'gateway', vantage: 'eu-central-1', ok: false, consecutive: true, failure: 'timeout', latencyMs: 5000 },
+      kind: 'vantage-rounds',
+      'vantage@eu-central-1': { at: at(32), rounds: { gateway: { ok: false, consecutive: true, failure: 'timeout', latencyMs: 5000 } } },
+      'vantage@us-east-1': { at: at(30), rounds: { gateway: { ok: true, latencyMs: 43 } } },
     });
     expect(logs.filter((l) => l.level === 'error')).toEqual([]);
   });
@@ -185,6 +185,28 @@ describe('the router votes across probe vantages', () => {
     // gateway's once eu-central-1 failed too, so that SEV3 resolved.
     expect(await incidentItem(world, 'vantage_unreachable:us-east-1', tableName)).toMatchObject({ status: 'resolved', severity: 'SEV3' });
     expect(await incidentItem(world, 'vantage_unreachable:ap-southeast-2', tableName)).toBeUndefined();
+  });
+
+  it('two regions reporting at the same moment (concurrent router invocations) lose neither round: the outage still pages SEV1', async () => {
+    await round('ap-southeast-2', 0, up(288));
+    await Promise.all([round(HOME, 1, timeout), round('eu-central-1', 1, timeout)]);
+    await Promise.all([round(HOME, 31, timeout), round('eu-central-1', 31, timeout)]);
+
+    // Whichever invocation wrote second saw the other's round: two of three failed twice, SEV1.
+    const incident = await incidentItem(world, 'healthz_down:gateway', tableName);
+    expect(incident).toMatchObject({ status: 'open', severity: 'SEV1' });
+    expect(incident!.lastSignal.details.vote).toMatchObject({ voters: 3, quorum: 2, failedTwice: ['us-east-1', 'eu-central-1'] });
+    expect(pdCalls(world).at(-1)).toMatchObject({ action: 'trigger', severity: 'critical', dedupKey: 'healthz_down:gateway' });
+    const item = await DynamoDBDocumentClient.from(world.dynamo).send(
+      new GetCommand({ TableName: tableName, Key: { dedupKey: 'vantage-rounds' }, ConsistentRead: true }),
+    );
+    expect(
+      Object.keys(item.Item!)
+        .filter((k) => k.startsWith('vantage@'))
+        .sort(),
+    ).toEqual(['vantage@ap-southeast-2', 'vantage@eu-central-1', 'vantage@us-east-1']);
+    expect(item.Item!['vantage@us-east-1']).toMatchObject({ at: at(31), rounds: { gateway: { ok: false, consecutive: true } } });
+    expect(item.Item!['vantage@eu-central-1']).toMatchObject({ at: at(31), rounds: { gateway: { ok: false, consecutive: true } } });
   });
 
   it('a silent vantage raises source_stale for it and the vote goes on with the rest, down to one', async () => {
