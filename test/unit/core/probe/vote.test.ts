@@ -252,7 +252,13 @@ describe('the vote over its store', () => {
   /** A store that answers what it is told to, and keeps what it was asked to record. */
   function storeAnswering(answer: VantageRound[]): VantageRoundStore & { calls: VantageReportRounds[] } {
     const calls: VantageReportRounds[] = [];
-    return { calls, record: async (report) => (calls.push(report), answer) };
+    return {
+      calls,
+      record: async (report) => {
+        calls.push(report);
+        return answer;
+      },
+    };
   }
   const roundOf = (vantage: string, ok: boolean, at = '2026-11-20T03:00:00.000Z'): VantageRound => ({
     target: 'gateway',
