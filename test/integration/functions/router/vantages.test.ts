@@ -86,16 +86,20 @@ function environment() {
 
 const clients = () => ({ dynamodb: world.dynamo, sns: world.sns, ssm: world.ssm, sqs: world.sqs, cloudwatch: world.cloudwatch });
 
-/** One probe round measured from `vantage` at `seconds`, routed by a fresh router invocation at that time. */
-async function round(vantage: string, seconds: number, outcome: ProbeOutcome): Promise<RouterOutcome> {
+/**
+ * One probe round measured from `vantage` at `seconds`, routed by a fresh router invocation at that time;
+ * `blind`: the probe could not measure the target (its header parameter unreadable).
+ */
+async function round(vantage: string, seconds: number, outcome: ProbeOutcome | 'blind'): Promise<RouterOutcome> {
   const now = new Date(T0 + seconds * 1000);
   const { report, next } = healthzRoundReport({
     targets: CONFIG.healthTargets,
-    probes: [{ target: 'gateway', outcome }],
-    skipped: [],
+    probes: outcome === 'blind' ? [] : [{ target: 'gateway', outcome }],
+    skipped: outcome === 'blind' ? [{ target: 'gateway', reason: 'SSM parameter /metis/probe/token not readable (AccessDenied)' }] : [],
     previous: states.get(vantage) ?? EMPTY_PROBE_STATE,
     rules: CONFIG.rules,
     now,
+    vantage,
   });
   states.set(vantage, next);
   // Every vantage stamps its region, the home one too (the router drops the home region's own name).
@@ -241,6 +245,36 @@ describe('the router votes across probe vantages', () => {
     expect(incident!.lastSignal.summary).toContain(
       `not reporting: eu-central-1 (last round ${at(271)}), ap-southeast-2 (last round ${at(2)}); the vote is down to one: only us-east-1 still reports`,
     );
+  });
+
+  it("monitoring_blind is each region's own: a blind ap-southeast-2 stays open while the home probe reports healthy, and resolves on its own healthy report", async () => {
+    await round(HOME, 0, up(42));
+    await round('ap-southeast-2', 1, 'blind');
+    expect(await incidentItem(world, 'monitoring_blind:probe@ap-southeast-2', tableName)).toMatchObject({
+      status: 'open',
+      severity: 'SEV2',
+    });
+    expect((await incidentItem(world, 'monitoring_blind:probe@ap-southeast-2', tableName))!.lastSignal.summary).toMatch(
+      /^Monitoring blind: the probe in ap-southeast-2 could not measure gateway/,
+    );
+    // The home region (and another vantage) measuring everything is no evidence for ap-southeast-2.
+    await round(HOME, 30, up(42));
+    await round('eu-central-1', 31, up(95));
+    expect(await incidentItem(world, 'monitoring_blind:probe@ap-southeast-2', tableName)).toMatchObject({ status: 'open' });
+    expect(await incidentItem(world, 'monitoring_blind:probe', tableName)).toBeUndefined();
+
+    await round('ap-southeast-2', 32, up(288));
+    expect(await incidentItem(world, 'monitoring_blind:probe@ap-southeast-2', tableName)).toMatchObject({ status: 'resolved' });
+  });
+
+  it("the home region's monitoring_blind keeps its key (monitoring_blind:probe), and another region's healthy report does not resolve it", async () => {
+    await round(HOME, 0, 'blind');
+    expect(await incidentItem(world, 'monitoring_blind:probe', tableName)).toMatchObject({ status: 'open', severity: 'SEV2' });
+    await round('eu-central-1', 1, up(95));
+    await round('ap-southeast-2', 2, up(288));
+    expect(await incidentItem(world, 'monitoring_blind:probe', tableName)).toMatchObject({ status: 'open' });
+    await round(HOME, 30, up(42));
+    expect(await incidentItem(world, 'monitoring_blind:probe', tableName)).toMatchObject({ status: 'resolved' });
   });
 
   it('a report from a region that is not a configured vantage is parked in the dead-letter queue with what to do', async () => {

@@ -10,6 +10,7 @@ import {
   type VantageRoundStore,
 } from '../../../../lambdas/core/probe/vantage-round.ts';
 import {
+  blindSubjectOf,
   quorumOf,
   vantageProblem,
   voteIsOn,
@@ -346,6 +347,38 @@ describe('vote settings', () => {
     expect(withHomeVantage({ ...report, vantage: 'eu-central-1' }, THREE)).toEqual(report);
     expect(withHomeVantage({ ...report, vantage: 'us-east-1' }, THREE)).toEqual({ ...report, vantage: 'us-east-1' });
     expect(withHomeVantage({ ...report, vantage: 'us-east-1' }, { home: 'home', vantages: [] })).toEqual(report);
+  });
+
+  it("another vantage's monitoring_blind is keyed by its region, firing and healthy; the home region's keeps `probe`", () => {
+    const blind: Signal = {
+      source: 'probe',
+      rule: 'monitoring_blind',
+      subject: 'probe',
+      severity: 'SEV2',
+      status: 'firing',
+      dedupKey: 'monitoring_blind:probe',
+      summary: 'Monitoring blind: the probe in us-east-1 could not measure gateway',
+      observedAt: '2026-11-20T03:00:00.000Z',
+      details: {},
+    };
+    const report: EvaluationReport = {
+      source: 'probe',
+      evaluatedAt: '2026-11-20T03:00:00.000Z',
+      evaluated: ['healthz_down', 'monitoring_blind'],
+      healthy: { healthz_down: ['gateway'], monitoring_blind: [] },
+      signals: [blind],
+    };
+    const fromUs = withHomeVantage({ ...report, vantage: 'us-east-1' }, THREE);
+    expect(fromUs.signals.map((s) => [s.subject, s.dedupKey])).toEqual([['probe@us-east-1', 'monitoring_blind:probe@us-east-1']]);
+    const healthyUs = withHomeVantage({ ...report, signals: [], healthy: { monitoring_blind: ['probe'] }, vantage: 'us-east-1' }, THREE);
+    expect(healthyUs.healthy).toEqual({ monitoring_blind: ['probe@us-east-1'] });
+    // The home region, and any region while one vantage probes: the key open incidents already have.
+    expect(withHomeVantage({ ...report, vantage: 'eu-central-1' }, THREE).signals[0]!.dedupKey).toBe('monitoring_blind:probe');
+    expect(withHomeVantage({ ...report, vantage: 'us-east-1' }, { home: 'home', vantages: [] }).signals[0]!.dedupKey).toBe(
+      'monitoring_blind:probe',
+    );
+    expect(blindSubjectOf(undefined)).toBe('probe');
+    expect(blindSubjectOf('ap-southeast-2')).toBe('probe@ap-southeast-2');
   });
 
   it('a report from a region that is not a configured vantage is named with what to do', () => {
