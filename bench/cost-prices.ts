@@ -77,3 +77,11 @@ export const SNS_PER_EMAIL = 2 / 100_000;
 export const DATA_TRANSFER_INTER_REGION_PER_GB = 0.02;
 /** SQS standard queue requests: $0.40 per million. */
 export const SQS_PER_REQUEST = 0.4 / 1_000_000;
+
+// --- Second-round alternatives (priced in bench/vantage-cost.ts, not deployed) ----------------------
+/** Step Functions Express workflows: $1.00 per million requests. */
+export const SFN_EXPRESS_PER_REQUEST = 1 / 1_000_000;
+/** Step Functions Express duration: $0.00001667 per GB-second (first 1,000 GB-hours), memory billed in 64 MB chunks. */
+export const SFN_EXPRESS_PER_GB_SECOND = 0.00001667;
+/** EventBridge Scheduler: $1.00 per million scheduled invocations (one-time schedules included). */
+export const SCHEDULER_PER_INVOCATION = 1 / 1_000_000;

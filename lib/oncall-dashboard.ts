@@ -18,6 +18,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { CfnQueryDefinition } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DASHBOARD_MESSAGES as M } from '../lambdas/core/dashboard/log-records.ts';
+import { onCallQueryName, VANTAGE_QUERY, vantagePanelTitle } from './vantage-query.ts';
 
 export interface OnCallDashboardProps {
   readonly namePrefix: string;
@@ -135,16 +136,16 @@ export class OnCallDashboard extends Construct {
     }
     const vantages = props.probe?.vantages ?? [];
     if (props.probe && vantages.length > 0) {
-      // Per vantage, from that region's own probe log lines (each carries `vantage`): no custom metric per
-      // target and region. The home panel is also a saved query; the others live in their regions' logs.
+      // Per vantage, from that region's own probe log lines (lib/vantage-query.ts). The home panel is saved
+      // here with the others; each other region's stack saves its own query there (lib/probe-vantage-stack.ts).
       const home = Stack.of(this).region;
       // One row; CloudWatch wraps it two panels wide.
       rows.push([
-        logTable(`Probe latency (ms) and TLS days left from ${home} (home)`, [props.probe.function], VANTAGE_QUERY, HALF, TABLE),
+        logTable(vantagePanelTitle(home, true), [props.probe.function], VANTAGE_QUERY, HALF, TABLE),
         ...vantages.map(
           ({ region, logGroupName }) =>
             new LogQueryWidget({
-              title: `Probe latency (ms) and TLS days left from ${region}`,
+              title: vantagePanelTitle(region),
               logGroupNames: [logGroupName],
               region,
               queryLines: VANTAGE_QUERY,
@@ -255,7 +256,7 @@ export class OnCallDashboard extends Construct {
       if (!panel) return [];
       return [
         new CfnQueryDefinition(this, `Query${slug(panel.title)}`, {
-          name: `${props.namePrefix}/on-call/${panel.title}`.slice(0, 255),
+          name: onCallQueryName(props.namePrefix, panel.title),
           queryString: panel.queryLines.join('\n| '),
           logGroupNames: [...panel.logGroupNames],
         }),
@@ -273,14 +274,6 @@ export class OnCallDashboard extends Construct {
 }
 
 const TABLE = LogQueryVisualizationType.TABLE;
-
-/** One vantage's probes: latency percentiles and the lowest TLS days left per target (a timeout shows as max = timeout). */
-const VANTAGE_QUERY = [
-  `filter message in ['${M.probeOk}', '${M.probeFailed}']`,
-  "fields strcontains(message, 'failed') as isFailed",
-  'stats count(*) as probes, sum(isFailed) as failed, pct(latencyMs, 50) as p50, pct(latencyMs, 95) as p95, min(tlsDaysLeft) as tlsDaysLeft by vantage, target',
-  'sort target',
-];
 
 /** What each Logs Insights panel queries, so the same query is also saved on its own (free). */
 const PANEL_QUERIES = new WeakMap<IWidget, { title: string; logGroupNames: readonly string[]; queryLines: readonly string[] }>();

@@ -5,12 +5,14 @@
 // principal that needs one (queues use SSE-SQS, the table the AWS-owned key).
 import { Duration, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import { EventBus } from 'aws-cdk-lib/aws-events';
+import type { CfnQueryDefinition } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { Config } from '../lambdas/core/config.ts';
 import { homeBusName, vantageLogGroupName, vantageRoleName } from './probe-vantage-names.ts';
 import { ProbeStateTable } from './probe-state-table.ts';
 import { Probes } from './probes.ts';
+import { saveVantageQuery } from './vantage-query.ts';
 
 export interface ProbeVantageStackProps extends StackProps {
   readonly config: Config;
@@ -25,6 +27,8 @@ export class ProbeVantageStack extends Stack {
   readonly probes: Probes;
   readonly stateTable: ProbeStateTable;
   readonly deadLetterQueue: Queue;
+  /** The on-call dashboard's query for this vantage, saved in this region's Logs Insights. */
+  readonly savedQuery: CfnQueryDefinition;
 
   constructor(scope: Construct, id: string, props: ProbeVantageStackProps) {
     const { config, region, homeRegion, ...stackProps } = props;
@@ -68,5 +72,6 @@ export class ProbeVantageStack extends Stack {
         deadLetterQueue: this.deadLetterQueue,
       },
     });
+    this.savedQuery = saveVantageQuery(this, 'OnCallVantageQuery', { namePrefix, region, logGroup: this.probes.function.logGroup });
   }
 }

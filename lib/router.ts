@@ -159,14 +159,9 @@ export class Router extends Construct {
 
   private grantRouterAccess(role: Role, props: RouterProps): void {
     // UpdateItem: storm control's per-minute counters (atomic ADD, conditional on the budget). Scan: silences and
-    // the open incidents an inhibition may come from. Query: only the open-by-source index.
-    // BatchGetItem: the latest probe round of every vantage per target, read at once for the vote.
-    grantNotificationAccess(
-      role,
-      props,
-      ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'],
-      true,
-    );
+    // the open incidents an inhibition may come from. Query: only the open-by-source index. The vote across
+    // probe vantages is one UpdateItem per report (its answer carries every vantage's rounds): no BatchGetItem.
+    grantNotificationAccess(role, props, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Scan'], true);
     role.addToPolicy(
       new PolicyStatement({ sid: 'ParkDeadLetters', actions: ['sqs:SendMessage'], resources: [props.deadLetterQueue.queueArn] }),
     );

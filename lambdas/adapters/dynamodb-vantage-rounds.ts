@@ -1,14 +1,24 @@
-// The latest probe round per target and vantage, as small items in the incident table
-// (`vantage-round#<target>#<vantage>`, no `status`, so incident scans never see them). Each vantage writes
-// only its own item, so reports from several regions arriving at once never contend; a conditional write
-// keeps only a newer round (a late or retried report never replaces it). Read with one consistent BatchGet.
+// Every vantage's latest probe rounds as one item of the incident table (`vantage-rounds`, no `status`, so
+// incident scans never see it): one attribute per vantage (`vantage@<region>`: the report's time and its
+// rounds per target). A report is one UpdateItem that sets only its own vantage's attribute, on the
+// condition that the stored one is older (a late or retried report never replaces a newer one), and answers
+// the whole item (ReturnValues ALL_NEW costs no read): one write per report, no read. DynamoDB applies
+// updates of one item one after the other, so two regions reporting at once never lose each other's rounds.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { VantageRound, VantageRoundStore } from '../core/probe/vantage-round.ts';
+import { DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { VantageReportRounds, VantageRound, VantageRoundStore } from '../core/probe/vantage-round.ts';
 
-const key = (target: string, vantage: string) => `vantage-round#${target}#${vantage}`;
-/** BatchGetItem's limit per request. */
-const BATCH = 100;
+export const VANTAGE_ROUNDS_KEY = 'vantage-rounds';
+const PREFIX = 'vantage@';
+/** The round's fields that may be null: left out of the item (each name costs bytes in every write). */
+const NULLABLE = ['failure', 'status', 'latencyMs', 'tlsDaysLeft', 'firstMove'] as const;
+
+type StoredRound = Omit<VantageRound, 'target' | 'vantage' | 'at' | (typeof NULLABLE)[number]> &
+  Partial<Pick<VantageRound, (typeof NULLABLE)[number]>>;
+interface StoredVantage {
+  at: string;
+  rounds: Record<string, StoredRound>;
+}
 
 export class DynamoDbVantageRounds implements VantageRoundStore {
   private readonly documents: DynamoDBDocumentClient;
@@ -17,38 +27,73 @@ export class DynamoDbVantageRounds implements VantageRoundStore {
     this.documents = DynamoDBDocumentClient.from(options.client);
   }
 
-  async record(round: VantageRound): Promise<void> {
-    // Normalised to UTC ISO so the condition compares instants (reports may carry an offset).
-    const roundAt = new Date(round.at).toISOString();
+  async record(report: VantageReportRounds): Promise<VantageRound[]> {
+    const item = await this.write(report);
+    const foreign = Object.keys(item).filter((name) => name.startsWith(PREFIX) && !report.voters.includes(name.slice(PREFIX.length)));
+    // A region taken out of probes.vantages: its rounds go, so they do not weigh on every later write.
+    if (foreign.length) await this.remove(foreign);
+    return roundsOf(item, report.voters);
+  }
+
+  private async write(report: VantageReportRounds): Promise<Record<string, unknown>> {
+    const value = vantageValue(report);
     try {
-      await this.documents.send(
-        new PutCommand({
+      const out = await this.documents.send(
+        new UpdateCommand({
           TableName: this.options.tableName,
-          Item: { dedupKey: key(round.target, round.vantage), kind: 'vantage-round', roundAt, round: { ...round, at: roundAt } },
-          ConditionExpression: 'attribute_not_exists(roundAt) OR roundAt < :at',
-          ExpressionAttributeValues: { ':at': roundAt },
+          Key: { dedupKey: VANTAGE_ROUNDS_KEY },
+          UpdateExpression: 'SET #kind = :kind, #vantage = :value',
+          // ISO-8601 UTC strings of one format compare as instants.
+          ConditionExpression: 'attribute_not_exists(#vantage) OR #vantage.#at < :at',
+          ExpressionAttributeNames: { '#kind': 'kind', '#vantage': `${PREFIX}${report.vantage}`, '#at': 'at' },
+          ExpressionAttributeValues: { ':kind': VANTAGE_ROUNDS_KEY, ':value': value, ':at': value.at },
+          ReturnValues: 'ALL_NEW',
         }),
       );
+      return out.Attributes ?? {};
     } catch (error) {
       if ((error as { name?: string }).name !== 'ConditionalCheckFailedException') throw error;
+      // A late or retried report (rare): the stored rounds stand; the vote reads them as they are.
+      const out = await this.documents.send(
+        new GetCommand({ TableName: this.options.tableName, Key: { dedupKey: VANTAGE_ROUNDS_KEY }, ConsistentRead: true }),
+      );
+      return out.Item ?? {};
     }
   }
 
-  async latest(targets: readonly string[], vantages: readonly string[]): Promise<VantageRound[]> {
-    const keys = targets.flatMap((target) => vantages.map((vantage) => ({ dedupKey: key(target, vantage) })));
-    const rounds: VantageRound[] = [];
-    for (let start = 0; start < keys.length; start += BATCH) {
-      let pending: Record<string, unknown>[] = keys.slice(start, start + BATCH);
-      // DynamoDB may answer part of a batch (UnprocessedKeys): ask again for the rest, a few times.
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt === 5) throw new Error(`vantage rounds: ${pending.length} item(s) still unprocessed after ${attempt} reads`);
-        const response = await this.documents.send(
-          new BatchGetCommand({ RequestItems: { [this.options.tableName]: { Keys: pending, ConsistentRead: true } } }),
-        );
-        for (const item of response.Responses?.[this.options.tableName] ?? []) rounds.push(item.round as VantageRound);
-        pending = (response.UnprocessedKeys?.[this.options.tableName]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-      }
-    }
-    return rounds;
+  private async remove(names: string[]): Promise<void> {
+    const placeholders = names.map((_, i) => `#v${i}`);
+    await this.documents.send(
+      new UpdateCommand({
+        TableName: this.options.tableName,
+        Key: { dedupKey: VANTAGE_ROUNDS_KEY },
+        UpdateExpression: `REMOVE ${placeholders.join(', ')}`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [placeholders[i]!, name])),
+      }),
+    );
   }
+}
+
+/** The attribute value one report sets: its time (UTC, so the condition compares instants) and its rounds by target. */
+export function vantageValue(report: Pick<VantageReportRounds, 'at' | 'rounds'>): StoredVantage {
+  const at = new Date(report.at).toISOString();
+  const rounds: Record<string, StoredRound> = {};
+  for (const { target, vantage: _vantage, at: _at, ...round } of report.rounds) {
+    rounds[target] = Object.fromEntries(Object.entries(round).filter(([, v]) => v !== null)) as StoredRound;
+  }
+  return { at, rounds };
+}
+
+function roundsOf(item: Record<string, unknown>, voters: readonly string[]): VantageRound[] {
+  return voters.flatMap((vantage) => {
+    const stored = item[`${PREFIX}${vantage}`] as StoredVantage | undefined;
+    if (!stored) return [];
+    return Object.entries(stored.rounds).map(([target, round]) => ({
+      target,
+      vantage,
+      at: stored.at,
+      ...round,
+      ...Object.fromEntries(NULLABLE.map((field) => [field, round[field] ?? null])),
+    })) as VantageRound[];
+  });
 }

@@ -1,19 +1,15 @@
-// In-memory latest rounds per target and vantage with the DynamoDB store's contract (only a newer round
-// replaces the stored one), for the CLI's replays and the tests.
-import type { VantageRound, VantageRoundStore } from '../core/probe/vantage-round.ts';
+// In-memory latest rounds of every vantage with the DynamoDB store's contract (a report replaces its
+// vantage's rounds only when newer; every vantage's rounds come back from the same call), for the CLI's
+// replays and the tests.
+import type { VantageReportRounds, VantageRound, VantageRoundStore } from '../core/probe/vantage-round.ts';
 
 export class MemoryVantageRounds implements VantageRoundStore {
-  private readonly rounds = new Map<string, VantageRound>();
+  private readonly byVantage = new Map<string, { at: number; rounds: VantageRound[] }>();
 
-  async record(round: VantageRound): Promise<void> {
-    const key = `${round.target}\u0000${round.vantage}`;
-    const kept = this.rounds.get(key);
-    if (!kept || Date.parse(kept.at) < Date.parse(round.at)) this.rounds.set(key, structuredClone(round));
-  }
-
-  async latest(targets: readonly string[], vantages: readonly string[]): Promise<VantageRound[]> {
-    return [...this.rounds.values()]
-      .filter((r) => targets.includes(r.target) && vantages.includes(r.vantage))
-      .map((r) => structuredClone(r));
+  async record({ vantage, at, rounds, voters }: VantageReportRounds): Promise<VantageRound[]> {
+    const kept = this.byVantage.get(vantage);
+    if (!kept || kept.at < Date.parse(at)) this.byVantage.set(vantage, { at: Date.parse(at), rounds: structuredClone([...rounds]) });
+    for (const region of this.byVantage.keys()) if (!voters.includes(region)) this.byVantage.delete(region);
+    return [...this.byVantage.values()].flatMap((v) => structuredClone(v.rounds));
   }
 }

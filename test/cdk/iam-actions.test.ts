@@ -40,7 +40,6 @@ const FUNCTIONS: Record<string, Expected> = {
   Router: {
     sdk: [
       'cloudwatch:ListTagsForResource',
-      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Query',

@@ -174,13 +174,40 @@ describe('a three-vantage config', () => {
     for (const panel of panels) expect(panel.properties.query).toContain('min(tlsDaysLeft) as tlsDaysLeft by vantage, target');
   });
 
-  it("costs what the cost model's pinned vantage fixture costs ($0.88 a month each; test/unit/bench/vantage-cost.test.ts)", () => {
+  it("saves each vantage's latency and TLS query in its own region, on its probe's log group, as the home panel's query", () => {
+    const [homeQuery] = Object.values(home.findResources('AWS::Logs::QueryDefinition') as Record<string, CfnResource>).filter((q) =>
+      String(q.Properties.Name).endsWith(`from ${HOME} (home)`),
+    );
+    for (const [region, template] of vantages) {
+      const queries = Object.values(template.findResources('AWS::Logs::QueryDefinition') as Record<string, CfnResource>);
+      expect(queries).toHaveLength(1);
+      const [logGroupId] = Object.keys(
+        template.findResources('AWS::Logs::LogGroup', { Properties: { LogGroupName: '/metis-alerts/metis-prod/probe' } }),
+      );
+      expect(queries[0]!.Properties).toEqual({
+        Name: `metis-prod/on-call/Probe latency (ms) and TLS days left from ${region}`,
+        QueryString: homeQuery!.Properties.QueryString,
+        LogGroupNames: [{ Ref: logGroupId }],
+      });
+      expect(String(queries[0]!.Properties.QueryString)).toContain('min(tlsDaysLeft) as tlsDaysLeft by vantage, target');
+    }
+    // The home stack saves only its own vantage's query: the others' log groups are not in its region.
+    const homeVantageQueries = Object.values(home.findResources('AWS::Logs::QueryDefinition') as Record<string, CfnResource>).filter((q) =>
+      String(q.Properties.Name).includes('Probe latency (ms) and TLS days left from'),
+    );
+    expect(homeVantageQueries.map((q) => q.Properties.Name)).toEqual([
+      `metis-prod/on-call/Probe latency (ms) and TLS days left from ${HOME} (home)`,
+    ]);
+  });
+
+  it("costs what the cost model's pinned vantage fixture costs ($0.93 a month each; test/unit/bench/vantage-cost.test.ts)", () => {
     for (const template of vantages.values()) {
       const items = vantageCostItems(
         template.toJSON() as Parameters<typeof vantageCostItems>[0],
         home.toJSON() as Parameters<typeof vantageCostItems>[1],
+        3,
       );
-      expect(Math.round(items.reduce((sum, i) => sum + i.usd, 0) * 100) / 100).toBe(0.88);
+      expect(Math.round(items.reduce((sum, i) => sum + i.usd, 0) * 100) / 100).toBe(0.93);
     }
   });
 

@@ -178,7 +178,6 @@ describe('stack from the example config', () => {
     const byAction = (action: string) => resourcesOf(statementFor(statements, action));
     expect(byAction('logs:PutLogEvents')).toEqual([`\${${ids.logGroup}.Arn}`]);
     expect(actionsOf(statementFor(statements, 'dynamodb:PutItem'))).toEqual([
-      'dynamodb:BatchGetItem',
       'dynamodb:GetItem',
       'dynamodb:PutItem',
       'dynamodb:Scan',

@@ -86,7 +86,7 @@ export function healthzRoundReport(input: HealthzRoundInput): HealthzRoundResult
       else healthy[TLS_RULE]!.push(target);
     }
   }
-  if (skipped.length > 0) signals.push(blindSignal(skipped, at));
+  if (skipped.length > 0) signals.push(blindSignal(skipped, at, input.vantage));
   const measurements: Record<string, ProbeMeasurement> = {};
   for (const { target, outcome } of probes)
     measurements[target] = { ok: outcome.ok, status: outcome.status, latencyMs: outcome.latencyMs, tlsDaysLeft: outcome.tlsDaysLeft };
@@ -216,7 +216,7 @@ function tlsSignal(target: string, outcome: TargetProbe['outcome'], warnDays: nu
   };
 }
 
-function blindSignal(skipped: HealthzRoundInput['skipped'], at: string): Signal {
+function blindSignal(skipped: HealthzRoundInput['skipped'], at: string, vantage: string | undefined): Signal {
   const names = [...new Set(skipped.map((s) => s.target))];
   const reasons = skipped.map((s) => `${s.target}: ${s.reason}`).join('; ');
   return {
@@ -228,7 +228,7 @@ function blindSignal(skipped: HealthzRoundInput['skipped'], at: string): Signal 
     dedupKey: makeDedupKey(HEARTBEAT_RULE, HEARTBEAT_SUBJECT),
     summary: oneLine(
       redactText(
-        `Monitoring blind: the probe could not measure ${names.join(', ')} (${reasons}); healthz_down and tls_expiry neither fire nor resolve for ${names.length === 1 ? 'it' : 'them'}. ` +
+        `Monitoring blind: the probe${vantage ? ` in ${vantage}` : ''} could not measure ${names.join(', ')} (${reasons}); healthz_down and tls_expiry neither fire nor resolve for ${names.length === 1 ? 'it' : 'them'}. ` +
           "First: check the SSM header parameters exist and the probe may read them; read the probe Lambda's log group; meanwhile probe by hand: npx metis-alerts probe --url URL",
       ),
     ),

@@ -26,14 +26,23 @@ export interface VantageRound {
   firstMove: string | null;
 }
 
+/** One probe report's rounds: all measured from `vantage` at `at` (the report's evaluatedAt). */
+export interface VantageReportRounds {
+  vantage: string;
+  at: string;
+  rounds: readonly VantageRound[];
+  /** Every region that votes: what the store holds of any other region may be dropped. */
+  voters: readonly string[];
+}
+
 /**
- * Port: the latest round per target and vantage. `record` keeps a round only when it is newer than the
- * stored one (a late or retried report never replaces a newer round); `latest` answers the stored rounds
- * of these targets at these vantages.
+ * Port: every vantage's latest rounds. `record` keeps one report's rounds as its vantage's latest unless a
+ * report of that vantage as new or newer is stored (a late or retried report never replaces a newer one),
+ * and answers every vantage's latest rounds as stored after that write, in the same call: of two reports
+ * recorded at once, the one stored second sees the first's rounds.
  */
 export interface VantageRoundStore {
-  record(round: VantageRound): Promise<void>;
-  latest(targets: readonly string[], vantages: readonly string[]): Promise<VantageRound[]>;
+  record(report: VantageReportRounds): Promise<VantageRound[]>;
 }
 
 /** The rounds a probe report carries, measured from `vantage`. Empty when healthz_down was not evaluated. */

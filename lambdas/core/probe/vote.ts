@@ -7,7 +7,7 @@
 import { redactText, redactValue } from '../redact.ts';
 import { makeDedupKey, oneLine, type EvaluationReport, type Severity, type Signal } from '../signal.ts';
 import { firstMoveFor, PROBE_RUNBOOK_SECTION } from './diagnosis.ts';
-import { HEALTHZ_RULE, VANTAGE_RULE } from './rule-ids.ts';
+import { HEALTHZ_RULE, HEARTBEAT_RULE, HEARTBEAT_SUBJECT, VANTAGE_RULE } from './rule-ids.ts';
 import { vantageRoundsOf, type VantageRound, type VantageRoundStore } from './vantage-round.ts';
 
 /** The probe reports every minute; like source_stale, three missed reports take a vantage out of the vote. */
@@ -58,26 +58,54 @@ export function voteSettingsOf(
 /**
  * A report that names the home region as its vantage is the home region's: one heartbeat, one voter. With
  * one vantage every report is (today's behaviour: one `probe` heartbeat, whatever region a report names).
+ * Another region's report keeps its vantage, and its monitoring_blind is its own (blindSubjectOf).
  */
 export function withHomeVantage(report: EvaluationReport, settings: VoteSettings): EvaluationReport {
-  if (report.vantage === undefined || (voteIsOn(settings) && report.vantage !== settings.home)) return report;
+  if (report.vantage === undefined) return report;
+  if (voteIsOn(settings) && report.vantage !== settings.home) return withVantageBlindKey(report, report.vantage);
   const { vantage: _home, ...rest } = report;
   return rest;
 }
 
 /**
+ * The subject of a probe's monitoring_blind: `probe` for the home region (the key open incidents already
+ * have), `probe@<region>` for another vantage, as its source_stale is keyed: one region's healthy report
+ * never resolves another region's blindness.
+ */
+export function blindSubjectOf(vantage: string | undefined): string {
+  return vantage ? `${HEARTBEAT_SUBJECT}@${vantage}` : HEARTBEAT_SUBJECT;
+}
+
+function withVantageBlindKey(report: EvaluationReport, vantage: string): EvaluationReport {
+  if (!report.evaluated.includes(HEARTBEAT_RULE)) return report;
+  const subject = blindSubjectOf(vantage);
+  const rekey = (s: string) => (s === HEARTBEAT_SUBJECT ? subject : s);
+  const healthy = report.healthy?.[HEARTBEAT_RULE];
+  return {
+    ...report,
+    ...(healthy ? { healthy: { ...report.healthy, [HEARTBEAT_RULE]: healthy.map(rekey) } } : {}),
+    signals: report.signals.map((s) =>
+      s.rule === HEARTBEAT_RULE && s.subject === HEARTBEAT_SUBJECT ? { ...s, subject, dedupKey: makeDedupKey(HEARTBEAT_RULE, subject) } : s,
+    ),
+  };
+}
+
+/**
  * What the router does with a probe report while more than one vantage votes: keep its rounds as the
- * vantage's latest, read every vantage's latest for the same targets, and vote. Otherwise the report as is.
+ * vantage's latest and, from the same store call, every vantage's latest rounds; vote over them. Otherwise
+ * the report as is.
  */
 export async function voteWithStore(report: EvaluationReport, store: VantageRoundStore, settings: VoteSettings): Promise<EvaluationReport> {
   if (!voteIsOn(settings) || report.source !== 'probe' || !report.evaluated.includes(HEALTHZ_RULE)) return report;
-  const own = vantageRoundsOf(report, vantageOf(report, settings));
-  await Promise.all(own.map((round) => store.record(round)));
-  const stored = await store.latest(
-    own.map((r) => r.target),
-    votersOf(settings),
+  const vantage = vantageOf(report, settings);
+  const own = vantageRoundsOf(report, vantage);
+  const voters = votersOf(settings);
+  const stored = own.length ? await store.record({ vantage, at: report.evaluatedAt, rounds: own, voters }) : [];
+  return voteOnReport(
+    report,
+    stored.filter((r) => voters.includes(r.vantage)),
+    settings,
   );
-  return voteOnReport(report, stored, settings);
 }
 
 /** The quorum over `live` voters: the configured one or a majority, never more than the voters, never below one. */

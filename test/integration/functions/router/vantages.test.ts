@@ -86,16 +86,20 @@ function environment() {
 
 const clients = () => ({ dynamodb: world.dynamo, sns: world.sns, ssm: world.ssm, sqs: world.sqs, cloudwatch: world.cloudwatch });
 
-/** One probe round measured from `vantage` at `seconds`, routed by a fresh router invocation at that time. */
-async function round(vantage: string, seconds: number, outcome: ProbeOutcome): Promise<RouterOutcome> {
+/**
+ * One probe round measured from `vantage` at `seconds`, routed by a fresh router invocation at that time;
+ * `blind`: the probe could not measure the target (its header parameter unreadable).
+ */
+async function round(vantage: string, seconds: number, outcome: ProbeOutcome | 'blind'): Promise<RouterOutcome> {
   const now = new Date(T0 + seconds * 1000);
   const { report, next } = healthzRoundReport({
     targets: CONFIG.healthTargets,
-    probes: [{ target: 'gateway', outcome }],
-    skipped: [],
+    probes: outcome === 'blind' ? [] : [{ target: 'gateway', outcome }],
+    skipped: outcome === 'blind' ? [{ target: 'gateway', reason: 'SSM parameter /metis/probe/token not readable (AccessDenied)' }] : [],
     previous: states.get(vantage) ?? EMPTY_PROBE_STATE,
     rules: CONFIG.rules,
     now,
+    vantage,
   });
   states.set(vantage, next);
   // Every vantage stamps its region, the home one too (the router drops the home region's own name).
@@ -145,14 +149,14 @@ describe('the router votes across probe vantages', () => {
       severity: 'SEV3',
       source: 'probe',
     });
-    // The vote reads each vantage's latest round from the incident table, one item per target and vantage.
+    // The vote keeps every vantage's latest rounds in one item of the incident table, an attribute per vantage.
     const item = await DynamoDBDocumentClient.from(world.dynamo).send(
-      new GetCommand({ TableName: tableName, Key: { dedupKey: 'vantage-round#gateway#eu-central-1' }, ConsistentRead: true }),
+      new GetCommand({ TableName: tableName, Key: { dedupKey: 'vantage-rounds' }, ConsistentRead: true }),
     );
     expect(item.Item).toMatchObject({
-      kind: 'vantage-round',
-      roundAt: at(32),
-      round: { target: 'gateway', vantage: 'eu-central-1', ok: false, consecutive: true, failure: 'timeout', latencyMs: 5000 },
+      kind: 'vantage-rounds',
+      'vantage@eu-central-1': { at: at(32), rounds: { gateway: { ok: false, consecutive: true, failure: 'timeout', latencyMs: 5000 } } },
+      'vantage@us-east-1': { at: at(30), rounds: { gateway: { ok: true, latencyMs: 43 } } },
     });
     expect(logs.filter((l) => l.level === 'error')).toEqual([]);
   });
@@ -187,6 +191,28 @@ describe('the router votes across probe vantages', () => {
     expect(await incidentItem(world, 'vantage_unreachable:ap-southeast-2', tableName)).toBeUndefined();
   });
 
+  it('two regions reporting at the same moment (concurrent router invocations) lose neither round: the outage still pages SEV1', async () => {
+    await round('ap-southeast-2', 0, up(288));
+    await Promise.all([round(HOME, 1, timeout), round('eu-central-1', 1, timeout)]);
+    await Promise.all([round(HOME, 31, timeout), round('eu-central-1', 31, timeout)]);
+
+    // Whichever invocation wrote second saw the other's round: two of three failed twice, SEV1.
+    const incident = await incidentItem(world, 'healthz_down:gateway', tableName);
+    expect(incident).toMatchObject({ status: 'open', severity: 'SEV1' });
+    expect(incident!.lastSignal.details.vote).toMatchObject({ voters: 3, quorum: 2, failedTwice: ['us-east-1', 'eu-central-1'] });
+    expect(pdCalls(world).at(-1)).toMatchObject({ action: 'trigger', severity: 'critical', dedupKey: 'healthz_down:gateway' });
+    const item = await DynamoDBDocumentClient.from(world.dynamo).send(
+      new GetCommand({ TableName: tableName, Key: { dedupKey: 'vantage-rounds' }, ConsistentRead: true }),
+    );
+    expect(
+      Object.keys(item.Item!)
+        .filter((k) => k.startsWith('vantage@'))
+        .sort(),
+    ).toEqual(['vantage@ap-southeast-2', 'vantage@eu-central-1', 'vantage@us-east-1']);
+    expect(item.Item!['vantage@us-east-1']).toMatchObject({ at: at(31), rounds: { gateway: { ok: false, consecutive: true } } });
+    expect(item.Item!['vantage@eu-central-1']).toMatchObject({ at: at(31), rounds: { gateway: { ok: false, consecutive: true } } });
+  });
+
   it('a silent vantage raises source_stale for it and the vote goes on with the rest, down to one', async () => {
     await round(HOME, 0, up(42));
     await round('eu-central-1', 1, up(95));
@@ -219,6 +245,36 @@ describe('the router votes across probe vantages', () => {
     expect(incident!.lastSignal.summary).toContain(
       `not reporting: eu-central-1 (last round ${at(271)}), ap-southeast-2 (last round ${at(2)}); the vote is down to one: only us-east-1 still reports`,
     );
+  });
+
+  it("monitoring_blind is each region's own: a blind ap-southeast-2 stays open while the home probe reports healthy, and resolves on its own healthy report", async () => {
+    await round(HOME, 0, up(42));
+    await round('ap-southeast-2', 1, 'blind');
+    expect(await incidentItem(world, 'monitoring_blind:probe@ap-southeast-2', tableName)).toMatchObject({
+      status: 'open',
+      severity: 'SEV2',
+    });
+    expect((await incidentItem(world, 'monitoring_blind:probe@ap-southeast-2', tableName))!.lastSignal.summary).toMatch(
+      /^Monitoring blind: the probe in ap-southeast-2 could not measure gateway/,
+    );
+    // The home region (and another vantage) measuring everything is no evidence for ap-southeast-2.
+    await round(HOME, 30, up(42));
+    await round('eu-central-1', 31, up(95));
+    expect(await incidentItem(world, 'monitoring_blind:probe@ap-southeast-2', tableName)).toMatchObject({ status: 'open' });
+    expect(await incidentItem(world, 'monitoring_blind:probe', tableName)).toBeUndefined();
+
+    await round('ap-southeast-2', 32, up(288));
+    expect(await incidentItem(world, 'monitoring_blind:probe@ap-southeast-2', tableName)).toMatchObject({ status: 'resolved' });
+  });
+
+  it("the home region's monitoring_blind keeps its key (monitoring_blind:probe), and another region's healthy report does not resolve it", async () => {
+    await round(HOME, 0, 'blind');
+    expect(await incidentItem(world, 'monitoring_blind:probe', tableName)).toMatchObject({ status: 'open', severity: 'SEV2' });
+    await round('eu-central-1', 1, up(95));
+    await round('ap-southeast-2', 2, up(288));
+    expect(await incidentItem(world, 'monitoring_blind:probe', tableName)).toMatchObject({ status: 'open' });
+    await round(HOME, 30, up(42));
+    expect(await incidentItem(world, 'monitoring_blind:probe', tableName)).toMatchObject({ status: 'resolved' });
   });
 
   it('a report from a region that is not a configured vantage is parked in the dead-letter queue with what to do', async () => {

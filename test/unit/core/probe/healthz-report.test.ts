@@ -218,6 +218,11 @@ describe('targets that could not be probed', () => {
     expect(second.next.targets.server).toEqual(first.next.targets.server);
   });
 
+  it('the summary names the region the probe measured from, when it knows it', () => {
+    const { report } = round({ probes: [{ target: 'gateway', outcome: up }], skipped, vantage: 'ap-southeast-2' });
+    expect(report.signals[0]!.summary).toMatch(/^Monitoring blind: the probe in ap-southeast-2 could not measure server/);
+  });
+
   it('every target probed lists `probe` healthy under monitoring_blind (that resolves it)', () => {
     expect(round({}).report.healthy?.monitoring_blind).toEqual(['probe']);
   });

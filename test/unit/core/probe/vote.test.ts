@@ -3,13 +3,20 @@ import { parseConfig } from '../../../../lambdas/core/config.ts';
 import { healthzRoundReport } from '../../../../lambdas/core/probe/healthz-report.ts';
 import { EMPTY_PROBE_STATE, type ProbeState } from '../../../../lambdas/core/probe/probe-state.ts';
 import type { ProbeOutcome } from '../../../../lambdas/core/probe/result.ts';
-import { vantageRoundsOf, type VantageRound } from '../../../../lambdas/core/probe/vantage-round.ts';
 import {
+  vantageRoundsOf,
+  type VantageReportRounds,
+  type VantageRound,
+  type VantageRoundStore,
+} from '../../../../lambdas/core/probe/vantage-round.ts';
+import {
+  blindSubjectOf,
   quorumOf,
   vantageProblem,
   voteIsOn,
   voteOnReport,
   votersOf,
+  voteWithStore,
   withHomeVantage,
   type VoteSettings,
 } from '../../../../lambdas/core/probe/vote.ts';
@@ -242,6 +249,83 @@ describe('the vote across vantages', () => {
   });
 });
 
+describe('the vote over its store', () => {
+  /** A store that answers what it is told to, and keeps what it was asked to record. */
+  function storeAnswering(answer: VantageRound[]): VantageRoundStore & { calls: VantageReportRounds[] } {
+    const calls: VantageReportRounds[] = [];
+    return {
+      calls,
+      record: async (report) => {
+        calls.push(report);
+        return answer;
+      },
+    };
+  }
+  const roundOf = (vantage: string, ok: boolean, at = '2026-11-20T03:00:00.000Z'): VantageRound => ({
+    target: 'gateway',
+    vantage,
+    at,
+    ok,
+    consecutive: false,
+    flapping: false,
+    sustained: false,
+    failure: ok ? null : 'timeout',
+    status: ok ? 200 : null,
+    latencyMs: ok ? 40 : 5000,
+    tlsDaysLeft: ok ? 60 : null,
+    firstMove: null,
+  });
+  const probeReport = (vantage: string | undefined, result: ProbeOutcome): EvaluationReport => {
+    const { report } = healthzRoundReport({
+      targets: TARGETS,
+      probes: [{ target: 'gateway', outcome: result }],
+      skipped: [],
+      previous: EMPTY_PROBE_STATE,
+      rules: RULES,
+      now: new Date(T0),
+    });
+    return vantage ? { ...report, vantage } : report;
+  };
+
+  it("records the report's rounds in one call (its vantage, time and the voters) and votes over every vantage's rounds it answers", async () => {
+    // us-east-1 failed a second ago; this report from ap-southeast-2 fails too: with the store's answer, a quorum.
+    const store = storeAnswering([roundOf('us-east-1', false), roundOf('eu-central-1', true)]);
+    const voted = await voteWithStore(probeReport('ap-southeast-2', timeout), store, THREE);
+    expect(store.calls).toEqual([
+      {
+        vantage: 'ap-southeast-2',
+        at: '2026-11-20T03:00:00.000Z',
+        rounds: [expect.objectContaining({ target: 'gateway', vantage: 'ap-southeast-2', ok: false, failure: 'timeout' })],
+        voters: ['eu-central-1', 'us-east-1', 'ap-southeast-2'],
+      },
+    ]);
+    expect(fired(voted)).toEqual(['SEV2 healthz_down:gateway']);
+    expect(healthz(voted)!.details.vote).toMatchObject({ voters: 3, failing: ['us-east-1', 'ap-southeast-2'] });
+  });
+
+  it("a report without vantage is recorded as the home region's", async () => {
+    const store = storeAnswering([]);
+    await voteWithStore(probeReport(undefined, up()), store, THREE);
+    expect(store.calls.map((c) => c.vantage)).toEqual(['eu-central-1']);
+  });
+
+  it('rounds the store answers for a region that is not a voter do not vote', async () => {
+    const store = storeAnswering([roundOf('sa-east-1', false)]);
+    const voted = await voteWithStore(probeReport('us-east-1', timeout), store, { home: 'eu-central-1', vantages: ['us-east-1'] });
+    // Alone of the voters that reported (us-east-1 is the only one): quorum 1 of 1, not 2 of 2 with sa-east-1.
+    expect(healthz(voted)!.details.vote).toMatchObject({ voters: 1, failing: ['us-east-1'] });
+  });
+
+  it('one vantage, another source or no healthz_down: nothing is recorded, the report is unchanged', async () => {
+    const store = storeAnswering([]);
+    const one = probeReport(undefined, timeout);
+    expect(await voteWithStore(one, store, { home: 'eu-central-1', vantages: [] })).toBe(one);
+    const shapes: EvaluationReport = { source: 'probe', evaluatedAt: one.evaluatedAt, evaluated: ['inbound_shape_down'], signals: [] };
+    expect(await voteWithStore(shapes, store, THREE)).toBe(shapes);
+    expect(store.calls).toEqual([]);
+  });
+});
+
 describe('vote settings', () => {
   it('one vantage (the default config) is no vote: the probe decides as it always did', () => {
     expect(voteIsOn({ home: 'eu-central-1', vantages: [] })).toBe(false);
@@ -263,6 +347,38 @@ describe('vote settings', () => {
     expect(withHomeVantage({ ...report, vantage: 'eu-central-1' }, THREE)).toEqual(report);
     expect(withHomeVantage({ ...report, vantage: 'us-east-1' }, THREE)).toEqual({ ...report, vantage: 'us-east-1' });
     expect(withHomeVantage({ ...report, vantage: 'us-east-1' }, { home: 'home', vantages: [] })).toEqual(report);
+  });
+
+  it("another vantage's monitoring_blind is keyed by its region, firing and healthy; the home region's keeps `probe`", () => {
+    const blind: Signal = {
+      source: 'probe',
+      rule: 'monitoring_blind',
+      subject: 'probe',
+      severity: 'SEV2',
+      status: 'firing',
+      dedupKey: 'monitoring_blind:probe',
+      summary: 'Monitoring blind: the probe in us-east-1 could not measure gateway',
+      observedAt: '2026-11-20T03:00:00.000Z',
+      details: {},
+    };
+    const report: EvaluationReport = {
+      source: 'probe',
+      evaluatedAt: '2026-11-20T03:00:00.000Z',
+      evaluated: ['healthz_down', 'monitoring_blind'],
+      healthy: { healthz_down: ['gateway'], monitoring_blind: [] },
+      signals: [blind],
+    };
+    const fromUs = withHomeVantage({ ...report, vantage: 'us-east-1' }, THREE);
+    expect(fromUs.signals.map((s) => [s.subject, s.dedupKey])).toEqual([['probe@us-east-1', 'monitoring_blind:probe@us-east-1']]);
+    const healthyUs = withHomeVantage({ ...report, signals: [], healthy: { monitoring_blind: ['probe'] }, vantage: 'us-east-1' }, THREE);
+    expect(healthyUs.healthy).toEqual({ monitoring_blind: ['probe@us-east-1'] });
+    // The home region, and any region while one vantage probes: the key open incidents already have.
+    expect(withHomeVantage({ ...report, vantage: 'eu-central-1' }, THREE).signals[0]!.dedupKey).toBe('monitoring_blind:probe');
+    expect(withHomeVantage({ ...report, vantage: 'us-east-1' }, { home: 'home', vantages: [] }).signals[0]!.dedupKey).toBe(
+      'monitoring_blind:probe',
+    );
+    expect(blindSubjectOf(undefined)).toBe('probe');
+    expect(blindSubjectOf('ap-southeast-2')).toBe('probe@ap-southeast-2');
   });
 
   it('a report from a region that is not a configured vantage is named with what to do', () => {
