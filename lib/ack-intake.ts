@@ -2,7 +2,8 @@
 // back from PagerDuty, Opsgenie and Splunk On-Call webhooks and from the page's ack links. The URL has
 // AuthType NONE because the callers are the providers' servers and a phone's browser: each request's
 // signature or shared secret (read from SSM at run time) is the authentication. Reserved concurrency caps
-// what a flood can cost; the role reads exactly the configured secret parameters and the incident table.
+// what a flood can cost; the role reads exactly the configured secret parameters and the incident table, and
+// creates one-time schedules in the deadlines group (a person's resolve schedules its reopen check).
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -13,6 +14,8 @@ import type { AckIntakeConfig } from '../lambdas/core/config.ts';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import type { AckIntakeVariables } from '../lambdas/functions/ack-intake/env.ts';
 import { MetisFunction } from './metis-function.ts';
+import type { DeadlineTargets } from './deadline-schedules.ts';
+import { deadlineSchedulerVariable, grantDeadlineScheduling } from './notification-access.ts';
 
 export interface AckIntakeProps {
   readonly namePrefix: string;
@@ -21,6 +24,8 @@ export interface AckIntakeProps {
   readonly settings: RouterSettings;
   /** The config's `ackIntake`: which doors exist and where their secrets live. */
   readonly intake: AckIntakeConfig;
+  /** Incident deadlines: a person's resolve schedules its reopen check here. @default - none (the 5-minute sweep runs it) */
+  readonly deadlines?: DeadlineTargets;
 }
 
 export class AckIntake extends Construct {
@@ -42,6 +47,7 @@ export class AckIntake extends Construct {
         INCIDENT_TABLE: props.incidentTable.tableName,
         ROUTER_SETTINGS: JSON.stringify(props.settings),
         INTAKE_SETTINGS: JSON.stringify(props.intake),
+        ...(props.deadlines ? { DEADLINE_SCHEDULER: deadlineSchedulerVariable(scope, props.deadlines) } : {}),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-ack-intake',
       } satisfies AckIntakeVariables,
       errorsAlarm: {
@@ -59,6 +65,8 @@ export class AckIntake extends Construct {
         resources: [props.incidentTable.tableArn],
       }),
     );
+    // A person's resolve while the detector fires schedules the reopen check, to the minute.
+    grantDeadlineScheduling(lambda.role, props.deadlines);
     const parameters = secretParametersOf(props.intake);
     if (parameters.length > 0) {
       lambda.role.addToPolicy(

@@ -17,7 +17,7 @@ import type { SignalSource } from '../core/signal.ts';
 import { byOpenedAt } from './incident-order.ts';
 import { asError } from '../core/errors.ts';
 import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE, OWED_ATTRIBUTE, OWED_INDEX, OWED_VALUE } from '../core/constants.ts';
-import { owesDelivery } from '../core/owed.ts';
+import { awaitsReopenCheck, owesSweep } from '../core/owed.ts';
 import { versionCondition, isConditionalCheckFailure } from './dynamodb-conditions.ts';
 
 export interface DynamoDbIncidentStoreOptions {
@@ -74,6 +74,20 @@ export class DynamoDbIncidentStore implements IncidentStore {
    */
   private async queryOpen(source: SignalSource): Promise<Incident[]> {
     return this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, 'open');
+  }
+
+  /**
+   * The human-resolved incidents of one source that wait for their reopen check: they stay in the open index
+   * until it decides, so a report's healthy verdict reaches them (report-signals.ts) as it reaches open ones.
+   */
+  async listAwaitingReopen(source: SignalSource): Promise<Incident[]> {
+    try {
+      return (await this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, 'resolved')).filter(awaitsReopenCheck);
+    } catch (error) {
+      const { name, message } = asError(error);
+      if (!(name === 'ValidationException' || name === 'ResourceNotFoundException') || !/index/i.test(message)) throw error;
+      return (await this.scan('resolved')).filter((incident) => incident.source === source && awaitsReopenCheck(incident));
+    }
   }
 
   /** Every incident of `status` whose `attribute` is `value` on the sparse `index`, oldest first. */
@@ -146,7 +160,10 @@ export class DynamoDbIncidentStore implements IncidentStore {
     }
   }
 
-  /** Resolved incidents still owing a delivery, from the sparse owed index (eventually consistent: a sweep later at worst). */
+  /**
+   * Resolved incidents still owing a delivery or a reopen check, from the sparse owed index (eventually
+   * consistent: a sweep later at worst).
+   */
   async listOwed(): Promise<Incident[]> {
     try {
       return await this.queryOwed();
@@ -154,7 +171,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
       // Mid-upgrade the index may not exist yet: scan the resolved incidents once rather than fail the sweep.
       const { name, message } = asError(error);
       if (!(name === 'ValidationException' || name === 'ResourceNotFoundException') || !/index/i.test(message)) throw error;
-      return (await this.scan('resolved')).filter(owesDelivery);
+      return (await this.scan('resolved')).filter(owesSweep);
     }
   }
 
@@ -176,13 +193,14 @@ export class DynamoDbIncidentStore implements IncidentStore {
 }
 
 /**
- * Open incidents carry `openSource` (the sparse index key); resolved ones must not, or the index keeps them.
- * Resolved incidents that still owe a delivery carry `owed` until nothing is owed.
+ * Open incidents carry `openSource` (the sparse index key), and so do resolved ones waiting for their reopen
+ * check; other resolved ones must not, or the index keeps them. Resolved incidents that still owe a delivery
+ * or a reopen check carry `owed` until nothing is owed.
  */
 function toItem(incident: Incident): StoredIncident {
   const item: StoredIncident = fromItem(incident as StoredIncident);
-  if (incident.status === 'open') item[OPEN_SOURCE] = incident.source;
-  else if (owesDelivery(incident)) item[OWED_ATTRIBUTE] = OWED_VALUE;
+  if (incident.status === 'open' || awaitsReopenCheck(incident)) item[OPEN_SOURCE] = incident.source;
+  if (incident.status !== 'open' && owesSweep(incident)) item[OWED_ATTRIBUTE] = OWED_VALUE;
   return item;
 }
 

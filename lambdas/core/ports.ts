@@ -10,9 +10,12 @@ export interface IncidentStore {
   listOpen(source?: SignalSource): Promise<Incident[]>;
   /**
    * Resolved incidents that still owe a delivery (owed.ts: a resolve that failed and may be retried, one
-   * never attempted), for the sweeper. From an index, never a scan of every incident.
+   * never attempted) or a reopen check after a person's resolve, for the sweeper. From an index, never a
+   * scan of every incident.
    */
   listOwed(): Promise<Incident[]>;
+  /** Resolved incidents of one source waiting for their reopen check (reopen-check.ts): a report's healthy verdicts reach them. */
+  listAwaitingReopen(source: SignalSource): Promise<Incident[]>;
   /**
    * Conditional write: succeeds only if the stored version equals `expectedVersion`
    * (`undefined` = the item must not exist yet). Returns false on a lost race, never overwrites.

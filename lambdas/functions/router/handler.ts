@@ -115,7 +115,9 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
         // With several vantages, healthz_down is their vote, not this vantage's verdict alone.
         const report = deps.vantageRounds ? await voteWithStore(sent, deps.vantageRounds, vote) : sent;
         const open = await deps.store.listOpen(report.source);
-        const signals = signalsFromReport(report, open, rulesOf(rejected, report.evaluated));
+        // A person's resolve waiting for its reopen check hears the detector's healthy verdicts too.
+        const awaiting = await deps.store.listAwaitingReopen(report.source);
+        const signals = signalsFromReport(report, [...open, ...awaiting], rulesOf(rejected, report.evaluated));
         return route([...signals, ...(await derived(signals, open, report.source))]);
       }
       case 'alarm': {
