@@ -142,6 +142,31 @@ describe.each(stores)('%s', (_name, makeStore) => {
     expect(await store.put(delivered, 1)).toBe(true);
     expect(await store.listOwed()).toEqual([]);
   });
+
+  it('lists a human-resolved incident waiting for its reopen check (for the sweeper, and by source for reports) until it decides', async () => {
+    const store = await makeStore();
+    const sentTrigger = { ...makeIncident().deliveries[0]!, status: 'sent' as const, attempts: 1 };
+    const held = makeIncident({
+      status: 'resolved',
+      resolvedAt: '2026-11-20T12:10:00.000Z',
+      lastSignal: makeSignal({ subject: 'held' }),
+      deliveries: [sentTrigger],
+      humanResolved: { at: '2026-11-20T12:10:00.000Z', by: 'ana', via: 'pagerduty' },
+      reopenCheckAt: '2026-11-20T12:40:00.000Z',
+    });
+    const settled = makeIncident({ status: 'resolved', lastSignal: makeSignal({ subject: 'settled' }), deliveries: [sentTrigger] });
+    for (const incident of [held, settled]) expect(await store.put(incident, undefined)).toBe(true);
+    expect(await store.listOwed()).toEqual([held]);
+    expect(await store.listAwaitingReopen(held.source)).toEqual([held]);
+    expect(await store.listAwaitingReopen('logs')).toEqual([]);
+    // Never among the open incidents.
+    expect(await store.listOpen(held.source)).toEqual([]);
+
+    const decided = { ...held, version: 2, reopenCheckAt: undefined };
+    expect(await store.put(decided, 1)).toBe(true);
+    expect(await store.listOwed()).toEqual([]);
+    expect(await store.listAwaitingReopen(held.source)).toEqual([]);
+  });
 });
 
 describe('DynamoDbIncidentStore on the wire', () => {
