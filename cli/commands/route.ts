@@ -173,7 +173,7 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     if (problem) throw new UsageError(`${problem} (--config)`);
     const report = await voteWithStore(withHomeVantage(sent, vote), vantageRounds, vote);
     // As deployed: a person's resolve waiting for its reopen check hears the healthy verdicts too.
-    return signalsFromReport(report, [...(await store.listOpen(report.source)), ...(await store.listAwaitingReopen(report.source))]);
+    return signalsFromReport(report, await store.listWatched(report.source));
   }
 }
 

@@ -73,25 +73,27 @@ export class DynamoDbIncidentStore implements IncidentStore {
    * the sweeper) resolves it instead: later, never wrongly.
    */
   private async queryOpen(source: SignalSource): Promise<Incident[]> {
-    return this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, 'open');
+    return this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, (incident) => incident.status === 'open');
   }
 
   /**
-   * The human-resolved incidents of one source that wait for their reopen check: they stay in the open index
-   * until it decides, so a report's healthy verdict reaches them (report-signals.ts) as it reaches open ones.
+   * The open incidents of one source and the human-resolved ones waiting for their reopen check: both carry
+   * the open index's key until the check decides, so one Query gives what a report speaks to.
    */
-  async listAwaitingReopen(source: SignalSource): Promise<Incident[]> {
+  async listWatched(source: SignalSource): Promise<Incident[]> {
+    const watched = (incident: Incident) => incident.status === 'open' || awaitsReopenCheck(incident);
     try {
-      return (await this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, 'resolved')).filter(awaitsReopenCheck);
+      return await this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, watched);
     } catch (error) {
       const { name, message } = asError(error);
       if (!(name === 'ValidationException' || name === 'ResourceNotFoundException') || !/index/i.test(message)) throw error;
-      return (await this.scan('resolved')).filter((incident) => incident.source === source && awaitsReopenCheck(incident));
+      const all = [...(await this.scanOpen()), ...(await this.scan('resolved'))];
+      return all.filter((incident) => incident.source === source && watched(incident)).sort(byOpenedAt);
     }
   }
 
-  /** Every incident of `status` whose `attribute` is `value` on the sparse `index`, oldest first. */
-  private async queryIndex(index: string, attribute: string, value: string, status: Incident['status']): Promise<Incident[]> {
+  /** Every incident `keep` accepts whose `attribute` is `value` on the sparse `index`, oldest first. */
+  private async queryIndex(index: string, attribute: string, value: string, keep: (incident: Incident) => boolean): Promise<Incident[]> {
     const incidents: Incident[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -105,7 +107,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of (page.Items ?? []) as StoredIncident[]) if (item.status === status) incidents.push(fromItem(item));
+      for (const item of (page.Items ?? []) as StoredIncident[]) if (keep(item)) incidents.push(fromItem(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return incidents.sort(byOpenedAt);
@@ -176,7 +178,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
   }
 
   private async queryOwed(): Promise<Incident[]> {
-    return this.queryIndex(OWED_INDEX, OWED_ATTRIBUTE, OWED_VALUE, 'resolved');
+    return this.queryIndex(OWED_INDEX, OWED_ATTRIBUTE, OWED_VALUE, (incident) => incident.status === 'resolved');
   }
 
   async put(incident: Incident, expectedVersion: number | undefined): Promise<boolean> {

@@ -33,9 +33,9 @@ export class MemoryIncidentStore implements IncidentStore {
       .sort(byOpenedAt);
   }
 
-  async listAwaitingReopen(source: SignalSource): Promise<Incident[]> {
+  async listWatched(source: SignalSource): Promise<Incident[]> {
     return [...this.items.values()]
-      .filter((item) => item.source === source && awaitsReopenCheck(item))
+      .filter((item) => item.source === source && (item.status === 'open' || awaitsReopenCheck(item)))
       .map((item) => structuredClone(item))
       .sort(byOpenedAt);
   }

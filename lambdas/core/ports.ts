@@ -14,8 +14,11 @@ export interface IncidentStore {
    * scan of every incident.
    */
   listOwed(): Promise<Incident[]>;
-  /** Resolved incidents of one source waiting for their reopen check (reopen-check.ts): a report's healthy verdicts reach them. */
-  listAwaitingReopen(source: SignalSource): Promise<Incident[]>;
+  /**
+   * What a report of one source speaks to: its open incidents and the resolved ones waiting for their reopen
+   * check after a person's resolve (reopen-check.ts), whose healthy verdicts must reach them too. One read.
+   */
+  listWatched(source: SignalSource): Promise<Incident[]>;
   /**
    * Conditional write: succeeds only if the stored version equals `expectedVersion`
    * (`undefined` = the item must not exist yet). Returns false on a lost race, never overwrites.

@@ -114,10 +114,10 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
         }
         // With several vantages, healthz_down is their vote, not this vantage's verdict alone.
         const report = deps.vantageRounds ? await voteWithStore(sent, deps.vantageRounds, vote) : sent;
-        const open = await deps.store.listOpen(report.source);
-        // A person's resolve waiting for its reopen check hears the detector's healthy verdicts too.
-        const awaiting = await deps.store.listAwaitingReopen(report.source);
-        const signals = signalsFromReport(report, [...open, ...awaiting], rulesOf(rejected, report.evaluated));
+        // Its open incidents, and a person's resolve waiting for its reopen check (it hears healthy verdicts too).
+        const watched = await deps.store.listWatched(report.source);
+        const open = watched.filter((incident) => incident.status === 'open');
+        const signals = signalsFromReport(report, watched, rulesOf(rejected, report.evaluated));
         return route([...signals, ...(await derived(signals, open, report.source))]);
       }
       case 'alarm': {

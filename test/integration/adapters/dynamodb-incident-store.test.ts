@@ -157,15 +157,18 @@ describe.each(stores)('%s', (_name, makeStore) => {
     const settled = makeIncident({ status: 'resolved', lastSignal: makeSignal({ subject: 'settled' }), deliveries: [sentTrigger] });
     for (const incident of [held, settled]) expect(await store.put(incident, undefined)).toBe(true);
     expect(await store.listOwed()).toEqual([held]);
-    expect(await store.listAwaitingReopen(held.source)).toEqual([held]);
-    expect(await store.listAwaitingReopen('logs')).toEqual([]);
+    const open = makeIncident({ lastSignal: makeSignal({ subject: 'still-open' }) });
+    expect(await store.put(open, undefined)).toBe(true);
+    // What a report of their source speaks to: the open one and the held one, in one read.
+    expect((await store.listWatched(held.source)).map((i) => i.subject).sort()).toEqual(['held', 'still-open']);
+    expect(await store.listWatched('logs')).toEqual([]);
     // Never among the open incidents.
-    expect(await store.listOpen(held.source)).toEqual([]);
+    expect((await store.listOpen(held.source)).map((i) => i.subject)).toEqual(['still-open']);
 
     const decided = { ...held, version: 2, reopenCheckAt: undefined };
     expect(await store.put(decided, 1)).toBe(true);
     expect(await store.listOwed()).toEqual([]);
-    expect(await store.listAwaitingReopen(held.source)).toEqual([]);
+    expect((await store.listWatched(held.source)).map((i) => i.subject)).toEqual(['still-open']);
   });
 });
 

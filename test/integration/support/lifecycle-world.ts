@@ -194,7 +194,7 @@ export function raceBarrier(key: string, parties: number) {
     return {
       listOpen: (source) => base.listOpen(source),
       listOwed: () => base.listOwed(),
-      listAwaitingReopen: (source) => base.listAwaitingReopen(source),
+      listWatched: (source) => base.listWatched(source),
       async get(dedupKey) {
         const result = await base.get(dedupKey);
         if (dedupKey === key && first) {
@@ -237,7 +237,7 @@ export class DeliveryRecorder {
     get: (key) => base.get(key),
     listOpen: (source) => base.listOpen(source),
     listOwed: () => base.listOwed(),
-    listAwaitingReopen: (source) => base.listAwaitingReopen(source),
+    listWatched: (source) => base.listWatched(source),
     put: async (incident, expected) => {
       const ok = await base.put(incident, expected);
       if (ok) {

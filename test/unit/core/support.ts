@@ -75,10 +75,10 @@ export class FakeIncidentStore implements IncidentStore {
     return [...this.items.values()].filter((item) => item.status === 'resolved' && owesSweep(item)).map((item) => structuredClone(item));
   }
 
-  async listAwaitingReopen(source: SignalSource): Promise<Incident[]> {
+  async listWatched(source: SignalSource): Promise<Incident[]> {
     await tick();
     return [...this.items.values()]
-      .filter((item) => item.source === source && awaitsReopenCheck(item))
+      .filter((item) => item.source === source && (item.status === 'open' || awaitsReopenCheck(item)))
       .map((item) => structuredClone(item));
   }
 
