@@ -2,7 +2,8 @@
 // back from PagerDuty, Opsgenie and Splunk On-Call webhooks and from the page's ack links. The URL has
 // AuthType NONE because the callers are the providers' servers and a phone's browser: each request's
 // signature or shared secret (read from SSM at run time) is the authentication. Reserved concurrency caps
-// what a flood can cost; the role reads exactly the configured secret parameters and the incident table.
+// what a flood can cost; the role reads exactly the configured secret parameters and the incident table, and
+// creates one-time schedules in the deadlines group (a person's resolve schedules its reopen check).
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -14,6 +15,8 @@ import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import type { AckIntakeVariables } from '../lambdas/functions/ack-intake/env.ts';
 import { MetisFunction } from './metis-function.ts';
 import { grantTableActions } from './table-access.ts';
+import type { DeadlineTargets } from './deadline-schedules.ts';
+import { deadlineSchedulerVariable, grantDeadlineScheduling } from './notification-access.ts';
 
 export interface AckIntakeProps {
   readonly namePrefix: string;
@@ -22,6 +25,8 @@ export interface AckIntakeProps {
   readonly settings: RouterSettings;
   /** The config's `ackIntake`: which doors exist and where their secrets live. */
   readonly intake: AckIntakeConfig;
+  /** Incident deadlines: a person's resolve schedules its reopen check here. @default - none (the 5-minute sweep runs it) */
+  readonly deadlines?: DeadlineTargets;
 }
 
 export class AckIntake extends Construct {
@@ -43,6 +48,7 @@ export class AckIntake extends Construct {
         INCIDENT_TABLE: props.incidentTable.tableName,
         ROUTER_SETTINGS: JSON.stringify(props.settings),
         INTAKE_SETTINGS: JSON.stringify(props.intake),
+        ...(props.deadlines ? { DEADLINE_SCHEDULER: deadlineSchedulerVariable(scope, props.deadlines) } : {}),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-ack-intake',
       } satisfies AckIntakeVariables,
       errorsAlarm: {
@@ -54,6 +60,8 @@ export class AckIntake extends Construct {
     this.function = lambda.function;
     // Incidents (read, conditional put) and the seen-id items (conditional put, delete on a failed write).
     grantTableActions(lambda.role, 'IncidentTable', props.incidentTable, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem']);
+    // A person's resolve while the detector fires schedules the reopen check, to the minute.
+    grantDeadlineScheduling(lambda.role, props.deadlines);
     const parameters = secretParametersOf(props.intake);
     if (parameters.length > 0) {
       lambda.role.addToPolicy(

@@ -6,6 +6,7 @@ import { Aws, Stack, Validations } from 'aws-cdk-lib';
 import type { DeadlineTargets } from './deadline-schedules.ts';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type Role } from 'aws-cdk-lib/aws-iam';
+import type { IConstruct } from 'constructs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { TopicName } from '../lambdas/core/notify/ports.ts';
@@ -72,7 +73,7 @@ export function grantNotificationAccess(role: Role, targets: NotificationTargets
   );
   grantSinkSecrets(role, targets);
   grantAckLinkKey(role, targets.ackLinks);
-  grantDeadlineScheduling(role, targets);
+  grantDeadlineScheduling(role, targets.deadlines);
 }
 
 /** The topics of the configured SNS sinks, each once. */
@@ -117,10 +118,13 @@ function grantSinkSecrets(role: Role, targets: NotificationTargets): void {
   );
 }
 
-/** CreateSchedule in the deadlines group only, and passing exactly the invoker role to EventBridge Scheduler. */
-function grantDeadlineScheduling(role: Role, targets: NotificationTargets): void {
-  if (!targets.deadlines) return;
-  const { groupName, invokerRole } = targets.deadlines;
+/**
+ * CreateSchedule in the deadlines group only, and passing exactly the invoker role to EventBridge Scheduler
+ * (the router and the sweeper; the ack intake, for the reopen check after a person's resolve).
+ */
+export function grantDeadlineScheduling(role: Role, deadlines: DeadlineTargets | undefined): void {
+  if (!deadlines) return;
+  const { groupName, invokerRole } = deadlines;
   role.addToPolicy(
     new PolicyStatement({
       sid: 'ScheduleDeadlines',
@@ -159,18 +163,19 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
           ACK_LINK_MINUTES: String(targets.ackLinks.lifetimeMinutes),
         }
       : {}),
-    ...(targets.deadlines
-      ? {
-          DEADLINE_SCHEDULER: Stack.of(targets.incidentTable).toJsonString({
-            groupName: targets.deadlines.groupName,
-            targetArn: targets.deadlines.sweeperArn,
-            roleArn: targets.deadlines.invokerRole.roleArn,
-            deadLetterArn: targets.deadlines.deadLetterQueue.queueArn,
-          }),
-        }
-      : {}),
+    ...(targets.deadlines ? { DEADLINE_SCHEDULER: deadlineSchedulerVariable(targets.incidentTable, targets.deadlines) } : {}),
     POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
   } satisfies AlertingVariables;
+}
+
+/** The DEADLINE_SCHEDULER variable: where a function creates one-time schedules and what they wake. */
+export function deadlineSchedulerVariable(scope: IConstruct, deadlines: DeadlineTargets): string {
+  return Stack.of(scope).toJsonString({
+    groupName: deadlines.groupName,
+    targetArn: deadlines.sweeperArn,
+    roleArn: deadlines.invokerRole.roleArn,
+    deadLetterArn: deadlines.deadLetterQueue.queueArn,
+  });
 }
 
 /** Read access to the ack-link key (the page signs each link with it), and its customer key through SSM if any. */

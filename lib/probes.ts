@@ -23,11 +23,10 @@ import type { HealthTarget } from '../lambdas/core/probe/result.ts';
 import { MetisFunction } from './metis-function.ts';
 import { ProbeSecondRound } from './probe-second-round.ts';
 import type { ProbeVariables } from '../lambdas/functions/probe/env.ts';
+import { PROBE_REPORT_INTERVAL_MINUTES } from '../lambdas/core/constants.ts';
 
 /** Powertools' service name of the probe Lambda (its log lines carry it). */
 export const PROBE_SERVICE = 'metis-alerts-probe';
-/** The probe reports every minute: the sweeper's source_stale:probe fires after three missed minutes. */
-export const PROBE_REPORT_INTERVAL_MINUTES = 1;
 
 /** Spacing of the two probes of one run: two datapoints per target per minute. */
 export const PROBE_SPACING = Duration.seconds(30);

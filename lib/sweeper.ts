@@ -24,6 +24,8 @@ export interface SweeperProps extends NotificationTargets {
   readonly quietResolveMinutes?: Record<string, number>;
   /** Per source: minutes without a firing signal after which a reminder says "no data since HH:MM". @default - none */
   readonly noDataAfterMinutes?: Partial<Record<string, number>>;
+  /** Per source that re-sends firing signals every run: how often it runs (a reopen check's "no report since"). @default - none */
+  readonly reportEveryMinutes?: Partial<Record<string, number>>;
   /** Detectors that report on a schedule; one silent for three intervals raises "monitoring blind". */
   readonly expectedSources: SourceExpectation[];
   /** @default Duration.minutes(5) */
@@ -52,6 +54,7 @@ export class Sweeper extends Construct {
           tracebackQuietMinutes: props.tracebackQuietMinutes,
           quietResolveMinutes: props.quietResolveMinutes ?? {},
           noDataAfterMinutes: props.noDataAfterMinutes ?? {},
+          reportEveryMinutes: props.reportEveryMinutes ?? {},
           expectedSources: props.expectedSources,
         }),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-sweeper',

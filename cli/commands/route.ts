@@ -118,9 +118,9 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
   let nextTick: number | undefined;
   const sweepOptions = sweepOptionsOf(config);
   const woken = new Set<string>();
-  /** The earliest deadline of an open incident not woken yet (the deployed one-time schedules). */
+  /** The earliest deadline not woken yet (the deployed one-time schedules): open incidents', and reopen checks. */
   const nextDeadline = async (): Promise<Deadline | undefined> =>
-    (await store.listOpen())
+    [...(await store.listOpen()), ...(await store.listOwed())]
       .flatMap((incident) => deadlinesOf(incident, settings))
       .filter((d) => !woken.has(deadlineName(d)))
       .sort((a, b) => wakeUpAt(a).getTime() - wakeUpAt(b).getTime())[0];
@@ -172,7 +172,8 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     const problem = vantageProblem(sent, vote);
     if (problem) throw new UsageError(`${problem} (--config)`);
     const report = await voteWithStore(withHomeVantage(sent, vote), vantageRounds, vote);
-    return signalsFromReport(report, await store.listOpen(report.source));
+    // As deployed: a person's resolve waiting for its reopen check hears the healthy verdicts too.
+    return signalsFromReport(report, await store.listWatched(report.source));
   }
 }
 

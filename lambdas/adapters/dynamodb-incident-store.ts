@@ -17,7 +17,7 @@ import type { SignalSource } from '../core/signal.ts';
 import { byOpenedAt } from './incident-order.ts';
 import { asError } from '../core/errors.ts';
 import { OPEN_BY_SOURCE_INDEX, OPEN_SOURCE_ATTRIBUTE, OWED_ATTRIBUTE, OWED_INDEX, OWED_VALUE } from '../core/constants.ts';
-import { owesDelivery } from '../core/owed.ts';
+import { awaitsReopenCheck, owesSweep } from '../core/owed.ts';
 import { versionCondition, isConditionalCheckFailure } from './dynamodb-conditions.ts';
 
 export interface DynamoDbIncidentStoreOptions {
@@ -73,11 +73,27 @@ export class DynamoDbIncidentStore implements IncidentStore {
    * the sweeper) resolves it instead: later, never wrongly.
    */
   private async queryOpen(source: SignalSource): Promise<Incident[]> {
-    return this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, 'open');
+    return this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, (incident) => incident.status === 'open');
   }
 
-  /** Every incident of `status` whose `attribute` is `value` on the sparse `index`, oldest first. */
-  private async queryIndex(index: string, attribute: string, value: string, status: Incident['status']): Promise<Incident[]> {
+  /**
+   * The open incidents of one source and the human-resolved ones waiting for their reopen check: both carry
+   * the open index's key until the check decides, so one Query gives what a report speaks to.
+   */
+  async listWatched(source: SignalSource): Promise<Incident[]> {
+    const watched = (incident: Incident) => incident.status === 'open' || awaitsReopenCheck(incident);
+    try {
+      return await this.queryIndex(OPEN_BY_SOURCE_INDEX, OPEN_SOURCE, source, watched);
+    } catch (error) {
+      const { name, message } = asError(error);
+      if (!(name === 'ValidationException' || name === 'ResourceNotFoundException') || !/index/i.test(message)) throw error;
+      const all = [...(await this.scanOpen()), ...(await this.scan('resolved'))];
+      return all.filter((incident) => incident.source === source && watched(incident)).sort(byOpenedAt);
+    }
+  }
+
+  /** Every incident `keep` accepts whose `attribute` is `value` on the sparse `index`, oldest first. */
+  private async queryIndex(index: string, attribute: string, value: string, keep: (incident: Incident) => boolean): Promise<Incident[]> {
     const incidents: Incident[] = [];
     let startKey: Record<string, unknown> | undefined;
     do {
@@ -91,7 +107,7 @@ export class DynamoDbIncidentStore implements IncidentStore {
           ExclusiveStartKey: startKey,
         }),
       );
-      for (const item of (page.Items ?? []) as StoredIncident[]) if (item.status === status) incidents.push(fromItem(item));
+      for (const item of (page.Items ?? []) as StoredIncident[]) if (keep(item)) incidents.push(fromItem(item));
       startKey = page.LastEvaluatedKey;
     } while (startKey);
     return incidents.sort(byOpenedAt);
@@ -146,7 +162,10 @@ export class DynamoDbIncidentStore implements IncidentStore {
     }
   }
 
-  /** Resolved incidents still owing a delivery, from the sparse owed index (eventually consistent: a sweep later at worst). */
+  /**
+   * Resolved incidents still owing a delivery or a reopen check, from the sparse owed index (eventually
+   * consistent: a sweep later at worst).
+   */
   async listOwed(): Promise<Incident[]> {
     try {
       return await this.queryOwed();
@@ -154,12 +173,12 @@ export class DynamoDbIncidentStore implements IncidentStore {
       // Mid-upgrade the index may not exist yet: scan the resolved incidents once rather than fail the sweep.
       const { name, message } = asError(error);
       if (!(name === 'ValidationException' || name === 'ResourceNotFoundException') || !/index/i.test(message)) throw error;
-      return (await this.scan('resolved')).filter(owesDelivery);
+      return (await this.scan('resolved')).filter(owesSweep);
     }
   }
 
   private async queryOwed(): Promise<Incident[]> {
-    return this.queryIndex(OWED_INDEX, OWED_ATTRIBUTE, OWED_VALUE, 'resolved');
+    return this.queryIndex(OWED_INDEX, OWED_ATTRIBUTE, OWED_VALUE, (incident) => incident.status === 'resolved');
   }
 
   async put(incident: Incident, expectedVersion: number | undefined): Promise<boolean> {
@@ -176,13 +195,14 @@ export class DynamoDbIncidentStore implements IncidentStore {
 }
 
 /**
- * Open incidents carry `openSource` (the sparse index key); resolved ones must not, or the index keeps them.
- * Resolved incidents that still owe a delivery carry `owed` until nothing is owed.
+ * Open incidents carry `openSource` (the sparse index key), and so do resolved ones waiting for their reopen
+ * check; other resolved ones must not, or the index keeps them. Resolved incidents that still owe a delivery
+ * or a reopen check carry `owed` until nothing is owed.
  */
 function toItem(incident: Incident): StoredIncident {
   const item: StoredIncident = fromItem(incident as StoredIncident);
-  if (incident.status === 'open') item[OPEN_SOURCE] = incident.source;
-  else if (owesDelivery(incident)) item[OWED_ATTRIBUTE] = OWED_VALUE;
+  if (incident.status === 'open' || awaitsReopenCheck(incident)) item[OPEN_SOURCE] = incident.source;
+  if (incident.status !== 'open' && owesSweep(incident)) item[OWED_ATTRIBUTE] = OWED_VALUE;
   return item;
 }
 

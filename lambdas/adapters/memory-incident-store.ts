@@ -5,7 +5,7 @@ import type { Incident } from '../core/incident.ts';
 import type { IncidentStore } from '../core/ports.ts';
 import type { SignalSource } from '../core/signal.ts';
 import { byOpenedAt } from './incident-order.ts';
-import { owesDelivery } from '../core/owed.ts';
+import { awaitsReopenCheck, owesSweep } from '../core/owed.ts';
 
 export class MemoryIncidentStore implements IncidentStore {
   private readonly items = new Map<string, Incident>();
@@ -28,7 +28,14 @@ export class MemoryIncidentStore implements IncidentStore {
 
   async listOwed(): Promise<Incident[]> {
     return [...this.items.values()]
-      .filter((item) => item.status === 'resolved' && owesDelivery(item))
+      .filter((item) => item.status === 'resolved' && owesSweep(item))
+      .map((item) => structuredClone(item))
+      .sort(byOpenedAt);
+  }
+
+  async listWatched(source: SignalSource): Promise<Incident[]> {
+    return [...this.items.values()]
+      .filter((item) => item.source === source && (item.status === 'open' || awaitsReopenCheck(item)))
       .map((item) => structuredClone(item))
       .sort(byOpenedAt);
   }

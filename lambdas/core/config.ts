@@ -363,7 +363,10 @@ export const routingSchema = z
      * Opsgenie) is paged again only when listed here.
      */
     secondary: z.array(secondarySink).optional(),
-    /** A human resolve while the detector still fires: after this many minutes of continued firing it reopens. */
+    /**
+     * A human resolve while the detector still fires: this many minutes after it, to the minute, it reopens as a
+     * new episode unless the detector reported it healthy meanwhile (docs/human-loop.md).
+     */
     reopenAfterMinutes: z.int().positive().default(30),
     /** Resolved incidents are kept this long (DynamoDB TTL) for post-mortems. */
     retainResolvedDays: z.int().positive().default(30),

@@ -23,3 +23,5 @@ export const OWED_INDEX = 'owed';
 export const OWED_ATTRIBUTE = 'owed';
 /** The one value of the owed attribute (the index has a single partition: the set is small and short-lived). */
 export const OWED_VALUE = 'resolve-owed';
+/** The probe reports every minute: the sweeper's source_stale:probe fires after three missed minutes. */
+export const PROBE_REPORT_INTERVAL_MINUTES = 1;

@@ -1,6 +1,7 @@
-// Deadlines to the minute: the instants at which time alone changes an open incident (its ack, mitigation
-// and resolution targets, its next comms reminder), what happens when a target passes unmet, and the port
-// that schedules a one-time wake-up for each (EventBridge Scheduler when deployed, ticks in a replay).
+// Deadlines to the minute: the instants at which time alone changes an incident (an open one's ack,
+// mitigation and resolution targets and its next comms reminder; a human-resolved one's reopen check), what
+// happens when a target passes unmet, and the port that schedules a one-time wake-up for each (EventBridge
+// Scheduler when deployed, ticks in a replay).
 import type { Incident, Sink, TargetKind } from './incident.ts';
 import { activeSinks, orderSinks } from './notify/sinks.ts';
 import type { RouterSettings } from './router-settings.ts';
@@ -8,8 +9,8 @@ import { plan, record } from './routing-policy.ts';
 import { TARGET_KINDS, TARGET_LABEL, targetField } from './target-kinds.ts';
 import { clockTime } from './evidence.ts';
 
-export type DeadlineKind = TargetKind | 'status-reminder';
-export const DEADLINE_KINDS: readonly DeadlineKind[] = [...TARGET_KINDS, 'status-reminder'];
+export type DeadlineKind = TargetKind | 'status-reminder' | 'reopen';
+export const DEADLINE_KINDS: readonly DeadlineKind[] = [...TARGET_KINDS, 'status-reminder', 'reopen'];
 
 /** One wake-up: the handler re-reads the incident and acts only if still due (a stale episode does nothing). */
 export interface Deadline {
@@ -42,10 +43,14 @@ export function reminderAt(incident: Pick<Incident, 'lastPostAt' | 'openedAt'>, 
   return Date.parse(incident.lastPostAt ?? incident.openedAt) + settings.routing.reminderMinutes * MINUTE;
 }
 
-/** The deadlines still ahead of an open incident (missed targets and an acknowledged ack are done). */
+/**
+ * The deadlines still ahead of an incident: an open one's targets (missed ones and an acknowledged ack are
+ * done) and reminder; a resolved one's pending reopen check (reopen-check.ts).
+ */
 export function deadlinesOf(incident: Incident, settings: Pick<RouterSettings, 'routing'>): Deadline[] {
-  if (incident.status !== 'open' || paused(incident)) return [];
   const base = { dedupKey: incident.dedupKey, episode: incident.episode };
+  if (incident.status === 'resolved' && incident.reopenCheckAt) return [{ ...base, kind: 'reopen', at: incident.reopenCheckAt }];
+  if (incident.status !== 'open' || paused(incident)) return [];
   const deadlines: Deadline[] = [];
   for (const kind of TARGET_KINDS) {
     const at = incident.targets?.[targetField(kind)];

@@ -16,8 +16,9 @@ import { linkInhibited } from './inhibition-link.ts';
 import { silenceEnd, type Silence } from './silence.ts';
 import { inhibitorFor, mayBeInhibited, silenceFor, type RoutingContext } from './suppression.ts';
 import { sweepIncident, type SweepOptions } from './sweep-policy.ts';
+import { reopenCheck } from './reopen-check.ts';
 import { makeDedupKey, oneLine, severityRank, type Signal } from './signal.ts';
-import { isOwed, MAX_DELIVERY_ATTEMPTS } from './owed.ts';
+import { awaitsReopenCheck, isOwed, MAX_DELIVERY_ATTEMPTS } from './owed.ts';
 import { budgetFor, epochMinute, requestKind, requestLimit, stormNotice, type HeldIncident, type StormLedger } from './notify/storm.ts';
 import type { RetryBudget } from './notify/notifier.ts';
 
@@ -215,11 +216,11 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
       result,
     );
   }
-  // Resolved incidents still owing a delivery: nothing else would ever send their resolves again.
+  // Resolved incidents still owing a delivery (nothing else would ever send their resolves again) or a
+  // reopen check whose wake-up never came.
   const seen = new Set(open.map((i) => i.dedupKey));
   const owed = (await deps.store.listOwed()).filter((i) => !seen.has(i.dedupKey)).sort(mostSevereFirst);
-  for (const incident of owed)
-    await processTransition(incident.dedupKey, (existing) => ({ next: existing, changed: false }), now, swept, result);
+  for (const incident of owed) await checkReopen(incident.dedupKey, now, options, swept, result);
   await reportHttpSinkHealth(result, swept);
   await announceStorm(result, swept, now);
   return result;
@@ -227,26 +228,61 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
 
 /**
  * A deadline's wake-up: the same per-incident sweep, for the one incident it names, only while it is still
- * that episode and open (a stale wake-up, an acknowledged or resolved incident: nothing is due, nothing happens).
+ * that episode and open (a stale wake-up, an acknowledged or resolved incident: nothing is due, nothing happens);
+ * a reopen check's, the check of that resolved episode (reopen-check.ts; once decided, nothing happens).
  */
 export async function sweepDeadline(deadline: Deadline, now: Date, options: SweepOptions, deps: DispatchDeps): Promise<DispatchResult> {
   const settings = withActiveSinks(deps.settings, deps.notifiers);
   const swept = { ...deps, settings };
   const result = emptyResult();
-  await processTransition(
-    deadline.dedupKey,
-    (existing) => {
-      if (existing?.status !== 'open' || existing.episode !== deadline.episode) return { next: undefined, changed: false };
-      const next = sweepIncident(existing, now, settings, options);
-      return next ? { next, changed: true } : { next: existing, changed: false };
-    },
-    now,
-    swept,
-    result,
-  );
+  if (deadline.kind === 'reopen') await checkReopen(deadline.dedupKey, now, options, swept, result, deadline.episode);
+  else
+    await processTransition(
+      deadline.dedupKey,
+      (existing) => {
+        if (existing?.status !== 'open' || existing.episode !== deadline.episode) return { next: undefined, changed: false };
+        const next = sweepIncident(existing, now, settings, options);
+        return next ? { next, changed: true } : { next: existing, changed: false };
+      },
+      now,
+      swept,
+      result,
+    );
   await reportHttpSinkHealth(result, swept);
   await announceStorm(result, swept, now);
   return result;
+}
+
+/**
+ * A resolved incident's due reopen check (of `episode` when a wake-up names one), with its owed deliveries;
+ * a wake-up and a report of the same minute both re-read it, so the conditional write lets one reopen it.
+ */
+async function checkReopen(
+  dedupKey: string,
+  now: Date,
+  options: SweepOptions,
+  deps: DispatchDeps,
+  result: DispatchResult,
+  episode?: number,
+): Promise<void> {
+  const current = await deps.store.get(dedupKey);
+  const due = current !== undefined && awaitsReopenCheck(current) && Date.parse(current.reopenCheckAt!) <= now.getTime();
+  // A reopened episode obeys silences and inhibitions like any other firing.
+  const context = due ? await routingContext(current.lastSignal, now, deps, {}) : {};
+  await processTransition(
+    dedupKey,
+    (existing) => {
+      // Otherwise (another episode, already decided, not due): only what it still owes goes out.
+      const next =
+        existing && (episode === undefined || existing.episode === episode)
+          ? reopenCheck(existing, now, deps.settings, options, context)
+          : undefined;
+      return next ? { next, changed: true } : { next: existing, changed: false };
+    },
+    now,
+    deps,
+    result,
+  );
 }
 
 /** Schedules what the write added; a failure is logged, not fatal: the next sweep catches a missed deadline. */

@@ -110,6 +110,13 @@ export interface Incident {
   humanResolved?: { at: string; by: string; via: HumanVia };
   /** After a human resolve: the first firing signal since, while the reopen wait runs (human-resolve.ts). */
   firingSinceHumanResolve?: string;
+  /** After a human resolve: the detector's latest healthy verdict on it since (human-resolve.ts). */
+  healthySinceHumanResolve?: string;
+  /**
+   * After a human resolve of a still-firing incident: when the reopen check runs (humanResolved.at +
+   * routing.reopenAfterMinutes). A one-time schedule wakes the sweeper then; gone once the check decided.
+   */
+  reopenCheckAt?: string;
   /** Why this episode opened again (a human resolve while the detector still fired): its posts say so. */
   reopenedBecause?: string;
   /** Optimistic-locking counter: every write is conditional on the version read. */

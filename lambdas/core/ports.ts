@@ -10,9 +10,15 @@ export interface IncidentStore {
   listOpen(source?: SignalSource): Promise<Incident[]>;
   /**
    * Resolved incidents that still owe a delivery (owed.ts: a resolve that failed and may be retried, one
-   * never attempted), for the sweeper. From an index, never a scan of every incident.
+   * never attempted) or a reopen check after a person's resolve, for the sweeper. From an index, never a
+   * scan of every incident.
    */
   listOwed(): Promise<Incident[]>;
+  /**
+   * What a report of one source speaks to: its open incidents and the resolved ones waiting for their reopen
+   * check after a person's resolve (reopen-check.ts), whose healthy verdicts must reach them too. One read.
+   */
+  listWatched(source: SignalSource): Promise<Incident[]>;
   /**
    * Conditional write: succeeds only if the stored version equals `expectedVersion`
    * (`undefined` = the item must not exist yet). Returns false on a lost race, never overwrites.

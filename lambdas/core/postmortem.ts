@@ -5,7 +5,6 @@
 // piece of stored text passes through redactText and oneLine: a post-mortem is shared widely, and a
 // line break in a summary must not be able to inject a heading.
 import type { Incident } from './incident.ts';
-import { viaLabel } from './human-resolve.ts';
 import { VIA_LABEL } from './human/action.ts';
 import { isSecondaryPage } from './notify/human-loop-text.ts';
 import { TARGET_KINDS, TARGET_LABEL, targetField } from './target-kinds.ts';
@@ -130,7 +129,7 @@ function humanEntries(incident: Incident): { at: string; event: string }[] {
   if (incident.humanResolved)
     entries.push({
       at: incident.humanResolved.at,
-      event: `resolved by ${incident.humanResolved.by} in ${viaLabel(incident.humanResolved.via)}`,
+      event: `resolved by ${incident.humanResolved.by} in ${VIA_LABEL[incident.humanResolved.via]}`,
     });
   return entries;
 }

@@ -166,16 +166,11 @@ function applyGroupSignal(
     return { next, changed: true };
   }
 
-  if (!open) {
-    const incident = newIncident(signal, (existing?.episode ?? 0) + 1, at);
-    incident.version = existing?.version ?? 0;
-    // Resolves the last episode still owes go out first, under the same dedup key, before the new trigger.
-    if (existing) incident.deliveries = existing.deliveries.filter((d) => d.action === 'resolve' && isOwed(d));
-    if (human.kind === 'reopen') incident.reopenedBecause = human.because;
-    const opened = `opened ${signal.severity}${human.kind === 'reopen' ? ` (${human.because})` : ''}`;
-    incident.timeline.push({ at, event: `${opened}: ${notify(incident, signal.severity, now, settings, context)}` });
-    return { next: incident, changed: true };
-  }
+  if (!open)
+    return {
+      next: openEpisode(existing, signal, now, settings, context, human.kind === 'reopen' ? human.because : undefined),
+      changed: true,
+    };
 
   const next = structuredClone(open);
   next.lastSignal = signal;
@@ -205,6 +200,28 @@ function applyGroupSignal(
   // a traceback resolves after quiet minutes counted from its LAST occurrence).
   if (Date.parse(signal.observedAt) > Date.parse(open.lastSignal.observedAt)) return { next, changed: true };
   return { next: open, changed: false };
+}
+
+/**
+ * A new episode of `existing` (or the first one) from a firing signal, notified under the policy; `reopenedBecause`
+ * when a person resolved the last one while it still fired (its posts say so).
+ */
+export function openEpisode(
+  existing: Incident | undefined,
+  signal: Signal,
+  now: Date,
+  settings: RouterSettings,
+  context: RoutingContext,
+  reopenedBecause?: string,
+): Incident {
+  const incident = newIncident(signal, (existing?.episode ?? 0) + 1, now.toISOString());
+  incident.version = existing?.version ?? 0;
+  // Resolves the last episode still owes go out first, under the same dedup key, before the new trigger.
+  if (existing) incident.deliveries = existing.deliveries.filter((d) => d.action === 'resolve' && isOwed(d));
+  if (reopenedBecause) incident.reopenedBecause = reopenedBecause;
+  const opened = `opened ${signal.severity}${reopenedBecause ? ` (${reopenedBecause})` : ''}`;
+  incident.timeline.push({ at: now.toISOString(), event: `${opened}: ${notify(incident, signal.severity, now, settings, context)}` });
+  return incident;
 }
 
 /**

@@ -9,6 +9,7 @@ import type { RouterSettings } from './router-settings.ts';
 import { allowedSinks, plan, record, resolveIncident } from './routing-policy.ts';
 import { activeSinks } from './notify/sinks.ts';
 import { missTargets, reminderAt } from './deadlines.ts';
+import { PROBE_REPORT_INTERVAL_MINUTES } from './constants.ts';
 
 export interface SweepOptions {
   /** A traceback incident with no new occurrence for this long resolves (rules.traceback.quietMinutes). */
@@ -23,6 +24,11 @@ export interface SweepOptions {
    * without a healthy verdict, which would have resolved it) the reminder says "no data since HH:MM".
    */
   noDataAfterMinutes?: Partial<Record<SignalSource, number>>;
+  /**
+   * Per source whose detector re-sends its firing signals every run, how often it runs: at a reopen check
+   * after a person's resolve, a last firing report older than three runs means the source went silent.
+   */
+  reportEveryMinutes?: Partial<Record<SignalSource, number>>;
 }
 
 /** The sweep options a configuration implies. */
@@ -41,6 +47,7 @@ export function sweepOptionsOf(config: Pick<Config, 'rules'> & Partial<Pick<Conf
     },
     // Three missed trace-check runs, at least 5 minutes.
     noDataAfterMinutes: { 'trace-db': Math.max(5, 3 * (config.snapshot?.scheduleMinutes ?? 1)) },
+    reportEveryMinutes: { probe: PROBE_REPORT_INTERVAL_MINUTES, 'trace-db': config.snapshot?.scheduleMinutes ?? 1 },
   };
 }
 

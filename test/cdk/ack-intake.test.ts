@@ -70,13 +70,26 @@ describe('ack intake construct', () => {
   it('has exactly the environment the handler reads, with parameter names and never a secret', () => {
     const env = functionEnvironment(synth.template, 'AckIntakeLambdaFunction');
     expect(Object.keys(env).sort()).toEqual([
+      'DEADLINE_SCHEDULER',
       'INCIDENT_TABLE',
       'INTAKE_SETTINGS',
       'NODE_OPTIONS',
       'POWERTOOLS_SERVICE_NAME',
       'ROUTER_SETTINGS',
     ]);
-    const parsed = readAckIntakeEnvironment({ ...(env as Record<string, string>), INCIDENT_TABLE: 'table' });
+    // A person's resolve schedules its reopen check where the router's deadlines go, waking the sweeper.
+    expect(env.DEADLINE_SCHEDULER).toEqual(functionEnvironment(synth.template, 'RouterLambdaFunction').DEADLINE_SCHEDULER);
+    const parsed = readAckIntakeEnvironment({
+      ...(env as Record<string, string>),
+      INCIDENT_TABLE: 'table',
+      DEADLINE_SCHEDULER: JSON.stringify({
+        groupName: 'metis-prod-deadlines',
+        targetArn: 'arn:aws:lambda:eu-central-1:111122223333:function:metis-prod-sweeper',
+        roleArn: 'arn:aws:iam::111122223333:role/invoker',
+        deadLetterArn: 'arn:aws:sqs:eu-central-1:111122223333:dlq',
+      }),
+    });
+    expect(parsed.DEADLINE_SCHEDULER?.groupName).toBe('metis-prod-deadlines');
     expect(parsed.INTAKE_SETTINGS).toEqual({
       pagerduty: { secretParameter: '/metis/intake/pagerduty', restApiKeyParameter: '/metis/intake/pagerduty-rest' },
       opsgenie: { secretParameter: '/metis/intake/opsgenie', header: 'X-Ops-Secret' },
@@ -86,13 +99,42 @@ describe('ack intake construct', () => {
     });
   });
 
-  it('its role reads the four secret parameters and the PagerDuty REST API key by name, decrypts through SSM with the customer key, and touches only the incident table', () => {
+  it('its role reads the four secret parameters and the PagerDuty REST API key by name, decrypts through SSM with the customer key, touches only the incident table, and schedules reopen checks in the deadlines group', () => {
     const role = logicalId(synth.template, 'AWS::IAM::Role', 'AckIntakeLambdaRole');
     const policies = byType(synth.template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role));
     expect(policies).toHaveLength(1);
     const statements = (policies[0]![1].Properties.PolicyDocument as { Statement: Record<string, Json>[] }).Statement;
     const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
-    expect(Object.keys(bySid).sort()).toEqual(['DecryptIntakeSecrets', 'IncidentTable', 'ReadIntakeSecrets']);
+    expect(Object.keys(bySid).sort()).toEqual([
+      'DecryptIntakeSecrets',
+      'IncidentTable',
+      'PassDeadlineInvokerRole',
+      'ReadIntakeSecrets',
+      'ScheduleDeadlines',
+    ]);
+    // CreateSchedule in this stack's deadlines group only, and passing exactly the invoker role to Scheduler.
+    expect(bySid.ScheduleDeadlines).toMatchObject({
+      Action: 'scheduler:CreateSchedule',
+      Resource: {
+        'Fn::Join': [
+          '',
+          [
+            'arn:',
+            { Ref: 'AWS::Partition' },
+            ':scheduler:',
+            { Ref: 'AWS::Region' },
+            ':',
+            { Ref: 'AWS::AccountId' },
+            ':schedule/metis-prod-deadlines/*',
+          ],
+        ],
+      },
+    });
+    expect(bySid.PassDeadlineInvokerRole).toMatchObject({
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': [logicalId(synth.template, 'AWS::IAM::Role', 'DeadlinesInvokerRole'), 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    });
     expect(bySid.IncidentTable!.Action).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
     expect(bySid.IncidentTable!.Resource).toEqual({
       'Fn::GetAtt': [logicalId(synth.template, 'AWS::DynamoDB::Table', 'Incidents'), 'Arn'],

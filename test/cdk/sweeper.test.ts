@@ -34,6 +34,8 @@ interface Variant {
     quietResolveMinutes: Record<string, number>;
     /** Trace-DB reminders say "no data since HH:MM" after this many minutes without a firing signal. */
     noDataAfterMinutes: Record<string, number>;
+    /** How often the sources that re-send firing signals every run report (a reopen check's "no report since"). */
+    reportEveryMinutes: Record<string, number>;
     expectedSources: { source: string; reporter?: string; intervalMinutes: number }[];
   };
   /** The routing-key parameter when PagerDuty is configured. */
@@ -48,6 +50,7 @@ const VARIANTS: Variant[] = [
       tracebackQuietMinutes: 30,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 30 },
       noDataAfterMinutes: { 'trace-db': 5 },
+      reportEveryMinutes: { probe: 1, 'trace-db': 1 },
       // The probe's health rounds report every minute, its inbound-shape run every 5 (watched apart).
       expectedSources: [
         { source: 'trace-db', intervalMinutes: 1 },
@@ -64,6 +67,7 @@ const VARIANTS: Variant[] = [
       tracebackQuietMinutes: 30,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 30 },
       noDataAfterMinutes: { 'trace-db': 5 },
+      reportEveryMinutes: { probe: 1, 'trace-db': 1 },
       expectedSources: [],
     },
   },
@@ -74,6 +78,7 @@ const VARIANTS: Variant[] = [
       tracebackQuietMinutes: 45,
       quietResolveMinutes: { quota_exceeded_sustained: 6, key_revoked_in_use: 6, prompt_exposure: 60, trace_db_log_error: 45 },
       noDataAfterMinutes: { 'trace-db': 15 },
+      reportEveryMinutes: { probe: 1, 'trace-db': 5 },
       expectedSources: [{ source: 'trace-db', intervalMinutes: 5 }],
     },
     pagerDuty: { parameter: '/metis/staging/pd-key', eventsUrl: 'https://events.eu.pagerduty.com/v2/enqueue', kmsKeyArn: CUSTOMER_KEY },

@@ -3,6 +3,7 @@
 // same way and write the result with the store's conditional put.
 import type { Incident, Sink } from '../incident.ts';
 import type { RouterSettings } from '../router-settings.ts';
+import { reopensAt } from '../human-resolve.ts';
 import { resolveIncident } from '../routing-policy.ts';
 import { type HumanAction, type HumanVia, VIA_LABEL } from './action.ts';
 
@@ -54,6 +55,15 @@ export function applyHumanAction(incident: Incident | undefined, action: HumanAc
 function resolvedByHand(incident: Incident, action: HumanAction, who: string, now: Date, settings: RouterSettings): HumanOutcome {
   const next = resolveIncident(incident, now, settings, `by ${who}`, action.at);
   next.humanResolved = { at: action.at, by: action.by, via: action.via };
+  // The detector's last word was "firing" (a latched breach's was "healthy, new period"): unless it says
+  // healthy within the wait, the incident reopens at its end, to the minute (reopen-check.ts).
+  if (!incident.latchedAt) {
+    next.reopenCheckAt = new Date(reopensAt(next.humanResolved, settings)).toISOString();
+    next.timeline.push({
+      at: now.toISOString(),
+      event: `reopen check at ${next.reopenCheckAt}: reopens then unless the detector reports it healthy`,
+    });
+  }
   const source = PROVIDER_SINK[action.via];
   for (const d of next.deliveries) {
     if (d.sink === source && d.action === 'resolve' && d.status === 'pending' && d.id.startsWith(`${next.episode}:`)) {

@@ -1,6 +1,8 @@
 // The intake's adapters from its environment and clients: what index.ts runs and the tests exercise.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { EventBridgeDeadlineScheduler } from '../../adapters/eventbridge-deadline-scheduler.ts';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import { DynamoDbSeenIds } from '../../adapters/dynamodb-seen-ids.ts';
 import { SsmSecret } from '../../adapters/notify/ssm-secret.ts';
@@ -14,6 +16,8 @@ import type { AckIntakeDeps, Door } from './handler.ts';
 export interface AckIntakeClients {
   dynamodb: DynamoDBClient;
   ssm: SSMClient;
+  /** EventBridge Scheduler, for the reopen check after a person's resolve when DEADLINE_SCHEDULER is set. */
+  scheduler?: SchedulerClient;
 }
 
 /** A rotated secret is picked up within a minute, without a redeploy. */
@@ -50,5 +54,8 @@ export function buildAckIntakeDeps(env: AckIntakeEnvironment, clients: AckIntake
     settings: env.ROUTER_SETTINGS,
     clock: runtime.clock,
     logger: runtime.logger,
+    ...(env.DEADLINE_SCHEDULER && clients.scheduler
+      ? { deadlines: new EventBridgeDeadlineScheduler({ client: clients.scheduler, ...env.DEADLINE_SCHEDULER }) }
+      : {}),
   };
 }

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { ackIntakeSchema, pagerDutyDoorSchema } from '../../core/config.ts';
 import { routerSettingsSchema } from '../../core/router-settings.ts';
+import { deadlineSchedulerSchema } from '../router/env.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
 
 // The config took only an https REST API root at synth; the deployed settings are read as given (the
@@ -16,6 +17,8 @@ const environmentSchema = z.object({
   ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
   /** The config's `ackIntake`: SSM parameter names and header names, never a secret. */
   INTAKE_SETTINGS: jsonVariable('INTAKE_SETTINGS', deployedIntakeSchema),
+  /** Where a person's resolve schedules its reopen check (EventBridge Scheduler); absent: the 5-minute sweep runs it. */
+  DEADLINE_SCHEDULER: jsonVariable('DEADLINE_SCHEDULER', deadlineSchedulerSchema).optional(),
 });
 
 export type AckIntakeEnvironment = z.output<typeof environmentSchema>;

@@ -21,6 +21,8 @@ import { nameOf } from '../../core/human/text-fields.ts';
 import { errorSummary } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { IncidentStore } from '../../core/ports.ts';
+import { newDeadlines, type DeadlineScheduler } from '../../core/deadlines.ts';
+import type { Incident } from '../../core/incident.ts';
 import type { RouterSettings } from '../../core/router-settings.ts';
 
 /** A door of the intake: one per provider, and the ack links. */
@@ -38,6 +40,8 @@ export interface AckIntakeDeps {
   logger: Logger;
   /** PagerDuty's REST API, for incidents grouped from several alerts; absent without `restApiKeyParameter`. */
   pagerDutyAlerts?: PagerDutyIncidentAlerts;
+  /** One-time wake-ups for the deadlines a write adds (a person's resolve: its reopen check); absent: the 5-minute sweep. */
+  deadlines?: DeadlineScheduler;
 }
 
 /** The log line a grouped PagerDuty incident that reached none of ours leaves (Logs Insights counts it). */
@@ -219,10 +223,26 @@ async function apply(action: HumanAction, deps: AckIntakeDeps): Promise<boolean>
     if (!outcome.applied) return ignored(action, outcome.reason, deps);
     if (await deps.store.put({ ...outcome.next, version: incident!.version + 1 }, incident!.version)) {
       deps.logger.info('ack intake: applied', { dedupKey: action.dedupKey, via: action.via, kind: action.kind, event: outcome.event });
+      await scheduleDeadlines(incident!, outcome.next, deps);
       return true;
     }
   }
   throw new Error(`incident ${action.dedupKey}: lost ${WRITE_ATTEMPTS} write races in a row`);
+}
+
+/** What the write added (a resolve's reopen check), to the minute; a failure is logged: the 5-minute sweep runs it then. */
+async function scheduleDeadlines(before: Incident, after: Incident, deps: AckIntakeDeps): Promise<void> {
+  const fresh = deps.deadlines ? newDeadlines(before, after, deps.settings) : [];
+  if (fresh.length === 0) return;
+  try {
+    await deps.deadlines!.schedule(fresh);
+  } catch (error) {
+    deps.logger.warn('ack intake: deadline not scheduled; the 5-minute sweep catches it', {
+      dedupKey: after.dedupKey,
+      kinds: fresh.map((d) => d.kind),
+      error: errorSummary(error),
+    });
+  }
 }
 
 function ignored(action: HumanAction, reason: string, deps: AckIntakeDeps): false {

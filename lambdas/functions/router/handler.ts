@@ -114,8 +114,10 @@ export function makeRouterHandler(deps: RouterHandlerDeps): (event: unknown) => 
         }
         // With several vantages, healthz_down is their vote, not this vantage's verdict alone.
         const report = deps.vantageRounds ? await voteWithStore(sent, deps.vantageRounds, vote) : sent;
-        const open = await deps.store.listOpen(report.source);
-        const signals = signalsFromReport(report, open, rulesOf(rejected, report.evaluated));
+        // Its open incidents, and a person's resolve waiting for its reopen check (it hears healthy verdicts too).
+        const watched = await deps.store.listWatched(report.source);
+        const open = watched.filter((incident) => incident.status === 'open');
+        const signals = signalsFromReport(report, watched, rulesOf(rejected, report.evaluated));
         return route([...signals, ...(await derived(signals, open, report.source))]);
       }
       case 'alarm': {

@@ -15,6 +15,7 @@ export function buildSweeperDeps(env: SweeperEnvironment, clients: SweeperClient
       tracebackQuietMinutes: env.SWEEPER_SETTINGS.tracebackQuietMinutes,
       quietResolveMinutes: env.SWEEPER_SETTINGS.quietResolveMinutes,
       noDataAfterMinutes: env.SWEEPER_SETTINGS.noDataAfterMinutes,
+      reportEveryMinutes: env.SWEEPER_SETTINGS.reportEveryMinutes,
     },
     logger: runtime.logger,
   };

@@ -10,6 +10,7 @@ export const sweeperSettingsSchema = z.object({
   tracebackQuietMinutes: z.int().positive(),
   quietResolveMinutes: z.record(z.string(), z.int().positive()).default({}),
   noDataAfterMinutes: z.partialRecord(z.enum(SIGNAL_SOURCES), z.int().positive()).default({}),
+  reportEveryMinutes: z.partialRecord(z.enum(SIGNAL_SOURCES), z.int().positive()).default({}),
   expectedSources: z.array(
     z.object({
       source: z.enum(SIGNAL_SOURCES),

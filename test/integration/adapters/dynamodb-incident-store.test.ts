@@ -142,6 +142,34 @@ describe.each(stores)('%s', (_name, makeStore) => {
     expect(await store.put(delivered, 1)).toBe(true);
     expect(await store.listOwed()).toEqual([]);
   });
+
+  it('lists a human-resolved incident waiting for its reopen check (for the sweeper, and by source for reports) until it decides', async () => {
+    const store = await makeStore();
+    const sentTrigger = { ...makeIncident().deliveries[0]!, status: 'sent' as const, attempts: 1 };
+    const held = makeIncident({
+      status: 'resolved',
+      resolvedAt: '2026-11-20T12:10:00.000Z',
+      lastSignal: makeSignal({ subject: 'held' }),
+      deliveries: [sentTrigger],
+      humanResolved: { at: '2026-11-20T12:10:00.000Z', by: 'ana', via: 'pagerduty' },
+      reopenCheckAt: '2026-11-20T12:40:00.000Z',
+    });
+    const settled = makeIncident({ status: 'resolved', lastSignal: makeSignal({ subject: 'settled' }), deliveries: [sentTrigger] });
+    for (const incident of [held, settled]) expect(await store.put(incident, undefined)).toBe(true);
+    expect(await store.listOwed()).toEqual([held]);
+    const open = makeIncident({ lastSignal: makeSignal({ subject: 'still-open' }) });
+    expect(await store.put(open, undefined)).toBe(true);
+    // What a report of their source speaks to: the open one and the held one, in one read.
+    expect((await store.listWatched(held.source)).map((i) => i.subject).sort()).toEqual(['held', 'still-open']);
+    expect(await store.listWatched('logs')).toEqual([]);
+    // Never among the open incidents.
+    expect((await store.listOpen(held.source)).map((i) => i.subject)).toEqual(['still-open']);
+
+    const decided = { ...held, version: 2, reopenCheckAt: undefined };
+    expect(await store.put(decided, 1)).toBe(true);
+    expect(await store.listOwed()).toEqual([]);
+    expect((await store.listWatched(held.source)).map((i) => i.subject)).toEqual(['still-open']);
+  });
 });
 
 describe('DynamoDbIncidentStore on the wire', () => {

@@ -2,7 +2,7 @@
 // METIS_WEBHOOK_SECRET_PAGERDUTY (a forged or replayed one is refused and reported, never applied), and ack
 // lines. A PagerDuty resolve closes the incident; the sweep that follows sends page and chat their resolved
 // notices and PagerDuty none (it was resolved there). Runs the real CLI entry on files.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -103,6 +103,32 @@ describe('route --signals with webhook and ack lines', () => {
     // Unverified, the forged resolve at 10:09 is read like any other and closes the incident.
     expect(run.stdout).toContain(`human 2026-11-24T10:09:00.000Z ${KEY}: resolved by Tenex Engineer (PagerDuty)\n`);
     expect(run.stdout).toContain(`human 2026-11-24T10:07:00.000Z ${KEY}: ack by Tenex Engineer (PagerDuty)\n`);
+  });
+
+  it('a PagerDuty resolve while the probe still fails: the replay reopens at exactly resolve + 30 min, though no line is at that minute', () => {
+    const at = (minute: number) => new Date(Date.parse('2026-11-24T10:00:00.000Z') + minute * 60_000).toISOString();
+    const failing = (minute: number) => JSON.stringify({ ...signal, observedAt: at(minute) });
+    const replay = join(dir, 'reopen.jsonl');
+    const wire = join(dir, 'reopen-wire.jsonl');
+    writeFileSync(
+      replay,
+      `${[failing(0), webhookLine('incident.resolved', at(9), 'ev-reopen'), failing(15), failing(37), failing(47)].join('\n')}\n`,
+    );
+    const run = runCli(['route', '--signals', replay, '--json', '--wire', wire], { env: { METIS_WEBHOOK_SECRET_PAGERDUTY: SECRET } });
+    expect(run.status).toBe(0);
+    const pagerDuty = readFileSync(wire, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { at: string; sink: string; request: { body: unknown } })
+      .filter((entry) => entry.sink === 'pagerduty')
+      .map((entry) => {
+        const body = (typeof entry.request.body === 'string' ? JSON.parse(entry.request.body) : entry.request.body) as {
+          event_action: string;
+        };
+        return `${entry.at} ${body.event_action}`;
+      });
+    // Paged at 10:00, resolved in PagerDuty at 10:09 (nothing sent back there), reopened at 10:39:00 sharp.
+    expect(pagerDuty).toEqual(['2026-11-24T10:00:00.000Z trigger', '2026-11-24T10:39:00.000Z trigger']);
   });
 
   it('refuses a line whose "at" is no time, or whose provider is unknown, with exit 2', () => {

@@ -121,6 +121,7 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
     get: (key) => base.get(key),
     listOpen: (source) => base.listOpen(source),
     listOwed: () => base.listOwed(),
+    listWatched: (source) => base.listWatched(source),
     async put(incident, expected) {
       const ok = await base.put(incident, expected);
       if (ok)

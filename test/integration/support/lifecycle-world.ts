@@ -194,6 +194,7 @@ export function raceBarrier(key: string, parties: number) {
     return {
       listOpen: (source) => base.listOpen(source),
       listOwed: () => base.listOwed(),
+      listWatched: (source) => base.listWatched(source),
       async get(dedupKey) {
         const result = await base.get(dedupKey);
         if (dedupKey === key && first) {
@@ -236,6 +237,7 @@ export class DeliveryRecorder {
     get: (key) => base.get(key),
     listOpen: (source) => base.listOpen(source),
     listOwed: () => base.listOwed(),
+    listWatched: (source) => base.listWatched(source),
     put: async (incident, expected) => {
       const ok = await base.put(incident, expected);
       if (ok) {

@@ -29,8 +29,11 @@ describe('after a human resolve', () => {
     );
     const planned = first.next.deliveries.length;
     const again = applySignal(first.next, firing(25), plus(25), S);
-    expect(again.changed).toBe(false);
+    // The newer firing is kept (the reopen check reads how recent it is); nothing is planned, the wait is noted once.
+    expect(again.next.lastSignal.observedAt).toBe(plus(25).toISOString());
     expect(again.next.deliveries).toHaveLength(planned);
+    expect(again.next.timeline).toHaveLength(first.next.timeline.length);
+    expect(applySignal(again.next, firing(25), plus(26), S).changed).toBe(false);
   });
 
   it('reopens as a new episode after reopenAfterMinutes of continued firing, and its posts say so', () => {

@@ -2,7 +2,7 @@
 // ports (no module mocks). The fakes keep the contracts of lambdas/core/ports.ts.
 import { defaultConfig, parseConfig, type ConfigInput } from '../../../lambdas/core/config.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
-import { owesDelivery } from '../../../lambdas/core/owed.ts';
+import { awaitsReopenCheck, owesSweep } from '../../../lambdas/core/owed.ts';
 import type { HttpCall, HttpSender } from '../../../lambdas/core/notify/http-call.ts';
 import type { Notifiers } from '../../../lambdas/core/notify/notifier.ts';
 import type { PagerDutyEvent } from '../../../lambdas/core/notify/pagerduty/event.ts';
@@ -72,7 +72,14 @@ export class FakeIncidentStore implements IncidentStore {
 
   async listOwed(): Promise<Incident[]> {
     await tick();
-    return [...this.items.values()].filter((item) => item.status === 'resolved' && owesDelivery(item)).map((item) => structuredClone(item));
+    return [...this.items.values()].filter((item) => item.status === 'resolved' && owesSweep(item)).map((item) => structuredClone(item));
+  }
+
+  async listWatched(source: SignalSource): Promise<Incident[]> {
+    await tick();
+    return [...this.items.values()]
+      .filter((item) => item.source === source && (item.status === 'open' || awaitsReopenCheck(item)))
+      .map((item) => structuredClone(item));
   }
 
   async put(incident: Incident, expectedVersion: number | undefined): Promise<boolean> {

@@ -94,7 +94,20 @@ describe('applyHumanAction', () => {
       ['page', 'pending'],
       ['chatops', 'pending'],
     ]);
-    expect(next.timeline.at(-1)!.event).toBe('resolved: by Tenex Engineer (PagerDuty)');
+    expect(next.timeline.at(-2)!.event).toBe('resolved: by Tenex Engineer (PagerDuty)');
+    // Its detector's last word was "firing": the reopen check runs reopenAfterMinutes (30) after the person's resolve.
+    expect(next.reopenCheckAt).toBe('2026-11-17T10:37:00.000Z');
+    expect(next.timeline.at(-1)!.event).toBe(
+      'reopen check at 2026-11-17T10:37:00.000Z: reopens then unless the detector reports it healthy',
+    );
+  });
+
+  it('a resolve of a latched breach (its detector already says healthy, a new period) schedules no reopen check', () => {
+    const latched = { ...openIncident(), latchedAt: '2026-11-17T10:05:00.000Z' };
+    const outcome = applyHumanAction(latched, action({ kind: 'resolve' }), NOW, SETTINGS);
+    if (!outcome.applied) throw new Error('not applied');
+    expect(outcome.next.status).toBe('resolved');
+    expect(outcome.next.reopenCheckAt).toBeUndefined();
   });
 
   it('a resolve through the CLI or a link echoes to every sink it reached, PagerDuty included', () => {
