@@ -2,8 +2,9 @@
 // back from PagerDuty, Opsgenie and Splunk On-Call webhooks and from the page's ack links. The URL has
 // AuthType NONE because the callers are the providers' servers and a phone's browser: each request's
 // signature or shared secret (read from SSM at run time) is the authentication. Reserved concurrency caps
-// what a flood can cost; the role reads exactly the configured secret parameters and the incident table.
-import { Aws, Duration, Validations } from 'aws-cdk-lib';
+// what a flood can cost; the role reads exactly the configured secret parameters and the incident table, and
+// may create one-time schedules in the deadlines group (the sweeper's wake-up for what an ack left owed).
+import { Aws, Duration, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, InvokeMode, type FunctionUrl } from 'aws-cdk-lib/aws-lambda';
@@ -13,6 +14,8 @@ import type { AckIntakeConfig } from '../lambdas/core/config.ts';
 import type { RouterSettings } from '../lambdas/core/router-settings.ts';
 import type { AckIntakeVariables } from '../lambdas/functions/ack-intake/env.ts';
 import { MetisFunction } from './metis-function.ts';
+import type { DeadlineTargets } from './deadline-schedules.ts';
+import { deadlineSchedulerVariable, grantDeadlineScheduling } from './notification-access.ts';
 
 export interface AckIntakeProps {
   readonly namePrefix: string;
@@ -21,6 +24,12 @@ export interface AckIntakeProps {
   readonly settings: RouterSettings;
   /** The config's `ackIntake`: which doors exist and where their secrets live. */
   readonly intake: AckIntakeConfig;
+  /**
+   * Incident deadlines (deadline-schedules.ts): after an ack the intake wakes the sweeper for that incident,
+   * so the ack's posts go out within the minute.
+   * @default - none: they go out at the next 5-minute sweep
+   */
+  readonly deadlines?: DeadlineTargets;
 }
 
 export class AckIntake extends Construct {
@@ -42,6 +51,7 @@ export class AckIntake extends Construct {
         INCIDENT_TABLE: props.incidentTable.tableName,
         ROUTER_SETTINGS: JSON.stringify(props.settings),
         INTAKE_SETTINGS: JSON.stringify(props.intake),
+        ...(props.deadlines ? { DEADLINE_SCHEDULER: deadlineSchedulerVariable(Stack.of(this), props.deadlines) } : {}),
         POWERTOOLS_SERVICE_NAME: 'metis-alerts-ack-intake',
       } satisfies AckIntakeVariables,
       errorsAlarm: {
@@ -59,6 +69,7 @@ export class AckIntake extends Construct {
         resources: [props.incidentTable.tableArn],
       }),
     );
+    grantDeadlineScheduling(lambda.role, props);
     const parameters = secretParametersOf(props.intake);
     if (parameters.length > 0) {
       lambda.role.addToPolicy(

@@ -87,12 +87,19 @@ export class MetisAlertsStack extends Stack {
     this.bus = new EventBus(this, 'Bus', { eventBusName: homeBusName(namePrefix), description: 'metis-alerts evaluation reports' });
     if (probeVantages.length > 0) allowVantageReports(this.bus, namePrefix, probeVantages);
 
+    const deadlines = new DeadlineSchedules(this, 'Deadlines', {
+      namePrefix,
+      deadLetterQueue: this.deadLetterQueue,
+      encryptionKey: this.key,
+    }).targets;
+
     if (config.ackIntake) {
       this.ackIntake = new AckIntake(this, 'AckIntake', {
         namePrefix,
         incidentTable: this.incidentTable,
         settings: routerSettingsOf(config),
         intake: config.ackIntake,
+        deadlines,
       });
       new CfnOutput(this, 'AckIntakeUrl', {
         value: this.ackIntake.url.url,
@@ -112,11 +119,6 @@ export class MetisAlertsStack extends Stack {
           }
         : undefined;
 
-    const deadlines = new DeadlineSchedules(this, 'Deadlines', {
-      namePrefix,
-      deadLetterQueue: this.deadLetterQueue,
-      encryptionKey: this.key,
-    }).targets;
     this.router = new Router(this, 'Router', {
       namePrefix,
       bus: this.bus,

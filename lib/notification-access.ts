@@ -127,7 +127,7 @@ function grantSinkSecrets(role: Role, targets: NotificationTargets): void {
 }
 
 /** CreateSchedule in the deadlines group only, and passing exactly the invoker role to EventBridge Scheduler. */
-function grantDeadlineScheduling(role: Role, targets: NotificationTargets): void {
+export function grantDeadlineScheduling(role: Role, targets: Pick<NotificationTargets, 'deadlines'>): void {
   if (!targets.deadlines) return;
   const { groupName, invokerRole } = targets.deadlines;
   role.addToPolicy(
@@ -168,18 +168,19 @@ export function notificationEnvironment(targets: NotificationTargets, settingsJs
           ACK_LINK_MINUTES: String(targets.ackLinks.lifetimeMinutes),
         }
       : {}),
-    ...(targets.deadlines
-      ? {
-          DEADLINE_SCHEDULER: Stack.of(targets.incidentTable).toJsonString({
-            groupName: targets.deadlines.groupName,
-            targetArn: targets.deadlines.sweeperArn,
-            roleArn: targets.deadlines.invokerRole.roleArn,
-            deadLetterArn: targets.deadlines.deadLetterQueue.queueArn,
-          }),
-        }
-      : {}),
+    ...(targets.deadlines ? { DEADLINE_SCHEDULER: deadlineSchedulerVariable(Stack.of(targets.incidentTable), targets.deadlines) } : {}),
     POWERTOOLS_METRICS_NAMESPACE: METRIC_NAMESPACE,
   } satisfies AlertingVariables;
+}
+
+/** DEADLINE_SCHEDULER: the group, the function a wake-up invokes, the role it assumes and the dead-letter queue (never a secret). */
+export function deadlineSchedulerVariable(stack: Stack, deadlines: DeadlineTargets): string {
+  return stack.toJsonString({
+    groupName: deadlines.groupName,
+    targetArn: deadlines.sweeperArn,
+    roleArn: deadlines.invokerRole.roleArn,
+    deadLetterArn: deadlines.deadLetterQueue.queueArn,
+  });
 }
 
 /** Read access to the ack-link key (the page signs each link with it), and its customer key through SSM if any. */

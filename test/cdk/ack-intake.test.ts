@@ -1,6 +1,7 @@
 // The ack intake (lib/ack-intake.ts, wired in lib/metis-alerts-stack.ts): a function URL with AuthType NONE
 // and both permissions Lambda now requires for it, reserved concurrency, exactly the environment its handler
-// reads, a role that reads only the configured secret parameters and the incident table, the URL as a stack
+// reads, a role that reads only the configured secret parameters and the incident table and creates one-time
+// schedules in the deadlines group (the sweeper's wake-up after an ack), the URL as a stack
 // output, cdk-nag (with the auth decision acknowledged) and cfn-lint clean, and the cost model pricing it.
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -21,6 +22,12 @@ import {
 
 const CUSTOMER_KEY = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const example = readJson(EXAMPLE_CONFIG_PATH) as Record<string, unknown>;
+const SCHEDULER_AT_DEPLOY = JSON.stringify({
+  groupName: 'metis-prod-deadlines',
+  targetArn: 'arn:aws:lambda:eu-central-1:111122223333:function:metis-prod-sweeper',
+  roleArn: 'arn:aws:iam::111122223333:role/deadlines-invoker',
+  deadLetterArn: 'arn:aws:sqs:eu-central-1:111122223333:metis-prod-dlq',
+});
 const INTAKE = {
   pagerduty: { secretParameter: '/metis/intake/pagerduty' },
   opsgenie: { secretParameter: '/metis/intake/opsgenie', header: 'X-Ops-Secret' },
@@ -69,13 +76,20 @@ describe('ack intake construct', () => {
   it('has exactly the environment the handler reads, with parameter names and never a secret', () => {
     const env = functionEnvironment(synth.template, 'AckIntakeLambdaFunction');
     expect(Object.keys(env).sort()).toEqual([
+      'DEADLINE_SCHEDULER',
       'INCIDENT_TABLE',
       'INTAKE_SETTINGS',
       'NODE_OPTIONS',
       'POWERTOOLS_SERVICE_NAME',
       'ROUTER_SETTINGS',
     ]);
-    const parsed = readAckIntakeEnvironment({ ...(env as Record<string, string>), INCIDENT_TABLE: 'table' });
+    // The scheduler's ARNs are references until deploy; the handler reads them as the sweeper's wake-up target.
+    const parsed = readAckIntakeEnvironment({
+      ...(env as Record<string, string>),
+      INCIDENT_TABLE: 'table',
+      DEADLINE_SCHEDULER: SCHEDULER_AT_DEPLOY,
+    });
+    expect(parsed.DEADLINE_SCHEDULER?.groupName).toBe('metis-prod-deadlines');
     expect(parsed.INTAKE_SETTINGS).toEqual({
       pagerduty: { secretParameter: '/metis/intake/pagerduty' },
       opsgenie: { secretParameter: '/metis/intake/opsgenie', header: 'X-Ops-Secret' },
@@ -85,13 +99,36 @@ describe('ack intake construct', () => {
     });
   });
 
+  it('wakes the sweeper through the deadlines group: the same group, sweeper and invoker role the router schedules with', () => {
+    const intake = JSON.stringify(functionEnvironment(synth.template, 'AckIntakeLambdaFunction').DEADLINE_SCHEDULER);
+    const router = JSON.stringify(functionEnvironment(synth.template, 'RouterLambdaFunction').DEADLINE_SCHEDULER);
+    expect(intake).toBe(router);
+    expect(intake).toContain('metis-prod-deadlines');
+    expect(intake).toContain('function:metis-prod-sweeper');
+    expect(functionEnvironment(without.template, 'RouterLambdaFunction').DEADLINE_SCHEDULER).toBeDefined();
+  });
+
   it('its role reads the four secret parameters by name, decrypts through SSM with the customer key, and touches only the incident table', () => {
     const role = logicalId(synth.template, 'AWS::IAM::Role', 'AckIntakeLambdaRole');
     const policies = byType(synth.template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role));
     expect(policies).toHaveLength(1);
     const statements = (policies[0]![1].Properties.PolicyDocument as { Statement: Record<string, Json>[] }).Statement;
     const bySid = Object.fromEntries(statements.filter((s) => s.Sid).map((s) => [s.Sid, s]));
-    expect(Object.keys(bySid).sort()).toEqual(['DecryptIntakeSecrets', 'IncidentTable', 'ReadIntakeSecrets']);
+    expect(Object.keys(bySid).sort()).toEqual([
+      'DecryptIntakeSecrets',
+      'IncidentTable',
+      'PassDeadlineInvokerRole',
+      'ReadIntakeSecrets',
+      'ScheduleDeadlines',
+    ]);
+    // One-time schedules in this stack's deadlines group only, passing only the invoker role, to Scheduler only.
+    expect(bySid.ScheduleDeadlines!.Action).toBe('scheduler:CreateSchedule');
+    expect(JSON.stringify(bySid.ScheduleDeadlines!.Resource)).toContain(':schedule/metis-prod-deadlines/*');
+    expect(bySid.PassDeadlineInvokerRole).toMatchObject({
+      Action: 'iam:PassRole',
+      Resource: { 'Fn::GetAtt': [logicalId(synth.template, 'AWS::IAM::Role', 'DeadlinesInvokerRole'), 'Arn'] },
+      Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+    });
     expect(bySid.IncidentTable!.Action).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']);
     expect(bySid.IncidentTable!.Resource).toEqual({
       'Fn::GetAtt': [logicalId(synth.template, 'AWS::DynamoDB::Table', 'Incidents'), 'Arn'],

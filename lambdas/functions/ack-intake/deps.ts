@@ -1,6 +1,8 @@
 // The intake's adapters from its environment and clients: what index.ts runs and the tests exercise.
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { EventBridgeDeadlineScheduler } from '../../adapters/eventbridge-deadline-scheduler.ts';
 import { DynamoDbIncidentStore } from '../../adapters/dynamodb-incident-store.ts';
 import { DynamoDbSeenIds } from '../../adapters/dynamodb-seen-ids.ts';
 import { SsmSecret } from '../../adapters/notify/ssm-secret.ts';
@@ -12,6 +14,8 @@ import type { AckIntakeDeps, Door } from './handler.ts';
 export interface AckIntakeClients {
   dynamodb: DynamoDBClient;
   ssm: SSMClient;
+  /** EventBridge Scheduler, to wake the sweeper for what an action left owed (when DEADLINE_SCHEDULER is set). */
+  scheduler?: SchedulerClient;
 }
 
 /** A rotated secret is picked up within a minute, without a redeploy. */
@@ -37,6 +41,9 @@ export function buildAckIntakeDeps(env: AckIntakeEnvironment, clients: AckIntake
     },
     secretHeaders: { opsgenie: intake.opsgenie?.header, 'splunk-oncall': intake.splunkOnCall?.header },
     settings: env.ROUTER_SETTINGS,
+    ...(env.DEADLINE_SCHEDULER && clients.scheduler
+      ? { deadlines: new EventBridgeDeadlineScheduler({ client: clients.scheduler, ...env.DEADLINE_SCHEDULER }) }
+      : {}),
     clock: runtime.clock,
     logger: runtime.logger,
   };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ackIntakeSchema } from '../../core/config.ts';
 import { routerSettingsSchema } from '../../core/router-settings.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
+import { deadlineSchedulerSchema } from '../router/env.ts';
 
 const environmentSchema = z.object({
   INCIDENT_TABLE: z.string().min(1),
@@ -10,6 +11,8 @@ const environmentSchema = z.object({
   ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
   /** The config's `ackIntake`: SSM parameter names and header names, never a secret. */
   INTAKE_SETTINGS: jsonVariable('INTAKE_SETTINGS', ackIntakeSchema),
+  /** Where the sweeper's one-time wake-ups are scheduled: an ack's posts go out within a minute. Absent: at the next sweep. */
+  DEADLINE_SCHEDULER: jsonVariable('DEADLINE_SCHEDULER', deadlineSchedulerSchema).optional(),
 });
 
 export type AckIntakeEnvironment = z.output<typeof environmentSchema>;

@@ -1,7 +1,9 @@
 // The ack intake behind its Lambda function URL (payload format 2.0): `/pagerduty`, `/opsgenie`,
 // `/splunk-oncall` take a provider's webhook, `/ack/<token>` serves the page's ack link. Every request is
 // judged in core (lambdas/core/human) before the store is touched; the answer never tells whether an
-// incident exists (no oracle); nothing logged carries a secret, a signature or a token.
+// incident exists (no oracle); nothing logged carries a secret, a signature or a token. The intake sends
+// nothing itself: what an action left owed (an ack's posts, a resolve's notices) is sent by the sweeper,
+// woken for that incident by a one-time schedule within the minute.
 import { readAckLink } from '../../core/human/ack-link.ts';
 import { acknowledgedPage, type AckPage, confirmPage, nothingToDoPage, refusedPage } from '../../core/human/ack-page.ts';
 import type { HumanAction } from '../../core/human/action.ts';
@@ -13,6 +15,10 @@ import { nameOf } from '../../core/human/text-fields.ts';
 import { errorSummary } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { IncidentStore } from '../../core/ports.ts';
+import { deliveriesWake, newDeadlines, type DeadlineScheduler } from '../../core/deadlines.ts';
+import type { Incident } from '../../core/incident.ts';
+import { redactText } from '../../core/redact.ts';
+import { oneLine } from '../../core/signal.ts';
 import type { RouterSettings } from '../../core/router-settings.ts';
 
 /** A door of the intake: one per provider, and the ack links. */
@@ -26,6 +32,8 @@ export interface AckIntakeDeps {
   /** The shared-secret header of each shared-secret provider (default X-Metis-Webhook-Secret). */
   secretHeaders: Partial<Record<'opsgenie' | 'splunk-oncall', string | undefined>>;
   settings: RouterSettings;
+  /** Wakes the sweeper for one incident (its owed deliveries, its new deadlines); absent: the 5-minute sweep does. */
+  deadlines?: DeadlineScheduler;
   clock: () => Date;
   logger: Logger;
 }
@@ -146,14 +154,37 @@ async function apply(action: HumanAction, deps: AckIntakeDeps): Promise<boolean>
   if (action.dedupKey.includes('#')) return ignored(action, 'not an incident key', deps);
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
     const incident = await deps.store.get(action.dedupKey);
-    const outcome = applyHumanAction(incident, action, deps.clock(), deps.settings);
+    const now = deps.clock();
+    const outcome = applyHumanAction(incident, action, now, deps.settings);
     if (!outcome.applied) return ignored(action, outcome.reason, deps);
     if (await deps.store.put({ ...outcome.next, version: incident!.version + 1 }, incident!.version)) {
       deps.logger.info('ack intake: applied', { dedupKey: action.dedupKey, via: action.via, kind: action.kind, event: outcome.event });
+      await wakeSweeper(incident!, outcome.next, now, deps);
       return true;
     }
   }
   throw new Error(`incident ${action.dedupKey}: lost ${WRITE_ATTEMPTS} write races in a row`);
+}
+
+/**
+ * Schedules the sweeper's wake-ups the write calls for: now, when it left deliveries owed (an ack's posts go
+ * out within the minute, not at the next 5-minute sweep), and the deadlines it added (an unack's ack target,
+ * the comms reminder counted from the ack's post). A failure is logged, not fatal: the next sweep sends them.
+ */
+async function wakeSweeper(before: Incident, after: Incident, now: Date, deps: AckIntakeDeps): Promise<void> {
+  if (!deps.deadlines) return;
+  const wake = deliveriesWake(after, now);
+  const wakes = [...(wake ? [wake] : []), ...newDeadlines(before, after, deps.settings)];
+  if (wakes.length === 0) return;
+  try {
+    await deps.deadlines.schedule(wakes);
+  } catch (error) {
+    deps.logger.warn('ack intake: sweeper wake-up not scheduled; the 5-minute sweep sends it', {
+      dedupKey: after.dedupKey,
+      kinds: wakes.map((w) => w.kind),
+      error: oneLine(redactText(errorSummary(error)), 300),
+    });
+  }
 }
 
 function ignored(action: HumanAction, reason: string, deps: AckIntakeDeps): false {
