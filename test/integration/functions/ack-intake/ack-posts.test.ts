@@ -85,7 +85,7 @@ const statuspageSink = (): NonNullable<Config['sinks']['statuspage']> => ({
 });
 
 /** The deployed pair over one table: the router and sweeper with the statuspage sink, the intake with the scheduler. */
-async function stack(logs: LogEntry[] = []) {
+async function stack(logs: LogEntry[] = [], schedules: SchedulerClient = scheduler) {
   const tableName = await createTable(world, `ack-posts-${++tables}`);
   const sinks = { statuspage: statuspageSink() };
   const env = readAckIntakeEnvironment({
@@ -100,7 +100,11 @@ async function stack(logs: LogEntry[] = []) {
     error: (message, fields) => logs.push({ level: 'error', message, ...(fields ? { fields } : {}) }),
   };
   const intake = makeAckIntakeHandler(
-    buildAckIntakeDeps(env, { dynamodb: world.dynamo, ssm: world.ssm, scheduler }, { logger, clock: () => new Date(AT_10_07_20) }),
+    buildAckIntakeDeps(
+      env,
+      { dynamodb: world.dynamo, ssm: world.ssm, scheduler: schedules },
+      { logger, clock: () => new Date(AT_10_07_20) },
+    ),
   );
   const route = (at: string) => routerHandler(world, { at, tableName, sinks, settings: SETTINGS, logs });
   const sweeper = (at: string) =>
@@ -247,6 +251,20 @@ describe('an ack through the intake is posted within the minute', () => {
     ]);
     expect(logs.filter((l) => l.level === 'error')).toEqual([]);
     expect(await deadLetters(world)).toEqual([]);
+  });
+
+  it('Scheduler unreachable: the ack is still recorded and answered 200, the failure logged; the 5-minute sweep sends the post', async () => {
+    const logs: LogEntry[] = [];
+    const unreachable = new SchedulerClient({ ...clientConfig(), endpoint: 'http://127.0.0.1:9', maxAttempts: 1 });
+    const { tableName, intake, route, sweeper } = await stack(logs, unreachable);
+    await route(TUESDAY_10)(outage('SEV1', TUESDAY_10, 'admin'));
+    await chatopsPosts();
+    expect((await intake(acknowledged('healthz_down:admin'))).statusCode).toBe(200);
+    expect((await incidentItem(world, 'healthz_down:admin', tableName))?.ack?.by).toBe('Tenex Engineer');
+    const warning = logs.find((l) => l.message.startsWith('ack intake: sweeper wake-up not scheduled'));
+    expect(warning?.fields).toMatchObject({ dedupKey: 'healthz_down:admin', kinds: ['deliveries', 'status-reminder'] });
+    await sweeper('2026-11-24T10:10:00.000Z')({});
+    expect((await chatopsPosts()).map((p) => p.title)).toEqual(['SEV1 ACKNOWLEDGED healthz_down: admin']);
   });
 
   it('a SEV3 acked in PagerDuty: recorded, no wake-up, no post, nothing to the status page', async () => {
