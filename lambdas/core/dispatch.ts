@@ -411,6 +411,7 @@ async function send(
       record.error = oneLine(redactText(`superseded: ${outcome.superseded}`), 500);
       delete record.heldAt;
       delete record.retryable;
+      delete record.failureKind;
     } else if (outcome.ok) {
       Object.assign(learned, outcome.learned);
       record.status = 'sent';
