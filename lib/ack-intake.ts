@@ -3,7 +3,8 @@
 // AuthType NONE because the callers are the providers' servers and a phone's browser: each request's
 // signature or shared secret (read from SSM at run time) is the authentication. Reserved concurrency caps
 // what a flood can cost; the role reads exactly the configured secret parameters and the incident table, and
-// creates one-time schedules in the deadlines group (a person's resolve schedules its reopen check).
+// creates one-time schedules in the deadlines group (a sweeper wake-up for what an ack left owed, a person's
+// resolve's reopen check).
 import { Aws, Duration, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';

@@ -1,7 +1,8 @@
 // `metis-alerts incidents ack DEDUP_KEY [--note TEXT] [--by NAME] [--table NAME] [--json]`: acknowledges an
 // open incident from a terminal, the same action a PagerDuty ack or an ack link records (lambdas/core/human).
-// An ack sends nothing, so unlike `incidents resolve` it needs no router: it is written straight to the
-// deployed incident table with the router's conditional put (a racing router or sweeper never loses an update).
+// It is written straight to the deployed incident table with the router's conditional put (a racing router or
+// sweeper never loses an update), with the same posts an intake ack plans (a SEV1/SEV2's "acknowledged" post
+// and status-page update); the deployed sweeper sends them at its next run, within 5 minutes.
 import { parseArgs } from 'node:util';
 import { DynamoDbIncidentStore } from '../../lambdas/adapters/dynamodb-incident-store.ts';
 import type { HumanAction } from '../../lambdas/core/human/action.ts';
@@ -23,6 +24,8 @@ export interface AckByHandResult {
   status: 'acknowledged' | 'already-acknowledged' | 'was-not-open';
   by: string | null;
   at: string | null;
+  /** What this ack told people, as `sink action`, sent by the sweeper (empty for SEV3/SEV4 and when nothing changed). */
+  owed: string[];
 }
 
 const WRITE_ATTEMPTS = 4;
@@ -38,8 +41,8 @@ export async function ackByHand(
     if (!item) throw new UsageError(`no incident "${dedupKey}" in the table (metis-alerts incidents --open lists the open ones)`);
     const incident = asIncident(item, dedupKey);
     const result = { dedupKey, episode: incident.episode };
-    if (incident.status !== 'open') return { ...result, status: 'was-not-open', by: null, at: null };
-    if (incident.ack) return { ...result, status: 'already-acknowledged', by: incident.ack.by, at: incident.ack.at };
+    if (incident.status !== 'open') return { ...result, status: 'was-not-open', by: null, at: null, owed: [] };
+    if (incident.ack) return { ...result, status: 'already-acknowledged', by: incident.ack.by, at: incident.ack.at, owed: [] };
     const action: HumanAction = {
       kind: 'ack',
       dedupKey,
@@ -50,9 +53,11 @@ export async function ackByHand(
       ...(noteOf(who.note) ? { note: noteOf(who.note)! } : {}),
     };
     const outcome = applyHumanAction(incident, action, now, routerSettingsOf(defaultConfig()));
-    if (!outcome.applied) return { ...result, status: 'was-not-open', by: null, at: null };
+    if (!outcome.applied) return { ...result, status: 'was-not-open', by: null, at: null, owed: [] };
+    const known = new Set(incident.deliveries.map((d) => d.id));
+    const owed = outcome.next.deliveries.filter((d) => !known.has(d.id)).map((d) => `${d.sink} ${d.action}`);
     if (await store.put({ ...outcome.next, version: incident.version + 1 }, incident.version))
-      return { ...result, status: 'acknowledged', by: action.by, at: action.at };
+      return { ...result, status: 'acknowledged', by: action.by, at: action.at, owed };
   }
   throw new UsageError(`incident "${dedupKey}" kept changing under ${WRITE_ATTEMPTS} attempts: try again`);
 }
@@ -61,7 +66,7 @@ export function formatAckByHand(result: AckByHandResult): string {
   const head = `${result.dedupKey} (episode ${result.episode})`;
   switch (result.status) {
     case 'acknowledged':
-      return `${head} acknowledged by ${result.by} at ${result.at}\n`;
+      return `${head} acknowledged by ${result.by} at ${result.at}\n${result.owed.length ? `told at the sweeper's next run (within 5 min): ${result.owed.join(', ')}\n` : ''}`;
     case 'already-acknowledged':
       return `${head} was already acknowledged by ${result.by} at ${result.at}: nothing changed\n`;
     default:

@@ -12,9 +12,9 @@ import { WireLog, type WireEntry } from '../../lambdas/adapters/notify/wire-log.
 import type { Config } from '../../lambdas/core/config.ts';
 import { correlate, needsCorrelation } from '../../lambdas/core/correlate.ts';
 import { routeSignals, sweepDeadline, sweepIncidents } from '../../lambdas/core/dispatch.ts';
-import { deadlineName, deadlinesOf, wakeUpAt, type Deadline } from '../../lambdas/core/deadlines.ts';
+import { deadlineName, deadlinesOf, deliveriesWake, wakeUpAt, type Deadline } from '../../lambdas/core/deadlines.ts';
 import { postDueDigests } from '../../lambdas/core/digest.ts';
-import type { Delivery } from '../../lambdas/core/incident.ts';
+import type { Delivery, Incident } from '../../lambdas/core/incident.ts';
 import { buildNotifiers, dryRunSinks } from '../../lambdas/core/notify/sink-catalog.ts';
 import { vantageProblem, voteSettingsOf, voteWithStore, withHomeVantage } from '../../lambdas/core/probe/vote.ts';
 import { signalsFromReport } from '../../lambdas/core/report-signals.ts';
@@ -118,10 +118,11 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
   let nextTick: number | undefined;
   const sweepOptions = sweepOptionsOf(config);
   const woken = new Set<string>();
-  /** The earliest deadline not woken yet (the deployed one-time schedules): open incidents', and reopen checks. */
+  /** The sweeper's wake-ups the ack intake schedules after a person's action left deliveries owed (an ack's posts). */
+  const humanWakes: Deadline[] = [];
+  /** The earliest deadline not woken yet (the deployed one-time schedules): open incidents', reopen checks, and the intake's wake-ups. */
   const nextDeadline = async (): Promise<Deadline | undefined> =>
-    [...(await store.listOpen()), ...(await store.listOwed())]
-      .flatMap((incident) => deadlinesOf(incident, settings))
+    [...humanWakes, ...[...(await store.listOpen()), ...(await store.listOwed())].flatMap((incident) => deadlinesOf(incident, settings))]
       .filter((d) => !woken.has(deadlineName(d)))
       .sort((a, b) => wakeUpAt(a).getTime() - wakeUpAt(b).getTime())[0];
   /** Runs the sweeps and deadline wake-ups due up to `until`, in time order, as deployed. */
@@ -156,7 +157,13 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     await advance(at.getTime());
     clock = at;
     if (entry.kind === 'human' || entry.kind === 'human-skipped') {
-      human.push(...(await applyHumanEntry(entry, at, store, settings, seen)));
+      const applied = await applyHumanEntry(entry, at, store, settings, seen);
+      human.push(...applied.lines);
+      // As the deployed intake does: a one-time wake-up of the sweeper within the minute sends what it left owed.
+      for (const incident of applied.written) {
+        const wake = deliveriesWake(incident, at);
+        if (wake) humanWakes.push(wake);
+      }
       continue;
     }
     // As the deployed router does with a report: its firing signals plus the resolves its evidence allows.
@@ -166,6 +173,9 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
     const routed = await routeSignals([...signals, ...derived], { ...deps, now: () => at });
     deliveries.push(...routed.attempted.map(toDelivery));
   }
+  // A person's action on the last lines still gets its wake-up (and what falls due up to it), as deployed.
+  const lastWake = humanWakes.map((d) => wakeUpAt(d).getTime()).sort((a, b) => b - a)[0];
+  if (lastWake !== undefined) await advance(lastWake);
   return { deliveries, digests, wire: wire.entries, human };
 
   async function reportSignals(sent: EvaluationReport): Promise<Signal[]> {
@@ -177,32 +187,42 @@ export async function routeReplay(entries: ReplayEntry[], config: Config, option
   }
 }
 
-/** As the deployed ack intake does: replays refused by id, then each action applied with a conditional put. */
+/**
+ * As the deployed ack intake does: replays refused by id, then each action applied with a conditional put.
+ * Returns the outcome lines and the incidents the actions changed, as written.
+ */
 async function applyHumanEntry(
   entry: Extract<ReplayEntry, { kind: 'human' | 'human-skipped' }>,
   at: Date,
   store: MemoryIncidentStore,
   settings: RouterSettings,
   seen: Set<string>,
-): Promise<HumanOutcomeLine[]> {
+): Promise<{ lines: HumanOutcomeLine[]; written: Incident[] }> {
   const base = { at: at.toISOString(), entry: entry.line };
   if (entry.kind === 'human-skipped')
-    return [{ ...base, outcome: entry.why, applied: false, ...(entry.refused ? { refused: true as const } : {}) }];
+    return { lines: [{ ...base, outcome: entry.why, applied: false, ...(entry.refused ? { refused: true as const } : {}) }], written: [] };
   const { actions } = entry;
   if (actions.length === 0)
-    return [{ ...base, outcome: 'pagerduty webhook not mapped: no alert of the grouped incident to act on', applied: false }];
+    return {
+      lines: [{ ...base, outcome: 'pagerduty webhook not mapped: no alert of the grouped incident to act on', applied: false }],
+      written: [],
+    };
   if (entry.replayIds.some((id) => seen.has(id)))
-    return [
-      {
-        ...base,
-        ...(actions.length === 1 ? { dedupKey: actions[0]!.dedupKey } : {}),
-        outcome: `${actions[0]!.via} replay refused (event seen before)`,
-        applied: false,
-        refused: true,
-      },
-    ];
+    return {
+      lines: [
+        {
+          ...base,
+          ...(actions.length === 1 ? { dedupKey: actions[0]!.dedupKey } : {}),
+          outcome: `${actions[0]!.via} replay refused (event seen before)`,
+          applied: false,
+          refused: true,
+        },
+      ],
+      written: [],
+    };
   for (const id of entry.replayIds) seen.add(id);
   const lines: HumanOutcomeLine[] = [];
+  const written: Incident[] = [];
   for (const action of actions) {
     const incident = await store.get(action.dedupKey);
     const outcome = applyHumanAction(incident, action, at, settings);
@@ -210,10 +230,12 @@ async function applyHumanEntry(
       lines.push({ ...base, dedupKey: action.dedupKey, outcome: `${action.kind} by ${action.by}: ${outcome.reason}`, applied: false });
       continue;
     }
-    await store.put({ ...outcome.next, version: incident!.version + 1 }, incident!.version);
+    const next = { ...outcome.next, version: incident!.version + 1 };
+    await store.put(next, incident!.version);
+    written.push(next);
     lines.push({ ...base, dedupKey: action.dedupKey, outcome: outcome.event, applied: true });
   }
-  return lines;
+  return { lines, written };
 }
 
 export function formatDeliveries(deliveries: Delivery[], digests: RouteResult['digests'] = [], human: HumanOutcomeLine[] = []): string {

@@ -8,9 +8,11 @@ import type { RouterSettings } from './router-settings.ts';
 import { plan, record } from './routing-policy.ts';
 import { TARGET_KINDS, TARGET_LABEL, targetField } from './target-kinds.ts';
 import { clockTime } from './evidence.ts';
+import { isOwed } from './owed.ts';
 
-export type DeadlineKind = TargetKind | 'status-reminder' | 'reopen';
-export const DEADLINE_KINDS: readonly DeadlineKind[] = [...TARGET_KINDS, 'status-reminder', 'reopen'];
+/** `deliveries`: not a clock but a prompt: a write outside the router (a person's ack) left deliveries owed. */
+export type DeadlineKind = TargetKind | 'status-reminder' | 'reopen' | 'deliveries';
+export const DEADLINE_KINDS: readonly DeadlineKind[] = [...TARGET_KINDS, 'status-reminder', 'reopen', 'deliveries'];
 
 /** One wake-up: the handler re-reads the incident and acts only if still due (a stale episode does nothing). */
 export interface Deadline {
@@ -60,6 +62,15 @@ export function deadlinesOf(incident: Incident, settings: Pick<RouterSettings, '
   if (incident.severity === 'SEV1' || incident.severity === 'SEV2')
     deadlines.push({ ...base, kind: 'status-reminder', at: new Date(reminderAt(incident, settings)).toISOString() });
   return deadlines;
+}
+
+/**
+ * The wake-up that sends what a write outside the router left owed (the ack intake plans posts but sends
+ * nothing itself): due now, so the sweeper sends them within the scheduler's minute, not at the next sweep.
+ */
+export function deliveriesWake(incident: Incident, now: Date): Deadline | undefined {
+  const owed = incident.deliveries.some((d) => d.id.startsWith(`${incident.episode}:`) && isOwed(d) && !d.claimedUntil);
+  return owed ? { dedupKey: incident.dedupKey, episode: incident.episode, kind: 'deliveries', at: now.toISOString() } : undefined;
 }
 
 /** Deadlines `after` has that `before` did not (a write schedules only what it changed). */

@@ -230,6 +230,7 @@ export async function sweepIncidents(now: Date, options: SweepOptions, deps: Dis
  * A deadline's wake-up: the same per-incident sweep, for the one incident it names, only while it is still
  * that episode and open (a stale wake-up, an acknowledged or resolved incident: nothing is due, nothing happens);
  * a reopen check's, the check of that resolved episode (reopen-check.ts; once decided, nothing happens).
+ * A `deliveries` wake-up also sends what a resolved episode still owes (a person's resolve in a provider).
  */
 export async function sweepDeadline(deadline: Deadline, now: Date, options: SweepOptions, deps: DispatchDeps): Promise<DispatchResult> {
   const settings = withActiveSinks(deps.settings, deps.notifiers);
@@ -240,7 +241,9 @@ export async function sweepDeadline(deadline: Deadline, now: Date, options: Swee
     await processTransition(
       deadline.dedupKey,
       (existing) => {
-        if (existing?.status !== 'open' || existing.episode !== deadline.episode) return { next: undefined, changed: false };
+        if (existing?.episode !== deadline.episode) return { next: undefined, changed: false };
+        if (existing.status !== 'open')
+          return deadline.kind === 'deliveries' ? { next: existing, changed: false } : { next: undefined, changed: false };
         const next = sweepIncident(existing, now, settings, options);
         return next ? { next, changed: true } : { next: existing, changed: false };
       },
@@ -438,7 +441,14 @@ async function send(
     const outcome = await sendOne(incident, delivery, deps, now);
     const record: DeliveryRecord = { ...delivery, attempts: delivery.attempts + 1, lastAttemptAt: now.toISOString() };
     delete record.claimedUntil;
-    if (outcome.ok) {
+    if (outcome.ok && outcome.superseded) {
+      // Never sent and never owed again: what it would have said is out of date (a newer delivery carries it).
+      record.status = 'skipped';
+      record.error = oneLine(redactText(`superseded: ${outcome.superseded}`), 500);
+      delete record.heldAt;
+      delete record.retryable;
+      delete record.failureKind;
+    } else if (outcome.ok) {
       Object.assign(learned, outcome.learned);
       record.status = 'sent';
       record.sentAt = now.toISOString();
@@ -494,7 +504,7 @@ async function recordOutcomes(
       if (index >= 0) next.deliveries[index] = outcome;
       next.timeline.push({
         at: now.toISOString(),
-        event: `${outcome.sink} ${outcome.action} ${outcome.severity} ${outcome.status === 'sent' ? 'sent' : `failed (${outcome.error})`}`,
+        event: `${outcome.sink} ${outcome.action} ${outcome.severity} ${outcome.status === 'failed' ? `failed (${outcome.error})` : outcome.status === 'skipped' ? `not sent (${outcome.error})` : 'sent'}`,
       });
     }
     next.version = current.version + 1;

@@ -8,8 +8,20 @@ export type { Sink };
 /** The sinks every deployment has when PagerDuty is configured (the order deliveries are planned in). */
 export const SINKS = ['pagerduty', 'page', 'chatops'] as const;
 
-/** trigger/resolve on every sink; remind/escalate/suppressed/target-missed are chatops posts. */
-export type DeliveryAction = 'trigger' | 'resolve' | 'remind' | 'escalate' | 'suppressed' | 'target-missed';
+/**
+ * trigger/resolve on every sink; remind/escalate/suppressed/target-missed are chatops posts;
+ * acknowledged (a chatops post and, with autoPublish, a status-page update) and unacknowledged (a chatops
+ * post) tell the incident's thread what a person did, at the moment they did it.
+ */
+export type DeliveryAction =
+  | 'trigger'
+  | 'resolve'
+  | 'remind'
+  | 'escalate'
+  | 'suppressed'
+  | 'target-missed'
+  | 'acknowledged'
+  | 'unacknowledged';
 
 /** Where a person acknowledged or resolved an incident. */
 export type HumanVia = 'pagerduty' | 'opsgenie' | 'splunk-oncall' | 'link' | 'cli';
@@ -47,6 +59,8 @@ export interface DeliveryRecord extends Delivery {
   heldAt?: string;
   /** A `target-missed` post: which target it reports. */
   target?: TargetKind;
+  /** An `acknowledged` / `unacknowledged` delivery: who acted, where and when (the incident's ack may change before it is sent). */
+  human?: { at: string; by: string; via: HumanVia };
 }
 
 export interface TimelineEntry {

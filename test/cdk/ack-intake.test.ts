@@ -1,6 +1,7 @@
 // The ack intake (lib/ack-intake.ts, wired in lib/metis-alerts-stack.ts): a function URL with AuthType NONE
 // and both permissions Lambda now requires for it, reserved concurrency, exactly the environment its handler
-// reads, a role that reads only the configured secret parameters and the incident table, the URL as a stack
+// reads, a role that reads only the configured secret parameters and the incident table and creates one-time
+// schedules in the deadlines group (the sweeper's wake-up after an ack), the URL as a stack
 // output, cdk-nag (with the auth decision acknowledged) and cfn-lint clean, and the cost model pricing it.
 import { Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,12 @@ import {
 
 const CUSTOMER_KEY = 'arn:aws:kms:eu-central-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 const example = readJson(EXAMPLE_CONFIG_PATH) as Record<string, unknown>;
+const SCHEDULER_AT_DEPLOY = JSON.stringify({
+  groupName: 'metis-prod-deadlines',
+  targetArn: 'arn:aws:lambda:eu-central-1:111122223333:function:metis-prod-sweeper',
+  roleArn: 'arn:aws:iam::111122223333:role/deadlines-invoker',
+  deadLetterArn: 'arn:aws:sqs:eu-central-1:111122223333:metis-prod-dlq',
+});
 const INTAKE = {
   pagerduty: { secretParameter: '/metis/intake/pagerduty', restApiKeyParameter: '/metis/intake/pagerduty-rest' },
   opsgenie: { secretParameter: '/metis/intake/opsgenie', header: 'X-Ops-Secret' },
@@ -77,17 +84,11 @@ describe('ack intake construct', () => {
       'POWERTOOLS_SERVICE_NAME',
       'ROUTER_SETTINGS',
     ]);
-    // A person's resolve schedules its reopen check where the router's deadlines go, waking the sweeper.
-    expect(env.DEADLINE_SCHEDULER).toEqual(functionEnvironment(synth.template, 'RouterLambdaFunction').DEADLINE_SCHEDULER);
+    // The scheduler's ARNs are references until deploy; the handler reads them as the sweeper's wake-up target.
     const parsed = readAckIntakeEnvironment({
       ...(env as Record<string, string>),
       INCIDENT_TABLE: 'table',
-      DEADLINE_SCHEDULER: JSON.stringify({
-        groupName: 'metis-prod-deadlines',
-        targetArn: 'arn:aws:lambda:eu-central-1:111122223333:function:metis-prod-sweeper',
-        roleArn: 'arn:aws:iam::111122223333:role/invoker',
-        deadLetterArn: 'arn:aws:sqs:eu-central-1:111122223333:dlq',
-      }),
+      DEADLINE_SCHEDULER: SCHEDULER_AT_DEPLOY,
     });
     expect(parsed.DEADLINE_SCHEDULER?.groupName).toBe('metis-prod-deadlines');
     expect(parsed.INTAKE_SETTINGS).toEqual({
@@ -99,7 +100,16 @@ describe('ack intake construct', () => {
     });
   });
 
-  it('its role reads the four secret parameters and the PagerDuty REST API key by name, decrypts through SSM with the customer key, touches only the incident table, and schedules reopen checks in the deadlines group', () => {
+  it('wakes the sweeper through the deadlines group: the same group, sweeper and invoker role the router schedules with', () => {
+    const intake = JSON.stringify(functionEnvironment(synth.template, 'AckIntakeLambdaFunction').DEADLINE_SCHEDULER);
+    const router = JSON.stringify(functionEnvironment(synth.template, 'RouterLambdaFunction').DEADLINE_SCHEDULER);
+    expect(intake).toBe(router);
+    expect(intake).toContain('metis-prod-deadlines');
+    expect(intake).toContain('function:metis-prod-sweeper');
+    expect(functionEnvironment(without.template, 'RouterLambdaFunction').DEADLINE_SCHEDULER).toBeDefined();
+  });
+
+  it('its role reads the four secret parameters and the PagerDuty REST API key by name, decrypts through SSM with the customer key, touches only the incident table, and schedules in the deadlines group', () => {
     const role = logicalId(synth.template, 'AWS::IAM::Role', 'AckIntakeLambdaRole');
     const policies = byType(synth.template, 'AWS::IAM::Policy').filter(([, p]) => JSON.stringify(p.Properties.Roles).includes(role));
     expect(policies).toHaveLength(1);

@@ -6,6 +6,7 @@ import type { RouterSettings } from '../router-settings.ts';
 import { reopensAt } from '../human-resolve.ts';
 import { resolveIncident } from '../routing-policy.ts';
 import { type HumanAction, type HumanVia, VIA_LABEL } from './action.ts';
+import { planAckPosts, planUnackPost } from './ack-posts.ts';
 
 export type HumanOutcome =
   | { applied: true; next: Incident; event: string }
@@ -29,12 +30,14 @@ export function applyHumanAction(incident: Incident | undefined, action: HumanAc
       if (incident.ack) return { applied: false, reason: `already acknowledged by ${incident.ack.by}` };
       const next = touched(incident, now);
       next.ack = { at: action.at, by: action.by, via: action.via, ...(action.note ? { note: action.note } : {}) };
+      planAckPosts(next, action, now);
       return withEvent(next, action.at, `ack by ${who}${note}`);
     }
     case 'unack': {
       if (!incident.ack) return { applied: false, reason: 'not acknowledged' };
       const next = touched(incident, now);
       delete next.ack;
+      planUnackPost(next, action, now);
       return withEvent(next, action.at, `ack withdrawn by ${who}${note}`);
     }
     case 'reassign': {

@@ -1,8 +1,9 @@
 // The lines the human loop adds to a post or page (every sink renders them the same way): a missed
-// target, a page to the secondary, an episode reopened after a person resolved it.
+// target, a page to the secondary, an episode reopened after a person resolved it, an ack given or withdrawn.
 import { clockTime } from '../evidence.ts';
 import type { DeliveryRecord, Incident } from '../incident.ts';
 import { TARGET_LABEL, targetField } from '../target-kinds.ts';
+import { VIA_LABEL } from '../human/action.ts';
 
 /** A trigger planned by a missed ack target (its id carries the `secondary` tag). */
 export function isSecondaryPage(delivery: Pick<DeliveryRecord, 'action' | 'id'>): boolean {
@@ -19,6 +20,16 @@ export function humanLoopLine(incident: Incident, delivery: DeliveryRecord): str
         ? `Ack target missed${when}: nobody acknowledged this ${delivery.severity}. Paging the secondary now.`
         : `Ack target missed${when}: nobody acknowledged this ${delivery.severity}, and no secondary is configured: acknowledge it or hand it over.`;
     return `${capitalize(TARGET_LABEL[delivery.target])} target missed${when}: still open. Runbook: if you blow the box, escalate (page secondary, open a war room).`;
+  }
+  if ((delivery.action === 'acknowledged' || delivery.action === 'unacknowledged') && delivery.human) {
+    const { by, via, at } = delivery.human;
+    const who = `${by} (${VIA_LABEL[via]}) at ${clockTime(at)}`;
+    if (delivery.action === 'acknowledged')
+      return `Acknowledged by ${who}: a person has this ${delivery.severity}; status is now Identified.`;
+    const due = incident.targets?.ackBy;
+    const clock =
+      due && !incident.missedTargets?.ack && Date.parse(due) > Date.parse(at) ? ` The ack target (${clockTime(due)}) counts again.` : '';
+    return `Ack withdrawn by ${who}: nobody has this ${delivery.severity} now.${clock}`;
   }
   if (isSecondaryPage(delivery)) {
     const due = incident.targets?.ackBy;

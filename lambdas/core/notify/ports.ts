@@ -10,6 +10,8 @@ export type SendOutcome =
       reply?: unknown;
       /** What the answer adds to the incident: the Statuspage incident it created. */
       learned?: Pick<Incident, 'statuspageIncidentId'>;
+      /** Nothing was sent, and nothing needs to be: a newer delivery carries it (why, for the record). */
+      superseded?: string;
     }
   /** `retryable` false: do not try again (400 from PagerDuty, routing key missing). */
   | { ok: false; retryable: boolean; reason: string; kind: 'rejected' | 'config' | 'transient' };

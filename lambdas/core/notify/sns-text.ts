@@ -23,6 +23,8 @@ export const HEADLINE: Record<DeliveryRecord['action'], string> = {
   escalate: 'ESCALATED',
   suppressed: 'SUPPRESSED',
   'target-missed': 'TARGET MISSED',
+  acknowledged: 'ACKNOWLEDGED',
+  unacknowledged: 'ACK WITHDRAWN',
 };
 
 export function snsSubject(incident: Incident, delivery: DeliveryRecord): string {

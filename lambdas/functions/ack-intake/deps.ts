@@ -16,7 +16,7 @@ import type { AckIntakeDeps, Door } from './handler.ts';
 export interface AckIntakeClients {
   dynamodb: DynamoDBClient;
   ssm: SSMClient;
-  /** EventBridge Scheduler, for the reopen check after a person's resolve when DEADLINE_SCHEDULER is set. */
+  /** EventBridge Scheduler, to wake the sweeper for what an action left owed or a reopen check (when DEADLINE_SCHEDULER is set). */
   scheduler?: SchedulerClient;
 }
 
@@ -52,10 +52,10 @@ export function buildAckIntakeDeps(env: AckIntakeEnvironment, clients: AckIntake
     },
     secretHeaders: { opsgenie: intake.opsgenie?.header, 'splunk-oncall': intake.splunkOnCall?.header },
     settings: env.ROUTER_SETTINGS,
-    clock: runtime.clock,
-    logger: runtime.logger,
     ...(env.DEADLINE_SCHEDULER && clients.scheduler
       ? { deadlines: new EventBridgeDeadlineScheduler({ client: clients.scheduler, ...env.DEADLINE_SCHEDULER }) }
       : {}),
+    clock: runtime.clock,
+    logger: runtime.logger,
   };
 }

@@ -2,8 +2,8 @@
 import { z } from 'zod';
 import { ackIntakeSchema, pagerDutyDoorSchema } from '../../core/config.ts';
 import { routerSettingsSchema } from '../../core/router-settings.ts';
-import { deadlineSchedulerSchema } from '../router/env.ts';
 import { type FunctionVariables, jsonVariable, readEnvironment } from '../commons/environment.ts';
+import { deadlineSchedulerSchema } from '../router/env.ts';
 
 // The config took only an https REST API root at synth; the deployed settings are read as given (the
 // integration tests point it at a loopback PagerDuty fake).
@@ -17,7 +17,7 @@ const environmentSchema = z.object({
   ROUTER_SETTINGS: jsonVariable('ROUTER_SETTINGS', routerSettingsSchema),
   /** The config's `ackIntake`: SSM parameter names and header names, never a secret. */
   INTAKE_SETTINGS: jsonVariable('INTAKE_SETTINGS', deployedIntakeSchema),
-  /** Where a person's resolve schedules its reopen check (EventBridge Scheduler); absent: the 5-minute sweep runs it. */
+  /** Where the sweeper's one-time wake-ups are scheduled (an ack's posts, a resolve's reopen check); absent: the 5-minute sweep. */
   DEADLINE_SCHEDULER: jsonVariable('DEADLINE_SCHEDULER', deadlineSchedulerSchema).optional(),
 });
 

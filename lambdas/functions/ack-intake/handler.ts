@@ -1,7 +1,9 @@
 // The ack intake behind its Lambda function URL (payload format 2.0): `/pagerduty`, `/opsgenie`,
 // `/splunk-oncall` take a provider's webhook, `/ack/<token>` serves the page's ack link. Every request is
 // judged in core (lambdas/core/human) before the store is touched; the answer never tells whether an
-// incident exists (no oracle); nothing logged carries a secret, a signature or a token.
+// incident exists (no oracle); nothing logged carries a secret, a signature or a token. The intake sends
+// nothing itself: what an action left owed (an ack's posts, a resolve's notices) is sent by the sweeper,
+// woken for that incident by a one-time schedule within the minute.
 import { readAckLink } from '../../core/human/ack-link.ts';
 import { acknowledgedPage, type AckPage, confirmPage, nothingToDoPage, refusedPage } from '../../core/human/ack-page.ts';
 import type { HumanAction } from '../../core/human/action.ts';
@@ -21,8 +23,10 @@ import { nameOf } from '../../core/human/text-fields.ts';
 import { errorSummary } from '../../core/errors.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { IncidentStore } from '../../core/ports.ts';
-import { newDeadlines, type DeadlineScheduler } from '../../core/deadlines.ts';
+import { deliveriesWake, newDeadlines, type DeadlineScheduler } from '../../core/deadlines.ts';
 import type { Incident } from '../../core/incident.ts';
+import { redactText } from '../../core/redact.ts';
+import { oneLine } from '../../core/signal.ts';
 import type { RouterSettings } from '../../core/router-settings.ts';
 
 /** A door of the intake: one per provider, and the ack links. */
@@ -36,12 +40,12 @@ export interface AckIntakeDeps {
   /** The shared-secret header of each shared-secret provider (default X-Metis-Webhook-Secret). */
   secretHeaders: Partial<Record<'opsgenie' | 'splunk-oncall', string | undefined>>;
   settings: RouterSettings;
+  /** Wakes the sweeper for one incident (its owed deliveries, its new deadlines: a resolve's reopen check); absent: the 5-minute sweep does. */
+  deadlines?: DeadlineScheduler;
   clock: () => Date;
   logger: Logger;
   /** PagerDuty's REST API, for incidents grouped from several alerts; absent without `restApiKeyParameter`. */
   pagerDutyAlerts?: PagerDutyIncidentAlerts;
-  /** One-time wake-ups for the deadlines a write adds (a person's resolve: its reopen check); absent: the 5-minute sweep. */
-  deadlines?: DeadlineScheduler;
 }
 
 /** The log line a grouped PagerDuty incident that reached none of ours leaves (Logs Insights counts it). */
@@ -219,28 +223,35 @@ async function apply(action: HumanAction, deps: AckIntakeDeps): Promise<boolean>
   if (action.dedupKey.includes('#')) return ignored(action, 'not an incident key', deps);
   for (let attempt = 1; attempt <= WRITE_ATTEMPTS; attempt++) {
     const incident = await deps.store.get(action.dedupKey);
-    const outcome = applyHumanAction(incident, action, deps.clock(), deps.settings);
+    const now = deps.clock();
+    const outcome = applyHumanAction(incident, action, now, deps.settings);
     if (!outcome.applied) return ignored(action, outcome.reason, deps);
     if (await deps.store.put({ ...outcome.next, version: incident!.version + 1 }, incident!.version)) {
       deps.logger.info('ack intake: applied', { dedupKey: action.dedupKey, via: action.via, kind: action.kind, event: outcome.event });
-      await scheduleDeadlines(incident!, outcome.next, deps);
+      await wakeSweeper(incident!, outcome.next, now, deps);
       return true;
     }
   }
   throw new Error(`incident ${action.dedupKey}: lost ${WRITE_ATTEMPTS} write races in a row`);
 }
 
-/** What the write added (a resolve's reopen check), to the minute; a failure is logged: the 5-minute sweep runs it then. */
-async function scheduleDeadlines(before: Incident, after: Incident, deps: AckIntakeDeps): Promise<void> {
-  const fresh = deps.deadlines ? newDeadlines(before, after, deps.settings) : [];
-  if (fresh.length === 0) return;
+/**
+ * Schedules the sweeper's wake-ups the write calls for: now, when it left deliveries owed (an ack's posts go
+ * out within the minute, not at the next 5-minute sweep), and the deadlines it added (an unack's ack target,
+ * the comms reminder counted from the ack's post). A failure is logged, not fatal: the next sweep sends them.
+ */
+async function wakeSweeper(before: Incident, after: Incident, now: Date, deps: AckIntakeDeps): Promise<void> {
+  if (!deps.deadlines) return;
+  const wake = deliveriesWake(after, now);
+  const wakes = [...(wake ? [wake] : []), ...newDeadlines(before, after, deps.settings)];
+  if (wakes.length === 0) return;
   try {
-    await deps.deadlines!.schedule(fresh);
+    await deps.deadlines.schedule(wakes);
   } catch (error) {
-    deps.logger.warn('ack intake: deadline not scheduled; the 5-minute sweep catches it', {
+    deps.logger.warn('ack intake: sweeper wake-up not scheduled; the 5-minute sweep sends it', {
       dedupKey: after.dedupKey,
-      kinds: fresh.map((d) => d.kind),
-      error: errorSummary(error),
+      kinds: wakes.map((w) => w.kind),
+      error: oneLine(redactText(errorSummary(error)), 300),
     });
   }
 }

@@ -57,6 +57,11 @@ describe('metis-alerts incidents ack', () => {
     expect(stored?.ack).toEqual({ at: result.at, by: 'ana', via: 'cli', note: 'on it' });
     expect(stored?.timeline.at(-1)).toEqual({ at: result.at, event: 'ack by ana (CLI): on it' });
     expect(stored?.version).toBe(1);
+    // A SEV1: the ack's post in the incident's thread is owed, for the sweeper to send.
+    expect(result).toMatchObject({ owed: ['chatops acknowledged'] });
+    expect(stored?.deliveries.filter((d) => d.action === 'acknowledged').map((d) => [d.sink, d.status, d.human])).toEqual([
+      ['chatops', 'pending', { at: result.at, by: 'ana', via: 'cli' }],
+    ]);
     const postmortem = runCli(['postmortem', 'healthz_down:gateway']);
     expect(postmortem.stdout).toContain(`— ack by ana (CLI): on it`);
   });
@@ -72,7 +77,9 @@ describe('metis-alerts incidents ack', () => {
   it('takes the user name by default', async () => {
     await seed('healthz_down:admin');
     const run = runCli(['incidents', 'ack', 'healthz_down:admin'], { env: { USER: 'oncall-jo' } });
-    expect(run.stdout).toMatch(/^healthz_down:admin \(episode 1\) acknowledged by oncall-jo at /);
+    expect(run.stdout).toMatch(
+      /^healthz_down:admin \(episode 1\) acknowledged by oncall-jo at \S+\ntold at the sweeper's next run \(within 5 min\): chatops acknowledged\n$/,
+    );
   });
 
   it('leaves a resolved incident alone', async () => {

@@ -91,10 +91,12 @@ describe('route --signals with webhook and ack lines', () => {
     ]);
     expect(run.stderr).toContain('warning: entry 3: pagerduty replay refused (event seen before)\n');
     expect(run.stderr).toContain('warning: entry 4: pagerduty webhook refused: authentication failed\n');
-    // Paged at 10:00; resolved in PagerDuty at 10:21: the 10:25 sweep tells page and chat, not PagerDuty.
+    // Paged at 10:00; resolved in PagerDuty at 10:21: the 10:22 wake-up tells page and chat, not PagerDuty.
     const seen = result.deliveries.map((d) => `${d.sink} ${d.action}`);
     expect(seen.filter((d) => d.endsWith('trigger'))).toEqual(['pagerduty trigger', 'page trigger', 'chatops trigger']);
     expect(seen.filter((d) => d.endsWith('resolve'))).toEqual(['page resolve', 'chatops resolve']);
+    // The ack at 10:07 was told in the incident's thread at once.
+    expect(seen.filter((d) => d.endsWith('acknowledged'))).toEqual(['chatops acknowledged']);
   });
 
   it('without the secret the lines are read unverified, and the text output lists what people did', () => {

@@ -1,12 +1,13 @@
 // Targets and deadlines of one incident: computed at open and upgrade, missed once each, the ack target
 // paging routing.secondary, and nothing for an acknowledged, resolved or paused incident.
 import { describe, expect, it } from 'vitest';
-import { deadlinesOf, missTargets, newDeadlines, wakeUpAt } from '../../../lambdas/core/deadlines.ts';
+import { deadlinesOf, deliveriesWake, missTargets, newDeadlines, wakeUpAt } from '../../../lambdas/core/deadlines.ts';
+import { sweepDeadline } from '../../../lambdas/core/dispatch.ts';
 import type { Incident } from '../../../lambdas/core/incident.ts';
 import type { RouterSettings } from '../../../lambdas/core/router-settings.ts';
-import { applySignal } from '../../../lambdas/core/routing-policy.ts';
+import { applySignal, resolveIncident } from '../../../lambdas/core/routing-policy.ts';
 import { sweepIncident } from '../../../lambdas/core/sweep-policy.ts';
-import { settings, signal } from './support.ts';
+import { FakeIncidentStore, FakePublisher, notifiersOf, settings, signal } from './support.ts';
 
 const TUE_10_00 = new Date('2026-11-24T10:00:00Z');
 const SAT_03_00 = new Date('2026-11-28T03:00:00Z');
@@ -171,5 +172,41 @@ describe('an acknowledged SEV2 out of hours', () => {
     expect(fresh).toEqual(['chatops remind']);
     expect(next.escalateAt).toBeUndefined();
     expect(next.timeline.map((t) => t.event)).toContain('acknowledged by ana at 03:10 UTC: out-of-hours escalation not needed');
+  });
+});
+
+describe('the deliveries wake-up (what a write outside the router left owed)', () => {
+  it('is due now for an episode that owes a delivery nobody holds; none once sent or claimed by a sender', () => {
+    const incident = opened('SEV1', TUE_10_00);
+    expect(deliveriesWake(incident, plus(TUE_10_00, 7))).toEqual({
+      dedupKey: incident.dedupKey,
+      episode: 1,
+      kind: 'deliveries',
+      at: '2026-11-24T10:07:00.000Z',
+    });
+    const claimed = structuredClone(incident);
+    for (const d of claimed.deliveries) d.claimedUntil = plus(TUE_10_00, 9).toISOString();
+    expect(deliveriesWake(claimed, plus(TUE_10_00, 7))).toBeUndefined();
+    const sent = structuredClone(incident);
+    for (const d of sent.deliveries) d.status = 'sent';
+    expect(deliveriesWake(sent, plus(TUE_10_00, 7))).toBeUndefined();
+  });
+
+  it('sends what a resolved episode still owes (a resolve in a provider); a clock wake-up of a resolved incident does nothing', async () => {
+    const store = new FakeIncidentStore();
+    const sns = new FakePublisher();
+    const topics: RouterSettings = { ...S, activeSinks: ['page', 'chatops'] };
+    const incident = opened('SEV1', TUE_10_00, topics);
+    for (const d of incident.deliveries) d.status = 'sent';
+    const resolved = resolveIncident(incident, plus(TUE_10_00, 21), topics, 'by ana (PagerDuty)');
+    await store.put(resolved, undefined);
+    const deps = { store, notifiers: notifiersOf(undefined, sns), settings: topics, now: () => plus(TUE_10_00, 22) };
+    const wake = { dedupKey: resolved.dedupKey, episode: 1, at: plus(TUE_10_00, 21).toISOString() };
+    const clock = await sweepDeadline({ ...wake, kind: 'status-reminder' }, plus(TUE_10_00, 22), OPTIONS, deps);
+    expect(clock.attempted).toEqual([]);
+    const owed = await sweepDeadline({ ...wake, kind: 'deliveries' }, plus(TUE_10_00, 22), OPTIONS, deps);
+    expect(owed.attempted.map((d) => `${d.sink} ${d.action} ${d.status}`)).toEqual(['page resolve sent', 'chatops resolve sent']);
+    // A wake-up for an older episode sends nothing.
+    expect((await sweepDeadline({ ...wake, episode: 2, kind: 'deliveries' }, plus(TUE_10_00, 22), OPTIONS, deps)).attempted).toEqual([]);
   });
 });

@@ -56,6 +56,8 @@ export function chatbotNotification(
     escalate: `Still firing ${ageMinutes} min after it opened out of hours: now paging on-call.`,
     suppressed: `Suppressed by ${incident.suppressedBy ?? 'an inhibition'}: recorded, not paged.`,
     'target-missed': '',
+    acknowledged: '',
+    unacknowledged: '',
   };
   const description = [
     humanLoopLine(incident, delivery) ?? '',

@@ -1,14 +1,16 @@
 // The Atlassian Statuspage connector's requests (REST API v1, `Authorization: OAuth <key>`): the first
-// SEV1/SEV2 trigger of an episode creates the page's incident, a later trigger (an upgrade) updates it, the
-// resolve marks it resolved with its components operational again. Name, body and component status come
+// SEV1/SEV2 trigger of an episode creates the page's incident, a later trigger (an upgrade) updates it, a
+// person's ack moves it to Identified, the resolve marks it resolved with its components operational again. Name, body and component status come
 // only from the status draft (status/draft.ts), never from the signal.
 import type { DeliveryRecord, Incident } from '../../incident.ts';
 import type { Severity, Signal } from '../../signal.ts';
-import { statusDraft, type StatusDraft } from '../../status/draft.ts';
+import { type DraftIncident, statusDraft, type StatusDraft } from '../../status/draft.ts';
 import { isPublic, wordingFor } from '../../status/wording.ts';
 import { targetOf } from '../../target-label.ts';
 import type { RenderSettings } from '../notifier.ts';
 import { SECRET, standardRetryRules, type HttpCall } from '../http-call.ts';
+import { asAcknowledged } from '../status-lines.ts';
+import { isOwed } from '../../owed.ts';
 
 export const STATUSPAGE_DEFAULT_URL = 'https://api.statuspage.io/v1';
 /** 2xx done; 401/403/404 a wrong key or page id; 422 rejected; 429 (about 60 requests a minute) and 5xx retry. */
@@ -47,9 +49,24 @@ export function componentIds(incident: Incident, target: StatuspageTarget, setti
   return [...new Set(ids.filter((id): id is string => id !== undefined))];
 }
 
+/** Why no request goes out: `waiting` for a create still being retried, or `superseded` by a newer update. */
+export interface StatuspageSkip {
+  skip: string;
+  waiting: boolean;
+  superseded?: true;
+}
+
+/** Whether this episode's create is still to be sent (pending, or failed in a way a retry may fix). */
+function createOwed(incident: Incident): boolean {
+  return incident.deliveries.some(
+    (d) => d.sink === 'statuspage' && d.action === 'trigger' && d.id.startsWith(`${incident.episode}:`) && isOwed(d),
+  );
+}
+
 /**
- * The request for one delivery, or why there is none: not published (see publishesToStatuspage), or a
- * resolve whose create never went out.
+ * The request for one delivery, or why there is none: not published (see publishesToStatuspage), a
+ * resolve whose create never went out, or an ack whose status the page no longer needs (the incident
+ * recovered or resolved since, or its create will carry Identified itself).
  */
 export function statuspageCall(
   incident: Incident,
@@ -57,8 +74,30 @@ export function statuspageCall(
   settings: RenderSettings,
   now: Date,
   target: StatuspageTarget,
-): HttpCall | { skip: string; waiting: boolean } {
-  const outcome = statusDraft({ ...incident, severity: delivery.severity }, now, {
+): HttpCall | StatuspageSkip {
+  if (delivery.action === 'acknowledged') {
+    const acknowledged = asAcknowledged(incident, delivery);
+    if (!acknowledged) return { skip: 'the incident moved past Identified before the update went out', waiting: false, superseded: true };
+    if (statuspageIncidentOf(incident) === undefined) {
+      return createOwed(incident)
+        ? { skip: 'the Statuspage incident of this episode is not created yet', waiting: true }
+        : { skip: 'no Statuspage incident of this episode to update', waiting: false, superseded: true };
+    }
+    return requestFor(incident, acknowledged, delivery, settings, now, target);
+  }
+  return requestFor(incident, incident, delivery, settings, now, target);
+}
+
+/** The create or update that says `drafted`'s status (the incident itself, or as its ack left it). */
+function requestFor(
+  incident: Incident,
+  drafted: DraftIncident,
+  delivery: DeliveryRecord,
+  settings: RenderSettings,
+  now: Date,
+  target: StatuspageTarget,
+): HttpCall | StatuspageSkip {
+  const outcome = statusDraft({ ...drafted, severity: delivery.severity }, now, {
     nextUpdateMinutes: settings.routing?.reminderMinutes ?? 30,
   });
   if (outcome?.kind !== 'draft' || !publishesToStatuspage(incident.lastSignal, delivery.severity))

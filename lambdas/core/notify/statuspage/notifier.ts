@@ -12,6 +12,7 @@ export function statuspageNotifier(sender: HttpSender, target: StatuspageTarget)
       const call = statuspageCall(incident, delivery, settings, now, target);
       // A resolve waits for the create still being retried rather than being lost; anything else the
       // planner never sends here (routing-policy.ts plans only what publishesToStatuspage allows).
+      if ('skip' in call && call.superseded) return { ok: true, superseded: call.skip };
       if ('skip' in call) return { ok: false, retryable: call.waiting, kind: call.waiting ? 'transient' : 'rejected', reason: call.skip };
       const outcome = await sender.send(call, STATUSPAGE_RULES, retryBudget);
       return call.method === 'POST' ? withCreatedId(outcome) : outcome;
