@@ -2,9 +2,17 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 // Four suites with different costs: unit (pure core, no I/O), cdk (synth + cdk-nag + cfn-lint),
 // integration (moto server on loopback, local HTTP servers) and slow (long property runs, big storms:
-// any *.slow.test.ts, run last by `npm test`). Each is run on its own by npm scripts.
+// any *.slow.test.ts). npm scripts run each on its own; `npm test` runs them all in one `vitest run`, in
+// one pool: cdk and unit are CPU, integration mostly waits on moto, child processes and long polls, so
+// together they keep 2 cores busy where one suite after another left one idle.
 // Every project fails the run if its tests leave files in the working tree (test/support/stray-files.ts).
 const strayFiles = 'test/support/stray-files.ts';
+// One group, so one worker count for every project (vitest requires it): on 2 cores 3 workers keep both
+// busy while one waits on I/O, without starving moto.
+const workers = 3;
+// cdk files share one module graph per worker (isolate: false): loading aws-cdk-lib again for every file
+// was most of the suite's CPU. A file that mocks a module the others import needs its own graph.
+const cdkMocked = ['test/cdk/sink-recipe.test.ts'];
 const slow = 'test/**/*.slow.test.ts';
 // Files whose long property runs use test/support/property-runs.ts: a tenth of the cases in unit, all in slow.
 const fullPropertyRuns = [
@@ -22,22 +30,33 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          sequence: { groupOrder: 0 },
           include: ['test/unit/**/*.test.ts'],
           exclude: [...configDefaults.exclude, slow],
           globalSetup: [strayFiles],
           testTimeout: 30_000,
+          maxWorkers: workers,
         },
       },
       {
         test: {
           name: 'cdk',
-          sequence: { groupOrder: 1 },
+          isolate: false,
           include: ['test/cdk/**/*.test.ts'],
-          exclude: [...configDefaults.exclude, slow],
+          exclude: [...configDefaults.exclude, slow, ...cdkMocked],
           globalSetup: [strayFiles],
           testTimeout: 120_000,
           hookTimeout: 120_000,
+          maxWorkers: workers,
+        },
+      },
+      {
+        test: {
+          name: 'cdk-mocked',
+          include: cdkMocked,
+          globalSetup: [strayFiles],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          maxWorkers: workers,
         },
       },
       {
@@ -46,26 +65,23 @@ export default defineConfig({
         // processes and SQS long polls, so 3 workers keep 2 cores busy without starving moto.
         test: {
           name: 'integration',
-          sequence: { groupOrder: 2 },
           include: ['test/integration/**/*.test.ts'],
           exclude: [...configDefaults.exclude, slow],
           globalSetup: moto,
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          maxWorkers: 3,
+          maxWorkers: workers,
         },
       },
       {
         test: {
           name: 'slow',
-          // Last when projects run together (npx vitest run), as npm test runs it.
-          sequence: { groupOrder: 3 },
           include: [slow, ...fullPropertyRuns],
           env: { METIS_FULL_PROPERTY_RUNS: '1' },
           globalSetup: moto,
           testTimeout: 300_000,
           hookTimeout: 120_000,
-          maxWorkers: 2,
+          maxWorkers: workers,
         },
       },
     ],

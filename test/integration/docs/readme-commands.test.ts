@@ -1,7 +1,8 @@
 // The README's commands are the ones this test runs: every line of a ```sh runnable block, in order, from
 // the repository root, as a newcomer would paste it. A trailing `# exit N` is the exit status the README
-// promises (0 otherwise), and each "quoted text" after it must appear in the output. Two lines are not run
-// here, and the list says why; /tmp/ is a fresh temporary directory so parallel runs do not share files.
+// promises (0 otherwise), and each "quoted text" after it must appear in the output. Three lines are not
+// run here, and the list says why (the demo's is run once, by its own test); /tmp/ is a fresh temporary
+// directory so parallel runs do not share files.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ const README = readFileSync(join(REPO, 'README.md'), 'utf8');
 const NOT_RUN_HERE: Record<string, string> = {
   'npm ci': 'this test runs inside a checkout npm ci has already installed',
   'npm test': 'this test is part of npm test',
+  'npm run demo': 'test/integration/scripts/demo.test.ts runs this line once and checks its exit status and output',
 };
 
 interface Command {

@@ -24,7 +24,7 @@ import { routerSettingsOf } from '../../../lambdas/core/router-settings.ts';
 import type { Severity, Signal, SignalSource } from '../../../lambdas/core/signal.ts';
 import { makeRouterHandler } from '../../../lambdas/functions/router/handler.ts';
 import { makeSweeperHandler } from '../../../lambdas/functions/sweeper/handler.ts';
-import type { ScriptStep } from './pagerduty-server.ts';
+import type { RecordedRequest, ScriptStep } from './pagerduty-server.ts';
 import { createTable, reportEvent, ROUTING_KEY_PARAMETER, type RouterWorld } from './router-fixture.ts';
 
 export interface ChaosOptions {
@@ -78,6 +78,40 @@ export function prng(seed: number): () => number {
   };
 }
 
+const REQUEST_ID = 'x-chaos-request';
+
+/**
+ * A fetch whose requests time out when, and only when, the fake hangs them. A real-time client timeout
+ * (it was 250 ms) also fired, on a loaded machine, on answers already on their way: the fake had accepted
+ * a trigger the router then saw as a timeout and rightly sent again, which the judge counted as a
+ * duplicate trigger. The transport sees the same TimeoutError either way.
+ */
+function clientTimingOutOnHangs(): { fetch: typeof fetch; hang: (request: RecordedRequest) => ScriptStep } {
+  const inFlight = new Map<string, AbortController>();
+  let next = 0;
+  return {
+    fetch: async (input, init) => {
+      const id = String(++next);
+      const controller = new AbortController();
+      inFlight.set(id, controller);
+      const signals = init?.signal ? [controller.signal, init.signal] : [controller.signal];
+      const headers = { ...(init?.headers as Record<string, string> | undefined), [REQUEST_ID]: id };
+      try {
+        return await fetch(input, { ...init, headers, signal: AbortSignal.any(signals) });
+      } finally {
+        inFlight.delete(id);
+      }
+    },
+    hang(request) {
+      const controller = inFlight.get(String(request.headers[REQUEST_ID]));
+      if (!controller) throw new Error(`chaos: hung request ${String(request.headers[REQUEST_ID])} is not in flight`);
+      // After the fake has registered the hung response, so its close is seen.
+      setImmediate(() => controller.abort(new DOMException('the fake hung this request', 'TimeoutError')));
+      return { type: 'hang' };
+    },
+  };
+}
+
 interface Pending {
   due: number;
   event: Record<string, unknown>;
@@ -99,15 +133,16 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
 
   world.pd.reset();
   world.pd.useClock(() => now);
-  world.pd.respondWithEach((event): ScriptStep => {
+  const client = clientTimingOutOnHangs();
+  world.pd.respondWithEach((event, request): ScriptStep => {
     if (healthy) return { type: 'accept' };
     const r = answers();
     if (now >= outage.from && now < outage.to)
-      return r < 0.6 ? { type: 'error', status: 503 } : r < 0.8 ? { type: 'hang' } : { type: 'close' };
+      return r < 0.6 ? { type: 'error', status: 503 } : r < 0.8 ? client.hang(request) : { type: 'close' };
     if (r < 0.78) return { type: 'accept' };
     if (r < 0.88) return { type: 'rate-limit', retryAfterSeconds: 1 };
     if (r < 0.93) return { type: 'error', status: r < 0.9 ? 500 : 502 };
-    if (r < 0.96) return { type: 'hang' };
+    if (r < 0.96) return client.hang(request);
     if (r < 0.99) return { type: 'close' };
     // A rare 400 on a trigger: PagerDuty refuses it for good (the pipeline raises pipeline health).
     return event.event_action === 'trigger' ? { type: 'reject', message: 'chaos: invalid event' } : { type: 'accept' };
@@ -132,13 +167,14 @@ export async function runChaos(world: RouterWorld, options: ChaosOptions): Promi
     },
   };
   const publisher = new SnsPublisher({ client: world.sns, topics: { page: world.page.topicArn, chatops: world.chatops.topicArn } });
-  // The client times out a hung request quickly (real time); backoff and Retry-After waits are skipped
-  // (they would only stretch the run: the budget counts the retries either way).
+  // The client times out exactly the requests the fake hangs (see clientTimingOutOnHangs); its own timer is
+  // only a safety net. Backoff and Retry-After waits are skipped (they would only stretch the run: the
+  // budget counts the retries either way).
   const transports = awsTransports({
     ssm: world.ssm,
     publisher,
     secretMaxAgeSeconds: 3600,
-    http: { sleep: async () => {}, random: answers, timeoutMs: 250 },
+    http: { sleep: async () => {}, random: answers, timeoutMs: 60_000, fetch: client.fetch },
   });
   const notifiers = buildNotifiers(
     { pagerduty: { routingKeyParameter: ROUTING_KEY_PARAMETER, eventsUrl: world.pd.eventsUrl }, webhooks: [] },

@@ -67,7 +67,7 @@ export class FakePagerDuty {
   private readonly server: Server;
   private script: ScriptStep[] = [];
   private fallback: ScriptStep = { type: 'accept' };
-  private chooser: ((event: ValidEvent) => ScriptStep) | undefined;
+  private chooser: ((event: ValidEvent, request: RecordedRequest) => ScriptStep) | undefined;
   private clock: (() => number) | undefined;
   private readonly hung = new Set<ServerResponse>();
   private url?: string;
@@ -113,8 +113,8 @@ export class FakePagerDuty {
     this.fallback = step;
   }
 
-  /** Once the script is used up, answer each valid event as `choose` says (e.g. a seeded bad day). */
-  respondWithEach(choose: (event: { event_action: string; dedup_key?: string }) => ScriptStep): void {
+  /** Once the script is used up, answer each valid event as `choose` says (e.g. a seeded bad day); it sees the request too. */
+  respondWithEach(choose: (event: { event_action: string; dedup_key?: string }, request: RecordedRequest) => ScriptStep): void {
     this.chooser = choose;
   }
 
@@ -197,7 +197,7 @@ export class FakePagerDuty {
     }
 
     const event = record.body as ValidEvent;
-    const step = this.script.shift() ?? this.chooser?.(event) ?? this.fallback;
+    const step = this.script.shift() ?? this.chooser?.(event, record) ?? this.fallback;
     switch (step.type) {
       case 'close':
         request.socket.destroy();
