@@ -18,7 +18,7 @@ import { buildAckIntakeDeps } from '../../../../lambdas/functions/ack-intake/dep
 import { readAckIntakeEnvironment } from '../../../../lambdas/functions/ack-intake/env.ts';
 import { makeAckIntakeHandler } from '../../../../lambdas/functions/ack-intake/handler.ts';
 import { makeSweeperHandler } from '../../../../lambdas/functions/sweeper/handler.ts';
-import { pagerDutyEvent, pagerDutySignature } from '../../../fixtures/pagerduty/webhooks-v3.ts';
+import { pagerDutyEvent, signedPagerDutyRequest } from '../../../fixtures/pagerduty/webhooks-v3.ts';
 import { ACCOUNT, REGION, clientConfig, putSecureString } from '../../support/aws.ts';
 import {
   TUESDAY_10,
@@ -149,19 +149,7 @@ function acknowledged(dedupKey: string) {
   const body = JSON.stringify(
     pagerDutyEvent({ type: 'incident.acknowledged', incidentKey: dedupKey, occurredAt: AT_10_07, id: `ev-ack-${tables}` }),
   );
-  return {
-    version: '2.0',
-    rawPath: '/pagerduty',
-    rawQueryString: '',
-    headers: {
-      'content-type': 'application/json',
-      'x-pagerduty-signature': pagerDutySignature(body, PD_SECRET),
-      'x-webhook-id': `wh-${tables}`,
-    },
-    requestContext: { http: { method: 'POST', path: '/pagerduty', sourceIp: '198.51.100.7' } },
-    body,
-    isBase64Encoded: false,
-  };
+  return signedPagerDutyRequest(body, PD_SECRET, `wh-${tables}`);
 }
 
 /** The `deliveries` wake-ups moto's Scheduler holds for an incident: their expression and the payload Scheduler delivers. */

@@ -12,7 +12,7 @@ import { applySignal } from '../../../../lambdas/core/routing-policy.ts';
 import { buildAckIntakeDeps } from '../../../../lambdas/functions/ack-intake/deps.ts';
 import { readAckIntakeEnvironment } from '../../../../lambdas/functions/ack-intake/env.ts';
 import { GROUPED_UNMAPPED, makeAckIntakeHandler, type UrlResponse } from '../../../../lambdas/functions/ack-intake/handler.ts';
-import { pagerDutyEvent, pagerDutySignature } from '../../../fixtures/pagerduty/webhooks-v3.ts';
+import { pagerDutyEvent, signedPagerDutyRequest } from '../../../fixtures/pagerduty/webhooks-v3.ts';
 import { createIncidentTable, dynamoClient, perFileName, putSecureString, ssmClient } from '../../support/aws.ts';
 import { collectingLogger } from '../../support/lifecycle-world.ts';
 import { FakePagerDuty } from '../../support/pagerduty-server.ts';
@@ -88,19 +88,7 @@ function groupedWebhook(type: string, incidentId: string, eventId: string) {
   const event = pagerDutyEvent({ type, incidentKey: null, occurredAt: '2026-11-24T10:07:00Z', id: eventId });
   event.event.data.id = incidentId;
   const body = JSON.stringify(event);
-  return {
-    version: '2.0',
-    rawPath: '/pagerduty',
-    rawQueryString: '',
-    headers: {
-      'content-type': 'application/json',
-      'x-pagerduty-signature': pagerDutySignature(body, SECRET),
-      'x-webhook-id': `wh-${eventId}`,
-    },
-    requestContext: { http: { method: 'POST', path: '/pagerduty', sourceIp: '198.51.100.7' } },
-    body,
-    isBase64Encoded: false,
-  };
+  return signedPagerDutyRequest(body, SECRET, `wh-${eventId}`);
 }
 
 describe('ack intake: PagerDuty incidents grouped from several alerts', () => {

@@ -4,18 +4,13 @@
 // topic here (PagerDuty pages the primary); what reaches each topic is read from its SQS subscriber.
 import { CreateScheduleGroupCommand, GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbIncidentStore } from '../../../../lambdas/adapters/dynamodb-incident-store.ts';
 import { DynamoDbReportHeartbeats } from '../../../../lambdas/adapters/dynamodb-report-heartbeats.ts';
-import { EventBridgeDeadlineScheduler } from '../../../../lambdas/adapters/eventbridge-deadline-scheduler.ts';
 import { parseConfig } from '../../../../lambdas/core/config.ts';
 import type { Incident } from '../../../../lambdas/core/incident.ts';
 import type { Logger } from '../../../../lambdas/core/logger.ts';
 import { routerSettingsOf } from '../../../../lambdas/core/router-settings.ts';
-import { makeRouterHandler } from '../../../../lambdas/functions/router/handler.ts';
 import { makeSweeperHandler } from '../../../../lambdas/functions/sweeper/handler.ts';
 import { ACCOUNT, REGION, clientConfig } from '../../support/aws.ts';
-import { CloudWatchAlarmTags } from '../../../../lambdas/adapters/cloudwatch-alarm-tags.ts';
-import { SqsDeadLetterSink } from '../../../../lambdas/adapters/sqs-dead-letter.ts';
 import {
   incidentItem,
   published,
@@ -26,6 +21,7 @@ import {
   worldNotifiers,
   type RouterWorld,
 } from '../../support/router-fixture.ts';
+import { scheduledHandlers } from '../../support/scheduled-handlers.ts';
 
 let world: RouterWorld;
 useRouterWorld((created) => (world = created));
@@ -65,50 +61,21 @@ beforeAll(async () => {
   await scheduler.send(new CreateScheduleGroupCommand({ Name: GROUP }));
 });
 
-const quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
+const _quiet: Logger = { info: () => {}, warn: () => {}, error: () => {} };
 
-function deadlines() {
-  return new EventBridgeDeadlineScheduler({
-    client: scheduler,
-    groupName: GROUP,
-    targetArn: SWEEPER_ARN,
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/metis-deadline-invoker`,
-    deadLetterArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:metis-router-dlq`,
-  });
-}
-
-function store() {
-  return new DynamoDbIncidentStore({ client: world.dynamo, tableName: world.tableName });
-}
-
-/** The router handler at a fixed time, scheduling deadlines in moto's Scheduler. */
-function route(at: string) {
-  return makeRouterHandler({
-    store: store(),
-    notifiers: worldNotifiers(world),
-    settings: SETTINGS,
-    clock: () => new Date(at),
-    deadLetter: new SqsDeadLetterSink({ client: world.sqs, queueUrl: world.dlqUrl }),
-    alarmTags: new CloudWatchAlarmTags({ client: world.cloudwatch }),
-    logger: quiet,
-    deadlines: deadlines(),
-  });
-}
-
-/** The sweeper handler at a fixed time (what Scheduler's invocation runs). */
-function sweeper(at: string) {
-  return makeSweeperHandler({
-    store: store(),
-    notifiers: worldNotifiers(world),
-    settings: SETTINGS,
-    clock: () => new Date(at),
-    heartbeats: new DynamoDbReportHeartbeats({ client: world.dynamo, tableName: world.tableName }),
-    expectedSources: [],
-    options: { tracebackQuietMinutes: 30 },
-    logger: quiet,
-    deadlines: deadlines(),
-  });
-}
+const SCHEDULER_TARGET = {
+  groupName: GROUP,
+  targetArn: SWEEPER_ARN,
+  roleArn: `arn:aws:iam::${ACCOUNT}:role/metis-deadline-invoker`,
+  deadLetterArn: `arn:aws:sqs:${REGION}:${ACCOUNT}:metis-router-dlq`,
+};
+const {
+  store,
+  router: route,
+  sweeper,
+} = scheduledHandlers(() => world, scheduler, SCHEDULER_TARGET, SETTINGS, {
+  tracebackQuietMinutes: 30,
+});
 
 /** The schedules moto holds for an incident, by kind: their `at(...)` expression and the payload they deliver. */
 async function schedulesOf(dedupKey: string): Promise<Record<string, { expression: string; input: unknown; action: string }>> {

@@ -6,11 +6,6 @@
 // and a report of the same minute reopen once.
 import { CreateScheduleGroupCommand, GetScheduleCommand, ListSchedulesCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DynamoDbIncidentStore } from '../../../../lambdas/adapters/dynamodb-incident-store.ts';
-import { DynamoDbReportHeartbeats } from '../../../../lambdas/adapters/dynamodb-report-heartbeats.ts';
-import { EventBridgeDeadlineScheduler } from '../../../../lambdas/adapters/eventbridge-deadline-scheduler.ts';
-import { CloudWatchAlarmTags } from '../../../../lambdas/adapters/cloudwatch-alarm-tags.ts';
-import { SqsDeadLetterSink } from '../../../../lambdas/adapters/sqs-dead-letter.ts';
 import { defaultConfig } from '../../../../lambdas/core/config.ts';
 import type { Logger } from '../../../../lambdas/core/logger.ts';
 import { routerSettingsOf } from '../../../../lambdas/core/router-settings.ts';
@@ -18,9 +13,7 @@ import { sweepOptionsOf } from '../../../../lambdas/core/sweep-policy.ts';
 import { buildAckIntakeDeps } from '../../../../lambdas/functions/ack-intake/deps.ts';
 import { readAckIntakeEnvironment } from '../../../../lambdas/functions/ack-intake/env.ts';
 import { makeAckIntakeHandler } from '../../../../lambdas/functions/ack-intake/handler.ts';
-import { makeRouterHandler } from '../../../../lambdas/functions/router/handler.ts';
-import { makeSweeperHandler } from '../../../../lambdas/functions/sweeper/handler.ts';
-import { pagerDutyEvent, pagerDutySignature } from '../../../fixtures/pagerduty/webhooks-v3.ts';
+import { pagerDutyEvent, signedPagerDutyRequest } from '../../../fixtures/pagerduty/webhooks-v3.ts';
 import { ACCOUNT, REGION, clientConfig, putSecureString } from '../../support/aws.ts';
 import {
   incidentItem,
@@ -30,9 +23,9 @@ import {
   reportEvent,
   signal,
   useRouterWorld,
-  worldNotifiers,
   type RouterWorld,
 } from '../../support/router-fixture.ts';
+import { scheduledHandlers } from '../../support/scheduled-handlers.ts';
 
 let world: RouterWorld;
 useRouterWorld((created) => (world = created));
@@ -57,35 +50,7 @@ beforeAll(async () => {
 
 const at = (day: string, minute: number) => new Date(Date.parse(`${day}T03:00:00.000Z`) + minute * 60_000).toISOString();
 
-const store = () => new DynamoDbIncidentStore({ client: world.dynamo, tableName: world.tableName });
-const deadlines = () => new EventBridgeDeadlineScheduler({ client: scheduler, ...SCHEDULER_TARGET });
-
-function router(now: string) {
-  return makeRouterHandler({
-    store: store(),
-    notifiers: worldNotifiers(world),
-    settings: SETTINGS,
-    clock: () => new Date(now),
-    deadLetter: new SqsDeadLetterSink({ client: world.sqs, queueUrl: world.dlqUrl }),
-    alarmTags: new CloudWatchAlarmTags({ client: world.cloudwatch }),
-    logger: quiet,
-    deadlines: deadlines(),
-  });
-}
-
-function sweeper(now: string) {
-  return makeSweeperHandler({
-    store: store(),
-    notifiers: worldNotifiers(world),
-    settings: SETTINGS,
-    clock: () => new Date(now),
-    heartbeats: new DynamoDbReportHeartbeats({ client: world.dynamo, tableName: world.tableName }),
-    expectedSources: [],
-    options: OPTIONS,
-    logger: quiet,
-    deadlines: deadlines(),
-  });
-}
+const { router, sweeper } = scheduledHandlers(() => world, scheduler, SCHEDULER_TARGET, SETTINGS, OPTIONS);
 
 /** The deployed intake (built as index.ts builds it, with DEADLINE_SCHEDULER set), at `now`. */
 function intake(now: string) {
@@ -103,19 +68,7 @@ function intake(now: string) {
 /** PagerDuty's `incident.resolved` webhook for our dedup key, signed, as a function-URL request. */
 function pagerDutyResolved(dedupKey: string, occurredAt: string) {
   const body = JSON.stringify(pagerDutyEvent({ type: 'incident.resolved', incidentKey: dedupKey, occurredAt, id: `ev-${occurredAt}` }));
-  return {
-    version: '2.0',
-    rawPath: '/pagerduty',
-    rawQueryString: '',
-    headers: {
-      'content-type': 'application/json',
-      'x-pagerduty-signature': pagerDutySignature(body, PD_SECRET),
-      'x-webhook-id': `wh-${occurredAt}`,
-    },
-    requestContext: { http: { method: 'POST', path: '/pagerduty', sourceIp: '198.51.100.7' } },
-    body,
-    isBase64Encoded: false,
-  };
+  return signedPagerDutyRequest(body, PD_SECRET, `wh-${occurredAt}`);
 }
 
 /** One probe round: the target failing, or found healthy. */
