@@ -28,6 +28,7 @@ import type { Severity, Signal, SignalSource } from '../../../lambdas/core/signa
 import { makeRouterHandler } from '../../../lambdas/functions/router/handler.ts';
 import { makeSweeperHandler } from '../../../lambdas/functions/sweeper/handler.ts';
 import type { RecordedRequest, ScriptStep } from './pagerduty-server.ts';
+import { resolveMismatches as resolveMismatchesOf, unexplainedDuplicates } from './chaos-accounting.ts';
 import { dynamoClient } from './aws.ts';
 import { createTable, reportEvent, ROUTING_KEY_PARAMETER, type RouterWorld } from './router-fixture.ts';
 
@@ -372,9 +373,6 @@ async function judge(
   const incidents: Incident[] = await listIncidents({ client: world.dynamo, tableName });
   // A write whose answer was lost may still have been applied: the table's final word counts as recorded.
   for (const incident of incidents) recordSent(sent, incident);
-  // A send whose record write failed may reach PagerDuty once more (the product cannot know it was taken).
-  const resent = (key: string, kind: 'resolve' | 'trigger') =>
-    (unrecorded.get(key) ?? []).filter((id) => id.includes(`:pagerduty:${kind}`)).length;
   const requests = world.pd.requests.filter((r) => r.path === '/v2/enqueue');
   stats.requests = requests.length;
   const requestsPerMinute = new Map<number, number>();
@@ -403,7 +401,7 @@ async function judge(
     alerts.set(body.dedup_key, open);
   }
   // PagerDuty merges a repeated trigger into the open alert; one per lost "sent" record is at-least-once delivery.
-  const duplicateTriggers = [...duplicates].flatMap(([key, extra]) => extra.slice(resent(key, 'trigger')));
+  const duplicateTriggers = unexplainedDuplicates(duplicates, unrecorded);
   const trace = process.env.CHAOS_TRACE;
   if (trace)
     for (const r of requests) {
@@ -417,15 +415,8 @@ async function judge(
     .map((a) => a.dedupKey);
   // Each resolve delivery the table recorded as sent reached PagerDuty, and once more at most for each
   // send whose record write failed (then its claim lapsed and it went again); no other resolve twice.
-  const resolveMismatches: string[] = [];
-  for (const [key, ids] of sent) {
-    const recorded = [...ids].filter((id) => id.endsWith(':pagerduty:resolve')).length;
-    stats.episodes += [...ids].filter((id) => /:pagerduty:trigger:/.test(id)).length;
-    const accepted = acceptedResolves.get(key) ?? 0;
-    const lost = resent(key, 'resolve');
-    if (accepted < recorded || accepted > recorded + lost)
-      resolveMismatches.push(`${key}: ${accepted} accepted, ${recorded} recorded${lost ? ` (+${lost} unrecorded)` : ''}`);
-  }
+  const resolveMismatches = resolveMismatchesOf(sent, unrecorded, acceptedResolves);
+  for (const ids of sent.values()) stats.episodes += [...ids].filter((id) => /:pagerduty:trigger:/.test(id)).length;
   const owed = incidents.flatMap((i) => i.deliveries.filter(isOwed).map((d) => `${i.dedupKey} ${d.id} ${d.status}`));
   return { duplicateTriggers, openAlerts, resolveMismatches, owed, requestsPerMinute, stats };
 }
