@@ -1,6 +1,7 @@
-// Applies signals to the incident store and delivers what each transition owes, exactly once:
-// deliveries are recorded on the incident and claimed with a conditional write before sending, so
-// a retried or racing invocation neither pages twice nor drops a sink that failed.
+// Applies signals to the incident store and delivers what each transition owes: deliveries are recorded
+// on the incident and claimed with a conditional write before sending, so a retried or racing invocation
+// neither pages twice nor drops a sink that failed. A send whose "sent" record could not be written (the
+// table failed after the vendor answered) is sent again once its claim lapses: at least once, never lost.
 import { isDigestSignal, recordInDigest, type DigestStore } from './digest.ts';
 import { newDeadlines, type Deadline, type DeadlineScheduler } from './deadlines.ts';
 import type { DeliveryRecord, Incident, Sink } from './incident.ts';
@@ -477,11 +478,20 @@ async function send(
   return done;
 }
 
-function sendOne(incident: Incident, delivery: DeliveryRecord, deps: DispatchDeps, now: Date): Promise<SendOutcome> {
+/**
+ * One delivery's outcome. A notifier that throws (its storm-ledger call failed mid-retry) is a transient
+ * failure of that delivery only: a throw here would lose the "sent" records of the deliveries already sent
+ * in this batch, and their claims would lapse into sending them again.
+ */
+async function sendOne(incident: Incident, delivery: DeliveryRecord, deps: DispatchDeps, now: Date): Promise<SendOutcome> {
   const notifier = deps.notifiers[delivery.sink];
-  if (!notifier) return Promise.resolve({ ok: false, retryable: false, kind: 'config', reason: `sink ${delivery.sink} is not configured` });
+  if (!notifier) return { ok: false, retryable: false, kind: 'config', reason: `sink ${delivery.sink} is not configured` };
   const budget = retryBudget(delivery.sink, now, deps);
-  return notifier.deliver(incident, delivery, { settings: deps.settings, now, ...(budget ? { retryBudget: budget } : {}) });
+  try {
+    return await notifier.deliver(incident, delivery, { settings: deps.settings, now, ...(budget ? { retryBudget: budget } : {}) });
+  } catch (error) {
+    return { ok: false, retryable: true, kind: 'transient', reason: `${delivery.sink} delivery threw: ${String(error)}` };
+  }
 }
 
 /** Writes each delivery's outcome and a timeline line onto the incident, re-reading on a lost race. */

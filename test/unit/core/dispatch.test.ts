@@ -95,6 +95,35 @@ describe('routeSignals', () => {
     expect(w.sns.published).toHaveLength(4);
   });
 
+  it("records what a batch already sent when a later sink throws: the throw is that delivery's transient failure", async () => {
+    const w = world();
+    w.sns.script = (p) => {
+      if (p.topic === 'page') throw new Error('storm ledger unreachable');
+      return { ok: true };
+    };
+    const result = await routeSignals([sev1()], w.deps());
+
+    expect(w.pd.events).toHaveLength(1);
+    expect(result.attempted.map((d) => [d.sink, d.status, d.retryable])).toEqual([
+      ['pagerduty', 'sent', undefined],
+      ['page', 'failed', true],
+      ['chatops', 'sent', undefined],
+    ]);
+    const stored = w.store.peek(KEY)!;
+    // PagerDuty's trigger is recorded as sent, unclaimed: nothing re-sends it when a claim would have lapsed.
+    expect(stored.deliveries.map((d) => [d.id, d.status, d.claimedUntil])).toEqual([
+      ['1:pagerduty:trigger:SEV1', 'sent', undefined],
+      ['1:page:trigger:SEV1', 'failed', undefined],
+      ['1:chatops:trigger:SEV1', 'sent', undefined],
+    ]);
+    expect(stored.deliveries[1]?.error).toBe('transient: page delivery threw: Error: storm ledger unreachable');
+
+    w.sns.script = () => ({ ok: true });
+    await sweepIncidents(later(5), { tracebackQuietMinutes: 10 }, w.deps(later(5)));
+    expect(w.pd.events).toHaveLength(1);
+    expect(w.sns.published.filter((p) => p.topic === 'page')).toHaveLength(1);
+  });
+
   it('reports a retryable PagerDuty failure, still delivers SNS, and retries only PagerDuty next time', async () => {
     const w = world();
     w.pd.script = () => TRANSIENT;
